@@ -1,0 +1,1 @@
+"""housemind package."""

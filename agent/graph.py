@@ -1,0 +1,210 @@
+"""The task graph (System 2's loop): perceive -> plan -> gate -> dispatch -> reflect.
+
+One LangGraph thread per task (``thread_id`` = task id), checkpointed in the project
+database, so a task interrupted by a crash or waiting for a person resumes where it
+stopped. The graph never touches actuators: ``dispatch`` hands a validated, safety-gated
+subtask to System 1 (the executor) and waits for its outcome. Nodes may re-run after a
+crash (LangGraph resumes a node from its top), so their side effects are idempotent: the
+executor declares success at once when a subtask's effect already holds.
+"""
+
+from __future__ import annotations
+
+import logging
+import operator
+from typing import Annotated, Any, Literal, Protocol, TypedDict
+
+from langgraph.graph import END, START, StateGraph
+from langgraph.types import interrupt
+
+from agent.planners.base import Plan, PlanContext, Planner, PlanningError, Subtask
+from agent.planners.validate import PlanValidationError, validate_plan
+from safety.verdict import SafetyVerdict, Verdict
+from skills.spec import SkillRegistry
+
+__all__ = ["TaskServices", "TaskState", "build_task_graph"]
+
+logger = logging.getLogger(__name__)
+
+TaskStatus = Literal["running", "done", "failed", "denied"]
+
+
+class TaskState(TypedDict, total=False):
+    """The checkpointed state of one task (plain JSON-able values only)."""
+
+    task_id: str
+    goal: str
+    plan: dict[str, Any] | None
+    step: int
+    done: Annotated[list[dict[str, Any]], operator.add]
+    outcomes: Annotated[list[dict[str, Any]], operator.add]
+    safety: Annotated[list[dict[str, Any]], operator.add]
+    replans: int
+    needs_plan: bool
+    failed: dict[str, Any] | None
+    status: TaskStatus
+    reason: str
+
+
+class TaskServices(Protocol):
+    """What the graph needs from the runtime (memory, safety, System 1)."""
+
+    registry: SkillRegistry
+    planner: Planner
+
+    def perceive(self, task_id: str) -> None:
+        """Observe and update memory."""
+        ...
+
+    def plan_context(self, goal: str) -> PlanContext:
+        """Build the planner's context from memory and the latest observation."""
+        ...
+
+    def check_subtask(self, subtask: Subtask, task_id: str) -> SafetyVerdict:
+        """Ask the safety monitor about the next subtask."""
+        ...
+
+    def execute(self, subtask: Subtask, task_id: str) -> dict[str, Any]:
+        """Run the subtask on System 1 and return its outcome as a dict."""
+        ...
+
+    def believed_facts(self) -> set[str]:
+        """Facts memory and the latest observation support now."""
+        ...
+
+    def finish_checks(self, checks: list[tuple[str, str]], task_id: str) -> list[str]:
+        """Handle a plan's checks (e.g. missing items go on the shopping list)."""
+        ...
+
+    def record(self, kind: str, text: str, task_id: str, data: dict | None = None) -> None:
+        """Write an episodic event."""
+        ...
+
+
+def build_task_graph(services: TaskServices, *, max_replans: int = 10, checkpointer=None):
+    """Compile the task graph.
+
+    Args:
+        services: The runtime's services.
+        max_replans: Replans allowed per task (failures and search steps) before giving up.
+        checkpointer: A LangGraph checkpointer (e.g. ``SqliteSaver``); required for
+            ``confirm`` verdicts, which pause the task with ``interrupt``.
+    """
+
+    def perceive(state: TaskState) -> dict:
+        services.perceive(state["task_id"])
+        return {}
+
+    def plan(state: TaskState) -> dict:
+        goal, task_id = state["goal"], state["task_id"]
+        ctx = services.plan_context(goal)
+        done = [Subtask(**d) for d in state.get("done", [])]
+        failed = state.get("failed")
+        try:
+            if state.get("plan") is None:
+                p = services.planner.plan(goal, ctx)
+            else:
+                p = services.planner.replan(
+                    goal, ctx, done=done,
+                    failed=Subtask(**failed["subtask"]) if failed else None,
+                    reason=failed["reason"] if failed else "continue after searching",
+                )
+            validate_plan(p, services.registry, ctx)
+        except (PlanningError, PlanValidationError) as e:
+            services.record("plan_failed", f"could not plan '{goal}': {e}", task_id)
+            return {"status": "failed", "reason": str(e), "needs_plan": False}
+        services.record("plan", f"plan for '{goal}': " +
+                        "; ".join(s.text for s in p.subtasks), task_id,
+                        {"backend": p.backend, "complete": p.complete})
+        return {"plan": p.model_dump(), "step": 0, "needs_plan": False, "failed": None,
+                "status": "running"}
+
+    def gate(state: TaskState) -> dict:
+        p = Plan(**state["plan"])
+        st = p.subtasks[state["step"]]
+        v = services.check_subtask(st, state["task_id"])
+        event = {"subtask": st.text, "verdict": v.verdict.value, "reasons": v.reasons,
+                 "rules": v.rules}
+        if v.verdict is Verdict.CONFIRM:
+            answer = interrupt({"task_id": state["task_id"], "question":
+                                f"May I '{st.text}'? " + " ".join(v.reasons),
+                                "subtask": st.model_dump(), "rules": v.rules})
+            approved = bool(answer.get("approve")) if isinstance(answer, dict) else bool(answer)
+            event["answer"] = "approved" if approved else "declined"
+            if approved:
+                return {"safety": [event]}
+            return {"safety": [event], "status": "denied",
+                    "reason": f"'{st.text}' was not approved"}
+        if v.verdict is Verdict.DENY:
+            return {"safety": [event], "status": "denied",
+                    "reason": f"safety denied '{st.text}': " + " ".join(v.reasons)}
+        return {"safety": [event] if v.reasons else []}
+
+    def dispatch(state: TaskState) -> dict:
+        p = Plan(**state["plan"])
+        st = p.subtasks[state["step"]]
+        out = services.execute(st, state["task_id"])
+        upd: dict[str, Any] = {"outcomes": [out]}
+        if out["status"] == "success":
+            upd["done"] = [st.model_dump()]
+            upd["step"] = state["step"] + 1
+        else:
+            upd["failed"] = {"subtask": st.model_dump(), "reason": out.get("reason", "")}
+        return upd
+
+    def reflect(state: TaskState) -> dict:
+        p = Plan(**state["plan"])
+        task_id = state["task_id"]
+        if state.get("failed"):
+            if state.get("replans", 0) >= max_replans:
+                return {"status": "failed",
+                        "reason": f"gave up after {max_replans} replans; last failure: "
+                                  f"{state['failed']['reason']}"}
+            return {"needs_plan": True, "replans": state.get("replans", 0) + 1}
+        if state["step"] < len(p.subtasks):
+            return {}
+        if not p.complete:
+            if state.get("replans", 0) >= max_replans:
+                return {"status": "failed", "reason": f"gave up after {max_replans} replans"}
+            return {"needs_plan": True, "replans": state.get("replans", 0) + 1}
+        believed = services.believed_facts()
+        missing = [f for f in p.goal_facts if f not in believed]
+        if missing:
+            services.record("goal_unmet", f"after the plan, {', '.join(missing)} not seen",
+                            task_id)
+            if state.get("replans", 0) >= max_replans:
+                return {"status": "failed", "reason": f"goal not reached: {', '.join(missing)}"}
+            return {"needs_plan": True, "replans": state.get("replans", 0) + 1,
+                    "failed": None}
+        notes = services.finish_checks([tuple(c) for c in p.checks], task_id)
+        return {"status": "done", "reason": "; ".join(notes)}
+
+    def after_perceive(state: TaskState) -> str:
+        return "plan" if state.get("needs_plan", True) else "gate"
+
+    def after_plan(state: TaskState) -> str:
+        if state.get("status") in ("failed", "denied"):
+            return END
+        if not Plan(**state["plan"]).subtasks:
+            return "reflect"
+        return "gate"
+
+    def after_gate(state: TaskState) -> str:
+        return END if state.get("status") == "denied" else "dispatch"
+
+    def after_reflect(state: TaskState) -> str:
+        return END if state.get("status") in ("done", "failed", "denied") else "perceive"
+
+    g = StateGraph(TaskState)
+    g.add_node("perceive", perceive)
+    g.add_node("plan", plan)
+    g.add_node("gate", gate)
+    g.add_node("dispatch", dispatch)
+    g.add_node("reflect", reflect)
+    g.add_edge(START, "perceive")
+    g.add_conditional_edges("perceive", after_perceive, ["plan", "gate"])
+    g.add_conditional_edges("plan", after_plan, ["gate", "reflect", END])
+    g.add_conditional_edges("gate", after_gate, ["dispatch", END])
+    g.add_edge("dispatch", "reflect")
+    g.add_conditional_edges("reflect", after_reflect, ["perceive", END])
+    return g.compile(checkpointer=checkpointer)

@@ -1,0 +1,30 @@
+"""System 2 planner backends (symbolic offline default; model backends lazily)."""
+
+from agent.planners import symbolic as _symbolic  # noqa: F401 - registers "symbolic"
+from agent.planners.base import (
+    FixtureInfo,
+    Plan,
+    PlanContext,
+    Planner,
+    PlanningError,
+    Subtask,
+    get_planner,
+    planner_backends,
+    register_planner,
+)
+from agent.planners.validate import PlanValidationError, believed_facts, validate_plan
+
+__all__ = [
+    "FixtureInfo",
+    "Plan",
+    "PlanContext",
+    "PlanValidationError",
+    "Planner",
+    "PlanningError",
+    "Subtask",
+    "believed_facts",
+    "get_planner",
+    "planner_backends",
+    "register_planner",
+    "validate_plan",
+]

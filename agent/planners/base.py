@@ -1,0 +1,159 @@
+"""The planner contract (System 2): goal + context -> a plan of language subtasks."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, Protocol, runtime_checkable
+
+from pydantic import BaseModel, Field
+
+__all__ = [
+    "FixtureInfo",
+    "Plan",
+    "PlanContext",
+    "Planner",
+    "PlanningError",
+    "Subtask",
+    "get_planner",
+    "planner_backends",
+    "register_planner",
+]
+
+
+class PlanningError(RuntimeError):
+    """The planner cannot make a plan for this goal; the message says why and what to do."""
+
+
+class Subtask(BaseModel):
+    """One step for System 1: a registered skill, its arguments, and its language form."""
+
+    skill: str
+    args: dict[str, Any] = Field(default_factory=dict)
+    text: str = ""
+
+
+class FixtureInfo(BaseModel):
+    """What the planner knows about a piece of furniture or an appliance."""
+
+    name: str
+    kind: str
+    room: str
+    openable: bool = False
+    switchable: bool = False
+    container: bool = False  # things go "in" it
+    surface: bool = False  # things go "on" it
+
+
+class PlanContext(BaseModel):
+    """What a planner may use: memory and the latest perception, never simulator state.
+
+    Attributes:
+        now: ISO time of planning.
+        robot_room: Room the robot is in.
+        held: Object in the gripper, if any.
+        facts: Facts believed true now (observation facts plus remembered ones).
+        rooms: Rooms of the home.
+        fixtures: Known fixtures by name.
+        object_places: Believed place of each known object (fixture or room name).
+        object_rooms: Believed room of each known object.
+        search_candidates: For an object of unknown or stale location, places to look,
+            most likely first.
+        home_places: Where each object kind belongs when the home is tidy.
+        skills: Names of available skills.
+        memories: Short relevant memories (text) for model-based planners.
+        images: Camera images (PNG bytes, base64) for vision-language planners.
+    """
+
+    now: str = ""
+    robot_room: str = ""
+    held: str | None = None
+    facts: list[str] = Field(default_factory=list)
+    rooms: list[str] = Field(default_factory=list)
+    fixtures: dict[str, FixtureInfo] = Field(default_factory=dict)
+    object_places: dict[str, str] = Field(default_factory=dict)
+    object_rooms: dict[str, str] = Field(default_factory=dict)
+    object_kinds: dict[str, str] = Field(default_factory=dict)
+    search_candidates: dict[str, list[str]] = Field(default_factory=dict)
+    home_places: dict[str, str] = Field(default_factory=dict)
+    skills: list[str] = Field(default_factory=list)
+    memories: list[str] = Field(default_factory=list)
+    images: list[str] = Field(default_factory=list)
+
+
+class Plan(BaseModel):
+    """An ordered list of subtasks for one goal.
+
+    Attributes:
+        goal: The goal in words.
+        subtasks: Steps to dispatch, in order.
+        goal_facts: Facts that hold when the goal is achieved (checked after the plan).
+        complete: False when the plan only gets closer (e.g. a search step) and the
+            planner must be asked again after it runs.
+        checks: Things to look for while carrying out the plan, as ``(object, place)``;
+            a missing one is reported (e.g. it goes on the shopping list).
+        rationale: Why this plan, for people and logs.
+        backend: Which planner made it.
+    """
+
+    goal: str
+    subtasks: list[Subtask] = Field(default_factory=list)
+    goal_facts: list[str] = Field(default_factory=list)
+    complete: bool = True
+    checks: list[tuple[str, str]] = Field(default_factory=list)
+    rationale: str = ""
+    backend: str = ""
+
+
+@runtime_checkable
+class Planner(Protocol):
+    """A System 2 backend."""
+
+    name: str
+
+    def plan(self, goal: str, context: PlanContext) -> Plan:
+        """Break ``goal`` into subtasks.
+
+        Raises:
+            PlanningError: if the goal cannot be planned (unknown object, unsupported goal).
+        """
+        ...
+
+    def replan(
+        self, goal: str, context: PlanContext, *, done: list[Subtask], failed: Subtask | None,
+        reason: str,
+    ) -> Plan:
+        """Plan again after a failure or a search step, knowing what was done."""
+        ...
+
+
+_PLANNERS: dict[str, Callable[..., Planner]] = {}
+
+
+def register_planner(name: str) -> Callable[[Callable[..., Planner]], Callable[..., Planner]]:
+    """Register a planner backend factory under ``name`` (decorator)."""
+
+    def deco(factory: Callable[..., Planner]) -> Callable[..., Planner]:
+        _PLANNERS[name] = factory
+        return factory
+
+    return deco
+
+
+def planner_backends() -> list[str]:
+    """Names of the registered planner backends."""
+    return sorted(_PLANNERS)
+
+
+def get_planner(name: str, **kwargs: Any) -> Planner:
+    """Build the planner backend ``name``.
+
+    Raises:
+        KeyError: with the known names, if ``name`` is not registered.
+    """
+    try:
+        factory = _PLANNERS[name]
+    except KeyError:
+        raise KeyError(
+            f"unknown planner {name!r}; registered: {', '.join(planner_backends())}"
+        ) from None
+    return factory(**kwargs)

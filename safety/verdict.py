@@ -1,0 +1,42 @@
+"""The safety monitor's answer: allow, deny, or ask a person to confirm."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from pydantic import BaseModel, Field
+
+__all__ = ["SafetyVerdict", "Verdict"]
+
+
+class Verdict(StrEnum):
+    """What the monitor decides."""
+
+    ALLOW = "allow"
+    DENY = "deny"
+    CONFIRM = "confirm"
+
+
+_SEVERITY = {Verdict.ALLOW: 0, Verdict.CONFIRM: 1, Verdict.DENY: 2}
+
+
+class SafetyVerdict(BaseModel):
+    """A verdict with the reasons and the ids of the rules that produced it."""
+
+    verdict: Verdict = Verdict.ALLOW
+    reasons: list[str] = Field(default_factory=list)
+    rules: list[str] = Field(default_factory=list)
+
+    @property
+    def allowed(self) -> bool:
+        """True when the verdict is ``allow``."""
+        return self.verdict is Verdict.ALLOW
+
+    def merge(self, other: SafetyVerdict) -> SafetyVerdict:
+        """Combine two verdicts: the stricter wins, reasons and rules accumulate."""
+        stricter = max(self.verdict, other.verdict, key=_SEVERITY.__getitem__)
+        return SafetyVerdict(
+            verdict=stricter,
+            reasons=[*self.reasons, *other.reasons],
+            rules=[*self.rules, *other.rules],
+        )

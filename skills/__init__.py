@@ -1,0 +1,34 @@
+"""System 1: skills, the skill registry, policy backends and the fixed-rate executor.
+
+Importing :mod:`skills` registers the built-in household skills and the scripted policy
+backend. Heavy backends (the built-in VLA, LeRobot, openpi) are imported only when used.
+"""
+
+from skills import builtin as _builtin  # noqa: F401 - registers the built-in skills
+from skills.executor import ActionFilter, Executor, Outcome
+from skills.policies import Policy, PolicyError, get_policy_factory, register_policy
+from skills.spec import REGISTRY, Skill, SkillParams, SkillRegistry, SkillSpec, skill
+from skills.types import REACH_M, Detection, Observation, Proprio, RobotEnv, atom, parse_atom
+
+__all__ = [
+    "REACH_M",
+    "REGISTRY",
+    "ActionFilter",
+    "Detection",
+    "Executor",
+    "Observation",
+    "Outcome",
+    "Policy",
+    "PolicyError",
+    "Proprio",
+    "RobotEnv",
+    "Skill",
+    "SkillParams",
+    "SkillRegistry",
+    "SkillSpec",
+    "atom",
+    "get_policy_factory",
+    "parse_atom",
+    "register_policy",
+    "skill",
+]

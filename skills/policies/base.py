@@ -1,0 +1,74 @@
+"""The policy contract: anything that turns observations and an instruction into actions."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from skills.spec import SkillSpec
+    from skills.types import Observation, RobotEnv
+
+__all__ = ["Policy", "PolicyError", "PolicyFactory", "get_policy_factory", "register_policy",
+           "policy_backends"]
+
+
+class PolicyError(RuntimeError):
+    """A policy knows it cannot carry out its instruction (e.g. the target is unreachable).
+
+    The executor turns it into a failed outcome at once instead of waiting for a timeout.
+    """
+
+
+@runtime_checkable
+class Policy(Protocol):
+    """System 1: produces continuous action chunks at a fixed control rate."""
+
+    def reset(self) -> None:
+        """Forget any internal state before a new subtask."""
+        ...
+
+    def predict_chunk(self, obs: Observation, instruction: str) -> np.ndarray:
+        """Return the next actions, ``float32[H, A]`` with ``H >= 1``.
+
+        Raises:
+            PolicyError: if the policy knows it cannot succeed.
+        """
+        ...
+
+
+#: Builds a policy for one subtask: ``factory(spec, args, env) -> Policy``.
+PolicyFactory = Callable[["SkillSpec", dict[str, Any], "RobotEnv"], Policy]
+
+_BACKENDS: dict[str, PolicyFactory] = {}
+
+
+def register_policy(name: str) -> Callable[[PolicyFactory], PolicyFactory]:
+    """Register a policy backend factory under ``name`` (decorator)."""
+
+    def deco(factory: PolicyFactory) -> PolicyFactory:
+        _BACKENDS[name] = factory
+        return factory
+
+    return deco
+
+
+def policy_backends() -> list[str]:
+    """Names of the registered policy backends."""
+    return sorted(_BACKENDS)
+
+
+def get_policy_factory(name: str) -> PolicyFactory:
+    """Look up a registered policy backend.
+
+    Raises:
+        KeyError: with the known names, if ``name`` is not registered.
+    """
+    try:
+        return _BACKENDS[name]
+    except KeyError:
+        raise KeyError(
+            f"unknown policy backend {name!r}; registered: {', '.join(policy_backends())}"
+        ) from None

@@ -1,0 +1,134 @@
+import sqlite3
+
+from langgraph.checkpoint.sqlite import SqliteSaver
+from langgraph.types import Command
+
+from agent.graph import build_task_graph
+from agent.planners import FixtureInfo, PlanContext, get_planner
+from agent.planners.validate import believed_facts
+from safety.verdict import SafetyVerdict, Verdict
+from skills import REGISTRY, Executor
+from skills.testing import PointRobotEnv
+
+
+class PointServices:
+    """Real executor and planner on the fake point robot; memory is a dict."""
+
+    def __init__(self, env, verdicts=None):
+        self.registry = REGISTRY
+        self.planner = get_planner("symbolic")
+        self.env = env
+        self.executor = Executor(env)
+        self.places = {}
+        self.verdicts = verdicts or {}
+        self.events = []
+        self.checked = []
+
+    def perceive(self, task_id):
+        for d in self.env.observe().detections:
+            if d.relation:
+                self.places[d.name] = d.relation[1]
+
+    def plan_context(self, goal):
+        obs = self.env.observe()
+        fixtures = {n: FixtureInfo(name=n, kind=n, room="room", surface=True)
+                    for n in self.env.spots}
+        return PlanContext(robot_room="room", held=obs.proprio.held, facts=sorted(obs.facts()),
+                           rooms=["room"], fixtures=fixtures,
+                           object_places={k: v for k, v in self.places.items()
+                                          if k != obs.proprio.held},
+                           object_kinds={k: k for k in self.places})
+
+    def check_subtask(self, subtask, task_id):
+        v = self.verdicts.get(subtask.skill, Verdict.ALLOW)
+        self.checked.append(subtask.skill)
+        return SafetyVerdict(verdict=v, reasons=[f"{v} {subtask.skill}"] if v != "allow" else [],
+                             rules=["test-rule"] if v != "allow" else [])
+
+    def execute(self, subtask, task_id):
+        out = self.executor.run(self.registry.bind(subtask.skill, subtask.args), timeout=10)
+        for d in out.seen:
+            if d.relation:
+                self.places[d.name] = d.relation[1]
+        self.places.pop(self.env.held, None)
+        return {"status": out.status, "text": out.text, "reason": out.reason}
+
+    def believed_facts(self):
+        return believed_facts(self.plan_context(""))
+
+    def finish_checks(self, checks, task_id):
+        return []
+
+    def record(self, kind, text, task_id, data=None):
+        self.events.append((kind, text))
+
+
+def cfg(tid):
+    return {"configurable": {"thread_id": tid}, "recursion_limit": 200}
+
+
+def start(tid, goal):
+    return {"task_id": tid, "goal": goal, "plan": None, "step": 0, "replans": 0,
+            "needs_plan": True}
+
+
+def test_graph_runs_a_chore_to_done():
+    env = PointRobotEnv()
+    svc = PointServices(env)
+    g = build_task_graph(svc)
+    res = g.invoke(start("t1", "put the mug on the sink"), cfg("t1"))
+    assert res["status"] == "done", res.get("reason")
+    assert env.things == {"mug": "sink"}
+    assert [o["status"] for o in res["outcomes"]] == ["success"] * 4
+    assert svc.checked == ["navigate", "pick", "navigate", "place"]
+
+
+def test_denied_subtask_is_never_dispatched():
+    env = PointRobotEnv()
+    svc = PointServices(env, verdicts={"pick": Verdict.DENY})
+    res = build_task_graph(svc).invoke(start("t2", "put the mug on the sink"), cfg("t2"))
+    assert res["status"] == "denied"
+    assert "safety denied 'pick up the mug'" in res["reason"]
+    assert env.held is None and env.things == {"mug": "table"}
+
+
+def test_failure_triggers_replan_then_gives_up():
+    env = PointRobotEnv(broken={"place"})
+    svc = PointServices(env)
+    res = build_task_graph(svc, max_replans=2).invoke(start("t3", "put the mug on the sink"),
+                                                      cfg("t3"))
+    assert res["status"] == "failed"
+    assert "gave up after 2 replans" in res["reason"]
+    assert sum(o["status"] != "success" for o in res["outcomes"]) == 3
+
+
+def test_confirm_pauses_and_resumes_from_a_new_connection(tmp_path):
+    db = tmp_path / "ck.db"
+    env = PointRobotEnv()
+    svc = PointServices(env, verdicts={"pick": Verdict.CONFIRM})
+    conn = sqlite3.connect(db, check_same_thread=False)
+    g = build_task_graph(svc, checkpointer=SqliteSaver(conn))
+    res = g.invoke(start("t4", "put the mug on the sink"), cfg("t4"))
+    assert "__interrupt__" in res
+    assert "May I 'pick up the mug'?" in res["__interrupt__"][0].value["question"]
+    assert env.held is None  # nothing picked before the answer
+    conn.close()
+
+    # a new process would build a new graph on the same file
+    svc.verdicts = {"pick": Verdict.CONFIRM}
+    conn2 = sqlite3.connect(db, check_same_thread=False)
+    g2 = build_task_graph(svc, checkpointer=SqliteSaver(conn2))
+    res2 = g2.invoke(Command(resume={"approve": True}), cfg("t4"))
+    assert res2["status"] == "done"
+    assert env.things == {"mug": "sink"}
+    assert any(e.get("answer") == "approved" for e in res2["safety"])
+
+
+def test_declined_confirmation_stops_the_task(tmp_path):
+    env = PointRobotEnv()
+    svc = PointServices(env, verdicts={"pick": Verdict.CONFIRM})
+    conn = sqlite3.connect(tmp_path / "ck.db", check_same_thread=False)
+    g = build_task_graph(svc, checkpointer=SqliteSaver(conn))
+    g.invoke(start("t5", "put the mug on the sink"), cfg("t5"))
+    res = g.invoke(Command(resume={"approve": False}), cfg("t5"))
+    assert res["status"] == "denied" and env.held is None
