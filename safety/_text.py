@@ -1,0 +1,105 @@
+"""Text normalisation for the keyword matcher: tokens reduced to crude lemmas.
+
+Both the rule book's phrases and the person's text go through :func:`lemmas`, so the
+reduction only has to be consistent, not linguistically right: "leaving", "leaves",
+"left" and "leave" all become ``leav``. A real lemmatiser (spaCy, NLTK) would be a heavy
+dependency for a few hundred words of vocabulary.
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["GAP", "lemma", "lemmas"]
+
+#: Marker for "a few words may stand here" inside a phrase ("leave ... on").
+GAP = "..."
+
+_TOKEN = re.compile(r"[a-z0-9]+|\.\.\.")
+
+_CONTRACTIONS = (
+    ("can't", "can not"),
+    ("won't", "will not"),
+    ("n't", " not"),
+    ("'m", " am"),
+    ("'re", " are"),
+    ("'ll", " will"),
+    ("'ve", " have"),
+    ("'d", " would"),
+    ("'s", ""),  # possessive or "is": neither matters to a hazard
+)
+
+# Irregular forms that suffix stripping cannot reach; mapped to a base form first.
+_IRREGULAR = {
+    "knives": "knife",
+    "children": "child",
+    "people": "person",
+    "men": "man",
+    "women": "woman",
+    "teeth": "tooth",
+    "mice": "mouse",
+    "left": "leave",
+    "kept": "keep",
+    "went": "go",
+    "gone": "go",
+    "ran": "run",
+    "fed": "feed",
+    "ate": "eat",
+    "eaten": "eat",
+    "lit": "light",
+    "burnt": "burn",
+    "brought": "bring",
+    "took": "take",
+    "taken": "take",
+    "gave": "give",
+    "given": "give",
+    "threw": "throw",
+    "thrown": "throw",
+    "using": "use",
+    "is": "be",
+    "are": "be",
+    "was": "be",
+    "were": "be",
+    "am": "be",
+    "aluminum": "aluminium",
+    "mouldy": "moldy",
+}
+
+_VOWELS = frozenset("aeiou")
+_KEEP_DOUBLE = frozenset("lsz")  # "fill", "press", "buzz" end doubled in their base form
+
+
+def _undouble(w: str) -> str:
+    if len(w) > 2 and w[-1] == w[-2] and w[-1] not in _VOWELS and w[-1] not in _KEEP_DOUBLE:
+        return w[:-1]
+    return w
+
+
+def lemma(word: str) -> str:
+    """Reduce one lower-case word to a crude lemma (see the module docstring)."""
+    w = _IRREGULAR.get(word, word)
+    if len(w) <= 3:
+        return w[:-1] + "i" if len(w) == 3 and w[-1] == "y" else w
+    if w.endswith("ies") and len(w) > 4:
+        w = w[:-3] + "y"
+    elif w.endswith(("sses", "ches", "shes", "xes", "zes")):
+        w = w[:-2]
+    elif w.endswith("s") and not w.endswith(("ss", "us", "is")):
+        w = w[:-1]
+    if w.endswith("ing") and len(w) > 5:
+        w = _undouble(w[:-3])
+    elif w.endswith("ed") and not w.endswith("eed") and len(w) > 4:
+        w = _undouble(w[:-2])
+    if w.endswith("e") and len(w) > 3:
+        w = w[:-1]
+    if w.endswith("y") and len(w) > 2:
+        w = w[:-1] + "i"
+    return w
+
+
+def lemmas(text: str) -> list[str]:
+    """Split ``text`` into lemmas; the phrase gap marker ``...`` is kept as a token."""
+    t = text.lower().replace("\u2019", "'")
+    for short, long in _CONTRACTIONS:
+        t = t.replace(short, long)
+    return [tok if tok == GAP else lemma(tok) for tok in _TOKEN.findall(t)]

@@ -1,0 +1,212 @@
+"""Action-level safety: limits applied to every action in the executor's control loop.
+
+:class:`ActionGuard` runs once per control tick (50-200 Hz), so it uses plain float math,
+takes no locks on the hot path and allocates only the action it returns.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import threading
+from collections.abc import Callable, Iterable, Sequence
+
+import numpy as np
+
+from safety.rulebook import ActionLimits, KeepOutZone
+from skills.types import Proprio
+
+__all__ = ["HOMESIM_ANGULAR_SCALE_RPS", "HOMESIM_LINEAR_SCALE_MPS", "ActionGuard"]
+
+logger = logging.getLogger(__name__)
+
+#: HomeSim maps action ``vx``/``vy`` = 1 to 0.8 m/s (robot frame).
+HOMESIM_LINEAR_SCALE_MPS = 0.8
+#: HomeSim maps action ``wz`` = 1 to 2 rad/s.
+HOMESIM_ANGULAR_SCALE_RPS = 2.0
+
+_Zone = tuple[str, float, float, float, float]
+
+
+class ActionGuard:
+    """Clamps actions to the rule book's limits and holds an emergency stop.
+
+    The action layout is HomeSim's: ``float32[6] = [vx, vy, wz, grip, articulate,
+    switch]``, each in ``[-1, 1]``; ``vx``/``vy`` are robot-frame velocities in units of
+    ``linear_scale_mps`` and ``wz`` in units of ``angular_scale_rps``. Longer actions are
+    clipped to ``[-1, 1]`` with only the first three entries treated as base motion.
+
+    What :meth:`filter` does, in order:
+
+    1. after :meth:`estop`, return zeros until :meth:`reset_estop`;
+    2. clip every entry to ``[-1, 1]``; limit the base speed to ``max_speed_mps`` and the
+       turn rate to ``max_yaw_rate_rps``;
+    3. within ``near_people_m`` of a person, limit the base speed to
+       ``max_speed_near_people_mps``; within ``stop_near_people_m``, stop any base motion
+       that brings the robot closer to that person (moving away stays allowed);
+    4. stop the base if the motion, projected ``lookahead_s`` ahead, would enter (or go
+       deeper into) a keep-out zone grown by ``keep_out_margin_m``.
+
+    Args:
+        limits: The limits (the rule book's ``action`` section); defaults if None.
+        linear_scale_mps: m/s that a base velocity action of 1 means.
+        angular_scale_rps: rad/s that a turn action of 1 means.
+        on_estop: Called with the reason after the stop flag is set (e.g. to audit it);
+            its errors are logged and never undo the stop.
+
+    Attributes:
+        last_reason: Why the last :meth:`filter` call changed the action (``"estop"``,
+            ``"speed"``, ``"near-person"``, ``"person-too-close"``,
+            ``"keep-out:<zone>"``), or None if it passed unchanged. For logs and tests.
+    """
+
+    def __init__(
+        self,
+        limits: ActionLimits | None = None,
+        *,
+        linear_scale_mps: float = HOMESIM_LINEAR_SCALE_MPS,
+        angular_scale_rps: float = HOMESIM_ANGULAR_SCALE_RPS,
+        on_estop: Callable[[str], None] | None = None,
+    ) -> None:
+        if linear_scale_mps <= 0 or angular_scale_rps <= 0:
+            raise ValueError(
+                "linear_scale_mps and angular_scale_rps must be > 0, got "
+                f"{linear_scale_mps}, {angular_scale_rps}"
+            )
+        self.limits = limits or ActionLimits()
+        self.linear_scale_mps = float(linear_scale_mps)
+        self.angular_scale_rps = float(angular_scale_rps)
+        self.on_estop = on_estop
+        lim = self.limits
+        # Limits in action units, so the hot path does no unit conversion.
+        self._max_lin = min(1.0, lim.max_speed_mps / linear_scale_mps)
+        self._max_lin_near = min(self._max_lin, lim.max_speed_near_people_mps / linear_scale_mps)
+        self._max_wz = min(1.0, lim.max_yaw_rate_rps / angular_scale_rps)
+        self._near2 = lim.near_people_m**2
+        self._stop2 = lim.stop_near_people_m**2
+        self._look = lim.lookahead_s * linear_scale_mps  # action units -> metres ahead
+        self._zones: tuple[_Zone, ...] = ()
+        self.set_keep_out_zones(lim.keep_out_zones)
+        self._stop = threading.Event()
+        self._stop_reason: str | None = None
+        self.last_reason: str | None = None
+
+    # -- emergency stop ---------------------------------------------------------------
+
+    @property
+    def stopped(self) -> bool:
+        """True after :meth:`estop` until :meth:`reset_estop`."""
+        return self._stop.is_set()
+
+    @property
+    def stop_reason(self) -> str | None:
+        """Why the robot is stopped, or None."""
+        return self._stop_reason if self._stop.is_set() else None
+
+    def estop(self, reason: str) -> None:
+        """Stop all motion now; safe to call from any thread (a button, a watchdog).
+
+        Args:
+            reason: Why, for the person and the audit log.
+        """
+        self._stop_reason = reason
+        self._stop.set()
+        logger.warning("emergency stop: %s", reason)
+        if self.on_estop is not None:
+            try:
+                self.on_estop(reason)
+            except Exception:
+                logger.exception("on_estop callback failed (the robot stays stopped)")
+
+    def reset_estop(self) -> None:
+        """Allow motion again (a person decided it is safe)."""
+        self._stop.clear()
+        self._stop_reason = None
+
+    # -- zones ------------------------------------------------------------------------
+
+    def set_keep_out_zones(self, zones: Iterable[KeepOutZone]) -> None:
+        """Replace the keep-out zones (e.g. from the map); takes effect on the next tick."""
+        m = self.limits.keep_out_margin_m
+        # One tuple swapped in at once: the control thread sees the old or the new set.
+        self._zones = tuple(
+            ("keep-out:" + z.name, z.rect[0] - m, z.rect[1] - m, z.rect[2] + m, z.rect[3] + m)
+            for z in zones
+        )
+
+    # -- hot path ---------------------------------------------------------------------
+
+    def filter(
+        self,
+        action: np.ndarray,
+        proprio: Proprio,
+        people_xy: Sequence[tuple[float, float]] = (),
+    ) -> np.ndarray:
+        """Return ``action`` clamped to the limits (a new float32 array).
+
+        Args:
+            action: The policy's action, ``float32[6]`` in HomeSim's layout.
+            proprio: The robot's pose (world frame) and state now.
+            people_xy: World positions (m) of the people the robot perceives.
+        """
+        if self._stop.is_set():
+            self.last_reason = "estop"
+            return np.zeros(action.shape, dtype=np.float32)
+        out = np.array(action, dtype=np.float32)  # the one allocation: our own copy
+        np.clip(out, -1.0, 1.0, out=out)
+        reason: str | None = None
+        vx = float(out[0])
+        vy = float(out[1])
+        wz = float(out[2])
+        max_wz = self._max_wz
+        if wz > max_wz or wz < -max_wz:
+            wz = max_wz if wz > 0 else -max_wz
+            out[2] = wz
+            reason = "speed"
+        if vx == 0.0 and vy == 0.0:
+            self.last_reason = reason
+            return out
+        x = proprio.x
+        y = proprio.y
+        # Nearest person.
+        best2 = math.inf
+        px = py = 0.0
+        for p in people_xy:
+            dx = p[0] - x
+            dy = p[1] - y
+            d2 = dx * dx + dy * dy
+            if d2 < best2:
+                best2, px, py = d2, p[0], p[1]
+        limit = self._max_lin_near if best2 <= self._near2 else self._max_lin
+        speed2 = vx * vx + vy * vy
+        if speed2 > limit * limit:
+            k = limit / math.sqrt(speed2)
+            vx *= k
+            vy *= k
+            reason = "near-person" if best2 <= self._near2 else "speed"
+        # World-frame displacement over the lookahead (metres).
+        c = math.cos(proprio.theta)
+        s = math.sin(proprio.theta)
+        look = self._look
+        wx = (vx * c - vy * s) * look
+        wy = (vx * s + vy * c) * look
+        if best2 <= self._stop2 and (px - x) * wx + (py - y) * wy > 0.0:
+            vx = vy = 0.0
+            reason = "person-too-close"
+        else:
+            nx = x + wx
+            ny = y + wy
+            for name, x0, y0, x1, y1 in self._zones:
+                if x0 < nx < x1 and y0 < ny < y1:
+                    depth_next = min(nx - x0, x1 - nx, ny - y0, y1 - ny)
+                    inside_now = x0 < x < x1 and y0 < y < y1
+                    depth_now = min(x - x0, x1 - x, y - y0, y1 - y) if inside_now else 0.0
+                    # Inside already (pushed, or the map changed): moving out is allowed.
+                    if depth_next > depth_now:
+                        vx = vy = 0.0
+                        reason = name
+                        break
+        out[0] = vx
+        out[1] = vy
+        self.last_reason = reason
+        return out

@@ -1,0 +1,39 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+from sqlalchemy import create_engine
+from sqlalchemy.orm import sessionmaker
+
+from memory.models import Base
+from safety import AuditLog, SafetyMonitor, load_rulebook
+from scheduler.clock import SimClock
+
+
+@pytest.fixture(scope="session")
+def rulebook():
+    return load_rulebook()
+
+
+@pytest.fixture
+def monitor(rulebook):
+    return SafetyMonitor(rulebook)
+
+
+@pytest.fixture
+def clock():
+    return SimClock(datetime(2025, 3, 4, 18, 0), tz="Europe/Berlin")
+
+
+@pytest.fixture
+def sessions(tmp_path):
+    engine = create_engine(f"sqlite:///{tmp_path / 'audit.db'}")
+    Base.metadata.create_all(engine)
+    yield sessionmaker(engine)
+    engine.dispose()
+
+
+@pytest.fixture
+def audit(sessions, clock):
+    return AuditLog(sessions, clock)

@@ -1,0 +1,122 @@
+from __future__ import annotations
+
+import math
+import threading
+import timeit
+
+import numpy as np
+import pytest
+
+from safety import ActionGuard, ActionLimits, KeepOutZone
+from skills.types import Proprio
+
+FAST = np.array([1.0, 0.0, 0.0, 0.5, 0.0, 0.0], np.float32)
+
+
+def base_speed_mps(action, scale=0.8):
+    return math.hypot(float(action[0]), float(action[1])) * scale
+
+
+@pytest.fixture
+def guard():
+    return ActionGuard(
+        ActionLimits(
+            max_speed_mps=0.6,
+            max_speed_near_people_mps=0.2,
+            near_people_m=1.5,
+            stop_near_people_m=0.5,
+            keep_out_zones=[KeepOutZone(name="stairs", rect=(4.0, -1.0, 5.0, 1.0))],
+            keep_out_margin_m=0.2,
+            lookahead_s=0.5,
+        )
+    )
+
+
+def test_returns_new_float32_array_and_clips(guard):
+    a = np.array([3.0, 0.0, -7.0, 2.0, -2.0, 0.5], np.float64)
+    out = guard.filter(a, Proprio(x=0, y=0, theta=0))
+    assert out.dtype == np.float32 and out is not a and a[0] == 3.0
+    assert out.tolist()[2:] == [-1.0, 1.0, -1.0, 0.5]
+    assert base_speed_mps(out) == pytest.approx(0.6, rel=1e-5)
+
+
+def test_slow_near_people_only(guard):
+    far = guard.filter(FAST, Proprio(x=0, y=0, theta=0), [(3.0, 3.0)])
+    assert base_speed_mps(far) == pytest.approx(0.6, rel=1e-5)
+    near = guard.filter(FAST, Proprio(x=0, y=0, theta=0), [(3.0, 3.0), (0.0, 1.2)])
+    assert base_speed_mps(near) == pytest.approx(0.2, rel=1e-5)
+    assert guard.last_reason == "near-person"
+    assert near[3] == pytest.approx(0.5)  # gripper untouched
+
+
+def test_too_close_may_only_back_away(guard):
+    p = Proprio(x=0, y=0, theta=0)
+    toward = guard.filter(FAST, p, [(0.4, 0.0)])
+    assert toward[0] == 0 and toward[1] == 0 and guard.last_reason == "person-too-close"
+    away = guard.filter(-FAST, p, [(0.4, 0.0)])
+    assert away[0] < 0
+    # Heading matters: facing away from the person, forward is away.
+    facing_away = guard.filter(FAST, Proprio(x=0, y=0, theta=math.pi), [(0.4, 0.0)])
+    assert facing_away[0] > 0
+
+
+def test_keep_out_zone_blocks_entering_not_leaving(guard):
+    outside = Proprio(x=3.6, y=0.0, theta=0.0)
+    blocked = guard.filter(FAST, outside)
+    assert blocked[:2].tolist() == [0.0, 0.0] and guard.last_reason == "keep-out:stairs"
+    # Turning in place is still allowed; driving away is allowed.
+    turn = guard.filter(np.array([0, 0, 0.5, 0, 0, 0], np.float32), outside)
+    assert turn[2] == pytest.approx(0.5)
+    assert guard.filter(-FAST, outside)[0] < 0
+    # Sideways, along the zone: the lookahead point stays outside.
+    assert guard.filter(FAST, Proprio(x=3.6, y=0.0, theta=math.pi / 2))[0] > 0
+    # Inside already (pushed in): deeper is blocked, out is allowed.
+    inside = Proprio(x=4.2, y=0.0, theta=0.0)
+    assert guard.filter(FAST, inside)[0] == 0
+    assert guard.filter(-FAST, inside)[0] < 0
+
+
+def test_zones_can_be_replaced(guard):
+    guard.set_keep_out_zones([])
+    assert guard.filter(FAST, Proprio(x=3.6, y=0.0, theta=0.0))[0] > 0
+
+
+def test_estop_halts_until_reset(guard):
+    calls = []
+    guard.on_estop = calls.append
+    t = threading.Thread(target=guard.estop, args=("button pressed",))
+    t.start()
+    t.join()
+    assert guard.stopped and guard.stop_reason == "button pressed"
+    out = guard.filter(FAST, Proprio(x=0, y=0, theta=0))
+    assert out.dtype == np.float32 and not out.any() and out.shape == (6,)
+    assert calls == ["button pressed"]
+    guard.reset_estop()
+    assert not guard.stopped and guard.filter(FAST, Proprio(x=0, y=0, theta=0)).any()
+
+
+def test_failing_estop_callback_still_stops(guard):
+    def boom(reason):
+        raise RuntimeError("db down")
+
+    guard.on_estop = boom
+    guard.estop("watchdog")
+    assert guard.stopped
+
+
+def test_speed_scale_is_a_parameter():
+    g = ActionGuard(ActionLimits(max_speed_mps=0.5), linear_scale_mps=0.25)
+    out = g.filter(FAST, Proprio(x=0, y=0, theta=0))
+    assert out[0] == pytest.approx(1.0)  # 0.25 m/s < 0.5 m/s: no clamp
+    with pytest.raises(ValueError):
+        ActionGuard(linear_scale_mps=0)
+
+
+def test_filter_is_cheap(guard, capsys):
+    p = Proprio(x=1.0, y=1.0, theta=0.3)
+    people = [(2.0, 1.5), (6.0, 6.0)]
+    n = 20000
+    us = timeit.timeit(lambda: guard.filter(FAST, p, people), number=n) / n * 1e6
+    with capsys.disabled():
+        print(f"\nActionGuard.filter: {us:.1f} us per call")
+    assert us < 50  # target 20 us; slack for slow CI machines
