@@ -136,14 +136,12 @@ class HomeRuntime:
                 openable=f.get("openable", False), switchable=f.get("switchable", False),
                 container=f.get("container", False), surface=f.get("surface", False),
             )
-        for room in self.env.rooms:
-            self.memory.spatial.register_room(room)
 
     def close(self) -> None:
         """Stop the executor and release the database."""
         self.executor.close()
         self._conn.close()
-        self.db.dispose()
+        self.db.close()
 
     def __enter__(self) -> HomeRuntime:
         return self

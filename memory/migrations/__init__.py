@@ -1,0 +1,1 @@
+"""Alembic migrations for the housemind database (a package so that wheels ship it)."""

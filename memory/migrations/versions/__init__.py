@@ -1,0 +1,1 @@
+"""Alembic revision files (alembic skips this ``__init__``)."""

@@ -1,0 +1,247 @@
+"""SQLAlchemy ORM models: every table housemind keeps.
+
+memory/ owns the database. The scheduler's instructions and tasks and the safety audit
+log live here too, so that one engine, one migration history (alembic, in
+``memory/migrations``) and one URL serve the whole robot. Code that uses a table lives in
+the package that owns the idea (``scheduler/`` for tasks, ``safety/`` for the audit log).
+
+Times are stored as timezone-aware UTC datetimes.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
+
+__all__ = [
+    "AuditRecord",
+    "Base",
+    "ChecklistItem",
+    "Event",
+    "Fact",
+    "InstructionRecord",
+    "ObjectRecord",
+    "Place",
+    "Sighting",
+    "TaskRecord",
+    "utcnow",
+]
+
+
+def utcnow() -> datetime:
+    """Timezone-aware UTC now (only for row bookkeeping; robot time comes from a Clock)."""
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator):
+    """A DateTime that always comes back timezone-aware in UTC (SQLite drops tzinfo)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError(f"naive datetime {value!r}: housemind stores aware times only")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    """Declarative base for all housemind tables."""
+
+    type_annotation_map = {datetime: UTCDateTime, dict[str, Any]: JSON}
+
+
+# --- spatial memory -------------------------------------------------------------------
+
+
+class Place(Base):
+    """A room or a fixture (furniture, appliance) of the home."""
+
+    __tablename__ = "places"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(128), unique=True)
+    kind: Mapped[str] = mapped_column(String(64))  # "room" or the fixture kind ("fridge")
+    room: Mapped[str | None] = mapped_column(String(128))  # None for rooms
+    x: Mapped[float | None] = mapped_column(Float)
+    y: Mapped[float | None] = mapped_column(Float)
+    props: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # openable, state...
+    last_seen_at: Mapped[datetime | None]
+
+
+class ObjectRecord(Base):
+    """A movable object and where it was last seen."""
+
+    __tablename__ = "objects"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(128), unique=True)
+    kind: Mapped[str] = mapped_column(String(64), index=True)
+    place: Mapped[str | None] = mapped_column(String(128))  # fixture or room it is at
+    relation: Mapped[str | None] = mapped_column(String(16))  # "on" | "in" | None (floor)
+    room: Mapped[str | None] = mapped_column(String(128))
+    x: Mapped[float | None] = mapped_column(Float)
+    y: Mapped[float | None] = mapped_column(Float)
+    state: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    last_seen_at: Mapped[datetime | None] = mapped_column(index=True)
+    seen_count: Mapped[int] = mapped_column(Integer, default=0)
+    # Set when the robot looked where the object should be and did not see it.
+    missing_since: Mapped[datetime | None]
+
+
+class Sighting(Base):
+    """How often and when an object was seen at one place (the object's place history).
+
+    ``objects`` keeps only the latest place; this table keeps every place an object has
+    been seen at, so search can rank an object's habitual places and learn where objects
+    of a kind usually are in this home.
+    """
+
+    __tablename__ = "sightings"
+    __table_args__ = (UniqueConstraint("object", "place", name="uq_sighting_object_place"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    object: Mapped[str] = mapped_column(String(128), index=True)
+    kind: Mapped[str] = mapped_column(String(64), index=True)
+    place: Mapped[str] = mapped_column(String(128))
+    relation: Mapped[str | None] = mapped_column(String(16))
+    room: Mapped[str | None] = mapped_column(String(128))
+    count: Mapped[int] = mapped_column(Integer, default=0)
+    first_seen_at: Mapped[datetime]
+    last_seen_at: Mapped[datetime]
+
+
+# --- symbolic memory ------------------------------------------------------------------
+
+
+class Fact(Base):
+    """A fact or preference with provenance and validity time."""
+
+    __tablename__ = "facts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    subject: Mapped[str] = mapped_column(String(128), index=True)
+    predicate: Mapped[str] = mapped_column(String(128), index=True)
+    value: Mapped[str] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(String(32), default="fact")  # fact | preference
+    source: Mapped[str] = mapped_column(String(64), default="person")  # person|perception|...
+    told_by: Mapped[str | None] = mapped_column(String(128))
+    valid_from: Mapped[datetime | None]
+    valid_to: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ChecklistItem(Base):
+    """An item on a checklist such as the shopping list."""
+
+    __tablename__ = "checklist_items"
+    __table_args__ = (Index("ix_checklist_list_status", "list_name", "status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    list_name: Mapped[str] = mapped_column(String(64))
+    item: Mapped[str] = mapped_column(String(128))
+    quantity: Mapped[str | None] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(16), default="open")  # open | done | removed
+    added_by: Mapped[str | None] = mapped_column(String(128))
+    added_at: Mapped[datetime]
+    updated_at: Mapped[datetime | None]
+
+
+# --- episodic memory ------------------------------------------------------------------
+
+
+class Event(Base):
+    """Something that happened: a task, subtask, outcome, conversation turn, safety event."""
+
+    __tablename__ = "events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    time: Mapped[datetime] = mapped_column(index=True)
+    kind: Mapped[str] = mapped_column(String(32), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    place: Mapped[str | None] = mapped_column(String(128))
+    task_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+# --- scheduler ------------------------------------------------------------------------
+
+
+class InstructionRecord(Base):
+    """A standing instruction as stored (see ``scheduler.StandingInstruction``)."""
+
+    __tablename__ = "instructions"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    text: Mapped[str] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(String(32))
+    goal: Mapped[str] = mapped_column(Text)
+    rrule: Mapped[str | None] = mapped_column(Text)
+    timezone: Mapped[str] = mapped_column(String(64), default="UTC")
+    time_is_deadline: Mapped[bool] = mapped_column(Boolean, default=False)
+    duration_s: Mapped[float] = mapped_column(Float, default=600.0)
+    priority: Mapped[int] = mapped_column(Integer, default=0)
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class TaskRecord(Base):
+    """One fired chore. ``(instruction_id, due_at)`` is unique: a chore fires once."""
+
+    __tablename__ = "tasks"
+    __table_args__ = (UniqueConstraint("instruction_id", "due_at", name="uq_task_fire"),)
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    instruction_id: Mapped[str | None] = mapped_column(
+        ForeignKey("instructions.id", ondelete="SET NULL")
+    )
+    goal: Mapped[str] = mapped_column(Text)
+    due_at: Mapped[datetime] = mapped_column(index=True)
+    # pending | running | waiting | done | failed | skipped | cancelled
+    state: Mapped[str] = mapped_column(String(16), default="pending", index=True)
+    dispatch_count: Mapped[int] = mapped_column(Integer, default=0)
+    started_at: Mapped[datetime | None]
+    finished_at: Mapped[datetime | None]
+    result: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+# --- safety ---------------------------------------------------------------------------
+
+
+class AuditRecord(Base):
+    """One safety verdict: who asked, when, what was decided and why."""
+
+    __tablename__ = "audit"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    time: Mapped[datetime] = mapped_column(index=True)
+    level: Mapped[str] = mapped_column(String(16))  # instruction | plan | action
+    subject: Mapped[str] = mapped_column(Text)
+    verdict: Mapped[str] = mapped_column(String(16))
+    reasons: Mapped[list[str]] = mapped_column(JSON, default=list)
+    rules: Mapped[list[str]] = mapped_column(JSON, default=list)
+    actor: Mapped[str | None] = mapped_column(String(128))
+    task_id: Mapped[str | None] = mapped_column(String(64), index=True)
