@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import threading
 import time
-from datetime import datetime, timedelta, tzinfo
+from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Protocol, runtime_checkable
 from zoneinfo import ZoneInfo
 
@@ -68,6 +68,9 @@ class SimClock:
         if start.tzinfo is None:
             start = start.replace(tzinfo=self._tz)
         self._start = start
+        # Why UTC: aware-datetime + timedelta is wall-clock arithmetic in Python, which
+        # would put simulated time an hour off after a daylight-saving change.
+        self._start_utc = start.astimezone(UTC)
         self._elapsed = 0.0  # seconds since start, kept as a float for cheap ticks
         self._lock = threading.Lock()
 
@@ -87,8 +90,8 @@ class SimClock:
         return self._elapsed
 
     def now(self) -> datetime:
-        """Current simulated time."""
-        return self._start + timedelta(seconds=self._elapsed)
+        """Current simulated time, in the home's time zone."""
+        return (self._start_utc + timedelta(seconds=self._elapsed)).astimezone(self._tz)
 
     def advance(self, seconds: float) -> None:
         """Move simulated time forward by ``seconds`` (>= 0)."""
@@ -99,7 +102,8 @@ class SimClock:
 
     def advance_to(self, when: datetime) -> None:
         """Move simulated time forward to ``when``; earlier times are ignored."""
-        delta = (when - self.now()).total_seconds()
+        # In UTC: subtracting two times in the same zone is wall-clock arithmetic.
+        delta = (when.astimezone(UTC) - self.now().astimezone(UTC)).total_seconds()
         if delta > 0:
             self.advance(delta)
 

@@ -1,0 +1,289 @@
+"""Turning due chores into tasks, in simulated or wall-clock time.
+
+In simulation the runtime asks :meth:`ChoreScheduler.next_due`, fast-forwards its
+``SimClock`` there and calls :meth:`ChoreScheduler.fire_due`; everything is deterministic.
+On the wall clock, :meth:`ChoreScheduler.start_background` lets APScheduler's
+``BackgroundScheduler`` (jobs persisted in the project database) call :func:`fire_task`,
+which runs the same ``fire_due`` logic for one instruction.
+
+Every fire time in ``(last_checked, now]`` becomes a task exactly once (``last_checked`` is
+kept in the instruction row's ``data`` JSON, and task ids are derived from the fire time).
+Misfire policy v1: a fire time more than the instruction's grace period in the past becomes
+a ``skipped`` task whose result says why.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from scheduler.clock import Clock, WallClock
+from scheduler.instructions import StandingInstruction
+from scheduler.store import InstructionStore, Task, TaskQueue, TaskState
+from scheduler.triggers import RRuleTrigger, fire_offset_s, trigger_for
+
+if TYPE_CHECKING:
+    from apscheduler.schedulers.background import BackgroundScheduler
+
+__all__ = ["JOB_PREFIX", "MIN_GRACE_S", "ChoreScheduler", "fire_task", "job_id"]
+
+log = logging.getLogger(__name__)
+
+JOB_PREFIX = "instruction:"
+# Why: no scheduler thread is exactly on time; a chore with duration 0 must not be skipped
+# because APScheduler woke 30 ms late.
+MIN_GRACE_S = 60.0
+
+
+def job_id(instruction_id: str) -> str:
+    """APScheduler job id of an instruction (stable, so restarts replace, not duplicate)."""
+    return f"{JOB_PREFIX}{instruction_id}"
+
+
+class ChoreScheduler:
+    """Fires standing instructions' chores as tasks.
+
+    Args:
+        store: The instructions.
+        queue: The task queue that due chores go to.
+        clock: Robot time (``SimClock`` in simulation, ``WallClock`` on a robot).
+    """
+
+    def __init__(self, store: InstructionStore, queue: TaskQueue, clock: Clock) -> None:
+        self.store = store
+        self.queue = queue
+        self.clock = clock
+        self._triggers: dict[tuple[str, str | None, str, float], RRuleTrigger] = {}
+        self._next_cache: dict[RRuleTrigger, tuple[datetime, datetime | None]] = {}
+        self._lock = threading.Lock()  # fire_due from the APScheduler thread and the agent
+
+    # -- pure schedule queries -------------------------------------------------------
+
+    def _trigger(self, instruction: StandingInstruction) -> RRuleTrigger | None:
+        if instruction.rrule is None:
+            return None
+        key = (
+            instruction.id,
+            instruction.rrule,
+            instruction.timezone,
+            fire_offset_s(instruction),
+        )
+        trig = self._triggers.get(key)
+        if trig is None:
+            trig = self._triggers[key] = trigger_for(instruction)
+        return trig
+
+    def due_between(
+        self, start: datetime, end: datetime
+    ) -> list[tuple[StandingInstruction, datetime]]:
+        """Fire times in ``(start, end]`` of all enabled instructions.
+
+        Args:
+            start: Exclusive lower bound (aware).
+            end: Inclusive upper bound (aware).
+
+        Returns:
+            ``(instruction, fire_time)`` pairs ordered by time, then priority (high first),
+            then id; fire times are in each instruction's time zone.
+        """
+        out: list[tuple[StandingInstruction, datetime]] = []
+        for instruction in self.store.list(enabled=True):
+            trig = self._trigger(instruction)
+            if trig is None:
+                continue
+            rec = trig.recurrence
+            out.extend((instruction, t.astimezone(rec.tz)) for t in rec.between(start, end))
+        out.sort(key=lambda pair: (pair[1], -pair[0].priority, pair[0].id))
+        return out
+
+    def next_due(self, after: datetime | None = None) -> datetime | None:
+        """The earliest fire time of any enabled instruction strictly after ``after``.
+
+        Args:
+            after: Aware time; defaults to the clock's now.
+
+        Returns:
+            The time (UTC) to fast-forward a ``SimClock`` to, or None when nothing is due.
+        """
+        after = (after or self.clock.now()).astimezone(UTC)
+        best: datetime | None = None
+        for instruction in self.store.list(enabled=True):
+            trig = self._trigger(instruction)
+            if trig is None:
+                continue
+            # Cache (asked_at, answer): the answer holds for any ``after`` in [asked_at, answer).
+            cached = self._next_cache.get(trig)
+            if (
+                cached is not None
+                and cached[0] <= after
+                and (cached[1] is None or after < cached[1])
+            ):
+                nxt = cached[1]
+            else:
+                nxt = trig.recurrence.next_after(after)
+                self._next_cache[trig] = (after, nxt)
+            if nxt is not None and (best is None or nxt < best):
+                best = nxt
+        return best
+
+    # -- firing ----------------------------------------------------------------------
+
+    def fire_due(
+        self, now: datetime | None = None, *, instruction_ids: list[str] | None = None
+    ) -> list[Task]:
+        """Create tasks for every fire time since the last check, up to ``now``.
+
+        Idempotent: calling it again for the same times creates nothing new. Fire times
+        older than the instruction's grace period become ``skipped`` tasks.
+
+        Args:
+            now: Aware current time; defaults to the clock's now.
+            instruction_ids: Only these instructions (the wall-clock job uses one).
+
+        Returns:
+            The tasks for the fire times handled by this call, in time order.
+        """
+        now = (now or self.clock.now()).astimezone(UTC)
+        pending: list[tuple[StandingInstruction, datetime, TaskState, dict[str, Any]]] = []
+        with self._lock:
+            rows = self.store.list_with_data(enabled=True, ids=instruction_ids)
+            checked: dict[str, dict[str, Any]] = {}
+            for instruction, data in rows:
+                trig = self._trigger(instruction)
+                if trig is None:
+                    continue
+                since = _parse_time(data.get("last_checked") or data.get("active_since"))
+                if since is None:
+                    since = now  # never seen: start from now, do not back-fill
+                for fire_time in trig.recurrence.between(since, now):
+                    pending.append(self._fire_args(instruction, fire_time, now))
+                if since < now:
+                    checked[instruction.id] = {"last_checked": now.isoformat()}
+                elif "last_checked" not in data:
+                    checked[instruction.id] = {"last_checked": since.isoformat()}
+            fired = self.queue.fire_many(pending)  # one transaction, idempotent
+            self.store.update_data_many(checked)
+        fired.sort(key=lambda t: (t.due_at, t.id))
+        return fired
+
+    @staticmethod
+    def _fire_args(
+        instruction: StandingInstruction, fire_time: datetime, now: datetime
+    ) -> tuple[StandingInstruction, datetime, TaskState, dict[str, Any]]:
+        """The misfire policy: the state and result a fire time's task starts with."""
+        result: dict[str, Any] = {}
+        if instruction.time_is_deadline:
+            deadline = fire_time.timestamp() - fire_offset_s(instruction)
+            result["deadline"] = datetime.fromtimestamp(deadline, UTC).isoformat()
+        late_s = (now - fire_time).total_seconds()
+        grace_s = max(instruction.grace_period_s, MIN_GRACE_S)
+        if late_s <= grace_s:
+            return instruction, fire_time, TaskState.PENDING, result
+        result.update(
+            reason=(
+                f"missed: checked {late_s:.0f} s after the fire time, beyond the grace "
+                f"period of {grace_s:.0f} s"
+            ),
+            late_s=late_s,
+            grace_s=grace_s,
+        )
+        log.info("skipping %s due %s: %s", instruction.id, fire_time, result["reason"])
+        return instruction, fire_time, TaskState.SKIPPED, result
+
+    # -- wall-clock mode -------------------------------------------------------------
+
+    def start_background(
+        self, db_url: str, *, start: bool = True, **scheduler_kwargs: Any
+    ) -> BackgroundScheduler:
+        """Run the chores on the wall clock with APScheduler, jobs persisted in ``db_url``.
+
+        Fires anything missed while the process was down first (misfire policy applies),
+        then adds one job per enabled instruction (id ``instruction:<id>``,
+        ``replace_existing=True``) calling :func:`fire_task`.
+
+        Args:
+            db_url: The project database URL (the job store's table lives there too).
+            start: Start the scheduler thread before returning.
+            **scheduler_kwargs: Passed to ``BackgroundScheduler``.
+
+        Returns:
+            The scheduler; call :meth:`sync_jobs` after instructions change and
+            ``shutdown()`` when done.
+        """
+        from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
+        from apscheduler.schedulers.background import BackgroundScheduler
+
+        if not isinstance(self.clock, WallClock):
+            log.warning("start_background runs on the wall clock, not on %r", self.clock)
+        scheduler_kwargs.setdefault("timezone", UTC)
+        scheduler = BackgroundScheduler(
+            jobstores={"default": SQLAlchemyJobStore(url=db_url)}, **scheduler_kwargs
+        )
+        self.fire_due(datetime.now(UTC))
+        self.sync_jobs(scheduler, db_url)
+        if start:
+            scheduler.start()
+        return scheduler
+
+    def sync_jobs(self, scheduler: BackgroundScheduler, db_url: str) -> None:
+        """Make the scheduler's jobs match the enabled, scheduled instructions."""
+        wanted: dict[str, StandingInstruction] = {}
+        for instruction in self.store.list(enabled=True):
+            if instruction.rrule is not None:
+                wanted[job_id(instruction.id)] = instruction
+        for job in scheduler.get_jobs():
+            if job.id.startswith(JOB_PREFIX) and job.id not in wanted:
+                scheduler.remove_job(job.id)
+        for jid, instruction in wanted.items():
+            scheduler.add_job(
+                fire_task,
+                trigger=trigger_for(instruction),
+                args=[db_url, instruction.id],
+                id=jid,
+                name=instruction.goal[:100],
+                replace_existing=True,
+                # fire_task applies housemind's own misfire policy and catches up every
+                # missed fire time in one call, so APScheduler must never drop a run.
+                misfire_grace_time=None,
+                coalesce=True,
+            )
+
+
+_FACTORIES: dict[str, Any] = {}
+_FACTORIES_LOCK = threading.Lock()
+
+
+def fire_task(db_url: str, instruction_id: str) -> list[str]:
+    """APScheduler job: fire ``instruction_id``'s due chores as tasks (wall clock).
+
+    Module-level and called with strings only, so ``SQLAlchemyJobStore`` can pickle it.
+
+    Args:
+        db_url: The project database URL.
+        instruction_id: The instruction whose chores are due.
+
+    Returns:
+        Ids of the tasks handled.
+    """
+    from sqlalchemy import create_engine
+    from sqlalchemy.orm import sessionmaker
+
+    with _FACTORIES_LOCK:
+        factory = _FACTORIES.get(db_url)
+        if factory is None:
+            factory = _FACTORIES[db_url] = sessionmaker(
+                bind=create_engine(db_url), expire_on_commit=False
+            )
+    clock = WallClock()
+    runner = ChoreScheduler(InstructionStore(factory, clock), TaskQueue(factory), clock)
+    tasks = runner.fire_due(clock.now(), instruction_ids=[instruction_id])
+    return [t.id for t in tasks]
+
+
+def _parse_time(value: Any) -> datetime | None:
+    if not value:
+        return None
+    when = datetime.fromisoformat(str(value))
+    return when if when.tzinfo is not None else when.replace(tzinfo=UTC)
