@@ -31,19 +31,27 @@ class PointServices:
 
     def plan_context(self, goal):
         obs = self.env.observe()
-        fixtures = {n: FixtureInfo(name=n, kind=n, room="room", surface=True)
-                    for n in self.env.spots}
-        return PlanContext(robot_room="room", held=obs.proprio.held, facts=sorted(obs.facts()),
-                           rooms=["room"], fixtures=fixtures,
-                           object_places={k: v for k, v in self.places.items()
-                                          if k != obs.proprio.held},
-                           object_kinds={k: k for k in self.places})
+        fixtures = {
+            n: FixtureInfo(name=n, kind=n, room="room", surface=True) for n in self.env.spots
+        }
+        return PlanContext(
+            robot_room="room",
+            held=obs.proprio.held,
+            facts=sorted(obs.facts()),
+            rooms=["room"],
+            fixtures=fixtures,
+            object_places={k: v for k, v in self.places.items() if k != obs.proprio.held},
+            object_kinds={k: k for k in self.places},
+        )
 
     def check_subtask(self, subtask, task_id):
         v = self.verdicts.get(subtask.skill, Verdict.ALLOW)
         self.checked.append(subtask.skill)
-        return SafetyVerdict(verdict=v, reasons=[f"{v} {subtask.skill}"] if v != "allow" else [],
-                             rules=["test-rule"] if v != "allow" else [])
+        return SafetyVerdict(
+            verdict=v,
+            reasons=[f"{v} {subtask.skill}"] if v != "allow" else [],
+            rules=["test-rule"] if v != "allow" else [],
+        )
 
     def execute(self, subtask, task_id):
         out = self.executor.run(self.registry.bind(subtask.skill, subtask.args), timeout=10)
@@ -68,8 +76,7 @@ def cfg(tid):
 
 
 def start(tid, goal):
-    return {"task_id": tid, "goal": goal, "plan": None, "step": 0, "replans": 0,
-            "needs_plan": True}
+    return {"task_id": tid, "goal": goal, "plan": None, "step": 0, "replans": 0, "needs_plan": True}
 
 
 def test_graph_runs_a_chore_to_done():
@@ -95,8 +102,9 @@ def test_denied_subtask_is_never_dispatched():
 def test_failure_triggers_replan_then_gives_up():
     env = PointRobotEnv(broken={"place"})
     svc = PointServices(env)
-    res = build_task_graph(svc, max_replans=2).invoke(start("t3", "put the mug on the sink"),
-                                                      cfg("t3"))
+    res = build_task_graph(svc, max_replans=2).invoke(
+        start("t3", "put the mug on the sink"), cfg("t3")
+    )
     assert res["status"] == "failed"
     assert "gave up after 2 replans" in res["reason"]
     assert sum(o["status"] != "success" for o in res["outcomes"]) == 3

@@ -13,25 +13,30 @@ from agent.planners.base import Plan
 from skills import REGISTRY
 
 FIXTURES = {
-    "sink": FixtureInfo(name="sink", kind="sink", room="kitchen", container=True,
-                        switchable=True),
+    "sink": FixtureInfo(name="sink", kind="sink", room="kitchen", container=True, switchable=True),
     "counter": FixtureInfo(name="counter", kind="counter", room="kitchen", surface=True),
     "table": FixtureInfo(name="table", kind="table", room="kitchen", surface=True),
-    "fridge": FixtureInfo(name="fridge", kind="fridge", room="kitchen", openable=True,
-                          container=True),
-    "stove": FixtureInfo(name="stove", kind="stove", room="kitchen", switchable=True,
-                         surface=True),
+    "fridge": FixtureInfo(
+        name="fridge", kind="fridge", room="kitchen", openable=True, container=True
+    ),
+    "stove": FixtureInfo(name="stove", kind="stove", room="kitchen", switchable=True, surface=True),
     "shelf": FixtureInfo(name="shelf", kind="shelf", room="living_room", surface=True),
     "sofa": FixtureInfo(name="sofa", kind="sofa", room="living_room", surface=True),
-    "laundry_basket": FixtureInfo(name="laundry_basket", kind="laundry_basket",
-                                  room="bedroom", container=True),
+    "laundry_basket": FixtureInfo(
+        name="laundry_basket", kind="laundry_basket", room="bedroom", container=True
+    ),
 }
 ROOMS = ["kitchen", "living_room", "bedroom", "bathroom", "hallway"]
 
 
 def ctx(**kw) -> PlanContext:
-    base = dict(rooms=ROOMS, fixtures=FIXTURES, robot_room="hallway",
-                facts=["hand_empty", "closed(fridge)"], skills=REGISTRY.names())
+    base = dict(
+        rooms=ROOMS,
+        fixtures=FIXTURES,
+        robot_room="hallway",
+        facts=["hand_empty", "closed(fridge)"],
+        skills=REGISTRY.names(),
+    )
     base.update(kw)
     return PlanContext(**base)
 
@@ -46,28 +51,43 @@ def planner():
 
 
 def test_put_known_object_in_sink(planner):
-    c = ctx(object_places={"mug": "table"}, object_rooms={"mug": "kitchen"},
-            object_kinds={"mug": "mug"})
+    c = ctx(
+        object_places={"mug": "table"}, object_rooms={"mug": "kitchen"}, object_kinds={"mug": "mug"}
+    )
     p = validate_plan(planner.plan("take the mug to the sink", c), REGISTRY, c)
-    assert steps(p) == [("navigate", "table"), ("pick", "mug"), ("navigate", "sink"),
-                        ("place", "mug", "sink", "in")]
+    assert steps(p) == [
+        ("navigate", "table"),
+        ("pick", "mug"),
+        ("navigate", "sink"),
+        ("place", "mug", "sink", "in"),
+    ]
     assert p.complete and p.goal_facts == ["in(mug,sink)"]
     assert [s.text for s in p.subtasks][-1] == "put the mug in the sink"
 
 
 def test_bring_apple_to_table_uses_on(planner):
-    c = ctx(object_places={"apple": "counter"}, object_rooms={"apple": "kitchen"},
-            object_kinds={"apple": "apple"})
+    c = ctx(
+        object_places={"apple": "counter"},
+        object_rooms={"apple": "kitchen"},
+        object_kinds={"apple": "apple"},
+    )
     p = validate_plan(planner.plan("bring the apple to the table", c), REGISTRY, c)
     assert steps(p)[-1] == ("place", "apple", "table", "on")
 
 
 def test_object_in_closed_fridge_is_opened_and_closed(planner):
-    c = ctx(object_places={"milk": "fridge"}, object_rooms={"milk": "kitchen"},
-            object_kinds={"milk": "milk"})
+    c = ctx(
+        object_places={"milk": "fridge"},
+        object_rooms={"milk": "kitchen"},
+        object_kinds={"milk": "milk"},
+    )
     p = validate_plan(planner.plan("put the milk on the counter", c), REGISTRY, c)
-    assert steps(p)[:4] == [("navigate", "fridge"), ("open", "fridge"), ("pick", "milk"),
-                            ("close", "fridge")]
+    assert steps(p)[:4] == [
+        ("navigate", "fridge"),
+        ("open", "fridge"),
+        ("pick", "milk"),
+        ("close", "fridge"),
+    ]
 
 
 def test_unknown_location_becomes_a_search_then_continues(planner):
@@ -76,29 +96,47 @@ def test_unknown_location_becomes_a_search_then_continues(planner):
     assert steps(p) == [("navigate", "shelf")]
     assert not p.complete
     # looked at the shelf, nothing: next candidate
-    p2 = planner.replan("bring the keys to the table", c,
-                        done=[Subtask(skill="navigate", args={"target": "shelf"})],
-                        failed=None, reason="")
+    p2 = planner.replan(
+        "bring the keys to the table",
+        c,
+        done=[Subtask(skill="navigate", args={"target": "shelf"})],
+        failed=None,
+        reason="",
+    )
     assert steps(p2) == [("navigate", "table")]
     # seen on the table now: the real plan
-    c3 = ctx(object_places={"keys": "table"}, object_rooms={"keys": "kitchen"},
-             object_kinds={"keys": "keys"})
-    p3 = validate_plan(planner.replan("bring the keys to the table", c3, done=[], failed=None,
-                                      reason=""), REGISTRY, c3)
+    c3 = ctx(
+        object_places={"keys": "table"},
+        object_rooms={"keys": "kitchen"},
+        object_kinds={"keys": "keys"},
+    )
+    p3 = validate_plan(
+        planner.replan("bring the keys to the table", c3, done=[], failed=None, reason=""),
+        REGISTRY,
+        c3,
+    )
     assert steps(p3)[1] == ("pick", "keys") and p3.complete
 
 
 def test_search_gives_up_with_clear_message(planner):
     c = ctx(search_candidates={"keys": ["shelf"]})
     with pytest.raises(PlanningError, match="cannot find the keys: looked in shelf"):
-        planner.replan("fetch the keys", c,
-                       done=[Subtask(skill="navigate", args={"target": "shelf"})],
-                       failed=None, reason="")
+        planner.replan(
+            "fetch the keys",
+            c,
+            done=[Subtask(skill="navigate", args={"target": "shelf"})],
+            failed=None,
+            reason="",
+        )
 
 
 def test_missing_object_is_searched_not_trusted(planner):
-    c = ctx(object_places={"mug": "table"}, object_kinds={"mug": "mug"},
-            facts=["hand_empty", "missing(mug)"], search_candidates={"mug": ["sink", "counter"]})
+    c = ctx(
+        object_places={"mug": "table"},
+        object_kinds={"mug": "mug"},
+        facts=["hand_empty", "missing(mug)"],
+        search_candidates={"mug": ["sink", "counter"]},
+    )
     p = planner.plan("take the mug to the sink", c)
     assert steps(p) == [("navigate", "sink")] and not p.complete
 
@@ -107,14 +145,23 @@ def test_tidy_looks_first_then_puts_things_home(planner):
     c = ctx()
     p = planner.plan("tidy the living room", c)
     assert steps(p) == [("navigate", "living_room")] and not p.complete
-    c2 = ctx(robot_room="living_room",
-             object_places={"toy": "living_room", "shirt": "sofa", "book": "shelf"},
-             object_rooms={"toy": "living_room", "shirt": "living_room", "book": "living_room"},
-             object_kinds={"toy": "toy", "shirt": "shirt", "book": "book"})
-    p2 = validate_plan(planner.replan("tidy the living room", c2,
-                                      done=[Subtask(skill="navigate",
-                                                    args={"target": "living_room"})],
-                                      failed=None, reason=""), REGISTRY, c2)
+    c2 = ctx(
+        robot_room="living_room",
+        object_places={"toy": "living_room", "shirt": "sofa", "book": "shelf"},
+        object_rooms={"toy": "living_room", "shirt": "living_room", "book": "living_room"},
+        object_kinds={"toy": "toy", "shirt": "shirt", "book": "book"},
+    )
+    p2 = validate_plan(
+        planner.replan(
+            "tidy the living room",
+            c2,
+            done=[Subtask(skill="navigate", args={"target": "living_room"})],
+            failed=None,
+            reason="",
+        ),
+        REGISTRY,
+        c2,
+    )
     assert ("place", "shirt", "laundry_basket", "in") in steps(p2)
     assert ("place", "toy", "shelf", "on") in steps(p2)
     assert not any(s.args.get("object") == "book" for s in p2.subtasks)  # already home
@@ -130,8 +177,10 @@ def test_check_fridge_for_milk(planner):
 
 def test_switch_and_open(planner):
     c = ctx()
-    assert steps(planner.plan("turn on the stove", c)) == [("navigate", "stove"),
-                                                           ("toggle", "stove", "on")]
+    assert steps(planner.plan("turn on the stove", c)) == [
+        ("navigate", "stove"),
+        ("toggle", "stove", "on"),
+    ]
     assert steps(planner.plan("switch the stove off", c))[-1] == ("toggle", "stove", "off")
     with pytest.raises(PlanningError, match="has no switch"):
         planner.plan("turn on the sofa", c)
@@ -140,12 +189,18 @@ def test_switch_and_open(planner):
 
 
 def test_holding_something_else_puts_it_away_first(planner):
-    c = ctx(held="shirt", facts=["holding(shirt)"], object_kinds={"shirt": "shirt",
-                                                                   "mug": "mug"},
-            object_places={"mug": "table"}, object_rooms={"mug": "kitchen"})
+    c = ctx(
+        held="shirt",
+        facts=["holding(shirt)"],
+        object_kinds={"shirt": "shirt", "mug": "mug"},
+        object_places={"mug": "table"},
+        object_rooms={"mug": "kitchen"},
+    )
     p = validate_plan(planner.plan("take the mug to the sink", c), REGISTRY, c)
-    assert steps(p)[:2] == [("navigate", "laundry_basket"),
-                            ("place", "shirt", "laundry_basket", "in")]
+    assert steps(p)[:2] == [
+        ("navigate", "laundry_basket"),
+        ("place", "shirt", "laundry_basket", "in"),
+    ]
 
 
 def test_unknown_goal_and_place_errors_say_what_to_do(planner):
@@ -163,8 +218,13 @@ def test_validation_rejects_impossible_plans():
     with pytest.raises(PlanValidationError, match="needs near\\(mug\\)"):
         validate_plan(bad, REGISTRY, c)
     c2 = ctx(object_places={"milk": "fridge"})
-    closed = Plan(goal="x", subtasks=[Subtask(skill="navigate", args={"target": "fridge"}),
-                                      Subtask(skill="pick", args={"object": "milk"})])
+    closed = Plan(
+        goal="x",
+        subtasks=[
+            Subtask(skill="navigate", args={"target": "fridge"}),
+            Subtask(skill="pick", args={"object": "milk"}),
+        ],
+    )
     with pytest.raises(PlanValidationError, match="near\\(milk\\)"):
         validate_plan(closed, REGISTRY, c2)
     unknown = Plan(goal="x", subtasks=[Subtask(skill="teleport", args={})])
