@@ -98,7 +98,7 @@ class HomeRuntime:
             audit=AuditLog(self.db.session, clock), registered_people=registered_people
         )
         self.executor = Executor(env, guard=self.safety.guard, realtime=realtime)
-        self.instructions = InstructionStore(self.db.session)
+        self.instructions = InstructionStore(self.db.session, clock)
         self.tasks = TaskQueue(self.db.session)
         self.scheduler = ChoreScheduler(self.instructions, self.tasks, clock)
         if isinstance(planner, str):

@@ -252,7 +252,8 @@ class Executor:
                 if chunk is None or idx >= len(chunk):
                     obs = look()
                     proprio, people = obs.proprio, [d.position for d in obs.people()]
-                    if want and all(f in obs.facts() for f in want):
+                    if (want and all(f in obs.facts() for f in want)
+                            and getattr(policy, "done", True)):
                         out.ticks = tick
                         return self._finish(out, "success", "", obs, seen)
                     try:

@@ -60,6 +60,10 @@ class SymbolicPlanner:
         if failed is not None and failed.skill == "navigate":
             searched.add(failed.args.get("target"))
         b = _Builder(context, searched, self.max_search_places)
+        if failed is not None and failed.skill in ("pick", "place"):
+            # Standing at the fixture was not close enough (a long sofa, a crowded
+            # counter): this time drive to the thing itself.
+            b.direct.add(failed.args.get("object" if failed.skill == "pick" else "target", ""))
         if m := _TIDY.match(text):
             b.tidy(self._room(m["room"], context))
         elif m := _CHECK.match(text):
@@ -158,6 +162,7 @@ class _Builder:
         self.at: str | None = None
         self.opened: set[str] = set()
         self.facts = set(ctx.facts)
+        self.direct: set[str] = set()
 
     def _add(self, skill: str, **args: str) -> None:
         self.steps.append(Subtask(skill=skill, args=args))
@@ -219,7 +224,8 @@ class _Builder:
         missing = f"missing({obj})" in self.ctx.facts
         if place is None or missing:
             return self._search(obj)
-        self.go(place if place in self.ctx.fixtures else obj)
+        direct = place not in self.ctx.fixtures or obj in self.direct
+        self.go(obj if direct else place)
         opened = place in self.ctx.fixtures and self._open_if_needed(place)
         self._add("pick", object=obj)
         self.held = obj

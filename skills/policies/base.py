@@ -24,7 +24,13 @@ class PolicyError(RuntimeError):
 
 @runtime_checkable
 class Policy(Protocol):
-    """System 1: produces continuous action chunks at a fixed control rate."""
+    """System 1: produces continuous action chunks at a fixed control rate.
+
+    A policy that knows when it has finished (a controller, e.g. a navigation expert that
+    ends with a 360° scan of the room) may also expose a boolean ``done`` attribute; the
+    executor then declares success only when the skill's success facts hold *and*
+    ``done`` is true. Learned policies usually have no such signal and omit it.
+    """
 
     def reset(self) -> None:
         """Forget any internal state before a new subtask."""

@@ -230,3 +230,26 @@ def test_validation_rejects_impossible_plans():
     unknown = Plan(goal="x", subtasks=[Subtask(skill="teleport", args={})])
     with pytest.raises(PlanValidationError, match="unknown skill 'teleport'"):
         validate_plan(unknown, REGISTRY, c)
+
+
+def test_failed_pick_from_fixture_approaches_the_object_itself(planner):
+    c = ctx(
+        robot_room="living_room",
+        object_places={"shirt": "sofa"},
+        object_rooms={"shirt": "living_room"},
+        object_kinds={"shirt": "shirt"},
+    )
+    p = planner.plan("put the shirt in the laundry basket", c)
+    assert steps(p)[0] == ("navigate", "sofa")
+    p2 = validate_plan(
+        planner.replan(
+            "put the shirt in the laundry basket",
+            c,
+            done=[Subtask(skill="navigate", args={"target": "sofa"})],
+            failed=Subtask(skill="pick", args={"object": "shirt"}),
+            reason="beyond reach",
+        ),
+        REGISTRY,
+        c,
+    )
+    assert steps(p2)[:2] == [("navigate", "shirt"), ("pick", "shirt")]

@@ -136,3 +136,27 @@ def test_bad_chunk_shape_is_reported():
     with Executor(env, policy_for=lambda sk, e: Bad()) as ex:
         with pytest.raises(PolicyError, match="shape"):
             ex.run(REGISTRY.bind("navigate", {"target": "table"}), timeout=5)
+
+
+def test_policy_done_flag_delays_success_until_the_controller_finishes():
+    env = PointRobotEnv(spots={"table": (0.2, 0.0)})
+
+    class ScanThenDone:
+        def __init__(self):
+            self.calls = 0
+
+        @property
+        def done(self):
+            return self.calls >= 3
+
+        def reset(self):
+            self.calls = 0
+
+        def predict_chunk(self, obs, instruction):
+            self.calls += 1
+            return np.zeros((4, 3), np.float32)
+
+    pol = ScanThenDone()
+    with Executor(env, policy_for=lambda sk, e: pol) as ex:
+        out = ex.run(REGISTRY.bind("navigate", {"target": "table"}), timeout=5)
+    assert out.ok and out.ticks == 12 and pol.calls == 3

@@ -1,0 +1,53 @@
+"""HomeSim: a small apartment with one resident, for household-robot skills and agents.
+
+Importing this package registers the gymnasium id ``housemind/HomeSim-v1``.
+"""
+
+from __future__ import annotations
+
+from gymnasium.envs.registration import register, registry
+
+from sim.home.env import DEFAULT_START, HomeSimEnv
+from sim.home.layout import (
+    GRIPPER_OFFSET,
+    RESIDENT_RADIUS,
+    ROBOT_RADIUS,
+    FixtureSpec,
+    HomeLayout,
+    ObjectSpec,
+    RoomSpec,
+    default_layout,
+)
+from sim.home.world import FixtureState, ObjectState, ResidentState, RobotState, WorldState
+
+__all__ = [
+    "DEFAULT_START",
+    "ENV_ID",
+    "GRIPPER_OFFSET",
+    "RESIDENT_RADIUS",
+    "ROBOT_RADIUS",
+    "FixtureSpec",
+    "FixtureState",
+    "HomeLayout",
+    "HomeSimEnv",
+    "ObjectSpec",
+    "ObjectState",
+    "ResidentState",
+    "RobotState",
+    "RoomSpec",
+    "WorldState",
+    "default_layout",
+    "register_envs",
+]
+
+#: The gymnasium id of HomeSim v1.
+ENV_ID = "housemind/HomeSim-v1"
+
+
+def register_envs() -> None:
+    """Register HomeSim with gymnasium (idempotent)."""
+    if ENV_ID not in registry:
+        register(id=ENV_ID, entry_point="sim.home.env:HomeSimEnv")
+
+
+register_envs()

@@ -1,0 +1,672 @@
+"""Privileged expert controllers for HomeSim's built-in skills.
+
+Experts read the true world state (they are demonstrators, and their chunks are training
+data for the built-in VLA) but act only through the ordinary action vector, so whatever
+they achieve a learned policy could achieve too. Each call to ``predict_chunk`` looks at
+the true state afresh and rolls its controller forward on a kinematic model for
+:data:`CHUNK` ticks; once the skill's effect holds it emits zeros (hold still).
+
+Skills and arguments (a contract with :mod:`skills.builtin`): ``navigate(target)``,
+``pick(object)``, ``place(object, target, relation)``, ``open(target)``, ``close(target)``,
+``toggle(target, state)``.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from sim.home.geometry import angle_diff
+from sim.home.layout import APPROACH_STANDOFF, RESIDENT_RADIUS, ROBOT_RADIUS
+from sim.home.occupancy import PLAN_CLEARANCE
+from skills.policies.base import PolicyError
+from skills.types import REACH_M, Observation
+
+if TYPE_CHECKING:
+    from sim.home.env import HomeSimEnv
+
+__all__ = ["CHUNK", "EXPERTS", "HomeSimExpert", "make_expert"]
+
+#: Actions per chunk.
+CHUNK = 10
+_POS_TOL = 0.02
+_ANG_TOL = 0.03
+_LIN_GAIN = 4.0  # 1/s: proportional gain on position error near the goal
+_ANG_GAIN = 4.0  # 1/s: proportional gain on heading error
+_LOOKAHEAD = 0.25  # pure-pursuit carrot distance (m)
+_MARGIN = 0.05  # how much nearer the gripper point the target must be than the runner-up
+
+Pose = tuple[float, float, float]
+
+
+class HomeSimExpert:
+    """Base class: argument checks, the kinematic rollout and the "hold still" ending.
+
+    Args:
+        env: The simulator whose true state the expert reads.
+        args: Skill arguments.
+    """
+
+    skill = ""
+    required: tuple[str, ...] = ()
+
+    def __init__(self, env: HomeSimEnv, args: dict[str, Any]) -> None:
+        missing = [a for a in self.required if a not in args]
+        if missing:
+            raise PolicyError(f"{self.skill} needs argument(s) {missing}; got {sorted(args)}")
+        self.env = env
+        self.args = dict(args)
+        self.reset()
+
+    def reset(self) -> None:
+        """Forget progress (a new attempt starts from the current state)."""
+        self._path: list[tuple[float, float]] | None = None
+        self._goal: Pose | None = None
+        self._tries = 0
+        self._path_ref: list | None = None
+        self._idx = 0
+
+    def predict_chunk(self, obs: Observation, instruction: str) -> np.ndarray:
+        """The next :data:`CHUNK` actions, ``float32[CHUNK, 6]``.
+
+        Raises:
+            PolicyError: if the skill cannot be carried out from here.
+        """
+        return self._chunk()
+
+    def _chunk(self) -> np.ndarray:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    # -- helpers -------------------------------------------------------------------------
+
+    @property
+    def _robot(self):
+        return self.env.world.robot
+
+    def _pose(self) -> Pose:
+        rb = self._robot
+        return (rb.x, rb.y, rb.theta)
+
+    @staticmethod
+    def _hold() -> np.ndarray:
+        return np.zeros((CHUNK, 6), dtype=np.float32)
+
+    @staticmethod
+    def _command(index: int, value: float) -> np.ndarray:
+        # Repeat the command over the chunk: it acts once, the repeats are no-ops, and a
+        # caller that drops the chunk's head still sees it.
+        out = np.zeros((CHUNK, 6), dtype=np.float32)
+        out[:, index] = value
+        return out
+
+    def _follow(
+        self, path: list[tuple[float, float]], heading: float, face_travel: bool = True
+    ) -> tuple[np.ndarray, bool]:
+        """Roll out pure-pursuit path following from the true pose.
+
+        The robot chases a carrot :data:`_LOOKAHEAD` ahead of its projection on the path,
+        so it stays on the planned segments (doorways leave it little slack) instead of
+        cutting corners. Progress is kept in ``self._idx`` and only moves forward.
+
+        Returns:
+            The chunk and whether the robot is already at the goal (then the chunk is
+            zeros).
+        """
+        env = self.env
+        dt = 1.0 / env.control_hz
+        x, y, th = self._pose()
+        gx, gy = path[-1]
+        if math.hypot(gx - x, gy - y) < _POS_TOL and abs(angle_diff(heading, th)) < _ANG_TOL:
+            return self._hold(), True
+        if self._path_ref is not path:
+            self._path_ref, self._idx = path, 1
+        self._idx, _ = _carrot(path, self._idx, x, y)
+        seg = self._idx
+        out = np.zeros((CHUNK, 6), dtype=np.float32)
+        for k in range(CHUNK):
+            seg, (tx, ty) = _carrot(path, seg, x, y)
+            dgoal = math.hypot(gx - x, gy - y)
+            ex, ey = tx - x, ty - y
+            d = math.hypot(ex, ey)
+            speed = min(0.8, _LIN_GAIN * dgoal)
+            vxw = ex / d * speed if d > 1e-9 else 0.0
+            vyw = ey / d * speed if d > 1e-9 else 0.0
+            turn_late = face_travel and dgoal >= 0.5 and d >= 1e-6
+            want = math.atan2(ey, ex) if turn_late else heading
+            wz = max(-1.0, min(1.0, _ANG_GAIN * angle_diff(want, th) / 2.0))
+            c, s = math.cos(th), math.sin(th)
+            ux, uy = (c * vxw + s * vyw) / 0.8, (-s * vxw + c * vyw) / 0.8
+            ux, uy = max(-1.0, min(1.0, ux)), max(-1.0, min(1.0, uy))
+            out[k, 0], out[k, 1], out[k, 2] = ux, uy, wz
+            x += (c * ux - s * uy) * 0.8 * dt
+            y += (s * ux + c * uy) * 0.8 * dt
+            th += wz * 2.0 * dt
+        return out, False
+
+    def _blockers(self, extra: float = PLAN_CLEARANCE) -> list[tuple[float, float, float]]:
+        return [
+            (p.x, p.y, RESIDENT_RADIUS + extra) for p in self.env.world.residents.values() if p.home
+        ]
+
+    def _standable(self, x: float, y: float, clearance: float = PLAN_CLEARANCE) -> bool:
+        occ = self.env.occupancy
+        if occ.clearance(x, y) < clearance:
+            return False
+        return all(
+            (x - bx) ** 2 + (y - by) ** 2 >= br * br for bx, by, br in self._blockers(clearance)
+        )
+
+    def _search_pose(
+        self,
+        score: Callable[[Pose], float | None],
+        headings: Callable[[float, float], list[float]],
+        radius: float = 0.8,
+    ) -> Pose | None:
+        """The cheapest reachable pose near the robot that ``score`` accepts.
+
+        Candidates lie on a 5 cm grid within ``radius`` of the robot, reachable in a
+        straight line, with clearance; ``score`` returns an extra cost or None to reject.
+        """
+        x0, y0, th0 = self._pose()
+        occ = self.env.occupancy
+        blockers = self._blockers(ROBOT_RADIUS + 0.03)
+        best: tuple[float, Pose] | None = None
+        n = int(radius / 0.05)
+        cands = []
+        for i in range(-n, n + 1):
+            for j in range(-n, n + 1):
+                dist = 0.05 * math.hypot(i, j)
+                if dist <= radius:
+                    cands.append((dist, x0 + 0.05 * i, y0 + 0.05 * j))
+        cands.sort()
+        for dist, x, y in cands:
+            if best is not None and dist >= best[0]:
+                break
+            if dist > 0 and not self._standable(x, y, ROBOT_RADIUS + 0.03):
+                continue
+            for th in headings(x, y):
+                extra = score((x, y, th))
+                if extra is None:
+                    continue
+                cost = dist + 0.1 * abs(angle_diff(th, th0)) + extra
+                if best is not None and cost >= best[0]:
+                    continue
+                if dist > 0 and not occ.line_clear(x0, y0, x, y, ROBOT_RADIUS + 0.01, blockers):
+                    continue
+                best = (cost, (x, y, th))
+        return None if best is None else best[1]
+
+    def _align_then(
+        self,
+        ready: Callable[[], bool],
+        score: Callable[[Pose], float | None],
+        headings: Callable[[float, float], list[float]],
+        act: np.ndarray,
+        what: str,
+    ) -> np.ndarray:
+        """Act if ``ready()`` now; else drive to a pose ``score`` accepts, then act."""
+        if ready():
+            self._goal = None
+            return act
+        if self._goal is not None:
+            chunk, arrived = self._follow(self._goal_path, self._goal[2], face_travel=False)
+            if not arrived:
+                return chunk
+            self._goal = None  # arrived but not ready: look again
+        self._tries += 1
+        if self._tries > 4:
+            raise PolicyError(f"could not line up to {what} after {self._tries - 1} tries")
+        goal = self._search_pose(score, headings)
+        if goal is None:
+            raise PolicyError(
+                f"no free spot within reach from which to {what}; navigate closer first"
+            )
+        self._goal, self._goal_path = goal, [self._pose()[:2], goal[:2]]
+        chunk, _ = self._follow(self._goal_path, goal[2], face_travel=False)
+        return chunk
+
+
+class NavigateExpert(HomeSimExpert):
+    """Drive to a room (then scan 360°), a fixture's approach pose, or next to an object."""
+
+    skill = "navigate"
+    required = ("target",)
+
+    def __init__(self, env: HomeSimEnv, args: dict[str, Any]) -> None:
+        super().__init__(env, args)
+        t = self.args["target"]
+        lay = env.layout
+        if t not in lay.rooms and t not in lay.fixtures and t not in lay.objects:
+            names = [*lay.rooms, *lay.fixtures, *lay.objects]
+            close = difflib.get_close_matches(t, names, n=1)
+            hint = f" — did you mean {close[0]!r}?" if close else ""
+            raise PolicyError(
+                f"unknown navigation target {t!r}{hint} (rooms, fixtures and "
+                f"objects of this home: {', '.join(names)})"
+            )
+
+    def reset(self) -> None:
+        """Forget the plan."""
+        super().reset()
+        self._phase = "plan"
+        self._heading = 0.0
+        self._scan = 0.0
+        self._last_theta = 0.0
+        self._last_pose: Pose | None = None
+        self._stuck = 0
+        self._replans = 0
+        self._people: list = []
+
+    # -- goals ---------------------------------------------------------------------------
+
+    def _goals(self) -> list[Pose]:
+        env, t = self.env, self.args["target"]
+        lay = env.layout
+        x0, y0, th0 = self._pose()
+        if t in lay.rooms:
+            return [(x, y, th0) for x, y in self._room_points(t)]
+        if t in lay.fixtures:
+            return self._fixture_poses(t, None)
+        o = env.world.objects[t]
+        if o.relation == "held":
+            return []
+        if o.relation == "with":
+            raise PolicyError(f"the {t} is with {o.place}, who is using it")
+        if o.relation in ("on", "in"):
+            return self._fixture_poses(o.place, (o.x, o.y))
+        ring = []
+        for r in (0.55, 0.7, 0.85):
+            for k in range(16):
+                a = k * math.pi / 8
+                x, y = o.x + r * math.cos(a), o.y + r * math.sin(a)
+                if self._standable(x, y):
+                    ring.append((x, y, math.atan2(o.y - y, o.x - x)))
+        ring.sort(key=lambda p: math.hypot(p[0] - x0, p[1] - y0))
+        return ring
+
+    def _room_points(self, room: str) -> list[tuple[float, float]]:
+        r = self.env.layout.rooms[room].rect
+        pts = []
+        step = 0.1
+        nx, ny = int(r.width / step), int(r.height / step)
+        for i in range(nx):
+            for j in range(ny):
+                x, y = r.x0 + (i + 0.5) * step, r.y0 + (j + 0.5) * step
+                if self.env.occupancy.clearance(x, y) >= 0.5 and self._standable(x, y):
+                    pts.append((math.hypot(x - r.cx, y - r.cy), x, y))
+        pts.sort()
+        return [(x, y) for _, x, y in pts[:20]]
+
+    def _fixture_poses(self, name: str, obj: tuple[float, float] | None) -> list[Pose]:
+        lay = self.env.layout
+        f = lay.fixtures[name]
+        r = f.rect
+        ax, ay, ath = lay.approach[name]
+        cands = [(ax, ay, ath)]
+        sd = APPROACH_STANDOFF
+        for side, (ox, oy) in {"n": (0, 1), "s": (0, -1), "e": (1, 0), "w": (-1, 0)}.items():
+            span = (r.x0, r.x1) if side in "ns" else (r.y0, r.y1)
+            n = max(1, int((span[1] - span[0]) / 0.15))
+            for k in range(n + 1):
+                t = span[0] + (span[1] - span[0]) * k / n
+                if side in "ns":
+                    x, y = t, (r.y1 if side == "n" else r.y0) + oy * sd
+                else:
+                    x, y = (r.x1 if side == "e" else r.x0) + ox * sd, t
+                cands.append((x, y, math.atan2(-oy, -ox)))
+        out = []
+        for x, y, th in cands:
+            if not self._standable(x, y):
+                continue
+            if obj is not None:
+                if math.hypot(obj[0] - x, obj[1] - y) > REACH_M - 0.07:
+                    continue
+                th = math.atan2(obj[1] - y, obj[0] - x)
+            out.append((x, y, th))
+        # The canonical pose first, then the nearest alternatives to it.
+        out.sort(key=lambda p: math.hypot(p[0] - ax, p[1] - ay))
+        return out
+
+    # -- control -------------------------------------------------------------------------
+
+    def _plan(self) -> None:
+        goals = self._goals()
+        if not goals:
+            self._phase = "done"
+            return
+        start = self._pose()[:2]
+        blockers = self._blockers()
+        for g in goals[:12]:
+            path = self.env.occupancy.plan(start, g[:2], blockers)
+            if path is not None:
+                self._path, self._heading = path, g[2]
+                self._phase = "follow"
+                self._people = blockers
+                self._last_pose = None
+                return
+        raise PolicyError(
+            f"no path to the {self.args['target']} from ({start[0]:.2f}, "
+            f"{start[1]:.2f}); something blocks the way"
+        )
+
+    def _chunk(self) -> np.ndarray:
+        if self._phase == "plan":
+            self._plan()
+        if self._phase == "follow":
+            if self._blockers() != self._people:
+                self._replan("a person moved")
+            pose = self._pose()
+            if (
+                self._last_pose is not None
+                and math.hypot(pose[0] - self._last_pose[0], pose[1] - self._last_pose[1]) < 0.004
+                and abs(angle_diff(pose[2], self._last_pose[2])) < 0.004
+            ):
+                self._stuck += 1
+                if self._stuck >= 2:
+                    self._replan("stuck")
+                    return self._back_off()
+            else:
+                self._stuck = 0
+            self._last_pose = pose
+            if self._phase == "follow":
+                chunk, arrived = self._follow(self._path, self._heading)
+                if not arrived:
+                    return chunk
+                self._phase = "scan" if self.args["target"] in self.env.layout.rooms else "done"
+                self._last_theta = pose[2]
+        if self._phase == "scan":
+            th = self._robot.theta
+            self._scan += abs(angle_diff(th, self._last_theta))
+            self._last_theta = th
+            left = 2.0 * math.pi - self._scan
+            if left > 0.01:
+                step = 2.0 / self.env.control_hz  # radians per tick at full turn rate
+                out = np.zeros((CHUNK, 6), dtype=np.float32)
+                for k in range(CHUNK):
+                    out[k, 2] = max(0.0, min(1.0, left / step))
+                    left -= out[k, 2] * step
+                return out
+            self._phase = "done"
+        return self._hold()
+
+    @property
+    def done(self) -> bool:
+        """True once at the approach pose (and, for a room, after the 360° scan)."""
+        return self._phase == "done"
+
+    def _back_off(self) -> np.ndarray:
+        """A chunk that moves slowly away from whatever the robot is pressed against."""
+        x, y, th = self._pose()
+        ex, ey = self.env.occupancy.escape_direction(x, y)
+        c, s = math.cos(th), math.sin(th)
+        out = np.zeros((CHUNK, 6), dtype=np.float32)
+        out[:, 0] = 0.3 * (c * ex + s * ey)
+        out[:, 1] = 0.3 * (-s * ex + c * ey)
+        self._last_pose = None
+        return out
+
+    def _replan(self, why: str) -> None:
+        self._replans += 1
+        if self._replans > 8:
+            raise PolicyError(f"navigation to the {self.args['target']} keeps failing ({why})")
+        self._stuck = 0
+        self._phase = "plan"
+        self._plan()
+
+
+class PickExpert(HomeSimExpert):
+    """Line up so the object is the one nearest the gripper point, then close the gripper."""
+
+    skill = "pick"
+    required = ("object",)
+
+    def _chunk(self) -> np.ndarray:
+        env, name = self.env, self.args["object"]
+        o = env.world.objects.get(name)
+        if o is None:
+            raise PolicyError(
+                f"there is no object {name!r} to pick; objects: {', '.join(env.world.objects)}"
+            )
+        rb = self._robot
+        if rb.held == name:
+            return self._hold()
+        if rb.held is not None:
+            raise PolicyError(
+                f"cannot pick the {name}: the gripper holds the {rb.held}; place it first"
+            )
+        if o.relation == "with":
+            raise PolicyError(f"cannot pick the {name}: {o.place} is using it")
+        if env._hidden(o):
+            raise PolicyError(
+                f"cannot pick the {name}: it is inside the closed {o.place}; open it first"
+            )
+        d = math.hypot(o.x - rb.x, o.y - rb.y)
+        if d > REACH_M:
+            raise PolicyError(
+                f"the {name} is {d:.2f} m away, beyond reach ({REACH_M} m); navigate to it first"
+            )
+
+        def score(p: Pose) -> float | None:
+            got, margin = env.graspable(p)
+            if got != name or margin < _MARGIN:
+                return None
+            if math.hypot(o.x - p[0], o.y - p[1]) > REACH_M - 0.05:
+                return None
+            gx, gy = env._gripper_point(p)
+            return math.hypot(o.x - gx, o.y - gy)
+
+        return self._align_then(
+            lambda: env.graspable()[0] == name,
+            score,
+            lambda x, y: [math.atan2(o.y - y, o.x - x)],
+            self._command(3, 1.0),
+            f"pick the {name}",
+        )
+
+
+class PlaceExpert(HomeSimExpert):
+    """Line up so the target is the fixture nearest the gripper point, then open the gripper."""
+
+    skill = "place"
+    required = ("object", "target")
+
+    def _chunk(self) -> np.ndarray:
+        env = self.env
+        name, target = self.args["object"], self.args["target"]
+        rel = self.args.get("relation", "on")
+        spec = env.layout.fixtures.get(target)
+        if spec is None:
+            raise PolicyError(
+                f"cannot place on/in {target!r}: not a fixture of this home "
+                f"({', '.join(env.layout.fixtures)})"
+            )
+        o = env.world.objects.get(name)
+        if o is not None and o.relation == rel and o.place == target:
+            return self._hold()
+        rb = self._robot
+        if rb.held != name:
+            held = f"the {rb.held}" if rb.held else "nothing"
+            raise PolicyError(f"cannot place the {name}: the gripper holds {held}")
+        if rel not in ("on", "in"):
+            raise PolicyError(f"relation must be 'on' or 'in', got {rel!r}")
+        if rel == "in" and not spec.container:
+            raise PolicyError(f"the {target} is not a container; put things on it")
+        if rel == "on" and not spec.surface:
+            raise PolicyError(
+                f"the {target} has no surface to put things on"
+                + ("; put things in it" if spec.container else "")
+            )
+        if rel == "in" and spec.openable and not env.world.fixtures[target].open:
+            raise PolicyError(f"the {target} is closed; open it first")
+        d = spec.rect.distance(rb.x, rb.y)
+        if d > REACH_M:
+            raise PolicyError(
+                f"the {target} is {d:.2f} m away, beyond reach ({REACH_M} m); navigate to it first"
+            )
+        return self._align_then(
+            lambda: env.fixture_target()[0] == target,
+            _fixture_score(env, target, None),
+            _facing(spec.rect),
+            self._command(3, -1.0),
+            f"put the {name} {rel} the {target}",
+        )
+
+
+class _FixtureExpert(HomeSimExpert):
+    """Shared by open, close and toggle: line up on the fixture, then send one command."""
+
+    required = ("target",)
+    want = ""
+    flag = ""
+    index = 0
+
+    def _desired(self) -> bool:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def _chunk(self) -> np.ndarray:
+        env, target = self.env, self.args["target"]
+        spec = env.layout.fixtures.get(target)
+        if spec is None:
+            raise PolicyError(
+                f"there is no fixture {target!r}; fixtures: {', '.join(env.layout.fixtures)}"
+            )
+        if not getattr(spec, self.want):
+            raise PolicyError(f"the {target} cannot be {self._verb()}")
+        want = self._desired()
+        if getattr(env.world.fixtures[target], self.flag) == want:
+            return self._hold()
+        rb = self._robot
+        d = spec.rect.distance(rb.x, rb.y)
+        if d > REACH_M:
+            raise PolicyError(
+                f"the {target} is {d:.2f} m away, beyond reach ({REACH_M} m); navigate to it first"
+            )
+        return self._align_then(
+            lambda: env.fixture_target(self.want)[0] == target,
+            _fixture_score(env, target, self.want),
+            _facing(spec.rect),
+            self._command(self.index, 1.0 if want else -1.0),
+            f"{self._verb()} the {target}",
+        )
+
+    def _verb(self) -> str:
+        return self.skill + ("ed" if self.skill == "open" else "d")
+
+
+class OpenExpert(_FixtureExpert):
+    """Open a door or lid in reach."""
+
+    skill, want, flag, index = "open", "openable", "open", 4
+
+    def _desired(self) -> bool:
+        return True
+
+
+class CloseExpert(_FixtureExpert):
+    """Close a door or lid in reach."""
+
+    skill, want, flag, index = "close", "openable", "open", 4
+
+    def _desired(self) -> bool:
+        return False
+
+
+class ToggleExpert(_FixtureExpert):
+    """Switch an appliance (or the sink's faucet) on or off."""
+
+    skill, want, flag, index = "toggle", "switchable", "on", 5
+
+    def __init__(self, env: HomeSimEnv, args: dict[str, Any]) -> None:
+        super().__init__(env, args)
+        if self.args.get("state", "on") not in ("on", "off"):
+            raise PolicyError(f"toggle state must be 'on' or 'off', got {args['state']!r}")
+
+    def _desired(self) -> bool:
+        return self.args.get("state", "on") == "on"
+
+    def _verb(self) -> str:
+        return "switched " + self.args.get("state", "on")
+
+
+def _carrot(
+    path: list[tuple[float, float]], seg: int, x: float, y: float
+) -> tuple[int, tuple[float, float]]:
+    """Pure pursuit: the current segment and the point :data:`_LOOKAHEAD` further on.
+
+    Segment ``seg`` runs from ``path[seg - 1]`` to ``path[seg]``.
+    """
+    last = len(path) - 1
+    while True:
+        ax, ay = path[seg - 1]
+        bx, by = path[seg]
+        vx, vy = bx - ax, by - ay
+        l2 = vx * vx + vy * vy
+        t = ((x - ax) * vx + (y - ay) * vy) / l2 if l2 > 1e-12 else 1.0
+        if t >= 1.0 and seg < last:
+            seg += 1
+            continue
+        break
+    t = min(max(t, 0.0), 1.0)
+    cx, cy = ax + t * vx, ay + t * vy
+    left = _LOOKAHEAD
+    s = seg
+    while True:
+        bx, by = path[s]
+        d = math.hypot(bx - cx, by - cy)
+        if d >= left:
+            return seg, (cx + (bx - cx) / d * left, cy + (by - cy) / d * left)
+        if s == last:
+            return seg, (bx, by)
+        left -= d
+        cx, cy = bx, by
+        s += 1
+
+
+def _fixture_score(
+    env: HomeSimEnv, target: str, want: str | None
+) -> Callable[[Pose], float | None]:
+    rect = env.layout.fixtures[target].rect
+
+    def score(p: Pose) -> float | None:
+        got, margin = env.fixture_target(want, p)
+        if got != target or margin < _MARGIN:
+            return None
+        gx, gy = env._gripper_point(p)
+        return rect.distance(gx, gy)
+
+    return score
+
+
+def _facing(rect) -> Callable[[float, float], list[float]]:
+    def headings(x: float, y: float) -> list[float]:
+        nx, ny = rect.nearest_point(x, y)
+        return [math.atan2(ny - y, nx - x), math.atan2(rect.cy - y, rect.cx - x)]
+
+    return headings
+
+
+#: Expert classes by skill name.
+EXPERTS: dict[str, type[HomeSimExpert]] = {
+    e.skill: e
+    for e in (NavigateExpert, PickExpert, PlaceExpert, OpenExpert, CloseExpert, ToggleExpert)
+}
+
+
+def make_expert(env: HomeSimEnv, skill: str, args: dict[str, Any]) -> HomeSimExpert:
+    """Build the expert for ``skill``.
+
+    Raises:
+        KeyError: naming the known experts, if there is none for ``skill``.
+        PolicyError: if ``args`` lack a required argument or name nothing in the home.
+    """
+    try:
+        cls = EXPERTS[skill]
+    except KeyError:
+        raise KeyError(
+            f"HomeSim has no expert for skill {skill!r}; experts: {', '.join(sorted(EXPERTS))}"
+        ) from None
+    return cls(env, args)

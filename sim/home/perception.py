@@ -1,0 +1,265 @@
+"""What the robot senses: detections in its field of view and an egocentric image.
+
+Detections model an ideal object detector with a little position noise: things within
+:data:`VIEW_RANGE` and :data:`HALF_FOV` of the heading, with a clear line of sight (walls
+block it; furniture does not), and not hidden in a closed container. The image is a
+robot-centred, heading-up top-down view of :data:`IMAGE_SPAN` metres: the floor plan from
+a prerendered raster plus markers for what the robot currently detects.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+
+import numpy as np
+
+from sim.home.geometry import segment_blocked
+from sim.home.layout import GRIPPER_OFFSET, HomeLayout
+from sim.home.world import WorldState
+from skills.types import Detection
+
+__all__ = ["HALF_FOV", "IMAGE_SPAN", "VIEW_RANGE", "Camera", "detect", "kind_colour"]
+
+VIEW_RANGE = 6.0
+HALF_FOV = math.radians(60.0)
+IMAGE_SPAN = 6.0
+POSITION_NOISE = 0.02
+_RASTER_RES = 0.05
+
+WALL_COLOUR = (60, 60, 66)
+_FIXTURE_COLOURS = {
+    "fridge": (235, 235, 240),
+    "counter": (150, 120, 90),
+    "sink": (150, 170, 190),
+    "stove": (70, 70, 70),
+    "cabinet": (170, 130, 90),
+    "table": (140, 100, 60),
+    "trash_bin": (90, 110, 90),
+    "bed": (120, 140, 200),
+    "nightstand": (160, 120, 80),
+    "sofa": (170, 80, 80),
+    "coffee_table": (130, 90, 60),
+    "shelf": (110, 80, 50),
+    "toy_box": (230, 170, 60),
+    "laundry_basket": (200, 190, 150),
+    "washer": (220, 225, 230),
+}
+_OBJECT_COLOURS = {
+    "mug": (240, 60, 60),
+    "plate": (250, 250, 250),
+    "bowl": (250, 220, 180),
+    "pot": (40, 40, 40),
+    "knife": (190, 190, 200),
+    "sponge": (250, 240, 60),
+    "apple": (200, 20, 30),
+    "milk": (245, 245, 255),
+    "shirt": (60, 90, 220),
+    "socks": (120, 60, 160),
+    "towel": (60, 200, 200),
+    "keys": (255, 200, 0),
+    "book": (160, 40, 120),
+    "toy": (255, 120, 0),
+    "remote": (20, 20, 20),
+}
+PERSON_COLOUR = (250, 100, 180)
+ROBOT_COLOUR = (20, 160, 250)
+
+
+def kind_colour(kind: str) -> tuple[int, int, int]:
+    """Display colour of a fixture or object kind (grey when unknown)."""
+    return _FIXTURE_COLOURS.get(kind) or _OBJECT_COLOURS.get(kind) or (128, 128, 128)
+
+
+def _visible(
+    rx: float, ry: float, c: float, s: float, px: float, py: float, layout: HomeLayout
+) -> bool:
+    dx, dy = px - rx, py - ry
+    fwd = dx * c + dy * s
+    d2 = dx * dx + dy * dy
+    if d2 > VIEW_RANGE * VIEW_RANGE:
+        return False
+    if d2 > 1e-12:
+        left = -dx * s + dy * c
+        if abs(math.atan2(left, fwd)) > HALF_FOV:
+            return False
+    return not segment_blocked(rx, ry, px, py, layout.vwalls, layout.hwalls)
+
+
+def detect(layout: HomeLayout, world: WorldState, rng: random.Random) -> list[Detection]:
+    """Detections of fixtures, objects and people the robot can see now.
+
+    Positions carry Gaussian noise (σ = 2 cm) drawn from ``rng``; distances are exact
+    range readings. A fixture's distance is to the nearest point of its footprint, so
+    ``near(fixture)`` means "within reach of it".
+    """
+    rb = world.robot
+    rx, ry = rb.x, rb.y
+    c, s = math.cos(rb.theta), math.sin(rb.theta)
+    out: list[Detection] = []
+    gauss = rng.gauss
+    for name, spec in layout.fixtures.items():
+        r = spec.rect
+        nx, ny = r.nearest_point(rx, ry)
+        if not (
+            _visible(rx, ry, c, s, r.cx, r.cy, layout) or _visible(rx, ry, c, s, nx, ny, layout)
+        ):
+            continue
+        fs = world.fixtures[name]
+        state: dict = {}
+        if spec.openable:
+            state["open"] = fs.open
+        if spec.switchable:
+            state["on"] = fs.on
+        out.append(
+            Detection(
+                name=name,
+                kind=spec.kind,
+                category="fixture",
+                position=(r.cx + gauss(0.0, POSITION_NOISE), r.cy + gauss(0.0, POSITION_NOISE)),
+                distance=math.hypot(nx - rx, ny - ry),
+                room=spec.room,
+                state=state,
+            )
+        )
+    for name, o in world.objects.items():
+        rel = o.relation
+        if rel == "held" or rel == "with":
+            continue
+        if rel == "in" and layout.fixtures[o.place].openable and not world.fixtures[o.place].open:
+            continue
+        if not _visible(rx, ry, c, s, o.x, o.y, layout):
+            continue
+        out.append(
+            Detection(
+                name=name,
+                kind=o.kind,
+                category="object",
+                position=(o.x + gauss(0.0, POSITION_NOISE), o.y + gauss(0.0, POSITION_NOISE)),
+                distance=math.hypot(o.x - rx, o.y - ry),
+                room=o.place if rel == "floor" else layout.fixtures[o.place].room,
+                relation=(rel, o.place) if rel in ("on", "in") else None,
+                state={"dirty": o.dirty},
+            )
+        )
+    for name, p in world.residents.items():
+        if not p.home or not _visible(rx, ry, c, s, p.x, p.y, layout):
+            continue
+        out.append(
+            Detection(
+                name=name,
+                kind=p.kind,
+                category="person",
+                position=(p.x + gauss(0.0, POSITION_NOISE), p.y + gauss(0.0, POSITION_NOISE)),
+                distance=math.hypot(p.x - rx, p.y - ry),
+                room=p.room or "",
+                state={"activity": p.activity},
+            )
+        )
+    return out
+
+
+class Camera:
+    """Renders the egocentric top-down image for one layout and image size.
+
+    Args:
+        layout: The floor plan.
+        size: Image side in pixels.
+    """
+
+    def __init__(self, layout: HomeLayout, size: int) -> None:
+        self.layout = layout
+        self.size = size
+        self.m_per_px = IMAGE_SPAN / size
+        self.raster = _static_raster(layout)
+        idx = (np.arange(size) + 0.5 - size / 2) * self.m_per_px
+        # Heading up: image rows go backwards along the heading, columns go to the right.
+        self._fwd = np.repeat(-idx[:, None], size, axis=1).ravel()
+        self._left = np.repeat(-idx[None, :], size, axis=0).ravel()
+
+    def image(self, world: WorldState, detections: list[Detection]) -> np.ndarray:
+        """The view from the robot's pose, ``uint8[size, size, 3]``."""
+        rb = world.robot
+        c, s = math.cos(rb.theta), math.sin(rb.theta)
+        wx = rb.x + self._fwd * c - self._left * s
+        wy = rb.y + self._fwd * s + self._left * c
+        ix = (wx * (1.0 / _RASTER_RES)).astype(np.int32)
+        iy = (wy * (1.0 / _RASTER_RES)).astype(np.int32)
+        h, w = self.raster.shape[:2]
+        inside = (ix >= 0) & (iy >= 0) & (ix < w) & (iy < h) & (wx >= 0) & (wy >= 0)
+        np.clip(ix, 0, w - 1, out=ix)
+        np.clip(iy, 0, h - 1, out=iy)
+        img = self.raster[iy, ix]
+        img[~inside] = 0
+        img = img.reshape(self.size, self.size, 3)
+        for d in detections:
+            if d.category == "fixture":
+                if d.state.get("on"):
+                    self._dot(img, rb, c, s, d.position, 1, (255, 40, 0))
+                if d.state.get("open"):
+                    self._dot(img, rb, c, s, d.position, 1, (40, 220, 40))
+            elif d.category == "object":
+                self._dot(img, rb, c, s, d.position, 1, kind_colour(d.kind))
+            else:
+                self._dot(img, rb, c, s, d.position, 3, PERSON_COLOUR)
+        self._dot(img, rb, c, s, (rb.x, rb.y), 2, ROBOT_COLOUR)
+        gp = (rb.x + GRIPPER_OFFSET * c, rb.y + GRIPPER_OFFSET * s)
+        self._dot(
+            img,
+            rb,
+            c,
+            s,
+            gp,
+            1,
+            (255, 255, 255) if rb.held is None else kind_colour(world.objects[rb.held].kind),
+        )
+        return img
+
+    def _dot(
+        self,
+        img: np.ndarray,
+        rb,
+        c: float,
+        s: float,
+        pos: tuple[float, float],
+        half: int,
+        colour: tuple[int, int, int],
+    ) -> None:
+        dx, dy = pos[0] - rb.x, pos[1] - rb.y
+        fwd = dx * c + dy * s
+        left = -dx * s + dy * c
+        row = int(self.size / 2 - fwd / self.m_per_px)
+        col = int(self.size / 2 - left / self.m_per_px)
+        n = self.size
+        if -half <= row < n + half and -half <= col < n + half:
+            img[
+                max(row - half, 0) : min(row + half + 1, n),
+                max(col - half, 0) : min(col + half + 1, n),
+            ] = colour
+
+
+_RASTERS: dict[int, tuple[HomeLayout, np.ndarray]] = {}
+
+
+def _static_raster(layout: HomeLayout) -> np.ndarray:
+    """The floor plan at 5 cm per pixel, ``uint8[H, W, 3]`` with row 0 at y = 0 (cached)."""
+    hit = _RASTERS.get(id(layout))
+    if hit is not None and hit[0] is layout:
+        return hit[1]
+    w = int(round(layout.width / _RASTER_RES))
+    h = int(round(layout.height / _RASTER_RES))
+    img = np.zeros((h, w, 3), dtype=np.uint8)
+
+    def fill(r, colour) -> None:
+        x0, x1 = int(round(r.x0 / _RASTER_RES)), int(round(r.x1 / _RASTER_RES))
+        y0, y1 = int(round(r.y0 / _RASTER_RES)), int(round(r.y1 / _RASTER_RES))
+        img[max(y0, 0) : max(y1, y0 + 1), max(x0, 0) : max(x1, x0 + 1)] = colour
+
+    for room in layout.rooms.values():
+        fill(room.rect, room.colour)
+    for wall in layout.walls:
+        fill(wall, WALL_COLOUR)
+    for f in layout.fixtures.values():
+        fill(f.rect, kind_colour(f.kind))
+    _RASTERS[id(layout)] = (layout, img)
+    return img

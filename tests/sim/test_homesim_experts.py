@@ -1,0 +1,171 @@
+"""HomeSim's privileged experts succeed through the action interface on random instances."""
+
+from __future__ import annotations
+
+import math
+import random
+
+import numpy as np
+import pytest
+
+from sim.home import HomeSimEnv
+from skills.policies.base import Policy, PolicyError
+
+SURFACES_AND_CONTAINERS = [
+    "fridge",
+    "table",
+    "sink",
+    "shelf",
+    "laundry_basket",
+    "counter",
+    "sofa",
+    "trash_bin",
+    "toy_box",
+    "cabinet",
+    "washer",
+    "bed",
+    "coffee_table",
+    "stove",
+    "nightstand",
+]
+
+
+def run(env: HomeSimEnv, skill: str, args: dict, max_ticks: int = 4000) -> set[str]:
+    """Drive the expert like the executor does, until it holds still; return the facts."""
+    pol = env.expert(skill, args)
+    assert isinstance(pol, Policy)
+    pol.reset()
+    ticks = 0
+    while ticks < max_ticks:
+        chunk = pol.predict_chunk(env.observe(), skill)
+        assert chunk.dtype == np.float32 and chunk.shape[1] == 6 and len(chunk) >= 1
+        assert np.all(np.abs(chunk) <= 1.0)
+        if not chunk.any():
+            break
+        for a in chunk:
+            env.step(a)
+            ticks += 1
+    assert ticks < max_ticks, f"{skill}{args} did not settle"
+    return env.observe().facts()
+
+
+def _visible_objects(env: HomeSimEnv) -> list[str]:
+    out = []
+    for n in env.objects:
+        rel, place = env.object_location(n)
+        if rel == "floor" or rel in ("on", "in") and not env.fixtures[place]["openable"]:
+            out.append(n)
+    return out
+
+
+def test_unknown_skill_names_the_known_experts():
+    env = HomeSimEnv(seed=0)
+    with pytest.raises(KeyError, match="navigate"):
+        env.expert("fly", {})
+    with pytest.raises(PolicyError, match="did you mean 'kitchen'"):
+        env.expert("navigate", {"target": "kitchn"})
+
+
+def test_pick_out_of_reach_and_place_without_holding_raise_policy_error():
+    env = HomeSimEnv(seed=0)
+    env.set_robot_pose(*env.layout.approach["shelf"])
+    with pytest.raises(PolicyError, match="beyond reach"):
+        env.expert("pick", {"object": "pot"}).predict_chunk(env.observe(), "")
+    with pytest.raises(PolicyError, match="holds nothing"):
+        env.expert("place", {"object": "pot", "target": "shelf"}).predict_chunk(env.observe(), "")
+
+
+def test_place_in_closed_container_raises():
+    env = HomeSimEnv(seed=0)
+    name = _visible_objects(env)[0]
+    run(env, "navigate", {"target": name})
+    assert f"holding({name})" in run(env, "pick", {"object": name})
+    run(env, "navigate", {"target": "fridge"})
+    with pytest.raises(PolicyError, match="closed; open it first"):
+        env.expert("place", {"object": name, "target": "fridge", "relation": "in"}).predict_chunk(
+            env.observe(), ""
+        )
+
+
+def test_navigate_to_room_ends_with_a_full_scan():
+    env = HomeSimEnv(seed=0)
+    pol = env.expert("navigate", {"target": "living_room"})
+    turned, last = 0.0, env.world.robot.theta
+    for _ in range(400):
+        chunk = pol.predict_chunk(env.observe(), "")
+        if not chunk.any():
+            break
+        for a in chunk:
+            env.step(a)
+            th = env.world.robot.theta
+            turned += abs(math.remainder(th - last, 2 * math.pi))
+            last = th
+    assert env.observe().proprio.room == "living_room"
+    assert turned >= 2 * math.pi - 0.05
+
+
+def test_navigate_plans_around_a_resident():
+    env = HomeSimEnv(seed=0)
+    env.idle_until(env.clock.now().replace(hour=7, minute=50))  # alex in the hallway
+    alex = env.world.residents["alex"]
+    assert alex.room == "hallway"
+    env.set_robot_pose(7.0, 2.0, math.pi)  # bathroom
+    assert "near(bed)" in run(env, "navigate", {"target": "bed"})
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("seed", range(20))
+def test_experts_succeed_on_random_instances(seed):
+    rng = random.Random(seed)
+    env = HomeSimEnv(seed=seed)
+    env.reset(seed=seed, options={"random_robot": True})
+    room = rng.choice(list(env.rooms))
+    assert f"near({room})" in run(env, "navigate", {"target": room})
+    fixture = rng.choice(list(env.fixtures))
+    assert f"near({fixture})" in run(env, "navigate", {"target": fixture})
+
+    obj = rng.choice(_visible_objects(env))
+    assert f"near({obj})" in run(env, "navigate", {"target": obj})
+    facts = run(env, "pick", {"object": obj})
+    assert f"holding({obj})" in facts
+    assert env.object_location(obj) == ("held", "robot")
+
+    target = rng.choice(SURFACES_AND_CONTAINERS)
+    info = env.fixtures[target]
+    rel = "in" if info["container"] else "on"
+    assert f"near({target})" in run(env, "navigate", {"target": target})
+    if info["openable"]:
+        assert f"open({target})" in run(env, "open", {"target": target})
+    facts = run(env, "place", {"object": obj, "target": target, "relation": rel})
+    assert f"{rel}({obj},{target})" in facts and "hand_empty" in facts
+    if info["openable"]:
+        assert f"closed({target})" in run(env, "close", {"target": target})
+
+    appliance = rng.choice(["stove", "sink", "washer"])
+    run(env, "navigate", {"target": appliance})
+    assert f"switched_on({appliance})" in run(env, "toggle", {"target": appliance, "state": "on"})
+    assert f"switched_off({appliance})" in run(env, "toggle", {"target": appliance, "state": "off"})
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("seed", range(6))
+def test_tidy_the_living_room_with_experts(seed):
+    env = HomeSimEnv(seed=seed)
+    for name in env.misplaced:
+        rel, place = env.objects[name]["home"]
+        assert f"near({name})" in run(env, "navigate", {"target": name})
+        assert f"holding({name})" in run(env, "pick", {"object": name})
+        run(env, "navigate", {"target": place})
+        if env.fixtures[place]["openable"]:
+            run(env, "open", {"target": place})
+        facts = run(env, "place", {"object": name, "target": place, "relation": rel})
+        assert f"{rel}({name},{place})" in facts
+        assert env.object_location(name) == (rel, place)
+
+
+def test_expert_chunks_hold_still_after_the_effect():
+    env = HomeSimEnv(seed=1)
+    env.set_robot_pose(*env.layout.approach["stove"])
+    run(env, "toggle", {"target": "stove", "state": "on"})
+    pol = env.expert("toggle", {"target": "stove", "state": "on"})
+    assert not pol.predict_chunk(env.observe(), "").any()
