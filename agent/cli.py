@@ -50,16 +50,21 @@ def _root(
 ) -> None:
     from rich.logging import RichHandler
 
-    logging.basicConfig(level=logging.DEBUG if verbose else logging.WARNING,
-                        format="%(message)s", handlers=[RichHandler(show_path=False)])
+    logging.basicConfig(
+        level=logging.DEBUG if verbose else logging.WARNING,
+        format="%(message)s",
+        handlers=[RichHandler(show_path=False)],
+    )
 
 
 @app.command()
 def demo(
     seed: Annotated[int, typer.Option(help="HomeSim seed.")] = 0,
     days: Annotated[float, typer.Option(help="Simulated days to run.")] = 1.0,
-    db: Annotated[Path | None, typer.Option("--db", help="Keep the run in this database "
-                                            "file (default: a temporary one).")] = None,
+    db: Annotated[
+        Path | None,
+        typer.Option("--db", help="Keep the run in this database file (default: a temporary one)."),
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Run one simulated day at home with three standing instructions (offline)."""
@@ -73,8 +78,9 @@ def demo(
         return
     from agent.live import LiveView
 
-    with LiveView(title=f"housemind demo · HomeSim seed {seed}",
-                  instructions=DEMO_INSTRUCTIONS) as view:
+    with LiveView(
+        title=f"housemind demo · HomeSim seed {seed}", instructions=DEMO_INSTRUCTIONS
+    ) as view:
         summary = run_demo(seed=seed, days=days, db_path=db, on_event=view.on_event)
     view.print_summary(summary)
     if summary["chores_failed"]:
@@ -87,9 +93,19 @@ def skills_cmd(as_json: JsonOpt = False) -> None:
     from skills import REGISTRY
 
     REGISTRY.load_entry_points()
-    rows = [{"name": s.name, "template": s.template, "params": list(s.params.model_fields),
-             "preconditions": list(s.preconditions), "effects": list(s.effects),
-             "risk": s.risk, "timeout_s": s.timeout_s, "policy": s.policy} for s in REGISTRY]
+    rows = [
+        {
+            "name": s.name,
+            "template": s.template,
+            "params": list(s.params.model_fields),
+            "preconditions": list(s.preconditions),
+            "effects": list(s.effects),
+            "risk": s.risk,
+            "timeout_s": s.timeout_s,
+            "policy": s.policy,
+        }
+        for s in REGISTRY
+    ]
     if as_json:
         typer.echo(json.dumps(rows))
         return
@@ -100,16 +116,22 @@ def skills_cmd(as_json: JsonOpt = False) -> None:
     for col in ("name", "template", "preconditions", "effects", "risk", "timeout", "policy"):
         t.add_column(col)
     for r in rows:
-        t.add_row(r["name"], r["template"], ", ".join(r["preconditions"]),
-                  ", ".join(r["effects"]), r["risk"], f"{r['timeout_s']:g} s", r["policy"])
+        t.add_row(
+            r["name"],
+            r["template"],
+            ", ".join(r["preconditions"]),
+            ", ".join(r["effects"]),
+            r["risk"],
+            f"{r['timeout_s']:g} s",
+            r["policy"],
+        )
     Console().print(t)
 
 
 @safety_app.command("check")
 def safety_check(
     text: Annotated[str | None, typer.Argument(help="An instruction to check.")] = None,
-    file: Annotated[Path | None, typer.Option("--file", help="One instruction per line.")]
-    = None,
+    file: Annotated[Path | None, typer.Option("--file", help="One instruction per line.")] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Check instructions with the safety monitor (no robot needed)."""
@@ -127,12 +149,22 @@ def safety_check(
     results = []
     for line in lines:
         v = mon.check_instruction(line)
-        results.append({"instruction": line, "verdict": v.verdict.value, "reasons": v.reasons,
-                        "rules": v.rules})
+        results.append(
+            {
+                "instruction": line,
+                "verdict": v.verdict.value,
+                "reasons": v.reasons,
+                "rules": v.rules,
+            }
+        )
     if as_json:
         for r in results:
-            r = {"verdict": r["verdict"], "reasons": r["reasons"], "rules": r["rules"],
-                 **({"instruction": r["instruction"]} if file is not None else {})}
+            r = {
+                "verdict": r["verdict"],
+                "reasons": r["reasons"],
+                "rules": r["rules"],
+                **({"instruction": r["instruction"]} if file is not None else {}),
+            }
             typer.echo(json.dumps(r))
         return
     from rich.console import Console
@@ -202,9 +234,15 @@ def tasks(db: DbOpt = Path("housemind.db"), as_json: JsonOpt = False) -> None:
 
 
 def _task_row(t: Any) -> dict[str, Any]:
-    return {"id": t.id, "instruction_id": t.instruction_id, "goal": t.goal,
-            "due_at": t.due_at.isoformat(), "state": t.state,
-            "dispatch_count": t.dispatch_count, "result": t.result}
+    return {
+        "id": t.id,
+        "instruction_id": t.instruction_id,
+        "goal": t.goal,
+        "due_at": t.due_at.isoformat(),
+        "state": t.state,
+        "dispatch_count": t.dispatch_count,
+        "result": t.result,
+    }
 
 
 def main() -> None:

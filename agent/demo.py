@@ -50,11 +50,11 @@ def run_demo(
         env.reset(seed=seed)
         clock = env.clock
         start = clock.now()
-        with HomeRuntime(env, clock, db_url=f"sqlite:///{db_path}", planner=planner,
-                         on_event=on_event) as rt:
+        with HomeRuntime(
+            env, clock, db_url=f"sqlite:///{db_path}", planner=planner, on_event=on_event
+        ) as rt:
             for text in instructions or DEMO_INSTRUCTIONS:
-                rt.instruct(parse_instruction(text, now=start, tz=str(clock.tz)),
-                            actor="owner")
+                rt.instruct(parse_instruction(text, now=start, tz=str(clock.tz)), actor="owner")
             summary = rt.run_until(start + timedelta(days=days))
         out = summary.as_dict()
         out["seed"] = seed

@@ -105,7 +105,9 @@ def build_task_graph(services: TaskServices, *, max_replans: int = 10, checkpoin
                 p = services.planner.plan(goal, ctx)
             else:
                 p = services.planner.replan(
-                    goal, ctx, done=done,
+                    goal,
+                    ctx,
+                    done=done,
                     failed=Subtask(**failed["subtask"]) if failed else None,
                     reason=failed["reason"] if failed else "continue after searching",
                 )
@@ -113,31 +115,54 @@ def build_task_graph(services: TaskServices, *, max_replans: int = 10, checkpoin
         except (PlanningError, PlanValidationError) as e:
             services.record("plan_failed", f"could not plan '{goal}': {e}", task_id)
             return {"status": "failed", "reason": str(e), "needs_plan": False}
-        services.record("plan", f"plan for '{goal}': " +
-                        "; ".join(s.text for s in p.subtasks), task_id,
-                        {"backend": p.backend, "complete": p.complete})
-        return {"plan": p.model_dump(), "step": 0, "needs_plan": False, "failed": None,
-                "status": "running"}
+        services.record(
+            "plan",
+            f"plan for '{goal}': " + "; ".join(s.text for s in p.subtasks),
+            task_id,
+            {"backend": p.backend, "complete": p.complete},
+        )
+        return {
+            "plan": p.model_dump(),
+            "step": 0,
+            "needs_plan": False,
+            "failed": None,
+            "status": "running",
+        }
 
     def gate(state: TaskState) -> dict:
         p = Plan(**state["plan"])
         st = p.subtasks[state["step"]]
         v = services.check_subtask(st, state["task_id"])
-        event = {"subtask": st.text, "verdict": v.verdict.value, "reasons": v.reasons,
-                 "rules": v.rules}
+        event = {
+            "subtask": st.text,
+            "verdict": v.verdict.value,
+            "reasons": v.reasons,
+            "rules": v.rules,
+        }
         if v.verdict is Verdict.CONFIRM:
-            answer = interrupt({"task_id": state["task_id"], "question":
-                                f"May I '{st.text}'? " + " ".join(v.reasons),
-                                "subtask": st.model_dump(), "rules": v.rules})
+            answer = interrupt(
+                {
+                    "task_id": state["task_id"],
+                    "question": f"May I '{st.text}'? " + " ".join(v.reasons),
+                    "subtask": st.model_dump(),
+                    "rules": v.rules,
+                }
+            )
             approved = bool(answer.get("approve")) if isinstance(answer, dict) else bool(answer)
             event["answer"] = "approved" if approved else "declined"
             if approved:
                 return {"safety": [event]}
-            return {"safety": [event], "status": "denied",
-                    "reason": f"'{st.text}' was not approved"}
+            return {
+                "safety": [event],
+                "status": "denied",
+                "reason": f"'{st.text}' was not approved",
+            }
         if v.verdict is Verdict.DENY:
-            return {"safety": [event], "status": "denied",
-                    "reason": f"safety denied '{st.text}': " + " ".join(v.reasons)}
+            return {
+                "safety": [event],
+                "status": "denied",
+                "reason": f"safety denied '{st.text}': " + " ".join(v.reasons),
+            }
         return {"safety": [event] if v.reasons else []}
 
     def dispatch(state: TaskState) -> dict:
@@ -157,9 +182,11 @@ def build_task_graph(services: TaskServices, *, max_replans: int = 10, checkpoin
         task_id = state["task_id"]
         if state.get("failed"):
             if state.get("replans", 0) >= max_replans:
-                return {"status": "failed",
-                        "reason": f"gave up after {max_replans} replans; last failure: "
-                                  f"{state['failed']['reason']}"}
+                return {
+                    "status": "failed",
+                    "reason": f"gave up after {max_replans} replans; last failure: "
+                    f"{state['failed']['reason']}",
+                }
             return {"needs_plan": True, "replans": state.get("replans", 0) + 1}
         if state["step"] < len(p.subtasks):
             return {}
@@ -170,12 +197,10 @@ def build_task_graph(services: TaskServices, *, max_replans: int = 10, checkpoin
         believed = services.believed_facts()
         missing = [f for f in p.goal_facts if f not in believed]
         if missing:
-            services.record("goal_unmet", f"after the plan, {', '.join(missing)} not seen",
-                            task_id)
+            services.record("goal_unmet", f"after the plan, {', '.join(missing)} not seen", task_id)
             if state.get("replans", 0) >= max_replans:
                 return {"status": "failed", "reason": f"goal not reached: {', '.join(missing)}"}
-            return {"needs_plan": True, "replans": state.get("replans", 0) + 1,
-                    "failed": None}
+            return {"needs_plan": True, "replans": state.get("replans", 0) + 1, "failed": None}
         notes = services.finish_checks([tuple(c) for c in p.checks], task_id)
         return {"status": "done", "reason": "; ".join(notes)}
 

@@ -31,10 +31,12 @@ HOME_PLACES: dict[str, list[tuple[str, str]]] = {
     "bread": [("counter", "on"), ("cabinet", "in")],
     "shirt": [("laundry_basket", "in"), ("wardrobe", "in"), ("bed", "on")],
     "sock": [("laundry_basket", "in"), ("wardrobe", "in")],
+    "socks": [("laundry_basket", "in"), ("wardrobe", "in")],
+    "sponge": [("sink", "in"), ("counter", "on")],
     "towel": [("laundry_basket", "in"), ("towel_rack", "on"), ("shelf", "on")],
     "book": [("shelf", "on"), ("bookshelf", "on"), ("coffee_table", "on"), ("nightstand", "on")],
     "magazine": [("coffee_table", "on"), ("shelf", "on")],
-    "toy": [("shelf", "on"), ("toy_box", "in")],
+    "toy": [("toy_box", "in"), ("shelf", "on")],
     "ball": [("shelf", "on"), ("toy_box", "in")],
     "keys": [("shelf", "on"), ("key_hook", "on"), ("coffee_table", "on")],
     "phone": [("coffee_table", "on"), ("nightstand", "on"), ("shelf", "on")],
@@ -62,8 +64,11 @@ ROOM_WORDS: dict[str, str] = {
 
 def normalise(phrase: str) -> str:
     """Lower-case, strip articles and punctuation, join words with ``_``."""
-    words = [w for w in phrase.lower().replace("-", " ").split()
-             if w not in ("the", "a", "an", "my", "our", "your", "some")]
+    words = [
+        w
+        for w in phrase.lower().replace("-", " ").split()
+        if w not in ("the", "a", "an", "my", "our", "your", "some")
+    ]
     return "_".join("".join(ch for ch in w if ch.isalnum() or ch == "_") for w in words)
 
 

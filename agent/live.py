@@ -16,8 +16,7 @@ __all__ = ["LiveView"]
 class LiveView:
     """A rich live panel fed by :class:`agent.runtime.HomeRuntime` events."""
 
-    def __init__(self, title: str, instructions: list[str], console: Console | None = None
-                 ) -> None:
+    def __init__(self, title: str, instructions: list[str], console: Console | None = None) -> None:
         self.title = title
         self.instructions = instructions
         self.console = console or Console()
@@ -26,8 +25,9 @@ class LiveView:
         self.subtask = "—"
         self.log: deque[str] = deque(maxlen=8)
         self.safety: deque[str] = deque(maxlen=5)
-        self._live = Live(self._render(), console=self.console, refresh_per_second=8,
-                          transient=False)
+        self._live = Live(
+            self._render(), console=self.console, refresh_per_second=8, transient=False
+        )
 
     def __enter__(self) -> LiveView:
         self._live.__enter__()
@@ -47,17 +47,23 @@ class LiveView:
             self.subtask = p["text"]
         elif kind == "outcome":
             colour = "green" if p["status"] == "success" else "red"
-            self.log.append(f"[{colour}]  {p['status']:>7}[/] {p['text']} "
-                            f"({p['seconds']:.1f} s){' — ' + p['reason'] if p['reason'] else ''}")
+            self.log.append(
+                f"[{colour}]  {p['status']:>7}[/] {p['text']} "
+                f"({p['seconds']:.1f} s){' — ' + p['reason'] if p['reason'] else ''}"
+            )
         elif kind == "chore_end":
             colour = "green" if p["status"] == "done" else "red"
-            self.log.append(f"[bold]{self.clock[11:16]}[/] [{colour}]{p['status']}[/]: "
-                            f"{p['goal']}{' — ' + p['reason'] if p['reason'] else ''}")
+            self.log.append(
+                f"[bold]{self.clock[11:16]}[/] [{colour}]{p['status']}[/]: "
+                f"{p['goal']}{' — ' + p['reason'] if p['reason'] else ''}"
+            )
             self.chore, self.subtask = "—", "—"
         elif kind == "safety":
             colour = {"allow": "green", "confirm": "yellow", "deny": "red"}[p["verdict"]]
-            self.safety.append(f"[{colour}]{p['verdict']}[/] {p['level']}: {p['subject']} "
-                               + " ".join(p.get("reasons", [])))
+            self.safety.append(
+                f"[{colour}]{p['verdict']}[/] {p['level']}: {p['subject']} "
+                + " ".join(p.get("reasons", []))
+            )
         self._live.update(self._render())
 
     def _render(self) -> Panel:
@@ -77,8 +83,13 @@ class LiveView:
             t.add_column(col)
         for c in s["chores"]:
             colour = "green" if c["status"] == "done" else "red"
-            t.add_row(c["due"][11:16], c["goal"], f"[{colour}]{c['status']}[/]",
-                      str(c["subtasks"]), c["reason"])
+            t.add_row(
+                c["due"][11:16],
+                c["goal"],
+                f"[{colour}]{c['status']}[/]",
+                str(c["subtasks"]),
+                c["reason"],
+            )
         self.console.print(t)
         self.console.print(
             f"due {s['chores_due']} · done {s['chores_done']} · failed {s['chores_failed']} · "

@@ -37,8 +37,9 @@ class InstructionDenied(ValueError):
     """The safety monitor refused a standing instruction; the message says why."""
 
     def __init__(self, text: str, verdict: SafetyVerdict) -> None:
-        super().__init__(f"refused {text!r}: {' '.join(verdict.reasons)} "
-                         f"(rules: {', '.join(verdict.rules)})")
+        super().__init__(
+            f"refused {text!r}: {' '.join(verdict.reasons)} (rules: {', '.join(verdict.rules)})"
+        )
         self.verdict = verdict
 
 
@@ -132,9 +133,15 @@ class HomeRuntime:
         """
         for name, f in self.env.fixtures.items():
             self.memory.spatial.register_fixture(
-                name=name, kind=f["kind"], room=f["room"], x=f.get("x"), y=f.get("y"),
-                openable=f.get("openable", False), switchable=f.get("switchable", False),
-                container=f.get("container", False), surface=f.get("surface", False),
+                name=name,
+                kind=f["kind"],
+                room=f["room"],
+                x=f.get("x"),
+                y=f.get("y"),
+                openable=f.get("openable", False),
+                switchable=f.get("switchable", False),
+                container=f.get("container", False),
+                surface=f.get("surface", False),
             )
 
     def close(self) -> None:
@@ -151,16 +158,27 @@ class HomeRuntime:
 
     # -- standing instructions ---------------------------------------------------------
 
-    def instruct(self, instruction: StandingInstruction, *, actor: str | None = None,
-                 ) -> StandingInstruction:
+    def instruct(
+        self,
+        instruction: StandingInstruction,
+        *,
+        actor: str | None = None,
+    ) -> StandingInstruction:
         """Check an instruction with the safety monitor and store it.
 
         Raises:
             InstructionDenied: if the monitor denies it.
         """
         v = self.safety.check_instruction(instruction.text, actor=actor)
-        self.event("safety", {"level": "instruction", "subject": instruction.text,
-                              "verdict": v.verdict.value, "reasons": v.reasons})
+        self.event(
+            "safety",
+            {
+                "level": "instruction",
+                "subject": instruction.text,
+                "verdict": v.verdict.value,
+                "reasons": v.reasons,
+            },
+        )
         if v.verdict is Verdict.DENY:
             raise InstructionDenied(instruction.text, v)
         if v.verdict is Verdict.CONFIRM:
@@ -204,10 +222,18 @@ class HomeRuntime:
             candidates[word] = sp.search_candidates(word, kinds.get(word))
         prefs = {f.subject: f.value for f in self.memory.symbolic.facts(predicate="belongs_on")}
         return PlanContext(
-            now=self.clock.now().isoformat(), robot_room=obs.proprio.room,
-            held=obs.proprio.held, facts=sorted(facts), rooms=list(self.env.rooms),
-            fixtures=fixtures, object_places=places, object_rooms=rooms, object_kinds=kinds,
-            search_candidates=candidates, home_places=prefs, skills=self.registry.names(),
+            now=self.clock.now().isoformat(),
+            robot_room=obs.proprio.room,
+            held=obs.proprio.held,
+            facts=sorted(facts),
+            rooms=list(self.env.rooms),
+            fixtures=fixtures,
+            object_places=places,
+            object_rooms=rooms,
+            object_kinds=kinds,
+            search_candidates=candidates,
+            home_places=prefs,
+            skills=self.registry.names(),
         )
 
     def believed_facts(self) -> set[str]:
@@ -222,11 +248,15 @@ class HomeRuntime:
         target = subtask.args.get("target")
         obj = subtask.args.get("object")
         return SafetyContext(
-            skill=subtask.skill, args=dict(subtask.args), text=subtask.text,
+            skill=subtask.skill,
+            args=dict(subtask.args),
+            text=subtask.text,
             risk=self.registry.get(subtask.skill).risk,
             people_home=list(self.env.presence()),
             people_near_robot=[d.name for d in obs.people() if d.distance <= 1.5],
-            held=obs.proprio.held, facts=set(self.believed_facts()), time=self.clock.now(),
+            held=obs.proprio.held,
+            facts=set(self.believed_facts()),
+            time=self.clock.now(),
             target_kind=(fixtures.get(target, {}).get("kind") if target else None)
             or kinds.get(target or ""),
             object_kind=kinds.get(obj or "") or obj,
@@ -236,9 +266,16 @@ class HomeRuntime:
         """Safety gate for one subtask (audited)."""
         v = self.safety.check_subtask(self.safety_context(subtask), task_id=task_id)
         if v.verdict is not Verdict.ALLOW or v.reasons:
-            self.event("safety", {"level": "plan", "subject": subtask.text,
-                                  "verdict": v.verdict.value, "reasons": v.reasons,
-                                  "task_id": task_id})
+            self.event(
+                "safety",
+                {
+                    "level": "plan",
+                    "subject": subtask.text,
+                    "verdict": v.verdict.value,
+                    "reasons": v.reasons,
+                    "task_id": task_id,
+                },
+            )
         return v
 
     def execute(self, subtask: Subtask, task_id: str) -> dict[str, Any]:
@@ -251,12 +288,21 @@ class HomeRuntime:
             self._last_obs = obs
             self.memory.spatial.observe(out.seen, obs.time, robot_room=obs.proprio.room)
         self.memory.episodic.record(
-            "subtask", f"{skill.text}: {out.status}" + (f" ({out.reason})" if out.reason else ""),
-            self.clock.now(), place=obs.proprio.room if obs else None, task_id=task_id,
+            "subtask",
+            f"{skill.text}: {out.status}" + (f" ({out.reason})" if out.reason else ""),
+            self.clock.now(),
+            place=obs.proprio.room if obs else None,
+            task_id=task_id,
             data={"skill": out.skill, "args": out.args, "ticks": out.ticks},
         )
-        res = {"status": out.status, "text": skill.text, "reason": out.reason,
-               "ticks": out.ticks, "seconds": out.seconds, "clamped": out.clamped_ticks}
+        res = {
+            "status": out.status,
+            "text": skill.text,
+            "reason": out.reason,
+            "ticks": out.ticks,
+            "seconds": out.seconds,
+            "clamped": out.clamped_ticks,
+        }
         self.event("outcome", {"task_id": task_id, **res})
         return res
 
@@ -265,19 +311,31 @@ class HomeRuntime:
         notes = []
         sp = self.memory.spatial
         for what, place in checks:
-            there = [o for o in sp.objects_at(place)
-                     if (o.name == what or o.kind == what) and not o.missing]
+            there = [
+                o
+                for o in sp.objects_at(place)
+                if (o.name == what or o.kind == what) and not o.missing
+            ]
             now = self.clock.now()
             if there:
                 notes.append(f"{what} is in the {place}")
-                self.memory.episodic.record("check", f"checked the {place}: {what} is there",
-                                            now, place=place, task_id=task_id)
+                self.memory.episodic.record(
+                    "check",
+                    f"checked the {place}: {what} is there",
+                    now,
+                    place=place,
+                    task_id=task_id,
+                )
             else:
                 self.memory.symbolic.add_item("shopping", what, added_by="robot", when=now)
                 notes.append(f"no {what} in the {place}: added {what} to the shopping list")
                 self.memory.episodic.record(
-                    "check", f"checked the {place}: no {what}; added it to the shopping list",
-                    now, place=place, task_id=task_id)
+                    "check",
+                    f"checked the {place}: no {what}; added it to the shopping list",
+                    now,
+                    place=place,
+                    task_id=task_id,
+                )
         return notes
 
     def record(self, kind: str, text: str, task_id: str, data: dict | None = None) -> None:
@@ -297,14 +355,29 @@ class HomeRuntime:
         elif self.graph.get_state(config).next:
             result = self.graph.invoke(None, config)  # crashed mid-task: continue
         else:
-            result = self.graph.invoke({"task_id": task_id, "goal": goal, "plan": None,
-                                        "step": 0, "replans": 0, "needs_plan": True,
-                                        "status": "running"}, config)
+            result = self.graph.invoke(
+                {
+                    "task_id": task_id,
+                    "goal": goal,
+                    "plan": None,
+                    "step": 0,
+                    "replans": 0,
+                    "needs_plan": True,
+                    "status": "running",
+                },
+                config,
+            )
         if "__interrupt__" in result:
             result = {**result, "status": "waiting"}
-        self.event("chore_end", {"task_id": task_id, "goal": goal,
-                                 "status": result.get("status"), "reason": result.get("reason",
-                                                                                      "")})
+        self.event(
+            "chore_end",
+            {
+                "task_id": task_id,
+                "goal": goal,
+                "status": result.get("status"),
+                "reason": result.get("reason", ""),
+            },
+        )
         return result
 
     def run_until(self, end: datetime) -> RunSummary:
@@ -340,14 +413,20 @@ class HomeRuntime:
         outcomes = result.get("outcomes", [])
         summary.subtasks += len(outcomes)
         summary.subtasks_failed += sum(o["status"] != "success" for o in outcomes)
-        summary.safety_events += sum(1 for s in result.get("safety", [])
-                                     if s["verdict"] != "allow")
-        state = {"done": "done", "failed": "failed", "denied": "failed",
-                 "waiting": "waiting"}.get(status, "failed")
-        self.tasks.mark(task.id, state, result={"status": status,
-                                                "reason": result.get("reason", ""),
-                                                "subtasks": len(outcomes)},
-                        when=self.clock.now())
+        summary.safety_events += sum(1 for s in result.get("safety", []) if s["verdict"] != "allow")
+        state = {"done": "done", "failed": "failed", "denied": "failed", "waiting": "waiting"}.get(
+            status, "failed"
+        )
+        self.tasks.mark(
+            task.id,
+            state,
+            result={
+                "status": status,
+                "reason": result.get("reason", ""),
+                "subtasks": len(outcomes),
+            },
+            when=self.clock.now(),
+        )
         if status == "done":
             summary.chores_done += 1
         elif status == "denied":
@@ -355,11 +434,23 @@ class HomeRuntime:
             summary.chores_failed += 1
         elif status != "waiting":
             summary.chores_failed += 1
-        summary.chores.append({"task_id": task.id, "goal": task.goal,
-                               "due": task.due_at.isoformat(), "status": status,
-                               "reason": result.get("reason", ""), "subtasks": len(outcomes)})
-        self.memory.episodic.record("task", f"{task.goal}: {status}", self.clock.now(),
-                                    task_id=task.id, data={"reason": result.get("reason", "")})
+        summary.chores.append(
+            {
+                "task_id": task.id,
+                "goal": task.goal,
+                "due": task.due_at.isoformat(),
+                "status": status,
+                "reason": result.get("reason", ""),
+                "subtasks": len(outcomes),
+            }
+        )
+        self.memory.episodic.record(
+            "task",
+            f"{task.goal}: {status}",
+            self.clock.now(),
+            task_id=task.id,
+            data={"reason": result.get("reason", "")},
+        )
 
 
 def _goal_words(goal: str) -> set[str]:
@@ -367,5 +458,3 @@ def _goal_words(goal: str) -> set[str]:
 
     words = normalise(goal).split("_")
     return {w for w in words if len(w) > 2}
-
-

@@ -159,9 +159,12 @@ class Memory:
         if others:
             text += " Also: " + " ".join(_sighting_sentence(o, now) for o in others)
         ev = [
-            Evidence(kind="sighting", text=f"{o.name} {o.describe()}"
-                     + (" (missing since then)" if o.missing else ""),
-                     time=o.time, place=o.place)
+            Evidence(
+                kind="sighting",
+                text=f"{o.name} {o.describe()}" + (" (missing since then)" if o.missing else ""),
+                time=o.time,
+                place=o.place,
+            )
             for o in found[:4]
         ]
         return Answer(answer=text, evidence=ev, form="where")
@@ -172,16 +175,21 @@ class Memory:
         items = self.symbolic.items(name)
         label = "shopping list" if name == SHOPPING else f"{_w(name)} list"
         ev = [
-            Evidence(kind="checklist_item", text=i.text()
-                     + (f" (added by {i.added_by})" if i.added_by else ""), time=i.added_at)
+            Evidence(
+                kind="checklist_item",
+                text=i.text() + (f" (added by {i.added_by})" if i.added_by else ""),
+                time=i.added_at,
+            )
             for i in items
         ]
         if not items:
             return Answer(answer=f"The {label} is empty.", evidence=ev, form="list")
         return Answer(
             answer=f"The {label} has {len(items)} item{'s' if len(items) != 1 else ''}: "
-            + ", ".join(i.text() for i in items) + ".",
-            evidence=ev, form="list",
+            + ", ".join(i.text() for i in items)
+            + ".",
+            evidence=ev,
+            form="list",
         )
 
     def _ask_last(self, m: re.Match[str], now: datetime) -> Answer:
@@ -195,7 +203,8 @@ class Memory:
         where = f" in the {_w(e.place)}" if e.place and e.place not in e.text else ""
         return Answer(
             answer=f"The last time was {_when(e.time, now)}: {e.text}{where}.",
-            evidence=[_event_evidence(e)], form="last",
+            evidence=[_event_evidence(e)],
+            form="last",
         )
 
     def _ask_window(self, m: re.Match[str], now: datetime) -> Answer:
@@ -205,7 +214,8 @@ class Memory:
             return Answer(
                 answer=f"I don't understand the time {phrase!r}. Try 'today', 'yesterday "
                 "evening', 'this morning', 'on Tuesday' or 'last week'.",
-                understood=False, form="window",
+                understood=False,
+                form="window",
             )
         label, start, end = window
         end = min(end, now)
@@ -213,8 +223,9 @@ class Memory:
         ev = [_event_evidence(e) for e in events]
         span = f"{_clock(start, now)}-{_clock(end, now)}"
         if not events:
-            return Answer(answer=f"Nothing is recorded for {label} ({span}).", evidence=ev,
-                          form="window")
+            return Answer(
+                answer=f"Nothing is recorded for {label} ({span}).", evidence=ev, form="window"
+            )
         lines = [_event_line(e, now) for e in events[:_MAX_LISTED]]
         more = len(events) - _MAX_LISTED
         text = f"{label[0].upper()}{label[1:]} ({span}), {len(events)} event"
@@ -226,29 +237,42 @@ class Memory:
         place = _slug(m.group("place"))
         objs = self.spatial.objects_at(place)
         here = [o for o in objs if not o.missing]
-        ev = [Evidence(kind="sighting", text=f"{o.name} {o.describe()}", time=o.time,
-                       place=o.place) for o in here]
+        ev = [
+            Evidence(kind="sighting", text=f"{o.name} {o.describe()}", time=o.time, place=o.place)
+            for o in here
+        ]
         if not here:
             known = place in self.spatial.fixtures() or place in self.spatial.rooms()
-            text = (f"As far as I know, nothing is {m.group('rel')} the {_w(place)}." if known
-                    else f"I don't know a place called {_w(place)!r}.")
+            text = (
+                f"As far as I know, nothing is {m.group('rel')} the {_w(place)}."
+                if known
+                else f"I don't know a place called {_w(place)!r}."
+            )
             return Answer(answer=text, evidence=ev, form="contents")
         names = ", ".join(
             f"{_w(o.name)} (seen {_when(o.time, now)})" if o.time else _w(o.name) for o in here
         )
-        return Answer(answer=f"{m.group('rel').capitalize()} the {_w(place)}: {names}.",
-                      evidence=ev, form="contents")
+        return Answer(
+            answer=f"{m.group('rel').capitalize()} the {_w(place)}: {names}.",
+            evidence=ev,
+            form="contents",
+        )
 
     def _ask_about(self, m: re.Match[str], now: datetime) -> Answer:
         subject = m.group("subject").strip()
         facts = self.symbolic.facts(subject=subject, at=now) or self.symbolic.facts(
-            subject=_slug(subject), at=now)
-        ev = [Evidence(kind="fact", text=f.text(), time=f.valid_from or f.created_at)
-              for f in facts]
+            subject=_slug(subject), at=now
+        )
+        ev = [
+            Evidence(kind="fact", text=f.text(), time=f.valid_from or f.created_at) for f in facts
+        ]
         if not facts:
             return Answer(answer=f"I don't know anything about {subject} yet.", form="about")
-        return Answer(answer=f"About {subject}: " + "; ".join(f.text() for f in facts) + ".",
-                      evidence=ev, form="about")
+        return Answer(
+            answer=f"About {subject}: " + "; ".join(f.text() for f in facts) + ".",
+            evidence=ev,
+            form="about",
+        )
 
     def _resolve_objects(self, phrase: str) -> list[ObjectSighting]:
         slug = _slug(phrase)

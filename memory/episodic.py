@@ -106,8 +106,11 @@ class KeywordSearcher:
                 if not tf:
                     continue
                 idf = math.log(1 + (total - df[t] + 0.5) / (df[t] + 0.5))
-                score += idf * tf * (self.k1 + 1) / (
-                    tf + self.k1 * (1 - self.b + self.b * length / avg_len)
+                score += (
+                    idf
+                    * tf
+                    * (self.k1 + 1)
+                    / (tf + self.k1 * (1 - self.b + self.b * length / avg_len))
                 )
             if score > 0:
                 hits.append((score, e.time, e))
@@ -155,15 +158,18 @@ class EpisodicMemory:
         with self.db.session() as s:
             existing = s.scalars(
                 select(Event.id).where(
-                    Event.time == when, Event.kind == kind, Event.text == text,
+                    Event.time == when,
+                    Event.kind == kind,
+                    Event.text == text,
                     Event.place.is_(None) if place is None else Event.place == place,
                     Event.task_id.is_(None) if task_id is None else Event.task_id == task_id,
                 )
             ).first()
             if existing is not None:
                 return existing
-            e = Event(time=when, kind=kind, text=text, place=place, task_id=task_id,
-                      data=dict(data or {}))
+            e = Event(
+                time=when, kind=kind, text=text, place=place, task_id=task_id, data=dict(data or {})
+            )
             s.add(e)
             s.flush()
             return e.id
@@ -215,8 +221,12 @@ class EpisodicMemory:
         if not terms:
             return None
         q = self._filtered(None, before, kind, None)
-        q = q.where(*(func.lower(Event.text + " " + func.coalesce(Event.place, "")).like(
-            f"%{t}%") for t in terms))
+        q = q.where(
+            *(
+                func.lower(Event.text + " " + func.coalesce(Event.place, "")).like(f"%{t}%")
+                for t in terms
+            )
+        )
         with self.db.session() as s:
             # LIKE is a superset ("water" also hits "watermelon"): confirm on whole words,
             # newest first, streaming so an old match does not load the whole log.

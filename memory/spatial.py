@@ -100,9 +100,18 @@ class ObjectSighting(BaseModel):
     def from_record(cls, r: ObjectRecord) -> ObjectSighting:
         """Build from an ``objects`` row."""
         return cls(
-            name=r.name, kind=r.kind, place=r.place, relation=r.relation, room=r.room, x=r.x,
-            y=r.y, time=r.last_seen_at, missing=r.missing_since is not None,
-            missing_since=r.missing_since, seen_count=r.seen_count, state=dict(r.state or {}),
+            name=r.name,
+            kind=r.kind,
+            place=r.place,
+            relation=r.relation,
+            room=r.room,
+            x=r.x,
+            y=r.y,
+            time=r.last_seen_at,
+            missing=r.missing_since is not None,
+            missing_since=r.missing_since,
+            seen_count=r.seen_count,
+            state=dict(r.state or {}),
         )
 
     def describe(self) -> str:
@@ -241,7 +250,12 @@ class SpatialMemory:
                     r.missing_since = when
 
     def _upsert_fixture(
-        self, s: Session, places: dict[str, Place], d: Detection, when: datetime, contains: bool,
+        self,
+        s: Session,
+        places: dict[str, Place],
+        d: Detection,
+        when: datetime,
+        contains: bool,
         supports: bool,
     ) -> None:
         p = places.get(d.name)
@@ -272,8 +286,12 @@ class SpatialMemory:
         p.props = props
 
     def _upsert_object(
-        self, s: Session, records: dict[str, ObjectRecord],
-        sightings: dict[tuple[str, str], Sighting], d: Detection, when: datetime,
+        self,
+        s: Session,
+        records: dict[str, ObjectRecord],
+        sightings: dict[tuple[str, str], Sighting],
+        d: Detection,
+        when: datetime,
     ) -> None:
         r = records.get(d.name)
         if r is None:
@@ -291,8 +309,14 @@ class SpatialMemory:
         if place:
             sg = sightings.get((d.name, place))
             if sg is None:
-                sg = Sighting(object=d.name, kind=d.kind, place=place, count=0,
-                              first_seen_at=when, last_seen_at=when)
+                sg = Sighting(
+                    object=d.name,
+                    kind=d.kind,
+                    place=place,
+                    count=0,
+                    first_seen_at=when,
+                    last_seen_at=when,
+                )
                 s.add(sg)
                 sightings[(d.name, place)] = sg
             sg.count = (sg.count or 0) + 1
@@ -352,8 +376,9 @@ class SpatialMemory:
     def rooms(self) -> list[str]:
         """Known rooms, by name."""
         with self.db.session() as s:
-            return list(s.scalars(select(Place.name).where(Place.kind == "room").order_by(
-                Place.name)))
+            return list(
+                s.scalars(select(Place.name).where(Place.kind == "room").order_by(Place.name))
+            )
 
     def explored_rooms(self) -> list[str]:
         """Rooms the robot has been in."""
@@ -405,14 +430,16 @@ class SpatialMemory:
             if r is not None and missing_at is None:
                 add(r.place)
             own = s.scalars(
-                select(Sighting).where(Sighting.object == name)
+                select(Sighting)
+                .where(Sighting.object == name)
                 .order_by(Sighting.count.desc(), Sighting.last_seen_at.desc())
             )
             for sg in own:
                 if sg.place != missing_at:
                     add(sg.place)
             learned = s.scalars(
-                select(Sighting).where(Sighting.kind == kind, Sighting.object != name)
+                select(Sighting)
+                .where(Sighting.kind == kind, Sighting.object != name)
                 .order_by(Sighting.count.desc(), Sighting.last_seen_at.desc())
             )
             for sg in learned:

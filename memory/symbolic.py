@@ -144,8 +144,10 @@ class SymbolicMemory:
             )
             for f in s.scalars(same):
                 if (
-                    _norm(f.value) == _norm(value) and f.kind == kind
-                    and f.valid_from == valid_from and f.valid_to == valid_to
+                    _norm(f.value) == _norm(value)
+                    and f.kind == kind
+                    and f.valid_from == valid_from
+                    and f.valid_to == valid_to
                 ):
                     return f.id
             if replace:
@@ -153,8 +155,15 @@ class SymbolicMemory:
                     if f.valid_from is None or f.valid_from < valid_from:  # type: ignore[operator]
                         f.valid_to = valid_from
             f = Fact(
-                subject=subject, predicate=predicate, value=value, kind=kind, source=source,
-                told_by=told_by, valid_from=valid_from, valid_to=valid_to, created_at=utcnow(),
+                subject=subject,
+                predicate=predicate,
+                value=value,
+                kind=kind,
+                source=source,
+                told_by=told_by,
+                valid_from=valid_from,
+                valid_to=valid_to,
+                created_at=utcnow(),
             )
             s.add(f)
             s.flush()
@@ -245,8 +254,12 @@ class SymbolicMemory:
                     r.updated_at = when
                 return r.id
             r = ChecklistItem(
-                list_name=list_name, item=item, quantity=quantity, status="open",
-                added_by=added_by, added_at=when,
+                list_name=list_name,
+                item=item,
+                quantity=quantity,
+                status="open",
+                added_by=added_by,
+                added_at=when,
             )
             s.add(r)
             s.flush()

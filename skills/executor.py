@@ -93,9 +93,15 @@ class Outcome:
 def _proprio_from_array(p: np.ndarray, prev: Proprio) -> Proprio:
     # gym obs layout: [x, y, cos θ, sin θ, vx, vy, wz, gripper] (Proprio.as_array)
     return Proprio(
-        x=float(p[0]), y=float(p[1]), theta=math.atan2(float(p[3]), float(p[2])),
-        vx=float(p[4]), vy=float(p[5]), wz=float(p[6]), gripper=float(p[7]),
-        held=prev.held, room=prev.room,
+        x=float(p[0]),
+        y=float(p[1]),
+        theta=math.atan2(float(p[3]), float(p[2])),
+        vx=float(p[4]),
+        vy=float(p[5]),
+        wz=float(p[6]),
+        gripper=float(p[7]),
+        held=prev.held,
+        room=prev.room,
     )
 
 
@@ -144,8 +150,9 @@ class Executor:
         """Start the control thread (idempotent)."""
         if self._thread is None or not self._thread.is_alive():
             self._stop.clear()
-            self._thread = threading.Thread(target=self._loop, name="housemind-executor",
-                                            daemon=True)
+            self._thread = threading.Thread(
+                target=self._loop, name="housemind-executor", daemon=True
+            )
             self._thread.start()
         return self
 
@@ -252,8 +259,11 @@ class Executor:
                 if chunk is None or idx >= len(chunk):
                     obs = look()
                     proprio, people = obs.proprio, [d.position for d in obs.people()]
-                    if (want and all(f in obs.facts() for f in want)
-                            and getattr(policy, "done", True)):
+                    if (
+                        want
+                        and all(f in obs.facts() for f in want)
+                        and getattr(policy, "done", True)
+                    ):
                         out.ticks = tick
                         return self._finish(out, "success", "", obs, seen)
                     try:
@@ -267,8 +277,10 @@ class Executor:
                         out.ticks = tick
                         return self._finish(out, "failure", str(e), obs, seen)
                     if chunk.ndim != 2 or len(chunk) == 0:
-                        raise PolicyError(f"policy returned a chunk of shape {chunk.shape}; "
-                                          "expected [H, A] with H >= 1")
+                        raise PolicyError(
+                            f"policy returned a chunk of shape {chunk.shape}; "
+                            "expected [H, A] with H >= 1"
+                        )
                     idx = 0
                 action = chunk[idx]
                 idx += 1
@@ -294,9 +306,13 @@ class Executor:
             obs = look()
             if want and all(f in obs.facts() for f in want):
                 return self._finish(out, "success", "", obs, seen)
-            return self._finish(out, "timeout",
-                                f"'{text}' did not finish within {skill.spec.timeout_s:g} s",
-                                obs, seen)
+            return self._finish(
+                out,
+                "timeout",
+                f"'{text}' did not finish within {skill.spec.timeout_s:g} s",
+                obs,
+                seen,
+            )
         finally:
             if pool is not None:
                 pool.shutdown(wait=False, cancel_futures=True)
@@ -304,8 +320,14 @@ class Executor:
     def _late_s(self) -> float:
         return self.prefetch_ticks / self.rate_hz
 
-    def _finish(self, out: Outcome, status: OutcomeStatus, reason: str, obs: Observation,
-                seen: dict[str, Detection]) -> Outcome:
+    def _finish(
+        self,
+        out: Outcome,
+        status: OutcomeStatus,
+        reason: str,
+        obs: Observation,
+        seen: dict[str, Detection],
+    ) -> Outcome:
         out.status = status
         out.reason = reason
         out.seconds = out.ticks / self.rate_hz

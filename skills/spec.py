@@ -167,8 +167,9 @@ class Skill:
 
     def del_effects(self) -> list[str]:
         """Grounded facts (possibly with ``*``) that no longer hold after success."""
-        return [self._fmt(e.removeprefix("not ")) for e in self.spec.effects
-                if e.startswith("not ")]
+        return [
+            self._fmt(e.removeprefix("not ")) for e in self.spec.effects if e.startswith("not ")
+        ]
 
     def success_facts(self) -> list[str]:
         """Facts the executor checks in observations to declare success.
@@ -286,7 +287,8 @@ def skill(
             timeout_s=timeout_s,
             policy=policy,
             description=description or (params.__doc__ or "").strip().splitlines()[0]
-            if (description or params.__doc__) else "",
+            if (description or params.__doc__)
+            else "",
             success=tuple(success),
         )
         (registry if registry is not None else REGISTRY).register(spec, replace=True)

@@ -45,9 +45,14 @@ class PointRobotEnv:
 
     action_dim = 3
 
-    def __init__(self, spots: dict[str, tuple[float, float]] | None = None,
-                 things: dict[str, str] | None = None, control_hz: float = 50.0,
-                 max_speed: float = 1.0, broken: set[str] | None = None) -> None:
+    def __init__(
+        self,
+        spots: dict[str, tuple[float, float]] | None = None,
+        things: dict[str, str] | None = None,
+        control_hz: float = 50.0,
+        max_speed: float = 1.0,
+        broken: set[str] | None = None,
+    ) -> None:
         self.spots = spots or {"table": (2.0, 0.0), "sink": (0.0, 3.0)}
         self.things = dict(things or {"mug": "table"})
         self.control_hz = control_hz
@@ -59,8 +64,7 @@ class PointRobotEnv:
         self.people: list[tuple[float, float]] = []
         self.broken = set(broken or ())
 
-    def reset(self, *, seed: int | None = None, options: dict | None = None
-              ) -> tuple[dict, dict]:
+    def reset(self, *, seed: int | None = None, options: dict | None = None) -> tuple[dict, dict]:
         """Put the robot back at the origin."""
         self.x = self.y = 0.0
         self.held = None
@@ -83,8 +87,10 @@ class PointRobotEnv:
                     del self.things[name]
                     break
         elif a[2] < -0.5 and self.held is not None:
-            spot = min(self.spots, key=lambda n: math.hypot(self.spots[n][0] - self.x,
-                                                            self.spots[n][1] - self.y))
+            spot = min(
+                self.spots,
+                key=lambda n: math.hypot(self.spots[n][0] - self.x, self.spots[n][1] - self.y),
+            )
             sx, sy = self.spots[spot]
             if math.hypot(sx - self.x, sy - self.y) <= REACH_M:
                 self.things[self.held] = spot
@@ -101,19 +107,46 @@ class PointRobotEnv:
         """Sees every spot and thing (no walls), people as detections."""
         dets = []
         for name, (sx, sy) in self.spots.items():
-            dets.append(Detection(name=name, kind=name, category="fixture", position=(sx, sy),
-                                  distance=math.hypot(sx - self.x, sy - self.y), room="room"))
+            dets.append(
+                Detection(
+                    name=name,
+                    kind=name,
+                    category="fixture",
+                    position=(sx, sy),
+                    distance=math.hypot(sx - self.x, sy - self.y),
+                    room="room",
+                )
+            )
         for name, spot in self.things.items():
             sx, sy = self.spots[spot]
-            dets.append(Detection(name=name, kind=name, category="object", position=(sx, sy),
-                                  distance=math.hypot(sx - self.x, sy - self.y), room="room",
-                                  relation=("on", spot)))
+            dets.append(
+                Detection(
+                    name=name,
+                    kind=name,
+                    category="object",
+                    position=(sx, sy),
+                    distance=math.hypot(sx - self.x, sy - self.y),
+                    room="room",
+                    relation=("on", spot),
+                )
+            )
         for i, (px, py) in enumerate(self.people):
-            dets.append(Detection(name=f"person_{i}", kind="adult", category="person",
-                                  position=(px, py),
-                                  distance=math.hypot(px - self.x, py - self.y), room="room"))
-        return Observation(time=self.clock.now(), image=np.zeros((8, 8, 3), np.uint8),
-                           proprio=self._proprio(), detections=dets)
+            dets.append(
+                Detection(
+                    name=f"person_{i}",
+                    kind="adult",
+                    category="person",
+                    position=(px, py),
+                    distance=math.hypot(px - self.x, py - self.y),
+                    room="room",
+                )
+            )
+        return Observation(
+            time=self.clock.now(),
+            image=np.zeros((8, 8, 3), np.uint8),
+            proprio=self._proprio(),
+            detections=dets,
+        )
 
     def expert(self, skill: str, args: dict[str, Any]) -> Policy:
         """Scripted controllers for ``navigate``, ``pick`` and ``place``."""

@@ -120,8 +120,16 @@ class Proprio:
     def as_array(self) -> np.ndarray:
         """Return ``[x, y, cos θ, sin θ, vx, vy, wz, gripper]`` as float32."""
         return np.array(
-            [self.x, self.y, np.cos(self.theta), np.sin(self.theta), self.vx, self.vy,
-             self.wz, self.gripper],
+            [
+                self.x,
+                self.y,
+                np.cos(self.theta),
+                np.sin(self.theta),
+                self.vx,
+                self.vy,
+                self.wz,
+                self.gripper,
+            ],
             dtype=np.float32,
         )
 

@@ -119,7 +119,12 @@ class Planner(Protocol):
         ...
 
     def replan(
-        self, goal: str, context: PlanContext, *, done: list[Subtask], failed: Subtask | None,
+        self,
+        goal: str,
+        context: PlanContext,
+        *,
+        done: list[Subtask],
+        failed: Subtask | None,
         reason: str,
     ) -> Plan:
         """Plan again after a failure or a search step, knowing what was done."""

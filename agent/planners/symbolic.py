@@ -22,12 +22,18 @@ _PUT = re.compile(
     r"(?P<rel>in|into|inside|on|onto|to|back to|in to)\s+(?P<dst>.+?)(?:\s+(?:after|before|"
     r"when|once)\b.*)?$"
 )
-_TIDY = re.compile(r"^(?:please\s+)?(?:tidy|tidy up|clean up|declutter|straighten up)\s+"
-                   r"(?P<room>.+?)$")
-_CHECK = re.compile(r"^(?:please\s+)?(?:check|look in|look at|inspect)\s+(?P<fx>.+?)"
-                    r"(?:\s+for\s+(?P<obj>.+?))?$")
-_SWITCH = re.compile(r"^(?:please\s+)?(?:turn|switch)\s+(?P<state>on|off)\s+(?P<fx>.+)$|"
-                     r"^(?:please\s+)?(?:turn|switch)\s+(?P<fx2>.+?)\s+(?P<state2>on|off)$")
+_TIDY = re.compile(
+    r"^(?:please\s+)?(?:tidy|tidy up|clean up|declutter|straighten up)\s+"
+    r"(?P<room>.+?)$"
+)
+_CHECK = re.compile(
+    r"^(?:please\s+)?(?:check|look in|look at|inspect)\s+(?P<fx>.+?)"
+    r"(?:\s+for\s+(?P<obj>.+?))?$"
+)
+_SWITCH = re.compile(
+    r"^(?:please\s+)?(?:turn|switch)\s+(?P<state>on|off)\s+(?P<fx>.+)$|"
+    r"^(?:please\s+)?(?:turn|switch)\s+(?P<fx2>.+?)\s+(?P<state2>on|off)$"
+)
 _OPEN = re.compile(r"^(?:please\s+)?(?P<verb>open|close|shut)\s+(?P<fx>.+)$")
 _FETCH = re.compile(r"^(?:please\s+)?(?:pick up|grab|fetch|get|find)\s+(?P<obj>.+)$")
 _GO = re.compile(r"^(?:please\s+)?(?:go|drive|move)\s+(?:to|into)\s+(?P<place>.+)$")
@@ -52,8 +58,15 @@ class SymbolicPlanner:
         """Break ``goal`` into subtasks (see the module docstring)."""
         return self.replan(goal, context, done=[], failed=None, reason="")
 
-    def replan(self, goal: str, context: PlanContext, *, done: list[Subtask],
-               failed: Subtask | None, reason: str) -> Plan:
+    def replan(
+        self,
+        goal: str,
+        context: PlanContext,
+        *,
+        done: list[Subtask],
+        failed: Subtask | None,
+        reason: str,
+    ) -> Plan:
         """Plan again from the current context, skipping places already searched."""
         text = " ".join(goal.lower().strip().rstrip(".!").split())
         searched = {s.args.get("target") for s in done if s.skill == "navigate"}
@@ -88,8 +101,15 @@ class SymbolicPlanner:
                 "'turn on/off the <fixture>', 'open/close the <fixture>', 'pick up the X', "
                 "'go to the <place>'. For other goals use a model planner (--planner litellm)."
             )
-        return Plan(goal=goal, subtasks=b.steps, goal_facts=b.goal_facts, complete=b.complete,
-                    checks=b.checks, rationale="; ".join(b.notes), backend=self.name)
+        return Plan(
+            goal=goal,
+            subtasks=b.steps,
+            goal_facts=b.goal_facts,
+            complete=b.complete,
+            checks=b.checks,
+            rationale="; ".join(b.notes),
+            backend=self.name,
+        )
 
     # -- resolving words to names ------------------------------------------------------
 
@@ -108,8 +128,10 @@ class SymbolicPlanner:
         word = " ".join(w for w in phrase.split() if w not in ("the", "my", "our"))
         name = ROOM_WORDS.get(word) or self._match(phrase, ctx.rooms)
         if name is None or (ctx.rooms and name not in ctx.rooms):
-            raise PlanningError(f"unknown room {word!r}; this home has: "
-                                f"{', '.join(ctx.rooms) or 'no rooms mapped yet'}")
+            raise PlanningError(
+                f"unknown room {word!r}; this home has: "
+                f"{', '.join(ctx.rooms) or 'no rooms mapped yet'}"
+            )
         return name
 
     def _fixture(self, phrase: str, ctx: PlanContext) -> str:
@@ -118,8 +140,10 @@ class SymbolicPlanner:
             by_kind = [f.name for f in ctx.fixtures.values() if f.kind == normalise(phrase)]
             if by_kind:
                 return by_kind[0]
-            raise PlanningError(f"unknown fixture {phrase!r}; known: "
-                                f"{', '.join(sorted(ctx.fixtures)) or 'none mapped yet'}")
+            raise PlanningError(
+                f"unknown fixture {phrase!r}; known: "
+                f"{', '.join(sorted(ctx.fixtures)) or 'none mapped yet'}"
+            )
         return name
 
     def _object(self, phrase: str, ctx: PlanContext) -> str:
@@ -142,8 +166,10 @@ class SymbolicPlanner:
         for names in (ctx.fixtures, ctx.rooms, ctx.object_places):
             if (n := self._match(phrase, names)) is not None:
                 return n
-        raise PlanningError(f"unknown place {phrase!r}; known fixtures: "
-                            f"{', '.join(sorted(ctx.fixtures)) or 'none mapped yet'}")
+        raise PlanningError(
+            f"unknown place {phrase!r}; known fixtures: "
+            f"{', '.join(sorted(ctx.fixtures)) or 'none mapped yet'}"
+        )
 
 
 class _Builder:
@@ -211,8 +237,10 @@ class _Builder:
         if self.held and self.held != keep:
             dst = self._home_for(self.held)
             if dst is None:
-                raise PlanningError(f"the robot is holding the {self.held} and knows no place "
-                                    "to put it down; tell it where it goes")
+                raise PlanningError(
+                    f"the robot is holding the {self.held} and knows no place "
+                    "to put it down; tell it where it goes"
+                )
             self._deliver(self.held, *dst)
 
     def fetch(self, obj: str) -> bool:
@@ -237,12 +265,14 @@ class _Builder:
         cands = [c for c in self.ctx.search_candidates.get(obj, []) if c not in self.searched]
         if len(self.searched) >= self.max_search or not cands:
             looked = ", ".join(sorted(s for s in self.searched if s)) or "nowhere yet"
-            raise PlanningError(f"cannot find the {obj.replace('_', ' ')}: looked in {looked}; "
-                                "tell me where it is, or check that it exists")
+            raise PlanningError(
+                f"cannot find the {obj.replace('_', ' ')}: looked in {looked}; "
+                "tell me where it is, or check that it exists"
+            )
         where = cands[0]
         self.go(where)
-        if where in self.ctx.fixtures:
-            self._open_if_needed(where)
+        if where in self.ctx.fixtures and self._open_if_needed(where):
+            self._close(where)  # looked inside; leave it as it was
         self.notes.append(f"searching for {obj}: looking at {where}")
         self.complete = False
         return False
@@ -269,11 +299,11 @@ class _Builder:
     def put(self, obj: str, dst: str, said: str) -> None:
         if dst in self.ctx.rooms:
             # "bring the apple to the kitchen": a surface in that room
-            surfaces = [f.name for f in self.ctx.fixtures.values()
-                        if f.room == dst and f.surface]
+            surfaces = [f.name for f in self.ctx.fixtures.values() if f.room == dst and f.surface]
             if not surfaces:
-                raise PlanningError(f"no surface known in the {dst.replace('_', ' ')} to put "
-                                    f"the {obj} on")
+                raise PlanningError(
+                    f"no surface known in the {dst.replace('_', ' ')} to put the {obj} on"
+                )
             dst = surfaces[0]
         if not self.fetch(obj):
             return

@@ -11,8 +11,14 @@ if TYPE_CHECKING:
     from skills.spec import SkillSpec
     from skills.types import Observation, RobotEnv
 
-__all__ = ["Policy", "PolicyError", "PolicyFactory", "get_policy_factory", "register_policy",
-           "policy_backends"]
+__all__ = [
+    "Policy",
+    "PolicyError",
+    "PolicyFactory",
+    "get_policy_factory",
+    "register_policy",
+    "policy_backends",
+]
 
 
 class PolicyError(RuntimeError):

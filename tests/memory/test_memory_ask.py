@@ -18,10 +18,19 @@ def h(hours: float):
 @pytest.fixture
 def home(mem: Memory) -> Memory:
     sp, ep, sy = mem.spatial, mem.episodic, mem.symbolic
-    sp.observe([fixture("coffee_table", "living_room"),
-                obj("keys", "living_room", ("on", "coffee_table"))], h(8), "living_room")
-    sp.observe([fixture("fridge", "kitchen", open=True), obj("milk", "kitchen", ("in", "fridge"))],
-               h(9), "kitchen")
+    sp.observe(
+        [
+            fixture("coffee_table", "living_room"),
+            obj("keys", "living_room", ("on", "coffee_table")),
+        ],
+        h(8),
+        "living_room",
+    )
+    sp.observe(
+        [fixture("fridge", "kitchen", open=True), obj("milk", "kitchen", ("in", "fridge"))],
+        h(9),
+        "kitchen",
+    )
     sp.register_fixture(name="cabinet", kind="cabinet", room="kitchen", openable=True)
     ep.record("task", "cooked dinner", h(18.5), place="kitchen")
     ep.record("task", "watered the plants", h(19), place="living_room")
@@ -55,8 +64,11 @@ def test_where_missing_and_unknown(home: Memory) -> None:
 
 
 def test_shopping_list(home: Memory) -> None:
-    for q in ("What is on the shopping list?", "what's on my shopping list",
-              "what do we need to buy?"):
+    for q in (
+        "What is on the shopping list?",
+        "what's on my shopping list",
+        "what do we need to buy?",
+    ):
         a = home.ask(q, NOW)
         assert a.form == "list", q
         assert a.answer == "The shopping list has 2 items: milk (2 l), eggs."
@@ -79,11 +91,13 @@ def test_when_did_you_last(home: Memory) -> None:
 def test_what_happened_windows(home: Memory) -> None:
     a = home.ask("What happened yesterday evening?", NOW)
     assert a.form == "window"
-    assert [e.text for e in a.evidence] == ["cooked dinner", "watered the plants",
-                                            "took out the trash"]
+    assert [e.text for e in a.evidence] == [
+        "cooked dinner",
+        "watered the plants",
+        "took out the trash",
+    ]
     assert "18:30 cooked dinner" in a.answer
-    assert [e.text for e in home.ask("what happened this morning", NOW).evidence] == [
-        "made coffee"]
+    assert [e.text for e in home.ask("what happened this morning", NOW).evidence] == ["made coffee"]
     assert [e.text for e in home.ask("what did you do today?", NOW).evidence] == ["made coffee"]
     tue = home.ask("What happened on Tuesday?", NOW)
     assert len(tue.evidence) == 4 and "Tuesday, 3 June" in tue.answer

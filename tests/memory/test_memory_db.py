@@ -19,8 +19,10 @@ def test_upgrade_fresh_database_creates_all_tables(tmp_path: Path) -> None:
     try:
         assert path.exists()
         with db.engine.connect() as conn:
-            names = {r[0] for r in conn.exec_driver_sql(
-                "SELECT name FROM sqlite_master WHERE type='table'")}
+            names = {
+                r[0]
+                for r in conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type='table'")
+            }
         assert set(Base.metadata.tables) <= names
         assert "alembic_version" in names
         assert db.revision() is not None
@@ -62,7 +64,8 @@ def test_open_is_idempotent_and_data_survives_reopen(tmp_path: Path) -> None:
     m2 = Memory.open(url)
     try:
         assert [e.text for e in m2.episodic.between(T0, T0.replace(hour=23))] == [
-            "watered the plants"]
+            "watered the plants"
+        ]
         assert [i.item for i in m2.symbolic.items("shopping")] == ["milk"]
         assert m2.symbolic.facts("alex")[0].value == "tea"
     finally:
@@ -96,7 +99,7 @@ def test_damaged_sqlite_file_raises_and_is_untouched(tmp_path: Path) -> None:
     con.execute("PRAGMA journal_mode=DELETE")  # fold the WAL into the main file
     con.close()
     data = bytearray(path.read_bytes())
-    data[100:4096 * 3] = os.urandom(4096 * 3 - 100)  # keep the header, wreck the pages
+    data[100 : 4096 * 3] = os.urandom(4096 * 3 - 100)  # keep the header, wreck the pages
     path.write_bytes(bytes(data))
     with pytest.raises(MemoryStoreError):
         open_database(f"sqlite:///{path}")

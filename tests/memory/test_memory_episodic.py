@@ -26,9 +26,13 @@ def test_between_and_last(mem: Memory) -> None:
     ep = mem.episodic
     _log(ep)
     assert [e.text for e in ep.between(at(600), at(700))] == [
-        "cooked dinner", "put the pot on the stove"]
+        "cooked dinner",
+        "put the pot on the stove",
+    ]
     assert [e.text for e in ep.between(at(0), at(2000), kind="task", place="kitchen")] == [
-        "cooked dinner", "watered the herbs on the windowsill"]
+        "cooked dinner",
+        "watered the herbs on the windowsill",
+    ]
     assert ep.last().text == "watered the herbs on the windowsill"
     assert ep.last(kind="chat").text == "alex asked for tea"
     assert ep.last(text_contains="WATERED", before=at(1000)).text == "watered the plants"
@@ -41,8 +45,10 @@ def test_search_ranks_by_keywords(mem: Memory) -> None:
     _log(ep)
     hits = ep.search("watering plants")
     assert hits[0].event.text == "watered the plants"
-    assert {h.event.text for h in hits} == {"watered the plants",
-                                            "watered the herbs on the windowsill"}
+    assert {h.event.text for h in hits} == {
+        "watered the plants",
+        "watered the herbs on the windowsill",
+    }
     assert hits[0].score > hits[1].score
     assert [h.event.text for h in ep.search("stove pot")][:1] == ["put the pot on the stove"]
     assert ep.search("kitchen", place="kitchen", start=at(601))[0].event.place == "kitchen"
@@ -52,13 +58,21 @@ def test_search_ranks_by_keywords(mem: Memory) -> None:
 
 def test_search_over_a_month_of_events_is_fast(mem: Memory) -> None:
     ep = mem.episodic
-    texts = ["watered the plants", "cooked dinner", "took out the trash", "folded the laundry",
-             "vacuumed the living room", "loaded the dishwasher"]
+    texts = [
+        "watered the plants",
+        "cooked dinner",
+        "took out the trash",
+        "folded the laundry",
+        "vacuumed the living room",
+        "loaded the dishwasher",
+    ]
     with mem.db.session() as s:  # bulk insert through the ORM to keep setup quick
         from memory.models import Event
 
-        s.add_all(Event(time=at(i * 37), kind="task", text=texts[i % len(texts)], data={})
-                  for i in range(3000))
+        s.add_all(
+            Event(time=at(i * 37), kind="task", text=texts[i % len(texts)], data={})
+            for i in range(3000)
+        )
     t = time.perf_counter()
     hits = ep.search("trash")
     dt = time.perf_counter() - t

@@ -9,12 +9,20 @@ from memory import Memory
 
 def test_observe_and_last_seen(mem: Memory) -> None:
     sp = mem.spatial
-    sp.observe([fixture("table", "kitchen"), obj("mug", "kitchen", ("on", "table"), dirty=True)],
-               at(0), robot_room="kitchen")
+    sp.observe(
+        [fixture("table", "kitchen"), obj("mug", "kitchen", ("on", "table"), dirty=True)],
+        at(0),
+        robot_room="kitchen",
+    )
     s = sp.last_seen("mug")
     assert s is not None
-    assert (s.place, s.relation, s.room, s.time, s.missing) == ("table", "on", "kitchen", at(0),
-                                                                 False)
+    assert (s.place, s.relation, s.room, s.time, s.missing) == (
+        "table",
+        "on",
+        "kitchen",
+        at(0),
+        False,
+    )
     assert s.state == {"dirty": True}
     assert s.seen_count == 1
     sp.observe([obj("mug", "kitchen", ("in", "sink"))], at(5), robot_room="kitchen")
@@ -49,15 +57,29 @@ def test_fixture_props_from_state_relations_and_registration(mem: Memory) -> Non
     from agent.planners.base import FixtureInfo
 
     sp = mem.spatial
-    sp.register_fixture(FixtureInfo(name="cabinet", kind="cabinet", room="kitchen",
-                                    openable=True, container=True))
+    sp.register_fixture(
+        FixtureInfo(name="cabinet", kind="cabinet", room="kitchen", openable=True, container=True)
+    )
     sp.register_fixture({"name": "sofa", "kind": "sofa", "room": "living_room"}, surface=True)
-    sp.observe([fixture("fridge", "kitchen", open=False), fixture("stove", "kitchen", on=False),
-                obj("milk", "kitchen", ("in", "fridge"))], at(0), robot_room="kitchen")
+    sp.observe(
+        [
+            fixture("fridge", "kitchen", open=False),
+            fixture("stove", "kitchen", on=False),
+            obj("milk", "kitchen", ("in", "fridge")),
+        ],
+        at(0),
+        robot_room="kitchen",
+    )
     fx = sp.fixtures()
-    assert fx["fridge"] == {"name": "fridge", "kind": "fridge", "room": "kitchen",
-                            "openable": True, "switchable": False, "container": True,
-                            "surface": False}
+    assert fx["fridge"] == {
+        "name": "fridge",
+        "kind": "fridge",
+        "room": "kitchen",
+        "openable": True,
+        "switchable": False,
+        "container": True,
+        "surface": False,
+    }
     assert fx["stove"]["switchable"]
     assert fx["cabinet"]["openable"] and fx["cabinet"]["container"]
     assert fx["sofa"]["surface"]
@@ -68,8 +90,13 @@ def test_fixture_props_from_state_relations_and_registration(mem: Memory) -> Non
 
 def test_negative_evidence_marks_missing_and_keeps_last_sighting(mem: Memory) -> None:
     sp = mem.spatial
-    sp.observe([fixture("coffee_table", "living_room"),
-                obj("keys", "living_room", ("on", "coffee_table"))], at(0))
+    sp.observe(
+        [
+            fixture("coffee_table", "living_room"),
+            obj("keys", "living_room", ("on", "coffee_table")),
+        ],
+        at(0),
+    )
     sp.observe([fixture("coffee_table", "living_room")], at(60))
     s = sp.last_seen("keys")
     assert s.missing and s.missing_since == at(60)
@@ -85,8 +112,9 @@ def test_negative_evidence_marks_missing_and_keeps_last_sighting(mem: Memory) ->
 
 def test_closed_container_is_no_evidence(mem: Memory) -> None:
     sp = mem.spatial
-    sp.observe([fixture("fridge", "kitchen", open=True), obj("milk", "kitchen", ("in", "fridge"))],
-               at(0))
+    sp.observe(
+        [fixture("fridge", "kitchen", open=True), obj("milk", "kitchen", ("in", "fridge"))], at(0)
+    )
     sp.observe([fixture("fridge", "kitchen", open=False)], at(10))
     assert not sp.last_seen("milk").missing
     sp.observe([fixture("fridge", "kitchen", open=True)], at(20))
@@ -95,8 +123,15 @@ def test_closed_container_is_no_evidence(mem: Memory) -> None:
 
 def test_objects_at_and_in_room(mem: Memory) -> None:
     sp = mem.spatial
-    sp.observe([obj("mug", "kitchen", ("on", "table")), obj("plate", "kitchen", ("on", "table")),
-                obj("toy", "kitchen"), obj("book", "study", ("on", "desk"))], at(0))
+    sp.observe(
+        [
+            obj("mug", "kitchen", ("on", "table")),
+            obj("plate", "kitchen", ("on", "table")),
+            obj("toy", "kitchen"),
+            obj("book", "study", ("on", "desk")),
+        ],
+        at(0),
+    )
     assert [o.name for o in sp.objects_at("table")] == ["mug", "plate"]
     assert [o.name for o in sp.objects_in_room("kitchen")] == ["mug", "plate", "toy"]
     assert [o.name for o in sp.known_objects()] == ["book", "mug", "plate", "toy"]
@@ -104,8 +139,12 @@ def test_objects_at_and_in_room(mem: Memory) -> None:
 
 def test_search_candidates_ranking(mem: Memory) -> None:
     sp = mem.spatial
-    for name, kind, room in [("cabinet", "cabinet", "kitchen"), ("sink", "sink", "kitchen"),
-                             ("table", "table", "kitchen"), ("shelf", "shelf", "hall")]:
+    for name, kind, room in [
+        ("cabinet", "cabinet", "kitchen"),
+        ("sink", "sink", "kitchen"),
+        ("table", "table", "kitchen"),
+        ("shelf", "shelf", "hall"),
+    ]:
         sp.register_fixture(name=name, kind=kind, room=room)
     sp.observe([obj("mug", "kitchen", ("in", "sink"))], at(0), robot_room="kitchen")
     sp.observe([obj("mug", "kitchen", ("on", "table"))], at(10), robot_room="kitchen")

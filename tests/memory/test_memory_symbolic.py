@@ -39,8 +39,7 @@ def test_shopping_list(mem: Memory) -> None:
     milk = sy.add_item("shopping", "milk", "1 l", added_by="alex", when=at(0))
     sy.add_item("shopping", "eggs", when=at(1))
     assert sy.add_item("shopping", " Milk ", "2 l", when=at(2)) == milk  # no duplicate
-    assert [(i.item, i.quantity) for i in sy.items("shopping")] == [("milk", "2 l"),
-                                                                     ("eggs", None)]
+    assert [(i.item, i.quantity) for i in sy.items("shopping")] == [("milk", "2 l"), ("eggs", None)]
     assert sy.check_off("shopping", "MILK", at(3))
     assert not sy.check_off("shopping", "milk", at(4))  # already done
     assert sy.remove_item("shopping", "eggs", at(5))

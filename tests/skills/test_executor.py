@@ -133,9 +133,11 @@ def test_bad_chunk_shape_is_reported():
         def predict_chunk(self, obs, instruction):
             return np.zeros((0, 3), np.float32)
 
-    with Executor(env, policy_for=lambda sk, e: Bad()) as ex:
-        with pytest.raises(PolicyError, match="shape"):
-            ex.run(REGISTRY.bind("navigate", {"target": "table"}), timeout=5)
+    with (
+        Executor(env, policy_for=lambda sk, e: Bad()) as ex,
+        pytest.raises(PolicyError, match="shape"),
+    ):
+        ex.run(REGISTRY.bind("navigate", {"target": "table"}), timeout=5)
 
 
 def test_policy_done_flag_delays_success_until_the_controller_finishes():

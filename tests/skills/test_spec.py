@@ -48,8 +48,14 @@ def test_inconsistent_spec_fails_at_definition():
 def test_decorator_registers_into_given_registry():
     reg = SkillRegistry()
 
-    @skill(name="fold", template="fold the {object}", preconditions=["holding({object})"],
-           effects=["folded({object})"], timeout_s=40, registry=reg)
+    @skill(
+        name="fold",
+        template="fold the {object}",
+        preconditions=["holding({object})"],
+        effects=["folded({object})"],
+        timeout_s=40,
+        registry=reg,
+    )
     class Fold(SkillParams):
         """Fold a piece of laundry."""
 
