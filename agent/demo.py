@@ -8,7 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-__all__ = ["DEMO_INSTRUCTIONS", "run_demo"]
+__all__ = ["DEMO_INSTRUCTIONS", "DEMO_REFUSED", "run_demo"]
 
 #: The demo's standing instructions (goal + schedule, as a person would say them).
 DEMO_INSTRUCTIONS = [
@@ -16,6 +16,9 @@ DEMO_INSTRUCTIONS = [
     "tidy the living room every day at 9:00",
     "check the fridge for milk every day at 17:00",
 ]
+
+#: A hazardous instruction the demo also gives, to show the monitor refusing it.
+DEMO_REFUSED = "leave the stove on while I'm at work every day at 8:00"
 
 
 def run_demo(
@@ -37,7 +40,7 @@ def run_demo(
         on_event: Live-view callback ``(kind, payload)``.
         planner: Planner backend.
     """
-    from agent.runtime import HomeRuntime
+    from agent.runtime import HomeRuntime, InstructionDenied
     from scheduler import parse_instruction
     from sim.home import HomeSimEnv
 
@@ -53,10 +56,22 @@ def run_demo(
         with HomeRuntime(
             env, clock, db_url=f"sqlite:///{db_path}", planner=planner, on_event=on_event
         ) as rt:
-            for text in instructions or DEMO_INSTRUCTIONS:
-                rt.instruct(parse_instruction(text, now=start, tz=str(clock.tz)), actor="owner")
+            refused = []
+            for text in instructions or [*DEMO_INSTRUCTIONS, DEMO_REFUSED]:
+                try:
+                    rt.instruct(parse_instruction(text, now=start, tz=str(clock.tz)), actor="owner")
+                except InstructionDenied as e:
+                    refused.append(
+                        {
+                            "instruction": text,
+                            "reasons": e.verdict.reasons,
+                            "rules": e.verdict.rules,
+                        }
+                    )
             summary = rt.run_until(start + timedelta(days=days))
         out = summary.as_dict()
+        out["safety_events"] += len(refused)
+        out["instructions_refused"] = refused
         out["seed"] = seed
         return out
     finally:

@@ -71,13 +71,22 @@ class LiveView:
         head.add_row("[bold]clock[/]", self.clock or "—")
         head.add_row("[bold]chore[/]", self.chore)
         head.add_row("[bold]subtask[/]", self.subtask)
-        body = [head, "", "[bold]activity[/]", *self.log]
+        body = [
+            head,
+            "",
+            "[bold]standing instructions[/]",
+            *(f"  · {i}" for i in self.instructions),
+            "",
+            "[bold]activity[/]",
+            *self.log,
+        ]
         if self.safety:
             body += ["", "[bold]safety[/]", *self.safety]
         return Panel(Group(*body), title=self.title)
 
     def print_summary(self, s: dict[str, Any]) -> None:
         """The end-of-run table."""
+        self.console.print()
         t = Table(title="chores")
         for col in ("due", "chore", "status", "subtasks", "note"):
             t.add_column(col)
@@ -91,6 +100,8 @@ class LiveView:
                 c["reason"],
             )
         self.console.print(t)
+        for r in s.get("instructions_refused", []):
+            self.console.print(f"[red]refused[/] {r['instruction']!r}: {' '.join(r['reasons'])}")
         self.console.print(
             f"due {s['chores_due']} · done {s['chores_done']} · failed {s['chores_failed']} · "
             f"subtasks {s['subtasks']} · safety events {s['safety_events']} · "

@@ -402,6 +402,7 @@ class HomeRuntime:
                 self.env.idle_until(nxt)
             else:
                 self.clock.sleep((nxt - self.clock.now()).total_seconds())
+        self.event("run_end", {})
         summary.sim_seconds = (self.clock.now() - t0_sim).total_seconds()
         summary.wall_seconds = time.perf_counter() - t0_wall
         return summary
