@@ -68,7 +68,7 @@ def demo(
     as_json: JsonOpt = False,
 ) -> None:
     """Run one simulated day at home with three standing instructions (offline)."""
-    from agent.demo import DEMO_INSTRUCTIONS, DEMO_REFUSED, run_demo
+    from agent.demo import DEMO_INSTRUCTIONS, run_demo
 
     if db is not None and db.exists():
         _fail(f"{db} already exists; the demo starts a new home — pass a new --db path")
