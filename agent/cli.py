@@ -30,8 +30,12 @@ app = typer.Typer(
 )
 safety_app = typer.Typer(help="The safety monitor.", no_args_is_help=True)
 memory_app = typer.Typer(help="What the robot remembers.", no_args_is_help=True)
+bench_app = typer.Typer(
+    help="Benchmarks: print numbers (record them in benchmarks/RESULTS.md).", no_args_is_help=True
+)
 app.add_typer(safety_app, name="safety")
 app.add_typer(memory_app, name="memory")
+app.add_typer(bench_app, name="bench")
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Machine-readable JSON output.")]
 DbOpt = Annotated[Path, typer.Option("--db", help="Project database file.")]

@@ -41,7 +41,12 @@ OutcomeStatus = Literal["success", "failure", "timeout", "stopped"]
 
 
 class ActionFilter(Protocol):
-    """The action-level safety check run every tick (see ``safety.ActionGuard``)."""
+    """The action-level safety check run every tick (see ``safety.ActionGuard``).
+
+    A filter may also define ``update(obs: Observation) -> None``; the executor then calls
+    it with every full observation (at chunk boundaries), so the filter can track hazards
+    such as people or a wet floor between ticks.
+    """
 
     @property
     def stopped(self) -> bool:
@@ -228,10 +233,14 @@ class Executor:
         dt = 1.0 / self.rate_hz
         max_ticks = max(1, int(skill.spec.timeout_s * self.rate_hz))
 
+        guard_sees = getattr(self.guard, "update", None)
+
         def look() -> Observation:
             o = env.observe()
             for d in o.detections:
                 seen[d.name] = d
+            if guard_sees is not None:
+                guard_sees(o)  # e.g. a spill seen on the floor becomes a keep-out zone
             return o
 
         obs = look()
