@@ -11,13 +11,14 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
 from pydantic import BaseModel, Field
 
 from memory._util import require_aware, tokens
 from memory.db import Database, open_database
 from memory.episodic import EpisodicMemory, EventSearcher, EventView
-from memory.spatial import ObjectSighting, SpatialMemory
+from memory.spatial import CompactionReport, ObjectSighting, SpatialMemory
 from memory.symbolic import SHOPPING, SymbolicMemory
 
 __all__ = ["QUESTION_FORMS", "Answer", "Evidence", "Memory"]
@@ -81,27 +82,99 @@ class Memory:
 
     Args:
         db: An opened (migrated) database; see :func:`memory.open_database`.
-        searcher: Optional episodic search backend (default: keyword BM25).
+        searcher: Optional episodic search backend (default: keyword BM25, or by meaning
+            when ``semantic``).
+        semantic: Search events by meaning with the shipped sentence model
+            (:class:`memory.semantic.EmbeddingSearcher`) and embed each event as it is
+            recorded. The model loads on first use (~10 s, once per process); without the
+            ``embeddings`` extra, search falls back to keywords and says so in the log.
     """
 
-    def __init__(self, db: Database, *, searcher: EventSearcher | None = None) -> None:
+    def __init__(
+        self, db: Database, *, searcher: EventSearcher | None = None, semantic: bool = False
+    ) -> None:
         self.db = db
+        if searcher is None and semantic:
+            from memory.semantic import EmbeddingSearcher
+
+            searcher = EmbeddingSearcher()
         self.spatial = SpatialMemory(db)
         self.symbolic = SymbolicMemory(db)
         self.episodic = EpisodicMemory(db, searcher)
 
     @classmethod
-    def open(cls, url: str | None = None) -> Memory:
+    def open(cls, url: str | None = None, *, semantic: bool = False) -> Memory:
         """Open, check and migrate the database at ``url`` and return its memory.
+
+        Args:
+            url: Database URL (default ``$HOUSEMIND_DB``, else ``sqlite:///housemind.db``).
+            semantic: Search events by meaning; see :class:`Memory`.
 
         Raises:
             MemoryStoreError: if the store cannot be used safely.
         """
-        return cls(open_database(url))
+        return cls(open_database(url), semantic=semantic)
 
     def close(self) -> None:
         """Release the database connections."""
         self.db.close()
+
+    # --- upkeep ----------------------------------------------------------------------
+
+    def compact(self, before: datetime) -> CompactionReport:
+        """Compact raw observations older than ``before`` (see :meth:`SpatialMemory.compact`).
+
+        Events, facts, checklists and last-seen state are kept whole.
+        """
+        return self.spatial.compact(before)
+
+    def export_json(self) -> dict[str, Any]:
+        """The home's memory as a JSON-serialisable dict (see :mod:`memory.transfer`)."""
+        from memory.transfer import export_memory
+
+        return export_memory(self.db)
+
+    def import_json(self, data: dict[str, Any], *, replace: bool = False) -> dict[str, int]:
+        """Load a dict made by :meth:`export_json` into this memory.
+
+        Args:
+            data: The export.
+            replace: Delete what this memory holds first; without it the memory must be
+                empty.
+
+        Returns:
+            Rows imported per table.
+
+        Raises:
+            ValueError: if the export is malformed, or the memory is not empty and
+                ``replace`` is False.
+        """
+        from memory.transfer import import_memory
+
+        counts = import_memory(self.db, data, replace=replace)
+        invalidate = getattr(self.episodic.searcher, "invalidate", None)
+        if invalidate is not None:
+            invalidate()
+        return counts
+
+    def context_for(
+        self, goal: str, budget_chars: int = 1500, *, now: datetime | None = None
+    ) -> list[str]:
+        """Memories relevant to ``goal`` for the planner, within ``budget_chars`` in total.
+
+        See :func:`memory.context.context_for` for what is chosen and in which order.
+
+        Args:
+            goal: The planner's goal in words.
+            budget_chars: Upper bound on the summed length of the lines.
+            now: Current time (timezone-aware; pass the runtime clock's). Default: the
+                newest time memory has recorded (memory has no clock of its own).
+        """
+        from memory.context import context_for, latest_time
+
+        if now is None:
+            now = latest_time(self) or datetime(1970, 1, 1, tzinfo=UTC)
+        return context_for(self, goal, now, budget_chars=budget_chars)
 
     # --- questions -------------------------------------------------------------------
 
@@ -152,7 +225,8 @@ class Memory:
         best = found[0]
         text = _sighting_sentence(best, now)
         if best.missing:
-            cands = [c for c in self.spatial.search_candidates(best.name) if c != best.place]
+            # Ranked by belief now: habitual places first, fading with time since seen.
+            cands = [c for c in self.spatial.ranked_search(best.name, now) if c != best.place]
             if cands:
                 text += f" I would look: {', '.join(_w(c) for c in cands[:4])}."
         others = found[1:4]
@@ -210,6 +284,9 @@ class Memory:
     def _ask_window(self, m: re.Match[str], now: datetime) -> Answer:
         phrase = (m.group("when") or "today").strip()
         window = _window(phrase, now)
+        topic = _topic_split(phrase, now) if window is None else None
+        if topic is not None:
+            return self._ask_topic(topic[0], topic[1], now)
         if window is None:
             return Answer(
                 answer=f"I don't understand the time {phrase!r}. Try 'today', 'yesterday "
@@ -232,6 +309,26 @@ class Memory:
         text += f"{'s' if len(events) != 1 else ''}: " + "; ".join(lines)
         text += f"; and {more} more." if more > 0 else "."
         return Answer(answer=text, evidence=ev, form="window")
+
+    def _ask_topic(
+        self, topic: str, window: tuple[str, datetime, datetime] | None, now: datetime
+    ) -> Answer:
+        """Answer "what happened with the dishes yesterday": events about a topic."""
+        label, start, end = window if window else ("so far", None, now)
+        end = min(end, now) if end else now
+        hits = self.episodic.search(topic, limit=_MAX_LISTED, start=start, end=end)
+        events = sorted((h.event for h in hits), key=lambda e: e.time)
+        ev = [_event_evidence(e) for e in events]
+        if not events:
+            return Answer(
+                answer=f"I have no memory of anything about {topic} {label}.",
+                evidence=ev,
+                form="window",
+            )
+        lines = [f"{_when(e.time, now)}: {e.text}" for e in events]
+        return Answer(
+            answer=f"About {topic} {label}: " + "; ".join(lines) + ".", evidence=ev, form="window"
+        )
 
     def _ask_contents(self, m: re.Match[str], now: datetime) -> Answer:
         place = _slug(m.group("place"))
@@ -395,6 +492,24 @@ def _at(day: date, hour: int, now: datetime) -> datetime:
     # Hours >= 24 spill into the next day (night runs past midnight).
     extra, hour = divmod(hour, 24)
     return datetime.combine(day + timedelta(days=extra), time(hour), tzinfo=now.tzinfo)
+
+
+def _topic_split(
+    phrase: str, now: datetime
+) -> tuple[str, tuple[str, datetime, datetime] | None] | None:
+    """Split "with the dishes yesterday evening" into a topic and an optional window."""
+    m = re.match(r"^(?:with|to|about|regarding|in|at)\s+(?P<rest>.+)$", phrase)
+    if not m:
+        return None
+    words = m.group("rest").split()
+    for i in range(1, len(words) + 1):
+        topic, when = " ".join(words[:i]), " ".join(words[i:])
+        window = _window(when, now) if when else None
+        if when and window is None:
+            continue
+        topic = re.sub(r"^(?:the|my|our|a|an)\s+", "", topic)
+        return (topic, window) if topic else None
+    return None
 
 
 def _window(phrase: str, now: datetime) -> tuple[str, datetime, datetime] | None:

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import os
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Protocol, runtime_checkable
 
 import numpy as np
@@ -56,6 +58,10 @@ class SentenceEmbedder:
             os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
             try:
                 from sentence_transformers import SentenceTransformer
+                from transformers.utils import logging as hf_logging
+
+                # Its progress bars would land in the CLI's --json output.
+                hf_logging.disable_progress_bar()
 
                 path = self._path
                 if path is None:
@@ -85,14 +91,38 @@ class SentenceEmbedder:
         if not texts:
             return np.zeros((0, self.dim), np.float32)
         model = self._load()
-        out = model.encode(
-            list(texts),
-            batch_size=self.batch_size,
-            normalize_embeddings=True,
-            convert_to_numpy=True,
-            show_progress_bar=False,
-        )
+        with _few_threads(len(texts) <= _SMALL_BATCH):
+            out = model.encode(
+                list(texts),
+                batch_size=self.batch_size,
+                normalize_embeddings=True,
+                convert_to_numpy=True,
+                show_progress_bar=False,
+            )
         return np.asarray(out, dtype=np.float32)
+
+
+# A query or a single event is too small for torch's intra-op threads to pay off, and on a
+# busy 2-core robot computer they spin against each other: one sentence took ~200 ms with
+# 2 threads and ~35 ms with 1 under load (a few ms either way when idle).
+_SMALL_BATCH = 8
+_THREADS_LOCK = threading.Lock()
+
+
+@contextmanager
+def _few_threads(active: bool) -> Iterator[None]:
+    if not active:
+        yield
+        return
+    import torch
+
+    with _THREADS_LOCK:
+        before = torch.get_num_threads()
+        torch.set_num_threads(1)
+        try:
+            yield
+        finally:
+            torch.set_num_threads(before)
 
 
 _DEFAULT: SentenceEmbedder | None = None

@@ -2,27 +2,61 @@
 
 Every task, subtask outcome, conversation turn and safety event can be recorded as an
 :class:`EventView`. Queries are by time window (``between``), latest match (``last``) and
-relevance (``search``). Search goes through the small :class:`EventSearcher` protocol; v1
-ships :class:`KeywordSearcher` (BM25 over stemmed words), and an embedding searcher can
-replace it without touching callers.
+relevance (``search``). Search goes through the small :class:`EventSearcher` protocol:
+:class:`KeywordSearcher` (BM25 over stemmed words) needs nothing, and
+:class:`memory.semantic.EmbeddingSearcher` searches by meaning with the shipped sentence
+model. Given an embedder, :meth:`EpisodicMemory.record` stores each event's embedding as it
+is written (:meth:`EpisodicMemory.record_many` embeds a batch at once).
 """
 
 from __future__ import annotations
 
+import logging
 import math
 from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from pydantic import BaseModel
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, func, insert, or_, select
 from sqlalchemy.orm import Session
 
 from memory._util import require_aware, tokens
 from memory.db import Database
 from memory.models import Event
 
-__all__ = ["EpisodicMemory", "EventHit", "EventSearcher", "EventView", "KeywordSearcher"]
+if TYPE_CHECKING:
+    from memory.embeddings import TextEmbedder
+
+__all__ = [
+    "EpisodicMemory",
+    "EventFilter",
+    "EventHit",
+    "EventSearcher",
+    "EventView",
+    "KeywordSearcher",
+]
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class EventFilter:
+    """Which events a search may return (every field optional).
+
+    Attributes:
+        start: Only events at or after this time.
+        end: Only events before this time.
+        kind: Only events of this kind.
+        place: Only events at this place.
+    """
+
+    start: datetime | None = None
+    end: datetime | None = None
+    kind: str | None = None
+    place: str | None = None
 
 
 class EventView(BaseModel):
@@ -125,11 +159,38 @@ class EpisodicMemory:
     Args:
         db: The database (already opened/migrated).
         searcher: Ranking backend for :meth:`search` (default :class:`KeywordSearcher`).
+        embedder: Embeds each event's text as it is recorded; default the searcher's
+            ``embedder`` when it has one (an ``EmbeddingSearcher``), else none (events
+            are then embedded by the first semantic search that needs them).
     """
 
-    def __init__(self, db: Database, searcher: EventSearcher | None = None) -> None:
+    def __init__(
+        self,
+        db: Database,
+        searcher: EventSearcher | None = None,
+        *,
+        embedder: TextEmbedder | None = None,
+    ) -> None:
         self.db = db
         self.searcher: EventSearcher = searcher or KeywordSearcher()
+        self.embedder: TextEmbedder | None = embedder or getattr(searcher, "embedder", None)
+        self._embed_failed = False
+
+    def _vectors(self, texts: list[str]) -> list[bytes | None]:
+        """Stored embeddings for ``texts`` (None each when there is no usable model)."""
+        if self.embedder is None or self._embed_failed or not texts:
+            return [None] * len(texts)
+        from memory.embeddings import EmbeddingUnavailableError
+        from memory.semantic import embed_texts, encode_vector
+
+        try:
+            vecs = embed_texts(self.embedder, texts)
+        except EmbeddingUnavailableError as e:
+            # Recording must never fail for want of a model: search embeds later.
+            self._embed_failed = True
+            logger.warning("events are stored without embeddings: %s", e)
+            return [None] * len(texts)
+        return [encode_vector(v) for v in vecs]
 
     def record(
         self,
@@ -167,12 +228,56 @@ class EpisodicMemory:
             ).first()
             if existing is not None:
                 return existing
+            from memory.semantic import event_text
+
+            (vec,) = self._vectors([event_text(text, place)])
             e = Event(
-                time=when, kind=kind, text=text, place=place, task_id=task_id, data=dict(data or {})
+                time=when,
+                kind=kind,
+                text=text,
+                place=place,
+                task_id=task_id,
+                data=dict(data or {}),
+                embedding=vec,
             )
             s.add(e)
             s.flush()
             return e.id
+
+    def record_many(self, events: Iterable[Mapping[str, Any]]) -> int:
+        """Append many events in one transaction, embedding their texts in one batch.
+
+        For replaying logs and imports: unlike :meth:`record`, duplicates are not checked.
+
+        Args:
+            events: Mappings with ``kind``, ``text``, ``time`` (timezone-aware) and
+                optionally ``place``, ``task_id``, ``data``.
+
+        Returns:
+            How many events were written.
+        """
+        from memory.semantic import event_text
+
+        rows = []
+        for ev in events:
+            rows.append(
+                {
+                    "time": require_aware(ev["time"], "event time"),
+                    "kind": ev["kind"],
+                    "text": ev["text"],
+                    "place": ev.get("place"),
+                    "task_id": ev.get("task_id"),
+                    "data": dict(ev.get("data") or {}),
+                }
+            )
+        if not rows:
+            return 0
+        vecs = self._vectors([event_text(r["text"], r["place"]) for r in rows])
+        for r, v in zip(rows, vecs, strict=True):
+            r["embedding"] = v
+        with self.db.session() as s:
+            s.execute(insert(Event), rows)
+        return len(rows)
 
     def between(
         self, start: datetime, end: datetime, kind: str | None = None, place: str | None = None
@@ -233,8 +338,15 @@ class EpisodicMemory:
             for e in s.scalars(q.order_by(Event.time.desc(), Event.id.desc())):
                 if terms <= set(tokens(f"{e.text} {e.place or ''}")):
                     return EventView.from_record(e)
-        hits = self.search(query, limit=1, end=before, kind=kind)
-        return hits[0].event if hits else None
+        hits = self.search(query, limit=10, end=before, kind=kind)
+        if not hits:
+            return None
+        if not getattr(self.searcher, "search_filtered", None):
+            return hits[0].event
+        # By meaning, near-equal scores are the same deed: "when did you last X" wants the
+        # latest of them, not the one whose wording happens to be closest.
+        near = [h for h in hits if h.score >= hits[0].score - 0.05]
+        return max(near, key=lambda h: h.event.time).event
 
     def search(
         self,
@@ -257,7 +369,10 @@ class EpisodicMemory:
             kind: Only events of this kind.
         """
         base = self._filtered(start, end, kind, place)
+        filtered = getattr(self.searcher, "search_filtered", None)
         with self.db.session() as s:
+            if filtered is not None:
+                return filtered(s, query, base, limit, EventFilter(start, end, kind, place))
             return self.searcher.search(s, query, base, limit)
 
     def count(self) -> int:

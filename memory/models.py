@@ -21,6 +21,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
     UniqueConstraint,
@@ -29,6 +30,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
 __all__ = [
+    "ApprovalRecord",
     "AuditRecord",
     "Base",
     "ChecklistItem",
@@ -36,7 +38,10 @@ __all__ = [
     "Fact",
     "InstructionRecord",
     "ObjectRecord",
+    "RunRecord",
     "Place",
+    "ObservationDay",
+    "ObservationRecord",
     "Sighting",
     "TaskRecord",
     "utcnow",
@@ -184,6 +189,10 @@ class Event(Base):
     place: Mapped[str | None] = mapped_column(String(128))
     task_id: Mapped[str | None] = mapped_column(String(64), index=True)
     data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # The sentence embedding of ``text`` as float16[dim] little-endian bytes (see
+    # memory.semantic); None until embedded. A blob rather than a vector type so SQLite
+    # and PostgreSQL store it alike.
+    embedding: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
 
 
 # --- scheduler ------------------------------------------------------------------------
@@ -245,3 +254,96 @@ class AuditRecord(Base):
     rules: Mapped[list[str]] = mapped_column(JSON, default=list)
     actor: Mapped[str | None] = mapped_column(String(128))
     task_id: Mapped[str | None] = mapped_column(String(64), index=True)
+
+
+class ApprovalRecord(Base):
+    """A ``confirm`` verdict waiting for a person, and the person's answer and its scope."""
+
+    __tablename__ = "approvals"
+
+    id: Mapped[str] = mapped_column(String(16), primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(index=True)
+    level: Mapped[str] = mapped_column(String(16))  # instruction | plan
+    subject: Mapped[str] = mapped_column(Text)
+    reasons: Mapped[list[str]] = mapped_column(JSON, default=list)
+    rules: Mapped[list[str]] = mapped_column(JSON, default=list)
+    task_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    instruction_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    # Who may answer (the registered people when it was asked); None: anyone named.
+    approvers: Mapped[list[str] | None] = mapped_column(JSON)
+    # pending | approved | denied
+    status: Mapped[str] = mapped_column(String(16), default="pending", index=True)
+    # once | task | instruction | rule
+    scope: Mapped[str | None] = mapped_column(String(16))
+    decided_by: Mapped[str | None] = mapped_column(String(128))
+    decided_at: Mapped[datetime | None]
+    why: Mapped[str | None] = mapped_column(Text)
+    expires_at: Mapped[datetime | None] = mapped_column(index=True)
+    uses: Mapped[int] = mapped_column(Integer, default=0)
+
+
+# --- runs (the agent's durable simulation runs) ----------------------------------------
+
+
+class RunRecord(Base):
+    """A durable run: where a simulated run stands, so a killed process resumes it.
+
+    ``world`` is the simulator's snapshot (random generators included) at the last safe
+    point between chores; inside a chore the task graph's checkpoints carry it instead.
+    """
+
+    __tablename__ = "runs"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    seed: Mapped[int | None] = mapped_column(Integer)
+    started_at: Mapped[datetime]
+    until: Mapped[datetime]
+    world: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    status: Mapped[str] = mapped_column(String(16), default="running")  # running | finished
+    updated_at: Mapped[datetime | None]
+    summary: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+# --- spatial memory: raw observation log and its compacted form -------------------------
+
+
+class ObservationRecord(Base):
+    """One sighting of one object at one time (the raw log; compacted after a while).
+
+    :meth:`memory.SpatialMemory.compact` folds rows older than a cut-off into
+    :class:`ObservationDay` rows and deletes them, so the log stays bounded.
+    """
+
+    __tablename__ = "observations"
+    __table_args__ = (Index("ix_observations_object_time", "object", "time"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    time: Mapped[datetime] = mapped_column(index=True)
+    object: Mapped[str] = mapped_column(String(128))
+    kind: Mapped[str] = mapped_column(String(64))
+    place: Mapped[str | None] = mapped_column(String(128))
+    relation: Mapped[str | None] = mapped_column(String(16))
+    room: Mapped[str | None] = mapped_column(String(128))
+    x: Mapped[float | None] = mapped_column(Float)
+    y: Mapped[float | None] = mapped_column(Float)
+
+
+class ObservationDay(Base):
+    """Compacted observations: how often an object was seen at a place on one (UTC) day."""
+
+    __tablename__ = "observation_days"
+    __table_args__ = (
+        UniqueConstraint("object", "place", "day", name="uq_observation_day"),
+        Index("ix_observation_days_day", "day"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    object: Mapped[str] = mapped_column(String(128), index=True)
+    kind: Mapped[str] = mapped_column(String(64))
+    place: Mapped[str] = mapped_column(String(128))
+    relation: Mapped[str | None] = mapped_column(String(16))
+    room: Mapped[str | None] = mapped_column(String(128))
+    day: Mapped[str] = mapped_column(String(10))  # ISO date (UTC), e.g. "2026-11-25"
+    count: Mapped[int] = mapped_column(Integer, default=0)
+    first_seen_at: Mapped[datetime]
+    last_seen_at: Mapped[datetime]

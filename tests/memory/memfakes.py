@@ -46,3 +46,46 @@ def fixture(name: str, room: str, kind: str | None = None, **state) -> Detection
 
 def at(minutes: float) -> datetime:
     return T0 + timedelta(minutes=minutes)
+
+
+class HashEmbedder:
+    """A fake sentence model: stemmed words hashed into a unit vector (fast, no torch).
+
+    Texts that share words are similar, texts that share none are orthogonal; enough to
+    test the semantic index's bookkeeping without loading the real model.
+    """
+
+    dim = 384
+
+    def __init__(self) -> None:
+        self.calls = 0
+        self.texts = 0
+
+    def encode(self, texts: list[str]):
+        import zlib
+
+        import numpy as np
+
+        from memory._util import tokens
+
+        self.calls += 1
+        self.texts += len(texts)
+        out = np.zeros((len(texts), self.dim), np.float32)
+        for i, t in enumerate(texts):
+            for w in tokens(t):
+                out[i, zlib.crc32(w.encode()) % self.dim] += 1.0
+            n = np.linalg.norm(out[i])
+            if n:
+                out[i] /= n
+        return out
+
+
+class BrokenEmbedder:
+    """A fake sentence model that cannot be loaded."""
+
+    dim = 384
+
+    def encode(self, texts: list[str]):
+        from memory.embeddings import EmbeddingUnavailableError
+
+        raise EmbeddingUnavailableError("no model here (a test fake)")

@@ -73,9 +73,10 @@ def test_search_over_a_month_of_events_is_fast(mem: Memory) -> None:
             Event(time=at(i * 37), kind="task", text=texts[i % len(texts)], data={})
             for i in range(3000)
         )
-    t = time.perf_counter()
+    # CPU time, not wall time: the bound is about this code's cost, not the machine's load
+    t = time.process_time()
     hits = ep.search("trash")
-    dt = time.perf_counter() - t
+    dt = time.process_time() - t
     assert hits and all("trash" in h.event.text for h in hits)
     assert dt < 1.0
 
