@@ -8,14 +8,25 @@ Three levels, one :class:`SafetyMonitor`:
 - action: every control tick (``monitor.guard.filter``), numeric limits and an
   emergency stop.
 
-The rules live in ``safety/rules.yaml``, which people can read and replace.
+The rules live in ``safety/rules.yaml`` and the hazard knowledge base in
+``safety/hazards.yaml``, which people can read and replace. A person answers ``confirm``
+verdicts through :class:`ApprovalBook` (scoped, expiring approvals); an optional
+:class:`ModelJudge` may add caution. ``safety.evaluation.run_bench`` measures it all.
 """
 
+from safety.approvals import Approval, ApprovalBook, ApprovalError
 from safety.audit import AuditEntry, AuditLog
 from safety.context import SafetyContext, kind_of
 from safety.guard import ActionGuard
+from safety.hazards import HazardEntry, HazardKB, HazardKBError, load_hazard_kb
 from safety.instruction import InstructionMatcher, KeywordMatcher
-from safety.monitor import ESTOP_RULE, ONLY_REGISTERED_RULE, SafetyMonitor
+from safety.judge import ModelJudge
+from safety.monitor import (
+    ESTOP_RULE,
+    ONLY_REGISTERED_RULE,
+    SafetyMonitor,
+    default_instruction_matchers,
+)
 from safety.plan import PlanChecker
 from safety.rulebook import (
     ActionLimits,
@@ -27,6 +38,7 @@ from safety.rulebook import (
     default_rulebook_path,
     load_rulebook,
 )
+from safety.semantic import HazardMatch, HazardMatcher
 from safety.verdict import SafetyVerdict, Verdict
 
 __all__ = [
@@ -34,12 +46,21 @@ __all__ = [
     "ONLY_REGISTERED_RULE",
     "ActionGuard",
     "ActionLimits",
+    "Approval",
+    "ApprovalBook",
+    "ApprovalError",
     "AuditEntry",
     "AuditLog",
+    "HazardEntry",
+    "HazardKB",
+    "HazardKBError",
+    "HazardMatch",
+    "HazardMatcher",
     "InstructionMatcher",
     "InstructionRule",
     "KeepOutZone",
     "KeywordMatcher",
+    "ModelJudge",
     "PlanChecker",
     "PlanRule",
     "RuleBook",
@@ -48,7 +69,9 @@ __all__ = [
     "SafetyMonitor",
     "SafetyVerdict",
     "Verdict",
+    "default_instruction_matchers",
     "default_rulebook_path",
+    "load_hazard_kb",
     "load_rulebook",
     "kind_of",
 ]

@@ -26,7 +26,7 @@ __all__ = ["AuditEntry", "AuditLevel", "AuditLog"]
 
 logger = logging.getLogger(__name__)
 
-AuditLevel = Literal["instruction", "plan", "action"]
+AuditLevel = Literal["instruction", "plan", "action", "approval"]
 SessionFactory = Callable[[], AbstractContextManager[Session]]
 
 
@@ -85,7 +85,7 @@ class AuditLog:
         """Write one verdict.
 
         Args:
-            level: ``instruction``, ``plan`` or ``action``.
+            level: ``instruction``, ``plan``, ``action`` or ``approval``.
             subject: What was judged (the instruction text, the step, the stop reason).
             verdict: The verdict with its reasons and rule ids.
             actor: Who asked (a person's name), if known.

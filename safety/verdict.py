@@ -26,6 +26,8 @@ class SafetyVerdict(BaseModel):
     verdict: Verdict = Verdict.ALLOW
     reasons: list[str] = Field(default_factory=list)
     rules: list[str] = Field(default_factory=list)
+    #: For a ``confirm`` waiting on a person: the approval request to answer.
+    approval_id: str | None = None
 
     @property
     def allowed(self) -> bool:

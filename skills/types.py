@@ -35,7 +35,7 @@ __all__ = [
 #: (within reach of the arm). Experts stop navigation inside it.
 REACH_M = 1.0
 
-Category = Literal["object", "fixture", "person", "pet"]
+Category = Literal["object", "fixture", "person", "pet", "hazard"]
 
 
 def atom(predicate: str, *args: str) -> str:
@@ -70,7 +70,8 @@ class Detection:
     Attributes:
         name: Unique instance name (``"mug"``, ``"plate_2"``, ``"fridge"``, ``"alex"``).
         kind: Category of thing (``"mug"``, ``"plate"``, ``"fridge"``, ``"adult"``).
-        category: ``object`` (movable), ``fixture``, ``person`` or ``pet``.
+        category: ``object`` (movable), ``fixture``, ``person``, ``pet`` or ``hazard``
+            (something on the floor to keep off: a spill, broken glass).
         position: World ``(x, y)`` in metres, as estimated by perception.
         distance: Distance from the robot's centre in metres.
         room: Room the thing is in.

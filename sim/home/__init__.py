@@ -18,7 +18,14 @@ from sim.home.layout import (
     RoomSpec,
     default_layout,
 )
-from sim.home.world import FixtureState, ObjectState, ResidentState, RobotState, WorldState
+from sim.home.world import (
+    FixtureState,
+    ObjectState,
+    ResidentState,
+    RobotState,
+    SpillState,
+    WorldState,
+)
 
 __all__ = [
     "DEFAULT_START",
@@ -35,6 +42,7 @@ __all__ = [
     "ResidentState",
     "RobotState",
     "RoomSpec",
+    "SpillState",
     "WorldState",
     "default_layout",
     "register_envs",

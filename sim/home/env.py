@@ -31,7 +31,14 @@ from sim.home.occupancy import PLAN_CLEARANCE, occupancy_for
 from sim.home.perception import Camera, detect
 from sim.home.placement import free_slots, put_in_fixture
 from sim.home.residents import DEFAULT_RESIDENTS, ResidentSim
-from sim.home.world import FixtureState, ObjectState, RobotState, WorldState
+from sim.home.world import (
+    FixtureState,
+    ObjectState,
+    ResidentState,
+    RobotState,
+    SpillState,
+    WorldState,
+)
 from skills.types import REACH_M, Observation, Proprio
 
 if TYPE_CHECKING:
@@ -392,6 +399,45 @@ class HomeSimEnv(gym.Env):
         rb.x, rb.y, rb.theta = float(x), float(y), wrap_angle(float(theta))
         rb.vx = rb.vy = rb.wz = 0.0
         self._room = ""
+
+    def place_person(
+        self, name: str, x: float, y: float, *, kind: str = "child", activity: str = "visiting"
+    ) -> None:
+        """Put a person (a visiting child, a guest) at ``(x, y)``, or move them there.
+
+        They are not part of the residents' routines: they stay until moved or removed
+        (scenario set-up: "a child walks into the kitchen").
+        """
+        st = self.world.residents.get(name)
+        if st is not None and name in self._residents.residents:
+            raise ValueError(f"{name!r} is a resident with a routine; place someone else")
+        room = self.layout.room_at(x, y)
+        if st is None:
+            self.world.residents[name] = ResidentState(
+                kind=kind, home=True, room=room, x=float(x), y=float(y), activity=activity
+            )
+        else:
+            st.x, st.y, st.room, st.home = float(x), float(y), room, True
+        self._refresh_events()
+
+    def remove_person(self, name: str) -> None:
+        """Take a person placed with :meth:`place_person` out of the home."""
+        if name in self._residents.residents:
+            raise ValueError(f"{name!r} is a resident with a routine")
+        self.world.residents.pop(name, None)
+        self._refresh_events()
+
+    def add_spill(
+        self, name: str, x: float, y: float, *, radius: float = 0.3, kind: str = "spill"
+    ) -> None:
+        """Spill something on the floor at ``(x, y)``; the robot sees it as a ``hazard``."""
+        if radius <= 0:
+            raise ValueError(f"radius must be > 0, got {radius}")
+        self.world.spills[name] = SpillState(float(x), float(y), float(radius), kind)
+
+    def clean_spill(self, name: str) -> None:
+        """Remove a spill (someone mopped it up)."""
+        self.world.spills.pop(name, None)
 
     # -- internals ----------------------------------------------------------------------
 

@@ -63,6 +63,7 @@ _OBJECT_COLOURS = {
     "remote": (20, 20, 20),
 }
 PERSON_COLOUR = (250, 100, 180)
+HAZARD_COLOUR = (40, 120, 255)
 ROBOT_COLOUR = (20, 160, 250)
 
 
@@ -156,6 +157,20 @@ def detect(layout: HomeLayout, world: WorldState, rng: random.Random) -> list[De
                 state={"activity": p.activity},
             )
         )
+    for name, sp in world.spills.items():
+        if not _visible(rx, ry, c, s, sp.x, sp.y, layout):
+            continue
+        out.append(
+            Detection(
+                name=name,
+                kind=sp.kind,
+                category="hazard",
+                position=(sp.x + gauss(0.0, POSITION_NOISE), sp.y + gauss(0.0, POSITION_NOISE)),
+                distance=max(0.0, math.hypot(sp.x - rx, sp.y - ry) - sp.radius),
+                room=layout.room_at(sp.x, sp.y),
+                state={"radius": sp.radius},
+            )
+        )
     return out
 
 
@@ -200,6 +215,8 @@ class Camera:
                     self._dot(img, rb, c, s, d.position, 1, (40, 220, 40))
             elif d.category == "object":
                 self._dot(img, rb, c, s, d.position, 1, kind_colour(d.kind))
+            elif d.category == "hazard":
+                self._dot(img, rb, c, s, d.position, 2, HAZARD_COLOUR)
             else:
                 self._dot(img, rb, c, s, d.position, 3, PERSON_COLOUR)
         self._dot(img, rb, c, s, (rb.x, rb.y), 2, ROBOT_COLOUR)

@@ -9,7 +9,14 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Literal
 
-__all__ = ["FixtureState", "ObjectState", "ResidentState", "RobotState", "WorldState"]
+__all__ = [
+    "FixtureState",
+    "ObjectState",
+    "ResidentState",
+    "RobotState",
+    "SpillState",
+    "WorldState",
+]
 
 #: Where an object is: ``on``/``in`` a fixture, on the ``floor`` of a room, ``held`` by the
 #: robot, or ``with`` a person (who is using it).
@@ -75,6 +82,23 @@ class ResidentState:
     activity: str
 
 
+@dataclass(slots=True)
+class SpillState:
+    """Something spilt on the floor (water, oil, broken glass): a disc to keep off.
+
+    Attributes:
+        x: Centre x (m).
+        y: Centre y (m).
+        radius: How far it reaches (m).
+        kind: What it is (``spill``, ``broken_glass``).
+    """
+
+    x: float
+    y: float
+    radius: float = 0.3
+    kind: str = "spill"
+
+
 @dataclass
 class WorldState:
     """Everything that changes while the simulator runs.
@@ -86,6 +110,7 @@ class WorldState:
         residents: People by name.
         timers: Pending timed effects: name -> clock elapsed seconds when it fires
             (``sink_wash``, ``washer_done``).
+        spills: Floor hazards by name (perceived as ``hazard`` detections).
     """
 
     robot: RobotState
@@ -93,6 +118,7 @@ class WorldState:
     fixtures: dict[str, FixtureState] = field(default_factory=dict)
     residents: dict[str, ResidentState] = field(default_factory=dict)
     timers: dict[str, float] = field(default_factory=dict)
+    spills: dict[str, SpillState] = field(default_factory=dict)
 
     def to_dict(self) -> dict:
         """A JSON-serialisable copy."""
@@ -102,6 +128,7 @@ class WorldState:
             "fixtures": {k: asdict(v) for k, v in self.fixtures.items()},
             "residents": {k: asdict(v) for k, v in self.residents.items()},
             "timers": dict(self.timers),
+            "spills": {k: asdict(v) for k, v in self.spills.items()},
         }
 
     @classmethod
@@ -113,4 +140,5 @@ class WorldState:
             fixtures={k: FixtureState(**v) for k, v in d["fixtures"].items()},
             residents={k: ResidentState(**v) for k, v in d["residents"].items()},
             timers={k: float(v) for k, v in d["timers"].items()},
+            spills={k: SpillState(**v) for k, v in d.get("spills", {}).items()},
         )

@@ -3,12 +3,13 @@ from __future__ import annotations
 import math
 import threading
 import timeit
+from datetime import UTC, datetime
 
 import numpy as np
 import pytest
 
 from safety import ActionGuard, ActionLimits, KeepOutZone
-from skills.types import Proprio
+from skills.types import Detection, Observation, Proprio
 
 FAST = np.array([1.0, 0.0, 0.0, 0.5, 0.0, 0.0], np.float32)
 
@@ -120,3 +121,32 @@ def test_filter_is_cheap(guard, capsys):
     with capsys.disabled():
         print(f"\nActionGuard.filter: {us:.1f} us per call")
     assert us < 50  # target 20 us; slack for slow CI machines
+
+
+def test_floor_hazard_seen_becomes_a_zone_until_cleared():
+    guard = ActionGuard()
+    here = Proprio(x=0.0, y=0.0, theta=0.0)
+    spill = Detection(
+        name="spill_1",
+        kind="spill",
+        category="hazard",
+        position=(0.9, 0.0),
+        distance=0.6,
+        room="kitchen",
+        state={"radius": 0.3},
+    )
+    obs = Observation(
+        time=datetime(2026, 1, 1, tzinfo=UTC),
+        image=np.zeros((2, 2, 3), np.uint8),
+        proprio=here,
+        detections=[spill],
+    )
+    forward = np.array([1.0, 0, 0, 0, 0, 0], np.float32)
+    assert guard.filter(forward, here)[0] > 0
+    guard.update(obs)
+    assert set(guard.hazards) == {"spill_1"}
+    assert guard.filter(forward, here)[0] == 0.0 and guard.last_reason == "hazard:spill_1"
+    back = np.array([-1.0, 0, 0, 0, 0, 0], np.float32)
+    assert guard.filter(back, here)[0] < 0  # driving away is fine
+    guard.clear_hazard("spill_1")
+    assert guard.filter(forward, here)[0] > 0 and guard.hazards == {}

