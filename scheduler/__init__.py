@@ -1,13 +1,18 @@
 """Clocks, standing instructions, recurrence, and firing due chores as tasks."""
 
 from scheduler.clock import Clock, SimClock, WallClock
+from scheduler.conflicts import Conflict, find_conflicts
+from scheduler.durations import estimate_duration_s
 from scheduler.instructions import (
+    AmbiguousInstructionError,
     InstructionKind,
     InstructionParseError,
     StandingInstruction,
     instruction_id,
     parse_instruction,
 )
+from scheduler.paragraph import ParsedFact, ParseResult, parse_paragraph, remember_facts
+from scheduler.readback import describe_rrule, read_back
 from scheduler.runner import ChoreScheduler, fire_task, job_id
 from scheduler.store import (
     InstructionStore,
@@ -22,12 +27,16 @@ from scheduler.store import (
 from scheduler.triggers import RRuleTrigger, next_runs, trigger_for
 
 __all__ = [
+    "AmbiguousInstructionError",
     "ChoreScheduler",
     "Clock",
+    "Conflict",
     "InstructionKind",
     "InstructionParseError",
     "InstructionStore",
     "InvalidTransitionError",
+    "ParseResult",
+    "ParsedFact",
     "RRuleTrigger",
     "SimClock",
     "StandingInstruction",
@@ -37,11 +46,17 @@ __all__ = [
     "UnknownInstructionError",
     "UnknownTaskError",
     "WallClock",
+    "describe_rrule",
+    "estimate_duration_s",
+    "find_conflicts",
     "fire_task",
     "instruction_id",
     "job_id",
     "next_runs",
     "parse_instruction",
+    "parse_paragraph",
+    "read_back",
+    "remember_facts",
     "task_id_for",
     "trigger_for",
 ]

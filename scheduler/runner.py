@@ -8,6 +8,14 @@ which runs the same ``fire_due`` logic for one instruction.
 
 Every fire time in ``(last_checked, now]`` becomes a task exactly once (``last_checked`` is
 kept in the instruction row's ``data`` JSON, and task ids are derived from the fire time).
+``last_checked`` is written only for instructions that fired (or were never checked): an
+instruction with no fire time in ``(last_checked, now]`` loses nothing by keeping the older
+value, and a step where nothing is due writes nothing.
+
+The scheduler keeps the enabled instructions, their triggers and bookkeeping in memory
+and re-reads them when the :class:`InstructionStore` it was given changed them
+(``store.version``) or after :meth:`ChoreScheduler.invalidate` (call it when another
+process, e.g. ``housemind instruct``, may have changed the instructions).
 Misfire policy v1: a fire time more than the instruction's grace period in the past becomes
 a ``skipped`` task whose result says why.
 """
@@ -57,7 +65,28 @@ class ChoreScheduler:
         self.clock = clock
         self._triggers: dict[tuple[str, str | None, str, float], RRuleTrigger] = {}
         self._next_cache: dict[RRuleTrigger, tuple[datetime, datetime | None]] = {}
-        self._lock = threading.Lock()  # fire_due from the APScheduler thread and the agent
+        self._lock = threading.RLock()  # fire_due from the APScheduler thread and the agent
+        self._entries: list[tuple[StandingInstruction, RRuleTrigger, dict[str, Any]]] | None
+        self._entries = None
+        self._entries_version = -1
+
+    def invalidate(self) -> None:
+        """Forget the cached instructions; the next query re-reads them from the store."""
+        with self._lock:
+            self._entries = None
+
+    def _enabled(self) -> list[tuple[StandingInstruction, RRuleTrigger, dict[str, Any]]]:
+        """Enabled, scheduled instructions with their triggers and ``data`` (cached)."""
+        with self._lock:
+            if self._entries is None or self._entries_version != self.store.version:
+                version = self.store.version
+                entries = []
+                for instruction, data in self.store.list_with_data(enabled=True):
+                    trig = self._trigger(instruction)
+                    if trig is not None:
+                        entries.append((instruction, trig, data))
+                self._entries, self._entries_version = entries, version
+            return self._entries
 
     # -- pure schedule queries -------------------------------------------------------
 
@@ -89,10 +118,7 @@ class ChoreScheduler:
             then id; fire times are in each instruction's time zone.
         """
         out: list[tuple[StandingInstruction, datetime]] = []
-        for instruction in self.store.list(enabled=True):
-            trig = self._trigger(instruction)
-            if trig is None:
-                continue
+        for instruction, trig, _ in self._enabled():
             rec = trig.recurrence
             out.extend((instruction, t.astimezone(rec.tz)) for t in rec.between(start, end))
         out.sort(key=lambda pair: (pair[1], -pair[0].priority, pair[0].id))
@@ -109,10 +135,7 @@ class ChoreScheduler:
         """
         after = (after or self.clock.now()).astimezone(UTC)
         best: datetime | None = None
-        for instruction in self.store.list(enabled=True):
-            trig = self._trigger(instruction)
-            if trig is None:
-                continue
+        for _, trig, _ in self._enabled():
             # Cache (asked_at, answer): the answer holds for any ``after`` in [asked_at, answer).
             cached = self._next_cache.get(trig)
             if (
@@ -148,23 +171,47 @@ class ChoreScheduler:
         now = (now or self.clock.now()).astimezone(UTC)
         pending: list[tuple[StandingInstruction, datetime, TaskState, dict[str, Any]]] = []
         with self._lock:
-            rows = self.store.list_with_data(enabled=True, ids=instruction_ids)
+            if instruction_ids is None:
+                entries = self._enabled()
+            else:  # the wall-clock job: read just these, fresh
+                entries = []
+                for instruction, data in self.store.list_with_data(
+                    enabled=True, ids=instruction_ids
+                ):
+                    trig = self._trigger(instruction)
+                    if trig is not None:
+                        entries.append((instruction, trig, data))
             checked: dict[str, dict[str, Any]] = {}
-            for instruction, data in rows:
-                trig = self._trigger(instruction)
-                if trig is None:
-                    continue
-                since = _parse_time(data.get("last_checked") or data.get("active_since"))
+            progress: list[tuple[dict[str, Any], datetime, datetime | None, dict[str, Any]]] = []
+            for instruction, trig, data in entries:
+                since = data.get("_since")
+                if since is None:
+                    since = _parse_time(data.get("last_checked") or data.get("active_since"))
                 if since is None:
                     since = now  # never seen: start from now, do not back-fill
-                for fire_time in trig.recurrence.between(since, now):
+                rec = trig.recurrence
+                # In memory: the first fire time after ``_since``, so a step where this
+                # instruction is not due costs a comparison, not an RRULE expansion.
+                nxt = data.get("_next") if data.get("_next_for") == since else rec.next_after(since)
+                fires: list[datetime] = []
+                if nxt is not None and nxt <= now:
+                    fires = rec.between(since, now)
+                    nxt = rec.next_after(now)
+                for fire_time in fires:
                     pending.append(self._fire_args(instruction, fire_time, now))
-                if since < now:
+                if fires:
                     checked[instruction.id] = {"last_checked": now.isoformat()}
                 elif "last_checked" not in data:
                     checked[instruction.id] = {"last_checked": since.isoformat()}
+                progress.append((data, max(since, now), nxt, checked.get(instruction.id, {})))
             fired = self.queue.fire_many(pending)  # one transaction, idempotent
+            before = self.store.version
             self.store.update_data_many(checked)
+            if checked and before == self._entries_version:
+                self._entries_version = self.store.version  # our own write: cache holds
+            # In memory only, once the writes succeeded: the next step scans from here.
+            for data, since, nxt, written in progress:
+                data.update(written, _since=since, _next_for=since, _next=nxt)
         fired.sort(key=lambda t: (t.due_at, t.id))
         return fired
 

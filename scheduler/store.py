@@ -38,6 +38,8 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 SessionFactory = Callable[[], Session]
+# Instruction fields kept in the row's data JSON (the rest of data is bookkeeping).
+_FIELD_KEYS = frozenset({"grace_s", "answers_to"})
 
 
 class TaskState(StrEnum):
@@ -157,6 +159,18 @@ class InstructionStore(_Transactional):
     def __init__(self, session_factory: Any, clock: Clock | None = None) -> None:
         super().__init__(session_factory)
         self.clock: Clock = clock or WallClock()
+        # Bumped on every change made through this object, so a ChoreScheduler's cache
+        # knows when to re-read (changes from other processes: ChoreScheduler.invalidate).
+        self.version = 0
+
+    @contextmanager
+    def _write(self) -> Iterator[Session]:
+        """A transaction that changes instructions (bumps :attr:`version`)."""
+        try:
+            with self._tx() as s:
+                yield s
+        finally:
+            self.version += 1
 
     def add(
         self, instruction: StandingInstruction, *, replace: bool = False
@@ -170,7 +184,7 @@ class InstructionStore(_Transactional):
         Returns:
             The instruction as stored.
         """
-        with self._tx() as s:
+        with self._write() as s:
             row = s.get(InstructionRecord, instruction.id)
             if row is not None and not replace:
                 return StandingInstruction.from_record(row)
@@ -192,9 +206,81 @@ class InstructionStore(_Transactional):
                 "enabled",
             ):
                 setattr(row, column, getattr(new, column))
-            data = {k: v for k, v in (row.data or {}).items() if k != "grace_s"}
+            data = {k: v for k, v in (row.data or {}).items() if k not in _FIELD_KEYS}
             row.data = {**data, **new.data}
             return StandingInstruction.from_record(row)
+
+    def add_many(self, instructions: list[StandingInstruction]) -> int:
+        """Store many new instructions in one transaction (ids already stored are skipped).
+
+        Returns:
+            How many were added.
+        """
+        ids = [i.id for i in instructions]
+        added = 0
+        with self._write() as s:
+            have = set(s.scalars(select(InstructionRecord.id).where(InstructionRecord.id.in_(ids))))
+            since = _iso(self.clock.now())
+            created = _utc(self.clock.now())
+            for instruction in instructions:
+                if instruction.id in have:
+                    continue
+                have.add(instruction.id)
+                row = instruction.to_record()
+                row.data = {**row.data, "active_since": since}
+                row.created_at = created
+                s.add(row)
+                added += 1
+        return added
+
+    def change(self, instruction_id: str, **updates: Any) -> StandingInstruction:
+        """Change fields of a stored instruction (validated as a whole), keeping its id.
+
+        A new schedule applies from now on: fire times of the old rule that were not fired
+        yet are not made up, and the new rule does not back-fill.
+
+        Args:
+            instruction_id: The instruction.
+            **updates: Fields of :class:`StandingInstruction` (``rrule``, ``goal``,
+                ``duration_s``, ``priority``, ``time_is_deadline``, ``timezone``,
+                ``grace_s``, ``answers_to``, ``kind``, ``text``); not ``id``.
+
+        Returns:
+            The changed instruction.
+
+        Raises:
+            UnknownInstructionError: No such instruction.
+            ValueError: An unknown field, or the result is not a valid instruction.
+        """
+        allowed = set(StandingInstruction.model_fields) - {"id", "enabled"}
+        unknown = sorted(set(updates) - allowed)
+        if unknown:
+            raise ValueError(
+                f"cannot change {', '.join(map(repr, unknown))}: changeable fields are "
+                f"{', '.join(sorted(allowed))} (use pause/resume for 'enabled')"
+            )
+        with self._write() as s:
+            row = self._row(s, instruction_id)
+            old = StandingInstruction.from_record(row)
+            new = StandingInstruction.model_validate({**old.model_dump(), **updates})
+            record = new.to_record()
+            for column in (
+                "text",
+                "kind",
+                "goal",
+                "rrule",
+                "timezone",
+                "time_is_deadline",
+                "duration_s",
+                "priority",
+            ):
+                setattr(row, column, getattr(record, column))
+            data = {k: v for k, v in (row.data or {}).items() if k not in _FIELD_KEYS}
+            schedule = ("rrule", "timezone", "time_is_deadline", "duration_s")
+            if any(getattr(old, f) != getattr(new, f) for f in schedule):
+                data["last_checked"] = _iso(self.clock.now())
+            row.data = {**data, **record.data}
+            return new
 
     def get(self, instruction_id: str) -> StandingInstruction:
         """The instruction with this id.
@@ -225,7 +311,7 @@ class InstructionStore(_Transactional):
 
     def delete(self, instruction_id: str) -> bool:
         """Delete the instruction (its tasks stay, unlinked). Returns whether it existed."""
-        with self._tx() as s:
+        with self._write() as s:
             row = s.get(InstructionRecord, instruction_id)
             if row is None:
                 return False
@@ -262,19 +348,19 @@ class InstructionStore(_Transactional):
         """Merge ``values[id]`` into each instruction's ``data`` JSON, in one transaction."""
         if not values:
             return
-        with self._tx() as s:
+        with self._write() as s:
             rows = s.scalars(select(InstructionRecord).where(InstructionRecord.id.in_(values)))
             for row in rows:
                 row.data = {**(row.data or {}), **values[row.id]}
 
     def update_data(self, instruction_id: str, **values: Any) -> None:
         """Merge ``values`` into the row's ``data`` JSON."""
-        with self._tx() as s:
+        with self._write() as s:
             row = self._row(s, instruction_id)
             row.data = {**(row.data or {}), **values}
 
     def _set_enabled(self, instruction_id: str, enabled: bool) -> StandingInstruction:
-        with self._tx() as s:
+        with self._write() as s:
             row = self._row(s, instruction_id)
             if row.enabled != enabled:
                 row.enabled = enabled
