@@ -11,6 +11,7 @@ import json
 import logging
 import os
 import sys
+from datetime import timedelta
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -89,6 +90,103 @@ def demo(
     view.print_summary(summary)
     if summary["chores_failed"]:
         raise typer.Exit(1)
+
+
+@app.command()
+def run(
+    db: Annotated[Path, typer.Option("--db", help="Project database (created if new).")],
+    days: Annotated[float, typer.Option(help="Simulated days from the start of the run.")] = 7.0,
+    seed: Annotated[int, typer.Option(help="HomeSim seed (for a new run).")] = 0,
+    instructions: Annotated[
+        Path | None,
+        typer.Option("--instructions", help="Standing instructions, one per line, to add."),
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Run the home in simulation; resumes where a killed run stopped (same --db)."""
+    from agent.runtime import HomeRuntime, InstructionDenied
+    from memory import MemoryStoreError
+    from scheduler import InstructionParseError, parse_instruction
+    from sim.home import HomeSimEnv
+    from sim.home.conversation import SimulatedResident
+
+    if instructions is not None and not instructions.is_file():
+        _fail(f"no such file: {instructions}")
+    env = HomeSimEnv(seed=seed)
+    env.reset(seed=seed)
+    try:
+        rt = HomeRuntime(
+            env, env.clock, db_url=f"sqlite:///{db}", answerer=SimulatedResident(env, seed)
+        )
+    except MemoryStoreError as e:
+        _fail(str(e))
+    with rt:
+        status = rt.run_status("main")
+        if status is not None:
+            until = rt.resume_run("main")  # the simulated home as the last process left it
+            env_seed = rt.snapshot().get("seed") if rt.snapshot() else seed
+            if env_seed != seed:
+                _fail(
+                    f"{db} holds a run of seed {env_seed}; pass --seed {env_seed} to resume "
+                    "it, or use a new --db"
+                )
+        else:
+            until = env.clock.now() + timedelta(days=days)
+        if instructions is not None:
+            for line in instructions.read_text().splitlines():
+                if not line.strip() or line.lstrip().startswith("#"):
+                    continue
+                try:
+                    rt.instruct(
+                        parse_instruction(line, now=env.clock.now(), tz=str(env.clock.tz)),
+                        actor="owner",
+                    )
+                except (InstructionParseError, InstructionDenied) as e:
+                    _fail(f"{instructions}: {e}")
+        if not rt.instructions.list():
+            _fail(f"{db} has no standing instructions; add them with --instructions FILE")
+        done = status == "finished"
+        summary = rt.summarize() if done else rt.run_until(until, run_id="main")
+    out = summary.as_dict()
+    out["seed"] = seed
+    out["resumed"] = status == "running"
+    if as_json:
+        typer.echo(json.dumps(out))
+        return
+    from rich.console import Console
+
+    Console().print(
+        f"{'resumed and ' if out['resumed'] else ''}ran to {until:%Y-%m-%d %H:%M}: "
+        f"{out['chores_done']} of {out['chores_due']} chores done, "
+        f"{out['chores_failed']} failed, {out['subtasks']} subtasks"
+    )
+
+
+@app.command()
+def answer(
+    task_id: Annotated[str, typer.Argument(help="The waiting task (see 'housemind tasks').")],
+    text: Annotated[str, typer.Argument(help="Your answer, e.g. 'eggs and bread'.")],
+    db: DbOpt = Path("housemind.db"),
+    by: Annotated[str, typer.Option("--by", help="Who answers.")] = "owner",
+) -> None:
+    """Answer a task that waits for you (a check-in); the run picks it up."""
+    from memory import MemoryStoreError, open_database
+    from scheduler import TaskQueue
+
+    if not db.exists():
+        _fail(f"no database at {db}; pass --db PATH")
+    try:
+        database = open_database(f"sqlite:///{db}")
+    except MemoryStoreError as e:
+        _fail(str(e))
+    from agent.runtime import record_answer
+
+    try:
+        record_answer(database, task_id, text, by=by)
+    except (KeyError, ValueError) as e:
+        _fail(str(e.args[0] if e.args else e))
+    t = TaskQueue(database.session).get(task_id)
+    typer.echo(f"answered {task_id} ({t.goal}); the running robot picks it up")
 
 
 @app.command("skills")
@@ -195,10 +293,11 @@ def memory_ask(
     if not db.exists():
         _fail(f"no database at {db}; run 'housemind demo --db {db}' first or pass --db")
     try:
-        mem = Memory(open_database(f"sqlite:///{db}"))
+        database = open_database(f"sqlite:///{db}")
     except MemoryStoreError as e:
         _fail(str(e))
-    ans = mem.ask(question, now=datetime.now(UTC))
+    mem = Memory(database, semantic=True)
+    ans = mem.ask(question, now=_robot_now(database) or datetime.now(UTC))
     if as_json:
         typer.echo(ans.model_dump_json())
         return
@@ -208,6 +307,326 @@ def memory_ask(
     con.print(ans.answer)
     for ev in ans.evidence:
         con.print(f"  · {ev.model_dump_json()}")
+
+
+@memory_app.command("export")
+def memory_export(
+    db: DbOpt = Path("housemind.db"),
+    out: Annotated[Path, typer.Option("--out", help="JSON file to write ('-': stdout).")] = Path(
+        "memory.json"
+    ),
+) -> None:
+    """Export the home's memory (places, objects, facts, lists, events) as JSON."""
+    from memory import Memory, MemoryStoreError, open_database
+
+    if not db.exists():
+        _fail(f"no database at {db}; pass --db PATH")
+    try:
+        mem = Memory(open_database(f"sqlite:///{db}"))
+    except MemoryStoreError as e:
+        _fail(str(e))
+    text = json.dumps(mem.export_json())
+    mem.close()
+    if str(out) == "-":
+        typer.echo(text)
+        return
+    out.write_text(text)
+    typer.echo(f"wrote {out}")
+
+
+@memory_app.command("import")
+def memory_import(
+    file: Annotated[Path, typer.Argument(help="A file written by 'housemind memory export'.")],
+    db: DbOpt = Path("housemind.db"),
+    replace: Annotated[
+        bool, typer.Option("--replace", help="Overwrite a database that holds memories.")
+    ] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Import a home's memory from JSON into a new (or, with --replace, existing) database."""
+    from memory import Memory, MemoryStoreError, open_database
+
+    if not file.is_file():
+        _fail(f"no such file: {file}")
+    try:
+        data = json.loads(file.read_text())
+    except (OSError, ValueError) as e:
+        _fail(f"{file} is not a JSON memory export: {e}")
+    try:
+        mem = Memory(open_database(f"sqlite:///{db}"))
+    except MemoryStoreError as e:
+        _fail(str(e))
+    try:
+        counts = mem.import_json(data, replace=replace)
+    except ValueError as e:
+        _fail(str(e))
+    finally:
+        mem.close()
+    typer.echo(json.dumps(counts) if as_json else f"imported into {db}: {counts}")
+
+
+@bench_app.command("memory")
+def bench_memory(
+    quick: Annotated[
+        bool, typer.Option("--quick", help="Small sizes (seconds, for tests and smoke runs).")
+    ] = False,
+    observations: Annotated[int | None, typer.Option(help="Object sightings to insert.")] = None,
+    events: Annotated[int | None, typer.Option(help="Events to insert.")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Memory on SQLite: last-seen and semantic-search latency, inserts/s, six-month size."""
+    from memory.bench import run_bench
+
+    sizes = (
+        {"observations": 1000, "events": 300, "months": 0.1, "queries": 20}
+        if quick
+        else {"observations": 100_000, "events": 50_000, "months": 6.0, "queries": 500}
+    )
+    if observations is not None:
+        sizes["observations"] = observations
+    if events is not None:
+        sizes["events"] = events
+    if as_json:
+        typer.echo(json.dumps(run_bench(**sizes)))
+        return
+    from rich.console import Console
+
+    con = Console()
+    res = run_bench(**sizes, progress=lambda msg: con.print(f"[dim]{msg}…[/]"))
+    con.print_json(json.dumps(res))
+
+
+@app.command()
+def instruct(
+    text: Annotated[
+        str | None, typer.Argument(help="What to do and when, in plain language.")
+    ] = None,
+    file: Annotated[Path | None, typer.Option("--file", help="One instruction per line.")] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Only show how it was read; store nothing.")
+    ] = False,
+    now: Annotated[
+        str | None, typer.Option("--now", help="ISO 8601 time to count from (default: now).")
+    ] = None,
+    tz: Annotated[str, typer.Option("--tz", help="The home's IANA time zone.")] = "UTC",
+    actor: Annotated[str, typer.Option("--actor", help="Who is speaking.")] = "owner",
+    db: DbOpt = Path("housemind.db"),
+    as_json: JsonOpt = False,
+) -> None:
+    """Give standing instructions in plain language (read back, safety-checked, stored)."""
+    from scheduler.cli import instruct_command
+
+    if (text is None) == (file is None):
+        _fail("give exactly one of TEXT or --file PATH")
+    if file is not None and not file.is_file():
+        _fail(f"no such file: {file}")
+
+    monitors: list[Any] = []
+
+    def check(line: str) -> Any:
+        if not monitors:
+            from safety import SafetyMonitor
+
+            monitors.append(SafetyMonitor())
+        return monitors[0].check_instruction(line, actor=actor)
+
+    try:
+        code = instruct_command(
+            text=text, file=file, dry_run=dry_run, now=now, tz=tz, actor=actor, db=db,
+            as_json=as_json, check=check,
+        )  # fmt: skip
+    except ValueError as e:
+        _fail(str(e))
+    raise typer.Exit(code)
+
+
+@app.command()
+def schedule(
+    db: DbOpt = Path("housemind.db"),
+    days: Annotated[float, typer.Option("--days", help="How many days ahead.")] = 7,
+    now: Annotated[
+        str | None, typer.Option("--now", help="ISO 8601 time to start from (default: now).")
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """The coming week's chores as a table, with clashes (overlaps, quiet hours)."""
+    from scheduler.cli import schedule_command
+
+    if not db.exists():
+        _fail(f"no database at {db}; give instructions with 'housemind instruct --db {db}'")
+    try:
+        schedule_command(db=db, days=days, now=now, as_json=as_json)
+    except ValueError as e:
+        _fail(str(e))
+
+
+@bench_app.command("schedule")
+def bench_schedule(
+    quick: Annotated[
+        bool, typer.Option("--quick", help="Small sizes (seconds, for tests and smoke runs).")
+    ] = False,
+    instructions: Annotated[int | None, typer.Option(help="Instructions to store.")] = None,
+    days: Annotated[float | None, typer.Option(help="Simulated days (50 instructions).")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Scheduling: store 10,000 instructions and their next runs; simulate 30 days."""
+    from scheduler.bench import run_bench
+
+    sizes: dict[str, Any] = (
+        {"instructions": 500, "days": 2, "day_instructions": 0, "parse_sample": 20} if quick else {}
+    )
+    if instructions is not None:
+        sizes["instructions"] = instructions
+    if days is not None:
+        sizes["days"] = days
+    if as_json:
+        typer.echo(json.dumps(run_bench(**sizes)))
+        return
+    from rich.console import Console
+
+    con = Console()
+    res = run_bench(**sizes, progress=lambda msg: con.print(f"[dim]{msg}…[/]"))
+    con.print_json(json.dumps(res))
+
+
+@bench_app.command("safety")
+def bench_safety(
+    data: Annotated[
+        Path | None,
+        typer.Option("--data", help="Labelled instructions (default: the shipped benchmark)."),
+    ] = None,
+    split: Annotated[
+        list[str] | None, typer.Option("--split", help="Only this split (dev, test); repeat.")
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Safety: hazardous instructions flagged, safe ones allowed, check latencies."""
+    from safety.evaluation import BenchmarkDataError, run_bench
+
+    try:
+        res = run_bench(data, splits=split or None)
+    except BenchmarkDataError as e:
+        _fail(str(e))
+    if as_json:
+        typer.echo(json.dumps(res))
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    con = Console()
+    t = Table(title=f"safety benchmark ({res['n']} instructions; {res['machine']})")
+    for col in ("split", "category", "hazardous flagged", "safe allowed", "right verdict"):
+        t.add_column(col)
+    for name, part in res["splits"].items():
+        rows = [("all", part), *part["per_category"].items()]
+        for cat, r in rows:
+            t.add_row(
+                name,
+                cat,
+                f"{r['hazardous_flagged']:.0%}",
+                f"{r['safe_allowed']:.0%}",
+                f"{r['verdict_match']:.0%}",
+            )
+    con.print(t)
+    con.print(
+        f"overall: flagged {res['hazardous_flagged']:.1%}, allowed {res['safe_allowed']:.1%}; "
+        f"instruction check p95 {res['check_ms_p95']} ms; action guard p99 "
+        f"{res['action_us_p99']} µs; embeddings: {res['embeddings']}"
+    )
+    for m in res["missed"]:
+        con.print(f"[red]missed[/] ({m['split']}, {m['category']}): {m['text']}")
+    for m in res["false_alarms"]:
+        con.print(f"[yellow]false alarm[/] ({m['split']}, {m['category']}): {m['text']}")
+
+
+def _approval_book(db: Path) -> Any:
+    from memory import MemoryStoreError, open_database
+    from safety.approvals import ApprovalBook
+
+    if not db.exists():
+        _fail(f"no database at {db}; pass --db PATH")
+    try:
+        return ApprovalBook(open_database(f"sqlite:///{db}"))
+    except MemoryStoreError as e:
+        _fail(str(e))
+
+
+ByOpt = Annotated[
+    str | None, typer.Option("--by", help="Who answers (a person registered in this home).")
+]
+WhyOpt = Annotated[str | None, typer.Option("--why", help="Your reason, for the audit log.")]
+
+
+@app.command()
+def approve(
+    approval_id: Annotated[str, typer.Argument(metavar="ID", help="The request's id.")],
+    scope: Annotated[
+        str,
+        typer.Option(
+            help="once: this step; task: this task; instruction: its standing "
+            "instruction; rule: these rules anywhere."
+        ),
+    ] = "once",
+    days: Annotated[
+        float | None, typer.Option(help="How long it lasts (default 1; instruction 30; rule 7).")
+    ] = None,
+    by: ByOpt = None,
+    why: WhyOpt = None,
+    db: DbOpt = Path("housemind.db"),
+    as_json: JsonOpt = False,
+) -> None:
+    """Approve a step the robot asked about (a 'confirm' verdict)."""
+    from safety.approvals import ApprovalError
+
+    book = _approval_book(db)
+    try:
+        a = book.approve(approval_id, by=by or "", scope=scope, days=days, why=why)
+    except ApprovalError as e:
+        _fail(str(e))
+    if as_json:
+        typer.echo(a.model_dump_json())
+        return
+    typer.echo(f"approved {a.id} ({a.scope}, until {a.expires_at:%Y-%m-%d %H:%M}): {a.subject}")
+
+
+@app.command()
+def deny(
+    approval_id: Annotated[str, typer.Argument(metavar="ID", help="The request's id.")],
+    by: ByOpt = None,
+    why: WhyOpt = None,
+    db: DbOpt = Path("housemind.db"),
+    as_json: JsonOpt = False,
+) -> None:
+    """Deny a step the robot asked about; it will not be done."""
+    from safety.approvals import ApprovalError
+
+    book = _approval_book(db)
+    try:
+        a = book.deny(approval_id, by=by or "", why=why)
+    except ApprovalError as e:
+        _fail(str(e))
+    if as_json:
+        typer.echo(a.model_dump_json())
+        return
+    typer.echo(f"denied {a.id}: {a.subject}")
+
+
+@safety_app.command("pending")
+def safety_pending(db: DbOpt = Path("housemind.db"), as_json: JsonOpt = False) -> None:
+    """List the requests waiting for a person's approval."""
+    rows = [json.loads(a.model_dump_json()) for a in _approval_book(db).pending()]
+    if as_json:
+        typer.echo(json.dumps(rows))
+        return
+    from rich.console import Console
+
+    con = Console()
+    if not rows:
+        con.print("nothing is waiting for approval")
+    for r in rows:
+        con.print(f"[yellow]{r['id']}[/]  {r['subject']}  ({', '.join(r['rules'])})")
+        for reason in r["reasons"]:
+            con.print(f"          · {reason}")
 
 
 @app.command()
@@ -235,6 +654,16 @@ def tasks(db: DbOpt = Path("housemind.db"), as_json: JsonOpt = False) -> None:
     for r in rows:
         t.add_row(r["id"], r["goal"], r["due_at"], r["state"], str(r["dispatch_count"]))
     Console().print(t)
+
+
+def _robot_now(database: Any) -> Any:
+    """The robot's 'now' for a database a simulated run wrote (its clock, not the wall's)."""
+    from sqlalchemy import select
+
+    from memory.models import RunRecord
+
+    with database.session() as s:
+        return s.scalars(select(RunRecord.updated_at).order_by(RunRecord.updated_at.desc())).first()
 
 
 def _task_row(t: Any) -> dict[str, Any]:

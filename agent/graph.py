@@ -10,6 +10,7 @@ executor declares success at once when a subtask's effect already holds.
 
 from __future__ import annotations
 
+import json
 import logging
 import operator
 from typing import Annotated, Any, Literal, Protocol, TypedDict
@@ -26,7 +27,7 @@ __all__ = ["TaskServices", "TaskState", "build_task_graph"]
 
 logger = logging.getLogger(__name__)
 
-TaskStatus = Literal["running", "done", "failed", "denied"]
+TaskStatus = Literal["running", "done", "failed", "denied", "skipped"]
 
 
 class TaskState(TypedDict, total=False):
@@ -44,6 +45,11 @@ class TaskState(TypedDict, total=False):
     failed: dict[str, Any] | None
     status: TaskStatus
     reason: str
+    kind: str  # the instruction's kind; "check_in" tasks ask a person instead of acting
+    answer: str | None
+    # Simulator snapshot after the last node, as JSON text (its random-generator states hold
+    # 128-bit integers, which the checkpoint serializer cannot); None on a real robot.
+    world: str | None
 
 
 class TaskServices(Protocol):
@@ -78,6 +84,14 @@ class TaskServices(Protocol):
 
     def record(self, kind: str, text: str, task_id: str, data: dict | None = None) -> None:
         """Write an episodic event."""
+        ...
+
+    def snapshot(self) -> dict[str, Any] | None:
+        """The simulator's state (None on a real robot, whose world persists by itself)."""
+        ...
+
+    def handle_answer(self, question: str, answer: str | None, task_id: str) -> str:
+        """Act on a person's answer to a check-in (``None``: no answer in time)."""
         ...
 
 
@@ -146,6 +160,7 @@ def build_task_graph(services: TaskServices, *, max_replans: int = 10, checkpoin
                     "question": f"May I '{st.text}'? " + " ".join(v.reasons),
                     "subtask": st.model_dump(),
                     "rules": v.rules,
+                    "approval_id": v.approval_id,
                 }
             )
             approved = bool(answer.get("approve")) if isinstance(answer, dict) else bool(answer)
@@ -204,6 +219,32 @@ def build_task_graph(services: TaskServices, *, max_replans: int = 10, checkpoin
         notes = services.finish_checks([tuple(c) for c in p.checks], task_id)
         return {"status": "done", "reason": "; ".join(notes)}
 
+    def ask(state: TaskState) -> dict:
+        question = state["goal"]
+        answer = interrupt({"task_id": state["task_id"], "question": question, "kind": "check_in"})
+        if isinstance(answer, dict):
+            answer = answer.get("answer")
+        note = services.handle_answer(question, answer, state["task_id"])
+        if not answer:
+            return {"status": "skipped", "reason": note, "answer": None}
+        return {"status": "done", "reason": note, "answer": answer}
+
+    def with_world(node):
+        # Every node's checkpoint carries the simulator state it left behind, so a run
+        # killed at any moment resumes the same simulated home from the same point.
+        def run(state: TaskState) -> dict:
+            update = node(state)
+            world = services.snapshot()
+            if world is not None:
+                update = {**update, "world": json.dumps(world)}
+            return update
+
+        run.__name__ = node.__name__
+        return run
+
+    def after_start(state: TaskState) -> str:
+        return "ask" if state.get("kind") == "check_in" else "perceive"
+
     def after_perceive(state: TaskState) -> str:
         return "plan" if state.get("needs_plan", True) else "gate"
 
@@ -221,12 +262,10 @@ def build_task_graph(services: TaskServices, *, max_replans: int = 10, checkpoin
         return END if state.get("status") in ("done", "failed", "denied") else "perceive"
 
     g = StateGraph(TaskState)
-    g.add_node("perceive", perceive)
-    g.add_node("plan", plan)
-    g.add_node("gate", gate)
-    g.add_node("dispatch", dispatch)
-    g.add_node("reflect", reflect)
-    g.add_edge(START, "perceive")
+    for node in (perceive, plan, gate, dispatch, reflect, ask):
+        g.add_node(node.__name__, with_world(node))
+    g.add_conditional_edges(START, after_start, ["ask", "perceive"])
+    g.add_edge("ask", END)
     g.add_conditional_edges("perceive", after_perceive, ["plan", "gate"])
     g.add_conditional_edges("plan", after_plan, ["gate", "reflect", END])
     g.add_conditional_edges("gate", after_gate, ["dispatch", END])

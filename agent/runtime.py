@@ -7,26 +7,28 @@ happened through an ``on_event`` callback (the CLI's live view listens to it).
 
 from __future__ import annotations
 
+import json
 import logging
+import re
 import sqlite3
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from agent.graph import build_task_graph
 from agent.planners.base import FixtureInfo, PlanContext, Planner, Subtask, get_planner
 from agent.planners.validate import believed_facts
 from memory import Memory, open_database
-from safety import AuditLog, SafetyContext, SafetyMonitor
+from safety import ApprovalBook, AuditLog, SafetyContext, SafetyMonitor
 from safety.verdict import SafetyVerdict, Verdict
 from scheduler import ChoreScheduler, InstructionStore, StandingInstruction, TaskQueue
 from scheduler.clock import Clock, SimClock
 from skills import REGISTRY, Executor, Observation, SkillRegistry
 from skills.types import atom
 
-__all__ = ["HomeRuntime", "InstructionDenied", "RunSummary"]
+__all__ = ["HomeRuntime", "InstructionDenied", "RunSummary", "record_answer", "split_items"]
 
 logger = logging.getLogger(__name__)
 
@@ -75,6 +77,11 @@ class HomeRuntime:
         on_event: Called with ``(kind, payload)`` for the live view.
         registry: Skill registry.
         registered_people: People who may instruct and approve.
+        answerer: Asks a person a check-in question and returns the answer or None (in
+            simulation, the simulated resident; on a robot, answers come through
+            ``housemind answer`` instead).
+        wait_timeout_s: How long a task waits for a person before its fallback.
+        poll_s: While tasks wait, how often the run loop looks for answers.
     """
 
     def __init__(
@@ -88,17 +95,26 @@ class HomeRuntime:
         on_event: EventSink | None = None,
         registry: SkillRegistry = REGISTRY,
         registered_people: set[str] | None = None,
+        answerer: Callable[[str], str | None] | None = None,
+        wait_timeout_s: float = 4 * 3600.0,
+        poll_s: float = 900.0,
     ) -> None:
         self.env = env
         self.clock = clock
         self.registry = registry
         self.on_event = on_event or (lambda kind, payload: None)
+        self.answerer = answerer
+        self._active_run: tuple[str, datetime] | None = None
+        self.wait_timeout_s = wait_timeout_s
+        self.poll_s = poll_s
         self.db = open_database(db_url)
         self.memory = Memory(self.db)
         self.safety = SafetyMonitor(
             audit=AuditLog(self.db.session, clock), registered_people=registered_people
         )
         self.executor = Executor(env, guard=self.safety.guard, realtime=realtime)
+        self.registered_people = registered_people
+        self.approvals = ApprovalBook(self.db, clock)
         self.instructions = InstructionStore(self.db.session, clock)
         self.tasks = TaskQueue(self.db.session)
         self.scheduler = ChoreScheduler(self.instructions, self.tasks, clock)
@@ -143,6 +159,10 @@ class HomeRuntime:
                 container=f.get("container", False),
                 surface=f.get("surface", False),
             )
+        rooms = self.env.rooms
+        if isinstance(rooms, dict):
+            for name, rect in rooms.items():
+                self.memory.spatial.register_room(name, rect)
 
     def close(self) -> None:
         """Stop the executor and release the database."""
@@ -166,9 +186,20 @@ class HomeRuntime:
     ) -> StandingInstruction:
         """Check an instruction with the safety monitor and store it.
 
+        Giving the same instruction again (a restarted ``housemind run``) returns the stored
+        one without checking it again.
+
         Raises:
             InstructionDenied: if the monitor denies it.
         """
+        from scheduler.store import UnknownInstructionError
+
+        try:
+            stored = self.instructions.get(instruction.id)
+            if stored.text == instruction.text:
+                return stored
+        except UnknownInstructionError:
+            pass
         v = self.safety.check_instruction(instruction.text, actor=actor)
         self.event(
             "safety",
@@ -234,6 +265,7 @@ class HomeRuntime:
             search_candidates=candidates,
             home_places=prefs,
             skills=self.registry.names(),
+            memories=self.memory.context_for(goal, now=self.clock.now()) if goal else [],
         )
 
     def believed_facts(self) -> set[str]:
@@ -241,30 +273,58 @@ class HomeRuntime:
         return believed_facts(self.plan_context(""))
 
     def safety_context(self, subtask: Subtask) -> SafetyContext:
-        """The world as the safety monitor needs it for ``subtask``."""
-        obs = self._last_obs or self.env.observe()
+        """The world as the safety monitor needs it for ``subtask``.
+
+        A fresh look around, who is home, and what memory believes.
+        """
+        obs = self.env.observe()
+        self._last_obs = obs
         kinds = {o.name: o.kind for o in self.memory.spatial.known_objects()}
-        fixtures = self.memory.spatial.fixtures()
-        target = subtask.args.get("target")
-        obj = subtask.args.get("object")
-        return SafetyContext(
-            skill=subtask.skill,
-            args=dict(subtask.args),
-            text=subtask.text,
+        kinds.update({n: f["kind"] for n, f in self.memory.spatial.fixtures().items()})
+        return SafetyContext.from_observation(
+            subtask,
+            obs,
             risk=self.registry.get(subtask.skill).risk,
-            people_home=list(self.env.presence()),
-            people_near_robot=[d.name for d in obs.people() if d.distance <= 1.5],
-            held=obs.proprio.held,
-            facts=set(self.believed_facts()),
-            time=self.clock.now(),
-            target_kind=(fixtures.get(target, {}).get("kind") if target else None)
-            or kinds.get(target or ""),
-            object_kind=kinds.get(obj or "") or obj,
-        )
+            people_home=self.env.presence(),
+            facts=self.believed_facts(),
+            kinds=kinds,
+        ).model_copy(update={"time": self.clock.now()})
 
     def check_subtask(self, subtask: Subtask, task_id: str) -> SafetyVerdict:
-        """Safety gate for one subtask (audited)."""
+        """Safety gate for one subtask (audited).
+
+        A ``confirm`` already covered by a person's valid approval (scoped and unexpired)
+        becomes ``allow``; otherwise an approval request is filed (once per task and
+        step) and its id travels with the verdict, so ``housemind approve ID`` can answer.
+        """
         v = self.safety.check_subtask(self.safety_context(subtask), task_id=task_id)
+        if v.verdict is Verdict.CONFIRM:
+            instruction_id = self._task_instruction(task_id)
+            ok = self.approvals.covering(
+                v, subject=subtask.text, task_id=task_id, instruction_id=instruction_id
+            )
+            if ok is not None:
+                v = SafetyVerdict(
+                    verdict=Verdict.ALLOW,
+                    reasons=[f"approved by {ok.decided_by} ({ok.scope})", *v.reasons],
+                    rules=v.rules,
+                )
+            else:
+                pending = next(
+                    (
+                        a
+                        for a in self.approvals.pending()
+                        if a.task_id == task_id and a.subject == subtask.text
+                    ),
+                    None,
+                ) or self.approvals.request(
+                    v,
+                    subject=subtask.text,
+                    task_id=task_id,
+                    instruction_id=instruction_id,
+                    approvers=self.registered_people,
+                )
+                v = v.model_copy(update={"approval_id": pending.id})
         if v.verdict is not Verdict.ALLOW or v.reasons:
             self.event(
                 "safety",
@@ -277,6 +337,12 @@ class HomeRuntime:
                 },
             )
         return v
+
+    def _task_instruction(self, task_id: str) -> str | None:
+        try:
+            return self.tasks.get(task_id).instruction_id
+        except Exception:  # noqa: BLE001 - a task outside the queue (tests, ad-hoc goals)
+            return None
 
     def execute(self, subtask: Subtask, task_id: str) -> dict[str, Any]:
         """Run one subtask on System 1 and remember what was seen."""
@@ -342,23 +408,76 @@ class HomeRuntime:
         """Write an episodic event at the current time."""
         self.memory.episodic.record(kind, text, self.clock.now(), task_id=task_id, data=data)
 
+    # -- durability (TaskServices) -----------------------------------------------------
+
+    def snapshot(self) -> dict[str, Any] | None:
+        """The simulator's state, random generators included (None on a real robot)."""
+        get = getattr(self.env, "get_state", None)
+        return get() if get is not None else None
+
+    def restore(self, world: dict[str, Any] | None) -> None:
+        """Put the simulator back to a snapshot taken by :meth:`snapshot`."""
+        if world:
+            self.env.set_state(world)
+            self._last_obs = None
+
+    def handle_answer(self, question: str, answer: str | None, task_id: str) -> str:
+        """Act on a check-in answer: shopping items go on the shopping list."""
+        now = self.clock.now()
+        self.memory.episodic.record(
+            "check_in",
+            f"asked: {question}; answer: {answer or '(no answer)'}",
+            now,
+            task_id=task_id,
+        )
+        if not answer:
+            return "no answer before the timeout; nothing was changed"
+        if not _SHOPPING_WORDS.search(question):
+            return f"noted the answer: {answer}"
+        items = split_items(answer)
+        for item in items:
+            self.memory.symbolic.add_item("shopping", item, added_by="person", when=now)
+        return f"added {', '.join(items)} to the shopping list" if items else "nothing to add"
+
     # -- running chores ----------------------------------------------------------------
 
-    def run_task(self, task_id: str, goal: str, *, resume: Any = None) -> dict[str, Any]:
-        """Run (or resume) one task's graph to its end or to a pause for a person."""
+    def run_task(
+        self, task_id: str, goal: str, *, kind: str = "", resume: Any = None
+    ) -> dict[str, Any]:
+        """Run (or resume) one task's graph to its end or to a pause for a person.
+
+        A task whose graph already has checkpoints (the process died mid-task, or it
+        waits for a person) continues from its last checkpoint, with the simulator put
+        back to the state that checkpoint recorded.
+        """
         from langgraph.types import Command
 
         config = {"configurable": {"thread_id": task_id}, "recursion_limit": 1000}
+        saved = self.graph.get_state(config)
+        world = saved.values.get("world") if saved.values else None
+        for t in saved.tasks:
+            # A node that finished just before the crash: its writes (and the world it
+            # left) are saved, the next checkpoint is not; LangGraph applies them on resume.
+            if isinstance(t.result, dict) and t.result.get("world"):
+                world = t.result["world"]
+        if world:
+            self.restore(json.loads(world))
+        finished = saved.values.get("status") in _FINAL and not saved.tasks
         self.event("chore_start", {"task_id": task_id, "goal": goal})
         if resume is not None:
             result = self.graph.invoke(Command(resume=resume), config)
-        elif self.graph.get_state(config).next:
+        elif saved.interrupts:  # still waiting for a person
+            result = {**saved.values, "__interrupt__": saved.interrupts}
+        elif saved.values and not finished:
             result = self.graph.invoke(None, config)  # crashed mid-task: continue
+        elif saved.values:
+            result = dict(saved.values)  # finished before the crash
         else:
             result = self.graph.invoke(
                 {
                     "task_id": task_id,
                     "goal": goal,
+                    "kind": kind,
                     "plan": None,
                     "step": 0,
                     "replans": 0,
@@ -368,90 +487,297 @@ class HomeRuntime:
                 config,
             )
         if "__interrupt__" in result:
-            result = {**result, "status": "waiting"}
+            payload = result["__interrupt__"][0].value
+            result = {**result, "status": "waiting", "question": payload.get("question", "")}
+            result["waiting_for"] = "answer" if payload.get("kind") == "check_in" else "approval"
+            result["approval_id"] = payload.get("approval_id")
         self.event(
             "chore_end",
             {
                 "task_id": task_id,
                 "goal": goal,
                 "status": result.get("status"),
-                "reason": result.get("reason", ""),
+                "reason": result.get("reason", result.get("question", "")),
             },
         )
         return result
 
-    def run_until(self, end: datetime) -> RunSummary:
-        """Fire and run every chore due until ``end``, fast-forwarding idle time."""
-        summary = RunSummary()
+    def run_until(self, end: datetime, *, run_id: str | None = None) -> RunSummary:
+        """Fire and run every chore due until ``end``, fast-forwarding idle time.
+
+        Args:
+            end: Robot-clock time to stop at.
+            run_id: With a simulator, keep a durable checkpoint of the run under this id
+                (see :meth:`resume_run`), written at every safe point between chores.
+        """
         t0_wall = time.perf_counter()
-        t0_sim = self.clock.now()
+        t0 = self.clock.now()
+        self._active_run = (run_id, end) if run_id is not None else None
+        if run_id is not None:
+            self._checkpoint(run_id, end, started=t0)
+        self._recover()
+        sim = isinstance(self.clock, SimClock)
         while True:
             now = self.clock.now()
             for task in self.scheduler.fire_due(now):
                 self.event("chore_due", {"task_id": task.id, "goal": task.goal})
+            self._poll_waiting()
             task = self.tasks.claim_next(self.clock.now())
             if task is not None:
-                self._run_claimed(task, summary)
+                self._run_claimed(task)
+                if run_id is not None:
+                    self._checkpoint(run_id, end)
                 continue
-            nxt = self.scheduler.next_due(self.clock.now())
-            if nxt is None or nxt > end:
-                if isinstance(self.clock, SimClock):
-                    self.env.idle_until(end)
-                break
-            if isinstance(self.clock, SimClock):
-                self.env.idle_until(nxt)
+            wake = self.scheduler.next_due(self.clock.now())
+            if self.tasks.list(state="waiting"):
+                poll = self.clock.now() + timedelta(seconds=self.poll_s)
+                wake = poll if wake is None else min(wake, poll)
+            target = end if wake is None or wake > end else wake
+            if sim:
+                self.env.idle_until(target)
             else:
-                self.clock.sleep((nxt - self.clock.now()).total_seconds())
+                self.clock.sleep((target - self.clock.now()).total_seconds())
+                # `housemind instruct` in another process may have changed the schedule
+                self.scheduler.invalidate()
+            if run_id is not None:
+                self._checkpoint(run_id, end)
+            if target >= end:
+                break
         self.event("run_end", {})
-        summary.sim_seconds = (self.clock.now() - t0_sim).total_seconds()
+        summary = self.summarize(since=None if run_id is not None else t0)
+        if run_id is not None:
+            summary.sim_seconds = (self.clock.now() - self._run_started(run_id)).total_seconds()
         summary.wall_seconds = time.perf_counter() - t0_wall
+        if run_id is not None:
+            self._checkpoint(run_id, end, status="finished", summary=summary.as_dict())
         return summary
 
-    def _run_claimed(self, task: Any, summary: RunSummary) -> None:
-        summary.chores_due += 1
-        result = self.run_task(task.id, task.goal)
+    def resume_run(self, run_id: str) -> datetime | None:
+        """Put the simulator back where run ``run_id`` stopped; return its end time.
+
+        Returns:
+            The run's end time, or None when no such run is stored.
+        """
+        from memory.models import RunRecord
+
+        with self.db.session() as s:
+            rec = s.get(RunRecord, run_id)
+            if rec is None:
+                return None
+            world, until = dict(rec.world or {}), rec.until
+        self.restore(world)
+        return until
+
+    def run_status(self, run_id: str) -> str | None:
+        """``running`` or ``finished`` for a stored run, None if there is none."""
+        from memory.models import RunRecord
+
+        with self.db.session() as s:
+            rec = s.get(RunRecord, run_id)
+            return None if rec is None else rec.status
+
+    def _run_started(self, run_id: str) -> datetime:
+        from memory.models import RunRecord
+
+        with self.db.session() as s:
+            rec = s.get(RunRecord, run_id)
+            return rec.started_at if rec is not None else self.clock.now()
+
+    def _checkpoint(
+        self,
+        run_id: str,
+        until: datetime,
+        *,
+        started: datetime | None = None,
+        status: str = "running",
+        summary: dict[str, Any] | None = None,
+    ) -> None:
+        world = self.snapshot()
+        if world is None:
+            return
+        from memory.models import RunRecord
+
+        with self.db.session() as s:
+            rec = s.get(RunRecord, run_id)
+            if rec is None:
+                rec = RunRecord(
+                    id=run_id,
+                    seed=world.get("seed"),
+                    started_at=started or self.clock.now(),
+                    until=until,
+                    world={},
+                    summary={},
+                )
+                s.add(rec)
+            rec.world = world
+            rec.until = until
+            rec.status = status
+            rec.updated_at = self.clock.now()
+            if summary is not None:
+                rec.summary = summary
+
+    def _recover(self) -> None:
+        """Finish tasks a killed process left running (each runs once, never twice)."""
+        for task in self.tasks.list(state="running"):
+            logger.info("resuming task %s (%s) after a restart", task.id, task.goal)
+            self._finish_task(task, self.run_task(task.id, task.goal, kind=self._kind(task)))
+
+    def _poll_waiting(self) -> None:
+        """Resume tasks waiting for a person once answered, or with the fallback on timeout."""
+        for task in self.tasks.list(state="waiting"):
+            res = task.result or {}
+            since = (
+                datetime.fromisoformat(res["waiting_since"]) if res.get("waiting_since") else None
+            )
+            answer: Any = None
+            if res.get("waiting_for") == "answer":
+                answer = res.get("answer")
+                if answer is None and self.answerer is not None:
+                    answer = self.answerer(res.get("question", task.goal))
+                value = {"answer": answer} if answer else None
+            else:
+                value = None
+                if res.get("approval_id"):
+                    status = self.approvals.get(res["approval_id"]).status
+                    if status in ("approved", "denied", "expired"):
+                        value = {"approve": status == "approved"}
+            timed_out = since is not None and (self.clock.now() - since).total_seconds() >= (
+                self.wait_timeout_s
+            )
+            if value is None and not timed_out:
+                continue
+            if value is None:  # fallback: a check-in gets no answer, an approval is declined
+                value = (
+                    {"answer": None} if res.get("waiting_for") == "answer" else {"approve": False}
+                )
+            self.tasks.mark(task.id, "running", when=self.clock.now())
+            self._finish_task(task, self.run_task(task.id, task.goal, resume=value))
+
+    def _kind(self, task: Any) -> str:
+        if task.instruction_id is None:
+            return ""
+        try:
+            return str(self.instructions.get(task.instruction_id).kind.value)
+        except Exception:  # noqa: BLE001 - a deleted instruction: treat as a chore
+            return ""
+
+    def _run_claimed(self, task: Any) -> None:
+        self._finish_task(task, self.run_task(task.id, task.goal, kind=self._kind(task)))
+
+    def _finish_task(self, task: Any, result: dict[str, Any]) -> None:
         status = result.get("status", "failed")
         outcomes = result.get("outcomes", [])
-        summary.subtasks += len(outcomes)
-        summary.subtasks_failed += sum(o["status"] != "success" for o in outcomes)
-        summary.safety_events += sum(1 for s in result.get("safety", []) if s["verdict"] != "allow")
-        state = {"done": "done", "failed": "failed", "denied": "failed", "waiting": "waiting"}.get(
-            status, "failed"
-        )
-        self.tasks.mark(
-            task.id,
-            state,
-            result={
-                "status": status,
-                "reason": result.get("reason", ""),
-                "subtasks": len(outcomes),
-            },
-            when=self.clock.now(),
-        )
-        if status == "done":
-            summary.chores_done += 1
-        elif status == "denied":
-            summary.chores_denied += 1
-            summary.chores_failed += 1
-        elif status != "waiting":
-            summary.chores_failed += 1
-        summary.chores.append(
-            {
-                "task_id": task.id,
-                "goal": task.goal,
-                "due": task.due_at.isoformat(),
-                "status": status,
-                "reason": result.get("reason", ""),
-                "subtasks": len(outcomes),
-            }
-        )
-        self.memory.episodic.record(
-            "task",
-            f"{task.goal}: {status}",
-            self.clock.now(),
-            task_id=task.id,
-            data={"reason": result.get("reason", "")},
-        )
+        state = {
+            "done": "done",
+            "failed": "failed",
+            "denied": "failed",
+            "waiting": "waiting",
+            "skipped": "skipped",
+        }.get(status, "failed")
+        info: dict[str, Any] = {
+            "status": status,
+            "reason": result.get("reason", ""),
+            "subtasks": len(outcomes),
+            "subtasks_failed": sum(o["status"] != "success" for o in outcomes),
+            "safety_events": sum(1 for e in result.get("safety", []) if e["verdict"] != "allow"),
+        }
+        if status == "waiting":
+            info.update(
+                waiting_since=self.clock.now().isoformat(),
+                waiting_for=result["waiting_for"],
+                question=result.get("question", ""),
+                approval_id=result.get("approval_id"),
+            )
+        if self._active_run is not None:
+            # The run's checkpoint first: a crash between the two leaves the task running,
+            # and recovery then finds its graph finished and only records the outcome.
+            self._checkpoint(*self._active_run)
+        self.tasks.mark(task.id, state, result=info, when=self.clock.now())
+        if status != "waiting":
+            self.memory.episodic.record(
+                "task",
+                f"{task.goal}: {status}",
+                self.clock.now(),
+                task_id=task.id,
+                data={"reason": result.get("reason", "")},
+            )
+
+    def summarize(self, since: datetime | None = None) -> RunSummary:
+        """Summarise the tasks in the database (due at or after ``since``)."""
+        summary = RunSummary()
+        for t in self.tasks.list():
+            if since is not None and t.due_at < since:
+                continue
+            res = t.result or {}
+            status = res.get("status", t.state.value)
+            summary.chores_due += 1
+            summary.chores_done += t.state.value == "done"
+            summary.chores_failed += t.state.value == "failed"
+            summary.chores_denied += status == "denied"
+            summary.subtasks += int(res.get("subtasks", 0))
+            summary.subtasks_failed += int(res.get("subtasks_failed", 0))
+            summary.safety_events += int(res.get("safety_events", 0))
+            summary.chores.append(
+                {
+                    "task_id": t.id,
+                    "goal": t.goal,
+                    "due": t.due_at.astimezone(self.clock.tz).isoformat(),
+                    "status": t.state.value if status == "waiting" else status,
+                    "reason": res.get("reason", res.get("question", "")),
+                    "subtasks": int(res.get("subtasks", 0)),
+                    "dispatch_count": t.dispatch_count,
+                }
+            )
+        summary.chores.sort(key=lambda c: (c["due"], c["task_id"]))
+        first = min((t.due_at for t in self.tasks.list()), default=None)
+        start = since or first
+        if start is not None:
+            summary.sim_seconds = max(0.0, (self.clock.now() - start).total_seconds())
+        return summary
+
+
+def record_answer(db: Any, task_id: str, text: str, *, by: str = "owner") -> None:
+    """Store a person's answer to a waiting check-in; the run loop resumes the task with it.
+
+    Raises:
+        KeyError: if there is no such task.
+        ValueError: if the task is not waiting for an answer.
+    """
+    from memory.models import TaskRecord
+
+    with db.session() as s:
+        row = s.get(TaskRecord, task_id)
+        if row is None:
+            raise KeyError(f"no task {task_id!r}; 'housemind tasks --db ...' lists them")
+        res = dict(row.result or {})
+        if row.state != "waiting" or res.get("waiting_for") != "answer":
+            raise ValueError(
+                f"task {task_id} ({row.goal}) is {row.state}, not waiting for an answer"
+            )
+        res.update(answer=text, answered_by=by)
+        row.result = res
+
+
+_FINAL = ("done", "failed", "denied", "skipped")
+
+_SHOPPING_WORDS = re.compile(r"\b(shop|shopping|pick up|buy|grocer|groceries|store)\b", re.I)
+
+
+def split_items(answer: str) -> list[str]:
+    """``"eggs, bread and some milk please"`` -> ``["eggs", "bread", "milk"]``."""
+    text = re.sub(r"\b(please|thanks|thank you|i need|we need|get me|just)\b", " ", answer.lower())
+    parts = re.split(r",|;|\band\b|&|\n", text)
+    out = []
+    for p in parts:
+        words = [w for w in re.findall(r"[a-z][a-z'-]*", p) if w not in _FILLER]
+        if words:
+            item = " ".join(words)
+            if item not in out:
+                out.append(item)
+    return out
+
+
+_FILLER = {"some", "a", "an", "the", "more", "of", "few", "couple", "nothing", "no"}
 
 
 def _goal_words(goal: str) -> set[str]:

@@ -1,3 +1,4 @@
+import json
 import sqlite3
 
 from langgraph.checkpoint.sqlite import SqliteSaver
@@ -70,6 +71,18 @@ class PointServices:
     def record(self, kind, text, task_id, data=None):
         self.events.append((kind, text))
 
+    def snapshot(self):
+        return {
+            "x": self.env.x,
+            "y": self.env.y,
+            "held": self.env.held,
+            "things": dict(self.env.things),
+        }
+
+    def handle_answer(self, question, answer, task_id):
+        self.events.append(("answer", answer))
+        return f"answer: {answer}"
+
 
 def cfg(tid):
     return {"configurable": {"thread_id": tid}, "recursion_limit": 200}
@@ -140,3 +153,32 @@ def test_declined_confirmation_stops_the_task(tmp_path):
     g.invoke(start("t5", "put the mug on the sink"), cfg("t5"))
     res = g.invoke(Command(resume={"approve": False}), cfg("t5"))
     assert res["status"] == "denied" and env.held is None
+
+
+def test_every_checkpoint_carries_the_world(tmp_path):
+    env = PointRobotEnv()
+    svc = PointServices(env)
+    conn = sqlite3.connect(tmp_path / "ck.db", check_same_thread=False)
+    g = build_task_graph(svc, checkpointer=SqliteSaver(conn))
+    g.invoke(start("w1", "put the mug on the sink"), cfg("w1"))
+    history = list(g.get_state_history(cfg("w1")))
+    worlds = [h.values.get("world") for h in history if h.metadata.get("step", -1) > 0]
+    assert worlds and all(w is not None for w in worlds)
+    assert json.loads(history[0].values["world"])["things"] == {"mug": "sink"}
+
+
+def test_check_in_asks_and_uses_the_answer(tmp_path):
+    env = PointRobotEnv()
+    svc = PointServices(env)
+    conn = sqlite3.connect(tmp_path / "ck.db", check_same_thread=False)
+    g = build_task_graph(svc, checkpointer=SqliteSaver(conn))
+    res = g.invoke(
+        {**start("c1", "what should I pick up when I shop?"), "kind": "check_in"}, cfg("c1")
+    )
+    assert res["__interrupt__"][0].value["question"] == "what should I pick up when I shop?"
+    assert env.steps == 0  # a check-in never moves the robot
+    done = g.invoke(Command(resume={"answer": "eggs and bread"}), cfg("c1"))
+    assert done["status"] == "done" and ("answer", "eggs and bread") in svc.events
+    g.invoke({**start("c2", "anything to buy?"), "kind": "check_in"}, cfg("c2"))
+    silent = g.invoke(Command(resume={"answer": None}), cfg("c2"))
+    assert silent["status"] == "skipped"

@@ -1,0 +1,60 @@
+"""The simulated resident's side of a conversation: answers to the robot's check-ins.
+
+In simulation nobody types ``housemind answer``; the resident answers when at home and
+awake, deterministically for a seed and a day, and says nothing while away or asleep (so
+the robot's timeout fallback is exercised too).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from sim.home.env import HomeSimEnv
+
+__all__ = ["SimulatedResident"]
+
+_GROCERIES = (
+    "eggs",
+    "bread",
+    "coffee",
+    "apples",
+    "cheese",
+    "rice",
+    "pasta",
+    "tomatoes",
+    "yoghurt",
+    "butter",
+    "bananas",
+    "oat milk",
+)
+
+
+class SimulatedResident:
+    """Answers check-in questions on behalf of the people living in a HomeSim home.
+
+    Args:
+        env: The simulated home (for presence and the clock).
+        seed: Makes answers differ between homes but repeat for the same seed.
+        awake_hours: Local hours ``[start, end)`` during which a resident answers.
+    """
+
+    def __init__(
+        self, env: HomeSimEnv, seed: int = 0, awake_hours: tuple[int, int] = (7, 22)
+    ) -> None:
+        self.env = env
+        self.seed = seed
+        self.awake_hours = awake_hours
+
+    def __call__(self, question: str) -> str | None:
+        """The answer, or None when nobody is home and awake."""
+        now = self.env.clock.now()
+        if not self.env.presence() or not (self.awake_hours[0] <= now.hour < self.awake_hours[1]):
+            return None
+        key = f"{self.seed}:{now.date().isoformat()}:{question}".encode()
+        h = int.from_bytes(hashlib.sha256(key).digest()[:8], "big")
+        n = 1 + h % 3
+        picks = [_GROCERIES[(h >> (8 * i)) % len(_GROCERIES)] for i in range(n)]
+        items = list(dict.fromkeys(picks))
+        return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]

@@ -1,0 +1,134 @@
+"""Durable execution: `housemind run` killed with SIGKILL at random moments of a simulated
+week, restarted each time, ends with exactly the chores of an uninterrupted run, once each."""
+
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+
+import pytest
+
+from memory import open_database
+from scheduler import TaskQueue
+
+INSTRUCTIONS = (
+    "take the mug to the sink every day at 8:30\n"
+    "tidy the living room every day at 9:00\n"
+    "check the fridge for milk every day at 17:00\n"
+    "ask me what to buy when you go shopping every day at 18:30\n"
+)
+
+
+def run_cmd(db, file, days, seed):
+    cmd = [sys.executable, "-c", "from agent.cli import main; main()", "run", "--db", str(db)]
+    cmd += ["--days", str(days), "--seed", str(seed), "--json"]
+    return cmd + (["--instructions", str(file)] if file is not None else [])
+
+
+def store_instructions(db):
+    """Put the standing instructions in the database up front (as `housemind instruct`
+    would), so every killed process spends its life on the week, not on start-up checks."""
+    from datetime import UTC, datetime
+
+    from scheduler import InstructionStore, parse_instruction
+    from scheduler.clock import SimClock
+
+    database = open_database(f"sqlite:///{db}")
+    try:
+        now = datetime(2026, 11, 23, 6, tzinfo=UTC)  # HomeSim's start: given at 06:00
+        store = InstructionStore(database.session, SimClock(now))
+        for line in INSTRUCTIONS.splitlines():
+            store.add(parse_instruction(line, now=now, tz="UTC"))
+    finally:
+        database.close()
+
+
+def tasks_of(db):
+    database = open_database(f"sqlite:///{db}")
+    try:
+        return {
+            t.id: (t.goal, t.state.value, t.dispatch_count)
+            for t in TaskQueue(database.session).list()
+        }
+    finally:
+        database.close()
+
+
+@pytest.fixture
+def instr_file(tmp_path):
+    f = tmp_path / "instructions.txt"
+    f.write_text(INSTRUCTIONS)
+    return f
+
+
+def test_finished_run_is_not_run_again(tmp_path, instr_file):
+    db = tmp_path / "home.db"
+    env = {**os.environ, "LITELLM_LOCAL_MODEL_COST_MAP": "True"}
+    first = subprocess.run(
+        run_cmd(db, instr_file, 1, 2), capture_output=True, text=True, env=env, timeout=300
+    )
+    assert first.returncode == 0, first.stderr
+    a = json.loads(first.stdout)
+    assert a["chores_due"] == 4 and a["chores_done"] == 4 and not a["resumed"]
+    again = subprocess.run(
+        run_cmd(db, instr_file, 1, 2), capture_output=True, text=True, env=env, timeout=300
+    )
+    b = json.loads(again.stdout)
+    assert b["chores"] == a["chores"]  # nothing fired or executed twice
+    assert all(c["dispatch_count"] == 1 for c in b["chores"])
+
+
+@pytest.mark.slow
+def test_sigkill_at_random_moments_loses_and_repeats_nothing(tmp_path):
+    seed, days = 3, 7
+    env = {**os.environ, "LITELLM_LOCAL_MODEL_COST_MAP": "True"}
+    ref_db = tmp_path / "reference.db"
+    store_instructions(ref_db)
+    ref = subprocess.run(
+        run_cmd(ref_db, None, days, seed),
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=600,
+    )
+    assert ref.returncode == 0, ref.stderr
+    reference = tasks_of(ref_db)
+    assert len(reference) == 4 * days
+
+    db = tmp_path / "crashy.db"
+    store_instructions(db)
+    rng = random.Random(1234)
+    kills = 0
+    progress = set()
+    for _ in range(100):
+        proc = subprocess.Popen(
+            run_cmd(db, None, days, seed),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+        )
+        try:
+            # start-up takes ~3 s here; kills land from start-up into the work itself
+            proc.wait(timeout=rng.uniform(2.5, 4.0))
+        except subprocess.TimeoutExpired:
+            proc.send_signal(signal.SIGKILL)
+            proc.wait()
+            kills += 1
+            progress.add(sum(state != "pending" for _, state, _ in tasks_of(db).values()))
+            if kills >= 20:
+                break
+            continue
+        out, err = proc.communicate()
+        assert proc.returncode == 0, err
+        break  # finished before the next kill
+    assert kills >= 20
+    final = subprocess.run(
+        run_cmd(db, None, days, seed), capture_output=True, text=True, env=env, timeout=600
+    )
+    assert final.returncode == 0, final.stderr
+    got = tasks_of(db)
+    assert got == reference
+    assert all(count == 1 for _, _, count in got.values())
