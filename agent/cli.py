@@ -37,6 +37,10 @@ bench_app = typer.Typer(
 app.add_typer(safety_app, name="safety")
 app.add_typer(memory_app, name="memory")
 app.add_typer(bench_app, name="bench")
+instructions_app = typer.Typer(
+    help="Edit standing instructions: list, pause, resume, change, delete.", no_args_is_help=True
+)
+app.add_typer(instructions_app, name="instructions")
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Machine-readable JSON output.")]
 DbOpt = Annotated[Path, typer.Option("--db", help="Project database file.")]
@@ -654,6 +658,108 @@ def tasks(db: DbOpt = Path("housemind.db"), as_json: JsonOpt = False) -> None:
     for r in rows:
         t.add_row(r["id"], r["goal"], r["due_at"], r["state"], str(r["dispatch_count"]))
     Console().print(t)
+
+
+def _store(db: Path) -> Any:
+    from memory import MemoryStoreError, open_database
+    from scheduler import InstructionStore
+
+    if not db.exists():
+        _fail(f"no database at {db}; pass --db PATH")
+    try:
+        return InstructionStore(open_database(f"sqlite:///{db}").session)
+    except MemoryStoreError as e:
+        _fail(str(e))
+
+
+def _edit(action: str, instruction_id: str, db: Path, **updates: Any) -> None:
+    from scheduler import UnknownInstructionError, read_back
+
+    store = _store(db)
+    unknown = f"no instruction {instruction_id!r}; 'housemind instructions list' shows them"
+    if action == "delete":
+        if not store.delete(instruction_id):
+            _fail(unknown)
+        typer.echo(f"deleted {instruction_id}; its past tasks are kept")
+        return
+    try:
+        out = getattr(store, action)(instruction_id, **updates)
+    except UnknownInstructionError:
+        _fail(unknown)
+    except ValueError as e:
+        _fail(str(e))
+    state = "active" if out.enabled else "paused"
+    typer.echo(f"{out.id} ({state}): {read_back(out)}")
+
+
+@instructions_app.command("list")
+def instructions_list(db: DbOpt = Path("housemind.db"), as_json: JsonOpt = False) -> None:
+    """Every standing instruction with its id, state and schedule."""
+    from scheduler import read_back
+
+    rows = [
+        {
+            "id": i.id,
+            "text": i.text,
+            "kind": i.kind.value,
+            "goal": i.goal,
+            "rrule": i.rrule,
+            "enabled": i.enabled,
+            "read_back": read_back(i),
+        }
+        for i in _store(db).list()
+    ]
+    if as_json:
+        typer.echo(json.dumps(rows))
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    t = Table(title="standing instructions")
+    for col in ("id", "state", "what I'll do"):
+        t.add_column(col)
+    for r in rows:
+        t.add_row(r["id"], "active" if r["enabled"] else "paused", r["read_back"])
+    Console().print(t)
+
+
+@instructions_app.command("pause")
+def instructions_pause(instruction_id: str, db: DbOpt = Path("housemind.db")) -> None:
+    """Stop firing an instruction (missed times are not made up on resume)."""
+    _edit("pause", instruction_id, db)
+
+
+@instructions_app.command("resume")
+def instructions_resume(instruction_id: str, db: DbOpt = Path("housemind.db")) -> None:
+    """Fire a paused instruction again, from now on."""
+    _edit("resume", instruction_id, db)
+
+
+@instructions_app.command("delete")
+def instructions_delete(instruction_id: str, db: DbOpt = Path("housemind.db")) -> None:
+    """Forget an instruction (its past tasks stay in the record)."""
+    _edit("delete", instruction_id, db)
+
+
+@instructions_app.command("change")
+def instructions_change(
+    instruction_id: str,
+    db: DbOpt = Path("housemind.db"),
+    goal: Annotated[str | None, typer.Option(help="New goal in words.")] = None,
+    rrule: Annotated[
+        str | None, typer.Option(help="New RRULE, e.g. 'RRULE:FREQ=DAILY;BYHOUR=9;BYMINUTE=0'.")
+    ] = None,
+    priority: Annotated[int | None, typer.Option(help="New priority.")] = None,
+) -> None:
+    """Change an instruction's goal, schedule or priority, keeping its id."""
+    updates = {
+        k: v
+        for k, v in {"goal": goal, "rrule": rrule, "priority": priority}.items()
+        if v is not None
+    }
+    if not updates:
+        _fail("nothing to change: pass --goal, --rrule or --priority")
+    _edit("change", instruction_id, db, **updates)
 
 
 def _robot_now(database: Any) -> Any:

@@ -87,3 +87,48 @@ def test_demo_json_then_tasks_and_memory(tmp_path):
 def test_missing_database_is_a_clear_error(tmp_path):
     res = runner.invoke(app, ["tasks", "--db", str(tmp_path / "none.db")])
     assert res.exit_code == 2 and "no database" in res.output
+
+
+def test_instructions_list_pause_resume_change_delete(tmp_path):
+    db = tmp_path / "home.db"
+    res = runner.invoke(
+        app,
+        [
+            "instruct",
+            "--db",
+            str(db),
+            "--now",
+            "2026-11-23T06:00:00+00:00",
+            "tidy the living room every day at 9:00",
+        ],
+    )
+    assert res.exit_code == 0, res.output
+    (row,) = json.loads(
+        runner.invoke(app, ["instructions", "list", "--db", str(db), "--json"]).output
+    )
+    iid = row["id"]
+    assert row["enabled"] and "tidy the living room" in row["read_back"]
+    assert "paused" in runner.invoke(app, ["instructions", "pause", iid, "--db", str(db)]).output
+    (row,) = json.loads(
+        runner.invoke(app, ["instructions", "list", "--db", str(db), "--json"]).output
+    )
+    assert row["enabled"] is False
+    assert "active" in runner.invoke(app, ["instructions", "resume", iid, "--db", str(db)]).output
+    out = runner.invoke(
+        app,
+        [
+            "instructions",
+            "change",
+            iid,
+            "--db",
+            str(db),
+            "--rrule",
+            "RRULE:FREQ=DAILY;BYHOUR=10;BYMINUTE=0",
+        ],
+    )
+    assert out.exit_code == 0 and "10:00" in out.output
+    bad = runner.invoke(app, ["instructions", "change", iid, "--db", str(db), "--rrule", "nope"])
+    assert bad.exit_code == 2
+    assert runner.invoke(app, ["instructions", "delete", iid, "--db", str(db)]).exit_code == 0
+    gone = runner.invoke(app, ["instructions", "pause", iid, "--db", str(db)])
+    assert gone.exit_code == 2 and "no instruction" in gone.output
