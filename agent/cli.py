@@ -390,14 +390,7 @@ def bench_memory(
         sizes["observations"] = observations
     if events is not None:
         sizes["events"] = events
-    if as_json:
-        typer.echo(json.dumps(run_bench(**sizes)))
-        return
-    from rich.console import Console
-
-    con = Console()
-    res = run_bench(**sizes, progress=lambda msg: con.print(f"[dim]{msg}…[/]"))
-    con.print_json(json.dumps(res))
+    _run_bench(run_bench, sizes, as_json)
 
 
 @app.command()
@@ -483,14 +476,7 @@ def bench_schedule(
         sizes["instructions"] = instructions
     if days is not None:
         sizes["days"] = days
-    if as_json:
-        typer.echo(json.dumps(run_bench(**sizes)))
-        return
-    from rich.console import Console
-
-    con = Console()
-    res = run_bench(**sizes, progress=lambda msg: con.print(f"[dim]{msg}…[/]"))
-    con.print_json(json.dumps(res))
+    _run_bench(run_bench, sizes, as_json)
 
 
 @bench_app.command("safety")
@@ -658,6 +644,18 @@ def tasks(db: DbOpt = Path("housemind.db"), as_json: JsonOpt = False) -> None:
     for r in rows:
         t.add_row(r["id"], r["goal"], r["due_at"], r["state"], str(r["dispatch_count"]))
     Console().print(t)
+
+
+def _run_bench(run_bench: Any, sizes: dict[str, Any], as_json: bool) -> None:
+    """Run a benchmark: one JSON line, or progress and pretty JSON for people."""
+    if as_json:
+        typer.echo(json.dumps(run_bench(**sizes)))
+        return
+    from rich.console import Console
+
+    con = Console()
+    res = run_bench(**sizes, progress=lambda msg: con.print(f"[dim]{msg}…[/]"))
+    con.print_json(json.dumps(res))
 
 
 def _store(db: Path) -> Any:
