@@ -46,6 +46,18 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="Machine-readable JSON out
 DbOpt = Annotated[Path, typer.Option("--db", help="Project database file.")]
 
 
+def _open_db(db: Path, *, must_exist: bool = True, hint: str = "pass --db PATH") -> Any:
+    """Open the project database at ``db``, or exit with a message that says what to do."""
+    from memory import MemoryStoreError, open_database
+
+    if must_exist and not db.exists():
+        _fail(f"no database at {db}; {hint}")
+    try:
+        return open_database(f"sqlite:///{db}")
+    except MemoryStoreError as e:
+        _fail(str(e))
+
+
 def _fail(msg: str, code: int = 2) -> None:
     from rich.console import Console
 
@@ -174,16 +186,10 @@ def answer(
     by: Annotated[str, typer.Option("--by", help="Who answers.")] = "owner",
 ) -> None:
     """Answer a task that waits for you (a check-in); the run picks it up."""
-    from memory import MemoryStoreError, open_database
+    from agent.runtime import record_answer
     from scheduler import TaskQueue
 
-    if not db.exists():
-        _fail(f"no database at {db}; pass --db PATH")
-    try:
-        database = open_database(f"sqlite:///{db}")
-    except MemoryStoreError as e:
-        _fail(str(e))
-    from agent.runtime import record_answer
+    database = _open_db(db)
 
     try:
         record_answer(database, task_id, text, by=by)
@@ -292,14 +298,9 @@ def memory_ask(
     """Ask the robot's memory a question."""
     from datetime import UTC, datetime
 
-    from memory import Memory, MemoryStoreError, open_database
+    from memory import Memory
 
-    if not db.exists():
-        _fail(f"no database at {db}; run 'housemind demo --db {db}' first or pass --db")
-    try:
-        database = open_database(f"sqlite:///{db}")
-    except MemoryStoreError as e:
-        _fail(str(e))
+    database = _open_db(db, hint=f"run 'housemind demo --db {db}' first or pass --db")
     mem = Memory(database, semantic=True)
     ans = mem.ask(question, now=_robot_now(database) or datetime.now(UTC))
     if as_json:
@@ -321,14 +322,9 @@ def memory_export(
     ),
 ) -> None:
     """Export the home's memory (places, objects, facts, lists, events) as JSON."""
-    from memory import Memory, MemoryStoreError, open_database
+    from memory import Memory
 
-    if not db.exists():
-        _fail(f"no database at {db}; pass --db PATH")
-    try:
-        mem = Memory(open_database(f"sqlite:///{db}"))
-    except MemoryStoreError as e:
-        _fail(str(e))
+    mem = Memory(_open_db(db))
     text = json.dumps(mem.export_json())
     mem.close()
     if str(out) == "-":
@@ -348,7 +344,7 @@ def memory_import(
     as_json: JsonOpt = False,
 ) -> None:
     """Import a home's memory from JSON into a new (or, with --replace, existing) database."""
-    from memory import Memory, MemoryStoreError, open_database
+    from memory import Memory
 
     if not file.is_file():
         _fail(f"no such file: {file}")
@@ -356,10 +352,7 @@ def memory_import(
         data = json.loads(file.read_text())
     except (OSError, ValueError) as e:
         _fail(f"{file} is not a JSON memory export: {e}")
-    try:
-        mem = Memory(open_database(f"sqlite:///{db}"))
-    except MemoryStoreError as e:
-        _fail(str(e))
+    mem = Memory(_open_db(db, must_exist=False))
     try:
         counts = mem.import_json(data, replace=replace)
     except ValueError as e:
@@ -530,15 +523,9 @@ def bench_safety(
 
 
 def _approval_book(db: Path) -> Any:
-    from memory import MemoryStoreError, open_database
     from safety.approvals import ApprovalBook
 
-    if not db.exists():
-        _fail(f"no database at {db}; pass --db PATH")
-    try:
-        return ApprovalBook(open_database(f"sqlite:///{db}"))
-    except MemoryStoreError as e:
-        _fail(str(e))
+    return ApprovalBook(_open_db(db))
 
 
 ByOpt = Annotated[
@@ -622,15 +609,9 @@ def safety_pending(db: DbOpt = Path("housemind.db"), as_json: JsonOpt = False) -
 @app.command()
 def tasks(db: DbOpt = Path("housemind.db"), as_json: JsonOpt = False) -> None:
     """List tasks: each fired chore, its due time, state and dispatch count."""
-    from memory import MemoryStoreError, open_database
     from scheduler import TaskQueue
 
-    if not db.exists():
-        _fail(f"no database at {db}; pass --db PATH")
-    try:
-        database = open_database(f"sqlite:///{db}")
-    except MemoryStoreError as e:
-        _fail(str(e))
+    database = _open_db(db)
     rows = [_task_row(t) for t in TaskQueue(database.session).list()]
     if as_json:
         typer.echo(json.dumps(rows))
@@ -659,15 +640,9 @@ def _run_bench(run_bench: Any, sizes: dict[str, Any], as_json: bool) -> None:
 
 
 def _store(db: Path) -> Any:
-    from memory import MemoryStoreError, open_database
     from scheduler import InstructionStore
 
-    if not db.exists():
-        _fail(f"no database at {db}; pass --db PATH")
-    try:
-        return InstructionStore(open_database(f"sqlite:///{db}").session)
-    except MemoryStoreError as e:
-        _fail(str(e))
+    return InstructionStore(_open_db(db).session)
 
 
 def _edit(action: str, instruction_id: str, db: Path, **updates: Any) -> None:
