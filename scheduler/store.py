@@ -194,19 +194,7 @@ class InstructionStore(_Transactional):
                 new.created_at = _utc(self.clock.now())
                 s.add(new)
                 return instruction
-            for column in (
-                "text",
-                "kind",
-                "goal",
-                "rrule",
-                "timezone",
-                "time_is_deadline",
-                "duration_s",
-                "priority",
-                "enabled",
-            ):
-                setattr(row, column, getattr(new, column))
-            data = {k: v for k, v in (row.data or {}).items() if k not in _FIELD_KEYS}
+            data = _copy_fields(row, new, with_enabled=True)
             row.data = {**data, **new.data}
             return StandingInstruction.from_record(row)
 
@@ -264,18 +252,7 @@ class InstructionStore(_Transactional):
             old = StandingInstruction.from_record(row)
             new = StandingInstruction.model_validate({**old.model_dump(), **updates})
             record = new.to_record()
-            for column in (
-                "text",
-                "kind",
-                "goal",
-                "rrule",
-                "timezone",
-                "time_is_deadline",
-                "duration_s",
-                "priority",
-            ):
-                setattr(row, column, getattr(record, column))
-            data = {k: v for k, v in (row.data or {}).items() if k not in _FIELD_KEYS}
+            data = _copy_fields(row, record, with_enabled=False)
             schedule = ("rrule", "timezone", "time_is_deadline", "duration_s")
             if any(getattr(old, f) != getattr(new, f) for f in schedule):
                 data["last_checked"] = _iso(self.clock.now())
@@ -378,6 +355,27 @@ class InstructionStore(_Transactional):
                 "InstructionStore.list() (CLI: housemind schedule)"
             )
         return row
+
+
+_COLUMNS = (
+    "text",
+    "kind",
+    "goal",
+    "rrule",
+    "timezone",
+    "time_is_deadline",
+    "duration_s",
+    "priority",
+)
+
+
+def _copy_fields(
+    row: InstructionRecord, new: InstructionRecord, *, with_enabled: bool
+) -> dict[str, Any]:
+    """Copy an instruction's columns onto a stored row; return the row's own data keys."""
+    for column in (*_COLUMNS, "enabled") if with_enabled else _COLUMNS:
+        setattr(row, column, getattr(new, column))
+    return {k: v for k, v in (row.data or {}).items() if k not in _FIELD_KEYS}
 
 
 class TaskQueue(_Transactional):
