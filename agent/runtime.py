@@ -248,9 +248,12 @@ class HomeRuntime:
             st = sp.fixture_state(name)
             if info.openable and "open" in st and f"open({name})" not in facts:
                 facts.add(atom("open" if st["open"] else "closed", name))
-        candidates = {}
-        for word in {*kinds, *_goal_words(goal)}:
-            candidates[word] = sp.search_candidates(word, kinds.get(word))
+        # Search candidates cost a query per object: only a planner (a goal) needs them,
+        # not believed_facts(), which the gate and reflect call after every subtask.
+        candidates = {
+            word: sp.search_candidates(word, kinds.get(word))
+            for word in ({*kinds, *_goal_words(goal)} if goal else ())
+        }
         prefs = {f.subject: f.value for f in self.memory.symbolic.facts(predicate="belongs_on")}
         return PlanContext(
             now=self.clock.now().isoformat(),
