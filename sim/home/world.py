@@ -10,6 +10,9 @@ from dataclasses import asdict, dataclass, field
 from typing import Literal
 
 __all__ = [
+    "BURNT_AT",
+    "DRY_BELOW",
+    "ROOM_TEMP_C",
     "FixtureState",
     "ObjectState",
     "ResidentState",
@@ -17,6 +20,13 @@ __all__ = [
     "SpillState",
     "WorldState",
 ]
+
+#: Room temperature (°C): what things cool towards.
+ROOM_TEMP_C = 20.0
+#: Doneness at which food is burnt (1 is cooked).
+BURNT_AT = 2.0
+#: A plant whose soil moisture is below this is dry and needs water.
+DRY_BELOW = 0.3
 
 #: Where an object is: ``on``/``in`` a fixture, on the ``floor`` of a room, ``held`` by the
 #: robot, or ``with`` a person (who is using it).
@@ -47,6 +57,15 @@ class ObjectState:
         x: World x (for held objects, the gripper point when it was last updated).
         y: World y.
         dirty: Whether it needs washing.
+        temp: Temperature (°C); heated on a stove, in an oven, kettle or microwave.
+        cooked: Doneness of cookable food: 0 raw, 1 cooked, :data:`BURNT_AT` and more burnt.
+        liquid: What it holds (``"water"``, ``"milk"``), empty if nothing.
+        fill: How full it is, 0-1 of the kind's ``capacity_l``.
+        quantity: How much of a consumable is left, 0-1 (a full carton is 1).
+        wet: Washed but not dried (clothes, linen).
+        folded: Folded (clothes, linen).
+        moisture: Soil moisture of a plant, 0-1 (below :data:`DRY_BELOW` it is dry).
+        broken: Broken (dropped glass, cracked eggs).
     """
 
     kind: str
@@ -55,14 +74,38 @@ class ObjectState:
     x: float
     y: float
     dirty: bool = False
+    temp: float = 20.0
+    cooked: float = 0.0
+    liquid: str = ""
+    fill: float = 0.0
+    quantity: float = 1.0
+    wet: bool = False
+    folded: bool = False
+    moisture: float = 1.0
+    broken: bool = False
 
 
 @dataclass(slots=True)
 class FixtureState:
-    """Articulation and power state of a fixture."""
+    """Articulation, power and process state of a fixture.
+
+    Attributes:
+        open: Door or lid open.
+        on: Switched on (faucet running, burner lit, programme running).
+        temp: Temperature (°C) of its heating element or chamber.
+        liquid: What it holds itself (a kettle's ``"water"``), empty if nothing.
+        fill: How full it is, 0-1.
+        dirt: How dirty a surface is, 0 (clean) to 1; wiping lowers it.
+        cycle: Programme phase of an appliance: ``""`` idle, ``"running"``, ``"done"``.
+    """
 
     open: bool = False
     on: bool = False
+    temp: float = 20.0
+    liquid: str = ""
+    fill: float = 0.0
+    dirt: float = 0.0
+    cycle: str = ""
 
 
 @dataclass(slots=True)
@@ -111,6 +154,8 @@ class WorldState:
         timers: Pending timed effects: name -> clock elapsed seconds when it fires
             (``sink_wash``, ``washer_done``).
         spills: Floor hazards by name (perceived as ``hazard`` detections).
+        process_s: Clock elapsed seconds up to which continuous processes (heat,
+            cooking, plants drying) have been applied.
     """
 
     robot: RobotState
@@ -119,6 +164,7 @@ class WorldState:
     residents: dict[str, ResidentState] = field(default_factory=dict)
     timers: dict[str, float] = field(default_factory=dict)
     spills: dict[str, SpillState] = field(default_factory=dict)
+    process_s: float = 0.0
 
     def to_dict(self) -> dict:
         """A JSON-serialisable copy."""
@@ -129,6 +175,7 @@ class WorldState:
             "residents": {k: asdict(v) for k, v in self.residents.items()},
             "timers": dict(self.timers),
             "spills": {k: asdict(v) for k, v in self.spills.items()},
+            "process_s": self.process_s,
         }
 
     @classmethod
@@ -141,4 +188,5 @@ class WorldState:
             residents={k: ResidentState(**v) for k, v in d["residents"].items()},
             timers={k: float(v) for k, v in d["timers"].items()},
             spills={k: SpillState(**v) for k, v in d.get("spills", {}).items()},
+            process_s=float(d.get("process_s", 0.0)),
         )
