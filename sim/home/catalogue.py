@@ -58,6 +58,8 @@ class FixtureKind:
         electrical: Powered from the mains (water near it is a hazard).
         cycle_s: Length of its programme (washer, dryer, dishwasher, microwave) while on.
         needs_closed: The programme runs only with the door closed.
+        capacity_l: Liquid it holds itself (L), filled by pouring into it (a kettle); 0 if
+            none.
         colour: Display colour (RGB).
     """
 
@@ -71,6 +73,7 @@ class FixtureKind:
     electrical: bool = False
     cycle_s: float = 0.0
     needs_closed: bool = False
+    capacity_l: float = 0.0
     colour: tuple[int, int, int] = (128, 128, 128)
 
 
@@ -161,6 +164,7 @@ FIXTURE_KINDS: dict[str, FixtureKind] = {
             container=True,
             heat_c=100.0,
             electrical=True,
+            capacity_l=1.7,
         ),
         _fk(
             "dishwasher",

@@ -66,6 +66,8 @@ class ObjectState:
         folded: Folded (clothes, linen).
         moisture: Soil moisture of a plant, 0-1 (below :data:`DRY_BELOW` it is dry).
         broken: Broken (dropped glass, cracked eggs).
+        progress: Seconds of ``use`` applied so far towards scrubbing or folding it while
+            held (see :mod:`sim.home.interactions`); back to 0 when it is grasped again.
     """
 
     kind: str
@@ -83,6 +85,7 @@ class ObjectState:
     folded: bool = False
     moisture: float = 1.0
     broken: bool = False
+    progress: float = 0.0
 
 
 @dataclass(slots=True)
