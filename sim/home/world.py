@@ -61,6 +61,8 @@ class ObjectState:
         cooked: Doneness of cookable food: 0 raw, 1 cooked, :data:`BURNT_AT` and more burnt.
         liquid: What it holds (``"water"``, ``"milk"``), empty if nothing.
         fill: How full it is, 0-1 of the kind's ``capacity_l``.
+        food: Food cooking or served in it (a pot's ``"pasta"``); its doneness is
+            ``cooked`` (see :mod:`sim.home.processes`).
         quantity: How much of a consumable is left, 0-1 (a full carton is 1).
         wet: Washed but not dried (clothes, linen).
         folded: Folded (clothes, linen).
@@ -80,6 +82,7 @@ class ObjectState:
     cooked: float = 0.0
     liquid: str = ""
     fill: float = 0.0
+    food: str = ""
     quantity: float = 1.0
     wet: bool = False
     folded: bool = False
@@ -99,7 +102,9 @@ class FixtureState:
         liquid: What it holds itself (a kettle's ``"water"``), empty if nothing.
         fill: How full it is, 0-1.
         dirt: How dirty a surface is, 0 (clean) to 1; wiping lowers it.
-        cycle: Programme phase of an appliance: ``""`` idle, ``"running"``, ``"done"``.
+        cycle: Programme phase of an appliance: ``""`` idle, ``"running"``,
+            ``"paused"`` (door opened mid-programme), ``"done"``.
+        remaining_s: Seconds left of a paused programme.
     """
 
     open: bool = False
@@ -109,6 +114,7 @@ class FixtureState:
     fill: float = 0.0
     dirt: float = 0.0
     cycle: str = ""
+    remaining_s: float = 0.0
 
 
 @dataclass(slots=True)
