@@ -41,6 +41,10 @@ instructions_app = typer.Typer(
     help="Edit standing instructions: list, pause, resume, change, delete.", no_args_is_help=True
 )
 app.add_typer(instructions_app, name="instructions")
+sim_app = typer.Typer(
+    help="HomeSim: look at a home, record an episode, list the task suite.", no_args_is_help=True
+)
+app.add_typer(sim_app, name="sim")
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Machine-readable JSON output.")]
 DbOpt = Annotated[Path, typer.Option("--db", help="Project database file.")]
@@ -637,6 +641,169 @@ def _run_bench(run_bench: Any, sizes: dict[str, Any], as_json: bool) -> None:
     con = Console()
     res = run_bench(**sizes, progress=lambda msg: con.print(f"[dim]{msg}…[/]"))
     con.print_json(json.dumps(res))
+
+
+HomeOpt = Annotated[
+    str | None,
+    typer.Option("--home", help="Floor plan (default: the v1 apartment)."),
+]
+FurnitureOpt = Annotated[
+    int | None,
+    typer.Option("--furniture-seed", help="Seed of the furniture arrangement (plan default)."),
+]
+
+
+def _sim_env(seed: int, home: str | None, furniture_seed: int | None, **kwargs: Any) -> Any:
+    """A HomeSim env for the CLI, or exit with a message naming what went wrong."""
+    from sim.home.tasks import make_env
+
+    if furniture_seed is not None:
+        kwargs["furniture_seed"] = furniture_seed
+    try:
+        return make_env(home, seed, **kwargs)
+    except (KeyError, ValueError) as e:
+        _fail(str(e).strip("'\""))
+    except TypeError as e:  # an option this HomeSim does not know
+        _fail(f"HomeSim cannot build that home: {e}")
+
+
+def _parse_hhmm(text: str) -> tuple[int, int]:
+    try:
+        h, m = (int(p) for p in text.split(":"))
+    except ValueError:
+        h = m = -1
+    if not (0 <= h < 24 and 0 <= m < 60):
+        _fail(f"--time must be HH:MM (24-hour), got {text!r}")
+    return h, m
+
+
+@sim_app.command("view")
+def sim_view(
+    out: Annotated[Path, typer.Option("--out", help="PNG file to write.")] = Path("home.png"),
+    seed: Annotated[int, typer.Option(help="HomeSim seed (objects, residents).")] = 0,
+    home: HomeOpt = None,
+    furniture_seed: FurnitureOpt = None,
+    at: Annotated[
+        str | None,
+        typer.Option(
+            "--time",
+            help="Let the home live until this time of the first day (HH:MM; earlier than "
+            "the 06:00 start means the next morning).",
+        ),
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Write the labelled top-down picture of a home (rooms, fixtures, objects, people)."""
+    from datetime import timedelta
+
+    from PIL import Image
+
+    env = _sim_env(seed, home, furniture_seed)
+    if at is not None:
+        h, m = _parse_hhmm(at)
+        now = env.clock.now()
+        when = now.replace(hour=h, minute=m, second=0, microsecond=0)
+        if when < now:
+            when += timedelta(days=1)
+        env.idle_until(when)
+    frame = env.render()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    Image.fromarray(frame).save(out)
+    info = {
+        "out": str(out),
+        "width": frame.shape[1],
+        "height": frame.shape[0],
+        "time": env.clock.now().isoformat(),
+        "home": home or "apartment",
+    }
+    typer.echo(json.dumps(info) if as_json else f"wrote {out} ({frame.shape[1]}x{frame.shape[0]})")
+
+
+@sim_app.command("record")
+def sim_record(
+    out: Annotated[Path, typer.Option("--out", help="Recording to write: .gif or .mp4.")],
+    seed: Annotated[int, typer.Option(help="HomeSim seed (and the task's sampler).")] = 0,
+    task: Annotated[
+        str | None,
+        typer.Option(
+            "--task", help="Record this task's expert solution (default: a short tidy-up tour)."
+        ),
+    ] = None,
+    home: HomeOpt = None,
+    furniture_seed: FurnitureOpt = None,
+    view: Annotated[
+        str, typer.Option(help="What a frame shows: top (map), ego (camera) or both.")
+    ] = "both",
+    every: Annotated[int, typer.Option(help="Keep one frame every this many ticks.")] = 10,
+    fps: Annotated[float, typer.Option(help="Frames per second of the recording.")] = 10.0,
+    max_frames: Annotated[int, typer.Option(help="Keep at most this many frames.")] = 1500,
+    as_json: JsonOpt = False,
+) -> None:
+    """Record an episode: a task's expert solution, or a short scripted tidy-up tour."""
+    from sim.home.recording import VIDEO_FORMATS, EpisodeRecorder, RecordingError
+    from sim.home.tasks import TaskSampleError, get_task, run_solution
+
+    if out.suffix.lower() not in VIDEO_FORMATS:
+        _fail(f"--out must end in .gif or .mp4, got {out.name!r}")
+    if view not in ("top", "ego", "both"):
+        _fail(f"--view must be top, ego or both, got {view!r}")
+    env = _sim_env(seed, home, furniture_seed)
+    goal = "tour: put a misplaced thing back where it belongs"
+    if task is not None:
+        try:
+            t = get_task(task)
+            inst = t.sample(env, seed)
+        except (KeyError, TaskSampleError) as e:
+            _fail(str(e).strip("'\""))
+        steps, goal = inst.solution(env), inst.goal
+    else:
+        steps = _tour(env)
+    rec = EpisodeRecorder(env, view=view, every=every, max_frames=max_frames)  # type: ignore[arg-type]
+    rec.capture()
+    ok = run_solution(env, steps, on_tick=rec.tick)
+    rec.capture()
+    if task is not None:
+        ok = ok and inst.check(env)
+    try:
+        path = rec.save(out, fps=fps)
+    except RecordingError as e:
+        _fail(str(e))
+    res = {
+        "out": str(path),
+        "frames": len(rec.frames),
+        "ticks": rec.ticks,
+        "sim_seconds": round(rec.ticks / env.control_hz, 1),
+        "task": task,
+        "goal": goal,
+        "success": ok,
+    }
+    if as_json:
+        typer.echo(json.dumps(res))
+    else:
+        typer.echo(
+            f"wrote {path}: {res['frames']} frames, {res['sim_seconds']} simulated s; "
+            f"{goal!r}: {'done' if ok else 'NOT done'}"
+        )
+    if not ok:
+        raise typer.Exit(1)
+
+
+def _tour(env: Any) -> list[tuple[str, dict[str, Any]]]:
+    """Fetch the first misplaced object and put it back where it belongs."""
+    name = env.misplaced[0]
+    rel, place = env.layout.objects[name].home
+    steps: list[tuple[str, dict[str, Any]]] = [
+        ("navigate", {"target": name}),
+        ("pick", {"object": name}),
+        ("navigate", {"target": place}),
+    ]
+    openable = env.layout.fixtures[place].openable
+    if openable:
+        steps.append(("open", {"target": place}))
+    steps.append(("place", {"object": name, "target": place, "relation": rel}))
+    if openable:
+        steps.append(("close", {"target": place}))
+    return steps
 
 
 def _store(db: Path) -> Any:

@@ -1,0 +1,372 @@
+"""What a household task is, the registry of tasks, and the shared expert-solution runner.
+
+A :class:`Task` is a kind of chore ("put the dirty dishes in the sink"). Sampling it on a
+freshly reset :class:`~sim.home.env.HomeSimEnv` arranges the world so that the chore
+needs doing (dishes dirty on the table, toys on the floor) and returns a
+:class:`TaskInstance`: the task's name, the seed, the goal in words and the parameters
+the sampler chose (which objects, which fixtures). The instance is plain data
+(JSON-serialisable, like a checkpoint); its goal predicate reads the true state, in the
+spirit of BEHAVIOR's goal conditions (``forall d in dishes: in(d, sink)``), and its
+expert solution is a list of ``(skill, args)`` steps that :func:`run_solution` drives
+with HomeSim's privileged experts through the ordinary action interface.
+
+Tasks register with :func:`register_task` at import of their category module; look them
+up with :func:`get_task` and :func:`task_names`.
+"""
+
+from __future__ import annotations
+
+import difflib
+import logging
+import random
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
+
+from skills.policies.base import PolicyError
+
+if TYPE_CHECKING:
+    from sim.home.env import HomeSimEnv
+    from sim.home.layout import HomeLayout
+
+__all__ = [
+    "CATEGORIES",
+    "TASKS",
+    "Category",
+    "Step",
+    "Task",
+    "TaskInstance",
+    "TaskSampleError",
+    "get_task",
+    "make_env",
+    "new_episode",
+    "register_task",
+    "run_solution",
+    "task_names",
+]
+
+log = logging.getLogger(__name__)
+
+Category = Literal[
+    "tidying",
+    "dishes",
+    "cooking",
+    "laundry",
+    "trash",
+    "groceries",
+    "fetching",
+    "plant_care",
+    "safety",
+]
+#: Task categories, in the order people read them.
+CATEGORIES: tuple[str, ...] = (
+    "tidying",
+    "dishes",
+    "cooking",
+    "laundry",
+    "trash",
+    "groceries",
+    "fetching",
+    "plant_care",
+    "safety",
+)
+#: One step of an expert solution: a skill and its arguments. Besides HomeSim's skills,
+#: ``("wait", {"seconds": s})`` lets simulated time pass with the robot standing still
+#: (a washer cycle, water coming to the boil).
+Step = tuple[str, dict[str, Any]]
+
+#: Tasks by name.
+TASKS: dict[str, Task] = {}
+
+
+class TaskSampleError(RuntimeError):
+    """A task cannot be set up in this home (a kind it needs is missing, no room left)."""
+
+
+@dataclass(frozen=True)
+class TaskInstance:
+    """One sampled task: what to do, in which arrangement of the home.
+
+    Attributes:
+        task: The task's name.
+        seed: The seed the sampler used.
+        goal: The goal in words, for a planner or a person ("put the mug in the sink").
+        params: What the sampler chose (object and fixture names), JSON-serialisable.
+    """
+
+    task: str
+    seed: int
+    goal: str
+    params: dict[str, Any] = field(default_factory=dict)
+
+    def check(self, env: HomeSimEnv) -> bool:
+        """True if the goal holds in ``env``'s true state now."""
+        return get_task(self.task).check(env, self.params)
+
+    def solution(self, env: HomeSimEnv) -> list[Step]:
+        """The expert solution from ``env``'s state now (right after sampling)."""
+        return get_task(self.task).solution(env, self.params)
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-serialisable copy."""
+        return {"task": self.task, "seed": self.seed, "goal": self.goal, "params": self.params}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> TaskInstance:
+        """Rebuild from :meth:`to_dict` output."""
+        return cls(task=d["task"], seed=int(d["seed"]), goal=d["goal"], params=dict(d["params"]))
+
+
+class Task:
+    """Base class of household tasks; subclasses define the four methods below.
+
+    Class attributes (checked when a subclass is defined):
+        name: Unique snake_case name.
+        category: One of :data:`CATEGORIES`.
+        goal: The goal in words; ``{param}`` fields are filled from the sampled params.
+    """
+
+    name: ClassVar[str] = ""
+    category: ClassVar[str] = ""
+    goal: ClassVar[str] = ""
+
+    def __init_subclass__(cls, **kw: Any) -> None:
+        super().__init_subclass__(**kw)
+        if cls.__dict__.get("abstract", False):
+            return
+        for attr in ("name", "category", "goal"):
+            if not getattr(cls, attr):
+                raise TypeError(f"task class {cls.__name__} must set {attr!r}")
+        if cls.category not in CATEGORIES:
+            raise TypeError(
+                f"task {cls.name!r}: category {cls.category!r} is not one of {CATEGORIES}"
+            )
+
+    # -- to define -------------------------------------------------------------------
+
+    def applies(self, layout: HomeLayout) -> bool:
+        """True if the home has what the task needs (fixtures and object kinds)."""
+        raise NotImplementedError
+
+    def arrange(self, env: HomeSimEnv, rng: random.Random) -> dict[str, Any]:
+        """Arrange the world so that the chore needs doing; the chosen params.
+
+        Raises:
+            TaskSampleError: if the home cannot host the task.
+        """
+        raise NotImplementedError
+
+    def check(self, env: HomeSimEnv, params: dict[str, Any]) -> bool:
+        """The goal predicate over the true state."""
+        raise NotImplementedError
+
+    def solution(self, env: HomeSimEnv, params: dict[str, Any]) -> list[Step]:
+        """Expert steps that achieve the goal from the arranged state."""
+        raise NotImplementedError
+
+    # -- provided --------------------------------------------------------------------
+
+    def sample(self, env: HomeSimEnv, rng: random.Random | int) -> TaskInstance:
+        """Arrange a freshly reset ``env`` for this task (deterministic per seed).
+
+        Args:
+            env: The simulator, right after ``reset`` (or construction).
+            rng: A seed, or a :class:`random.Random` (its first draw becomes the seed).
+
+        Raises:
+            TaskSampleError: if this home cannot host the task.
+        """
+        if not self.applies(env.layout):
+            raise TaskSampleError(
+                f"task {self.name!r} does not apply to this home "
+                f"(plan {getattr(env, 'home', 'apartment')!r}); it applies to "
+                f"{', '.join(self.homes()) or 'no known home'}"
+            )
+        seed = rng if isinstance(rng, int) else rng.randrange(2**31)
+        params = self.arrange(env, random.Random(f"{self.name}:{seed}"))
+        env._refresh_events()  # the sampler may have moved people or set timers
+        return TaskInstance(
+            task=self.name, seed=seed, goal=self.goal.format(**_words(params)), params=params
+        )
+
+    def homes(self) -> tuple[str, ...]:
+        """Names of the known floor plans this task applies to."""
+        return tuple(name for name, layout in _known_layouts() if self.applies(layout))
+
+    def info(self) -> dict[str, Any]:
+        """A JSON-friendly description."""
+        return {
+            "name": self.name,
+            "category": self.category,
+            "goal": self.goal,
+            "homes": list(self.homes()),
+        }
+
+
+def _words(params: dict[str, Any]) -> dict[str, str]:
+    out = {}
+    for k, v in params.items():
+        if isinstance(v, list | tuple):
+            items = [str(x).replace("_", " ") for x in v]
+            out[k] = (
+                items[0]
+                if len(items) == 1
+                else ", ".join(items[:-1]) + " and " + items[-1]
+                if items
+                else "nothing"
+            )
+        else:
+            out[k] = str(v).replace("_", " ")
+    return out
+
+
+def _known_layouts() -> list[tuple[str, HomeLayout]]:
+    try:
+        from sim.home.plans import PLAN_NAMES, load_plan
+    except ImportError:
+        from sim.home.layout import default_layout
+
+        return [("apartment", default_layout())]
+    return [(name, load_plan(name)) for name in PLAN_NAMES]
+
+
+def register_task(cls: type[Task]) -> type[Task]:
+    """Class decorator: add an instance of ``cls`` to :data:`TASKS`.
+
+    Raises:
+        ValueError: if a task of the same name is registered already.
+    """
+    if cls.name in TASKS and type(TASKS[cls.name]) is not cls:
+        raise ValueError(f"a task named {cls.name!r} is registered already")
+    TASKS[cls.name] = cls()
+    return cls
+
+
+def get_task(name: str) -> Task:
+    """The task called ``name``.
+
+    Raises:
+        KeyError: naming the closest task name.
+    """
+    try:
+        return TASKS[name]
+    except KeyError:
+        close = difflib.get_close_matches(name, list(TASKS), n=1)
+        hint = f" — did you mean {close[0]!r}?" if close else ""
+        raise KeyError(
+            f"unknown task {name!r}{hint} ({len(TASKS)} tasks; list them with task_names())"
+        ) from None
+
+
+def task_names(category: str | None = None) -> list[str]:
+    """Names of the registered tasks, sorted, optionally of one category.
+
+    Raises:
+        ValueError: for an unknown category.
+    """
+    if category is not None and category not in CATEGORIES:
+        raise ValueError(f"unknown task category {category!r}; categories: {CATEGORIES}")
+    return sorted(n for n, t in TASKS.items() if category is None or t.category == category)
+
+
+def run_solution(
+    env: HomeSimEnv,
+    steps: Iterable[Step],
+    *,
+    on_tick: Callable[[], None] | None = None,
+    max_ticks: int = 8000,
+    raise_errors: bool = False,
+) -> bool:
+    """Drive HomeSim's experts through ``steps`` like the executor does.
+
+    Each step's expert is asked for chunks of actions, which are stepped one by one,
+    until it returns an all-zero chunk (its effect holds). ``("wait", {"seconds": s})``
+    lets time pass with the robot idle.
+
+    Args:
+        env: The simulator.
+        steps: ``(skill, args)`` steps.
+        on_tick: Called after every control step (a recorder's ``tick``), and every
+            10 simulated seconds of a wait.
+        max_ticks: Control ticks one step may take before it counts as failed.
+        raise_errors: Raise instead of returning False (tests want the reason).
+
+    Returns:
+        True if every step finished; False at the first that failed (logged).
+
+    Raises:
+        PolicyError, RuntimeError: only with ``raise_errors``.
+    """
+    for skill, args in steps:
+        if skill == "wait":
+            _wait(env, float(args["seconds"]), on_tick)
+            continue
+        try:
+            pol = env.expert(skill, args)
+            pol.reset()
+            ticks = 0
+            while True:
+                chunk = pol.predict_chunk(env.observe(), skill)
+                if not chunk.any():
+                    break
+                for a in chunk:
+                    env.step(a)
+                    if on_tick is not None:
+                        on_tick()
+                ticks += len(chunk)
+                if ticks >= max_ticks:
+                    raise RuntimeError(f"{skill}{args} did not finish in {max_ticks} ticks")
+        except (PolicyError, RuntimeError, KeyError) as e:
+            if raise_errors:
+                raise
+            log.info("solution step %s%s failed: %s", skill, args, e)
+            return False
+    return True
+
+
+def _wait(env: HomeSimEnv, seconds: float, on_tick: Callable[[], None] | None) -> None:
+    end = env.clock.now() + timedelta(seconds=seconds)
+    if on_tick is None:
+        env.idle_until(end)
+        return
+    while env.clock.now() < end:
+        env.idle_until(min(end, env.clock.now() + timedelta(seconds=10)))
+        on_tick()
+
+
+def make_env(home: str | None = None, seed: int = 0, **kwargs: Any) -> HomeSimEnv:
+    """A HomeSim env of floor plan ``home`` (the v1 apartment if None), reset with ``seed``.
+
+    Extra keyword arguments go to :class:`~sim.home.env.HomeSimEnv`.
+    """
+    from sim.home.env import HomeSimEnv
+
+    if home is not None and home != "apartment":
+        kwargs["home"] = home
+    return HomeSimEnv(seed=seed, **kwargs)
+
+
+def new_episode(
+    task: str | Task, seed: int, *, home: str | None = None, **env_kwargs: Any
+) -> tuple[HomeSimEnv, TaskInstance]:
+    """Build an env and sample ``task`` in it: the start of one evaluation episode.
+
+    Args:
+        task: A task or its name.
+        seed: Seeds both the home (objects, residents) and the task's sampler.
+        home: Floor plan; the first known plan the task applies to if None.
+        **env_kwargs: Passed to :class:`~sim.home.env.HomeSimEnv`.
+
+    Raises:
+        KeyError: for an unknown task.
+        TaskSampleError: if the task does not apply to ``home``.
+    """
+    t = get_task(task) if isinstance(task, str) else task
+    if home is None:
+        homes = t.homes()
+        if not homes:
+            raise TaskSampleError(f"task {t.name!r} applies to no known home")
+        home = homes[0]
+    env = make_env(home, seed, **env_kwargs)
+    return env, t.sample(env, seed)
