@@ -476,6 +476,34 @@ def bench_schedule(
     _run_bench(run_bench, sizes, as_json)
 
 
+@bench_app.command("sim")
+def bench_sim(
+    quick: Annotated[
+        bool, typer.Option("--quick", help="Small sizes (seconds, for tests and smoke runs).")
+    ] = False,
+    instances: Annotated[
+        int | None, typer.Option(help="Randomised instances per skill for expert_success.")
+    ] = None,
+    home: HomeOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """HomeSim: control steps/s, egocentric frame ms, a simulated week's wall time, experts."""
+    from sim.home.bench import run_bench
+
+    sizes: dict[str, Any] = (
+        {"steps": 5_000, "renders": 50, "week_days": 1.0, "instances": 2}
+        if quick
+        else {"steps": 200_000, "renders": 2_000, "week_days": 7.0, "instances": 1_000}
+    )
+    if instances is not None:
+        if instances < 1:
+            _fail(f"--instances must be >= 1, got {instances}")
+        sizes["instances"] = instances
+    if home is not None:
+        sizes["home"] = home
+    _run_bench(run_bench, sizes, as_json)
+
+
 @bench_app.command("safety")
 def bench_safety(
     data: Annotated[

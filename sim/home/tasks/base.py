@@ -223,12 +223,12 @@ def _words(params: dict[str, Any]) -> dict[str, str]:
 
 def _known_layouts() -> list[tuple[str, HomeLayout]]:
     try:
-        from sim.home.plans import PLAN_NAMES, load_plan
-    except ImportError:
+        from sim.home.plans import load_plan, plan_names
+    except ImportError:  # a HomeSim with only the v1 apartment
         from sim.home.layout import default_layout
 
         return [("apartment", default_layout())]
-    return [(name, load_plan(name)) for name in PLAN_NAMES]
+    return [(name, load_plan(name)) for name in plan_names()]
 
 
 def register_task(cls: type[Task]) -> type[Task]:
