@@ -107,6 +107,7 @@ def _proprio_from_array(p: np.ndarray, prev: Proprio) -> Proprio:
         gripper=float(p[7]),
         held=prev.held,
         room=prev.room,
+        held_state=prev.held_state,
     )
 
 

@@ -10,6 +10,13 @@ Facts are ground atoms written as strings, e.g. ``"holding(mug)"``, ``"in(mug,si
 ``"on(plate,table)"``, ``"open(fridge)"``, ``"closed(fridge)"``, ``"switched_on(stove)"``,
 ``"switched_off(stove)"``, ``"near(sink)"``, ``"near(kitchen)"`` (the robot is in that room)
 and ``"hand_empty"``.
+
+Facts about the state of things come from detection state (and, for the object in the
+gripper, from :attr:`Proprio.held_state`): ``dirty(plate)`` / ``clean(plate)`` (``dirty``),
+``filled(pot)`` / ``empty(pot)`` (``fill`` of a container, see :data:`FILLED_AT` and
+:data:`EMPTY_BELOW`), ``folded(towel)`` (``folded``), ``dry(plant)`` / ``watered(plant)``
+(``moisture`` or ``dry``), and for a surface ``dirty(table)`` / ``wiped(table)`` (``dirt``,
+see :data:`WIPED_BELOW`).
 """
 
 from __future__ import annotations
@@ -22,7 +29,11 @@ from typing import Any, Literal, Protocol, runtime_checkable
 import numpy as np
 
 __all__ = [
+    "DRY_BELOW",
+    "EMPTY_BELOW",
+    "FILLED_AT",
     "REACH_M",
+    "WIPED_BELOW",
     "Detection",
     "Observation",
     "Proprio",
@@ -34,6 +45,15 @@ __all__ = [
 #: Distance (m) from the robot's centre within which a detected thing counts as ``near``
 #: (within reach of the arm). Experts stop navigation inside it.
 REACH_M = 1.0
+#: A container whose ``fill`` (0-1 of its capacity) is at least this is ``filled``.
+FILLED_AT = 0.75
+#: A container whose ``fill`` is below this is ``empty`` (a film of water does not count).
+EMPTY_BELOW = 0.02
+#: A surface whose ``dirt`` (0-1) is below this is ``wiped``; at or above it is ``dirty``.
+WIPED_BELOW = 0.1
+#: A plant whose soil ``moisture`` is below this is ``dry``, else ``watered`` (the same
+#: threshold as HomeSim's ``sim.home.world.DRY_BELOW``; a test keeps them equal).
+DRY_BELOW = 0.3
 
 Category = Literal["object", "fixture", "person", "pet", "hazard"]
 
@@ -106,6 +126,9 @@ class Proprio:
         gripper: 0 (open) .. 1 (closed).
         held: Name of the object in the gripper, or None.
         room: Room the robot is in.
+        held_state: Observable state of the held object (the same keys as a
+            :attr:`Detection.state`, e.g. ``{"fill": 0.8, "dirty": False}``): the robot
+            sees and feels what it holds.
     """
 
     x: float
@@ -117,6 +140,7 @@ class Proprio:
     gripper: float = 0.0
     held: str | None = None
     room: str = ""
+    held_state: dict[str, Any] = field(default_factory=dict)
 
     def as_array(self) -> np.ndarray:
         """Return ``[x, y, cos θ, sin θ, vx, vy, wz, gripper]`` as float32."""
@@ -157,6 +181,8 @@ class Observation:
         p = self.proprio
         if p.held:
             out.add(atom("holding", p.held))
+            if p.held_state:
+                _state_facts(p.held, p.held_state, out)
         else:
             out.add("hand_empty")
         if p.room:
@@ -170,6 +196,8 @@ class Observation:
                 out.add(atom("open" if d.state["open"] else "closed", d.name))
             if "on" in d.state:
                 out.add(atom("switched_on" if d.state["on"] else "switched_off", d.name))
+            if d.state:
+                _state_facts(d.name, d.state, out)
         return out
 
     def detection(self, name: str) -> Detection | None:
@@ -182,6 +210,29 @@ class Observation:
     def people(self) -> Iterable[Detection]:
         """Detections of people (and pets) in view."""
         return (d for d in self.detections if d.category in ("person", "pet"))
+
+
+def _state_facts(name: str, state: dict[str, Any], out: set[str]) -> None:
+    """Add the state facts of one thing (see the module docstring) to ``out``."""
+    dirty = state.get("dirty")
+    if dirty is not None:
+        out.add(atom("dirty" if dirty else "clean", name))
+    dirt = state.get("dirt")
+    if dirt is not None:
+        out.add(atom("dirty" if dirt >= WIPED_BELOW else "wiped", name))
+    fill = state.get("fill")
+    if fill is not None:
+        if fill >= FILLED_AT:
+            out.add(atom("filled", name))
+        elif fill < EMPTY_BELOW:
+            out.add(atom("empty", name))
+    if state.get("folded"):
+        out.add(atom("folded", name))
+    dry = state.get("dry")
+    if dry is None and "moisture" in state:
+        dry = state["moisture"] < DRY_BELOW
+    if dry is not None:
+        out.add(atom("dry" if dry else "watered", name))
 
 
 @runtime_checkable

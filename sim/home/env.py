@@ -20,6 +20,7 @@ from gymnasium import spaces
 
 from scheduler.clock import SimClock
 from sim.home.geometry import segment_blocked, wrap_angle
+from sim.home.interactions import held_state, interact
 from sim.home.layout import (
     GRIPPER_OFFSET,
     RESIDENT_RADIUS,
@@ -73,13 +74,17 @@ def _rng_from_json(state: list) -> tuple:
 class HomeSimEnv(gym.Env):
     """A small apartment with one resident, for a mobile manipulator.
 
-    Action ``float32[6]`` in ``[-1, 1]``: ``[vx, vy, wz, grip, articulate, switch]``.
+    Action ``float32[7]`` in ``[-1, 1]``: ``[vx, vy, wz, grip, articulate, switch, use]``
+    (a v1 ``float32[6]`` without ``use`` is accepted too, as ``use = 0``).
     ``vx, vy`` are robot-frame base velocity (× 0.8 m/s), ``wz`` yaw rate (× 2 rad/s).
     ``grip > 0.5`` closes the gripper (grasping the graspable object nearest the gripper
     point, if within ``REACH_M``), ``grip < -0.5`` opens it (releasing the held object
     on/in the fixture in reach nearest the gripper point, else onto the floor).
     ``articulate`` opens (> 0.5) / closes (< -0.5), and ``switch`` turns on / off, the
-    openable / switchable fixture in reach nearest the gripper point.
+    openable / switchable fixture in reach nearest the gripper point. ``use > 0.5``
+    applies the held object to what is under the gripper point: pour it, scrub it under
+    the running faucet, wipe with it, fold it (see :mod:`sim.home.interactions`; a
+    container held under a running faucet fills without ``use``).
 
     Args:
         clock: Simulated clock to drive; a new one at :data:`DEFAULT_START` if None.
@@ -92,7 +97,7 @@ class HomeSimEnv(gym.Env):
     """
 
     metadata = {"render_modes": ["rgb_array"], "render_fps": 10}
-    action_dim = 6
+    action_dim = 7
 
     def __init__(
         self,
@@ -121,7 +126,7 @@ class HomeSimEnv(gym.Env):
         self._camera = Camera(self.layout, self.image_size)
         self._residents = ResidentSim(self.layout, DEFAULT_RESIDENTS)
         self._dt = 1.0 / self.control_hz
-        self.action_space = spaces.Box(-1.0, 1.0, shape=(6,), dtype=np.float32)
+        self.action_space = spaces.Box(-1.0, 1.0, shape=(7,), dtype=np.float32)
         v = MAX_SPEED * math.sqrt(2.0)
         lo = np.array([0, 0, -1, -1, -v, -v, -MAX_TURN, 0], dtype=np.float32)
         hi = np.array(
@@ -180,11 +185,13 @@ class HomeSimEnv(gym.Env):
             ``(obs, 0.0, False, False, info)``.
         """
         a = action.tolist() if isinstance(action, np.ndarray) else list(action)
-        if len(a) != 6:
-            raise ValueError(
-                f"HomeSim actions have 6 entries [vx, vy, wz, grip, articulate, "
-                f"switch], got {len(a)}"
-            )
+        if len(a) != 7:
+            if len(a) != 6:
+                raise ValueError(
+                    f"HomeSim actions have 7 entries [vx, vy, wz, grip, articulate, "
+                    f"switch, use] (or the 6 of v1, without use), got {len(a)}"
+                )
+            a.append(0.0)
         rb = self.world.robot
         dt = self._dt
         th = rb.theta
@@ -216,6 +223,9 @@ class HomeSimEnv(gym.Env):
             self._articulate(art > 0.5)
         if sw > 0.5 or sw < -0.5:
             self._switch(sw > 0.5)
+        use = a[6] > 0.5
+        if rb.held is not None:
+            interact(self, use, dt, (x0 + GRIPPER_OFFSET * c, y0 + GRIPPER_OFFSET * s))
         self.clock.advance(dt)
         if self.clock.elapsed >= self._next_event_s:
             self._process_events()
@@ -607,6 +617,7 @@ class HomeSimEnv(gym.Env):
             return
         o = self.world.objects[name]
         o.relation, o.place = "held", "robot"
+        o.progress = 0.0
         self.world.robot.held = name
 
     def _release(self) -> None:
@@ -724,6 +735,7 @@ class HomeSimEnv(gym.Env):
             gripper=rb.gripper,
             held=rb.held,
             room=self._room_now(),
+            held_state={} if rb.held is None else held_state(self.world.objects[rb.held]),
         )
 
     def _gym_obs(self) -> dict[str, np.ndarray]:

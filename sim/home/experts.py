@@ -8,7 +8,10 @@ the true state afresh and rolls its controller forward on a kinematic model for
 
 Skills and arguments (a contract with :mod:`skills.builtin`): ``navigate(target)``,
 ``pick(object)``, ``place(object, target, relation)``, ``open(target)``, ``close(target)``,
-``toggle(target, state)``.
+``toggle(target, state)``, ``fill(object, target="sink")``, ``pour(object, target)``,
+``wash(object, target="sink")``, ``wipe(target, tool="sponge")``, ``load(object,
+target)``, ``unload(object, target)``, ``fold(object, target)``. What ``use`` does is in
+:mod:`sim.home.interactions`; these experts only line the gripper point up and command it.
 """
 
 from __future__ import annotations
@@ -20,11 +23,14 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from sim.home.geometry import angle_diff
-from sim.home.layout import APPROACH_STANDOFF, RESIDENT_RADIUS, ROBOT_RADIUS
+from sim.home.catalogue import FIXTURE_KINDS, OBJECT_KINDS
+from sim.home.geometry import Rect, angle_diff
+from sim.home.interactions import POUR_RADIUS_M, POUR_RATE_LPS, pour_receiver
+from sim.home.layout import APPROACH_STANDOFF, RESIDENT_RADIUS, ROBOT_RADIUS, FixtureSpec
 from sim.home.occupancy import PLAN_CLEARANCE
+from sim.home.world import ObjectState
 from skills.policies.base import PolicyError
-from skills.types import REACH_M, Observation
+from skills.types import EMPTY_BELOW, FILLED_AT, REACH_M, Observation
 
 if TYPE_CHECKING:
     from sim.home.env import HomeSimEnv
@@ -33,12 +39,20 @@ __all__ = ["CHUNK", "EXPERTS", "HomeSimExpert", "make_expert"]
 
 #: Actions per chunk.
 CHUNK = 10
+#: Entries of a HomeSim action: ``[vx, vy, wz, grip, articulate, switch, use]``.
+ACTION_DIM = 7
+GRIP, ARTICULATE, SWITCH, USE = 3, 4, 5, 6
 _POS_TOL = 0.02
 _ANG_TOL = 0.03
 _LIN_GAIN = 4.0  # 1/s: proportional gain on position error near the goal
 _ANG_GAIN = 4.0  # 1/s: proportional gain on heading error
 _LOOKAHEAD = 0.25  # pure-pursuit carrot distance (m)
 _MARGIN = 0.05  # how much nearer the gripper point the target must be than the runner-up
+#: The fill expert stops here, a margin above what counts as ``filled``.
+FILL_TO = min(1.0, FILLED_AT + 0.1)
+_TURN_PER_TICK = 0.04  # rad a full turn command (2 rad/s) covers in one 50 Hz tick
+_STROKES = (0.5, 0.4, 0.3, 0.22, 0.16, 0.12)  # wiping stroke half-widths tried (rad)
+_MIN_STROKE = 0.12
 
 Pose = tuple[float, float, float]
 
@@ -71,7 +85,7 @@ class HomeSimExpert:
         self._idx = 0
 
     def predict_chunk(self, obs: Observation, instruction: str) -> np.ndarray:
-        """The next :data:`CHUNK` actions, ``float32[CHUNK, 6]``.
+        """The next :data:`CHUNK` actions, ``float32[CHUNK, 7]``.
 
         Raises:
             PolicyError: if the skill cannot be carried out from here.
@@ -93,13 +107,13 @@ class HomeSimExpert:
 
     @staticmethod
     def _hold() -> np.ndarray:
-        return np.zeros((CHUNK, 6), dtype=np.float32)
+        return np.zeros((CHUNK, ACTION_DIM), dtype=np.float32)
 
     @staticmethod
     def _command(index: int, value: float) -> np.ndarray:
         # Repeat the command over the chunk: it acts once, the repeats are no-ops, and a
         # caller that drops the chunk's head still sees it.
-        out = np.zeros((CHUNK, 6), dtype=np.float32)
+        out = np.zeros((CHUNK, ACTION_DIM), dtype=np.float32)
         out[:, index] = value
         return out
 
@@ -126,7 +140,7 @@ class HomeSimExpert:
             self._path_ref, self._idx = path, 1
         self._idx, _ = _carrot(path, self._idx, x, y)
         seg = self._idx
-        out = np.zeros((CHUNK, 6), dtype=np.float32)
+        out = np.zeros((CHUNK, ACTION_DIM), dtype=np.float32)
         for k in range(CHUNK):
             seg, (tx, ty) = _carrot(path, seg, x, y)
             dgoal = math.hypot(gx - x, gy - y)
@@ -385,7 +399,7 @@ class NavigateExpert(HomeSimExpert):
             left = 2.0 * math.pi - self._scan
             if left > 0.01:
                 step = 2.0 / self.env.control_hz  # radians per tick at full turn rate
-                out = np.zeros((CHUNK, 6), dtype=np.float32)
+                out = np.zeros((CHUNK, ACTION_DIM), dtype=np.float32)
                 for k in range(CHUNK):
                     out[k, 2] = max(0.0, min(1.0, left / step))
                     left -= out[k, 2] * step
@@ -403,7 +417,7 @@ class NavigateExpert(HomeSimExpert):
         x, y, th = self._pose()
         ex, ey = self.env.occupancy.escape_direction(x, y)
         c, s = math.cos(th), math.sin(th)
-        out = np.zeros((CHUNK, 6), dtype=np.float32)
+        out = np.zeros((CHUNK, ACTION_DIM), dtype=np.float32)
         out[:, 0] = 0.3 * (c * ex + s * ey)
         out[:, 1] = 0.3 * (-s * ex + c * ey)
         self._last_pose = None
@@ -592,6 +606,369 @@ class ToggleExpert(_FixtureExpert):
         return "switched " + self.args.get("state", "on")
 
 
+class _HeldExpert(HomeSimExpert):
+    """Shared by the experts that apply a held object to something under the gripper."""
+
+    def _held(self, name: str) -> ObjectState:
+        env = self.env
+        o = env.world.objects.get(name)
+        if o is None:
+            raise PolicyError(
+                f"there is no object {name!r}; objects: {', '.join(env.world.objects)}"
+            )
+        rb = self._robot
+        if rb.held != name:
+            held = f"the {rb.held}" if rb.held else "nothing"
+            raise PolicyError(f"cannot {self.skill} with the {name}: the gripper holds {held}")
+        return o
+
+    def _fixture(self, target: str) -> FixtureSpec:
+        spec = self.env.layout.fixtures.get(target)
+        if spec is None:
+            raise PolicyError(
+                f"there is no fixture {target!r}; fixtures: {', '.join(self.env.layout.fixtures)}"
+            )
+        return spec
+
+    def _reach(self, target: str, rect: Rect) -> None:
+        rb = self._robot
+        d = rect.distance(rb.x, rb.y)
+        if d > REACH_M:
+            raise PolicyError(
+                f"the {target} is {d:.2f} m away, beyond reach ({REACH_M} m); navigate to it first"
+            )
+
+    def _water_fixture(self, target: str) -> FixtureSpec:
+        spec = self._fixture(target)
+        kind = FIXTURE_KINDS.get(spec.kind)
+        if kind is None or not kind.water:
+            raise PolicyError(f"the {target} has no faucet; use a sink")
+        if not self.env.world.fixtures[target].on:
+            raise PolicyError(f"the {target}'s faucet is off; switch it on first")
+        self._reach(target, spec.rect)
+        return spec
+
+    def _over(self, rect: Rect, inset: float, check: Callable[[Pose], bool] | None = None):
+        """``(ok, score)`` for putting the gripper point over ``rect`` (``ok(pose)``)."""
+        env = self.env
+
+        def ok(p: Pose) -> bool:
+            gx, gy = env._gripper_point(p)
+            if not (rect.x0 + inset <= gx <= rect.x1 - inset):
+                return False
+            if not (rect.y0 + inset <= gy <= rect.y1 - inset):
+                return False
+            return env._los(p[0], p[1], gx, gy) and (check is None or check(p))
+
+        def score(p: Pose) -> float | None:
+            if not ok(p):
+                return None
+            gx, gy = env._gripper_point(p)
+            return 0.2 * math.hypot(gx - rect.cx, gy - rect.cy)
+
+        return ok, score
+
+    def _act(self, **cols: float) -> np.ndarray:
+        out = np.zeros((CHUNK, ACTION_DIM), dtype=np.float32)
+        for col, v in cols.items():
+            out[:, {"grip": GRIP, "use": USE}[col]] = v
+        return out
+
+
+class FillExpert(_HeldExpert):
+    """Hold the container under the running faucet (filling needs no ``use``)."""
+
+    skill = "fill"
+    required = ("object",)
+
+    @property
+    def done(self) -> bool:
+        """True once the container is as full as the expert fills it."""
+        o = self.env.world.objects.get(self.args["object"])
+        return o is not None and o.fill >= FILL_TO
+
+    def _chunk(self) -> np.ndarray:
+        name, target = self.args["object"], self.args.get("target", "sink")
+        o = self._held(name)
+        kind = OBJECT_KINDS.get(o.kind)
+        if kind is None or kind.capacity_l <= 0:
+            raise PolicyError(f"the {name} cannot hold water")
+        if o.fill >= FILL_TO:
+            return self._hold()
+        if o.liquid not in ("", "water") and o.fill > EMPTY_BELOW:
+            raise PolicyError(f"the {name} holds {o.liquid}; pour it out first")
+        spec = self._water_fixture(target)
+        ok, score = self._over(spec.rect, 0.06)
+        # grip = 1 on a held object changes nothing: "keep holding it there".
+        return self._align_then(
+            lambda: ok(self._pose()),
+            score,
+            _facing(spec.rect),
+            self._act(grip=1.0),
+            f"hold the {name} under the tap",
+        )
+
+
+class WashExpert(_HeldExpert):
+    """Scrub the held dish under the running faucet (``use``) until it is clean."""
+
+    skill = "wash"
+    required = ("object",)
+
+    def _chunk(self) -> np.ndarray:
+        name, target = self.args["object"], self.args.get("target", "sink")
+        o = self._held(name)
+        kind = OBJECT_KINDS.get(o.kind)
+        if kind is None or "sink" not in kind.washable_in:
+            raise PolicyError(
+                f"the {name} is not washed at a sink"
+                + (f"; it goes in the {kind.washable_in[0]}" if kind and kind.washable_in else "")
+            )
+        if not o.dirty:
+            return self._hold()
+        spec = self._water_fixture(target)
+        ok, score = self._over(spec.rect, 0.06)
+        return self._align_then(
+            lambda: ok(self._pose()),
+            score,
+            _facing(spec.rect),
+            self._act(grip=1.0, use=1.0),
+            f"scrub the {name} under the tap",
+        )
+
+
+class PourExpert(_HeldExpert):
+    """Tip the held container (``use``) over a plant, a container or a sink until empty."""
+
+    skill = "pour"
+    required = ("object", "target")
+
+    def _chunk(self) -> np.ndarray:
+        env = self.env
+        name, target = self.args["object"], self.args["target"]
+        o = self._held(name)
+        kind = OBJECT_KINDS.get(o.kind)
+        if kind is None or kind.capacity_l <= 0:
+            raise PolicyError(f"the {name} holds no liquid to pour")
+        if o.fill <= 0.0:
+            return self._hold()
+        room = math.inf  # litres the receiver can still take
+        if target in env.world.objects:
+            t = env.world.objects[target]
+            if t.relation in ("held", "with") or env._hidden(t):
+                raise PolicyError(f"cannot pour into the {target}: it is out of reach")
+            cap = _object_capacity(t.kind)
+            if t.kind != "plant" and cap <= 0:
+                raise PolicyError(f"cannot pour into the {target}: it holds no liquid")
+            if t.kind != "plant":
+                room = (1.0 - t.fill) * cap
+            d = math.hypot(t.x - self._robot.x, t.y - self._robot.y)
+            if d > REACH_M:
+                raise PolicyError(
+                    f"the {target} is {d:.2f} m away, beyond reach ({REACH_M} m); "
+                    "navigate to it first"
+                )
+            want = ("object", target)
+            tx, ty = t.x, t.y
+
+            def score(p: Pose) -> float | None:
+                gx, gy = env._gripper_point(p)
+                if math.hypot(gx - tx, gy - ty) > POUR_RADIUS_M - 0.04:
+                    return None
+                if pour_receiver(env, gx, gy) != want or not env._los(p[0], p[1], gx, gy):
+                    return None
+                return math.hypot(gx - tx, gy - ty)
+
+            def ready() -> bool:
+                return pour_receiver(env, *env._gripper_point()) == want
+
+            headings = _towards(tx, ty)
+        else:
+            spec = self._fixture(target)
+            fk = FIXTURE_KINDS.get(spec.kind)
+            if fk is None or not (fk.water or fk.capacity_l > 0):
+                raise PolicyError(
+                    f"cannot pour into the {target}: it holds no liquid (pour into a plant, "
+                    "a container, the kettle or a sink)"
+                )
+            if fk.capacity_l > 0:
+                room = (1.0 - env.world.fixtures[target].fill) * fk.capacity_l
+            self._reach(target, spec.rect)
+            want = ("fixture", target)
+            ok, score = self._over(
+                spec.rect,
+                0.06,
+                lambda p: pour_receiver(env, *env._gripper_point(p)) == want,
+            )
+
+            def ready() -> bool:
+                return ok(self._pose())
+
+            headings = _facing(spec.rect)
+        if room <= 1e-9:
+            raise PolicyError(
+                f"the {target} is full; {o.fill * kind.capacity_l:.2f} L left in the {name}"
+            )
+        act = self._act(grip=1.0, use=1.0)
+        per_tick = POUR_RATE_LPS / env.control_hz
+        n = CHUNK if math.isinf(room) else math.ceil(room / per_tick - 1e-9)
+        if n < CHUNK:  # stop tipping before the receiver overflows
+            act[n:, USE] = 0.0
+        return self._align_then(ready, score, headings, act, f"pour the {name} into the {target}")
+
+
+class WipeExpert(_HeldExpert):
+    """Sweep the held sponge or cloth over the surface (``use`` while turning in place)."""
+
+    skill = "wipe"
+    required = ("target",)
+
+    def reset(self) -> None:
+        """Forget the stroke."""
+        super().reset()
+        self._centre: float | None = None
+        self._dir = 1.0
+
+    def _chunk(self) -> np.ndarray:
+        env, target = self.env, self.args["target"]
+        tool = self.args.get("tool", "sponge")
+        o = self._held(tool)
+        kind = OBJECT_KINDS.get(o.kind)
+        if kind is None or not kind.wiping_tool:
+            raise PolicyError(f"the {tool} is not for wiping; hold a sponge or a cloth")
+        spec = self._fixture(target)
+        if not spec.surface:
+            raise PolicyError(f"the {target} has no surface to wipe")
+        if env.world.fixtures[target].dirt <= 0.0:
+            return self._hold()
+        self._reach(target, spec.rect)
+        rect = spec.rect
+
+        def sweep(p: Pose) -> bool:
+            return self._amplitude(rect, p) >= _MIN_STROKE
+
+        ok, score = self._over(rect, 0.03, sweep)
+        x, y, th = self._pose()
+        if self._centre is None or not ok((x, y, self._centre)):
+            self._centre = None
+            if not ok((x, y, th)):
+                return self._align_then(
+                    lambda: ok(self._pose()),
+                    score,
+                    _facing(rect),
+                    self._hold(),
+                    f"wipe the {target}",
+                )
+            self._goal = None
+            self._centre = th
+        amp = self._amplitude(rect, (x, y, self._centre)) - _TURN_PER_TICK
+        out = self._act(grip=1.0, use=1.0)
+        for k in range(CHUNK):
+            off = angle_diff(th, self._centre)
+            if off * self._dir >= amp:
+                self._dir = -self._dir
+            out[k, 2] = self._dir
+            th += self._dir * _TURN_PER_TICK
+        return out
+
+    def _amplitude(self, rect: Rect, p: Pose) -> float:
+        """The widest stroke (rad each way) that keeps the gripper point over ``rect``."""
+        env = self.env
+        best = 0.0
+        for amp in _STROKES:
+            pts = [env._gripper_point((p[0], p[1], p[2] + amp * f)) for f in (-1, -0.5, 0, 0.5, 1)]
+            if all(
+                rect.x0 + 0.01 < gx < rect.x1 - 0.01 and rect.y0 + 0.01 < gy < rect.y1 - 0.01
+                for gx, gy in pts
+            ):
+                best = amp
+                break
+        return best
+
+
+class FoldExpert(_HeldExpert):
+    """Hold the garment over the surface and fold it (``use``); it is left there folded."""
+
+    skill = "fold"
+    required = ("object", "target")
+
+    def _chunk(self) -> np.ndarray:
+        env = self.env
+        name, target = self.args["object"], self.args["target"]
+        o = env.world.objects.get(name)
+        if o is not None and o.folded and o.relation == "on" and o.place == target:
+            return self._hold()
+        o = self._held(name)
+        kind = OBJECT_KINDS.get(o.kind)
+        if kind is None or not kind.foldable or kind.wiping_tool:
+            raise PolicyError(f"the {name} cannot be folded")
+        spec = self._fixture(target)
+        if not spec.surface or spec.container:
+            raise PolicyError(f"the {target} has no surface to fold the {name} on")
+        if o.folded:
+            raise PolicyError(f"the {name} is folded already; place it on the {target}")
+        self._reach(target, spec.rect)
+        ok, score = self._over(
+            spec.rect, 0.05, lambda p: _surface_under(env, *env._gripper_point(p)) == target
+        )
+        # No grip command: closing the gripper after the fold would grasp the towel again.
+        return self._align_then(
+            lambda: ok(self._pose()),
+            score,
+            _facing(spec.rect),
+            self._act(use=1.0),
+            f"fold the {name}",
+        )
+
+
+def _appliance(env: HomeSimEnv, target: str, verb: str) -> FixtureSpec:
+    spec = env.layout.fixtures.get(target)
+    if spec is None:
+        raise PolicyError(
+            f"there is no fixture {target!r}; fixtures: {', '.join(env.layout.fixtures)}"
+        )
+    kind = FIXTURE_KINDS.get(spec.kind)
+    if not (spec.openable and spec.container and kind is not None and kind.electrical):
+        raise PolicyError(
+            f"the {target} is not an appliance to {verb}; use place/pick for furniture"
+        )
+    if not env.world.fixtures[target].open:
+        raise PolicyError(f"the {target} is closed; open it first")
+    return spec
+
+
+class LoadExpert(PlaceExpert):
+    """Place the held object into an open appliance (dishwasher, washer, oven...)."""
+
+    skill = "load"
+    required = ("object", "target")
+
+    def _chunk(self) -> np.ndarray:
+        o = self.env.world.objects.get(self.args["object"])
+        if o is not None and o.relation == "in" and o.place == self.args["target"]:
+            return self._hold()
+        _appliance(self.env, self.args["target"], "load")
+        self.args["relation"] = "in"
+        return super()._chunk()
+
+
+class UnloadExpert(PickExpert):
+    """Pick an object out of an open appliance."""
+
+    skill = "unload"
+    required = ("object", "target")
+
+    def _chunk(self) -> np.ndarray:
+        name, target = self.args["object"], self.args["target"]
+        if self._robot.held == name:
+            return self._hold()
+        _appliance(self.env, target, "unload")
+        o = self.env.world.objects.get(name)
+        if o is not None and not (o.relation == "in" and o.place == target):
+            raise PolicyError(f"the {name} is not in the {target}")
+        return super()._chunk()
+
+
 def _carrot(
     path: list[tuple[float, float]], seg: int, x: float, y: float
 ) -> tuple[int, tuple[float, float]]:
@@ -641,6 +1018,25 @@ def _fixture_score(
     return score
 
 
+def _towards(tx: float, ty: float) -> Callable[[float, float], list[float]]:
+    def headings(x: float, y: float) -> list[float]:
+        return [math.atan2(ty - y, tx - x)]
+
+    return headings
+
+
+def _object_capacity(kind: str) -> float:
+    k = OBJECT_KINDS.get(kind)
+    return k.capacity_l if k is not None else 0.0
+
+
+def _surface_under(env: HomeSimEnv, x: float, y: float) -> str | None:
+    for name, f in env.layout.fixtures.items():
+        if f.surface and f.rect.contains(x, y):
+            return name
+    return None
+
+
 def _facing(rect) -> Callable[[float, float], list[float]]:
     def headings(x: float, y: float) -> list[float]:
         nx, ny = rect.nearest_point(x, y)
@@ -652,7 +1048,21 @@ def _facing(rect) -> Callable[[float, float], list[float]]:
 #: Expert classes by skill name.
 EXPERTS: dict[str, type[HomeSimExpert]] = {
     e.skill: e
-    for e in (NavigateExpert, PickExpert, PlaceExpert, OpenExpert, CloseExpert, ToggleExpert)
+    for e in (
+        NavigateExpert,
+        PickExpert,
+        PlaceExpert,
+        OpenExpert,
+        CloseExpert,
+        ToggleExpert,
+        FillExpert,
+        PourExpert,
+        WashExpert,
+        WipeExpert,
+        LoadExpert,
+        UnloadExpert,
+        FoldExpert,
+    )
 }
 
 

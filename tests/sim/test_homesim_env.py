@@ -23,7 +23,7 @@ def _act(vx=0.0, vy=0.0, wz=0.0, grip=0.0, art=0.0, sw=0.0) -> np.ndarray:
 def test_env_is_a_robot_env_with_the_required_rooms_and_fixtures():
     env = HomeSimEnv(seed=0)
     assert isinstance(env, RobotEnv)
-    assert env.action_dim == 6
+    assert env.action_dim == 7 and env.action_space.shape == (7,)
     assert {"kitchen", "living_room", "bedroom", "bathroom", "hallway"} <= set(env.rooms)
     need = {
         "counter",

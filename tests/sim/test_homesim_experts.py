@@ -38,7 +38,7 @@ def run(env: HomeSimEnv, skill: str, args: dict, max_ticks: int = 4000) -> set[s
     ticks = 0
     while ticks < max_ticks:
         chunk = pol.predict_chunk(env.observe(), skill)
-        assert chunk.dtype == np.float32 and chunk.shape[1] == 6 and len(chunk) >= 1
+        assert chunk.dtype == np.float32 and chunk.shape[1] == 7 and len(chunk) >= 1
         assert np.all(np.abs(chunk) <= 1.0)
         if not chunk.any():
             break

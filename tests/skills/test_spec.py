@@ -49,15 +49,15 @@ def test_decorator_registers_into_given_registry():
     reg = SkillRegistry()
 
     @skill(
-        name="fold",
-        template="fold the {object}",
+        name="iron",
+        template="iron the {object}",
         preconditions=["holding({object})"],
-        effects=["folded({object})"],
+        effects=["ironed({object})"],
         timeout_s=40,
         registry=reg,
     )
-    class Fold(SkillParams):
-        """Fold a piece of laundry."""
+    class Iron(SkillParams):
+        """Iron a piece of laundry."""
 
         object: str
 
@@ -66,7 +66,7 @@ def test_decorator_registers_into_given_registry():
         def upper(self) -> str:
             return self.object.upper()
 
-    assert reg.names() == ["fold"]
-    assert reg.get("fold").description == "Fold a piece of laundry."
-    assert reg.bind("fold", {"object": "shirt"}).args == {"object": "shirt"}
-    assert "fold" not in REGISTRY
+    assert reg.names() == ["iron"]
+    assert reg.get("iron").description == "Iron a piece of laundry."
+    assert reg.bind("iron", {"object": "shirt"}).args == {"object": "shirt"}
+    assert "iron" not in REGISTRY
