@@ -114,7 +114,8 @@ class SafetyContext(BaseModel):
         People and pets within ``near_m`` become ``people_near_robot`` /
         ``pets_near_robot``; detected people of a child kind (``CHILD_KINDS``) are added to
         ``extra["children"]``; kinds of the target, object and held thing come from
-        ``kinds`` (name -> kind, e.g. from memory) or the detections.
+        ``kinds`` (name -> kind, e.g. from memory) or the detections. Hazard detections
+        add the fact ``hazard(<kind>,<main thing>)`` (``hazard(burning_food,pot)``).
 
         Args:
             subtask: The step.
@@ -131,8 +132,14 @@ class SafetyContext(BaseModel):
         near_pets: list[str] = []
         children: set[str] = set()
         p = obs.proprio
+        seen_hazards: set[str] = set()
         for d in obs.detections:
             known.setdefault(d.name, d.kind)
+            if d.category == "hazard":
+                # hazard(burning_food,pot), hazard(wet_floor,spill_1): the kind the
+                # simulator (or a detector) named, and the main thing involved.
+                things = d.state.get("things") or [d.name]
+                seen_hazards.add(f"hazard({d.state.get('hazard', d.kind)},{things[0]})")
             if d.category == "person" and d.kind in CHILD_KINDS:
                 children.add(d.name)
             if d.category in ("person", "pet"):
@@ -156,7 +163,7 @@ class SafetyContext(BaseModel):
             pets_near_robot=near_pets,
             held=p.held,
             held_kind=known.get(p.held) if p.held else None,
-            facts=obs.facts() | set(facts),
+            facts=obs.facts() | seen_hazards | set(facts),
             time=obs.time,
             target_kind=known.get(target) if isinstance(target, str) else None,
             object_kind=known.get(obj) if isinstance(obj, str) else None,

@@ -159,7 +159,9 @@ class ActionGuard:
         changed = False
         m = self.limits.keep_out_margin_m
         for d in obs.detections:
-            if d.category != "hazard":
+            # Only floor hazards are zones; the others (a hot hob, a child by the stove,
+            # ``state["floor"] is False``) are facts for the plan-step rules.
+            if d.category != "hazard" or d.state.get("floor") is False:
                 continue
             r = float(d.state.get("radius", self.hazard_radius_m)) + m
             x, y = d.position
