@@ -31,6 +31,7 @@ from sim.home.layout import (
 from sim.home.occupancy import PLAN_CLEARANCE, occupancy_for
 from sim.home.perception import Camera, detect
 from sim.home.placement import free_slots, put_in_fixture
+from sim.home.processes import Processes
 from sim.home.residents import DEFAULT_RESIDENTS, ResidentSim
 from sim.home.world import (
     FixtureState,
@@ -51,8 +52,7 @@ __all__ = ["DEFAULT_START", "HomeSimEnv"]
 DEFAULT_START = datetime(2026, 11, 23, 6, 0)
 MAX_SPEED = 0.8  # m/s per unit of vx, vy
 MAX_TURN = 2.0  # rad/s per unit of wz
-SINK_WASH_S = 5.0  # seconds under the running faucet that clean a dish
-WASHER_CYCLE_S = 45 * 60.0
+WASHER_CYCLE_S = 45 * 60.0  # the v1 washer's programme (the catalogue's washer cycle_s)
 _STATE_VERSION = 1
 _BLOCK2 = (ROBOT_RADIUS + RESIDENT_RADIUS) ** 2
 
@@ -124,6 +124,7 @@ class HomeSimEnv(gym.Env):
         self.layout = layout or default_layout()
         self.occupancy = occupancy_for(self.layout)
         self._camera = Camera(self.layout, self.image_size)
+        self._proc = Processes(self.layout)
         self._residents = ResidentSim(self.layout, DEFAULT_RESIDENTS)
         self._dt = 1.0 / self.control_hz
         self.action_space = spaces.Box(-1.0, 1.0, shape=(7,), dtype=np.float32)
@@ -282,6 +283,7 @@ class HomeSimEnv(gym.Env):
 
     def get_state(self) -> dict:
         """Everything needed to resume bit-for-bit, JSON-serialisable."""
+        self._sync()
         self._update_held()
         npr = self._np_random.bit_generator.state if self._np_random is not None else None
         return {
@@ -318,6 +320,10 @@ class HomeSimEnv(gym.Env):
         self._seed = int(state["seed"])
         self.misplaced = list(state["misplaced"])
         self.world = WorldState.from_dict(state["world"])
+        if "process_s" not in state["world"]:  # a v1 checkpoint: no processes ran
+            self.world.process_s = self.clock.elapsed
+        self._proc.seed = self._seed
+        self._proc.replan(self.world)
         self._sensor_rng.setstate(_rng_from_json(state["sensor_rng"]))
         if state.get("np_random") is not None:
             self.np_random.bit_generator.state = state["np_random"]
@@ -482,6 +488,7 @@ class HomeSimEnv(gym.Env):
             slot = rng.choice(free_slots(lay, world, fixture, name))
             put_in_fixture(lay, world, name, fixture, near=slot)
         self.world = world
+        self._proc.settle(world, self.clock.elapsed, seed)
         self._residents.initial(world, self.clock.now(), seed)
         self._next_boundary = self._residents.next_boundary(self.clock.now())
         self._refresh_events()
@@ -615,12 +622,14 @@ class HomeSimEnv(gym.Env):
         name, _ = self.graspable()
         if name is None:
             return
+        self._sync()  # it leaves the heat (or the cold) now
         o = self.world.objects[name]
         o.relation, o.place = "held", "robot"
         o.progress = 0.0
         self.world.robot.held = name
 
     def _release(self) -> None:
+        self._sync()
         rb = self.world.robot
         name = rb.held
         rb.held = None
@@ -631,11 +640,13 @@ class HomeSimEnv(gym.Env):
             spec = self.layout.fixtures[target]
             if spec.container and (not spec.openable or self.world.fixtures[target].open):
                 put_in_fixture(self.layout, self.world, name, target, near=(gx, gy))
-                if target == "sink" and self.world.fixtures["sink"].on:
-                    self._set_timer("sink_wash", SINK_WASH_S)
+                self._proc.placed(self.world, name, target, self.clock.elapsed)
+                self._refresh_events()
                 return
             if spec.surface:
                 put_in_fixture(self.layout, self.world, name, target, near=(gx, gy))
+                self._proc.placed(self.world, name, target, self.clock.elapsed)
+                self._refresh_events()
                 return
         # Nothing to put it on: it drops to the floor below the gripper, or at the robot's
         # feet if the gripper is over furniture or beyond a wall.
@@ -645,25 +656,18 @@ class HomeSimEnv(gym.Env):
 
     def _articulate(self, opening: bool) -> None:
         target, _ = self.fixture_target("openable")
-        if target is not None:
-            self.world.fixtures[target].open = opening
+        if target is not None and self.world.fixtures[target].open != opening:
+            self._sync()
+            self._proc.set_open(self.world, target, opening, self.clock.elapsed)
+            self._refresh_events()
 
     def _switch(self, on: bool) -> None:
         target, _ = self.fixture_target("switchable")
-        if target is None:
+        if target is None or self.world.fixtures[target].on == on:
             return
-        fs = self.world.fixtures[target]
-        if fs.on == on:
-            return
-        fs.on = on
-        name = {"sink": "sink_wash", "washer": "washer_done"}.get(target)
-        if name is None:
-            return
-        if on:
-            self._set_timer(name, SINK_WASH_S if target == "sink" else WASHER_CYCLE_S)
-        else:
-            self.world.timers.pop(name, None)
-            self._refresh_events()
+        self._sync()  # what heated until now heated with the old setting
+        self._proc.switch(self.world, target, on, self.clock.elapsed)
+        self._refresh_events()
 
     def _set_timer(self, name: str, seconds: float) -> None:
         self.world.timers[name] = self.clock.elapsed + seconds
@@ -671,17 +675,22 @@ class HomeSimEnv(gym.Env):
 
     def _refresh_events(self) -> None:
         b = (self._next_boundary - self.clock.start).total_seconds()
-        self._next_event_s = min([b, *self.world.timers.values()])
+        self._next_event_s = min([b, self._proc.next_s, *self.world.timers.values()])
         self._blockers = [(p.x, p.y) for p in self.world.residents.values() if p.home]
 
     def _sync(self) -> None:
+        """Bring events and continuous processes up to the clock (before any read)."""
         if self.clock.elapsed >= self._next_event_s:
             self._process_events()
+        elif self.world.process_s < self.clock.elapsed:
+            self._proc.advance(self.world, self.clock.elapsed)
+            self._refresh_events()
 
     def _process_events(self) -> None:
-        """Fire every event due by now, in time order."""
+        """Fire every event due by now, in time order, with processes advanced to each."""
         now = self.clock.elapsed
         world = self.world
+        proc = self._proc
         while True:
             b = (self._next_boundary - self.clock.start).total_seconds()
             name, due = "routine", b
@@ -690,22 +699,19 @@ class HomeSimEnv(gym.Env):
                     name, due = t, at
             if due > now:
                 break
+            proc.advance(world, due)
             if name == "routine":
                 self._residents.update(world, self._next_boundary, self._seed)
                 self._next_boundary = self._residents.next_boundary(self._next_boundary)
             else:
                 del world.timers[name]
                 self._fire_timer(name)
+            proc.replan(world)
+        proc.advance(world, now)
         self._refresh_events()
 
     def _fire_timer(self, name: str) -> None:
-        world = self.world
-        fixture = {"sink_wash": "sink", "washer_done": "washer"}[name]
-        for o in world.objects.values():
-            if o.relation == "in" and o.place == fixture:
-                o.dirty = False
-        if name == "washer_done":
-            world.fixtures["washer"].on = False
+        self._proc.fire_timer(self.world, name)
 
     def _update_held(self) -> None:
         rb = self.world.robot

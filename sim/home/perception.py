@@ -14,12 +14,23 @@ import random
 
 import numpy as np
 
+from sim.home.catalogue import FIXTURE_KINDS, OBJECT_KINDS
 from sim.home.geometry import segment_blocked
+from sim.home.hazards import hazards
 from sim.home.layout import GRIPPER_OFFSET, HomeLayout
-from sim.home.world import WorldState
+from sim.home.world import BURNT_AT, DRY_BELOW, FixtureState, ObjectState, WorldState
 from skills.types import Detection
 
-__all__ = ["HALF_FOV", "IMAGE_SPAN", "VIEW_RANGE", "Camera", "detect", "kind_colour"]
+__all__ = [
+    "HALF_FOV",
+    "IMAGE_SPAN",
+    "VIEW_RANGE",
+    "Camera",
+    "detect",
+    "fixture_state",
+    "kind_colour",
+    "object_state",
+]
 
 VIEW_RANGE = 6.0
 HALF_FOV = math.radians(60.0)
@@ -28,48 +39,15 @@ POSITION_NOISE = 0.02
 _RASTER_RES = 0.05
 
 WALL_COLOUR = (60, 60, 66)
-_FIXTURE_COLOURS = {
-    "fridge": (235, 235, 240),
-    "counter": (150, 120, 90),
-    "sink": (150, 170, 190),
-    "stove": (70, 70, 70),
-    "cabinet": (170, 130, 90),
-    "table": (140, 100, 60),
-    "trash_bin": (90, 110, 90),
-    "bed": (120, 140, 200),
-    "nightstand": (160, 120, 80),
-    "sofa": (170, 80, 80),
-    "coffee_table": (130, 90, 60),
-    "shelf": (110, 80, 50),
-    "toy_box": (230, 170, 60),
-    "laundry_basket": (200, 190, 150),
-    "washer": (220, 225, 230),
-}
-_OBJECT_COLOURS = {
-    "mug": (240, 60, 60),
-    "plate": (250, 250, 250),
-    "bowl": (250, 220, 180),
-    "pot": (40, 40, 40),
-    "knife": (190, 190, 200),
-    "sponge": (250, 240, 60),
-    "apple": (200, 20, 30),
-    "milk": (245, 245, 255),
-    "shirt": (60, 90, 220),
-    "socks": (120, 60, 160),
-    "towel": (60, 200, 200),
-    "keys": (255, 200, 0),
-    "book": (160, 40, 120),
-    "toy": (255, 120, 0),
-    "remote": (20, 20, 20),
-}
 PERSON_COLOUR = (250, 100, 180)
 HAZARD_COLOUR = (40, 120, 255)
 ROBOT_COLOUR = (20, 160, 250)
 
 
 def kind_colour(kind: str) -> tuple[int, int, int]:
-    """Display colour of a fixture or object kind (grey when unknown)."""
-    return _FIXTURE_COLOURS.get(kind) or _OBJECT_COLOURS.get(kind) or (128, 128, 128)
+    """Display colour of a fixture or object kind from the catalogue (grey when unknown)."""
+    k = FIXTURE_KINDS.get(kind) or OBJECT_KINDS.get(kind)
+    return k.colour if k is not None else (128, 128, 128)
 
 
 def _visible(
@@ -106,12 +84,7 @@ def detect(layout: HomeLayout, world: WorldState, rng: random.Random) -> list[De
             _visible(rx, ry, c, s, r.cx, r.cy, layout) or _visible(rx, ry, c, s, nx, ny, layout)
         ):
             continue
-        fs = world.fixtures[name]
-        state: dict = {}
-        if spec.openable:
-            state["open"] = fs.open
-        if spec.switchable:
-            state["on"] = fs.on
+        state = fixture_state(spec.kind, spec.openable, spec.switchable, world.fixtures[name])
         out.append(
             Detection(
                 name=name,
@@ -140,7 +113,7 @@ def detect(layout: HomeLayout, world: WorldState, rng: random.Random) -> list[De
                 distance=math.hypot(o.x - rx, o.y - ry),
                 room=o.place if rel == "floor" else layout.fixtures[o.place].room,
                 relation=(rel, o.place) if rel in ("on", "in") else None,
-                state={"dirty": o.dirty},
+                state=object_state(o),
             )
         )
     for name, p in world.residents.items():
@@ -157,9 +130,15 @@ def detect(layout: HomeLayout, world: WorldState, rng: random.Random) -> list[De
                 state={"activity": p.activity},
             )
         )
+    found = hazards(world, layout)
+    on_floor = {h.things[0]: h for h in found if h.floor}
     for name, sp in world.spills.items():
         if not _visible(rx, ry, c, s, sp.x, sp.y, layout):
             continue
+        h = on_floor.get(name)
+        state = {"radius": sp.radius}
+        if h is not None:
+            state.update(hazard=h.kind, severity=h.severity, floor=True, text=h.text)
         out.append(
             Detection(
                 name=name,
@@ -168,10 +147,88 @@ def detect(layout: HomeLayout, world: WorldState, rng: random.Random) -> list[De
                 position=(sp.x + gauss(0.0, POSITION_NOISE), sp.y + gauss(0.0, POSITION_NOISE)),
                 distance=max(0.0, math.hypot(sp.x - rx, sp.y - ry) - sp.radius),
                 room=layout.room_at(sp.x, sp.y),
-                state={"radius": sp.radius},
+                state=state,
+            )
+        )
+    for h in found:
+        if h.floor or not _visible(rx, ry, c, s, h.x, h.y, layout):
+            continue
+        out.append(
+            Detection(
+                name=h.name,
+                kind=h.kind,
+                category="hazard",
+                position=(h.x + gauss(0.0, POSITION_NOISE), h.y + gauss(0.0, POSITION_NOISE)),
+                distance=math.hypot(h.x - rx, h.y - ry),
+                room=h.room,
+                state={
+                    "hazard": h.kind,
+                    "severity": h.severity,
+                    "floor": False,
+                    "things": list(h.things),
+                    "text": h.text,
+                },
             )
         )
     return out
+
+
+def fixture_state(kind: str, openable: bool, switchable: bool, fs: FixtureState) -> dict:
+    """What a robot sees of a fixture.
+
+    ``open`` and ``on`` (as in v1), and by kind ``temp`` (°C, to the degree; hobs,
+    ovens, kettles, fridges), ``cycle`` (an appliance's programme) and ``fill``/``liquid``
+    (a kettle's water).
+    """
+    state: dict = {}
+    if openable:
+        state["open"] = fs.open
+    if switchable:
+        state["on"] = fs.on
+    fk = FIXTURE_KINDS.get(kind)
+    if fk is None:
+        return state
+    if fk.heat_c > 0 or kind in ("fridge", "freezer"):
+        state["temp"] = round(fs.temp)
+    if fk.cycle_s > 0:
+        state["cycle"] = fs.cycle
+    if fk.capacity_l > 0:
+        state["fill"] = round(fs.fill, 2)
+        state["liquid"] = fs.liquid
+    return state
+
+
+def object_state(o: ObjectState) -> dict:
+    """What a robot sees of an object (a look and a thermal camera).
+
+    ``dirty`` and ``temp`` (°C, to the degree) always; by kind: ``fill``/``liquid``
+    (containers), ``food``/``cooked``/``burnt`` (food and what holds food), ``wet``/
+    ``folded`` (clothes, linen), ``moisture``/``dry`` (plants), ``quantity``
+    (consumables), ``broken`` (breakables).
+    """
+    state: dict = {"dirty": o.dirty, "temp": round(o.temp)}
+    ok = OBJECT_KINDS.get(o.kind)
+    if ok is None:
+        return state
+    if ok.capacity_l > 0:
+        state["fill"] = round(o.fill, 2)
+        state["liquid"] = o.liquid
+    if ok.cookable or o.food:
+        if o.food:
+            state["food"] = o.food
+        state["cooked"] = round(o.cooked, 2)
+        state["burnt"] = o.cooked >= BURNT_AT
+    if ok.foldable:
+        state["wet"] = o.wet
+        state["folded"] = o.folded
+    if o.kind == "plant":
+        state["moisture"] = round(o.moisture, 2)
+        state["dry"] = o.moisture < DRY_BELOW
+    if ok.consumable:
+        state["quantity"] = round(o.quantity, 2)
+    if ok.breakable:
+        state["broken"] = o.broken
+    return state
 
 
 class Camera:
