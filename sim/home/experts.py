@@ -297,7 +297,8 @@ class NavigateExpert(HomeSimExpert):
             for k in range(16):
                 a = k * math.pi / 8
                 x, y = o.x + r * math.cos(a), o.y + r * math.sin(a)
-                if self._standable(x, y):
+                # Not on the far side of a wall: the gripper cannot reach through it.
+                if self._standable(x, y) and env._los(x, y, o.x, o.y):
                     ring.append((x, y, math.atan2(o.y - y, o.x - x)))
         ring.sort(key=lambda p: math.hypot(p[0] - x0, p[1] - y0))
         return ring

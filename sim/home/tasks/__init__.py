@@ -10,6 +10,16 @@ Start an episode with :func:`new_episode`, or sample a task into an env you buil
 
 from __future__ import annotations
 
+# Importing a category module registers its tasks.
+from sim.home.tasks import (  # noqa: F401
+    cooking,
+    dishes,
+    fetching,
+    groceries,
+    laundry,
+    safety,
+    tidying,
+)
 from sim.home.tasks.base import (
     CATEGORIES,
     TASKS,

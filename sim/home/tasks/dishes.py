@@ -1,0 +1,147 @@
+"""Dishes: dirty dishes to the sink, washing up, putting clean dishes away, the table."""
+
+from __future__ import annotations
+
+import random
+from typing import TYPE_CHECKING, Any
+
+from sim.home.placement import free_slots
+from sim.home.tasks._common import (
+    MoveTask,
+    fixtures_of,
+    layout_has,
+    loc,
+    objects_of,
+    place_in,
+)
+from sim.home.tasks.base import Step, Task, TaskSampleError, register_task
+
+if TYPE_CHECKING:
+    from sim.home.env import HomeSimEnv
+    from sim.home.layout import HomeLayout
+
+__all__ = [
+    "ClearTableAfterMeal",
+    "DishesToSink",
+    "PutAwayCleanDishes",
+    "SetTheTable",
+    "WashDishesInSink",
+]
+
+_DISHES = ("dish", "cutlery")
+#: Seconds the faucet must run over a dish left in the sink (v1's ``SINK_WASH_S`` + 1).
+_SINK_WASH_WAIT_S = 6.0
+
+
+@register_task
+class DishesToSink(MoveTask):
+    """Dirty dishes left on tables and counters go in the sink."""
+
+    name = "dishes_to_sink"
+    category = "dishes"
+    goal = "put the dirty {objects} in the {dest}"
+    categories = _DISHES
+    count = (2, 3)
+    start = ("table", "counter", "coffee_table", "desk")
+    dest = ("sink",)
+    state = {"dirty": True}
+
+
+@register_task
+class PutAwayCleanDishes(MoveTask):
+    """Clean dishes left out go back in the cupboard, which is closed after."""
+
+    name = "put_away_clean_dishes"
+    category = "dishes"
+    goal = "put the clean {objects} away"
+    categories = _DISHES
+    kinds = ("pot", "pan")
+    count = (2, 3)
+    start = ("counter", "table")
+    state = {"dirty": False}
+
+
+@register_task
+class SetTheTable(MoveTask):
+    """Clean plates and a mug from the cupboard go on the table."""
+
+    name = "set_the_table"
+    category = "dishes"
+    goal = "set the table: put a clean {objects} on the {dest}"
+    kinds = ("plate", "mug", "glass", "bowl", "fork", "spoon")
+    count = (2, 3)
+    start = ("cabinet", "counter")
+    dest = ("table",)
+    state = {"dirty": False}
+
+
+@register_task
+class ClearTableAfterMeal(MoveTask):
+    """After a meal: the dirty dishes go in the sink, the food back where it belongs."""
+
+    name = "clear_table_after_meal"
+    category = "dishes"
+    goal = "clear the table: the dirty dishes to the sink, the rest away ({objects})"
+    kinds = ("plate", "mug", "bowl", "glass", "fork", "knife", "spoon", "apple", "milk", "bread")
+    count = (2, 3)
+    start = ("table",)
+    needs = ("sink",)
+
+    def arrange(self, env: HomeSimEnv, rng: random.Random) -> dict[str, Any]:
+        """Dishes and food on the table; the dishes dirty."""
+        params = super().arrange(env, rng)
+        for n in params["objects"]:
+            o = env.world.objects[n]
+            o.dirty = o.kind in _DISH_KINDS
+        return params
+
+    def _dest(self, layout: HomeLayout, name: str | None = None) -> str | None:
+        if name is not None and layout.objects[name].kind in _DISH_KINDS:
+            return fixtures_of(layout, "sink")[0]
+        return super()._dest(layout, name)
+
+
+_DISH_KINDS = frozenset({"plate", "mug", "bowl", "glass", "fork", "knife", "spoon"})
+
+
+@register_task
+class WashDishesInSink(Task):
+    """Dirty dishes in the sink are washed under the running faucet, then it is shut off."""
+
+    name = "wash_dishes_in_sink"
+    category = "dishes"
+    goal = "wash the {objects} in the {sink} and turn the water off"
+
+    def applies(self, layout: HomeLayout) -> bool:
+        """A sink and dishes."""
+        return layout_has(layout, ("sink",), categories=_DISHES, count=2)
+
+    def arrange(self, env: HomeSimEnv, rng: random.Random) -> dict[str, Any]:
+        """One to three dirty dishes in the sink, the faucet off."""
+        sink = fixtures_of(env.layout, "sink")[0]
+        cands = [n for n in objects_of(env, categories=_DISHES) if loc(env, n)[1] != sink]
+        room = len(free_slots(env.layout, env.world, sink))
+        chosen = sorted(rng.sample(cands, min(len(cands), room, rng.randint(1, 3))))
+        if not chosen:
+            raise TaskSampleError("no dishes to wash, or no room in the sink")
+        for n in chosen:
+            place_in(env, n, sink, rng)
+            env.world.objects[n].dirty = True
+        env.world.fixtures[sink].on = False
+        return {"objects": chosen, "sink": sink}
+
+    def check(self, env: HomeSimEnv, params: dict[str, Any]) -> bool:
+        """Every dish clean and the faucet off."""
+        return not env.world.fixtures[params["sink"]].on and not any(
+            env.world.objects[n].dirty for n in params["objects"]
+        )
+
+    def solution(self, env: HomeSimEnv, params: dict[str, Any]) -> list[Step]:
+        """Run the faucet over the dishes for a few seconds, then shut it off."""
+        sink = params["sink"]
+        return [
+            ("navigate", {"target": sink}),
+            ("toggle", {"target": sink, "state": "on"}),
+            ("wait", {"seconds": _SINK_WASH_WAIT_S}),
+            ("toggle", {"target": sink, "state": "off"}),
+        ]

@@ -1,0 +1,127 @@
+"""Laundry: gather, load, wash, unload."""
+
+from __future__ import annotations
+
+import random
+from typing import TYPE_CHECKING, Any
+
+from sim.home.catalogue import fixture_kind
+from sim.home.tasks._common import (
+    FLOOR,
+    MoveTask,
+    fixtures_of,
+    layout_has,
+    loc,
+    objects_of,
+    place_in,
+    solve_moves,
+)
+from sim.home.tasks.base import Step, Task, TaskSampleError, register_task
+
+if TYPE_CHECKING:
+    from sim.home.env import HomeSimEnv
+    from sim.home.layout import HomeLayout
+
+__all__ = ["DoTheLaundry", "GatherDirtyClothes", "LoadWasher", "UnloadWasherToBed"]
+
+_CLOTHES = ("clothes", "linen")
+
+
+@register_task
+class GatherDirtyClothes(MoveTask):
+    """Dirty clothes left on the bed or the sofa go in the laundry basket."""
+
+    name = "gather_dirty_clothes"
+    category = "laundry"
+    goal = "gather the dirty {objects} into the {dest}"
+    categories = ("clothes",)
+    count = (1, 2)
+    start = ("bed", "sofa", "armchair", FLOOR)
+    dest = ("laundry_basket",)
+    state = {"dirty": True}
+
+
+@register_task
+class LoadWasher(MoveTask):
+    """Dirty laundry from the basket goes in the washer, door closed."""
+
+    name = "load_washer"
+    category = "laundry"
+    goal = "load the {objects} into the {dest}"
+    categories = _CLOTHES
+    count = (1, 2)
+    start = ("laundry_basket",)
+    dest = ("washer",)
+    state = {"dirty": True}
+
+
+@register_task
+class UnloadWasherToBed(MoveTask):
+    """Clean laundry in the washer is taken out and laid on the bed for folding."""
+
+    name = "unload_washer_to_bed"
+    category = "laundry"
+    goal = "take the clean {objects} out of the {source} and lay them on the {dest}"
+    categories = _CLOTHES
+    count = (1, 2)
+    start = ("washer",)
+    dest = ("bed",)
+    state = {"dirty": False}
+
+    def arrange(self, env: HomeSimEnv, rng: random.Random) -> dict[str, Any]:
+        """Clean laundry in the washer."""
+        params = super().arrange(env, rng)
+        params["source"] = fixtures_of(env.layout, "washer")[0]
+        return params
+
+
+@register_task
+class DoTheLaundry(Task):
+    """Dirty laundry from the basket is washed: load, close, run a cycle, wait."""
+
+    name = "do_the_laundry"
+    category = "laundry"
+    goal = "wash the {objects} in the {washer}"
+
+    def applies(self, layout: HomeLayout) -> bool:
+        """A washer, a laundry basket and clothes."""
+        return layout_has(layout, ("washer", "laundry_basket"), categories=_CLOTHES)
+
+    def arrange(self, env: HomeSimEnv, rng: random.Random) -> dict[str, Any]:
+        """One or two dirty clothes in the basket; the washer empty and idle."""
+        lay = env.layout
+        washer = fixtures_of(lay, "washer")[0]
+        basket = fixtures_of(lay, "laundry_basket")[0]
+        for n in objects_of(env, categories=_CLOTHES):
+            if loc(env, n)[1] == washer:
+                place_in(env, n, basket, rng)
+        cands = objects_of(env, categories=_CLOTHES)
+        if not cands:
+            raise TaskSampleError("no clothes to wash")
+        chosen = sorted(rng.sample(cands, min(len(cands), rng.randint(1, 2))))
+        for n in chosen:
+            if loc(env, n)[1] != basket:
+                place_in(env, n, basket, rng)
+            env.world.objects[n].dirty = True
+        fs = env.world.fixtures[washer]
+        fs.on, fs.open = False, False
+        return {"objects": chosen, "washer": washer}
+
+    def check(self, env: HomeSimEnv, params: dict[str, Any]) -> bool:
+        """Every chosen item clean and still in the washer, the programme over."""
+        washer = params["washer"]
+        return not env.world.fixtures[washer].on and all(
+            not env.world.objects[n].dirty and loc(env, n)[1] == washer for n in params["objects"]
+        )
+
+    def solution(self, env: HomeSimEnv, params: dict[str, Any]) -> list[Step]:
+        """Load the washer, close it, start it, wait out the programme."""
+        washer = params["washer"]
+        cycle = fixture_kind(env.layout.fixtures[washer].kind).cycle_s or 45 * 60.0
+        steps = solve_moves(env, [(n, washer) for n in params["objects"]])
+        return [
+            *steps,
+            ("navigate", {"target": washer}),
+            ("toggle", {"target": washer, "state": "on"}),
+            ("wait", {"seconds": cycle + 60.0}),
+        ]
