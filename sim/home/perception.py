@@ -123,7 +123,7 @@ def detect(layout: HomeLayout, world: WorldState, rng: random.Random) -> list[De
             Detection(
                 name=name,
                 kind=p.kind,
-                category="person",
+                category="pet" if p.kind in ("cat", "dog") else "person",
                 position=(p.x + gauss(0.0, POSITION_NOISE), p.y + gauss(0.0, POSITION_NOISE)),
                 distance=math.hypot(p.x - rx, p.y - ry),
                 room=p.room or "",

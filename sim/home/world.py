@@ -122,8 +122,13 @@ class ResidentState:
     """A person who lives in the home.
 
     Attributes:
+        kind: ``adult``, ``child``, ``cat`` or ``dog``.
         home: Whether they are at home (else ``room`` is None).
         activity: What the routine has them doing (``asleep``, ``breakfast``, ``away``...).
+        path: While walking, the flat ``[x0, y0, x1, y1, ...]`` path they follow (empty when
+            standing still); ``x, y`` is where they are along it at the last update.
+        depart_s: Clock elapsed seconds when they set off along ``path``.
+        leaving: They leave the home when they reach the end of ``path`` (the door).
     """
 
     kind: str
@@ -132,6 +137,9 @@ class ResidentState:
     x: float
     y: float
     activity: str
+    path: list[float] = field(default_factory=list)
+    depart_s: float = 0.0
+    leaving: bool = False
 
 
 @dataclass(slots=True)
