@@ -51,8 +51,9 @@ _MARGIN = 0.05  # how much nearer the gripper point the target must be than the 
 #: The fill expert stops here, a margin above what counts as ``filled``.
 FILL_TO = min(1.0, FILLED_AT + 0.1)
 _TURN_PER_TICK = 0.04  # rad a full turn command (2 rad/s) covers in one 50 Hz tick
-_STROKES = (0.5, 0.4, 0.3, 0.22, 0.16, 0.12)  # wiping stroke half-widths tried (rad)
+_STROKES = (0.5, 0.4, 0.3, 0.22, 0.16, 0.12, 0.09, 0.06)  # wiping stroke half-widths (rad)
 _MIN_STROKE = 0.12
+_SLACK = 0.04  # m: a pose within the follower's tolerance of a scored one is ready
 
 Pose = tuple[float, float, float]
 
@@ -214,6 +215,45 @@ class HomeSimExpert:
                 best = (cost, (x, y, th))
         return None if best is None else best[1]
 
+    def _search_far(
+        self,
+        score: Callable[[Pose], float | None],
+        headings: Callable[[float, float], list[float]],
+        radius: float = 1.4,
+    ) -> tuple[Pose | None, list[tuple[float, float]] | None]:
+        """Like :meth:`_search_pose` but further out, reached by a planned path.
+
+        For a start from which no good pose is in a straight line (wedged between a
+        table and a wall); the nearest few accepted poses are tried with the planner.
+        """
+        x0, y0, _ = self._pose()
+        n = int(radius / 0.05)
+        cands = []
+        for i in range(-n, n + 1):
+            for j in range(-n, n + 1):
+                dist = 0.05 * math.hypot(i, j)
+                if 0 < dist <= radius:
+                    cands.append((dist, x0 + 0.05 * i, y0 + 0.05 * j))
+        cands.sort()
+        found: list[tuple[float, Pose]] = []
+        for dist, x, y in cands:
+            if not self._standable(x, y, ROBOT_RADIUS + 0.03):
+                continue
+            for th in headings(x, y):
+                extra = score((x, y, th))
+                if extra is not None:
+                    found.append((dist + extra, (x, y, th)))
+                    break
+            if len(found) >= 8:
+                break
+        found.sort(key=lambda c: c[0])
+        blockers = self._blockers(ROBOT_RADIUS + 0.03)
+        for _, goal in found:
+            path = self.env.occupancy.plan((x0, y0), goal[:2], blockers)
+            if path is not None:
+                return goal, path
+        return None, None
+
     def _align_then(
         self,
         ready: Callable[[], bool],
@@ -235,12 +275,17 @@ class HomeSimExpert:
         if self._tries > 4:
             raise PolicyError(f"could not line up to {what} after {self._tries - 1} tries")
         goal = self._search_pose(score, headings)
-        if goal is None:
+        path = None if goal is None else [self._pose()[:2], goal[:2]]
+        if goal is None:  # hemmed in: look further, and drive there around obstacles
+            goal, path = self._search_far(score, headings)
+        if goal is None or path is None:
             raise PolicyError(
                 f"no free spot within reach from which to {what}; navigate closer first"
             )
-        self._goal, self._goal_path = goal, [self._pose()[:2], goal[:2]]
-        chunk, _ = self._follow(self._goal_path, goal[2], face_travel=False)
+        self._goal, self._goal_path = goal, path
+        chunk, arrived = self._follow(self._goal_path, goal[2], face_travel=False)
+        if arrived:  # the best pose is this one, and it is not ready: holding still is no answer
+            raise PolicyError(f"could not line up to {what}; the robot cannot get closer")
         return chunk
 
 
@@ -649,17 +694,29 @@ class _HeldExpert(HomeSimExpert):
         self._reach(target, spec.rect)
         return spec
 
-    def _over(self, rect: Rect, inset: float, check: Callable[[Pose], bool] | None = None):
-        """``(ok, score)`` for putting the gripper point over ``rect`` (``ok(pose)``)."""
+    def _over(
+        self,
+        rect: Rect,
+        inset: float,
+        check: Callable[[Pose, bool], bool] | None = None,
+    ) -> tuple[Callable[..., bool], Callable[[Pose], float | None]]:
+        """``(ok, score)`` for putting the gripper point over ``rect``.
+
+        ``ok(pose, strict=True)``: the gripper point lies ``inset`` inside ``rect`` (with
+        ``strict=False``, :data:`_SLACK` less: a pose reached within the follower's
+        tolerance of one that ``score`` accepted is ready), in line of sight, and
+        ``check(pose, strict)`` holds.
+        """
         env = self.env
 
-        def ok(p: Pose) -> bool:
+        def ok(p: Pose, strict: bool = True) -> bool:
+            ins = inset if strict else max(0.0, inset - _SLACK)
             gx, gy = env._gripper_point(p)
-            if not (rect.x0 + inset <= gx <= rect.x1 - inset):
+            if not (rect.x0 + ins <= gx <= rect.x1 - ins):
                 return False
-            if not (rect.y0 + inset <= gy <= rect.y1 - inset):
+            if not (rect.y0 + ins <= gy <= rect.y1 - ins):
                 return False
-            return env._los(p[0], p[1], gx, gy) and (check is None or check(p))
+            return env._los(p[0], p[1], gx, gy) and (check is None or check(p, strict))
 
         def score(p: Pose) -> float | None:
             if not ok(p):
@@ -699,10 +756,10 @@ class FillExpert(_HeldExpert):
         if o.liquid not in ("", "water") and o.fill > EMPTY_BELOW:
             raise PolicyError(f"the {name} holds {o.liquid}; pour it out first")
         spec = self._water_fixture(target)
-        ok, score = self._over(spec.rect, 0.06)
+        ok, score = self._over(spec.rect, 0.08)
         # grip = 1 on a held object changes nothing: "keep holding it there".
         return self._align_then(
-            lambda: ok(self._pose()),
+            lambda: ok(self._pose(), False),
             score,
             _facing(spec.rect),
             self._act(grip=1.0),
@@ -728,9 +785,9 @@ class WashExpert(_HeldExpert):
         if not o.dirty:
             return self._hold()
         spec = self._water_fixture(target)
-        ok, score = self._over(spec.rect, 0.06)
+        ok, score = self._over(spec.rect, 0.08)
         return self._align_then(
-            lambda: ok(self._pose()),
+            lambda: ok(self._pose(), False),
             score,
             _facing(spec.rect),
             self._act(grip=1.0, use=1.0),
@@ -798,12 +855,12 @@ class PourExpert(_HeldExpert):
             want = ("fixture", target)
             ok, score = self._over(
                 spec.rect,
-                0.06,
-                lambda p: pour_receiver(env, *env._gripper_point(p)) == want,
+                0.08,
+                lambda p, strict: pour_receiver(env, *env._gripper_point(p)) == want,
             )
 
             def ready() -> bool:
-                return ok(self._pose())
+                return ok(self._pose(), False)
 
             headings = _facing(spec.rect)
         if room <= 1e-9:
@@ -845,16 +902,18 @@ class WipeExpert(_HeldExpert):
         self._reach(target, spec.rect)
         rect = spec.rect
 
-        def sweep(p: Pose) -> bool:
-            return self._amplitude(rect, p) >= _MIN_STROKE
+        def sweep(p: Pose, strict: bool) -> bool:
+            if strict:
+                return self._amplitude(rect, p, 0.03) >= _MIN_STROKE
+            return self._amplitude(rect, p) >= _MIN_STROKE / 2
 
-        ok, score = self._over(rect, 0.03, sweep)
+        ok, score = self._over(rect, 0.05, sweep)
         x, y, th = self._pose()
-        if self._centre is None or not ok((x, y, self._centre)):
+        if self._centre is None or not ok((x, y, self._centre), False):
             self._centre = None
-            if not ok((x, y, th)):
+            if not ok((x, y, th), False):
                 return self._align_then(
-                    lambda: ok(self._pose()),
+                    lambda: ok(self._pose(), False),
                     score,
                     _facing(rect),
                     self._hold(),
@@ -872,15 +931,15 @@ class WipeExpert(_HeldExpert):
             th += self._dir * _TURN_PER_TICK
         return out
 
-    def _amplitude(self, rect: Rect, p: Pose) -> float:
+    def _amplitude(self, rect: Rect, p: Pose, margin: float = 0.005) -> float:
         """The widest stroke (rad each way) that keeps the gripper point over ``rect``."""
         env = self.env
         best = 0.0
+        m = margin
         for amp in _STROKES:
             pts = [env._gripper_point((p[0], p[1], p[2] + amp * f)) for f in (-1, -0.5, 0, 0.5, 1)]
             if all(
-                rect.x0 + 0.01 < gx < rect.x1 - 0.01 and rect.y0 + 0.01 < gy < rect.y1 - 0.01
-                for gx, gy in pts
+                rect.x0 + m < gx < rect.x1 - m and rect.y0 + m < gy < rect.y1 - m for gx, gy in pts
             ):
                 best = amp
                 break
@@ -910,11 +969,13 @@ class FoldExpert(_HeldExpert):
             raise PolicyError(f"the {name} is folded already; place it on the {target}")
         self._reach(target, spec.rect)
         ok, score = self._over(
-            spec.rect, 0.05, lambda p: _surface_under(env, *env._gripper_point(p)) == target
+            spec.rect,
+            0.07,
+            lambda p, strict: _surface_under(env, *env._gripper_point(p)) == target,
         )
         # No grip command: closing the gripper after the fold would grasp the towel again.
         return self._align_then(
-            lambda: ok(self._pose()),
+            lambda: ok(self._pose(), False),
             score,
             _facing(spec.rect),
             self._act(use=1.0),
