@@ -26,11 +26,11 @@ from sim.home.layout import (
     RESIDENT_RADIUS,
     ROBOT_RADIUS,
     HomeLayout,
-    default_layout,
 )
 from sim.home.occupancy import PLAN_CLEARANCE, occupancy_for
 from sim.home.perception import Camera, detect
 from sim.home.placement import free_slots, put_in_fixture
+from sim.home.plans import apply_start_state, load_plan
 from sim.home.processes import Processes
 from sim.home.residents import DEFAULT_RESIDENTS, ResidentSim
 from sim.home.world import (
@@ -53,7 +53,7 @@ DEFAULT_START = datetime(2026, 11, 23, 6, 0)
 MAX_SPEED = 0.8  # m/s per unit of vx, vy
 MAX_TURN = 2.0  # rad/s per unit of wz
 WASHER_CYCLE_S = 45 * 60.0  # the v1 washer's programme (the catalogue's washer cycle_s)
-_STATE_VERSION = 1
+_STATE_VERSION = 2  # 2: records the home plan and furniture seed (1: the v1 apartment)
 _BLOCK2 = (ROBOT_RADIUS + RESIDENT_RADIUS) ** 2
 
 
@@ -93,7 +93,11 @@ class HomeSimEnv(gym.Env):
         obs_mode: ``"state"`` (proprio only, fast) or ``"rgb"`` (proprio and image).
         seed: Seed of the first reset (the world is reset at construction).
         render_mode: Only ``"rgb_array"`` (the top-down picture for people).
-        layout: Floor plan; the v1 apartment if None.
+        layout: Floor plan; wins over ``home`` and ``furniture_seed`` when given.
+        home: Floor plan by name (:func:`sim.home.plans.plan_names`); the v1 apartment
+            by default.
+        furniture_seed: Rearranges the plan's movable furniture (None: as drawn); the
+            same seed gives the same home.
     """
 
     metadata = {"render_modes": ["rgb_array"], "render_fps": 10}
@@ -109,6 +113,8 @@ class HomeSimEnv(gym.Env):
         seed: int | None = None,
         render_mode: str | None = "rgb_array",
         layout: HomeLayout | None = None,
+        home: str = "apartment",
+        furniture_seed: int | None = None,
     ) -> None:
         if obs_mode not in ("state", "rgb"):
             raise ValueError(f"obs_mode must be 'state' or 'rgb', got {obs_mode!r}")
@@ -121,7 +127,10 @@ class HomeSimEnv(gym.Env):
         self.image_size = int(image_size)
         self.obs_mode = obs_mode
         self.render_mode = render_mode
-        self.layout = layout or default_layout()
+        self.layout = layout or load_plan(home, furniture_seed)
+        #: Plan name and furniture seed of the layout (recorded in checkpoints).
+        self.home = self.layout.name
+        self.furniture_seed = self.layout.furniture_seed
         self.occupancy = occupancy_for(self.layout)
         self._camera = Camera(self.layout, self.image_size)
         self._proc = Processes(self.layout)
@@ -288,6 +297,8 @@ class HomeSimEnv(gym.Env):
         npr = self._np_random.bit_generator.state if self._np_random is not None else None
         return {
             "version": _STATE_VERSION,
+            "home": self.home,
+            "furniture_seed": self.furniture_seed,
             "seed": self._seed,
             "clock_start": self.clock.start.isoformat(),
             "clock_elapsed": self.clock.elapsed,
@@ -301,13 +312,24 @@ class HomeSimEnv(gym.Env):
     def set_state(self, state: dict) -> None:
         """Restore a :meth:`get_state` checkpoint (also sets the clock).
 
+        Version-1 checkpoints (written before plans existed) are of the v1 apartment.
+
         Raises:
-            ValueError: if the checkpoint is of another version or another clock start.
+            ValueError: if the checkpoint is of an unknown version, another home or
+                furniture arrangement, or another clock start.
         """
-        if state.get("version") != _STATE_VERSION:
+        if state.get("version") not in (1, _STATE_VERSION):
             raise ValueError(
                 f"HomeSim checkpoint version {state.get('version')!r} is not "
-                f"{_STATE_VERSION}; it was written by another HomeSim"
+                f"{_STATE_VERSION} (or 1); it was written by another HomeSim"
+            )
+        home = state.get("home", "apartment")
+        furniture = state.get("furniture_seed")
+        if (home, furniture) != (self.home, self.furniture_seed):
+            raise ValueError(
+                f"checkpoint is of home {home!r} with furniture seed {furniture!r}, this env "
+                f"is {self.home!r} with {self.furniture_seed!r}; build the env with "
+                f"HomeSimEnv(home={home!r}, furniture_seed={furniture!r})"
             )
         start = datetime.fromisoformat(state["clock_start"])
         if start != self.clock.start:
@@ -466,8 +488,10 @@ class HomeSimEnv(gym.Env):
         world = WorldState(robot=RobotState(*lay.dock))
         world.fixtures = {n: FixtureState() for n in lay.fixtures}
         misplaceable = [n for n, o in lay.objects.items() if o.misplaceable]
+        lo, hi = lay.misplace_count
         self.misplaced = sorted(
-            rng.sample(misplaceable, rng.choice((2, 3))), key=list(lay.objects).index
+            rng.sample(misplaceable, rng.choice(tuple(range(lo, hi + 1)))),
+            key=list(lay.objects).index,
         )
         for name, spec in lay.objects.items():
             world.objects[name] = ObjectState(
@@ -487,6 +511,7 @@ class HomeSimEnv(gym.Env):
             fixture = rng.choices([p[0] for p in places], [p[1] for p in places])[0]
             slot = rng.choice(free_slots(lay, world, fixture, name))
             put_in_fixture(lay, world, name, fixture, near=slot)
+        apply_start_state(lay, world, seed)
         self.world = world
         self._proc.settle(world, self.clock.elapsed, seed)
         self._residents.initial(world, self.clock.now(), seed)
@@ -499,13 +524,21 @@ class HomeSimEnv(gym.Env):
         self._room = ""
 
     def _misplace(self, world: WorldState, name: str, rng: random.Random) -> None:
+        """Leave ``name`` where the plan says things get left: on a surface or the floor.
+
+        With one misplace surface and room (the v1 apartment: the sofa and the living
+        room) this draws exactly what v1 drew, so v1 worlds are unchanged.
+        """
         lay = self.layout
-        if rng.random() < 0.5 and free_slots(lay, world, "sofa", name):
-            put_in_fixture(
-                lay, world, name, "sofa", near=rng.choice(free_slots(lay, world, "sofa", name))
-            )
-            return
-        r = lay.rooms["living_room"].rect
+        surfaces, rooms = lay.misplace_surfaces, lay.misplace_rooms
+        if surfaces and rng.random() < 0.5:
+            surface = surfaces[0] if len(surfaces) == 1 else rng.choice(surfaces)
+            slots = free_slots(lay, world, surface, name)
+            if slots:
+                put_in_fixture(lay, world, name, surface, near=rng.choice(slots))
+                return
+        room = rooms[0] if len(rooms) == 1 else rng.choice(rooms)
+        r = lay.rooms[room].rect
         for _ in range(500):
             x, y = rng.uniform(r.x0, r.x1), rng.uniform(r.y0, r.y1)
             # Far enough from furniture that the robot can stand next to it and pick it.
@@ -517,9 +550,10 @@ class HomeSimEnv(gym.Env):
             ):
                 continue
             o = world.objects[name]
-            o.relation, o.place, o.x, o.y = "floor", "living_room", round(x, 3), round(y, 3)
+            o.relation, o.place, o.x, o.y = "floor", room, round(x, 3), round(y, 3)
             return
-        put_in_fixture(lay, world, name, "sofa")  # pragma: no cover - the room is roomy
+        # pragma: no cover - validate_layout checks misplace rooms have open floor
+        put_in_fixture(lay, world, name, surfaces[0] if surfaces else lay.objects[name].home[1])
 
     def _random_robot(self, rng: random.Random) -> None:
         lay = self.layout

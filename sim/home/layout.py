@@ -71,6 +71,12 @@ class RoomSpec:
     name: str
     rect: Rect
     colour: tuple[int, int, int]
+    #: What sort of room it is (``"bedroom"`` for ``kids_room``); the name if not given.
+    kind: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.kind:
+            object.__setattr__(self, "kind", self.name)
 
 
 @dataclass(frozen=True)
@@ -122,7 +128,12 @@ class ObjectSpec:
         places: ``(fixture, weight)`` candidates for the start position.
         home: ``(relation, fixture)`` where it belongs when the home is tidy.
         can_be_dirty: Whether dirt makes sense (dishes, clothes).
-        misplaceable: May start misplaced in the living room.
+        misplaceable: May start misplaced (on the floor or a surface of the plan's
+            :attr:`HomeLayout.misplace_rooms` / :attr:`HomeLayout.misplace_surfaces`).
+        start: Seeded starting state, ``(field, lo, hi)`` per :class:`ObjectState` field:
+            numeric fields (``quantity``, ``moisture``, ``fill``) are drawn uniformly from
+            ``[lo, hi]``, boolean ones (``dirty``, ``wet``, ``folded``) are true with
+            probability ``hi``. Empty: the defaults (a v1 object).
     """
 
     name: str
@@ -131,11 +142,22 @@ class ObjectSpec:
     home: tuple[str, str]
     can_be_dirty: bool = False
     misplaceable: bool = False
+    start: tuple[tuple[str, float, float], ...] = ()
 
 
 @dataclass
 class HomeLayout:
-    """A floor plan with everything derived from it (walls, approach poses, slots)."""
+    """A floor plan with everything derived from it (walls, approach poses, slots).
+
+    Attributes:
+        name: Plan name (:func:`sim.home.plans.plan_names`).
+        furniture_seed: Seed that placed the movable furniture (None: the plan as drawn).
+        misplace_rooms: Rooms whose floor misplaced objects start on.
+        misplace_surfaces: Surfaces misplaced objects may start on instead.
+        misplace_count: Fewest and most objects misplaced at a reset.
+        household: Kinds of the people (and pets) who live here, ``("adult", "child")``.
+        description: One line for people.
+    """
 
     width: float
     height: float
@@ -144,6 +166,13 @@ class HomeLayout:
     objects: dict[str, ObjectSpec]
     wall_lines: list[tuple[float, float, float, float, list[tuple[float, float]]]]
     dock: tuple[float, float, float]
+    name: str = "apartment"
+    furniture_seed: int | None = None
+    misplace_rooms: tuple[str, ...] = ("living_room",)
+    misplace_surfaces: tuple[str, ...] = ("sofa",)
+    misplace_count: tuple[int, int] = (2, 3)
+    household: tuple[str, ...] = ("adult",)
+    description: str = ""
     walls: list[Rect] = field(init=False)
     vwalls: tuple[tuple[float, float, float], ...] = field(init=False)
     hwalls: tuple[tuple[float, float, float], ...] = field(init=False)
@@ -228,118 +257,9 @@ class HomeLayout:
         return self.fixtures[name].rect.distance(x, y)
 
 
-def _fx(
-    name: str, room: str, rect: tuple[float, float, float, float], approach: Side, **flags: bool
-) -> FixtureSpec:
-    return FixtureSpec(
-        name=name, kind=name, room=room, rect=Rect(*rect), approach=approach, **flags
-    )
-
-
-def _obj(
-    name: str,
-    places: dict[str, float],
-    home: tuple[str, str],
-    *,
-    kind: str = "",
-    dirty: bool = False,
-    misplaceable: bool = False,
-) -> ObjectSpec:
-    return ObjectSpec(
-        name=name,
-        kind=kind or name,
-        places=tuple(places.items()),
-        home=home,
-        can_be_dirty=dirty,
-        misplaceable=misplaceable,
-    )
-
-
 @functools.cache
 def default_layout() -> HomeLayout:
-    """The HomeSim v1 apartment (built once and shared; treat it as read-only)."""
-    rooms = {
-        "kitchen": RoomSpec("kitchen", Rect(0.0, 4.5, 4.0, 8.0), (236, 222, 190)),
-        "bedroom": RoomSpec("bedroom", Rect(0.0, 0.0, 4.0, 4.5), (200, 214, 236)),
-        "hallway": RoomSpec("hallway", Rect(4.0, 0.0, 5.5, 8.0), (214, 214, 206)),
-        "living_room": RoomSpec("living_room", Rect(5.5, 3.0, 11.0, 8.0), (206, 232, 200)),
-        "bathroom": RoomSpec("bathroom", Rect(5.5, 0.0, 11.0, 3.0), (196, 232, 236)),
-    }
-    fixtures = [
-        _fx("fridge", "kitchen", (0.1, 7.2, 0.9, 7.95), "s", openable=True, container=True),
-        _fx("counter", "kitchen", (1.0, 7.35, 2.0, 7.95), "s", surface=True),
-        _fx("sink", "kitchen", (2.05, 7.35, 2.85, 7.95), "s", switchable=True, container=True),
-        _fx("stove", "kitchen", (2.9, 7.35, 3.7, 7.95), "s", switchable=True, surface=True),
-        _fx("cabinet", "kitchen", (0.05, 4.8, 0.65, 6.0), "e", openable=True, container=True),
-        _fx("table", "kitchen", (1.8, 5.2, 3.0, 6.0), "n", surface=True),
-        _fx("trash_bin", "kitchen", (3.3, 4.6, 3.75, 5.0), "n", container=True),
-        _fx("bed", "bedroom", (0.05, 2.6, 2.05, 4.45), "e", surface=True),
-        _fx("nightstand", "bedroom", (2.15, 4.0, 2.6, 4.45), "s", surface=True),
-        _fx("sofa", "living_room", (7.0, 7.1, 9.2, 7.95), "s", surface=True),
-        _fx("coffee_table", "living_room", (7.5, 5.6, 8.7, 6.2), "s", surface=True),
-        _fx("shelf", "living_room", (10.5, 4.0, 10.95, 5.6), "w", surface=True),
-        _fx("toy_box", "living_room", (6.0, 3.05, 6.6, 3.55), "n", container=True),
-        _fx("laundry_basket", "bathroom", (8.0, 0.1, 8.7, 0.6), "n", container=True),
-        _fx(
-            "washer",
-            "bathroom",
-            (9.2, 0.05, 9.9, 0.75),
-            "n",
-            openable=True,
-            switchable=True,
-            container=True,
-        ),
-    ]
-    objects = [
-        _obj("mug", {"cabinet": 0.4, "counter": 0.4, "table": 0.2}, ("in", "cabinet"), dirty=True),
-        _obj("plate", {"cabinet": 0.6, "counter": 0.4}, ("in", "cabinet"), dirty=True),
-        _obj(
-            "plate_2", {"cabinet": 0.6, "table": 0.4}, ("in", "cabinet"), kind="plate", dirty=True
-        ),
-        _obj("bowl", {"cabinet": 0.5, "counter": 0.5}, ("in", "cabinet"), dirty=True),
-        _obj("pot", {"stove": 0.6, "cabinet": 0.4}, ("on", "stove"), dirty=True),
-        _obj("knife", {"counter": 0.5, "cabinet": 0.5}, ("in", "cabinet"), dirty=True),
-        _obj("sponge", {"sink": 0.5, "counter": 0.5}, ("in", "sink")),
-        _obj("apple", {"table": 0.5, "counter": 0.5}, ("on", "table")),
-        _obj("milk", {"fridge": 0.5, "counter": 0.5}, ("in", "fridge")),
-        _obj(
-            "shirt",
-            {"laundry_basket": 0.7, "bed": 0.3},
-            ("in", "laundry_basket"),
-            dirty=True,
-            misplaceable=True,
-        ),
-        _obj(
-            "socks",
-            {"laundry_basket": 0.7, "bed": 0.3},
-            ("in", "laundry_basket"),
-            dirty=True,
-            misplaceable=True,
-        ),
-        _obj("towel", {"laundry_basket": 0.5, "washer": 0.5}, ("in", "laundry_basket"), dirty=True),
-        _obj("keys", {"nightstand": 0.4, "shelf": 0.3, "table": 0.3}, ("on", "shelf")),
-        _obj("book", {"shelf": 0.5, "nightstand": 0.5}, ("on", "shelf"), misplaceable=True),
-        _obj("toy", {"toy_box": 1.0}, ("in", "toy_box"), misplaceable=True),
-        _obj("remote", {"coffee_table": 0.6, "sofa": 0.4}, ("on", "coffee_table")),
-    ]
-    # Wall centre lines (x0, y0, x1, y1) with doorway gaps along them.
-    wall_lines = [
-        (0.0, 0.0, 11.0, 0.0, []),
-        (0.0, 8.0, 11.0, 8.0, []),
-        (0.0, 0.0, 0.0, 8.0, []),
-        (11.0, 0.0, 11.0, 8.0, []),
-        # Doorways are 1.2-1.5 m: the robot is 0.5 m wide and the planner keeps 5 cm more.
-        (4.0, 0.0, 4.0, 8.0, [(1.4, 2.6), (5.9, 7.1)]),  # bedroom, kitchen doors
-        (5.5, 0.0, 5.5, 8.0, [(0.9, 2.1), (5.0, 6.5)]),  # bathroom, living-room doors
-        (0.0, 4.5, 4.0, 4.5, []),
-        (5.5, 3.0, 11.0, 3.0, []),
-    ]
-    return HomeLayout(
-        width=11.0,
-        height=8.0,
-        rooms=rooms,
-        fixtures={f.name: f for f in fixtures},
-        objects={o.name: o for o in objects},
-        wall_lines=wall_lines,
-        dock=(4.75, 4.0, math.pi / 2),
-    )
+    """The HomeSim v1 apartment (plan ``"apartment"``; shared, treat it as read-only)."""
+    from sim.home.plans import load_plan  # the plans module builds on this one
+
+    return load_plan("apartment")
