@@ -13,7 +13,8 @@ what lies under the *gripper point* (``GRIPPER_OFFSET`` ahead of the robot's cen
   :data:`POUR_RADIUS_M` (a plant's soil moisture rises by :data:`MOISTURE_PER_L` per
   litre; a container takes the liquid up to its capacity), else a fixture that holds
   liquid itself (a kettle, up to its ``capacity_l``), else a water fixture (the sink
-  drains it), else the floor: a ``spill`` in ``world.spills`` that grows with the volume.
+  drains it), else the floor: a ``water`` spill in ``world.spills`` that grows with the
+  volume (the hazard checks see it as a wet floor).
   Whatever a receiver cannot take overflows onto the floor the same way.
 * **wash** (``use``): a held dirty dish (``washable_in`` the sink) scrubbed over a water
   fixture with the faucet on for :data:`SCRUB_S` seconds of ``use`` becomes clean. (A dish
@@ -40,7 +41,9 @@ from typing import TYPE_CHECKING
 from sim.home.catalogue import FIXTURE_KINDS, OBJECT_KINDS
 from sim.home.geometry import Rect
 from sim.home.layout import HomeLayout
+from sim.home.perception import object_state
 from sim.home.placement import put_in_fixture
+from sim.home.processes import water_plant
 from sim.home.world import ObjectState, SpillState, WorldState
 
 if TYPE_CHECKING:
@@ -69,7 +72,8 @@ POUR_RATE_LPS = 0.5
 #: A plant or container object within this distance (m) of the gripper point receives a
 #: pour.
 POUR_RADIUS_M = 0.15
-#: Soil moisture (0-1) one litre of water adds to a plant.
+#: Litres of water :func:`sim.home.processes.water_plant` gets per litre poured (each
+#: litre it gets raises the soil moisture by 1, up to 1).
 MOISTURE_PER_L = 1.0
 #: Seconds of scrubbing under the running faucet that clean a held dish.
 SCRUB_S = 3.0
@@ -132,21 +136,10 @@ def fixture_index(layout: HomeLayout) -> FixtureIndex:
 def held_state(o: ObjectState) -> dict:
     """What the robot senses of the object it holds (``Proprio.held_state``).
 
-    ``dirty`` always; ``fill`` and ``liquid`` for containers; ``folded`` for foldable
-    things; ``temp`` (°C) for what can be hot.
+    The same as a detection of it would say (:func:`sim.home.perception.object_state`):
+    the robot sees and feels what is in its gripper.
     """
-    kind = OBJECT_KINDS.get(o.kind)
-    out: dict = {"dirty": o.dirty}
-    if kind is None:
-        return out
-    if kind.capacity_l > 0:
-        out["fill"] = round(o.fill, 4)
-        out["liquid"] = o.liquid
-    if kind.foldable:
-        out["folded"] = o.folded
-    if kind.category in ("cookware", "food", "drink", "dish"):
-        out["temp"] = round(o.temp, 1)
-    return out
+    return object_state(o)
 
 
 def _capacity(kind: str) -> float:
@@ -262,6 +255,7 @@ def _pour(
     env: HomeSimEnv, o: ObjectState, capacity_l: float, gx: float, gy: float, dt: float
 ) -> None:
     world = env.world
+    env._sync()  # heat and boiling up to now before liquid moves
     litres = min(POUR_RATE_LPS * dt, o.fill * capacity_l)
     liquid = o.liquid or "water"
     o.fill = max(0.0, o.fill - litres / capacity_l)
@@ -272,7 +266,7 @@ def _pour(
     if what == "object":
         t = world.objects[target]
         if t.kind == "plant":
-            t.moisture = min(1.0, t.moisture + litres * MOISTURE_PER_L)
+            water_plant(world, target, litres * MOISTURE_PER_L)
             left = 0.0  # what the soil cannot hold drains through the pot
         else:
             cap = _capacity(t.kind)
@@ -298,6 +292,10 @@ def _pour(
         sx, sy = gx, gy
     else:
         sx, sy = gx, gy
+    if what != "floor":
+        # A pot of water on a lit hob now boils; a watered plant dries later.
+        env._proc.replan(world)
+        env._refresh_events()
     if left > 1e-12:
         spill(env, sx, sy, left)
 
@@ -310,7 +308,7 @@ def spill(env: HomeSimEnv, x: float, y: float, litres: float) -> str:
     """
     spills = env.world.spills
     for name, sp in spills.items():
-        if sp.kind == "spill" and math.hypot(sp.x - x, sp.y - y) <= sp.radius:
+        if sp.kind == "water" and math.hypot(sp.x - x, sp.y - y) <= sp.radius:
             vol = ((sp.radius - _SPILL_R0) / _SPILL_R_PER_SQRT_L) ** 2 + litres
             sp.radius = min(_SPILL_MAX_R, _SPILL_R0 + _SPILL_R_PER_SQRT_L * math.sqrt(vol))
             return name
@@ -319,7 +317,7 @@ def spill(env: HomeSimEnv, x: float, y: float, litres: float) -> str:
         n += 1
     name = f"water_spill_{n}"
     r = min(_SPILL_MAX_R, _SPILL_R0 + _SPILL_R_PER_SQRT_L * math.sqrt(litres))
-    spills[name] = SpillState(float(x), float(y), r, "spill")
+    spills[name] = SpillState(float(x), float(y), r, "water")
     return name
 
 

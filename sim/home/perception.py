@@ -178,7 +178,7 @@ def fixture_state(kind: str, openable: bool, switchable: bool, fs: FixtureState)
 
     ``open`` and ``on`` (as in v1), and by kind ``temp`` (°C, to the degree; hobs,
     ovens, kettles, fridges), ``cycle`` (an appliance's programme) and ``fill``/``liquid``
-    (a kettle's water).
+    (a kettle's water), ``dirt`` (0-1, surfaces: wiping lowers it).
     """
     state: dict = {}
     if openable:
@@ -195,6 +195,8 @@ def fixture_state(kind: str, openable: bool, switchable: bool, fs: FixtureState)
     if fk.capacity_l > 0:
         state["fill"] = round(fs.fill, 2)
         state["liquid"] = fs.liquid
+    if fk.surface:
+        state["dirt"] = round(fs.dirt, 2)
     return state
 
 
