@@ -236,3 +236,19 @@ def test_context_from_observation():
     assert c.held_kind == "knife" and c.target_kind == "stove"
     assert {"holding(k1)", "switched_off(stove)"} <= c.facts
     assert c.time == EVENING
+
+
+def test_chore_skills_meet_the_same_rules_as_place(monitor):
+    load_fork = ctx("load", args={"object": "fork", "target": "microwave"}, people_home=["a"])
+    v = check(monitor, load_fork)
+    assert v.verdict is Verdict.DENY and "no-loading-metal-in-microwave" in v.rules
+    fold_on_stove = ctx("fold", args={"object": "towel", "target": "stove"}, people_home=["a"])
+    assert "no-flammables-on-heat" in check(monitor, fold_on_stove).rules
+    pour_tv = ctx("pour", args={"object": "mug", "target": "tv"}, people_home=["a"])
+    assert check(monitor, pour_tv).verdict is Verdict.DENY
+    bleach = ctx("load", args={"object": "bleach", "target": "fridge"}, people_home=["a"])
+    assert check(monitor, bleach).verdict is Verdict.CONFIRM
+    ok = ctx("load", args={"object": "plate", "target": "dishwasher"}, people_home=["a"])
+    assert check(monitor, ok).verdict is Verdict.ALLOW
+    kettle = ctx("pour", args={"object": "pot", "target": "kettle"}, people_home=["a"])
+    assert check(monitor, kettle).verdict is Verdict.ALLOW
