@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import random
+from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -32,7 +33,7 @@ from sim.home.perception import Camera, detect
 from sim.home.placement import free_slots, put_in_fixture
 from sim.home.plans import apply_start_state, load_plan
 from sim.home.processes import Processes
-from sim.home.residents import DEFAULT_RESIDENTS, ResidentSim
+from sim.home.residents import ResidentSim, residents_for
 from sim.home.world import (
     FixtureState,
     ObjectState,
@@ -98,6 +99,9 @@ class HomeSimEnv(gym.Env):
             by default.
         furniture_seed: Rearranges the plan's movable furniture (None: as drawn); the
             same seed gives the same home.
+        household: Who lives here, e.g. ``("adult", "child", "dog")``
+            (:func:`sim.home.residents.make_household`); the plan's household if None
+            (the v1 apartment keeps v1's alex).
     """
 
     metadata = {"render_modes": ["rgb_array"], "render_fps": 10}
@@ -115,6 +119,7 @@ class HomeSimEnv(gym.Env):
         layout: HomeLayout | None = None,
         home: str = "apartment",
         furniture_seed: int | None = None,
+        household: Sequence[str] | None = None,
     ) -> None:
         if obs_mode not in ("state", "rgb"):
             raise ValueError(f"obs_mode must be 'state' or 'rgb', got {obs_mode!r}")
@@ -134,7 +139,9 @@ class HomeSimEnv(gym.Env):
         self.occupancy = occupancy_for(self.layout)
         self._camera = Camera(self.layout, self.image_size)
         self._proc = Processes(self.layout)
-        self._residents = ResidentSim(self.layout, DEFAULT_RESIDENTS)
+        self._residents = ResidentSim(
+            self.layout, residents_for(self.layout, household), start=self.clock.start
+        )
         self._dt = 1.0 / self.control_hz
         self.action_space = spaces.Box(-1.0, 1.0, shape=(7,), dtype=np.float32)
         v = MAX_SPEED * math.sqrt(2.0)
@@ -153,6 +160,7 @@ class HomeSimEnv(gym.Env):
         self._seed = 0
         self._room = ""
         self._blockers: list[tuple[float, float]] = []
+        self._walking = False  # someone is walking: step moves them (see _move_residents)
         self._new_world(seed if seed is not None else 0, None)
 
     # -- gymnasium API ------------------------------------------------------------------
@@ -239,6 +247,8 @@ class HomeSimEnv(gym.Env):
         self.clock.advance(dt)
         if self.clock.elapsed >= self._next_event_s:
             self._process_events()
+        elif self._walking:
+            self._move_residents()
         return self._gym_obs(), 0.0, False, False, self._info()
 
     def render(self) -> np.ndarray:
@@ -711,9 +721,17 @@ class HomeSimEnv(gym.Env):
         b = (self._next_boundary - self.clock.start).total_seconds()
         self._next_event_s = min([b, self._proc.next_s, *self.world.timers.values()])
         self._blockers = [(p.x, p.y) for p in self.world.residents.values() if p.home]
+        self._walking = self._residents.walking(self.world)
+
+    def _move_residents(self) -> None:
+        """Bring people walking somewhere to where they are now (every tick while they walk)."""
+        self._walking = self._residents.advance(self.world, self.clock.elapsed)
+        self._blockers = [(p.x, p.y) for p in self.world.residents.values() if p.home]
 
     def _sync(self) -> None:
         """Bring events and continuous processes up to the clock (before any read)."""
+        if self._walking and self.clock.elapsed < self._next_event_s:
+            self._move_residents()
         if self.clock.elapsed >= self._next_event_s:
             self._process_events()
         elif self.world.process_s < self.clock.elapsed:
@@ -741,6 +759,7 @@ class HomeSimEnv(gym.Env):
                 del world.timers[name]
                 self._fire_timer(name)
             proc.replan(world)
+        self._residents.advance(world, now)
         proc.advance(world, now)
         self._refresh_events()
 

@@ -192,7 +192,7 @@ class MessMaker:
             toys = [
                 n
                 for n, o in world.objects.items()
-                if _category(o) == "toy" and o.relation in ("in", "on") and self._free(world, o)
+                if _category(o) == "toy" and self._free(world, o)
             ]
             for name in rng.sample(toys, min(len(toys), rng.choice((1, 2, 2, 3)))):
                 self._with(world, name, who, st)

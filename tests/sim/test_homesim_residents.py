@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import math
 import time
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import numpy as np
 import pytest
@@ -119,3 +120,220 @@ def test_washer_cycle_cleans_clothes_and_switches_off():
     env.idle_until(_at(6, 50))
     assert env.fixture_state("washer")["on"] is False
     assert env.objects["shirt"]["dirty"] is False
+
+
+# -- households on any plan: routines, walking, the work they make -------------------------
+
+FAMILY = ("adult", "child", "dog")
+SATURDAY = MONDAY.replace(day=28)
+
+
+def _family(seed: int = 0, **kw) -> HomeSimEnv:
+    return HomeSimEnv(household=FAMILY, seed=seed, **kw)
+
+
+def _when(env: HomeSimEnv, base: datetime, h: int, m: int = 0) -> datetime:
+    return base.replace(hour=h, minute=m, tzinfo=env.clock.tz)
+
+
+def test_household_members_and_v1_default():
+    env = _family()
+    kinds = {n: p.kind for n, p in env.world.residents.items()}
+    assert kinds == {"alex": "adult", "sam": "child", "rex": "dog"}
+    assert list(HomeSimEnv(seed=0).world.residents) == ["alex"]
+    with pytest.raises(ValueError, match="no adult"):
+        HomeSimEnv(household=("child", "cat"))
+    with pytest.raises(ValueError, match="unknown household member"):
+        HomeSimEnv(household=("adult", "parrot"))
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_a_childs_weekday_routine_brings_them_to_the_kitchen_for_a_snack(seed):
+    env = _family(seed)
+    env.idle_until(_when(env, MONDAY, 12))
+    sam = env.world.residents["sam"]
+    assert (sam.home, sam.activity) == (False, "school")
+    env.idle_until(_when(env, MONDAY, 15, 40))
+    sam = env.world.residents["sam"]
+    assert (sam.home, sam.room, sam.activity) == (True, "kitchen", "snack")
+    assert "sam" in env.presence()
+
+
+def test_weekend_differs_from_weekday():
+    def at(base: datetime, h: int, m: int = 0) -> dict[str, tuple]:
+        env = _family(1)
+        env.idle_until(_when(env, base, h, m))
+        return {n: (p.home, p.activity) for n, p in env.world.residents.items()}
+
+    # Weekday: up early, out to work and school; weekend: sleeping late, home all morning.
+    assert at(MONDAY, 7, 35)["alex"][1] == "breakfast"
+    assert at(SATURDAY, 7, 35)["alex"] == (True, "asleep")
+    monday_10, saturday_10 = at(MONDAY, 10, 30), at(SATURDAY, 10, 30)
+    assert monday_10["alex"] == (False, "away") and monday_10["sam"] == (False, "school")
+    assert saturday_10["alex"] == (True, "brunch") and saturday_10["sam"] == (True, "brunch")
+    # Saturday afternoon is an outing; Sunday afternoon they stay in.
+    assert at(SATURDAY, 15)["alex"] == (False, "outing")
+    sunday = at(SATURDAY.replace(day=29), 15)
+    assert sunday["alex"][0] is True and sunday["sam"] == (True, "playing")
+
+
+def _walk_of(env: HomeSimEnv, name: str, limit_s: float = 3600.0):
+    """Step until ``name`` sets off, then record their positions until they arrive."""
+    zero = np.zeros(7, np.float32)
+    for _ in range(int(limit_s * env.control_hz)):
+        env.step(zero)
+        if env.world.residents[name].path:
+            break
+    st = env.world.residents[name]
+    path = list(st.path)
+    track = [(st.x, st.y)]
+    while env.world.residents[name].path:
+        env.step(zero)
+        track.append((env.world.residents[name].x, env.world.residents[name].y))
+    return path, track
+
+
+def test_people_walk_between_spots_over_free_floor():
+    from sim.home.walking import PERSON_CLEARANCE, SPOT_CLEARANCE, path_length
+
+    env = _family(2)
+    env.idle_until(_when(env, MONDAY, 6, 35))  # alex in bed, about to get ready
+    start = (env.world.residents["alex"].x, env.world.residents["alex"].y)
+    path, track = _walk_of(env, "alex")
+    end = (path[-2], path[-1])
+    assert path[:2] == list(start) and math.dist(start, end) > 2.0
+    # About 1 m/s: the walk takes its length in seconds, one tick's step at a time.
+    length = path_length(path)
+    assert abs(len(track) / env.control_hz - length) < 0.2
+    steps = [math.dist(a, b) for a, b in zip(track, track[1:], strict=False)]
+    assert max(steps) <= 1.0 / env.control_hz + 1e-9
+    mid = track[len(track) // 2]
+    assert math.dist(mid, start) > 0.5 and math.dist(mid, end) > 0.5
+    assert all(env.occupancy.clearance(x, y) >= PERSON_CLEARANCE - 0.02 for x, y in track)
+    assert env.occupancy.clearance(*end) >= SPOT_CLEARANCE
+    assert env.world.residents["alex"].room == env.layout.room_at(*end)
+
+
+def test_walking_people_block_the_robot_where_they_are_now():
+    env = _family(2)
+    env.idle_until(_when(env, MONDAY, 6, 35))
+    zero = np.zeros(7, np.float32)
+    while not env.world.residents["alex"].path:
+        env.step(zero)
+    for _ in range(100):
+        env.step(zero)
+    alex = env.world.residents["alex"]
+    assert (alex.x, alex.y) in env._blockers
+    assert not env.is_free(alex.x + 0.3, alex.y, 0.0)
+
+
+def _state_of_week(seed: int, hop: timedelta | None = None, look: bool = False) -> dict:
+    env = _family(seed)
+    start = env.clock.now()
+    end = start + timedelta(days=7)
+    if hop is not None:
+        t = start
+        while t < end:
+            t = min(t + hop, end)
+            env.idle_until(t)
+            if look:
+                env.observe()
+                env.presence()
+    env.idle_until(end)
+    return env.get_state()["world"]
+
+
+def test_a_week_of_idle_fast_forward_makes_a_believable_backlog():
+    env = _family(4)
+    before = {n: (o.dirty, o.relation, o.place, o.quantity) for n, o in env.world.objects.items()}
+    t0 = time.perf_counter()
+    env.idle_until(env.clock.now() + timedelta(days=7))
+    wall = time.perf_counter() - t0
+    assert wall < 10.0
+    w = env.world
+    kinds = {n: o.kind for n, o in w.objects.items()}
+    dishes = [
+        n
+        for n, o in w.objects.items()
+        if o.dirty
+        and not before[n][0]
+        and o.kind in ("mug", "plate", "bowl", "glass", "fork", "spoon", "knife", "pot", "pan")
+    ]
+    assert len(dishes) >= 3, dishes
+    basket = [
+        n
+        for n, o in w.objects.items()
+        if o.relation == "in"
+        and o.place == "laundry_basket"
+        and o.dirty
+        and before[n][2] != "laundry_basket"
+    ]
+    toys = [
+        n
+        for n, o in w.objects.items()
+        if kinds[n] == "toy" and o.relation == "floor" and before[n][1] != "floor"
+    ]
+    used_up = [n for n, o in w.objects.items() if o.quantity == 0.0 and before[n][3] > 0.0]
+    assert basket and toys and used_up, (basket, toys, used_up)
+    for name in used_up:  # the empty package is left on the kitchen counter
+        assert env.object_location(name) == ("on", "counter")
+    # A few items of work a day, not a flood: spills are occasional.
+    assert len(w.spills) <= 10
+
+
+def test_residents_are_deterministic_per_seed_whoever_looks():
+    once = _state_of_week(7)
+    assert _state_of_week(7) == once
+    assert _state_of_week(7, hop=timedelta(minutes=37, seconds=11), look=True) == once
+    assert _state_of_week(8) != once
+
+
+def test_checkpoint_round_trip_mid_walk():
+    import json
+
+    env = _family(3)
+    env.idle_until(_when(env, MONDAY, 6, 35))
+    zero = np.zeros(7, np.float32)
+    while not env.world.residents["alex"].path:
+        env.step(zero)
+    for _ in range(60):
+        env.step(zero)
+    state = json.loads(json.dumps(env.get_state()))
+    assert state["world"]["residents"]["alex"]["path"]
+    other = _family(11)
+    other.set_state(state)
+    assert other.get_state() == env.get_state()
+    for _ in range(500):
+        env.step(zero)
+        other.step(zero)
+    assert other.get_state() == env.get_state()
+    assert not env.world.residents["alex"].path  # arrived in both
+
+
+def test_a_pet_is_perceived_as_a_pet():
+    env = _family(0)
+    env.idle_until(_when(env, MONDAY, 10))  # people out, the dog at home
+    rex = env.world.residents["rex"]
+    assert rex.home and not rex.path
+    for k in range(16):
+        a = k * math.pi / 8
+        x, y = rex.x + 1.2 * math.cos(a), rex.y + 1.2 * math.sin(a)
+        if env.is_free(x, y) and env._los(x, y, rex.x, rex.y):
+            env.set_robot_pose(x, y, math.atan2(rex.y - y, rex.x - x))
+            break
+    dets = {d.name: d for d in env.observe().detections}
+    assert dets["rex"].category == "pet" and dets["rex"].kind == "dog"
+    assert all(d.category != "person" for d in dets.values())
+
+
+@pytest.mark.parametrize("home", ["apartment", "studio"])
+def test_every_place_of_every_routine_is_a_standable_spot(home):
+    from sim.home.walking import SPOT_CLEARANCE
+
+    env = HomeSimEnv(home=home, household=("adult", "child", "cat"), seed=0)
+    sim = env._residents
+    for name, places in sim._places.items():
+        for place, spots in places.items():
+            assert spots, (name, place)
+            for x, y in spots:
+                assert env.occupancy.clearance(x, y) >= SPOT_CLEARANCE - 1e-6, (name, place)
