@@ -487,6 +487,35 @@ class HomeSimEnv(gym.Env):
         """Remove a spill (someone mopped it up)."""
         self.world.spills.pop(name, None)
 
+    def set_fixture(self, name: str, *, on: bool | None = None, open: bool | None = None) -> None:
+        """Open/close and switch fixture ``name`` as the robot would (scenario set-up).
+
+        Goes through the same processes as the robot's actions: a programme starts its
+        timer, a door-interlocked appliance does not start while open and pauses when
+        opened, a faucet arms its wash and flood timers (see :mod:`sim.home.processes`).
+        Opening happens before switching.
+
+        Raises:
+            KeyError: for an unknown fixture.
+            ValueError: for a fixture that cannot be opened or switched.
+        """
+        spec = self.layout.fixtures.get(name)
+        if spec is None:
+            raise KeyError(
+                f"no fixture {name!r} in HomeSim; fixtures: {', '.join(self.layout.fixtures)}"
+            )
+        if open is not None and not spec.openable:
+            raise ValueError(f"the {name} ({spec.kind}) cannot be opened or closed")
+        if on is not None and not spec.switchable:
+            raise ValueError(f"the {name} ({spec.kind}) has no switch")
+        self._sync()
+        fs = self.world.fixtures[name]
+        if open is not None and fs.open != open:
+            self._proc.set_open(self.world, name, open, self.clock.elapsed)
+        if on is not None and fs.on != on:
+            self._proc.switch(self.world, name, on, self.clock.elapsed)
+        self._refresh_events()
+
     # -- internals ----------------------------------------------------------------------
 
     def _new_world(self, seed: int, options: dict | None) -> None:

@@ -355,3 +355,18 @@ def test_checkpoint_mid_boil_resumes_identically():
         later(e, minutes=50)
     assert env.get_state() == restored.get_state()
     assert is_burnt(restored.world.objects["pot"])
+
+
+def test_set_fixture_goes_through_the_processes(appliances):
+    env = HomeSimEnv(seed=0, layout=appliances)
+    env.set_fixture("dishwasher", open=True, on=True)
+    assert not env.world.fixtures["dishwasher"].on  # the interlock holds for set-up too
+    env.set_fixture("dishwasher", open=False, on=True)
+    assert env.world.fixtures["dishwasher"].cycle == "running"
+    assert "dishwasher_done" in env.world.timers
+    with pytest.raises(ValueError, match="has no switch"):
+        env.set_fixture("table", on=True)
+    with pytest.raises(ValueError, match="cannot be opened"):
+        env.set_fixture("stove", open=True)
+    with pytest.raises(KeyError, match="no fixture 'hob'"):
+        env.set_fixture("hob", on=True)
