@@ -556,6 +556,21 @@ class ResidentSim:
                 elif p == "pet_bed":
                     spots = self._fixture_place(p)
                     spots = spots[len(spots) // 2 :] or spots  # the far end of the sofa
+                elif p == "desk":
+                    # A grown-up does not work at the desk in a child's room (the child
+                    # sleeps there); a child does their homework at their own.
+                    kids_rooms = {lay.fixtures[b].room for b in kid_beds if b != adult_bed}
+                    desks = [
+                        d
+                        for d in self._fixtures("desk", None)
+                        if (
+                            lay.fixtures[d].room == child_room
+                            if r.kind == "child"
+                            else lay.fixtures[d].room not in kids_rooms
+                        )
+                    ]
+                    spots = next((fl.fixture_spots(d) for d in desks if fl.fixture_spots(d)), [])
+                    spots = spots or self._fixture_place("table")
                 else:
                     spots = self._fixture_place(p)
                 places[p] = spots or fallback or [lay.dock[:2]]

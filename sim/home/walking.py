@@ -19,8 +19,10 @@ from __future__ import annotations
 import heapq
 import math
 
+import numpy as np
+
 from sim.home.layout import RESIDENT_RADIUS, ROBOT_RADIUS, HomeLayout
-from sim.home.occupancy import Occupancy, occupancy_for
+from sim.home.occupancy import _FINE, Occupancy, occupancy_for
 
 __all__ = [
     "PERSON_CLEARANCE",
@@ -98,6 +100,11 @@ class FloorPlanner:
             for i in range(self.nx)
         ]
         self._free = self._main_component(free)
+        # Neighbours of every walkable cell, with step costs, for the floods.
+        self._adj: list[tuple[tuple[int, float], ...]] = [
+            tuple(self._neighbours(c, self._free)) if ok else () for c, ok in enumerate(self._free)
+        ]
+        self._field_m = occ.field  # clearance field (for vectorised straight-line checks)
         self._keep_off = [(x, y) for x, y, _ in layout.approach.values()]
         self._fields: dict[int, list[float]] = {}
         self._fixture_spots: dict[str, list[tuple[float, float]]] = {}
@@ -181,16 +188,17 @@ class FloorPlanner:
         f = [math.inf] * len(self._free)
         f[goal] = 0.0
         heap = [(0.0, goal)]
-        free = self._free
+        adj = self._adj
+        pop, push = heapq.heappop, heapq.heappush
         while heap:
-            d, c = heapq.heappop(heap)
+            d, c = pop(heap)
             if d > f[c]:
                 continue
-            for n, w in self._neighbours(c, free):
+            for n, w in adj[c]:
                 nd = d + w
                 if nd < f[n]:
                     f[n] = nd
-                    heapq.heappush(heap, (nd, n))
+                    push(heap, (nd, n))
         self._fields[goal] = f
         return f
 
@@ -221,9 +229,19 @@ class FloorPlanner:
             round(goal[1], 3),
         ]
 
+    def line_clear(self, a: tuple[float, float], b: tuple[float, float]) -> bool:
+        """True if a person can walk straight from ``a`` to ``b`` (samples every 4 cm)."""
+        n = max(1, int(math.hypot(b[0] - a[0], b[1] - a[1]) / 0.04))
+        t = np.arange(n + 1) * (1.0 / n)
+        ix = ((a[0] + (b[0] - a[0]) * t) / _FINE).astype(np.int64)
+        iy = ((a[1] + (b[1] - a[1]) * t) / _FINE).astype(np.int64)
+        fm = self._field_m
+        if ix.min() < 0 or iy.min() < 0 or ix.max() >= fm.shape[1] or iy.max() >= fm.shape[0]:
+            return False
+        return bool(fm[iy, ix].min() >= PERSON_CLEARANCE)
+
     def _plan(self, start: tuple[float, float], goal: tuple[float, float]) -> list[float] | None:
-        occ = self.occupancy
-        if occ.line_clear(*start, *goal, PERSON_CLEARANCE):
+        if self.line_clear(start, goal):
             return [*start, *goal]
         s, g = self._cell(*start), self._cell(*goal)
         if s is None or g is None:
@@ -231,18 +249,30 @@ class FloorPlanner:
         field = self._field(g)
         if field[s] == math.inf:
             return None
-        pts = [start]
-        c = s
-        while c != g:
-            c = min(self._neighbours(c, self._free), key=lambda nw: field[nw[0]])[0]
-            pts.append(((c % self.nx + 0.5) * _CELL, (c // self.nx + 0.5) * _CELL))
-        pts[-1] = goal
+        cells = [s]
+        adj = self._adj
+        while cells[-1] != g:
+            cells.append(min(adj[cells[-1]], key=lambda nw: field[nw[0]])[0])
+        # Keep the corners of the staircase only: straight runs need no string pulling.
+        nx = self.nx
+
+        def centre(c: int) -> tuple[float, float]:
+            return ((c % nx + 0.5) * _CELL, (c // nx + 0.5) * _CELL)
+
+        pts = [start, centre(s)]
+        for k in range(1, len(cells) - 1):
+            a, b, c = cells[k - 1], cells[k], cells[k + 1]
+            if b - a != c - b:
+                pts.append(centre(b))
+        if len(cells) > 1:
+            pts.append(centre(g))
+        pts.append(goal)
         # Pull the string: from each point, the farthest later one in a straight line.
         out = [pts[0]]
         i = 0
         while i < len(pts) - 1:
             j = len(pts) - 1
-            while j > i + 1 and not occ.line_clear(*pts[i], *pts[j], PERSON_CLEARANCE):
+            while j > i + 1 and not self.line_clear(pts[i], pts[j]):
                 j -= 1
             out.append(pts[j])
             i = j
