@@ -17,8 +17,10 @@ from sim.home.tasks import (  # noqa: F401
     fetching,
     groceries,
     laundry,
+    plant_care,
     safety,
     tidying,
+    trash,
 )
 from sim.home.tasks.base import (
     CATEGORIES,

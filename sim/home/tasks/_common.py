@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from sim.home.layout import HomeLayout
 
 __all__ = [
+    "APPLIANCES",
     "FLOOR",
     "FixtureStateTask",
     "MoveTask",
@@ -34,11 +35,17 @@ __all__ = [
     "loc",
     "objects_of",
     "place_in",
+    "place_somewhere",
     "put_on_floor",
     "rel_for",
+    "set_open",
     "solve_moves",
+    "switch",
 ]
 
+#: Appliances that are loaded and unloaded (the ``load``/``unload`` skills), not
+#: placed into and picked from.
+APPLIANCES = frozenset({"dishwasher", "washer", "dryer", "oven", "microwave"})
 #: A start place meaning "on the floor of a room".
 FLOOR = "floor"
 _FLOOR_CLEARANCE = 0.45  # from furniture and walls: the robot can stand next to it
@@ -120,6 +127,20 @@ def all_closed(env: HomeSimEnv, fixtures: Iterable[str]) -> bool:
     return all(not (lay.fixtures[f].openable and env.world.fixtures[f].open) for f in fixtures)
 
 
+def switch(env: HomeSimEnv, fixture: str, on: bool) -> None:
+    """Switch ``fixture`` on or off as a person would (timers and processes follow)."""
+    env._sync()
+    env._proc.switch(env.world, fixture, on, env.clock.elapsed)
+    env._refresh_events()
+
+
+def set_open(env: HomeSimEnv, fixture: str, opening: bool) -> None:
+    """Open or close ``fixture`` as a person would (a running programme pauses)."""
+    env._sync()
+    env._proc.set_open(env.world, fixture, opening, env.clock.elapsed)
+    env._refresh_events()
+
+
 def place_in(env: HomeSimEnv, name: str, fixture: str, rng: random.Random) -> None:
     """Put object ``name`` on/in ``fixture`` at a random free slot.
 
@@ -141,6 +162,26 @@ def place_in(env: HomeSimEnv, name: str, fixture: str, rng: random.Random) -> No
     o.relation = rel_for(env.layout, fixture)
     o.place = fixture
     o.x, o.y = rng.choice(roomy or slots)
+
+
+def place_somewhere(env: HomeSimEnv, name: str, fixtures: Iterable[str], rng: random.Random) -> str:
+    """Put object ``name`` on/in the first of ``fixtures`` (shuffled) with a free slot.
+
+    Returns:
+        The fixture used.
+
+    Raises:
+        TaskSampleError: if none has room.
+    """
+    options = list(fixtures)
+    rng.shuffle(options)
+    for f in options:
+        try:
+            place_in(env, name, f, rng)
+        except TaskSampleError:
+            continue
+        return f
+    raise TaskSampleError(f"no room for the {name} on/in any of {options}")
 
 
 def put_on_floor(env: HomeSimEnv, name: str, room: str, rng: random.Random) -> None:
@@ -196,7 +237,11 @@ def solve_moves(
             steps += [("navigate", {"target": src}), ("open", {"target": src})]
             opened.add(src)
             we_opened.add(src)
-        steps += [("navigate", {"target": obj}), ("pick", {"object": obj})]
+        steps.append(("navigate", {"target": obj}))
+        if rel == "in" and lay.fixtures[src].kind in APPLIANCES:
+            steps.append(("unload", {"object": obj, "target": src}))
+        else:
+            steps.append(("pick", {"object": obj}))
         if close and src in we_opened and src != dest and not still_needed(src, i):
             steps.append(("close", {"target": src}))
             opened.discard(src)
@@ -205,7 +250,10 @@ def solve_moves(
             steps.append(("open", {"target": dest}))
             opened.add(dest)
             we_opened.add(dest)
-        steps.append(("place", {"object": obj, "target": dest, "relation": rel_for(lay, dest)}))
+        if lay.fixtures[dest].kind in APPLIANCES:
+            steps.append(("load", {"object": obj, "target": dest}))
+        else:
+            steps.append(("place", {"object": obj, "target": dest, "relation": rel_for(lay, dest)}))
         if close and dest in we_opened and not still_needed(dest, i):
             steps.append(("close", {"target": dest}))
             opened.discard(dest)
@@ -282,8 +330,17 @@ class MoveTask(Task):
             if len(chosen) >= want:
                 break
             places = self._start_places(env, self._dest(lay, name))
+            rel, cur = loc(env, name)
+            here = f"{FLOOR}:{cur}" if rel == FLOOR else cur
+            if here in places and rng.random() < 0.5:
+                places = [here]  # already where the task starts: leave it there
             rng.shuffle(places)
             for place in places:
+                if place == here:
+                    chosen.append(name)
+                    for k, v in self.state.items():
+                        setattr(env.world.objects[name], k, v)
+                    break
                 try:
                     if place.startswith(FLOOR):
                         put_on_floor(env, name, place.split(":", 1)[1], rng)
@@ -361,7 +418,10 @@ class FixtureStateTask(Task):
         n = min(len(cands), rng.randint(*self.count))
         chosen = sorted(rng.sample(cands, n), key=list(env.layout.fixtures).index)
         for f in chosen:
-            setattr(env.world.fixtures[f], self.attr, not self.goal_value)
+            if self.attr == "on":
+                switch(env, f, not self.goal_value)
+            else:
+                set_open(env, f, not self.goal_value)
             for kind in self.with_objects:
                 things = objects_of(env, (kind,))
                 if things and loc(env, things[0])[1] != f:

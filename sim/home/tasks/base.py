@@ -39,6 +39,7 @@ __all__ = [
     "TaskInstance",
     "TaskSampleError",
     "get_task",
+    "holds",
     "make_env",
     "new_episode",
     "register_task",
@@ -73,11 +74,15 @@ CATEGORIES: tuple[str, ...] = (
 )
 #: One step of an expert solution: a skill and its arguments. Besides HomeSim's skills,
 #: ``("wait", {"seconds": s})`` lets simulated time pass with the robot standing still
-#: (a washer cycle, water coming to the boil).
+#: (a washer cycle), and ``("wait", {"seconds": s, "until": cond})`` waits at most ``s``
+#: seconds for a condition on the true state: ``{"object" | "fixture": name, "attr": a,
+#: "at_least" | "at_most" | "equals": v}`` (``{"object": "pot", "attr": "cooked",
+#: "at_least": 1.0}``).
 Step = tuple[str, dict[str, Any]]
 
 #: Tasks by name.
 TASKS: dict[str, Task] = {}
+_ATTEMPTS = 8
 
 
 class TaskSampleError(RuntimeError):
@@ -184,8 +189,19 @@ class Task:
                 f"{', '.join(self.homes()) or 'no known home'}"
             )
         seed = rng if isinstance(rng, int) else rng.randrange(2**31)
-        params = self.arrange(env, random.Random(f"{self.name}:{seed}"))
-        env._refresh_events()  # the sampler may have moved people or set timers
+        start = env.get_state()
+        for attempt in range(_ATTEMPTS):
+            # Some draws do not fit (a full counter); a few more from the same seed will.
+            try:
+                params = self.arrange(env, random.Random(f"{self.name}:{seed}:{attempt}"))
+                break
+            except TaskSampleError:
+                env.set_state(start)
+                if attempt == _ATTEMPTS - 1:
+                    raise
+        # The sampler edited the world directly: processes and events look at it afresh.
+        env._proc.replan(env.world)
+        env._refresh_events()
         return TaskInstance(
             task=self.name, seed=seed, goal=self.goal.format(**_words(params)), params=params
         )
@@ -300,7 +316,12 @@ def run_solution(
     """
     for skill, args in steps:
         if skill == "wait":
-            _wait(env, float(args["seconds"]), on_tick)
+            until = args.get("until")
+            if not _wait(env, float(args["seconds"]), on_tick, until) and until is not None:
+                if raise_errors:
+                    raise RuntimeError(f"waited {args['seconds']} s and {until} still fails")
+                log.info("waited %s s and %s still fails", args["seconds"], until)
+                return False
             continue
         try:
             pol = env.expert(skill, args)
@@ -325,14 +346,42 @@ def run_solution(
     return True
 
 
-def _wait(env: HomeSimEnv, seconds: float, on_tick: Callable[[], None] | None) -> None:
+def holds(env: HomeSimEnv, cond: dict[str, Any]) -> bool:
+    """Whether a wait condition (see :data:`Step`) holds in the true state now."""
+    env._sync()
+    if "object" in cond:
+        value = getattr(env.world.objects[cond["object"]], cond["attr"])
+    else:
+        value = getattr(env.world.fixtures[cond["fixture"]], cond["attr"])
+    if "at_least" in cond:
+        return value >= cond["at_least"]
+    if "at_most" in cond:
+        return value <= cond["at_most"]
+    return value == cond["equals"]
+
+
+def _wait(
+    env: HomeSimEnv,
+    seconds: float,
+    on_tick: Callable[[], None] | None,
+    until: dict[str, Any] | None = None,
+) -> bool:
+    """Idle up to ``seconds``; True once ``until`` holds (or the time has passed)."""
     end = env.clock.now() + timedelta(seconds=seconds)
-    if on_tick is None:
+    if until is None and on_tick is None:
         env.idle_until(end)
-        return
+        return True
+    # A condition is checked every 1-30 simulated seconds (a three-hundredth of the most
+    # it may take: food is not burnt seconds after it is done), a plain wait recorded
+    # every 10 s.
+    step = timedelta(seconds=min(30.0, max(1.0, seconds / 300.0)) if until is not None else 10)
     while env.clock.now() < end:
-        env.idle_until(min(end, env.clock.now() + timedelta(seconds=10)))
-        on_tick()
+        if until is not None and holds(env, until):
+            return True
+        env.idle_until(min(end, env.clock.now() + step))
+        if on_tick is not None:
+            on_tick()
+    return until is None or holds(env, until)
 
 
 def make_env(home: str | None = None, seed: int = 0, **kwargs: Any) -> HomeSimEnv:

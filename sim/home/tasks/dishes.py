@@ -5,14 +5,19 @@ from __future__ import annotations
 import random
 from typing import TYPE_CHECKING, Any
 
+from sim.home.catalogue import fixture_kind
 from sim.home.placement import free_slots
 from sim.home.tasks._common import (
     MoveTask,
+    all_closed,
     fixtures_of,
     layout_has,
     loc,
     objects_of,
     place_in,
+    place_somewhere,
+    rel_for,
+    switch,
 )
 from sim.home.tasks.base import Step, Task, TaskSampleError, register_task
 
@@ -23,6 +28,10 @@ if TYPE_CHECKING:
 __all__ = [
     "ClearTableAfterMeal",
     "DishesToSink",
+    "HandWashDish",
+    "LoadDishwasher",
+    "RunDishwasher",
+    "UnloadDishwasher",
     "PutAwayCleanDishes",
     "SetTheTable",
     "WashDishesInSink",
@@ -83,7 +92,7 @@ class ClearTableAfterMeal(MoveTask):
     category = "dishes"
     goal = "clear the table: the dirty dishes to the sink, the rest away ({objects})"
     kinds = ("plate", "mug", "bowl", "glass", "fork", "knife", "spoon", "apple", "milk", "bread")
-    count = (2, 3)
+    count = (1, 3)
     start = ("table",)
     needs = ("sink",)
 
@@ -144,4 +153,130 @@ class WashDishesInSink(Task):
             ("toggle", {"target": sink, "state": "on"}),
             ("wait", {"seconds": _SINK_WASH_WAIT_S}),
             ("toggle", {"target": sink, "state": "off"}),
+        ]
+
+
+@register_task
+class HandWashDish(Task):
+    """A dirty dish is scrubbed clean under the tap and put away; the tap is shut off."""
+
+    name = "hand_wash_dish"
+    category = "dishes"
+    goal = "wash the {object} by hand at the {sink} and put it away"
+
+    def applies(self, layout: HomeLayout) -> bool:
+        """A sink and dishes."""
+        return layout_has(layout, ("sink",), categories=_DISHES)
+
+    def arrange(self, env: HomeSimEnv, rng: random.Random) -> dict[str, Any]:
+        """One dirty dish on the table or the counter, the tap off."""
+        lay = env.layout
+        sink = fixtures_of(lay, "sink")[0]
+        switch(env, sink, False)
+        cands = [
+            n for n in objects_of(env, categories=_DISHES) if env.layout.objects[n].home[1] != sink
+        ]
+        if not cands:
+            raise TaskSampleError("no dish to wash")
+        dish = rng.choice(cands)
+        place_somewhere(env, dish, fixtures_of(lay, "table", "counter", "coffee_table"), rng)
+        env.world.objects[dish].dirty = True
+        return {"object": dish, "sink": sink}
+
+    def check(self, env: HomeSimEnv, params: dict[str, Any]) -> bool:
+        """Clean, back home (its cupboard closed), the tap off."""
+        dish = params["object"]
+        home = env.layout.objects[dish].home
+        return (
+            not env.world.objects[dish].dirty
+            and loc(env, dish) == home
+            and all_closed(env, [home[1]])
+            and not env.world.fixtures[params["sink"]].on
+        )
+
+    def solution(self, env: HomeSimEnv, params: dict[str, Any]) -> list[Step]:
+        """Pick it up, scrub it under the running tap, shut the tap, put it away."""
+        dish, sink = params["object"], params["sink"]
+        home = env.layout.objects[dish].home[1]
+        steps: list[Step] = [
+            ("navigate", {"target": dish}),
+            ("pick", {"object": dish}),
+            ("navigate", {"target": sink}),
+            ("toggle", {"target": sink, "state": "on"}),
+            ("wash", {"object": dish, "target": sink}),
+            ("toggle", {"target": sink, "state": "off"}),
+            ("navigate", {"target": home}),
+        ]
+        openable = env.layout.fixtures[home].openable
+        if openable:
+            steps.append(("open", {"target": home}))
+        steps.append(
+            ("place", {"object": dish, "target": home, "relation": rel_for(env.layout, home)})
+        )
+        if openable:
+            steps.append(("close", {"target": home}))
+        return steps
+
+
+class _DishwasherTask(MoveTask):
+    abstract = True
+    categories = _DISHES
+    count = (2, 3)
+    needs = ("dishwasher",)
+
+
+@register_task
+class LoadDishwasher(_DishwasherTask):
+    """Dirty dishes from the sink and the counter go in the dishwasher, door closed."""
+
+    name = "load_dishwasher"
+    category = "dishes"
+    goal = "load the dirty {objects} into the {dest}"
+    start = ("sink", "counter", "table")
+    dest = ("dishwasher",)
+    state = {"dirty": True}
+
+
+@register_task
+class UnloadDishwasher(_DishwasherTask):
+    """Clean dishes in the dishwasher go back in their cupboards, doors closed."""
+
+    name = "unload_dishwasher"
+    category = "dishes"
+    goal = "unload the clean {objects} from the dishwasher and put them away"
+    start = ("dishwasher",)
+    state = {"dirty": False}
+
+
+@register_task
+class RunDishwasher(_DishwasherTask):
+    """Dirty dishes are loaded, the dishwasher closed and run through its programme."""
+
+    name = "run_dishwasher"
+    category = "dishes"
+    goal = "load the dirty {objects} into the {dest} and run it"
+    start = ("sink", "counter", "table")
+    dest = ("dishwasher",)
+    state = {"dirty": True}
+
+    def check(self, env: HomeSimEnv, params: dict[str, Any]) -> bool:
+        """Loaded, the programme over, every dish clean."""
+        fs = env.world.fixtures[params["dest"]]
+        return (
+            super().check(env, params)
+            and not fs.on
+            and not any(env.world.objects[n].dirty for n in params["objects"])
+        )
+
+    def solution(self, env: HomeSimEnv, params: dict[str, Any]) -> list[Step]:
+        """Load and close it, switch it on, wait out the programme."""
+        dw = params["dest"]
+        cycle = fixture_kind(env.layout.fixtures[dw].kind).cycle_s
+        return [
+            *super().solution(env, params),
+            ("toggle", {"target": dw, "state": "on"}),
+            (
+                "wait",
+                {"seconds": cycle + 600.0, "until": {"fixture": dw, "attr": "on", "equals": False}},
+            ),
         ]

@@ -19,7 +19,7 @@ class MilkToFridge(MoveTask):
     goal = "put the {objects} back in the {dest}"
     kinds = _COLD
     count = (1, 2)
-    start = ("counter", "table")
+    start = ("counter", "table", "island", "coffee_table")
     dest = ("fridge",)
 
 
@@ -33,7 +33,7 @@ class PutAwayGroceries(MoveTask):
     categories = ("food", "drink")
     count = (2, 3)
     start = ("counter", "table", "island", FLOOR)  # bags unpacked on the kitchen floor
-    rooms = ("kitchen",)
+    rooms = ("kitchen", "studio")
     state = {"quantity": 1.0}
 
 

@@ -14,7 +14,9 @@ from sim.home.tasks._common import (
     loc,
     objects_of,
     place_in,
+    set_open,
     solve_moves,
+    switch,
 )
 from sim.home.tasks.base import Step, Task, TaskSampleError, register_task
 
@@ -92,10 +94,7 @@ class DoTheLaundry(Task):
         lay = env.layout
         washer = fixtures_of(lay, "washer")[0]
         basket = fixtures_of(lay, "laundry_basket")[0]
-        for n in objects_of(env, categories=_CLOTHES):
-            if loc(env, n)[1] == washer:
-                place_in(env, n, basket, rng)
-        cands = objects_of(env, categories=_CLOTHES)
+        cands = [n for n in objects_of(env, categories=_CLOTHES) if loc(env, n)[1] != washer]
         if not cands:
             raise TaskSampleError("no clothes to wash")
         chosen = sorted(rng.sample(cands, min(len(cands), rng.randint(1, 2))))
@@ -103,8 +102,8 @@ class DoTheLaundry(Task):
             if loc(env, n)[1] != basket:
                 place_in(env, n, basket, rng)
             env.world.objects[n].dirty = True
-        fs = env.world.fixtures[washer]
-        fs.on, fs.open = False, False
+        switch(env, washer, False)
+        set_open(env, washer, False)
         return {"objects": chosen, "washer": washer}
 
     def check(self, env: HomeSimEnv, params: dict[str, Any]) -> bool:

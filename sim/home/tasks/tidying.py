@@ -91,8 +91,8 @@ class ClearCoffeeTable(MoveTask):
     name = "clear_coffee_table"
     category = "tidying"
     goal = "clear the coffee table: put the {objects} back where they belong"
-    kinds = ("book", "keys", "toy", "mug", "wallet", "phone", "glasses")
-    count = (2, 3)
+    kinds = ("book", "keys", "toy", "mug", "wallet", "phone", "glasses", "remote")
+    count = (1, 3)
     start = ("coffee_table",)
 
 
