@@ -40,7 +40,7 @@ if __package__ in (None, ""):  # run as a script: make the repository importable
 from sim.home.catalogue import FIXTURE_KINDS, OBJECT_KINDS
 from sim.home.env import HomeSimEnv
 from sim.home.occupancy import PLAN_CLEARANCE
-from sim.home.placement import put_in_fixture
+from sim.home.placement import free_slots, put_in_fixture
 from skills.policies.base import PolicyError
 from skills.types import EMPTY_BELOW, FILLED_AT, REACH_M, WIPED_BELOW
 
@@ -346,7 +346,9 @@ def _wipe(env: HomeSimEnv, rng: random.Random) -> Instance:
 
 
 def _appliances(env: HomeSimEnv) -> list[str]:
-    return _fixtures(env, lambda f, k: f.openable and f.container and k.electrical)
+    return _fixtures(
+        env, lambda f, k: f.openable and f.container and k.electrical and k.capacity_l == 0
+    )
 
 
 def _load(env: HomeSimEnv, rng: random.Random) -> Instance:
@@ -363,10 +365,14 @@ def _load(env: HomeSimEnv, rng: random.Random) -> Instance:
 
 
 def _unload(env: HomeSimEnv, rng: random.Random) -> Instance:
-    name = _choice(rng, _free_objects(env), "object")
     target = _choice(rng, _appliances(env), "appliance")
     env.world.fixtures[target].open = True
-    put_in_fixture(env.layout, env.world, name, target, near=None)
+    inside = [n for n, o in env.world.objects.items() if (o.relation, o.place) == ("in", target)]
+    if free_slots(env.layout, env.world, target):
+        name = _choice(rng, _free_objects(env), "object")
+        put_in_fixture(env.layout, env.world, name, target, near=None)
+    else:  # full: take out something already in it (never one stacked on another)
+        name = _choice(rng, inside, "object in the appliance")
     o = env.world.objects[name]
     _near_point(env, rng, o.x, o.y)
     return {"object": name, "target": target}, lambda e: e.world.robot.held == name

@@ -417,8 +417,12 @@ class NavigateExpert(HomeSimExpert):
         if self._phase == "plan":
             self._plan()
         if self._phase == "follow":
-            if self._blockers() != self._people:
-                self._replan("a person moved")
+            people = self._blockers()
+            if people != self._people:
+                if self._path_blocked(people):
+                    self._replan("a person moved")
+                else:  # someone walks about elsewhere: the path still holds
+                    self._people = people
             pose = self._pose()
             if (
                 self._last_pose is not None
@@ -469,6 +473,13 @@ class NavigateExpert(HomeSimExpert):
         self._last_pose = None
         return out
 
+    def _path_blocked(self, people: list[tuple[float, float, float]]) -> bool:
+        """True if someone now stands on the path (residents walk about the home)."""
+        occ, pts = self.env.occupancy, self._path
+        return any(
+            not occ.line_clear(*pts[i], *pts[i + 1], 0.0, people) for i in range(len(pts) - 1)
+        )
+
     def _replan(self, why: str) -> None:
         self._replans += 1
         if self._replans > 8:
@@ -505,7 +516,7 @@ class PickExpert(HomeSimExpert):
                 f"cannot pick the {name}: it is inside the closed {o.place}; open it first"
             )
         d = math.hypot(o.x - rb.x, o.y - rb.y)
-        if d > REACH_M:
+        if d > REACH_M and self._goal is None:  # lining up may swing out of reach
             raise PolicyError(
                 f"the {name} is {d:.2f} m away, beyond reach ({REACH_M} m); navigate to it first"
             )
@@ -563,7 +574,7 @@ class PlaceExpert(HomeSimExpert):
         if rel == "in" and spec.openable and not env.world.fixtures[target].open:
             raise PolicyError(f"the {target} is closed; open it first")
         d = spec.rect.distance(rb.x, rb.y)
-        if d > REACH_M:
+        if d > REACH_M and self._goal is None:  # lining up may swing out of reach
             raise PolicyError(
                 f"the {target} is {d:.2f} m away, beyond reach ({REACH_M} m); navigate to it first"
             )
@@ -601,7 +612,7 @@ class _FixtureExpert(HomeSimExpert):
             return self._hold()
         rb = self._robot
         d = spec.rect.distance(rb.x, rb.y)
-        if d > REACH_M:
+        if d > REACH_M and self._goal is None:  # lining up may swing out of reach
             raise PolicyError(
                 f"the {target} is {d:.2f} m away, beyond reach ({REACH_M} m); navigate to it first"
             )
@@ -679,7 +690,7 @@ class _HeldExpert(HomeSimExpert):
     def _reach(self, target: str, rect: Rect) -> None:
         rb = self._robot
         d = rect.distance(rb.x, rb.y)
-        if d > REACH_M:
+        if d > REACH_M and self._goal is None:  # lining up may swing out of reach
             raise PolicyError(
                 f"the {target} is {d:.2f} m away, beyond reach ({REACH_M} m); navigate to it first"
             )
@@ -821,7 +832,7 @@ class PourExpert(_HeldExpert):
             if t.kind != "plant":
                 room = (1.0 - t.fill) * cap
             d = math.hypot(t.x - self._robot.x, t.y - self._robot.y)
-            if d > REACH_M:
+            if d > REACH_M and self._goal is None:  # lining up may swing out of reach
                 raise PolicyError(
                     f"the {target} is {d:.2f} m away, beyond reach ({REACH_M} m); "
                     "navigate to it first"
@@ -990,7 +1001,14 @@ def _appliance(env: HomeSimEnv, target: str, verb: str) -> FixtureSpec:
             f"there is no fixture {target!r}; fixtures: {', '.join(env.layout.fixtures)}"
         )
     kind = FIXTURE_KINDS.get(spec.kind)
-    if not (spec.openable and spec.container and kind is not None and kind.electrical):
+    # A kettle is an openable electrical container too, but for water, not things.
+    if not (
+        spec.openable
+        and spec.container
+        and kind is not None
+        and kind.electrical
+        and kind.capacity_l == 0
+    ):
         raise PolicyError(
             f"the {target} is not an appliance to {verb}; use place/pick for furniture"
         )
