@@ -19,7 +19,6 @@ import importlib
 import importlib.util
 import os
 import platform
-import random
 import sys
 import time
 from collections.abc import Callable
@@ -56,82 +55,26 @@ def richest_home() -> str:
 
 
 def _expert_sweep() -> Callable[..., dict[str, Any]]:
-    """``run_expert_sweep`` from ``benchmarks/sim/expert_sweep.py``, else the v1 loop."""
+    """``run_expert_sweep`` from ``benchmarks/sim/expert_sweep.py`` in this checkout.
+
+    Raises:
+        FileNotFoundError: outside a housemind checkout (benchmarks are not installed).
+    """
     try:
         return importlib.import_module("benchmarks.sim.expert_sweep").run_expert_sweep
     except ImportError:
         pass
     path = Path(__file__).resolve().parents[2] / "benchmarks" / "sim" / "expert_sweep.py"
     if not path.exists():
-        return _v1_sweep
+        raise FileNotFoundError(
+            f"the expert sweep is not at {path}; run the bench from a housemind checkout"
+        )
     spec = importlib.util.spec_from_file_location("housemind_expert_sweep", path)
     assert spec is not None and spec.loader is not None
     mod = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = mod
     spec.loader.exec_module(mod)
     return mod.run_expert_sweep
-
-
-def _v1_sweep(instances: int, seed: int) -> dict[str, Any]:
-    """The v1 skills on random apartment instances (until the full sweep exists)."""
-    from sim.home.env import HomeSimEnv
-    from sim.home.tasks import run_solution
-
-    ok = {k: 0 for k in ("navigate", "pick", "place", "open", "close", "toggle")}
-    tried = dict.fromkeys(ok, 0)
-
-    def attempt(env: HomeSimEnv, skill: str, args: dict, fact: str) -> bool:
-        tried[skill] += 1
-        done = run_solution(env, [(skill, args)]) and fact in env.observe().facts()
-        ok[skill] += done
-        return done
-
-    for i in range(instances):
-        rng = random.Random(seed * 100_003 + i)
-        env = HomeSimEnv(seed=seed + i)
-        env.reset(seed=seed + i, options={"random_robot": True})
-        lay = env.layout
-        target = rng.choice([*lay.rooms, *lay.fixtures])
-        attempt(env, "navigate", {"target": target}, f"near({target})")
-        visible = [
-            n
-            for n, o in env.world.objects.items()
-            if o.relation == "floor"
-            or o.relation == "on"
-            or (o.relation == "in" and not lay.fixtures[o.place].openable)
-        ]
-        obj = rng.choice(visible)
-        if attempt(env, "navigate", {"target": obj}, f"near({obj})") and attempt(
-            env, "pick", {"object": obj}, f"holding({obj})"
-        ):
-            dest = rng.choice([n for n, f in lay.fixtures.items() if f.surface or f.container])
-            rel = "in" if lay.fixtures[dest].container else "on"
-            steps = [("navigate", {"target": dest})]
-            if lay.fixtures[dest].openable:
-                steps.append(("open", {"target": dest}))
-            if run_solution(env, steps):
-                attempt(
-                    env,
-                    "place",
-                    {"object": obj, "target": dest, "relation": rel},
-                    f"{rel}({obj},{dest})",
-                )
-        door = rng.choice([n for n, f in lay.fixtures.items() if f.openable])
-        if run_solution(env, [("navigate", {"target": door})]):
-            if not env.world.fixtures[door].open:
-                attempt(env, "open", {"target": door}, f"open({door})")
-            attempt(env, "close", {"target": door}, f"closed({door})")
-        switch = rng.choice([n for n, f in lay.fixtures.items() if f.switchable])
-        if run_solution(env, [("navigate", {"target": switch})]):
-            state = "off" if env.world.fixtures[switch].on else "on"
-            attempt(
-                env, "toggle", {"target": switch, "state": state}, f"switched_{state}({switch})"
-            )
-    return {
-        "success": {k: ok[k] / tried[k] for k in ok if tried[k]},
-        "instances": tried,
-        "failures": {k: tried[k] - ok[k] for k in ok if tried[k] - ok[k]},
-    }
 
 
 def _steps_per_s(home: str, steps: int, seed: int) -> tuple[float, dict[str, Any]]:
@@ -244,9 +187,13 @@ def run_bench(
     say(f"expert sweep: {instances} instances per skill")
     t = time.perf_counter()
     sweep = _expert_sweep()(instances, seed)
-    out["expert_success"] = {k: round(float(v), 4) for k, v in sweep["success"].items()}
-    out["expert_instances"] = sweep.get("instances", instances)
-    out["expert_failures"] = sweep.get("failures", {})
+    out["expert_success"] = {k: r["rate"] for k, r in sweep.items()}
+    out["expert_instances"] = {k: r["n"] for k, r in sweep.items()}
+    out["expert_failures"] = {
+        k: [{"home": f["home"], "seed": f["seed"], "error": f["error"]} for f in r["failures"]]
+        for k, r in sweep.items()
+        if r["failures"]
+    }
     out["expert_wall_s"] = round(time.perf_counter() - t, 1)
     worst = min(out["expert_success"].values()) if out["expert_success"] else 0.0
     out["met"] = {

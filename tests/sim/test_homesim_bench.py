@@ -32,7 +32,8 @@ def test_bench_sim_quick_json_contract():
     assert 0 < out["render_ms"] <= out["render_ms_p95"]
     assert out["render128_ms"] > 0
     skills = out["expert_success"]
-    assert {"navigate", "pick", "place", "open", "close", "toggle"} <= set(skills)
+    issue_skills = {"navigate", "pick", "place", "open", "close", "toggle", "fill", "pour"}
+    assert issue_skills | {"wash", "wipe", "load", "unload", "fold"} <= set(skills)
     assert all(0.0 <= v <= 1.0 for v in skills.values())
     assert set(out["met"]) == {"steps_per_s", "render_ms", "week_wall_s", "expert_success"}
     assert out["week"]["sim_days"] == 1.0

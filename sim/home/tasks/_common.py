@@ -129,16 +129,12 @@ def all_closed(env: HomeSimEnv, fixtures: Iterable[str]) -> bool:
 
 def switch(env: HomeSimEnv, fixture: str, on: bool) -> None:
     """Switch ``fixture`` on or off as a person would (timers and processes follow)."""
-    env._sync()
-    env._proc.switch(env.world, fixture, on, env.clock.elapsed)
-    env._refresh_events()
+    env.set_fixture(fixture, on=on)
 
 
 def set_open(env: HomeSimEnv, fixture: str, opening: bool) -> None:
     """Open or close ``fixture`` as a person would (a running programme pauses)."""
-    env._sync()
-    env._proc.set_open(env.world, fixture, opening, env.clock.elapsed)
-    env._refresh_events()
+    env.set_fixture(fixture, open=opening)
 
 
 def place_in(env: HomeSimEnv, name: str, fixture: str, rng: random.Random) -> None:
