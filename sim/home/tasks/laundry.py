@@ -24,7 +24,15 @@ if TYPE_CHECKING:
     from sim.home.env import HomeSimEnv
     from sim.home.layout import HomeLayout
 
-__all__ = ["DoTheLaundry", "GatherDirtyClothes", "LoadWasher", "UnloadWasherToBed"]
+__all__ = [
+    "DoTheLaundry",
+    "DryTheLaundry",
+    "FoldTheLaundry",
+    "GatherDirtyClothes",
+    "LoadWasher",
+    "PutFoldedLaundryAway",
+    "UnloadWasherToBed",
+]
 
 _CLOTHES = ("clothes", "linen")
 
@@ -124,3 +132,121 @@ class DoTheLaundry(Task):
             ("toggle", {"target": washer, "state": "on"}),
             ("wait", {"seconds": cycle + 60.0}),
         ]
+
+
+@register_task
+class DryTheLaundry(Task):
+    """Wet laundry from the washer goes in the dryer, which is run through its programme."""
+
+    name = "dry_the_laundry"
+    category = "laundry"
+    goal = "move the wet {objects} from the {washer} to the {dryer} and dry them"
+
+    def applies(self, layout: HomeLayout) -> bool:
+        """A washer, a dryer and clothes."""
+        return layout_has(layout, ("washer", "dryer"), categories=_CLOTHES)
+
+    def arrange(self, env: HomeSimEnv, rng: random.Random) -> dict[str, Any]:
+        """One or two clean, wet clothes in the washer; the dryer empty of them and idle."""
+        lay = env.layout
+        washer, dryer = fixtures_of(lay, "washer")[0], fixtures_of(lay, "dryer")[0]
+        cands = objects_of(env, categories=_CLOTHES)
+        chosen = sorted(rng.sample(cands, min(len(cands), rng.randint(1, 2))))
+        if not chosen:
+            raise TaskSampleError("no clothes to dry")
+        for n in chosen:
+            if loc(env, n)[1] != washer:
+                place_in(env, n, washer, rng)
+            o = env.world.objects[n]
+            o.dirty, o.wet = False, True
+        switch(env, washer, False)
+        switch(env, dryer, False)
+        set_open(env, dryer, False)
+        return {"objects": chosen, "washer": washer, "dryer": dryer}
+
+    def check(self, env: HomeSimEnv, params: dict[str, Any]) -> bool:
+        """Every chosen item dry and in the dryer, the programme over."""
+        dryer = params["dryer"]
+        return not env.world.fixtures[dryer].on and all(
+            not env.world.objects[n].wet and loc(env, n)[1] == dryer for n in params["objects"]
+        )
+
+    def solution(self, env: HomeSimEnv, params: dict[str, Any]) -> list[Step]:
+        """Unload the washer into the dryer, close it, start it, wait for it to finish."""
+        dryer = params["dryer"]
+        cycle = fixture_kind(env.layout.fixtures[dryer].kind).cycle_s
+        return [
+            *solve_moves(env, [(n, dryer) for n in params["objects"]]),
+            ("toggle", {"target": dryer, "state": "on"}),
+            (
+                "wait",
+                {
+                    "seconds": cycle + 600.0,
+                    "until": {"fixture": dryer, "attr": "on", "equals": False},
+                },
+            ),
+        ]
+
+
+@register_task
+class FoldTheLaundry(Task):
+    """Clean, dry laundry left on the bed (or the sofa) is folded where it lies."""
+
+    name = "fold_the_laundry"
+    category = "laundry"
+    goal = "fold the clean {objects} on the {surface}"
+
+    def applies(self, layout: HomeLayout) -> bool:
+        """Foldable clothes and a bed or sofa to fold them on."""
+        return layout_has(layout, categories=_CLOTHES) and bool(fixtures_of(layout, "bed", "sofa"))
+
+    def arrange(self, env: HomeSimEnv, rng: random.Random) -> dict[str, Any]:
+        """One or two clean, dry, unfolded clothes on a bed or the sofa."""
+        surfaces = fixtures_of(env.layout, "bed", "sofa")
+        surface = rng.choice(surfaces)
+        cands = objects_of(env, categories=_CLOTHES)
+        rng.shuffle(cands)
+        chosen: list[str] = []
+        for n in cands[: rng.randint(1, 2)]:
+            if loc(env, n)[1] != surface:
+                try:
+                    place_in(env, n, surface, rng)
+                except TaskSampleError:
+                    continue
+            o = env.world.objects[n]
+            o.dirty, o.wet, o.folded = False, False, False
+            chosen.append(n)
+        if not chosen:
+            raise TaskSampleError(f"no room on the {surface} for laundry")
+        return {"objects": sorted(chosen), "surface": surface}
+
+    def check(self, env: HomeSimEnv, params: dict[str, Any]) -> bool:
+        """Every chosen item folded and lying on a surface."""
+        return all(
+            env.world.objects[n].folded and loc(env, n)[0] == "on" for n in params["objects"]
+        )
+
+    def solution(self, env: HomeSimEnv, params: dict[str, Any]) -> list[Step]:
+        """Pick each up and fold it over the surface it lay on."""
+        steps: list[Step] = []
+        for n in params["objects"]:
+            steps += [
+                ("navigate", {"target": n}),
+                ("pick", {"object": n}),
+                ("fold", {"object": n, "target": params["surface"]}),
+            ]
+        return steps
+
+
+@register_task
+class PutFoldedLaundryAway(MoveTask):
+    """Folded clean clothes go in the wardrobe (or on the dresser), doors closed."""
+
+    name = "put_folded_laundry_away"
+    category = "laundry"
+    goal = "put the folded {objects} away in the {dest}"
+    categories = ("clothes",)
+    count = (1, 2)
+    start = ("bed", "sofa")
+    dest = ("wardrobe", "dresser")
+    state = {"dirty": False, "wet": False, "folded": True}

@@ -7,10 +7,12 @@ from sim.home.tasks.base import register_task
 
 __all__ = [
     "ChemicalsAway",
+    "CloseFrontDoor",
     "CloseOpenDoors",
     "CloseTheFridge",
     "KnifeAway",
     "MedicineAway",
+    "MetalOutOfMicrowave",
     "TurnOffFaucet",
     "TurnOffStove",
 ]
@@ -112,3 +114,26 @@ class ChemicalsAway(MoveTask):
     count = (1, 2)
     start = (FLOOR, "table", "counter", "coffee_table")
     dest = ("cleaning_cupboard",)
+
+
+@register_task
+class MetalOutOfMicrowave(MoveTask):
+    """A fork or spoon left in the microwave is taken out (it would spark) and put away."""
+
+    name = "metal_out_of_microwave"
+    category = "safety"
+    goal = "take the {objects} out of the microwave and put it away"
+    kinds = ("fork", "spoon", "knife")
+    start = ("microwave",)
+
+
+@register_task
+class CloseFrontDoor(FixtureStateTask):
+    """The front door left open (a pet could get out) is closed."""
+
+    name = "close_front_door"
+    category = "safety"
+    goal = "close the {fixtures}"
+    fixture_kinds = ("front_door",)
+    attr = "open"
+    goal_value = False

@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
-from sim.home.tasks._common import FLOOR, MoveTask
-from sim.home.tasks.base import register_task
+import random
+from typing import TYPE_CHECKING, Any
+
+from sim.home.tasks._common import FLOOR, MoveTask, fixtures_of, layout_has, loc, objects_of
+from sim.home.tasks.base import Step, Task, TaskSampleError, register_task
+
+if TYPE_CHECKING:
+    from sim.home.env import HomeSimEnv
+    from sim.home.layout import HomeLayout
 
 __all__ = [
     "BooksToShelf",
@@ -14,6 +21,8 @@ __all__ = [
     "TidyBedroom",
     "TidyLivingRoom",
     "ToysInToyBox",
+    "WipeTheCounter",
+    "WipeTheTable",
 ]
 
 _PERSONAL = ("keys", "wallet", "phone", "glasses", "remote", "book", "toy", "toy_car", "ball")
@@ -120,3 +129,82 @@ class PutShoesAndKeysAway(MoveTask):
     kinds = ("keys", "wallet")
     count = (1, 2)
     start = (FLOOR, "sofa", "table", "counter", "bed")
+
+
+class _Wipe(Task):
+    """A dirty surface is wiped clean with a sponge or cloth, which is put back after."""
+
+    abstract = True
+    surface_kinds: tuple[str, ...] = ()
+
+    def applies(self, layout: HomeLayout) -> bool:
+        """A surface of the kinds and a wiping tool."""
+        return bool(fixtures_of(layout, *self.surface_kinds)) and layout_has(layout, kinds=_TOOLS)
+
+    def arrange(self, env: HomeSimEnv, rng: random.Random) -> dict[str, Any]:
+        """The surface dirty (crumbs, a sticky ring); the tool where it is kept."""
+        surface = rng.choice(fixtures_of(env.layout, *self.surface_kinds))
+        env.world.fixtures[surface].dirt = round(rng.uniform(0.4, 1.0), 3)
+        tools = [t for k in _TOOLS for t in objects_of(env, (k,))]
+        if not tools:
+            raise TaskSampleError("no sponge or cloth to wipe with")
+        return {"surface": surface, "tool": tools[0]}
+
+    def check(self, env: HomeSimEnv, params: dict[str, Any]) -> bool:
+        """The surface clean and the tool back home."""
+        tool = params["tool"]
+        return (
+            env.world.fixtures[params["surface"]].dirt <= CLEAN_BELOW
+            and loc(env, tool) == env.layout.objects[tool].home
+        )
+
+    def solution(self, env: HomeSimEnv, params: dict[str, Any]) -> list[Step]:
+        """Fetch the tool, wipe, put the tool back."""
+        tool, surface = params["tool"], params["surface"]
+        home = env.layout.objects[tool].home[1]
+        steps: list[Step] = []
+        rel, src = loc(env, tool)
+        opened = (
+            rel == "in" and env.layout.fixtures[src].openable and not env.world.fixtures[src].open
+        )
+        if opened:
+            steps += [("navigate", {"target": src}), ("open", {"target": src})]
+        steps += [
+            ("navigate", {"target": tool}),
+            ("pick", {"object": tool}),
+            ("navigate", {"target": surface}),
+            ("wipe", {"target": surface, "tool": tool}),
+            ("navigate", {"target": home}),
+            (
+                "place",
+                {"object": tool, "target": home, "relation": env.layout.objects[tool].home[0]},
+            ),
+        ]
+        if opened:
+            steps.append(("close", {"target": src}))
+        return steps
+
+
+#: A wiped surface counts as clean at or below this much dirt.
+CLEAN_BELOW = 0.02
+_TOOLS = ("sponge", "cloth")
+
+
+@register_task
+class WipeTheTable(_Wipe):
+    """The dining table is wiped after a meal."""
+
+    name = "wipe_the_table"
+    category = "tidying"
+    goal = "wipe the {surface} with the {tool}"
+    surface_kinds = ("table", "coffee_table")
+
+
+@register_task
+class WipeTheCounter(_Wipe):
+    """The kitchen counter is wiped down."""
+
+    name = "wipe_the_counter"
+    category = "tidying"
+    goal = "wipe down the {surface} with the {tool}"
+    surface_kinds = ("counter", "island")
