@@ -34,6 +34,7 @@ from datetime import date, datetime, time, timedelta, tzinfo
 
 from sim.home.layout import RESIDENT_RADIUS, ROBOT_RADIUS, HomeLayout
 from sim.home.mess import WORK, MessMaker
+from sim.home.occupancy import PLAN_CLEARANCE
 from sim.home.placement import put_in_fixture
 from sim.home.walking import FloorPlanner, floor_planner, position_along
 from sim.home.world import ResidentState, WorldState
@@ -112,6 +113,8 @@ _ROOM_FALLBACK = {
 }
 _CHILD_ROOM_WORDS = ("kid", "child", "nursery")
 _KEEP_APART = 2 * RESIDENT_RADIUS  # two people's spots at least this far apart (m)
+#: Two people this far apart leave the robot room to pass between them (m).
+_ROOMY = 2 * (RESIDENT_RADIUS + PLAN_CLEARANCE) + 0.1
 
 
 @dataclass(frozen=True)
@@ -800,14 +803,21 @@ class ResidentSim:
         taken = [self._dest(st) for n, st in world.residents.items() if n != r.name and st.home]
         rb = world.robot
         lim_r = (RESIDENT_RADIUS + ROBOT_RADIUS + 0.05) ** 2
-        lim_p = _KEEP_APART**2
-        ok = [
-            c for c in cands if all((c[0] - x) ** 2 + (c[1] - y) ** 2 >= lim_p for x, y in taken)
-        ] or list(cands)
-        for c in ok:
+        in_the_way = self._floor.in_the_way if self._floor is not None else None
+
+        def tier(c: tuple[float, float]) -> int:
+            """0 best: far enough from everyone for the robot to pass, out of its way."""
+            d2 = min(((c[0] - x) ** 2 + (c[1] - y) ** 2 for x, y in taken), default=math.inf)
+            if d2 < _KEEP_APART**2:
+                return 6  # on top of someone
+            way = in_the_way(c) if in_the_way is not None else 0
+            return 2 * way + (0 if d2 >= _ROOMY**2 else 1)
+
+        ranked = sorted(cands, key=tier)  # stable: the place's own order within a tier
+        for c in ranked:
             if (c[0] - rb.x) ** 2 + (c[1] - rb.y) ** 2 >= lim_r:
                 return c
-        return ok[-1]  # the robot never keeps a person from their spot (v1 rule)
+        return ranked[0]  # the robot never keeps a person from their spot (v1 rule)
 
     def _follow_spots(self, world: WorldState, r: Resident) -> list[tuple[float, float]]:
         """Open floor near the person the pet follows (adults first), nearest first."""

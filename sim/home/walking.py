@@ -21,8 +21,8 @@ import math
 
 import numpy as np
 
-from sim.home.layout import RESIDENT_RADIUS, ROBOT_RADIUS, HomeLayout
-from sim.home.occupancy import _FINE, Occupancy, occupancy_for
+from sim.home.layout import RESIDENT_RADIUS, HomeLayout
+from sim.home.occupancy import _COARSE, _FINE, PLAN_CLEARANCE, Occupancy, occupancy_for
 
 __all__ = [
     "PERSON_CLEARANCE",
@@ -42,7 +42,10 @@ SPOT_CLEARANCE = RESIDENT_RADIUS + 0.03
 OPEN_FLOOR_CLEARANCE = 0.45
 _CELL = 0.2  # planning grid resolution (m)
 _SPOT_OFFSET = RESIDENT_RADIUS + 0.1  # from a fixture's edge to the spot's centre (m)
-_KEEP_OFF = RESIDENT_RADIUS + ROBOT_RADIUS + 0.05  # from the robot's approach poses (m)
+#: A person keeps this far from the robot's approach poses where they can (m): the
+#: planner keeps the robot's centre PLAN_CLEARANCE off a person's disc, plus a margin.
+_KEEP_OFF = RESIDENT_RADIUS + PLAN_CLEARANCE + 0.15
+_PASS_WINDOW = 1.6  # half-size (m) of the window in which a spot must not cut the floor
 _STEPS = (
     (1, 0, 1.0),
     (-1, 0, 1.0),
@@ -108,6 +111,7 @@ class FloorPlanner:
         self._keep_off = [(x, y) for x, y, _ in layout.approach.values()]
         self._fields: dict[int, list[float]] = {}
         self._fixture_spots: dict[str, list[tuple[float, float]]] = {}
+        self._in_the_way: dict[tuple[float, float], int] = {}
         self._floor_spots: dict[tuple[str, float], list[tuple[float, float]]] = {}
         self._paths: dict[tuple[float, float, float, float], list[float]] = {}
 
@@ -307,7 +311,7 @@ class FloorPlanner:
                 if self.layout.room_at(x, y) != spec.room or not self.walkable(x, y):
                     continue
                 cands.append((round(x, 3), round(y, 3)))
-        cands.sort(key=lambda p: (self._blocks_robot(p), math.hypot(p[0] - r.cx, p[1] - r.cy)))
+        cands.sort(key=lambda p: (self.in_the_way(p), math.hypot(p[0] - r.cx, p[1] - r.cy)))
         self._fixture_spots[fixture] = cands
         return cands
 
@@ -333,13 +337,66 @@ class FloorPlanner:
                     cands.append((round(x, 3), round(y, 3)))
                 x += 0.4
             y += 0.4
-        cands.sort(key=self._blocks_robot)  # stable: lattice order within each group
+        # Open floor where a person would stand in the robot's way is no place to play.
+        cands = [p for p in cands if not self.in_the_way(p)] or cands
         self._floor_spots[key] = cands
         return cands
 
-    def _blocks_robot(self, p: tuple[float, float]) -> bool:
-        lim = _KEEP_OFF * _KEEP_OFF
-        return any((p[0] - x) ** 2 + (p[1] - y) ** 2 < lim for x, y in self._keep_off)
+    def in_the_way(self, p: tuple[float, float]) -> int:
+        """How much a person at ``p`` would stand in the robot's way (0: not at all).
+
+        2: on or near one of the robot's approach poses (the robot could not reach that
+        fixture); 1: where the robot could no longer get past (its free floor around
+        ``p``, minus the person's disc inflated by the planning clearance, falls apart).
+        """
+        hit = self._in_the_way.get(p)
+        if hit is None:
+            lim = _KEEP_OFF * _KEEP_OFF
+            if any((p[0] - x) ** 2 + (p[1] - y) ** 2 < lim for x, y in self._keep_off):
+                hit = 2
+            else:
+                hit = 1 if self._cuts_floor(p) else 0
+            self._in_the_way[p] = hit
+        return hit
+
+    def _cuts_floor(self, p: tuple[float, float]) -> bool:
+        occ = self.occupancy
+        x, y = p
+        gx, gy = occ.gx, occ.gy
+        i0, i1 = (
+            max(0, int((x - _PASS_WINDOW) / _COARSE)),
+            min(gx, int((x + _PASS_WINDOW) / _COARSE) + 1),
+        )
+        j0, j1 = (
+            max(0, int((y - _PASS_WINDOW) / _COARSE)),
+            min(gy, int((y + _PASS_WINDOW) / _COARSE) + 1),
+        )
+        xs = (np.arange(i0, i1) + 0.5) * _COARSE - x
+        ys = (np.arange(j0, j1) + 0.5) * _COARSE - y
+        d = np.hypot(xs[None, :], ys[:, None])
+        rad = RESIDENT_RADIUS + PLAN_CLEARANCE
+        free = (occ.grid_clearance[j0:j1, i0:i1] >= PLAN_CLEARANCE) & (d >= rad)
+        ring = free & (d < rad + 0.25)
+        if not ring.any():
+            return False
+        # Flood the free cells from one ring cell (4-connected, on a padded grid so
+        # neighbours need no bounds checks); the floor is cut if a ring cell stays dry.
+        padded = np.pad(free, 1)
+        w = padded.shape[1]
+        open_ = bytearray(padded.ravel().tobytes())
+        ring_cells = np.flatnonzero(np.pad(ring, 1).ravel()).tolist()
+        start = ring_cells[0]
+        open_[start] = 0
+        stack = [start]
+        steps = (1, -1, w, -w)
+        while stack:
+            c = stack.pop()
+            for d in steps:
+                n = c + d
+                if open_[n]:
+                    open_[n] = 0
+                    stack.append(n)
+        return any(open_[k] for k in ring_cells)
 
 
 _CACHE: dict[int, tuple[HomeLayout, FloorPlanner]] = {}
