@@ -816,6 +816,33 @@ def sim_record(
         raise typer.Exit(1)
 
 
+@sim_app.command("tasks")
+def sim_tasks(
+    category: Annotated[
+        str | None, typer.Option(help="Only this category (tidying, dishes, cooking, ...).")
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """List the household task suite: name, category, goal and the homes each applies to."""
+    from sim.home.tasks import CATEGORIES, get_task, task_names
+
+    if category is not None and category not in CATEGORIES:
+        _fail(f"unknown category {category!r}; categories: {', '.join(CATEGORIES)}")
+    rows = [get_task(n).info() for n in task_names(category)]
+    if as_json:
+        typer.echo(json.dumps(rows))
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    t = Table(title=f"HomeSim tasks ({len(rows)})")
+    for col in ("name", "category", "goal", "homes"):
+        t.add_column(col)
+    for r in rows:
+        t.add_row(r["name"], r["category"], r["goal"], ", ".join(r["homes"]))
+    Console().print(t)
+
+
 def _tour(env: Any) -> list[tuple[str, dict[str, Any]]]:
     """Fetch the first misplaced object and put it back where it belongs."""
     name = env.misplaced[0]

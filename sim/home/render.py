@@ -202,6 +202,8 @@ def object_label(name: str, o: ObjectState) -> str:
         flags.append(f"cooking {o.cooked:.0%}")
     if o.liquid:
         flags.append(f"{o.liquid} {o.fill:.0%}")
+    if o.food:
+        flags.insert(0, o.food)
     if o.quantity < 1.0:
         flags.append(f"{o.quantity:.0%} left")
     if o.wet:
@@ -232,12 +234,24 @@ def _fixture_flags(layout: HomeLayout, name: str, world: WorldState) -> list[str
     return flags
 
 
+def _state_hazards(layout: HomeLayout, world: WorldState) -> list[MapHazard]:
+    from sim.home.hazards import hazards
+
+    return [(h.text or h.kind.replace("_", " "), h.x, h.y) for h in hazards(world, layout)]
+
+
 def _people_radius(kind: str) -> float:
-    return {"child": 0.22, "pet": 0.16}.get(kind, RESIDENT_RADIUS)
+    from sim.home.hazards import CHILD_KINDS, PET_KINDS
+
+    return 0.16 if kind in PET_KINDS else 0.22 if kind in CHILD_KINDS else RESIDENT_RADIUS
 
 
 def _people_colour(kind: str) -> tuple[int, int, int]:
-    return {"child": (255, 150, 90), "pet": (150, 100, 60)}.get(kind, PERSON_COLOUR)
+    from sim.home.hazards import CHILD_KINDS, PET_KINDS
+
+    if kind in PET_KINDS:
+        return (150, 100, 60)
+    return (255, 150, 90) if kind in CHILD_KINDS else PERSON_COLOUR
 
 
 def render_home(
@@ -245,7 +259,7 @@ def render_home(
     world: WorldState,
     now: datetime,
     *,
-    hazards: Iterable[MapHazard] = (),
+    hazards: Iterable[MapHazard] | None = None,
 ) -> np.ndarray:
     """Draw rooms, fixtures (with state), objects, people, hazards, the robot and a legend.
 
@@ -253,8 +267,9 @@ def render_home(
         layout: The floor plan.
         world: Current state.
         now: Current time, shown in the header.
-        hazards: Hazards to mark on the map and list in the legend, ``(label, x, y)``.
-            Spills in ``world`` are always drawn.
+        hazards: Hazards to mark on the map and list in the legend, ``(label, x, y)``;
+            by default those :func:`sim.home.hazards.hazards` finds in ``world`` (floor
+            hazards are drawn as the spills they are). Spills are always drawn.
 
     Returns:
         ``uint8[H, W, 3]``; the size depends only on the plan and the number of people.
@@ -281,7 +296,10 @@ def render_home(
         if fs.on:
             d.rectangle((x0, y0, x1, y1), outline=(235, 40, 0), width=3)
         if fs.open:
-            d.rectangle((x0 + 3, y0 + 3, x1 - 3, y1 - 3), outline=(40, 190, 40), width=3)
+            inset = 3 if min(x1 - x0, y1 - y0) > 10 else -2  # thin doors: a rim around
+            d.rectangle(
+                (x0 + inset, y0 + inset, x1 - inset, y1 - inset), outline=(40, 190, 40), width=3
+            )
         hot = fs.temp >= _HOT_C or (fs.on and f.kind in ("stove", "oven", "kettle"))
         if hot:
             cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
@@ -296,7 +314,7 @@ def render_home(
         x, y = _xy(layout, sp.x, sp.y)
         r = sp.radius * _PX
         d.ellipse((x - r, y - r, x + r, y + r), fill=_SPILL_FILL, outline=(30, 90, 220), width=2)
-    marks = list(hazards)
+    marks = list(hazards) if hazards is not None else _state_hazards(layout, world)
     for _label, hx, hy in marks:
         x, y = _xy(layout, hx, hy)
         d.polygon([(x, y - 9), (x - 8, y + 6), (x + 8, y + 6)], fill=(255, 220, 0))

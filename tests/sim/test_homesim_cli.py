@@ -102,3 +102,29 @@ def test_write_mp4(tmp_path):
 
     back = imageio.mimread(path)
     assert len(back) == 8 and back[0].shape[0] % 16 == 0 and back[0].shape[1] % 16 == 0
+
+
+def test_sim_record_a_task_and_unknown_task_names(tmp_path):
+    out = tmp_path / "task.gif"
+    res = runner.invoke(
+        app,
+        ["sim", "record", "--task", "close_the_fridge", "--seed", "3", "--out", str(out)]
+        + ["--view", "top", "--every", "20", "--json"],
+    )
+    assert res.exit_code == 0, res.output
+    info = json.loads(res.output)
+    assert info["success"] is True and info["goal"].startswith("close the fridge")
+    assert Image.open(out).n_frames == info["frames"]
+    bad = runner.invoke(app, ["sim", "record", "--task", "close_fridge", "--out", str(out)])
+    assert bad.exit_code == 2 and "did you mean" in bad.output
+
+
+def test_sim_tasks_lists_the_suite():
+    res = runner.invoke(app, ["sim", "tasks", "--json"])
+    assert res.exit_code == 0, res.output
+    rows = json.loads(res.output)
+    assert len(rows) >= 50 and {"name", "category", "goal", "homes"} <= set(rows[0])
+    only = json.loads(runner.invoke(app, ["sim", "tasks", "--category", "trash", "--json"]).output)
+    assert only and all(r["category"] == "trash" for r in only)
+    bad = runner.invoke(app, ["sim", "tasks", "--category", "gardening"])
+    assert bad.exit_code == 2 and "unknown category" in bad.output

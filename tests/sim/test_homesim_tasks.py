@@ -40,6 +40,12 @@ def _solve(name: str, seed: int, home: str | None = None) -> tuple[bool, bool, T
     return before, inst.check(env), inst
 
 
+def test_fifty_tasks_across_the_issues_categories():
+    assert len(TASKS) >= 50
+    assert REQUIRED <= {t.category for t in TASKS.values()}
+    assert all(len(task_names(c)) >= 3 for c in REQUIRED)
+
+
 def test_registry_lookup_and_did_you_mean():
     assert set(task_names()) == set(TASKS)
     assert all(isinstance(t, Task) for t in TASKS.values())
