@@ -3,13 +3,27 @@
 from __future__ import annotations
 
 import math
+import time
+from datetime import datetime
+from pathlib import Path
 
 import pytest
+from gymnasium.utils.env_checker import check_env
+from PIL import Image
 
 from sim.home import HomeSimEnv, default_layout
+from sim.home.catalogue import OBJECT_KINDS
 from sim.home.geometry import Rect
 from sim.home.layout import FixtureSpec, HomeLayout, ObjectSpec, RoomSpec
-from sim.home.plans import PlanError, load_plan, plan_names, read_plan, validate_layout
+from sim.home.plans import (
+    PlanError,
+    load_plan,
+    plan_names,
+    read_plan,
+    validate_layout,
+    write_docs,
+    write_pictures,
+)
 
 NEW_PLANS = [n for n in plan_names() if n != "apartment"]
 FURNITURE_SEEDS = range(50)
@@ -163,8 +177,79 @@ def test_default_env_builds_the_same_world_as_an_env_on_the_v1_layout():
 
 def test_there_are_at_least_five_plans_from_studio_to_house():
     names = plan_names()
-    assert names[0] == "apartment" and len(names) >= 2
-    assert len({read_plan(n).width * read_plan(n).height for n in names}) == len(names)
+    assert names[0] == "apartment" and len(names) >= 5
+    assert {"studio", "one_bedroom", "two_bedroom", "house"} <= set(names)
+    areas = [read_plan(n).width * read_plan(n).height for n in NEW_PLANS]
+    assert areas == sorted(areas) and len(set(areas)) == len(areas)
+    bedrooms = {n: sum(r.kind == "bedroom" for r in read_plan(n).rooms.values()) for n in names}
+    assert bedrooms["studio"] == 0 and bedrooms["house"] == 3
+    assert sum(r.kind == "bathroom" for r in read_plan("house").rooms.values()) == 2
+    assert "laundry" in read_plan("house").rooms
+
+
+#: What every new plan has (the studio has no room for a dishwasher).
+FULL_FIXTURE_SET = {
+    "fridge",
+    "cabinet",
+    "sink",
+    "stove",
+    "oven",
+    "microwave",
+    "kettle",
+    "washer",
+    "dryer",
+    "laundry_basket",
+    "trash_bin",
+    "recycling_bin",
+    "front_door",
+    "table",
+    "sofa",
+    "bed",
+    "plant_stand",
+}
+
+
+@pytest.mark.parametrize("name", NEW_PLANS)
+def test_new_plans_carry_the_full_fixture_set_and_a_front_door_in_an_outside_wall(name):
+    lay = load_plan(name)
+    kinds = {f.kind for f in lay.fixtures.values()}
+    assert kinds >= FULL_FIXTURE_SET, FULL_FIXTURE_SET - kinds
+    if name != "studio":
+        assert "dishwasher" in kinds
+    if "child" in lay.household:
+        assert "toy_box" in kinds
+    (door,) = [f for f in lay.fixtures.values() if f.kind == "front_door"]
+    r = door.rect
+    assert r.x0 <= 0 or r.y0 <= 0 or r.x1 >= lay.width or r.y1 >= lay.height
+    # The door stands in a gap of the outside wall: the robot could walk out if it were open.
+    assert not any(_overlaps(r, w) for w in lay.walls)
+
+
+def _overlaps(a: Rect, b: Rect) -> bool:
+    return min(a.x1, b.x1) - max(a.x0, b.x0) > 1e-6 and min(a.y1, b.y1) - max(a.y0, b.y0) > 1e-6
+
+
+def test_plans_use_more_than_forty_object_kinds_from_every_category():
+    kinds = {o.kind for n in plan_names() for o in load_plan(n).objects.values()}
+    assert len(kinds) >= 40
+    categories = {OBJECT_KINDS[k].category for k in kinds}
+    assert {
+        "dish",
+        "cutlery",
+        "cookware",
+        "food",
+        "drink",
+        "clothes",
+        "linen",
+        "toy",
+        "personal",
+        "medicine",
+        "chemical",
+        "plant",
+        "trash",
+        "recyclable",
+    } <= categories
+    assert {"knife", "keys", "phone", "pot", "pan", "towel", "plant", "bleach"} <= kinds
 
 
 def test_unknown_plan_names_say_what_is_known():
@@ -233,3 +318,132 @@ def test_same_furniture_seed_same_home_in_a_fresh_arrangement():
         a = load_plan("studio", seed)
         b = _arrange(read_plan("studio"), seed)
         assert a.fixtures == b.fixtures
+
+
+# -- every plan in the env -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", NEW_PLANS)
+def test_every_object_has_a_start_place_with_room_for_all_that_may_start_there(name):
+    # Then the sampler never falls back to "any surface with room" (keys in the bathroom).
+    lay = load_plan(name)
+    demand: dict[str, int] = {}
+    for o in lay.objects.values():
+        for f, _ in o.places:
+            demand[f] = demand.get(f, 0) + 1
+    for o in lay.objects.values():
+        assert any(demand[f] <= len(lay.slots[f]) for f, _ in o.places), o.name
+
+
+@pytest.mark.parametrize("name", NEW_PLANS)
+def test_objects_start_where_the_plan_says_with_seeded_quantities(name):
+    lay = load_plan(name)
+    quantities = []
+    for seed in range(8):
+        env = HomeSimEnv(home=name, seed=seed)
+        lo, hi = lay.misplace_count
+        assert lo <= len(env.misplaced) <= hi
+        for n, o in env.world.objects.items():
+            spec = lay.objects[n]
+            if n in env.misplaced:
+                assert o.place in lay.misplace_rooms or o.place in lay.misplace_surfaces
+                continue
+            if o.relation in ("on", "in"):  # (a resident may have taken it)
+                assert o.place in dict(spec.places), (n, o.place)
+            if OBJECT_KINDS[o.kind].consumable:
+                quantities.append(o.quantity)
+            if o.kind == "plant":
+                assert 0.0 < o.moisture <= 1.0
+    assert min(quantities) < 0.5 < max(quantities)  # part-used and fresh ones
+    a, b = HomeSimEnv(home=name, seed=3), HomeSimEnv(home=name, seed=3)
+    assert a.world.to_dict() == b.world.to_dict()
+    assert a.world.to_dict() != HomeSimEnv(home=name, seed=4).world.to_dict()
+
+
+@pytest.mark.parametrize("name", NEW_PLANS)
+def test_check_env_passes_for_every_plan(name):
+    check_env(HomeSimEnv(home=name, seed=0), skip_render_check=True)
+
+
+def test_checkpoints_record_the_home_and_furniture():
+    env = HomeSimEnv(home="two_bedroom", furniture_seed=5, seed=2)
+    state = env.get_state()
+    assert (state["version"], state["home"], state["furniture_seed"]) == (2, "two_bedroom", 5)
+    other = HomeSimEnv(home="two_bedroom", furniture_seed=5, seed=9)
+    other.set_state(state)
+    assert other.world.to_dict() == env.world.to_dict()
+    with pytest.raises(ValueError, match="furniture_seed=5"):
+        HomeSimEnv(home="two_bedroom", seed=2).set_state(state)
+    # A v1 checkpoint (no home recorded) is of the apartment.
+    v1 = HomeSimEnv(seed=1)
+    old = {k: v for k, v in v1.get_state().items() if k not in ("home", "furniture_seed")}
+    old["version"] = 1
+    fresh = HomeSimEnv(seed=7)
+    fresh.set_state(old)
+    assert fresh.world.to_dict() == v1.world.to_dict()
+    with pytest.raises(ValueError, match="home='apartment'"):
+        HomeSimEnv(home="studio").set_state(old)
+
+
+def _navigate_everywhere(env: HomeSimEnv) -> list[str]:
+    """Drive the navigate expert to every fixture in turn; return the ones it missed."""
+    missed = []
+    for fixture in env.layout.fixtures:
+        pol = env.expert("navigate", {"target": fixture})
+        pol.reset()
+        ticks = 0
+        while ticks < 6000:
+            chunk = pol.predict_chunk(env.observe(), "navigate")
+            if not chunk.any():
+                break
+            for a in chunk:
+                env.step(a)
+                ticks += 1
+        if f"near({fixture})" not in env.observe().facts():
+            missed.append(fixture)
+    return missed
+
+
+@pytest.mark.parametrize("name", plan_names())
+def test_the_robot_navigates_to_every_fixture(name):
+    env = HomeSimEnv(home=name, seed=3)
+    # Tuesday mid-morning: the grown-ups are at work and the children at school.
+    env.reset(seed=3, options={"time": datetime(2026, 11, 24, 10, 30)})
+    t = time.perf_counter()
+    assert _navigate_everywhere(env) == []
+    assert time.perf_counter() - t < 30
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", NEW_PLANS)
+def test_the_robot_navigates_to_every_fixture_with_furniture_moved(name):
+    for furniture in (1, 2):
+        env = HomeSimEnv(home=name, furniture_seed=furniture, seed=furniture)
+        env.reset(seed=furniture, options={"time": datetime(2026, 11, 24, 10, 30)})
+        assert _navigate_everywhere(env) == [], (name, furniture)
+
+
+# -- pictures and docs ----------------------------------------------------------------------
+
+DOCS = Path(__file__).resolve().parents[2] / "docs"
+
+
+def test_every_plan_has_a_committed_picture_and_a_docs_entry():
+    text = (DOCS / "homesim.md").read_text(encoding="utf-8")
+    for name in plan_names():
+        assert (DOCS / "floorplans" / f"{name}.png").is_file(), name
+        assert f"floorplans/{name}.png" in text
+        assert f"`{name}`" in text
+
+
+def test_pictures_and_docs_are_regenerated_by_the_plans_module(tmp_path):
+    (path,) = write_pictures(tmp_path / "pics", ["studio"])
+    with Image.open(path) as img:
+        assert img.width > 400 and img.height > 300
+    doc = tmp_path / "homesim.md"
+    doc.write_text("# HomeSim\n\nIntro stays.\n", encoding="utf-8")
+    write_docs(doc, tmp_path / "pics")
+    write_docs(doc, tmp_path / "pics")  # idempotent: one generated block
+    text = doc.read_text(encoding="utf-8")
+    assert text.startswith("# HomeSim\n\nIntro stays.")
+    assert text.count("plans:begin") == 1 and "pics/studio.png" in text
