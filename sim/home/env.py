@@ -33,7 +33,7 @@ from sim.home.perception import Camera, detect
 from sim.home.placement import free_slots, put_in_fixture
 from sim.home.plans import apply_start_state, load_plan
 from sim.home.processes import Processes
-from sim.home.residents import ResidentSim, residents_for
+from sim.home.residents import PET_KINDS, ResidentSim, residents_for
 from sim.home.world import (
     FixtureState,
     ObjectState,
@@ -270,9 +270,12 @@ class HomeSimEnv(gym.Env):
         )
 
     def presence(self) -> list[str]:
-        """Names of the people at home now (a presence sensor, like a smart lock)."""
+        """Names of the people at home now (a presence sensor, like a smart lock).
+
+        Pets are not people: they cannot answer a question or approve a chore.
+        """
         self._sync()
-        return [n for n, p in self.world.residents.items() if p.home]
+        return [n for n, p in self.world.residents.items() if p.home and p.kind not in PET_KINDS]
 
     def idle_until(self, when: datetime) -> None:
         """Let time pass with the robot standing still, applying everything it implies.

@@ -42,7 +42,9 @@ from sim.home.world import ResidentState, WorldState
 __all__ = [
     "ALEX_ROUTINE",
     "DEFAULT_RESIDENTS",
+    "DOOR_LEFT_OPEN",
     "HOUSEHOLD_KINDS",
+    "PET_KINDS",
     "PLACES",
     "WALK_SPEED",
     "Resident",
@@ -55,7 +57,10 @@ __all__ = [
 
 #: Who may live in a home.
 HOUSEHOLD_KINDS = ("adult", "child", "cat", "dog")
+#: Household members who are animals (perceived as ``pet``, not counted as people home).
 PET_KINDS = ("cat", "dog")
+#: Chance that a person going out leaves the front door open behind them.
+DOOR_LEFT_OPEN = 0.03
 #: Walking speed (m/s) by kind.
 WALK_SPEED = {"adult": 1.0, "child": 0.8, "cat": 0.9, "dog": 1.1}
 #: Names given to household members, in order, by kind.
@@ -472,6 +477,8 @@ class ResidentSim:
                         f"{r.name}'s slot at {s.start} does unknown work {s.work!r}; "
                         f"work: {', '.join(WORK)}"
                     )
+        doors = [n for n, f in layout.fixtures.items() if f.kind == "front_door"]
+        self._front_door = doors[0] if doors else None
         if any(not r.fixed for r in residents):
             self._floor = floor_planner(layout)
             self._mess = MessMaker(layout, self._floor)
@@ -858,15 +865,20 @@ class ResidentSim:
                     st.leaving = True
                 else:  # at the door already (or no way there): out they go
                     self._out(world, r.name, st)
+                front = self._front_door
+                if front is not None and r.kind not in PET_KINDS and rng.random() < DOOR_LEFT_OPEN:
+                    world.fixtures[front].open = True  # in a hurry: the door stays open
             else:
                 self._out(world, r.name, st)
             return
         spot = self._pick(world, r, slot.place, rng)
         st.leaving = False
-        if not st.home:  # coming in through the front door
+        if not st.home:  # coming in through the front door (and closing it behind them)
             door = self._places[r.name]["door"][0]
             st.home, st.x, st.y = True, door[0], door[1]
             st.room = self.layout.room_at(*door)
+            if self._front_door is not None and r.kind not in PET_KINDS and not teleport:
+                world.fixtures[self._front_door].open = False
         if teleport:
             st.x, st.y, st.path = spot[0], spot[1], []
             st.room = self.layout.room_at(*spot)

@@ -337,3 +337,29 @@ def test_every_place_of_every_routine_is_a_standable_spot(home):
             assert spots, (name, place)
             for x, y in spots:
                 assert env.occupancy.clearance(x, y) >= SPOT_CLEARANCE - 1e-6, (name, place)
+
+
+def test_presence_counts_people_not_pets():
+    env = _family(0)
+    env.idle_until(_when(env, MONDAY, 10))
+    assert env.world.residents["rex"].home
+    assert env.presence() == []
+    env.idle_until(_when(env, MONDAY, 16))
+    assert env.presence() == ["alex", "sam"]
+
+
+def test_the_front_door_is_left_open_now_and_then_and_closed_on_coming_home():
+    opened = closed = 0
+    for seed in range(10):
+        env = HomeSimEnv(home="studio", household=FAMILY, seed=seed)
+        start, was = env.clock.now(), False
+        for h in range(1, 7 * 24, 2):
+            env.idle_until(start + timedelta(hours=h))
+            now_open = env.world.fixtures["front_door"].open
+            opened += now_open and not was
+            closed += was and not now_open
+            if now_open:  # whoever left it open is out
+                assert not all(env.world.residents[n].home for n in ("alex", "sam"))
+            was = now_open
+    assert 1 <= opened <= 10 * 7  # now and then, not every time anyone goes out
+    assert closed >= opened - 10
