@@ -3,11 +3,11 @@
 Each instance is a random home (every floor plan HomeSim knows, with random furniture
 arrangements when plans exist), a random world seed, a random time of day (so the
 residents are wherever their routine has them), a random valid target for the skill and a
-random robot start: anywhere free for ``navigate``; for the other skills a random free pose
-with a random heading within reach of the target (the skills' ``near`` precondition),
-since those experts do not drive across the home. The skill's other preconditions are set
-up directly in the state (the object is put in the gripper, the appliance opened, the
-faucet turned on, the surface made dirty...).
+random robot start: anywhere free and connected to the dock for ``navigate``; for the
+other skills a random free pose with a random heading within reach of the target (the
+skills' ``near`` precondition), since those experts do not drive across the home. The
+skill's other preconditions are set up directly in the state (the object is put in the
+gripper, the appliance opened, the faucet turned on, the surface made dirty...).
 
 Targets a resident is standing at (within 0.9 m), and navigation whose only way a
 resident blocks (standing in a doorway), are not valid instances: the robot would wait
@@ -191,8 +191,14 @@ Instance = tuple[dict[str, Any], Callable[[HomeSimEnv], bool]]
 
 
 def _navigate(env: HomeSimEnv, rng: random.Random) -> Instance:
-    env._random_robot(rng)
     lay = env.layout
+    for _ in range(50):  # a free pose in a pocket the robot could never have driven into
+        env._random_robot(rng)
+        rb = env.world.robot
+        if env.occupancy.plan((rb.x, rb.y), lay.dock[:2]) is not None:
+            break
+    else:
+        raise _Skip("no start connected to the dock")
     objs = [n for n in _free_objects(env) if not _hidden(env, n)]
     kind = rng.choice(("room", "fixture", "object"))
     pool = {"room": list(lay.rooms), "fixture": list(lay.fixtures), "object": objs}[kind]

@@ -299,8 +299,9 @@ class NavigateExpert(HomeSimExpert):
         super().__init__(env, args)
         t = self.args["target"]
         lay = env.layout
-        if t not in lay.rooms and t not in lay.fixtures and t not in lay.objects:
-            names = [*lay.rooms, *lay.fixtures, *lay.objects]
+        objects = env.world.objects  # residents may bring new things (groceries)
+        if t not in lay.rooms and t not in lay.fixtures and t not in objects:
+            names = [*lay.rooms, *lay.fixtures, *objects]
             close = difflib.get_close_matches(t, names, n=1)
             hint = f" — did you mean {close[0]!r}?" if close else ""
             raise PolicyError(
@@ -864,11 +865,18 @@ class PourExpert(_HeldExpert):
                 room = (1.0 - env.world.fixtures[target].fill) * fk.capacity_l
             self._reach(target, spec.rect)
             want = ("fixture", target)
-            ok, score = self._over(
-                spec.rect,
-                0.08,
-                lambda p, strict: pour_receiver(env, *env._gripper_point(p)) == want,
-            )
+
+            def receives(p: Pose, strict: bool) -> bool:
+                gx, gy = env._gripper_point(p)
+                # Strictly: also a few centimetres off, so that arriving within the
+                # follower's tolerance does not pour into a pan lying in the sink.
+                offs = ((0, 0), (_SLACK, 0), (-_SLACK, 0), (0, _SLACK), (0, -_SLACK))
+                return all(
+                    pour_receiver(env, gx + dx, gy + dy) == want
+                    for dx, dy in (offs if strict else offs[:1])
+                )
+
+            ok, score = self._over(spec.rect, 0.08, receives)
 
             def ready() -> bool:
                 return ok(self._pose(), False)
