@@ -18,6 +18,7 @@ from sim.home.layout import (
     RoomSpec,
     default_layout,
 )
+from sim.home.plans import load_plan, plan_names, validate_layout
 from sim.home.world import (
     FixtureState,
     ObjectState,
@@ -45,7 +46,10 @@ __all__ = [
     "SpillState",
     "WorldState",
     "default_layout",
+    "load_plan",
+    "plan_names",
     "register_envs",
+    "validate_layout",
 ]
 
 #: The gymnasium id of HomeSim v1.

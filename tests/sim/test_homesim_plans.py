@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import math
 import time
 from datetime import datetime
@@ -170,6 +172,22 @@ def test_default_env_builds_the_same_world_as_an_env_on_the_v1_layout():
         assert a.home == "apartment" and a.furniture_seed is None
         assert a.world.to_dict() == b.world.to_dict()
         assert a.misplaced == b.misplaced
+
+
+#: Digest of where every object started in v1 (before plans) for seeds 0..39.
+_V1_WORLDS_SHA256 = "836bd4c6e3f3f96faa59074223c12212c2d647e342c28f1624f7c2dbcf1645ea"
+
+
+def test_default_env_starts_every_object_where_v1_did():
+    worlds = []
+    for seed in range(40):
+        env = HomeSimEnv(seed=seed)
+        objects = {
+            n: [o.relation, o.place, o.x, o.y, o.dirty] for n, o in env.world.objects.items()
+        }
+        worlds.append({"misplaced": env.misplaced, "objects": objects})
+    digest = hashlib.sha256(json.dumps(worlds, sort_keys=True).encode()).hexdigest()
+    assert digest == _V1_WORLDS_SHA256
 
 
 # -- loading ----------------------------------------------------------------------------
