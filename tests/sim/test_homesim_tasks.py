@@ -99,11 +99,11 @@ def test_expert_solution_achieves_the_goal(name):
 
 @pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(TASKS))
-def test_expert_solution_in_every_home_and_more_seeds(name):
-    for home in get_task(name).homes():
-        for seed in (1, 2):
-            before, after, inst = _solve(name, seed, home)
-            assert not before and after, f"{name} on {home}, seed {seed}: {inst.params}"
+def test_expert_solution_in_every_home_it_applies_to(name):
+    for i, home in enumerate(get_task(name).homes()):
+        seed = 1 + i  # another arrangement in each home
+        before, after, inst = _solve(name, seed, home)
+        assert not before and after, f"{name} on {home}, seed {seed}: {inst.params}"
 
 
 def test_run_solution_reports_a_failing_step():
