@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import heapq
 import math
+from collections import OrderedDict
 
 import numpy as np
 
@@ -242,13 +243,23 @@ class Occupancy:
         return out
 
 
-_CACHE: dict[int, tuple[HomeLayout, Occupancy]] = {}
+_CACHE: OrderedDict[int, tuple[HomeLayout, Occupancy]] = OrderedDict()
+#: Occupancies kept (a house's is ~2 MB; furniture seeds make many layouts of one plan).
+_CACHE_SIZE = 32
 
 
 def occupancy_for(layout: HomeLayout) -> Occupancy:
-    """The occupancy of ``layout``, built on first use and cached (layouts are read-only)."""
-    hit = _CACHE.get(id(layout))
+    """The occupancy of ``layout``, built on first use and cached (layouts are read-only).
+
+    The most recently used :data:`_CACHE_SIZE` are kept; an env holds on to its own.
+    """
+    key = id(layout)
+    hit = _CACHE.get(key)
     if hit is None or hit[0] is not layout:
         hit = (layout, Occupancy(layout))
-        _CACHE[id(layout)] = hit
+        _CACHE[key] = hit
+        while len(_CACHE) > _CACHE_SIZE:
+            _CACHE.popitem(last=False)
+    else:
+        _CACHE.move_to_end(key)
     return hit[1]
