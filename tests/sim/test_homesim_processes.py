@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import numpy as np
 import pytest
@@ -11,6 +11,7 @@ import pytest
 from sim.home import HomeSimEnv
 from sim.home.hazards import hazards
 from sim.home.placement import put_in_fixture
+from sim.home.plans import plan_names
 from sim.home.processes import (
     FIRE_AT,
     FLOOD_AFTER_S,
@@ -370,3 +371,42 @@ def test_set_fixture_goes_through_the_processes(appliances):
         env.set_fixture("stove", open=True)
     with pytest.raises(KeyError, match="no fixture 'hob'"):
         env.set_fixture("hob", on=True)
+
+
+def _of_kind(env: HomeSimEnv, kind: str) -> str | None:
+    return next((n for n, f in env.layout.fixtures.items() if f.kind == kind), None)
+
+
+@pytest.mark.parametrize("home", plan_names())
+def test_processes_run_in_every_floor_plan(home):
+    env = HomeSimEnv(home=home, seed=2)
+    # Mid-morning on a weekday: whoever lives here is out and leaves things be.
+    env.reset(seed=2, options={"time": datetime(2026, 11, 23, 9, 30)})
+    stove, kettle = _of_kind(env, "stove"), _of_kind(env, "kettle")
+    vessel = next((n for n, o in env.world.objects.items() if o.kind in ("pot", "pan")), None)
+    assert stove is not None
+    if vessel is not None:
+        put_in_fixture(env.layout, env.world, vessel, stove)
+        o = env.world.objects[vessel]
+        o.liquid, o.fill = "water", 0.3
+        add_food(env.world, vessel, "pasta")
+        env.set_fixture(stove, on=True)
+        later(env, minutes=90)
+        assert is_burnt(o) and o.fill == 0.0, (home, vessel, o)
+        env.set_fixture(stove, on=False)
+    if kettle is not None:
+        k = env.world.fixtures[kettle]
+        k.liquid, k.fill = "water", 0.5
+        env.set_fixture(kettle, on=True)
+        later(env, minutes=3)  # 0.85 L boils in under two and a half minutes
+        assert not k.on and k.temp > 95.0
+    for kind in ("dishwasher", "washer", "dryer"):
+        name = _of_kind(env, kind)
+        if name is None:
+            continue
+        env.set_fixture(name, open=False, on=True)
+        later(env, minutes=95)
+        assert env.world.fixtures[name].cycle == "done", (home, name)
+    plants = [o for o in env.world.objects.values() if o.kind == "plant"]
+    later(env, days=7)
+    assert all(p.moisture < DRY_BELOW for p in plants)
