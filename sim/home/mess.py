@@ -380,10 +380,11 @@ class MessMaker:
         chosen = rng.sample(worn, min(n, len(worn)))
         if towels and rng.random() < (0.35 if work == "dress" else 0.9):
             chosen.append(rng.choice(towels))
-        tidy = 0.75 if work == "dress" else 0.6
+        # Mostly into the basket; on the bed (if there is one here) or the floor otherwise.
         x, y = st.x, st.y
         basket = self._nearest(("laundry_basket",), x, y)
         bed = self._nearest(("bed", "crib"), x, y, self.layout.room_at(x, y))
+        tidy = (0.75 if work == "dress" else 0.6) + (0.0 if bed is not None else 0.15)
         for name in chosen:
             o = world.objects[name]
             o.dirty, o.folded, o.wet = True, False, False

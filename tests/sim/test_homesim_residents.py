@@ -11,6 +11,7 @@ import pytest
 
 from scheduler.clock import SimClock
 from sim.home import HomeSimEnv
+from sim.home.plans import plan_names
 
 MONDAY = datetime(2026, 11, 23)
 
@@ -326,7 +327,7 @@ def test_a_pet_is_perceived_as_a_pet():
     assert all(d.category != "person" for d in dets.values())
 
 
-@pytest.mark.parametrize("home", ["apartment", "studio"])
+@pytest.mark.parametrize("home", plan_names())
 def test_every_place_of_every_routine_is_a_standable_spot(home):
     from sim.home.walking import SPOT_CLEARANCE
 
@@ -337,6 +338,7 @@ def test_every_place_of_every_routine_is_a_standable_spot(home):
             assert spots, (name, place)
             for x, y in spots:
                 assert env.occupancy.clearance(x, y) >= SPOT_CLEARANCE - 1e-6, (name, place)
+                assert env.layout.room_at(x, y) in env.layout.rooms
 
 
 def test_presence_counts_people_not_pets():
@@ -363,3 +365,50 @@ def test_the_front_door_is_left_open_now_and_then_and_closed_on_coming_home():
             was = now_open
     assert 1 <= opened <= 10 * 7  # now and then, not every time anyone goes out
     assert closed >= opened - 10
+
+
+@pytest.mark.parametrize("home", ["two_bedroom", "house"])
+def test_a_child_sleeps_and_plays_in_their_own_room(home):
+    env = HomeSimEnv(home=home, seed=0)
+    child = next(n for n, p in env.world.residents.items() if p.kind == "child")
+    adult = next(n for n, p in env.world.residents.items() if p.kind == "adult")
+    assert env.world.residents[child].room == "kids_room"  # 06:00: asleep
+    assert env.world.residents[adult].room == "bedroom"
+    env.idle_until(_when(env, MONDAY, 16, 20))
+    assert (env.world.residents[child].activity, env.world.residents[child].room) == (
+        "playing",
+        "kids_room",
+    )
+
+
+@pytest.mark.parametrize("home", ["two_bedroom", "house"])
+def test_a_week_in_a_family_home_leaves_work_for_the_robot(home):
+    from sim.home.catalogue import OBJECT_KINDS
+
+    env = HomeSimEnv(home=home, seed=1)
+    assert sorted(p.kind for p in env.world.residents.values()) == sorted(env.layout.household)
+    w = env.world
+
+    def category(name: str) -> str:
+        return OBJECT_KINDS[w.objects[name].kind].category
+
+    laundry = {n for n, f in env.layout.fixtures.items() if f.kind in ("laundry_basket", "washer")}
+    before = {n: (o.dirty, o.relation, o.place, o.quantity) for n, o in w.objects.items()}
+    wearable = [
+        n
+        for n, o in w.objects.items()
+        if category(n) == "clothes" and not o.dirty and o.place not in laundry
+    ]
+    t0 = time.perf_counter()
+    env.idle_until(env.clock.now() + timedelta(days=7))
+    assert time.perf_counter() - t0 < 10.0
+    dishes = [
+        n
+        for n, o in w.objects.items()
+        if category(n) in ("dish", "cutlery", "cookware") and o.dirty and not before[n][0]
+    ]
+    toys = [n for n, o in w.objects.items() if category(n) == "toy" and o.relation == "floor"]
+    used_up = [n for n, o in w.objects.items() if o.quantity == 0.0 and before[n][3] > 0.0]
+    assert len(dishes) >= 5 and toys and len(used_up) >= 2, (dishes, toys, used_up)
+    assert all(w.objects[n].dirty for n in wearable)  # clean clothes got worn
+    assert 0 < len(w.spills) <= 10
