@@ -243,7 +243,7 @@ class UnloadDishwasher(_DishwasherTask):
 
     name = "unload_dishwasher"
     category = "dishes"
-    goal = "unload the clean {objects} from the dishwasher and put them away"
+    goal = "unload the clean {objects} from the dishwasher and put everything away"
     start = ("dishwasher",)
     state = {"dirty": False}
 

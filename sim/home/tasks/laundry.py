@@ -71,7 +71,7 @@ class UnloadWasherToBed(MoveTask):
 
     name = "unload_washer_to_bed"
     category = "laundry"
-    goal = "take the clean {objects} out of the {source} and lay them on the {dest}"
+    goal = "take the clean {objects} out of the {source} and lay the laundry on the {dest}"
     categories = _CLOTHES
     count = (1, 2)
     start = ("washer",)
@@ -140,7 +140,7 @@ class DryTheLaundry(Task):
 
     name = "dry_the_laundry"
     category = "laundry"
-    goal = "move the wet {objects} from the {washer} to the {dryer} and dry them"
+    goal = "move the wet {objects} from the {washer} to the {dryer} and run the {dryer}"
 
     def applies(self, layout: HomeLayout) -> bool:
         """A washer, a dryer and clothes."""

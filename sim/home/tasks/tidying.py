@@ -111,7 +111,7 @@ class ClothesOffTheFloor(MoveTask):
 
     name = "clothes_off_the_floor"
     category = "tidying"
-    goal = "pick the {objects} up off the floor and put them in the {dest}"
+    goal = "pick up the {objects} from the floor and put the clothes in the {dest}"
     categories = ("clothes",)
     count = (1, 2)
     start = (FLOOR,)
