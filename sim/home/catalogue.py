@@ -99,6 +99,7 @@ class ObjectKind:
         wiping_tool: Wipes surfaces (sponge, cloth).
         flammable: Catches fire near a flame or a hot burner.
         toxic: Harmful if swallowed: keep away from children and food.
+        perishable: Spoils when kept out of the fridge too long (milk, cheese).
         electrical: Battery or mains powered (water is bad for it).
         colour: Display colour (RGB).
     """
@@ -120,6 +121,7 @@ class ObjectKind:
     flammable: bool = False
     toxic: bool = False
     electrical: bool = False
+    perishable: bool = False
     colour: tuple[int, int, int] = (128, 128, 128)
 
 
@@ -296,9 +298,9 @@ OBJECT_KINDS: dict[str, ObjectKind] = {
         _ok("pasta", "food", (240, 210, 130), edible=True, consumable=True, cookable=True),
         _ok("rice", "food", (245, 245, 235), edible=True, consumable=True, cookable=True),
         _ok("soup", "food", (200, 120, 60), edible=True, consumable=True, cookable=True),
-        _ok("cheese", "food", (250, 210, 80), edible=True, consumable=True),
+        _ok("cheese", "food", (250, 210, 80), edible=True, consumable=True, perishable=True),
         _ok("cereal", "food", (220, 170, 90), edible=True, consumable=True, flammable=True),
-        _ok("milk", "drink", (245, 245, 255), edible=True, consumable=True),
+        _ok("milk", "drink", (245, 245, 255), edible=True, consumable=True, perishable=True),
         _ok("juice", "drink", (250, 160, 40), edible=True, consumable=True),
         _ok("water_bottle", "drink", (150, 200, 250), edible=True, consumable=True),
         _ok("coffee", "food", (100, 60, 30), edible=True, consumable=True),

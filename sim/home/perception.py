@@ -206,7 +206,7 @@ def object_state(o: ObjectState) -> dict:
     ``dirty`` and ``temp`` (°C, to the degree) always; by kind: ``fill``/``liquid``
     (containers), ``food``/``cooked``/``burnt`` (food and what holds food), ``wet``/
     ``folded`` (clothes, linen), ``moisture``/``dry`` (plants), ``quantity``
-    (consumables), ``broken`` (breakables).
+    (consumables), ``spoiled`` (perishables), ``broken`` (breakables).
     """
     state: dict = {"dirty": o.dirty, "temp": round(o.temp)}
     ok = OBJECT_KINDS.get(o.kind)
@@ -228,6 +228,8 @@ def object_state(o: ObjectState) -> dict:
         state["dry"] = o.moisture < DRY_BELOW
     if ok.consumable:
         state["quantity"] = round(o.quantity, 2)
+    if ok.perishable:
+        state["spoiled"] = o.spoiled
     if ok.breakable:
         state["broken"] = o.broken
     return state

@@ -55,11 +55,12 @@ Behaviour by fixture kind (from :mod:`sim.home.catalogue`):
 * **fridge** / **freezer**: things inside a closed one are held at :data:`FRIDGE_C` /
   :data:`FREEZER_C` (relaxing there over half an hour); an open door lets them warm
   slowly.
+* **perishables** (milk, cheese: ``perishable`` in the catalogue) count the time they
+  spend warmer than :data:`SPOIL_ABOVE_C` (``warm_s``); after :data:`SPOIL_AFTER_S` in
+  all they are ``spoiled`` (the two-hour rule of food safety).
 * **plants**: soil moisture falls by about :data:`PLANT_DRY_PER_DAY` a day (each plant
   ±20%, fixed by the episode seed and its name); below :data:`~sim.home.world.DRY_BELOW`
   the plant is dry. :func:`water_plant` raises it.
-
-Perishable food spoiling is not modelled.
 """
 
 from __future__ import annotations
@@ -97,6 +98,8 @@ __all__ = [
     "PLANT_DRY_PER_DAY",
     "SINK_WASH_S",
     "SMOKE_C",
+    "SPOIL_ABOVE_C",
+    "SPOIL_AFTER_S",
     "TICK_S",
     "Processes",
     "add_food",
@@ -127,6 +130,10 @@ KETTLE_W = 2000.0
 #: A dry kettle's element trips its cut-out at this temperature (°C).
 KETTLE_CUTOUT_C = 130.0
 FRIDGE_C = 4.0
+#: Perishables warmer than this (°C) are out of the cold chain.
+SPOIL_ABOVE_C = 8.0
+#: Time out of the cold chain after which a perishable is spoiled (s).
+SPOIL_AFTER_S = 2 * 3600.0
 FREEZER_C = -18.0
 #: Seconds under a running faucet that clean what lies in the basin (v1).
 SINK_WASH_S = 5.0
@@ -420,6 +427,10 @@ class Processes:
             cooks = bool(o.food) or (ok is not None and ok.cookable)
             if heat.food_only and not (cooks or o.fill > 0 or (ok is not None and ok.edible)):
                 heat = _AMBIENT
+            if ok is not None and ok.perishable and not o.spoiled:
+                warm = _time_above(o.temp, heat.target_c, heat.tau_s, dt, SPOIL_ABOVE_C)
+                o.warm_s = min(SPOIL_AFTER_S, o.warm_s + warm)
+                o.spoiled = o.warm_s >= SPOIL_AFTER_S
             _evolve(o, heat, cap, cooks, dt)
             if heat is _HEATERS["microwave"] and o.kind == "eggs" and o.temp >= COOK_FROM_C:
                 o.broken = True
@@ -505,8 +516,15 @@ class Processes:
             cooks = bool(o.food) or (ok is not None and ok.cookable)
             if heat.food_only and not (cooks or o.fill > 0 or (ok is not None and ok.edible)):
                 heat = _AMBIENT
+            perishing = (
+                ok is not None
+                and ok.perishable
+                and not o.spoiled
+                and (o.temp > SPOIL_ABOVE_C or heat.target_c > SPOIL_ABOVE_C)
+            )
             if (
                 o.temp != heat.target_c
+                or perishing
                 or (cooks and o.temp >= COOK_FROM_C)
                 or (heat.boil_l_per_s > 0 and o.fill > 0 and o.liquid)
             ):
@@ -515,6 +533,16 @@ class Processes:
             if o.kind == "plant" and o.moisture >= DRY_BELOW:
                 nxt = min(nxt, now + (o.moisture - DRY_BELOW) / plant_dry_rate(self.seed, name))
         self.next_s = nxt
+
+
+def _time_above(t0: float, th: float, tau: float, d: float, limit: float) -> float:
+    """Seconds of ``d`` that a temperature relaxing ``t0`` -> ``th`` spends above ``limit``."""
+    if t0 > limit and th >= limit:
+        return d
+    if t0 <= limit and th <= limit:
+        return 0.0
+    s = tau * math.log((t0 - th) / (limit - th))  # when it crosses the limit
+    return max(0.0, d - s) if t0 <= limit else min(d, s)
 
 
 def _relax(temp: float, target: float, tau: float, dt: float) -> float:

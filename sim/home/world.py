@@ -70,6 +70,8 @@ class ObjectState:
         broken: Broken (dropped glass, cracked eggs).
         progress: Seconds of ``use`` applied so far towards scrubbing or folding it while
             held (see :mod:`sim.home.interactions`); back to 0 when it is grasped again.
+        warm_s: Seconds a perishable (milk, cheese) has spent warmer than a fridge.
+        spoiled: A perishable left out too long (see :mod:`sim.home.processes`).
     """
 
     kind: str
@@ -89,6 +91,8 @@ class ObjectState:
     moisture: float = 1.0
     broken: bool = False
     progress: float = 0.0
+    warm_s: float = 0.0
+    spoiled: bool = False
 
 
 @dataclass(slots=True)

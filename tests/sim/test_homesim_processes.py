@@ -17,6 +17,7 @@ from sim.home.processes import (
     FLOOD_AFTER_S,
     FRIDGE_C,
     OVERCOOK_WET,
+    SPOIL_AFTER_S,
     add_food,
     burning,
     is_burnt,
@@ -410,3 +411,23 @@ def test_processes_run_in_every_floor_plan(home):
     plants = [o for o in env.world.objects.values() if o.kind == "plant"]
     later(env, days=7)
     assert all(p.moisture < DRY_BELOW for p in plants)
+
+
+def test_milk_left_out_spoils_but_not_in_the_fridge():
+    env = HomeSimEnv(seed=0)
+    milk = env.world.objects["milk"]
+    put_in_fixture(env.layout, env.world, "milk", "fridge")
+    milk.temp, milk.warm_s = FRIDGE_C, 0.0
+    env._proc.replan(env.world)
+    later(env, days=3)
+    assert not milk.spoiled and milk.warm_s == 0.0
+    put_in_fixture(env.layout, env.world, "milk", "counter")  # breakfast, then forgotten
+    later(env, minutes=90)
+    assert not milk.spoiled and 60 * 60 < milk.warm_s < 90 * 60  # it first warms past 8 °C
+    later(env, minutes=45)
+    assert milk.spoiled
+    assert env.observe() is not None
+    put_in_fixture(env.layout, env.world, "milk", "fridge")
+    later(env, hours=5)
+    assert milk.spoiled  # cold again, still spoiled
+    assert SPOIL_AFTER_S == 2 * 3600.0
