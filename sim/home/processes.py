@@ -36,7 +36,8 @@ Behaviour by fixture kind (from :mod:`sim.home.catalogue`):
   water goes soft, it does not burn). At :data:`~sim.home.world.BURNT_AT` it is burnt,
   and smokes while hotter than :data:`SMOKE_C`; at :data:`FIRE_AT` (or
   :data:`FIRE_AT_FLAMMABLE` with something flammable within :data:`FLAMMABLE_NEAR_M`)
-  on a burner or in an oven that is still on, it catches fire: a ``fire`` spill named
+  on a burner or in an oven that is still on, it catches fire (so does anything
+  flammable left on a lit hob once it reaches :data:`IGNITE_C`): a ``fire`` spill named
   ``fire_<fixture>`` covers the fixture. Switching the heat off puts the fire out (the
   model's stand-in for smothering it). An empty vessel on a hot burner keeps heating to
   the burner's temperature (a hazard; see :mod:`sim.home.hazards`). Off, things cool
@@ -91,6 +92,7 @@ __all__ = [
     "FLAMMABLE_NEAR_M",
     "FLOOD_AFTER_S",
     "FREEZER_C",
+    "IGNITE_C",
     "FRIDGE_C",
     "KETTLE_CUTOUT_C",
     "KETTLE_W",
@@ -121,6 +123,8 @@ FIRE_AT = 4.0
 #: The same with something flammable (a towel, a cereal box) within reach of the flames.
 FIRE_AT_FLAMMABLE = 3.0
 FLAMMABLE_NEAR_M = 0.6
+#: Something flammable (a towel, paper, a cereal box) this hot on a heat catches fire (°C).
+IGNITE_C = 200.0
 #: Burnt food hotter than this smokes (°C).
 SMOKE_C = 150.0
 #: Litres per second boiled off on a burner (about 2 kW of a hob into latent heat).
@@ -453,7 +457,7 @@ class Processes:
         return _AMBIENT
 
     def _fires(self, world: WorldState) -> None:
-        """Start fires where burnt food sits on a heat that is on; put out the others."""
+        """Light fires where burnt food or a flammable thing is on a lit heat; put out others."""
         spills = world.spills
         for name in self.heaters:
             key = f"fire_{name}"
@@ -465,12 +469,17 @@ class Processes:
             if key in spills:
                 continue
             for oname, o in world.objects.items():
-                if o.place != name or o.cooked < FIRE_AT_FLAMMABLE or not is_burnt(o):
+                if o.place != name or (o.relation != "on" and o.relation != "in"):
                     continue
-                if o.relation != "on" and o.relation != "in":
+                ok = OBJECT_KINDS.get(o.kind)
+                if ok is not None and ok.flammable and o.temp >= IGNITE_C:
+                    lit = True  # a tea towel or a cereal box left on the hob
+                elif o.cooked < FIRE_AT_FLAMMABLE or not is_burnt(o):
                     continue
-                near = self._flammable_near(world, oname)
-                if o.cooked >= (FIRE_AT_FLAMMABLE if near else FIRE_AT):
+                else:
+                    near = self._flammable_near(world, oname)
+                    lit = o.cooked >= (FIRE_AT_FLAMMABLE if near else FIRE_AT)
+                if lit:
                     r = self.layout.fixtures[name].rect
                     spills[key] = SpillState(r.cx, r.cy, _FIRE_RADIUS_M, "fire")
                     break

@@ -16,6 +16,7 @@ from sim.home.processes import (
     FIRE_AT,
     FLOOD_AFTER_S,
     FRIDGE_C,
+    IGNITE_C,
     OVERCOOK_WET,
     SPOIL_AFTER_S,
     add_food,
@@ -431,3 +432,14 @@ def test_milk_left_out_spoils_but_not_in_the_fridge():
     later(env, hours=5)
     assert milk.spoiled  # cold again, still spoiled
     assert SPOIL_AFTER_S == 2 * 3600.0
+
+
+def test_a_towel_left_on_a_lit_hob_catches_fire():
+    env = HomeSimEnv(seed=0)
+    put_in_fixture(env.layout, env.world, "towel", "stove")
+    switch(env, "stove")
+    later(env, minutes=1)
+    assert "fire_stove" not in env.world.spills
+    later(env, minutes=3)
+    assert env.world.spills["fire_stove"].kind == "fire"
+    assert env.world.objects["towel"].temp >= IGNITE_C
