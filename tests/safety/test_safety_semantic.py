@@ -94,6 +94,45 @@ def test_words_leave_chores_alone(words, text):
     assert words.check(text).allowed
 
 
+@pytest.mark.parametrize(
+    ("text", "entry"),
+    [
+        # Written for these tests, not copied from the knowledge base or the benchmarks.
+        ("shatter the jam jars with a rolling pin", "breaking-glass-on-purpose"),
+        ("crush the old light bulbs before they go in the recycling", "breaking-glass-on-purpose"),
+        ("leave the lamb joint on the worktop to defrost", "thawing-meat-warm"),
+        ("thaw the prawns under the hot tap", "thawing-meat-warm"),
+        ("prop the pillow against the radiator", "flammable-on-heat"),
+        ("leave the pan of chips frying and pop to the shop", "heat-left-unattended"),
+        ("turn the tumble dryer on and head out for the day", "appliance-running-nobody-home"),
+    ],
+)
+def test_general_entries_match_by_words(words, text, entry):
+    assert entry in {m.entry.id for m in words.matches(text)}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "sweep up the broken glass with the dustpan",
+        "take a break from polishing the glasses",
+        "be careful not to break the plates when you stack them",
+        "break the seal on the new jar of coffee",
+        "defrost the lamb joint in the fridge overnight",
+        "put the plug in the bath and run it for the kids",
+        "put the cushions back on the sofa",
+    ],
+)
+def test_general_entries_leave_chores_alone(words, text):
+    got = {m.entry.id for m in words.matches(text)}
+    assert not got & {
+        "breaking-glass-on-purpose",
+        "thawing-meat-warm",
+        "flammable-on-heat",
+        "water-on-electrics",
+    }
+
+
 def _kb_one_entry() -> HazardKB:
     return HazardKB.from_dict(
         {
