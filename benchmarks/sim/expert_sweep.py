@@ -37,11 +37,13 @@ from typing import Any
 if __package__ in (None, ""):  # run as a script: make the repository importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
+import skills.builtin  # noqa: F401 - registers the built-in skills
 from sim.home.catalogue import FIXTURE_KINDS, OBJECT_KINDS
 from sim.home.env import HomeSimEnv
 from sim.home.occupancy import PLAN_CLEARANCE
 from sim.home.placement import free_slots, put_in_fixture
 from skills.policies.base import PolicyError
+from skills.spec import REGISTRY
 from skills.types import EMPTY_BELOW, FILLED_AT, REACH_M, WIPED_BELOW
 
 __all__ = ["SKILLS", "homes", "run_expert_sweep", "run_instance"]
@@ -472,9 +474,16 @@ def run_instance(
     out["args"] = args
     ticks, err = _drive(env, skill, args, _MAX_TICKS.get(skill, _DEFAULT_MAX_TICKS))
     out["ticks"], out["error"] = ticks, err
-    out["ok"] = not err and check(env)
-    if not err and not out["ok"]:
-        out["error"] = "the expert stopped but the effect does not hold"
+    if err:
+        out["ok"] = False
+    elif not check(env):
+        out["ok"], out["error"] = False, "the expert stopped but the effect does not hold"
+    else:
+        # The executor declares success on observed facts: the robot must see it too.
+        unseen = set(REGISTRY.bind(skill, args).success_facts()) - env.observe().facts()
+        out["ok"] = not unseen
+        if unseen:
+            out["error"] = f"the effect holds but the robot does not see {sorted(unseen)}"
     return out
 
 

@@ -28,6 +28,8 @@ from sim.home.geometry import Rect, angle_diff
 from sim.home.interactions import POUR_RADIUS_M, POUR_RATE_LPS, pour_receiver
 from sim.home.layout import APPROACH_STANDOFF, RESIDENT_RADIUS, ROBOT_RADIUS, FixtureSpec
 from sim.home.occupancy import PLAN_CLEARANCE
+from sim.home.perception import HALF_FOV, VIEW_RANGE
+from sim.home.placement import free_slots
 from sim.home.world import ObjectState
 from skills.policies.base import PolicyError
 from skills.types import EMPTY_BELOW, FILLED_AT, REACH_M, Observation
@@ -54,6 +56,7 @@ _TURN_PER_TICK = 0.04  # rad a full turn command (2 rad/s) covers in one 50 Hz t
 _STROKES = (0.5, 0.4, 0.3, 0.22, 0.16, 0.12, 0.09, 0.06)  # wiping stroke half-widths (rad)
 _MIN_STROKE = 0.12
 _SLACK = 0.04  # m: a pose within the follower's tolerance of a scored one is ready
+_VIEW_MARGIN = 0.2  # rad inside the camera's field of view a target is lined up to
 
 Pose = tuple[float, float, float]
 
@@ -261,8 +264,23 @@ class HomeSimExpert:
         headings: Callable[[float, float], list[float]],
         act: np.ndarray,
         what: str,
+        view: Callable[[Pose, float], bool] | None = None,
     ) -> np.ndarray:
-        """Act if ``ready()`` now; else drive to a pose ``score`` accepts, then act."""
+        """Act if ``ready()`` now; else drive to a pose ``score`` accepts, then act.
+
+        With ``view(pose, margin)``, the target must also be in the camera's view (by
+        ``margin`` rad inside its edge; more when choosing a pose than when acting), so
+        the skill's effect can be seen: skills succeed on observed facts.
+        """
+        if view is not None:
+            ready0, score0 = ready, score
+
+            def ready() -> bool:
+                return ready0() and view(self._pose(), _VIEW_MARGIN / 4)
+
+            def score(p: Pose) -> float | None:
+                return score0(p) if view(p, _VIEW_MARGIN) else None
+
         if ready():
             self._goal = None
             return act
@@ -537,6 +555,7 @@ class PickExpert(HomeSimExpert):
             lambda x, y: [math.atan2(o.y - y, o.x - x)],
             self._command(3, 1.0),
             f"pick the {name}",
+            _point_view(env, o.x, o.y),
         )
 
 
@@ -585,6 +604,7 @@ class PlaceExpert(HomeSimExpert):
             _facing(spec.rect),
             self._command(3, -1.0),
             f"put the {name} {rel} the {target}",
+            _landing_view(env, target, name),
         )
 
 
@@ -623,6 +643,7 @@ class _FixtureExpert(HomeSimExpert):
             _facing(spec.rect),
             self._command(self.index, 1.0 if want else -1.0),
             f"{self._verb()} the {target}",
+            _fixture_view(env, spec.rect),
         )
 
     def _verb(self) -> str:
@@ -921,10 +942,12 @@ class WipeExpert(_HeldExpert):
         self._reach(target, spec.rect)
         rect = spec.rect
 
+        seen = _fixture_view(env, rect)
+
         def sweep(p: Pose, strict: bool) -> bool:
             if strict:
-                return self._amplitude(rect, p, 0.03) >= _MIN_STROKE
-            return self._amplitude(rect, p) >= _MIN_STROKE / 2
+                return self._amplitude(rect, p, 0.03) >= _MIN_STROKE and seen(p, _VIEW_MARGIN)
+            return self._amplitude(rect, p) >= _MIN_STROKE / 2 and seen(p, _VIEW_MARGIN / 4)
 
         ok, score = self._over(rect, 0.05, sweep)
         x, y, th = self._pose()
@@ -987,10 +1010,14 @@ class FoldExpert(_HeldExpert):
         if o.folded:
             raise PolicyError(f"the {name} is folded already; place it on the {target}")
         self._reach(target, spec.rect)
+        seen = _landing_view(env, target, name)
         ok, score = self._over(
             spec.rect,
             0.07,
-            lambda p, strict: _surface_under(env, *env._gripper_point(p)) == target,
+            lambda p, strict: (
+                _surface_under(env, *env._gripper_point(p)) == target
+                and seen(p, _VIEW_MARGIN if strict else _VIEW_MARGIN / 4)
+            ),
         )
         # No grip command: closing the gripper after the fold would grasp the towel again.
         return self._align_then(
@@ -1123,6 +1150,49 @@ def _surface_under(env: HomeSimEnv, x: float, y: float) -> str | None:
         if f.surface and f.rect.contains(x, y):
             return name
     return None
+
+
+def _sees(env: HomeSimEnv, p: Pose, pts: list[tuple[float, float]], margin: float) -> bool:
+    """Whether the camera at ``p`` sees one of ``pts`` ``margin`` rad inside its edge."""
+    x, y, th = p
+    for px, py in pts:
+        d = math.hypot(px - x, py - y)
+        if d > VIEW_RANGE:
+            continue
+        if d > 1e-9 and abs(angle_diff(math.atan2(py - y, px - x), th)) > HALF_FOV - margin:
+            continue
+        if env._los(x, y, px, py):
+            return True
+    return False
+
+
+def _fixture_view(env: HomeSimEnv, rect: Rect) -> Callable[[Pose, float], bool]:
+    """A fixture is detected if its centre or its nearest point is in view (perception)."""
+
+    def view(p: Pose, margin: float) -> bool:
+        return _sees(env, p, [(rect.cx, rect.cy), rect.nearest_point(p[0], p[1])], margin)
+
+    return view
+
+
+def _landing_view(env: HomeSimEnv, target: str, name: str) -> Callable[[Pose, float], bool]:
+    """The slot where ``name`` would land on/in ``target`` (as the env places it) is in view."""
+    lay = env.layout
+
+    def view(p: Pose, margin: float) -> bool:
+        gx, gy = env._gripper_point(p)
+        slots = free_slots(lay, env.world, target, exclude=name) or lay.slots[target]
+        slot = min(slots, key=lambda sl: math.hypot(sl[0] - gx, sl[1] - gy))
+        return _sees(env, p, [slot], margin)
+
+    return view
+
+
+def _point_view(env: HomeSimEnv, x: float, y: float) -> Callable[[Pose, float], bool]:
+    def view(p: Pose, margin: float) -> bool:
+        return _sees(env, p, [(x, y)], margin)
+
+    return view
 
 
 def _facing(rect) -> Callable[[float, float], list[float]]:
