@@ -31,7 +31,7 @@ import logging
 import math
 import os
 import random
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -166,8 +166,15 @@ class Plan:
     misplace_count: tuple[int, int]
     household: tuple[str, ...]
 
-    def layout(self, fixtures: dict[str, FixtureSpec] | None = None, seed: int | None = None):
-        """A :class:`HomeLayout` of this plan (with ``fixtures`` replacing the drawn ones)."""
+    def layout(
+        self, fixtures: dict[str, FixtureSpec] | None = None, seed: int | None = None
+    ) -> HomeLayout:
+        """A :class:`HomeLayout` of this plan.
+
+        Args:
+            fixtures: Fixtures replacing the drawn ones (a furniture arrangement).
+            seed: The furniture seed that arranged them, recorded in the layout.
+        """
         return HomeLayout(
             width=self.width,
             height=self.height,
@@ -250,7 +257,7 @@ def _keys(d: Any, allowed: set[str], required: set[str], where: str) -> dict:
     return d
 
 
-def _kind_of(getter, kind: str, where: str):
+def _kind_of(getter: Callable[[str], Any], kind: str, where: str) -> Any:
     try:
         return getter(kind)
     except KeyError as e:
