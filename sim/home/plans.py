@@ -119,6 +119,8 @@ _NUM_START = {"quantity", "moisture", "fill", "temp", "cooked"}
 #: planner's clearance plus the 2 cm by which the sampled clearance field may err.
 _APPROACH_CLEARANCE = PLAN_CLEARANCE + 0.02
 _FURNITURE_ATTEMPTS = 40
+#: libyaml's safe loader when PyYAML was built with it (10x faster), else the Python one.
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class PlanError(ValueError):
@@ -484,7 +486,7 @@ def read_plan(name: str) -> Plan:
     if path is None:
         raise _unknown_plan(name)
     with open(path, encoding="utf-8") as fh:
-        data = yaml.safe_load(fh)
+        data = yaml.load(fh, Loader=_YAML_LOADER)  # a safe loader: plain data only
     return _parse(name, data, path)
 
 
