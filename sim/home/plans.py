@@ -438,8 +438,10 @@ def _parse(name: str, data: Any, path: Path) -> Plan:
             )
 
     mp = _keys(d.get("misplace") or {}, {"rooms", "surfaces", "count"}, set(), f"{where}: misplace")
-    m_rooms = tuple(mp.get("rooms", ["living_room"]))
-    m_surfaces = tuple(mp.get("surfaces", ["sofa"]))
+    # Without a misplace section nothing starts misplaced (on the largest room's floor).
+    largest = max(rooms.values(), key=lambda r: r.rect.width * r.rect.height).name
+    m_rooms = tuple(mp.get("rooms", [largest]))
+    m_surfaces = tuple(mp.get("surfaces", []))
     for r in m_rooms:
         if r not in rooms:
             raise PlanError(
@@ -450,7 +452,7 @@ def _parse(name: str, data: Any, path: Path) -> Plan:
             raise PlanError(
                 f"{where}: misplace.surfaces: {s!r} is not a fixture{_did_you_mean(s, fixtures)}"
             )
-    lo, hi = (int(x) for x in _floats(mp.get("count", [2, 3]), 2, f"{where}: misplace.count"))
+    lo, hi = (int(x) for x in _floats(mp.get("count", [0, 0]), 2, f"{where}: misplace.count"))
     household = tuple(d.get("household") or ["adult"])
     return Plan(
         name=name,

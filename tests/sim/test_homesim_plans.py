@@ -9,16 +9,18 @@ import time
 from datetime import datetime
 from pathlib import Path
 
+import gymnasium as gym
 import pytest
 from gymnasium.utils.env_checker import check_env
 from PIL import Image
 
-from sim.home import HomeSimEnv, default_layout
+from sim.home import ENV_ID, HomeSimEnv, default_layout
 from sim.home.catalogue import OBJECT_KINDS
 from sim.home.geometry import Rect
 from sim.home.layout import FixtureSpec, HomeLayout, ObjectSpec, RoomSpec
 from sim.home.plans import (
     PlanError,
+    _parse,
     load_plan,
     plan_names,
     read_plan,
@@ -275,6 +277,65 @@ def test_unknown_plan_names_say_what_is_known():
         load_plan("studoi")
     with pytest.raises(PlanError, match="apartment"):
         HomeSimEnv(home="castle")
+
+
+def _plan_data() -> dict:
+    return {
+        "size": [4.0, 3.0],
+        "dock": [2.0, 1.5, 0],
+        "rooms": {"kitchen": {"rect": [0, 0, 4, 3]}},
+        "walls": [[0, 0, 4, 0], [0, 3, 4, 3], [0, 0, 0, 3], [4, 0, 4, 3]],
+        "fixtures": {"counter": {"room": "kitchen", "rect": [1, 2.4, 2, 2.95], "approach": "s"}},
+        "objects": [
+            {"kind": "mug", "count": 2, "places": {"counter": 1.0}, "home": "on counter"},
+            {"kind": "milk", "places": {"counter": 1.0}, "home": "on counter"},
+        ],
+        "start": {"consumable": [0.2, 0.9]},
+    }
+
+
+def test_a_plan_file_is_data_checked_with_messages_that_say_what_to_fix():
+    plan = _parse("tiny", _plan_data(), Path("tiny.yaml"))
+    assert list(plan.objects) == ["mug", "mug_2", "milk"]
+    assert plan.objects["milk"].start == (("quantity", 0.2, 0.9),) and not plan.objects["mug"].start
+    assert plan.fixtures["counter"].surface and not plan.fixtures["counter"].container
+    lay = plan.layout()
+    assert validate_layout(lay) == []
+    assert lay.misplace_count == (0, 0) and lay.misplace_rooms == ("kitchen",)
+    env = HomeSimEnv(layout=lay, seed=0)
+    assert env.misplaced == [] and 0.2 <= env.world.objects["milk"].quantity <= 0.9
+    bad = [
+        (("fixtures", "counter", "kind"), "countre", "did you mean 'counter'"),
+        (("objects", 0, "kind"), "mugg", "did you mean 'mug'"),
+        (("objects", 0, "home"), "under counter", "'on <fixture>' or 'in <fixture>'"),
+        (("fixtures", "counter", "approach"), "up", "one of n, s, e, w"),
+        (("fixtures", "counter", "rect"), [2, 2, 1, 3], "x0 < x1"),
+        (("objects", 0, "places"), {"countr": 1.0}, "did you mean 'counter'"),
+    ]
+    for path, value, message in bad:
+        data = _plan_data()
+        node = data
+        for key in path[:-1]:
+            node = node[key]
+        node[path[-1]] = value
+        with pytest.raises(PlanError, match=message):
+            _parse("tiny", data, Path("tiny.yaml"))
+    data = _plan_data()
+    data["fixtures"]["sink"] = {
+        "room": "kitchen",
+        "rect": [2.2, 2.4, 3, 2.95],
+        "approach": "s",
+        "movable": True,
+    }
+    with pytest.raises(PlanError, match="stays where it is"):
+        _parse("tiny", data, Path("tiny.yaml"))
+
+
+def test_gym_make_takes_the_home_and_furniture_seed():
+    env = gym.make(ENV_ID, home="house", furniture_seed=3)
+    env.reset(seed=1)
+    assert (env.unwrapped.home, env.unwrapped.furniture_seed) == ("house", 3)
+    assert env.unwrapped.layout is load_plan("house", 3)
 
 
 @pytest.mark.parametrize("name", plan_names())
