@@ -340,4 +340,6 @@ def _static_raster(layout: HomeLayout) -> np.ndarray:
     for f in layout.fixtures.values():
         fill(f.rect, kind_colour(f.kind))
     _RASTERS[id(layout)] = (layout, img)
+    if len(_RASTERS) > 32:  # furniture seeds make many layouts of one plan
+        del _RASTERS[next(iter(_RASTERS))]
     return img

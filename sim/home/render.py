@@ -136,6 +136,8 @@ def _background(layout: HomeLayout, people: int) -> Image.Image:
     for f in layout.fixtures.values():
         d.rectangle(_box(layout, f.rect), fill=kind_colour(f.kind), outline=(40, 40, 40))
     _BACKGROUNDS[key] = (layout, img)
+    if len(_BACKGROUNDS) > 32:  # furniture seeds make many layouts of one plan
+        del _BACKGROUNDS[next(iter(_BACKGROUNDS))]
     return img
 
 

@@ -408,4 +408,6 @@ def floor_planner(layout: HomeLayout) -> FloorPlanner:
     if hit is None or hit[0] is not layout:
         hit = (layout, FloorPlanner(layout))
         _CACHE[id(layout)] = hit
+        if len(_CACHE) > 32:  # furniture seeds make many layouts of one plan
+            del _CACHE[next(iter(_CACHE))]
     return hit[1]
