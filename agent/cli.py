@@ -786,9 +786,16 @@ def sim_record(
         steps, goal = inst.solution(env), inst.goal
     else:
         steps = _tour(env)
-    rec = EpisodeRecorder(env, view=view, every=every, max_frames=max_frames)  # type: ignore[arg-type]
+    rec = EpisodeRecorder(
+        env,
+        view=view,  # type: ignore[arg-type]
+        every=every,
+        max_frames=max_frames,
+        caption=goal if task is None else f"{task}: {goal}",
+    )
+    start_s = env.clock.elapsed
     rec.capture()
-    ok = run_solution(env, steps, on_tick=rec.tick)
+    ok = run_solution(env, steps, on_tick=rec.tick, on_wait=rec.capture)
     rec.capture()
     if task is not None:
         ok = ok and inst.check(env)
@@ -800,7 +807,7 @@ def sim_record(
         "out": str(path),
         "frames": len(rec.frames),
         "ticks": rec.ticks,
-        "sim_seconds": round(rec.ticks / env.control_hz, 1),
+        "sim_seconds": round(env.clock.elapsed - start_s, 1),
         "task": task,
         "goal": goal,
         "success": ok,

@@ -57,17 +57,31 @@ def _ego_panel(image: np.ndarray, side: int, height: int) -> np.ndarray:
     return np.asarray(panel)
 
 
-def compose_frame(env: HomeSimEnv, view: View = "top") -> np.ndarray:
+def _captioned(frame: np.ndarray, caption: str) -> np.ndarray:
+    strip = Image.new("RGB", (frame.shape[1], 24), (30, 30, 40))
+    ImageDraw.Draw(strip).text(
+        (8, 5), caption, font=ImageFont.load_default(size=13), fill=(255, 255, 255)
+    )
+    return np.concatenate([frame, np.asarray(strip)], axis=0)
+
+
+def compose_frame(env: HomeSimEnv, view: View = "top", caption: str = "") -> np.ndarray:
     """One frame of ``env`` as it is now, ``uint8[H, W, 3]``.
 
     Args:
         env: The simulator.
         view: ``"top"`` (the labelled map), ``"ego"`` (the camera, scaled up) or
             ``"both"`` (the map with the camera to its right).
+        caption: A line shown under the picture (the task's goal), if not empty.
 
     Raises:
         ValueError: for an unknown view.
     """
+    frame = _compose(env, view)
+    return _captioned(frame, caption) if caption else frame
+
+
+def _compose(env: HomeSimEnv, view: View) -> np.ndarray:
     if view == "top":
         return env.render()
     if view == "ego":
@@ -94,6 +108,7 @@ class EpisodeRecorder:
             simulated second).
         max_frames: Stop keeping frames after this many (long episodes stay bounded);
             None keeps them all.
+        caption: A line shown under every frame (the task's goal), if not empty.
 
     Example:
         >>> rec = EpisodeRecorder(env, every=5)  # doctest: +SKIP
@@ -108,6 +123,7 @@ class EpisodeRecorder:
         view: View = "top",
         every: int = 5,
         max_frames: int | None = 2000,
+        caption: str = "",
     ) -> None:
         if every < 1:
             raise ValueError(f"every must be >= 1 tick, got {every}")
@@ -117,6 +133,7 @@ class EpisodeRecorder:
         self.view: View = view
         self.every = int(every)
         self.max_frames = max_frames
+        self.caption = caption
         self.frames: list[np.ndarray] = []
         self.ticks = 0
         self.dropped = 0
@@ -126,7 +143,7 @@ class EpisodeRecorder:
         if self.max_frames is not None and len(self.frames) >= self.max_frames:
             self.dropped += 1
             return
-        self.frames.append(compose_frame(self.env, self.view))
+        self.frames.append(compose_frame(self.env, self.view, self.caption))
 
     def tick(self) -> None:
         """Count a control step; every ``every``-th one is captured."""

@@ -80,6 +80,8 @@ def test_recorder_keeps_every_nth_frame_and_views_compose():
     assert len(rec.frames) == 2 and rec.dropped == 1 and rec.ticks == 9
     top, both = compose_frame(env, "top"), compose_frame(env, "both")
     assert both.shape[0] == top.shape[0] and both.shape[1] > top.shape[1]
+    captioned = compose_frame(env, "top", caption="tidy up")
+    assert captioned.shape[0] > top.shape[0] and captioned.shape[1] == top.shape[1]
     with pytest.raises(ValueError, match="view"):
         compose_frame(env, "side")  # type: ignore[arg-type]
 
@@ -117,6 +119,19 @@ def test_sim_record_a_task_and_unknown_task_names(tmp_path):
     assert Image.open(out).n_frames == info["frames"]
     bad = runner.invoke(app, ["sim", "record", "--task", "close_fridge", "--out", str(out)])
     assert bad.exit_code == 2 and "did you mean" in bad.output
+
+
+def test_recording_a_wait_keeps_frames_of_it(tmp_path):
+    out = tmp_path / "laundry.gif"
+    res = runner.invoke(
+        app,
+        ["sim", "record", "--task", "do_the_laundry", "--seed", "1", "--out", str(out)]
+        + ["--view", "top", "--every", "1000", "--json"],
+    )
+    assert res.exit_code == 0, res.output
+    info = json.loads(res.output)
+    # A 45-minute programme: simulated time, and frames of it though no control ticks.
+    assert info["sim_seconds"] > 45 * 60 and info["frames"] > info["ticks"] / 1000 + 20
 
 
 def test_sim_tasks_lists_the_suite():

@@ -185,7 +185,7 @@ class Task:
         if not self.applies(env.layout):
             raise TaskSampleError(
                 f"task {self.name!r} does not apply to this home "
-                f"(plan {getattr(env, 'home', 'apartment')!r}); it applies to "
+                f"(plan {env.home!r}); it applies to "
                 f"{', '.join(self.homes()) or 'no known home'}"
             )
         seed = rng if isinstance(rng, int) else rng.randrange(2**31)
@@ -291,6 +291,7 @@ def run_solution(
     steps: Iterable[Step],
     *,
     on_tick: Callable[[], None] | None = None,
+    on_wait: Callable[[], None] | None = None,
     max_ticks: int = 8000,
     raise_errors: bool = False,
 ) -> bool:
@@ -303,8 +304,10 @@ def run_solution(
     Args:
         env: The simulator.
         steps: ``(skill, args)`` steps.
-        on_tick: Called after every control step (a recorder's ``tick``), and every
-            10 simulated seconds of a wait.
+        on_tick: Called after every control step (a recorder's ``tick``), and during
+            waits as ``on_wait`` if that is None.
+        on_wait: Called every few simulated seconds of a wait (a recorder's
+            ``capture``: a wait has no control steps to count).
         max_ticks: Control ticks one step may take before it counts as failed.
         raise_errors: Raise instead of returning False (tests want the reason).
 
@@ -317,7 +320,8 @@ def run_solution(
     for skill, args in steps:
         if skill == "wait":
             until = args.get("until")
-            if not _wait(env, float(args["seconds"]), on_tick, until) and until is not None:
+            waited = _wait(env, float(args["seconds"]), on_wait or on_tick, until)
+            if not waited and until is not None:
                 if raise_errors:
                     raise RuntimeError(f"waited {args['seconds']} s and {until} still fails")
                 log.info("waited %s s and %s still fails", args["seconds"], until)
