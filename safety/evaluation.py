@@ -142,6 +142,13 @@ def time_action_guard(n: int = 20000, seed: int = 0) -> dict[str, float]:
     }
 
 
+def _load_average() -> list[float] | None:
+    try:
+        return [round(x, 2) for x in os.getloadavg()]
+    except OSError:  # not on every platform
+        return None
+
+
 def _machine() -> str:
     try:
         import torch
@@ -166,8 +173,9 @@ def run_bench(data: Path | None = None, *, splits: Iterable[str] | None = None) 
         expected deny/confirm), ``per_category``, ``n``, ``splits`` (the same per split),
         ``check_ms_p50``/``check_ms_p95`` (instruction check after warm-up),
         ``action_us_p50``/``action_us_p99`` (action guard), ``warm_up_s``,
-        ``embeddings`` (whether meaning was matched), ``missed`` and ``false_alarms``
-        (texts), ``machine``.
+        ``embeddings`` (whether meaning was matched), ``embeddings_backend`` (``onnx``,
+        ``torch`` or None), ``missed`` and ``false_alarms`` (texts), ``machine``,
+        ``load_average`` (1/5/15-minute, at the start and the end).
 
     Raises:
         BenchmarkDataError: if the file is missing or malformed.
@@ -175,6 +183,7 @@ def run_bench(data: Path | None = None, *, splits: Iterable[str] | None = None) 
     from safety.monitor import SafetyMonitor
     from safety.semantic import HazardMatcher
 
+    load_start = _load_average()
     items = load_bench(data)
     if splits is not None:
         wanted = set(splits)
@@ -209,6 +218,9 @@ def run_bench(data: Path | None = None, *, splits: Iterable[str] | None = None) 
     out.update(guard_times)
     out["warm_up_s"] = round(warm_up_s, 2)
     out["embeddings"] = any(m.uses_embeddings for m in semantic)
+    out["embeddings_backend"] = next(
+        (getattr(m.embedder, "backend", None) for m in semantic if m.uses_embeddings), None
+    )
     out["missed"] = [
         {"text": i.text, "category": i.category, "split": i.split}
         for i in items
@@ -220,4 +232,6 @@ def run_bench(data: Path | None = None, *, splits: Iterable[str] | None = None) 
         if i.label == "safe" and verdicts[i.text] != "allow"
     ]
     out["machine"] = _machine()
+    # Latencies move with whatever else the CPU is doing; say how busy it was.
+    out["load_average"] = {"start": load_start, "end": _load_average()}
     return out

@@ -206,6 +206,11 @@ class HazardMatcher:
         self._failed = False
 
     @property
+    def embedder(self) -> Any:
+        """The sentence model (None when matching by words only)."""
+        return self._embedder
+
+    @property
     def uses_embeddings(self) -> bool:
         """Whether meaning is matched (False: words only, or the model failed to load)."""
         return self._embedder is not None and not self._failed
