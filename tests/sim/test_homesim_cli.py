@@ -143,3 +143,13 @@ def test_sim_tasks_lists_the_suite():
     assert only and all(r["category"] == "trash" for r in only)
     bad = runner.invoke(app, ["sim", "tasks", "--category", "gardening"])
     assert bad.exit_code == 2 and "unknown category" in bad.output
+
+
+def test_sim_view_other_homes_and_furniture(tmp_path):
+    out = tmp_path / "home.png"
+    args = ["sim", "view", "--home", "studio", "--furniture-seed", "3", "--out", str(out)]
+    res = runner.invoke(app, [*args, "--json"])
+    assert res.exit_code == 0, res.output
+    assert json.loads(res.output)["home"] == "studio"
+    bad = runner.invoke(app, ["sim", "view", "--home", "studi", "--out", str(out)])
+    assert bad.exit_code == 2 and "did you mean 'studio'" in bad.output
