@@ -11,12 +11,15 @@ camera image, or both side by side. GIFs need only Pillow; MP4 needs the ``video
 from __future__ import annotations
 
 import logging
+import random
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
+
+from sim.home.perception import detect
 
 if TYPE_CHECKING:
     from sim.home.env import HomeSimEnv
@@ -81,15 +84,25 @@ def compose_frame(env: HomeSimEnv, view: View = "top", caption: str = "") -> np.
     return _captioned(frame, caption) if caption else frame
 
 
+def _camera_image(env: HomeSimEnv) -> np.ndarray:
+    """What the robot's camera shows now, without drawing on the env's sensor noise.
+
+    ``env.observe()`` advances the sensor's random generator; a recorder that called it
+    would change the detections the robot itself gets next, and so the episode.
+    """
+    env._sync()
+    dets = detect(env.layout, env.world, random.Random(0))
+    return env._camera.image(env.world, dets)
+
+
 def _compose(env: HomeSimEnv, view: View) -> np.ndarray:
     if view == "top":
         return env.render()
     if view == "ego":
-        img = env.observe().image
-        return _ego_panel(img, _EGO_SIDE, _EGO_SIDE + 40)
+        return _ego_panel(_camera_image(env), _EGO_SIDE, _EGO_SIDE + 40)
     if view == "both":
         top = env.render()
-        ego = _ego_panel(env.observe().image, _EGO_SIDE, top.shape[0])
+        ego = _ego_panel(_camera_image(env), _EGO_SIDE, top.shape[0])
         h = max(top.shape[0], ego.shape[0])
         out = np.full((h, top.shape[1] + ego.shape[1], 3), 244, dtype=np.uint8)
         out[: top.shape[0], : top.shape[1]] = top
