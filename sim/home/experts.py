@@ -109,6 +109,28 @@ class HomeSimExpert:
         rb = self._robot
         return (rb.x, rb.y, rb.theta)
 
+    def _look_at(self, pts: list[tuple[float, float]]) -> np.ndarray:
+        """Hold still if one of ``pts`` is in view (or behind a wall); else turn to it.
+
+        The effect may already hold where the robot is not looking (the fridge was open
+        already): the executor succeeds on observed facts, so the expert turns to see it.
+        """
+        env = self.env
+        x, y, th = pose = self._pose()
+        if _sees(env, pose, pts, _VIEW_MARGIN / 4) or not any(
+            env._los(x, y, px, py) for px, py in pts
+        ):
+            return self._hold()
+        px, py = next(p for p in pts if env._los(x, y, *p))
+        err = angle_diff(math.atan2(py - y, px - x), th)
+        out = np.zeros((CHUNK, ACTION_DIM), dtype=np.float32)
+        step = 2.0 / env.control_hz  # rad per tick at a full turn command
+        for k in range(CHUNK):
+            wz = max(-1.0, min(1.0, err / step))
+            out[k, 2] = wz
+            err -= wz * step
+        return out
+
     @staticmethod
     def _hold() -> np.ndarray:
         return np.zeros((CHUNK, ACTION_DIM), dtype=np.float32)
@@ -577,7 +599,7 @@ class PlaceExpert(HomeSimExpert):
             )
         o = env.world.objects.get(name)
         if o is not None and o.relation == rel and o.place == target:
-            return self._hold()
+            return self._look_at([(o.x, o.y)])
         rb = self._robot
         if rb.held != name:
             held = f"the {rb.held}" if rb.held else "nothing"
@@ -630,7 +652,7 @@ class _FixtureExpert(HomeSimExpert):
             raise PolicyError(f"the {target} cannot be {self._verb()}")
         want = self._desired()
         if getattr(env.world.fixtures[target], self.flag) == want:
-            return self._hold()
+            return self._look_at(_fixture_points(spec.rect, self._pose()))
         rb = self._robot
         d = spec.rect.distance(rb.x, rb.y)
         if d > REACH_M and self._goal is None:  # lining up may swing out of reach
@@ -938,7 +960,7 @@ class WipeExpert(_HeldExpert):
         if not spec.surface:
             raise PolicyError(f"the {target} has no surface to wipe")
         if env.world.fixtures[target].dirt <= 0.0:
-            return self._hold()
+            return self._look_at(_fixture_points(spec.rect, self._pose()))
         self._reach(target, spec.rect)
         rect = spec.rect
 
@@ -999,7 +1021,7 @@ class FoldExpert(_HeldExpert):
         name, target = self.args["object"], self.args["target"]
         o = env.world.objects.get(name)
         if o is not None and o.folded and o.relation == "on" and o.place == target:
-            return self._hold()
+            return self._look_at([(o.x, o.y)])
         o = self._held(name)
         kind = OBJECT_KINDS.get(o.kind)
         if kind is None or not kind.foldable or kind.wiping_tool:
@@ -1061,7 +1083,7 @@ class LoadExpert(PlaceExpert):
     def _chunk(self) -> np.ndarray:
         o = self.env.world.objects.get(self.args["object"])
         if o is not None and o.relation == "in" and o.place == self.args["target"]:
-            return self._hold()
+            return self._look_at([(o.x, o.y)])
         _appliance(self.env, self.args["target"], "load")
         self.args["relation"] = "in"
         return super()._chunk()
@@ -1166,11 +1188,16 @@ def _sees(env: HomeSimEnv, p: Pose, pts: list[tuple[float, float]], margin: floa
     return False
 
 
+def _fixture_points(rect: Rect, p: Pose) -> list[tuple[float, float]]:
+    """Perception detects a fixture if its centre or its nearest point is in view."""
+    return [(rect.cx, rect.cy), rect.nearest_point(p[0], p[1])]
+
+
 def _fixture_view(env: HomeSimEnv, rect: Rect) -> Callable[[Pose, float], bool]:
-    """A fixture is detected if its centre or its nearest point is in view (perception)."""
+    """Whether the fixture with footprint ``rect`` would be detected from a pose."""
 
     def view(p: Pose, margin: float) -> bool:
-        return _sees(env, p, [(rect.cx, rect.cy), rect.nearest_point(p[0], p[1])], margin)
+        return _sees(env, p, _fixture_points(rect, p), margin)
 
     return view
 

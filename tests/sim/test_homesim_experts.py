@@ -246,3 +246,13 @@ def test_fill_and_wash_run_through_the_executor_on_observed_facts():
         assert out.ok, out.reason
         assert "clean(pot)" in out.facts
     assert not env.world.objects["pot"].dirty
+
+
+def test_an_effect_that_already_holds_is_looked_at_so_the_executor_sees_it():
+    env = HomeSimEnv(seed=0)
+    ax, ay, ath = env.layout.approach["fridge"]
+    env.set_robot_pose(ax, ay, ath + math.pi)  # back to the fridge
+    env.world.fixtures["fridge"].open = True
+    assert "open(fridge)" not in env.observe().facts()
+    facts = run(env, "open", {"target": "fridge"})
+    assert "open(fridge)" in facts
