@@ -506,6 +506,9 @@ def run_expert_sweep(
         ``max_ticks`` (of successes), ``wall_s``, and ``failures`` (up to 5 failing
         instances, replayable with :func:`run_instance`).
     """
+    unknown = [k for k in skills if k not in _SETUP]
+    if unknown:
+        raise KeyError(f"no sweep for skill {unknown[0]!r}; known: {', '.join(_SETUP)}")
     names = homes()
     variants = [(h, None) for h in names]
     if names != ["apartment"]:
@@ -513,8 +516,6 @@ def run_expert_sweep(
     envs = {v: _make_env(*v) for v in variants}
     report: dict[str, dict[str, Any]] = {}
     for skill in skills:
-        if skill not in _SETUP:
-            raise KeyError(f"no sweep for skill {skill!r}; known: {', '.join(_SETUP)}")
         t0 = time.perf_counter()
         n = ok = 0
         ticks: list[int] = []

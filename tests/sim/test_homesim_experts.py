@@ -256,3 +256,16 @@ def test_an_effect_that_already_holds_is_looked_at_so_the_executor_sees_it():
     assert "open(fridge)" not in env.observe().facts()
     facts = run(env, "open", {"target": "fridge"})
     assert "open(fridge)" in facts
+
+
+def test_expert_sweep_reports_per_skill_and_is_deterministic():
+    sweep = _sweep()
+    a = sweep.run_expert_sweep(3, seed=5, skills=("open", "fill"))
+    assert set(a) == {"open", "fill"}
+    for r in a.values():
+        assert r["n"] == 3 and r["success"] == 3 and r["rate"] == 1.0
+        assert r["mean_ticks"] > 0 and r["failures"] == []
+    b = sweep.run_expert_sweep(3, seed=5, skills=("open", "fill"))
+    assert [r["mean_ticks"] for r in a.values()] == [r["mean_ticks"] for r in b.values()]
+    with pytest.raises(KeyError, match="no sweep for skill 'fly'"):
+        sweep.run_expert_sweep(1, skills=("fly",))
