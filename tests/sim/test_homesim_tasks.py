@@ -13,6 +13,7 @@ from sim.home.tasks import (
     Task,
     TaskInstance,
     TaskSampleError,
+    fact_holds,
     get_task,
     make_env,
     new_episode,
@@ -33,11 +34,23 @@ REQUIRED = {
 }
 
 
+#: Tasks whose goal has no fact in the robot's vocabulary (water boiling).
+NO_FACTS = {"boil_the_kettle"}
+
+
 def _solve(name: str, seed: int, home: str | None = None) -> tuple[bool, bool, TaskInstance]:
     env, inst = new_episode(name, seed, home=home)
     before = inst.check(env)
+    facts = inst.goal_facts(env)
+    assert bool(facts) != (name in NO_FACTS)
+    facts_before = all(fact_holds(env, f) for f in facts)
     run_solution(env, inst.solution(env), raise_errors=True)
-    return before, inst.check(env), inst
+    after = inst.check(env)
+    missing = [f for f in facts if not fact_holds(env, f)]
+    # The facts are necessary: they hold once the goal does, and not all held before.
+    assert not after or not missing, f"{name}: goal met but {missing} do not hold"
+    assert not facts or not facts_before, f"{name}: every goal fact held already"
+    return before, after, inst
 
 
 def test_fifty_tasks_across_the_issues_categories():
@@ -104,6 +117,17 @@ def test_expert_solution_in_every_home_it_applies_to(name):
         seed = 1 + i  # another arrangement in each home
         before, after, inst = _solve(name, seed, home)
         assert not before and after, f"{name} on {home}, seed {seed}: {inst.params}"
+
+
+def test_fact_holds_reads_the_true_state():
+    env, inst = new_episode("close_the_fridge", 0)
+    fridge = inst.params["fixtures"][0]
+    assert fact_holds(env, f"open({fridge})") and not fact_holds(env, f"closed({fridge})")
+    assert fact_holds(env, "hand_empty") and fact_holds(env, "switched_off(stove)")
+    with pytest.raises(ValueError, match="predicate"):
+        fact_holds(env, "levitating(mug)")
+    with pytest.raises(ValueError, match="not a fact"):
+        fact_holds(env, "in mug sink")
 
 
 def test_run_solution_reports_a_failing_step():

@@ -377,6 +377,18 @@ class MoveTask(Task):
             dests.add(want[1])
         return not self.closed or all_closed(env, dests)
 
+    def goal_facts(self, env: HomeSimEnv, params: dict[str, Any]) -> list[str]:
+        """``rel(object,dest)`` for each object, and ``closed(dest)`` if required."""
+        out, dests = [], []
+        for name in params["objects"]:
+            rel, dest = self._goal_of(env, params, name)
+            out.append(f"{rel}({name},{dest})")
+            if dest not in dests:
+                dests.append(dest)
+        if self.closed:
+            out += [f"closed({d})" for d in dests if env.layout.fixtures[d].openable]
+        return out
+
     def solution(self, env: HomeSimEnv, params: dict[str, Any]) -> list[Step]:
         """Move each object to its destination, opening and closing as needed."""
         return solve_moves(env, [(n, self._goal_of(env, params, n)[1]) for n in params["objects"]])
@@ -430,6 +442,14 @@ class FixtureStateTask(Task):
         return all(
             getattr(env.world.fixtures[f], self.attr) == self.goal_value for f in params["fixtures"]
         )
+
+    def goal_facts(self, env: HomeSimEnv, params: dict[str, Any]) -> list[str]:
+        """``closed(f)``/``open(f)`` or ``switched_off(f)``/``switched_on(f)``."""
+        if self.attr == "on":
+            pred = "switched_on" if self.goal_value else "switched_off"
+        else:
+            pred = "open" if self.goal_value else "closed"
+        return [f"{pred}({f})" for f in params["fixtures"]]
 
     def solution(self, env: HomeSimEnv, params: dict[str, Any]) -> list[Step]:
         """Go to each fixture and open/close or switch it."""

@@ -19,12 +19,14 @@ from __future__ import annotations
 import difflib
 import logging
 import random
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from skills.policies.base import PolicyError
+from skills.types import DRY_BELOW, EMPTY_BELOW, FILLED_AT, WIPED_BELOW
 
 if TYPE_CHECKING:
     from sim.home.env import HomeSimEnv
@@ -38,6 +40,7 @@ __all__ = [
     "Task",
     "TaskInstance",
     "TaskSampleError",
+    "fact_holds",
     "get_task",
     "holds",
     "make_env",
@@ -113,6 +116,15 @@ class TaskInstance:
         """The expert solution from ``env``'s state now (right after sampling)."""
         return get_task(self.task).solution(env, self.params)
 
+    def goal_facts(self, env: HomeSimEnv) -> list[str]:
+        """Facts in the robot's vocabulary (:mod:`skills.types`) that hold once it is done.
+
+        A planner can aim for them and compare its plan's ``goal_facts``; they are
+        necessary, and :meth:`check` alone decides success (food being cooked, water
+        boiling are not facts the robot's observations carry).
+        """
+        return get_task(self.task).goal_facts(env, self.params)
+
     def to_dict(self) -> dict[str, Any]:
         """A JSON-serialisable copy."""
         return {"task": self.task, "seed": self.seed, "goal": self.goal, "params": self.params}
@@ -169,6 +181,10 @@ class Task:
     def solution(self, env: HomeSimEnv, params: dict[str, Any]) -> list[Step]:
         """Expert steps that achieve the goal from the arranged state."""
         raise NotImplementedError
+
+    def goal_facts(self, env: HomeSimEnv, params: dict[str, Any]) -> list[str]:
+        """Facts (``in(mug,sink)``, ``closed(fridge)``) that hold when the goal does."""
+        return []
 
     # -- provided --------------------------------------------------------------------
 
@@ -348,6 +364,54 @@ def run_solution(
             log.info("solution step %s%s failed: %s", skill, args, e)
             return False
     return True
+
+
+_FACT = re.compile(r"^(?P<pred>[a-z_]+)(?:\((?P<args>[^()]*)\))?$")
+
+
+def fact_holds(env: HomeSimEnv, fact: str) -> bool:
+    """Whether ground atom ``fact`` (:mod:`skills.types`' vocabulary) is true now.
+
+    It reads the true state, wherever the thing is (the robot's observations only carry
+    what it sees).
+
+    Raises:
+        ValueError: for a fact this function does not know.
+    """
+    env._sync()
+    m = _FACT.match(fact)
+    if m is None:
+        raise ValueError(f"not a fact: {fact!r} (write pred(a) or pred(a,b))")
+    pred, args = m["pred"], (m["args"] or "").split(",") if m["args"] else []
+    world = env.world
+    objects, fixtures = world.objects, world.fixtures
+    if pred in ("on", "in") and len(args) == 2:
+        o = objects[args[0]]
+        return (o.relation, o.place) == (pred, args[1])
+    if pred == "hand_empty":
+        return world.robot.held is None
+    if pred == "holding":
+        return world.robot.held == args[0]
+    if pred in ("open", "closed"):
+        return fixtures[args[0]].open == (pred == "open")
+    if pred in ("switched_on", "switched_off"):
+        return fixtures[args[0]].on == (pred == "switched_on")
+    (name,) = args
+    if pred in ("dirty", "clean", "wiped") and name in fixtures:
+        dirty = fixtures[name].dirt >= WIPED_BELOW
+        return dirty if pred == "dirty" else not dirty
+    o = objects[name]
+    if pred in ("dirty", "clean"):
+        return o.dirty == (pred == "dirty")
+    if pred == "folded":
+        return o.folded
+    if pred in ("dry", "watered"):
+        return (o.moisture < DRY_BELOW) == (pred == "dry")
+    if pred == "filled":
+        return o.fill >= FILLED_AT
+    if pred == "empty":
+        return o.fill < EMPTY_BELOW
+    raise ValueError(f"fact_holds does not know the predicate {pred!r} ({fact!r})")
 
 
 def holds(env: HomeSimEnv, cond: dict[str, Any]) -> bool:

@@ -88,6 +88,10 @@ class _CookOnStove(Task):
             and not env.world.fixtures[params["stove"]].on
         )
 
+    def goal_facts(self, env: HomeSimEnv, params: dict[str, Any]) -> list[str]:
+        """On the stove, the stove off (doneness is for :meth:`check`)."""
+        return [f"on({params['vessel']},{params['stove']})", f"switched_off({params['stove']})"]
+
     def solution(self, env: HomeSimEnv, params: dict[str, Any]) -> list[Step]:
         """On the stove, heat on, wait until cooked, heat off."""
         vessel, stove = params["vessel"], params["stove"]

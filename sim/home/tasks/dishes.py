@@ -145,6 +145,10 @@ class WashDishesInSink(Task):
             env.world.objects[n].dirty for n in params["objects"]
         )
 
+    def goal_facts(self, env: HomeSimEnv, params: dict[str, Any]) -> list[str]:
+        """Every dish clean, the faucet off."""
+        return [f"clean({n})" for n in params["objects"]] + [f"switched_off({params['sink']})"]
+
     def solution(self, env: HomeSimEnv, params: dict[str, Any]) -> list[Step]:
         """Run the faucet over the dishes for a few seconds, then shut it off."""
         sink = params["sink"]
@@ -193,6 +197,13 @@ class HandWashDish(Task):
             and all_closed(env, [home[1]])
             and not env.world.fixtures[params["sink"]].on
         )
+
+    def goal_facts(self, env: HomeSimEnv, params: dict[str, Any]) -> list[str]:
+        """Clean, home, its cupboard closed, the tap off."""
+        dish = params["object"]
+        rel, home = env.layout.objects[dish].home
+        out = [f"clean({dish})", f"{rel}({dish},{home})", f"switched_off({params['sink']})"]
+        return out + ([f"closed({home})"] if env.layout.fixtures[home].openable else [])
 
     def solution(self, env: HomeSimEnv, params: dict[str, Any]) -> list[Step]:
         """Pick it up, scrub it under the running tap, shut the tap, put it away."""
@@ -267,6 +278,14 @@ class RunDishwasher(_DishwasherTask):
             and not fs.on
             and not any(env.world.objects[n].dirty for n in params["objects"])
         )
+
+    def goal_facts(self, env: HomeSimEnv, params: dict[str, Any]) -> list[str]:
+        """Loaded and closed, every dish clean, the machine off."""
+        return [
+            *super().goal_facts(env, params),
+            *(f"clean({n})" for n in params["objects"]),
+            f"switched_off({params['dest']})",
+        ]
 
     def solution(self, env: HomeSimEnv, params: dict[str, Any]) -> list[Step]:
         """Load and close it, switch it on, wait out the programme."""

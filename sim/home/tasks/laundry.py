@@ -121,6 +121,13 @@ class DoTheLaundry(Task):
             not env.world.objects[n].dirty and loc(env, n)[1] == washer for n in params["objects"]
         )
 
+    def goal_facts(self, env: HomeSimEnv, params: dict[str, Any]) -> list[str]:
+        """Every item clean in the washer, the washer off."""
+        w = params["washer"]
+        return [f for n in params["objects"] for f in (f"in({n},{w})", f"clean({n})")] + [
+            f"switched_off({w})"
+        ]
+
     def solution(self, env: HomeSimEnv, params: dict[str, Any]) -> list[Step]:
         """Load the washer, close it, start it, wait out the programme."""
         washer = params["washer"]
@@ -170,6 +177,11 @@ class DryTheLaundry(Task):
         return not env.world.fixtures[dryer].on and all(
             not env.world.objects[n].wet and loc(env, n)[1] == dryer for n in params["objects"]
         )
+
+    def goal_facts(self, env: HomeSimEnv, params: dict[str, Any]) -> list[str]:
+        """Every item in the dryer, the dryer closed and off (dryness is not observed)."""
+        d = params["dryer"]
+        return [f"in({n},{d})" for n in params["objects"]] + [f"closed({d})", f"switched_off({d})"]
 
     def solution(self, env: HomeSimEnv, params: dict[str, Any]) -> list[Step]:
         """Unload the washer into the dryer, close it, start it, wait for it to finish."""
@@ -225,6 +237,10 @@ class FoldTheLaundry(Task):
         return all(
             env.world.objects[n].folded and loc(env, n)[0] == "on" for n in params["objects"]
         )
+
+    def goal_facts(self, env: HomeSimEnv, params: dict[str, Any]) -> list[str]:
+        """Every item folded."""
+        return [f"folded({n})" for n in params["objects"]]
 
     def solution(self, env: HomeSimEnv, params: dict[str, Any]) -> list[Step]:
         """Pick each up and fold it over the surface it lay on."""

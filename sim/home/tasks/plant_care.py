@@ -80,6 +80,10 @@ class _Watering(Task):
         o.liquid, o.fill = "", 0.0
         return {"plants": plants, "can": can, "sink": fixtures_of(env.layout, "sink")[0]}
 
+    def goal_facts(self, env: HomeSimEnv, params: dict[str, Any]) -> list[str]:
+        """Every plant watered."""
+        return [f"watered({p})" for p in params["plants"]]
+
     def check(self, env: HomeSimEnv, params: dict[str, Any]) -> bool:
         """No chosen plant is dry."""
         env._sync()
@@ -114,6 +118,13 @@ class WaterAndPutCanAway(_Watering):
         home = env.layout.objects[can].home
         closed = not (env.layout.fixtures[home[1]].openable and env.world.fixtures[home[1]].open)
         return super().check(env, params) and loc(env, can) == home and closed
+
+    def goal_facts(self, env: HomeSimEnv, params: dict[str, Any]) -> list[str]:
+        """The plant watered, the can back home, its cupboard closed."""
+        can = params["can"]
+        rel, home = env.layout.objects[can].home
+        out = [*super().goal_facts(env, params), f"{rel}({can},{home})"]
+        return out + ([f"closed({home})"] if env.layout.fixtures[home].openable else [])
 
     def solution(self, env: HomeSimEnv, params: dict[str, Any]) -> list[Step]:
         """Water, then return the can (opening and closing its cupboard)."""

@@ -158,6 +158,12 @@ class _Wipe(Task):
             and loc(env, tool) == env.layout.objects[tool].home
         )
 
+    def goal_facts(self, env: HomeSimEnv, params: dict[str, Any]) -> list[str]:
+        """The surface wiped, the tool back home."""
+        tool = params["tool"]
+        rel, home = env.layout.objects[tool].home
+        return [f"wiped({params['surface']})", f"{rel}({tool},{home})"]
+
     def solution(self, env: HomeSimEnv, params: dict[str, Any]) -> list[Step]:
         """Fetch the tool, wipe, put the tool back."""
         tool, surface = params["tool"], params["surface"]
