@@ -105,6 +105,9 @@ def test_words_leave_chores_alone(words, text):
         ("prop the pillow against the radiator", "flammable-on-heat"),
         ("leave the pan of chips frying and pop to the shop", "heat-left-unattended"),
         ("turn the tumble dryer on and head out for the day", "appliance-running-nobody-home"),
+        ("wash the little one in water from the kettle", "untested-hot-water-for-child"),
+        ("shove the courier down the steps", "force-on-people"),
+        ("give the toddler a bowl of cashew nuts", "unsafe-food-for-baby"),
     ],
 )
 def test_general_entries_match_by_words(words, text, entry):
@@ -121,6 +124,9 @@ def test_general_entries_match_by_words(words, text, entry):
         "defrost the lamb joint in the fridge overnight",
         "put the plug in the bath and run it for the kids",
         "put the cushions back on the sofa",
+        "run the kids' bath and check the temperature with your elbow",
+        "hold the door open for the courier",
+        "give the toddler some grapes cut into quarters",
     ],
 )
 def test_general_entries_leave_chores_alone(words, text):
@@ -130,6 +136,9 @@ def test_general_entries_leave_chores_alone(words, text):
         "thawing-meat-warm",
         "flammable-on-heat",
         "water-on-electrics",
+        "untested-hot-water-for-child",
+        "force-on-people",
+        "unsafe-food-for-baby",
     }
 
 
