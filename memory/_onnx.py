@@ -57,10 +57,24 @@ _PROBES = (
 _MIN_COSINE = 0.999
 # Encoding field of the tokenizers library for each model input.
 _FIELDS = {"input_ids": "ids", "attention_mask": "attention_mask", "token_type_ids": "type_ids"}
-# One thread: a short sentence gains nothing from more, and on a shared 2-core computer
-# two threads were slower, batched or not (measured: 3.3 vs 5.4 ms a sentence in batches
-# of 64, 4.8 vs 9.8 ms one at a time), and leave no core for the control loop.
-_THREADS = 1
+#: Threads ONNX Runtime may use for one forward pass (default 1).
+THREADS_ENV = "HOUSEMIND_EMBEDDINGS_THREADS"
+# One thread by default. On the 2-core robot computer two threads are faster only while
+# the other core is idle (quiet: 5.4 -> 3.4 ms a sentence, 3.6 -> 2.1 ms in batches of
+# 64) and twice as slow when it is busy (load ~2: 4.8 -> 9.8 ms, 3.5 -> 5.4 ms), and one
+# thread always leaves a core to the control loop. A machine with cores to spare can
+# raise it.
+
+
+def _threads() -> int:
+    raw = os.environ.get(THREADS_ENV, "1").strip()
+    try:
+        n = int(raw)
+    except ValueError:
+        n = 0
+    if n < 1:
+        raise OnnxModelError(f"{THREADS_ENV} must be a whole number >= 1, not {raw!r}")
+    return n
 
 
 class OnnxModelError(EmbeddingUnavailableError):
@@ -86,7 +100,7 @@ def cache_folder(model_path: Path, root: Path) -> Path:
 
 
 class OnnxSentenceModel:
-    """An exported sentence model: tokenizer and ONNX Runtime session on one CPU thread.
+    """An exported sentence model: tokenizer and ONNX Runtime session (one CPU thread).
 
     Args:
         folder: A folder written by :func:`export`.
@@ -105,6 +119,7 @@ class OnnxSentenceModel:
         from tokenizers import Tokenizer
 
         self.folder = folder
+        threads = _threads()  # outside the try: a setting is not a broken file
         try:
             self.meta: dict[str, Any] = json.loads((folder / _META).read_text("utf-8"))
             if self.meta.get("format") != FORMAT:
@@ -117,7 +132,7 @@ class OnnxSentenceModel:
             tok.enable_padding(pad_id=int(self.meta["pad_id"]), pad_token=self.meta["pad_token"])
             self._tok = tok
             opts = ort.SessionOptions()
-            opts.intra_op_num_threads = _THREADS
+            opts.intra_op_num_threads = threads
             opts.inter_op_num_threads = 1
             opts.log_severity_level = 3
             self._session = ort.InferenceSession(
@@ -324,6 +339,7 @@ def load_or_export(model_path: Path, root: Path, *, export_ok: bool = True) -> O
     Raises:
         OnnxModelError: if there is no usable copy and none can be exported.
     """
+    _threads()  # a bad setting must not be mistaken for a broken cache below
     folder = cache_folder(model_path, root)
     if (folder / _META).is_file() or (folder / _MODEL).exists():
         try:

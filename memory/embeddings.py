@@ -15,6 +15,9 @@ Two backends give the same vectors (cosine >= 0.999 per sentence, checked at loa
 
 ``HOUSEMIND_EMBEDDINGS_BACKEND`` (``auto``, ``onnx`` or ``torch``) chooses; ``auto`` uses
 ONNX when it can and falls back to torch with a warning saying why.
+``HOUSEMIND_EMBEDDINGS_THREADS`` (default 1) lets ONNX Runtime use more threads on a
+machine with cores to spare; on the 2-core robot computer one thread keeps latency steady
+when the other core is busy.
 """
 
 from __future__ import annotations

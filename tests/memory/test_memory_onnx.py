@@ -11,7 +11,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from memory._onnx import OnnxModelError, cache_folder, fingerprint, load_or_export
+from memory._onnx import (
+    THREADS_ENV,
+    OnnxModelError,
+    cache_folder,
+    fingerprint,
+    load_or_export,
+)
 from memory.embeddings import (
     BACKEND_ENV,
     CACHE_ENV,
@@ -69,6 +75,17 @@ def test_fingerprint_changes_with_the_weights(tmp_path):
     weights.write_bytes(b"b" * 11)
     assert fingerprint(folder) not in before.name
     assert cache_folder(folder, tmp_path / "cache").parent == tmp_path / "cache" / "embeddings"
+
+
+def test_bad_thread_setting_is_a_clear_error_not_a_broken_cache(tmp_path, monkeypatch):
+    folder = _fake_model_folder(tmp_path)
+    cached = cache_folder(folder, tmp_path / "cache")
+    cached.mkdir(parents=True)
+    (cached / "housemind.json").write_text("{}")
+    monkeypatch.setenv(THREADS_ENV, "two")
+    with pytest.raises(OnnxModelError, match=r"HOUSEMIND_EMBEDDINGS_THREADS.*'two'"):
+        load_or_export(folder, tmp_path / "cache")
+    assert (cached / "housemind.json").is_file()  # not discarded
 
 
 def test_missing_cache_without_export_says_so(tmp_path):
