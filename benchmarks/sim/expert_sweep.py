@@ -540,6 +540,7 @@ def run_expert_sweep(
                 failures.append(res)
         report[skill] = {
             "n": n,
+            "skipped": skipped,
             "success": ok,
             "rate": round(ok / n, 4) if n else 0.0,
             "mean_ticks": round(sum(ticks) / len(ticks), 1) if ticks else 0.0,

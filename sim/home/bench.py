@@ -189,6 +189,8 @@ def run_bench(
     sweep = _expert_sweep()(instances, seed)
     out["expert_success"] = {k: r["rate"] for k, r in sweep.items()}
     out["expert_instances"] = {k: r["n"] for k, r in sweep.items()}
+    # Draws that were not valid instances (a person at the target or in the only doorway).
+    out["expert_skipped"] = {k: r.get("skipped", 0) for k, r in sweep.items()}
     out["expert_failures"] = {
         k: [{"home": f["home"], "seed": f["seed"], "error": f["error"]} for f in r["failures"]]
         for k, r in sweep.items()
