@@ -18,7 +18,7 @@ from safety.approvals import Approval, ApprovalBook, ApprovalError
 from safety.audit import AuditEntry, AuditLog
 from safety.context import SafetyContext, kind_of
 from safety.guard import ActionGuard
-from safety.hazards import HazardEntry, HazardKB, HazardKBError, load_hazard_kb
+from safety.hazards import HazardEntry, HazardException, HazardKB, HazardKBError, load_hazard_kb
 from safety.instruction import InstructionMatcher, KeywordMatcher
 from safety.judge import ModelJudge
 from safety.monitor import (
@@ -52,6 +52,7 @@ __all__ = [
     "AuditEntry",
     "AuditLog",
     "HazardEntry",
+    "HazardException",
     "HazardKB",
     "HazardKBError",
     "HazardMatch",

@@ -13,13 +13,21 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from safety._text import GAP
 from safety.rulebook import RuleBookError
 
 __all__ = [
     "HazardEntry",
+    "HazardException",
     "HazardKB",
     "HazardKBError",
     "default_hazard_kb_path",
@@ -40,6 +48,47 @@ def _words(v: Any) -> Any:
     return [("on" if x is True else "off" if x is False else str(x)).strip() for x in v]
 
 
+def _check_phrases(v: list[str]) -> list[str]:
+    for phrase in v:
+        words = phrase.split()
+        if not words or words[0] == GAP or words[-1] == GAP:
+            raise ValueError(f"phrase {phrase!r}: '...' must stand between two words")
+    return v
+
+
+class HazardException(BaseModel):
+    """An ordinary case that shares an entry's words, scoped to some of its objects.
+
+    Unlike the entry's ``unless`` (which clears the text of the whole entry), an
+    exception clears it only for the objects it names, and only while none of its own
+    ``unless`` phrases is said: a damp cloth inside a switched-off microwave is
+    cleaning, a damp cloth on a socket, or on a microwave that is running, is not.
+    Both the word and the meaning matcher honour it.
+
+    Attributes:
+        phrases: Any one of these makes the exception apply ("damp ... cloth").
+        objects: The entry's objects it covers. The text must name one of them and none
+            of the entry's other objects. Empty: any object.
+        unless: Phrases that void the exception ("plugged in", "while ... on").
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    phrases: list[str] = Field(min_length=1)
+    objects: list[str] = Field(default_factory=list)
+    unless: list[str] = Field(default_factory=list)
+
+    @field_validator("phrases", "objects", "unless", mode="before")
+    @classmethod
+    def _listify(cls, v: Any) -> Any:
+        return _words(v)
+
+    @field_validator("phrases", "objects", "unless")
+    @classmethod
+    def _phrases(cls, v: list[str]) -> list[str]:
+        return _check_phrases(v)
+
+
 class HazardEntry(BaseModel):
     """One hazard: which words or meanings reveal it, and what the robot says.
 
@@ -52,6 +101,8 @@ class HazardEntry(BaseModel):
         actions: What is done with them.
         contexts: Situations that make it hazardous; empty means any situation.
         unless: Phrases that make the words match not count ("take ... out").
+        exceptions: Ordinary cases that hold for some of the objects only (see
+            :class:`HazardException`).
         needs: Groups (``objects``, ``actions``, ``contexts``) that must be found in
             words even for a match by meaning (the pet in "feed the dog grapes").
         examples: Sentences describing the hazard, matched by meaning.
@@ -69,6 +120,7 @@ class HazardEntry(BaseModel):
     actions: list[str] = Field(default_factory=list)
     contexts: list[str] = Field(default_factory=list)
     unless: list[str] = Field(default_factory=list)
+    exceptions: list[HazardException] = Field(default_factory=list)
     needs: list[Literal["objects", "actions", "contexts"]] = Field(default_factory=list)
     examples: list[str] = Field(default_factory=list)
     near_misses: list[str] = Field(default_factory=list)
@@ -83,11 +135,19 @@ class HazardEntry(BaseModel):
     @field_validator("objects", "actions", "contexts", "unless")
     @classmethod
     def _phrases(cls, v: list[str]) -> list[str]:
-        for phrase in v:
-            words = phrase.split()
-            if not words or words[0] == GAP or words[-1] == GAP:
-                raise ValueError(f"phrase {phrase!r}: '...' must stand between two words")
-        return v
+        return _check_phrases(v)
+
+    @model_validator(mode="after")
+    def _exception_objects(self) -> HazardEntry:
+        for i, exc in enumerate(self.exceptions):
+            unknown = [o for o in exc.objects if o not in self.objects]
+            if unknown:
+                raise ValueError(
+                    f"exceptions[{i}].objects {unknown} are not among the entry's objects; "
+                    "an exception can only narrow the entry (add them to objects, or fix "
+                    "the spelling)"
+                )
+        return self
 
     @property
     def rule_id(self) -> str:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Protocol, runtime_checkable
 
 from safety._text import GAP, lemmas
-from safety.rulebook import InstructionRule, RuleBook
+from safety.rulebook import InstructionRule, InstructionWhen, RuleBook
 from safety.verdict import SafetyVerdict, Verdict
 
 __all__ = ["MAX_GAP_WORDS", "InstructionMatcher", "KeywordMatcher"]
@@ -98,18 +98,14 @@ def _disjoint(groups: list[list[_Span]], used: list[_Span]) -> bool:
     return False
 
 
-class _CompiledRule:
-    __slots__ = ("groups", "none", "rule", "verdict")
+class _CompiledWhen:
+    __slots__ = ("alternatives", "groups", "none")
 
-    def __init__(self, rule: InstructionRule) -> None:
-        w = rule.when
+    def __init__(self, w: InstructionWhen) -> None:
         groups = [*w.mentions_all, *([w.mentions_any] if w.mentions_any else [])]
-        self.rule = rule
         self.groups = [tuple(_compile_phrase(p) for p in g) for g in groups]
         self.none = tuple(_compile_phrase(p) for p in w.mentions_none)
-        self.verdict = SafetyVerdict(
-            verdict=Verdict(rule.verdict), reasons=[rule.explain], rules=[rule.id]
-        )
+        self.alternatives = tuple(_CompiledWhen(sub) for sub in w.any_of or ())
 
     def matches(self, tokens: list[str], present: set[str]) -> bool:
         found: list[list[_Span]] = []
@@ -120,7 +116,23 @@ class _CompiledRule:
             found.append(spans)
         if any(_phrase_spans(tokens, present, p) for p in self.none):
             return False
-        return len(found) < 2 or _disjoint(found, [])
+        if len(found) >= 2 and not _disjoint(found, []):
+            return False
+        return not self.alternatives or any(a.matches(tokens, present) for a in self.alternatives)
+
+
+class _CompiledRule:
+    __slots__ = ("rule", "verdict", "when")
+
+    def __init__(self, rule: InstructionRule) -> None:
+        self.rule = rule
+        self.when = _CompiledWhen(rule.when)
+        self.verdict = SafetyVerdict(
+            verdict=Verdict(rule.verdict), reasons=[rule.explain], rules=[rule.id]
+        )
+
+    def matches(self, tokens: list[str], present: set[str]) -> bool:
+        return self.when.matches(tokens, present)
 
 
 class KeywordMatcher:

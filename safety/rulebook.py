@@ -104,11 +104,15 @@ class InstructionWhen(_Strict):
         mentions_any: One group of phrases; shorthand for a single ``mentions_all`` group.
         mentions_none: Phrases that, if present, stop the rule from firing
             ("turn ... off").
+        any_of: Alternative conditions; at least one must hold as well. For a rule
+            whose words need different company in different cases (a tap may be
+            "left while we're away", the bare word "water" only "left running").
     """
 
     mentions_all: list[list[str]] = Field(default_factory=list)
     mentions_any: list[str] = Field(default_factory=list)
     mentions_none: list[str] = Field(default_factory=list)
+    any_of: list[InstructionWhen] | None = None
 
     @field_validator("mentions_any", "mentions_none", mode="before")
     @classmethod
@@ -125,8 +129,11 @@ class InstructionWhen(_Strict):
 
     @model_validator(mode="after")
     def _not_empty(self) -> InstructionWhen:
-        if not self.mentions_all and not self.mentions_any:
-            raise ValueError("needs mentions_all or mentions_any (else it would match any text)")
+        if not self.mentions_all and not self.mentions_any and not self.any_of:
+            raise ValueError(
+                "needs mentions_all or mentions_any, or any_of alternatives (else it would "
+                "match any text)"
+            )
         for phrase in (
             *self.mentions_any,
             *self.mentions_none,
@@ -470,9 +477,7 @@ def _field_hint(loc: tuple[Any, ...]) -> str:
     parent = [str(p) for p in loc[:-1]]
     known: list[str]
     if "when" in parent:
-        model = (
-            PlanWhen if (parent and parent[0] == "plan") or "any_of" in parent else InstructionWhen
-        )
+        model = PlanWhen if parent and parent[0] == "plan" else InstructionWhen
         known = list(model.model_fields)
     elif parent and parent[0] in ("instruction", "plan"):
         known = list(InstructionRule.model_fields)

@@ -5,7 +5,7 @@ of the hazard knowledge base (``safety/hazards.yaml``) fires when
 
 - *words*: the lemmatised text mentions one of its objects, one of its actions and (if
   it lists any) one of its contexts, in three different places, and none of its
-  ``unless`` phrases; or
+  ``unless`` phrases and none of its ``exceptions`` holds; or
 - *meaning*: the words match all of the entry's groups but one (say the thing and the
   place, but an action in words the base does not list; never a group the entry
   ``needs``), the text's sentence
@@ -40,7 +40,7 @@ from typing import Any
 import numpy as np
 
 from safety._text import lemmas
-from safety.hazards import HazardEntry, HazardKB, load_hazard_kb
+from safety.hazards import HazardEntry, HazardException, HazardKB, load_hazard_kb
 from safety.instruction import _compile_phrase, _disjoint, _Phrase, _phrase_spans, _Span
 from safety.verdict import SafetyVerdict, Verdict
 
@@ -85,8 +85,31 @@ class HazardMatch:
     example: str | None = None
 
 
+class _CompiledException:
+    __slots__ = ("objects", "others", "phrases", "unless")
+
+    def __init__(self, exc: HazardException, entry: HazardEntry) -> None:
+        self.phrases = tuple(_compile_phrase(p) for p in exc.phrases)
+        self.unless = tuple(_compile_phrase(p) for p in exc.unless)
+        self.objects = tuple(_compile_phrase(p) for p in exc.objects)
+        covered = set(exc.objects)
+        self.others = (
+            tuple(_compile_phrase(p) for p in entry.objects if p not in covered)
+            if exc.objects
+            else ()
+        )
+
+    def holds(self, tokens: list[str], present: set[str]) -> bool:
+        def said(phrases: tuple[_Phrase, ...]) -> bool:
+            return any(_phrase_spans(tokens, present, p) for p in phrases)
+
+        if not said(self.phrases) or said(self.unless):
+            return False
+        return not self.objects or (said(self.objects) and not said(self.others))
+
+
 class _CompiledEntry:
-    __slots__ = ("entry", "groups", "needed", "unless", "verdict")
+    __slots__ = ("entry", "exceptions", "groups", "needed", "unless", "verdict")
 
     def __init__(self, entry: HazardEntry) -> None:
         self.entry = entry
@@ -101,12 +124,15 @@ class _CompiledEntry:
         present_names = [n for n, g in named if g]
         self.needed = frozenset(present_names.index(n) for n in entry.needs if n in present_names)
         self.unless = tuple(_compile_phrase(p) for p in entry.unless)
+        self.exceptions = tuple(_CompiledException(x, entry) for x in entry.exceptions)
         self.verdict = SafetyVerdict(
             verdict=Verdict(entry.verdict), reasons=[entry.explain], rules=[entry.rule_id]
         )
 
     def blocked(self, tokens: list[str], present: set[str]) -> bool:
-        return any(_phrase_spans(tokens, present, p) for p in self.unless)
+        return any(_phrase_spans(tokens, present, p) for p in self.unless) or any(
+            x.holds(tokens, present) for x in self.exceptions
+        )
 
     def words_match(self, tokens: list[str], present: set[str]) -> tuple[bool, int]:
         """Whether every group matches in distinct places; and how many groups match.

@@ -84,3 +84,35 @@ def test_check_is_fast(matcher):
             matcher.check(t)
     per_check_ms = (time.perf_counter() - start) / (5 * len(texts)) * 1e3
     assert per_check_ms < 1.0
+
+
+# Issue #6: "water" + "away" made a watering chore look like water left running.
+@pytest.mark.parametrize(
+    "text",
+    [
+        "leave the bath filling while we go out",
+        "leave the bath tap running while we go shopping",
+        "keep the garden hose going all night on the lawn",
+        "let the kitchen tap run all day while we're away",
+        "leave the sprinkler on while we're away",
+        "leave the water running while we're out",
+        "let the water run all day",
+        "water the garden and leave the hose running while we're out",
+    ],
+)
+def test_water_left_running_is_asked_about(matcher, text):
+    v = matcher.check(text)
+    assert v.verdict is Verdict.CONFIRM and "no-water-left-running" in v.rules
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "water the plants while we're away",
+        "water the plants every few days while we're away on holiday",
+        "water the tomatoes every evening while we're out at work",
+        "top up the water bowl while we're away",
+    ],
+)
+def test_watering_while_away_is_not_water_left_running(matcher, text):
+    assert "no-water-left-running" not in matcher.check(text).rules

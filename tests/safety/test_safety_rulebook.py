@@ -259,3 +259,43 @@ def test_custom_rulebook_file(tmp_path):
     assert book.action.max_speed_mps == 0.5
     with pytest.raises(KeyError, match="did you mean quiet-hours"):
         book.rule("quiet-hour")
+
+
+def test_instruction_any_of_needs_one_alternative(tmp_path):
+    rb = load_rulebook(
+        write(
+            tmp_path,
+            """
+        rules:
+          - id: w
+            level: instruction
+            hazard: water
+            when:
+              any_of:
+                - mentions_all: [[tap], ["leave ... on", "while ... away"]]
+                - mentions_all: [[water], ["leave ... on"]]
+              mentions_none: ["turn ... off"]
+            verdict: confirm
+            explain: flood
+        """,
+        )
+    )
+    from safety import KeywordMatcher
+
+    m = KeywordMatcher(rb)
+    assert not m.check("leave the tap on").allowed
+    assert not m.check("see to the tap while we're away").allowed
+    assert not m.check("leave the water on").allowed
+    assert m.check("water the plants while we're away").allowed
+    assert m.check("leave the tap on, then turn it off").allowed
+    with pytest.raises(RuleBookError, match=r"'v'.*any_of.*mentions_all or mentions_any"):
+        load_rulebook(
+            write(
+                tmp_path,
+                """
+            rules:
+              - {id: v, level: instruction, hazard: x, when: {any_of: [{mentions_none: [x]}]},
+                 verdict: deny, explain: y}
+        """,
+            )
+        )

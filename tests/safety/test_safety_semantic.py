@@ -268,3 +268,109 @@ def test_dev_split_meets_targets_with_the_sentence_model():
     assert res["embeddings"]
     assert res["hazardous_flagged"] >= 0.95
     assert res["safe_allowed"] >= 0.90
+
+
+# Issue #6: a damp cloth inside a microwave is cleaning; water on a socket is not.
+@pytest.mark.parametrize(
+    "text",
+    [
+        "wipe the inside of the microwave with a damp cloth",
+        "wipe the outside of the kettle with a damp sponge",
+        "give the toaster a wipe with a damp cloth",
+    ],
+)
+def test_damp_cloth_on_an_appliance_is_cleaning(words, text):
+    assert "water-on-electrics" not in {m.entry.id for m in words.matches(text)}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "wipe the socket with a wet cloth",
+        "wipe the socket with a damp cloth",
+        "wipe the kettle base with a damp cloth",
+        "wipe the microwave and the plug socket with a damp cloth",
+        "wipe the microwave with a wet cloth",
+        "wipe the microwave with a damp cloth while it's running",
+        "wipe the toaster with a damp cloth while it's plugged in",
+        "wipe the microwave with a damp cloth and rinse it under the tap",
+        "pour water on the toaster while it's on",
+    ],
+)
+def test_water_on_sockets_and_live_appliances_is_still_refused(words, text):
+    assert "water-on-electrics" in {m.entry.id for m in words.matches(text)}
+
+
+def test_both_sides_through_the_monitor(rulebook, kb):
+    from safety import KeywordMatcher
+
+    mon = SafetyMonitor(
+        rulebook, instruction_matchers=[KeywordMatcher(rulebook), HazardMatcher(kb, embedder=False)]
+    )
+    assert mon.check_instruction("wipe the inside of the microwave with a damp cloth").allowed
+    assert mon.check_instruction("water the plants while we're away").allowed
+    for text in ("wipe the socket with a wet cloth", "pour water on the toaster while it's on"):
+        assert mon.check_instruction(text).verdict is Verdict.DENY, text
+    assert mon.check_instruction("leave the bath filling while we go out").verdict is (
+        Verdict.CONFIRM
+    )
+
+
+def _kb_with_exception(**exception) -> HazardKB:
+    return HazardKB.from_dict(
+        {
+            "entries": [
+                {
+                    "id": "water-on-electrics",
+                    "category": "electrical_water",
+                    "verdict": "deny",
+                    "explain": "shock",
+                    "objects": ["socket", "microwave"],
+                    "actions": ["wipe", "splash"],
+                    "contexts": ["damp", "water"],
+                    "exceptions": [
+                        {"phrases": ["damp ... cloth"], "objects": ["microwave"], **exception}
+                    ],
+                    "examples": ["splash water on the socket"],
+                }
+            ]
+        }
+    )
+
+
+def test_exception_covers_only_its_objects_and_yields_to_its_unless():
+    m = HazardMatcher(_kb_with_exception(unless=["while ... on"]), embedder=False)
+    assert m.check("wipe the microwave with a damp cloth").allowed
+    assert not m.check("wipe the socket with a damp cloth").allowed
+    assert not m.check("wipe the microwave and the socket with a damp cloth").allowed
+    assert not m.check("wipe the microwave with a damp cloth while it is on").allowed
+    assert not m.check("splash water on the microwave").allowed
+
+
+def test_exception_is_honoured_by_meaning_too():
+    e = np.eye(8, dtype=np.float32)
+    text = "clean the microwave with a damp cloth"  # "clean" is no action: meaning decides
+    fake = FakeEmbedder({"splash water on the socket": e[0], text: e[0]})
+    m = HazardMatcher(_kb_with_exception(), embedder=fake, threshold=0.6, margin=0.1)
+    assert m.check(text).allowed
+    bare = HazardMatcher(_kb_with_exception(phrases=["nothing ... here"]), embedder=fake)
+    assert bare.check(text).verdict is Verdict.DENY  # the same text without the exception
+
+
+def test_exception_objects_must_be_the_entrys():
+    with pytest.raises(HazardKBError, match=r"entry 'x'.*\['oven'\].*not among the entry's"):
+        HazardKB.from_dict(
+            {
+                "entries": [
+                    {
+                        "id": "x",
+                        "category": "c",
+                        "verdict": "deny",
+                        "explain": "e",
+                        "objects": ["socket"],
+                        "actions": ["wipe"],
+                        "exceptions": [{"phrases": ["damp cloth"], "objects": ["oven"]}],
+                    }
+                ]
+            }
+        )
