@@ -27,6 +27,7 @@ import argparse
 import json
 import math
 import random
+import re
 import sys
 import time
 from collections.abc import Callable
@@ -522,6 +523,7 @@ def run_expert_sweep(
         failures: list[dict[str, Any]] = []
         i = 0
         skipped = 0
+        skip_reasons: dict[str, int] = {}
         while n < instances_per_skill:
             home, fseed = variants[(seed + i) % len(variants)]
             inst_seed = seed * 1_000_003 + i
@@ -529,6 +531,8 @@ def run_expert_sweep(
             res = run_instance(skill, home, fseed, inst_seed, envs[(home, fseed)])
             if res["ok"] is None:
                 skipped += 1
+                why = re.sub(r"^\w+ is standing", "a person is standing", res["error"])
+                skip_reasons[why] = skip_reasons.get(why, 0) + 1
                 if skipped > 20 * instances_per_skill + 100:
                     break  # no home has anything to try this skill on
                 continue
@@ -541,6 +545,7 @@ def run_expert_sweep(
         report[skill] = {
             "n": n,
             "skipped": skipped,
+            "skip_reasons": skip_reasons,
             "success": ok,
             "rate": round(ok / n, 4) if n else 0.0,
             "mean_ticks": round(sum(ticks) / len(ticks), 1) if ticks else 0.0,
