@@ -10,15 +10,23 @@ skill's other preconditions are set up directly in the state (the object is put 
 gripper, the appliance opened, the faucet turned on, the surface made dirty...).
 
 Targets a resident is standing at (within 0.9 m), and navigation whose only way a
-resident blocks (standing in a doorway), are not valid instances: the robot would wait
-for the person to move, which is the planner's business, not the expert's.
+resident blocks (standing in a doorway for their routine, or walking to such a spot),
+are not valid instances: the robot would wait for the person to move, which is the
+planner's business, not the expert's. Someone merely walking through is: the navigate
+expert waits for them (``sim.home.experts.WAIT_FOR_PEOPLE_S``) and must then arrive.
 
 The expert is then driven through the ordinary action vector, chunk by chunk, until it
-holds still (an all-zero chunk: it reports done), gives up (``PolicyError``) or runs out of
+holds still (an all-zero chunk while its ``done`` flag, where it has one, is true: it
+reports done), gives up (``PolicyError``) or runs out of
 ticks; success is judged from the true world state afterwards (the skill's effect holds,
 and nothing was spilt). Failures are kept with their instance so they can be replayed.
 
-Run: ``python benchmarks/sim/expert_sweep.py [--instances 1000] [--seed 0] [--json]``.
+``--walking`` starts every instance a few seconds before a slot of the residents'
+routines begins, so people set off walking (through doorways, across the robot's way)
+while the skill runs; at a random time of day they rarely are.
+
+Run: ``python benchmarks/sim/expert_sweep.py [--instances 1000] [--seed 0] [--walking]
+[--json]``.
 """
 
 from __future__ import annotations
@@ -70,6 +78,8 @@ _DEFAULT_MAX_TICKS = 3000
 _FURNITURE_SEEDS = 4  # furniture arrangements per plan (plus the plan as drawn)
 #: A resident this close (m) to the target makes the instance invalid (see _person_at).
 _PERSON_CLEAR_M = 0.9
+#: With ``--walking``, instances start up to this long (s) before a routine slot begins.
+_WALKING_LEAD_S = 8.0
 
 
 class _Skip(Exception):
@@ -221,10 +231,12 @@ def _navigate(env: HomeSimEnv, rng: random.Random) -> Instance:
 
 
 def _person_in_the_way(env: HomeSimEnv, target: str) -> None:
-    """Skip a navigation whose only way is blocked by a person (standing in a doorway).
+    """Skip a navigation whose only way is blocked by a person standing in it for a while.
 
     Judged with the floor plan's planner towards a point of the target, with and
-    without the people: the expert is not asked.
+    without the people: the expert is not asked. People walking somewhere count where
+    they are going (they will stand there for their routine), not where they are now:
+    the robot waits for someone walking through a doorway, and that must succeed.
     """
     lay = env.layout
     rb = env.world.robot
@@ -234,7 +246,11 @@ def _person_in_the_way(env: HomeSimEnv, target: str) -> None:
         goal = lay.approach[target][:2]
     else:
         goal = (env.world.objects[target].x, env.world.objects[target].y)
-    people = [(p.x, p.y, 0.3 + PLAN_CLEARANCE) for p in env.world.residents.values() if p.home]
+    people = [
+        (*((p.path[-2], p.path[-1]) if p.path else (p.x, p.y)), 0.3 + PLAN_CLEARANCE)
+        for p in env.world.residents.values()
+        if p.home and not p.leaving
+    ]
     if not people:
         return
     occ = env.occupancy
@@ -436,7 +452,9 @@ def _drive(env: HomeSimEnv, skill: str, args: dict[str, Any], max_ticks: int) ->
             chunk = pol.predict_chunk(obs, skill)
         except PolicyError as e:
             return ticks, str(e)
-        if not chunk.any():
+        # Holding still means done, unless the expert says it is not (navigate holds still
+        # while it waits for people in its way; it has a ``done`` flag for that).
+        if not chunk.any() and getattr(pol, "done", True):
             return ticks, ""
         for a in chunk:
             env.step(a)
@@ -445,9 +463,20 @@ def _drive(env: HomeSimEnv, skill: str, args: dict[str, Any], max_ticks: int) ->
 
 
 def run_instance(
-    skill: str, home: str, furniture_seed: int | None, seed: int, env: HomeSimEnv | None = None
+    skill: str,
+    home: str,
+    furniture_seed: int | None,
+    seed: int,
+    env: HomeSimEnv | None = None,
+    walking: bool = False,
 ) -> dict[str, Any]:
     """One randomised instance of ``skill`` (deterministic in its arguments).
+
+    Args:
+        walking: Start a few seconds before a slot of the residents' routines begins, so
+            people set off walking while the skill runs (at a random time they rarely
+            are: a walk takes seconds, a slot tens of minutes). The instance differs
+            from the one without.
 
     Returns:
         ``{"skill", "home", "furniture_seed", "seed", "args", "ok", "ticks", "error"}``;
@@ -457,6 +486,10 @@ def run_instance(
     rng = random.Random(f"{skill}/{home}/{furniture_seed}/{seed}")
     start = env.clock.start + timedelta(days=rng.randrange(7), hours=rng.uniform(6.5, 23.0))
     env.reset(seed=seed, options={"time": start})
+    if walking:
+        boundary = env._residents.next_boundary(env.clock.now())
+        lead = timedelta(seconds=rng.uniform(0.5, _WALKING_LEAD_S))
+        env.reset(seed=seed, options={"time": boundary - lead})
     out: dict[str, Any] = {
         "skill": skill,
         "home": home,
@@ -489,7 +522,10 @@ def run_instance(
 
 
 def run_expert_sweep(
-    instances_per_skill: int = 50, seed: int = 0, skills: tuple[str, ...] = SKILLS
+    instances_per_skill: int = 50,
+    seed: int = 0,
+    skills: tuple[str, ...] = SKILLS,
+    walking: bool = False,
 ) -> dict[str, dict[str, Any]]:
     """Run every skill's expert on ``instances_per_skill`` randomised instances.
 
@@ -501,6 +537,8 @@ def run_expert_sweep(
         instances_per_skill: Instances per skill (the issue's measurement uses 1,000).
         seed: Base seed; the same seed gives the same instances.
         skills: Skills to sweep.
+        walking: Start every instance as residents set off walking (see
+            :func:`run_instance`).
 
     Returns:
         Per skill: ``n`` (instances), ``success``, ``rate``, ``mean_ticks`` and
@@ -528,7 +566,7 @@ def run_expert_sweep(
             home, fseed = variants[(seed + i) % len(variants)]
             inst_seed = seed * 1_000_003 + i
             i += 1
-            res = run_instance(skill, home, fseed, inst_seed, envs[(home, fseed)])
+            res = run_instance(skill, home, fseed, inst_seed, envs[(home, fseed)], walking)
             if res["ok"] is None:
                 skipped += 1
                 why = re.sub(r"^\w+ is standing", "a person is standing", res["error"])
@@ -563,9 +601,14 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--skills", default=",".join(SKILLS), help="comma-separated skills")
     p.add_argument("--json", action="store_true")
+    p.add_argument(
+        "--walking",
+        action="store_true",
+        help="start each instance seconds before residents set off walking somewhere",
+    )
     a = p.parse_args(argv)
     t0 = time.perf_counter()
-    report = run_expert_sweep(a.instances, a.seed, tuple(a.skills.split(",")))
+    report = run_expert_sweep(a.instances, a.seed, tuple(a.skills.split(",")), a.walking)
     if a.json:
         print(json.dumps(report, indent=2))
     else:

@@ -19,7 +19,7 @@ from __future__ import annotations
 import difflib
 import math
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
@@ -37,7 +37,7 @@ from skills.types import EMPTY_BELOW, FILLED_AT, REACH_M, Observation
 if TYPE_CHECKING:
     from sim.home.env import HomeSimEnv
 
-__all__ = ["CHUNK", "EXPERTS", "HomeSimExpert", "make_expert"]
+__all__ = ["CHUNK", "EXPERTS", "WAIT_FOR_PEOPLE_S", "HomeSimExpert", "make_expert"]
 
 #: Actions per chunk.
 CHUNK = 10
@@ -57,8 +57,20 @@ _STROKES = (0.5, 0.4, 0.3, 0.22, 0.16, 0.12, 0.09, 0.06)  # wiping stroke half-w
 _MIN_STROKE = 0.12
 _SLACK = 0.04  # m: a pose within the follower's tolerance of a scored one is ready
 _VIEW_MARGIN = 0.2  # rad inside the camera's field of view a target is lined up to
+#: Longest a navigation holds still, in all, for people in its way (simulated seconds).
+#: Someone walking through a doorway or along a corridor clears it in a few seconds (people
+#: walk at 0.8-1.1 m/s); someone who stays put (standing in a doorway for their routine)
+#: is left in peace and the decision handed to the planner, who can ask them to move. 40 s
+#: plus the longest drive the expert sweep measures (~25 s in the house) and a room's
+#: 360° scan stay inside the navigate skill's 90 s timeout.
+WAIT_FOR_PEOPLE_S = 40.0
+#: A walking person on the robot's path this near ahead (m, along the path) makes it yield.
+_YIELD_AHEAD_M = 1.5
+_DOORWAY_M = 0.6  # a person this near (m) a doorway's middle is "in the doorway"
 
 Pose = tuple[float, float, float]
+#: Which people count as obstacles: everyone at home, those standing still, or nobody.
+People = Literal["all", "standing", "none"]
 
 
 class HomeSimExpert:
@@ -187,17 +199,32 @@ class HomeSimExpert:
             th += wz * 2.0 * dt
         return out, False
 
-    def _blockers(self, extra: float = PLAN_CLEARANCE) -> list[tuple[float, float, float]]:
+    def _blockers(
+        self, extra: float = PLAN_CLEARANCE, who: People = "all"
+    ) -> list[tuple[float, float, float]]:
+        """People as discs ``(x, y, r)`` to keep ``extra`` away from.
+
+        Args:
+            extra: Clearance added to the person's radius.
+            who: ``all`` at home, only those ``standing`` (not walking anywhere), or ``none``.
+        """
+        if who == "none":
+            return []
         return [
-            (p.x, p.y, RESIDENT_RADIUS + extra) for p in self.env.world.residents.values() if p.home
+            (p.x, p.y, RESIDENT_RADIUS + extra)
+            for p in self.env.world.residents.values()
+            if p.home and (who == "all" or not p.path)
         ]
 
-    def _standable(self, x: float, y: float, clearance: float = PLAN_CLEARANCE) -> bool:
+    def _standable(
+        self, x: float, y: float, clearance: float = PLAN_CLEARANCE, who: People = "all"
+    ) -> bool:
         occ = self.env.occupancy
         if occ.clearance(x, y) < clearance:
             return False
         return all(
-            (x - bx) ** 2 + (y - by) ** 2 >= br * br for bx, by, br in self._blockers(clearance)
+            (x - bx) ** 2 + (y - by) ** 2 >= br * br
+            for bx, by, br in self._blockers(clearance, who)
         )
 
     def _search_pose(
@@ -330,7 +357,19 @@ class HomeSimExpert:
 
 
 class NavigateExpert(HomeSimExpert):
-    """Drive to a room (then scan 360°), a fixture's approach pose, or next to an object."""
+    """Drive to a room (then scan 360°), a fixture's approach pose, or next to an object.
+
+    People are obstacles of two sorts. Those standing still (at the table, in bed, in a
+    doorway) are planned around. Those walking somewhere are not: they will be elsewhere
+    by the time the robot gets there, and a detour through another door to avoid where
+    they are this instant is no help. Instead the robot yields: it holds still while a
+    walking person is on its path within :data:`_YIELD_AHEAD_M`, and goes on once they
+    have passed. When standing people block every way, it holds still and plans again
+    whenever someone moves. All this waiting counts against :data:`WAIT_FOR_PEOPLE_S`;
+    past it the expert gives up with a :class:`PolicyError` that says who is in the way
+    and where, and the planner decides (ask them to move, do something else first).
+    ``done`` stays False while waiting: holding still is not arriving.
+    """
 
     skill = "navigate"
     required = ("target",)
@@ -350,7 +389,7 @@ class NavigateExpert(HomeSimExpert):
             )
 
     def reset(self) -> None:
-        """Forget the plan."""
+        """Forget the plan (and how long the robot has waited for people)."""
         super().reset()
         self._phase = "plan"
         self._heading = 0.0
@@ -360,36 +399,55 @@ class NavigateExpert(HomeSimExpert):
         self._stuck = 0
         self._replans = 0
         self._people: list = []
+        self._waited_s = 0.0
+        self._yielding = False
+
+    @property
+    def waiting(self) -> bool:
+        """True while the robot holds still for people in its way (never ``done`` then)."""
+        return self._yielding
+
+    @property
+    def waited_s(self) -> float:
+        """Simulated seconds spent holding still for people so far."""
+        return self._waited_s
 
     # -- goals ---------------------------------------------------------------------------
 
-    def _goals(self) -> list[Pose]:
+    def _goals(self, who: People = "standing") -> list[Pose]:
         env, t = self.env, self.args["target"]
         lay = env.layout
         x0, y0, th0 = self._pose()
         if t in lay.rooms:
-            return [(x, y, th0) for x, y in self._room_points(t)]
+            return [(x, y, th0) for x, y in self._room_points(t, who)]
         if t in lay.fixtures:
-            return self._fixture_poses(t, None)
+            return self._fixture_poses(t, None, who)
         o = env.world.objects[t]
         if o.relation == "held":
             return []
         if o.relation == "with":
             raise PolicyError(f"the {t} is with {o.place}, who is using it")
         if o.relation in ("on", "in"):
-            return self._fixture_poses(o.place, (o.x, o.y))
+            return self._fixture_poses(o.place, (o.x, o.y), who)
         ring = []
         for r in (0.55, 0.7, 0.85):
             for k in range(16):
                 a = k * math.pi / 8
                 x, y = o.x + r * math.cos(a), o.y + r * math.sin(a)
                 # Not on the far side of a wall: the gripper cannot reach through it.
-                if self._standable(x, y) and env._los(x, y, o.x, o.y):
+                if self._standable(x, y, who=who) and env._los(x, y, o.x, o.y):
                     ring.append((x, y, math.atan2(o.y - y, o.x - x)))
         ring.sort(key=lambda p: math.hypot(p[0] - x0, p[1] - y0))
         return ring
 
-    def _room_points(self, room: str) -> list[tuple[float, float]]:
+    def _held_target(self) -> bool:
+        t, lay = self.args["target"], self.env.layout
+        o = self.env.world.objects.get(t)
+        return (
+            t not in lay.rooms and t not in lay.fixtures and o is not None and o.relation == "held"
+        )
+
+    def _room_points(self, room: str, who: People = "standing") -> list[tuple[float, float]]:
         r = self.env.layout.rooms[room].rect
         pts = []
         step = 0.1
@@ -397,12 +455,14 @@ class NavigateExpert(HomeSimExpert):
         for i in range(nx):
             for j in range(ny):
                 x, y = r.x0 + (i + 0.5) * step, r.y0 + (j + 0.5) * step
-                if self.env.occupancy.clearance(x, y) >= 0.5 and self._standable(x, y):
+                if self.env.occupancy.clearance(x, y) >= 0.5 and self._standable(x, y, who=who):
                     pts.append((math.hypot(x - r.cx, y - r.cy), x, y))
         pts.sort()
         return [(x, y) for _, x, y in pts[:20]]
 
-    def _fixture_poses(self, name: str, obj: tuple[float, float] | None) -> list[Pose]:
+    def _fixture_poses(
+        self, name: str, obj: tuple[float, float] | None, who: People = "standing"
+    ) -> list[Pose]:
         lay = self.env.layout
         f = lay.fixtures[name]
         r = f.rect
@@ -421,7 +481,7 @@ class NavigateExpert(HomeSimExpert):
                 cands.append((x, y, math.atan2(-oy, -ox)))
         out = []
         for x, y, th in cands:
-            if not self._standable(x, y):
+            if not self._standable(x, y, who=who):
                 continue
             if obj is not None:
                 if math.hypot(obj[0] - x, obj[1] - y) > REACH_M - 0.07:
@@ -435,35 +495,53 @@ class NavigateExpert(HomeSimExpert):
     # -- control -------------------------------------------------------------------------
 
     def _plan(self) -> None:
-        goals = self._goals()
-        if not goals:
+        """Plan round the people standing still; wait if they block every way."""
+        if self._held_target():
             self._phase = "done"
             return
+        goals = self._goals()
         start = self._pose()[:2]
-        blockers = self._blockers()
+        blockers = self._blockers(who="standing")
+        occ = self.env.occupancy
         for g in goals[:12]:
-            path = self.env.occupancy.plan(start, g[:2], blockers)
+            path = occ.plan(start, g[:2], blockers)
             if path is not None:
                 self._path, self._heading = path, g[2]
                 self._phase = "follow"
                 self._people = blockers
                 self._last_pose = None
                 return
+        # No way round the people where they stand now: is it them, or the home itself?
+        if any(occ.plan(start, g[:2]) is not None for g in self._goals("none")[:4]):
+            self._phase = "wait"
+            self._people = blockers
+            return
         raise PolicyError(
             f"no path to the {self.args['target']} from ({start[0]:.2f}, "
             f"{start[1]:.2f}); something blocks the way"
         )
 
     def _chunk(self) -> np.ndarray:
+        self._yielding = False
+        if self._phase == "wait" and self._blockers(who="standing") != self._people:
+            self._phase = "plan"  # someone moved (or set off walking): look again
         if self._phase == "plan":
             self._plan()
+        if self._phase == "wait":
+            return self._wait(self._blocked_by_standing)
         if self._phase == "follow":
-            people = self._blockers()
+            people = self._blockers(who="standing")
             if people != self._people:
                 if self._path_blocked(people):
-                    self._replan("a person moved")
-                else:  # someone walks about elsewhere: the path still holds
+                    self._replan("a person stopped in the way")
+                    if self._phase == "wait":
+                        return self._wait(self._blocked_by_standing)
+                else:  # someone moved about elsewhere: the path still holds
                     self._people = people
+            walker = self._walker_ahead()
+            if walker is not None:
+                self._last_pose = None  # holding still on purpose is not being stuck
+                return self._wait(lambda: self._walking_message(walker))
             pose = self._pose()
             if (
                 self._last_pose is not None
@@ -502,6 +580,86 @@ class NavigateExpert(HomeSimExpert):
     def done(self) -> bool:
         """True once at the approach pose (and, for a room, after the 360° scan)."""
         return self._phase == "done"
+
+    # -- waiting for people --------------------------------------------------------------
+
+    def _wait(self, why: Callable[[], str]) -> np.ndarray:
+        """Hold still for one chunk, or give up (``why()`` says who and where) past the limit."""
+        if self._waited_s >= WAIT_FOR_PEOPLE_S:
+            raise PolicyError(why())
+        self._waited_s += CHUNK / self.env.control_hz
+        self._yielding = True
+        return self._hold()
+
+    def _walker_ahead(self) -> str | None:
+        """The nearest person walking across the path within :data:`_YIELD_AHEAD_M` ahead."""
+        x, y, _ = self._pose()
+        path = self._path
+        seg, _ = _carrot(path, self._idx if self._path_ref is path else 1, x, y)
+        pts = [(x, y), *path[seg:]]
+        # Cut the polyline at _YIELD_AHEAD_M along it.
+        ahead: list[tuple[float, float]] = [pts[0]]
+        left = _YIELD_AHEAD_M
+        for (ax, ay), (bx, by) in zip(pts, pts[1:], strict=False):
+            d = math.hypot(bx - ax, by - ay)
+            if d >= left:
+                t = left / d if d > 1e-9 else 0.0
+                ahead.append((ax + (bx - ax) * t, ay + (by - ay) * t))
+                break
+            ahead.append((bx, by))
+            left -= d
+        occ = self.env.occupancy
+        best: tuple[float, str] | None = None
+        for name, p in self.env.world.residents.items():
+            if not (p.home and p.path):
+                continue
+            disc = [(p.x, p.y, RESIDENT_RADIUS + PLAN_CLEARANCE)]
+            if any(
+                not occ.line_clear(*ahead[i], *ahead[i + 1], 0.0, disc)
+                for i in range(len(ahead) - 1)
+            ):
+                d = math.hypot(p.x - x, p.y - y)
+                if best is None or d < best[0]:
+                    best = (d, name)
+        return None if best is None else best[1]
+
+    def _blocked_by_standing(self) -> str:
+        """Why the robot gave up waiting for people standing in its way (who and where)."""
+        env = self.env
+        occ = env.occupancy
+        start = self._pose()[:2]
+        people = [(n, p) for n, p in env.world.residents.items() if p.home and not p.path]
+        people.sort(key=lambda np_: math.hypot(np_[1].x - start[0], np_[1].y - start[1]))
+        goals = self._goals("none")[:6]
+        r = RESIDENT_RADIUS + PLAN_CLEARANCE
+        culprit = people[0] if people else None
+        for name, p in people:
+            others = [(q.x, q.y, r) for m, q in people if m != name]
+            free = [
+                g for g in goals if all(math.hypot(g[0] - a, g[1] - b) >= c for a, b, c in others)
+            ]
+            if any(occ.plan(start, g[:2], others) is not None for g in free[:3]):
+                culprit = (name, p)
+                break
+        target = self.args["target"]
+        if culprit is None:  # pragma: no cover - waiting needs someone standing
+            return f"gave up after waiting {WAIT_FOR_PEOPLE_S:g} s for the way to the {target}"
+        name, p = culprit
+        return (
+            f"{name} ({p.kind}) is standing {_where(env, p.x, p.y)} at ({p.x:.2f}, {p.y:.2f}) "
+            f"and blocks the only way to the {target}; waited {WAIT_FOR_PEOPLE_S:g} s. "
+            f"Ask {name} to make way, or do something else and come back later"
+        )
+
+    def _walking_message(self, name: str) -> str:
+        p = self.env.world.residents[name]
+        return (
+            f"{name} ({p.kind}) keeps walking across the way to the {self.args['target']} "
+            f"{_where(self.env, p.x, p.y)} at ({p.x:.2f}, {p.y:.2f}); waited "
+            f"{WAIT_FOR_PEOPLE_S:g} s. Try again when they have gone by"
+        )
+
+    # -- recovery ------------------------------------------------------------------------
 
     def _back_off(self) -> np.ndarray:
         """A chunk that moves slowly away from whatever the robot is pressed against."""
@@ -1186,6 +1344,26 @@ def _sees(env: HomeSimEnv, p: Pose, pts: list[tuple[float, float]], margin: floa
         if env._los(x, y, px, py):
             return True
     return False
+
+
+def _where(env: HomeSimEnv, x: float, y: float) -> str:
+    """Where ``(x, y)`` is, for people: "in the doorway between the hallway and the kitchen"."""
+    lay = env.layout
+    for x0, y0, x1, _y1, gaps in lay.wall_lines:
+        for g0, g1 in gaps:
+            vertical = x0 == x1
+            cx, cy = (x0, (g0 + g1) / 2) if vertical else ((g0 + g1) / 2, y0)
+            if math.hypot(x - cx, y - cy) > max(_DOORWAY_M, abs(g1 - g0) / 2):
+                continue
+            off = (0.4, 0.0) if vertical else (0.0, 0.4)
+            sides = {lay.room_at(cx - off[0], cy - off[1]), lay.room_at(cx + off[0], cy + off[1])}
+            rooms = sorted(r for r in sides if r)
+            if len(rooms) == 2:
+                return f"in the doorway between the {rooms[0]} and the {rooms[1]}"
+            if rooms:
+                return f"in the doorway of the {rooms[0]}"
+    room = lay.room_at(x, y)
+    return f"in the {room}" if room else "in the way"
 
 
 def _fixture_points(rect: Rect, p: Pose) -> list[tuple[float, float]]:

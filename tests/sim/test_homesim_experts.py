@@ -35,7 +35,8 @@ SURFACES_AND_CONTAINERS = [
 
 
 def run(env: HomeSimEnv, skill: str, args: dict, max_ticks: int = 4000) -> set[str]:
-    """Drive the expert like the executor does, until it holds still; return the facts."""
+    """Drive the expert like the executor does, until it holds still and is done; return
+    the facts (navigate holds still while it waits for people, and is not done then)."""
     pol = env.expert(skill, args)
     assert isinstance(pol, Policy)
     pol.reset()
@@ -44,7 +45,7 @@ def run(env: HomeSimEnv, skill: str, args: dict, max_ticks: int = 4000) -> set[s
         chunk = pol.predict_chunk(env.observe(), skill)
         assert chunk.dtype == np.float32 and chunk.shape[1] == 7 and len(chunk) >= 1
         assert np.all(np.abs(chunk) <= 1.0)
-        if not chunk.any():
+        if not chunk.any() and getattr(pol, "done", True):
             break
         for a in chunk:
             env.step(a)
