@@ -140,7 +140,10 @@ class HomeSimEnv(gym.Env):
         self._camera = Camera(self.layout, self.image_size)
         self._proc = Processes(self.layout)
         self._residents = ResidentSim(
-            self.layout, residents_for(self.layout, household), start=self.clock.start
+            self.layout,
+            residents_for(self.layout, household),
+            start=self.clock.start,
+            processes=self._proc,
         )
         self._dt = 1.0 / self.control_hz
         self.action_space = spaces.Box(-1.0, 1.0, shape=(7,), dtype=np.float32)
@@ -789,14 +792,17 @@ class HomeSimEnv(gym.Env):
                 self._next_boundary = self._residents.next_boundary(self._next_boundary)
             else:
                 del world.timers[name]
-                self._fire_timer(name)
+                self._fire_timer(name, due)
             proc.replan(world)
         self._residents.advance(world, now)
         proc.advance(world, now)
         self._refresh_events()
 
-    def _fire_timer(self, name: str) -> None:
-        self._proc.fire_timer(self.world, name)
+    def _fire_timer(self, name: str, due: float) -> None:
+        if self._residents.owns_timer(name):  # a resident's next step (the cook checks)
+            self._residents.fire_timer(self.world, name, due, self._seed)
+        else:
+            self._proc.fire_timer(self.world, name)
 
     def _update_held(self) -> None:
         rb = self.world.robot

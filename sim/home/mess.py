@@ -52,6 +52,8 @@ class Meal:
         on_stove: Kinds left on the stove afterwards (cookware); the rest go to the
             counter (cooking) or the table (eating).
         cooking: Dishes are left at the counter and stove, not at the table.
+        in_water: Cooked in water (boiled), else fried dry (see
+            :mod:`sim.home.appliances`).
     """
 
     dishes: tuple[tuple[str, ...], ...]
@@ -60,6 +62,7 @@ class Meal:
     spill_kinds: tuple[str, ...] = ("water",)
     on_stove: tuple[str, ...] = ()
     cooking: bool = False
+    in_water: bool = False
 
 
 _DRINK = ("mug", "glass")
@@ -90,7 +93,6 @@ MEALS: dict[str, Meal] = {
     "brunch": Meal(
         dishes=(("plate",), ("mug", "glass"), ("fork", "spoon"), ("knife",)),
         food=(
-            (("eggs",), 0.15, 0.3),
             (("bread",), 0.1, 0.2),
             (("juice", "milk"), 0.1, 0.2),
             (("coffee",), 0.05, 0.1),
@@ -142,11 +144,20 @@ MEALS: dict[str, Meal] = {
         ),
         on_stove=("pot", "pan"),
         cooking=True,
+        in_water=True,
     ),
     "cook_brunch": Meal(
         dishes=(("pan", "pot"), ("spoon", "fork")),
+        food=((("eggs",), 0.15, 0.3),),
+        on_stove=("pan", "pot"),
+        cooking=True,
+    ),
+    "cook_lunch": Meal(
+        dishes=(("pot", "pan"), ("spoon", "fork")),
+        food=((("soup", "pasta", "rice"), 0.15, 0.3),),
         on_stove=("pot", "pan"),
         cooking=True,
+        in_water=True,
     ),
 }
 
@@ -180,14 +191,22 @@ class MessMaker:
 
     def begin(
         self, work: str, world: WorldState, who: str, st: ResidentState, rng: random.Random
-    ) -> None:
-        """Start ``work``: take what it needs and use up groceries."""
+    ) -> list[str]:
+        """Start ``work``: take what it needs and use up groceries.
+
+        Returns:
+            The kinds of groceries used, in the meal's order (the cook cooks the first
+            cookable one).
+        """
+        used: list[str] = []
         meal = MEALS.get(work)
         if meal is not None:
             for kinds in meal.dishes:
                 self._take(world, who, st, kinds, rng)
             for kinds, lo, hi in meal.food:
-                self._consume(world, kinds, rng.uniform(lo, hi), rng)
+                kind = self._consume(world, kinds, rng.uniform(lo, hi), rng)
+                if kind:
+                    used.append(kind)
         elif work == "play":
             toys = [
                 n
@@ -198,6 +217,7 @@ class MessMaker:
                 self._with(world, name, who, st)
         elif work == "pet_meal":
             self._consume(world, ("pet_food",), rng.uniform(0.04, 0.08), rng)
+        return used
 
     def end(
         self,
@@ -275,9 +295,10 @@ class MessMaker:
 
     def _consume(
         self, world: WorldState, kinds: tuple[str, ...], amount: float, rng: random.Random
-    ) -> None:
+    ) -> str:
+        """Use ``amount`` of the first of ``kinds`` (shuffled) the home has; its kind."""
         if amount <= 0.0:
-            return
+            return ""
         order = list(kinds)
         rng.shuffle(order)
         for kind in order:
@@ -294,7 +315,8 @@ class MessMaker:
             if o.quantity <= 0.0:
                 o.quantity = 0.0
                 self._leave_empty(world, name)
-            return
+            return kind
+        return ""
 
     def _leave_empty(self, world: WorldState, name: str) -> None:
         for kind in _EMPTY_TO:

@@ -15,7 +15,10 @@ When a slot begins, the resident sets off along a path planned through the home 
 it at about 1 m/s; where they are is a pure function of the time since setting off,
 evaluated only when the simulator processes an event or while someone walks
 (:meth:`ResidentSim.advance`), so a week with nobody moving costs a few hundred slot
-changes. What they leave behind is :mod:`sim.home.mess`.
+changes. What they leave behind is :mod:`sim.home.mess`; the appliances they operate
+(cooking on the stove, the kettle, the washer, dryer and dishwasher) are
+:mod:`sim.home.appliances`, whose later steps (the cook checking the food) are world
+timers named ``<resident>:<step>`` that the env hands back to :meth:`ResidentSim.fire_timer`.
 
 Everything random is seeded from the episode seed, the resident and the time of the slot
 change, never from how often the robot looked around.
@@ -32,10 +35,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 
+from sim.home.appliances import CHORES, ApplianceUse
 from sim.home.layout import RESIDENT_RADIUS, ROBOT_RADIUS, HomeLayout
 from sim.home.mess import WORK, MessMaker
 from sim.home.occupancy import PLAN_CLEARANCE
 from sim.home.placement import put_in_fixture
+from sim.home.processes import Processes
 from sim.home.walking import FloorPlanner, floor_planner, position_along
 from sim.home.world import ResidentState, WorldState
 
@@ -79,7 +84,9 @@ PLACES = (
     "bowl",  # the pet's bowl mat, else the kitchen floor
     "desk",  # desk, else the table
     "door",  # just inside the front door
+    "dishwasher",  # the dishwasher, else the kitchen sink
     "follow",  # (pets) beside the nearest person at home, else wandering
+    "kitchen",  # as near the stove as they can get (watching the cook), nearest first
     "pet_bed",  # (pets) the floor by the sofa or a bed
     "play",  # open floor of the child's room, else the living room
     "play_living",  # open floor of the living room
@@ -87,9 +94,12 @@ PLACES = (
     "stove",  # stove, else oven, microwave or counter
     "table",  # the kitchen or dining table, else an island, counter or coffee table
     "wander",  # (pets) open floor here and there
+    "washer",  # the washer, else the dryer
 )
 #: Places whose spot is drawn at random each time (the others use the first free one).
 _RANDOM_PLACES = ("play", "play_living", "wander", "follow")
+#: How far from the stove (m) the ``kitchen`` place's spots may be.
+_KITCHEN_NEAR_STOVE = 2.0
 #: Fixture kinds (and room kinds, None for any) tried in order for fixture places.
 _FIXTURE_PLACES: dict[str, tuple[tuple[str, tuple[str, ...] | None], ...]] = {
     "table": (
@@ -108,6 +118,8 @@ _FIXTURE_PLACES: dict[str, tuple[tuple[str, tuple[str, ...] | None], ...]] = {
     "bowl": (("pet_bowl_mat", None),),
     "door": (("front_door", None),),
     "pet_bed": (("sofa", None), ("armchair", None), ("bed", None)),
+    "washer": (("washer", None), ("dryer", None)),
+    "dishwasher": (("dishwasher", None), ("sink", None)),
 }
 #: Rooms whose open floor stands in when a plan has none of a place's fixtures.
 _ROOM_FALLBACK = {
@@ -141,6 +153,10 @@ class RoutineSlot:
         only: Weekdays (0 = Monday) the slot applies on; empty for every day.
         every: ``(lo, hi)`` minutes: the slot repeats after a seeded gap in that range
             until the next slot (a pet wandering from spot to spot).
+        needs: A fixture kind the slot needs (``dishwasher``); dropped on plans without.
+        chance: Seeded chance per day that the slot happens at all.
+        lasts: ``(lo, hi)`` minutes: an interlude; after a seeded time in that range the
+            slot before it resumes (a child popping into the kitchen).
     """
 
     start: time
@@ -153,6 +169,9 @@ class RoutineSlot:
     work: str = ""
     only: tuple[int, ...] = ()
     every: tuple[float, float] | tuple[()] = ()
+    needs: str = ""
+    chance: float = 1.0
+    lasts: tuple[float, float] | tuple[()] = ()
 
 
 @dataclass(frozen=True)
@@ -229,10 +248,21 @@ def _s(
     *,
     only: tuple[int, ...] = (),
     every: tuple[float, float] | tuple[()] = (),
+    needs: str = "",
+    chance: float = 1.0,
+    lasts: tuple[float, float] | tuple[()] = (),
 ) -> RoutineSlot:
     h, m = hhmm.split(":")
     return RoutineSlot(
-        time(int(h), int(m)), activity, place=place, work=work, only=only, every=every
+        time(int(h), int(m)),
+        activity,
+        place=place,
+        work=work,
+        only=only,
+        every=every,
+        needs=needs,
+        chance=chance,
+        lasts=lasts,
     )
 
 
@@ -245,6 +275,15 @@ def _dog_walk(back: str = "20:30", then: str = "sofa") -> tuple[RoutineSlot, ...
         _s("20:00", "walking_dog", "away"),
         _s(back, "relaxing", then, "tea"),
     )
+
+
+#: After dinner the adult loads the dishwasher (where there is one).
+_DISHES = (_s("19:10", "tidying", "dishwasher", "load_dishwasher", needs="dishwasher"),)
+
+
+def _hungry(hhmm: str) -> RoutineSlot:
+    """While dinner (or lunch) cooks, a child now and then comes to see what is cooking."""
+    return _s(hhmm, "hungry", "kitchen", chance=0.5, lasts=(4.0, 10.0))
 
 
 def _adult(has_child: bool, has_dog: bool) -> tuple[tuple[RoutineSlot, ...], ...]:
@@ -260,7 +299,8 @@ def _adult(has_child: bool, has_dog: bool) -> tuple[tuple[RoutineSlot, ...], ...
         _s("17:20", "relaxing", "sofa"),
         _s("17:50", "cooking", "stove", "cook"),
         _s("18:30", "dinner", "table", "dinner"),
-        _s("19:10", "relaxing", "sofa", "tea"),
+        *_DISHES,
+        _s("19:25", "relaxing", "sofa", "tea"),
         *walk,
         _s("21:15", "working", "desk"),
         _s("22:00", "getting_ready", "bathroom"),
@@ -272,7 +312,12 @@ def _adult(has_child: bool, has_dog: bool) -> tuple[tuple[RoutineSlot, ...], ...
         _s("09:00", "relaxing", "sofa", "tea"),
         _s("09:45", "cooking", "stove", "cook_brunch"),
         _s("10:15", "brunch", "table", "brunch"),
-        _s("11:00", "hobby", "desk"),
+        _s("11:00", "hobby", "desk", only=_SUN),
+        # Saturday is laundry day: wash, then (later) into the dryer.
+        _s("11:00", "laundry", "washer", "laundry_wash", only=_SAT, needs="washer"),
+        _s("11:10", "hobby", "desk", only=_SAT),
+        _s("12:00", "laundry", "washer", "laundry_dry", only=_SAT, needs="dryer"),
+        _s("12:15", "cooking", "stove", "cook_lunch"),
         _s("12:45", "lunch", "table", "lunch"),
         _s("13:30", "leaving", "door", only=_SAT),
         _s("13:40", "outing", "away", only=_SAT),
@@ -280,7 +325,8 @@ def _adult(has_child: bool, has_dog: bool) -> tuple[tuple[RoutineSlot, ...], ...
         _s("17:00", "relaxing", "sofa"),
         _s("17:50", "cooking", "stove", "cook"),
         _s("18:30", "dinner", "table", "dinner"),
-        _s("19:10", "relaxing", "sofa", "tea"),
+        *_DISHES,
+        _s("19:25", "relaxing", "sofa", "tea"),
         *walk,
         _s("22:30", "getting_ready", "bathroom"),
         _s("23:00", "asleep", "bed"),
@@ -298,6 +344,7 @@ def _child() -> tuple[tuple[RoutineSlot, ...], ...]:
         _s("15:15", "snack", "table", "snack"),
         _s("15:45", "playing", "play", "play"),
         _s("17:00", "playing", "play_living", "play"),
+        _hungry("18:05"),
         _s("18:30", "dinner", "table", "dinner_child"),
         _s("19:10", "bath", "bath", "bath"),
         _s("19:40", "asleep", "bed"),
@@ -308,12 +355,14 @@ def _child() -> tuple[tuple[RoutineSlot, ...], ...]:
         _s("09:00", "watching_tv", "sofa"),
         _s("10:15", "brunch", "table", "brunch_child"),
         _s("11:00", "playing", "play_living", "play"),
+        _hungry("12:25"),
         _s("12:45", "lunch", "table", "lunch_child"),
         _s("13:30", "leaving", "door", only=_SAT),
         _s("13:40", "outing", "away", only=_SAT),
         _s("13:30", "playing", "play", "play", only=_SUN),
         _s("17:00", "snack", "table", "snack"),
         _s("17:30", "playing", "play_living", "play"),
+        _hungry("18:05"),
         _s("18:30", "dinner", "table", "dinner_child"),
         _s("19:10", "bath", "bath", "bath"),
         _s("20:00", "asleep", "bed"),
@@ -435,6 +484,8 @@ class ResidentSim:
         residents: The people (and pets) who live here.
         start: The clock's start; walking times are clock elapsed seconds from it
             (needed unless every resident is a v1 one).
+        processes: The env's processes; with them residents operate appliances
+            (:mod:`sim.home.appliances`), without them they only make mess.
 
     Raises:
         ValueError: for a routine that does not start at 00:00, or names an unknown
@@ -446,6 +497,7 @@ class ResidentSim:
         layout: HomeLayout,
         residents: tuple[Resident, ...],
         start: datetime | None = None,
+        processes: Processes | None = None,
     ) -> None:
         self.layout = layout
         self.residents = {r.name: r for r in residents}
@@ -454,6 +506,8 @@ class ResidentSim:
         self._days: dict[tuple[str, date], list[tuple[datetime, RoutineSlot]]] = {}
         self._floor: FloorPlanner | None = None
         self._mess: MessMaker | None = None
+        self._appliances: ApplianceUse | None = None
+        self._kinds = {f.kind for f in layout.fixtures.values()}
         self._places: dict[str, dict[str, list[tuple[float, float]]]] = {}
         for r in residents:
             for routine in (r.routine, r.weekend):
@@ -472,16 +526,18 @@ class ResidentSim:
                         f"{r.name}'s slot at {s.start} goes to unknown place {s.place!r}; "
                         f"places: {', '.join(PLACES)}"
                     )
-                if s.work and s.work not in WORK:
+                if s.work and s.work not in WORK and s.work not in CHORES:
                     raise ValueError(
                         f"{r.name}'s slot at {s.start} does unknown work {s.work!r}; "
-                        f"work: {', '.join(WORK)}"
+                        f"work: {', '.join((*WORK, *CHORES))}"
                     )
         doors = [n for n, f in layout.fixtures.items() if f.kind == "front_door"]
         self._front_door = doors[0] if doors else None
         if any(not r.fixed for r in residents):
             self._floor = floor_planner(layout)
             self._mess = MessMaker(layout, self._floor)
+            if processes is not None:
+                self._appliances = ApplianceUse(layout, processes)
             self._resolve_places()
 
     # -- places ---------------------------------------------------------------------------
@@ -563,6 +619,8 @@ class ResidentSim:
                     spots = self._wander_spots()
                 elif p == "away":
                     spots = self._fixture_place("door")
+                elif p == "kitchen":
+                    spots = self._kitchen_spots()
                 elif p == "pet_bed":
                     spots = self._fixture_place(p)
                     spots = spots[len(spots) // 2 :] or spots  # the far end of the sofa
@@ -606,6 +664,27 @@ class ResidentSim:
                 return spots
         return []
 
+    def _kitchen_spots(self) -> list[tuple[float, float]]:
+        """Spots by the stove, by fixtures and on open floor of its room near it, nearest first."""
+        fl = self._floor
+        assert fl is not None
+        stoves = self._fixtures("stove", None)
+        if not stoves:
+            return self._fixture_place("table")
+        f = self.layout.fixtures[stoves[0]]
+        beside = [
+            p
+            for n, g in self.layout.fixtures.items()
+            if g.room == f.room
+            for p in fl.fixture_spots(n)
+        ]
+        near = [
+            p
+            for p in (*beside, *fl.floor_spots(f.room, 0.35))
+            if f.rect.distance(*p) <= _KITCHEN_NEAR_STOVE
+        ]
+        return sorted(near, key=lambda p: f.rect.distance(*p))
+
     def _wander_spots(self) -> list[tuple[float, float]]:
         """A few open floor spots per room (not bathrooms): a pet's haunts."""
         fl = self._floor
@@ -634,7 +713,19 @@ class ResidentSim:
             return hit
         wd = day.weekday()
         base = r.weekend if wd >= 5 and r.weekend else r.routine
-        slots = [s for s in base if not s.only or wd in s.only]
+        slots = [
+            s
+            for s in base
+            if (not s.only or wd in s.only)
+            and (not s.needs or s.needs in self._kinds)
+            and (
+                s.chance >= 1.0
+                or random.Random(
+                    f"{self._seed}:{r.name}:{day.isoformat()}:{s.start.isoformat()}:chance"
+                ).random()
+                < s.chance
+            )
+        ]
         midnight = datetime.combine(day + timedelta(days=1), time(0, 0), tzinfo=tz)
         out: list[tuple[datetime, RoutineSlot]] = []
         for i, s in enumerate(slots):
@@ -650,6 +741,11 @@ class ResidentSim:
                 cap = min(r.jitter_min * 60.0, (nxt - t).total_seconds() / 3.0)
                 t += timedelta(seconds=round(u * cap))
             out.append((t, s))
+            if s.lasts and i:
+                rng = random.Random(f"{self._seed}:{r.name}:{day.isoformat()}:{i}:lasts")
+                back = t + timedelta(seconds=round(rng.uniform(*s.lasts) * 60.0))
+                if back < nxt - timedelta(minutes=1):
+                    out.append((back, slots[i - 1]))  # the interlude over, back to before
             if s.every:
                 rng = random.Random(f"{self._seed}:{r.name}:{day.isoformat()}:{i}")
                 lo, hi = s.every
@@ -750,9 +846,34 @@ class ResidentSim:
             prev = self._slot_in_force(r, local - timedelta(microseconds=1))
             if prev.work:
                 assert self._mess is not None
+                if self._appliances is not None:
+                    self._appliances.end(prev.work, world, r.name, now_s)
                 self._mess.end(prev.work, world, r.name, st, rng, f"{r.name}_{int(now_s)}")
-            self._begin(world, r, slot, rng, now_s, teleport=False)
+            used = self._begin(world, r, slot, rng, now_s, teleport=False)
+            if self._appliances is not None and slot.work and st.home:
+                # A generator of its own, so using appliances leaves the mess as it was.
+                arng = random.Random(f"{seed}:{r.name}:{local.isoformat()}:appliances")
+                self._appliances.begin(slot.work, world, r.name, st, used, arng, now_s)
         return changed
+
+    def owns_timer(self, name: str) -> bool:
+        """Whether world timer ``name`` is one of a resident's (``alex:cook_check``)."""
+        who, sep, _ = name.partition(":")
+        return bool(sep) and who in self.residents
+
+    def fire_timer(self, world: WorldState, name: str, now_s: float, seed: int) -> None:
+        """Apply a resident's timer (see :meth:`owns_timer`) due at clock elapsed ``now_s``.
+
+        Raises:
+            ValueError: for a timer that is not a resident's.
+        """
+        who, _, step = name.partition(":")
+        if who not in self.residents or self._appliances is None:
+            raise ValueError(f"unknown resident timer {name!r}")
+        self._use_seed(seed)
+        self.advance(world, now_s)
+        rng = random.Random(f"{seed}:{name}:{now_s!r}")
+        self._appliances.fire(world, who, step, rng, now_s)
 
     def walking(self, world: WorldState) -> bool:
         """True while anyone is on their way somewhere."""
@@ -818,6 +939,8 @@ class ResidentSim:
             if d2 < _KEEP_APART**2:
                 return 6  # on top of someone
             way = in_the_way(c) if in_the_way is not None else 0
+            if place == "kitchen":  # a child watching the cook stays close to them
+                return 2 * way
             return 2 * way + (0 if d2 >= _ROOMY**2 else 1)
 
         ranked = sorted(cands, key=tier)  # stable: the place's own order within a tier
@@ -853,7 +976,8 @@ class ResidentSim:
         now_s: float,
         *,
         teleport: bool,
-    ) -> None:
+    ) -> list[str]:
+        """Start ``slot``: go there, take what its work needs; the groceries it used."""
         fl = self._floor
         assert fl is not None and self._mess is not None
         st = world.residents[r.name]
@@ -870,7 +994,7 @@ class ResidentSim:
                     world.fixtures[front].open = True  # in a hurry: the door stays open
             else:
                 self._out(world, r.name, st)
-            return
+            return []
         spot = self._pick(world, r, slot.place, rng)
         st.leaving = False
         if not st.home:  # coming in through the front door (and closing it behind them)
@@ -886,7 +1010,8 @@ class ResidentSim:
             st.x, st.y, st.path = spot[0], spot[1], []  # nowhere to walk: step straight there
             st.room = self.layout.room_at(*spot)
         if slot.work:
-            self._mess.begin(slot.work, world, r.name, st, rng)
+            return self._mess.begin(slot.work, world, r.name, st, rng)
+        return []
 
     def _walk(self, st: ResidentState, goal: tuple[float, float], now_s: float) -> bool:
         """Set off from where ``st`` is towards ``goal``; False if there is no way there."""
