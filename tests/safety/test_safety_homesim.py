@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from datetime import timedelta
 
 import numpy as np
 import pytest
@@ -141,3 +142,48 @@ def test_spill_detection_and_state_round_trip():
     assert "puddle" in again.world.spills
     with pytest.raises(ValueError, match="resident"):
         env.place_person("alex", 1.0, 1.0)
+
+
+def _burning_pot(env: HomeSimEnv) -> None:
+    """Leave the pot of the v1 apartment on the lit stove until its food burns."""
+    from sim.home.processes import add_food
+
+    env.world.objects["pot"].relation, env.world.objects["pot"].place = "on", "stove"
+    add_food(env.world, "pot", "pasta")
+    env.set_fixture("stove", on=True)
+    env.idle_until(env.clock.now() + timedelta(hours=1))
+
+
+def test_something_burning_stops_other_work_and_forbids_more_heat(audit):
+    env = HomeSimEnv(seed=0)
+    monitor = SafetyMonitor(audit=audit, registered_people=["alex"])
+    with Executor(env, guard=monitor.guard) as ex:
+        assert ex.run(REGISTRY.bind("navigate", {"target": "sink"}), timeout=60).ok
+    steps = {
+        "pick": Subtask(skill="pick", args={"object": "apple"}, text="pick up the apple"),
+        "heat": Subtask(skill="toggle", args={"target": "stove", "state": "on"}, text="on"),
+        "off": Subtask(skill="toggle", args={"target": "stove", "state": "off"}, text="off"),
+        "go": Subtask(skill="navigate", args={"target": "stove"}, text="go to the stove"),
+    }
+
+    def verdicts() -> dict[str, str]:
+        obs = env.observe()
+        out = {}
+        for key, step in steps.items():
+            ctx = SafetyContext.from_observation(step, obs, people_home=env.presence())
+            out[key] = monitor.check_subtask(ctx, task_id="t1").verdict
+        return out
+
+    calm = verdicts()
+    assert calm["pick"] == Verdict.ALLOW and calm["off"] == Verdict.ALLOW
+    _burning_pot(env)
+    seen = env.observe()
+    assert any(
+        d.category == "hazard" and d.state.get("hazard") in ("burning_food", "fire")
+        for d in seen.detections
+    ), [d.name for d in seen.detections if d.category == "hazard"]
+    burning = verdicts()
+    assert burning["pick"] == Verdict.CONFIRM  # ask before tidying on while it burns
+    assert burning["heat"] == Verdict.DENY
+    assert burning["off"] == Verdict.ALLOW  # switching the heat off is always allowed
+    assert burning["go"] == Verdict.ALLOW  # and so is going to the stove to do it
