@@ -64,17 +64,7 @@ Category = Literal[
     "safety",
 ]
 #: Task categories, in the order people read them.
-CATEGORIES: tuple[str, ...] = (
-    "tidying",
-    "dishes",
-    "cooking",
-    "laundry",
-    "trash",
-    "groceries",
-    "fetching",
-    "plant_care",
-    "safety",
-)
+CATEGORIES: tuple[str, ...] = Category.__args__  # type: ignore[attr-defined]
 #: One step of an expert solution: a skill and its arguments. Besides HomeSim's skills,
 #: ``("wait", {"seconds": s})`` lets simulated time pass with the robot standing still
 #: (a washer cycle), and ``("wait", {"seconds": s, "until": cond})`` waits at most ``s``
