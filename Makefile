@@ -22,11 +22,13 @@ install: $(BIN)/housemind
 demo: install
 	$(BIN)/housemind demo
 
+# pytest (not python -m pytest): the repository root must not be on sys.path, so the tests
+# import the installed housemind.* packages, never the bare top-level folders.
 test: install
-	$(BIN)/python -m pytest -q
+	$(BIN)/pytest -q
 
 test-fast: install
-	$(BIN)/python -m pytest -q -m "not slow"
+	$(BIN)/pytest -q -m "not slow"
 
 lint: install
 	$(BIN)/ruff check .

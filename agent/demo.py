@@ -40,9 +40,9 @@ def run_demo(
         on_event: Live-view callback ``(kind, payload)``.
         planner: Planner backend.
     """
-    from agent.runtime import HomeRuntime, InstructionDenied
-    from scheduler import parse_instruction
-    from sim.home import HomeSimEnv
+    from housemind.agent.runtime import HomeRuntime, InstructionDenied
+    from housemind.scheduler import parse_instruction
+    from housemind.sim.home import HomeSimEnv
 
     tmp = None
     if db_path is None:

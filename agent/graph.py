@@ -18,10 +18,10 @@ from typing import Annotated, Any, Literal, Protocol, TypedDict
 from langgraph.graph import END, START, StateGraph
 from langgraph.types import interrupt
 
-from agent.planners.base import Plan, PlanContext, Planner, PlanningError, Subtask
-from agent.planners.validate import PlanValidationError, validate_plan
-from safety.verdict import SafetyVerdict, Verdict
-from skills.spec import SkillRegistry
+from housemind.agent.planners.base import Plan, PlanContext, Planner, PlanningError, Subtask
+from housemind.agent.planners.validate import PlanValidationError, validate_plan
+from housemind.safety.verdict import SafetyVerdict, Verdict
+from housemind.skills.spec import SkillRegistry
 
 __all__ = ["TaskServices", "TaskState", "build_task_graph"]
 

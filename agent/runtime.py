@@ -17,16 +17,16 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from agent.graph import build_task_graph
-from agent.planners.base import FixtureInfo, PlanContext, Planner, Subtask, get_planner
-from agent.planners.validate import believed_facts
-from memory import Memory, open_database
-from safety import ApprovalBook, AuditLog, SafetyContext, SafetyMonitor
-from safety.verdict import SafetyVerdict, Verdict
-from scheduler import ChoreScheduler, InstructionStore, StandingInstruction, TaskQueue
-from scheduler.clock import Clock, SimClock
-from skills import REGISTRY, Executor, Observation, SkillRegistry
-from skills.types import atom
+from housemind.agent.graph import build_task_graph
+from housemind.agent.planners.base import FixtureInfo, PlanContext, Planner, Subtask, get_planner
+from housemind.agent.planners.validate import believed_facts
+from housemind.memory import Memory, open_database
+from housemind.safety import ApprovalBook, AuditLog, SafetyContext, SafetyMonitor
+from housemind.safety.verdict import SafetyVerdict, Verdict
+from housemind.scheduler import ChoreScheduler, InstructionStore, StandingInstruction, TaskQueue
+from housemind.scheduler.clock import Clock, SimClock
+from housemind.skills import REGISTRY, Executor, Observation, SkillRegistry
+from housemind.skills.types import atom
 
 __all__ = ["HomeRuntime", "InstructionDenied", "RunSummary", "record_answer", "split_items"]
 
@@ -102,6 +102,7 @@ class HomeRuntime:
         self.env = env
         self.clock = clock
         self.registry = registry
+        registry.load_entry_points()  # third-party skills (entry-point group housemind.skills)
         self.on_event = on_event or (lambda kind, payload: None)
         self.answerer = answerer
         self._active_run: tuple[str, datetime] | None = None
@@ -192,7 +193,7 @@ class HomeRuntime:
         Raises:
             InstructionDenied: if the monitor denies it.
         """
-        from scheduler.store import UnknownInstructionError
+        from housemind.scheduler.store import UnknownInstructionError
 
         try:
             stored = self.instructions.get(instruction.id)
@@ -561,7 +562,7 @@ class HomeRuntime:
         Returns:
             The run's end time, or None when no such run is stored.
         """
-        from memory.models import RunRecord
+        from housemind.memory.models import RunRecord
 
         with self.db.session() as s:
             rec = s.get(RunRecord, run_id)
@@ -573,14 +574,14 @@ class HomeRuntime:
 
     def run_status(self, run_id: str) -> str | None:
         """``running`` or ``finished`` for a stored run, None if there is none."""
-        from memory.models import RunRecord
+        from housemind.memory.models import RunRecord
 
         with self.db.session() as s:
             rec = s.get(RunRecord, run_id)
             return None if rec is None else rec.status
 
     def _run_started(self, run_id: str) -> datetime:
-        from memory.models import RunRecord
+        from housemind.memory.models import RunRecord
 
         with self.db.session() as s:
             rec = s.get(RunRecord, run_id)
@@ -598,7 +599,7 @@ class HomeRuntime:
         world = self.snapshot()
         if world is None:
             return
-        from memory.models import RunRecord
+        from housemind.memory.models import RunRecord
 
         with self.db.session() as s:
             rec = s.get(RunRecord, run_id)
@@ -744,10 +745,13 @@ def record_answer(db: Any, task_id: str, text: str, *, by: str = "owner") -> Non
 
     Raises:
         KeyError: if there is no such task.
-        ValueError: if the task is not waiting for an answer.
+        ValueError: if the answer is empty, the task is not waiting for an answer, or it
+            was answered already (an answer is never overwritten).
     """
-    from memory.models import TaskRecord
+    from housemind.memory.models import TaskRecord
 
+    if not text.strip():
+        raise ValueError("the answer is empty; say what you want, e.g. 'eggs and bread'")
     with db.session() as s:
         row = s.get(TaskRecord, task_id)
         if row is None:
@@ -757,7 +761,12 @@ def record_answer(db: Any, task_id: str, text: str, *, by: str = "owner") -> Non
             raise ValueError(
                 f"task {task_id} ({row.goal}) is {row.state}, not waiting for an answer"
             )
-        res.update(answer=text, answered_by=by)
+        if res.get("answer") is not None:
+            raise ValueError(
+                f"task {task_id} ({row.goal}) was already answered by "
+                f"{res.get('answered_by', 'someone')}: {res['answer']!r}"
+            )
+        res.update(answer=text.strip(), answered_by=by)
         row.result = res
 
 
@@ -784,7 +793,7 @@ _FILLER = {"some", "a", "an", "the", "more", "of", "few", "couple", "nothing", "
 
 
 def _goal_words(goal: str) -> set[str]:
-    from agent.knowledge import normalise
+    from housemind.agent.knowledge import normalise
 
     words = normalise(goal).split("_")
     return {w for w in words if len(w) > 2}

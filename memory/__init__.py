@@ -13,9 +13,9 @@ give object permanence, search order and a top-down picture. Benchmark: ``housem
 memory``.
 """
 
-from memory.api import QUESTION_FORMS, Answer, Evidence, Memory
-from memory.db import DEFAULT_URL, Database, MemoryStoreError, open_database
-from memory.episodic import (
+from housemind.memory.api import QUESTION_FORMS, Answer, Evidence, Memory
+from housemind.memory.db import DEFAULT_URL, Database, MemoryStoreError, open_database
+from housemind.memory.episodic import (
     EpisodicMemory,
     EventFilter,
     EventHit,
@@ -23,8 +23,8 @@ from memory.episodic import (
     EventView,
     KeywordSearcher,
 )
-from memory.semantic import EmbeddingSearcher
-from memory.spatial import (
+from housemind.memory.semantic import EmbeddingSearcher
+from housemind.memory.spatial import (
     KIND_PRIORS,
     MOBILITY_HALF_LIFE_H,
     CompactionReport,
@@ -33,7 +33,7 @@ from memory.spatial import (
     SpatialMemory,
     ViewCone,
 )
-from memory.symbolic import SHOPPING, ChecklistItemView, FactView, SymbolicMemory
+from housemind.memory.symbolic import SHOPPING, ChecklistItemView, FactView, SymbolicMemory
 
 __all__ = [
     "DEFAULT_URL",

@@ -38,7 +38,7 @@ from typing import Any
 
 import numpy as np
 
-from memory.embeddings import EmbeddingUnavailableError
+from housemind.memory.embeddings import EmbeddingUnavailableError
 
 logger = logging.getLogger(__name__)
 

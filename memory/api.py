@@ -15,11 +15,11 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from memory._util import require_aware, tokens
-from memory.db import Database, open_database
-from memory.episodic import EpisodicMemory, EventSearcher, EventView
-from memory.spatial import CompactionReport, ObjectSighting, SpatialMemory
-from memory.symbolic import SHOPPING, SymbolicMemory
+from housemind.memory._util import require_aware, tokens
+from housemind.memory.db import Database, open_database
+from housemind.memory.episodic import EpisodicMemory, EventSearcher, EventView
+from housemind.memory.spatial import CompactionReport, ObjectSighting, SpatialMemory
+from housemind.memory.symbolic import SHOPPING, SymbolicMemory
 
 __all__ = ["QUESTION_FORMS", "Answer", "Evidence", "Memory"]
 
@@ -95,7 +95,7 @@ class Memory:
     ) -> None:
         self.db = db
         if searcher is None and semantic:
-            from memory.semantic import EmbeddingSearcher
+            from housemind.memory.semantic import EmbeddingSearcher
 
             searcher = EmbeddingSearcher()
         self.spatial = SpatialMemory(db)
@@ -130,7 +130,7 @@ class Memory:
 
     def export_json(self) -> dict[str, Any]:
         """The home's memory as a JSON-serialisable dict (see :mod:`memory.transfer`)."""
-        from memory.transfer import export_memory
+        from housemind.memory.transfer import export_memory
 
         return export_memory(self.db)
 
@@ -149,7 +149,7 @@ class Memory:
             ValueError: if the export is malformed, or the memory is not empty and
                 ``replace`` is False.
         """
-        from memory.transfer import import_memory
+        from housemind.memory.transfer import import_memory
 
         counts = import_memory(self.db, data, replace=replace)
         invalidate = getattr(self.episodic.searcher, "invalidate", None)
@@ -170,7 +170,7 @@ class Memory:
             now: Current time (timezone-aware; pass the runtime clock's). Default: the
                 newest time memory has recorded (memory has no clock of its own).
         """
-        from memory.context import context_for, latest_time
+        from housemind.memory.context import context_for, latest_time
 
         if now is None:
             now = latest_time(self) or datetime(1970, 1, 1, tzinfo=UTC)

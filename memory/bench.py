@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 if TYPE_CHECKING:
-    from memory.embeddings import TextEmbedder
+    from housemind.memory.embeddings import TextEmbedder
 
 __all__ = ["run_bench"]
 
@@ -78,7 +78,7 @@ class _Home:
             )
 
     def observation(self, when: datetime, per: int = 10) -> tuple[list[Any], datetime, str]:
-        from skills.types import Detection
+        from housemind.skills.types import Detection
 
         rng = self.rng
         room = rng.choice(_ROOMS)
@@ -167,10 +167,10 @@ def run_bench(
         the machine, the sentence model's backend (``embeddings_backend``) and the load
         average at the start and the end.
     """
-    from memory.api import Memory
-    from memory.db import open_database
-    from memory.embeddings import EmbeddingUnavailableError
-    from memory.semantic import EmbeddingSearcher
+    from housemind.memory.api import Memory
+    from housemind.memory.db import open_database
+    from housemind.memory.embeddings import EmbeddingUnavailableError
+    from housemind.memory.semantic import EmbeddingSearcher
 
     say = progress or (lambda _msg: None)
     tmp = None

@@ -17,11 +17,11 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from memory._util import require_aware, tokens
-from memory.spatial import p_still_there
+from housemind.memory._util import require_aware, tokens
+from housemind.memory.spatial import p_still_there
 
 if TYPE_CHECKING:
-    from memory.api import Memory
+    from housemind.memory.api import Memory
 
 __all__ = ["context_for", "latest_time"]
 

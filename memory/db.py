@@ -23,7 +23,7 @@ from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 
-from memory.models import Base
+from housemind.memory.models import Base
 
 if TYPE_CHECKING:
     from alembic.config import Config

@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any, Literal, Protocol, runtime_checkable
 import numpy as np
 
 if TYPE_CHECKING:
-    from memory._onnx import OnnxSentenceModel
+    from housemind.memory._onnx import OnnxSentenceModel
 
 __all__ = [
     "BACKEND_ENV",
@@ -169,7 +169,7 @@ class SentenceEmbedder:
             if requested != "torch":
                 if _installed("onnxruntime", "tokenizers"):
                     try:
-                        from memory._onnx import load_or_export
+                        from housemind.memory._onnx import load_or_export
 
                         self._model = load_or_export(path, self._cache or cache_dir())
                     except EmbeddingUnavailableError as e:

@@ -23,12 +23,12 @@ from pydantic import BaseModel
 from sqlalchemy import Select, func, insert, or_, select
 from sqlalchemy.orm import Session
 
-from memory._util import require_aware, tokens
-from memory.db import Database
-from memory.models import Event
+from housemind.memory._util import require_aware, tokens
+from housemind.memory.db import Database
+from housemind.memory.models import Event
 
 if TYPE_CHECKING:
-    from memory.embeddings import TextEmbedder
+    from housemind.memory.embeddings import TextEmbedder
 
 __all__ = [
     "EpisodicMemory",
@@ -180,8 +180,8 @@ class EpisodicMemory:
         """Stored embeddings for ``texts`` (None each when there is no usable model)."""
         if self.embedder is None or self._embed_failed or not texts:
             return [None] * len(texts)
-        from memory.embeddings import EmbeddingUnavailableError
-        from memory.semantic import embed_texts, encode_vector
+        from housemind.memory.embeddings import EmbeddingUnavailableError
+        from housemind.memory.semantic import embed_texts, encode_vector
 
         try:
             vecs = embed_texts(self.embedder, texts)
@@ -228,7 +228,7 @@ class EpisodicMemory:
             ).first()
             if existing is not None:
                 return existing
-            from memory.semantic import event_text
+            from housemind.memory.semantic import event_text
 
             (vec,) = self._vectors([event_text(text, place)])
             e = Event(
@@ -256,7 +256,7 @@ class EpisodicMemory:
         Returns:
             How many events were written.
         """
-        from memory.semantic import event_text
+        from housemind.memory.semantic import event_text
 
         rows = []
         for ev in events:

@@ -12,10 +12,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from memory.spatial import p_still_there
+from housemind.memory.spatial import p_still_there
 
 if TYPE_CHECKING:
-    from memory.spatial import SpatialMemory
+    from housemind.memory.spatial import SpatialMemory
 
 __all__ = ["render_belief_map"]
 

@@ -26,9 +26,9 @@ import numpy as np
 from sqlalchemy import Select, func, select, update
 from sqlalchemy.orm import Session
 
-from memory.embeddings import EmbeddingUnavailableError, TextEmbedder, get_embedder
-from memory.episodic import EventFilter, EventHit, EventView, KeywordSearcher
-from memory.models import Event
+from housemind.memory.embeddings import EmbeddingUnavailableError, TextEmbedder, get_embedder
+from housemind.memory.episodic import EventFilter, EventHit, EventView, KeywordSearcher
+from housemind.memory.models import Event
 
 __all__ = ["EmbeddingSearcher", "decode_vector", "embed_texts", "encode_vector", "event_text"]
 

@@ -25,12 +25,12 @@ from pydantic import BaseModel
 from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
-from memory._util import require_aware
-from memory.db import Database
-from memory.models import ObjectRecord, ObservationDay, ObservationRecord, Place, Sighting
+from housemind.memory._util import require_aware
+from housemind.memory.db import Database
+from housemind.memory.models import ObjectRecord, ObservationDay, ObservationRecord, Place, Sighting
 
 if TYPE_CHECKING:
-    from skills.types import Detection
+    from housemind.skills.types import Detection
 
 __all__ = [
     "FIXTURE_FLAGS",
@@ -943,7 +943,7 @@ class SpatialMemory:
         rooms: dict[str, list[float]] | None = None,
     ) -> Any:
         """Draw a top-down PNG of the beliefs; see :func:`memory.render.render_belief_map`."""
-        from memory.render import render_belief_map
+        from housemind.memory.render import render_belief_map
 
         return render_belief_map(self, path, now, rooms=rooms)
 

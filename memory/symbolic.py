@@ -18,9 +18,9 @@ from pydantic import BaseModel
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from memory._util import require_aware
-from memory.db import Database
-from memory.models import ChecklistItem, Fact, utcnow
+from housemind.memory._util import require_aware
+from housemind.memory.db import Database
+from housemind.memory.models import ChecklistItem, Fact, utcnow
 
 __all__ = ["SHOPPING", "ChecklistItemView", "FactView", "SymbolicMemory"]
 

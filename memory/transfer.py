@@ -16,8 +16,8 @@ from typing import Any
 
 from sqlalchemy import DateTime, LargeBinary, Table, delete, func, insert, select
 
-from memory.db import Database
-from memory.models import (
+from housemind.memory.db import Database
+from housemind.memory.models import (
     ChecklistItem,
     Event,
     Fact,

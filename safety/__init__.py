@@ -14,21 +14,27 @@ verdicts through :class:`ApprovalBook` (scoped, expiring approvals); an optional
 :class:`ModelJudge` may add caution. ``safety.evaluation.run_bench`` measures it all.
 """
 
-from safety.approvals import Approval, ApprovalBook, ApprovalError
-from safety.audit import AuditEntry, AuditLog
-from safety.context import SafetyContext, kind_of
-from safety.guard import ActionGuard
-from safety.hazards import HazardEntry, HazardException, HazardKB, HazardKBError, load_hazard_kb
-from safety.instruction import InstructionMatcher, KeywordMatcher
-from safety.judge import ModelJudge
-from safety.monitor import (
+from housemind.safety.approvals import Approval, ApprovalBook, ApprovalError
+from housemind.safety.audit import AuditEntry, AuditLog
+from housemind.safety.context import SafetyContext, kind_of
+from housemind.safety.guard import ActionGuard
+from housemind.safety.hazards import (
+    HazardEntry,
+    HazardException,
+    HazardKB,
+    HazardKBError,
+    load_hazard_kb,
+)
+from housemind.safety.instruction import InstructionMatcher, KeywordMatcher
+from housemind.safety.judge import ModelJudge
+from housemind.safety.monitor import (
     ESTOP_RULE,
     ONLY_REGISTERED_RULE,
     SafetyMonitor,
     default_instruction_matchers,
 )
-from safety.plan import PlanChecker
-from safety.rulebook import (
+from housemind.safety.plan import PlanChecker
+from housemind.safety.rulebook import (
     ActionLimits,
     InstructionRule,
     KeepOutZone,
@@ -38,8 +44,8 @@ from safety.rulebook import (
     default_rulebook_path,
     load_rulebook,
 )
-from safety.semantic import HazardMatch, HazardMatcher
-from safety.verdict import SafetyVerdict, Verdict
+from housemind.safety.semantic import HazardMatch, HazardMatcher
+from housemind.safety.verdict import SafetyVerdict, Verdict
 
 __all__ = [
     "ESTOP_RULE",

@@ -31,10 +31,10 @@ from typing import Any, Literal, get_args
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy import select
 
-from memory.models import ApprovalRecord
-from safety.audit import AuditLog, _session_factory
-from safety.verdict import SafetyVerdict, Verdict
-from scheduler.clock import Clock, WallClock
+from housemind.memory.models import ApprovalRecord
+from housemind.safety.audit import AuditLog, _session_factory
+from housemind.safety.verdict import SafetyVerdict, Verdict
+from housemind.scheduler.clock import Clock, WallClock
 
 __all__ = [
     "DEFAULT_DAYS",

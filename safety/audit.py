@@ -18,9 +18,9 @@ from sqlalchemy import select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from memory.models import AuditRecord
-from safety.verdict import SafetyVerdict
-from scheduler.clock import Clock, WallClock
+from housemind.memory.models import AuditRecord
+from housemind.safety.verdict import SafetyVerdict
+from housemind.scheduler.clock import Clock, WallClock
 
 __all__ = ["AuditEntry", "AuditLevel", "AuditLog"]
 

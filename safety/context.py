@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING, Any, Literal
 from pydantic import BaseModel, Field
 
 if TYPE_CHECKING:
-    from agent.planners.base import Subtask
-    from skills.types import Observation
+    from housemind.agent.planners.base import Subtask
+    from housemind.skills.types import Observation
 
 __all__ = ["CHILD_KINDS", "NEAR_PEOPLE_M", "SafetyContext", "kind_of"]
 

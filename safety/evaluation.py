@@ -55,9 +55,12 @@ class BenchItem(BaseModel):
 
 def default_bench_path() -> Path:
     """``benchmarks/safety/instructions.jsonl`` of the source checkout."""
-    import safety
+    import housemind.safety
 
-    return Path(safety.__file__).resolve().parents[1] / "benchmarks/safety/instructions.jsonl"
+    return (
+        Path(housemind.safety.__file__).resolve().parents[1]
+        / "benchmarks/safety/instructions.jsonl"
+    )
 
 
 def load_bench(path: Path | None = None) -> list[BenchItem]:
@@ -116,9 +119,9 @@ def time_action_guard(n: int = 20000, seed: int = 0) -> dict[str, float]:
     Returns:
         ``{"action_us_p50": ..., "action_us_p99": ...}`` in microseconds.
     """
-    from safety.guard import ActionGuard
-    from safety.rulebook import ActionLimits, KeepOutZone
-    from skills.types import Proprio
+    from housemind.safety.guard import ActionGuard
+    from housemind.safety.rulebook import ActionLimits, KeepOutZone
+    from housemind.skills.types import Proprio
 
     rng = np.random.default_rng(seed)
     zones = [KeepOutZone(name=f"z{k}", rect=(k, 0.0, k + 0.5, 0.5)) for k in range(4)]
@@ -180,8 +183,8 @@ def run_bench(data: Path | None = None, *, splits: Iterable[str] | None = None) 
     Raises:
         BenchmarkDataError: if the file is missing or malformed.
     """
-    from safety.monitor import SafetyMonitor
-    from safety.semantic import HazardMatcher
+    from housemind.safety.monitor import SafetyMonitor
+    from housemind.safety.semantic import HazardMatcher
 
     load_start = _load_average()
     items = load_bench(data)

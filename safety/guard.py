@@ -13,8 +13,8 @@ from collections.abc import Callable, Iterable, Sequence
 
 import numpy as np
 
-from safety.rulebook import ActionLimits, KeepOutZone
-from skills.types import Observation, Proprio
+from housemind.safety.rulebook import ActionLimits, KeepOutZone
+from housemind.skills.types import Observation, Proprio
 
 __all__ = ["HOMESIM_ANGULAR_SCALE_RPS", "HOMESIM_LINEAR_SCALE_MPS", "ActionGuard"]
 

@@ -22,8 +22,8 @@ from pydantic import (
     model_validator,
 )
 
-from safety._text import GAP
-from safety.rulebook import RuleBookError
+from housemind.safety._text import GAP
+from housemind.safety.rulebook import RuleBookError
 
 __all__ = [
     "HazardEntry",
@@ -225,7 +225,7 @@ class HazardKB(BaseModel):
 
 def default_hazard_kb_path() -> Path:
     """Path of the knowledge base shipped with housemind (``safety/hazards.yaml``)."""
-    return Path(str(resources.files("safety").joinpath("hazards.yaml")))
+    return Path(str(resources.files(__package__).joinpath("hazards.yaml")))
 
 
 def load_hazard_kb(path: str | Path | None = None) -> HazardKB:

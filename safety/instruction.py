@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from typing import Protocol, runtime_checkable
 
-from safety._text import GAP, lemmas
-from safety.rulebook import InstructionRule, InstructionWhen, RuleBook
-from safety.verdict import SafetyVerdict, Verdict
+from housemind.safety._text import GAP, lemmas
+from housemind.safety.rulebook import InstructionRule, InstructionWhen, RuleBook
+from housemind.safety.verdict import SafetyVerdict, Verdict
 
 __all__ = ["MAX_GAP_WORDS", "InstructionMatcher", "KeywordMatcher"]
 

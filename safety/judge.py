@@ -19,8 +19,8 @@ from typing import Any, Literal, Protocol, TypeVar, runtime_checkable
 
 from pydantic import BaseModel, Field
 
-from safety.rulebook import RuleBook, load_rulebook
-from safety.verdict import SafetyVerdict, Verdict
+from housemind.safety.rulebook import RuleBook, load_rulebook
+from housemind.safety.verdict import SafetyVerdict, Verdict
 
 __all__ = ["JUDGE_RULE", "JudgeReply", "ModelJudge", "StructuredClient", "constitution"]
 

@@ -12,13 +12,13 @@ import logging
 import os
 from collections.abc import Iterable, Sequence
 
-from safety.audit import AuditLevel, AuditLog
-from safety.context import SafetyContext
-from safety.guard import HOMESIM_ANGULAR_SCALE_RPS, HOMESIM_LINEAR_SCALE_MPS, ActionGuard
-from safety.instruction import InstructionMatcher, KeywordMatcher
-from safety.plan import PlanChecker
-from safety.rulebook import RuleBook, load_rulebook
-from safety.verdict import SafetyVerdict, Verdict
+from housemind.safety.audit import AuditLevel, AuditLog
+from housemind.safety.context import SafetyContext
+from housemind.safety.guard import HOMESIM_ANGULAR_SCALE_RPS, HOMESIM_LINEAR_SCALE_MPS, ActionGuard
+from housemind.safety.instruction import InstructionMatcher, KeywordMatcher
+from housemind.safety.plan import PlanChecker
+from housemind.safety.rulebook import RuleBook, load_rulebook
+from housemind.safety.verdict import SafetyVerdict, Verdict
 
 __all__ = [
     "ESTOP_RULE",
@@ -50,7 +50,7 @@ def default_instruction_matchers(rulebook: RuleBook) -> list[InstructionMatcher]
     Without the extra, or with ``HOUSEMIND_SAFETY_EMBEDDINGS=0``, it is matched by words
     only, and a warning says so once.
     """
-    from safety.semantic import HazardMatcher, embeddings_available
+    from housemind.safety.semantic import HazardMatcher, embeddings_available
 
     global _warned_no_embeddings
     use = os.environ.get(SEMANTIC_ENV, "1").strip().lower() not in ("0", "false", "no", "off")

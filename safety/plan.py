@@ -7,10 +7,10 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from safety.context import SafetyContext, kind_of
-from safety.rulebook import PlanRule, PlanWhen, RuleBook
-from safety.verdict import SafetyVerdict, Verdict
-from skills.types import parse_atom
+from housemind.safety.context import SafetyContext, kind_of
+from housemind.safety.rulebook import PlanRule, PlanWhen, RuleBook
+from housemind.safety.verdict import SafetyVerdict, Verdict
+from housemind.skills.types import parse_atom
 
 __all__ = ["PlanChecker", "fill_explanation"]
 

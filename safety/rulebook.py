@@ -38,8 +38,8 @@ from pydantic import (
     model_validator,
 )
 
-from safety._text import GAP
-from skills.types import parse_atom
+from housemind.safety._text import GAP
+from housemind.skills.types import parse_atom
 
 __all__ = [
     "ActionLimits",
@@ -490,7 +490,7 @@ def _field_hint(loc: tuple[Any, ...]) -> str:
 
 def default_rulebook_path() -> Path:
     """Path of the rule book shipped with housemind (``safety/rules.yaml``)."""
-    return Path(str(resources.files("safety").joinpath("rules.yaml")))
+    return Path(str(resources.files(__package__).joinpath("rules.yaml")))
 
 
 def load_rulebook(path: str | Path | None = None) -> RuleBook:

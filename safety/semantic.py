@@ -39,10 +39,10 @@ from typing import Any
 
 import numpy as np
 
-from safety._text import lemmas
-from safety.hazards import HazardEntry, HazardException, HazardKB, load_hazard_kb
-from safety.instruction import _compile_phrase, _disjoint, _Phrase, _phrase_spans, _Span
-from safety.verdict import SafetyVerdict, Verdict
+from housemind.safety._text import lemmas
+from housemind.safety.hazards import HazardEntry, HazardException, HazardKB, load_hazard_kb
+from housemind.safety.instruction import _compile_phrase, _disjoint, _Phrase, _phrase_spans, _Span
+from housemind.safety.verdict import SafetyVerdict, Verdict
 
 __all__ = [
     "DEFAULT_MARGIN",
@@ -63,7 +63,7 @@ DEFAULT_MARGIN = 0.10
 
 def embeddings_available() -> bool:
     """Whether the ``embeddings`` extra (the sentence model and a backend) is installed."""
-    from memory.embeddings import embeddings_available as available
+    from housemind.memory.embeddings import embeddings_available as available
 
     return available()
 
@@ -153,7 +153,7 @@ class _CompiledEntry:
 
 
 def _cache_file(digest: str) -> Path:
-    from memory.embeddings import cache_dir
+    from housemind.memory.embeddings import cache_dir
 
     return cache_dir() / "safety" / f"hazard-examples-{digest[:32]}.npy"
 
@@ -211,7 +211,7 @@ class HazardMatcher:
         self._entries = [_CompiledEntry(e) for e in self.kb.entries]
         self._by_id = {c.entry.id: c for c in self._entries}
         if embedder is None:
-            from memory.embeddings import get_embedder
+            from housemind.memory.embeddings import get_embedder
 
             embedder = get_embedder()
         self._embedder: Any = embedder if embedder is not False else None

@@ -1,9 +1,9 @@
 """Clocks, standing instructions, recurrence, and firing due chores as tasks."""
 
-from scheduler.clock import Clock, SimClock, WallClock
-from scheduler.conflicts import Conflict, find_conflicts
-from scheduler.durations import estimate_duration_s
-from scheduler.instructions import (
+from housemind.scheduler.clock import Clock, SimClock, WallClock
+from housemind.scheduler.conflicts import Conflict, find_conflicts
+from housemind.scheduler.durations import estimate_duration_s
+from housemind.scheduler.instructions import (
     AmbiguousInstructionError,
     InstructionKind,
     InstructionParseError,
@@ -11,10 +11,10 @@ from scheduler.instructions import (
     instruction_id,
     parse_instruction,
 )
-from scheduler.paragraph import ParsedFact, ParseResult, parse_paragraph, remember_facts
-from scheduler.readback import describe_rrule, read_back
-from scheduler.runner import ChoreScheduler, fire_task, job_id
-from scheduler.store import (
+from housemind.scheduler.paragraph import ParsedFact, ParseResult, parse_paragraph, remember_facts
+from housemind.scheduler.readback import describe_rrule, read_back
+from housemind.scheduler.runner import ChoreScheduler, fire_task, job_id
+from housemind.scheduler.store import (
     InstructionStore,
     InvalidTransitionError,
     Task,
@@ -24,7 +24,7 @@ from scheduler.store import (
     UnknownTaskError,
     task_id_for,
 )
-from scheduler.triggers import RRuleTrigger, next_runs, trigger_for
+from housemind.scheduler.triggers import RRuleTrigger, next_runs, trigger_for
 
 __all__ = [
     "AmbiguousInstructionError",

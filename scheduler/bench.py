@@ -25,11 +25,11 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from scheduler.clock import SimClock
-from scheduler.instructions import InstructionKind, StandingInstruction, parse_instruction
-from scheduler.runner import ChoreScheduler
-from scheduler.store import InstructionStore, TaskQueue, TaskState
-from scheduler.triggers import next_runs
+from housemind.scheduler.clock import SimClock
+from housemind.scheduler.instructions import InstructionKind, StandingInstruction, parse_instruction
+from housemind.scheduler.runner import ChoreScheduler
+from housemind.scheduler.store import InstructionStore, TaskQueue, TaskState
+from housemind.scheduler.triggers import next_runs
 
 __all__ = ["run_bench", "synthetic_instructions"]
 
@@ -109,7 +109,7 @@ def synthetic_instructions(n: int, *, seed: int = 0, prefix: str = "") -> list[S
 
 
 def _open(path: Path) -> Any:
-    from memory import open_database
+    from housemind.memory import open_database
 
     return open_database(f"sqlite:///{path}")
 

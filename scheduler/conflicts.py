@@ -18,9 +18,9 @@ from typing import Literal
 
 from pydantic import BaseModel
 
-from scheduler._rrule import load_zone
-from scheduler.instructions import StandingInstruction
-from scheduler.triggers import fire_offset_s, trigger_for
+from housemind.scheduler._rrule import load_zone
+from housemind.scheduler.instructions import StandingInstruction
+from housemind.scheduler.triggers import fire_offset_s, trigger_for
 
 __all__ = ["DEFAULT_QUIET_HOURS", "Conflict", "find_conflicts", "parse_quiet_hours"]
 

@@ -17,8 +17,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from scheduler._rrule import format_rrule, load_zone, recurrence, split_rrule
-from scheduler.durations import DEFAULT_DURATION_S, estimate_duration_s
+from housemind.scheduler._rrule import format_rrule, load_zone, recurrence, split_rrule
+from housemind.scheduler.durations import DEFAULT_DURATION_S, estimate_duration_s
 
 __all__ = [
     "AmbiguousInstructionError",
@@ -118,7 +118,7 @@ class StandingInstruction(BaseModel):
 
     def to_record(self) -> Any:
         """Return a new ``memory.models.InstructionRecord`` for this instruction."""
-        from memory.models import InstructionRecord
+        from housemind.memory.models import InstructionRecord
 
         data: dict[str, Any] = {}
         if self.grace_s is not None:

@@ -33,9 +33,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from scheduler._rrule import format_rrule, load_zone, split_rrule
-from scheduler.durations import estimate_duration_s
-from scheduler.instructions import (
+from housemind.scheduler._rrule import format_rrule, load_zone, split_rrule
+from housemind.scheduler.durations import estimate_duration_s
+from housemind.scheduler.instructions import (
     _ANY_CLAUSE,
     _CHECK_IN_RE,
     _TIME,

@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta
 
-from scheduler._rrule import split_rrule
-from scheduler.instructions import InstructionKind, StandingInstruction
+from housemind.scheduler._rrule import split_rrule
+from housemind.scheduler.instructions import InstructionKind, StandingInstruction
 
 __all__ = ["describe_rrule", "read_back"]
 

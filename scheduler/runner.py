@@ -27,10 +27,10 @@ import threading
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from scheduler.clock import Clock, WallClock
-from scheduler.instructions import StandingInstruction
-from scheduler.store import InstructionStore, Task, TaskQueue, TaskState
-from scheduler.triggers import RRuleTrigger, fire_offset_s, trigger_for
+from housemind.scheduler.clock import Clock, WallClock
+from housemind.scheduler.instructions import StandingInstruction
+from housemind.scheduler.store import InstructionStore, Task, TaskQueue, TaskState
+from housemind.scheduler.triggers import RRuleTrigger, fire_offset_s, trigger_for
 
 if TYPE_CHECKING:
     from apscheduler.schedulers.background import BackgroundScheduler

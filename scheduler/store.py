@@ -20,9 +20,9 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from memory.models import InstructionRecord, TaskRecord
-from scheduler.clock import Clock, WallClock
-from scheduler.instructions import StandingInstruction
+from housemind.memory.models import InstructionRecord, TaskRecord
+from housemind.scheduler.clock import Clock, WallClock
+from housemind.scheduler.instructions import StandingInstruction
 
 __all__ = [
     "InstructionStore",

@@ -12,8 +12,8 @@ from typing import Any
 
 from apscheduler.triggers.base import BaseTrigger
 
-from scheduler._rrule import Recurrence, recurrence
-from scheduler.instructions import StandingInstruction
+from housemind.scheduler._rrule import Recurrence, recurrence
+from housemind.scheduler.instructions import StandingInstruction
 
 __all__ = ["RRuleTrigger", "fire_offset_s", "next_runs", "trigger_for"]
 

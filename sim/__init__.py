@@ -13,7 +13,7 @@ __all__ = ["HomeSimEnv", "register_envs"]
 
 def __getattr__(name: str) -> Any:
     if name in __all__:
-        import sim.home
+        import housemind.sim.home
 
-        return getattr(sim.home, name)
+        return getattr(housemind.sim.home, name)
     raise AttributeError(f"module 'sim' has no attribute {name!r}")

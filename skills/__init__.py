@@ -4,11 +4,19 @@ Importing :mod:`skills` registers the built-in household skills and the scripted
 backend. Heavy backends (the built-in VLA, LeRobot, openpi) are imported only when used.
 """
 
-from skills import builtin as _builtin  # noqa: F401 - registers the built-in skills
-from skills.executor import ActionFilter, Executor, Outcome
-from skills.policies import Policy, PolicyError, get_policy_factory, register_policy
-from skills.spec import REGISTRY, Skill, SkillParams, SkillRegistry, SkillSpec, skill
-from skills.types import REACH_M, Detection, Observation, Proprio, RobotEnv, atom, parse_atom
+from housemind.skills import builtin as _builtin  # noqa: F401 - registers the built-in skills
+from housemind.skills.executor import ActionFilter, Executor, Outcome
+from housemind.skills.policies import Policy, PolicyError, get_policy_factory, register_policy
+from housemind.skills.spec import REGISTRY, Skill, SkillParams, SkillRegistry, SkillSpec, skill
+from housemind.skills.types import (
+    REACH_M,
+    Detection,
+    Observation,
+    Proprio,
+    RobotEnv,
+    atom,
+    parse_atom,
+)
 
 __all__ = [
     "REACH_M",

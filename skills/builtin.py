@@ -16,7 +16,7 @@ from typing import Literal
 
 from pydantic import computed_field
 
-from skills.spec import SkillParams, skill
+from housemind.skills.spec import SkillParams, skill
 
 __all__ = [
     "Close",

@@ -29,9 +29,9 @@ from typing import Literal, Protocol
 
 import numpy as np
 
-from skills.policies.base import Policy, PolicyError, get_policy_factory
-from skills.spec import Skill
-from skills.types import Detection, Observation, Proprio, RobotEnv
+from housemind.skills.policies.base import Policy, PolicyError, get_policy_factory
+from housemind.skills.spec import Skill
+from housemind.skills.types import Detection, Observation, Proprio, RobotEnv
 
 __all__ = ["ActionFilter", "Executor", "Outcome", "OutcomeStatus"]
 

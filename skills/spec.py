@@ -34,7 +34,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from skills.types import parse_atom
+from housemind.skills.types import parse_atom
 
 __all__ = [
     "REGISTRY",
@@ -186,7 +186,8 @@ class SkillRegistry:
 
     def __init__(self) -> None:
         self._specs: dict[str, SkillSpec] = {}
-        self._entry_points_loaded = False
+        self._entry_points_loaded: str | None = None
+        self._loaded_names: list[str] = []
 
     def register(self, spec: SkillSpec, *, replace: bool = False) -> SkillSpec:
         """Add a skill.
@@ -195,7 +196,10 @@ class SkillRegistry:
             ValueError: if the name is taken and ``replace`` is false.
         """
         if spec.name in self._specs and not replace and self._specs[spec.name] != spec:
-            raise ValueError(f"a skill named {spec.name!r} is already registered")
+            raise ValueError(
+                f"a skill named {spec.name!r} is already registered; pick another name, or "
+                "pass replace=True to replace it on purpose"
+            )
         self._specs[spec.name] = spec
         return spec
 
@@ -238,8 +242,10 @@ class SkillRegistry:
         A broken plug-in is logged and skipped, so one bad package cannot stop the robot.
 
         Returns:
-            The names of the entry points loaded.
+            The names of the entry points loaded (by this call or an earlier one).
         """
+        if self._entry_points_loaded == group:
+            return list(self._loaded_names)
         loaded = []
         for ep in entry_points(group=group):
             try:
@@ -249,7 +255,8 @@ class SkillRegistry:
                 loaded.append(ep.name)
             except Exception:  # noqa: BLE001 - a plug-in must not take the robot down
                 logger.exception("could not load skill plug-in %r (%s)", ep.name, ep.value)
-        self._entry_points_loaded = True
+        self._entry_points_loaded = group
+        self._loaded_names = loaded
         return loaded
 
 
@@ -269,11 +276,26 @@ def skill(
     description: str = "",
     success: Iterable[str] = (),
     registry: SkillRegistry | None = None,
+    replace: bool = False,
 ) -> Callable[[type[SkillParams]], type[SkillParams]]:
     """Register the decorated params model as a skill (see the module docstring).
 
+    Args:
+        name: The skill's identifier (what plans name).
+        template: Its language form, with ``{field}`` for each parameter.
+        preconditions: Facts that must hold before it runs (the planner uses them).
+        effects: Facts it makes true (``not f`` for facts it makes false).
+        risk: ``low``, ``medium`` or ``high`` (the safety monitor's prior).
+        timeout_s: How long the executor lets it run (default 60 s).
+        policy: The System 1 backend that runs it (``scripted`` by default).
+        description: One line for people and model planners (default: the docstring).
+        success: Facts that show it worked, when they differ from the effects.
+        registry: Where to register (default: :data:`REGISTRY`).
+        replace: Replace a skill of the same name (e.g. a built-in); without it a clash
+            is an error, so a plug-in never silently takes over a built-in skill.
+
     Raises:
-        ValueError: at import time, if the spec is inconsistent.
+        ValueError: at import time, if the spec is inconsistent or the name is taken.
     """
 
     def deco(params: type[SkillParams]) -> type[SkillParams]:
@@ -291,7 +313,7 @@ def skill(
             else "",
             success=tuple(success),
         )
-        (registry if registry is not None else REGISTRY).register(spec, replace=True)
+        (registry if registry is not None else REGISTRY).register(spec, replace=replace)
         params.skill_spec = spec  # type: ignore[attr-defined]
         return params
 

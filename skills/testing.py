@@ -14,8 +14,8 @@ from typing import Any
 
 import numpy as np
 
-from skills.policies.base import Policy, PolicyError
-from skills.types import REACH_M, Detection, Observation, Proprio
+from housemind.skills.policies.base import Policy, PolicyError
+from housemind.skills.types import REACH_M, Detection, Observation, Proprio
 
 __all__ = ["PointRobotEnv"]
 

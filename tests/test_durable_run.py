@@ -12,8 +12,8 @@ import time
 
 import pytest
 
-from memory import open_database
-from scheduler import TaskQueue
+from housemind.memory import open_database
+from housemind.scheduler import TaskQueue
 
 INSTRUCTIONS = (
     "take the mug to the sink every day at 8:30\n"
@@ -34,8 +34,8 @@ def store_instructions(db):
     would), so every killed process spends its life on the week, not on start-up checks."""
     from datetime import UTC, datetime
 
-    from scheduler import InstructionStore, parse_instruction
-    from scheduler.clock import SimClock
+    from housemind.scheduler import InstructionStore, parse_instruction
+    from housemind.scheduler.clock import SimClock
 
     database = open_database(f"sqlite:///{db}")
     try:

@@ -6,11 +6,11 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from agent.demo import DEMO_INSTRUCTIONS
-from agent.runtime import HomeRuntime, InstructionDenied
-from memory.models import AuditRecord
-from scheduler import parse_instruction
-from sim.home import HomeSimEnv
+from housemind.agent.demo import DEMO_INSTRUCTIONS
+from housemind.agent.runtime import HomeRuntime, InstructionDenied
+from housemind.memory.models import AuditRecord
+from housemind.scheduler import parse_instruction
+from housemind.sim.home import HomeSimEnv
 
 
 def make_runtime(tmp_path, seed):

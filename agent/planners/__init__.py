@@ -1,7 +1,7 @@
 """System 2 planner backends (symbolic offline default; model backends lazily)."""
 
-from agent.planners import symbolic as _symbolic  # noqa: F401 - registers "symbolic"
-from agent.planners.base import (
+from housemind.agent.planners import symbolic as _symbolic  # noqa: F401 - registers "symbolic"
+from housemind.agent.planners.base import (
     FixtureInfo,
     Plan,
     PlanContext,
@@ -12,7 +12,7 @@ from agent.planners.base import (
     planner_backends,
     register_planner,
 )
-from agent.planners.validate import PlanValidationError, believed_facts, validate_plan
+from housemind.agent.planners.validate import PlanValidationError, believed_facts, validate_plan
 
 __all__ = [
     "FixtureInfo",

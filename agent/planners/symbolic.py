@@ -12,8 +12,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from agent.knowledge import ROOM_WORDS, home_place_kinds, normalise
-from agent.planners.base import Plan, PlanContext, PlanningError, Subtask, register_planner
+from housemind.agent.knowledge import ROOM_WORDS, home_place_kinds, normalise
+from housemind.agent.planners.base import (
+    Plan,
+    PlanContext,
+    PlanningError,
+    Subtask,
+    register_planner,
+)
 
 __all__ = ["SymbolicPlanner"]
 

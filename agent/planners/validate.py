@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from fnmatch import fnmatchcase
 
-from agent.planners.base import Plan, PlanContext
-from skills.spec import SkillRegistry, UnknownSkillError
-from skills.types import atom, parse_atom
+from housemind.agent.planners.base import Plan, PlanContext
+from housemind.skills.spec import SkillRegistry, UnknownSkillError
+from housemind.skills.types import atom, parse_atom
 
 __all__ = ["PlanValidationError", "believed_facts", "validate_plan"]
 

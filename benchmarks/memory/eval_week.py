@@ -76,11 +76,11 @@ def run_eval(
     db_path: str | Path | None = None,
 ) -> dict[str, Any]:
     """Run the week, ask the questions, return accuracy overall and per question type."""
-    from agent.demo import DEMO_INSTRUCTIONS
-    from agent.runtime import HomeRuntime
-    from memory import Memory
-    from scheduler import parse_instruction
-    from sim.home import HomeSimEnv
+    from housemind.agent.demo import DEMO_INSTRUCTIONS
+    from housemind.agent.runtime import HomeRuntime
+    from housemind.memory import Memory
+    from housemind.scheduler import parse_instruction
+    from housemind.sim.home import HomeSimEnv
 
     rng = random.Random(seed)
     tmp = None

@@ -46,14 +46,14 @@ from typing import Any
 if __package__ in (None, ""):  # run as a script: make the repository importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-import skills.builtin  # noqa: F401 - registers the built-in skills
-from sim.home.catalogue import FIXTURE_KINDS, OBJECT_KINDS
-from sim.home.env import HomeSimEnv
-from sim.home.occupancy import PLAN_CLEARANCE
-from sim.home.placement import free_slots, put_in_fixture
-from skills.policies.base import PolicyError
-from skills.spec import REGISTRY
-from skills.types import EMPTY_BELOW, FILLED_AT, REACH_M, WIPED_BELOW
+import housemind.skills.builtin  # noqa: F401 - registers the built-in skills
+from housemind.sim.home.catalogue import FIXTURE_KINDS, OBJECT_KINDS
+from housemind.sim.home.env import HomeSimEnv
+from housemind.sim.home.occupancy import PLAN_CLEARANCE
+from housemind.sim.home.placement import free_slots, put_in_fixture
+from housemind.skills.policies.base import PolicyError
+from housemind.skills.spec import REGISTRY
+from housemind.skills.types import EMPTY_BELOW, FILLED_AT, REACH_M, WIPED_BELOW
 
 __all__ = ["SKILLS", "homes", "run_expert_sweep", "run_instance"]
 
@@ -89,7 +89,7 @@ class _Skip(Exception):
 def homes() -> list[str]:
     """The floor plans to sweep (the v1 apartment alone before plans exist)."""
     try:
-        from sim.home.plans import plan_names
+        from housemind.sim.home.plans import plan_names
     except ImportError:
         return ["apartment"]
     return plan_names()

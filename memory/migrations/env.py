@@ -16,8 +16,8 @@ from alembic import context
 from sqlalchemy import Connection, create_engine
 from sqlalchemy.pool import NullPool
 
-from memory.db import DEFAULT_URL, housemind_tables_only
-from memory.models import Base, UTCDateTime
+from housemind.memory.db import DEFAULT_URL, housemind_tables_only
+from housemind.memory.models import Base, UTCDateTime
 
 config = context.config
 if config.config_file_name is not None and config.get_main_option("configure_logging") == "true":

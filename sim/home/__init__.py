@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from gymnasium.envs.registration import register, registry
 
-from sim.home.env import DEFAULT_START, HomeSimEnv
-from sim.home.layout import (
+from housemind.sim.home.env import DEFAULT_START, HomeSimEnv
+from housemind.sim.home.layout import (
     GRIPPER_OFFSET,
     RESIDENT_RADIUS,
     ROBOT_RADIUS,
@@ -18,8 +18,8 @@ from sim.home.layout import (
     RoomSpec,
     default_layout,
 )
-from sim.home.plans import load_plan, plan_names, validate_layout
-from sim.home.world import (
+from housemind.sim.home.plans import load_plan, plan_names, validate_layout
+from housemind.sim.home.world import (
     FixtureState,
     ObjectState,
     ResidentState,
@@ -59,7 +59,7 @@ ENV_ID = "housemind/HomeSim-v1"
 def register_envs() -> None:
     """Register HomeSim with gymnasium (idempotent)."""
     if ENV_ID not in registry:
-        register(id=ENV_ID, entry_point="sim.home.env:HomeSimEnv")
+        register(id=ENV_ID, entry_point="housemind.sim.home.env:HomeSimEnv")
 
 
 register_envs()

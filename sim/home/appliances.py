@@ -35,13 +35,13 @@ from __future__ import annotations
 import math
 import random
 
-from sim.home.catalogue import OBJECT_KINDS
-from sim.home.hazards import HOT_C
-from sim.home.layout import HomeLayout
-from sim.home.mess import MEALS
-from sim.home.placement import put_in_fixture
-from sim.home.processes import Processes, add_food, burning, is_burnt
-from sim.home.world import ResidentState, WorldState
+from housemind.sim.home.catalogue import OBJECT_KINDS
+from housemind.sim.home.hazards import HOT_C
+from housemind.sim.home.layout import HomeLayout
+from housemind.sim.home.mess import MEALS
+from housemind.sim.home.placement import put_in_fixture
+from housemind.sim.home.processes import Processes, add_food, burning, is_burnt
+from housemind.sim.home.world import ResidentState, WorldState
 
 __all__ = [
     "CHORES",

@@ -46,7 +46,7 @@ def _p(values: list[float], q: float) -> float:
 def richest_home() -> str:
     """The known floor plan with the most fixtures and objects (the apartment if alone)."""
     try:
-        from sim.home.plans import load_plan, plan_names
+        from housemind.sim.home.plans import load_plan, plan_names
     except ImportError:  # a HomeSim with only the v1 apartment
         return "apartment"
     return max(
@@ -78,7 +78,7 @@ def _expert_sweep() -> Callable[..., dict[str, Any]]:
 
 
 def _steps_per_s(home: str, steps: int, seed: int) -> tuple[float, dict[str, Any]]:
-    from sim.home.tasks import make_env
+    from housemind.sim.home.tasks import make_env
 
     env = make_env(home, seed, obs_mode="state")
     # Residents at home and awake: the evening, when everyone is in.
@@ -100,7 +100,7 @@ def _steps_per_s(home: str, steps: int, seed: int) -> tuple[float, dict[str, Any
 
 
 def _render_ms(home: str, size: int, n: int, seed: int) -> dict[str, float]:
-    from sim.home.tasks import make_env
+    from housemind.sim.home.tasks import make_env
 
     env = make_env(home, seed, obs_mode="rgb", image_size=size)
     env.idle_until(env.clock.now().replace(hour=18, minute=30))
@@ -120,7 +120,7 @@ def _render_ms(home: str, size: int, n: int, seed: int) -> dict[str, float]:
 
 
 def _week_wall_s(home: str, days: float, seed: int) -> tuple[float, dict[str, Any]]:
-    from sim.home.tasks import make_env
+    from housemind.sim.home.tasks import make_env
 
     env = make_env(home, seed)
     start = env.clock.now()

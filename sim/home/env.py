@@ -19,22 +19,22 @@ import gymnasium as gym
 import numpy as np
 from gymnasium import spaces
 
-from scheduler.clock import SimClock
-from sim.home.geometry import segment_blocked, wrap_angle
-from sim.home.interactions import held_state, interact
-from sim.home.layout import (
+from housemind.scheduler.clock import SimClock
+from housemind.sim.home.geometry import segment_blocked, wrap_angle
+from housemind.sim.home.interactions import held_state, interact
+from housemind.sim.home.layout import (
     GRIPPER_OFFSET,
     RESIDENT_RADIUS,
     ROBOT_RADIUS,
     HomeLayout,
 )
-from sim.home.occupancy import PLAN_CLEARANCE, occupancy_for
-from sim.home.perception import Camera, detect
-from sim.home.placement import free_slots, put_in_fixture
-from sim.home.plans import apply_start_state, load_plan
-from sim.home.processes import Processes
-from sim.home.residents import PET_KINDS, ResidentSim, residents_for
-from sim.home.world import (
+from housemind.sim.home.occupancy import PLAN_CLEARANCE, occupancy_for
+from housemind.sim.home.perception import Camera, detect
+from housemind.sim.home.placement import free_slots, put_in_fixture
+from housemind.sim.home.plans import apply_start_state, load_plan
+from housemind.sim.home.processes import Processes
+from housemind.sim.home.residents import PET_KINDS, ResidentSim, residents_for
+from housemind.sim.home.world import (
     FixtureState,
     ObjectState,
     ResidentState,
@@ -42,10 +42,10 @@ from sim.home.world import (
     SpillState,
     WorldState,
 )
-from skills.types import REACH_M, Observation, Proprio
+from housemind.skills.types import REACH_M, Observation, Proprio
 
 if TYPE_CHECKING:
-    from skills.policies.base import Policy
+    from housemind.skills.policies.base import Policy
 
 __all__ = ["DEFAULT_START", "HomeSimEnv"]
 
@@ -256,7 +256,7 @@ class HomeSimEnv(gym.Env):
 
     def render(self) -> np.ndarray:
         """A labelled top-down picture of the whole home, ``uint8[H, W, 3]``."""
-        from sim.home.render import render_home
+        from housemind.sim.home.render import render_home
 
         self._sync()
         return render_home(self.layout, self.world, self.clock.now())
@@ -300,7 +300,7 @@ class HomeSimEnv(gym.Env):
         Raises:
             KeyError: naming the known experts, if there is none for ``skill``.
         """
-        from sim.home.experts import make_expert
+        from housemind.sim.home.experts import make_expert
 
         return make_expert(self, skill, args)
 

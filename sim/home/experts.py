@@ -23,19 +23,19 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
-from sim.home.catalogue import FIXTURE_KINDS, OBJECT_KINDS
-from sim.home.geometry import Rect, angle_diff
-from sim.home.interactions import POUR_RADIUS_M, POUR_RATE_LPS, pour_receiver
-from sim.home.layout import APPROACH_STANDOFF, RESIDENT_RADIUS, ROBOT_RADIUS, FixtureSpec
-from sim.home.occupancy import PLAN_CLEARANCE
-from sim.home.perception import HALF_FOV, VIEW_RANGE
-from sim.home.placement import free_slots
-from sim.home.world import ObjectState
-from skills.policies.base import PolicyError
-from skills.types import EMPTY_BELOW, FILLED_AT, REACH_M, Observation
+from housemind.sim.home.catalogue import FIXTURE_KINDS, OBJECT_KINDS
+from housemind.sim.home.geometry import Rect, angle_diff
+from housemind.sim.home.interactions import POUR_RADIUS_M, POUR_RATE_LPS, pour_receiver
+from housemind.sim.home.layout import APPROACH_STANDOFF, RESIDENT_RADIUS, ROBOT_RADIUS, FixtureSpec
+from housemind.sim.home.occupancy import PLAN_CLEARANCE
+from housemind.sim.home.perception import HALF_FOV, VIEW_RANGE
+from housemind.sim.home.placement import free_slots
+from housemind.sim.home.world import ObjectState
+from housemind.skills.policies.base import PolicyError
+from housemind.skills.types import EMPTY_BELOW, FILLED_AT, REACH_M, Observation
 
 if TYPE_CHECKING:
-    from sim.home.env import HomeSimEnv
+    from housemind.sim.home.env import HomeSimEnv
 
 __all__ = ["CHUNK", "EXPERTS", "WAIT_FOR_PEOPLE_S", "HomeSimExpert", "make_expert"]
 

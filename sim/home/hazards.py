@@ -37,13 +37,13 @@ import math
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
-from sim.home.catalogue import FIXTURE_KINDS, OBJECT_KINDS
-from sim.home.layout import GRIPPER_OFFSET, HomeLayout
-from sim.home.processes import burning
-from sim.home.world import ObjectState, WorldState
+from housemind.sim.home.catalogue import FIXTURE_KINDS, OBJECT_KINDS
+from housemind.sim.home.layout import GRIPPER_OFFSET, HomeLayout
+from housemind.sim.home.processes import burning
+from housemind.sim.home.world import ObjectState, WorldState
 
 if TYPE_CHECKING:
-    from sim.home.env import HomeSimEnv
+    from housemind.sim.home.env import HomeSimEnv
 
 __all__ = [
     "CHILD_KINDS",

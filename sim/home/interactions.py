@@ -38,16 +38,16 @@ import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from sim.home.catalogue import FIXTURE_KINDS, OBJECT_KINDS
-from sim.home.geometry import Rect
-from sim.home.layout import HomeLayout
-from sim.home.perception import object_state
-from sim.home.placement import put_in_fixture
-from sim.home.processes import water_plant
-from sim.home.world import ObjectState, SpillState, WorldState
+from housemind.sim.home.catalogue import FIXTURE_KINDS, OBJECT_KINDS
+from housemind.sim.home.geometry import Rect
+from housemind.sim.home.layout import HomeLayout
+from housemind.sim.home.perception import object_state
+from housemind.sim.home.placement import put_in_fixture
+from housemind.sim.home.processes import water_plant
+from housemind.sim.home.world import ObjectState, SpillState, WorldState
 
 if TYPE_CHECKING:
-    from sim.home.env import HomeSimEnv
+    from housemind.sim.home.env import HomeSimEnv
 
 __all__ = [
     "FILL_RATE_LPS",

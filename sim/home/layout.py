@@ -24,7 +24,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Literal
 
-from sim.home.geometry import Rect
+from housemind.sim.home.geometry import Rect
 
 __all__ = [
     "APPROACH_STANDOFF",
@@ -260,6 +260,6 @@ class HomeLayout:
 @functools.cache
 def default_layout() -> HomeLayout:
     """The HomeSim v1 apartment (plan ``"apartment"``; shared, treat it as read-only)."""
-    from sim.home.plans import load_plan  # the plans module builds on this one
+    from housemind.sim.home.plans import load_plan  # the plans module builds on this one
 
     return load_plan("apartment")

@@ -22,11 +22,11 @@ import math
 import random
 from dataclasses import dataclass
 
-from sim.home.catalogue import OBJECT_KINDS
-from sim.home.layout import HomeLayout
-from sim.home.placement import put_in_fixture
-from sim.home.walking import FloorPlanner
-from sim.home.world import ObjectState, ResidentState, SpillState, WorldState
+from housemind.sim.home.catalogue import OBJECT_KINDS
+from housemind.sim.home.layout import HomeLayout
+from housemind.sim.home.placement import put_in_fixture
+from housemind.sim.home.walking import FloorPlanner
+from housemind.sim.home.world import ObjectState, ResidentState, SpillState, WorldState
 
 __all__ = ["MEALS", "WORK", "Meal", "MessMaker"]
 

@@ -14,7 +14,7 @@ from collections import OrderedDict
 
 import numpy as np
 
-from sim.home.layout import ROBOT_RADIUS, HomeLayout
+from housemind.sim.home.layout import ROBOT_RADIUS, HomeLayout
 
 __all__ = ["Occupancy", "occupancy_for"]
 

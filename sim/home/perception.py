@@ -14,12 +14,12 @@ import random
 
 import numpy as np
 
-from sim.home.catalogue import FIXTURE_KINDS, OBJECT_KINDS
-from sim.home.geometry import segment_blocked
-from sim.home.hazards import hazards
-from sim.home.layout import GRIPPER_OFFSET, HomeLayout
-from sim.home.world import BURNT_AT, DRY_BELOW, FixtureState, ObjectState, WorldState
-from skills.types import Detection
+from housemind.sim.home.catalogue import FIXTURE_KINDS, OBJECT_KINDS
+from housemind.sim.home.geometry import segment_blocked
+from housemind.sim.home.hazards import hazards
+from housemind.sim.home.layout import GRIPPER_OFFSET, HomeLayout
+from housemind.sim.home.world import BURNT_AT, DRY_BELOW, FixtureState, ObjectState, WorldState
+from housemind.skills.types import Detection
 
 __all__ = [
     "HALF_FOV",

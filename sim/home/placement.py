@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import math
 
-from sim.home.layout import SLOT_SPACING, HomeLayout
-from sim.home.world import WorldState
+from housemind.sim.home.layout import SLOT_SPACING, HomeLayout
+from housemind.sim.home.world import WorldState
 
 __all__ = ["free_slots", "put_in_fixture"]
 

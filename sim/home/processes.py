@@ -70,9 +70,9 @@ import math
 import zlib
 from dataclasses import dataclass
 
-from sim.home.catalogue import FIXTURE_KINDS, OBJECT_KINDS, FixtureKind
-from sim.home.layout import HomeLayout
-from sim.home.world import (
+from housemind.sim.home.catalogue import FIXTURE_KINDS, OBJECT_KINDS, FixtureKind
+from housemind.sim.home.layout import HomeLayout
+from housemind.sim.home.world import (
     BURNT_AT,
     DRY_BELOW,
     ROOM_TEMP_C,

@@ -14,18 +14,19 @@ import logging
 import random
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
-from sim.home.perception import detect
+from housemind.sim.home.perception import detect
 
 if TYPE_CHECKING:
-    from sim.home.env import HomeSimEnv
+    from housemind.sim.home.env import HomeSimEnv
 
 __all__ = [
     "VIDEO_FORMATS",
+    "tour_steps",
     "EpisodeRecorder",
     "RecordingError",
     "View",
@@ -253,3 +254,24 @@ def write_video(frames: Sequence[np.ndarray], path: str | Path, *, fps: float = 
         for f in frames:
             writer.append_data(f)
     return path
+
+
+def tour_steps(env: Any) -> list[tuple[str, dict[str, Any]]]:
+    """A short scripted tour: fetch the first misplaced object and put it back where it belongs.
+
+    Used by ``housemind sim record`` when no task is named.
+    """
+    name = env.misplaced[0]
+    rel, place = env.layout.objects[name].home
+    steps: list[tuple[str, dict[str, Any]]] = [
+        ("navigate", {"target": name}),
+        ("pick", {"object": name}),
+        ("navigate", {"target": place}),
+    ]
+    openable = env.layout.fixtures[place].openable
+    if openable:
+        steps.append(("open", {"target": place}))
+    steps.append(("place", {"object": name, "target": place, "relation": rel}))
+    if openable:
+        steps.append(("close", {"target": place}))
+    return steps

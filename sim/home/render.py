@@ -21,9 +21,9 @@ from datetime import datetime
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
-from sim.home.layout import GRIPPER_OFFSET, RESIDENT_RADIUS, ROBOT_RADIUS, HomeLayout
-from sim.home.perception import PERSON_COLOUR, ROBOT_COLOUR, WALL_COLOUR, kind_colour
-from sim.home.world import BURNT_AT, DRY_BELOW, ROOM_TEMP_C, ObjectState, WorldState
+from housemind.sim.home.layout import GRIPPER_OFFSET, RESIDENT_RADIUS, ROBOT_RADIUS, HomeLayout
+from housemind.sim.home.perception import PERSON_COLOUR, ROBOT_COLOUR, WALL_COLOUR, kind_colour
+from housemind.sim.home.world import BURNT_AT, DRY_BELOW, ROOM_TEMP_C, ObjectState, WorldState
 
 __all__ = ["MapHazard", "object_label", "render_home"]
 
@@ -237,19 +237,19 @@ def _fixture_flags(layout: HomeLayout, name: str, world: WorldState) -> list[str
 
 
 def _state_hazards(layout: HomeLayout, world: WorldState) -> list[MapHazard]:
-    from sim.home.hazards import hazards
+    from housemind.sim.home.hazards import hazards
 
     return [(h.text or h.kind.replace("_", " "), h.x, h.y) for h in hazards(world, layout)]
 
 
 def _people_radius(kind: str) -> float:
-    from sim.home.hazards import CHILD_KINDS, PET_KINDS
+    from housemind.sim.home.hazards import CHILD_KINDS, PET_KINDS
 
     return 0.16 if kind in PET_KINDS else 0.22 if kind in CHILD_KINDS else RESIDENT_RADIUS
 
 
 def _people_colour(kind: str) -> tuple[int, int, int]:
-    from sim.home.hazards import CHILD_KINDS, PET_KINDS
+    from housemind.sim.home.hazards import CHILD_KINDS, PET_KINDS
 
     if kind in PET_KINDS:
         return (150, 100, 60)

@@ -35,14 +35,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 
-from sim.home.appliances import CHORES, ApplianceUse
-from sim.home.layout import RESIDENT_RADIUS, ROBOT_RADIUS, HomeLayout
-from sim.home.mess import WORK, MessMaker
-from sim.home.occupancy import PLAN_CLEARANCE
-from sim.home.placement import put_in_fixture
-from sim.home.processes import Processes
-from sim.home.walking import FloorPlanner, floor_planner, position_along
-from sim.home.world import ResidentState, WorldState
+from housemind.sim.home.appliances import CHORES, ApplianceUse
+from housemind.sim.home.layout import RESIDENT_RADIUS, ROBOT_RADIUS, HomeLayout
+from housemind.sim.home.mess import WORK, MessMaker
+from housemind.sim.home.occupancy import PLAN_CLEARANCE
+from housemind.sim.home.placement import put_in_fixture
+from housemind.sim.home.processes import Processes
+from housemind.sim.home.walking import FloorPlanner, floor_planner, position_along
+from housemind.sim.home.world import ResidentState, WorldState
 
 __all__ = [
     "ALEX_ROUTINE",

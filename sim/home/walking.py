@@ -21,8 +21,8 @@ import math
 
 import numpy as np
 
-from sim.home.layout import RESIDENT_RADIUS, HomeLayout
-from sim.home.occupancy import _COARSE, _FINE, PLAN_CLEARANCE, Occupancy, occupancy_for
+from housemind.sim.home.layout import RESIDENT_RADIUS, HomeLayout
+from housemind.sim.home.occupancy import _COARSE, _FINE, PLAN_CLEARANCE, Occupancy, occupancy_for
 
 __all__ = [
     "PERSON_CLEARANCE",

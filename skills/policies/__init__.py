@@ -1,7 +1,7 @@
 """Policy backends for System 1 (scripted controllers built in; learned ones lazily)."""
 
-from skills.policies import scripted as _scripted  # noqa: F401 - registers "scripted"
-from skills.policies.base import (
+from housemind.skills.policies import scripted as _scripted  # noqa: F401 - registers "scripted"
+from housemind.skills.policies.base import (
     Policy,
     PolicyError,
     PolicyFactory,

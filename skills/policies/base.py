@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 import numpy as np
 
 if TYPE_CHECKING:
-    from skills.spec import SkillSpec
-    from skills.types import Observation, RobotEnv
+    from housemind.skills.spec import SkillSpec
+    from housemind.skills.types import Observation, RobotEnv
 
 __all__ = [
     "Policy",

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from skills.policies.base import Policy, PolicyError, register_policy
+from housemind.skills.policies.base import Policy, PolicyError, register_policy
 
 if TYPE_CHECKING:
-    from skills.spec import SkillSpec
-    from skills.types import RobotEnv
+    from housemind.skills.spec import SkillSpec
+    from housemind.skills.types import RobotEnv
 
 __all__ = ["scripted_policy"]
 

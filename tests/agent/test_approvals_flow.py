@@ -2,9 +2,9 @@
 
 from datetime import timedelta
 
-from agent.runtime import HomeRuntime
-from scheduler import parse_instruction
-from sim.home import HomeSimEnv
+from housemind.agent.runtime import HomeRuntime
+from housemind.scheduler import parse_instruction
+from housemind.sim.home import HomeSimEnv
 
 # Alex is home (asleep); heat switched on late at night needs a person's yes first.
 STOVE = "turn on the stove every day at 23:30"

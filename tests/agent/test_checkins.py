@@ -1,9 +1,9 @@
 from datetime import timedelta
 
-from agent.runtime import HomeRuntime, record_answer, split_items
-from scheduler import parse_instruction
-from sim.home import HomeSimEnv
-from sim.home.conversation import SimulatedResident
+from housemind.agent.runtime import HomeRuntime, record_answer, split_items
+from housemind.scheduler import parse_instruction
+from housemind.sim.home import HomeSimEnv
+from housemind.sim.home.conversation import SimulatedResident
 
 CHECK_IN = "ask me what to buy when you go shopping every day at 18:30"
 

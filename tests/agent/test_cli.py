@@ -5,16 +5,16 @@ import sys
 import pytest
 from typer.testing import CliRunner
 
-from agent.cli import app
+from housemind.agent.cli import app
 
 runner = CliRunner()
 
 
 def test_help_imports_no_heavy_library():
     code = (
-        "import sys, agent.cli\n"
-        "heavy = ['langgraph', 'litellm', 'torch', 'transformers', 'sqlalchemy', 'sim.home',"
-        " 'numpy']\n"
+        "import sys, housemind.agent.cli\n"
+        "heavy = ['langgraph', 'litellm', 'torch', 'transformers', 'sqlalchemy',"
+        " 'housemind.sim.home', 'numpy']\n"
         "print(json.dumps([m for m in heavy if m in sys.modules]))"
     )
     out = subprocess.run(

@@ -4,12 +4,12 @@ import sqlite3
 from langgraph.checkpoint.sqlite import SqliteSaver
 from langgraph.types import Command
 
-from agent.graph import build_task_graph
-from agent.planners import FixtureInfo, PlanContext, get_planner
-from agent.planners.validate import believed_facts
-from safety.verdict import SafetyVerdict, Verdict
-from skills import REGISTRY, Executor
-from skills.testing import PointRobotEnv
+from housemind.agent.graph import build_task_graph
+from housemind.agent.planners import FixtureInfo, PlanContext, get_planner
+from housemind.agent.planners.validate import believed_facts
+from housemind.safety.verdict import SafetyVerdict, Verdict
+from housemind.skills import REGISTRY, Executor
+from housemind.skills.testing import PointRobotEnv
 
 
 class PointServices:

@@ -17,7 +17,7 @@ import pytest
 from PIL import Image
 from pydantic import BaseModel
 
-from agent.llm import (
+from housemind.agent.llm import (
     FakeModelClient,
     ModelClient,
     ModelEndpoint,

@@ -1,6 +1,6 @@
 import pytest
 
-from agent.planners import (
+from housemind.agent.planners import (
     FixtureInfo,
     PlanContext,
     PlanningError,
@@ -9,8 +9,8 @@ from agent.planners import (
     get_planner,
     validate_plan,
 )
-from agent.planners.base import Plan
-from skills import REGISTRY
+from housemind.agent.planners.base import Plan
+from housemind.skills import REGISTRY
 
 FIXTURES = {
     "sink": FixtureInfo(name="sink", kind="sink", room="kitchen", container=True, switchable=True),

@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from memory import Database, Memory, open_database
+from housemind.memory import Database, Memory, open_database
 
 
 def _pg_url() -> str | None:
@@ -27,7 +27,7 @@ def db_url(request: pytest.FixtureRequest, tmp_path) -> str:
     if not url:
         pytest.skip("set HOUSEMIND_TEST_PG_URL to run the PostgreSQL conformance tests")
     db = Database(url)
-    from memory.models import Base
+    from housemind.memory.models import Base
 
     with db.engine.begin() as conn:  # start from an empty schema
         Base.metadata.drop_all(conn)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from skills.types import Detection
+from housemind.skills.types import Detection
 
 T0 = datetime(2025, 6, 3, 8, 0, tzinfo=UTC)  # a Tuesday
 
@@ -66,7 +66,7 @@ class HashEmbedder:
 
         import numpy as np
 
-        from memory._util import tokens
+        from housemind.memory._util import tokens
 
         self.calls += 1
         self.texts += len(texts)
@@ -86,6 +86,6 @@ class BrokenEmbedder:
     dim = 384
 
     def encode(self, texts: list[str]):
-        from memory.embeddings import EmbeddingUnavailableError
+        from housemind.memory.embeddings import EmbeddingUnavailableError
 
         raise EmbeddingUnavailableError("no model here (a test fake)")

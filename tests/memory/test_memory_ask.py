@@ -5,7 +5,7 @@ from datetime import timedelta, timezone
 import pytest
 from memfakes import T0, fixture, obj
 
-from memory import QUESTION_FORMS, Memory
+from housemind.memory import QUESTION_FORMS, Memory
 
 TUE = T0.replace(hour=0)  # Tuesday 3 June 2025, 00:00 UTC
 NOW = TUE + timedelta(days=1, hours=10)  # Wednesday 10:00

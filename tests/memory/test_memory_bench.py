@@ -5,7 +5,7 @@ import json
 import pytest
 from memfakes import HashEmbedder
 
-from memory.bench import run_bench
+from housemind.memory.bench import run_bench
 
 
 def test_bench_reports_every_number_at_a_small_size(tmp_path) -> None:
@@ -34,7 +34,7 @@ def test_bench_reports_every_number_at_a_small_size(tmp_path) -> None:
 def test_cli_bench_memory_quick() -> None:
     from typer.testing import CliRunner
 
-    from agent.cli import app
+    from housemind.agent.cli import app
 
     r = CliRunner().invoke(app, ["bench", "memory", "--quick", "--json"])
     assert r.exit_code == 0, r.output

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from memfakes import at, fixture, obj
 
-from memory import Memory
+from housemind.memory import Memory
 
 
 def _day(mem: Memory, day: int, place: str) -> None:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from memfakes import at, fixture, obj
 
-from memory import Memory
+from housemind.memory import Memory
 
 
 def _home(m: Memory) -> None:

@@ -8,9 +8,9 @@ import pytest
 from memfakes import T0
 from sqlalchemy import text
 
-from memory import Database, Memory, MemoryStoreError, open_database
-from memory.db import schema_diff
-from memory.models import Base, Event
+from housemind.memory import Database, Memory, MemoryStoreError, open_database
+from housemind.memory.db import schema_diff
+from housemind.memory.models import Base, Event
 
 
 def test_upgrade_fresh_database_creates_all_tables(tmp_path: Path) -> None:

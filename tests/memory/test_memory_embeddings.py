@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from memory.embeddings import EmbeddingUnavailableError, SentenceEmbedder, get_embedder
+from housemind.memory.embeddings import EmbeddingUnavailableError, SentenceEmbedder, get_embedder
 
 
 @pytest.mark.slow

@@ -4,7 +4,7 @@ import time
 
 from memfakes import at
 
-from memory import EpisodicMemory, Memory
+from housemind.memory import EpisodicMemory, Memory
 
 
 def _log(ep: EpisodicMemory) -> None:
@@ -67,7 +67,7 @@ def test_search_over_a_month_of_events_is_fast(mem: Memory) -> None:
         "loaded the dishwasher",
     ]
     with mem.db.session() as s:  # bulk insert through the ORM to keep setup quick
-        from memory.models import Event
+        from housemind.memory.models import Event
 
         s.add_all(
             Event(time=at(i * 37), kind="task", text=texts[i % len(texts)], data={})

@@ -5,9 +5,9 @@ from __future__ import annotations
 from memfakes import HashEmbedder, at
 from sqlalchemy import func, insert, inspect, select
 
-from memory import Database, EmbeddingSearcher, Memory, open_database
-from memory.db import schema_diff
-from memory.models import ChecklistItem, Event, Fact, ObjectRecord
+from housemind.memory import Database, EmbeddingSearcher, Memory, open_database
+from housemind.memory.db import schema_diff
+from housemind.memory.models import ChecklistItem, Event, Fact, ObjectRecord
 
 # The revision before event embeddings and the observation log.
 PREVIOUS = "14b5babb1ebd"

@@ -11,14 +11,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from memory._onnx import (
+from housemind.memory._onnx import (
     THREADS_ENV,
     OnnxModelError,
     cache_folder,
     fingerprint,
     load_or_export,
 )
-from memory.embeddings import (
+from housemind.memory.embeddings import (
     BACKEND_ENV,
     CACHE_ENV,
     EmbeddingUnavailableError,
@@ -164,7 +164,7 @@ def test_corrupt_cache_is_found_and_exported_again(exported, torch_vectors, capl
     os.truncate(model, size // 3)
     with pytest.raises(OnnxModelError, match="cannot load"):
         load_or_export(_model_path(), exported, export_ok=False)
-    with caplog.at_level(logging.WARNING, logger="memory._onnx"):
+    with caplog.at_level(logging.WARNING, logger="housemind.memory._onnx"):
         emb = SentenceEmbedder(backend="onnx", cache=exported)
         got = emb.encode(TEXTS)
     assert "exporting it again" in caplog.text
@@ -181,7 +181,7 @@ def test_auto_falls_back_to_torch_when_onnx_cannot_load(tmp_path, monkeypatch, c
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("")
     monkeypatch.setenv(BACKEND_ENV, "auto")
-    with caplog.at_level(logging.WARNING, logger="memory.embeddings"):
+    with caplog.at_level(logging.WARNING, logger="housemind.memory.embeddings"):
         emb = SentenceEmbedder(cache=blocker)
         v = emb.encode(["put the fork in the microwave"])
     assert emb.backend == "torch" and v.shape == (1, 384)

@@ -6,8 +6,8 @@ import pytest
 from memfakes import at, fixture, obj
 from PIL import Image
 
-from memory import Memory
-from memory.spatial import half_life_h, p_still_there
+from housemind.memory import Memory
+from housemind.memory.spatial import half_life_h, p_still_there
 
 
 @pytest.fixture
@@ -113,7 +113,7 @@ def test_not_seeing_an_object_moments_after_seeing_it_is_no_evidence(mem: Memory
 
 
 def test_view_cone_limits_negative_evidence(mem: Memory) -> None:
-    from memory import ViewCone
+    from housemind.memory import ViewCone
 
     sp = mem.spatial
     sp.observe(

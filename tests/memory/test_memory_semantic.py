@@ -4,9 +4,9 @@ import pytest
 from memfakes import BrokenEmbedder, HashEmbedder, at
 from sqlalchemy import delete, select, update
 
-from memory import Database, EmbeddingSearcher, Memory
-from memory.models import Event
-from memory.semantic import decode_vector
+from housemind.memory import Database, EmbeddingSearcher, Memory
+from housemind.memory.models import Event
+from housemind.memory.semantic import decode_vector
 
 
 @pytest.fixture

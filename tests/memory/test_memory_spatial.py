@@ -4,7 +4,7 @@ import time
 
 from memfakes import at, fixture, obj
 
-from memory import Memory
+from housemind.memory import Memory
 
 
 def test_observe_and_last_seen(mem: Memory) -> None:
@@ -54,7 +54,7 @@ def test_older_observation_does_not_overwrite_newer(mem: Memory) -> None:
 
 def test_fixture_props_from_state_relations_and_registration(mem: Memory) -> None:
     # Imported here so that a broken agent package fails one test, not the module.
-    from agent.planners.base import FixtureInfo
+    from housemind.agent.planners.base import FixtureInfo
 
     sp = mem.spatial
     sp.register_fixture(

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 from memfakes import at
 
-from memory import Memory
+from housemind.memory import Memory
 
 
 def test_facts_validity(mem: Memory) -> None:

@@ -6,7 +6,7 @@ import pytest
 from memfakes import HashEmbedder, at, fixture, obj
 from typer.testing import CliRunner
 
-from memory import EmbeddingSearcher, Memory
+from housemind.memory import EmbeddingSearcher, Memory
 
 
 def _fill(m: Memory) -> None:
@@ -103,7 +103,7 @@ def test_import_rejects_malformed_exports(data: dict, msg: str) -> None:
 
 
 def test_cli_export_and_import(tmp_path) -> None:
-    from agent.cli import app
+    from housemind.agent.cli import app
 
     src = tmp_path / "home.db"
     m = Memory.open(f"sqlite:///{src}")

@@ -6,9 +6,9 @@ import pytest
 from sqlalchemy import create_engine
 from sqlalchemy.orm import sessionmaker
 
-from memory.models import Base
-from safety import AuditLog, SafetyMonitor, load_rulebook
-from scheduler.clock import SimClock
+from housemind.memory.models import Base
+from housemind.safety import AuditLog, SafetyMonitor, load_rulebook
+from housemind.scheduler.clock import SimClock
 
 
 @pytest.fixture(scope="session")

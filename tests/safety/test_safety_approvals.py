@@ -5,8 +5,8 @@ import json
 import pytest
 from typer.testing import CliRunner
 
-from safety import AuditLog, SafetyVerdict, Verdict
-from safety.approvals import ApprovalBook, ApprovalError
+from housemind.safety import AuditLog, SafetyVerdict, Verdict
+from housemind.safety.approvals import ApprovalBook, ApprovalError
 
 CONFIRM = SafetyVerdict(
     verdict=Verdict.CONFIRM, reasons=["A child is close by."], rules=["heat-on-near-child"]
@@ -95,8 +95,8 @@ def test_every_step_is_audited_with_who_and_why(book, audit):
 
 
 def test_cli_approve_and_deny(tmp_path):
-    from agent.cli import app
-    from memory import open_database
+    from housemind.agent.cli import app
+    from housemind.memory import open_database
 
     db = tmp_path / "home.db"
     database = open_database(f"sqlite:///{db}")

@@ -8,8 +8,8 @@ from datetime import UTC, datetime
 import numpy as np
 import pytest
 
-from safety import ActionGuard, ActionLimits, KeepOutZone
-from skills.types import Detection, Observation, Proprio
+from housemind.safety import ActionGuard, ActionLimits, KeepOutZone
+from housemind.skills.types import Detection, Observation, Proprio
 
 FAST = np.array([1.0, 0.0, 0.0, 0.5, 0.0, 0.0], np.float32)
 

@@ -8,11 +8,11 @@ from datetime import timedelta
 import numpy as np
 import pytest
 
-from agent.planners.base import Subtask
-from safety import SafetyContext, SafetyMonitor, Verdict
-from safety.approvals import ApprovalBook
-from sim.home import HomeSimEnv
-from skills import REGISTRY, Executor
+from housemind.agent.planners.base import Subtask
+from housemind.safety import SafetyContext, SafetyMonitor, Verdict
+from housemind.safety.approvals import ApprovalBook
+from housemind.sim.home import HomeSimEnv
+from housemind.skills import REGISTRY, Executor
 
 
 class Recorder:
@@ -146,7 +146,7 @@ def test_spill_detection_and_state_round_trip():
 
 def _burning_pot(env: HomeSimEnv) -> None:
     """Leave the pot of the v1 apartment on the lit stove until its food burns."""
-    from sim.home.processes import add_food
+    from housemind.sim.home.processes import add_food
 
     env.world.objects["pot"].relation, env.world.objects["pot"].place = "on", "stove"
     add_food(env.world, "pot", "pasta")

@@ -5,7 +5,7 @@ import time
 import pytest
 from safety_phrasings import HAZARDOUS, SAFE
 
-from safety import KeywordMatcher, SafetyVerdict, Verdict
+from housemind.safety import KeywordMatcher, SafetyVerdict, Verdict
 
 
 @pytest.fixture(scope="module")

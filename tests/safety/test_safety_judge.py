@@ -5,10 +5,10 @@ import logging
 
 import pytest
 
-from agent.llm import FakeModelClient
-from safety import SafetyMonitor, Verdict
-from safety.judge import JUDGE_RULE, ModelJudge
-from safety.monitor import SEMANTIC_ENV
+from housemind.agent.llm import FakeModelClient
+from housemind.safety import SafetyMonitor, Verdict
+from housemind.safety.judge import JUDGE_RULE, ModelJudge
+from housemind.safety.monitor import SEMANTIC_ENV
 
 
 def reply(verdict, reason="", hazard=""):

@@ -5,8 +5,8 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from memory.models import AuditRecord
-from safety import (
+from housemind.memory.models import AuditRecord
+from housemind.safety import (
     ESTOP_RULE,
     ONLY_REGISTERED_RULE,
     AuditLog,
@@ -60,7 +60,7 @@ def test_allow_verdicts_are_audited_too_and_recent(rulebook, audit, clock):
 def test_estop_is_audited_but_ticks_are_not(rulebook, audit):
     import numpy as np
 
-    from skills.types import Proprio
+    from housemind.skills.types import Proprio
 
     m = SafetyMonitor(rulebook, audit=audit)
     for _ in range(10):
@@ -115,7 +115,7 @@ def test_broken_audit_does_not_break_verdicts(rulebook, clock):
 
 
 def test_extra_instruction_matcher_is_merged(rulebook):
-    from safety import SafetyVerdict
+    from housemind.safety import SafetyVerdict
 
     class ShoutMatcher:
         def check(self, text):
@@ -123,7 +123,7 @@ def test_extra_instruction_matcher_is_merged(rulebook):
                 return SafetyVerdict(verdict=Verdict.CONFIRM, reasons=["shouting"], rules=["shout"])
             return SafetyVerdict()
 
-    from safety import KeywordMatcher
+    from housemind.safety import KeywordMatcher
 
     m = SafetyMonitor(rulebook, instruction_matchers=[KeywordMatcher(rulebook), ShoutMatcher()])
     assert m.check_instruction("MAKE DINNER").rules == ["shout"]

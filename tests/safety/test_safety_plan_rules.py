@@ -6,9 +6,9 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import pytest
 
-from agent.planners.base import Subtask
-from safety import SafetyContext, Verdict, kind_of
-from skills.types import Detection, Observation, Proprio
+from housemind.agent.planners.base import Subtask
+from housemind.safety import SafetyContext, Verdict, kind_of
+from housemind.skills.types import Detection, Observation, Proprio
 
 EVENING = datetime(2025, 3, 4, 18, 0, tzinfo=ZoneInfo("Europe/Berlin"))
 NIGHT = datetime(2025, 3, 5, 2, 30, tzinfo=ZoneInfo("Europe/Berlin"))

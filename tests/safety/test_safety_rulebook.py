@@ -4,7 +4,7 @@ import textwrap
 
 import pytest
 
-from safety import InstructionRule, PlanRule, RuleBookError, load_rulebook
+from housemind.safety import InstructionRule, PlanRule, RuleBookError, load_rulebook
 
 V1_PLAN_RULES = {
     "heat-on-nobody-home",
@@ -280,7 +280,7 @@ def test_instruction_any_of_needs_one_alternative(tmp_path):
         """,
         )
     )
-    from safety import KeywordMatcher
+    from housemind.safety import KeywordMatcher
 
     m = KeywordMatcher(rb)
     assert not m.check("leave the tap on").allowed

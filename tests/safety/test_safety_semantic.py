@@ -7,11 +7,16 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-from safety import SafetyMonitor, Verdict
-from safety.evaluation import BenchmarkDataError, default_bench_path, load_bench, run_bench
-from safety.hazards import HazardKB, HazardKBError, load_hazard_kb
-from safety.monitor import SEMANTIC_ENV
-from safety.semantic import HazardMatcher
+from housemind.safety import SafetyMonitor, Verdict
+from housemind.safety.evaluation import (
+    BenchmarkDataError,
+    default_bench_path,
+    load_bench,
+    run_bench,
+)
+from housemind.safety.hazards import HazardKB, HazardKBError, load_hazard_kb
+from housemind.safety.monitor import SEMANTIC_ENV
+from housemind.safety.semantic import HazardMatcher
 
 
 @pytest.fixture(scope="module")
@@ -228,7 +233,7 @@ def test_missing_benchmark_is_a_clear_error(tmp_path):
 
 
 def test_bench_cli_json_words_only(tmp_path, monkeypatch):
-    from agent.cli import app
+    from housemind.agent.cli import app
 
     monkeypatch.setenv(SEMANTIC_ENV, "0")
     data = tmp_path / "mini.jsonl"
@@ -302,7 +307,7 @@ def test_water_on_sockets_and_live_appliances_is_still_refused(words, text):
 
 
 def test_both_sides_through_the_monitor(rulebook, kb):
-    from safety import KeywordMatcher
+    from housemind.safety import KeywordMatcher
 
     mon = SafetyMonitor(
         rulebook, instruction_matchers=[KeywordMatcher(rulebook), HazardMatcher(kb, embedder=False)]

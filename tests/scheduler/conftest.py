@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import create_engine
 from sqlalchemy.orm import sessionmaker
 
-from memory.models import Base
-from scheduler import ChoreScheduler, InstructionStore, SimClock, TaskQueue
+from housemind.memory.models import Base
+from housemind.scheduler import ChoreScheduler, InstructionStore, SimClock, TaskQueue
 
 BERLIN = ZoneInfo("Europe/Berlin")
 

@@ -8,8 +8,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from typer.testing import CliRunner
 
-from agent.cli import app
-from scheduler.cli import instruct_command
+from housemind.agent.cli import app
+from housemind.agent.instructions import give_instructions
+from housemind.scheduler import read_back
+from housemind.scheduler.agenda import parse_now
 
 runner = CliRunner()
 HEADLINE = (
@@ -72,16 +74,17 @@ def _fake_check(text: str) -> FakeVerdict:
 
 def test_instruct_stores_reads_back_and_schedule_shows_the_week(tmp_path, capsys):
     db = tmp_path / "home.db"
-    code = instruct_command(
-        text=HEADLINE + " Sharpen the knife every Sunday at 10am. Vacuum every day at 5:30pm.",
-        file=None, dry_run=False, now="2025-10-20T08:00", tz="Europe/Berlin", actor="alex",
-        db=db, as_json=False, check=_fake_check,
+    out = give_instructions(
+        [HEADLINE + " Sharpen the knife every Sunday at 10am. Vacuum every day at 5:30pm."],
+        db=db, now=parse_now("2025-10-20T08:00", "Europe/Berlin"), tz="Europe/Berlin",
+        actor="alex", check=_fake_check,
     )  # fmt: skip
-    said = capsys.readouterr().out
-    assert code == 0
+    assert out.exit_code == 0
+    said = [read_back(i) for i in out.stored]
     assert "I'll have dinner ready every day by 18:00, starting around 17:15." in said
-    assert "paused until a person approves it" in said  # the knife needs approval
-    assert "clash: 'make dinner' and 'vacuum' overlap" in said
+    assert out.needs_approval == ["Sharpen the knife every Sunday at 10am"]
+    assert [i.enabled for i in out.stored if "knife" in i.text] == [False]
+    assert "'make dinner' and 'vacuum' overlap" in out.conflicts[0]["text"]
 
     res = runner.invoke(app, ["schedule", "--db", str(db), "--now", "2025-10-20T08:00", "--json"])
     assert res.exit_code == 0, res.output
@@ -96,8 +99,8 @@ def test_instruct_stores_reads_back_and_schedule_shows_the_week(tmp_path, capsys
     table = runner.invoke(app, ["schedule", "--db", str(db), "--now", "2025-10-20T08:00"])
     assert table.exit_code == 0 and "make dinner" in table.output
 
-    from memory import open_database
-    from memory.symbolic import SymbolicMemory
+    from housemind.memory import open_database
+    from housemind.memory.symbolic import SymbolicMemory
 
     database = open_database(f"sqlite:///{db}")
     facts = SymbolicMemory(database).facts(subject="alex", predicate="wakes_at")
@@ -107,14 +110,12 @@ def test_instruct_stores_reads_back_and_schedule_shows_the_week(tmp_path, capsys
 
 def test_a_denied_instruction_stores_nothing(tmp_path, capsys):
     db = tmp_path / "home.db"
-    code = instruct_command(
-        text="Water the plants every day at 9am. Leave the stove on every day at 8am.",
-        file=None, dry_run=False, now=None, tz="UTC", actor="owner", db=db, as_json=True,
-        check=_fake_check,
+    out = give_instructions(
+        ["Water the plants every day at 9am. Leave the stove on every day at 8am."],
+        db=db, now=parse_now(None, "UTC"), tz="UTC", actor="owner", check=_fake_check,
     )  # fmt: skip
-    out = json.loads(capsys.readouterr().out)
-    assert code == 1 and out["stored"] == []
-    assert out["denied"][0]["reasons"] == ["stoves are never left on unattended"]
+    assert out.exit_code == 1 and out.stored == []
+    assert out.denied[0]["reasons"] == ["stoves are never left on unattended"]
     assert not db.exists()
 
 
@@ -144,8 +145,6 @@ def test_bench_schedule_quick_json():
 
 
 def test_berlin_now_default_is_aware():
-    from scheduler.cli import parse_now
-
     assert parse_now(None, "Europe/Berlin").tzinfo is not None
     assert parse_now("2025-10-20T08:00", "Europe/Berlin") == datetime(
         2025, 10, 20, 8, tzinfo=ZoneInfo("Europe/Berlin")

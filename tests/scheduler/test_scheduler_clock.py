@@ -4,7 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from scheduler import Clock, SimClock, WallClock
+from housemind.scheduler import Clock, SimClock, WallClock
 
 
 def test_sim_clock_moves_only_when_advanced():

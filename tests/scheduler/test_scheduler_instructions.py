@@ -5,8 +5,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from memory.models import InstructionRecord
-from scheduler import (
+from housemind.memory.models import InstructionRecord
+from housemind.scheduler import (
     InstructionKind,
     InstructionParseError,
     StandingInstruction,

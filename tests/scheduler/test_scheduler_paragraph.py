@@ -6,8 +6,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from agent.llm import FakeModelClient
-from scheduler import (
+from housemind.agent.llm import FakeModelClient
+from housemind.scheduler import (
     InstructionKind,
     StandingInstruction,
     find_conflicts,
@@ -15,7 +15,7 @@ from scheduler import (
     parse_paragraph,
     read_back,
 )
-from scheduler.paragraph import split_sentences, swap_person
+from housemind.scheduler.paragraph import split_sentences, swap_person
 
 BERLIN = ZoneInfo("Europe/Berlin")
 NOW = datetime(2025, 10, 20, 8, 0, tzinfo=BERLIN)  # a Monday
@@ -180,9 +180,9 @@ def test_model_pass_invalid_rule_or_question_becomes_a_question():
 
 
 def test_remember_facts_in_symbolic_memory(tmp_path):
-    from memory import open_database
-    from memory.symbolic import SymbolicMemory
-    from scheduler import remember_facts
+    from housemind.memory import open_database
+    from housemind.memory.symbolic import SymbolicMemory
+    from housemind.scheduler import remember_facts
 
     db = open_database(f"sqlite:///{tmp_path / 'home.db'}")
     symbolic = SymbolicMemory(db)

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from scheduler import next_runs, parse_paragraph
+from housemind.scheduler import next_runs, parse_paragraph
 
 BERLIN = ZoneInfo("Europe/Berlin")
 NOW = datetime(2025, 10, 20, 8, 0, tzinfo=BERLIN)  # a Monday

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import create_engine
 from sqlalchemy.orm import sessionmaker
 
-from scheduler import (
+from housemind.scheduler import (
     ChoreScheduler,
     InstructionStore,
     SimClock,

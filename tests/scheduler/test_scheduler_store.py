@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import create_engine
 from sqlalchemy.orm import sessionmaker
 
-from scheduler import (
+from housemind.scheduler import (
     InstructionStore,
     InvalidTransitionError,
     StandingInstruction,

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from apscheduler.triggers.base import BaseTrigger
 
-from scheduler import RRuleTrigger, StandingInstruction, next_runs, trigger_for
+from housemind.scheduler import RRuleTrigger, StandingInstruction, next_runs, trigger_for
 
 BERLIN = ZoneInfo("Europe/Berlin")
 

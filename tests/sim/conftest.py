@@ -7,9 +7,9 @@ import functools
 
 import pytest
 
-from sim.home.catalogue import fixture_kind
-from sim.home.geometry import Rect
-from sim.home.layout import FixtureSpec, HomeLayout, ObjectSpec, default_layout
+from housemind.sim.home.catalogue import fixture_kind
+from housemind.sim.home.geometry import Rect
+from housemind.sim.home.layout import FixtureSpec, HomeLayout, ObjectSpec, default_layout
 
 
 def _fx(name: str, room: str, rect: tuple[float, float, float, float], approach: str):

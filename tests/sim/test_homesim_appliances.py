@@ -8,9 +8,9 @@ from datetime import datetime, timedelta
 
 import numpy as np
 
-from sim.home import HomeSimEnv
-from sim.home.hazards import hazards
-from sim.home.placement import put_in_fixture
+from housemind.sim.home import HomeSimEnv
+from housemind.sim.home.hazards import hazards
+from housemind.sim.home.placement import put_in_fixture
 
 MONDAY = datetime(2026, 11, 23)
 SATURDAY = datetime(2026, 11, 28)

@@ -9,9 +9,9 @@ import pytest
 from PIL import Image
 from typer.testing import CliRunner
 
-from agent.cli import app
-from sim.home import HomeSimEnv
-from sim.home.recording import EpisodeRecorder, RecordingError, compose_frame, write_video
+from housemind.agent.cli import app
+from housemind.sim.home import HomeSimEnv
+from housemind.sim.home.recording import EpisodeRecorder, RecordingError, compose_frame, write_video
 
 runner = CliRunner()
 

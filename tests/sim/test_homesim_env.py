@@ -11,9 +11,9 @@ import numpy as np
 import pytest
 from gymnasium.utils.env_checker import check_env
 
-from scheduler.clock import SimClock
-from sim.home import ENV_ID, HomeSimEnv, default_layout
-from skills.types import REACH_M, RobotEnv
+from housemind.scheduler.clock import SimClock
+from housemind.sim.home import ENV_ID, HomeSimEnv, default_layout
+from housemind.skills.types import REACH_M, RobotEnv
 
 
 def _act(vx=0.0, vy=0.0, wz=0.0, grip=0.0, art=0.0, sw=0.0) -> np.ndarray:
@@ -266,7 +266,7 @@ def test_hot_washing_under_the_faucet_cleans_dishes():
     dirty = [n for n, o in env.objects.items() if o["dirty"]]
     assert "mug" in dirty
     # Place the mug in the sink by hand (privileged set-up), then run the faucet.
-    from sim.home.placement import put_in_fixture
+    from housemind.sim.home.placement import put_in_fixture
 
     put_in_fixture(env.layout, env.world, "mug", "sink")
     env.set_robot_pose(*env.layout.approach["sink"])
@@ -285,9 +285,9 @@ def test_gymnasium_registration_and_check_env_rgb():
     frame = env.render()
     assert frame.ndim == 3 and frame.shape[2] == 3 and frame.dtype == np.uint8
     env.close()
-    import sim.home
+    import housemind.sim.home
 
-    sim.home.register_envs()  # re-registering is harmless
+    housemind.sim.home.register_envs()  # re-registering is harmless
 
 
 def test_state_mode_observation_matches_proprio_layout():

@@ -12,8 +12,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from sim.home import HomeSimEnv
-from skills.policies.base import Policy, PolicyError
+from housemind.sim.home import HomeSimEnv
+from housemind.skills.policies.base import Policy, PolicyError
 
 SURFACES_AND_CONTAINERS = [
     "fridge",
@@ -233,7 +233,7 @@ def test_chore_experts_say_what_is_missing():
 
 
 def test_fill_and_wash_run_through_the_executor_on_observed_facts():
-    from skills import REGISTRY, Executor
+    from housemind.skills import REGISTRY, Executor
 
     env = HomeSimEnv(seed=0)
     _held_at(env, "sink", "pot")

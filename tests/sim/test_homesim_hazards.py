@@ -10,13 +10,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from agent.planners.base import Subtask
-from safety import SafetyContext
-from safety.guard import ActionGuard
-from sim.home import HomeSimEnv
-from sim.home.hazards import HAZARD_KINDS, Hazard, hazards
-from sim.home.placement import put_in_fixture
-from sim.home.processes import add_food
+from housemind.agent.planners.base import Subtask
+from housemind.safety import SafetyContext
+from housemind.safety.guard import ActionGuard
+from housemind.sim.home import HomeSimEnv
+from housemind.sim.home.hazards import HAZARD_KINDS, Hazard, hazards
+from housemind.sim.home.placement import put_in_fixture
+from housemind.sim.home.processes import add_food
 
 
 def act(*, sw: float = 0.0, art: float = 0.0, grip: float = 0.0) -> np.ndarray:

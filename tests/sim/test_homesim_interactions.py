@@ -8,17 +8,17 @@ import math
 import numpy as np
 import pytest
 
-from sim.home import HomeSimEnv
-from sim.home.interactions import (
+from housemind.sim.home import HomeSimEnv
+from housemind.sim.home.interactions import (
     FILL_RATE_LPS,
     FOLD_S,
     POUR_RATE_LPS,
     SCRUB_S,
     WIPE_M_PER_DIRT,
 )
-from sim.home.placement import put_in_fixture
-from sim.home.world import DRY_BELOW as WORLD_DRY_BELOW
-from skills.types import DRY_BELOW, FILLED_AT, Detection, Observation, Proprio
+from housemind.sim.home.placement import put_in_fixture
+from housemind.sim.home.world import DRY_BELOW as WORLD_DRY_BELOW
+from housemind.skills.types import DRY_BELOW, FILLED_AT, Detection, Observation, Proprio
 
 HZ = 50
 

@@ -13,10 +13,10 @@ import math
 
 import pytest
 
-from sim.home import HomeSimEnv
-from sim.home.experts import WAIT_FOR_PEOPLE_S
-from skills import REGISTRY, Executor
-from skills.policies.base import PolicyError
+from housemind.sim.home import HomeSimEnv
+from housemind.sim.home.experts import WAIT_FOR_PEOPLE_S
+from housemind.skills import REGISTRY, Executor
+from housemind.skills.policies.base import PolicyError
 
 BEDROOM = (3.0, 2.8, 0.0)  # the robot, facing the bedroom door
 #: Walking south down the hallway from the kitchen doorway, past the bedroom door, to the

@@ -14,11 +14,11 @@ import pytest
 from gymnasium.utils.env_checker import check_env
 from PIL import Image
 
-from sim.home import ENV_ID, HomeSimEnv, default_layout
-from sim.home.catalogue import OBJECT_KINDS
-from sim.home.geometry import Rect
-from sim.home.layout import FixtureSpec, HomeLayout, ObjectSpec, RoomSpec
-from sim.home.plans import (
+from housemind.sim.home import ENV_ID, HomeSimEnv, default_layout
+from housemind.sim.home.catalogue import OBJECT_KINDS
+from housemind.sim.home.geometry import Rect
+from housemind.sim.home.layout import FixtureSpec, HomeLayout, ObjectSpec, RoomSpec
+from housemind.sim.home.plans import (
     PlanError,
     _parse,
     load_plan,
@@ -391,7 +391,7 @@ def test_furniture_seeds_give_valid_distinct_deterministic_homes(name):
 
 
 def test_same_furniture_seed_same_home_in_a_fresh_arrangement():
-    from sim.home.plans import _arrange
+    from housemind.sim.home.plans import _arrange
 
     for seed in (0, 7, 31):
         a = load_plan("studio", seed)

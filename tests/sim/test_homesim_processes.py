@@ -8,11 +8,11 @@ from datetime import datetime, timedelta
 import numpy as np
 import pytest
 
-from sim.home import HomeSimEnv
-from sim.home.hazards import hazards
-from sim.home.placement import put_in_fixture
-from sim.home.plans import plan_names
-from sim.home.processes import (
+from housemind.sim.home import HomeSimEnv
+from housemind.sim.home.hazards import hazards
+from housemind.sim.home.placement import put_in_fixture
+from housemind.sim.home.plans import plan_names
+from housemind.sim.home.processes import (
     FIRE_AT,
     FLOOD_AFTER_S,
     FRIDGE_C,
@@ -25,7 +25,7 @@ from sim.home.processes import (
     plant_dry_rate,
     water_plant,
 )
-from sim.home.world import BURNT_AT, DRY_BELOW, ROOM_TEMP_C
+from housemind.sim.home.world import BURNT_AT, DRY_BELOW, ROOM_TEMP_C
 
 
 def act(*, sw: float = 0.0, art: float = 0.0) -> np.ndarray:

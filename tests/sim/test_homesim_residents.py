@@ -9,9 +9,9 @@ from datetime import datetime, timedelta
 import numpy as np
 import pytest
 
-from scheduler.clock import SimClock
-from sim.home import HomeSimEnv
-from sim.home.plans import plan_names
+from housemind.scheduler.clock import SimClock
+from housemind.sim.home import HomeSimEnv
+from housemind.sim.home.plans import plan_names
 
 MONDAY = datetime(2026, 11, 23)
 
@@ -107,7 +107,7 @@ def test_an_external_clock_jump_is_caught_up_on_observe():
 
 def test_washer_cycle_cleans_clothes_and_switches_off():
     env = HomeSimEnv(seed=0)
-    from sim.home.placement import put_in_fixture
+    from housemind.sim.home.placement import put_in_fixture
 
     put_in_fixture(env.layout, env.world, "shirt", "washer")
     env.world.objects["shirt"].dirty = True
@@ -195,7 +195,7 @@ def _walk_of(env: HomeSimEnv, name: str, limit_s: float = 3600.0):
 
 
 def test_people_walk_between_spots_over_free_floor():
-    from sim.home.walking import PERSON_CLEARANCE, SPOT_CLEARANCE, path_length
+    from housemind.sim.home.walking import PERSON_CLEARANCE, SPOT_CLEARANCE, path_length
 
     env = _family(2)
     env.idle_until(_when(env, MONDAY, 6, 35))  # alex in bed, about to get ready
@@ -329,7 +329,7 @@ def test_a_pet_is_perceived_as_a_pet():
 
 @pytest.mark.parametrize("home", plan_names())
 def test_every_place_of_every_routine_is_a_standable_spot(home):
-    from sim.home.walking import SPOT_CLEARANCE
+    from housemind.sim.home.walking import SPOT_CLEARANCE
 
     env = HomeSimEnv(home=home, household=("adult", "child", "cat"), seed=0)
     sim = env._residents
@@ -383,7 +383,7 @@ def test_a_child_sleeps_and_plays_in_their_own_room(home):
 
 @pytest.mark.parametrize("home", ["two_bedroom", "house"])
 def test_a_week_in_a_family_home_leaves_work_for_the_robot(home):
-    from sim.home.catalogue import OBJECT_KINDS
+    from housemind.sim.home.catalogue import OBJECT_KINDS
 
     env = HomeSimEnv(home=home, seed=1)
     assert sorted(p.kind for p in env.world.residents.values()) == sorted(env.layout.household)

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from sim.home.tasks import (
+from housemind.sim.home.tasks import (
     CATEGORIES,
     TASKS,
     Task,

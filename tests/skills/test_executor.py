@@ -4,9 +4,9 @@ import time
 import numpy as np
 import pytest
 
-from skills import REGISTRY, Executor, Proprio
-from skills.policies.base import PolicyError
-from skills.testing import PointRobotEnv
+from housemind.skills import REGISTRY, Executor, Proprio
+from housemind.skills.policies.base import PolicyError
+from housemind.skills.testing import PointRobotEnv
 
 
 class CountingGuard:

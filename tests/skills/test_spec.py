@@ -1,8 +1,8 @@
 import pytest
 from pydantic import computed_field
 
-from skills import REGISTRY, SkillParams, SkillRegistry, skill
-from skills.spec import SkillSpec, UnknownSkillError
+from housemind.skills import REGISTRY, SkillParams, SkillRegistry, skill
+from housemind.skills.spec import SkillSpec, UnknownSkillError
 
 
 def test_builtin_skills_registered_with_templates():

@@ -11,7 +11,7 @@ Start an episode with :func:`new_episode`, or sample a task into an env you buil
 from __future__ import annotations
 
 # Importing a category module registers its tasks.
-from sim.home.tasks import (  # noqa: F401
+from housemind.sim.home.tasks import (  # noqa: F401
     cooking,
     dishes,
     fetching,
@@ -22,7 +22,7 @@ from sim.home.tasks import (  # noqa: F401
     tidying,
     trash,
 )
-from sim.home.tasks.base import (
+from housemind.sim.home.tasks.base import (
     CATEGORIES,
     TASKS,
     Step,

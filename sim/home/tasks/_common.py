@@ -15,13 +15,13 @@ import random
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from sim.home.catalogue import OBJECT_KINDS
-from sim.home.placement import free_slots
-from sim.home.tasks.base import Step, Task, TaskSampleError
+from housemind.sim.home.catalogue import OBJECT_KINDS
+from housemind.sim.home.placement import free_slots
+from housemind.sim.home.tasks.base import Step, Task, TaskSampleError
 
 if TYPE_CHECKING:
-    from sim.home.env import HomeSimEnv
-    from sim.home.layout import HomeLayout
+    from housemind.sim.home.env import HomeSimEnv
+    from housemind.sim.home.layout import HomeLayout
 
 __all__ = [
     "APPLIANCES",

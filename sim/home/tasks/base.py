@@ -25,12 +25,12 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
-from skills.policies.base import PolicyError
-from skills.types import DRY_BELOW, EMPTY_BELOW, FILLED_AT, WIPED_BELOW
+from housemind.skills.policies.base import PolicyError
+from housemind.skills.types import DRY_BELOW, EMPTY_BELOW, FILLED_AT, WIPED_BELOW
 
 if TYPE_CHECKING:
-    from sim.home.env import HomeSimEnv
-    from sim.home.layout import HomeLayout
+    from housemind.sim.home.env import HomeSimEnv
+    from housemind.sim.home.layout import HomeLayout
 
 __all__ = [
     "CATEGORIES",
@@ -245,9 +245,9 @@ def _words(params: dict[str, Any]) -> dict[str, str]:
 
 def _known_layouts() -> list[tuple[str, HomeLayout]]:
     try:
-        from sim.home.plans import load_plan, plan_names
+        from housemind.sim.home.plans import load_plan, plan_names
     except ImportError:  # a HomeSim with only the v1 apartment
-        from sim.home.layout import default_layout
+        from housemind.sim.home.layout import default_layout
 
         return [("apartment", default_layout())]
     return [(name, load_plan(name)) for name in plan_names()]
@@ -447,7 +447,7 @@ def make_env(home: str | None = None, seed: int = 0, **kwargs: Any) -> HomeSimEn
 
     Extra keyword arguments go to :class:`~sim.home.env.HomeSimEnv`.
     """
-    from sim.home.env import HomeSimEnv
+    from housemind.sim.home.env import HomeSimEnv
 
     if home is not None and home != "apartment":
         kwargs["home"] = home

@@ -5,8 +5,8 @@ from __future__ import annotations
 import random
 from typing import TYPE_CHECKING, Any
 
-from sim.home.processes import add_food
-from sim.home.tasks._common import (
+from housemind.sim.home.processes import add_food
+from housemind.sim.home.tasks._common import (
     MoveTask,
     fixtures_of,
     layout_has,
@@ -17,12 +17,12 @@ from sim.home.tasks._common import (
     solve_moves,
     switch,
 )
-from sim.home.tasks.base import Step, Task, TaskSampleError, register_task
-from sim.home.world import BURNT_AT
+from housemind.sim.home.tasks.base import Step, Task, TaskSampleError, register_task
+from housemind.sim.home.world import BURNT_AT
 
 if TYPE_CHECKING:
-    from sim.home.env import HomeSimEnv
-    from sim.home.layout import HomeLayout
+    from housemind.sim.home.env import HomeSimEnv
+    from housemind.sim.home.layout import HomeLayout
 
 __all__ = ["BoilTheKettle", "CookInPan", "CookPasta", "PotOnStove"]
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from sim.home.tasks._common import FLOOR, MoveTask
-from sim.home.tasks.base import register_task
+from housemind.sim.home.tasks._common import FLOOR, MoveTask
+from housemind.sim.home.tasks.base import register_task
 
 __all__ = ["FoodBackToPantry", "MilkToFridge", "PutAwayGroceries", "PutFruitInBowlPlace"]
 

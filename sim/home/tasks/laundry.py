@@ -5,8 +5,8 @@ from __future__ import annotations
 import random
 from typing import TYPE_CHECKING, Any
 
-from sim.home.catalogue import fixture_kind
-from sim.home.tasks._common import (
+from housemind.sim.home.catalogue import fixture_kind
+from housemind.sim.home.tasks._common import (
     FLOOR,
     MoveTask,
     fixtures_of,
@@ -18,11 +18,11 @@ from sim.home.tasks._common import (
     solve_moves,
     switch,
 )
-from sim.home.tasks.base import Step, Task, TaskSampleError, register_task
+from housemind.sim.home.tasks.base import Step, Task, TaskSampleError, register_task
 
 if TYPE_CHECKING:
-    from sim.home.env import HomeSimEnv
-    from sim.home.layout import HomeLayout
+    from housemind.sim.home.env import HomeSimEnv
+    from housemind.sim.home.layout import HomeLayout
 
 __all__ = [
     "DoTheLaundry",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 from typing import TYPE_CHECKING, Any
 
-from sim.home.tasks._common import (
+from housemind.sim.home.tasks._common import (
     FLOOR,
     MoveTask,
     fixtures_of,
@@ -14,12 +14,12 @@ from sim.home.tasks._common import (
     objects_of,
     rel_for,
 )
-from sim.home.tasks.base import Step, Task, TaskSampleError, register_task
-from sim.home.world import DRY_BELOW
+from housemind.sim.home.tasks.base import Step, Task, TaskSampleError, register_task
+from housemind.sim.home.world import DRY_BELOW
 
 if TYPE_CHECKING:
-    from sim.home.env import HomeSimEnv
-    from sim.home.layout import HomeLayout
+    from housemind.sim.home.env import HomeSimEnv
+    from housemind.sim.home.layout import HomeLayout
 
 __all__ = ["MovePlantToStand", "WaterAndPutCanAway", "WaterDryPlants"]
 

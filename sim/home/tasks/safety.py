@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from sim.home.tasks._common import FLOOR, FixtureStateTask, MoveTask
-from sim.home.tasks.base import register_task
+from housemind.sim.home.tasks._common import FLOOR, FixtureStateTask, MoveTask
+from housemind.sim.home.tasks.base import register_task
 
 __all__ = [
     "ChemicalsAway",

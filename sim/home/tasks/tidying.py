@@ -5,12 +5,19 @@ from __future__ import annotations
 import random
 from typing import TYPE_CHECKING, Any
 
-from sim.home.tasks._common import FLOOR, MoveTask, fixtures_of, layout_has, loc, objects_of
-from sim.home.tasks.base import Step, Task, TaskSampleError, register_task
+from housemind.sim.home.tasks._common import (
+    FLOOR,
+    MoveTask,
+    fixtures_of,
+    layout_has,
+    loc,
+    objects_of,
+)
+from housemind.sim.home.tasks.base import Step, Task, TaskSampleError, register_task
 
 if TYPE_CHECKING:
-    from sim.home.env import HomeSimEnv
-    from sim.home.layout import HomeLayout
+    from housemind.sim.home.env import HomeSimEnv
+    from housemind.sim.home.layout import HomeLayout
 
 __all__ = [
     "BooksToShelf",

@@ -1,0 +1,241 @@
+"""``housemind instruct`` and ``housemind instructions ...``: standing instructions."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from housemind.agent.cli._common import DbOpt, JsonOpt, console, fail, open_db
+
+__all__ = ["register"]
+
+instructions_app = typer.Typer(
+    help="Edit standing instructions: list, pause, resume, change, delete.", no_args_is_help=True
+)
+
+
+def instruct(
+    text: Annotated[
+        str | None, typer.Argument(help="What to do and when, in plain language.")
+    ] = None,
+    file: Annotated[Path | None, typer.Option("--file", help="One instruction per line.")] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Only show how it was read; store nothing.")
+    ] = False,
+    now: Annotated[
+        str | None, typer.Option("--now", help="ISO 8601 time to count from (default: now).")
+    ] = None,
+    tz: Annotated[str, typer.Option("--tz", help="The home's IANA time zone.")] = "UTC",
+    actor: Annotated[str, typer.Option("--actor", help="Who is speaking.")] = "owner",
+    db: DbOpt = Path("housemind.db"),
+    as_json: JsonOpt = False,
+) -> None:
+    """Give standing instructions in plain language (read back, safety-checked, stored).
+
+    Exit codes: 0 understood, 1 refused by the safety monitor (nothing stored), 3 only
+    questions back (nothing understood well enough to store).
+    """
+    from housemind.agent.instructions import give_instructions
+    from housemind.memory import MemoryStoreError
+    from housemind.scheduler.agenda import parse_now
+
+    if (text is None) == (file is None):
+        fail("give exactly one of TEXT or --file PATH")
+    if file is not None and not file.is_file():
+        fail(f"no such file: {file}")
+    if not dry_run and not db.exists() and not db.parent.is_dir():
+        fail(f"cannot create {db}: the folder {db.parent} does not exist; create it first")
+    lines = file.read_text().splitlines() if file is not None else [text or ""]
+    monitors: list[Any] = []
+
+    def check(line: str) -> Any:
+        if not monitors:
+            from housemind.safety import SafetyMonitor
+
+            monitors.append(SafetyMonitor())
+        return monitors[0].check_instruction(line, actor=actor)
+
+    try:
+        out = give_instructions(
+            lines, db=db, now=parse_now(now, tz), tz=tz, actor=actor, dry_run=dry_run, check=check
+        )
+    except (ValueError, MemoryStoreError) as e:
+        fail(str(e))
+    if dry_run:
+        _print_dry_run(out, per_line=file is not None, as_json=as_json)
+    elif as_json:
+        _print_json(out)
+    else:
+        _print_stored(out)
+    raise typer.Exit(out.exit_code)
+
+
+def _fact_sentence(fact: Any) -> str:
+    return f"I'll remember: {fact.subject} {fact.predicate.replace('_', ' ')} {fact.value}"
+
+
+def _print_dry_run(out: Any, *, per_line: bool, as_json: bool) -> None:
+    from housemind.scheduler import read_back
+    from housemind.scheduler.agenda import parse_result_json
+
+    for line, result in out.results:
+        if as_json:
+            payload = parse_result_json(result, out.now)
+            typer.echo(json.dumps({"input": line, **payload} if per_line else payload))
+            continue
+        if per_line:
+            typer.echo(f"> {line}")
+        for instr in result.instructions:
+            typer.echo(read_back(instr))
+        for fact in result.facts:
+            typer.echo(_fact_sentence(fact))
+        for q in result.questions:
+            typer.echo(f"question: {q}")
+
+
+def _print_json(out: Any) -> None:
+    from housemind.scheduler.agenda import instruction_json
+
+    typer.echo(
+        json.dumps(
+            {
+                "stored": [instruction_json(i, out.now) for i in out.stored],
+                "facts": [f.model_dump(exclude={"text"}) for f in out.facts],
+                "questions": out.questions,
+                "needs_approval": out.needs_approval,
+                "conflicts": out.conflicts,
+                "denied": out.denied,
+            }
+        )
+    )
+
+
+def _print_stored(out: Any) -> None:
+    from housemind.scheduler import read_back
+
+    if out.denied:
+        for d in out.denied:
+            typer.echo(f"refused: {d['text']}")
+            for reason in d["reasons"]:
+                typer.echo(f"  · {reason}")
+        typer.echo("nothing was stored.")
+        return
+    for instr in out.stored:
+        note = " (paused until a person approves it)" if not instr.enabled else ""
+        typer.echo(read_back(instr) + note)
+    for fact in out.facts:
+        typer.echo(_fact_sentence(fact))
+    for q in out.questions:
+        typer.echo(f"question: {q}")
+    for c in out.conflicts:
+        typer.echo(f"clash: {c['text']}")
+    if not out.stored and not out.facts:
+        typer.echo("nothing was stored: answer the questions above and say it again.")
+
+
+def _store(db: Path) -> Any:
+    from housemind.scheduler import InstructionStore
+
+    return InstructionStore(
+        open_db(db, hint="give instructions first with 'housemind instruct'").session
+    )
+
+
+def _edit(action: str, instruction_id: str, db: Path, **updates: Any) -> None:
+    from housemind.scheduler import UnknownInstructionError, read_back
+
+    store = _store(db)
+    unknown = f"no instruction {instruction_id!r}; 'housemind instructions list' shows them"
+    if action == "delete":
+        if not store.delete(instruction_id):
+            fail(unknown)
+        typer.echo(f"deleted {instruction_id}; its past tasks are kept")
+        return
+    try:
+        out = getattr(store, action)(instruction_id, **updates)
+    except UnknownInstructionError:
+        fail(unknown)
+    except ValueError as e:
+        fail(str(e))
+    state = "active" if out.enabled else "paused"
+    typer.echo(f"{out.id} ({state}): {read_back(out)}")
+
+
+@instructions_app.command("list")
+def instructions_list(db: DbOpt = Path("housemind.db"), as_json: JsonOpt = False) -> None:
+    """Every standing instruction with its id, state and schedule."""
+    from housemind.scheduler import read_back
+
+    rows = [
+        {
+            "id": i.id,
+            "text": i.text,
+            "kind": i.kind.value,
+            "goal": i.goal,
+            "rrule": i.rrule,
+            "enabled": i.enabled,
+            "read_back": read_back(i),
+        }
+        for i in _store(db).list()
+    ]
+    if as_json:
+        typer.echo(json.dumps(rows))
+        return
+    from rich.table import Table
+
+    t = Table(title="standing instructions")
+    for col in ("id", "state", "what I'll do"):
+        t.add_column(col)
+    for r in rows:
+        t.add_row(r["id"], "active" if r["enabled"] else "paused", r["read_back"])
+    console().print(t)
+
+
+@instructions_app.command("pause")
+def instructions_pause(instruction_id: str, db: DbOpt = Path("housemind.db")) -> None:
+    """Stop firing an instruction (missed times are not made up on resume)."""
+    _edit("pause", instruction_id, db)
+
+
+@instructions_app.command("resume")
+def instructions_resume(instruction_id: str, db: DbOpt = Path("housemind.db")) -> None:
+    """Fire a paused instruction again, from now on."""
+    _edit("resume", instruction_id, db)
+
+
+@instructions_app.command("delete")
+def instructions_delete(instruction_id: str, db: DbOpt = Path("housemind.db")) -> None:
+    """Forget an instruction (its past tasks stay in the record)."""
+    _edit("delete", instruction_id, db)
+
+
+@instructions_app.command("change")
+def instructions_change(
+    instruction_id: str,
+    db: DbOpt = Path("housemind.db"),
+    goal: Annotated[str | None, typer.Option(help="New goal in words.")] = None,
+    rrule: Annotated[
+        str | None, typer.Option(help="New RRULE, e.g. 'RRULE:FREQ=DAILY;BYHOUR=9;BYMINUTE=0'.")
+    ] = None,
+    priority: Annotated[int | None, typer.Option(help="New priority.")] = None,
+) -> None:
+    """Change an instruction's goal, schedule or priority, keeping its id."""
+    updates = {
+        k: v
+        for k, v in {"goal": goal, "rrule": rrule, "priority": priority}.items()
+        if v is not None
+    }
+    if not updates:
+        fail("nothing to change: pass --goal, --rrule or --priority")
+    if goal is not None and not goal.strip():
+        fail("--goal is empty; say what to do, e.g. --goal 'water the plants'")
+    _edit("change", instruction_id, db, **updates)
+
+
+def register(app: typer.Typer) -> None:
+    """Add this module's commands to ``app``."""
+    app.command()(instruct)
+    app.add_typer(instructions_app, name="instructions")

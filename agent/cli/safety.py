@@ -1,0 +1,150 @@
+"""``housemind safety ...``, ``approve`` and ``deny``: the safety monitor and its requests."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from housemind.agent.cli._common import DbOpt, JsonOpt, console, fail, open_db
+
+__all__ = ["register"]
+
+safety_app = typer.Typer(help="The safety monitor.", no_args_is_help=True)
+
+ByOpt = Annotated[
+    str | None, typer.Option("--by", help="Who answers (a person registered in this home).")
+]
+WhyOpt = Annotated[str | None, typer.Option("--why", help="Your reason, for the audit log.")]
+
+
+@safety_app.command("check")
+def safety_check(
+    text: Annotated[str | None, typer.Argument(help="An instruction to check.")] = None,
+    file: Annotated[Path | None, typer.Option("--file", help="One instruction per line.")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Check instructions with the safety monitor (no robot needed)."""
+    from housemind.safety import SafetyMonitor
+
+    if (text is None) == (file is None):
+        fail("give exactly one of TEXT or --file PATH")
+    if file is not None:
+        if not file.is_file():
+            fail(f"no such file: {file}")
+        lines = [ln.strip() for ln in file.read_text().splitlines() if ln.strip()]
+    else:
+        lines = [(text or "").strip()]
+    if not any(lines):
+        fail("nothing to check: the instruction is empty")
+    mon = SafetyMonitor()
+    results = []
+    for line in lines:
+        v = mon.check_instruction(line)
+        results.append(
+            {
+                "instruction": line,
+                "verdict": v.verdict.value,
+                "reasons": v.reasons,
+                "rules": v.rules,
+            }
+        )
+    if as_json:
+        for r in results:
+            r = {
+                "verdict": r["verdict"],
+                "reasons": r["reasons"],
+                "rules": r["rules"],
+                **({"instruction": r["instruction"]} if file is not None else {}),
+            }
+            typer.echo(json.dumps(r))
+        return
+    colour = {"allow": "green", "confirm": "yellow", "deny": "red"}
+    con = console()
+    for r in results:
+        con.print(f"[{colour[r['verdict']]}]{r['verdict']:>7}[/]  {r['instruction']}")
+        for reason in r["reasons"]:
+            con.print(f"         · {reason}")
+
+
+def _approval_book(db: Path) -> Any:
+    from housemind.safety.approvals import ApprovalBook
+
+    return ApprovalBook(open_db(db))
+
+
+def approve(
+    approval_id: Annotated[str, typer.Argument(metavar="ID", help="The request's id.")],
+    scope: Annotated[
+        str,
+        typer.Option(
+            help="once: this step; task: this task; instruction: its standing "
+            "instruction; rule: these rules anywhere."
+        ),
+    ] = "once",
+    days: Annotated[
+        float | None, typer.Option(help="How long it lasts (default 1; instruction 30; rule 7).")
+    ] = None,
+    by: ByOpt = None,
+    why: WhyOpt = None,
+    db: DbOpt = Path("housemind.db"),
+    as_json: JsonOpt = False,
+) -> None:
+    """Approve a step the robot asked about (a 'confirm' verdict)."""
+    from housemind.safety.approvals import ApprovalError
+
+    book = _approval_book(db)
+    try:
+        a = book.approve(approval_id, by=by or "", scope=scope, days=days, why=why)
+    except ApprovalError as e:
+        fail(str(e))
+    if as_json:
+        typer.echo(a.model_dump_json())
+        return
+    typer.echo(f"approved {a.id} ({a.scope}, until {a.expires_at:%Y-%m-%d %H:%M}): {a.subject}")
+
+
+def deny(
+    approval_id: Annotated[str, typer.Argument(metavar="ID", help="The request's id.")],
+    by: ByOpt = None,
+    why: WhyOpt = None,
+    db: DbOpt = Path("housemind.db"),
+    as_json: JsonOpt = False,
+) -> None:
+    """Deny a step the robot asked about; it will not be done."""
+    from housemind.safety.approvals import ApprovalError
+
+    book = _approval_book(db)
+    try:
+        a = book.deny(approval_id, by=by or "", why=why)
+    except ApprovalError as e:
+        fail(str(e))
+    if as_json:
+        typer.echo(a.model_dump_json())
+        return
+    typer.echo(f"denied {a.id}: {a.subject}")
+
+
+@safety_app.command("pending")
+def safety_pending(db: DbOpt = Path("housemind.db"), as_json: JsonOpt = False) -> None:
+    """List the requests waiting for a person's approval."""
+    rows = [json.loads(a.model_dump_json()) for a in _approval_book(db).pending()]
+    if as_json:
+        typer.echo(json.dumps(rows))
+        return
+    con = console()
+    if not rows:
+        con.print("nothing is waiting for approval")
+    for r in rows:
+        con.print(f"[yellow]{r['id']}[/]  {r['subject']}  ({', '.join(r['rules'])})")
+        for reason in r["reasons"]:
+            con.print(f"          · {reason}")
+
+
+def register(app: typer.Typer) -> None:
+    """Add this module's commands to ``app``."""
+    app.add_typer(safety_app, name="safety")
+    app.command()(approve)
+    app.command()(deny)
