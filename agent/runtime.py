@@ -367,6 +367,8 @@ class HomeRuntime:
         )
         res = {
             "status": out.status,
+            "skill": out.skill,
+            "args": out.args,
             "text": skill.text,
             "reason": out.reason,
             "ticks": out.ticks,
