@@ -120,14 +120,16 @@ def give_instructions(
     from housemind.memory.symbolic import SymbolicMemory
     from housemind.scheduler._rrule import load_zone
     from housemind.scheduler.agenda import conflict_json, quiet_hours
-    from housemind.scheduler.clock import WallClock
+    from housemind.scheduler.clock import SimClock
     from housemind.scheduler.conflicts import find_conflicts
     from housemind.scheduler.paragraph import remember_facts
     from housemind.scheduler.store import InstructionStore
 
     database = open_database(f"sqlite:///{db}")
     try:
-        store = InstructionStore(database.session, WallClock(load_zone(tz)))
+        # Instructions become active at ``now`` (the wall clock, or ``--now``): a
+        # simulated run's timeline starts from there (see housemind.agent.runs).
+        store = InstructionStore(database.session, SimClock(now, load_zone(tz)))
         symbolic = SymbolicMemory(database)
         for _, result in results:
             for instr in result.instructions:

@@ -1,18 +1,34 @@
-"""Durable simulated runs (``housemind run``): one home, one database, resumable.
+"""Durable simulated runs (``housemind run``): one home, one database, one timeline.
 
 The command line only parses options and prints; this module opens the home, adds the
-instructions, resumes a killed run and runs the chores.
+instructions, resumes a killed run, extends a finished one and runs the chores.
+
+**One timeline.** A simulated run and the household's standing instructions share one
+clock. The rule: a new run starts at 06:00 on the day the household's earliest stored
+instruction became active (in that instruction's time zone), so instructions given
+with ``housemind instruct`` (which count from the wall clock, or ``--now``) fire in the
+run from their first day. A run on a database with no instructions yet starts at
+HomeSim's default start (Monday 2026-11-23 06:00 UTC), and instructions given with
+``--instructions FILE`` become active at that moment.
+
+**Durability and extension.** ``--days N`` means "run until N days after the run's
+start". Running the same command again after a crash resumes the stored run; a larger
+``--days`` on a finished run extends it (answers and approvals given in between are
+picked up by the extension); a ``--days`` that the run already covered changes nothing
+and says so.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-__all__ = ["RunError", "read_instruction_lines", "run_simulated"]
+__all__ = ["RunError", "read_instruction_lines", "run_simulated", "timeline_start"]
+
+RUN_ID = "main"
 
 
 class RunError(ValueError):
@@ -34,78 +50,146 @@ def read_instruction_lines(path: Path) -> list[str]:
     return [ln for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
 
 
+def timeline_start(database: Any) -> tuple[datetime, str] | None:
+    """Where a new run's clock starts: 06:00 on the earliest instruction's first day.
+
+    Returns:
+        ``(start, time zone)``, or None when the database holds no instructions.
+    """
+    from housemind.scheduler import InstructionStore
+    from housemind.scheduler._rrule import load_zone
+
+    store = InstructionStore(database.session)
+    firsts: list[tuple[datetime, str]] = []
+    for instr, data in store.list_with_data(enabled=None):
+        since = data.get("active_since")
+        if since:
+            firsts.append((datetime.fromisoformat(since), instr.timezone))
+    if not firsts:
+        return None
+    when, tz = min(firsts, key=lambda p: p[0])
+    local = when.astimezone(load_zone(tz))
+    return local.replace(hour=6, minute=0, second=0, microsecond=0), tz
+
+
+def _stored_run(database: Any) -> tuple[int, str] | None:
+    """``(seed, home)`` of the run stored in ``database``, None if there is none."""
+    from housemind.memory.models import RunRecord
+
+    with database.session() as s:
+        rec = s.get(RunRecord, RUN_ID)
+        if rec is None:
+            return None
+        return int(rec.seed or 0), str((rec.world or {}).get("home", "apartment"))
+
+
 def run_simulated(
     db: Path,
     *,
     days: float = 7.0,
     seed: int = 0,
+    home: str | None = None,
     instructions: list[str] | None = None,
+    planner: Any = "symbolic",
     on_event: Callable[[str, dict[str, Any]], None] | None = None,
 ) -> dict[str, Any]:
-    """Run the home in simulation for ``days``, or resume the run stored in ``db``.
+    """Run the home in simulation until ``days`` after the run's start (see the module doc).
 
     Args:
         db: The project database file (created if new).
-        days: Simulated days from the start of a new run.
+        days: Run until this many simulated days after the run's start.
         seed: HomeSim seed of a new run (a stored run must be resumed with its own).
-        instructions: Standing instructions to add before running.
+        home: Floor plan of a new run (a stored run must be resumed with its own);
+            the v1 apartment when None.
+        instructions: Standing instructions to add before running (read like
+            ``housemind instruct``: the same paragraph parser and safety check).
+        planner: Planner backend name or instance.
         on_event: Live-view callback.
 
     Returns:
-        The run summary (``RunSummary.as_dict()`` plus ``seed``, ``resumed`` and ``until``).
+        The run summary (``RunSummary.as_dict()`` plus ``seed``, ``home``, ``resumed``,
+        ``extended``, ``started`` and ``until``).
 
     Raises:
-        RunError: bad options, a run of another seed, or no instructions at all.
+        RunError: bad options, a run of another seed or home, or no instructions at all.
     """
     from housemind.agent.runtime import HomeRuntime, InstructionDenied
-    from housemind.memory import MemoryStoreError
-    from housemind.scheduler import InstructionParseError, parse_instruction
+    from housemind.memory import MemoryStoreError, open_database
+    from housemind.scheduler import InstructionParseError, parse_paragraph, remember_facts
+    from housemind.scheduler.clock import SimClock
     from housemind.sim.home import HomeSimEnv
     from housemind.sim.home.conversation import SimulatedResident
+    from housemind.sim.home.env import DEFAULT_START
+    from housemind.sim.home.plans import plan_names
 
     if not (math.isfinite(days) and days > 0):
         raise RunError(f"--days must be a finite number of days, more than 0; got {days}")
     if not db.parent.is_dir():
         raise RunError(f"cannot create {db}: the folder {db.parent} does not exist")
-    env = HomeSimEnv(seed=seed)
-    env.reset(seed=seed)
+    if home is not None and home not in plan_names():
+        raise RunError(f"unknown home {home!r}; homes: {', '.join(plan_names())}")
+    try:
+        database = open_database(f"sqlite:///{db}")
+        try:
+            anchor = timeline_start(database)
+            stored = _stored_run(database)
+        finally:
+            database.close()
+    except MemoryStoreError as e:
+        raise RunError(str(e)) from e
+    if stored is not None:
+        if (stored[0], stored[1]) != (seed, home or stored[1]):
+            raise RunError(
+                f"{db} holds a run of home {stored[1]!r} with seed {stored[0]}; pass "
+                f"--home {stored[1]} --seed {stored[0]} to resume or extend it, or use "
+                "a new --db"
+            )
+        home = stored[1]
+    start, tz = anchor if anchor is not None else (DEFAULT_START, "UTC")
+    env = HomeSimEnv(SimClock(start, tz), seed=seed, home=home or "apartment")
     try:
         rt = HomeRuntime(
             env,
             env.clock,
             db_url=f"sqlite:///{db}",
+            planner=planner,
             answerer=SimulatedResident(env, seed),
             on_event=on_event,
         )
     except MemoryStoreError as e:
         raise RunError(str(e)) from e
     with rt:
-        status = rt.run_status("main")
+        status = rt.run_status(RUN_ID)
         if status is not None:
-            until = rt.resume_run("main")  # the simulated home as the last process left it
-            snap = rt.snapshot()
-            env_seed = snap.get("seed") if snap else seed
-            if env_seed != seed:
-                raise RunError(
-                    f"{db} holds a run of seed {env_seed}; pass --seed {env_seed} to resume "
-                    "it, or use a new --db"
-                )
-        else:
-            until = env.clock.now() + timedelta(days=days)
+            rt.resume_run(RUN_ID)  # the simulated home as the last process left it
+        started = rt.run_started(RUN_ID) if status is not None else env.clock.now()
         for line in instructions or []:
+            result = parse_paragraph(line, now=env.clock.now(), tz=str(env.clock.tz))
+            if not result.instructions and result.questions:
+                raise RunError(f"{line!r}: {' '.join(result.questions)}")
             try:
-                rt.instruct(
-                    parse_instruction(line, now=env.clock.now(), tz=str(env.clock.tz)),
-                    actor="owner",
-                )
+                for instr in result.instructions:
+                    rt.instruct(instr, actor="owner")
             except (InstructionParseError, InstructionDenied) as e:
                 raise RunError(str(e)) from e
+            remember_facts(rt.memory.symbolic, result.facts, told_by="owner")
         if not rt.instructions.list():
             raise RunError(f"{db} has no standing instructions; add them with --instructions FILE")
-        done = status == "finished"
-        summary = rt.summarize() if done else rt.run_until(until, run_id="main")
+        until = started + timedelta(days=days)
+        covered = status == "finished" and until <= env.clock.now()
+        summary = rt.summarize() if covered else rt.run_until(until, run_id=RUN_ID)
     out = summary.as_dict()
-    out["seed"] = seed
-    out["resumed"] = status == "running"
-    out["until"] = until.isoformat() if until is not None else None
+    out.update(
+        seed=seed,
+        home=env.home,
+        resumed=status == "running",
+        extended=status == "finished" and not covered,
+        started=started.isoformat(),
+        until=until.isoformat(),
+    )
+    if covered:
+        out["note"] = (
+            f"this run already ran to {env.clock.now():%Y-%m-%d %H:%M}; pass a larger --days "
+            "to extend it"
+        )
     return out

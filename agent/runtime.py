@@ -56,6 +56,8 @@ class RunSummary:
     subtasks: int = 0
     subtasks_failed: int = 0
     safety_events: int = 0
+    checkins_asked: int = 0
+    checkins_answered: int = 0
     sim_seconds: float = 0.0
     wall_seconds: float = 0.0
     chores: list[dict[str, Any]] = field(default_factory=list)
@@ -552,7 +554,7 @@ class HomeRuntime:
         self.event("run_end", {})
         summary = self.summarize(since=None if run_id is not None else t0)
         if run_id is not None:
-            summary.sim_seconds = (self.clock.now() - self._run_started(run_id)).total_seconds()
+            summary.sim_seconds = (self.clock.now() - self.run_started(run_id)).total_seconds()
         summary.wall_seconds = time.perf_counter() - t0_wall
         if run_id is not None:
             self._checkpoint(run_id, end, status="finished", summary=summary.as_dict())
@@ -582,7 +584,8 @@ class HomeRuntime:
             rec = s.get(RunRecord, run_id)
             return None if rec is None else rec.status
 
-    def _run_started(self, run_id: str) -> datetime:
+    def run_started(self, run_id: str) -> datetime:
+        """When run ``run_id`` started (robot clock); now if there is no such run."""
         from housemind.memory.models import RunRecord
 
         with self.db.session() as s:
@@ -709,13 +712,22 @@ class HomeRuntime:
             )
 
     def summarize(self, since: datetime | None = None) -> RunSummary:
-        """Summarise the tasks in the database (due at or after ``since``)."""
+        """Summarise the tasks in the database (due at or after ``since``).
+
+        Each chore has ``goal``, ``kind`` (``chore``, ``check_in`` or ``reminder``),
+        ``due``, ``status`` and ``finished_at`` (robot clock, None while unfinished).
+        """
         summary = RunSummary()
+        kinds = {i.id: i.kind.value for i in self.instructions.list()}
         for t in self.tasks.list():
             if since is not None and t.due_at < since:
                 continue
             res = t.result or {}
             status = res.get("status", t.state.value)
+            kind = _chore_kind(kinds.get(t.instruction_id or "", ""))
+            if kind == "check_in" and t.state.value in ("done", "skipped"):
+                summary.checkins_asked += 1
+                summary.checkins_answered += t.state.value == "done"
             summary.chores_due += 1
             summary.chores_done += t.state.value == "done"
             summary.chores_failed += t.state.value == "failed"
@@ -727,8 +739,14 @@ class HomeRuntime:
                 {
                     "task_id": t.id,
                     "goal": t.goal,
+                    "kind": kind,
                     "due": t.due_at.astimezone(self.clock.tz).isoformat(),
                     "status": t.state.value if status == "waiting" else status,
+                    "finished_at": (
+                        t.finished_at.astimezone(self.clock.tz).isoformat()
+                        if t.finished_at is not None and t.state.value != "waiting"
+                        else None
+                    ),
                     "reason": res.get("reason", res.get("question", "")),
                     "subtasks": int(res.get("subtasks", 0)),
                     "dispatch_count": t.dispatch_count,
@@ -740,6 +758,11 @@ class HomeRuntime:
         if start is not None:
             summary.sim_seconds = max(0.0, (self.clock.now() - start).total_seconds())
         return summary
+
+
+def _chore_kind(instruction_kind: str) -> str:
+    """The summary's kind of a task: ``check_in``, ``reminder`` or ``chore``."""
+    return instruction_kind if instruction_kind in ("check_in", "reminder") else "chore"
 
 
 def record_answer(db: Any, task_id: str, text: str, *, by: str = "owner") -> None:

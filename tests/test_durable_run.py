@@ -24,7 +24,14 @@ INSTRUCTIONS = (
 
 
 def run_cmd(db, file, days, seed):
-    cmd = [sys.executable, "-c", "from agent.cli import main; main()", "run", "--db", str(db)]
+    cmd = [
+        sys.executable,
+        "-c",
+        "from housemind.agent.cli import main; main()",
+        "run",
+        "--db",
+        str(db),
+    ]
     cmd += ["--days", str(days), "--seed", str(seed), "--json"]
     return cmd + (["--instructions", str(file)] if file is not None else [])
 

@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from housemind.agent.cli._common import JsonOpt, check_days, console, fail
+from housemind.agent.cli._common import HomeOpt, JsonOpt, check_days, console, fail
 
 __all__ = ["register"]
 
@@ -50,28 +50,39 @@ def run(
     db: Annotated[Path, typer.Option("--db", help="Project database (created if new).")],
     days: Annotated[float, typer.Option(help="Simulated days from the start of the run.")] = 7.0,
     seed: Annotated[int, typer.Option(help="HomeSim seed (for a new run).")] = 0,
+    home: HomeOpt = None,
     instructions: Annotated[
         Path | None,
-        typer.Option("--instructions", help="Standing instructions, one per line, to add."),
+        typer.Option(
+            "--instructions", help="Standing instructions to add (a paragraph or one a line)."
+        ),
     ] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Run the home in simulation; resumes where a killed run stopped (same --db)."""
+    """Run the home in simulation until --days after its start.
+
+    The same command resumes a killed run; a larger --days extends a finished one. A new
+    run starts at 06:00 on the day the earliest stored instruction became active (or on
+    HomeSim's default Monday when there is none yet).
+    """
     from housemind.agent.runs import RunError, read_instruction_lines, run_simulated
 
     check_days(days)
     try:
         lines = read_instruction_lines(instructions) if instructions is not None else None
-        out = run_simulated(db, days=days, seed=seed, instructions=lines)
+        out = run_simulated(db, days=days, seed=seed, home=home, instructions=lines)
     except RunError as e:
         fail(str(e))
     if as_json:
         typer.echo(json.dumps(out))
         return
-    until = datetime.fromisoformat(out["until"]) if out.get("until") else None
-    when = f" to {until:%Y-%m-%d %H:%M}" if until else ""
-    console().print(
-        f"{'resumed and ' if out['resumed'] else ''}ran{when}: "
+    until = datetime.fromisoformat(out["until"])
+    how = "resumed and ran" if out["resumed"] else "extended and ran" if out["extended"] else "ran"
+    con = console()
+    if out.get("note"):
+        con.print(out["note"])
+    con.print(
+        f"{out['home']}: {how} to {until:%Y-%m-%d %H:%M}: "
         f"{out['chores_done']} of {out['chores_due']} chores done, "
         f"{out['chores_failed']} failed, {out['subtasks']} subtasks"
     )

@@ -129,7 +129,7 @@ def server_factory() -> Iterator[Callable[..., FakeServer]]:
 
 
 def test_litellm_is_imported_lazily():
-    code = "import agent.llm, sys; print('litellm' in sys.modules)"
+    code = "import housemind.agent.llm, sys; print('litellm' in sys.modules)"
     import subprocess
 
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
