@@ -1,4 +1,4 @@
-"""``housemind serve ...``: long-running servers (``serve policy``: a policy over openpi's protocol)."""
+"""``housemind serve ...``: long-running servers (``serve policy``: openpi's protocol)."""
 
 from __future__ import annotations
 

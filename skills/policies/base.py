@@ -182,7 +182,8 @@ def parse_policy_spec(text: str) -> PolicySpec:
         pairs = parse_qsl(parts.query, keep_blank_values=True, strict_parsing=bool(parts.query))
     except ValueError:
         raise ValueError(
-            f"policy spec {text!r} has malformed options {parts.query!r}; use ?key=value&key2=value2"
+            f"policy spec {text!r} has malformed options {parts.query!r}; "
+            "use ?key=value&key2=value2"
         ) from None
     options: dict[str, str] = {}
     for key, value in pairs:

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import difflib
 import ipaddress
-from typing import Any, TypeVar
+import types
+from typing import Any, TypeVar, Union, get_args, get_origin
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -100,6 +101,13 @@ def is_loopback(host: str) -> bool:
         return False  # another name: it may resolve anywhere
 
 
+def _kinds(annotation: Any) -> set[Any]:
+    """The outer types an annotation allows: ``list[int] | None`` -> ``{list, NoneType}``."""
+    if get_origin(annotation) in (Union, types.UnionType):
+        return set().union(*(_kinds(a) for a in get_args(annotation)))
+    return {get_origin(annotation) or annotation}
+
+
 def model_from_options(model: type[M], options: dict[str, str], *, what: str) -> M:
     """Build ``model`` from a spec's ``?key=value`` options (lists as ``a,b,c``).
 
@@ -115,11 +123,12 @@ def model_from_options(model: type[M], options: dict[str, str], *, what: str) ->
             raise ValueError(
                 f"unknown {what} option {key!r}{hint} (known: {', '.join(sorted(known))})"
             )
-        annotation = str(model.model_fields[key].annotation)
-        if "list" in annotation and "," in raw or "list[int]" in annotation:
-            values[key] = [p for p in (s.strip() for s in raw.split(",")) if p]
-        elif raw.lower() in ("none", "null", "") and "None" in annotation:
+        annotation = model.model_fields[key].annotation
+        kinds = _kinds(annotation)
+        if type(None) in kinds and raw.lower() in ("none", "null", ""):
             values[key] = None
+        elif list in kinds and ("," in raw or kinds <= {list, type(None)}):
+            values[key] = [p for p in (s.strip() for s in raw.split(",")) if p]
         else:
             values[key] = raw
     try:
