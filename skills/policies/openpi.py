@@ -426,8 +426,16 @@ class OpenPIPolicy:
 
         Controllers that know when they have finished (HomeSim's navigation expert ends with
         a look around the room) report it; the executor then waits for it as it would for
-        the local controller. Before the first answer nothing is known, so this is True.
+        the local controller. Before the first answer of a subtask this is False for a
+        server whose metadata says ``reports_done`` (so the executor asks it at least once:
+        a subtask whose facts already hold costs one chunk, which such a controller spends
+        holding still), else True.
         """
+        if not self.last_response:
+            try:
+                return not self.connection.metadata.get("reports_done", False)
+            except PolicyError:
+                return False  # unreachable: predict_chunk will fail the subtask with the reason
         return bool(self.last_response.get("done", True))
 
     def _key_map(self) -> dict[str, str | None]:

@@ -95,7 +95,8 @@ class HousemindServedPolicy:
     session ends. A policy that knows it cannot succeed raises
     :class:`~housemind.skills.policies.PolicyError`; the answer then carries
     ``"policy_error"`` and no actions, and the client fails the subtask with that reason. A
-    policy with a ``done`` attribute (see :class:`Policy`) has it sent as ``"done"``. A
+    policy's ``done`` attribute (see :class:`Policy`; True for policies without one) is sent
+    as ``"done"`` with every chunk, and the metadata says ``"reports_done": True``. A
     per-session policy may define ``update_from_request(request)``, called before each chunk
     with the raw request (e.g. to read privileged simulator state).
 
@@ -130,6 +131,7 @@ class HousemindServedPolicy:
             "policy": name,
             "action_dim": self.action_dim,
             "observation_keys": list(observation_keys),
+            "reports_done": True,
             **({"action_horizon": int(action_horizon)} if action_horizon else {}),
             **(extra_metadata or {}),
         }
@@ -179,11 +181,9 @@ class HousemindServedPolicy:
                 f"served policy returned a chunk of shape {chunk.shape}; expected "
                 f"[H, {self.action_dim}]"
             )
-        out: dict[str, Any] = {"actions": chunk}
-        done = getattr(policy, "done", None)
-        if done is not None:  # a controller that knows when it has finished (see Policy)
-            out["done"] = bool(done)
-        return out
+        # A controller that knows when it has finished says so (see Policy); others are
+        # done whenever the skill's facts hold.
+        return {"actions": chunk, "done": bool(getattr(policy, "done", True))}
 
 
 class PolicyServer:
