@@ -230,3 +230,21 @@ def test_an_action_size_mismatch_is_caught_at_the_handshake(linear_checkpoint):
             factory.close()
     assert out.status == "failure" and "3 action entries" in out.reason
     assert "action_indices" in out.reason
+
+
+@pytest.mark.slow
+def test_the_policy_server_benchmark_reports_its_numbers():
+    out = subprocess.run(
+        [sys.executable, "-m", "housemind", "bench", "policy-server", "--quick", "--clients",
+         "3", "--requests", "7", "--json"],
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert out.returncode == 0, out.stderr
+    import json
+
+    res = json.loads(out.stdout)
+    assert res["single_client"]["requests"] == 7 and res["concurrent"]["requests"] == 21
+    for part in ("single_client", "concurrent"):
+        r = res[part]
+        assert r["rps"] > 0 and 0 < r["p50_ms"] <= r["p99_ms"] <= r["max_ms"]
+    assert len(res["load_avg_before"]) == 3
