@@ -240,6 +240,8 @@ class OpenPIConnection:
         self.ping_timeout_s = ping_timeout_s
         self.api_key = api_key if api_key is not None else os.environ.get(API_KEY_ENV) or None
         self._client: Any = None
+        # Read without the lock (the control loop asks while a request is in flight).
+        self._metadata: dict[str, Any] | None = None
         self._lock = threading.Lock()
 
     @property
@@ -264,6 +266,7 @@ class OpenPIConnection:
                 f"{type(e).__name__}: {e}"
             ) from None
         logger.info("connected to openpi server %s, metadata %s", self.address, client.metadata)
+        self._metadata = dict(client.metadata)
         return client
 
     @property
@@ -273,10 +276,13 @@ class OpenPIConnection:
         Raises:
             PolicyError: if the server cannot be reached.
         """
-        with self._lock:
-            if self._client is None:
-                self._client = self._connect()
-            return dict(self._client.metadata)
+        meta = self._metadata
+        if meta is None:  # not connected yet (kept after a reconnect: same server)
+            with self._lock:
+                if self._client is None:
+                    self._client = self._connect()
+                meta = self._metadata = dict(self._client.metadata)
+        return meta
 
     def infer(self, obs: dict[str, Any]) -> dict[str, Any]:
         """Send one observation, return the server's answer.

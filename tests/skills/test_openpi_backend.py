@@ -248,3 +248,22 @@ def test_the_policy_server_benchmark_reports_its_numbers():
         r = res[part]
         assert r["rps"] > 0 and 0 < r["p50_ms"] <= r["p99_ms"] <= r["max_ms"]
     assert len(res["load_avg_before"]) == 3
+
+
+def test_the_realtime_executor_prefetches_chunks_from_the_server():
+    def infer(obs):
+        x, y = obs["observation/state"][:2]
+        d = math.hypot(1.6 - x, -y) or 1.0
+        return {"actions": np.tile([[(1.6 - x) / d, -y / d, 0.0]], (5, 1)).astype(np.float32)}
+
+    env = PointRobotEnv(spots={"table": (1.6, 0.0), "sink": (0.0, 3.0)}, control_hz=100)
+    with MinimalOpenPIServer(infer) as server:
+        factory = _factory(server.port)
+        try:
+            ex = Executor(env, realtime=True, policy_for=lambda sk, e: factory(sk.spec, sk.args, e))
+            with ex:
+                out = ex.run(REGISTRY.bind("navigate", {"target": "table"}), timeout=30)
+        finally:
+            factory.close()
+    assert out.ok, out.reason
+    assert len(server.received) >= out.ticks // 5  # a request per chunk, some ahead of time
