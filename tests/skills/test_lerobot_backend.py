@@ -156,6 +156,7 @@ def test_a_payload_outside_the_allow_list_is_refused_and_never_run(tmp_path):
     assert not marker.exists()
 
 
+@pytest.mark.slow  # importing torch takes seconds
 def test_payloads_name_lerobots_classes_and_read_back_torch_actions():
     torch = pytest.importorskip("torch")
     obs = lw.TimedObservation(1.5, 3, {"x": 1.0, "front": np.zeros((2, 2, 3), np.uint8)}, True)
