@@ -6,7 +6,7 @@ export LITELLM_LOCAL_MODEL_COST_MAP := True
 export HF_HUB_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: install demo test test-fast lint format clean
+.PHONY: install demo test test-fast lint format proto clean
 
 # torch first: 2.13.0 is the CPU build that lies on disk for pip; any other spec may pull
 # a multi-GB CUDA build.
@@ -14,7 +14,8 @@ $(BIN)/housemind: pyproject.toml
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q torch==2.13.0
-	$(BIN)/pip install -q -e '.[dev,vla,embeddings,postgres,video]'
+	$(BIN)/pip install -q -e '.[dev,vla,embeddings,postgres,video,remote]'
+	$(BIN)/pip install -q --no-deps 'openpi-client>=0.1.2,<0.2'  # see the 'remote' extra
 	@touch $@
 
 install: $(BIN)/housemind
@@ -37,6 +38,10 @@ lint: install
 format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+# Regenerate the committed gRPC stubs of skills/policies/lerobot_services.proto.
+proto: install
+	$(BIN)/python -m housemind.skills.policies._protogen
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info

@@ -94,6 +94,35 @@ def bench_sim(
     run_bench(bench, sizes, as_json)
 
 
+@bench_app.command("policy-server")
+def bench_policy_server(
+    quick: QuickOpt = False,
+    clients: Annotated[int, typer.Option(help="Concurrent clients.")] = 8,
+    requests: Annotated[int | None, typer.Option(help="Requests per client.")] = None,
+    checkpoint: Annotated[
+        str | None,
+        typer.Option(
+            help="A stateless checkpoint to serve (default: a small linear policy, to time "
+            "serving itself)."
+        ),
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Policy server (openpi protocol): requests/s and p99 latency with concurrent clients."""
+    from housemind.skills.policies.bench import run_bench as bench
+
+    _at_least_one(clients, "--clients")
+    sizes: dict[str, Any] = {"clients": clients, "requests": 30 if quick else 500}
+    if _at_least_one(requests, "--requests") is not None:
+        sizes["requests"] = requests
+    if checkpoint is not None:
+        sizes["checkpoint"] = checkpoint
+    try:
+        run_bench(bench, sizes, as_json)
+    except RuntimeError as e:
+        fail(str(e))
+
+
 @bench_app.command("safety")
 def bench_safety(
     data: Annotated[
