@@ -95,7 +95,13 @@ def test_instruct_stores_reads_back_and_schedule_shows_the_week(tmp_path, capsys
     first_dinner = next(r for r in week["runs"] if r["goal"] == "make dinner")
     assert first_dinner["at"] == "2025-10-20T17:15:00+02:00"
     assert first_dinner["deadline"] == "2025-10-20T18:00:00+02:00"
-    assert [c["kind"] for c in week["conflicts"]] == ["overlap"]
+    # Issue #11: the laundry is ready by Saturday 08:00; it is noisy, so instead of starting
+    # at 06:00 while people sleep it runs on Friday evening, and the move is reported.
+    laundry = next(r for r in week["runs"] if r["goal"] == "do the laundry")
+    assert laundry["at"] == "2025-10-24T20:00:00+02:00"
+    assert laundry["deadline"] == "2025-10-25T08:00:00+02:00"
+    assert [c["kind"] for c in week["conflicts"]] == ["overlap", "quiet_hours"]
+    assert "starts at 20:00 on Fri 24 Oct" in week["conflicts"][1]["text"]
     table = runner.invoke(app, ["schedule", "--db", str(db), "--now", "2025-10-20T08:00"])
     assert table.exit_code == 0 and "make dinner" in table.output
 
