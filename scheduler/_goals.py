@@ -31,8 +31,8 @@ CHECK_IN_RE = re.compile(
     r"[A-Z][a-z]+)\b",
 )
 REMINDER_RE = re.compile(
-    r"^(?:remind\s+(?P<who>me|us|everyone|everybody|the\s+\w+|[A-Z][a-z]+)"
-    r"|tell\s+(?P<told>me|us|the\s+\w+|[A-Z][a-z]+)(?=\s+to\b))\b",
+    r"^(?:remind\s+(?P<who>me|us|everyone|everybody|(?:the|my|our)\s+\w+|[A-Z][a-z]+)"
+    r"|tell\s+(?P<told>me|us|(?:the|my|our)\s+\w+|[A-Z][a-z]+)(?=\s+to\b))\b",
 )
 #: Words a household chore starts with ("vacuum the hall", "take out the trash").
 VERBS = frozenset(
@@ -381,7 +381,7 @@ def reminder_goal(who: str, rest: str, *, speaker: str) -> tuple[str, str]:
         pills", speaker="owner"; "us" is everyone.
     """
     low = who.lower()
-    person = {"me": speaker, "us": "everyone", "everybody": "everyone"}.get(low, who)
+    person = {"me": speaker, "us": "everyone", "everybody": "everyone"}.get(low, the(who))
     rest = re.sub(r"^(?:please\s+)?", "", rest.strip())
     if not re.match(r"^(?:to|about|that|of)\b", rest, re.IGNORECASE):
         rest = f"to {rest}"

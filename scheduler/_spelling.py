@@ -101,6 +101,7 @@ _BEFORE = frozenset(
 _AFTER_EVERY = frozenset(
     {"day", "days", "week", "weeks", "month", "other", "single", "2", "3", "4"}
     | set(_VOCABULARY) - {"every"}
+    | set(_DAY_ABBREVIATIONS)
 )
 # Real words one edit away from a schedule word; never "corrected".
 _REAL_WORDS = frozenset(
@@ -157,9 +158,12 @@ def normalise_schedule_words(text: str) -> str:
         prev2 = _bare(out[tokens[n - 2][0]]) if n > 1 else ""
         prev_punct = n > 0 and out[tokens[n - 1][0]].rstrip().endswith(",")
         nxt = _bare(tokens[n + 1][1]) if n + 1 < len(tokens) else ""
+        before_day = nxt in _DAY_ABBREVIATIONS or nxt in _VOCABULARY
         fixed = _fix(
             word,
-            after_schedule_word=prev in _BEFORE or prev_punct,
+            after_schedule_word=prev in _BEFORE
+            or prev_punct
+            or (word.lower() in _DAY_ABBREVIATIONS and before_day),
             before_unit=nxt in _AFTER_EVERY,
             in_the=prev == "the" and prev2 == "in",
         )

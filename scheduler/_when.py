@@ -48,18 +48,33 @@ PERSON_TIME = (18, 30)
 #: A deadline without a time ("make sure the laundry is ready on Saturday"): that morning.
 DEADLINE_TIME = (8, 0)
 PART_TIMES = {"morning": (8, 0), "afternoon": (15, 0), "evening": (18, 0), "night": (21, 0)}
+#: Times said by a meal or by bed ("after dinner"); what the household eats when is not known
+#: here, so these are typical times.
+MEAL_TIMES = {
+    "after breakfast": (9, 0),
+    "before breakfast": (7, 0),
+    "after lunch": (14, 0),
+    "before lunch": (11, 30),
+    "after dinner": (20, 0),
+    "after supper": (20, 0),
+    "before dinner": (17, 0),
+    "before supper": (17, 0),
+    "at bedtime": (21, 30),
+    "before bed": (21, 30),
+    "first thing in the morning": (7, 0),
+}
 
 _DAYNAME = r"(?:mon|tues|wednes|thurs|fri|satur|sun)day"
 _DAY = rf"{_DAYNAME}s?"
 _JOIN = r"\s*(?:,\s*(?:and\s+|&\s*)?|\s+and\s+|\s*&\s*|\s+or\s+)"
-_DAYS = rf"{_DAY}(?:{_JOIN}{_DAY})*"
+_DAYS = rf"{_DAY}(?:(?:{_JOIN}|\s+){_DAY})*"
 _MONTH = (
     r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
     r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
 )
 _ORDINAL = r"(?:first|second|third|fourth|fifth|last|1st|2nd|3rd|4th|5th)"
 _ORDINALS = rf"{_ORDINAL}(?:{_JOIN}(?:the\s+)?{_ORDINAL})*"
-_MONTHDAY = r"\d{1,2}(?:st|nd|rd|th)"
+_MONTHDAY = r"(?:\d{1,2}(?:st|nd|rd|th)|first|second|third|fourth|fifth|tenth|fifteenth|twentieth)"
 _MONTHDAYS = rf"{_MONTHDAY}(?:{_JOIN}(?:the\s+)?{_MONTHDAY})*"
 _PART = r"(?:morning|afternoon|evening|night)"
 _CLOCK = (
@@ -69,13 +84,16 @@ _CLOCK = (
 TIME = rf"{_CLOCK}(?:\s+(?:in\s+the\s+{_PART}|at\s+night))?"
 _TIMES = rf"{TIME}(?:{_JOIN}{TIME})*"
 _UNIT = (
-    rf"(?:day|weekday|weekend|week|month|year|hour|{_PART}"
+    rf"(?:(?:day|weekday|weekend)(?:\s+{_PART})?|week|month|year|hour|{_PART}"
     rf"|{_DAYS}(?:\s+{_PART}s?)?)"
     r"|\d+\s*(?:days|weeks|hours|months|minutes)"
 )
 # Each clause is one piece of a schedule phrase; order matters where two could match.
 _CLAUSES: dict[str, str] = {
-    "times_a_day": r"(?:once|twice|two\s+times|three\s+times|four\s+times)\s+(?:a|per|each)\s+day",
+    "times_a_day": (
+        r"(?:once|twice|two\s+times|three\s+times|four\s+times)\s+(?:a|per|each)\s+"
+        r"(?:day|week|month)"
+    ),
     "parts": (
         rf"(?:(?:every|each)\s+|in\s+the\s+)?{_PART}s?(?:{_JOIN}(?:every\s+|each\s+|in\s+the\s+)?"
         rf"{_PART}s?)+"
@@ -96,6 +114,13 @@ _CLAUSES: dict[str, str] = {
     "on_days": rf"(?:on\s+)?(?:{_DAYS}|weekdays|weekends)(?:\s+{_PART}s?)?",
     "adverb": r"(?:daily|weekly|monthly|yearly|hourly|nightly|fortnightly)",
     "at": rf"(?:at|@)\s+{_TIMES}",
+    "bare_at": (
+        r"\d{1,2}(?::\d{2})?\s*(?:am|pm)(?:\s*(?:,|and|&)\s*\d{1,2}(?::\d{2})?\s*(?:am|pm))*"
+    ),
+    "meal_time": (
+        r"(?:after|before)\s+(?:dinner|supper|lunch|breakfast)|at\s+bedtime|before\s+bed"
+        r"|first\s+thing\s+in\s+the\s+morning"
+    ),
     "by": rf"(?:by|before|until|no\s+later\s+than)\s+{TIME}",
     "part_of_day": rf"(?:in\s+the\s+{_PART}|at\s+night|tonight|overnight)",
     "one_day": rf"(?:today|tomorrow)(?:\s+{_PART})?",
@@ -114,7 +139,7 @@ _PM_HINT = re.compile(
     r"\b(?:afternoon|evening|night|tonight|dinner|supper|bedtime|sunset|nightly|after)\b",
     re.IGNORECASE,
 )
-_AM_HINT = re.compile(r"\b(?:morning|breakfast|sunrise|wake|waking|before)\b", re.IGNORECASE)
+_AM_HINT = re.compile(r"\b(?:morning|breakfast|sunrise|wake|waking|before|school)\b", re.IGNORECASE)
 _BARE_HOUR = re.compile(r"^(?P<lead>.*?)(?P<hour>\d{1,2})(?::(?P<minute>\d{2}))?$")
 _VAGUE_RE = re.compile(
     r"\b(?:sometimes|occasionally|now and then|now and again|from time to time|"
@@ -124,6 +149,12 @@ _VAGUE_RE = re.compile(
     re.IGNORECASE,
 )
 _EVERY_OTHER_RE = re.compile(rf"\bevery\s+other\b(?!\s+(?:{_UNIT}))", re.IGNORECASE)
+_NUMBER_WORDS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
+}  # fmt: skip
+_MINUTE_WORDS = {"fifteen": 15, "thirty": 30, "forty-five": 45, "forty five": 45}
+_DAY_LIST = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _ORDINAL_WORDS = {
     "second": 2,
     "third": 3,
@@ -160,12 +191,86 @@ def normalise(text: str) -> str:
         text,
         flags=re.IGNORECASE,
     )
+    text = _spoken_times(text)
+
+    def nth_weekday(m: re.Match[str]) -> str:
+        raw = m.group("n").lower()
+        n = _ORDINAL_WORDS.get(raw) or int(re.sub(r"\D", "", raw))
+        day = m.group("day")
+        return f"every other {day}" if n == 2 else f"every {n} weeks on {day}"
+
+    text = re.sub(
+        rf"\bevery\s+(?P<n>[2-5](?:nd|rd|th)|second|third|fourth|fifth)\s+(?P<day>{_DAYNAME})s?"
+        r"\b(?!\s+of\s+(?:the|every|each)\s+month)",
+        nth_weekday,
+        text,
+        flags=re.IGNORECASE,
+    )
+    text = re.sub(r"\bduring the week\b", "on weekdays", text, flags=re.IGNORECASE)
+    text = re.sub(r"\bat (?:the )?weekends?\b", "on weekends", text, flags=re.IGNORECASE)
+    text = re.sub(
+        rf"\bevery\s+(?P<base>day|weekday)s?\s+(?:except|but\s+not|apart\s+from|other\s+than)\s+"
+        rf"(?:on\s+)?(?P<days>{_DAYS}|weekends)",
+        _except,
+        text,
+        flags=re.IGNORECASE,
+    )
     text = re.sub(r"\bfortnightly\b", "every 2 weeks", text, flags=re.IGNORECASE)
     text = re.sub(r"\b(?:every|each)\s+fortnight\b", "every 2 weeks", text, flags=re.IGNORECASE)
     text = re.sub(
         r"\b(?:each and every|every single)\s+(day|week|month)\b", r"every \1", text, flags=re.I
     )
     return text
+
+
+def _except(m: re.Match[str]) -> str:
+    """Days but some: "every day except Sunday" -> "every monday, ... and saturday"."""
+    base = range(7) if m.group("base").lower() == "day" else range(5)
+    said = m.group("days").lower()
+    skip = (
+        {5, 6}
+        if said.startswith("weekend")
+        else {i for i, d in enumerate(_DAY_LIST) if re.search(rf"\b{d}", said)}
+    )
+    keep = [_DAY_LIST[i] for i in base if i not in skip]
+    if not keep:
+        return m.group(0)
+    return "every " + (", ".join(keep[:-1]) + " and " + keep[-1] if len(keep) > 1 else keep[0])
+
+
+def _spoken_times(text: str) -> str:
+    """Spoken times as digits: "half past five" -> "5:30", "at seven" -> "at 7"."""
+    words = "|".join(_NUMBER_WORDS)
+
+    def hour(word: str) -> int:
+        return _NUMBER_WORDS.get(word.lower()) or int(word)
+
+    def past(m: re.Match[str]) -> str:
+        minutes = 30 if m.group("q").lower() == "half" else 15
+        return f"{hour(m.group('h'))}:{minutes:02d}"
+
+    def to(m: re.Match[str]) -> str:
+        h = hour(m.group("h")) - 1 or 12
+        return f"{h}:45"
+
+    text = re.sub(
+        rf"\b(?P<q>half|quarter)\s+past\s+(?P<h>{words}|\d{{1,2}})\b", past, text, flags=re.I
+    )
+    text = re.sub(rf"\bquarter\s+to\s+(?P<h>{words}|\d{{1,2}})\b", to, text, flags=re.I)
+
+    def spoken(m: re.Match[str]) -> str:
+        h = hour(m.group("h"))
+        minute = _MINUTE_WORDS.get((m.group("m") or "").lower().strip())
+        clock = f"{h}:{minute:02d}" if minute is not None else str(h)
+        return f"{m.group('lead')}{clock}"
+
+    return re.sub(
+        rf"(?P<lead>\b(?:at|around|about|by|until|till|before|after|from|and|between)\s+)"
+        rf"(?P<h>{words})\b(?:\s+(?P<m>fifteen|thirty|forty[- ]five)\b)?",
+        spoken,
+        text,
+        flags=re.IGNORECASE,
+    )
 
 
 def split_schedule(text: str) -> tuple[str, list[tuple[str, str]]]:
@@ -318,9 +423,19 @@ class Schedule:
     said_time: bool = False
 
 
+_MONTHDAY_WORDS = {
+    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "tenth": 10,
+    "fifteenth": 15, "twentieth": 20,
+}  # fmt: skip
+
+
+def _ordinal(n: int) -> str:
+    return f"{n}{'th' if 10 <= n % 100 <= 20 else {1: 'st', 2: 'nd', 3: 'rd'}.get(n % 10, 'th')}"
+
+
 def _plural_days(raw: str) -> bool:
-    """Days that repeat: "mondays", "weekends", or a list ("tuesday and thursday")."""
-    if re.search(rf"{_DAYNAME}s\b|weekdays|weekends", raw):
+    """Days that repeat: "mondays", "weekends", "sunday nights", or a list of days."""
+    if re.search(rf"{_DAYNAME}s\b|weekdays|weekends|{_PART}s\b", raw):
         return True
     return len(re.findall(_DAYNAME, raw)) > 1
 
@@ -333,9 +448,13 @@ def _part_of(raw: str) -> str | None:
 def _day_words(kind: str, raw: str, *, habit: bool, weekly: bool) -> str:
     """One non-time clause as words ``recurrent`` reads reliably (no time of day)."""
     words = re.sub(rf"\s+{_PART}s?$", "", raw)  # "every sunday morning" -> "every sunday"
-    if kind in ("times_a_day", "parts", "part_of_day"):
+    if kind == "times_a_day":
+        return {"week": "every week", "month": "every month"}.get(raw.rsplit(" ", 1)[-1], "")
+    if kind in ("parts", "part_of_day"):
         return "today" if raw in ("tonight",) else ""
     if kind == "every":
+        words = re.sub(rf"({_DAYNAME}s?)\s+(?=(?:mon|tues|wednes|thurs|fri|satur|sun)day)", r"\1, ",
+                       words)  # fmt: skip
         if re.fullmatch(rf"(?:every|each)\s+(?:other\s+)?{_PART}", raw):
             return "every other day" if "other" in raw else "every day"
         return re.sub(r"^each\b", "every", re.sub(r"\bsingle\s+", "", words))
@@ -349,6 +468,8 @@ def _day_words(kind: str, raw: str, *, habit: bool, weekly: bool) -> str:
     if kind == "month_day":
         days = re.sub(r"^(?:on\s+)?(?:the\s+|every\s+|each\s+)?", "", words)
         days = re.sub(r"\s+of (?:the|every|each) month$", "", days)
+        for word, n in _MONTHDAY_WORDS.items():
+            days = re.sub(rf"\b{word}\b", _ordinal(n), days)
         return f"every month on the {days}"
     if kind == "on_the":
         return words
@@ -361,8 +482,10 @@ def _day_words(kind: str, raw: str, *, habit: bool, weekly: bool) -> str:
         return f"every {day}" if (habit or weekly) else f"on {day}"
     if kind == "on_days":
         days = re.sub(r"^on\s+", "", words)
+        days = re.sub(rf"({_DAYNAME}s?)\s+(?=(?:mon|tues|wednes|thurs|fri|satur|sun)day)", r"\1, ",
+                      days)  # fmt: skip
         single = re.fullmatch(_DAYNAME, days) is not None
-        if (single and (habit or weekly)) or (not single and _plural_days(days)):
+        if (single and (habit or weekly)) or _plural_days(raw):
             return f"every {days}"  # a habit, or a list of days: every week on them
         return f"on {days}"
     if kind == "one_day":
@@ -409,9 +532,11 @@ def read_schedule(
     hint = hint_for(" ".join([goal, *(raw for _, raw in clauses)]))
     times: list[tuple[int, int]] = []
     for kind, raw in clauses:
-        if kind in ("at", "by"):
+        if kind in ("at", "by", "bare_at"):
             for piece in split_times(raw):
                 times.append(clock_time(piece, hint, text, strict))
+        elif kind == "meal_time":
+            times.append(MEAL_TIMES[raw])
     said = bool(times)
     if not times:
         parts: list[str] = []
@@ -435,14 +560,21 @@ def read_schedule(
         times = [default_time]
     times = sorted(set(times))
     weekly = any(
-        k == "every" and re.fullmatch(r"(?:every|each) week", raw) or raw == "weekly"
+        k == "every"
+        and re.fullmatch(r"(?:every|each) week", raw)
+        or raw == "weekly"
+        or (k == "times_a_day" and raw.endswith("week"))
         for k, raw in clauses
     )
     words: list[str] = []
     for kind, raw in clauses:
-        if kind in ("at", "by"):
+        if kind in ("at", "by", "bare_at", "meal_time"):
             continue
-        said_weekly = (kind == "every" and raw in ("every week", "each week")) or raw == "weekly"
+        said_weekly = (
+            (kind == "every" and raw in ("every week", "each week"))
+            or raw == "weekly"
+            or (kind == "times_a_day" and raw.endswith("week"))
+        )
         if said_weekly and any(k in ("on_days", "by_day") for k in kinds):
             continue  # "by Sunday ... every week": every Sunday
         piece = _day_words(kind, raw, habit=habit, weekly=weekly)

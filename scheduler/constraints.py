@@ -280,7 +280,8 @@ _DAYS_WORDS = (
     r"(?:\s*(?:,|and|or)\s*(?:(?:mon|tues|wednes|thurs|fri|satur|sun)days?|weekdays|weekends))*"
 )
 _WHEN = (
-    r"(?:after|past|before|between|from|during|while|on|at\s+night|overnight|in\s+the\s+night"
+    r"(?:after|past|before|between|from|during|while|when|on|at\s+night|overnight"
+    r"|in\s+the\s+night"
     r"|late\s+at\s+night|weekdays|weekends|(?:mon|tues|wednes|thurs|fri|satur|sun)days?)\b"
 )
 _NEG_RE = re.compile(rf"^{_NEG}\s+(?P<act>.+?)\s+(?P<when>{_WHEN}.*)$", re.IGNORECASE)
@@ -296,7 +297,7 @@ _ONLY_RE = re.compile(
     re.IGNORECASE,
 )
 _ASLEEP_RE = re.compile(
-    r"while\s+(?:i'?m|i\s+am|we'?re|we\s+are|any\s?one\s+is|any\s?body\s+is|every\s?one\s+is"
+    r"(?:while|when)\s+(?:i'?m|i\s+am|we'?re|we\s+are|any\s?one\s+is|any\s?body\s+is|every\s?one\s+is"
     r"|people\s+are|they'?re|they\s+are|the\s+\w+\s+(?:is|are))\s+(?:asleep|sleeping|in\s+bed)",
     re.IGNORECASE,
 )

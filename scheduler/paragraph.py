@@ -51,6 +51,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from housemind.scheduler._goals import (
     CHECK_IN_RE,
     DETERMINERS,
+    READY_STATES,
     REMINDER_RE,
     STATE_WORDS,
     VERBS,
@@ -168,8 +169,11 @@ class ModelReading(BaseModel):
 
 _FILLER_RE = re.compile(
     r"^(?:by the way|btw|also|and|oh|ok(?:ay)?|so|plus|finally|lastly|then|one more thing"
-    r"|and also|please|hey|oh and)\b[\s,:;-]*",
+    r"|and also|please|pls|plz|hey|oh and)\b[\s,:;-]*",
     re.IGNORECASE,
+)
+_TRAILING_FILLER_RE = re.compile(
+    r"[\s,]+(?:please|pls|plz|thanks|thank you|if you can|if possible)[\s.!]*$", re.IGNORECASE
 )
 _ASK_RE = re.compile(
     r"^(?:(?:can|could|would|will) you (?:please )?"
@@ -184,7 +188,12 @@ _HABIT_RE = re.compile(
     re.IGNORECASE,
 )
 # "I want the kitchen clean by 9", "I need my shirts ironed by Monday": a command.
-_WANT_RE = re.compile(r"^(?:i|we)\s+(?:want|need|would like)\s+(?!you\b|to\b)", re.IGNORECASE)
+_WANT_RE = re.compile(
+    r"^(?:i|we)(?:\s+(?:want|need|would\s+like)|'d\s+like)\s+(?!you\b|to\b)", re.IGNORECASE
+)
+_MEAL_RE = re.compile(
+    r"^(?:the\s+|a\s+)?(?:dinner|supper|lunch|breakfast|brunch|coffee|tea)$", re.IGNORECASE
+)
 _MAKE_SURE_RE = re.compile(
     r"[,;]?\s*(?:so|and)?\s*(?:please\s+)?make\s+sure\s+(?:that\s+)?"
     r"(?:it(?:'s| is)|they(?:'re| are)|that(?:'s| is)|(?P<obj>(?:the|my|our)\s+[\w' ]+?)\s+"
@@ -196,7 +205,7 @@ _HAVE_READY_RE = re.compile(
     re.IGNORECASE,
 )
 _GOAL_STATE_RE = re.compile(
-    r"^(?P<obj>.+?)\s+(?:(?:should|must|will|needs?\s+to|has\s+to|have\s+to)\s+be\s+"
+    r"^(?P<obj>.+?)\s+(?P<be>(?:should|must|will|needs?\s+to|has\s+to|have\s+to)\s+be\s+"
     rf"|(?:is|are)\s+)?(?P<state>{STATE_WORDS})$",
     re.IGNORECASE,
 )
@@ -216,7 +225,7 @@ _DAY_KINDS = frozenset(
     {"every", "on_days", "adverb", "nth_day", "month_day", "last_day", "on_the", "date",
      "next_day", "one_day", "by_day", "times_a_day", "parts"}
 )  # fmt: skip
-_TIME_KINDS = frozenset({"at", "by", "part_of_day"})
+_TIME_KINDS = frozenset({"at", "by", "part_of_day", "bare_at", "meal_time"})
 
 
 def _normalise_sentence(text: str) -> str:
@@ -238,6 +247,7 @@ def _strip_fillers(sentence: str) -> str:
     while prev != sentence:
         prev = sentence
         sentence = _FILLER_RE.sub("", sentence).strip()
+        sentence = _TRAILING_FILLER_RE.sub("", sentence).strip()
     return sentence
 
 
@@ -255,7 +265,7 @@ _ROUTINE: tuple[tuple[str, str], ...] = (
     (
         r"get home|come home|come back|get back|get back home|return home|am home|am back"
         r"|get in|come back from work|get home from work|get back from work|return from work"
-        r"|finish work|am back home|arrive home|get off work",
+        r"|finish work|am back home|arrive home|get off work|am back from work",
         "gets_home_at",
     ),
     (r"go to bed|go to sleep|turn in|sleep|head to bed|am in bed|hit the sack", "goes_to_bed_at"),
@@ -266,7 +276,19 @@ _ROUTINE: tuple[tuple[str, str], ...] = (
 _AM_ROUTINE = {"wakes_at", "leaves_for_work_at", "has_breakfast_at", "leaves_home_at"}
 _PM_ROUTINE = {"gets_home_at", "goes_to_bed_at", "has_dinner_at"}
 _ADVERB_RE = re.compile(
-    r"\b(?:usually|normally|always|generally|typically|mostly|often|tend to)\s+", re.IGNORECASE
+    r"\b(?:usually|normally|always|generally|typically|mostly|often|tend to|late|early"
+    r"|pretty much|more or less)\s+",
+    re.IGNORECASE,
+)
+# Third person to first: "my husband gets home at 7" is read as "I get home at 7" for him.
+_THIRD_PERSON = {
+    "gets": "get", "wakes": "wake", "goes": "go", "leaves": "leave", "comes": "come",
+    "has": "have", "starts": "start", "finishes": "finish", "returns": "return",
+    "eats": "eat", "is": "am", "heads": "head", "sets": "set", "arrives": "arrive",
+    "turns": "turn", "hits": "hit", "sleeps": "sleep",
+}  # fmt: skip
+_OTHER_RE = re.compile(
+    r"^(?P<who>(?:[Mm]y|[Oo]ur)\s+[a-z]+|[A-Z][a-z]+)\s+(?P<verb>[a-z]+)\b(?P<rest>.*)$"
 )
 _ROUTINE_RE = re.compile(
     r"^(?:i|we) (?P<verbs>.+?)\s+"
@@ -305,14 +327,38 @@ _LIKE_PREDICATES = {
 
 def _routine_text(sentence: str) -> str:
     """Routine words in one order ("on weekends I'm up at 9": "I am up at 9 on weekends")."""
-    text = re.sub(r"^(i|we)'(m|re)\b", lambda m: f"{m.group(1)} am", sentence, flags=re.I)
-    text = re.sub(r"\b(i|we)'(m|re)\b", lambda m: f"{m.group(1)} am", text, flags=re.I)
+    text = re.sub(r"\b(i|we)'(m|re)\b", lambda m: f"{m.group(1)} am", sentence, flags=re.I)
+    text = re.sub(r"\b(i|we)'ll\s+be\b", lambda m: f"{m.group(1)} am", text, flags=re.I)
+    text = re.sub(r"\b(i|we)\s+will\s+be\b", lambda m: f"{m.group(1)} am", text, flags=re.I)
     text = re.sub(r"^we are\b", "we am", text, flags=re.IGNORECASE)
     text = _ADVERB_RE.sub("", text)
     m = _LEADING_DAYS_RE.match(text)
     if m is not None:
         text = f"{m.group('rest')} {m.group('lead')}"
+    # "I go to bed on Fridays, around 1am" -> "I go to bed around 1am on Fridays"
+    m = re.match(
+        r"^(?P<head>(?:i|we)\s+[a-z' ]+?)\s+(?P<days>(?:on|every)\s+[a-z, ]+?|on weekdays"
+        r"|on weekends|during the week)\s*,?\s+(?P<rest>(?:at|around|about|by)\s+.*)$",
+        text,
+        re.IGNORECASE,
+    )
+    if m is not None and split_schedule(f"x {m.group('days')}")[0] == "x":
+        text = f"{m.group('head')} {m.group('rest')} {m.group('days')}"
     return normalise(text)
+
+
+def _subject(sentence: str, speaker: str) -> tuple[str, str]:
+    """Who a routine sentence is about, and the sentence as if they said it.
+
+    "My husband gets home at 7" -> ("husband", "I get home at 7").
+    """
+    m = _OTHER_RE.match(sentence.strip())
+    if m is None or m.group("verb") not in _THIRD_PERSON:
+        return speaker, sentence
+    who = m.group("who")
+    if who.lower().startswith(("my ", "our ")):
+        who = who.split(" ", 1)[1].lower()
+    return who, f"I {_THIRD_PERSON[m.group('verb')]}{m.group('rest')}"
 
 
 def _routine_facts(sentence: str, *, now: datetime, tz: str, speaker: str) -> list[ParsedFact]:
@@ -388,10 +434,12 @@ def _with_work_days(facts: list[ParsedFact], sentence: str) -> list[ParsedFact]:
 
 
 def _routines(sentence: str, *, now: datetime, tz: str, speaker: str) -> list[ParsedFact]:
-    """All routine facts of a sentence, one routine or two.
+    """All routine facts of a sentence, one routine or two, the speaker's or someone's.
 
-    "I wake up at 6:30 and go to work at 8"; "I get up at 6 on weekdays and 8 on weekends".
+    "I wake up at 6:30 and go to work at 8"; "I get up at 6 on weekdays and 8 on weekends";
+    "My husband gets home at 7" (facts about "husband").
     """
+    speaker, sentence = _subject(sentence, speaker)
     facts = _routine_facts(sentence, now=now, tz=tz, speaker=speaker)
     if not facts:
         facts = _split_routine(sentence, now=now, tz=tz, speaker=speaker)
@@ -525,10 +573,18 @@ def _read(
         raise InstructionParseError(original, "no schedule phrase (when should it happen?)")
     leading = bool(clauses) and body.lower().startswith(clauses[0][1])
     m = _GOAL_STATE_RE.match(goal)
+    said_done = m is not None and (
+        m.group("be")
+        or m.group("state").lower() in READY_STATES
+        or any(k in ("by", "by_day") for k, _ in clauses)
+    )  # "trash out on Tuesday nights" is a chore; "the trash out by 7" a deadline
     if m is not None and _object_like(m.group("obj")):
         # "dinner ready", "the dishes should be done", "my shirts ironed": an end state
-        deadline = True
+        deadline = deadline or bool(said_done)
         goal = goal_for_state(m.group("obj"), m.group("state"))
+    elif _MEAL_RE.match(goal):
+        deadline = True  # "dinner at 6:30": dinner on the table then
+        goal = goal_for_state(goal, "ready")
     if goal[:1].isupper() and not re.match(r"^I\b", goal):
         goal = goal[0].lower() + goal[1:]
     reading = _Reading(text=original, goal=goal, clauses=clauses, leading=leading)
@@ -638,7 +694,20 @@ def _segments(body: str) -> list[tuple[str, str]]:
             continue
         out.append([text])
         kinds.append(kind)
-    return [(k, "".join(parts).strip()) for k, parts in zip(kinds, out, strict=True)]
+    merged: list[tuple[str, str]] = []
+    carry = ""
+    for k, parts in zip(kinds, out, strict=True):
+        text = "".join(parts).strip()
+        goal, clauses = split_schedule(text)
+        if clauses and not goal:
+            carry = f"{carry}{text}, "  # "On Mondays and Thursdays, water ... and ...": leads
+            continue
+        merged.append((k, f"{carry}{text}" if carry else text))
+        carry = ""
+    if carry and merged:
+        k, text = merged[-1]
+        merged[-1] = (k, f"{text}, {carry.rstrip(', ')}")
+    return merged or [("chore", body)]
 
 
 def _segment_kind(text: str) -> str:
