@@ -34,6 +34,42 @@ def read_instruction_lines(path: Path) -> list[str]:
     return [ln for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
 
 
+def _instruct(rt: Any, lines: list[str], *, now: Any, tz: str) -> list[str]:
+    """Read the instructions as ``housemind instruct`` does and give them to the runtime.
+
+    The file is one paragraph (a line per sentence or several sentences a line): the same
+    paragraph parser (routines become facts, never chores; check-ins are placed when the
+    person is home), each instruction checked by the runtime's safety monitor, facts told
+    to memory. Returns the read-back sentences.
+
+    Raises:
+        RunError: a sentence was not understood (its question says what to say instead),
+            or the safety monitor refused one.
+    """
+    from housemind.agent.runtime import InstructionDenied
+    from housemind.scheduler import parse_paragraph, read_back, remember_facts
+    from housemind.scheduler.readback import read_back_fact
+
+    if not lines:
+        return []
+    known = rt.memory.symbolic.facts()
+    result = parse_paragraph("\n".join(lines), now=now, tz=tz, speaker="owner",
+                             routine_facts=known)  # fmt: skip
+    if result.questions:
+        raise RunError(
+            "some instructions were not understood; rephrase them and run again:\n  "
+            + "\n  ".join(result.questions)
+        )
+    try:
+        for instr in result.instructions:
+            rt.instruct(instr, actor="owner")
+    except InstructionDenied as e:
+        raise RunError(str(e)) from e
+    remember_facts(rt.memory.symbolic, result.facts, told_by="owner")
+    rt.scheduler.invalidate()  # the routine and constraints just told place the runs
+    return [read_back(i) for i in result.instructions] + [read_back_fact(f) for f in result.facts]
+
+
 def run_simulated(
     db: Path,
     *,
@@ -48,18 +84,19 @@ def run_simulated(
         db: The project database file (created if new).
         days: Simulated days from the start of a new run.
         seed: HomeSim seed of a new run (a stored run must be resumed with its own).
-        instructions: Standing instructions to add before running.
+        instructions: Standing instructions to add before running (lines of one paragraph,
+            read like ``housemind instruct``).
         on_event: Live-view callback.
 
     Returns:
-        The run summary (``RunSummary.as_dict()`` plus ``seed``, ``resumed`` and ``until``).
+        The run summary (``RunSummary.as_dict()`` plus ``read_back`` (how the instructions
+        were read), ``seed``, ``resumed`` and ``until``).
 
     Raises:
         RunError: bad options, a run of another seed, or no instructions at all.
     """
-    from housemind.agent.runtime import HomeRuntime, InstructionDenied
+    from housemind.agent.runtime import HomeRuntime
     from housemind.memory import MemoryStoreError
-    from housemind.scheduler import InstructionParseError, parse_instruction
     from housemind.sim.home import HomeSimEnv
     from housemind.sim.home.conversation import SimulatedResident
 
@@ -92,19 +129,13 @@ def run_simulated(
                 )
         else:
             until = env.clock.now() + timedelta(days=days)
-        for line in instructions or []:
-            try:
-                rt.instruct(
-                    parse_instruction(line, now=env.clock.now(), tz=str(env.clock.tz)),
-                    actor="owner",
-                )
-            except (InstructionParseError, InstructionDenied) as e:
-                raise RunError(str(e)) from e
+        said = _instruct(rt, instructions or [], now=env.clock.now(), tz=str(env.clock.tz))
         if not rt.instructions.list():
             raise RunError(f"{db} has no standing instructions; add them with --instructions FILE")
         done = status == "finished"
         summary = rt.summarize() if done else rt.run_until(until, run_id="main")
     out = summary.as_dict()
+    out["read_back"] = said
     out["seed"] = seed
     out["resumed"] = status == "running"
     out["until"] = until.isoformat() if until is not None else None

@@ -628,12 +628,18 @@ def read_schedule(
 
 
 def _with_times(parts: dict[str, str], times: list[tuple[int, int]]) -> list[dict[str, str]]:
-    """The rule once per distinct minute: ``BYHOUR=7,19;BYMINUTE=0``, or one rule a time."""
-    minutes = {m for _, m in times}
-    if len(minutes) == 1:
-        hours = ",".join(str(h) for h, _ in times)
-        return [{**parts, "BYHOUR": hours, "BYMINUTE": str(times[0][1])}]
-    return [{**parts, "BYHOUR": str(h), "BYMINUTE": str(m)} for h, m in times]
+    """The rule once per distinct minute of the times of day.
+
+    08:00, 14:30 and 20:00 give ``BYHOUR=8,20;BYMINUTE=0`` and ``BYHOUR=14;BYMINUTE=30``:
+    one RRULE cannot pair each hour with its own minute.
+    """
+    by_minute: dict[int, list[int]] = {}
+    for h, m in sorted(times):
+        by_minute.setdefault(m, []).append(h)
+    return [
+        {**parts, "BYHOUR": ",".join(str(h) for h in hours), "BYMINUTE": str(m)}
+        for m, hours in sorted(by_minute.items(), key=lambda kv: (kv[1][0], kv[0]))
+    ]
 
 
 def _first_fit(rules: list[dict[str, str]], local_now: datetime) -> datetime:

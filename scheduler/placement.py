@@ -10,8 +10,8 @@ of and how long before a deadline it starts:
   22:00-07:00 unless told);
 - a check-in or reminder avoids the hours its person is out (from their stated routine,
   with 15 minutes before they leave and 30 after they are back), and the hours they sleep
-  when they said when they go to bed (an explicit "remind us at 10 pm" is not moved by a
-  default night);
+  when they said when they go to bed or get up (an unsaid bedtime is taken as 23:00 here,
+  so an explicit "remind us at 10 pm" is not moved by a default night);
 - a deadline chore starts its lead time before the deadline: the measured duration in this
   home (``DurationBook``) plus a margin, or the instruction's ``duration_s`` before any run.
 
@@ -38,6 +38,9 @@ from housemind.scheduler.triggers import RRuleTrigger, next_due
 __all__ = ["DEFAULT_QUIET_HOURS", "SchedulePolicy"]
 
 DEFAULT_QUIET_HOURS = "22:00-07:00"
+#: Bedtime assumed for a person who said when they get up but not when they go to bed, when
+#: placing what the robot says to them ("remind us at 10 pm" stays at 10 pm).
+PERSON_BEDTIME = "23:00"
 
 
 class SchedulePolicy:
@@ -131,8 +134,8 @@ class SchedulePolicy:
             person = instruction.person
             if self.routine is not None and person and person in self.routine.people():
                 windows += self.routine.away_windows(person)
-                if self.routine.said_bedtime(person):
-                    windows += self.routine.sleep_windows(person)
+                if self.routine.said_sleep(person):
+                    windows += self.routine.sleep_windows(person, bed_default=PERSON_BEDTIME)
             return tuple(sorted(set(windows)))
         windows += forbidden_windows(
             instruction.goal, self.constraints, routine=self.routine, quiet_hours=self.quiet_hours

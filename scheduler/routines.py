@@ -140,10 +140,10 @@ class HouseholdRoutine:
         """The people whose routine is known."""
         return sorted(self._people)
 
-    def said_bedtime(self, person: str) -> bool:
-        """Whether ``person`` said when they go to bed."""
+    def said_sleep(self, person: str) -> bool:
+        """Whether ``person`` said when they go to bed or get up."""
         p = self._people.get(person)
-        return bool(p and p.times.get("goes_to_bed_at"))
+        return bool(p and (p.times.get("goes_to_bed_at") or p.times.get("wakes_at")))
 
     # -- windows ------------------------------------------------------------------------
 
@@ -166,7 +166,7 @@ class HouseholdRoutine:
             back += 24 * 60
         return leave, back
 
-    def _sleep(self, person: str, weekday: int) -> tuple[int, int]:
+    def _sleep(self, person: str, weekday: int, bed_default: int | None = None) -> tuple[int, int]:
         """Minutes after midnight of ``weekday`` when ``person`` goes to bed and wakes up.
 
         The wake time is the next morning's, so it is more than 24:00.
@@ -175,7 +175,7 @@ class HouseholdRoutine:
         bed = p.at("goes_to_bed_at", weekday) if p else None
         wake = p.at("wakes_at", (weekday + 1) % 7) if p else None
         if bed is None:
-            bed = self._quiet[0]
+            bed = self._quiet[0] if bed_default is None else bed_default
         if bed < 12 * 60:
             bed += 24 * 60  # going to bed after midnight
         if wake is None:
@@ -201,8 +201,20 @@ class HouseholdRoutine:
             out.append(_window(day, start, end))
         return out
 
-    def sleep_windows(self, person: str | None = None) -> list[str]:
-        """Weekly windows when ``person`` (None: anyone in the household) is asleep."""
+    def sleep_windows(
+        self, person: str | None = None, *, bed_default: str | None = None
+    ) -> list[str]:
+        """Weekly windows when ``person`` (None: anyone in the household) is asleep.
+
+        Args:
+            person: Who; None is anyone.
+            bed_default: ``"HH:MM"`` bedtime for people who did not say theirs (default:
+                the start of the quiet hours).
+        """
+        bed_min = None
+        if bed_default is not None:
+            h, m = (int(x) for x in bed_default.split(":"))
+            bed_min = h * 60 + m
         who = [person] if person is not None else self.people()
         if not who or (person is not None and person not in self._people):
             q_start, q_end = self._quiet
@@ -210,7 +222,7 @@ class HouseholdRoutine:
         out: list[str] = []
         for name in who:
             for day in range(7):
-                out.append(_window(day, *self._sleep(name, day)))
+                out.append(_window(day, *self._sleep(name, day, bed_min)))
         return sorted(set(out))
 
     # -- questions ----------------------------------------------------------------------

@@ -236,6 +236,13 @@ class ChoreScheduler:
                     checked[instruction.id] = {"last_checked": since.isoformat()}
                 progress.append((data, max(since, now), nxt, checked.get(instruction.id, {})))
             fired = self.queue.fire_many(pending)  # one transaction, idempotent
+            # A run moved since its occurrence fired (a new measured duration) maps onto
+            # the task that occurrence already has: not a new fire, so not reported again.
+            fired = [
+                t
+                for t, (_, fire, _, _) in zip(fired, pending, strict=True)
+                if _same_time(t.due_at, fire)
+            ]
             before = self.store.version
             self.store.update_data_many(checked)
             if checked and before == self._entries_version:
@@ -361,6 +368,11 @@ def fire_task(db_url: str, instruction_id: str) -> list[str]:
     runner = ChoreScheduler(InstructionStore(factory, clock), TaskQueue(factory), clock)
     tasks = runner.fire_due(clock.now(), instruction_ids=[instruction_id])
     return [t.id for t in tasks]
+
+
+def _same_time(a: datetime, b: datetime) -> bool:
+    a = a if a.tzinfo is not None else a.replace(tzinfo=UTC)
+    return abs((a - b).total_seconds()) < 1
 
 
 def _parse_time(value: Any) -> datetime | None:

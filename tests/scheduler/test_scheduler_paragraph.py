@@ -236,15 +236,19 @@ def test_remember_facts_in_symbolic_memory(tmp_path):
             "remind me to call mom every sunday at 18:00",
             "I'll remind you to call mom every Sunday at 18:00.",
         ),
-        ("remind me to take my pills at 9pm", "I'll remind you to take your pills on Monday "
-         "20 October 2025 at 21:00."),
+        (
+            "remind me to take my pills at 9pm",
+            "I'll remind you to take your pills on Monday 20 October 2025 at 21:00.",
+        ),
         (
             "ask me what to buy when you go shopping every day at 18:30",
             "I'll ask you every day at 18:30 what to buy when I go shopping; your answers go "
             "on the shopping list.",
         ),
-        ("never run the dishwasher after 10:30 pm", "I won't run the dishwasher between "
-         "22:30 and 07:00."),
+        (
+            "never run the dishwasher after 10:30 pm",
+            "I won't run the dishwasher between 22:30 and 07:00.",
+        ),
         ("don't vacuum on Sundays", "I won't vacuum on Sundays."),
         (
             "make sure my gym clothes are washed by Sunday at noon every week",
