@@ -155,3 +155,37 @@ def test_berlin_now_default_is_aware():
     assert parse_now("2025-10-20T08:00", "Europe/Berlin") == datetime(
         2025, 10, 20, 8, tzinfo=ZoneInfo("Europe/Berlin")
     )
+
+
+def test_instruct_dry_run_json_new_kinds():
+    text = (
+        "Remind me to take my pills at 9pm. Never run the dishwasher after 10:30 pm. "
+        "I wake up and go to work at 7:00 a.m. Check in with me every Monday about the shopping."
+    )
+    res = runner.invoke(app, ["instruct", "--dry-run", "--json", *NOW, text])
+    assert res.exit_code == 0, res.output
+    out = json.loads(res.output)
+    reminder, rule, check_in = out["instructions"]
+    assert (reminder["kind"], reminder["goal"], reminder["person"]) == (
+        "reminder",
+        "remind owner to take their pills",
+        "owner",
+    )
+    assert reminder["next_runs"] == ["2025-10-20T21:00:00+02:00"]
+    assert reminder["read_back"] == (
+        "I'll remind you to take your pills on Monday 20 October 2025 at 21:00."
+    )
+    assert (rule["kind"], rule["window"], rule["next_runs"], rule["due"]) == (
+        "constraint",
+        "* 22:30-07:00",
+        [],
+        [],
+    )
+    assert rule["read_back"] == "I won't run the dishwasher between 22:30 and 07:00."
+    assert check_in["next_runs"][0] == "2025-10-20T18:30:00+02:00"  # home after work
+    assert [f["read_back"] for f in out["facts"]] == [
+        "Noted: you wake up at 07:00 on weekdays.",
+        "Noted: you leave for work at 07:00 on weekdays.",
+    ]
+    text_out = runner.invoke(app, ["instruct", "--dry-run", *NOW, text]).output
+    assert "I'll remind you to take your pills" in text_out and "I'll I" not in text_out
