@@ -47,7 +47,13 @@ DEFAULT_TIME = (9, 0)
 PERSON_TIME = (18, 30)
 #: A deadline without a time ("make sure the laundry is ready on Saturday"): that morning.
 DEADLINE_TIME = (8, 0)
-PART_TIMES = {"morning": (8, 0), "afternoon": (15, 0), "evening": (18, 0), "night": (21, 0)}
+PART_TIMES = {
+    "morning": (8, 0),
+    "afternoon": (15, 0),
+    "evening": (18, 0),
+    "night": (21, 0),
+    "noon": (12, 0),
+}
 #: Times said by a meal or by bed ("after dinner"); what the household eats when is not known
 #: here, so these are typical times.
 MEAL_TIMES = {
@@ -77,6 +83,7 @@ _ORDINALS = rf"{_ORDINAL}(?:{_JOIN}(?:the\s+)?{_ORDINAL})*"
 _MONTHDAY = r"(?:\d{1,2}(?:st|nd|rd|th)|first|second|third|fourth|fifth|tenth|fifteenth|twentieth)"
 _MONTHDAYS = rf"{_MONTHDAY}(?:{_JOIN}(?:the\s+)?{_MONTHDAY})*"
 _PART = r"(?:morning|afternoon|evening|night)"
+_DAYPART = r"(?:morning|afternoon|evening|night|noon|midday)"
 _CLOCK = (
     r"(?:noon|midday|midnight|\d{1,2}(?::\d{2})?\s*(?:am|pm)|\d{1,2}:\d{2}"
     r"|\d{1,2}(?:\s*o'?clock)?)"
@@ -109,9 +116,9 @@ _CLAUSES: dict[str, str] = {
     "date": rf"(?:on\s+)?(?:{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?|(?:the\s+)?{_MONTHDAY}\s+(?:of\s+)?{_MONTH}|\d{{1,2}}\s+{_MONTH})",  # noqa: E501
     "every": rf"(?:every|each)\s+(?:other\s+|single\s+)?(?:{_UNIT})",
     "on_the": rf"on\s+the\s+{_MONTHDAYS}",
-    "next_day": rf"(?:this|next|this\s+coming)\s+{_DAYNAME}(?:\s+{_PART})?",
-    "by_day": rf"(?:by|before)\s+(?:this\s+|next\s+)?(?:{_DAYNAME}|tomorrow|today|tonight)(?:\s+{_PART})?",  # noqa: E501
-    "on_days": rf"(?:on\s+)?(?:{_DAYS}|weekdays|weekends)(?:\s+{_PART}s?)?",
+    "next_day": rf"(?:this|next|this\s+coming)\s+{_DAYNAME}(?:\s+{_DAYPART})?",
+    "by_day": rf"(?:by|before)\s+(?:this\s+|next\s+)?(?:{_DAYNAME}|tomorrow|today|tonight)(?:\s+{_DAYPART})?",  # noqa: E501
+    "on_days": rf"(?:on\s+)?(?:{_DAYS}|weekdays|weekends)(?:\s+{_DAYPART}s?)?",
     "adverb": r"(?:daily|weekly|monthly|yearly|hourly|nightly|fortnightly)",
     "at": rf"(?:at|@)\s+{_TIMES}",
     "bare_at": (
@@ -123,7 +130,7 @@ _CLAUSES: dict[str, str] = {
     ),
     "by": rf"(?:by|before|until|no\s+later\s+than)\s+{TIME}",
     "part_of_day": rf"(?:in\s+the\s+{_PART}|at\s+night|tonight|overnight)",
-    "one_day": rf"(?:today|tomorrow)(?:\s+{_PART})?",
+    "one_day": rf"(?:today|tomorrow)(?:\s+{_DAYPART})?",
 }
 _CLAUSE_RE = "|".join(f"(?P<{name}>{rx})" for name, rx in _CLAUSES.items())
 _TAIL_RE = re.compile(rf"(?:^|[\s,;]+)(?:{_CLAUSE_RE})[\s.!,]*$", re.IGNORECASE)
@@ -207,6 +214,9 @@ def normalise(text: str) -> str:
         flags=re.IGNORECASE,
     )
     text = re.sub(r"\bduring the week\b", "on weekdays", text, flags=re.IGNORECASE)
+    text = re.sub(
+        r"\b(?:school|work|working)\s*days\b|\bweeknights\b", "weekdays", text, flags=re.I
+    )
     text = re.sub(r"\bat (?:the )?weekends?\b", "on weekends", text, flags=re.IGNORECASE)
     text = re.sub(
         rf"\bevery\s+(?P<base>day|weekday)s?\s+(?:except|but\s+not|apart\s+from|other\s+than)\s+"
@@ -441,13 +451,15 @@ def _plural_days(raw: str) -> bool:
 
 
 def _part_of(raw: str) -> str | None:
-    m = re.search(rf"\b({_PART})s?\b", raw)
-    return m.group(1) if m else None
+    m = re.search(rf"\b({_DAYPART})s?\b", raw)
+    if m is None:
+        return None
+    return "noon" if m.group(1) == "midday" else m.group(1)
 
 
 def _day_words(kind: str, raw: str, *, habit: bool, weekly: bool) -> str:
     """One non-time clause as words ``recurrent`` reads reliably (no time of day)."""
-    words = re.sub(rf"\s+{_PART}s?$", "", raw)  # "every sunday morning" -> "every sunday"
+    words = re.sub(rf"\s+{_DAYPART}s?$", "", raw)  # "every sunday morning" -> "every sunday"
     if kind == "times_a_day":
         return {"week": "every week", "month": "every month"}.get(raw.rsplit(" ", 1)[-1], "")
     if kind in ("parts", "part_of_day"):
