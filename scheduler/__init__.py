@@ -25,7 +25,7 @@ from housemind.scheduler.instructions import (
 from housemind.scheduler.paragraph import ParsedFact, ParseResult, parse_paragraph, remember_facts
 from housemind.scheduler.placement import SchedulePolicy
 from housemind.scheduler.readback import describe_rrule, read_back, read_back_fact
-from housemind.scheduler.routines import HouseholdRoutine
+from housemind.scheduler.routines import HouseholdRoutine, ask_again
 from housemind.scheduler.runner import ChoreScheduler, fire_task, job_id
 from housemind.scheduler.store import (
     InstructionStore,
@@ -63,6 +63,7 @@ __all__ = [
     "UnknownInstructionError",
     "UnknownTaskError",
     "WallClock",
+    "ask_again",
     "constraint_applies",
     "constraints_for",
     "describe_rrule",

@@ -36,6 +36,7 @@ __all__ = [
     "ROUTINE_PREDICATES",
     "SETTLE_MIN",
     "HouseholdRoutine",
+    "ask_again",
 ]
 
 log = logging.getLogger(__name__)
@@ -356,3 +357,37 @@ def _window(day: int, start: int, end: int) -> str:
 def _inside(windows: list[str], local: datetime) -> bool:
     parsed = tuple(parse_window(w) for w in windows)
     return any(a <= local < b for a, b in window_intervals(parsed, local, days=2))
+
+
+def ask_again(instruction: Any, routine: HouseholdRoutine, after: datetime) -> Any:
+    """A one-off copy of an unanswered check-in for the next time its person is home.
+
+    Also for a reminder nobody heard.
+
+    Args:
+        instruction: The ``StandingInstruction`` whose run found nobody, or went unanswered.
+        routine: The household's routine.
+        after: Aware time the run ended.
+
+    Returns:
+        A new one-off ``StandingInstruction`` (same goal, person and answer list; its own
+        id, from its text "... (asked again at <time>)"), to store and fire like any other.
+
+    Raises:
+        ValueError: ``instruction`` has no person, or the person is never home soon.
+    """
+    from housemind.scheduler._rrule import format_rrule
+    from housemind.scheduler.instructions import StandingInstruction
+
+    if not instruction.person:
+        raise ValueError(
+            f"instruction {instruction.id} ({instruction.text!r}) names nobody to ask; only "
+            "check-ins and reminders can be asked again"
+        )
+    when = routine.next_time_home(instruction.person, after)
+    local = when.astimezone(load_zone(instruction.timezone)).replace(tzinfo=None)
+    rule = format_rrule({"FREQ": "DAILY", "COUNT": "1"}, dtstart=local.replace(second=0))
+    data = instruction.model_dump(exclude={"id", "text", "rrule"})
+    return StandingInstruction(
+        **data, text=f"{instruction.text} (asked again at {local:%Y-%m-%d %H:%M})", rrule=rule
+    )

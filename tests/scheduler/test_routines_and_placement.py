@@ -265,3 +265,23 @@ def test_a_moved_run_is_one_task_not_two(tmp_path):
     [second] = chores.fire_due()  # the next day's dinner starts later: measured quicker
     assert second.due_at.astimezone(BERLIN).strftime("%H:%M") == "17:52"
     db.close()
+
+
+def test_an_unanswered_check_in_is_asked_again_when_the_person_is_home():
+    from housemind.scheduler.routines import ask_again
+
+    result = parse_paragraph(HEADLINE, now=NOW, tz="Europe/Berlin")
+    routine = HouseholdRoutine.from_facts(result.facts, tz="Europe/Berlin")
+    check_in = next(i for i in result.instructions if i.kind is InstructionKind.CHECK_IN)
+    again = ask_again(check_in, routine, _at(23, 22, 45))  # nobody answered on Monday night
+    assert again.kind is InstructionKind.CHECK_IN and again.id != check_in.id
+    assert (again.goal, again.person, again.answers_to) == (
+        check_in.goal,
+        "owner",
+        "shopping",
+    )
+    [when] = next_runs(again, _at(23, 22, 45), 5)
+    assert when == _at(24, 17, 30)  # asleep tonight, at work from 06:45: after work Tuesday
+    dinner = next(i for i in result.instructions if i.goal == "make dinner")
+    with pytest.raises(ValueError, match="names nobody"):
+        ask_again(dinner, routine, NOW)
