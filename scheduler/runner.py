@@ -245,8 +245,9 @@ class ChoreScheduler:
             ]
             before = self.store.version
             self.store.update_data_many(checked)
-            if checked and before == self._entries_version:
-                self._entries_version = self.store.version  # our own write: cache holds
+            if checked and before == self._entries_version[0]:
+                # our own write: the cache holds
+                self._entries_version = (self.store.version, self._entries_version[1])
             # In memory only, once the writes succeeded: the next step scans from here.
             for data, since, nxt, written in progress:
                 data.update(written, _since=since, _next_for=since, _next=nxt)
