@@ -94,7 +94,11 @@ def give_instructions(
             "the instruction is empty; say what to do and when, e.g. "
             "'water the plants every day at 9am'"
         )
-    results = [(line, parse_paragraph(line, now=now, tz=tz, speaker=actor)) for line in lines]
+    known = _known_facts(db)  # the routine already told places check-ins and reminders
+    results = [
+        (line, parse_paragraph(line, now=now, tz=tz, speaker=actor, routine_facts=known))
+        for line in lines
+    ]
     out = InstructOutcome(now=now, results=results, dry_run=dry_run)
     if dry_run:
         return out
@@ -145,3 +149,17 @@ def give_instructions(
     out.needs_approval = sorted(approvals)
     out.conflicts = [conflict_json(c) for c in conflicts]
     return out
+
+
+def _known_facts(db: Path) -> list[Any] | None:
+    """Facts the household told before (routines), from an existing database; else None."""
+    if not db.exists():
+        return None
+    from housemind.memory import open_database
+    from housemind.memory.symbolic import SymbolicMemory
+
+    database = open_database(f"sqlite:///{db}")
+    try:
+        return SymbolicMemory(database).facts()
+    finally:
+        database.close()

@@ -83,6 +83,42 @@ def _stored_run(database: Any) -> tuple[int, str] | None:
         return int(rec.seed or 0), str((rec.world or {}).get("home", "apartment"))
 
 
+def _instruct(rt: Any, lines: list[str], *, now: Any, tz: str) -> list[str]:
+    """Read the instructions as ``housemind instruct`` does and give them to the runtime.
+
+    The file is one paragraph (a line per sentence or several sentences a line): the same
+    paragraph parser (routines become facts, never chores; check-ins are placed when the
+    person is home), each instruction checked by the runtime's safety monitor, facts told
+    to memory. Returns the read-back sentences.
+
+    Raises:
+        RunError: a sentence was not understood (its question says what to say instead),
+            or the safety monitor refused one.
+    """
+    from housemind.agent.runtime import InstructionDenied
+    from housemind.scheduler import parse_paragraph, read_back, remember_facts
+    from housemind.scheduler.readback import read_back_fact
+
+    if not lines:
+        return []
+    known = rt.memory.symbolic.facts()
+    result = parse_paragraph("\n".join(lines), now=now, tz=tz, speaker="owner",
+                             routine_facts=known)  # fmt: skip
+    if result.questions:
+        raise RunError(
+            "some instructions were not understood; rephrase them and run again:\n  "
+            + "\n  ".join(result.questions)
+        )
+    try:
+        for instr in result.instructions:
+            rt.instruct(instr, actor="owner")
+    except InstructionDenied as e:
+        raise RunError(str(e)) from e
+    remember_facts(rt.memory.symbolic, result.facts, told_by="owner")
+    rt.scheduler.invalidate()  # the routine and constraints just told place the runs
+    return [read_back(i) for i in result.instructions] + [read_back_fact(f) for f in result.facts]
+
+
 def run_simulated(
     db: Path,
     *,
@@ -101,21 +137,21 @@ def run_simulated(
         seed: HomeSim seed of a new run (a stored run must be resumed with its own).
         home: Floor plan of a new run (a stored run must be resumed with its own);
             the v1 apartment when None.
-        instructions: Standing instructions to add before running (read like
-            ``housemind instruct``: the same paragraph parser and safety check).
+        instructions: Standing instructions to add before running (lines of one paragraph,
+            read like ``housemind instruct``: the same paragraph parser and safety check).
         planner: Planner backend name or instance.
         on_event: Live-view callback.
 
     Returns:
-        The run summary (``RunSummary.as_dict()`` plus ``seed``, ``home``, ``resumed``,
-        ``extended``, ``started`` and ``until``).
+        The run summary (``RunSummary.as_dict()`` plus ``read_back`` (how the instructions
+        were read), ``seed``, ``home``, ``resumed``, ``extended``, ``started`` and
+        ``until``).
 
     Raises:
         RunError: bad options, a run of another seed or home, or no instructions at all.
     """
-    from housemind.agent.runtime import HomeRuntime, InstructionDenied
+    from housemind.agent.runtime import HomeRuntime
     from housemind.memory import MemoryStoreError, open_database
-    from housemind.scheduler import InstructionParseError, parse_paragraph, remember_facts
     from housemind.scheduler.clock import SimClock
     from housemind.sim.home import HomeSimEnv
     from housemind.sim.home.conversation import SimulatedResident
@@ -163,16 +199,7 @@ def run_simulated(
         if status is not None:
             rt.resume_run(RUN_ID)  # the simulated home as the last process left it
         started = rt.run_started(RUN_ID) if status is not None else env.clock.now()
-        for line in instructions or []:
-            result = parse_paragraph(line, now=env.clock.now(), tz=str(env.clock.tz))
-            if not result.instructions and result.questions:
-                raise RunError(f"{line!r}: {' '.join(result.questions)}")
-            try:
-                for instr in result.instructions:
-                    rt.instruct(instr, actor="owner")
-            except (InstructionParseError, InstructionDenied) as e:
-                raise RunError(str(e)) from e
-            remember_facts(rt.memory.symbolic, result.facts, told_by="owner")
+        read = _instruct(rt, instructions or [], now=env.clock.now(), tz=str(env.clock.tz))
         if not rt.instructions.list():
             raise RunError(f"{db} has no standing instructions; add them with --instructions FILE")
         until = started + timedelta(days=days)
@@ -180,6 +207,7 @@ def run_simulated(
         summary = rt.summarize() if covered else rt.run_until(until, run_id=RUN_ID)
     out = summary.as_dict()
     out.update(
+        read_back=read,
         seed=seed,
         home=env.home,
         resumed=status == "running",

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from housemind.memory.models import InstructionRecord, TaskRecord
 from housemind.scheduler.clock import Clock, WallClock
-from housemind.scheduler.instructions import StandingInstruction
+from housemind.scheduler.instructions import RECORD_DATA_FIELDS, StandingInstruction
 
 __all__ = [
     "InstructionStore",
@@ -39,7 +39,7 @@ log = logging.getLogger(__name__)
 
 SessionFactory = Callable[[], Session]
 # Instruction fields kept in the row's data JSON (the rest of data is bookkeeping).
-_FIELD_KEYS = frozenset({"grace_s", "answers_to"})
+_FIELD_KEYS = frozenset(RECORD_DATA_FIELDS)
 
 
 class TaskState(StrEnum):
@@ -121,9 +121,19 @@ class Task(BaseModel):
 
 
 def task_id_for(instruction_id: str, due_at: datetime) -> str:
-    """Deterministic task id for a chore's fire time (same chore, same time, same id)."""
+    """Deterministic task id for a chore's occurrence (same chore, same time, same id).
+
+    ``due_at`` is the rule's time the task is for; the scheduler passes it as
+    ``result["occurrence"]`` when the fire time differs (a deadline chore's lead, a run
+    moved out of a forbidden window), so moving a run never makes a second task.
+    """
     key = f"{instruction_id}|{_utc(due_at).isoformat()}"
     return "task-" + hashlib.sha256(key.encode()).hexdigest()[:20]
+
+
+def _task_key(due_at: datetime, result: dict[str, Any] | None) -> datetime:
+    occurrence = (result or {}).get("occurrence")
+    return datetime.fromisoformat(occurrence) if occurrence else due_at
 
 
 def as_session_factory(source: Any) -> SessionFactory:
@@ -141,6 +151,11 @@ def as_session_factory(source: Any) -> SessionFactory:
 class _Transactional:
     def __init__(self, session_factory: Any) -> None:
         self._factory = as_session_factory(session_factory)
+
+    @property
+    def session_factory(self) -> SessionFactory:
+        """The session factory this object opens its transactions with."""
+        return self._factory
 
     @contextmanager
     def _tx(self) -> Iterator[Session]:
@@ -406,7 +421,7 @@ class TaskQueue(_Transactional):
         Returns:
             The task, new or existing.
         """
-        task_id = task_id_for(instruction.id, due_at)
+        task_id = task_id_for(instruction.id, _task_key(due_at, result))
         state = TaskState(state)
         with self._tx() as s:
             existing = s.get(TaskRecord, task_id)
@@ -446,7 +461,7 @@ class TaskQueue(_Transactional):
         """
         if not fires:
             return []
-        ids = [task_id_for(instr.id, due) for instr, due, _, _ in fires]
+        ids = [task_id_for(instr.id, _task_key(due, result)) for instr, due, _, result in fires]
         try:
             with self._tx() as s:
                 rows = s.scalars(select(TaskRecord).where(TaskRecord.id.in_(ids)))

@@ -177,6 +177,54 @@ def _print_safety(res: dict[str, Any]) -> None:
         con.print(f"[yellow]false alarm[/] ({m['split']}, {m['category']}): {m['text']}")
 
 
+@bench_app.command("phrasings")
+def bench_phrasings(
+    data: Annotated[
+        Path | None,
+        typer.Option(
+            "--data", help="One labelled phrasing file (default: the shipped dev and held-out)."
+        ),
+    ] = None,
+    part: Annotated[
+        list[str] | None,
+        typer.Option("--part", help="Only this part of the shipped set (dev, heldout); repeat."),
+    ] = None,
+    show_wrong: Annotated[
+        bool, typer.Option("--show-wrong", help="List the phrasings read wrong.")
+    ] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Language: share of phrasings whose kinds and next five runs are read right."""
+    from housemind.scheduler.phrasing_bench import PhrasingBenchError, run_phrasing_bench
+
+    try:
+        res = run_phrasing_bench(data, parts=part or None)
+    except PhrasingBenchError as e:
+        fail(str(e))
+    if as_json:
+        typer.echo(json.dumps(res))
+        return
+    _print_phrasings(res, show_wrong=show_wrong)
+
+
+def _print_phrasings(res: dict[str, Any], *, show_wrong: bool) -> None:
+    from rich.table import Table
+
+    con = console()
+    for name, part in res["parts"].items():
+        title = f"phrasings: {name} ({part['n']}, now {part['now']} {part['timezone']})"
+        t = Table(title=title)
+        for col in ("category", "n", "right (kinds + next 5 runs)", "goals right too"):
+            t.add_column(col)
+        for cat, r in part["per_category"].items():
+            t.add_row(cat, str(r["n"]), f"{r['share']:.0%}", f"{r['goal_right'] / r['n']:.0%}")
+        t.add_row("all", str(part["n"]), f"{part['share']:.1%}", f"{part['goal_share']:.1%}")
+        con.print(t)
+        if show_wrong:
+            for w in part["wrong"]:
+                con.print(f"[red]wrong[/] ({w['category']}): {w['text']}")
+
+
 def register(app: typer.Typer) -> None:
     """Add this module's commands to ``app``."""
     app.add_typer(bench_app, name="bench")

@@ -74,7 +74,9 @@ def instruct(
 
 
 def _fact_sentence(fact: Any) -> str:
-    return f"I'll remember: {fact.subject} {fact.predicate.replace('_', ' ')} {fact.value}"
+    from housemind.scheduler.readback import read_back_fact
+
+    return read_back_fact(fact)
 
 
 def _print_dry_run(out: Any, *, per_line: bool, as_json: bool) -> None:
@@ -92,18 +94,20 @@ def _print_dry_run(out: Any, *, per_line: bool, as_json: bool) -> None:
             typer.echo(read_back(instr))
         for fact in result.facts:
             typer.echo(_fact_sentence(fact))
+        for note in result.notes:
+            typer.echo(f"note: {note}")
         for q in result.questions:
             typer.echo(f"question: {q}")
 
 
 def _print_json(out: Any) -> None:
-    from housemind.scheduler.agenda import instruction_json
+    from housemind.scheduler.agenda import fact_json, instruction_json
 
     typer.echo(
         json.dumps(
             {
                 "stored": [instruction_json(i, out.now) for i in out.stored],
-                "facts": [f.model_dump(exclude={"text"}) for f in out.facts],
+                "facts": [fact_json(f) for f in out.facts],
                 "questions": out.questions,
                 "needs_approval": out.needs_approval,
                 "conflicts": out.conflicts,

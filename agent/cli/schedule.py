@@ -29,6 +29,7 @@ def schedule(
     """
     from housemind.memory.symbolic import SymbolicMemory
     from housemind.scheduler.agenda import agenda, parse_now, quiet_hours
+    from housemind.scheduler.placement import SchedulePolicy
     from housemind.scheduler.store import InstructionStore
 
     check_days(days)
@@ -36,12 +37,14 @@ def schedule(
     try:
         everything = InstructionStore(database.session).list()
         quiet = quiet_hours(SymbolicMemory(database))
+        enabled = [i for i in everything if i.enabled and i.rrule is not None]
+        tz = enabled[0].timezone if enabled else "UTC"
+        # the household's routine, constraints and measured durations place the runs
+        policy = SchedulePolicy.load(database.session, everything, tz=tz)
     finally:
         database.close()
-    enabled = [i for i in everything if i.enabled and i.rrule is not None]
-    tz = enabled[0].timezone if enabled else "UTC"
     try:
-        week = agenda(everything, start=parse_now(now, tz), days=days, quiet=quiet)
+        week = agenda(everything, start=parse_now(now, tz), days=days, quiet=quiet, policy=policy)
     except ValueError as e:
         fail(str(e))
     if as_json:

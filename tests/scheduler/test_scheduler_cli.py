@@ -95,7 +95,13 @@ def test_instruct_stores_reads_back_and_schedule_shows_the_week(tmp_path, capsys
     first_dinner = next(r for r in week["runs"] if r["goal"] == "make dinner")
     assert first_dinner["at"] == "2025-10-20T17:15:00+02:00"
     assert first_dinner["deadline"] == "2025-10-20T18:00:00+02:00"
-    assert [c["kind"] for c in week["conflicts"]] == ["overlap"]
+    # Issue #11: the laundry is ready by Saturday 08:00; it is noisy, so instead of starting
+    # at 06:00 while people sleep it runs on Friday evening, and the move is reported.
+    laundry = next(r for r in week["runs"] if r["goal"] == "do the laundry")
+    assert laundry["at"] == "2025-10-24T20:00:00+02:00"
+    assert laundry["deadline"] == "2025-10-25T08:00:00+02:00"
+    assert [c["kind"] for c in week["conflicts"]] == ["overlap", "quiet_hours"]
+    assert "starts at 20:00 on Fri 24 Oct" in week["conflicts"][1]["text"]
     table = runner.invoke(app, ["schedule", "--db", str(db), "--now", "2025-10-20T08:00"])
     assert table.exit_code == 0 and "make dinner" in table.output
 
@@ -149,3 +155,37 @@ def test_berlin_now_default_is_aware():
     assert parse_now("2025-10-20T08:00", "Europe/Berlin") == datetime(
         2025, 10, 20, 8, tzinfo=ZoneInfo("Europe/Berlin")
     )
+
+
+def test_instruct_dry_run_json_new_kinds():
+    text = (
+        "Remind me to take my pills at 9pm. Never run the dishwasher after 10:30 pm. "
+        "I wake up and go to work at 7:00 a.m. Check in with me every Monday about the shopping."
+    )
+    res = runner.invoke(app, ["instruct", "--dry-run", "--json", *NOW, text])
+    assert res.exit_code == 0, res.output
+    out = json.loads(res.output)
+    reminder, rule, check_in = out["instructions"]
+    assert (reminder["kind"], reminder["goal"], reminder["person"]) == (
+        "reminder",
+        "remind owner to take their pills",
+        "owner",
+    )
+    assert reminder["next_runs"] == ["2025-10-20T21:00:00+02:00"]
+    assert reminder["read_back"] == (
+        "I'll remind you to take your pills on Monday 20 October 2025 at 21:00."
+    )
+    assert (rule["kind"], rule["window"], rule["next_runs"], rule["due"]) == (
+        "constraint",
+        "* 22:30-07:00",
+        [],
+        [],
+    )
+    assert rule["read_back"] == "I won't run the dishwasher between 22:30 and 07:00."
+    assert check_in["next_runs"][0] == "2025-10-20T18:30:00+02:00"  # home after work
+    assert [f["read_back"] for f in out["facts"]] == [
+        "Noted: you wake up at 07:00 on weekdays.",
+        "Noted: you leave for work at 07:00 on weekdays.",
+    ]
+    text_out = runner.invoke(app, ["instruct", "--dry-run", *NOW, text]).output
+    assert "I'll remind you to take your pills" in text_out and "I'll I" not in text_out
