@@ -14,7 +14,7 @@ $(BIN)/housemind: pyproject.toml
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q torch==2.13.0
-	$(BIN)/pip install -q -e '.[dev,vla,embeddings,postgres,video]'
+	$(BIN)/pip install -q -e '.[dev,vla,embeddings,postgres,video,metaworld]'
 	@touch $@
 
 install: $(BIN)/housemind
