@@ -9,12 +9,15 @@
   at a HomeSim kitchen counter.
 
 Importing this package is cheap and needs no MuJoCo; the env, the experts and the station
-import MuJoCo and metaworld (the ``metaworld`` extra) on first use.
+import MuJoCo and metaworld (the ``metaworld`` extra) on first use. It registers the
+gymnasium id ``housemind/MetaWorld-v3`` (``gym.make(ENV_ID, task="drawer-open-v3")``).
 """
 
 from __future__ import annotations
 
 from typing import Any
+
+from gymnasium.envs.registration import register, registry
 
 from housemind.sim.metaworld.skills import (
     METAWORLD_TASK_SKILL,
@@ -36,6 +39,7 @@ from housemind.sim.metaworld.tasks import (
 
 __all__ = [
     "DIFFICULTIES",
+    "ENV_ID",
     "METAWORLD_TASK_SKILL",
     "MT10",
     "MT50",
@@ -56,6 +60,11 @@ __all__ = [
     "suite",
     "tasks",
 ]
+
+#: The gymnasium id of the bridge (keyword ``task`` names the Meta-World task).
+ENV_ID = "housemind/MetaWorld-v3"
+if ENV_ID not in registry:
+    register(id=ENV_ID, entry_point="housemind.sim.metaworld.env:MetaWorldEnv")
 
 _LAZY = {
     "ArmProprio": "housemind.sim.metaworld.env",

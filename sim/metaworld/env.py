@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cache
 from typing import TYPE_CHECKING, Any, Literal
 
 import gymnasium as gym
@@ -101,6 +102,18 @@ class MetaWorldObservation(Observation):
         return out
 
 
+@cache
+def _benchmark_task(name: str) -> tuple[type, Any]:
+    """Meta-World's env class and first MT1 task of ``name``, built once per process.
+
+    MT1 resets a scene 50 times to draw its goals: most of an env's construction time.
+    """
+    import metaworld
+
+    mt1 = metaworld.MT1(name, seed=0)
+    return mt1.train_classes[name], mt1.train_tasks[0]
+
+
 class MetaWorldEnv(gym.Env):
     """One Meta-World v3 task (see the module docstring for the conventions).
 
@@ -116,6 +129,7 @@ class MetaWorldEnv(gym.Env):
         render_settings: Visual quality (default: no shadows, reflections or MSAA).
         max_episode_steps: Horizon; Meta-World's benchmark uses 500.
         room: Room name reported in the proprioception (a household's kitchen).
+        render_mode: Only ``"rgb_array"`` (for gymnasium; :meth:`render` always draws).
 
     Raises:
         UnknownTaskError: for an unknown task.
@@ -138,8 +152,11 @@ class MetaWorldEnv(gym.Env):
         render_settings: RenderSettings | None = None,
         max_episode_steps: int = MAX_EPISODE_STEPS,
         room: str = "",
+        render_mode: str | None = "rgb_array",
     ) -> None:
         self.task_info: MetaWorldTask = get_task(task)
+        if render_mode not in (None, "rgb_array"):
+            raise ValueError(f"render_mode must be 'rgb_array' or None, got {render_mode!r}")
         if obs_mode not in ("state", "rgb"):
             raise ValueError(f"obs_mode must be 'state' or 'rgb', got {obs_mode!r}")
         for label, size in (("image_size", image_size), ("render_size", render_size)):
@@ -149,7 +166,7 @@ class MetaWorldEnv(gym.Env):
             raise ValueError(f"max_episode_steps must be >= 1, got {max_episode_steps}")
         mujoco = import_mujoco()
         try:
-            import metaworld
+            import metaworld  # noqa: F401 - a clear error here, before any work
         except ImportError as e:
             raise ImportError(
                 f"Meta-World is not installed ({e}); pip install 'housemind[metaworld]'"
@@ -165,9 +182,9 @@ class MetaWorldEnv(gym.Env):
 
         # The benchmark's own task object (MT1) fixes the task's variant; the object and goal
         # positions are then drawn per reset from the env's seeded generator, as LeRobot does.
-        mt1 = metaworld.MT1(self.task, seed=0)
-        inner = mt1.train_classes[self.task]()  # no render_mode: we render ourselves
-        inner.set_task(mt1.train_tasks[0])
+        env_cls, mt_task = _benchmark_task(self.task)
+        inner = env_cls()  # no render_mode: we render ourselves
+        inner.set_task(mt_task)
         inner._freeze_rand_vec = False  # draw new positions on every reset...
         inner.seeded_rand_vec = True  # ...from np_random, which reset(seed=...) seeds
         inner.max_path_length = self.max_episode_steps
@@ -187,8 +204,13 @@ class MetaWorldEnv(gym.Env):
         self.render_settings = self._camera.settings
 
         self.action_space = spaces.Box(-1.0, 1.0, shape=(4,), dtype=np.float32)
+        bounds = inner.sawyer_observation_space  # Meta-World clips its observation to it
         obs_spaces: dict[str, spaces.Space] = {
-            "state": spaces.Box(-np.inf, np.inf, shape=(STATE_DIM,), dtype=np.float32)
+            "state": spaces.Box(
+                np.asarray(bounds.low[:STATE_DIM], np.float32),
+                np.asarray(bounds.high[:STATE_DIM], np.float32),
+                dtype=np.float32,
+            )
         }
         if obs_mode == "rgb":
             s = self.image_size

@@ -56,6 +56,21 @@ def test_reset_step_and_observe_shapes(reach):
     assert reach.render().shape == (48, 48, 3)
 
 
+def test_gymnasium_make_and_check_env():
+    import gymnasium as gym
+    from gymnasium.utils.env_checker import check_env
+
+    from housemind.sim.metaworld import ENV_ID
+
+    env = gym.make(ENV_ID, task="reach-v3", image_size=16, render_size=16, obs_mode="rgb")
+    try:
+        check_env(env.unwrapped)
+        obs, _ = env.reset(seed=0)
+        assert env.observation_space.contains(obs)
+    finally:
+        env.close()
+
+
 def test_state_mode_steps_without_an_image_and_sizes_are_configurable():
     env = MetaWorldEnv("drawer-open-v3", image_size=24, obs_mode="state")
     try:
@@ -204,3 +219,33 @@ def test_scripted_experts_solve_seeded_mt10_episodes():
     # allow one miss in these 30 other episodes, not a broken bridge.
     assert sum(r["solved"] for r in res["per_task"].values()) >= 29, res["per_task"]
     assert set(res["per_split"]) == {"easy", "medium", "hard"}
+
+
+def test_bench_metaworld_cli_explains_bad_options():
+    from typer.testing import CliRunner
+
+    from housemind.agent.cli import app
+
+    res = CliRunner().invoke(app, ["bench", "metaworld", "--suite", "mt11"])
+    assert res.exit_code == 2 and "mt10, mt50, easy" in res.output
+
+
+@pytest.mark.slow
+def test_bench_metaworld_json_contract():
+    import json
+
+    from typer.testing import CliRunner
+
+    from housemind.agent.cli import app
+
+    args = ["bench", "metaworld", "--suite", "reach-v3", "--episodes", "2", "--frames", "3"]
+    res = CliRunner().invoke(app, [*args, "--json"])
+    assert res.exit_code == 0, res.output
+    out = json.loads(res.output)
+    assert out["versions"] == {"mujoco": "3.3.0", "metaworld": "3.1.1"}
+    assert set(out["render"]["frame_ms"]) == {"64", "96", "128"}
+    assert all(v["p50"] > 0 for v in out["render"]["frame_ms"].values())
+    assert out["render"]["frame_ms_default"]["size"] == 128
+    reach = out["expert"]["per_task"]["reach-v3"]
+    assert reach["episodes"] == 2 and 0 <= reach["solved"] <= 2
+    assert out["expert"]["per_split"] == {"easy": reach["success"]}
