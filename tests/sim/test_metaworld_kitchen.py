@@ -38,7 +38,6 @@ def kitchen():
     env.close()
 
 
-@pytest.mark.slow
 def test_a_household_plan_runs_a_station_skill_in_mujoco(kitchen):
     env, reg = kitchen
     obs = env.observe()
