@@ -244,7 +244,7 @@ def test_bench_metaworld_json_contract():
     out = json.loads(res.output)
     assert out["versions"] == {"mujoco": "3.3.0", "metaworld": "3.1.1"}
     assert set(out["render"]["frame_ms"]) == {"64", "96", "128"}
-    assert all(v["p50"] > 0 for v in out["render"]["frame_ms"].values())
+    assert all(v["p50"] > 0 and v["cpu_mean"] > 0 for v in out["render"]["frame_ms"].values())
     assert out["render"]["frame_ms_default"]["size"] == 128
     reach = out["expert"]["per_task"]["reach-v3"]
     assert reach["episodes"] == 2 and 0 <= reach["solved"] <= 2
