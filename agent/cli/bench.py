@@ -123,6 +123,41 @@ def bench_policy_server(
         fail(str(e))
 
 
+@bench_app.command("metaworld")
+def bench_metaworld(
+    quick: QuickOpt = False,
+    suite: Annotated[
+        str, typer.Option("--suite", help="Expert sweep tasks: mt10, mt50, a split or names.")
+    ] = "mt50",
+    episodes: Annotated[
+        int | None, typer.Option(help="Seeded episodes per task for the expert sweep (0: skip).")
+    ] = None,
+    frames: Annotated[
+        int | None, typer.Option(help="Frames timed per image size (0: skip).")
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Meta-World: ms per camera frame by image size, scripted-expert success per task."""
+    try:
+        from housemind.sim.metaworld.bench import run_bench as bench
+        from housemind.sim.metaworld.tasks import UnknownTaskError
+        from housemind.sim.metaworld.tasks import suite as tasks_of
+    except ImportError as e:
+        fail(str(e))
+    try:
+        tasks_of(suite)
+    except UnknownTaskError as e:
+        fail(str(e))
+    sizes: dict[str, Any] = {"suite_name": suite}
+    sizes.update({"episodes": 1, "frames": 10} if quick else {"episodes": 5, "frames": 100})
+    for name, value in (("episodes", episodes), ("frames", frames)):
+        if value is not None:
+            if value < 0:
+                fail(f"--{name} must be >= 0, got {value}")
+            sizes[name] = value
+    run_bench(bench, sizes, as_json)
+
+
 @bench_app.command("safety")
 def bench_safety(
     data: Annotated[
