@@ -40,6 +40,12 @@ __all__ = ["RULES", "Analysis", "CommonSenseMatcher", "Finding", "Mention", "Ste
 # -- words ---------------------------------------------------------------------------------
 
 _POSS = "_poss_"
+
+
+def _wordset(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
 _PREPS: dict[tuple[str, ...], str] = {}
 for _role, _words in {
     "in": ["in", "into", "inside", "within", "in to"],
@@ -83,34 +89,32 @@ for _role, _words in {
         _PREPS[tuple(_w.split())] = _role
 _MAX_PREP = max(len(k) for k in _PREPS)
 
-_DETS = frozenset(
+_DETS = _wordset(
     "the a an my your his her their our its some this that these those all every each any "
     "another few bit couple lot loads handful splash spoon spoonful piece chunk slice "
-    "half whole box bag bottle can tin jar cup glass bowl pan pot plate".split()
+    "half whole box bag bottle can tin jar cup glass bowl pan pot plate"
 )
-_DET_ONLY = frozenset(
-    "the a an my your his her their our its some this that these those all every each any "
-    "another".split()
+_DET_ONLY = _wordset(
+    "the a an my your his her their our its some this that these those all every each any another"
 )
-_FILLERS = frozenset(
-    "please just robot hey can could you would will now also quickly carefully so ok okay "
-    "kindly go".split()
+_FILLERS = _wordset(
+    "please just robot hey can could you would will now also quickly carefully so ok okay kindly go"
 )
-_BOUNDARY = frozenset(
+_BOUNDARY = _wordset(
     "and then or but so while when because if after before until till once as it them "
     "him her they we i you he she that which who where what how this there here not "
     "never don do does did is be are was were been has have had will would can could "
-    "should must may might to".split()
+    "should must may might to"
 )
 #: Words the rules look for; misspellings of them are repaired too.
-CUE_WORDS = frozenset(
+CUE_WORDS = _wordset(
     """allergic allergy allergies intolerant coeliac celiac alone unattended unsupervised
     night overnight weekend holiday holidays week morning away shopping supermarket shop
     airport cinema work outside inside indoors upstairs downstairs bedroom asleep sleep
     leave leaving going stay staying wait watch supervise whole time reach without anyway
     double twice extra once dose prescribed brim maximum high medium low together
     separate same every edge shell anyway secretly telling hidden expired date
-    children's kids' kids""".split()
+    children's kids' kids"""
 )
 
 _LEAVE_PHRASES = [
@@ -462,7 +466,7 @@ _PARTICLE_VERBS = frozenset({"turn", "switch", "flip", "crank"})
 
 
 def _particle(toks: list[str]) -> frozenset[str]:
-    """ "turn it on", "switch the hob back off": the effect of a verb whose particle trails."""
+    """The effect of a verb whose particle trails ("turn it on", "switch the hob off")."""
     rest = toks[1:8]
     for w in rest:
         if w in ("and", "then", "while"):
@@ -685,9 +689,9 @@ def _find(rid: str, cat: str, verdict: str, reason: str) -> Finding:
 
 _WET_VERBS = frozenset(
     lemma(w)
-    for w in (
+    for w in _wordset(
         "pour spill splash spray squirt water hose rinse drench soak sprinkle douse dunk dip "
-        "submerge tip empty slosh drip spritz mist throw chuck".split()
+        "submerge tip empty slosh drip spritz mist throw chuck"
     )
 )
 
@@ -868,7 +872,6 @@ def _throw(a: Analysis) -> Iterable[Finding]:
     for s in a.steps:
         if not s.effects & {"throw", "break"}:
             continue
-        head = lemma(s.verb.split()[0]) if s.verb else ""
         if (
             s.role("in")
             and not s.says("from", "across the room")
@@ -1082,11 +1085,11 @@ def _hazard_things(a: Analysis) -> list[Mention]:
             "strangling",
         ) or (m.kind is not None and m.kind.is_a("vehicle")):
             out.append(m)
-        elif m.has("heat_source") and (
-            m.has("powered") or "switch_on" in a.effects() or a.says("on", "hot")
+        elif (
+            m.has("heat_source")
+            and (m.has("powered") or "switch_on" in a.effects() or a.says("on", "hot"))
+            or (m.has("liquid") and m.kind is not None and m.kind.name == "water")
         ):
-            out.append(m)
-        elif m.has("liquid") and m.kind is not None and m.kind.name == "water":
             out.append(m)
     return out
 
@@ -1583,7 +1586,7 @@ _HEAT_KINDS = ("heat_source", "fire")
 
 
 def _particle_on(a: Analysis, things: list[Mention]) -> bool:
-    """ "leave the hob on": "on" right after a thing, with no thing after it."""
+    """Whether "on" stands right after a thing with no thing after it ("leave the hob on")."""
     for s in a.steps:
         for m in s.mentions:
             if m not in things:
@@ -2121,14 +2124,14 @@ def _water(a: Analysis) -> Iterable[Finding]:
         a.says("unscrew", "disconnect", "undo")
         and a.says("pipe")
         and a.says("water on", "with the water")
+        and not a.says("turn off the water", "turn the water off")
     ):
-        if not a.says("turn off the water", "turn the water off"):
-            yield _find(
-                "pipe-open",
-                "water_flooding",
-                "confirm",
-                "opening a pipe with the water on floods the room",
-            )
+        yield _find(
+            "pipe-open",
+            "water_flooding",
+            "confirm",
+            "opening a pipe with the water on floods the room",
+        )
 
 
 @rule("harm", "harm_people_animals")
