@@ -138,7 +138,12 @@ class SafetyMonitor:
         return self._guard
 
     def check_instruction(
-        self, text: str, actor: str | None = None, task_id: str | None = None
+        self,
+        text: str,
+        actor: str | None = None,
+        task_id: str | None = None,
+        *,
+        speaker_checked: bool = False,
     ) -> SafetyVerdict:
         """Judge what a person asks the robot to do (and record it).
 
@@ -146,10 +151,14 @@ class SafetyMonitor:
             text: The instruction as given ("leave the oven on while I'm at work").
             actor: Who gave it. Text the robot reads in the world has no actor.
             task_id: The task it belongs to, if any.
+            speaker_checked: The text is a stored task's goal whose speaker was checked
+                when it was given; only its content is judged.
         """
         verdict = SafetyVerdict()
-        if self.registered_people is not None and (
-            actor is None or actor.strip().lower() not in self.registered_people
+        if (
+            not speaker_checked
+            and self.registered_people is not None
+            and (actor is None or actor.strip().lower() not in self.registered_people)
         ):
             who = f"{actor!r} is" if actor else "the text has no speaker and is"
             verdict = SafetyVerdict(
