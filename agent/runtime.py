@@ -360,6 +360,8 @@ class HomeRuntime:
             people_home=self.env.presence(),
             facts=self.believed_facts(),
             kinds=kinds,
+            # the look-ahead asks whether a pet is home (an open door), not only near
+            extra={"pets_home": [d.name for d in obs.detections if d.category == "pet"]},
         ).model_copy(update={"time": self.clock.now()})
 
     def check_subtask(self, subtask: Subtask, task_id: str) -> SafetyVerdict:

@@ -120,6 +120,9 @@ class SafetyMonitor:
         if judge is not None:
             self._matchers.append(judge)
         self._plan = PlanChecker(self.rulebook)
+        from housemind.safety.lookahead import LookAhead
+
+        self._lookahead = LookAhead()
         self._guard = ActionGuard(
             self.rulebook.action,
             linear_scale_mps=linear_scale_mps,
@@ -184,15 +187,18 @@ class SafetyMonitor:
     ) -> SafetyVerdict:
         """Judge one plan step in its situation (and record it).
 
-        All matching plan rules are merged: deny beats confirm beats allow; the reasons are
-        the rules' explanations and ``rules`` their ids.
+        All matching plan rules, and the hazards of the state the step is predicted to
+        leave (:class:`~safety.lookahead.LookAhead`), are merged: deny beats confirm beats
+        allow; the reasons are the rules' explanations and ``rules`` their ids.
 
         Args:
             ctx: The step and the situation.
             task_id: The task it belongs to, if any.
             actor: Who the task is for, if known.
         """
-        verdict = self._plan.check(ctx)
+        # The rule book's plan rules, and the look-ahead: the state the step would leave
+        # the home in, judged by what things are (safety/lookahead.py).
+        verdict = self._plan.check(ctx).merge(self._lookahead.check(ctx))
         self._record("plan", ctx.subject(), verdict, actor=actor, task_id=task_id)
         return verdict
 
