@@ -149,7 +149,7 @@ def gate_instruction(
             verdict=Verdict.DENY,
             reasons=[
                 f"I only take instructions from the people of this home; {actor!r} is not "
-                "one of them (housemind people list)."
+                "one of them (housemind people list; say who you are with --actor NAME)."
             ],
             rules=[UNKNOWN_SPEAKER_RULE],
         )

@@ -41,7 +41,8 @@ def people_add(
     if as_json:
         typer.echo(p.model_dump_json())
         return
-    typer.echo(f"{p.display} is a {p.role} of this home")
+    article = "an" if p.role == "owner" else "a"
+    typer.echo(f"{p.display} is {article} {p.role} of this home")
 
 
 @people_app.command("remove")
