@@ -27,6 +27,14 @@ WhyOpt = Annotated[str | None, typer.Option("--why", help="Your reason, for the 
 def safety_check(
     text: Annotated[str | None, typer.Argument(help="An instruction to check.")] = None,
     file: Annotated[Path | None, typer.Option("--file", help="One instruction per line.")] = None,
+    judge: Annotated[
+        str | None,
+        typer.Option(
+            "--judge",
+            help="Also ask this model (any litellm model name, e.g. ollama/llama3.2); it "
+            "can add caution, never lift a refusal.",
+        ),
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Check instructions with the safety monitor (no robot needed).
@@ -46,7 +54,13 @@ def safety_check(
         lines = [(text or "").strip()]
     if not any(lines):
         fail("nothing to check: the instruction is empty")
-    mon = SafetyMonitor()
+    judge_matcher = None
+    if judge:
+        from housemind.agent.llm import ModelClient
+        from housemind.safety.judge import ModelJudge
+
+        judge_matcher = ModelJudge(ModelClient(judge))
+    mon = SafetyMonitor(judge=judge_matcher)
     results = []
     for line in lines:
         v = mon.check_instruction(line)
