@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from housemind.safety._text import lemma
@@ -368,7 +368,7 @@ class Analysis:
     lemmas: list[str]
     leaving: bool
     staying: bool
-    unknown: list[tuple[Step, str]] = field(default_factory=list)
+    kb: KindBase | None = None
 
     def mentions(self) -> list[Mention]:
         """Every mention of every step."""
@@ -579,8 +579,36 @@ def _read_step(index: int, words: list[str], kb: KindBase, prev: list[Step]) -> 
                 m = Mention(ref.text, ref.kind, ref.props, ref.confidence, role, j, pronoun=True)
                 mentions.append(m)
                 last = m
+        elif w in _DET_ONLY:
+            # "the Xbox", "the gizmo": a thing the base does not name; its kind is found
+            # by meaning only if a rule needs it (see _kind_of_unknown).
+            k = j + 1
+            while k < len(words) and k - j <= 3 and _plain(words[k], lem, k, kb):
+                k += 1
+            if k > j + 1 and (k >= len(words) or not _match(lem, k, kb.names, kb.max_name_len)):
+                phrase = " ".join(words[j + 1 : k])
+                last = Mention(phrase, None, frozenset(pending_mods[0]), 0.0, role, j + 1)
+                mentions.append(last)
+                pending_mods = (set(), set())
+                j = k
+                continue
         j += 1
     return Step(index, words, lem, verb, frozenset(effects), mentions)
+
+
+def _plain(w: str, lem: list[str], k: int, kb: KindBase) -> bool:
+    """A word that can be part of an unknown thing's name."""
+    return not (
+        w in _BOUNDARY
+        or w in _DETS
+        or w == _POSS
+        or w in _NEG
+        or w.isdigit()
+        or _match(lem, k, _PREPS, _MAX_PREP)
+        or _match(lem, k, kb.names, kb.max_name_len)
+        or _match(lem, k, kb.modifiers, kb.max_name_len)
+        or _verb_at([w], kb) is not None
+    )
 
 
 def prev_or_here(here: list[Mention], prev: list[Step]) -> bool:
@@ -620,7 +648,25 @@ def analyse(text: str, kb: KindBase | None = None) -> Analysis:
         lemmas=lem,
         leaving=_has(lem, _LEAVE_KEYS) or _leaves(steps),
         staying=_has(lem, _STAY_KEYS),
+        kb=kb,
     )
+
+
+def _kind_of_unknown(a: Analysis, m: Mention) -> Mention:
+    """An unknown thing, placed by meaning when a rule needs its kind.
+
+    Returns the mention with the kind and properties of its nearest kind when the
+    sentence model is confident enough, else unchanged (kind None; confidence the score).
+    """
+    if m.kind is not None or a.kb is None:
+        return m
+    got = a.kb.resolve(m.text)
+    if got.kind is None:
+        m.confidence = got.confidence
+        return m
+    m.kind, m.confidence = got.kind, got.confidence
+    m.props = frozenset(set(m.props) | set(got.kind.props))
+    return m
 
 
 def _leaves(steps: list[Step]) -> bool:
@@ -701,6 +747,16 @@ def _liquid_on_electrical(a: Analysis) -> Iterable[Finding]:
     for s in a.steps:
         if "wet" in s.effects:
             stuff = s.having("liquid", "wet", roles=("obj", "with")) or s.having("liquid")
+            for u in [m for m in s.role("on", "at") if m.kind is None]:
+                _kind_of_unknown(a, u)
+                if u.kind is None:
+                    yield _find(
+                        "unknown-wetted",
+                        "electrical_water",
+                        "confirm",
+                        f"I don't know what {u.text} is (nothing I know is close enough); "
+                        "liquid on it could be dangerous if it is electrical",
+                    )
             targets = s.having("electrical", roles=("on", "at", "in"))
             objs = s.having("electrical", roles=("obj",))
             if not s.having("liquid", roles=("obj",)):
@@ -837,6 +893,17 @@ def _microwave(a: Analysis) -> Iterable[Finding]:
     for s in a.steps:
         if s.verb and s.verb.split()[0] == "wrap":
             contents += s.having("metal", roles=("in", "with"))
+    for m in contents:
+        _kind_of_unknown(a, m)
+    unknown = [m for m in contents if m.kind is None]
+    if running and unknown:
+        yield _find(
+            "unknown-in-microwave",
+            "microwave",
+            "confirm",
+            f"I don't know what {unknown[0].text} is; I'd rather ask before it goes in a "
+            "running microwave",
+        )
     bad = [m for m in contents if m.has("metal", "microwave_unsafe", "sealed", "fuel") or m.living]
     if running and a.says("empty", "nothing in", "nothing inside") and not contents:
         yield _find(
@@ -2249,6 +2316,16 @@ class CommonSenseMatcher:
         self.kinds = kinds or load_kinds()
         if embedder is not None:
             self.kinds.use_embedder(embedder)
+
+    @property
+    def uses_embeddings(self) -> bool:
+        """Whether unknown names are placed by meaning."""
+        return self.kinds._embedder is not None
+
+    def warm_up(self) -> None:
+        """Load the sentence model and the kinds' name embeddings now (not on first use)."""
+        if self.kinds._embedder is not None:
+            self.kinds.resolve("warm up gadget")
 
     def findings(self, text: str) -> list[Finding]:
         """Every hazard found in ``text``, one per rule id, strictest first."""

@@ -276,7 +276,7 @@ class KindBase:
                 for key, kname in self.names.items():
                     rows.append(kname)
                     texts.append(" ".join(key))
-                self._matrix = np.asarray(self._embedder.encode(texts), np.float32)
+                self._matrix = _embed_cached(self._embedder, texts)
                 self._rows = rows
             v = np.asarray(self._embedder.encode([text]), np.float32)[0]
         except Exception as e:  # noqa: BLE001 - words still work without the model
@@ -392,6 +392,21 @@ def _respell(word: str, vocabulary: frozenset[str]) -> str | None:
         out = best[1] if best else None
     _RESPELL_CACHE[key] = out
     return out
+
+
+def _embed_cached(embedder: Any, texts: list[str]) -> np.ndarray:
+    """Embeddings of the kinds' names, cached on disk beside the hazard examples'."""
+    import hashlib
+
+    from housemind.safety.semantic import _read_cached, _write_cached
+
+    model = f"{type(embedder).__name__}:{getattr(embedder, '_path', None)}"
+    digest = hashlib.sha256("\n".join(["kinds", model, *texts]).encode()).hexdigest()
+    m = _read_cached(digest, len(texts))
+    if m is None:
+        m = np.asarray(embedder.encode(texts), np.float32)
+        _write_cached(digest, m)
+    return m
 
 
 # -- loading ----------------------------------------------------------------------------
