@@ -952,6 +952,7 @@ def _throw(a: Analysis) -> Iterable[Finding]:
         ]
         people = [m for m in s.mentions if m.living and m.role in ("at", "to", "on", "near", "in")]
         for o in objs:
+            _kind_of_unknown(a, o)
             risky = o.has("fragile", "heavy", "valuable", "hot", "sharp", "electrical", "lit")
             if people and o.has("heavy", "sharp", "hot", "lit"):
                 yield _find(
@@ -969,13 +970,6 @@ def _throw(a: Analysis) -> Iterable[Finding]:
                     f"{_a(o)} is {_props_words(o) or 'breakable'}; "
                     f"{'breaking' if 'break' in s.effects else 'throwing or dropping'} "
                     "it can break it or hurt someone",
-                )
-            elif o.kind is None and o.confidence < 0.55:
-                yield _find(
-                    "unknown-thrown",
-                    "breakables_throwing",
-                    "confirm",
-                    f"I don't know what {o.text} is; throwing it might break it",
                 )
         if "place" in s.effects and s.says("edge"):
             for o in s.having("heavy", "fragile", roles=("obj",)):
@@ -1702,6 +1696,8 @@ def _heat_unattended(a: Analysis) -> Iterable[Finding]:
             "left on",
             "burning",
             "going",
+            "heating up",
+            "warming up",
             "boil dry",
             "boils dry",
         )

@@ -229,6 +229,10 @@ class KindBase:
 
     def use_embedder(self, embedder: Any) -> None:
         """Map unknown names by meaning with ``embedder`` (``encode(texts)``, unit rows)."""
+        if embedder is not self._embedder:
+            with self._lock:
+                self._matrix = None
+                self._meaning_cache.clear()
         self._embedder = embedder
 
     def resolve(self, name: str, *, meaning: bool = True) -> Resolved:
@@ -379,17 +383,20 @@ def _respell(word: str, vocabulary: frozenset[str]) -> str | None:
     if len(word) >= 4 and word not in vocabulary and word not in _english():
         folded = _fold(word)
         limit = 1 if len(word) <= 6 else 2
-        best: tuple[int, str] | None = None
+        best: tuple[int, int, str] | None = None
         for cand in vocabulary:
             if abs(len(cand) - len(word)) > limit or cand[0] != word[0]:
                 continue
             cf = _fold(cand)
             for lim in range(0, limit + 1):
                 if _edits_within(folded, cf, lim):
-                    if best is None or lim < best[0] or (lim == best[0] and cand < best[1]):
-                        best = (lim, cand)
+                    # Ties: the fewer edits of the word as typed, then the alphabet.
+                    raw = next(n for n in range(0, 4) if n == 3 or _edits_within(word, cand, n))
+                    key = (lim, raw, cand)
+                    if best is None or key < best:
+                        best = key
                     break
-        out = best[1] if best else None
+        out = best[2] if best else None
     _RESPELL_CACHE[key] = out
     return out
 
