@@ -18,7 +18,7 @@ from housemind.safety.guard import HOMESIM_ANGULAR_SCALE_RPS, HOMESIM_LINEAR_SCA
 from housemind.safety.instruction import InstructionMatcher, KeywordMatcher
 from housemind.safety.plan import PlanChecker
 from housemind.safety.rulebook import RuleBook, load_rulebook
-from housemind.safety.verdict import SafetyVerdict, Verdict
+from housemind.safety.verdict import _SEVERITY, SafetyVerdict, Verdict
 
 __all__ = [
     "ESTOP_RULE",
@@ -198,7 +198,12 @@ class SafetyMonitor:
         """
         # The rule book's plan rules, and the look-ahead: the state the step would leave
         # the home in, judged by what things are (safety/lookahead.py).
-        verdict = self._plan.check(ctx).merge(self._lookahead.check(ctx))
+        verdict = self._plan.check(ctx)
+        ahead = self._lookahead.check(ctx)
+        # The look-ahead speaks where the rule book is silent or less strict; the same
+        # hazard is not explained twice.
+        if _SEVERITY[ahead.verdict] > _SEVERITY[verdict.verdict]:
+            verdict = verdict.merge(ahead)
         self._record("plan", ctx.subject(), verdict, actor=actor, task_id=task_id)
         return verdict
 
