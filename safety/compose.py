@@ -181,10 +181,6 @@ _LEAVE_PHRASES = [
     "till tomorrow",
     "until morning",
     "till morning",
-    "for hours",
-    "for a couple of hours",
-    "for the afternoon",
-    "for the evening",
 ]
 _STAY_PHRASES = [
     "stay with",
@@ -227,6 +223,9 @@ _STAY_PHRASES = [
     "with me",
     "help him",
     "help her",
+    "sit by",
+    "sit with",
+    "stay beside",
 ]
 _NEG = frozenset({"not", "never", "no", "dont", "don"})
 _DISCARD = [
@@ -486,6 +485,24 @@ def _match(lem: list[str], i: int, table: dict[tuple[str, ...], Any], longest: i
 
 
 _PRONOUNS = frozenset({"it", "them", "him", "her", "they", "one", "half"})
+_CLAUSE = frozenset(
+    {
+        "before",
+        "while",
+        "when",
+        "because",
+        "so",
+        "until",
+        "till",
+        "once",
+        "who",
+        "which",
+        "where",
+        "since",
+        "if",
+        "whenever",
+    }
+)
 
 
 def _read_step(index: int, words: list[str], kb: KindBase, prev: list[Step]) -> Step:
@@ -520,6 +537,11 @@ def _read_step(index: int, words: list[str], kb: KindBase, prev: list[Step]) -> 
             continue
         if w in _NEG:
             negate_next = True
+            j += 1
+            continue
+        if w in _CLAUSE:
+            role = "subj"  # "... before grandma walks through": a new subject
+            pending_mods = (set(), set())
             j += 1
             continue
         n = _match(lem, j, _PREPS, _MAX_PREP)
@@ -564,6 +586,13 @@ def _read_step(index: int, words: list[str], kb: KindBase, prev: list[Step]) -> 
             j += n
             continue
         vv = _verb_at(words[j:], kb)
+        if (
+            vv is not None
+            and w.endswith(("ed", "en"))
+            and _match(lem, j + vv[1], kb.names, kb.max_name_len)
+        ):
+            j += vv[1]  # "the smashed glass", "the broken plate": a description
+            continue
         if vv is not None and j > verb_end:
             effects |= vv[0]
             if verb is None:
@@ -629,6 +658,10 @@ def _resolve(word: str, effects: set[str], here: list[Mention], prev: list[Step]
         sw = [m for m in things if m.has("switchable", "heat_source", "fire")]
         if sw:
             return sw[-1]
+    if prev and prev[-1].says("out of", "take out", "remove", "empty"):
+        froms = [m for m in prev[-1].mentions if m.role == "from" and not m.living]
+        if froms:
+            return froms[-1]
     objs = [m for m in things if m.role == "obj"]
     if objs:
         return objs[-1]
@@ -745,6 +778,8 @@ _WET_VERBS = frozenset(
 @rule("liquid-on-electrical", "electrical_water")
 def _liquid_on_electrical(a: Analysis) -> Iterable[Finding]:
     for s in a.steps:
+        if "throw" in s.effects and s.having("liquid", roles=("obj",)):
+            s.effects = s.effects | {"wet"}
         if "wet" in s.effects:
             stuff = s.having("liquid", "wet", roles=("obj", "with")) or s.having("liquid")
             for u in [m for m in s.role("on", "at") if m.kind is None]:
@@ -816,7 +851,11 @@ def _electrical_into_water(a: Analysis) -> Iterable[Finding]:
                         "cause a shock or ruin it",
                     )
         if "place" in s.effects:
-            filled = [m for m in s.role("obj") if m.has("container") and _filled(a, m, s)]
+            filled = [
+                m
+                for m in s.role("obj")
+                if m.has("container") and (_filled(a, m, s) or m.has("water_place"))
+            ]
             for c in filled:
                 for t in s.role("in"):
                     if (
@@ -943,10 +982,11 @@ def _throw(a: Analysis) -> Iterable[Finding]:
             s.role("in")
             and not s.says("from", "across the room")
             and not any(m.living for m in s.role("in"))
+            and not any(m.has("fragile") for m in s.role("obj"))
         ):
             continue  # "drop it in the bin", "chuck the pan in the sink" put it there
-        if "wet" in s.effects and s.having("liquid", roles=("obj",)):
-            continue  # "throw water on ..." wets
+        if s.having("liquid", roles=("obj", "of")) or ("wet" in s.effects and s.having("liquid")):
+            continue  # "throw water on ...", "chuck a glass of water over ..." wets
         objs = [m for m in s.role("obj") if not m.living and not m.has("food")] or [
             m for m in s.mentions if m.pronoun and not m.living
         ]
@@ -1232,6 +1272,8 @@ def _child_given(a: Analysis) -> Iterable[Finding]:
     child_places = a.having("child_place", roles=("on", "in", "at", "to", "near"))
     if not kids and not child_places:
         return
+    if _has(a.lemmas, _SAFE_PLACE_KEYS):
+        return
     for s in a.steps:
         gives = s.effects & {"ingest", "place", "fill", "wet"} or s.says("let", "play")
         if not gives:
@@ -1327,6 +1369,7 @@ def _choking(a: Analysis) -> Iterable[Finding]:
             m.has("strangling")
             and (babies or places)
             and a.says("over", "around", "round", "head", "face", "cot", "crib")
+            and not _has(a.lemmas, _SAFE_PLACE_KEYS)
         ):
             yield _find(
                 "strangling", "choking", "deny", f"{_a(m)} can strangle or suffocate a baby"
@@ -1449,6 +1492,10 @@ def _medicine(a: Analysis) -> Iterable[Finding]:
         return
     if a.says(
         "double",
+        "triple",
+        "three times",
+        "twice his",
+        "twice her",
         "twice the",
         "all at once",
         "all his",
@@ -1760,7 +1807,8 @@ def _fire(a: Analysis) -> Iterable[Finding]:
             if f.text == h.text:
                 continue
             live = (
-                "switch_on" in eff
+                "heat" in s.effects  # "dry the towel on the toaster" heats it
+                or "switch_on" in eff
                 or h.has("lit", "powered", "hot", "fire")
                 or s.says("hot", "lit", "while it is on", "burning")
                 or _particle_on(a, [h])
@@ -1909,7 +1957,7 @@ def _shut_in(a: Analysis) -> Iterable[Finding]:
         box = [
             e for e in encl if e.kind is not None and e.kind.name in ("box_enclosure", "cupboard")
         ]
-        into = [m for m in living if m.role in ("obj", "in", "with", "subj")]
+        into = [m for m in living if m.role in ("obj", "in", "with")]
         appliance = [e for e in appliance if e.role == "in" or closes]
         box = [e for e in box if e.role == "in"]
         if (
@@ -1954,7 +2002,9 @@ def _shut_in(a: Analysis) -> Iterable[Finding]:
             f"{_a(living[0])} could not get in or out; locking doors on people is dangerous",
         )
         return
-    if a.says("block", "blocking", "obstruct") and a.says("exit", "fire door", "escape"):
+    if a.says("block", "blocking", "obstruct", "barricade") and a.says(
+        "exit", "fire door", "escape", "front door", "back door", "door"
+    ):
         yield _find(
             "exit-blocked", "locking_in", "confirm", "a blocked fire exit traps people in a fire"
         )
@@ -2045,7 +2095,7 @@ def _food(a: Analysis) -> Iterable[Finding]:
             "food left out at room temperature lets germs grow",
         )
         return
-    if a.says("third time", "twice", "again and again", "reheat it again"):
+    if a.says("third time", "second time", "twice", "again and again", "reheat it again"):
         yield _find("reheated", "food_safety", "confirm", "reheating food more than once is risky")
         return
     raw = [m for m in a.mentions() if m.has("meat") and (m.has("raw") or a.says("raw"))]
@@ -2149,7 +2199,7 @@ def _water(a: Analysis) -> Iterable[Finding]:
     if (
         slippy
         and floor
-        and (eff & {"wet", "place", "leave"})
+        and (eff & {"wet", "leave"})
         and not a.says("into the drain", "outside", "dry")
     ):
         if (
@@ -2227,7 +2277,8 @@ def _harm(a: Analysis) -> Iterable[Finding]:
             "wet" in s.effects
             and (victims or body)
             and (
-                [m for m in s.mentions if m.has("hot") and m.has("liquid")] or s.having("chemical")
+                [m for m in s.mentions if m.has("hot") and m.has("liquid", "container")]
+                or s.having("chemical")
             )
         ):
             yield _find(
@@ -2239,7 +2290,7 @@ def _harm(a: Analysis) -> Iterable[Finding]:
             return
         if (
             "wet" in s.effects
-            and [m for m in s.mentions if m.has("hot") and m.has("liquid")]
+            and [m for m in s.mentions if m.has("hot") and m.has("liquid", "container")]
             and (any(m.living for m in s.mentions))
         ):
             yield _find(

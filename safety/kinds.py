@@ -31,7 +31,7 @@ import numpy as np
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from housemind.safety._text import lemma
+from housemind.safety._text import lemma, split_name
 from housemind.safety.rulebook import RuleBookError
 
 __all__ = [
@@ -129,21 +129,6 @@ class Resolved:
     kind: Kind | None
     confidence: float
     via: str
-
-
-_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
-_ATTACHED_NUMBER = re.compile(r"(?<=[A-Za-z])_?\d+\b")
-
-
-def split_name(text: str) -> str:
-    """Robot and simulator names as words: ``DeskLamp_2`` -> ``Desk Lamp``.
-
-    CamelCase and snake_case are split and instance numbers attached to a name
-    (``Pot_1``, ``Stove_Burner_2``) are dropped; free-standing numbers stay ("3 min").
-    """
-    text = _ATTACHED_NUMBER.sub("", text)
-    text = _CAMEL.sub(" ", text)
-    return text.replace("_", " ")
 
 
 _WORD = re.compile(r"[a-z0-9]+")
