@@ -9,6 +9,7 @@ dependency for a few hundred words of vocabulary.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 __all__ = ["GAP", "lemma", "lemmas", "split_name"]
 
@@ -75,6 +76,7 @@ def _undouble(w: str) -> str:
     return w
 
 
+@lru_cache(maxsize=65536)
 def lemma(word: str) -> str:
     """Reduce one lower-case word to a crude lemma (see the module docstring)."""
     w = _IRREGULAR.get(word, word)

@@ -29,6 +29,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from housemind.safety._text import lemma
@@ -273,17 +274,27 @@ _SAFE_PLACE_KEYS = _phrase_keys(_SAFE_PLACE_CUES)
 
 
 def _has(lem: list[str], keys: list[tuple[str, ...]]) -> bool:
+    present = set(lem)
     n = len(lem)
     for k in keys:
+        if k[0] not in present:
+            continue
         m = len(k)
+        if m == 1:
+            return True
         for i in range(n - m + 1):
-            if tuple(lem[i : i + m]) == k:
+            if lem[i] == k[0] and tuple(lem[i : i + m]) == k:
                 return True
     return False
 
 
+@lru_cache(maxsize=4096)
+def _keys(words: tuple[str, ...]) -> list[tuple[str, ...]]:
+    return _phrase_keys(words)
+
+
 def _has_any(lem: list[str], *words: str) -> bool:
-    return _has(lem, _phrase_keys(words))
+    return _has(lem, _keys(words))
 
 
 # -- analysis ------------------------------------------------------------------------------
