@@ -563,7 +563,24 @@ def _read_step(index: int, words: list[str], kb: KindBase, prev: list[Step]) -> 
             j += n
             negate_next = False
             continue
+        if j + 2 < len(lem) and lem[j + 1] == _POSS:
+            for k in (2, 1):
+                key = (lem[j], *lem[j + 2 : j + 2 + k])
+                if len(key) == k + 1 and key in kb.names:
+                    kind = kb.kinds[kb.names[key]]
+                    text = " ".join([words[j], *words[j + 2 : j + 2 + k]])
+                    last = Mention(text, kind, frozenset(kind.props), 1.0, role, j)
+                    mentions.append(last)
+                    pending_mods = (set(), set())
+                    j += 2 + k
+                    break
+            else:
+                key = None
+            if key is not None:
+                continue
         n = _match(lem, j, kb.names, kb.max_name_len)
+        if n and _match(lem, j, kb.modifiers, kb.max_name_len) > n:
+            n = 0  # "plugged in" describes; it is not a plug
         if n:
             kind = kb.kinds[kb.names[tuple(lem[j : j + n])]]
             props = set(kind.props)
@@ -720,6 +737,14 @@ def _leaves(steps: list[Step]) -> bool:
         if s.verb and s.verb.split()[0] in ("go", "head") and s.role("to", "in", "obj"):
             return True
         if (
+            s.verb
+            and lemma(s.verb.split()[0]) == lemma("leave")
+            and any(
+                m.kind is not None and m.kind.name == "room" and m.role == "obj" for m in s.mentions
+            )
+        ):
+            return True  # "leave the kitchen"
+        if (
             "alone" in s.lemmas
             or "unattended" in s.lemmas
             or s.says("on his own", "on her own", "on their own")
@@ -793,7 +818,8 @@ def _liquid_on_electrical(a: Analysis) -> Iterable[Finding]:
             s.effects = s.effects | {"wet"}
         if "wet" in s.effects:
             stuff = s.having("liquid", "wet", roles=("obj", "with")) or s.having("liquid")
-            for u in [m for m in s.role("on", "at") if m.kind is None]:
+            outdoors = s.says("outside", "garden", "lawn", "patio", "drain")
+            for u in [m for m in s.role("on") if m.kind is None and not outdoors]:
                 _kind_of_unknown(a, u)
                 if u.kind is None:
                     yield _find(
@@ -849,7 +875,7 @@ def _liquid_on_electrical(a: Analysis) -> Iterable[Finding]:
 @rule("electrical-into-water", "electrical_water")
 def _electrical_into_water(a: Analysis) -> Iterable[Finding]:
     for s in a.steps:
-        if s.effects & {"place", "throw", "enclose", "heat"} or s.verb is None:
+        if s.effects & {"place", "throw", "enclose", "heat", "wipe"} or s.verb is None:
             water = s.having("water_place", "liquid", roles=("in", "on"))
             water = [w for w in water if not w.has("electrical")]
             for e in s.having("electrical", roles=("obj",)):
@@ -865,7 +891,9 @@ def _electrical_into_water(a: Analysis) -> Iterable[Finding]:
             filled = [
                 m
                 for m in s.role("obj")
-                if m.has("container") and (_filled(a, m, s) or m.has("water_place"))
+                if m.has("container")
+                and not m.has("takes_liquid")
+                and (_filled(a, m, s) or m.has("water_place"))
             ]
             for c in filled:
                 for t in s.role("in"):
@@ -987,6 +1015,12 @@ def _microwave(a: Analysis) -> Iterable[Finding]:
 @rule("throw-fragile-heavy", "breakables_throwing")
 def _throw(a: Analysis) -> Iterable[Finding]:
     for s in a.steps:
+        if (
+            s.verb
+            and s.verb.split()[0] in ("push", "shove", "knock", "nudge")
+            and s.says("off the", "off of", "over the edge", "down the stairs")
+        ):
+            s.effects = s.effects | {"throw"}  # "push the TV off the stand" drops it
         if not s.effects & {"throw", "break"}:
             continue
         if (
@@ -1283,7 +1317,7 @@ def _child_given(a: Analysis) -> Iterable[Finding]:
     child_places = a.having("child_place", roles=("on", "in", "at", "to", "near"))
     if not kids and not child_places:
         return
-    if _has(a.lemmas, _SAFE_PLACE_KEYS):
+    if _has(a.lemmas, _SAFE_PLACE_KEYS) or (a.says("keep") and a.says("out of", "away")):
         return
     for s in a.steps:
         gives = s.effects & {"ingest", "place", "fill", "wet"} or s.says("let", "play")
@@ -1331,7 +1365,10 @@ def _pet_food(a: Analysis) -> Iterable[Finding]:
         if m.role in ("without", "poss") or m.living or m.kind is None:
             continue
         toxic = m.kind.toxic_to & species or (
-            species and m.has("chemical", "medicine") and m.role != "from"
+            species
+            and m.has("chemical", "medicine")
+            and m.role != "from"
+            and not a.says("vet", "vet prescribed", "prescribed by the vet")
         )
         if not toxic:
             continue
@@ -1442,7 +1479,7 @@ def _allergen(a: Analysis) -> Iterable[Finding]:
                 for x in window:
                     classes |= _CLASS_WORDS.get(x, set())
                 for m in s.mentions:
-                    if abs(m.start - i) <= 4 and m.kind is not None and m.kind.allergen:
+                    if i - 2 <= m.start <= i + 4 and m.kind is not None and m.kind.allergen:
                         classes |= set(m.kind.allergen)
                         stated_at.add((s.index, m.start))
     negated = a.says(
@@ -1756,6 +1793,8 @@ def _heat_unattended(a: Analysis) -> Iterable[Finding]:
             "going",
             "heating up",
             "warming up",
+            "plugged in",
+            "still on",
             "boil dry",
             "boils dry",
         )
