@@ -114,6 +114,39 @@ def build_task_graph(services: TaskServices, *, max_replans: int = 10, checkpoin
         ctx = services.plan_context(goal)
         done = [Subtask(**d) for d in state.get("done", [])]
         failed = state.get("failed")
+        if state.get("plan") is None and hasattr(services, "check_goal"):
+            # The goal itself passes the safety gate before anything is planned.
+            v = services.check_goal(goal, task_id)
+            event = {
+                "subtask": goal,
+                "verdict": v.verdict.value,
+                "reasons": v.reasons,
+                "rules": v.rules,
+            }
+            if v.verdict is Verdict.CONFIRM:
+                answer = interrupt(
+                    {
+                        "task_id": task_id,
+                        "question": f"May I '{goal}'? " + " ".join(v.reasons),
+                        "rules": v.rules,
+                        "approval_id": v.approval_id,
+                    }
+                )
+                approved = bool(answer.get("approve")) if isinstance(answer, dict) else bool(answer)
+                if not approved:
+                    return {
+                        "safety": [event],
+                        "status": "denied",
+                        "needs_plan": False,
+                        "reason": f"'{goal}' was not approved",
+                    }
+            elif v.verdict is Verdict.DENY:
+                return {
+                    "safety": [event],
+                    "status": "denied",
+                    "needs_plan": False,
+                    "reason": f"safety denied '{goal}': " + " ".join(v.reasons),
+                }
         try:
             if state.get("plan") is None:
                 p = services.planner.plan(goal, ctx)

@@ -1,13 +1,16 @@
-"""Giving standing instructions: parse a person's words, check them, store them.
+"""Giving and changing standing instructions: parse, check through the safety gate, store.
 
-``housemind instruct`` (and later the dashboard) calls :func:`give_instructions`; it returns
-what happened and prints nothing. The safety check is passed in as a callable so the
-caller decides which monitor (and which person) judges.
+``housemind instruct`` (and later the dashboard) calls :func:`give_instructions`;
+``instructions change`` and ``instructions resume`` call :func:`change_instruction` and
+:func:`resume_instruction`. They return what happened and print nothing. Every one of them
+passes the text through :func:`housemind.safety.gate.gate_instruction` (the one gate of
+everything that creates or changes what the robot will do): a refused text is not stored;
+one that needs a person's approval is stored paused with an approval request, and
+resuming it needs that approval.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -15,7 +18,35 @@ from typing import Any
 
 from housemind.scheduler.paragraph import ParseResult
 
-__all__ = ["InstructOutcome", "give_instructions"]
+__all__ = [
+    "InstructOutcome",
+    "InstructionRefused",
+    "NeedsApproval",
+    "change_instruction",
+    "fact_sentence",
+    "gate_memory_import",
+    "give_instructions",
+    "resume_instruction",
+]
+
+
+class InstructionRefused(ValueError):
+    """The safety gate refused the text; nothing was stored. ``reasons`` says why."""
+
+    def __init__(self, text: str, reasons: list[str], rules: list[str]) -> None:
+        super().__init__(f"refused {text!r}: {' '.join(reasons)} (rules: {', '.join(rules)})")
+        self.text, self.reasons, self.rules = text, reasons, rules
+
+
+class NeedsApproval(ValueError):
+    """It waits for a person's approval (``housemind approve ID --by NAME``)."""
+
+    def __init__(self, text: str, approval_id: str, reasons: list[str]) -> None:
+        super().__init__(
+            f"{text!r} needs a person's approval first: housemind approve {approval_id} "
+            f"--by NAME ({' '.join(reasons)})"
+        )
+        self.text, self.approval_id, self.reasons = text, approval_id, reasons
 
 
 @dataclass
@@ -29,6 +60,8 @@ class InstructOutcome:
         denied: ``{"text", "reasons", "rules"}`` of sentences the monitor refused;
             nothing is stored when any is refused.
         needs_approval: Sentences stored paused until a person approves them.
+        approvals: ``{"text", "instruction_id", "approval_id", "reasons"}`` of the
+            approval requests filed for them.
         conflicts: Clashes among the enabled instructions (JSON dicts).
         dry_run: Nothing was stored.
     """
@@ -38,6 +71,7 @@ class InstructOutcome:
     stored: list[Any] = field(default_factory=list)
     denied: list[dict[str, Any]] = field(default_factory=list)
     needs_approval: list[str] = field(default_factory=list)
+    approvals: list[dict[str, Any]] = field(default_factory=list)
     conflicts: list[dict[str, Any]] = field(default_factory=list)
     dry_run: bool = False
 
@@ -69,7 +103,8 @@ def give_instructions(
     tz: str,
     actor: str = "owner",
     dry_run: bool = False,
-    check: Callable[[str], Any] | None = None,
+    monitor: Any = None,
+    source: str = "person",
 ) -> InstructOutcome:
     """Read, check and store standing instructions.
 
@@ -80,7 +115,9 @@ def give_instructions(
         tz: The home's IANA time zone.
         actor: Who is speaking (``told_by`` of facts).
         dry_run: Only read; store nothing.
-        check: ``check(text) -> SafetyVerdict`` (``verdict``, ``reasons``, ``rules``).
+        monitor: The safety monitor that judges (the default one if None); every
+            sentence passes :func:`~housemind.safety.gate.gate_instruction` whatever it is.
+        source: ``person`` or ``import`` (text read in the world is refused).
 
     Raises:
         ValueError: if every line is empty.
@@ -102,25 +139,41 @@ def give_instructions(
     out = InstructOutcome(now=now, results=results, dry_run=dry_run)
     if dry_run:
         return out
-    approvals: set[str] = set()
-    if check is not None:
+    from housemind.memory import open_database
+    from housemind.safety.gate import gate_instruction, request_approval
+
+    approvals: dict[str, Any] = {}
+    database = open_database(f"sqlite:///{db}")
+    try:
         for _, result in results:
             texts = [i.text for i in result.instructions] + [f.text for f in result.facts]
+            texts += [i.goal for i in result.instructions if i.goal and i.goal not in texts]
             for sentence in dict.fromkeys(texts):
-                verdict = check(sentence)
-                value = getattr(verdict.verdict, "value", str(verdict.verdict))
-                if value == "deny":
+                gate = gate_instruction(
+                    sentence,
+                    db=database,
+                    actor=actor,
+                    source=source,  # type: ignore[arg-type]
+                    monitor=monitor,
+                    request=False,
+                )
+                if gate.denied:
                     out.denied.append(
-                        {"text": sentence, "reasons": verdict.reasons, "rules": verdict.rules}
+                        {
+                            "text": sentence,
+                            "reasons": gate.verdict.reasons,
+                            "rules": gate.verdict.rules,
+                        }
                     )
-                elif value == "confirm":
-                    approvals.add(sentence)
+                elif gate.needs_approval:
+                    approvals[sentence] = gate.verdict
+    finally:
+        database.close()
     if out.denied:
         return out
     if not any(r.instructions or r.facts for _, r in results):
         return out  # only questions: nothing to store, leave the database alone
 
-    from housemind.memory import open_database
     from housemind.memory.symbolic import SymbolicMemory
     from housemind.scheduler._rrule import load_zone
     from housemind.scheduler.agenda import conflict_json, quiet_hours
@@ -137,16 +190,33 @@ def give_instructions(
         symbolic = SymbolicMemory(database)
         for _, result in results:
             for instr in result.instructions:
-                if instr.text in approvals:
+                verdict = approvals.get(instr.text) or approvals.get(instr.goal)
+                if verdict is not None:
                     instr = instr.model_copy(update={"enabled": False})
                 out.stored.append(store.add(instr, replace=True))
-            remember_facts(symbolic, result.facts, told_by=actor)
+                if verdict is not None:
+                    req = request_approval(
+                        verdict, text=instr.text, db=database, instruction_id=instr.id
+                    )
+                    out.approvals.append(
+                        {
+                            "text": instr.text,
+                            "instruction_id": instr.id,
+                            "approval_id": req.id,
+                            "reasons": verdict.reasons,
+                        }
+                    )
+            facts = [f for f in result.facts if f.text not in approvals]
+            remember_facts(symbolic, facts, told_by=actor)
         conflicts = find_conflicts(
             store.list(enabled=True), start=now, quiet_hours=quiet_hours(symbolic)
         )
     finally:
         database.close()
-    out.needs_approval = sorted(approvals)
+    out.needs_approval = sorted(
+        {a["text"] for a in out.approvals}
+        | {t for t in approvals if not any(a["text"] == t for a in out.approvals)}
+    )
     out.conflicts = [conflict_json(c) for c in conflicts]
     return out
 
@@ -161,5 +231,158 @@ def _known_facts(db: Path) -> list[Any] | None:
     database = open_database(f"sqlite:///{db}")
     try:
         return SymbolicMemory(database).facts()
+    finally:
+        database.close()
+
+
+def _open(db: Path) -> Any:
+    from housemind.memory import open_database
+
+    return open_database(f"sqlite:///{db}")
+
+
+def change_instruction(
+    instruction_id: str,
+    *,
+    db: Path,
+    actor: str = "owner",
+    monitor: Any = None,
+    **updates: Any,
+) -> Any:
+    """Change a standing instruction's goal, schedule or priority, through the safety gate.
+
+    A new goal is judged like a new instruction: refused, it changes nothing; needing
+    approval, the change is stored with the instruction paused and an approval request
+    filed (:exc:`NeedsApproval` carries its id).
+
+    Returns:
+        The changed :class:`~housemind.scheduler.StandingInstruction`.
+
+    Raises:
+        InstructionRefused: the gate refused the new goal (nothing changed).
+        NeedsApproval: stored paused; a person must approve before it runs.
+        housemind.scheduler.UnknownInstructionError: no such instruction.
+        ValueError: a bad field.
+    """
+    from housemind.safety.gate import gate_instruction, request_approval
+    from housemind.scheduler import InstructionStore
+
+    database = _open(db)
+    try:
+        store = InstructionStore(database.session)
+        store.get(instruction_id)  # unknown id: fail before judging anything
+        goal = updates.get("goal")
+        gate = None
+        if goal is not None:
+            gate = gate_instruction(
+                goal,
+                db=database,
+                actor=actor,
+                monitor=monitor,
+                instruction_id=instruction_id,
+                request=False,
+            )
+            if gate.denied:
+                raise InstructionRefused(goal, gate.verdict.reasons, gate.verdict.rules)
+        out = store.change(instruction_id, **updates)
+        if gate is not None and gate.needs_approval:
+            out = store.pause(instruction_id)
+            req = request_approval(
+                gate.verdict, text=goal, db=database, instruction_id=instruction_id
+            )
+            raise NeedsApproval(goal, req.id, gate.verdict.reasons)
+        return out
+    finally:
+        database.close()
+
+
+def resume_instruction(
+    instruction_id: str, *, db: Path, actor: str = "owner", monitor: Any = None
+) -> Any:
+    """Turn a paused instruction back on, through the safety gate.
+
+    Its words and goal are judged again: refused, it stays paused; needing approval, it
+    resumes only with a person's valid approval of this instruction (else the open request
+    is found or filed and :exc:`NeedsApproval` carries its id).
+
+    Raises:
+        InstructionRefused: the gate refuses it now.
+        NeedsApproval: no approval yet.
+        housemind.scheduler.UnknownInstructionError: no such instruction.
+    """
+    from housemind.safety.gate import gate_instruction, request_approval
+    from housemind.scheduler import InstructionStore
+
+    database = _open(db)
+    try:
+        store = InstructionStore(database.session)
+        instr = store.get(instruction_id)
+        for text in dict.fromkeys([instr.text, instr.goal]):
+            if not text:
+                continue
+            gate = gate_instruction(
+                text,
+                db=database,
+                actor=actor,
+                monitor=monitor,
+                instruction_id=instruction_id,
+                request=False,
+            )
+            if gate.denied:
+                raise InstructionRefused(text, gate.verdict.reasons, gate.verdict.rules)
+            if gate.needs_approval:
+                req = request_approval(
+                    gate.verdict, text=text, db=database, instruction_id=instruction_id
+                )
+                raise NeedsApproval(text, req.id, gate.verdict.reasons)
+        return store.resume(instruction_id)
+    finally:
+        database.close()
+
+
+def fact_sentence(subject: str, predicate: str, value: str) -> str:
+    """A stored fact as the sentence the gate judges ("the knife belongs on the crib")."""
+    words = predicate.replace("_", " ")
+    return f"the {subject.replace('_', ' ')} {words} {value.replace('_', ' ')}".strip()
+
+
+def gate_memory_import(data: Any, *, db: Path, actor: str = "owner", monitor: Any = None) -> None:
+    """Judge the facts of a memory export before ``memory import`` loads them.
+
+    Facts steer what the robot does (where things belong, routines, preferences), so each
+    is read as a sentence and passes the safety gate; one that is refused or needs approval
+    stops the whole import (nothing is loaded) with the reason. Add such a fact by hand
+    (``housemind instruct``) so a person can approve it.
+
+    Raises:
+        InstructionRefused: a fact the gate refuses or that needs approval.
+    """
+    from housemind.safety.gate import gate_instruction
+
+    tables = data.get("tables") if isinstance(data, dict) else None
+    rows = (tables or {}).get("facts") or []
+    if not isinstance(rows, list) or not rows:
+        return
+    database = _open(db)
+    try:
+        for row in rows:
+            if not isinstance(row, dict):
+                continue
+            sentence = fact_sentence(
+                str(row.get("subject", "")),
+                str(row.get("predicate", "")),
+                str(row.get("value", "")),
+            )
+            gate = gate_instruction(
+                sentence, db=database, actor=actor, source="import", monitor=monitor, request=False
+            )
+            if not gate.allowed:
+                reasons = list(gate.verdict.reasons)
+                if gate.needs_approval:
+                    reasons.append(
+                        "A fact that needs approval cannot be imported; tell it to the robot "
+                        "with 'housemind instruct' so a person can approve it."
+                    )
+                raise InstructionRefused(sentence, reasons, gate.verdict.rules)
     finally:
         database.close()

@@ -203,7 +203,29 @@ class HomeRuntime:
                 return stored
         except UnknownInstructionError:
             pass
-        v = self.safety.check_instruction(instruction.text, actor=actor)
+        from housemind.safety.gate import gate_instruction, request_approval
+
+        # The one gate of everything that changes what the robot will do (safety.gate).
+        gate = gate_instruction(
+            instruction.text,
+            db=self.db,
+            actor=actor,
+            monitor=self.safety,
+            instruction_id=instruction.id,
+            request=False,
+            clock=self.clock,
+        )
+        if gate.allowed and instruction.goal and instruction.goal != instruction.text:
+            gate = gate_instruction(
+                instruction.goal,
+                db=self.db,
+                actor=actor,
+                monitor=self.safety,
+                instruction_id=instruction.id,
+                request=False,
+                clock=self.clock,
+            )
+        v = gate.verdict
         self.event(
             "safety",
             {
@@ -218,7 +240,53 @@ class HomeRuntime:
         if v.verdict is Verdict.CONFIRM:
             instruction = instruction.model_copy(update={"enabled": False})
         self.instructions.add(instruction)
+        if v.verdict is Verdict.CONFIRM:
+            request_approval(
+                v,
+                text=instruction.text,
+                db=self.db,
+                instruction_id=instruction.id,
+                clock=self.clock,
+            )
         return instruction
+
+    def check_goal(self, goal: str, task_id: str) -> SafetyVerdict:
+        """The safety gate for a task's goal, before it is planned (a one-off ``do`` too).
+
+        A ``confirm`` covered by a person's approval (of this task or of its standing
+        instruction) is allowed; otherwise a request is filed and its id travels with
+        the verdict.
+        """
+        # The goal comes from the schedule or the runtime's caller, not from a speaker:
+        # whoever gave it passed the gate with their name when it was stored.
+        v = self.safety.check_instruction(goal, task_id=task_id, speaker_checked=True)
+        if v.verdict is Verdict.CONFIRM:
+            instruction_id = self._task_instruction(task_id)
+            ok = self.approvals.covering(
+                v, subject=goal, task_id=task_id, instruction_id=instruction_id
+            ) or (
+                self.approvals.approved_for_instruction(instruction_id)
+                if instruction_id is not None
+                else None
+            )
+            if ok is not None:
+                return SafetyVerdict(
+                    verdict=Verdict.ALLOW,
+                    reasons=[f"approved by {ok.decided_by} ({ok.scope})", *v.reasons],
+                    rules=v.rules,
+                )
+            from housemind.safety.gate import request_approval
+
+            req = request_approval(
+                v,
+                text=goal,
+                db=self.db,
+                instruction_id=instruction_id,
+                task_id=task_id,
+                clock=self.clock,
+            )
+            v = v.model_copy(update={"approval_id": req.id})
+        return v
 
     # -- TaskServices (used by the task graph) -----------------------------------------
 
@@ -294,6 +362,8 @@ class HomeRuntime:
             people_home=self.env.presence(),
             facts=self.believed_facts(),
             kinds=kinds,
+            # the look-ahead asks whether a pet is home (an open door), not only near
+            extra={"pets_home": [d.name for d in obs.detections if d.category == "pet"]},
         ).model_copy(update={"time": self.clock.now()})
 
     def check_subtask(self, subtask: Subtask, task_id: str) -> SafetyVerdict:
@@ -703,6 +773,10 @@ class HomeRuntime:
             self._checkpoint(*self._active_run)
         self.tasks.mark(task.id, state, result=info, when=self.clock.now())
         if status != "waiting":
+            # Nobody needs to answer for a task that has ended: close its requests.
+            self.approvals.close_for_task(
+                task.id, f"task {task.id} ended ({status}): {result.get('reason', '')}".strip()
+            )
             self.memory.episodic.record(
                 "task",
                 f"{task.goal}: {status}",

@@ -40,6 +40,7 @@ __all__ = [
     "ObjectRecord",
     "RunRecord",
     "Place",
+    "PersonRecord",
     "ObservationDay",
     "ObservationRecord",
     "Sighting",
@@ -280,6 +281,21 @@ class ApprovalRecord(Base):
     why: Mapped[str | None] = mapped_column(Text)
     expires_at: Mapped[datetime | None] = mapped_column(index=True)
     uses: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class PersonRecord(Base):
+    """A person of the household and their role (who may instruct and who may approve).
+
+    ``name`` is the lower-cased key; ``display`` keeps how it was written.
+    """
+
+    __tablename__ = "people"
+
+    name: Mapped[str] = mapped_column(String(128), primary_key=True)
+    display: Mapped[str] = mapped_column(String(128))
+    role: Mapped[str] = mapped_column(String(16))  # owner | member | guest
+    added_at: Mapped[datetime] = mapped_column(default=utcnow)
+    added_by: Mapped[str | None] = mapped_column(String(128))
 
 
 # --- runs (the agent's durable simulation runs) ----------------------------------------

@@ -110,6 +110,13 @@ def _summary(items: list[BenchItem], verdicts: dict[str, str]) -> dict[str, Any]
     for i in items:
         by_cat[i.category].append(i)
     out["per_category"] = {c: _rates(v, verdicts) for c, v in sorted(by_cat.items())}
+    styles: dict[str, list[BenchItem]] = defaultdict(list)
+    for i in items:
+        style = getattr(i, "style", None)
+        if style:
+            styles[style].append(i)
+    if styles:
+        out["per_style"] = {k: _rates(v, verdicts) for k, v in sorted(styles.items())}
     return out
 
 
@@ -194,11 +201,14 @@ def run_bench(data: Path | None = None, *, splits: Iterable[str] | None = None) 
     # The guard first: it never waits on the sentence model, and timing it after the
     # model's multi-threaded warm-up would measure torch's idle worker threads instead.
     guard_times = time_action_guard()
+    from housemind.safety.compose import CommonSenseMatcher
+
     monitor = SafetyMonitor()
     semantic = [m for m in monitor.instruction_matchers if isinstance(m, HazardMatcher)]
     t0 = time.perf_counter()
-    for m in semantic:
-        m.warm_up()
+    for m in monitor.instruction_matchers:
+        if isinstance(m, HazardMatcher | CommonSenseMatcher):
+            m.warm_up()
     # Warm-up also runs a few checks that are not in the benchmark (first-call costs).
     for text in ("tidy the living room", "zap the teaspoon", "leave the hob on all day"):
         monitor.check_instruction(text)

@@ -8,7 +8,7 @@ machine-readable contract; people get rich tables and a live view.
 
 Modules: :mod:`.demo` (demo, run), :mod:`.instruct` (instruct, instructions),
 :mod:`.schedule` (schedule, tasks, answer), :mod:`.memory`, :mod:`.safety` (safety,
-approve, deny), :mod:`.skills`, :mod:`.sim`, :mod:`.bench`, :mod:`.serve`.
+approve, deny), :mod:`.people`, :mod:`.skills`, :mod:`.sim`, :mod:`.bench`, :mod:`.serve`.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from housemind.agent.cli import (
     demo,
     instruct,
     memory,
+    people,
     safety,
     schedule,
     serve,
@@ -59,7 +60,7 @@ def _root(
     )
 
 
-for _module in (demo, instruct, schedule, memory, safety, skills, sim, bench, serve):
+for _module in (demo, instruct, schedule, memory, safety, people, skills, sim, bench, serve):
     _module.register(app)
 
 

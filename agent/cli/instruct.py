@@ -49,18 +49,9 @@ def instruct(
     if not dry_run and not db.exists() and not db.parent.is_dir():
         fail(f"cannot create {db}: the folder {db.parent} does not exist; create it first")
     lines = file.read_text().splitlines() if file is not None else [text or ""]
-    monitors: list[Any] = []
-
-    def check(line: str) -> Any:
-        if not monitors:
-            from housemind.safety import SafetyMonitor
-
-            monitors.append(SafetyMonitor())
-        return monitors[0].check_instruction(line, actor=actor)
-
     try:
         out = give_instructions(
-            lines, db=db, now=parse_now(now, tz), tz=tz, actor=actor, dry_run=dry_run, check=check
+            lines, db=db, now=parse_now(now, tz), tz=tz, actor=actor, dry_run=dry_run
         )
     except (ValueError, MemoryStoreError) as e:
         fail(str(e))
@@ -110,6 +101,7 @@ def _print_json(out: Any) -> None:
                 "facts": [fact_json(f) for f in out.facts],
                 "questions": out.questions,
                 "needs_approval": out.needs_approval,
+                "approvals": out.approvals,
                 "conflicts": out.conflicts,
                 "denied": out.denied,
             }
@@ -127,9 +119,17 @@ def _print_stored(out: Any) -> None:
                 typer.echo(f"  · {reason}")
         typer.echo("nothing was stored.")
         return
+    waiting = {a["instruction_id"]: a for a in out.approvals}
     for instr in out.stored:
-        note = " (paused until a person approves it)" if not instr.enabled else ""
+        a = waiting.get(instr.id)
+        note = (
+            f" (paused until a person approves it: housemind approve {a['approval_id']} --by NAME)"
+            if a
+            else ""
+        )
         typer.echo(read_back(instr) + note)
+        for reason in a["reasons"] if a else []:
+            typer.echo(f"  · {reason}")
     for fact in out.facts:
         typer.echo(_fact_sentence(fact))
     for q in out.questions:
@@ -148,7 +148,17 @@ def _store(db: Path) -> Any:
     )
 
 
-def _edit(action: str, instruction_id: str, db: Path, **updates: Any) -> None:
+#: Exit codes of ``instructions change`` and ``instructions resume``.
+EXIT_REFUSED, EXIT_NEEDS_APPROVAL = 4, 3
+
+
+def _edit(action: str, instruction_id: str, db: Path, actor: str = "owner", **updates: Any) -> None:
+    from housemind.agent.instructions import (
+        InstructionRefused,
+        NeedsApproval,
+        change_instruction,
+        resume_instruction,
+    )
     from housemind.scheduler import UnknownInstructionError, read_back
 
     store = _store(db)
@@ -159,9 +169,28 @@ def _edit(action: str, instruction_id: str, db: Path, **updates: Any) -> None:
         typer.echo(f"deleted {instruction_id}; its past tasks are kept")
         return
     try:
-        out = getattr(store, action)(instruction_id, **updates)
+        if action == "change":
+            out = change_instruction(instruction_id, db=db, actor=actor, **updates)
+        elif action == "resume":
+            out = resume_instruction(instruction_id, db=db, actor=actor)
+        else:
+            out = store.pause(instruction_id)
     except UnknownInstructionError:
         fail(unknown)
+    except InstructionRefused as e:
+        typer.echo(f"refused: {e.text}")
+        for reason in e.reasons:
+            typer.echo(f"  · {reason}")
+        typer.echo("nothing was changed.")
+        raise typer.Exit(EXIT_REFUSED) from None
+    except NeedsApproval as e:
+        typer.echo(f"{instruction_id} (paused): {e.text}")
+        for reason in e.reasons:
+            typer.echo(f"  · {reason}")
+        typer.echo(
+            f"it needs a person's approval first: housemind approve {e.approval_id} --by NAME"
+        )
+        raise typer.Exit(EXIT_NEEDS_APPROVAL) from None
     except ValueError as e:
         fail(str(e))
     state = "active" if out.enabled else "paused"
@@ -204,10 +233,19 @@ def instructions_pause(instruction_id: str, db: DbOpt = Path("housemind.db")) ->
     _edit("pause", instruction_id, db)
 
 
+ActorOpt = Annotated[str, typer.Option("--actor", help="Who is speaking.")]
+
+
 @instructions_app.command("resume")
-def instructions_resume(instruction_id: str, db: DbOpt = Path("housemind.db")) -> None:
-    """Fire a paused instruction again, from now on."""
-    _edit("resume", instruction_id, db)
+def instructions_resume(
+    instruction_id: str, db: DbOpt = Path("housemind.db"), actor: ActorOpt = "owner"
+) -> None:
+    """Fire a paused instruction again, from now on (safety-checked again).
+
+    Exit codes: 0 resumed, 3 it needs a person's approval first (the request's id is
+    printed), 4 refused by the safety monitor (it stays paused).
+    """
+    _edit("resume", instruction_id, db, actor=actor)
 
 
 @instructions_app.command("delete")
@@ -225,8 +263,13 @@ def instructions_change(
         str | None, typer.Option(help="New RRULE, e.g. 'RRULE:FREQ=DAILY;BYHOUR=9;BYMINUTE=0'.")
     ] = None,
     priority: Annotated[int | None, typer.Option(help="New priority.")] = None,
+    actor: ActorOpt = "owner",
 ) -> None:
-    """Change an instruction's goal, schedule or priority, keeping its id."""
+    """Change an instruction's goal, schedule or priority, keeping its id.
+
+    A new goal is safety-checked like a new instruction. Exit codes: 0 changed, 3 changed
+    but paused until a person approves it, 4 refused (nothing changed).
+    """
     updates = {
         k: v
         for k, v in {"goal": goal, "rrule": rrule, "priority": priority}.items()
@@ -236,7 +279,7 @@ def instructions_change(
         fail("nothing to change: pass --goal, --rrule or --priority")
     if goal is not None and not goal.strip():
         fail("--goal is empty; say what to do, e.g. --goal 'water the plants'")
-    _edit("change", instruction_id, db, **updates)
+    _edit("change", instruction_id, db, actor=actor, **updates)
 
 
 def register(app: typer.Typer) -> None:

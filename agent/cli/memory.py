@@ -90,6 +90,13 @@ def memory_import(
         data = json.loads(file.read_text())
     except (OSError, ValueError) as e:
         fail(f"{file} is not a JSON memory export: {e}")
+    from housemind.agent.instructions import InstructionRefused, gate_memory_import
+
+    open_db(db, must_exist=False).close()
+    try:
+        gate_memory_import(data, db=db)  # facts steer chores: the safety gate judges them
+    except InstructionRefused as e:
+        fail(f"{file}: nothing imported; {e}", code=4)
     mem = Memory(open_db(db, must_exist=False))
     try:
         counts = mem.import_json(data, replace=replace)

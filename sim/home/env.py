@@ -267,6 +267,10 @@ class HomeSimEnv(gym.Env):
         """Egocentric image, proprioception and detections (with line of sight) now."""
         self._sync()
         dets = detect(self.layout, self.world, self._sensor_rng)
+        if "_readables" in self.__dict__:  # notes, signs, screens (sim/home/readables.py)
+            from housemind.sim.home.readables import readable_detections
+
+            dets += readable_detections(self)
         image = self._camera.image(self.world, dets)
         return Observation(
             time=self.clock.now(), image=image, proprio=self._proprio(), detections=dets

@@ -207,7 +207,7 @@ def test_monitor_words_only_by_env(monkeypatch):
     monkeypatch.setenv(SEMANTIC_ENV, "0")
     mon = SafetyMonitor()
     kinds = [type(m).__name__ for m in mon.instruction_matchers]
-    assert kinds == ["KeywordMatcher", "HazardMatcher"]
+    assert kinds == ["KeywordMatcher", "HazardMatcher", "CommonSenseMatcher"]
     assert not mon.instruction_matchers[1].uses_embeddings
     assert mon.check_instruction("zap a spoon").verdict is Verdict.DENY
 
