@@ -10,7 +10,10 @@ import math
 from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from housemind.agent.planners import Planner
 
 __all__ = ["RunError", "read_instruction_lines", "run_simulated"]
 
@@ -41,6 +44,7 @@ def run_simulated(
     seed: int = 0,
     instructions: list[str] | None = None,
     on_event: Callable[[str, dict[str, Any]], None] | None = None,
+    planner: str | Planner = "symbolic",
 ) -> dict[str, Any]:
     """Run the home in simulation for ``days``, or resume the run stored in ``db``.
 
@@ -50,6 +54,7 @@ def run_simulated(
         seed: HomeSim seed of a new run (a stored run must be resumed with its own).
         instructions: Standing instructions to add before running.
         on_event: Live-view callback.
+        planner: Planner instance or spec (``"litellm:openai/gpt-4o-mini,symbolic"``).
 
     Returns:
         The run summary (``RunSummary.as_dict()`` plus ``seed``, ``resumed`` and ``until``).
@@ -76,6 +81,7 @@ def run_simulated(
             db_url=f"sqlite:///{db}",
             answerer=SimulatedResident(env, seed),
             on_event=on_event,
+            planner=planner,
         )
     except MemoryStoreError as e:
         raise RunError(str(e)) from e

@@ -12,16 +12,19 @@ import logging
 import re
 import sqlite3
 import time
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
 from housemind.agent.graph import build_task_graph
-from housemind.agent.planners.base import FixtureInfo, PlanContext, Planner, Subtask, get_planner
+from housemind.agent.planners.base import FixtureInfo, Plan, PlanContext, Planner, Subtask
+from housemind.agent.planners.chain import PlannerChain
+from housemind.agent.planners.check import PlanCheck, PlanStepState, UnsafePlanError
 from housemind.agent.planners.validate import believed_facts
 from housemind.memory import Memory, open_database
-from housemind.safety import ApprovalBook, AuditLog, SafetyContext, SafetyMonitor
+from housemind.safety import ApprovalBook, AuditLog, PlanChecker, SafetyContext, SafetyMonitor
 from housemind.safety.verdict import SafetyVerdict, Verdict
 from housemind.scheduler import ChoreScheduler, InstructionStore, StandingInstruction, TaskQueue
 from housemind.scheduler.clock import Clock, SimClock
@@ -47,7 +50,12 @@ class InstructionDenied(ValueError):
 
 @dataclass
 class RunSummary:
-    """What a run did (the demo's table and its ``--json`` output)."""
+    """What a run did (the demo's table and its ``--json`` output).
+
+    ``planner_fallbacks`` counts hand-overs from one planner backend to the next (a dead
+    server, a broken reply, a rejected plan); each chore also lists its own and the
+    backend that made its last plan (``planner``).
+    """
 
     chores_due: int = 0
     chores_done: int = 0
@@ -56,6 +64,7 @@ class RunSummary:
     subtasks: int = 0
     subtasks_failed: int = 0
     safety_events: int = 0
+    planner_fallbacks: int = 0
     sim_seconds: float = 0.0
     wall_seconds: float = 0.0
     chores: list[dict[str, Any]] = field(default_factory=list)
@@ -72,7 +81,10 @@ class HomeRuntime:
         env: The robot or simulator (``skills.RobotEnv``).
         clock: The clock the env advances (``SimClock``) or the wall clock.
         db_url: SQLAlchemy URL of the project database.
-        planner: Planner backend name or instance.
+        planner: Planner instance, or a spec (``"symbolic"``,
+            ``"litellm:openai/gpt-4o-mini,symbolic"``; see ``agent.planners.make_planner``).
+            It runs inside a :class:`~agent.planners.chain.PlannerChain` whose plan check
+            includes this runtime's safety monitor.
         realtime: Pace the executor by the wall clock.
         on_event: Called with ``(kind, payload)`` for the live view.
         registry: Skill registry.
@@ -120,9 +132,14 @@ class HomeRuntime:
         self.tasks = TaskQueue(self.db.session)
         self.scheduler = ChoreScheduler(self.instructions, self.tasks, clock)
         if isinstance(planner, str):
-            planner = get_planner(planner)
-        self.planner = planner
+            from housemind.agent.planners.spec import make_planner
+
+            planner = make_planner(planner)
+        chain = planner if isinstance(planner, PlannerChain) else PlannerChain([planner])
+        self._plan_rules = PlanChecker(self.safety.rulebook)
+        self.planner: PlannerChain = chain.bind(PlanCheck(registry, safety=self.precheck_safety))
         self._last_obs: Observation | None = None
+        self._frames: deque[tuple[datetime, Any]] = deque(maxlen=3)  # camera, newest last
         self._conn = self._checkpoint_connection()
         from langgraph.checkpoint.sqlite import SqliteSaver
 
@@ -229,7 +246,24 @@ class HomeRuntime:
         """Observe and write what is seen into spatial memory."""
         obs = self.env.observe()
         self._last_obs = obs
+        self._keep_frame(obs)
         self.memory.spatial.observe(obs.detections, obs.time, robot_room=obs.proprio.room)
+
+    def _keep_frame(self, obs: Observation) -> None:
+        if getattr(obs, "image", None) is None:
+            return
+        if self._frames and self._frames[-1][0] == obs.time:
+            self._frames.pop()
+        self._frames.append((obs.time, obs.image))
+
+    def _images(self, n: int) -> list[str]:
+        """The newest ``n`` camera frames as base64 PNG (for vision-language planners)."""
+        if n <= 0:
+            return []
+        from housemind.agent.llm import encode_image
+
+        frames = list(self._frames)[-n:][::-1]
+        return [encode_image(img).split(",", 1)[1] for _, img in frames]
 
     def plan_context(self, goal: str) -> PlanContext:
         """Everything the planner may know, from memory and the latest observation."""
@@ -270,7 +304,50 @@ class HomeRuntime:
             home_places=prefs,
             skills=self.registry.names(),
             memories=self.memory.context_for(goal, now=self.clock.now()) if goal else [],
+            images=self._images(self.planner.wants_images) if goal else [],
         )
+
+    def precheck_safety(
+        self, plan: Plan, context: PlanContext, states: list[PlanStepState]
+    ) -> None:
+        """Ask the safety monitor's plan rules about every step before the first one runs.
+
+        Each step is judged in the situation the plan expects (what the robot will hold,
+        the facts its earlier steps make true) with the people and hazards of the latest
+        observation. Not audited: the gate asks the monitor again, audited, right before
+        each step runs, when the situation may have changed.
+
+        Raises:
+            UnsafePlanError: for the first step the monitor would deny, with its reasons.
+        """
+        obs = self._last_obs
+        if obs is None:
+            return  # nothing observed yet: the gate judges each step when it comes
+        kinds = dict(context.object_kinds)
+        kinds.update({n: f.kind for n, f in context.fixtures.items()})
+        people = self.env.presence()
+        for s in states:
+            st = s.subtask
+            ctx = SafetyContext.from_observation(
+                st,
+                obs,
+                risk=self.registry.get(st.skill).risk,
+                people_home=people,
+                facts=s.facts,
+                kinds=kinds,
+            ).model_copy(
+                update={
+                    "time": self.clock.now(),
+                    "held": s.held,
+                    "held_kind": kinds.get(s.held) if s.held else None,
+                }
+            )
+            v = self._plan_rules.check(ctx)
+            if v.verdict is Verdict.DENY:
+                raise UnsafePlanError(
+                    f"step {s.index} '{st.text}' would be refused by the safety monitor: "
+                    f"{' '.join(v.reasons)} (rules: {', '.join(v.rules)}); plan without it"
+                )
 
     def believed_facts(self) -> set[str]:
         """Facts supported by memory and the latest observation."""
@@ -356,6 +433,7 @@ class HomeRuntime:
         obs = out.last_observation
         if obs is not None:
             self._last_obs = obs
+            self._keep_frame(obs)
             self.memory.spatial.observe(out.seen, obs.time, robot_room=obs.proprio.room)
         self.memory.episodic.record(
             "subtask",
@@ -673,6 +751,7 @@ class HomeRuntime:
     def _finish_task(self, task: Any, result: dict[str, Any]) -> None:
         status = result.get("status", "failed")
         outcomes = result.get("outcomes", [])
+        decisions = result.get("decisions", [])
         state = {
             "done": "done",
             "failed": "failed",
@@ -686,6 +765,8 @@ class HomeRuntime:
             "subtasks": len(outcomes),
             "subtasks_failed": sum(o["status"] != "success" for o in outcomes),
             "safety_events": sum(1 for e in result.get("safety", []) if e["verdict"] != "allow"),
+            "planner_fallbacks": sum(len(d.get("fallbacks", [])) for d in decisions),
+            "planner": next((d["backend"] for d in reversed(decisions) if d.get("backend")), ""),
         }
         if status == "waiting":
             info.update(
@@ -723,6 +804,7 @@ class HomeRuntime:
             summary.subtasks += int(res.get("subtasks", 0))
             summary.subtasks_failed += int(res.get("subtasks_failed", 0))
             summary.safety_events += int(res.get("safety_events", 0))
+            summary.planner_fallbacks += int(res.get("planner_fallbacks", 0))
             summary.chores.append(
                 {
                     "task_id": t.id,
@@ -732,6 +814,8 @@ class HomeRuntime:
                     "reason": res.get("reason", res.get("question", "")),
                     "subtasks": int(res.get("subtasks", 0)),
                     "dispatch_count": t.dispatch_count,
+                    "planner": res.get("planner", ""),
+                    "planner_fallbacks": int(res.get("planner_fallbacks", 0)),
                 }
             )
         summary.chores.sort(key=lambda c: (c["due"], c["task_id"]))
