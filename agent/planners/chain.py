@@ -47,6 +47,13 @@ def _cause(exc: ModelError) -> str:
 class PlannerChain:
     """Planner backends in order of preference; the first acceptable plan wins.
 
+    Reasons recorded for a hand-over start with the backend's name, then: ``no reply
+    (...)`` (connection refused, timeout, HTTP 5xx, rate limit, a local model that failed
+    to generate), ``skipped, no reply a moment ago (...)`` (within the cool-down),
+    ``unusable reply: ...`` (not JSON, truncated, wrong shape), ``invalid plan: ...`` or
+    ``unsafe plan: ...`` (after the feedback retries), ``crashed: ...``, or the backend's
+    own :class:`~agent.planners.base.PlanningError`.
+
     A chain is itself a :class:`~agent.planners.base.Planner`. The runtime wraps every
     planner in one (a chain of one backend behaves as that backend, with its plans
     checked), binding its own :class:`~agent.planners.check.PlanCheck` (with the safety
@@ -176,7 +183,7 @@ class PlannerChain:
         for i, backend in enumerate(self.backends):
             down = self._down.get(i)
             if down is not None and self.clock() < down[0]:
-                why = f"{backend.name}: skipped, unreachable a moment ago ({down[1]})"
+                why = f"{backend.name}: skipped, no reply a moment ago ({down[1]})"
                 if i == last:
                     raise PlanningError(self._give_up(why, fallbacks), fallbacks=fallbacks)
                 self._hand_over(why, fallbacks, quiet=True)
@@ -206,7 +213,7 @@ class PlannerChain:
                     break
                 except ModelError as e:
                     log.warning("%s: %s", backend.name, e)
-                    error, why = e, f"{backend.name}: unreachable ({_cause(e)})"
+                    error, why = e, f"{backend.name}: no reply ({_cause(e)})"
                     self._down[i] = (self.clock() + self.cooldown_s, _cause(e))
                     break
                 except (PlanningError, PlanValidationError) as e:
@@ -214,7 +221,7 @@ class PlannerChain:
                     break
                 except Exception as e:  # noqa: BLE001 - a broken backend must not stop the robot
                     log.exception("planner backend %s crashed", backend.name)
-                    error, why = e, f"{backend.name} crashed: {type(e).__name__}: {_short(e)}"
+                    error, why = e, f"{backend.name}: crashed: {type(e).__name__}: {_short(e)}"
                     break
                 self._down.pop(i, None)
                 plan.backend = plan.backend or backend.name

@@ -66,6 +66,7 @@ class PlannerSettings(BaseModel):
         max_tokens: Reply length limit of ``litellm`` backends.
         max_new_tokens: Reply length limit of ``transformers`` backends.
         device: torch device of ``transformers`` backends.
+        threads: CPU threads of ``transformers`` backends (None: torch's default).
         feedback_retries: Times a rejected plan goes back to the model with the reason.
         cooldown_s: Seconds an unreachable backend is skipped.
     """
@@ -83,6 +84,7 @@ class PlannerSettings(BaseModel):
     max_tokens: int | None = Field(None, gt=0)
     max_new_tokens: int = Field(384, gt=0)
     device: str = "cpu"
+    threads: int | None = Field(None, ge=1)
     feedback_retries: int = Field(2, ge=0)
     cooldown_s: float = Field(60.0, ge=0)
 
@@ -217,6 +219,7 @@ def _build_one(name: str, arg: str | None, settings: PlannerSettings, api_base: 
                 images=settings.images,
                 max_new_tokens=settings.max_new_tokens,
                 device=settings.device,
+                threads=settings.threads,
             )
         except FileNotFoundError as e:
             raise PlannerSpecError(str(e)) from e

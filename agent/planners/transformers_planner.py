@@ -24,6 +24,7 @@ def transformers_planner(
     max_new_tokens: int = 384,
     device: str = "cpu",
     dtype: str | None = None,
+    threads: int | None = None,
 ) -> ModelPlanner:
     """A :class:`~agent.planners.model.ModelPlanner` over local weights.
 
@@ -35,12 +36,13 @@ def transformers_planner(
         max_new_tokens: Reply length limit.
         device: torch device.
         dtype: torch dtype name (None: the checkpoint's).
+        threads: CPU threads for torch (None: torch's default).
 
     Raises:
         FileNotFoundError: Nothing usable at ``path``.
     """
     client = TransformersModelClient(
-        path, max_new_tokens=max_new_tokens, device=device, dtype=dtype
+        path, max_new_tokens=max_new_tokens, device=device, dtype=dtype, threads=threads
     )
     if images is None:
         images = 1 if client.vision else 0
