@@ -1,14 +1,17 @@
 """The one model client: every call from housemind to a language or vision-language model.
 
 :class:`ModelClient` talks to any provider litellm supports (a local OpenAI-compatible
-server, a hosted API) with retries, backoff and fallback models; :class:`FakeModelClient`
-answers from a script for tests and offline runs. Both share the prompt building, image
-encoding and structured-output logic in :class:`BaseModelClient`, so the fake exercises the
-same code paths as the real client.
+server, a hosted API) with retries, backoff and fallback models;
+:class:`TransformersModelClient` runs local weights (a model folder or a GGUF file) with
+transformers; :class:`FakeModelClient` answers from a script for tests and offline runs.
+All share the prompt building, image encoding and structured-output logic in
+:class:`BaseModelClient`, so the fake exercises the same code paths as the real clients.
+Structured requests carry the pydantic schema (``response_format`` where the model
+supports it); every client counts calls and tokens in :attr:`BaseModelClient.usage`.
 
-litellm is imported only when a call is made (it takes seconds to import), after
-``LITELLM_LOCAL_MODEL_COST_MAP=True`` is set so that the import does not reach for the
-network.
+litellm, torch and transformers are imported only when a call is made (they take seconds
+to import), litellm after ``LITELLM_LOCAL_MODEL_COST_MAP=True`` is set so that the import
+does not reach for the network.
 """
 
 from __future__ import annotations

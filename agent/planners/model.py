@@ -18,7 +18,7 @@ import time
 from collections.abc import Sequence
 
 from housemind.agent.llm import BaseModelClient
-from housemind.agent.planners.base import Plan, PlanContext, Subtask
+from housemind.agent.planners.base import Plan, PlanContext, PlanningError, Subtask
 from housemind.agent.planners.prompt import (
     SYSTEM_PROMPT,
     PlanReply,
@@ -111,6 +111,7 @@ class ModelPlanner:
         Raises:
             agent.llm.ModelError: No reply (server down, timeout, rate limit).
             agent.llm.StructuredOutputError: A reply that is not a valid plan reply.
+            PlanningError: The model says it cannot plan the goal (``cannot``).
         """
         images = [base64.b64decode(b) for b in context.images[: self.images]]
         messages = build_messages(
@@ -127,6 +128,8 @@ class ModelPlanner:
         before = dict(self.client.usage)
         t0 = time.perf_counter()
         reply = self.client.structured(messages, PlanReply, images=images)
+        if reply.cannot.strip():
+            raise PlanningError(f"cannot plan {goal!r}: {reply.cannot.strip()}")
         plan = reply_to_plan(reply, goal, self.name)
         plan.usage = {
             "model_s": time.perf_counter() - t0,

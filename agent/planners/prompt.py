@@ -54,7 +54,8 @@ putting into it, and close it again after.
 only facts your steps make true. "look_for" lists things to look for at a place (a \
 missing one goes on the shopping list).
 - Give every step a one-sentence rationale. Never plan anything unsafe: a safety monitor \
-checks every step and refuses dangerous ones."""
+checks every step and refuses dangerous ones.
+- If the goal cannot be done with these skills, give no steps and say why in "cannot"."""
 
 
 class PlanStep(BaseModel):
@@ -88,6 +89,7 @@ class PlanReply(BaseModel):
     look_for: list[LookFor] = Field(
         default_factory=list, description="Things to look for at a place while doing it."
     )
+    cannot: str = Field("", description="Why the goal cannot be planned, if it cannot.")
 
 
 def _w(name: str | None) -> str:
