@@ -52,9 +52,7 @@ class RecordingPlanner:
         reason: str,
     ) -> Plan:
         plan = self.inner.replan(goal, context, done=done, failed=failed, reason=reason)
-        messages = build_messages(
-            goal, context, REGISTRY, done=done, failed=failed, reason=reason
-        )
+        messages = build_messages(goal, context, REGISTRY, done=done, failed=failed, reason=reason)
         shown = plan.model_copy(deep=True)
         shown.step_rationales = [
             f"{REGISTRY.bind(s.skill, s.args).text} (recorded from the symbolic planner)"
