@@ -14,7 +14,8 @@ client's timeout, malformed or truncated JSON, a plan naming things that do not 
 empty reply, a dropped connection) and die: ``die_after=N`` stops listening after the
 N-th request, so every later connection is refused, as when a model server crashes.
 
-Token counts in its replies are estimates (4 characters a token): it has no tokenizer.
+Token counts in its replies are estimates (4 characters of text a token, images not
+counted): it has no tokenizer.
 """
 
 from __future__ import annotations
@@ -56,6 +57,13 @@ _UNKNOWN_THINGS = json.dumps(
         ],
     }
 )
+
+
+def _text_chars(content: Any) -> int:
+    """Characters of text in a message (images are not counted)."""
+    if isinstance(content, str):
+        return len(content)
+    return sum(len(p.get("text", "")) for p in content or () if p.get("type") == "text")
 
 
 def load_replies(path: str | Path) -> dict[str, str]:
@@ -250,7 +258,7 @@ class FakeOpenAIServer:
                     "unknown_things": _UNKNOWN_THINGS,
                     "empty": "",
                 }.get(fault or "", reply)
-                prompt_chars = sum(len(json.dumps(m.get("content"))) for m in body["messages"])
+                prompt_chars = sum(_text_chars(m.get("content")) for m in body["messages"])
                 self._send(
                     200,
                     {
