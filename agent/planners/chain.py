@@ -180,12 +180,14 @@ class PlannerChain:
         check = self.check or PlanCheck(_default_registry())
         fallbacks: list[str] = []
         last = len(self.backends) - 1
+        error: BaseException | None = None
+        why = ""
         for i, backend in enumerate(self.backends):
             down = self._down.get(i)
             if down is not None and self.clock() < down[0]:
                 why = f"{backend.name}: skipped, no reply a moment ago ({down[1]})"
                 if i == last:
-                    raise PlanningError(self._give_up(why, fallbacks), fallbacks=fallbacks)
+                    break
                 self._hand_over(why, fallbacks, quiet=True)
                 continue
             learns = bool(getattr(backend, "accepts_feedback", False))
@@ -194,8 +196,7 @@ class PlannerChain:
             # unsafe step (audited) before it runs, as for a plan with no chain at all.
             precheck_safety = learns or i < last
             feedback: list[tuple[Plan, str]] = []
-            error: BaseException | None = None
-            why = ""
+            error = None
             for attempt in range(tries):
                 try:
                     plan = self._ask(
@@ -238,11 +239,12 @@ class PlannerChain:
                     continue
                 return self._finish(plan, fallbacks, t0)
             if i == last:
-                if not fallbacks and isinstance(error, PlanningError | PlanValidationError):
-                    raise error  # a chain of one behaves as its backend
-                raise PlanningError(self._give_up(why, fallbacks), fallbacks=fallbacks) from error
+                break
             self._hand_over(why, fallbacks)
-        raise AssertionError("unreachable")  # pragma: no cover - the loop returns or raises
+        # The last backend failed too (or was skipped while down).
+        if not fallbacks and isinstance(error, PlanningError | PlanValidationError):
+            raise error  # a chain of one behaves as its backend
+        raise PlanningError(self._give_up(why, fallbacks), fallbacks=fallbacks) from error
 
     @staticmethod
     def _hand_over(why: str, fallbacks: list[str], *, quiet: bool = False) -> None:
