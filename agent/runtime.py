@@ -19,9 +19,9 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from housemind.agent.graph import build_task_graph
-from housemind.agent.planners.base import FixtureInfo, Plan, PlanContext, Planner, Subtask
+from housemind.agent.planners.base import FixtureInfo, PlanContext, Planner, Subtask
 from housemind.agent.planners.chain import PlannerChain
-from housemind.agent.planners.check import PlanCheck, PlanStepState, UnsafePlanError
+from housemind.agent.planners.check import PlanCheck, SafetyPrecheck
 from housemind.agent.planners.validate import believed_facts
 from housemind.memory import Memory, open_database
 from housemind.safety import ApprovalBook, AuditLog, PlanChecker, SafetyContext, SafetyMonitor
@@ -136,8 +136,8 @@ class HomeRuntime:
 
             planner = make_planner(planner)
         chain = planner if isinstance(planner, PlannerChain) else PlannerChain([planner])
-        self._plan_rules = PlanChecker(self.safety.rulebook)
-        self.planner: PlannerChain = chain.bind(PlanCheck(registry, safety=self.precheck_safety))
+        precheck = SafetyPrecheck(PlanChecker(self.safety.rulebook), registry, self._situation)
+        self.planner: PlannerChain = chain.bind(PlanCheck(registry, safety=precheck))
         self._last_obs: Observation | None = None
         self._frames: deque[tuple[datetime, Any]] = deque(maxlen=3)  # camera, newest last
         self._conn = self._checkpoint_connection()
@@ -307,47 +307,9 @@ class HomeRuntime:
             images=self._images(self.planner.wants_images) if goal else [],
         )
 
-    def precheck_safety(
-        self, plan: Plan, context: PlanContext, states: list[PlanStepState]
-    ) -> None:
-        """Ask the safety monitor's plan rules about every step before the first one runs.
-
-        Each step is judged in the situation the plan expects (what the robot will hold,
-        the facts its earlier steps make true) with the people and hazards of the latest
-        observation. Not audited: the gate asks the monitor again, audited, right before
-        each step runs, when the situation may have changed.
-
-        Raises:
-            UnsafePlanError: for the first step the monitor would deny, with its reasons.
-        """
-        obs = self._last_obs
-        if obs is None:
-            return  # nothing observed yet: the gate judges each step when it comes
-        kinds = dict(context.object_kinds)
-        kinds.update({n: f.kind for n, f in context.fixtures.items()})
-        people = self.env.presence()
-        for s in states:
-            st = s.subtask
-            ctx = SafetyContext.from_observation(
-                st,
-                obs,
-                risk=self.registry.get(st.skill).risk,
-                people_home=people,
-                facts=s.facts,
-                kinds=kinds,
-            ).model_copy(
-                update={
-                    "time": self.clock.now(),
-                    "held": s.held,
-                    "held_kind": kinds.get(s.held) if s.held else None,
-                }
-            )
-            v = self._plan_rules.check(ctx)
-            if v.verdict is Verdict.DENY:
-                raise UnsafePlanError(
-                    f"step {s.index} '{st.text}' would be refused by the safety monitor: "
-                    f"{' '.join(v.reasons)} (rules: {', '.join(v.rules)}); plan without it"
-                )
+    def _situation(self) -> tuple[Observation | None, list[str], datetime]:
+        """What the safety pre-check of a plan needs: the last look, who is home, now."""
+        return self._last_obs, self.env.presence(), self.clock.now()
 
     def believed_facts(self) -> set[str]:
         """Facts supported by memory and the latest observation."""

@@ -14,6 +14,8 @@ plan.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
+from typing import TYPE_CHECKING
 
 from housemind.agent.planners.base import Plan, PlanContext, Subtask
 from housemind.agent.planners.validate import (
@@ -26,9 +28,14 @@ from housemind.agent.planners.validate import (
 from housemind.skills.spec import SkillRegistry
 from housemind.skills.types import parse_atom
 
+if TYPE_CHECKING:
+    from housemind.safety import PlanChecker
+    from housemind.skills.types import Observation
+
 __all__ = [
     "PlanCheck",
     "PlanStepState",
+    "SafetyPrecheck",
     "UnsafePlanError",
     "check_goal_facts",
     "check_names",
@@ -149,8 +156,7 @@ class PlanCheck:
         registry: The skills the plan may use.
         safety: Called with the plan, the context and the expected state before each step;
             raises :class:`UnsafePlanError` for a step the safety monitor would deny. The
-            runtime provides it (``HomeRuntime.precheck_safety``); the gate still asks the
-            monitor again, audited, right before each step runs.
+            runtime provides a :class:`SafetyPrecheck` with its own monitor's rules.
     """
 
     def __init__(
@@ -180,3 +186,61 @@ class PlanCheck:
         if safety and self.safety is not None:
             self.safety(plan, context, states)
         return plan
+
+
+class SafetyPrecheck:
+    """The safety monitor's plan rules applied to every step of a plan before it runs.
+
+    Each step is judged in the situation the plan expects (what the robot will hold, the
+    facts its earlier steps make true) with the people and hazards of the latest
+    observation. Nothing is audited: the gate asks the monitor again, audited, right
+    before each step runs, when the situation may have changed.
+
+    Args:
+        rules: The monitor's plan-level checker (``safety.PlanChecker``).
+        registry: The skills (for each step's risk level).
+        situation: Returns the latest observation (None before the first look), the
+            people at home and the time now.
+    """
+
+    def __init__(
+        self,
+        rules: PlanChecker,
+        registry: SkillRegistry,
+        situation: Callable[[], tuple[Observation | None, list[str], datetime]],
+    ) -> None:
+        self.rules = rules
+        self.registry = registry
+        self.situation = situation
+
+    def __call__(self, plan: Plan, context: PlanContext, states: list[PlanStepState]) -> None:
+        """Raise :class:`UnsafePlanError` for the first step the monitor would deny."""
+        from housemind.safety import SafetyContext, Verdict
+
+        obs, people, now = self.situation()
+        if obs is None:
+            return  # nothing observed yet: the gate judges each step when it comes
+        kinds = dict(context.object_kinds)
+        kinds.update({n: f.kind for n, f in context.fixtures.items()})
+        for s in states:
+            st = s.subtask
+            ctx = SafetyContext.from_observation(
+                st,
+                obs,
+                risk=self.registry.get(st.skill).risk,
+                people_home=people,
+                facts=s.facts,
+                kinds=kinds,
+            ).model_copy(
+                update={
+                    "time": now,
+                    "held": s.held,
+                    "held_kind": kinds.get(s.held) if s.held else None,
+                }
+            )
+            v = self.rules.check(ctx)
+            if v.verdict is Verdict.DENY:
+                raise UnsafePlanError(
+                    f"step {s.index} '{st.text}' would be refused by the safety monitor: "
+                    f"{' '.join(v.reasons)} (rules: {', '.join(v.rules)}); plan without it"
+                )

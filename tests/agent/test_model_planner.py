@@ -19,7 +19,6 @@ from housemind.agent.llm import FakeModelClient
 from housemind.agent.planners import (
     ModelPlanner,
     Plan,
-    PlanCheck,
     PlannerChain,
     PlanningError,
     PlanValidationError,
@@ -70,7 +69,7 @@ def home(tmp_path_factory):
 
 @pytest.fixture
 def check(home):
-    return PlanCheck(REGISTRY, safety=home.precheck_safety)
+    return home.planner.check  # the runtime's: names, domain, goal facts, safety
 
 
 def chain_of(*backends, check=None, **kw) -> PlannerChain:
