@@ -6,7 +6,10 @@ import tempfile
 from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from housemind.agent.planners import Planner
 
 __all__ = ["DEMO_INSTRUCTIONS", "DEMO_REFUSED", "run_demo"]
 
@@ -28,7 +31,7 @@ def run_demo(
     db_path: str | Path | None = None,
     instructions: list[str] | None = None,
     on_event: Callable[[str, dict[str, Any]], None] | None = None,
-    planner: str = "symbolic",
+    planner: str | Planner = "symbolic",
 ) -> dict[str, Any]:
     """Run ``days`` simulated days in HomeSim and return the summary dict.
 
@@ -38,7 +41,7 @@ def run_demo(
         db_path: Database file; a temporary one when None.
         instructions: Standing instructions; :data:`DEMO_INSTRUCTIONS` when None.
         on_event: Live-view callback ``(kind, payload)``.
-        planner: Planner backend.
+        planner: Planner instance or spec (``"litellm:openai/gpt-4o-mini,symbolic"``).
     """
     from housemind.agent.runtime import HomeRuntime, InstructionDenied
     from housemind.scheduler import parse_instruction

@@ -35,6 +35,10 @@ class EpisodeResult:
         subtasks: The subtasks dispatched, in order, with their outcome.
         planner: The planner backend that made the last plan.
         replans: How often the task was planned again.
+        planner_fallbacks: Hand-overs from one planner backend to the next (a dead
+            server, a broken reply, a rejected plan), over all decisions.
+        decisions: One entry per planning decision: ``backend``, ``fallbacks``,
+            ``latency_s`` and, for model backends, ``calls`` and token counts.
         safety_interventions: Subtasks the monitor denied or asked about.
         task: The suite task's name, if any.
         home: The floor plan.
@@ -50,6 +54,8 @@ class EpisodeResult:
     subtasks: list[dict[str, Any]] = field(default_factory=list)
     planner: str = ""
     replans: int = 0
+    planner_fallbacks: int = 0
+    decisions: list[dict[str, Any]] = field(default_factory=list)
     safety_interventions: int = 0
     task: str | None = None
     home: str = "apartment"
@@ -82,7 +88,8 @@ def run_episode(
         home: Floor plan (the v1 apartment if None; with a task, the first plan it applies
             to).
         seed: Seeds the home and the task's sampler.
-        planner: Planner backend name or instance.
+        planner: Planner instance or spec (``"symbolic"``,
+            ``"litellm:openai/gpt-4o-mini,symbolic"``).
         db_path: Keep the episode's database here (a temporary one if None).
         on_event: Live-view callback.
         runtime_kwargs: More keyword arguments for :class:`~agent.runtime.HomeRuntime`.
@@ -138,6 +145,7 @@ def run_episode(
             for o in result.get("outcomes", [])
         ]
         success = inst.check(env) if inst is not None else status == "done"
+        decisions = list(result.get("decisions", []))
         return EpisodeResult(
             goal=words,
             status=status,
@@ -146,6 +154,8 @@ def run_episode(
             subtasks=subtasks,
             planner=str(plan.get("backend") or backend),
             replans=int(result.get("replans", 0)),
+            planner_fallbacks=sum(len(d.get("fallbacks", [])) for d in decisions),
+            decisions=decisions,
             safety_interventions=sum(
                 1 for e in result.get("safety", []) if e.get("verdict") != "allow"
             ),

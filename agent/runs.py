@@ -24,7 +24,10 @@ import math
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from housemind.agent.planners import Planner
 
 __all__ = ["RunError", "read_instruction_lines", "run_simulated", "timeline_start"]
 
@@ -126,7 +129,7 @@ def run_simulated(
     seed: int = 0,
     home: str | None = None,
     instructions: list[str] | None = None,
-    planner: Any = "symbolic",
+    planner: str | Planner = "symbolic",
     on_event: Callable[[str, dict[str, Any]], None] | None = None,
 ) -> dict[str, Any]:
     """Run the home in simulation until ``days`` after the run's start (see the module doc).
@@ -139,7 +142,7 @@ def run_simulated(
             the v1 apartment when None.
         instructions: Standing instructions to add before running (lines of one paragraph,
             read like ``housemind instruct``: the same paragraph parser and safety check).
-        planner: Planner backend name or instance.
+        planner: Planner instance or spec (``"litellm:openai/gpt-4o-mini,symbolic"``).
         on_event: Live-view callback.
 
     Returns:

@@ -12,16 +12,19 @@ import logging
 import re
 import sqlite3
 import time
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
 from housemind.agent.graph import build_task_graph
-from housemind.agent.planners.base import FixtureInfo, PlanContext, Planner, Subtask, get_planner
+from housemind.agent.planners.base import FixtureInfo, PlanContext, Planner, Subtask
+from housemind.agent.planners.chain import PlannerChain
+from housemind.agent.planners.check import PlanCheck, SafetyPrecheck
 from housemind.agent.planners.validate import believed_facts
 from housemind.memory import Memory, open_database
-from housemind.safety import ApprovalBook, AuditLog, SafetyContext, SafetyMonitor
+from housemind.safety import ApprovalBook, AuditLog, PlanChecker, SafetyContext, SafetyMonitor
 from housemind.safety.verdict import SafetyVerdict, Verdict
 from housemind.scheduler import ChoreScheduler, InstructionStore, StandingInstruction, TaskQueue
 from housemind.scheduler.clock import Clock, SimClock
@@ -47,7 +50,12 @@ class InstructionDenied(ValueError):
 
 @dataclass
 class RunSummary:
-    """What a run did (the demo's table and its ``--json`` output)."""
+    """What a run did (the demo's table and its ``--json`` output).
+
+    ``planner_fallbacks`` counts hand-overs from one planner backend to the next (a dead
+    server, a broken reply, a rejected plan); each chore also lists its own and the
+    backend that made its last plan (``planner``).
+    """
 
     chores_due: int = 0
     chores_done: int = 0
@@ -58,6 +66,8 @@ class RunSummary:
     safety_events: int = 0
     checkins_asked: int = 0
     checkins_answered: int = 0
+
+    planner_fallbacks: int = 0
     sim_seconds: float = 0.0
     wall_seconds: float = 0.0
     chores: list[dict[str, Any]] = field(default_factory=list)
@@ -74,7 +84,10 @@ class HomeRuntime:
         env: The robot or simulator (``skills.RobotEnv``).
         clock: The clock the env advances (``SimClock``) or the wall clock.
         db_url: SQLAlchemy URL of the project database.
-        planner: Planner backend name or instance.
+        planner: Planner instance, or a spec (``"symbolic"``,
+            ``"litellm:openai/gpt-4o-mini,symbolic"``; see ``agent.planners.make_planner``).
+            It runs inside a :class:`~agent.planners.chain.PlannerChain` whose plan check
+            includes this runtime's safety monitor.
         realtime: Pace the executor by the wall clock.
         on_event: Called with ``(kind, payload)`` for the live view.
         registry: Skill registry.
@@ -122,9 +135,14 @@ class HomeRuntime:
         self.tasks = TaskQueue(self.db.session)
         self.scheduler = ChoreScheduler(self.instructions, self.tasks, clock)
         if isinstance(planner, str):
-            planner = get_planner(planner)
-        self.planner = planner
+            from housemind.agent.planners.spec import make_planner
+
+            planner = make_planner(planner)
+        chain = planner if isinstance(planner, PlannerChain) else PlannerChain([planner])
+        precheck = SafetyPrecheck(PlanChecker(self.safety.rulebook), registry, self._situation)
+        self.planner: PlannerChain = chain.bind(PlanCheck(registry, safety=precheck))
         self._last_obs: Observation | None = None
+        self._frames: deque[tuple[datetime, Any]] = deque(maxlen=3)  # camera, newest last
         self._conn = self._checkpoint_connection()
         from langgraph.checkpoint.sqlite import SqliteSaver
 
@@ -299,7 +317,24 @@ class HomeRuntime:
         """Observe and write what is seen into spatial memory."""
         obs = self.env.observe()
         self._last_obs = obs
+        self._keep_frame(obs)
         self.memory.spatial.observe(obs.detections, obs.time, robot_room=obs.proprio.room)
+
+    def _keep_frame(self, obs: Observation) -> None:
+        if getattr(obs, "image", None) is None:
+            return
+        if self._frames and self._frames[-1][0] == obs.time:
+            self._frames.pop()
+        self._frames.append((obs.time, obs.image))
+
+    def _images(self, n: int) -> list[str]:
+        """The newest ``n`` camera frames as base64 PNG (for vision-language planners)."""
+        if n <= 0:
+            return []
+        from housemind.agent.llm import encode_image
+
+        frames = list(self._frames)[-n:][::-1]
+        return [encode_image(img).split(",", 1)[1] for _, img in frames]
 
     def plan_context(self, goal: str) -> PlanContext:
         """Everything the planner may know, from memory and the latest observation."""
@@ -340,7 +375,12 @@ class HomeRuntime:
             home_places=prefs,
             skills=self.registry.names(),
             memories=self.memory.context_for(goal, now=self.clock.now()) if goal else [],
+            images=self._images(self.planner.wants_images) if goal else [],
         )
+
+    def _situation(self) -> tuple[Observation | None, list[str], datetime]:
+        """What the safety pre-check of a plan needs: the last look, who is home, now."""
+        return self._last_obs, self.env.presence(), self.clock.now()
 
     def believed_facts(self) -> set[str]:
         """Facts supported by memory and the latest observation."""
@@ -428,6 +468,7 @@ class HomeRuntime:
         obs = out.last_observation
         if obs is not None:
             self._last_obs = obs
+            self._keep_frame(obs)
             self.memory.spatial.observe(out.seen, obs.time, robot_room=obs.proprio.room)
         self.memory.episodic.record(
             "subtask",
@@ -746,6 +787,7 @@ class HomeRuntime:
     def _finish_task(self, task: Any, result: dict[str, Any]) -> None:
         status = result.get("status", "failed")
         outcomes = result.get("outcomes", [])
+        decisions = result.get("decisions", [])
         state = {
             "done": "done",
             "failed": "failed",
@@ -759,6 +801,8 @@ class HomeRuntime:
             "subtasks": len(outcomes),
             "subtasks_failed": sum(o["status"] != "success" for o in outcomes),
             "safety_events": sum(1 for e in result.get("safety", []) if e["verdict"] != "allow"),
+            "planner_fallbacks": sum(len(d.get("fallbacks", [])) for d in decisions),
+            "planner": next((d["backend"] for d in reversed(decisions) if d.get("backend")), ""),
         }
         if status == "waiting":
             info.update(
@@ -809,6 +853,7 @@ class HomeRuntime:
             summary.subtasks += int(res.get("subtasks", 0))
             summary.subtasks_failed += int(res.get("subtasks_failed", 0))
             summary.safety_events += int(res.get("safety_events", 0))
+            summary.planner_fallbacks += int(res.get("planner_fallbacks", 0))
             summary.chores.append(
                 {
                     "task_id": t.id,
@@ -824,6 +869,8 @@ class HomeRuntime:
                     "reason": res.get("reason", res.get("question", "")),
                     "subtasks": int(res.get("subtasks", 0)),
                     "dispatch_count": t.dispatch_count,
+                    "planner": res.get("planner", ""),
+                    "planner_fallbacks": int(res.get("planner_fallbacks", 0)),
                 }
             )
         summary.chores.sort(key=lambda c: (c["due"], c["task_id"]))

@@ -28,6 +28,17 @@ def test_custom_planner_is_registered_and_selected_by_name():
     assert out["chores"][0]["subtasks"] >= 4 and out["objects_known"] > 0
 
 
+def test_a_custom_model_backend_plans_learns_from_a_rejection_and_hands_over():
+    out = _main("custom_model_backend.py")()
+    assert out["status"] == "done" and out["planner"] == "keyword-model"
+    assert [s["text"] for s in out["subtasks"]] == ["go to the fridge", "open the fridge"]
+    assert out["model_calls"] == 2  # the first plan was rejected and came back with the reason
+    assert out["planner_fallbacks"] == 0
+    other = _main("custom_model_backend.py")("tidy the living room")
+    assert other["planner"] == "symbolic" and other["planner_fallbacks"] >= 1
+    assert "cannot plan" in other["decisions"][0]["fallbacks"][0]
+
+
 def test_every_example_has_a_test():
-    tested = {"week_at_home.py", "custom_planner.py"}
+    tested = {"week_at_home.py", "custom_planner.py", "custom_model_backend.py"}
     assert {p.name for p in EXAMPLES.glob("*.py")} <= tested

@@ -6,7 +6,7 @@ libraries (langgraph, litellm, torch, SQLAlchemy, the simulator) are imported in
 commands, so ``housemind --help`` starts fast. ``--json`` output is a stable,
 machine-readable contract; people get rich tables and a live view.
 
-Modules: :mod:`.demo` (demo, run), :mod:`.instruct` (instruct, instructions),
+Modules: :mod:`.demo` (demo, run), :mod:`.do`, :mod:`.instruct` (instruct, instructions),
 :mod:`.schedule` (schedule, tasks, answer), :mod:`.memory`, :mod:`.safety` (safety,
 approve, deny), :mod:`.people`, :mod:`.skills`, :mod:`.sim`, :mod:`.bench`, :mod:`.serve`.
 """
@@ -23,6 +23,7 @@ import typer
 from housemind.agent.cli import (
     bench,
     demo,
+    do,
     instruct,
     memory,
     people,
@@ -60,7 +61,7 @@ def _root(
     )
 
 
-for _module in (demo, instruct, schedule, memory, safety, people, skills, sim, bench, serve):
+for _module in (demo, do, instruct, schedule, memory, safety, people, skills, sim, bench, serve):
     _module.register(app)
 
 

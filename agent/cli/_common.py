@@ -14,10 +14,13 @@ from typing import Annotated, Any, NoReturn
 import typer
 
 __all__ = [
+    "ApiBaseOpt",
     "DbOpt",
     "FurnitureOpt",
     "HomeOpt",
     "JsonOpt",
+    "PlannerOpt",
+    "build_planner",
     "check_days",
     "console",
     "fail",
@@ -34,6 +37,24 @@ HomeOpt = Annotated[
 FurnitureOpt = Annotated[
     int | None,
     typer.Option("--furniture-seed", help="Seed of the furniture arrangement (plan default)."),
+]
+PlannerOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--planner",
+        help="Planner backend or chain, most preferred first: symbolic, "
+        "litellm:<provider/model>, transformers:<path>, or e.g. "
+        "'litellm:openai/gpt-4o-mini,symbolic' (default: the config file's, else symbolic; "
+        "see docs/planners.md).",
+    ),
+]
+ApiBaseOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--api-base",
+        help="Server URL for litellm backends, e.g. http://127.0.0.1:8000/v1 for a local "
+        "OpenAI-compatible server (keys come from the provider's environment variable).",
+    ),
 ]
 
 
@@ -76,6 +97,16 @@ def open_db(db: Path, *, must_exist: bool = True, hint: str = "pass --db PATH") 
     try:
         return open_database(f"sqlite:///{db}")
     except MemoryStoreError as e:
+        fail(str(e))
+
+
+def build_planner(spec: str | None, api_base: str | None = None) -> Any:
+    """The planner ``--planner``/``--api-base`` (or the config file) name, or exit saying why."""
+    from housemind.agent.planners import PlannerSpecError, make_planner
+
+    try:
+        return make_planner(spec, api_base=api_base)
+    except PlannerSpecError as e:
         fail(str(e))
 
 

@@ -9,7 +9,16 @@ from typing import Annotated
 
 import typer
 
-from housemind.agent.cli._common import HomeOpt, JsonOpt, check_days, console, fail
+from housemind.agent.cli._common import (
+    ApiBaseOpt,
+    HomeOpt,
+    JsonOpt,
+    PlannerOpt,
+    build_planner,
+    check_days,
+    console,
+    fail,
+)
 
 __all__ = ["register"]
 
@@ -21,6 +30,8 @@ def demo(
         Path | None,
         typer.Option("--db", help="Keep the run in this database file (default: a temporary one)."),
     ] = None,
+    planner: PlannerOpt = None,
+    api_base: ApiBaseOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Run one simulated day at home with three standing instructions (offline)."""
@@ -31,8 +42,9 @@ def demo(
         fail(f"{db} already exists; the demo starts a new home — pass a new --db path")
     if db is not None and not db.parent.is_dir():
         fail(f"cannot create {db}: the folder {db.parent} does not exist; create it first")
+    chosen = build_planner(planner, api_base)
     if as_json:
-        summary = run_demo(seed=seed, days=days, db_path=db)
+        summary = run_demo(seed=seed, days=days, db_path=db, planner=chosen)
         typer.echo(json.dumps(summary))
         return
     from housemind.agent.live import LiveView
@@ -40,8 +52,13 @@ def demo(
     with LiveView(
         title=f"housemind demo · HomeSim seed {seed}", instructions=DEMO_INSTRUCTIONS
     ) as view:
-        summary = run_demo(seed=seed, days=days, db_path=db, on_event=view.on_event)
+        summary = run_demo(seed=seed, days=days, db_path=db, on_event=view.on_event, planner=chosen)
     view.print_summary(summary)
+    if summary["planner_fallbacks"]:
+        console().print(
+            f"[yellow]planner fallbacks: {summary['planner_fallbacks']}[/] (a backend of "
+            f"{chosen.name} was down or its plans were rejected; --json lists them per chore)"
+        )
     if summary["chores_failed"]:
         raise typer.Exit(1)
 
@@ -57,6 +74,8 @@ def run(
             "--instructions", help="Standing instructions to add (a paragraph or one a line)."
         ),
     ] = None,
+    planner: PlannerOpt = None,
+    api_base: ApiBaseOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Run the home in simulation until --days after its start.
@@ -68,9 +87,10 @@ def run(
     from housemind.agent.runs import RunError, read_instruction_lines, run_simulated
 
     check_days(days)
+    chosen = build_planner(planner, api_base)
     try:
         lines = read_instruction_lines(instructions) if instructions is not None else None
-        out = run_simulated(db, days=days, seed=seed, home=home, instructions=lines)
+        out = run_simulated(db, days=days, seed=seed, home=home, instructions=lines, planner=chosen)
     except RunError as e:
         fail(str(e))
     if as_json:
@@ -85,6 +105,7 @@ def run(
         f"{out['home']}: {how} to {until:%Y-%m-%d %H:%M}: "
         f"{out['chores_done']} of {out['chores_due']} chores done, "
         f"{out['chores_failed']} failed, {out['subtasks']} subtasks"
+        + (f", {out['planner_fallbacks']} planner fallbacks" if out["planner_fallbacks"] else "")
     )
 
 

@@ -21,7 +21,15 @@ __all__ = [
 
 
 class PlanningError(RuntimeError):
-    """The planner cannot make a plan for this goal; the message says why and what to do."""
+    """The planner cannot make a plan for this goal; the message says why and what to do.
+
+    Attributes:
+        fallbacks: Hand-overs between the backends of a chain before it gave up.
+    """
+
+    def __init__(self, message: str, *, fallbacks: list[str] | None = None) -> None:
+        super().__init__(message)
+        self.fallbacks = list(fallbacks or [])
 
 
 class Subtask(BaseModel):
@@ -93,6 +101,12 @@ class Plan(BaseModel):
             a missing one is reported (e.g. it goes on the shopping list).
         rationale: Why this plan, for people and logs.
         backend: Which planner made it.
+        step_rationales: A short reason per subtask, where the backend gives one (model
+            backends do).
+        fallbacks: Why earlier backends of a chain did not make this plan, one line per
+            hand-over (see :class:`~agent.planners.chain.PlannerChain`).
+        usage: What the decision cost: ``latency_s`` and, for model backends, ``calls``,
+            ``prompt_tokens``, ``completion_tokens``.
     """
 
     goal: str
@@ -102,6 +116,9 @@ class Plan(BaseModel):
     checks: list[tuple[str, str]] = Field(default_factory=list)
     rationale: str = ""
     backend: str = ""
+    step_rationales: list[str] = Field(default_factory=list)
+    fallbacks: list[str] = Field(default_factory=list)
+    usage: dict[str, float] = Field(default_factory=dict)
 
 
 @runtime_checkable
@@ -132,6 +149,11 @@ class Planner(Protocol):
 
 
 _PLANNERS: dict[str, Callable[..., Planner]] = {}
+# Backends whose module is imported only when first asked for (they import heavy libraries).
+_LAZY_BACKENDS = {
+    "litellm": "housemind.agent.planners.litellm_planner",
+    "transformers": "housemind.agent.planners.transformers_planner",
+}
 
 
 def register_planner(name: str) -> Callable[[Callable[..., Planner]], Callable[..., Planner]]:
@@ -145,20 +167,24 @@ def register_planner(name: str) -> Callable[[Callable[..., Planner]], Callable[.
 
 
 def planner_backends() -> list[str]:
-    """Names of the registered planner backends."""
-    return sorted(_PLANNERS)
+    """Names of the registered planner backends (and those registered when first used)."""
+    return sorted({*_PLANNERS, *_LAZY_BACKENDS})
 
 
-def get_planner(name: str, **kwargs: Any) -> Planner:
-    """Build the planner backend ``name``.
+def get_planner(name: str, *args: Any, **kwargs: Any) -> Planner:
+    """Build the planner backend ``name`` (arguments go to its factory).
 
     Raises:
         KeyError: with the known names, if ``name`` is not registered.
     """
+    if name not in _PLANNERS and name in _LAZY_BACKENDS:
+        import importlib
+
+        importlib.import_module(_LAZY_BACKENDS[name])
     try:
         factory = _PLANNERS[name]
     except KeyError:
         raise KeyError(
             f"unknown planner {name!r}; registered: {', '.join(planner_backends())}"
         ) from None
-    return factory(**kwargs)
+    return factory(*args, **kwargs)

@@ -304,7 +304,15 @@ def _check_demo(tmp: Path) -> None:
     assert "rt.instruct(" in inspect.getsource(demo)
 
 
+def _check_do(tmp: Path) -> None:
+    # A one-off goal passes the gate at the start of its task (HomeRuntime.check_goal).
+    res = _cli("do", "put the fork in the microwave and turn it on", "--json")
+    out = json.loads(res.output.strip().splitlines()[-1])
+    assert out["status"] == "denied" and out["subtasks"] == [], out
+
+
 _GATED = {
+    "do": _check_do,
     "instruct": _check_instruct,
     "instructions change": _check_change,
     "instructions resume": _check_resume,
