@@ -64,7 +64,7 @@ class InstructOutcome:
 def give_instructions(
     lines: list[str],
     *,
-    db: Path,
+    db: str | Path,
     now: datetime,
     tz: str,
     actor: str = "owner",
@@ -75,7 +75,8 @@ def give_instructions(
 
     Args:
         lines: The person's words, one paragraph per item.
-        db: The project database file (created if missing).
+        db: The project database: a SQLite file (created if missing) or a database URL
+            (see ``housemind.memory.database_url``).
         now: The time to count from.
         tz: The home's IANA time zone.
         actor: Who is speaking (``told_by`` of facts).
@@ -116,7 +117,7 @@ def give_instructions(
     if not any(r.instructions or r.facts for _, r in results):
         return out  # only questions: nothing to store, leave the database alone
 
-    from housemind.memory import open_database
+    from housemind.memory import database_url, open_database
     from housemind.memory.symbolic import SymbolicMemory
     from housemind.scheduler._rrule import load_zone
     from housemind.scheduler.agenda import conflict_json, quiet_hours
@@ -125,7 +126,7 @@ def give_instructions(
     from housemind.scheduler.paragraph import remember_facts
     from housemind.scheduler.store import InstructionStore
 
-    database = open_database(f"sqlite:///{db}")
+    database = open_database(database_url(db))
     try:
         # Instructions become active at ``now`` (the wall clock, or ``--now``): a
         # simulated run's timeline starts from there (see housemind.agent.runs).

@@ -8,7 +8,15 @@ from typing import Annotated, Any
 
 import typer
 
-from housemind.agent.cli._common import DbOpt, JsonOpt, console, fail, open_db
+from housemind.agent.cli._common import (
+    DbOpt,
+    HomeIdOpt,
+    JsonOpt,
+    console,
+    db_url,
+    fail,
+    open_db,
+)
 
 __all__ = ["register"]
 
@@ -30,7 +38,8 @@ def instruct(
     ] = None,
     tz: Annotated[str, typer.Option("--tz", help="The home's IANA time zone.")] = "UTC",
     actor: Annotated[str, typer.Option("--actor", help="Who is speaking.")] = "owner",
-    db: DbOpt = Path("housemind.db"),
+    db: DbOpt = "housemind.db",
+    home_id: HomeIdOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Give standing instructions in plain language (read back, safety-checked, stored).
@@ -46,8 +55,7 @@ def instruct(
         fail("give exactly one of TEXT or --file PATH")
     if file is not None and not file.is_file():
         fail(f"no such file: {file}")
-    if not dry_run and not db.exists() and not db.parent.is_dir():
-        fail(f"cannot create {db}: the folder {db.parent} does not exist; create it first")
+    url = db_url(db, home_id, creating=not dry_run)
     lines = file.read_text().splitlines() if file is not None else [text or ""]
     monitors: list[Any] = []
 
@@ -60,7 +68,7 @@ def instruct(
 
     try:
         out = give_instructions(
-            lines, db=db, now=parse_now(now, tz), tz=tz, actor=actor, dry_run=dry_run, check=check
+            lines, db=url, now=parse_now(now, tz), tz=tz, actor=actor, dry_run=dry_run, check=check
         )
     except (ValueError, MemoryStoreError) as e:
         fail(str(e))
@@ -136,18 +144,18 @@ def _print_stored(out: Any) -> None:
         typer.echo("nothing was stored: answer the questions above and say it again.")
 
 
-def _store(db: Path) -> Any:
+def _store(db: str, home_id: str | None) -> Any:
     from housemind.scheduler import InstructionStore
 
     return InstructionStore(
-        open_db(db, hint="give instructions first with 'housemind instruct'").session
+        open_db(db, home_id, hint="give instructions first with 'housemind instruct'").session
     )
 
 
-def _edit(action: str, instruction_id: str, db: Path, **updates: Any) -> None:
+def _edit(action: str, instruction_id: str, db: str, home_id: str | None, **updates: Any) -> None:
     from housemind.scheduler import UnknownInstructionError, read_back
 
-    store = _store(db)
+    store = _store(db, home_id)
     unknown = f"no instruction {instruction_id!r}; 'housemind instructions list' shows them"
     if action == "delete":
         if not store.delete(instruction_id):
@@ -165,7 +173,9 @@ def _edit(action: str, instruction_id: str, db: Path, **updates: Any) -> None:
 
 
 @instructions_app.command("list")
-def instructions_list(db: DbOpt = Path("housemind.db"), as_json: JsonOpt = False) -> None:
+def instructions_list(
+    db: DbOpt = "housemind.db", home_id: HomeIdOpt = None, as_json: JsonOpt = False
+) -> None:
     """Every standing instruction with its id, state and schedule."""
     from housemind.scheduler import read_back
 
@@ -179,7 +189,7 @@ def instructions_list(db: DbOpt = Path("housemind.db"), as_json: JsonOpt = False
             "enabled": i.enabled,
             "read_back": read_back(i),
         }
-        for i in _store(db).list()
+        for i in _store(db, home_id).list()
     ]
     if as_json:
         typer.echo(json.dumps(rows))
@@ -195,27 +205,34 @@ def instructions_list(db: DbOpt = Path("housemind.db"), as_json: JsonOpt = False
 
 
 @instructions_app.command("pause")
-def instructions_pause(instruction_id: str, db: DbOpt = Path("housemind.db")) -> None:
+def instructions_pause(
+    instruction_id: str, db: DbOpt = "housemind.db", home_id: HomeIdOpt = None
+) -> None:
     """Stop firing an instruction (missed times are not made up on resume)."""
-    _edit("pause", instruction_id, db)
+    _edit("pause", instruction_id, db, home_id)
 
 
 @instructions_app.command("resume")
-def instructions_resume(instruction_id: str, db: DbOpt = Path("housemind.db")) -> None:
+def instructions_resume(
+    instruction_id: str, db: DbOpt = "housemind.db", home_id: HomeIdOpt = None
+) -> None:
     """Fire a paused instruction again, from now on."""
-    _edit("resume", instruction_id, db)
+    _edit("resume", instruction_id, db, home_id)
 
 
 @instructions_app.command("delete")
-def instructions_delete(instruction_id: str, db: DbOpt = Path("housemind.db")) -> None:
+def instructions_delete(
+    instruction_id: str, db: DbOpt = "housemind.db", home_id: HomeIdOpt = None
+) -> None:
     """Forget an instruction (its past tasks stay in the record)."""
-    _edit("delete", instruction_id, db)
+    _edit("delete", instruction_id, db, home_id)
 
 
 @instructions_app.command("change")
 def instructions_change(
     instruction_id: str,
-    db: DbOpt = Path("housemind.db"),
+    db: DbOpt = "housemind.db",
+    home_id: HomeIdOpt = None,
     goal: Annotated[str | None, typer.Option(help="New goal in words.")] = None,
     rrule: Annotated[
         str | None, typer.Option(help="New RRULE, e.g. 'RRULE:FREQ=DAILY;BYHOUR=9;BYMINUTE=0'.")
@@ -232,7 +249,7 @@ def instructions_change(
         fail("nothing to change: pass --goal, --rrule or --priority")
     if goal is not None and not goal.strip():
         fail("--goal is empty; say what to do, e.g. --goal 'water the plants'")
-    _edit("change", instruction_id, db, **updates)
+    _edit("change", instruction_id, db, home_id, **updates)
 
 
 def register(app: typer.Typer) -> None:
