@@ -7,7 +7,8 @@ server, each home in its own schema. The processes open their homes, wait at a b
 run their weeks together.
 
 Reported: chores per second over the fleet (chores finished / the window from the barrier
-to the last home's end), the claim latency (``TaskQueue.claim_next`` as the run loop sees
+to the last home's end), the CPU time the homes' processes used in that window (the server's
+is not counted), the claim latency (``TaskQueue.claim_next`` as the run loop sees
 it, p50 and p99 over every chore claimed in the fleet), and what the database holds after
 the run, checked row by row: every task dispatched once (``dispatch_count``), finished once
 (one ``task`` event per task in episodic memory), no task, event or checkpoint of one home
@@ -58,6 +59,7 @@ def _run_home(url: str, index: int, days: float) -> dict[str, Any]:
 
     claims: list[float] = []
     started: list[float] = []
+    cpu: list[float] = []
 
     def on_event(kind: str, payload: dict[str, Any]) -> None:
         if kind == "claimed":
@@ -67,6 +69,7 @@ def _run_home(url: str, index: int, days: float) -> dict[str, Any]:
         if _barrier is not None:
             _barrier.wait()
         started.append(time.time())
+        cpu.append(time.process_time())
 
     t0 = time.time()
     out = run_simulated(
@@ -85,6 +88,7 @@ def _run_home(url: str, index: int, days: float) -> dict[str, Any]:
         "setup_s": started[0] - t0 if started else None,
         "started": started[0] if started else t0,
         "ended": time.time(),
+        "cpu_s": time.process_time() - (cpu[0] if cpu else 0.0),
         "claims": claims,
     }
 
@@ -214,6 +218,9 @@ def run_bench(
         "run_window_s": round(window, 1),
         "total_wall_s": round(total_s, 1),
         "setup_s_max": round(max(r["setup_s"] or 0.0 for r in results), 1),
+        # CPU the homes' processes used during the run (not the server's): against the
+        # window times the cores, how much of the machine the runtimes themselves took.
+        "homes_cpu_s": round(sum(r["cpu_s"] for r in results), 1),
         "claims": int(claims_ms.size),
         "claim_ms_p50": round(float(np.percentile(claims_ms, 50)), 2) if claims_ms.size else None,
         "claim_ms_p99": round(float(np.percentile(claims_ms, 99)), 2) if claims_ms.size else None,
