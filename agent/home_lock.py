@@ -33,7 +33,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from housemind.memory.db import Database, advisory_key
+from housemind.memory.db import Database, MemoryStoreError, advisory_key
 
 __all__ = ["HomeBusyError", "HomeLock", "HomeLockLostError", "acquire_home_lock"]
 
@@ -137,7 +137,8 @@ class PostgresHomeLock(HomeLock):
     def _connect(self) -> Any:
         if self._conn is None:
             who = _who()
-            self._conn = self.db.raw_connection(
+            self._conn = self._unreachable_is_clear(
+                self.db.raw_connection,
                 autocommit=True,
                 prepare_threshold=0,  # what LangGraph's PostgresSaver asks of its connection
                 # pg_stat_activity shows it; holder() reads it back for the busy message.
@@ -150,8 +151,22 @@ class PostgresHomeLock(HomeLock):
             )
         return self._conn
 
+    def _unreachable_is_clear(self, call: Any, *args: Any, **kwargs: Any) -> Any:
+        import psycopg
+
+        try:
+            return call(*args, **kwargs)
+        except psycopg.OperationalError as e:
+            raise MemoryStoreError(
+                f"cannot take the lock of {self.home}: the server is not reachable ({e}). "
+                "Check that it is running, then start again."
+            ) from None
+
     def try_acquire(self) -> bool:  # noqa: D102
-        row = self._connect().execute("SELECT pg_try_advisory_lock(%s)", (self.key,)).fetchone()
+        conn = self._connect()
+        row = self._unreachable_is_clear(
+            lambda: conn.execute("SELECT pg_try_advisory_lock(%s)", (self.key,)).fetchone()
+        )
         return bool(row[0])
 
     def holder(self) -> str | None:  # noqa: D102

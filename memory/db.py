@@ -225,6 +225,7 @@ class Database:
         self._shown = parsed  # what messages show: the URL as given (password masked)
         self.schema: str | None = None
         """The home's PostgreSQL schema (``home_<id>``), else None (the server's default)."""
+        self._schema_ready = False
         if self.home_id is not None:
             if self._url.get_backend_name() != "postgresql":
                 raise MemoryStoreError(
@@ -387,7 +388,7 @@ class Database:
         Before the engine's first connection: its dialect set-up reads ``current_schema()``
         once and keeps it.
         """
-        if self.schema is None:
+        if self.schema is None or self._schema_ready:
             return
         conn = self._server()
         try:
@@ -404,6 +405,7 @@ class Database:
             ) from None
         finally:
             conn.close()
+        self._schema_ready = True
 
     def _migrate_key(self) -> int:
         return advisory_key(f"housemind:migrate:{self.schema or ''}")
@@ -502,6 +504,7 @@ class Database:
         from alembic import command
         from alembic.migration import MigrationContext
 
+        self._ensure_schema()
         try:
             with self.engine.begin() as conn:
                 if self.is_postgres:

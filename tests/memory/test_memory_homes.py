@@ -178,3 +178,11 @@ def test_an_unreachable_server_is_one_clear_error():
     with pytest.raises(MemoryStoreError, match="cannot open database") as err:
         open_database(url)
     assert "s3cret" not in str(err.value)
+
+
+@pytest.mark.postgres
+def test_upgrade_alone_creates_a_new_homes_schema(new_pg_home):
+    db = Database(new_pg_home())
+    db.upgrade()  # without open(): the schema is made first, then migrated into
+    assert db.exists() and db.revision() is not None
+    db.close()
