@@ -38,12 +38,14 @@ def run_demo(
     Args:
         seed: HomeSim seed (object placement, the resident's habits).
         days: Simulated days to run, from 06:00 on Monday 2026-11-23.
-        db_path: Database file; a temporary one when None.
+        db_path: Database file or URL (``housemind.memory.database_url``); a temporary
+            file when None.
         instructions: Standing instructions; :data:`DEMO_INSTRUCTIONS` when None.
         on_event: Live-view callback ``(kind, payload)``.
         planner: Planner instance or spec (``"litellm:openai/gpt-4o-mini,symbolic"``).
     """
     from housemind.agent.runtime import HomeRuntime, InstructionDenied
+    from housemind.memory import database_url
     from housemind.scheduler import parse_instruction
     from housemind.sim.home import HomeSimEnv
 
@@ -57,7 +59,7 @@ def run_demo(
         clock = env.clock
         start = clock.now()
         with HomeRuntime(
-            env, clock, db_url=f"sqlite:///{db_path}", planner=planner, on_event=on_event
+            env, clock, db_url=database_url(db_path), planner=planner, on_event=on_event
         ) as rt:
             refused = []
             for text in instructions or [*DEMO_INSTRUCTIONS, DEMO_REFUSED]:

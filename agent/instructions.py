@@ -98,7 +98,7 @@ class InstructOutcome:
 def give_instructions(
     lines: list[str],
     *,
-    db: Path,
+    db: str | Path,
     now: datetime,
     tz: str,
     actor: str = "owner",
@@ -110,7 +110,8 @@ def give_instructions(
 
     Args:
         lines: The person's words, one paragraph per item.
-        db: The project database file (created if missing).
+        db: The project database: a SQLite file (created if missing) or a database URL
+            (see ``housemind.memory.database_url``).
         now: The time to count from.
         tz: The home's IANA time zone.
         actor: Who is speaking (``told_by`` of facts).
@@ -139,11 +140,11 @@ def give_instructions(
     out = InstructOutcome(now=now, results=results, dry_run=dry_run)
     if dry_run:
         return out
-    from housemind.memory import open_database
+    from housemind.memory import database_url, open_database
     from housemind.safety.gate import gate_instruction, request_approval
 
     approvals: dict[str, Any] = {}
-    database = open_database(f"sqlite:///{db}")
+    database = open_database(database_url(db))
     try:
         for _, result in results:
             texts = [i.text for i in result.instructions] + [f.text for f in result.facts]
@@ -182,7 +183,7 @@ def give_instructions(
     from housemind.scheduler.paragraph import remember_facts
     from housemind.scheduler.store import InstructionStore
 
-    database = open_database(f"sqlite:///{db}")
+    database = open_database(database_url(db))
     try:
         # Instructions become active at ``now`` (the wall clock, or ``--now``): a
         # simulated run's timeline starts from there (see housemind.agent.runs).
@@ -221,30 +222,35 @@ def give_instructions(
     return out
 
 
-def _known_facts(db: Path) -> list[Any] | None:
+def _known_facts(db: str | Path) -> list[Any] | None:
     """Facts the household told before (routines), from an existing database; else None."""
-    if not db.exists():
-        return None
-    from housemind.memory import open_database
+    from housemind.memory import Database, database_url, open_database
     from housemind.memory.symbolic import SymbolicMemory
 
-    database = open_database(f"sqlite:///{db}")
+    url = database_url(db)
+    probe = Database(url)
+    try:
+        if not probe.exists():
+            return None
+    finally:
+        probe.close()
+    database = open_database(url)
     try:
         return SymbolicMemory(database).facts()
     finally:
         database.close()
 
 
-def _open(db: Path) -> Any:
-    from housemind.memory import open_database
+def _open(db: str | Path) -> Any:
+    from housemind.memory import database_url, open_database
 
-    return open_database(f"sqlite:///{db}")
+    return open_database(database_url(db))
 
 
 def change_instruction(
     instruction_id: str,
     *,
-    db: Path,
+    db: str | Path,
     actor: str = "owner",
     monitor: Any = None,
     **updates: Any,
@@ -297,7 +303,7 @@ def change_instruction(
 
 
 def resume_instruction(
-    instruction_id: str, *, db: Path, actor: str = "owner", monitor: Any = None
+    instruction_id: str, *, db: str | Path, actor: str = "owner", monitor: Any = None
 ) -> Any:
     """Turn a paused instruction back on, through the safety gate.
 
@@ -346,7 +352,9 @@ def fact_sentence(subject: str, predicate: str, value: str) -> str:
     return f"the {subject.replace('_', ' ')} {words} {value.replace('_', ' ')}".strip()
 
 
-def gate_memory_import(data: Any, *, db: Path, actor: str = "owner", monitor: Any = None) -> None:
+def gate_memory_import(
+    data: Any, *, db: str | Path, actor: str = "owner", monitor: Any = None
+) -> None:
     """Judge the facts of a memory export before ``memory import`` loads them.
 
     Facts steer what the robot does (where things belong, routines, preferences), so each

@@ -122,8 +122,17 @@ def _instruct(rt: Any, lines: list[str], *, now: Any, tz: str) -> list[str]:
     return [read_back(i) for i in result.instructions] + [read_back_fact(f) for f in result.facts]
 
 
+def _check_same_run(stored: tuple[int, str], seed: int, home: str | None, where: str) -> None:
+    if (stored[0], stored[1]) != (seed, home or stored[1]):
+        raise RunError(
+            f"{where} holds a run of home {stored[1]!r} with seed {stored[0]}; pass "
+            f"--home {stored[1]} --seed {stored[0]} to resume or extend it, or use "
+            "a new --db"
+        )
+
+
 def run_simulated(
-    db: Path,
+    db: str | Path,
     *,
     days: float = 7.0,
     seed: int = 0,
@@ -131,11 +140,15 @@ def run_simulated(
     instructions: list[str] | None = None,
     planner: str | Planner = "symbolic",
     on_event: Callable[[str, dict[str, Any]], None] | None = None,
+    lock_wait_s: float | None = 0.0,
+    on_ready: Callable[[], None] | None = None,
 ) -> dict[str, Any]:
     """Run the home in simulation until ``days`` after the run's start (see the module doc).
 
     Args:
-        db: The project database file (created if new).
+        db: The project database: a SQLite file (created if new) or a database URL, e.g.
+            ``postgresql+psycopg://user@host/housemind?home_id=flat_12`` (see
+            ``housemind.memory.database_url``).
         days: Run until this many simulated days after the run's start.
         seed: HomeSim seed of a new run (a stored run must be resumed with its own).
         home: Floor plan of a new run (a stored run must be resumed with its own);
@@ -144,6 +157,10 @@ def run_simulated(
             read like ``housemind instruct``: the same paragraph parser and safety check).
         planner: Planner instance or spec (``"litellm:openai/gpt-4o-mini,symbolic"``).
         on_event: Live-view callback.
+        lock_wait_s: If another runtime runs this home, wait this long for it to stop
+            (None: as long as it takes), then raise ``HomeBusyError`` (0: at once).
+        on_ready: Called once the home is open and its runtime set up, just before the
+            run (a benchmark starts many homes together with it).
 
     Returns:
         The run summary (``RunSummary.as_dict()`` plus ``read_back`` (how the instructions
@@ -152,9 +169,10 @@ def run_simulated(
 
     Raises:
         RunError: bad options, a run of another seed or home, or no instructions at all.
+        housemind.agent.home_lock.HomeBusyError: another runtime runs this home.
     """
     from housemind.agent.runtime import HomeRuntime
-    from housemind.memory import MemoryStoreError, open_database
+    from housemind.memory import Database, MemoryStoreError, database_url, open_database
     from housemind.scheduler.clock import SimClock
     from housemind.sim.home import HomeSimEnv
     from housemind.sim.home.conversation import SimulatedResident
@@ -163,12 +181,20 @@ def run_simulated(
 
     if not (math.isfinite(days) and days > 0):
         raise RunError(f"--days must be a finite number of days, more than 0; got {days}")
-    if not db.parent.is_dir():
-        raise RunError(f"cannot create {db}: the folder {db.parent} does not exist")
+    try:
+        url = database_url(db)
+        probe = Database(url)
+    except MemoryStoreError as e:
+        raise RunError(str(e)) from e
+    probe.close()
+    path = probe.sqlite_path
+    where = str(path) if path is not None else probe.url  # a URL's password masked
+    if path is not None and not path.parent.is_dir():
+        raise RunError(f"cannot create {path}: the folder {path.parent} does not exist")
     if home is not None and home not in plan_names():
         raise RunError(f"unknown home {home!r}; homes: {', '.join(plan_names())}")
     try:
-        database = open_database(f"sqlite:///{db}")
+        database = open_database(url)
         try:
             anchor = timeline_start(database)
             stored = _stored_run(database)
@@ -177,12 +203,7 @@ def run_simulated(
     except MemoryStoreError as e:
         raise RunError(str(e)) from e
     if stored is not None:
-        if (stored[0], stored[1]) != (seed, home or stored[1]):
-            raise RunError(
-                f"{db} holds a run of home {stored[1]!r} with seed {stored[0]}; pass "
-                f"--home {stored[1]} --seed {stored[0]} to resume or extend it, or use "
-                "a new --db"
-            )
+        _check_same_run(stored, seed, home, where)
         home = stored[1]
     start, tz = anchor if anchor is not None else (DEFAULT_START, "UTC")
     env = HomeSimEnv(SimClock(start, tz), seed=seed, home=home or "apartment")
@@ -190,23 +211,31 @@ def run_simulated(
         rt = HomeRuntime(
             env,
             env.clock,
-            db_url=f"sqlite:///{db}",
+            db_url=url,
             planner=planner,
             answerer=SimulatedResident(env, seed),
             on_event=on_event,
+            lock_wait_s=lock_wait_s,
         )
     except MemoryStoreError as e:
         raise RunError(str(e)) from e
     with rt:
+        if stored is None and (now_stored := _stored_run(rt.db)) is not None:
+            # A standby that waited while the other runtime started the run: same checks.
+            _check_same_run(now_stored, seed, env.home, where)
         status = rt.run_status(RUN_ID)
         if status is not None:
             rt.resume_run(RUN_ID)  # the simulated home as the last process left it
         started = rt.run_started(RUN_ID) if status is not None else env.clock.now()
         read = _instruct(rt, instructions or [], now=env.clock.now(), tz=str(env.clock.tz))
         if not rt.instructions.list():
-            raise RunError(f"{db} has no standing instructions; add them with --instructions FILE")
+            raise RunError(
+                f"{where} has no standing instructions; add them with --instructions FILE"
+            )
         until = started + timedelta(days=days)
         covered = status == "finished" and until <= env.clock.now()
+        if on_ready is not None:
+            on_ready()
         summary = rt.summarize() if covered else rt.run_until(until, run_id=RUN_ID)
     out = summary.as_dict()
     out.update(

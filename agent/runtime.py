@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import logging
 import re
-import sqlite3
 import time
 from collections import deque
 from collections.abc import Callable
@@ -18,7 +17,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from housemind.agent.checkpoints import open_checkpointer
 from housemind.agent.graph import build_task_graph
+from housemind.agent.home_lock import acquire_home_lock
 from housemind.agent.planners.base import FixtureInfo, PlanContext, Planner, Subtask
 from housemind.agent.planners.chain import PlannerChain
 from housemind.agent.planners.check import PlanCheck, SafetyPrecheck
@@ -97,6 +98,9 @@ class HomeRuntime:
             ``housemind answer`` instead).
         wait_timeout_s: How long a task waits for a person before its fallback.
         poll_s: While tasks wait, how often the run loop looks for answers.
+        lock_wait_s: One runtime per home (``agent.home_lock``): if another runtime runs
+            this home, wait this long for it to stop (None: as long as it takes, a
+            standby), then raise ``HomeBusyError``. 0 refuses at once.
     """
 
     def __init__(
@@ -113,6 +117,7 @@ class HomeRuntime:
         answerer: Callable[[str], str | None] | None = None,
         wait_timeout_s: float = 4 * 3600.0,
         poll_s: float = 900.0,
+        lock_wait_s: float | None = 0.0,
     ) -> None:
         self.env = env
         self.clock = clock
@@ -124,6 +129,7 @@ class HomeRuntime:
         self.wait_timeout_s = wait_timeout_s
         self.poll_s = poll_s
         self.db = open_database(db_url)
+        self._take_home(lock_wait_s)
         self.memory = Memory(self.db)
         self.safety = SafetyMonitor(
             audit=AuditLog(self.db.session, clock), registered_people=registered_people
@@ -143,24 +149,37 @@ class HomeRuntime:
         self.planner: PlannerChain = chain.bind(PlanCheck(registry, safety=precheck))
         self._last_obs: Observation | None = None
         self._frames: deque[tuple[datetime, Any]] = deque(maxlen=3)  # camera, newest last
-        self._conn = self._checkpoint_connection()
-        from langgraph.checkpoint.sqlite import SqliteSaver
-
-        self.graph = build_task_graph(self, checkpointer=SqliteSaver(self._conn))
+        self.graph = build_task_graph(self, checkpointer=self._open_checkpointer())
         self.survey()
 
     # -- set-up ------------------------------------------------------------------------
 
-    def _checkpoint_connection(self) -> sqlite3.Connection:
-        path = self.db.sqlite_path
-        if path is None:
-            raise NotImplementedError(
-                "LangGraph checkpoints are kept in SQLite in this version; use a sqlite:/// "
-                "database URL (PostgreSQL checkpoints need langgraph-checkpoint-postgres)"
-            )
-        conn = sqlite3.connect(str(path), check_same_thread=False)
-        conn.execute("PRAGMA journal_mode=WAL")
-        return conn
+    def _take_home(self, wait_s: float | None) -> None:
+        """Take the home's runtime lock before anything is dispatched (closes the db if not)."""
+        self._close_checkpointer: Callable[[], None] = lambda: None
+        try:
+            self._home_lock = acquire_home_lock(self.db, wait_s=wait_s)
+        except BaseException:
+            self.db.close()
+            raise
+
+    def _open_checkpointer(self) -> Any:
+        """The graph's checkpointer on the project database (SQLite file or PostgreSQL)."""
+        try:
+            # On PostgreSQL, checkpoints are written on the session that holds the home's
+            # lock: a runtime that lost its lock cannot write another checkpoint.
+            session = getattr(self._home_lock, "connection", None)
+            saver, self._close_checkpointer = open_checkpointer(self.db, session=session)
+        except BaseException:
+            self._release_home()
+            raise
+        return saver
+
+    def _release_home(self) -> None:
+        self._close_checkpointer()
+        if self._home_lock is not None:
+            self._home_lock.release()
+        self.db.close()
 
     def survey(self) -> None:
         """Load the home's map (rooms and fixtures) into spatial memory.
@@ -186,10 +205,9 @@ class HomeRuntime:
                 self.memory.spatial.register_room(name, rect)
 
     def close(self) -> None:
-        """Stop the executor and release the database."""
+        """Stop the executor, release the home and the database."""
         self.executor.close()
-        self._conn.close()
-        self.db.close()
+        self._release_home()
 
     def __enter__(self) -> HomeRuntime:
         return self
@@ -637,12 +655,17 @@ class HomeRuntime:
         self._recover()
         sim = isinstance(self.clock, SimClock)
         while True:
+            if self._home_lock is not None:
+                self._home_lock.ensure_held()  # else another runtime may own the home now
             now = self.clock.now()
             for task in self.scheduler.fire_due(now):
                 self.event("chore_due", {"task_id": task.id, "goal": task.goal})
             self._poll_waiting()
+            t_claim = time.perf_counter()
             task = self.tasks.claim_next(self.clock.now())
             if task is not None:
+                took = time.perf_counter() - t_claim
+                self.event("claimed", {"task_id": task.id, "seconds": took})
                 self._run_claimed(task)
                 if run_id is not None:
                     self._checkpoint(run_id, end)

@@ -517,7 +517,10 @@ class TaskQueue(_Transactional):
     def claim_next(self, now: datetime) -> Task | None:
         """Take the oldest due pending task: it becomes ``running``, dispatch_count + 1.
 
-        Safe against concurrent claimers (the state change is a conditional UPDATE).
+        Safe against concurrent claimers: on PostgreSQL the candidate row is locked with
+        ``FOR UPDATE SKIP LOCKED`` (a second claimer takes the next task instead of
+        waiting); on both backends the state change is a conditional UPDATE, so a task is
+        claimed once. (One runtime per home is the job of ``agent.home_lock``.)
 
         Args:
             now: The current time; tasks due later are not claimed.
@@ -526,31 +529,32 @@ class TaskQueue(_Transactional):
             The claimed task, or None when nothing is due.
         """
         now_utc = _utc(now)
-        for _ in range(16):  # lost races only; each retry sees a newer snapshot
-            with self._tx() as s:
-                task_id = s.scalar(
-                    select(TaskRecord.id)
-                    .where(TaskRecord.state == TaskState.PENDING.value)
-                    .where(TaskRecord.due_at <= now_utc)
-                    .order_by(TaskRecord.due_at, TaskRecord.id)
-                    .limit(1)
-                )
-                if task_id is None:
-                    return None
-                claimed = s.execute(
-                    update(TaskRecord)
-                    .where(TaskRecord.id == task_id)
-                    .where(TaskRecord.state == TaskState.PENDING.value)
-                    .values(
-                        state=TaskState.RUNNING.value,
-                        started_at=now_utc,
-                        dispatch_count=TaskRecord.dispatch_count + 1,
-                    )
-                    .execution_options(synchronize_session=False)
-                ).rowcount
-                if claimed:
-                    return Task.from_record(self._row(s, task_id, refresh=True))
-        return None
+        oldest_due = (
+            select(TaskRecord.id)
+            .where(TaskRecord.state == TaskState.PENDING.value)
+            .where(TaskRecord.due_at <= now_utc)
+            .order_by(TaskRecord.due_at, TaskRecord.id)
+            .limit(1)
+            .with_for_update(skip_locked=True)  # PostgreSQL; SQLite has no row locks
+            .scalar_subquery()
+        )
+        # One statement (UPDATE ... RETURNING): one round trip to a server, and on SQLite
+        # the choice and the change happen under one write lock.
+        claim = (
+            update(TaskRecord)
+            .where(TaskRecord.id == oldest_due)
+            .where(TaskRecord.state == TaskState.PENDING.value)
+            .values(
+                state=TaskState.RUNNING.value,
+                started_at=now_utc,
+                dispatch_count=TaskRecord.dispatch_count + 1,
+            )
+            .returning(TaskRecord)
+            .execution_options(synchronize_session=False)
+        )
+        with self._tx() as s:
+            row = s.scalars(claim).first()
+            return None if row is None else Task.from_record(row)
 
     def mark(
         self,

@@ -52,12 +52,14 @@ app = typer.Typer(
 def _root(
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Debug logging.")] = False,
 ) -> None:
+    from rich.console import Console
     from rich.logging import RichHandler
 
+    # Logs go to stderr: stdout carries the output (and --json must stay parseable).
     logging.basicConfig(
         level=logging.DEBUG if verbose else logging.WARNING,
         format="%(message)s",
-        handlers=[RichHandler(show_path=False)],
+        handlers=[RichHandler(show_path=False, console=Console(stderr=True))],
     )
 
 

@@ -158,6 +158,40 @@ def bench_metaworld(
     run_bench(bench, sizes, as_json)
 
 
+@bench_app.command("fleet")
+def bench_fleet(
+    db: Annotated[
+        str,
+        typer.Option(
+            "--db",
+            envvar="HOUSEMIND_DB",
+            help="The PostgreSQL server: postgresql+psycopg://user@host/dbname (homes "
+            "fleetbench_N are created in it and dropped after).",
+        ),
+    ],
+    quick: QuickOpt = False,
+    homes: Annotated[int | None, typer.Option(help="Homes, one process each (20).")] = None,
+    days: Annotated[float | None, typer.Option(help="Simulated days per home (7).")] = None,
+    keep: Annotated[bool, typer.Option("--keep", help="Keep the homes afterwards.")] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Fleet: homes running together on one PostgreSQL: chores/s, claim p50/p99, no chore twice."""
+    from housemind.agent.cli._common import check_days, db_url
+    from housemind.agent.fleet_bench import run_bench as bench
+    from housemind.memory import MemoryStoreError
+
+    sizes: dict[str, Any] = {"homes": 2, "days": 1.0} if quick else {"homes": 20, "days": 7.0}
+    if _at_least_one(homes, "--homes") is not None:
+        sizes["homes"] = homes
+    if days is not None:
+        sizes["days"] = check_days(days)
+    sizes.update(url=db_url(db), keep=keep)
+    try:
+        run_bench(bench, sizes, as_json)
+    except MemoryStoreError as e:
+        fail(str(e))
+
+
 @bench_app.command("safety")
 def bench_safety(
     data: Annotated[

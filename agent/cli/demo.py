@@ -11,12 +11,14 @@ import typer
 
 from housemind.agent.cli._common import (
     ApiBaseOpt,
+    HomeIdOpt,
     HomeOpt,
     JsonOpt,
     PlannerOpt,
     build_planner,
     check_days,
     console,
+    db_url,
     fail,
 )
 
@@ -27,9 +29,14 @@ def demo(
     seed: Annotated[int, typer.Option(help="HomeSim seed.")] = 0,
     days: Annotated[float, typer.Option(help="Simulated days to run.")] = 1.0,
     db: Annotated[
-        Path | None,
-        typer.Option("--db", help="Keep the run in this database file (default: a temporary one)."),
+        str | None,
+        typer.Option(
+            "--db",
+            help="Keep the run in this database: a new SQLite file, or a URL with a new "
+            "--home-id (default: a temporary file).",
+        ),
     ] = None,
+    home_id: HomeIdOpt = None,
     planner: PlannerOpt = None,
     api_base: ApiBaseOpt = None,
     as_json: JsonOpt = False,
@@ -38,13 +45,13 @@ def demo(
     from housemind.agent.demo import DEMO_INSTRUCTIONS, run_demo
 
     check_days(days)
-    if db is not None and db.exists():
-        fail(f"{db} already exists; the demo starts a new home — pass a new --db path")
-    if db is not None and not db.parent.is_dir():
-        fail(f"cannot create {db}: the folder {db.parent} does not exist; create it first")
+    url = None
+    if db is not None:
+        url = db_url(db, home_id, creating=True)
+        _refuse_existing(db, url)
     chosen = build_planner(planner, api_base)
     if as_json:
-        summary = run_demo(seed=seed, days=days, db_path=db, planner=chosen)
+        summary = run_demo(seed=seed, days=days, db_path=url, planner=chosen)
         typer.echo(json.dumps(summary))
         return
     from housemind.agent.live import LiveView
@@ -52,7 +59,9 @@ def demo(
     with LiveView(
         title=f"housemind demo · HomeSim seed {seed}", instructions=DEMO_INSTRUCTIONS
     ) as view:
-        summary = run_demo(seed=seed, days=days, db_path=db, on_event=view.on_event, planner=chosen)
+        summary = run_demo(
+            seed=seed, days=days, db_path=url, on_event=view.on_event, planner=chosen
+        )
     view.print_summary(summary)
     if summary["planner_fallbacks"]:
         console().print(
@@ -63,8 +72,36 @@ def demo(
         raise typer.Exit(1)
 
 
+def _refuse_existing(db: str, url: str) -> None:
+    from housemind.memory import Database, MemoryStoreError
+
+    try:
+        probe = Database(url)
+        try:
+            there = probe.exists()
+        finally:
+            probe.close()
+    except MemoryStoreError as e:
+        fail(str(e))
+    if there and probe.sqlite_path is not None:
+        fail(f"{db} already exists; the demo starts a new home — pass a new --db path")
+    if there:
+        fail(
+            f"home {probe.home_id or '(default)'} already exists in {probe.url}; the demo "
+            "starts a new home — pass a new --home-id"
+        )
+
+
 def run(
-    db: Annotated[Path, typer.Option("--db", help="Project database (created if new).")],
+    db: Annotated[
+        str,
+        typer.Option(
+            "--db",
+            envvar="HOUSEMIND_DB",
+            help="Project database (created if new): a SQLite file or a URL such as "
+            "postgresql+psycopg://user@host/housemind.",
+        ),
+    ],
     days: Annotated[float, typer.Option(help="Simulated days from the start of the run.")] = 7.0,
     seed: Annotated[int, typer.Option(help="HomeSim seed (for a new run).")] = 0,
     home: HomeOpt = None,
@@ -74,6 +111,15 @@ def run(
             "--instructions", help="Standing instructions to add (a paragraph or one a line)."
         ),
     ] = None,
+    home_id: HomeIdOpt = None,
+    standby: Annotated[
+        bool,
+        typer.Option(
+            "--standby",
+            help="If another runtime runs this home, wait and take over when it stops "
+            "(default: refuse at once, exit code 4).",
+        ),
+    ] = False,
     planner: PlannerOpt = None,
     api_base: ApiBaseOpt = None,
     as_json: JsonOpt = False,
@@ -82,15 +128,28 @@ def run(
 
     The same command resumes a killed run; a larger --days extends a finished one. A new
     run starts at 06:00 on the day the earliest stored instruction became active (or on
-    HomeSim's default Monday when there is none yet).
+    HomeSim's default Monday when there is none yet). One runtime per home: a second one
+    refuses (exit code 4), or with --standby waits to take over.
     """
+    from housemind.agent.home_lock import HomeBusyError
     from housemind.agent.runs import RunError, read_instruction_lines, run_simulated
 
     check_days(days)
+    url = db_url(db, home_id, creating=True)
     chosen = build_planner(planner, api_base)
     try:
         lines = read_instruction_lines(instructions) if instructions is not None else None
-        out = run_simulated(db, days=days, seed=seed, home=home, instructions=lines, planner=chosen)
+        out = run_simulated(
+            url,
+            days=days,
+            seed=seed,
+            home=home,
+            instructions=lines,
+            planner=chosen,
+            lock_wait_s=None if standby else 0.0,
+        )
+    except HomeBusyError as e:
+        fail(str(e), code=4)
     except RunError as e:
         fail(str(e))
     if as_json:

@@ -8,7 +8,15 @@ from typing import Annotated, Any
 
 import typer
 
-from housemind.agent.cli._common import DbOpt, JsonOpt, console, fail, open_db
+from housemind.agent.cli._common import (
+    DbOpt,
+    HomeIdOpt,
+    JsonOpt,
+    console,
+    db_url,
+    fail,
+    open_db,
+)
 
 __all__ = ["register"]
 
@@ -30,7 +38,8 @@ def instruct(
     ] = None,
     tz: Annotated[str, typer.Option("--tz", help="The home's IANA time zone.")] = "UTC",
     actor: Annotated[str, typer.Option("--actor", help="Who is speaking.")] = "owner",
-    db: DbOpt = Path("housemind.db"),
+    db: DbOpt = "housemind.db",
+    home_id: HomeIdOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Give standing instructions in plain language (read back, safety-checked, stored).
@@ -46,12 +55,11 @@ def instruct(
         fail("give exactly one of TEXT or --file PATH")
     if file is not None and not file.is_file():
         fail(f"no such file: {file}")
-    if not dry_run and not db.exists() and not db.parent.is_dir():
-        fail(f"cannot create {db}: the folder {db.parent} does not exist; create it first")
+    url = db_url(db, home_id, creating=not dry_run)
     lines = file.read_text().splitlines() if file is not None else [text or ""]
     try:
         out = give_instructions(
-            lines, db=db, now=parse_now(now, tz), tz=tz, actor=actor, dry_run=dry_run
+            lines, db=url, now=parse_now(now, tz), tz=tz, actor=actor, dry_run=dry_run
         )
     except (ValueError, MemoryStoreError) as e:
         fail(str(e))
@@ -140,11 +148,11 @@ def _print_stored(out: Any) -> None:
         typer.echo("nothing was stored: answer the questions above and say it again.")
 
 
-def _store(db: Path) -> Any:
+def _store(db: str, home_id: str | None) -> Any:
     from housemind.scheduler import InstructionStore
 
     return InstructionStore(
-        open_db(db, hint="give instructions first with 'housemind instruct'").session
+        open_db(db, home_id, hint="give instructions first with 'housemind instruct'").session
     )
 
 
@@ -152,7 +160,14 @@ def _store(db: Path) -> Any:
 EXIT_REFUSED, EXIT_NEEDS_APPROVAL = 4, 3
 
 
-def _edit(action: str, instruction_id: str, db: Path, actor: str = "owner", **updates: Any) -> None:
+def _edit(
+    action: str,
+    instruction_id: str,
+    db: str,
+    home_id: str | None,
+    actor: str = "owner",
+    **updates: Any,
+) -> None:
     from housemind.agent.instructions import (
         InstructionRefused,
         NeedsApproval,
@@ -161,7 +176,7 @@ def _edit(action: str, instruction_id: str, db: Path, actor: str = "owner", **up
     )
     from housemind.scheduler import UnknownInstructionError, read_back
 
-    store = _store(db)
+    store = _store(db, home_id)
     unknown = f"no instruction {instruction_id!r}; 'housemind instructions list' shows them"
     if action == "delete":
         if not store.delete(instruction_id):
@@ -170,9 +185,9 @@ def _edit(action: str, instruction_id: str, db: Path, actor: str = "owner", **up
         return
     try:
         if action == "change":
-            out = change_instruction(instruction_id, db=db, actor=actor, **updates)
+            out = change_instruction(instruction_id, db=db_url(db, home_id), actor=actor, **updates)
         elif action == "resume":
-            out = resume_instruction(instruction_id, db=db, actor=actor)
+            out = resume_instruction(instruction_id, db=db_url(db, home_id), actor=actor)
         else:
             out = store.pause(instruction_id)
     except UnknownInstructionError:
@@ -198,7 +213,9 @@ def _edit(action: str, instruction_id: str, db: Path, actor: str = "owner", **up
 
 
 @instructions_app.command("list")
-def instructions_list(db: DbOpt = Path("housemind.db"), as_json: JsonOpt = False) -> None:
+def instructions_list(
+    db: DbOpt = "housemind.db", home_id: HomeIdOpt = None, as_json: JsonOpt = False
+) -> None:
     """Every standing instruction with its id, state and schedule."""
     from housemind.scheduler import read_back
 
@@ -212,7 +229,7 @@ def instructions_list(db: DbOpt = Path("housemind.db"), as_json: JsonOpt = False
             "enabled": i.enabled,
             "read_back": read_back(i),
         }
-        for i in _store(db).list()
+        for i in _store(db, home_id).list()
     ]
     if as_json:
         typer.echo(json.dumps(rows))
@@ -228,9 +245,11 @@ def instructions_list(db: DbOpt = Path("housemind.db"), as_json: JsonOpt = False
 
 
 @instructions_app.command("pause")
-def instructions_pause(instruction_id: str, db: DbOpt = Path("housemind.db")) -> None:
+def instructions_pause(
+    instruction_id: str, db: DbOpt = "housemind.db", home_id: HomeIdOpt = None
+) -> None:
     """Stop firing an instruction (missed times are not made up on resume)."""
-    _edit("pause", instruction_id, db)
+    _edit("pause", instruction_id, db, home_id)
 
 
 ActorOpt = Annotated[str, typer.Option("--actor", help="Who is speaking.")]
@@ -238,26 +257,32 @@ ActorOpt = Annotated[str, typer.Option("--actor", help="Who is speaking.")]
 
 @instructions_app.command("resume")
 def instructions_resume(
-    instruction_id: str, db: DbOpt = Path("housemind.db"), actor: ActorOpt = "owner"
+    instruction_id: str,
+    db: DbOpt = "housemind.db",
+    home_id: HomeIdOpt = None,
+    actor: ActorOpt = "owner",
 ) -> None:
     """Fire a paused instruction again, from now on (safety-checked again).
 
     Exit codes: 0 resumed, 3 it needs a person's approval first (the request's id is
     printed), 4 refused by the safety monitor (it stays paused).
     """
-    _edit("resume", instruction_id, db, actor=actor)
+    _edit("resume", instruction_id, db, home_id, actor=actor)
 
 
 @instructions_app.command("delete")
-def instructions_delete(instruction_id: str, db: DbOpt = Path("housemind.db")) -> None:
+def instructions_delete(
+    instruction_id: str, db: DbOpt = "housemind.db", home_id: HomeIdOpt = None
+) -> None:
     """Forget an instruction (its past tasks stay in the record)."""
-    _edit("delete", instruction_id, db)
+    _edit("delete", instruction_id, db, home_id)
 
 
 @instructions_app.command("change")
 def instructions_change(
     instruction_id: str,
-    db: DbOpt = Path("housemind.db"),
+    db: DbOpt = "housemind.db",
+    home_id: HomeIdOpt = None,
     goal: Annotated[str | None, typer.Option(help="New goal in words.")] = None,
     rrule: Annotated[
         str | None, typer.Option(help="New RRULE, e.g. 'RRULE:FREQ=DAILY;BYHOUR=9;BYMINUTE=0'.")
@@ -279,7 +304,7 @@ def instructions_change(
         fail("nothing to change: pass --goal, --rrule or --priority")
     if goal is not None and not goal.strip():
         fail("--goal is empty; say what to do, e.g. --goal 'water the plants'")
-    _edit("change", instruction_id, db, actor=actor, **updates)
+    _edit("change", instruction_id, db, home_id, actor=actor, **updates)
 
 
 def register(app: typer.Typer) -> None:

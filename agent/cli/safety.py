@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 import typer
 
-from housemind.agent.cli._common import DbOpt, JsonOpt, console, fail, open_db
+from housemind.agent.cli._common import DbOpt, HomeIdOpt, JsonOpt, console, fail, open_db
 
 __all__ = ["register"]
 
@@ -92,10 +92,10 @@ def safety_check(
     raise typer.Exit(code)
 
 
-def _approval_book(db: Path) -> Any:
+def _approval_book(db: str, home_id: str | None) -> Any:
     from housemind.safety.approvals import ApprovalBook
 
-    return ApprovalBook(open_db(db))
+    return ApprovalBook(open_db(db, home_id))
 
 
 def approve(
@@ -113,7 +113,8 @@ def approve(
     ] = None,
     by: ByOpt = None,
     why: WhyOpt = None,
-    db: DbOpt = Path("housemind.db"),
+    db: DbOpt = "housemind.db",
+    home_id: HomeIdOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Approve a step the robot asked about (a 'confirm' verdict).
@@ -123,7 +124,7 @@ def approve(
     """
     from housemind.safety.approvals import ApprovalError
 
-    book = _approval_book(db)
+    book = _approval_book(db, home_id)
     try:
         a = book.approve(approval_id, by=by or "", scope=scope, days=days, why=why)  # type: ignore[arg-type]
     except ApprovalError as e:
@@ -143,13 +144,14 @@ def deny(
     approval_id: Annotated[str, typer.Argument(metavar="ID", help="The request's id.")],
     by: ByOpt = None,
     why: WhyOpt = None,
-    db: DbOpt = Path("housemind.db"),
+    db: DbOpt = "housemind.db",
+    home_id: HomeIdOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Deny a step the robot asked about; it will not be done."""
     from housemind.safety.approvals import ApprovalError
 
-    book = _approval_book(db)
+    book = _approval_book(db, home_id)
     try:
         a = book.deny(approval_id, by=by or "", why=why)
     except ApprovalError as e:
@@ -161,9 +163,11 @@ def deny(
 
 
 @safety_app.command("pending")
-def safety_pending(db: DbOpt = Path("housemind.db"), as_json: JsonOpt = False) -> None:
+def safety_pending(
+    db: DbOpt = "housemind.db", home_id: HomeIdOpt = None, as_json: JsonOpt = False
+) -> None:
     """List the requests waiting for a person's approval."""
-    rows = [json.loads(a.model_dump_json()) for a in _approval_book(db).pending()]
+    rows = [json.loads(a.model_dump_json()) for a in _approval_book(db, home_id).pending()]
     if as_json:
         typer.echo(json.dumps(rows))
         return
