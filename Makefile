@@ -14,7 +14,7 @@ $(BIN)/housemind: pyproject.toml
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q torch==2.13.0
-	$(BIN)/pip install -q -e '.[dev,vla,embeddings,postgres,video,remote,metaworld]'
+	$(BIN)/pip install -q -e '.[dev,vla,embeddings,postgres,video,remote,metaworld,web]'
 	$(BIN)/pip install -q --no-deps 'openpi-client>=0.1.2,<0.2'  # see the 'remote' extra
 	@touch $@
 

@@ -157,24 +157,25 @@ def _edit(action: str, instruction_id: str, db: Path, actor: str = "owner", **up
         InstructionRefused,
         NeedsApproval,
         change_instruction,
+        delete_instruction,
+        pause_instruction,
         resume_instruction,
     )
     from housemind.scheduler import UnknownInstructionError, read_back
 
-    store = _store(db)
+    open_db(db, hint="give instructions first with 'housemind instruct'").close()
     unknown = f"no instruction {instruction_id!r}; 'housemind instructions list' shows them"
-    if action == "delete":
-        if not store.delete(instruction_id):
-            fail(unknown)
-        typer.echo(f"deleted {instruction_id}; its past tasks are kept")
-        return
     try:
         if action == "change":
             out = change_instruction(instruction_id, db=db, actor=actor, **updates)
         elif action == "resume":
             out = resume_instruction(instruction_id, db=db, actor=actor)
+        elif action == "delete":
+            delete_instruction(instruction_id, db=db, actor=actor)
+            typer.echo(f"deleted {instruction_id}; its past tasks are kept")
+            return
         else:
-            out = store.pause(instruction_id)
+            out = pause_instruction(instruction_id, db=db, actor=actor)
     except UnknownInstructionError:
         fail(unknown)
     except InstructionRefused as e:
@@ -227,13 +228,15 @@ def instructions_list(db: DbOpt = Path("housemind.db"), as_json: JsonOpt = False
     console().print(t)
 
 
-@instructions_app.command("pause")
-def instructions_pause(instruction_id: str, db: DbOpt = Path("housemind.db")) -> None:
-    """Stop firing an instruction (missed times are not made up on resume)."""
-    _edit("pause", instruction_id, db)
-
-
 ActorOpt = Annotated[str, typer.Option("--actor", help="Who is speaking.")]
+
+
+@instructions_app.command("pause")
+def instructions_pause(
+    instruction_id: str, db: DbOpt = Path("housemind.db"), actor: ActorOpt = "owner"
+) -> None:
+    """Stop firing an instruction (missed times are not made up on resume)."""
+    _edit("pause", instruction_id, db, actor=actor)
 
 
 @instructions_app.command("resume")
@@ -249,9 +252,11 @@ def instructions_resume(
 
 
 @instructions_app.command("delete")
-def instructions_delete(instruction_id: str, db: DbOpt = Path("housemind.db")) -> None:
+def instructions_delete(
+    instruction_id: str, db: DbOpt = Path("housemind.db"), actor: ActorOpt = "owner"
+) -> None:
     """Forget an instruction (its past tasks stay in the record)."""
-    _edit("delete", instruction_id, db)
+    _edit("delete", instruction_id, db, actor=actor)
 
 
 @instructions_app.command("change")
