@@ -240,15 +240,16 @@ class EstopWatcher:
         """
         t0 = time.perf_counter()
         st = self.check()
-        told = False
+        held = told = False
         while st is None or st.engaged:
+            held = True
             if st is not None and not told and on_hold is not None:
                 on_hold(st)
                 told = True
             if self._quit.wait(self.poll_s):
                 break
             st = self.check()
-        return time.perf_counter() - t0 if told else 0.0
+        return time.perf_counter() - t0 if held else 0.0
 
     def _loop(self) -> None:
         while not self._quit.wait(self.poll_s):

@@ -87,3 +87,57 @@ class LiveServer:
     def __exit__(self, *exc: object) -> None:
         self.server.should_exit = True
         self.thread.join(timeout=10)
+
+
+class Robot:
+    """A simulated home run in a thread over the dashboard's database (``housemind run``).
+
+    Check-ins wait for a person's answer (no simulated resident answers them); while
+    :attr:`watching` is set, the run pauses ``pace_s`` at every subtask so a browser can
+    follow it.
+    """
+
+    def __init__(self, db: Path, *, pace_s: float = 0.4) -> None:
+        from housemind.agent.runtime import HomeRuntime
+        from housemind.sim.home import HomeSimEnv
+
+        env = HomeSimEnv(seed=0)
+        env.reset(seed=0)
+        self.env, self.start, self.pace_s = env, env.clock.now(), pace_s
+        self.watching = threading.Event()
+        self.events: list[tuple[str, dict]] = []
+        self.rt = HomeRuntime(
+            env, env.clock, db_url=f"sqlite:///{db}", answerer=None, on_event=self._on_event
+        )
+        self.thread: threading.Thread | None = None
+        self.error: BaseException | None = None
+
+    def _on_event(self, kind: str, payload: dict) -> None:
+        self.events.append((kind, dict(payload)))
+        if kind == "subtask" and self.watching.is_set():
+            time.sleep(self.pace_s)
+
+    def run_until(self, **replace: int) -> threading.Thread:
+        """Run (in a thread) until the start's day at the given hour/minute."""
+        end = self.start.replace(**replace)
+
+        def go() -> None:
+            try:
+                self.rt.scheduler.invalidate()  # instructions came from the dashboard
+                self.rt.run_until(end)
+            except BaseException as e:  # noqa: BLE001 - reported by join()
+                self.error = e
+
+        self.thread = threading.Thread(target=go, daemon=True)
+        self.thread.start()
+        return self.thread
+
+    def join(self, timeout: float = 120) -> None:
+        assert self.thread is not None
+        self.thread.join(timeout)
+        assert not self.thread.is_alive(), "the run did not finish"
+        if self.error is not None:
+            raise self.error
+
+    def close(self) -> None:
+        self.rt.close()

@@ -102,6 +102,7 @@ function showStatus(live) {
   const map = $("#beliefs-map");
   if (map && Date.now() - lastBeliefs > 3000) {
     lastBeliefs = Date.now();
+    map.onload = () => { $("#beliefs-figure").hidden = false; };
     map.src = "/home/beliefs.png?t=" + Date.now();
   }
 }
