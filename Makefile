@@ -6,7 +6,7 @@ export LITELLM_LOCAL_MODEL_COST_MAP := True
 export HF_HUB_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: install demo test test-fast lint format proto clean
+.PHONY: install demo test test-fast test-browser serve lint format proto clean
 
 # torch first: 2.13.0 is the CPU build that lies on disk for pip; any other spec may pull
 # a multi-GB CUDA build.
@@ -30,6 +30,15 @@ test: install
 
 test-fast: install
 	$(BIN)/pytest -q -m "not slow"
+
+# The dashboard's end-to-end tests in headless Chromium (apt-get install chromium
+# chromium-driver; .ci/run does it).
+test-browser: install
+	$(BIN)/pytest -q -m browser
+
+# The home dashboard on http://127.0.0.1:8080/ (DB=housemind.db).
+serve: install
+	$(BIN)/housemind serve --db $(or $(DB),housemind.db)
 
 lint: install
 	$(BIN)/ruff check .
