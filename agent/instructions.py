@@ -1,12 +1,15 @@
 """Giving and changing standing instructions: parse, check through the safety gate, store.
 
-``housemind instruct`` (and later the dashboard) calls :func:`give_instructions`;
-``instructions change`` and ``instructions resume`` call :func:`change_instruction` and
-:func:`resume_instruction`. They return what happened and print nothing. Every one of them
+``housemind instruct`` and the dashboard call :func:`give_instructions`; ``instructions
+change``, ``resume``, ``pause`` and ``delete`` (and the dashboard's week page) call
+:func:`change_instruction`, :func:`resume_instruction`, :func:`pause_instruction` and
+:func:`delete_instruction`. They return what happened and print nothing. Every one of them
 passes the text through :func:`housemind.safety.gate.gate_instruction` (the one gate of
 everything that creates or changes what the robot will do): a refused text is not stored;
 one that needs a person's approval is stored paused with an approval request, and
-resuming it needs that approval.
+resuming it needs that approval. Editing an existing instruction also passes
+:func:`housemind.safety.gate.gate_edit`: once the household has people, only an owner or
+a member may pause, resume, change or delete one, and every edit is audited with who.
 """
 
 from __future__ import annotations
@@ -23,9 +26,13 @@ __all__ = [
     "InstructionRefused",
     "NeedsApproval",
     "change_instruction",
+    "change_instruction_in_words",
+    "delete_instruction",
     "fact_sentence",
     "gate_memory_import",
+    "give_correction",
     "give_instructions",
+    "pause_instruction",
     "resume_instruction",
 ]
 
@@ -276,7 +283,8 @@ def change_instruction(
     database = _open(db)
     try:
         store = InstructionStore(database.session)
-        store.get(instruction_id)  # unknown id: fail before judging anything
+        before = store.get(instruction_id)  # unknown id: fail before judging anything
+        _check_editor("change", before, database, actor)
         goal = updates.get("goal")
         gate = None
         if goal is not None:
@@ -323,6 +331,7 @@ def resume_instruction(
     try:
         store = InstructionStore(database.session)
         instr = store.get(instruction_id)
+        _check_editor("resume", instr, database, actor)
         for text in dict.fromkeys([instr.text, instr.goal]):
             if not text:
                 continue
@@ -344,6 +353,168 @@ def resume_instruction(
         return store.resume(instruction_id)
     finally:
         database.close()
+
+
+def change_instruction_in_words(
+    instruction_id: str,
+    text: str,
+    *,
+    db: Path,
+    now: datetime,
+    tz: str,
+    actor: str = "owner",
+    monitor: Any = None,
+) -> Any:
+    """Change an instruction to what a person now says ("water the plants every day at 10").
+
+    The words are read like a new instruction (the same paragraph parser); the one
+    instruction they make gives the new goal and schedule, which
+    :func:`change_instruction` stores through the safety gate, keeping the id.
+
+    Raises:
+        ValueError: the words are empty, not understood (the parser's question says what
+            to say instead), or make no instruction or several.
+        InstructionRefused, NeedsApproval, housemind.scheduler.UnknownInstructionError:
+            as :func:`change_instruction`.
+    """
+    from housemind.scheduler.paragraph import parse_paragraph
+
+    words = " ".join((text or "").split())
+    if not words:
+        raise ValueError(
+            "say what the instruction should become, e.g. 'water the plants every day at 10am'"
+        )
+    result = parse_paragraph(words, now=now, tz=tz, speaker=actor, routine_facts=_known_facts(db))
+    if len(result.instructions) != 1:
+        why = " ".join(result.questions) or (
+            f"it makes {len(result.instructions)} instructions; say one chore and when"
+        )
+        raise ValueError(f"could not read {words!r} as one instruction: {why}")
+    new = result.instructions[0]
+    updates: dict[str, Any] = {"goal": new.goal}
+    if new.rrule:
+        updates["rrule"] = new.rrule
+    return change_instruction(instruction_id, db=db, actor=actor, monitor=monitor, **updates)
+
+
+def give_correction(
+    text: str,
+    *,
+    db: Path,
+    actor: str,
+    now: datetime,
+    task_id: str | None = None,
+    monitor: Any = None,
+) -> dict[str, Any]:
+    """A person corrects the robot during a chore ("no, the top drawer").
+
+    The words pass the safety gate like an instruction (a correction changes what the
+    robot will do): refused, nothing is kept; one that would need a person's approval is
+    refused too, with how to give it as an instruction instead. Otherwise it is
+    remembered with who and when (:meth:`housemind.memory.Memory.record_correction`),
+    about the running chore (or ``task_id``). The planner's memory context carries it
+    the next time that chore is planned; the runtime does not replan a running chore on
+    it (a ``say`` command with live replanning is separate work).
+
+    Returns:
+        ``{"fact_id", "task_id", "goal", "text"}``.
+
+    Raises:
+        ValueError: empty words, or an unknown ``task_id``.
+        InstructionRefused: the gate refused the correction or it needs approval.
+    """
+    from housemind.memory import Memory
+    from housemind.safety.gate import gate_instruction
+    from housemind.scheduler import TaskQueue
+    from housemind.scheduler.store import TaskState
+
+    words = " ".join((text or "").split())
+    if not words:
+        raise ValueError(
+            "the correction is empty; say what to do instead, e.g. 'no, the top drawer'"
+        )
+    database = _open(db)
+    try:
+        tasks = TaskQueue(database.session)
+        if task_id is not None:
+            try:
+                goal: str | None = tasks.get(task_id).goal
+            except KeyError:
+                raise ValueError(f"no task {task_id!r}; 'housemind tasks' lists them") from None
+        else:
+            running = tasks.list(TaskState.RUNNING)
+            task_id, goal = (running[-1].id, running[-1].goal) if running else (None, None)
+        gate = gate_instruction(
+            words, db=database, actor=actor, monitor=monitor, task_id=task_id, request=False
+        )
+        if not gate.allowed:
+            reasons = list(gate.verdict.reasons)
+            if gate.needs_approval:
+                reasons.append(
+                    "A correction that needs approval is not kept; give it as an instruction "
+                    "so an owner or a member can approve it."
+                )
+            raise InstructionRefused(words, reasons, gate.verdict.rules)
+        fact_id = Memory(database).record_correction(
+            words, by=actor, when=now, task_id=task_id, goal=goal
+        )
+    finally:
+        database.close()
+    return {"fact_id": fact_id, "task_id": task_id, "goal": goal, "text": words}
+
+
+def pause_instruction(instruction_id: str, *, db: str | Path, actor: str = "owner") -> Any:
+    """Stop firing a standing instruction (missed times are not made up on resume).
+
+    Returns:
+        The paused :class:`~housemind.scheduler.StandingInstruction`.
+
+    Raises:
+        InstructionRefused: ``actor`` may not edit the household's instructions.
+        housemind.scheduler.UnknownInstructionError: no such instruction.
+    """
+    from housemind.scheduler import InstructionStore
+
+    database = _open(db)
+    try:
+        store = InstructionStore(database.session)
+        _check_editor("pause", store.get(instruction_id), database, actor)
+        return store.pause(instruction_id)
+    finally:
+        database.close()
+
+
+def delete_instruction(instruction_id: str, *, db: str | Path, actor: str = "owner") -> Any:
+    """Forget a standing instruction (its past tasks stay in the record).
+
+    Returns:
+        The instruction as it was.
+
+    Raises:
+        InstructionRefused: ``actor`` may not edit the household's instructions.
+        housemind.scheduler.UnknownInstructionError: no such instruction.
+    """
+    from housemind.scheduler import InstructionStore, UnknownInstructionError
+
+    database = _open(db)
+    try:
+        store = InstructionStore(database.session)
+        instr = store.get(instruction_id)
+        _check_editor("delete", instr, database, actor)
+        if not store.delete(instruction_id):  # deleted meanwhile by someone else
+            raise UnknownInstructionError(instruction_id)
+        return instr
+    finally:
+        database.close()
+
+
+def _check_editor(action: str, instr: Any, database: Any, actor: str | None) -> None:
+    """Refuse an edit by someone who may not edit (see ``safety.gate.gate_edit``)."""
+    from housemind.safety.gate import gate_edit
+
+    gate = gate_edit(action, instr.text, db=database, actor=actor, instruction_id=instr.id)
+    if gate.denied:
+        raise InstructionRefused(instr.text, gate.verdict.reasons, gate.verdict.rules)
 
 
 def fact_sentence(subject: str, predicate: str, value: str) -> str:

@@ -135,6 +135,16 @@ class HomeRuntime:
             audit=AuditLog(self.db.session, clock), registered_people=registered_people
         )
         self.executor = Executor(env, guard=self.safety.guard, realtime=realtime)
+        # The dashboard (another process) sees the robot through the status row and stops
+        # it through the emergency-stop switch, both in the database (agent/status.py,
+        # safety/estop.py); the watcher engages the guard the executor checks every tick.
+        from housemind.agent.status import StatusBoard
+        from housemind.safety.estop import EmergencyStop, EstopWatcher
+
+        self.status = StatusBoard(self.db, self.snapshot)
+        self.estop = EstopWatcher(
+            EmergencyStop(self.db), self.safety, on_change=self._estop_changed
+        )
         self.registered_people = registered_people
         self.approvals = ApprovalBook(self.db, clock)
         self.instructions = InstructionStore(self.db.session, clock)
@@ -151,6 +161,8 @@ class HomeRuntime:
         self._frames: deque[tuple[datetime, Any]] = deque(maxlen=3)  # camera, newest last
         self.graph = build_task_graph(self, checkpointer=self._open_checkpointer())
         self.survey()
+        self.estop.start()  # last: nothing to leak if the set-up above fails
+        self.event("ready", {})  # the dashboard learns the robot's clock and sees the home
 
     # -- set-up ------------------------------------------------------------------------
 
@@ -206,6 +218,7 @@ class HomeRuntime:
 
     def close(self) -> None:
         """Stop the executor, release the home and the database."""
+        self.estop.close()
         self.executor.close()
         self._release_home()
 
@@ -327,9 +340,18 @@ class HomeRuntime:
     # -- TaskServices (used by the task graph) -----------------------------------------
 
     def event(self, kind: str, payload: dict[str, Any]) -> None:
-        """Report to the live view."""
+        """Report to the live view (and to the status row the dashboard reads)."""
         payload.setdefault("time", self.clock.now().isoformat())
+        self.status.on_event(kind, payload)
         self.on_event(kind, payload)
+
+    def _estop_changed(self, st: Any) -> None:
+        by = st.pressed_by if st.engaged else st.released_by
+        self.event("estop", {"engaged": st.engaged, "by": by, "reason": st.reason or ""})
+
+    def hold_while_stopped(self) -> float:
+        """Wait while the emergency stop is engaged (start nothing new); wall seconds held."""
+        return self.estop.hold()
 
     def perceive(self, task_id: str) -> None:
         """Observe and write what is seen into spatial memory."""
@@ -481,6 +503,7 @@ class HomeRuntime:
     def execute(self, subtask: Subtask, task_id: str) -> dict[str, Any]:
         """Run one subtask on System 1 and remember what was seen."""
         skill = self.registry.bind(subtask.skill, subtask.args)
+        self.hold_while_stopped()  # a stopped robot starts no subtask until released
         self.event("subtask", {"task_id": task_id, "text": skill.text})
         out = self.executor.run(skill)
         obs = out.last_observation
@@ -650,6 +673,7 @@ class HomeRuntime:
         t0_wall = time.perf_counter()
         t0 = self.clock.now()
         self._active_run = (run_id, end) if run_id is not None else None
+        self.event("run_start", {"until": end.isoformat()})
         if run_id is not None:
             self._checkpoint(run_id, end, started=t0)
         self._recover()
@@ -661,6 +685,7 @@ class HomeRuntime:
             for task in self.scheduler.fire_due(now):
                 self.event("chore_due", {"task_id": task.id, "goal": task.goal})
             self._poll_waiting()
+            self.hold_while_stopped()
             t_claim = time.perf_counter()
             task = self.tasks.claim_next(self.clock.now())
             if task is not None:
@@ -937,6 +962,15 @@ def record_answer(db: Any, task_id: str, text: str, *, by: str = "owner") -> Non
             )
         res.update(answer=text.strip(), answered_by=by)
         row.result = res
+        goal = row.goal
+    # Who answered what, in the audit log with every other thing a person tells the robot.
+    AuditLog(db).record(
+        "instruction",
+        f"answer to {task_id} ({goal}): {text.strip()}",
+        SafetyVerdict(verdict=Verdict.ALLOW, reasons=[f"answered by {by}"]),
+        actor=by,
+        task_id=task_id,
+    )
 
 
 _FINAL = ("done", "failed", "denied", "skipped")

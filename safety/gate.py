@@ -32,9 +32,11 @@ from housemind.safety.audit import AuditLog
 from housemind.safety.verdict import SafetyVerdict, Verdict
 
 __all__ = [
+    "EDIT_ROLE_RULE",
     "WORLD_TEXT_RULE",
     "GateOutcome",
     "default_monitor",
+    "gate_edit",
     "gate_instruction",
     "request_approval",
 ]
@@ -45,6 +47,8 @@ logger = logging.getLogger(__name__)
 WORLD_TEXT_RULE = "world-text-is-not-an-instruction"
 #: Rule id of the refusal of a speaker who is not on the household's list.
 UNKNOWN_SPEAKER_RULE = "only-registered-people"
+#: Rule id of the refusal of a guest who tries to change the household's instructions.
+EDIT_ROLE_RULE = "only-owners-and-members-edit"
 
 Source = Literal["person", "world", "import"]
 
@@ -179,6 +183,66 @@ def gate_instruction(
         found, text=text, db=db, instruction_id=instruction_id, task_id=task_id, clock=clock
     )
     return GateOutcome(found.model_copy(update={"approval_id": req.id}), found, approval=req)
+
+
+def gate_edit(
+    action: str,
+    text: str,
+    *,
+    db: Any,
+    actor: str | None,
+    instruction_id: str | None = None,
+    clock: Any = None,
+) -> GateOutcome:
+    """Judge who may pause, resume, change or delete a standing instruction (audited).
+
+    Taking work away needs no approval, but it is the household's decision: once the
+    household has people, only a registered owner or member may edit its standing
+    instructions (a guest may give instructions, not change the household's). New words
+    (a changed goal, a resumed instruction) are judged by :func:`gate_instruction` as
+    well; this gate is about the person. With nobody registered, anyone may (the
+    command line of a robot that has no household list yet).
+
+    Args:
+        action: ``pause``, ``resume``, ``change`` or ``delete``.
+        text: The instruction's words (for the audit log).
+        db: The project database.
+        actor: Who asks.
+        instruction_id: The instruction.
+        clock: The robot's clock (wall clock if None).
+
+    Returns:
+        ``allow`` or ``deny`` with the reason; the decision is in the audit log either way.
+    """
+    from housemind.safety.people import Household
+
+    audit = AuditLog(db, clock) if clock is not None else AuditLog(db)
+    household = Household(db)
+    who = " ".join((actor or "").split()).lower()
+    person = household.get(who) if who else None
+    subject = f"{action} {instruction_id or ''}: {text}".replace("  ", " ")
+    if household.names() and person is None:
+        v = SafetyVerdict(
+            verdict=Verdict.DENY,
+            reasons=[
+                f"only the people of this home may {action} its instructions; {actor!r} is "
+                "not one of them (housemind people list)"
+            ],
+            rules=[UNKNOWN_SPEAKER_RULE],
+        )
+    elif person is not None and not person.may_approve:
+        v = SafetyVerdict(
+            verdict=Verdict.DENY,
+            reasons=[
+                f"{person.display} is a {person.role}; only an owner or a member may "
+                f"{action} the household's standing instructions"
+            ],
+            rules=[EDIT_ROLE_RULE],
+        )
+    else:
+        v = SafetyVerdict(verdict=Verdict.ALLOW, reasons=[f"{action} by {who or 'someone'}"])
+    _record(audit, subject, v, who or None, None)
+    return GateOutcome(v, v)
 
 
 def request_approval(

@@ -25,7 +25,7 @@ from typing import Any, Literal, get_args
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy import select
 
-from housemind.memory.models import PersonRecord, utcnow
+from housemind.memory.models import CredentialRecord, PersonRecord, utcnow
 from housemind.safety.audit import _session_factory
 
 __all__ = ["APPROVER_ROLES", "ROLES", "Household", "Person", "PersonError", "Role"]
@@ -104,7 +104,7 @@ class Household:
             return _detach(row)
 
     def remove(self, name: str) -> Person:
-        """Take a person off the list.
+        """Take a person off the list (and their sign-in secret, if any).
 
         Raises:
             PersonError: if there is no such person, or it is the last owner.
@@ -122,6 +122,9 @@ class Household:
                     )
             out = _detach(row)
             s.delete(row)
+            secret = s.get(CredentialRecord, row.name)
+            if secret is not None:  # a removed person can no longer sign in
+                s.delete(secret)
             s.commit()
         return out
 

@@ -32,6 +32,7 @@ from housemind.scheduler.triggers import next_due
 
 __all__ = [
     "agenda",
+    "household_agenda",
     "conflict_json",
     "instruction_json",
     "parse_now",
@@ -179,3 +180,38 @@ def agenda(
             if c.enabled
         ],
     }
+
+
+def household_agenda(
+    database: Any, *, days: float = 7, start: datetime | None = None, now: str | None = None
+) -> dict[str, Any]:
+    """The household's coming ``days`` as stored in ``database`` (``housemind schedule``).
+
+    Reads every instruction, the quiet hours and the household's placement (routine,
+    constraints, measured durations) and returns :func:`agenda`'s dict, plus
+    ``timezone`` (the home's) and ``instructions`` (each as :func:`instruction_json`,
+    paused ones included).
+
+    Args:
+        database: The project database (``memory.Database``).
+        days: How many days.
+        start: Aware start (wins over ``now``).
+        now: ISO 8601 start (naive: in the home's time zone); None: the wall clock.
+
+    Raises:
+        ValueError: a bad ``now`` or number of days.
+    """
+    from housemind.memory.symbolic import SymbolicMemory
+    from housemind.scheduler.store import InstructionStore
+
+    everything = InstructionStore(database.session).list()
+    quiet = quiet_hours(SymbolicMemory(database))
+    enabled = [i for i in everything if i.enabled and i.rrule is not None]
+    tz = enabled[0].timezone if enabled else (everything[0].timezone if everything else "UTC")
+    # the household's routine, constraints and measured durations place the runs
+    policy = SchedulePolicy.load(database.session, everything, tz=tz)
+    begin = start if start is not None else parse_now(now, tz)
+    week = agenda(everything, start=begin, days=days, quiet=quiet, policy=policy)
+    week["timezone"] = tz
+    week["instructions"] = [instruction_json(i, begin, policy) for i in everything]
+    return week

@@ -39,6 +39,25 @@ def test_a_custom_model_backend_plans_learns_from_a_rejection_and_hands_over():
     assert "cannot plan" in other["decisions"][0]["fallbacks"][0]
 
 
+@pytest.mark.slow
+def test_dashboard_and_a_simulated_run_together():
+    pytest.importorskip("fastapi", reason="the dashboard needs the 'web' extra")
+    out = _main("dashboard_live.py")(
+        days=0.5, port=0, pace_s=0, linger=False, semantic_memory=False
+    )
+    assert out["url"].startswith("http://127.0.0.1:") and len(out["token"]) >= 30
+    tidy = [c for c in out["chores"] if c["goal"] == "tidy the living room"]
+    assert tidy and tidy[0]["status"] == "done"
+    # what the dashboard reported after the run: the run's own status, read from the db
+    assert out["status"]["phase"] == "finished" and out["status"]["has_world"]
+    assert any(c["task_id"] + ".gif" in out["replays"] for c in tidy)
+
+
 def test_every_example_has_a_test():
-    tested = {"week_at_home.py", "custom_planner.py", "custom_model_backend.py"}
+    tested = {
+        "week_at_home.py",
+        "custom_planner.py",
+        "custom_model_backend.py",
+        "dashboard_live.py",
+    }
     assert {p.name for p in EXAMPLES.glob("*.py")} <= tested

@@ -172,24 +172,26 @@ def _edit(
         InstructionRefused,
         NeedsApproval,
         change_instruction,
+        delete_instruction,
+        pause_instruction,
         resume_instruction,
     )
     from housemind.scheduler import UnknownInstructionError, read_back
 
-    store = _store(db, home_id)
+    open_db(db, home_id, hint="give instructions first with 'housemind instruct'").close()
+    url = db_url(db, home_id)
     unknown = f"no instruction {instruction_id!r}; 'housemind instructions list' shows them"
-    if action == "delete":
-        if not store.delete(instruction_id):
-            fail(unknown)
-        typer.echo(f"deleted {instruction_id}; its past tasks are kept")
-        return
     try:
         if action == "change":
-            out = change_instruction(instruction_id, db=db_url(db, home_id), actor=actor, **updates)
+            out = change_instruction(instruction_id, db=url, actor=actor, **updates)
         elif action == "resume":
-            out = resume_instruction(instruction_id, db=db_url(db, home_id), actor=actor)
+            out = resume_instruction(instruction_id, db=url, actor=actor)
+        elif action == "delete":
+            delete_instruction(instruction_id, db=url, actor=actor)
+            typer.echo(f"deleted {instruction_id}; its past tasks are kept")
+            return
         else:
-            out = store.pause(instruction_id)
+            out = pause_instruction(instruction_id, db=url, actor=actor)
     except UnknownInstructionError:
         fail(unknown)
     except InstructionRefused as e:
@@ -244,15 +246,18 @@ def instructions_list(
     console().print(t)
 
 
+ActorOpt = Annotated[str, typer.Option("--actor", help="Who is speaking.")]
+
+
 @instructions_app.command("pause")
 def instructions_pause(
-    instruction_id: str, db: DbOpt = "housemind.db", home_id: HomeIdOpt = None
+    instruction_id: str,
+    db: DbOpt = "housemind.db",
+    home_id: HomeIdOpt = None,
+    actor: ActorOpt = "owner",
 ) -> None:
     """Stop firing an instruction (missed times are not made up on resume)."""
-    _edit("pause", instruction_id, db, home_id)
-
-
-ActorOpt = Annotated[str, typer.Option("--actor", help="Who is speaking.")]
+    _edit("pause", instruction_id, db, home_id, actor=actor)
 
 
 @instructions_app.command("resume")
@@ -272,10 +277,13 @@ def instructions_resume(
 
 @instructions_app.command("delete")
 def instructions_delete(
-    instruction_id: str, db: DbOpt = "housemind.db", home_id: HomeIdOpt = None
+    instruction_id: str,
+    db: DbOpt = "housemind.db",
+    home_id: HomeIdOpt = None,
+    actor: ActorOpt = "owner",
 ) -> None:
     """Forget an instruction (its past tasks stay in the record)."""
-    _edit("delete", instruction_id, db, home_id)
+    _edit("delete", instruction_id, db, home_id, actor=actor)
 
 
 @instructions_app.command("change")

@@ -74,6 +74,43 @@ def people_list(db: DbOpt = Path("housemind.db"), as_json: JsonOpt = False) -> N
         con.print(f"{p.display:<20} {p.role}")
 
 
+@people_app.command("token")
+def people_token(
+    name: Annotated[str, typer.Argument(help="The person's name.")],
+    db: DbOpt = Path("housemind.db"),
+    by: Annotated[str | None, typer.Option("--by", help="Who makes it (for the record).")] = None,
+) -> None:
+    """Make a new sign-in token for the dashboard (shown once; the old one stops working)."""
+    from housemind.safety.credentials import Credentials
+    from housemind.safety.people import PersonError
+
+    try:
+        token = Credentials(open_db(db)).issue_token(name, by=by)
+    except PersonError as e:
+        fail(str(e))
+    typer.echo(token)
+    console(stderr=True).print(
+        f"the sign-in token of {name} (shown once; only its hash is kept)", highlight=False
+    )
+
+
+@people_app.command("password")
+def people_password(
+    name: Annotated[str, typer.Argument(help="The person's name.")],
+    db: DbOpt = Path("housemind.db"),
+) -> None:
+    """Set a person's dashboard password (asked twice, never shown or stored as typed)."""
+    from housemind.safety.credentials import Credentials
+    from housemind.safety.people import PersonError
+
+    password = typer.prompt("password", hide_input=True, confirmation_prompt=True)
+    try:
+        Credentials(open_db(db)).set_password(name, password, by=name)
+    except PersonError as e:
+        fail(str(e))
+    typer.echo(f"{name} can now sign in to the dashboard with that password")
+
+
 def register(app: typer.Typer) -> None:
     """Add this module's commands to ``app``."""
     app.add_typer(people_app, name="people")

@@ -180,6 +180,35 @@ def safety_pending(
             con.print(f"          · {reason}")
 
 
+@safety_app.command("stop")
+def safety_stop(
+    by: ByOpt = None,
+    reason: Annotated[str, typer.Option("--reason", help="Why, for the record.")] = "",
+    db: DbOpt = "housemind.db",
+    home_id: HomeIdOpt = None,
+) -> None:
+    """Emergency stop: the running robot (any process on this database) stops at once."""
+    from housemind.safety.estop import EmergencyStop
+
+    st = EmergencyStop(open_db(db, home_id)).press(by=by, reason=reason)
+    typer.echo(
+        f"emergency stop engaged (by {st.pressed_by or 'someone'}: {st.reason}); "
+        "release it with: housemind safety release --by NAME"
+    )
+
+
+@safety_app.command("release")
+def safety_release(by: ByOpt = None, db: DbOpt = "housemind.db", home_id: HomeIdOpt = None) -> None:
+    """Release the emergency stop (an owner or a member, once the home has people)."""
+    from housemind.safety.estop import EmergencyStop, EstopError
+
+    try:
+        st = EmergencyStop(open_db(db, home_id)).release(by=by or "")
+    except EstopError as e:
+        fail(str(e))
+    typer.echo(f"emergency stop released by {st.released_by}")
+
+
 def register(app: typer.Typer) -> None:
     """Add this module's commands to ``app``."""
     app.add_typer(safety_app, name="safety")

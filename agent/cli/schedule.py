@@ -36,28 +36,20 @@ def schedule(
     JSON: ``{"from", "to", "runs": [{"at", "deadline", "goal", "kind", "instruction_id",
     "duration_s"}], "paused": [instruction ids], "conflicts": [...]}``.
     """
-    from housemind.memory.symbolic import SymbolicMemory
-    from housemind.scheduler.agenda import agenda, parse_now, quiet_hours
-    from housemind.scheduler.placement import SchedulePolicy
-    from housemind.scheduler.store import InstructionStore
+    from housemind.scheduler.agenda import household_agenda
 
     check_days(days)
     database = open_db(
         db, home_id, hint=f"give instructions with 'housemind instruct --db {shown(db)}'"
     )
     try:
-        everything = InstructionStore(database.session).list()
-        quiet = quiet_hours(SymbolicMemory(database))
-        enabled = [i for i in everything if i.enabled and i.rrule is not None]
-        tz = enabled[0].timezone if enabled else "UTC"
-        # the household's routine, constraints and measured durations place the runs
-        policy = SchedulePolicy.load(database.session, everything, tz=tz)
-    finally:
-        database.close()
-    try:
-        week = agenda(everything, start=parse_now(now, tz), days=days, quiet=quiet, policy=policy)
+        week = household_agenda(database, days=days, now=now)
     except ValueError as e:
         fail(str(e))
+    finally:
+        database.close()
+    week.pop("instructions")  # the --json contract is the agenda's
+    week.pop("timezone")
     if as_json:
         typer.echo(json.dumps(week))
         return
