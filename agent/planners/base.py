@@ -60,6 +60,7 @@ class PlanContext(BaseModel):
             most likely first.
         home_places: Where each object kind belongs when the home is tidy.
         skills: Names of available skills.
+        shopping_list: What the shopping list holds (a shopping chore orders it).
         memories: Short relevant memories (text) for model-based planners.
         images: Camera images (PNG bytes, base64) for vision-language planners.
     """
@@ -76,6 +77,7 @@ class PlanContext(BaseModel):
     search_candidates: dict[str, list[str]] = Field(default_factory=dict)
     home_places: dict[str, str] = Field(default_factory=dict)
     skills: list[str] = Field(default_factory=list)
+    shopping_list: list[str] = Field(default_factory=list)
     memories: list[str] = Field(default_factory=list)
     images: list[str] = Field(default_factory=list)
 
@@ -91,6 +93,8 @@ class Plan(BaseModel):
             planner must be asked again after it runs.
         checks: Things to look for while carrying out the plan, as ``(object, place)``;
             a missing one is reported (e.g. it goes on the shopping list).
+        orders: Items to order from the grocery service once the plan is done (a
+            shopping chore; see ``housemind.skills.grocery``).
         rationale: Why this plan, for people and logs.
         backend: Which planner made it.
     """
@@ -100,6 +104,7 @@ class Plan(BaseModel):
     goal_facts: list[str] = Field(default_factory=list)
     complete: bool = True
     checks: list[tuple[str, str]] = Field(default_factory=list)
+    orders: list[str] = Field(default_factory=list)
     rationale: str = ""
     backend: str = ""
 

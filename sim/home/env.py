@@ -396,6 +396,16 @@ class HomeSimEnv(gym.Env):
             for n, o in self.world.objects.items()
         }
 
+    def conventions(self) -> dict[str, tuple[str, str]]:
+        """Where each thing belongs, as the household would tell a new helper.
+
+        ``{"keys": ("on", "shoe_rack"), "milk": ("in", "fridge"), ...}``: the plan's
+        ``home`` of every object. It is what people say at set-up ("the keys go on the
+        shoe rack"), not where anything is now; the agent stores it in memory as the
+        household's preferences (``belongs_on``), never reads it while planning.
+        """
+        return {n: tuple(o.home) for n, o in self.layout.objects.items()}  # type: ignore[misc]
+
     def object_location(self, name: str) -> tuple[str, str]:
         """Where object ``name`` is.
 
