@@ -463,7 +463,7 @@ class Vacuum(SkillParams):
 @skill(
     name="say",
     template="say to {person}: {message}",
-    preconditions=["person({person})", "near({person})"],
+    preconditions=["near({person})"],
     effects=["told({person})"],
     risk="low",
     timeout_s=20,

@@ -67,7 +67,7 @@ BOILED_AT = 95.0
 #: A person who heard the robot speak this recently (s) has been ``told``.
 TOLD_WITHIN_S = 120.0
 
-Category = Literal["object", "fixture", "person", "pet", "hazard"]
+Category = Literal["object", "fixture", "person", "pet", "hazard", "floor"]
 
 
 def atom(predicate: str, *args: str) -> str:
@@ -102,8 +102,9 @@ class Detection:
     Attributes:
         name: Unique instance name (``"mug"``, ``"plate_2"``, ``"fridge"``, ``"alex"``).
         kind: Category of thing (``"mug"``, ``"plate"``, ``"fridge"``, ``"adult"``).
-        category: ``object`` (movable), ``fixture``, ``person``, ``pet`` or ``hazard``
-            (something on the floor to keep off: a spill, broken glass).
+        category: ``object`` (movable), ``fixture``, ``person``, ``pet``, ``hazard``
+            (something on the floor to keep off: a spill, broken glass) or ``floor`` (the
+            floor of the room the robot is in, named after the room).
         position: World ``(x, y)`` in metres, as estimated by perception.
         distance: Distance from the robot's centre in metres.
         room: Room the thing is in.

@@ -25,6 +25,7 @@ from housemind.skills.types import parse_atom
 
 __all__ = ["ChoreSpec", "understand"]
 
+_LOCATION = {"on", "in", "holding"}
 _PRONOUNS = {"it", "them", "everything", "the rest", "those", "these", "all of them", "this"}
 #: Surfaces to put things on when told "to the <room>", best first.
 _ROOM_SURFACES = ("table", "counter", "coffee_table", "desk", "island", "nightstand", "shelf")
@@ -44,6 +45,7 @@ class ChoreSpec:
         notes: Why, for people.
         orders: The chore orders the shopping list.
         methods: Names of the methods used.
+        hints: Where the words say a thing to find is ("out of the microwave").
     """
 
     stages: list[list[str]] = field(default_factory=list)
@@ -55,6 +57,7 @@ class ChoreSpec:
     notes: list[str] = field(default_factory=list)
     orders: bool = False
     methods: list[str] = field(default_factory=list)
+    hints: dict[str, list[str]] = field(default_factory=dict)
 
 
 @dataclass
@@ -92,7 +95,9 @@ def understand(
         prev = done[-1] if done else None
         res = _resolve_clause(clause, beliefs, methods, prev, looked)
         if clause.joint == "elaborates" and prev is not None:
-            if res.method.names_things and "things" in prev.slots:
+            if res.method.names_things and (
+                "things" in prev.values or "things" in prev.method.select
+            ):
                 # "put the groceries away: milk, eggs": the list is the things of the first
                 res = _expand(
                     prev.method, {**prev.slots, "things": clause.text}, beliefs, None, looked
@@ -100,6 +105,9 @@ def understand(
             # "tidy the living room: put the book back": the second clause says exactly
             # what the first means; keep the first one's looking around.
             res.spec.look = list(dict.fromkeys(prev.spec.look + res.spec.look))
+            res.spec.find = [*res.spec.find, *(u for u in prev.spec.find if u not in res.spec.find)]
+            for name, places in prev.spec.hints.items():
+                res.spec.hints.setdefault(name, []).extend(places)
             done[-1] = res
         else:
             done.append(res)
@@ -108,6 +116,20 @@ def understand(
         s = c.spec
         if c.method.statement and i < len(done) - 1:
             s.stages = []  # it only named things for the clauses after it
+        later = {
+            parse_atom(f)[1][0]
+            for d in done[i + 1 :]
+            for st in d.spec.stages
+            for f in st
+            if f.split("(")[0] in _LOCATION
+        }
+        if later:  # "make a coffee and put it on the counter": the later place wins
+            s.stages = [
+                [f for f in st if not (f.split("(")[0] in _LOCATION and parse_atom(f)[1][0] in later)]
+                for st in s.stages
+            ]
+        for name, places in s.hints.items():
+            out.hints.setdefault(name, []).extend(places)
         out.stages += [st for st in s.stages if st]
         for r in s.look:
             if r not in out.look:
@@ -248,11 +270,24 @@ def _expand(
         spec.checks.append((_format(what, values), beliefs.resolve_fixture(where)))
     spec.orders = m.orders
     things = [t for t in _as_list(values.get("things", values.get("thing"))) if isinstance(t, str)]
+    if not things:  # "make a coffee and put it ...": "it" is the cup
+        for slot, v in values.items():
+            if m.slot_type(slot) in ("thing", "things") and slot not in m.restore:
+                things = [t for t in _as_list(v) if isinstance(t, str)]
+                if things:
+                    break
+    for slot in ("fixture", "source"):
+        where = values.get(slot)
+        if isinstance(where, str) and where in beliefs.fixtures:
+            for u in spec.find:  # "take the knife out of the microwave": look there first
+                spec.hints.setdefault(u.name, []).append(where)
     fixture = next(
         (
-            v
+            f
             for s, v in values.items()
-            if isinstance(v, str) and v in beliefs.fixtures and m.slot_type(s) != "text"
+            if m.slot_type(s) in ("fixture", "fixtures", "place")
+            for f in _as_list(v)
+            if isinstance(f, str) and f in beliefs.fixtures
         ),
         None,
     )

@@ -82,11 +82,11 @@ def _split_and(text: str) -> list[str]:
     return out
 
 
-_TOKEN = re.compile(r"\{(\w+)\}|\[([^\]]*)\]|\(([^)]*)\)|([^\s\[\]\(\)\{\}]+)")
-
-
 class Pattern:
     """A phrasing with slots, compiled (see the module docstring).
+
+    Groups nest (``[without burning (it|them)]``); a backslash makes the next character a
+    literal (``\\(`` for a parenthesis in the words).
 
     Args:
         text: The pattern, e.g. ``"put {things} [back] (in|into) {place}"``.
@@ -97,43 +97,100 @@ class Pattern:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        pieces: list[str] = []
-        slots: list[str] = []
-        literal = 0
-        pos = 0
-        stripped = text.strip()
-        for m in _TOKEN.finditer(stripped):
-            if stripped[pos : m.start()].strip():
-                raise ValueError(f"cannot read pattern {text!r} near {stripped[pos:]!r}")
-            pos = m.end()
-            slot, opt, alt, word = m.groups()
-            if slot is not None:
-                if slot in slots:
-                    raise ValueError(f"pattern {text!r} uses slot {{{slot}}} twice")
-                slots.append(slot)
-                pieces.append(f"(?P<{slot}>.+?)")
-            elif opt is not None:
-                pieces.append(f"(?:{_alts(opt)})?")
-            elif alt is not None:
-                pieces.append(f"(?:{_alts(alt)})")
-                literal += min(len(a.strip()) for a in alt.split("|"))
-            else:
-                pieces.append(_word(word))
-                literal += len(word)
-        if stripped[pos:].strip():
-            raise ValueError(f"cannot read pattern {text!r} near {stripped[pos:]!r}")
-        body = r"\s*".join(pieces)
+        self.slots: tuple[str, ...] = ()
+        self._slots: list[str] = []
+        self._pos = 0
+        self._src = text.strip()
+        body, literal = self._sequence(top=True)
+        if self._pos < len(self._src):
+            raise ValueError(f"cannot read pattern {text!r} near {self._src[self._pos:]!r}")
         self.regex = re.compile(rf"^{body}$")
-        self.slots = tuple(slots)
+        self.slots = tuple(self._slots)
         #: Literal characters: the more, the more specific the phrasing.
         self.specificity = literal
+
+    # -- a small recursive-descent reader -------------------------------------------------
+
+    def _sequence(self, top: bool = False) -> tuple[str, int]:
+        """Items up to ``|``, ``]``, ``)`` (or the end); regex and literal length."""
+        pieces: list[str] = []
+        literal = 0
+        src = self._src
+        while self._pos < len(src):
+            c = src[self._pos]
+            if c.isspace():
+                self._pos += 1
+                continue
+            if c in "|])":
+                if top:
+                    raise ValueError(f"unbalanced {c!r} in pattern {self.text!r}")
+                break
+            if c == "{":
+                end = src.find("}", self._pos)
+                if end < 0:
+                    raise ValueError(f"unclosed slot in pattern {self.text!r}")
+                name = src[self._pos + 1 : end]
+                if not name.isidentifier():
+                    raise ValueError(f"bad slot name {name!r} in pattern {self.text!r}")
+                if name in self._slots:
+                    raise ValueError(f"pattern {self.text!r} uses slot {{{name}}} twice")
+                self._slots.append(name)
+                pieces.append(f"(?P<{name}>.+?)")
+                self._pos = end + 1
+            elif c in "[(":
+                self._pos += 1
+                alts, lits = self._alternatives(")" if c == "(" else "]")
+                # Longest first: "a cup of" before "a", so the slot after gets "coffee".
+                order = sorted(range(len(alts)), key=lambda i: -lits[i])
+                group = "(?:" + "|".join(alts[i] for i in order) + ")"
+                pieces.append(group + ("?" if c == "[" else ""))
+                if c == "(":
+                    literal += min(lits)
+            else:
+                word = self._word()
+                pieces.append(_word(word))
+                literal += len(word)
+        return r"\s*".join(pieces), literal
+
+    def _alternatives(self, close: str) -> tuple[list[str], list[int]]:
+        alts, lits = [], []
+        while True:
+            body, lit = self._sequence()
+            alts.append(body)
+            lits.append(lit)
+            if self._pos >= len(self._src):
+                raise ValueError(f"unclosed group in pattern {self.text!r}")
+            c = self._src[self._pos]
+            self._pos += 1
+            if c == "|":
+                continue
+            if c != close:
+                raise ValueError(f"mismatched {c!r} in pattern {self.text!r}")
+            return alts, lits
+
+    def _word(self) -> str:
+        src = self._src
+        out = []
+        while self._pos < len(src):
+            c = src[self._pos]
+            if c == "\\" and self._pos + 1 < len(src):
+                out.append(src[self._pos + 1])
+                self._pos += 2
+                continue
+            if c.isspace() or c in "{}[]()|":
+                break
+            out.append(c)
+            self._pos += 1
+        if not out:
+            raise ValueError(f"cannot read pattern {self.text!r} near {src[self._pos:]!r}")
+        return "".join(out)
 
     def match(self, text: str) -> dict[str, str] | None:
         """The slots' words if ``text`` matches, else None."""
         m = self.regex.match(text)
         if m is None:
             return None
-        out = {k: v.strip(" ,") for k, v in m.groupdict().items()}
+        out = {k: v.strip(" ,") for k, v in m.groupdict().items() if v is not None}
         if any(not v for v in out.values()):
             return None
         return out
@@ -147,11 +204,3 @@ def _word(word: str) -> str:
     left = r"\b" if word[0].isalnum() else ""
     right = r"\b" if word[-1].isalnum() else ""
     return f"{left}{w}{right}"
-
-
-def _alts(body: str) -> str:
-    out = []
-    for alt in body.split("|"):
-        words = alt.split()
-        out.append(r"\s*".join(_word(w) for w in words) if words else "")
-    return "|".join(out)

@@ -49,6 +49,11 @@ logger = logging.getLogger(__name__)
 #: Predicates whose facts a plan's end check may rely on: memory keeps them for objects and
 #: fixtures (people and floors it sees only while it looks at them).
 _CHECKABLE_SUBJECTS = ("fixture", "movable")
+#: Predicates whose first argument is a movable thing (it must be found to plan with it).
+_OBJECT_FIRST = frozenset(
+    {"on", "in", "holding", "clean", "dirty", "folded", "watered", "dry", "cooked", "filled",
+     "empty", "contains"}
+)
 
 
 @register_planner("symbolic")
@@ -124,7 +129,8 @@ class SymbolicPlanner:
             )
         missing = self._to_find(spec, beliefs)
         if missing is not None:
-            return self._search(goal, missing, beliefs, set(searched), notes)
+            hints = spec.hints.get(missing.name, [])
+            return self._search(goal, missing, beliefs, set(searched), notes, hints)
         if not spec.stages or not any(spec.stages):
             return Plan(
                 goal=goal,
@@ -141,9 +147,14 @@ class SymbolicPlanner:
                 return u
         for stage in spec.stages:
             for fact in stage:
-                for a in parse_atom(fact.removeprefix("not "))[1]:
-                    if a in beliefs.kinds and beliefs.where(a) is None:
-                        return Unknown(a, beliefs.kind(a))
+                pred, args = parse_atom(fact.removeprefix("not "))
+                if pred not in _OBJECT_FIRST or not args:
+                    continue
+                a = args[0]
+                if a in beliefs.fixtures or a in beliefs.rooms:
+                    continue
+                if beliefs.where(a) is None:
+                    return Unknown(a, beliefs.kind(a))
         return None
 
     def _search(
@@ -153,8 +164,10 @@ class SymbolicPlanner:
         beliefs: Beliefs,
         searched: set[str],
         notes: list[str],
+        hints: list[str] = (),  # type: ignore[assignment]
     ) -> Plan:
-        cands = [p for p in beliefs.search_places(what.name) if p not in searched]
+        places = list(dict.fromkeys([*hints, *beliefs.search_places(what.name)]))
+        cands = [p for p in places if p not in searched]
         if (len(searched) >= self.max_search_places or not cands) and what.missing_ok:
             store = next(
                 (f for k in ("fridge", "pantry", "cabinet") for f in beliefs.fixtures_of(k)),

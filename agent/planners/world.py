@@ -196,17 +196,28 @@ class Beliefs:
         """Places to look for ``name``, most likely first (memory's ranking, then priors)."""
         kind = self.kind(name)
         out: list[str] = []
-        for key in (name, kind, *name.split("_")):
-            for p in self.ctx.search_candidates.get(key, []):
-                if p not in out and (p in self.fixtures or p in self.rooms):
-                    out.append(p)
+
+        def add(p: str | None) -> None:
+            if p and p not in out and (p in self.fixtures or p in self.rooms):
+                out.append(p)
+
+        home = self.home_of(name)
+        add(home[1] if home else None)  # where it belongs: where people put it back
+        memory = [
+            p
+            for key in (name, kind, *name.split("_"))
+            for p in self.ctx.search_candidates.get(key, [])
+        ]
+        for p in memory:  # memory's ranking: last seen, habitual places, kind priors
+            if p in self.fixtures:
+                add(p)
         for fx_kind, _ in HOME_PLACES.get(kind, []):
             for f in self.fixtures_of(fx_kind):
-                if f not in out:
-                    out.append(f)
+                add(f)
+        for p in memory:  # rooms it has not looked around yet
+            add(p)
         for r in self.rooms:
-            if r not in out:
-                out.append(r)
+            add(r)
         return out
 
     # -- words -> names --------------------------------------------------------------------
@@ -314,9 +325,8 @@ class Beliefs:
         kind = singular if plural else key
         if plural or plural_a:  # "the plates", "a clean mug": any of that kind
             return Group(text, frozenset({kind}), state, one and not plural)
-        named = sorted(n for n, k in self.kinds.items() if k == key)
-        if named:  # "the mug" when memory knows mug_2 only
-            return named[0]
+        # "the plate": the one named so (the first of a kind is named after it; plate_2,
+        # plate_3 are the others), found by searching if memory has not seen it yet.
         return Unknown(key, kind)
 
     def members(self, group: Group, *, where: Iterable[str] | None = None) -> list[str]:

@@ -62,6 +62,8 @@ Category = Literal[
     "fetching",
     "plant_care",
     "safety",
+    "pets",
+    "reminders",
 ]
 #: Task categories, in the order people read them.
 CATEGORIES: tuple[str, ...] = Category.__args__  # type: ignore[attr-defined]
@@ -137,6 +139,10 @@ class Task:
     name: ClassVar[str] = ""
     category: ClassVar[str] = ""
     goal: ClassVar[str] = ""
+    #: Local time ``(hour, minute)`` the task happens at (the home is reset to the next
+    #: such time before arranging: reminders need someone awake at home); None: the
+    #: env's time.
+    start_time: ClassVar[tuple[int, int] | None] = None
 
     def __init_subclass__(cls, **kw: Any) -> None:
         super().__init_subclass__(**kw)
@@ -195,6 +201,13 @@ class Task:
                 f"{', '.join(self.homes()) or 'no known home'}"
             )
         seed = rng if isinstance(rng, int) else rng.randrange(2**31)
+        if self.start_time is not None:
+            now = env.clock.now()
+            h, m = self.start_time
+            when = now.replace(hour=h, minute=m, second=0, microsecond=0)
+            if when < now:
+                when += timedelta(days=1)
+            env.reset(seed=env._seed, options={"time": when})
         start = env.get_state()
         for attempt in range(_ATTEMPTS):
             # Some draws do not fit (a full counter); a few more from the same seed will.
@@ -304,7 +317,8 @@ def run_solution(
     """Drive HomeSim's experts through ``steps`` like the executor does.
 
     Each step's expert is asked for chunks of actions, which are stepped one by one,
-    until it returns an all-zero chunk (its effect holds). ``("wait", {"seconds": s})``
+    until it returns an all-zero chunk (its effect holds) while its ``done`` flag, where
+    it has one, is true. ``("wait", {"seconds": s})``
     lets time pass with the robot idle.
 
     Args:
@@ -339,7 +353,9 @@ def run_solution(
             ticks = 0
             while True:
                 chunk = pol.predict_chunk(env.observe(), skill)
-                if not chunk.any():
+                # Holding still is the end, unless the expert says it is not done yet
+                # (waiting for a programme to end, for people to pass).
+                if not chunk.any() and getattr(pol, "done", True):
                     break
                 for a in chunk:
                     env.step(a)
