@@ -21,6 +21,7 @@ __all__ = [
     "FIXTURE_TRAITS",
     "FIXTURE_WORDS",
     "HOME_PLACES",
+    "LIKELY_PLACES",
     "OBJECT_CATEGORY",
     "OBJECT_TRAITS",
     "ROOM_WORDS",
@@ -228,6 +229,29 @@ STATIC_PREDICATES: frozenset[str] = frozenset(
         *(t for ts in OBJECT_TRAITS.values() for t in ts),
     }
 )
+
+#: Object category -> fixture kinds where things of it are often found, most likely first
+#: (where to look for a thing besides where it belongs).
+LIKELY_PLACES: dict[str, tuple[str, ...]] = {
+    "dish": ("sink", "dishwasher", "table", "counter", "coffee_table", "cabinet", "desk"),
+    "cutlery": ("sink", "dishwasher", "drawer", "table", "counter"),
+    "cookware": ("stove", "sink", "dishwasher", "counter", "cabinet", "oven"),
+    "food": ("fridge", "pantry", "counter", "table", "cabinet", "island"),
+    "drink": ("fridge", "counter", "table", "pantry"),
+    "clothes": ("laundry_basket", "washer", "dryer", "bed", "sofa", "wardrobe", "dresser"),
+    "linen": ("laundry_basket", "washer", "dryer", "bathtub", "bed", "wardrobe", "shelf"),
+    "toy": ("toy_box", "sofa", "bed", "shelf"),
+    "personal": ("shoe_rack", "dresser", "table", "shelf", "nightstand", "desk", "sofa"),
+    "electronics": ("coffee_table", "sofa", "nightstand", "desk", "table"),
+    "book": ("bookshelf", "shelf", "nightstand", "coffee_table", "sofa", "bed"),
+    "medicine": ("medicine_cabinet", "nightstand", "table", "counter"),
+    "chemical": ("cleaning_cupboard", "counter", "bathroom_sink"),
+    "cleaning": ("sink", "cleaning_cupboard", "counter"),
+    "plant": ("plant_stand", "shelf", "table"),
+    "trash": ("counter", "table", "coffee_table", "nightstand", "desk"),
+    "recyclable": ("counter", "table", "coffee_table", "recycling_bin"),
+    "pet_food": ("pet_bowl_mat", "pantry", "cabinet"),
+}
 
 #: Words people use for rooms -> the home's room names (or room kinds).
 ROOM_WORDS: dict[str, str] = {

@@ -169,6 +169,8 @@ def _resolve_clause(
     matches.sort(key=lambda t: (t[0], t[1]))
     errors: list[str] = []
     for _, _, m, slots in matches:
+        if m.names_things and clause.joint != "elaborates":
+            continue  # a bare list of things is only a list after a colon
         if not _applies(m, beliefs):
             errors.append(
                 f"'{m.name}' needs a {' and a '.join(m.needs)}, which this home does not have"
@@ -590,6 +592,10 @@ def _expand_goals(
                 out += _cleared_facts(combo[0], beliefs)
             elif pred == "folded_home":
                 out += _folded_home_facts(combo[0], beliefs)
+            elif pred == "looked_in":  # open it to see inside (closed again after)
+                f = combo[0]
+                info = beliefs.fixtures.get(f)
+                out.append(f"open({f})" if info is not None and info.openable else f"near({f})")
             elif pred == "at":
                 out += _at_facts(combo[0], combo[1], beliefs)
             else:

@@ -8,10 +8,13 @@ parameters that facts mention are the action's parameters, ``not f`` in the effe
 preconditions must not hold. Parameters that no fact mentions (``say``'s ``message``) are
 *free*: the planner fills them from the chore method or the field's default.
 
-One household rule is compiled into every precondition ``near(x)``: the robot reaches a
-thing inside a container it stands at unless the container is closed (the plan validator
-applies the same rule, and also reaches things *on* a fixture it stands at; the planner
-prefers driving to such an object itself, as HomeSim's expert solutions do).
+One household rule is compiled into every precondition ``near(x)``: a thing inside a
+container is within reach only of the robot standing at the container, and only while the
+container is open; anything else is within reach once the robot has driven up to it (a
+compiled fluent ``loose__(x)``, "not inside anything", is kept by the actions that put
+things in and take them out) (the plan validator applies the same rule, and also
+reaches things *on* a fixture it stands at; the planner prefers driving to such an
+object itself, as HomeSim's expert solutions do).
 
 The problem is built from the facts believed now (memory and perception, never a
 simulator's true state) over the things the goal concerns, and solved by Fast Downward
@@ -24,12 +27,17 @@ from __future__ import annotations
 
 import itertools
 import logging
+import os
+import subprocess
+import sys
+import tempfile
 import threading
 import time
 import warnings
 from collections import OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from importlib import resources
 from typing import Any, Literal, get_args, get_origin
 
 from housemind.skills.spec import SkillRegistry, SkillSpec
@@ -54,20 +62,31 @@ NAVIGATE_COST = 10
 #: Skills (by name) with another cost than 1.
 ACTION_COSTS: dict[str, int] = {"navigate": NAVIGATE_COST}
 _CACHE_SIZE = 512
-#: House rules compiled into the domain as extra preconditions, mirroring the safety
-#: monitor's plan rules so that plans do not stop for a question: ``(skill, fixed
-#: arguments, static predicate of the target, relation)`` reads "with ``skill`` and those
-#: arguments, a target that is ``static`` must have something ``relation`` it" (never
-#: switch on an empty hob: the monitor's ``hob-on-empty``).
-HOUSE_RULES: tuple[tuple[str, tuple[tuple[str, str], ...], str, str], ...] = (
-    ("toggle", (("state", "on"),), "heater", "on"),
-)
 #: Searches tried in order: optimal A* with the LM-cut heuristic (the shortest chore; the
-#: problems of one chore are small), then greedy LAMA if that runs out of time.
-SEARCH_CONFIGS: tuple[dict[str, str], ...] = (
-    {"fast_downward_search_config": "astar(lmcut())", "fast_downward_search_time_limit": "8s"},
-    {"fast_downward_alias": "lama-first", "fast_downward_search_time_limit": "30s"},
+#: problems of one chore are small), then greedy LAMA if that runs out of time. Each is
+#: ``(Fast Downward options, search time limit)``.
+SEARCH_CONFIGS: tuple[tuple[tuple[str, ...], str], ...] = (
+    (("--search-options", "--search", "astar(lmcut())"), "8s"),
+    (("--alias", "lama-first"), "30s"),
 )
+#: Fast Downward exit codes that prove there is no plan (translator or search).
+_UNSOLVABLE = (10, 11, 12)
+
+
+def _run_fast_downward(domain: str, problem: str, plan: str, config: tuple) -> int:
+    """Run the Fast Downward shipped with up-fast-downward; its exit code."""
+    options, limit = config
+    driver = resources.files("up_fast_downward") / "downward" / "fast-downward.py"
+    cmd = [sys.executable, str(driver), "--plan-file", plan, "--search-time-limit", limit]
+    cmd += ["--log-level", "warning"]
+    if options and options[0] == "--alias":
+        cmd += [*options, domain, problem]
+    else:
+        cmd += [domain, problem, *options]
+    res = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    if res.returncode not in (0, 1, 2, 3, *_UNSOLVABLE):
+        logger.info("Fast Downward: %s", (res.stdout + res.stderr)[-2000:])
+    return res.returncode
 
 
 class DomainError(ValueError):
@@ -359,36 +378,45 @@ class Domain:
         goal: list[str],
         allowed: frozenset[str] | None,
     ) -> tuple[list[GroundAction], bool]:
-        from unified_planning.engines import PlanGenerationResultStatus as Status
-        from unified_planning.shortcuts import OneshotPlanner
+        from unified_planning.io import PDDLWriter
 
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # unified-planning warns of shared names
             problem = self._problem(objects, init, goal, allowed)
-        ok = (Status.SOLVED_SATISFICING, Status.SOLVED_OPTIMALLY)
-        res = None
-        for config in SEARCH_CONFIGS:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                with OneshotPlanner(name="fast-downward", params=config) as planner:
-                    res = planner.solve(problem)
-            if res.status in ok or res.status is Status.UNSOLVABLE_PROVEN:
-                break
-            logger.info("Fast Downward %s: %s; trying the next search", config, res.status.name)
-        assert res is not None
-        if res.status not in ok:
-            logger.info("Fast Downward found no plan (%s) for %s", res.status.name, goal)
-            return [], False
+            writer = PDDLWriter(problem)
+        with tempfile.TemporaryDirectory(prefix="housemind-fd-") as tmp:
+            dom, prob, plan = (os.path.join(tmp, n) for n in ("d.pddl", "p.pddl", "plan"))
+            writer.write_domain(dom)
+            writer.write_problem(prob)
+            for config in SEARCH_CONFIGS:
+                code = _run_fast_downward(dom, prob, plan, config)
+                if code in (0, 1, 2, 3) and os.path.exists(plan):
+                    with open(plan, encoding="utf-8") as fh:
+                        lines = fh.read().splitlines()
+                    return self._parse_plan(lines, writer), True
+                if code in _UNSOLVABLE:
+                    logger.info("Fast Downward: no plan exists for %s", goal)
+                    return [], False
+                logger.info("Fast Downward %s ended with code %s; next search", config, code)
+        logger.info("Fast Downward found no plan for %s", goal)
+        return [], False
+
+    def _parse_plan(self, lines: list[str], writer: Any) -> list[GroundAction]:
         steps = []
-        for ai in res.plan.actions:
-            schema = self.by_name[ai.action.name]
+        for line in lines:
+            line = line.strip()
+            if not line.startswith("("):
+                continue
+            name, *params = line.strip("()").split()
+            act = writer.get_item_named(name)
+            schema = self.by_name[act.name]
             args: dict[str, Any] = {
-                p: str(v.object().name)
-                for p, v in zip(schema.params, ai.actual_parameters, strict=True)
+                p: str(writer.get_item_named(v).name)
+                for p, v in zip(schema.params, params, strict=True)
             }
             args.update(schema.fixed)
             steps.append(GroundAction(schema.name, schema.skill, args))
-        return steps, True
+        return steps
 
     def _problem(
         self,
@@ -397,21 +425,21 @@ class Domain:
         goal: list[str],
         allowed: frozenset[str] | None,
     ) -> Any:
-        from unified_planning.model import Fluent, InstantaneousAction, Object, Problem, Variable
-        from unified_planning.model.metrics import MinimizeActionCosts
-        from unified_planning.shortcuts import (
-            And,
-            BoolType,
-            Exists,
-            Int,
-            Not,
-            Or,
-            UserType,
-            get_environment,
+        from unified_planning.environment import get_environment
+        from unified_planning.model import (
+            Fluent,
+            InstantaneousAction,
+            Object,
+            Problem,
+            Variable,
         )
+        from unified_planning.model.metrics import MinimizeActionCosts
 
         env = get_environment()
         env.credits_stream = None
+        em, tm = env.expression_manager, env.type_manager
+        And, Or, Not, Exists = em.And, em.Or, em.Not, em.Exists  # noqa: N806
+        BoolType, UserType, Int = tm.BoolType, tm.UserType, em.Int  # noqa: N806
         # Things, predicates and skills may share names (a "plant" and plant(x)); the PDDL
         # writer keeps them apart.
         env.error_used_name = False
@@ -426,6 +454,10 @@ class Domain:
         objs = {n: Object(n, thing) for n in objects}
         problem.add_objects(objs.values())
         has_reach = {"near", "in", "closed"} <= set(fluents)
+        # loose(x): x is not inside anything (so driving up to it puts it within reach).
+        loose = Fluent("loose__", BoolType(), a0=thing)
+        if has_reach:
+            problem.add_fluent(loose, default_initial_value=False)
         costs = {}
         for s in self.schemas:
             if allowed is not None and s.skill not in allowed:
@@ -440,8 +472,10 @@ class Domain:
                 if t.pred == "near" and has_reach and not t.negated:
                     x = arg(t.args[0])
                     f = Variable("f", thing)
+                    # Reach it: near it while it is not inside anything, or near the open
+                    # container it is in.
                     cond = Or(
-                        fluents["near"](x),
+                        And(fluents["near"](x), loose(x)),
                         Exists(
                             And(
                                 fluents["near"](f),
@@ -455,20 +489,6 @@ class Domain:
                     atom = fluents[t.pred](*(arg(a) for a in t.args))
                     cond = Not(atom) if t.negated else atom
                 act.add_precondition(cond)
-            for skill, fixed, static, rel in HOUSE_RULES:
-                if (
-                    s.skill == skill
-                    and set(fixed) <= set(s.fixed)
-                    and "target" in pv
-                    and {static, rel} <= set(fluents)
-                ):
-                    x = Variable("x", thing)
-                    act.add_precondition(
-                        Or(
-                            Not(fluents[static](pv["target"])),
-                            Exists(fluents[rel](x, pv["target"]), x),
-                        )
-                    )
             for t in s.delete:
                 quant = []
                 args = []
@@ -482,17 +502,41 @@ class Domain:
                 act.add_effect(fluents[t.pred](*args), False, forall=quant)
             for t in s.add:
                 act.add_effect(fluents[t.pred](*(arg(a) for a in t.args)), True)
+            if has_reach:
+                for x in _loosened(s):
+                    act.add_effect(loose(arg(x)), True)
+                for x in _contained(s):
+                    act.add_effect(loose(arg(x)), False)
             problem.add_action(act)
             costs[act] = Int(s.cost)
+        inside = set()
         for fact in init:
             pred, args = parse_atom(fact)
             problem.set_initial_value(fluents[pred](*(objs[a] for a in args)), True)
+            if pred == "in":
+                inside.add(args[0])
+        if has_reach:
+            for n in objects:
+                if n not in inside:
+                    problem.set_initial_value(loose(objs[n]), True)
         for g in goal:
             pred, args = parse_atom(g.removeprefix("not "))
             atom = fluents[pred](*(objs[a] for a in args))
             problem.add_goal(Not(atom) if g.startswith("not ") else atom)
         problem.add_quality_metric(MinimizeActionCosts(costs))
         return problem
+
+
+def _loosened(s: ActionSchema) -> list[str]:
+    """Arguments an action takes out of any container (on a surface, in the gripper)."""
+    out = [t.args[0] for t in s.add if t.pred in ("on", "holding") and t.args]
+    out += [t.args[0] for t in s.delete if t.pred == "in" and t.args and t.args[0] != "*"]
+    return [a for a in dict.fromkeys(out) if a.startswith("?") or a != "*"]
+
+
+def _contained(s: ActionSchema) -> list[str]:
+    """Arguments an action puts inside a container."""
+    return [t.args[0] for t in s.add if t.pred == "in" and t.args]
 
 
 _DOMAINS: dict[tuple, Domain] = {}
@@ -538,7 +582,7 @@ def domain_pddl(registry: SkillRegistry) -> str:
     preds = " ".join(
         f"({p}{''.join(f' ?a{i}' for i in range(n))})" for p, n in dom.predicates.items()
     )
-    lines.append(f"  (:predicates {preds})")
+    lines.append(f"  (:predicates {preds} (loose__ ?a0))")
     lines.append("  (:functions (total-cost))")
     for s in dom.schemas:
         lines.append(f"  (:action {s.name}")
@@ -548,7 +592,10 @@ def domain_pddl(registry: SkillRegistry) -> str:
             atom = f"({t.pred}{''.join(' ' + a for a in t.args)})"
             if t.pred == "near" and not t.negated:
                 x = t.args[0]
-                atom = f"(or {atom} (exists (?f) (and (near ?f) (in {x} ?f) (not (closed ?f)))))"
+                atom = (
+                    f"(or (and {atom} (loose__ {x})) "
+                    f"(exists (?f) (and (near ?f) (in {x} ?f) (not (closed ?f)))))"
+                )
             pre.append(f"(not {atom})" if t.negated else atom)
         lines.append(f"    :precondition (and {' '.join(pre)})")
         eff = []
@@ -558,6 +605,8 @@ def domain_pddl(registry: SkillRegistry) -> str:
             atom = f"(not ({t.pred}{''.join(' ' + a for a in args)}))"
             eff.append(f"(forall ({' '.join(vars_)}) {atom})" if vars_ else atom)
         eff += [f"({t.pred}{''.join(' ' + a for a in t.args)})" for t in s.add]
+        eff += [f"(loose__ {x})" for x in _loosened(s)]
+        eff += [f"(not (loose__ {x}))" for x in _contained(s)]
         eff.append(f"(increase (total-cost) {s.cost})")
         lines.append(f"    :effect (and {' '.join(eff)}))")
     lines.append(")")

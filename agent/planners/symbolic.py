@@ -28,6 +28,7 @@ import time
 from fnmatch import fnmatchcase
 from pathlib import Path
 
+from housemind.agent.knowledge import STATIC_PREDICATES
 from housemind.agent.planners.base import (
     Plan,
     PlanContext,
@@ -71,7 +72,7 @@ class SymbolicPlanner:
 
     def __init__(
         self,
-        max_search_places: int = 8,
+        max_search_places: int = 12,
         registry: SkillRegistry = REGISTRY,
         methods_dirs: tuple[str | Path, ...] = (),
     ) -> None:
@@ -221,6 +222,9 @@ class SymbolicPlanner:
     def _solve(self, goal: str, spec: ChoreSpec, beliefs: Beliefs, notes: list[str]) -> Plan:
         domain = compile_domain(self.registry)
         state = set(beliefs.facts)
+        for name, info in beliefs.fixtures.items():
+            if info.openable and f"open({name})" not in state:
+                state.add(f"closed({name})")  # doors not seen open are shut
         held = beliefs.ctx.held
         mentioned = {a for st in spec.stages for f in st for a in parse_atom(f.removeprefix("not "))[1]}
         steps: list[Subtask] = []
@@ -231,7 +235,7 @@ class SymbolicPlanner:
             if last:
                 goal_facts += self._tidy_end(beliefs, held, mentioned)
             things = self._things(goal_facts, spec, beliefs, state)
-            goal_facts += self._habits(goal_facts, things, beliefs, state)
+            goal_facts += self._habits(goal_facts, things, beliefs)
             try:
                 res = domain.solve(things, state, goal_facts, bindings=spec.bindings)
             except DomainError as e:
@@ -284,25 +288,23 @@ class SymbolicPlanner:
         consts = set(compile_domain(self.registry).constants)
         return sorted(t for t in out if t not in consts)
 
-    def _habits(
-        self, goal: list[str], things: list[str], beliefs: Beliefs, state: set[str]
-    ) -> list[str]:
-        """Leave doors closed and switches off as they were (unless the goal says)."""
+    def _habits(self, goal: list[str], things: list[str], beliefs: Beliefs) -> list[str]:
+        """Leave doors shut and switches off as they were at the start (unless the goal
+        says otherwise): what the plan opens it closes, what it switches on it switches off.
+        """
         out: list[str] = []
-        said = {parse_atom(g.removeprefix("not "))[1][0] for g in goal if "(" in g}
         for t in things:
             info = beliefs.fixtures.get(t)
             if info is None:
                 continue
-            if info.openable and f"open({t})" not in state and f"open({t})" not in goal:
-                out.append(f"closed({t})")
+            if info.openable and not beliefs.holds(f"open({t})") and f"open({t})" not in goal:
+                out.append(f"not open({t})")
             if (
                 info.switchable
-                and f"switched_on({t})" not in state
+                and not beliefs.holds(f"switched_on({t})")
                 and f"switched_on({t})" not in goal
-                and not (t in said and any(g.startswith("switched_") and t in g for g in goal))
             ):
-                out.append(f"switched_off({t})")
+                out.append(f"not switched_on({t})")
         return [f for f in out if f not in goal]
 
     def _tidy_end(self, beliefs: Beliefs, held: str | None, mentioned: set[str]) -> list[str]:
@@ -337,18 +339,31 @@ class SymbolicPlanner:
 
     @staticmethod
     def _why_not(goal: list[str], state: set[str], domain) -> str:
-        unreachable = [
-            g
-            for g in goal
-            if not g.startswith("not ")
-            and g not in state
-            and not domain.achievers(parse_atom(g)[0])
-        ]
-        if unreachable:
-            return (
-                f"no skill can make {', '.join(unreachable)} true; register a skill whose "
-                "effects do"
-            )
+        unmet = [g for g in goal if not g.startswith("not ") and g not in state]
+        for g in unmet:
+            pred, args = parse_atom(g)
+            schemas = [s for s in domain.schemas if any(t.pred == pred for t in s.add)]
+            if not schemas:
+                return f"no skill can make {g} true; register a skill whose effects do"
+            blocked = []
+            for s in schemas:
+                add = next(t for t in s.add if t.pred == pred)
+                bind = {
+                    a[1:]: v for a, v in zip(add.args, args, strict=False) if a.startswith("?")
+                }
+                static = [
+                    t.ground(bind)
+                    for t in s.pre
+                    if t.pred in STATIC_PREDICATES
+                    and not t.negated
+                    and all(not a.startswith("?") or a[1:] in bind for a in t.args)
+                ]
+                missing = [f for f in static if f not in state]
+                if missing:
+                    blocked.append(f"{s.skill} needs {', '.join(missing)}")
+            if len(blocked) == len(schemas):
+                thing = _w(args[0]) if args else g
+                return f"cannot make {g} true: {'; '.join(blocked)}, which the {thing} is not"
         return (
             f"no sequence of skills reaches {', '.join(goal)} from what the robot believes "
             "now (a thing out of reach, a closed door it cannot open, a tool missing?)"

@@ -29,7 +29,7 @@ def believed_facts(context: PlanContext) -> set[str]:
     """Facts the planner may assume: observed facts, remembered object placements and the
     static facts of the home."""
     facts = set(context.facts)
-    kinds = dict(context.object_kinds)
+    kinds = {**{o: o for o in context.object_places}, **context.object_kinds}
     if context.held and context.held not in kinds:
         kinds[context.held] = context.held
     facts |= static_facts(context.rooms, context.fixtures, kinds)

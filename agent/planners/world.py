@@ -18,6 +18,7 @@ from housemind.agent.knowledge import (
     CATEGORY_WORDS,
     FIXTURE_WORDS,
     HOME_PLACES,
+    LIKELY_PLACES,
     OBJECT_CATEGORY,
     ROOM_WORDS,
     category_of,
@@ -161,21 +162,13 @@ class Beliefs:
 
         The household's conventions in memory (``belongs_on``, per object or per kind)
         first; then common sense (:data:`agent.knowledge.HOME_PLACES`), preferring a
-        fixture in the room the object is in; a dirty dish belongs in the sink, dirty
-        clothes in the laundry basket.
+        fixture in the room the object is in. (Where a dirty dish goes after a meal is the
+        chore's business: see the ``cleared`` goal of the chore methods.)
         """
         kind = self.kind(name)
         said = self.ctx.home_places.get(name) or self.ctx.home_places.get(kind)
         if said and said in self.fixtures:
             return self.relation_for(said), said
-        if self.state_of(name, "dirty"):
-            cat = category_of(kind)
-            if cat in ("dish", "cutlery", "cookware"):
-                for f in self.fixtures_of("sink"):
-                    return "in", f
-            if cat in ("clothes", "linen"):
-                for f in self.fixtures_of("laundry_basket"):
-                    return "in", f
         room = self.room_of(name)
         for fx_kind, rel in HOME_PLACES.get(kind, []):
             cands = self.fixtures_of(fx_kind)
@@ -212,6 +205,9 @@ class Beliefs:
             if p in self.fixtures:
                 add(p)
         for fx_kind, _ in HOME_PLACES.get(kind, []):
+            for f in self.fixtures_of(fx_kind):
+                add(f)
+        for fx_kind in LIKELY_PLACES.get(category_of(kind), ()):
             for f in self.fixtures_of(fx_kind):
                 add(f)
         for p in memory:  # rooms it has not looked around yet
