@@ -46,6 +46,7 @@ class ChoreSpec:
         orders: The chore orders the shopping list.
         methods: Names of the methods used.
         hints: Where the words say a thing to find is ("out of the microwave").
+        observe: Fixtures to look at first if their state is unknown.
     """
 
     stages: list[list[str]] = field(default_factory=list)
@@ -58,6 +59,7 @@ class ChoreSpec:
     orders: bool = False
     methods: list[str] = field(default_factory=list)
     hints: dict[str, list[str]] = field(default_factory=dict)
+    observe: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -130,6 +132,7 @@ def understand(
             ]
         for name, places in s.hints.items():
             out.hints.setdefault(name, []).extend(places)
+        out.observe += [f for f in s.observe if f not in out.observe]
         out.stages += [st for st in s.stages if st]
         for r in s.look:
             if r not in out.look:
@@ -256,6 +259,10 @@ def _expand(
         known = [n for n in beliefs.known_objects() if beliefs.kind(n) == item]
         if not [n for n in known if beliefs.where(n) is not None]:
             spec.find.append(Unknown(item, item, missing_ok=True))
+    if "things" in body["select"] and values.get("things") == []:
+        # "do the dishes" with no dirty dishes known (after looking): nothing to do
+        spec.notes.append(f"nothing to do for '{m.name.replace('_', ' ')}': none found")
+        return _Clause(m, values, spec, slots=slots)
     stages = [_expand_goals(g, values, beliefs, spec) for g in body["stages"]]
     for slot in body["restore"]:
         for thing in _as_list(values.get(slot)):
@@ -271,6 +278,10 @@ def _expand(
         where = _format(place, values)
         spec.checks.append((_format(what, values), beliefs.resolve_fixture(where)))
     spec.orders = m.orders
+    for slot in m.observe:
+        for f in _as_list(values.get(slot)):
+            if isinstance(f, str) and f in beliefs.fixtures and f not in spec.observe:
+                spec.observe.append(f)
     things = [t for t in _as_list(values.get("things", values.get("thing"))) if isinstance(t, str)]
     if not things:  # "make a coffee and put it ...": "it" is the cup
         for slot, v in values.items():

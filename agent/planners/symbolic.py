@@ -43,7 +43,15 @@ from housemind.agent.planners.world import Beliefs, Unknown
 from housemind.skills.spec import REGISTRY, SkillRegistry
 from housemind.skills.types import parse_atom
 
-__all__ = ["SymbolicPlanner"]
+__all__ = ["OBSERVED_PREDICATES", "SymbolicPlanner"]
+
+#: Predicates the robot's observations carry (``housemind.skills.types``); a goal fact of
+#: another predicate (a plug-in's ``dusted(shelf)``) is planned for but not checked at
+#: the end: the robot could not see it.
+OBSERVED_PREDICATES = frozenset(
+    """near holding hand_empty on in open closed switched_on switched_off dirty clean wiped
+    filled empty folded dry watered cooked burnt finished contains boiled told missing""".split()
+)
 
 logger = logging.getLogger(__name__)
 
@@ -78,7 +86,8 @@ class SymbolicPlanner:
     ) -> None:
         self.max_search_places = max_search_places
         self.registry = registry
-        self.methods: list[Method] = load_methods(methods_dirs)
+        self.methods_dirs = tuple(methods_dirs)
+        self.methods: list[Method] = load_methods(self.methods_dirs)
         #: Wall seconds per call of :meth:`replan` (for the benchmark).
         self.timings: list[float] = []
 
@@ -109,7 +118,8 @@ class SymbolicPlanner:
     def _plan(
         self, goal: str, ctx: PlanContext, done: list[Subtask], failed: Subtask | None
     ) -> Plan:
-        self.registry.load_entry_points()
+        self.registry.load_entry_points()  # plug-ins register skills and chore methods
+        self.methods = load_methods(self.methods_dirs)
         beliefs = Beliefs(ctx)
         searched = [str(s.args.get("target")) for s in done if s.skill == "navigate"]
         if failed is not None and failed.skill == "navigate":
@@ -126,6 +136,21 @@ class SymbolicPlanner:
                 subtasks=[Subtask(skill="navigate", args={"target": room})],
                 complete=False,
                 rationale="; ".join([*notes, f"looking around the {_w(room)} first"]),
+                backend=self.name,
+            )
+        unseen = [
+            f
+            for f in spec.observe
+            if f not in searched
+            and not beliefs.holds(f"open({f})")
+            and not beliefs.holds(f"closed({f})")
+        ]
+        if unseen:  # closing a door nobody has seen: is it open at all?
+            return Plan(
+                goal=goal,
+                subtasks=[Subtask(skill="navigate", args={"target": f}) for f in unseen],
+                complete=False,
+                rationale="; ".join([*notes, f"looking at the {', '.join(map(_w, unseen))} first"]),
                 backend=self.name,
             )
         missing = self._to_find(spec, beliefs)
@@ -332,8 +357,10 @@ class SymbolicPlanner:
 
     @staticmethod
     def _checkable(fact: str, beliefs: Beliefs) -> bool:
+        """Whether the end check may ask for ``fact``: the robot observes facts of its kind
+        and memory keeps them for the thing (an object or a fixture)."""
         pred, args = parse_atom(fact)
-        if pred in ("near", "told"):
+        if pred not in OBSERVED_PREDICATES or pred in ("near", "told"):
             return False
         return all(a in beliefs.fixtures or a in beliefs.kinds for a in args[:1])
 

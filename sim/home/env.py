@@ -817,8 +817,8 @@ class HomeSimEnv(gym.Env):
             if due > now:
                 break
             proc.advance(world, due)
-            housework.soil_floors(world, due)
             if name == "routine":
+                housework.soil_floors(world, self.layout, due)
                 self._residents.update(world, self._next_boundary, self._seed)
                 self._next_boundary = self._residents.next_boundary(self._next_boundary)
             else:
@@ -827,7 +827,6 @@ class HomeSimEnv(gym.Env):
             proc.replan(world)
         self._residents.advance(world, now)
         proc.advance(world, now)
-        housework.soil_floors(world, now)
         self._refresh_events()
 
     def _fire_timer(self, name: str, due: float) -> None:

@@ -2,8 +2,8 @@
 from scratch, and speaking to people.
 
 * **Floors.** Each room's floor has ``dirt`` (``WorldState.floor_dirt``, 0 clean to 1).
-  People and pets at home make it dirtier at :data:`DIRT_PER_HOUR` by kind, applied
-  lazily whenever the simulator processes events (:func:`soil_floors`). The robot
+  People and pets at home make it dirtier at :data:`DIRT_PER_HOUR` by kind, added at
+  every change of their routines (:func:`soil_floors`; so up to a routine slot late). The robot
   vacuums with ``use`` and an empty gripper: the floor under it gets cleaner by the area
   its brush (:data:`BRUSH_M` wide) sweeps over the room's free floor area
   (:func:`vacuum`): one pass over the whole room cleans a fully dirty floor. The robot
@@ -28,6 +28,7 @@ import math
 from typing import TYPE_CHECKING
 
 from housemind.sim.home.catalogue import FIXTURE_KINDS, OBJECT_KINDS
+from housemind.sim.home.layout import HomeLayout
 from housemind.sim.home.processes import add_food
 from housemind.sim.home.world import WorldState
 
@@ -78,17 +79,27 @@ _FREE_AREA: dict[int, tuple[object, dict[str, float]]] = {}
 # -- floors ----------------------------------------------------------------------------
 
 
-def soil_floors(world: WorldState, now_s: float) -> None:
-    """Add the floor dirt the people and pets at home made since ``world.floor_s``."""
+def soil_floors(world: WorldState, layout: HomeLayout, now_s: float) -> None:
+    """Add the floor dirt people and pets made since ``world.floor_s``, in the room each
+    spent that time in.
+
+    The env calls it at every change of the residents' routines (before they move on),
+    so the dirt is the same however the simulation's time was stepped: each person's room
+    is where their walk of the slot ends, and someone on the way out counts as out.
+    """
     dt = now_s - world.floor_s
     if dt <= 0.0:
         return
     hours = dt / 3600.0
     for p in world.residents.values():
-        if not p.home or not p.room:
+        if not p.home or p.leaving:
+            continue
+        x, y = (p.path[-2], p.path[-1]) if p.path else (p.x, p.y)
+        room = layout.room_at(x, y)
+        if not room:
             continue
         rate = DIRT_PER_HOUR.get(p.kind, 0.01)
-        world.floor_dirt[p.room] = min(1.0, world.floor_dirt.get(p.room, 0.0) + rate * hours)
+        world.floor_dirt[room] = min(1.0, world.floor_dirt.get(room, 0.0) + rate * hours)
     world.floor_s = now_s
 
 

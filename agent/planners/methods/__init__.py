@@ -25,7 +25,17 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from housemind.agent.planners.language import Pattern
 
-__all__ = ["Method", "MethodError", "Recipes", "Selector", "Variant", "load_methods", "recipes"]
+__all__ = [
+    "Method",
+    "MethodError",
+    "Recipes",
+    "Selector",
+    "Variant",
+    "load_methods",
+    "recipes",
+    "register_methods",
+    "registered_methods_dirs",
+]
 
 SlotType = Literal[
     "things", "thing", "place", "fixture", "fixtures", "room", "person", "text", "word"
@@ -101,6 +111,8 @@ class Method(BaseModel):
         defaults: A slot's words when the phrasing does not give them (``sink: sink``).
         needs: Fixture kinds the home must have for the method to apply.
         look: Rooms to look around before choosing things (``"{room}"``, ``kitchen``).
+        observe: Slots whose fixtures must be seen before planning, when memory does not
+            know whether they are open (closing a door nobody has seen: look at it first).
         select: How to choose things for a slot (see :class:`Selector`).
         use: Fixture or object kinds the plan may use besides those named (a sink to fill
             a pot at, the kettle).
@@ -133,6 +145,7 @@ class Method(BaseModel):
     defaults: dict[str, str] = Field(default_factory=dict)
     needs: list[str] = Field(default_factory=list)
     look: list[str] = Field(default_factory=list)
+    observe: list[str] = Field(default_factory=list)
     select: dict[str, Selector] = Field(default_factory=dict)
     use: list[str] = Field(default_factory=list)
     stages: list[list[str]] = Field(default_factory=list)
@@ -224,13 +237,36 @@ def _load(extra: tuple[str, ...]) -> tuple[Method, ...]:
     return tuple(methods)
 
 
+_REGISTERED: list[str] = []
+
+
+def register_methods(folder: str | Path) -> None:
+    """Add a folder of chore-method YAML files (a plug-in's chores) for every planner.
+
+    A skill package calls this when it is imported (through the ``housemind.skills``
+    entry point), so the words of its chores reach the symbolic planner.
+
+    Raises:
+        MethodError: if the folder's methods do not validate (checked now, not mid-chore).
+    """
+    path = str(Path(folder).resolve())
+    if path not in _REGISTERED:
+        _load((path,))  # fail now, naming the file
+        _REGISTERED.append(path)
+
+
+def registered_methods_dirs() -> list[str]:
+    """Folders added with :func:`register_methods`, in order."""
+    return list(_REGISTERED)
+
+
 def load_methods(extra: Iterable[str | Path] = ()) -> list[Method]:
-    """The built-in chore methods, then those in the YAML files of ``extra`` folders.
+    """The built-in chore methods, the registered plug-ins', then those of ``extra`` folders.
 
     Raises:
         MethodError: naming the file and method, for a method that does not validate.
     """
-    return list(_load(tuple(str(p) for p in extra)))
+    return list(_load(tuple([*_REGISTERED, *(str(p) for p in extra)])))
 
 
 class Dish(BaseModel):

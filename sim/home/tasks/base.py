@@ -26,7 +26,15 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from housemind.skills.policies.base import PolicyError
-from housemind.skills.types import DRY_BELOW, EMPTY_BELOW, FILLED_AT, WIPED_BELOW
+from housemind.sim.home.world import BURNT_AT
+from housemind.skills.types import (
+    BOILED_AT,
+    DRY_BELOW,
+    EMPTY_BELOW,
+    FILLED_AT,
+    TOLD_WITHIN_S,
+    WIPED_BELOW,
+)
 
 if TYPE_CHECKING:
     from housemind.sim.home.env import HomeSimEnv
@@ -402,11 +410,33 @@ def fact_holds(env: HomeSimEnv, fact: str) -> bool:
         return fixtures[args[0]].open == (pred == "open")
     if pred in ("switched_on", "switched_off"):
         return fixtures[args[0]].on == (pred == "switched_on")
+    if pred == "contains" and len(args) == 2:
+        thing = objects.get(args[0]) or fixtures[args[0]]
+        food = getattr(thing, "food", "")
+        return (thing.liquid == args[1] and thing.fill >= EMPTY_BELOW) or food == args[1]
     (name,) = args
+    if pred in ("dirty", "clean") and name in env.layout.rooms:
+        dirty = world.floor_dirt.get(name, 0.0) >= WIPED_BELOW
+        return dirty if pred == "dirty" else not dirty
+    if pred == "told":
+        heard = world.heard.get(name)
+        return heard is not None and env.clock.elapsed - heard[0] <= TOLD_WITHIN_S
     if pred in ("dirty", "clean", "wiped") and name in fixtures:
         dirty = fixtures[name].dirt >= WIPED_BELOW
         return dirty if pred == "dirty" else not dirty
+    if name in fixtures:
+        fs = fixtures[name]
+        if pred == "finished":
+            return fs.cycle == "done" and not fs.on
+        if pred == "boiled":
+            return fs.liquid == "water" and fs.temp >= BOILED_AT
+        if pred == "filled":
+            return fs.fill >= FILLED_AT
+        if pred == "empty":
+            return fs.fill < EMPTY_BELOW
     o = objects[name]
+    if pred == "cooked":
+        return 1.0 <= o.cooked < BURNT_AT
     if pred in ("dirty", "clean"):
         return o.dirty == (pred == "dirty")
     if pred == "folded":

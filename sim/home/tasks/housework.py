@@ -355,6 +355,10 @@ class RemindSomeone(Task):
             for _t, text, heard in env.world.said[params["said_before"] :]
         )
 
+    def goal_facts(self, env: HomeSimEnv, params: dict[str, Any]) -> list[str]:
+        """The person has been told (just now)."""
+        return [f"told({params['person']})"]
+
     def solution(self, env: HomeSimEnv, params: dict[str, Any]) -> list[Step]:
         """Go to them and say it."""
         who = params["person"]
