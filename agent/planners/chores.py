@@ -107,7 +107,11 @@ def understand(
             # "tidy the living room: put the book back": the second clause says exactly
             # what the first means; keep the first one's looking around.
             res.spec.look = list(dict.fromkeys(prev.spec.look + res.spec.look))
-            res.spec.find = [*res.spec.find, *(u for u in prev.spec.find if u not in res.spec.find)]
+            named = {a for st in res.spec.stages for f in st for a in _args(f)}
+            res.spec.find = [
+                *res.spec.find,
+                *(u for u in prev.spec.find if u not in res.spec.find and u.name in named),
+            ]
             for name, places in prev.spec.hints.items():
                 res.spec.hints.setdefault(name, []).extend(places)
             done[-1] = res
@@ -305,6 +309,10 @@ def _expand(
         None,
     )
     return _Clause(m, values, spec, things, fixture, slots)
+
+
+def _args(fact: str) -> tuple[str, ...]:
+    return parse_atom(fact.removeprefix("not "))[1]
 
 
 def _as_list(v: Any) -> list[Any]:
