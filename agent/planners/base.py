@@ -95,6 +95,8 @@ class Plan(BaseModel):
             a missing one is reported (e.g. it goes on the shopping list).
         orders: Items to order from the grocery service once the plan is done (a
             shopping chore; see ``housemind.skills.grocery``).
+        estimated_s: Typical robot-clock seconds the subtasks take (0: no estimate; see
+            ``housemind.agent.planners.estimate``).
         rationale: Why this plan, for people and logs.
         backend: Which planner made it.
     """
@@ -105,6 +107,7 @@ class Plan(BaseModel):
     complete: bool = True
     checks: list[tuple[str, str]] = Field(default_factory=list)
     orders: list[str] = Field(default_factory=list)
+    estimated_s: float = 0.0
     rationale: str = ""
     backend: str = ""
 

@@ -408,11 +408,9 @@ class Domain:
             if not line.startswith("("):
                 continue
             name, *params = line.strip("()").split()
-            act = writer.get_item_named(name)
-            schema = self.by_name[act.name]
+            schema = self.by_name[_unprefix(writer, name, "a_")]
             args: dict[str, Any] = {
-                p: str(writer.get_item_named(v).name)
-                for p, v in zip(schema.params, params, strict=True)
+                p: _unprefix(writer, v, "o_") for p, v in zip(schema.params, params, strict=True)
             }
             args.update(schema.fixed)
             steps.append(GroundAction(schema.name, schema.skill, args))
@@ -451,7 +449,8 @@ class Domain:
         problem = Problem("chore")
         for f in fluents.values():
             problem.add_fluent(f, default_initial_value=False)
-        objs = {n: Object(n, thing) for n in objects}
+        # Prefixed names: no thing, predicate, action or PDDL keyword can clash.
+        objs = {n: Object(f"o_{n}", thing) for n in objects}
         problem.add_objects(objs.values())
         has_reach = {"near", "in", "closed"} <= set(fluents)
         # loose(x): x is not inside anything (so driving up to it puts it within reach).
@@ -462,7 +461,7 @@ class Domain:
         for s in self.schemas:
             if allowed is not None and s.skill not in allowed:
                 continue
-            act = InstantaneousAction(s.name, **{p: thing for p in s.params})
+            act = InstantaneousAction(f"a_{s.name}", **{p: thing for p in s.params})
             pv = {p: act.parameter(p) for p in s.params}
 
             def arg(a: str, pv: dict = pv) -> Any:
@@ -525,6 +524,15 @@ class Domain:
             problem.add_goal(Not(atom) if g.startswith("not ") else atom)
         problem.add_quality_metric(MinimizeActionCosts(costs))
         return problem
+
+
+def _unprefix(writer: Any, pddl_name: str, prefix: str) -> str:
+    """The name of an object or action in a Fast Downward plan, as housemind knows it."""
+    try:
+        name = str(writer.get_item_named(pddl_name).name)
+    except KeyError:  # the writer kept the name as given
+        name = pddl_name
+    return name.removeprefix(prefix)
 
 
 def _loosened(s: ActionSchema) -> list[str]:

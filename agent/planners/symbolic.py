@@ -37,6 +37,7 @@ from housemind.agent.planners.base import (
     register_planner,
 )
 from housemind.agent.planners.chores import ChoreSpec, understand
+from housemind.agent.planners.estimate import estimate_seconds
 from housemind.agent.planners.methods import Method, load_methods
 from housemind.agent.planners.pddl import DomainError, compile_domain
 from housemind.agent.planners.world import Beliefs, Unknown
@@ -285,6 +286,7 @@ class SymbolicPlanner:
             goal_facts=final,
             complete=True,
             checks=spec.checks,
+            estimated_s=estimate_seconds(steps, beliefs.ctx),
             rationale="; ".join([*notes, f"methods: {', '.join(spec.methods)}"]),
             backend=self.name,
         )
