@@ -8,13 +8,12 @@ parameters that facts mention are the action's parameters, ``not f`` in the effe
 preconditions must not hold. Parameters that no fact mentions (``say``'s ``message``) are
 *free*: the planner fills them from the chore method or the field's default.
 
-One household rule is compiled into every precondition ``near(x)``: a thing inside a
-container is within reach only of the robot standing at the container, and only while the
-container is open; anything else is within reach once the robot has driven up to it (a
-compiled fluent ``loose__(x)``, "not inside anything", is kept by the actions that put
-things in and take them out) (the plan validator applies the same rule, and also
-reaches things *on* a fixture it stands at; the planner prefers driving to such an
-object itself, as HomeSim's expert solutions do).
+One household rule is compiled into every precondition ``near(x)``: the robot has
+driven up to ``x`` and ``x`` is not shut inside a closed container (a compiled fluent
+``loose__(x)``, "not inside anything", is kept by the actions that put things in and take
+them out) (the plan validator is more lenient: it also reaches
+things on or in an open fixture the robot stands at; the planner drives up to the thing
+itself, as HomeSim's expert solutions do, which lines the arm up best).
 
 The problem is built from the facts believed now (memory and perception, never a
 simulator's true state) over the things the goal concerns, and solved by Fast Downward
@@ -471,17 +470,13 @@ class Domain:
                 if t.pred == "near" and has_reach and not t.negated:
                     x = arg(t.args[0])
                     f = Variable("f", thing)
-                    # Reach it: near it while it is not inside anything, or near the open
-                    # container it is in.
-                    cond = Or(
-                        And(fluents["near"](x), loose(x)),
-                        Exists(
-                            And(
-                                fluents["near"](f),
-                                fluents["in"](x, f),
-                                Not(fluents["closed"](f)),
-                            ),
-                            f,
+                    # Reach it: near it (driven up to it), and it is not shut inside a
+                    # closed container (not inside anything, or in an open one).
+                    cond = And(
+                        fluents["near"](x),
+                        Or(
+                            loose(x),
+                            Exists(And(fluents["in"](x, f), Not(fluents["closed"](f))), f),
                         ),
                     )
                 else:
@@ -601,8 +596,8 @@ def domain_pddl(registry: SkillRegistry) -> str:
             if t.pred == "near" and not t.negated:
                 x = t.args[0]
                 atom = (
-                    f"(or (and {atom} (loose__ {x})) "
-                    f"(exists (?f) (and (near ?f) (in {x} ?f) (not (closed ?f)))))"
+                    f"(and {atom} (or (loose__ {x}) "
+                    f"(exists (?f) (and (in {x} ?f) (not (closed ?f))))))"
                 )
             pre.append(f"(not {atom})" if t.negated else atom)
         lines.append(f"    :precondition (and {' '.join(pre)})")

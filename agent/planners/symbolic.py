@@ -273,6 +273,12 @@ class SymbolicPlanner:
                 steps.append(st)
                 state = self._progress(state, st)
             wanted += [g for g in goal_facts if not g.startswith("not ")]
+            # A habit kept by the plan is checked too: the fridge it opened is closed.
+            for g in goal_facts:
+                if g.startswith("not open("):
+                    wanted.append("closed(" + g.removeprefix("not open("))
+                elif g.startswith("not switched_on("):
+                    wanted.append("switched_off(" + g.removeprefix("not switched_on("))
         final = [
             g
             for g in dict.fromkeys(wanted)
