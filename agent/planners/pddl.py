@@ -65,8 +65,8 @@ _CACHE_SIZE = 512
 #: problems of one chore are small), then greedy LAMA if that runs out of time. Each is
 #: ``(Fast Downward options, search time limit)``.
 SEARCH_CONFIGS: tuple[tuple[tuple[str, ...], str], ...] = (
-    (("--search-options", "--search", "astar(lmcut())"), "8s"),
-    (("--alias", "lama-first"), "30s"),
+    (("--search-options", "--search", "astar(lmcut())"), "30s"),
+    (("--alias", "lama-first"), "60s"),
 )
 #: Fast Downward exit codes that prove there is no plan (translator or search).
 _UNSOLVABLE = (10, 11, 12)

@@ -59,6 +59,8 @@ logger = logging.getLogger(__name__)
 #: Predicates whose facts a plan's end check may rely on: memory keeps them for objects and
 #: fixtures (people and floors it sees only while it looks at them).
 _CHECKABLE_SUBJECTS = ("fixture", "movable")
+#: Rooms a search looks around in one plan (the task graph replans after each plan).
+SEARCH_ROOMS_AT_ONCE = 3
 #: Predicates whose first argument is a movable thing (it must be found to plan with it).
 _OBJECT_FIRST = frozenset(
     {"on", "in", "holding", "clean", "dirty", "folded", "watered", "dry", "cooked", "filled",
@@ -194,7 +196,14 @@ class SymbolicPlanner:
         hints: list[str] = (),  # type: ignore[assignment]
     ) -> Plan:
         places = list(dict.fromkeys([*hints, *beliefs.search_places(what.name)]))
-        cands = [p for p in places if p not in searched]
+        scanned = {p for p in searched if p in beliefs.rooms}
+
+        def worth_a_look(p: str) -> bool:
+            info = beliefs.fixtures.get(p)
+            # Furniture in a room it has looked around was seen then (unless it is shut).
+            return info is None or info.openable or info.room not in scanned or p in hints
+
+        cands = [p for p in places if p not in searched and worth_a_look(p)]
         if (len(searched) >= self.max_search_places or not cands) and what.missing_ok:
             store = next(
                 (f for k in ("fridge", "pantry", "cabinet") for f in beliefs.fixtures_of(k)),
@@ -215,19 +224,29 @@ class SymbolicPlanner:
                 f"cannot find the {_w(what.name)}: looked in {looked}; "
                 "tell me where it is, or check that it exists"
             )
-        where = cands[0]
-        steps = [Subtask(skill="navigate", args={"target": where})]
-        info = beliefs.fixtures.get(where)
-        if info is not None and info.openable and not beliefs.holds(f"open({where})"):
-            steps += [
-                Subtask(skill="open", args={"target": where}),
-                Subtask(skill="close", args={"target": where}),  # leave it as it was
-            ]
+        # Unlikely places are rooms to look around: several in one go, so a thing in the
+        # last room is found within the task's replanning budget.
+        batch = [cands[0]]
+        if cands[0] in beliefs.rooms:
+            for c in cands[1:SEARCH_ROOMS_AT_ONCE]:
+                if c not in beliefs.rooms:
+                    break
+                batch.append(c)
+        steps = []
+        for where in batch:
+            steps.append(Subtask(skill="navigate", args={"target": where}))
+            info = beliefs.fixtures.get(where)
+            if info is not None and info.openable and not beliefs.holds(f"open({where})"):
+                steps += [
+                    Subtask(skill="open", args={"target": where}),
+                    Subtask(skill="close", args={"target": where}),  # leave it as it was
+                ]
+        places = ", ".join(_w(w) for w in batch)
         return Plan(
             goal=goal,
             subtasks=steps,
             complete=False,
-            rationale="; ".join([*notes, f"searching for the {_w(what.name)}: looking at {_w(where)}"]),
+            rationale="; ".join([*notes, f"searching for the {_w(what.name)}: looking at {places}"]),
             backend=self.name,
         )
 

@@ -186,7 +186,13 @@ class Beliefs:
     # -- searching -------------------------------------------------------------------------
 
     def search_places(self, name: str) -> list[str]:
-        """Places to look for ``name``, most likely first (memory's ranking, then priors)."""
+        """Places to look for ``name``, most likely first.
+
+        Where it belongs and the strongest of memory's evidence first; then a look around
+        the rooms where things of its kind are kept (a room's look around sees far more
+        than a visit to one piece of furniture); then the kind's other usual places
+        (cupboards to open); then every other room.
+        """
         kind = self.kind(name)
         out: list[str] = []
 
@@ -201,16 +207,28 @@ class Beliefs:
             for key in (name, kind, *name.split("_"))
             for p in self.ctx.search_candidates.get(key, [])
         ]
-        for p in memory:  # memory's ranking: last seen, habitual places, kind priors
-            if p in self.fixtures:
-                add(p)
-        for fx_kind, _ in HOME_PLACES.get(kind, []):
-            for f in self.fixtures_of(fx_kind):
-                add(f)
-        for fx_kind in LIKELY_PLACES.get(category_of(kind), ()):
-            for f in self.fixtures_of(fx_kind):
-                add(f)
-        for p in memory:  # rooms it has not looked around yet
+        for p in [m for m in memory if m in self.fixtures][:2]:
+            add(p)
+        usual = [
+            f
+            for fx_kind in (
+                *(k for k, _ in HOME_PLACES.get(kind, [])),
+                *LIKELY_PLACES.get(category_of(kind), ()),
+            )
+            for f in self.fixtures_of(fx_kind)
+        ]
+        usual += [p for p in memory if p in self.fixtures]
+        score: dict[str, float] = {}
+        for i, f in enumerate(usual):
+            room = self.fixtures[f].room
+            score[room] = score.get(room, 0.0) + 1.0 / (1 + i)
+        if home is not None:
+            score[self.fixtures[home[1]].room] = score.get(self.fixtures[home[1]].room, 0.0) + 1
+        for room in sorted(score, key=lambda r: (-score[r], r)):
+            add(room)
+        for f in usual:
+            add(f)
+        for p in memory:
             add(p)
         for r in self.rooms:
             add(r)
