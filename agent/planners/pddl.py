@@ -525,7 +525,7 @@ def _unprefix(writer: Any, pddl_name: str, prefix: str) -> str:
     """The name of an object or action in a Fast Downward plan, as housemind knows it."""
     try:
         name = str(writer.get_item_named(pddl_name).name)
-    except KeyError:  # the writer kept the name as given
+    except Exception:  # noqa: BLE001 - unified-planning raises when it kept the name as given
         name = pddl_name
     return name.removeprefix(prefix)
 
