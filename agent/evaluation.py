@@ -152,7 +152,9 @@ def evaluate_tasks(
             n0 = len(timings) if timings is not None else 0
             t1 = time.perf_counter()
             try:
-                r = run_episode(task=task, home=home, seed=seed, planner=backend, conventions=conventions)
+                r = run_episode(
+                    task=task, home=home, seed=seed, planner=backend, conventions=conventions
+                )
                 ok, status, reason = r.success, r.status, r.reason
             except Exception as e:  # noqa: BLE001 - one broken episode must not end the run
                 logger.exception("episode %s/%s/%s crashed", task, home, seed)

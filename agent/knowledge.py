@@ -182,8 +182,12 @@ _trait(
         "baking_tray",
     ),
 )
-_trait("washable", ("shirt", "socks", "sock", "pants", "sweater", "towel", "bed_sheet", "dish_towel"))
-_trait("foldable", ("shirt", "socks", "sock", "pants", "sweater", "towel", "bed_sheet", "dish_towel"))
+_trait(
+    "washable", ("shirt", "socks", "sock", "pants", "sweater", "towel", "bed_sheet", "dish_towel")
+)
+_trait(
+    "foldable", ("shirt", "socks", "sock", "pants", "sweater", "towel", "bed_sheet", "dish_towel")
+)
 _trait("wiping_tool", ("sponge", "cloth"))
 _trait("plant", ("plant",))
 _trait("cookable", ("eggs", "pasta", "rice", "soup"))

@@ -317,7 +317,12 @@ class Unload(SkillParams):
 @skill(
     name="fold",
     template="fold the {object} on the {target}",
-    preconditions=["holding({object})", "foldable({object})", "surface({target})", "near({target})"],
+    preconditions=[
+        "holding({object})",
+        "foldable({object})",
+        "surface({target})",
+        "near({target})",
+    ],
     effects=[
         "folded({object})",
         "on({object},{target})",
@@ -338,7 +343,12 @@ class Fold(SkillParams):
 @skill(
     name="serve",
     template="serve the {object} into the {target}",
-    preconditions=["holding({object})", "pet_food({object})", "pet_bowl({target})", "near({target})"],
+    preconditions=[
+        "holding({object})",
+        "pet_food({object})",
+        "pet_bowl({target})",
+        "near({target})",
+    ],
     effects=["filled({target})", "not empty({target})"],
     success=["filled({target})"],
     risk="low",
@@ -355,7 +365,12 @@ class Serve(SkillParams):
 @skill(
     name="add",
     template="add the {object} to the {target}",
-    preconditions=["holding({object})", "cookable({object})", "cookware({target})", "near({target})"],
+    preconditions=[
+        "holding({object})",
+        "cookable({object})",
+        "cookware({target})",
+        "near({target})",
+    ],
     effects=["contains({target},{object})"],
     risk="low",
     timeout_s=30,

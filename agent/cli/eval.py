@@ -85,7 +85,9 @@ def eval_tasks(
         return
     from rich.table import Table
 
-    table = Table(title=f"eval tasks: {res.episodes} episodes, seeds {res.seeds[0]}-{res.seeds[-1]}")
+    table = Table(
+        title=f"eval tasks: {res.episodes} episodes, seeds {res.seeds[0]}-{res.seeds[-1]}"
+    )
     for col in ("task", "success", "n", "homes"):
         table.add_column(col)
     for name, row in sorted(res.per_task.items()):

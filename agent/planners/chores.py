@@ -131,7 +131,11 @@ def understand(
         }
         if later:  # "make a coffee and put it on the counter": the later place wins
             s.stages = [
-                [f for f in st if not (f.split("(")[0] in _LOCATION and parse_atom(f)[1][0] in later)]
+                [
+                    f
+                    for f in st
+                    if not (f.split("(")[0] in _LOCATION and parse_atom(f)[1][0] in later)
+                ]
                 for st in s.stages
             ]
         for name, places in s.hints.items():
@@ -258,7 +262,7 @@ def _expand(
             continue  # "kitchen" in a studio: nothing to look at by that name
         if r not in spec.look:
             spec.look.append(r)
-    for slot, kind in m.requires.items():
+    for kind in m.requires.values():
         item = normalise(_format(kind, values))
         known = [n for n in beliefs.known_objects() if beliefs.kind(n) == item]
         if not [n for n in known if beliefs.where(n) is not None]:

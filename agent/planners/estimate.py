@@ -50,7 +50,10 @@ _DEFAULT_STEP = 5.0
 
 
 def estimate_seconds(
-    steps: Iterable[Subtask], context: PlanContext | None = None, *, measured: Mapping[str, float] | None = None
+    steps: Iterable[Subtask],
+    context: PlanContext | None = None,
+    *,
+    measured: Mapping[str, float] | None = None,
 ) -> float:
     """Typical robot-clock seconds to carry out ``steps``.
 

@@ -25,9 +25,53 @@ _POLITE = re.compile(
 )
 #: Verbs that start a new clause after "and" ("... and run it", "... and put it away").
 CLAUSE_VERBS = frozenset(
-    """turn switch put place bring take run wash lay water close open fold dry load unload
-    make cook fry boil wipe throw clear tidy feed vacuum hoover sweep remind tell go set
-    gather move carry return start shut empty fill check fetch get find recycle""".split()
+    [
+        "turn",
+        "switch",
+        "put",
+        "place",
+        "bring",
+        "take",
+        "run",
+        "wash",
+        "lay",
+        "water",
+        "close",
+        "open",
+        "fold",
+        "dry",
+        "load",
+        "unload",
+        "make",
+        "cook",
+        "fry",
+        "boil",
+        "wipe",
+        "throw",
+        "clear",
+        "tidy",
+        "feed",
+        "vacuum",
+        "hoover",
+        "sweep",
+        "remind",
+        "tell",
+        "go",
+        "set",
+        "gather",
+        "move",
+        "carry",
+        "return",
+        "start",
+        "shut",
+        "empty",
+        "fill",
+        "check",
+        "fetch",
+        "get",
+        "find",
+        "recycle",
+    ]
 )
 
 
@@ -83,7 +127,7 @@ def _split_and(text: str) -> list[str]:
 
 
 class Pattern:
-    """A phrasing with slots, compiled (see the module docstring).
+    r"""A phrasing with slots, compiled (see the module docstring).
 
     Groups nest (``[without burning (it|them)]``); a backslash makes the next character a
     literal (``\\(`` for a parenthesis in the words).
@@ -103,7 +147,7 @@ class Pattern:
         self._src = text.strip()
         body, literal = self._sequence(top=True)
         if self._pos < len(self._src):
-            raise ValueError(f"cannot read pattern {text!r} near {self._src[self._pos:]!r}")
+            raise ValueError(f"cannot read pattern {text!r} near {self._src[self._pos :]!r}")
         self.regex = re.compile(rf"^{body}$")
         self.slots = tuple(self._slots)
         #: Literal characters: the more, the more specific the phrasing.
@@ -182,7 +226,7 @@ class Pattern:
             out.append(c)
             self._pos += 1
         if not out:
-            raise ValueError(f"cannot read pattern {self.text!r} near {src[self._pos:]!r}")
+            raise ValueError(f"cannot read pattern {self.text!r} near {src[self._pos :]!r}")
         return "".join(out)
 
     def match(self, text: str) -> dict[str, str] | None:

@@ -50,8 +50,32 @@ __all__ = ["OBSERVED_PREDICATES", "SymbolicPlanner"]
 #: another predicate (a plug-in's ``dusted(shelf)``) is planned for but not checked at
 #: the end: the robot could not see it.
 OBSERVED_PREDICATES = frozenset(
-    """near holding hand_empty on in open closed switched_on switched_off dirty clean wiped
-    filled empty folded dry watered cooked burnt finished contains boiled told missing""".split()
+    [
+        "near",
+        "holding",
+        "hand_empty",
+        "on",
+        "in",
+        "open",
+        "closed",
+        "switched_on",
+        "switched_off",
+        "dirty",
+        "clean",
+        "wiped",
+        "filled",
+        "empty",
+        "folded",
+        "dry",
+        "watered",
+        "cooked",
+        "burnt",
+        "finished",
+        "contains",
+        "boiled",
+        "told",
+        "missing",
+    ]
 )
 
 logger = logging.getLogger(__name__)
@@ -63,8 +87,20 @@ _CHECKABLE_SUBJECTS = ("fixture", "movable")
 SEARCH_ROOMS_AT_ONCE = 3
 #: Predicates whose first argument is a movable thing (it must be found to plan with it).
 _OBJECT_FIRST = frozenset(
-    {"on", "in", "holding", "clean", "dirty", "folded", "watered", "dry", "cooked", "filled",
-     "empty", "contains"}
+    {
+        "on",
+        "in",
+        "holding",
+        "clean",
+        "dirty",
+        "folded",
+        "watered",
+        "dry",
+        "cooked",
+        "filled",
+        "empty",
+        "contains",
+    }
 )
 
 
@@ -246,14 +282,18 @@ class SymbolicPlanner:
             goal=goal,
             subtasks=steps,
             complete=False,
-            rationale="; ".join([*notes, f"searching for the {_w(what.name)}: looking at {places}"]),
+            rationale="; ".join(
+                [*notes, f"searching for the {_w(what.name)}: looking at {places}"]
+            ),
             backend=self.name,
         )
 
     def _order(self, goal: str, ctx: PlanContext, spec: ChoreSpec) -> Plan:
         items = list(ctx.shopping_list)
         note = (
-            f"order: {', '.join(items)}" if items else "the shopping list is empty; nothing to order"
+            f"order: {', '.join(items)}"
+            if items
+            else "the shopping list is empty; nothing to order"
         )
         return Plan(
             goal=goal,
@@ -271,7 +311,9 @@ class SymbolicPlanner:
             if info.openable and f"open({name})" not in state:
                 state.add(f"closed({name})")  # doors not seen open are shut
         held = beliefs.ctx.held
-        mentioned = {a for st in spec.stages for f in st for a in parse_atom(f.removeprefix("not "))[1]}
+        mentioned = {
+            a for st in spec.stages for f in st for a in parse_atom(f.removeprefix("not "))[1]
+        }
         steps: list[Subtask] = []
         wanted: list[str] = []
         for i, stage in enumerate(spec.stages):
@@ -298,11 +340,7 @@ class SymbolicPlanner:
                     wanted.append("closed(" + g.removeprefix("not open("))
                 elif g.startswith("not switched_on("):
                     wanted.append("switched_off(" + g.removeprefix("not switched_on("))
-        final = [
-            g
-            for g in dict.fromkeys(wanted)
-            if g in state and self._checkable(g, beliefs)
-        ]
+        final = [g for g in dict.fromkeys(wanted) if g in state and self._checkable(g, beliefs)]
         if not steps:
             notes.append("everything is already as asked")
         return Plan(
@@ -341,8 +379,10 @@ class SymbolicPlanner:
         return sorted(t for t in out if t not in consts)
 
     def _habits(self, goal: list[str], things: list[str], beliefs: Beliefs) -> list[str]:
-        """Leave doors shut and switches off as they were at the start (unless the goal
-        says otherwise): what the plan opens it closes, what it switches on it switches off.
+        """Leave doors shut and switches off as they were at the start.
+
+        What the plan opens it closes, what it switches on it switches off (unless the
+        goal says otherwise).
         """
         out: list[str] = []
         for t in things:
@@ -384,8 +424,11 @@ class SymbolicPlanner:
 
     @staticmethod
     def _checkable(fact: str, beliefs: Beliefs) -> bool:
-        """Whether the end check may ask for ``fact``: the robot observes facts of its kind
-        and memory keeps them for the thing (an object or a fixture)."""
+        """Whether the end check may ask for ``fact``.
+
+        The robot observes facts of its kind and memory keeps them for the thing (an
+        object or a fixture).
+        """
         pred, args = parse_atom(fact)
         if pred not in OBSERVED_PREDICATES or pred in ("near", "told"):
             return False
@@ -402,9 +445,7 @@ class SymbolicPlanner:
             blocked = []
             for s in schemas:
                 add = next(t for t in s.add if t.pred == pred)
-                bind = {
-                    a[1:]: v for a, v in zip(add.args, args, strict=False) if a.startswith("?")
-                }
+                bind = {a[1:]: v for a, v in zip(add.args, args, strict=False) if a.startswith("?")}
                 static = [
                     t.ground(bind)
                     for t in s.pre

@@ -26,8 +26,10 @@ class PlanValidationError(ValueError):
 
 
 def believed_facts(context: PlanContext) -> set[str]:
-    """Facts the planner may assume: observed facts, remembered object placements and the
-    static facts of the home."""
+    """Facts the planner may assume.
+
+    Observed facts, remembered object placements and the static facts of the home.
+    """
     facts = set(context.facts)
     kinds = {**{o: o for o in context.object_places}, **context.object_kinds}
     if context.held and context.held not in kinds:

@@ -250,9 +250,8 @@ class Beliefs:
         for r in self.rooms:  # "bedroom" in a home whose bedroom is "main_bedroom"
             if r.endswith(word) or word.endswith(r) or r.startswith(word):
                 return r
-        raise PlanningError(
-            f"unknown room {words!r}; this home has: {', '.join(self.rooms) or 'no rooms mapped yet'}"
-        )
+        known = ", ".join(self.rooms) or "no rooms mapped yet"
+        raise PlanningError(f"unknown room {words!r}; this home has: {known}")
 
     def resolve_fixtures(self, phrase: str, near: str | None = None) -> list[str]:
         """Fixtures named by ``phrase`` ("the stove", "the fridge door", "the cupboard").
@@ -344,8 +343,12 @@ class Beliefs:
         return Unknown(key, kind)
 
     def members(self, group: Group, *, where: Iterable[str] | None = None) -> list[str]:
-        """Known objects of ``group`` (in its state, if it names one), optionally only at
-        the places ``where`` (fixtures or rooms)."""
+        """Known objects of ``group`` (in its state, if it names one).
+
+        Args:
+            group: The group.
+            where: Only objects at these places (fixtures or rooms).
+        """
         places = set(where) if where is not None else None
         out = []
         for n in self.known_objects():

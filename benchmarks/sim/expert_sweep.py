@@ -51,9 +51,9 @@ from housemind.sim.home.catalogue import FIXTURE_KINDS, OBJECT_KINDS
 from housemind.sim.home.env import HomeSimEnv
 from housemind.sim.home.occupancy import PLAN_CLEARANCE
 from housemind.sim.home.placement import free_slots, put_in_fixture
+from housemind.sim.home.world import BURNT_AT
 from housemind.skills.policies.base import PolicyError
 from housemind.skills.spec import REGISTRY
-from housemind.sim.home.world import BURNT_AT
 from housemind.skills.types import (
     BOILED_AT,
     DRY_BELOW,

@@ -58,4 +58,8 @@ if __name__ == "__main__":
     ap.add_argument("--json", action="store_true")
     a = ap.parse_args()
     out = main(seed=a.seed)
-    print(json.dumps(out) if a.json else f"{out['chores_done']} chore(s) done with {out['skills_used']}")
+    print(
+        json.dumps(out)
+        if a.json
+        else f"{out['chores_done']} chore(s) done with {out['skills_used']}"
+    )

@@ -1,5 +1,7 @@
-"""Privileged experts for the housework skills: run, boil, cook, water, vacuum, serve, add,
-brew and say (the movement and handling experts are in :mod:`sim.home.experts`).
+"""Privileged experts for the housework skills.
+
+Run, boil, cook, water, vacuum, serve, add, brew and say (the movement and handling
+experts are in :mod:`sim.home.experts`).
 
 Like the others they read the true state and act through the ordinary action vector.
 Three of them wait for something that takes minutes (an appliance's programme, the
@@ -122,7 +124,11 @@ class RunExpert(_WaitingExpert):
             return self._see_target()
         if fs.on:
             left = self.env.world.timers.get(f"{self.args['target']}_done")
-            step = WAIT_STEP_S if left is None else max(1.0, min(WAIT_STEP_S, left - self.env.clock.elapsed + 0.5))
+            step = (
+                WAIT_STEP_S
+                if left is None
+                else max(1.0, min(WAIT_STEP_S, left - self.env.clock.elapsed + 0.5))
+            )
             return self._wait(step)
         if kind.needs_closed and fs.open:
             raise PolicyError(f"the {self.args['target']} is open; close it before running it")
@@ -235,7 +241,9 @@ class VacuumExpert(HomeSimExpert):
             row = []
             for i in range(nx):
                 x = r.x0 + (i + 0.5) * r.width / nx
-                if env.layout.room_at(x, y) == room and self._standable(x, y, PLAN_CLEARANCE + 0.02):
+                if env.layout.room_at(x, y) == room and self._standable(
+                    x, y, PLAN_CLEARANCE + 0.02
+                ):
                     row.append((x, y))
             rows.append(row if j % 2 == 0 else row[::-1])
         pts = [p for row in rows for p in row]
@@ -243,7 +251,9 @@ class VacuumExpert(HomeSimExpert):
             raise PolicyError(f"no free floor to vacuum in the {room}")
         # Start at the end nearest the robot.
         x0, y0, _ = self._pose()
-        if math.hypot(pts[-1][0] - x0, pts[-1][1] - y0) < math.hypot(pts[0][0] - x0, pts[0][1] - y0):
+        if math.hypot(pts[-1][0] - x0, pts[-1][1] - y0) < math.hypot(
+            pts[0][0] - x0, pts[0][1] - y0
+        ):
             pts.reverse()
         return pts
 
@@ -261,7 +271,9 @@ class VacuumExpert(HomeSimExpert):
     def _chunk(self) -> np.ndarray:
         env, room = self.env, self.args["target"]
         if room not in env.layout.rooms:
-            raise PolicyError(f"there is no room {room!r} to vacuum; rooms: {', '.join(env.layout.rooms)}")
+            raise PolicyError(
+                f"there is no room {room!r} to vacuum; rooms: {', '.join(env.layout.rooms)}"
+            )
         if env.world.robot.held is not None:
             raise PolicyError(f"the gripper holds the {env.world.robot.held}; put it down first")
         if env.layout.room_at(*self._pose()[:2]) != room and self._route is None:
@@ -294,7 +306,7 @@ class ServeExpert(_HeldExpert):
         return fs is not None and fs.fill >= min(1.0, FILLED_AT + 0.15)
 
     def _chunk(self) -> np.ndarray:
-        env, target = self.env, self.args["target"]
+        target = self.args["target"]
         o = self._held(self.args["object"])
         if o.kind != "pet_food":
             raise PolicyError(f"the {self.args['object']} is not pet food")
@@ -425,7 +437,9 @@ class SayExpert(HomeSimExpert):
         env, who = self.env, self.args["person"]
         p = env.world.residents.get(who)
         if p is None:
-            raise PolicyError(f"{who} does not live here; residents: {', '.join(env.world.residents)}")
+            raise PolicyError(
+                f"{who} does not live here; residents: {', '.join(env.world.residents)}"
+            )
         if not p.home:
             raise PolicyError(f"{who} is not at home; remind them when they are back")
         if p.activity == "asleep":

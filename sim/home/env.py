@@ -20,8 +20,8 @@ import numpy as np
 from gymnasium import spaces
 
 from housemind.scheduler.clock import SimClock
-from housemind.sim.home.geometry import segment_blocked, wrap_angle
 from housemind.sim.home import housework
+from housemind.sim.home.geometry import segment_blocked, wrap_angle
 from housemind.sim.home.interactions import held_state, interact
 from housemind.sim.home.layout import (
     GRIPPER_OFFSET,

@@ -547,7 +547,11 @@ class NavigateExpert(HomeSimExpert):
     def _chunk(self) -> np.ndarray:
         self._yielding = False
         t = self.args["target"]
-        if self._phase == "done" and t in self.env.world.residents and t not in self.env.world.objects:
+        if (
+            self._phase == "done"
+            and t in self.env.world.residents
+            and t not in self.env.world.objects
+        ):
             p = self.env.world.residents[t]
             x, y, _ = self._pose()
             if p.home and math.hypot(p.x - x, p.y - y) > REACH_M - 0.05:

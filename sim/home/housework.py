@@ -1,5 +1,4 @@
-"""Housework HomeSim models beyond moving things: floors, pets' food, hot drinks, cooking
-from scratch, and speaking to people.
+"""Housework beyond moving things: floors, the pet's food, hot drinks, cooking, speech.
 
 * **Floors.** Each room's floor has ``dirt`` (``WorldState.floor_dirt``, 0 clean to 1).
   People and pets at home make it dirtier at :data:`DIRT_PER_HOUR` by kind, added at
@@ -80,8 +79,9 @@ _FREE_AREA: dict[int, tuple[object, dict[str, float]]] = {}
 
 
 def soil_floors(world: WorldState, layout: HomeLayout, now_s: float) -> None:
-    """Add the floor dirt people and pets made since ``world.floor_s``, in the room each
-    spent that time in.
+    """Add the floor dirt people and pets made since ``world.floor_s``.
+
+    Each adds to the room they spent that time in.
 
     The env calls it at every change of the residents' routines (before they move on),
     so the dirt is the same however the simulation's time was stepped: each person's room

@@ -220,7 +220,11 @@ def interact(
     if (
         housework.serve(env, name, gx, gy, dt)
         or housework.add_portion(env, name, gx, gy, dt)
-        or (o.fill < 1.0 and o.liquid in ("", "coffee", "tea") and housework.brew(env, name, gx, gy, dt))
+        or (
+            o.fill < 1.0
+            and o.liquid in ("", "coffee", "tea")
+            and housework.brew(env, name, gx, gy, dt)
+        )
     ):
         return
     if kind.capacity_l > 0 and o.fill > 0.0:

@@ -100,9 +100,7 @@ def test_every_method_file_validates_and_a_bad_one_names_file_and_method(tmp_pat
 
 def test_a_plug_in_adds_methods_from_its_own_folder(tmp_path):
     (tmp_path / "polish.yaml").write_text(
-        "- name: polish_silver\n"
-        "  say: ['polish {things}']\n"
-        "  goal: ['polished({things})']\n"
+        "- name: polish_silver\n  say: ['polish {things}']\n  goal: ['polished({things})']\n"
     )
     methods = load_methods([tmp_path])
     c = ctx(object_kinds={"spoon": "spoon"}, object_places={"spoon": "table"})
@@ -112,7 +110,9 @@ def test_a_plug_in_adds_methods_from_its_own_folder(tmp_path):
 
 def test_move_goals_close_what_closes_and_pronouns_refer_back():
     c = ctx(object_kinds={"milk": "milk"}, object_places={"milk": "counter"})
-    assert spec("put the milk back in the fridge", c).stages == [["in(milk,fridge)", "closed(fridge)"]]
+    assert spec("put the milk back in the fridge", c).stages == [
+        ["in(milk,fridge)", "closed(fridge)"]
+    ]
     s = spec("the milk is empty: put it in the sink", c)
     assert s.stages == [["in(milk,sink)"]]
     s = spec("find the plate 2 and put it on the table", c)

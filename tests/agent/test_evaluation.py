@@ -40,7 +40,17 @@ def test_evaluate_a_task_on_held_out_seeds():
 def test_eval_tasks_cli_prints_the_json_contract():
     out = CliRunner().invoke(
         app,
-        ["eval", "tasks", "--task", "close_the_fridge", "--home", "apartment", "--seeds", "1", "--json"],
+        [
+            "eval",
+            "tasks",
+            "--task",
+            "close_the_fridge",
+            "--home",
+            "apartment",
+            "--seeds",
+            "1",
+            "--json",
+        ],
     )
     assert out.exit_code == 0, out.output
     data = json.loads(out.stdout.strip().splitlines()[-1])

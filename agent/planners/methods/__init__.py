@@ -186,7 +186,11 @@ class Method(BaseModel):
 
     def all_stages(self) -> list[list[str]]:
         """``stages``, or ``[goal]``."""
-        return [list(s) for s in self.stages] if self.stages else ([list(self.goal)] if self.goal else [])
+        return (
+            [list(s) for s in self.stages]
+            if self.stages
+            else ([list(self.goal)] if self.goal else [])
+        )
 
 
 @lru_cache(maxsize=64)

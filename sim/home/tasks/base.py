@@ -25,8 +25,8 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
-from housemind.skills.policies.base import PolicyError
 from housemind.sim.home.world import BURNT_AT
+from housemind.skills.policies.base import PolicyError
 from housemind.skills.types import (
     BOILED_AT,
     DRY_BELOW,

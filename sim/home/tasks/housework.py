@@ -1,5 +1,8 @@
-"""Housework people ask for most: vacuuming, feeding the pet, coffee, dinner from scratch,
-reminders, and putting a grocery delivery away."""
+"""Housework people ask for most.
+
+Vacuuming, feeding the pet, coffee, dinner from scratch, reminders, and putting a grocery
+delivery away.
+"""
 
 from __future__ import annotations
 
@@ -108,9 +111,8 @@ class FeedThePet(Task):
     def check(self, env: HomeSimEnv, params: dict[str, Any]) -> bool:
         """The bowl is full and the bag is back where it is kept."""
         food = params["food"]
-        return (
-            env.world.fixtures[params["bowl"]].fill >= FILLED_AT
-            and loc(env, food) == tuple(env.layout.objects[food].home)
+        return env.world.fixtures[params["bowl"]].fill >= FILLED_AT and loc(env, food) == tuple(
+            env.layout.objects[food].home
         )
 
     def goal_facts(self, env: HomeSimEnv, params: dict[str, Any]) -> list[str]:
@@ -401,4 +403,3 @@ class PutAwayDelivery(MoveTask):
             o.quantity, o.spoiled, o.warm_s, o.temp = 1.0, False, 0.0, 20.0
             _drop_near(env, n, x0, y0, rng)
         return {"objects": chosen}
-
