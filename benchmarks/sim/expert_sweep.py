@@ -495,8 +495,18 @@ def _boil(env: HomeSimEnv, rng: random.Random) -> Instance:
     return {"target": kettle}, ok
 
 
+#: Local times (h) around which residents cook (weekday dinner; weekend brunch, lunch and
+#: dinner), give or take their routines' jitter: they would take the pot off the stove.
+_COOKING_H = (9.75, 12.25, 17.83)
+
+
 def _cook(env: HomeSimEnv, rng: random.Random) -> Instance:
     from housemind.sim.home.processes import add_food
+
+    now = env.clock.now()
+    hour = now.hour + now.minute / 60.0
+    if any(c - 0.9 <= hour <= c + 0.75 for c in _COOKING_H):
+        raise _Skip("residents cook about now (they would take the pot)")
 
     stove = _choice(rng, _fixtures(env, lambda f, k: k.name == "stove"), "stove")
     vessel = _choice(rng, _objects(env, lambda k: k.name in ("pot", "pan")), "pot or pan")

@@ -368,10 +368,17 @@ class AddExpert(_HeldExpert):
             dd = math.hypot(gx - tx, gy - ty)
             if dd > 0.11 or not env._los(p[0], p[1], gx, gy):
                 return None
+            # the pot or pan the food would go into is this one, not its neighbour
+            if housework.portion_receiver(env, gx, gy, exclude=name) != target:
+                return None
             return dd
 
+        def ready() -> bool:
+            gx, gy = env._gripper_point()
+            return housework.portion_receiver(env, gx, gy, exclude=name) == target
+
         return self._align_then(
-            lambda: math.hypot(env._gripper_point()[0] - tx, env._gripper_point()[1] - ty) <= 0.14,
+            ready,
             score,
             lambda x, y: [math.atan2(ty - y, tx - x)],
             self._act(grip=1.0, use=1.0),

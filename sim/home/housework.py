@@ -44,6 +44,7 @@ __all__ = [
     "add_portion",
     "brew",
     "free_floor_area",
+    "portion_receiver",
     "serve",
     "soil_floors",
     "speak",
@@ -218,6 +219,23 @@ def _use_dose(world: WorldState, drink: str) -> None:
         o.quantity = max(0.0, round(o.quantity - DOSE, 6))
 
 
+def portion_receiver(
+    env: HomeSimEnv, gx: float, gy: float, exclude: str | None = None
+) -> str | None:
+    """The pot or pan nearest the gripper point (within 15 cm) that food tipped goes into."""
+    best, bd = None, 0.15
+    for name, t in env.world.objects.items():
+        if name == exclude or t.relation in ("held", "with") or env._hidden(t):
+            continue
+        tk = OBJECT_KINDS.get(t.kind)
+        if tk is None or tk.category != "cookware" or tk.capacity_l <= 0:
+            continue
+        d = math.hypot(t.x - gx, t.y - gy)
+        if d <= bd:
+            best, bd = name, d
+    return best
+
+
 def add_portion(env: HomeSimEnv, held: str, gx: float, gy: float, dt: float) -> bool:
     """Tip a portion of the held food into the pot or pan under the gripper point."""
     world = env.world
@@ -225,14 +243,9 @@ def add_portion(env: HomeSimEnv, held: str, gx: float, gy: float, dt: float) -> 
     k = OBJECT_KINDS.get(o.kind)
     if k is None or not k.cookable or o.quantity <= 0.0:
         return False
-    for name, t in world.objects.items():
-        if name == held or t.relation in ("held", "with") or env._hidden(t):
-            continue
-        tk = OBJECT_KINDS.get(t.kind)
-        if tk is None or tk.category != "cookware" or tk.capacity_l <= 0:
-            continue
-        if math.hypot(t.x - gx, t.y - gy) > 0.15:
-            continue
+    name = portion_receiver(env, gx, gy, exclude=held)
+    if name is not None:
+        t = world.objects[name]
         if t.food == o.kind:
             return True  # in already
         o.progress += dt
