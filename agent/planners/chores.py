@@ -93,9 +93,18 @@ def understand(
     if not parts:
         raise PlanningError("the chore is empty; say what to do, e.g. 'put the mug in the sink'")
     done: list[_Clause] = []
-    for clause in parts:
+    notes: list[str] = []
+    for i, clause in enumerate(parts):
         prev = done[-1] if done else None
-        res = _resolve_clause(clause, beliefs, methods, prev, looked)
+        try:
+            res = _resolve_clause(clause, beliefs, methods, prev, looked)
+        except PlanningError as e:
+            if i + 1 < len(parts) and parts[i + 1].joint == "elaborates":
+                # "tidy the living room: put the book back" in a studio: the part after the
+                # colon says what to do
+                notes.append(str(e))
+                continue
+            raise
         if clause.joint == "elaborates" and prev is not None:
             if res.method.names_things and (
                 "things" in prev.values or "things" in prev.method.select
@@ -117,7 +126,7 @@ def understand(
             done[-1] = res
         else:
             done.append(res)
-    out = ChoreSpec()
+    out = ChoreSpec(notes=notes)
     for i, c in enumerate(done):
         s = c.spec
         if c.method.statement and i < len(done) - 1:
@@ -403,14 +412,15 @@ def _slot_value(
             return same if kind == "things" else same[0]
     sel = body["select"].get(slot)
     out: list[str] = []
+    named = {r.name if isinstance(r, Unknown) else r for r in resolved if not isinstance(r, Group)}
     for r in resolved:
         if isinstance(r, str):
             out.append(r)
         elif isinstance(r, Unknown):
             spec.find.append(r)
             out.append(r.name)
-        else:
-            chosen = _select(slot, sel, r, beliefs, spec, values, set(), body)
+        else:  # "a clean mug and mug 2": a mug other than the ones named
+            chosen = _select(slot, sel, r, beliefs, spec, values, set(), body, exclude=named)
             out += _as_list(chosen)
     if kind == "thing":
         if not out:
@@ -428,6 +438,7 @@ def _select(
     values: dict[str, Any],
     looked: set[str],
     body: dict[str, Any],
+    exclude: set[str] = frozenset(),  # type: ignore[assignment]
 ) -> Any:
     """Things for ``slot`` chosen by ``sel`` (and a group word), from what is known."""
     sel = sel or Selector()
@@ -448,6 +459,7 @@ def _select(
             else:
                 places |= set(beliefs.fixtures_of(a))
     cands = beliefs.members(Group("", frozenset(kinds), state), where=places)
+    cands = [c for c in cands if c not in exclude]
     if sel.not_home:
         cands = [c for c in cands if not beliefs.at_home(c)]
     prefer = sel.prefer or []
@@ -457,7 +469,12 @@ def _select(
     if not cands:
         if sel.search or group is not None:
             pick = (prefer or sorted(kinds) or [slot])[0]
-            unknown = Unknown(pick, pick)
+            n = 1
+            name = pick
+            while name in exclude:  # "a mug" besides mug_2: look for "mug", then "mug_3"
+                n += 1
+                name = f"{pick}_{n}"
+            unknown = Unknown(name, pick)
             if unknown not in spec.find:
                 spec.find.append(unknown)
             return unknown.name if one else [unknown.name]

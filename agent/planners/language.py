@@ -107,14 +107,24 @@ def clauses(text: str) -> list[Clause]:
     return out
 
 
+#: Words that follow a verb starting a clause ("water *the* plants", "run *it*"); "water
+#: bottle" in a list is a thing, not a clause.
+_AFTER_VERB = frozenset(
+    """the a an my our your his her their it them everything all this that these those
+    some off on out up away down back over in to me us him any""".split()
+)
+
+
 def _split_and(text: str) -> list[str]:
     """Split at "and <verb>" / ", <verb>" where <verb> starts a clause."""
     words = text.split(" ")
     out, cur = [], []
     for i, w in enumerate(words):
         prev = words[i - 1] if i else ""
+        nxt = words[i + 1].strip(",") if i + 1 < len(words) else ""
         bare = w.strip(",")
-        if bare in CLAUSE_VERBS and cur and (prev == "and" or prev.endswith(",")):
+        starts = bare in CLAUSE_VERBS and (not nxt or nxt in _AFTER_VERB)
+        if starts and cur and (prev == "and" or prev.endswith(",")):
             if cur and cur[-1] == "and":
                 cur.pop()
             out.append(" ".join(cur).strip(","))
