@@ -110,8 +110,40 @@ def clauses(text: str) -> list[Clause]:
 #: Words that follow a verb starting a clause ("water *the* plants", "run *it*"); "water
 #: bottle" in a list is a thing, not a clause.
 _AFTER_VERB = frozenset(
-    """the a an my our your his her their it them everything all this that these those
-    some off on out up away down back over in to me us him any""".split()
+    [
+        "the",
+        "a",
+        "an",
+        "my",
+        "our",
+        "your",
+        "his",
+        "her",
+        "their",
+        "it",
+        "them",
+        "everything",
+        "all",
+        "this",
+        "that",
+        "these",
+        "those",
+        "some",
+        "off",
+        "on",
+        "out",
+        "up",
+        "away",
+        "down",
+        "back",
+        "over",
+        "in",
+        "to",
+        "me",
+        "us",
+        "him",
+        "any",
+    ]
 )
 
 

@@ -72,8 +72,12 @@ SEARCH_CONFIGS: tuple[tuple[tuple[str, ...], str], ...] = (
 _UNSOLVABLE = (10, 11, 12)
 
 
-def _run_fast_downward(domain: str, problem: str, plan: str, config: tuple) -> int:
-    """Run the Fast Downward shipped with up-fast-downward; its exit code."""
+def _run_fast_downward(domain: str, problem: str, plan: str, config: tuple, cwd: str) -> int:
+    """Run the Fast Downward shipped with up-fast-downward in ``cwd``; its exit code.
+
+    Fast Downward writes its translation (``output.sas``) to the working directory: each
+    call gets its own, so planners running side by side never read each other's.
+    """
     options, limit = config
     driver = resources.files("up_fast_downward") / "downward" / "fast-downward.py"
     cmd = [sys.executable, str(driver), "--plan-file", plan, "--search-time-limit", limit]
@@ -82,7 +86,7 @@ def _run_fast_downward(domain: str, problem: str, plan: str, config: tuple) -> i
         cmd += [*options, domain, problem]
     else:
         cmd += [domain, problem, *options]
-    res = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    res = subprocess.run(cmd, capture_output=True, text=True, check=False, cwd=cwd)
     if res.returncode not in (0, 1, 2, 3, *_UNSOLVABLE):
         logger.info("Fast Downward: %s", (res.stdout + res.stderr)[-2000:])
     return res.returncode
@@ -160,6 +164,7 @@ class SolveResult:
 
 
 _MISSING = object()
+_UP_LOCK = threading.Lock()
 
 
 def _fields(spec: SkillSpec) -> dict[str, Any]:
@@ -379,20 +384,23 @@ class Domain:
     ) -> tuple[list[GroundAction], bool]:
         from unified_planning.io import PDDLWriter
 
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # unified-planning warns of shared names
-            problem = self._problem(objects, init, goal, allowed)
-            writer = PDDLWriter(problem)
         with tempfile.TemporaryDirectory(prefix="housemind-fd-") as tmp:
             dom, prob, plan = (os.path.join(tmp, n) for n in ("d.pddl", "p.pddl", "plan"))
-            writer.write_domain(dom)
-            writer.write_problem(prob)
+            # unified-planning's environment is not thread-safe: build and write one
+            # problem at a time (Fast Downward itself runs side by side).
+            with _UP_LOCK, warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # unified-planning warns of shared names
+                problem = self._problem(objects, init, goal, allowed)
+                writer = PDDLWriter(problem)
+                writer.write_domain(dom)
+                writer.write_problem(prob)
             for config in SEARCH_CONFIGS:
-                code = _run_fast_downward(dom, prob, plan, config)
+                code = _run_fast_downward(dom, prob, plan, config, cwd=tmp)
                 if code in (0, 1, 2, 3) and os.path.exists(plan):
                     with open(plan, encoding="utf-8") as fh:
                         lines = fh.read().splitlines()
-                    return self._parse_plan(lines, writer), True
+                    with _UP_LOCK:
+                        return self._parse_plan(lines, writer), True
                 if code in _UNSOLVABLE:
                     logger.info("Fast Downward: no plan exists for %s", goal)
                     return [], False

@@ -170,3 +170,19 @@ def test_plans_do_not_depend_on_the_hash_seed():
     assert ("place", {"object": "milk", "target": "fridge", "relation": "in"}) in [
         tuple(s) for s in outs[0][0]
     ]
+
+
+def test_planners_side_by_side_never_mix_up_their_problems():
+    # Fast Downward writes its translation to the working directory; each call has its own.
+    from concurrent.futures import ThreadPoolExecutor
+
+    fixtures, kinds, static = _home()
+    init = static | {"near(kitchen)", "hand_empty", "on(mug,counter)", "on(milk,counter)"}
+    dom = compile_domain(REGISTRY)
+    things = ["kitchen", *fixtures, *kinds]
+    goals = [["in(mug,sink)"], ["on(milk,shelf)"], ["on(mug,shelf)"], ["in(milk,sink)"]]
+    with ThreadPoolExecutor(4) as pool:
+        results = list(pool.map(lambda g: dom.solve(things, init, g), goals))
+    for goal, res in zip(goals, results, strict=True):
+        last = res.steps[-1]
+        assert f"{last.args['relation']}({last.args['object']},{last.args['target']})" == goal[0]
