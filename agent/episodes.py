@@ -16,7 +16,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-__all__ = ["EpisodeError", "EpisodeResult", "run_episode"]
+__all__ = ["EpisodeError", "EpisodeResult", "run_episode", "teach_conventions"]
 
 
 class EpisodeError(ValueError):
@@ -78,6 +78,7 @@ def run_episode(
     db_path: str | Path | None = None,
     on_event: Callable[[str, dict[str, Any]], None] | None = None,
     runtime_kwargs: dict[str, Any] | None = None,
+    conventions: bool = True,
 ) -> EpisodeResult:
     """Run one chore now in a fresh HomeSim home and report what happened.
 
@@ -93,6 +94,9 @@ def run_episode(
         db_path: Keep the episode's database here (a temporary one if None).
         on_event: Live-view callback.
         runtime_kwargs: More keyword arguments for :class:`~agent.runtime.HomeRuntime`.
+        conventions: Tell the robot where things belong in this home before the chore, as
+            a household does at set-up (:func:`teach_conventions`); False leaves it to
+            common-sense knowledge.
 
     Raises:
         EpisodeError: unknown home or task, a task that does not apply to the home, or
@@ -130,6 +134,8 @@ def run_episode(
             on_event=on_event,
             **(runtime_kwargs or {}),
         ) as rt:
+            if conventions:
+                teach_conventions(rt.memory, env)
             result = rt.run_task(f"do-{uuid.uuid4().hex[:12]}", words)
             backend = getattr(rt.planner, "name", type(rt.planner).__name__)
         plan = result.get("plan") or {}
@@ -168,3 +174,26 @@ def run_episode(
     finally:
         if tmp is not None:
             tmp.cleanup()
+
+
+def teach_conventions(memory: Any, env: Any) -> int:
+    """Store where things belong in ``env``'s home as the household's preferences.
+
+    What a household tells a new helper at set-up ("the keys go on the shoe rack"):
+    HomeSim's :meth:`~sim.home.env.HomeSimEnv.conventions`, written as ``belongs_on``
+    facts, which the planner reads from memory like any preference. An env without
+    conventions (a real robot) teaches nothing.
+
+    Returns:
+        How many conventions were stored.
+    """
+    get = getattr(env, "conventions", None)
+    if get is None:
+        return 0
+    n = 0
+    for name, (_rel, place) in sorted(get().items()):
+        memory.symbolic.tell(
+            name, "belongs_on", place, kind="preference", source="household", told_by="household"
+        )
+        n += 1
+    return n

@@ -30,7 +30,7 @@ from housemind.safety.verdict import SafetyVerdict, Verdict
 from housemind.scheduler import ChoreScheduler, InstructionStore, StandingInstruction, TaskQueue
 from housemind.scheduler.clock import Clock, SimClock
 from housemind.skills import REGISTRY, Executor, Observation, SkillRegistry
-from housemind.skills.types import atom
+from housemind.skills.types import atom, state_facts
 
 __all__ = ["HomeRuntime", "InstructionDenied", "RunSummary", "record_answer", "split_items"]
 
@@ -381,19 +381,22 @@ class HomeRuntime:
         obs = self._last_obs or self.env.observe()
         sp = self.memory.spatial
         facts = set(obs.facts())
+        # What is out of view now is as memory last saw it (its remembered state flags).
+        in_view = {d.name for d in obs.detections}
         places, rooms, kinds = {}, {}, {}
         for o in sp.known_objects():
             kinds[o.name] = o.kind
             if o.missing:
                 facts.add(atom("missing", o.name))
+            elif o.name not in in_view and o.name != obs.proprio.held and o.state:
+                facts |= state_facts(o.name, o.state)
             if o.place and o.name != obs.proprio.held:
                 places[o.name] = o.place
                 rooms[o.name] = o.room
         fixtures = {n: FixtureInfo(**info) for n, info in sp.fixtures().items()}
-        for name, info in fixtures.items():
-            st = sp.fixture_state(name)
-            if info.openable and "open" in st and f"open({name})" not in facts:
-                facts.add(atom("open" if st["open"] else "closed", name))
+        for name in fixtures:
+            if name not in in_view:
+                facts |= state_facts(name, sp.fixture_state(name))
         # Search candidates cost a query per object: only a planner (a goal) needs them,
         # not believed_facts(), which the gate and reflect call after every subtask.
         candidates = {

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import json
+import os
 import runpy
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -53,6 +57,31 @@ def test_dashboard_and_a_simulated_run_together():
     assert any(c["task_id"] + ".gif" in out["replays"] for c in tidy)
 
 
+@pytest.mark.slow
+def test_a_third_party_skill_package_is_planned_with_from_a_standing_instruction(tmp_path):
+    # Make the package's entry point visible without pip: a dist-info folder on the path
+    # says what `pip install examples/skill_package` would.
+    pkg = EXAMPLES / "skill_package"
+    dist = tmp_path / "housemind_dusting-0.1.0.dist-info"
+    dist.mkdir()
+    (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: housemind-dusting\n")
+    (dist / "entry_points.txt").write_text("[housemind.skills]\ndusting = housemind_dusting\n")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(tmp_path), str(pkg)])}
+    res = subprocess.run(
+        [sys.executable, str(pkg / "demo.py"), "--json"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=600,
+    )
+    assert res.returncode == 0, res.stderr[-3000:]
+    out = json.loads(res.stdout.strip().splitlines()[-1])
+    assert out["plugins"] == ["dusting"]
+    # housemind names no "dust" skill: the planner found it in the registry
+    assert "dust" in out["skills_used"]
+    assert out["chores_done"] == out["chores_due"] == 1 and out["shelf_dirt"] < 0.1
+
+
 def test_every_example_has_a_test():
     tested = {
         "week_at_home.py",
@@ -61,3 +90,4 @@ def test_every_example_has_a_test():
         "dashboard_live.py",
     }
     assert {p.name for p in EXAMPLES.glob("*.py")} <= tested
+    assert {p.name for p in (EXAMPLES / "skill_package").glob("*.py")} == {"demo.py"}

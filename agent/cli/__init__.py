@@ -8,7 +8,8 @@ machine-readable contract; people get rich tables and a live view.
 
 Modules: :mod:`.demo` (demo, run), :mod:`.do`, :mod:`.instruct` (instruct, instructions),
 :mod:`.schedule` (schedule, tasks, answer), :mod:`.memory`, :mod:`.safety` (safety,
-approve, deny), :mod:`.people`, :mod:`.skills`, :mod:`.sim`, :mod:`.bench`, :mod:`.serve`.
+approve, deny), :mod:`.people`, :mod:`.skills`, :mod:`.sim`, :mod:`.bench`, :mod:`.eval`,
+:mod:`.serve`.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from housemind.agent.cli import (
     bench,
     demo,
     do,
+    eval,
     instruct,
     memory,
     people,
@@ -63,7 +65,20 @@ def _root(
     )
 
 
-for _module in (demo, do, instruct, schedule, memory, safety, people, skills, sim, bench, serve):
+for _module in (
+    demo,
+    do,
+    instruct,
+    schedule,
+    memory,
+    safety,
+    people,
+    skills,
+    sim,
+    bench,
+    eval,
+    serve,
+):
     _module.register(app)
 
 

@@ -68,6 +68,7 @@ class PlanContext(BaseModel):
             most likely first.
         home_places: Where each object kind belongs when the home is tidy.
         skills: Names of available skills.
+        shopping_list: What the shopping list holds (a shopping chore orders it).
         memories: Short relevant memories (text) for model-based planners.
         images: Camera images (PNG bytes, base64) for vision-language planners.
     """
@@ -84,6 +85,7 @@ class PlanContext(BaseModel):
     search_candidates: dict[str, list[str]] = Field(default_factory=dict)
     home_places: dict[str, str] = Field(default_factory=dict)
     skills: list[str] = Field(default_factory=list)
+    shopping_list: list[str] = Field(default_factory=list)
     memories: list[str] = Field(default_factory=list)
     images: list[str] = Field(default_factory=list)
 
@@ -99,6 +101,10 @@ class Plan(BaseModel):
             planner must be asked again after it runs.
         checks: Things to look for while carrying out the plan, as ``(object, place)``;
             a missing one is reported (e.g. it goes on the shopping list).
+        orders: Items to order from the grocery service once the plan is done (a
+            shopping chore; see ``housemind.skills.grocery``).
+        estimated_s: Typical robot-clock seconds the subtasks take (0: no estimate; see
+            ``housemind.agent.planners.estimate``).
         rationale: Why this plan, for people and logs.
         backend: Which planner made it.
         step_rationales: A short reason per subtask, where the backend gives one (model
@@ -114,6 +120,8 @@ class Plan(BaseModel):
     goal_facts: list[str] = Field(default_factory=list)
     complete: bool = True
     checks: list[tuple[str, str]] = Field(default_factory=list)
+    orders: list[str] = Field(default_factory=list)
+    estimated_s: float = 0.0
     rationale: str = ""
     backend: str = ""
     step_rationales: list[str] = Field(default_factory=list)
