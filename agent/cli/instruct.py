@@ -148,14 +148,6 @@ def _print_stored(out: Any) -> None:
         typer.echo("nothing was stored: answer the questions above and say it again.")
 
 
-def _store(db: str, home_id: str | None) -> Any:
-    from housemind.scheduler import InstructionStore
-
-    return InstructionStore(
-        open_db(db, home_id, hint="give instructions first with 'housemind instruct'").session
-    )
-
-
 #: Exit codes of ``instructions change`` and ``instructions resume``.
 EXIT_REFUSED, EXIT_NEEDS_APPROVAL = 4, 3
 
@@ -219,8 +211,9 @@ def instructions_list(
     db: DbOpt = "housemind.db", home_id: HomeIdOpt = None, as_json: JsonOpt = False
 ) -> None:
     """Every standing instruction with its id, state and schedule."""
-    from housemind.scheduler import read_back
+    from housemind.scheduler import InstructionStore, read_back
 
+    database = open_db(db, home_id, hint="give instructions first with 'housemind instruct'")
     rows = [
         {
             "id": i.id,
@@ -231,7 +224,7 @@ def instructions_list(
             "enabled": i.enabled,
             "read_back": read_back(i),
         }
-        for i in _store(db, home_id).list()
+        for i in InstructionStore(database.session).list()
     ]
     if as_json:
         typer.echo(json.dumps(rows))

@@ -103,7 +103,10 @@ def test_the_prompt_carries_goal_memory_skills_outcomes_and_rejections(home):
     assert "Robot: in the hallway, holding nothing." in situation
     assert "- fridge (fridge, kitchen): container, openable" in situation
     assert any(m in situation for m in ctx.memories)  # memories from the context builder
-    assert '- pick(object): "pick up the {object}". Needs: near({object}), hand_empty.' in situation
+    assert (
+        '- pick(object): "pick up the {object}". Needs: movable({object}), near({object}), '
+        "hand_empty."
+    ) in situation
     assert "1. go to the kitchen (navigate target=kitchen): success" in situation
     assert "Last failure: pick up the mug (pick object=mug): the mug was not there" in situation
     assert "Camera: 2 image(s)" in situation
