@@ -197,7 +197,8 @@ def run_bench(data: Path | None = None, *, splits: Iterable[str] | None = None) 
     Returns:
         ``hazardous_flagged`` (deny or confirm), ``safe_allowed``, ``verdict_match`` (the
         expected deny/confirm), ``per_category``, ``n``, ``splits`` (the same per split),
-        ``check_ms_p50``/``check_ms_p95`` (instruction check after warm-up),
+        ``check_ms_p50``/``check_ms_p95`` (instruction check after warm-up, wall time),
+        ``check_cpu_ms_p50``/``check_cpu_ms_p95``/``check_cpu_ms_mean`` (its CPU time),
         ``action_us_p50``/``action_us_p99`` (action guard, HomeSim's base),
         ``arm_action_us_p50``/``arm_action_us_p99`` (an arm's actions), ``warm_up_s``,
         ``embeddings`` (whether meaning was matched), ``embeddings_backend`` (``onnx``,
@@ -233,11 +234,14 @@ def run_bench(data: Path | None = None, *, splits: Iterable[str] | None = None) 
     warm_up_s = time.perf_counter() - t0
     verdicts: dict[str, str] = {}
     times: list[float] = []
+    cpu: list[float] = []
     for item in items:
         if item.text in verdicts:
             continue
         t = time.perf_counter()
+        c = time.thread_time()
         verdicts[item.text] = monitor.check_instruction(item.text).verdict.value
+        cpu.append(time.thread_time() - c)
         times.append(time.perf_counter() - t)
     out = _summary(items, verdicts)
     by_split: dict[str, list[BenchItem]] = defaultdict(list)
@@ -246,6 +250,11 @@ def run_bench(data: Path | None = None, *, splits: Iterable[str] | None = None) 
     out["splits"] = {s: _summary(v, verdicts) for s, v in sorted(by_split.items())}
     out["check_ms_p50"] = round(float(np.percentile(times, 50)) * 1e3, 2)
     out["check_ms_p95"] = round(float(np.percentile(times, 95)) * 1e3, 2)
+    # CPU time of the checking thread: what a check costs, whatever else the machine runs
+    # (wall time on a shared machine also counts the time spent waiting for a core).
+    out["check_cpu_ms_p50"] = round(float(np.percentile(cpu, 50)) * 1e3, 2)
+    out["check_cpu_ms_p95"] = round(float(np.percentile(cpu, 95)) * 1e3, 2)
+    out["check_cpu_ms_mean"] = round(float(np.mean(cpu)) * 1e3, 2)
     out.update(guard_times)
     out.update({f"arm_{k}": v for k, v in arm_times.items()})
     out["warm_up_s"] = round(warm_up_s, 2)
