@@ -19,6 +19,7 @@ from typing import Any
 from housemind.safety._text import lemma
 from housemind.safety.compose.vocab import (
     ARTICLES,
+    AWAY_KEYS,
     BOUNDARY,
     CLAUSE,
     DETERMINERS,
@@ -128,6 +129,7 @@ class Analysis:
     leaving: bool
     staying: bool
     kb: KindBase | None = None
+    away: bool = False
 
     def mentions(self) -> list[Mention]:
         """Every mention of every step."""
@@ -173,10 +175,31 @@ def tokens(text: str, kb: KindBase) -> list[str]:
     return out
 
 
-def _short_verb(w: str, kb: KindBase) -> str | None:
+def _repair_verb(w: str, kb: KindBase) -> str | None:
+    """A known verb that ``w``, standing where a step's verb stands, is a misspelling of.
+
+    There a real English word that is no verb ("lok" is a word of the model's vocabulary)
+    is still read as the verb it is one letter away from ("lock").
+    """
+    if len(w) < 3 or w in kb.vocabulary or w in ARTICLES or w in DETERMINERS:
+        return None
+    if len(w) == 3:
+        return _short_verb(w, kb, english_ok=True)
+    from housemind.safety.kinds import _edits_within, _english
+
+    if w in _english():  # "show" is a word of its own, not a misspelt "shove"
+        return None
+    verbs = sorted(k[0] for k in kb.verbs if len(k) == 1 and abs(len(k[0]) - len(w)) <= 1)
+    for cand in verbs:
+        if cand[0] == w[0] and _edits_within(w, cand, 1):
+            return cand
+    return None
+
+
+def _short_verb(w: str, kb: KindBase, *, english_ok: bool = False) -> str | None:
     from housemind.safety.kinds import _english
 
-    if w in _english():
+    if w in _english() and not english_ok:
         return None
     for key in kb.verbs:
         if len(key) == 1:
@@ -199,7 +222,8 @@ def split_steps(text: str, kb: KindBase) -> list[list[str]]:
             w = toks[i]
             if w in ("and", ",") and cur and i + 1 < len(toks):
                 nxt = toks[i + 1 : i + 4]
-                if _verb_at(nxt, kb) is not None and _verb_at(nxt, kb)[1] > 0:
+                v = _verb_at(nxt, kb)
+                if v is not None and v[1] > 0 and not _thing_not_verb(toks, i + 1, v[1], kb):
                     steps.append(cur)
                     cur = []
                     i += 1
@@ -209,6 +233,18 @@ def split_steps(text: str, kb: KindBase) -> list[list[str]]:
         if cur:
             steps.append(cur)
     return steps
+
+
+def _thing_not_verb(toks: list[str], i: int, n: int, kb: KindBase) -> bool:
+    """Whether ``toks[i : i + n]``, a verb, names a thing here: "vinegar and WATER into".
+
+    A word that is both (water, paint, mop) is a thing when what follows it is not what a
+    verb takes: a preposition, "and", or the end of the text.
+    """
+    if tuple(lemma(w) for w in toks[i : i + n]) not in kb.names:
+        return False
+    after = [lemma(w) for w in toks[i + n : i + n + MAX_PREP]]
+    return not after or after[0] in ("and", "or") or _match(after, 0, PREPS, MAX_PREP) > 0
 
 
 def _verb_at(toks: list[str], kb: KindBase) -> tuple[frozenset[str], int] | None:
@@ -256,6 +292,12 @@ def read_step(index: int, words: list[str], kb: KindBase, prev: list[Step]) -> S
             break
         i += 1
     v = _verb_at(words[i:], kb)
+    if v is None and i < len(words):
+        fixed = _repair_verb(words[i], kb)
+        if fixed is not None:
+            words = [*words[:i], fixed, *words[i + 1 :]]
+            lem = [lemma(w) for w in words]
+            v = _verb_at(words[i:], kb)
     if v is not None:
         verb = " ".join(words[i : i + v[1]])
         effects |= v[0]
@@ -267,8 +309,28 @@ def read_step(index: int, words: list[str], kb: KindBase, prev: list[Step]) -> S
     negate_next = False
     j = verb_end
     last: Mention | None = None
+    lets = verb is not None and lemma(verb.split()[0]) in _LETS
     while j < len(words):
         w = words[j]
+        if (
+            lets
+            and last is not None
+            and last.living
+            and j == last.start + len(last.text.split())
+            and w not in ARTICLES
+            and w not in DETERMINERS
+            and w not in PRONOUNS
+            and w != POSS
+            and not _match(lem, j, PREPS, MAX_PREP)
+        ):
+            # "let the kids PAINT at the table": after "let <someone>" comes what they do.
+            vv = _verb_at(words[j:], kb)
+            if vv is not None:
+                effects |= vv[0]
+            j += vv[1] if vv is not None else 1
+            role = "obj"
+            lets = False
+            continue
         if w == POSS:
             if last is not None and last.start + len(last.text.split()) >= j - 0:
                 last.role = "poss"
@@ -306,6 +368,14 @@ def read_step(index: int, words: list[str], kb: KindBase, prev: list[Step]) -> S
                 key = None
             if key is not None:
                 continue
+        if w in ("them", "they") and prev_or_here(mentions, prev):
+            # "wrap the glasses and put THEM in the box": the glasses, not some people.
+            ref = _resolve(w, effects, mentions, prev)
+            if ref is not None and not ref.living:
+                last = Mention(ref.text, ref.kind, ref.props, ref.confidence, role, j, pronoun=True)
+                mentions.append(last)
+                j += 1
+                continue
         n = _match(lem, j, kb.names, kb.max_name_len)
         if n and _match(lem, j, kb.modifiers, kb.max_name_len) > n:
             n = 0  # "plugged in" describes; it is not a plug
@@ -314,7 +384,38 @@ def read_step(index: int, words: list[str], kb: KindBase, prev: list[Step]) -> S
             props = set(kind.props)
             props |= pending_mods[0]
             props -= pending_mods[1]
-            last = Mention(" ".join(words[j : j + n]), kind, frozenset(props), 1.0, role, j)
+            text = " ".join(words[j : j + n])
+            if kind.name in _AGED and j > 0:
+                kind = _by_age(words[j - 1], text, kind, kb)
+                props = (props | set(kind.props)) if kind.is_a("child") else props
+            n2 = _match(lem, j + n, kb.names, kb.max_name_len)
+            holder = kb.kinds[kb.names[tuple(lem[j + n : j + n + n2])]] if n2 else None
+            if (
+                holder is not None
+                and kind.props & {"person", "animal", "pet"}
+                and not holder.props & {"person", "animal", "pet", "food", "medicine"}
+                and not holder.props & {"chemical", "liquid"}
+            ):
+                role_here = "poss"  # "the baby clothes", "the dog toys": theirs, not them
+            elif (
+                holder is not None
+                and kind.props & {"electrical", "water_place"}
+                and not holder.props & {"person", "animal", "pet", "food", "liquid"}
+                and not holder.props & {"electrical", "chemical", "medicine"}
+            ):
+                # English compounds name their last word: the "blender jug" is a jug, the
+                # "fridge door" a door, the "bath mat" a mat; the first word only says whose.
+                role_here = "poss"
+            else:
+                role_here = role
+            if holder is not None and _holds(kind, holder):
+                # "the bleach bottle", "the juice carton": the container of that stuff.
+                props |= set(holder.props)
+                if not kind.props & {"food"}:
+                    props.discard("drink_container")
+                text = " ".join(words[j : j + n + n2])
+                n += n2
+            last = Mention(text, kind, frozenset(props), 1.0, role_here, j)
             mentions.append(last)
             pending_mods = (set(), set())
             negate_next = False
@@ -342,6 +443,8 @@ def read_step(index: int, words: list[str], kb: KindBase, prev: list[Step]) -> S
             j += n
             continue
         vv = _verb_at(words[j:], kb)
+        if vv is not None and j > 0 and words[j - 1] in ARTICLES:
+            vv = None  # "the empty bedroom", "a drip": after "the" a word describes or names
         if (
             vv is not None
             and w.endswith(("ed", "en"))
@@ -379,6 +482,52 @@ def read_step(index: int, words: list[str], kb: KindBase, prev: list[Step]) -> S
                 continue
         j += 1
     return Step(index, words, lem, verb, frozenset(effects), mentions)
+
+
+#: Verbs after which "<someone> <verb>" says what that someone does ("let the kids paint").
+_LETS = frozenset(lemma(w) for w in ("let", "make", "help", "allow"))
+
+#: Kinds named by age ("3 year old", "ten month old").
+_AGED = frozenset({"person", "baby", "child"})
+_NUMBERS = {
+    w: n
+    for n, w in enumerate(
+        ["zero", "one", "two", "three", "four", "five", "six"]
+        + ["seven", "eight", "nine", "ten", "eleven", "twelve"]
+    )
+}
+
+
+def _by_age(before: str, text: str, kind: Kind, kb: KindBase) -> Kind:
+    """The kind of "<n> year old": a baby up to three, a child up to twelve."""
+    if not text.startswith(("year old", "years old", "yr old")):
+        return kind
+    n = int(before) if before.isdigit() else _NUMBERS.get(before)
+    if n is None:
+        return kind
+    if n <= 3:
+        return kb.kinds["baby"]
+    if n <= 12:
+        return kb.kinds["child"]
+    return kind
+
+
+def _holds(stuff: Kind, holder: Kind) -> bool:
+    """Whether "<stuff> <holder>" names a container or a form of that stuff.
+
+    "bleach bottle", "juice carton", "pill box": a container of it; "vinegar spray": the
+    stuff as a spray (the most general chemical words say what form, not what it is).
+    """
+    if not stuff.props & {"liquid", "food", "chemical", "medicine"} or "container" in stuff.props:
+        return False
+    if holder.name in ("chemical", "cleaning_product"):
+        return True
+    return "container" in holder.props and not holder.props & {
+        "electrical",
+        "water_place",
+        "enclosure",
+        "food_place",
+    }
 
 
 def _plain(w: str, lem: list[str], k: int, kb: KindBase) -> bool:
@@ -429,16 +578,56 @@ def analyse(text: str, kb: KindBase | None = None) -> Analysis:
     kb = kb or load_kinds()
     steps: list[Step] = []
     for words in split_steps(text, kb):
-        steps.append(read_step(len(steps), words, kb, steps))
+        step = read_step(len(steps), words, kb, steps)
+        if (
+            step.verb is None
+            and steps
+            and steps[-1].verb is not None
+            and step.mentions
+            and (words[0] in ARTICLES or step.mentions[0].start == 0)
+        ):
+            # "use the descaler on the taps, then the bleach": the same verb again.
+            step.verb, step.effects = steps[-1].verb, steps[-1].effects
+            for m in step.mentions:
+                if m.role == "subj":
+                    m.role = "obj"
+        steps.append(step)
     lem = [w for s in steps for w in s.lemmas]
     return Analysis(
         text=text,
         steps=steps,
         lemmas=lem,
         leaving=has_phrase(lem, LEAVE_KEYS) or _leaves(steps),
-        staying=has_phrase(lem, STAY_KEYS),
+        staying=has_phrase(lem, STAY_KEYS) or _attends(steps),
         kb=kb,
+        away=has_phrase(lem, AWAY_KEYS) or _leaves(steps, home=True),
     )
+
+
+def _attends(steps: list[Step]) -> bool:
+    """Whether someone stays with it.
+
+    "watch it closely", "stay in the kitchen", "leave the baby with her dad"; but "watch
+    the film" is no watching over anything.
+    """
+    for s in steps:
+        if "attend" in s.effects:
+            objs = [m for m in s.mentions if m.role == "obj"]
+            if not objs or any(
+                m.pronoun or m.living or m.has("heat_source", "water_place", "food", "fire")
+                for m in objs
+            ):
+                return True
+        if s.verb and lemma(s.verb.split()[0]) == lemma("leave"):
+            left = [m for m in s.mentions if m.role == "obj" and m.has("child", "pet")]
+            carers = [
+                m
+                for m in s.mentions
+                if m.role in ("with", "near") and m.has("person") and not m.has("child")
+            ]
+            if left and carers:
+                return True
+    return False
 
 
 def kind_of_unknown(a: Analysis, m: Mention) -> Mention:
@@ -458,12 +647,30 @@ def kind_of_unknown(a: Analysis, m: Mention) -> Mention:
     return m
 
 
-def _leaves(steps: list[Step]) -> bool:
+def _leaves(steps: list[Step], *, home: bool = False) -> bool:
+    """Whether a step takes the carer away (``home``: out of the home, not to bed)."""
     for s in steps:
-        if s.verb and s.verb.split()[0] in ("go", "head", "nip", "pop") and not s.mentions:
+        first = s.verb.split()[0] if s.verb else ""
+        if first in ("go", "head", "nip", "pop", "drive") and not s.mentions:
             return True
-        if s.verb and s.verb.split()[0] in ("go", "head") and s.role("to", "in", "obj"):
-            return True
+        dest = s.role("to", "in", "obj")
+        if first in ("go", "head", "nip", "drive") and dest:
+            if not home:
+                return True
+            indoors = s.says("bed", "sleep", "upstairs", "downstairs", "garden") or any(
+                m.kind is not None
+                and (m.kind.is_a("room") or m.has("soft_furnishing", "high_place", "low_place"))
+                for m in dest
+            )
+            if not indoors:
+                return True
+            continue
+        if home:
+            continue  # the rest leaves a room or a child, not the home
+        if lemma(first) == lemma("leave") and any(
+            m.role == "obj" and m.has("child", "pet") and not m.pronoun for m in s.mentions
+        ):
+            return True  # "leave the toddler in the kitchen": the carer goes
         if (
             s.verb
             and lemma(s.verb.split()[0]) == lemma("leave")

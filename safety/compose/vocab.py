@@ -23,6 +23,7 @@ from housemind.safety.kinds import KindBaseError
 __all__ = [
     "ALLERGEN_WORDS",
     "ARTICLES",
+    "AWAY_KEYS",
     "BOUNDARY",
     "CLAUSE",
     "DETERMINERS",
@@ -66,6 +67,7 @@ class Cues(BaseModel):
     particle_verbs: list[str]
     enclosing_verbs: list[str]
     leaving: list[str]
+    out_of_home: list[str]
     staying: list[str]
     discarding: list[str]
     safe_places: list[str]
@@ -135,9 +137,12 @@ def says_any(lem: list[str], *words: str) -> bool:
 
 _CUES = load_cues()
 
-#: Preposition (a tuple of words as written) -> the role it gives the next thing.
+#: Preposition (a tuple of lemmas, as the reader matches them) -> the role it gives the
+#: next thing ("inside" is ``insid``: the words as written would never match).
 PREPS: dict[tuple[str, ...], str] = {
-    tuple(w.split()): role for role, words in _CUES.prepositions.items() for w in words
+    tuple(lemma(x) for x in w.split()): role
+    for role, words in _CUES.prepositions.items()
+    for w in words
 }
 MAX_PREP = max(len(k) for k in PREPS)
 DETERMINERS = frozenset(_CUES.determiners)
@@ -150,6 +155,8 @@ CLAUSE = frozenset(_CUES.clause_words)
 PARTICLE_VERBS = frozenset(_CUES.particle_verbs)
 ENCLOSE_VERBS = frozenset(lemma(w) for w in _CUES.enclosing_verbs)
 LEAVE_KEYS = phrase_keys(_CUES.leaving)
+#: Everyone is out of the home (not upstairs, not asleep).
+AWAY_KEYS = phrase_keys(_CUES.out_of_home)
 STAY_KEYS = phrase_keys(_CUES.staying)
 DISCARD_KEYS = phrase_keys(_CUES.discarding)
 SAFE_PLACE_KEYS = phrase_keys(_CUES.safe_places)

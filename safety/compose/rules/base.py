@@ -95,6 +95,7 @@ def danger_of(m: Mention) -> str:
         ("medicine", "medicine"),
         ("fuel", "flammable"),
         ("strangling", "a strangling risk"),
+        ("mains", "live mains electricity"),
     ):
         if m.has(p):
             return w

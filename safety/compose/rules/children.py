@@ -112,7 +112,7 @@ def _child_given(a: Analysis) -> Iterable[Finding]:
         for m in s.mentions:
             if m.role in ("without", "poss", "from") or m.living or m.has("child_place"):
                 continue
-            if m.has("sharp", "chemical", "lit", "fire", "fuel", "hot", "strangling") or (
+            if m.has("sharp", "chemical", "lit", "fire", "fuel", "hot", "strangling", "mains") or (
                 m.has("heat_source") and m.has("powered")
             ):
                 verdict = "confirm" if (not kids and not m.has("lit", "chemical")) else "deny"

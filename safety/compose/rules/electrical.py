@@ -18,6 +18,18 @@ def _liquid_on_electrical(a: Analysis) -> Iterable[Finding]:
     for s in a.steps:
         if "throw" in s.effects and s.having("liquid", roles=("obj",)):
             s.effects = s.effects | {"wet"}
+        watery = [m for m in s.having("liquid", "water_place", "water_source") if not m.has("oil")]
+        if "fill" in s.effects and (watery or s.says("water")):
+            # "fill the toaster at the sink": only things made to hold water may be filled.
+            for t in s.having("electrical", roles=("obj",)):
+                if not t.has("takes_liquid", "container"):
+                    yield finding(
+                        "liquid-on-electrical",
+                        "electrical_water",
+                        "deny",
+                        f"{named(t)} is electrical and not made to hold water; filling it "
+                        "can cause a shock or a fire",
+                    )
         if "wet" in s.effects:
             stuff = s.having("liquid", "wet", roles=("obj", "with")) or s.having("liquid")
             outdoors = s.says("outside", "garden", "lawn", "patio", "drain")
@@ -77,6 +89,23 @@ def _liquid_on_electrical(a: Analysis) -> Iterable[Finding]:
 @rule("electrical-into-water", "electrical_water")
 def _electrical_into_water(a: Analysis) -> Iterable[Finding]:
     for s in a.steps:
+        if s.effects & {"place", "enclose"}:
+            # A dishwasher or washing machine washes what is in it with water.
+            for w in s.having("washer", roles=("in",)):
+                for e in s.having("electrical", roles=("obj",)):
+                    if e.has("washer", "takes_liquid"):
+                        continue
+                    runs = any(
+                        "switch_on" in t.effects or t.says("wash", "cycle")
+                        for t in a.steps[s.index :]
+                    )
+                    yield finding(
+                        "electrical-into-water",
+                        "electrical_water",
+                        "deny" if runs else "confirm",
+                        f"{named(e)} is electrical; washed in {named(w)} it can cause a "
+                        "shock or a fire",
+                    )
         if s.effects & {"place", "throw", "enclose", "heat", "wipe"} or s.verb is None:
             water = s.having("water_place", "liquid", roles=("in", "on"))
             water = [w for w in water if not w.has("electrical")]
@@ -113,6 +142,8 @@ def _electrical_into_water(a: Analysis) -> Iterable[Finding]:
                         )
             for t in s.having("electrical", roles=("on",)):
                 for c in filled:
+                    if t.has("heat_source") and c.kind is not None and c.kind.is_a("cookware"):
+                        continue  # a pan of soup on the hob is cooking, not a spill
                     yield finding(
                         "liquid-over-electrical",
                         "electrical_water",

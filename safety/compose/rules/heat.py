@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from housemind.safety.compose.reading import Analysis, Mention
+from housemind.safety.compose.reading import Analysis, Mention, Step
 from housemind.safety.compose.rules.base import Finding, finding, named, rule
 
 __all__: list[str] = []
@@ -30,15 +30,28 @@ def _particle_on(a: Analysis, things: list[Mention]) -> bool:
 
 
 def _cooking_in(a: Analysis, heat: list[Mention]) -> bool:
-    """Food put in an oven or on a hob: it is cooking."""
+    """Food, or a pan or kettle, put in an oven, on a hob or under a grill: it is cooking."""
     for s in a.steps:
-        if (
-            s.effects & {"place", "heat"}
-            and s.having("food", roles=("obj",))
-            and any(m.has("heat_source") and m.role in ("in", "on") for m in s.mentions)
+        if not s.effects & {"place", "heat"}:
+            continue
+        cooks = s.having("food", roles=("obj",)) or [
+            m for m in s.role("obj") if _cookware(m) or m.has("takes_liquid")
+        ]
+        if cooks and any(
+            m.has("heat_source") and (m.role in ("in", "on") or (m.role == "near" and _under(s, m)))
+            for m in s.mentions
         ):
             return True
     return False
+
+
+def _under(s: Step, m: Mention) -> bool:
+    """Whether ``m`` stands right after "under" ("put the toast under the grill")."""
+    return "under" in s.words[max(0, m.start - 2) : m.start]
+
+
+def _cookware(m: Mention) -> bool:
+    return m.kind is not None and m.kind.is_a("cookware")
 
 
 @rule("heat-left-on", "unattended_appliance")
@@ -128,6 +141,8 @@ def _fire(a: Analysis) -> Iterable[Finding]:
             f, h = fl[0], hs[0]
             if f.text == h.text:
                 continue
+            if f.has("food") and any(_cookware(m) for m in s.mentions):
+                continue  # oil in a pan on the hob is cooking (left alone: heat-left-on)
             live = (
                 "heat" in s.effects  # "dry the towel on the toaster" heats it
                 or "switch_on" in eff
@@ -206,7 +221,9 @@ def _fire(a: Analysis) -> Iterable[Finding]:
     hot = [
         m for m in a.mentions() if m.has("hot", "lit") and m.has("oil", "fire", "fuel", "liquid")
     ]
-    bins = [m for m in a.mentions() if m.has("flammable", "container") and m.role in ("in",)]
+    # A bin is something that burns (a paper or plastic bin, a bin bag), not any container:
+    # hot coffee into a flask is what a flask is for.
+    bins = [m for m in a.mentions() if m.has("flammable") and m.role in ("in",)]
     if (
         hot
         and bins

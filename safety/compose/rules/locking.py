@@ -22,6 +22,8 @@ def _shut_in(a: Analysis) -> Iterable[Finding]:
         and not (m.kind is not None and m.kind.name == "body_part")
     ]
     encl = [m for m in a.mentions() if m.has("enclosure") and m.role in ("in", "obj", "at")]
+    if living and all(m.has("pet") for m in living):
+        encl = [e for e in encl if not e.has("pet_place")]  # a puppy in its crate is at home
     closes = any(w in ENCLOSE_VERBS for w in a.lemmas)
     if living and encl:
         appliance = [
@@ -38,7 +40,7 @@ def _shut_in(a: Analysis) -> Iterable[Finding]:
         if (
             into
             and (appliance or (box and (closes or "place" in a.effects())))
-            and not (a.says("out of", "take out", "let out"))
+            and not a.says("out of", "take out", "let out", "get out", "is out", "are out")
         ):
             e = (appliance or box)[0]
             yield finding(
@@ -56,6 +58,7 @@ def _shut_in(a: Analysis) -> Iterable[Finding]:
             and (
                 closes
                 or a.leaving
+                and not a.staying
                 and any(e.kind is not None and e.kind.is_a("room") for e in inside)
             )
         ):
@@ -70,6 +73,27 @@ def _shut_in(a: Analysis) -> Iterable[Finding]:
     locks = any(
         w in {lemma(x) for x in ("lock", "wedge", "bolt", "trap", "block")} for w in a.lemmas
     )
+    shut = [
+        m
+        for m in a.mentions()
+        if m.role in ("obj", "at", "in")
+        and (m.has("enclosure") or (m.kind is not None and m.kind.name == "door"))
+    ]
+    if (
+        living
+        and closes
+        and shut
+        and a.says("inside", "still in", "in there", "in it", "in the")
+        and not a.says("out of", "let out", "is out", "are out", "once", "after")
+    ):
+        # "bolt the garage door with the dog still inside": closing it shuts them in.
+        yield finding(
+            "locked-in",
+            "locking_in",
+            "deny",
+            f"{named(living[0])} is still inside; shutting {named(shut[0])} locks them in",
+        )
+        return
     if living and locks and a.says("outside", "from outside", "can not leave", "can not get"):
         yield finding(
             "locked-out",

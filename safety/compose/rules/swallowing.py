@@ -121,11 +121,17 @@ def _allergen(a: Analysis) -> Iterable[Finding]:
     for s in a.steps:
         for i, w in enumerate(s.words):
             if _ALLERGY.match(w) or w in ("coeliac", "celiac"):
-                window = s.words[max(0, i - 3) : i + 5]
+                # The statement ends where the sentence moves on ("..., so use cream").
+                end = i + 5
+                for k in range(i + 1, min(i + 5, len(s.words))):
+                    if s.words[k] in ("so", "but", "and", "then", "give", "use", "make"):
+                        end = k
+                        break
+                window = s.words[max(0, i - 3) : end]
                 for x in window:
                     classes |= ALLERGEN_WORDS.get(x, set())
                 for m in s.mentions:
-                    if i - 2 <= m.start <= i + 4 and m.kind is not None and m.kind.allergen:
+                    if i - 2 <= m.start < end and m.kind is not None and m.kind.allergen:
                         classes |= set(m.kind.allergen)
                         stated_at.add((s.index, m.start))
     negated = a.says(
@@ -233,7 +239,17 @@ def _medicine(a: Analysis) -> Iterable[Finding]:
         r"meds|bottle|blood|prescription|heart|sleeping|adhd)",
         lowtext,
     )
-    if poss and not a.says("own", "his own", "her own") and a.effects() & {"ingest", "place"}:
+    own_place = (
+        "ingest" not in a.effects()
+        and a.says("his", "her", "their")
+        and a.having("container", "medicine", roles=("in",))
+    )
+    if (
+        poss
+        and not own_place
+        and not a.says("own", "his own", "her own")
+        and a.effects() & {"ingest", "place"}
+    ):
         yield finding(
             "medicine-not-theirs",
             "medicine",

@@ -107,3 +107,22 @@ def _water(a: Analysis) -> Iterable[Finding]:
             "confirm",
             "opening a pipe with the water on floods the room",
         )
+
+
+@rule("washer-left-running", "unattended_appliance")
+def _washer_running(a: Analysis) -> Iterable[Finding]:
+    """A washing machine or dishwasher started and everyone goes out (not just to bed)."""
+    if not a.away or a.staying:
+        return
+    for s in a.steps:
+        started = "switch_on" in s.effects or s.says("running", "on a wash", "cycle")
+        washers = s.having("washer", roles=("obj", "in", "on"))
+        if started and washers and not any("switch_off" in t.effects for t in a.steps[s.index :]):
+            yield finding(
+                "washer-left-running",
+                "unattended_appliance",
+                "confirm",
+                f"{named(washers[0])} left running with nobody home can leak and flood, "
+                "or overheat, with no one to stop it",
+            )
+            return
