@@ -18,6 +18,12 @@ through :class:`ApprovalBook` (scoped, expiring approvals); an optional :class:`
 may add caution. ``safety.evaluation.run_bench`` measures it all (``docs/safety.md``).
 """
 
+from housemind.safety.action_layout import (
+    HOMESIM_ACTION_LAYOUT,
+    METAWORLD_ARM_LAYOUT,
+    ActionLayout,
+    ActionLayoutError,
+)
 from housemind.safety.approvals import Approval, ApprovalBook, ApprovalError
 from housemind.safety.audit import AuditEntry, AuditLog
 from housemind.safety.compose import CommonSenseMatcher
@@ -58,8 +64,12 @@ from housemind.safety.verdict import SafetyVerdict, Verdict
 
 __all__ = [
     "ESTOP_RULE",
+    "HOMESIM_ACTION_LAYOUT",
+    "METAWORLD_ARM_LAYOUT",
     "ONLY_REGISTERED_RULE",
     "ActionGuard",
+    "ActionLayout",
+    "ActionLayoutError",
     "ActionLimits",
     "Approval",
     "ApprovalBook",

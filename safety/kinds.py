@@ -65,6 +65,7 @@ EFFECTS = (
     "leave",
     "harm",
     "wipe",
+    "attend",
 )
 
 #: Below this cosine similarity a name's nearest kind by meaning is not trusted.
@@ -368,20 +369,22 @@ def _respell(word: str, vocabulary: frozenset[str]) -> str | None:
     if len(word) >= 4 and word not in vocabulary and word not in _english():
         folded = _fold(word)
         limit = 1 if len(word) <= 6 else 2
-        best: tuple[int, int, str] | None = None
+        best: tuple[int, int, int, str] | None = None
         for cand in vocabulary:
             if abs(len(cand) - len(word)) > limit or cand[0] != word[0]:
                 continue
             cf = _fold(cand)
             for lim in range(0, limit + 1):
                 if _edits_within(folded, cf, lim):
-                    # Ties: the fewer edits of the word as typed, then the alphabet.
+                    # Ties: the fewer edits of the word as typed, then a word the typist
+                    # left a letter out of ("toastr" is "toaster" before "toast"), then
+                    # the alphabet.
                     raw = next(n for n in range(0, 4) if n == 3 or _edits_within(word, cand, n))
-                    key = (lim, raw, cand)
+                    key = (lim, raw, int(len(cand) < len(word)), cand)
                     if best is None or key < best:
                         best = key
                     break
-        out = best[2] if best else None
+        out = best[3] if best else None
     _RESPELL_CACHE[key] = out
     return out
 

@@ -43,7 +43,7 @@ _warned_no_embeddings = False
 
 
 def default_instruction_matchers(rulebook: RuleBook) -> list[InstructionMatcher]:
-    """The offline default: keyword rules, the hazard knowledge base, and common sense.
+    """The offline default: keyword rules, common sense, and the hazard knowledge base.
 
     The knowledge base is matched by words and, when the ``embeddings`` extra is
     installed, by meaning (the shared sentence model, loaded on the first check).
@@ -69,10 +69,13 @@ def default_instruction_matchers(rulebook: RuleBook) -> list[InstructionMatcher]
         from housemind.memory.embeddings import get_embedder
 
         embedder = get_embedder()
+    # Cheapest first: the rule book and common sense by words take well under a
+    # millisecond; the hazard KB may need a forward pass of the sentence model (a few ms),
+    # which a deny found before it saves.
     return [
         KeywordMatcher(rulebook),
-        HazardMatcher(embedder=None if use else False),
         CommonSenseMatcher(embedder=embedder),
+        HazardMatcher(embedder=None if use else False),
     ]
 
 
@@ -175,9 +178,13 @@ class SafetyMonitor:
             )
         found = SafetyVerdict()
         for matcher in self._matchers:
-            found = found.merge(matcher.check(text))
+            # A judge that can skip work that cannot make the verdict stricter is told
+            # the verdict so far (the hazard KB then asks its sentence model less often).
+            above = getattr(matcher, "check_above", None)
+            got = above(text, found.verdict) if above is not None else matcher.check(text)
+            found = found.merge(got)
             if found.verdict is Verdict.DENY:
-                break  # nothing stricter to find; the rule book's reasons come first
+                break  # nothing stricter to find; the cheaper judges' reasons come first
         verdict = verdict.merge(found)
         self._record("instruction", text, verdict, actor=actor, task_id=task_id)
         return verdict

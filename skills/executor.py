@@ -46,6 +46,9 @@ class ActionFilter(Protocol):
     A filter may also define ``update(obs: Observation) -> None``; the executor then calls
     it with every full observation (at chunk boundaries), so the filter can track hazards
     such as people or a wet floor between ticks.
+    It may define ``attach(env) -> None``: the executor calls it with the env before each
+    subtask, so the filter can read what the env's action entries mean
+    (``env.action_layout``: a base's velocity, an arm's hand velocity).
     """
 
     @property
@@ -235,6 +238,9 @@ class Executor:
         max_ticks = max(1, int(skill.spec.timeout_s * self.rate_hz))
 
         guard_sees = getattr(self.guard, "update", None)
+        attach = getattr(self.guard, "attach", None)
+        if attach is not None:
+            attach(env)  # the guard reads what the env's action entries mean (base, arm)
 
         def look() -> Observation:
             o = env.observe()

@@ -46,6 +46,7 @@ from housemind.sim.home.world import (
 from housemind.skills.types import REACH_M, Observation, Proprio
 
 if TYPE_CHECKING:
+    from housemind.safety.action_layout import ActionLayout
     from housemind.skills.policies.base import Policy
 
 __all__ = ["DEFAULT_START", "HomeSimEnv"]
@@ -386,6 +387,13 @@ class HomeSimEnv(gym.Env):
         self._next_boundary = datetime.fromisoformat(state["next_boundary"])
         self._refresh_events()
         self._room = ""
+
+    @property
+    def action_layout(self) -> ActionLayout:
+        """What each action entry means, for the safety guard: a mobile base's velocity."""
+        from housemind.safety.action_layout import HOMESIM_ACTION_LAYOUT
+
+        return HOMESIM_ACTION_LAYOUT
 
     # -- privileged read-only helpers (tests, demo summaries; never the agent) ---------
 

@@ -38,6 +38,7 @@ from housemind.sim.metaworld.tasks import MetaWorldTask, get_task
 from housemind.skills.types import Observation, Proprio, atom
 
 if TYPE_CHECKING:
+    from housemind.safety.action_layout import ActionLayout
     from housemind.skills.policies.base import Policy
 
 __all__ = [
@@ -224,8 +225,25 @@ class MetaWorldEnv(gym.Env):
         self._success = False
         self._solved = False
         self._frame: np.ndarray | None = None
+        self._layout: ActionLayout | None = None
 
     # -- gymnasium API ------------------------------------------------------------------
+
+    @property
+    def action_layout(self) -> ActionLayout:
+        """What each action entry means, for the safety guard: the hand's velocity, the grip.
+
+        The hand moves ``action * action_scale`` metres per step (Meta-World: 1 cm per
+        12.5 ms, so an entry of 1 is 0.8 m/s).
+        """
+        if self._layout is None:
+            from dataclasses import replace
+
+            from housemind.safety.action_layout import METAWORLD_ARM_LAYOUT
+
+            scale = float(getattr(self._inner, "action_scale", 0.01)) * self.control_hz
+            self._layout = replace(METAWORLD_ARM_LAYOUT, hand_scale_mps=scale)
+        return self._layout
 
     @property
     def instruction(self) -> str:

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import logging
 import math
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -39,6 +40,7 @@ from housemind.skills.spec import REGISTRY, SkillRegistry
 from housemind.skills.types import REACH_M, Detection, Observation
 
 if TYPE_CHECKING:
+    from housemind.safety.action_layout import ActionLayout
     from housemind.scheduler.clock import SimClock
     from housemind.sim.home.env import HomeSimEnv
     from housemind.sim.metaworld.env import MetaWorldEnv
@@ -206,6 +208,7 @@ class StationHome:
         )
         self.control_hz = STATION_HZ
         self.at_station = False
+        self._arm_layout: ActionLayout | None = None
         register_station_skills(registry if registry is not None else REGISTRY)
 
     def __getattr__(self, name: str) -> Any:
@@ -218,6 +221,17 @@ class StationHome:
     def action_dim(self) -> int:
         """The active part's action size: 4 at the station (arm), HomeSim's otherwise."""
         return 4 if self.at_station else int(self.home.action_dim)
+
+    @property
+    def action_layout(self) -> ActionLayout:
+        """What each action entry means now, for the safety guard.
+
+        At the station the arm's (standing where the robot stopped in the home, so the
+        guard measures its distance to people there), elsewhere the home's base.
+        """
+        if self.at_station and self._arm_layout is not None:
+            return self._arm_layout
+        return self.home.action_layout
 
     # -- switching between the home and the station ---------------------------------------
 
@@ -242,6 +256,8 @@ class StationHome:
                 f"station's reach ({REACH_M:g} m); navigate to the {self.station.fixture} first"
             )
         env = self.station.begin(skill)
+        rb = self.home.world.robot
+        self._arm_layout = replace(env.action_layout, at_xy=(float(rb.x), float(rb.y)))
         self.at_station = True
         return env
 

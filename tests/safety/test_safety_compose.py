@@ -1,4 +1,4 @@
-"""Common sense by composition: kinds, properties, effects, steps (safety/compose.py).
+"""Common sense by composition: kinds, properties, effects, steps (safety/compose/).
 
 These are the development examples (the issue's own phrasings and their relatives); the
 held-out set ``benchmarks/safety/heldout_2026-12-03.jsonl`` is only measured, never used

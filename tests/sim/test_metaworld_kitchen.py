@@ -118,3 +118,56 @@ def test_the_home_must_run_at_the_stations_rate():
         StationHome(HomeSimEnv(seed=0), registry=_registry())
     with pytest.raises(ValueError, match="no fixture 'worktop'"):
         StationHome(HomeSimEnv(control_hz=80.0, seed=0), fixture="worktop", registry=_registry())
+
+
+class _ArmActions:
+    """The station home, recording every action that reaches the arm."""
+
+    def __init__(self, env: StationHome) -> None:
+        self.env = env
+        self.arm: list[np.ndarray] = []
+
+    def __getattr__(self, name):
+        return getattr(self.env, name)
+
+    @property
+    def action_layout(self):
+        return self.env.action_layout
+
+    def step(self, action):
+        if self.env.at_station:
+            self.arm.append(np.array(action, np.float32))
+        return self.env.step(action)
+
+
+def test_a_station_skill_runs_with_the_action_guard_on_and_the_arm_slows_near_people(kitchen):
+    from housemind.safety import SafetyMonitor
+
+    env, reg = kitchen
+    guard = SafetyMonitor(instruction_matchers=[]).guard
+    rec = _ArmActions(env)
+    with Executor(rec, guard=guard) as ex:
+        assert ex.run(reg.bind("navigate", {"target": "counter"}), timeout=120).ok
+        rb = env.home.world.robot
+        # Someone stands by the counter, 0.9 m from the robot and in its view: near, not
+        # too close.
+        ang = rb.theta + 0.8
+        env.home.place_person(
+            "guest", rb.x + 0.9 * np.cos(ang), rb.y + 0.9 * np.sin(ang), kind="adult"
+        )
+        assert len(list(env.observe().people())) == 1
+        out = ex.run(reg.bind("station_press_coffee_button", {}), timeout=300)
+    assert out.status == "success", out.reason
+    assert env.action_layout.names == ("dx", "dy", "dz", "gripper")
+    assert env.action_layout.at_xy == pytest.approx((rb.x, rb.y))
+    # Every arm action was read as the hand's velocity: its 3-D speed, dz included, stays
+    # within ISO 10218-1's 0.25 m/s near people (a base reading would have let dz pass as
+    # a yaw rate and measured the hand's scene position against the home's people).
+    hand_mps = [float(np.linalg.norm(a[:3])) * env.action_layout.hand_scale_mps for a in rec.arm]
+    assert len(rec.arm) == out.ticks and max(hand_mps) <= 0.25 + 1e-5
+    assert out.clamped_ticks > 0 and any(abs(a[2]) > 1e-3 for a in rec.arm)
+    # Back in the home the guard reads HomeSim's base again.
+    env.home.remove_person("guest")
+    with Executor(rec, guard=guard) as ex:
+        assert ex.run(reg.bind("navigate", {"target": "table"}), timeout=120).ok
+    assert not env.at_station and env.action_layout.base == (0, 1, 2)
