@@ -8,7 +8,8 @@ machine-readable contract; people get rich tables and a live view.
 
 Modules: :mod:`.demo` (demo, run), :mod:`.instruct` (instruct, instructions),
 :mod:`.schedule` (schedule, tasks, answer), :mod:`.memory`, :mod:`.safety` (safety,
-approve, deny), :mod:`.skills`, :mod:`.sim`, :mod:`.bench`.
+approve, deny), :mod:`.skills`, :mod:`.sim`, :mod:`.bench`, :mod:`.train` (train planner),
+:mod:`.eval` (eval planner).
 """
 
 from __future__ import annotations
@@ -20,7 +21,18 @@ from typing import Annotated
 
 import typer
 
-from housemind.agent.cli import bench, demo, instruct, memory, safety, schedule, sim, skills
+from housemind.agent.cli import (
+    bench,
+    demo,
+    eval,
+    instruct,
+    memory,
+    safety,
+    schedule,
+    sim,
+    skills,
+    train,
+)
 
 __all__ = ["app", "main"]
 
@@ -49,7 +61,7 @@ def _root(
     )
 
 
-for _module in (demo, instruct, schedule, memory, safety, skills, sim, bench):
+for _module in (demo, instruct, schedule, memory, safety, skills, sim, bench, train, eval):
     _module.register(app)
 
 

@@ -1,5 +1,6 @@
 """System 2 planner backends (symbolic offline default; model backends lazily)."""
 
+from housemind.agent.planners import builtin as _builtin  # noqa: F401 - "builtin", torch lazily
 from housemind.agent.planners import symbolic as _symbolic  # noqa: F401 - registers "symbolic"
 from housemind.agent.planners.base import (
     FixtureInfo,
