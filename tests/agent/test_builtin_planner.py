@@ -144,7 +144,10 @@ def test_a_named_object_not_found_yet_counts_as_unresolved():
     proc = PlannerProcessor(skill_vocabulary(), cache=EmbeddingCache(HashEmbedder()))
     g = proc.goal("bring the keys and the mug to the table")
     b = Belief.from_context(context(**MUG_ON_TABLE))
-    assert proc.unresolved(g, b) == 1  # the mug is known, the keys are not
+    assert proc.unresolved(g, b) == ["keys"]  # the mug is known, the keys are not
+    g = proc.goal("put it in the laundry basket")
+    spans = proc._mentions(g, ["laundry_basket"])[2]
+    assert proc.unresolved(g, b, spans) == []  # "laundry" names the basket here
 
 
 def test_images_in_the_context_are_decoded():
@@ -220,3 +223,33 @@ def test_registering_builtin_does_not_import_torch_until_used():
 def test_missing_weights_say_how_to_make_them(tmp_path):
     with pytest.raises(FileNotFoundError, match="housemind train planner"):
         get_planner("builtin", weights=tmp_path)
+
+
+# -- training --------------------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_training_on_a_tiny_rollout_set_lowers_the_loss_and_writes_weights(tmp_path):
+    from housemind.agent.planners.builtin.training import TrainSettings, train_planner
+
+    settings = TrainSettings(
+        out=tmp_path / "weights",
+        epochs=4,
+        homes=("studio",),
+        episodes_per_task=1,
+        tasks=["turn_off_stove", "close_the_fridge", "remote_to_coffee_table"],
+        cache_dir=tmp_path / "cache",
+        val_fraction=0.0,
+        command="test",
+    )
+    report = train_planner(settings, embedder=HashEmbedder())
+    assert report.episodes == 3 and report.episodes_succeeded == 3 and report.decisions >= 7
+    assert report.unusable_decisions == 0
+    assert report.losses[-1] < report.losses[0]
+    out = tmp_path / "weights"
+    assert {p.name for p in out.iterdir()} == {"model.safetensors", "config.json", "training.json"}
+    planner = BuiltinPlanner(out, cache=EmbeddingCache(HashEmbedder()))
+    assert planner.describe()["parameters"] == report.parameters
+    # The same settings again reuse the cached rollouts (and the finished checkpoint).
+    again = train_planner(settings, embedder=HashEmbedder())
+    assert again.machine["rollouts_cached"] and again.decisions == report.decisions

@@ -28,7 +28,9 @@ def test_wheel_installs_in_a_clean_venv_and_runs_the_demo(tmp_path):
     assert {t for t in tops if not t.endswith(".dist-info")} == {"housemind"}
     for data in ("housemind/safety/rules.yaml", "housemind/safety/hazards.yaml",
                  "housemind/sim/home/plans/house.yaml", "housemind/memory/alembic.ini",
-                 "housemind/memory/migrations/script.py.mako"):  # fmt: skip
+                 "housemind/memory/migrations/script.py.mako",
+                 "housemind/agent/planners/builtin/weights/model.safetensors",
+                 "housemind/agent/planners/builtin/weights/config.json"):  # fmt: skip
         assert data in names, data
     assert any(n.startswith("housemind/memory/migrations/versions/2026") for n in names)
 

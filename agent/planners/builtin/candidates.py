@@ -2,10 +2,12 @@
 
 The built-in planner chooses among *candidates*: every registered skill bound to things the
 robot knows (objects it has seen, the home's fixtures, the object in its gripper), plus
-``explore`` (drive somewhere to look: a fixture or room not visited in this task) and
-``done``. Each candidate carries its **affordance**, SayCan-style: how feasible it is now,
-from the skill registry's preconditions over the believed facts (the same facts and reach
-rule as ``validate_plan``):
+``explore`` (drive to a room not visited in this task, to look around: on the way and
+in the room the robot sees everything not shut away, so rooms, not single pieces of
+furniture, are what it searches) and ``done``. Each candidate carries its
+**affordance**, SayCan-style: how feasible it is now, from the skill registry's
+preconditions over the believed facts (the same facts and reach rule as
+``validate_plan``):
 
 - the preconditions hold: affordance 1;
 - they can be made to hold by driving there (the only missing fact is ``near(x)`` and
@@ -16,7 +18,9 @@ rule as ``validate_plan``):
   affordance 0, and the candidate is dropped.
 
 A step that failed earlier in the task keeps a reduced affordance, so the planner tries
-something else before repeating it.
+something else before repeating it; so does a step already done in this task (switching
+the stove on again after switching it off): the experts never repeat a step, and the
+factor keeps an uncertain planner from going round in circles.
 """
 
 from __future__ import annotations
@@ -204,6 +208,7 @@ def affordance(
     *,
     navigate_affordance: float = 0.9,
     failed_factor: float = 0.3,
+    repeat_factor: float = 0.1,
 ) -> tuple[float, str | None]:
     """Feasibility of one step now, and where to drive first (see the module docstring).
 
@@ -252,8 +257,10 @@ def affordance(
             return 0.0, None
         nav = place
     value = navigate_affordance if nav else 1.0
-    fails = b.failed.get(step_key(skill, dict(sk.args)), 0)
-    return value * (failed_factor**fails), nav
+    key = step_key(skill, dict(sk.args))
+    fails = b.failed.get(key, 0)
+    repeats = sum(step_key(s.skill, s.args) == key for s in b.done)
+    return value * (failed_factor**fails) * (repeat_factor**repeats), nav
 
 
 def _role(spec_name: str, args: dict[str, str], b: Belief) -> tuple[str | None, str | None]:
@@ -273,6 +280,7 @@ def enumerate_candidates(
     *,
     navigate_affordance: float = 0.9,
     failed_factor: float = 0.3,
+    repeat_factor: float = 0.1,
     max_per_skill: int = 400,
 ) -> list[Candidate]:
     """All feasible candidates (affordance > 0) for the belief, ``done`` last.
@@ -282,6 +290,7 @@ def enumerate_candidates(
         registry: The skill registry (its preconditions and effects decide affordance).
         navigate_affordance: Affordance of a step that needs driving first.
         failed_factor: Factor on the affordance per earlier failure of the same step.
+        repeat_factor: Factor per time the same step was done already in this task.
         max_per_skill: Bound on bindings per skill (a third-party skill over every pair of
             things could otherwise explode).
     """
@@ -297,6 +306,7 @@ def enumerate_candidates(
                 args,
                 navigate_affordance=navigate_affordance,
                 failed_factor=failed_factor,
+                repeat_factor=repeat_factor,
             )
             if aff <= 0:
                 continue
@@ -320,16 +330,16 @@ def enumerate_candidates(
                 )
             )
     if "navigate" in registry:
-        for place in sorted(set(b.fixtures) | set(b.rooms)):
-            if place in b.visited:
+        for room in sorted(b.rooms):
+            if room in b.visited:
                 continue  # looked there already in this task
             out.append(
                 Candidate(
                     kind="explore",
                     skill="navigate",
-                    args=(("target", place),),
-                    target=place,
-                    steps=(Subtask(skill="navigate", args={"target": place}),),
+                    args=(("target", room),),
+                    target=room,
+                    steps=(Subtask(skill="navigate", args={"target": room}),),
                     affordance=1.0,
                 )
             )

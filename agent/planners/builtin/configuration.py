@@ -37,12 +37,18 @@ class BuiltinPlannerConfig(BaseModel):
             and the skills seen in training.
         features: Names of the numeric candidate features, in order
             (:data:`~agent.planners.builtin.processor.FEATURES` when trained).
-        object_vocab: Object kinds seen in training (to notice a named object not found).
+        object_vocab: Object kinds the robot knows by name (HomeSim's catalogue, like an
+            object detector's labels), to notice that the goal names an object not found yet.
+        place_prior: Learned from the training rollouts: object kind -> {fixture kind:
+            share of the expert's placements of that kind}.
+        room_prior: Learned from the training rollouts: object kind -> {room kind: share of
+            the times the expert found a sought object of that kind in such a room}.
         horizon: Steps (excluding driving) imagined per call before the planner is asked
             again; it stops earlier at ``done`` or after an ``explore``.
         navigate_affordance: Affordance of a step that needs driving first (1 when its
             preconditions hold already).
         failed_factor: Affordance factor per earlier failure of the same step.
+        repeat_factor: Affordance factor per time the same step was done in this task.
         max_task_steps: Steps after which the planner gives up on a task.
     """
 
@@ -59,9 +65,12 @@ class BuiltinPlannerConfig(BaseModel):
     skills: list[str] = Field(default_factory=list)
     features: list[str] = Field(default_factory=list)
     object_vocab: list[str] = Field(default_factory=list)
+    place_prior: dict[str, dict[str, float]] = Field(default_factory=dict)
+    room_prior: dict[str, dict[str, float]] = Field(default_factory=dict)
     horizon: int = 8
     navigate_affordance: float = 0.9
     failed_factor: float = 0.3
+    repeat_factor: float = 0.1
     max_task_steps: int = 80
 
     def save(self, folder: str | Path) -> Path:

@@ -6,7 +6,8 @@ subtasks (:mod:`~agent.planners.builtin.candidates`), scores them with the train
 (relevance, a softmax over the candidates) and multiplies by affordance (preconditions that
 hold, or hold after driving there). It takes the best, imagines its effects, and scores
 again, up to ``horizon`` steps; it stops early after an ``explore`` step (new things must
-be seen first) or when it judges the goal reached. The plan it returns is marked
+be seen first), after opening something whose contents it does not know (they are seen
+then) or when it judges the goal reached. The plan it returns is marked
 incomplete, so the task graph asks again after running it, with fresh observations; when
 the first choice of a call is ``done`` it returns an empty, complete plan and the task
 ends.
@@ -45,6 +46,10 @@ from housemind.skills.spec import REGISTRY, SkillRegistry
 __all__ = ["BuiltinPlanner", "ScoredCandidate", "batch_decisions", "image_batch", "load_model"]
 
 logger = logging.getLogger(__name__)
+
+#: Steps after which the robot may see something new (inside a cupboard it opened, when it
+#: knows nothing in there yet).
+_REVEALING = ("open",)
 
 
 @dataclass(frozen=True)
@@ -178,7 +183,13 @@ class BuiltinPlanner:
         self.horizon = int(horizon if horizon is not None else config.horizon)
         if self.horizon < 1:
             raise ValueError(f"horizon must be at least 1, got {self.horizon}")
-        self.processor = PlannerProcessor(config.skills, config.object_vocab, cache)
+        self.processor = PlannerProcessor(
+            config.skills,
+            config.object_vocab,
+            cache,
+            place_prior=config.place_prior,
+            room_prior=config.room_prior,
+        )
         self.decisions = 0
         self.seconds = 0.0
 
@@ -211,6 +222,7 @@ class BuiltinPlanner:
             self.registry,
             navigate_affordance=self.config.navigate_affordance,
             failed_factor=self.config.failed_factor,
+            repeat_factor=self.config.repeat_factor,
         )
         feats = self.processor.featurize(goal, belief, cands, image)
         batch = batch_decisions([feats], self.processor.cache, self.config.image_size)
@@ -269,8 +281,10 @@ class BuiltinPlanner:
                 steps.append(st)
                 belief.apply(st, self.registry)
             notes.append(note)
-            if c.kind == "explore":
-                break
+            if c.kind == "explore" or (
+                c.skill in _REVEALING and not belief.objects_at(c.target or "")
+            ):
+                break  # what it will see there (or inside) decides what comes next
         self.decisions += 1
         self.seconds += time.perf_counter() - t0
         return Plan(

@@ -12,7 +12,9 @@ The model sees, for each candidate subtask:
   inside a closed cupboard, open/closed, switched on/off, what kind of fixture; whether the
   object's place or room is named in the goal; household knowledge (where objects of the
   kind belong, where they are usually found); the search rank memory gives a place for the
-  goal's words;
+  goal's words; what training taught about kinds (where the experts put objects of the
+  kind, in which rooms they found them; a kind never seen borrows from the most similar
+  one by meaning); how much of a room the robot already knows;
 - the task's history: steps done, the same step or its inverse done before, failures,
   what was handled last, fixtures this task opened or switched on and left so;
 - the candidate's affordance (preconditions hold, or hold after driving there);
@@ -47,6 +49,7 @@ __all__ = [
     "decode_image",
     "display",
     "goal_tokens",
+    "room_kind",
 ]
 
 #: Numeric features per candidate, in order (the model's input; saved in its config).
@@ -79,6 +82,7 @@ FEATURES: tuple[str, ...] = (
     "o_at_target",
     "o_home_rank",
     "o_prior_rank",
+    "o_place_prior",
     "o_touched",
     "o_last_touched",
     # the place or thing it acts on or goes to
@@ -108,6 +112,8 @@ FEATURES: tuple[str, ...] = (
     "t_last_touched",
     "t_home_of_goal_object",
     "t_visited",
+    "t_room_prior",
+    "t_objects_in_room",
     # an option of the step
     "v_on",
     "v_off",
@@ -262,6 +268,15 @@ def _phrases(tokens: list[str], max_n: int = 3) -> list[str]:
     return list(dict.fromkeys(out))
 
 
+_BACKOFF_SIM = 0.5
+_ROOM_NUMBER = re.compile(r"_\d+$")
+
+
+def room_kind(room: str) -> str:
+    """``bedroom_2`` -> ``bedroom``: rooms of a kind share what was learned about them."""
+    return _ROOM_NUMBER.sub("", room)
+
+
 def _rank_score(rank: int | None) -> float:
     return 0.0 if rank is None else 1.0 / (1.0 + rank)
 
@@ -271,9 +286,14 @@ class PlannerProcessor:
 
     Args:
         skills: The model's skill vocabulary (index 0 is "unknown").
-        object_vocab: Object kinds the model knows by name (for "the goal mentions an
-            object the robot has not found yet").
+        object_vocab: Object kinds the robot knows by name, like a detector's labels (for
+            "the goal names an object the robot has not found yet"); household knowledge's
+            kinds if empty.
         cache: Embedding cache (a new one on the default sentence model if None).
+        place_prior: Learned in training: object kind -> {fixture kind: share of the
+            expert's placements}.
+        room_prior: Learned in training: object kind -> {room kind: share of the rooms the
+            expert found it in}.
     """
 
     def __init__(
@@ -281,14 +301,20 @@ class PlannerProcessor:
         skills: Sequence[str],
         object_vocab: Iterable[str] = (),
         cache: EmbeddingCache | None = None,
+        *,
+        place_prior: dict[str, dict[str, float]] | None = None,
+        room_prior: dict[str, dict[str, float]] | None = None,
     ) -> None:
         self.skills = list(skills)
         self._skill_index = {s: i for i, s in enumerate(self.skills)}
-        vocab = set(object_vocab) | set(KIND_PRIORS) | set(HOME_PLACES)
+        vocab = set(object_vocab) or set(KIND_PRIORS) | set(HOME_PLACES)
         self.object_vocab = sorted(vocab)
         self._vocab_tokens = {k: display(k).split() for k in self.object_vocab}
         self.cache = cache or EmbeddingCache()
+        self.place_prior = dict(place_prior or {})
+        self.room_prior = dict(room_prior or {})
         self._goals: dict[str, GoalInfo] = {}
+        self._priors: dict[tuple[int, str], dict[str, float]] = {}
 
     def skill_index(self, label: str) -> int:
         """Index of a skill, ``done`` or ``explore`` in the vocabulary (0 if unknown)."""
@@ -315,8 +341,10 @@ class PlannerProcessor:
 
     # -- mentions ------------------------------------------------------------------------
 
-    def _mentions(self, g: GoalInfo, names: Iterable[str]) -> tuple[set[str], set[str]]:
-        """Names the goal says exactly (longest match wins), and names said by kind."""
+    def _mentions(
+        self, g: GoalInfo, names: Iterable[str]
+    ) -> tuple[set[str], set[str], list[tuple[int, int]]]:
+        """Names the goal says exactly (longest match wins), names said at all, and where."""
         spans: dict[str, list[tuple[int, int]]] = {}
         for name in names:
             words = display(name).split()
@@ -352,7 +380,7 @@ class PlannerProcessor:
             )
             if not covered:
                 exact.add(name)
-        return exact, set(spans)
+        return exact, set(spans), [h for hits in spans.values() for h in hits]
 
     def _kind_said(self, g: GoalInfo, kind: str) -> bool:
         words = display(kind).split()
@@ -364,20 +392,52 @@ class PlannerProcessor:
             or _find(g.tokens, [*words[:-1], words[-1] + "es"])
         )
 
-    def unresolved(self, g: GoalInfo, b: Belief) -> int:
-        """How many objects the goal names that the robot has not found yet."""
+    def unresolved(
+        self, g: GoalInfo, b: Belief, known_spans: Sequence[tuple[int, int]] = ()
+    ) -> list[str]:
+        """Kinds of the objects the goal names that the robot has not found yet.
+
+        A word inside the name of something known ("laundry" in "laundry basket") is not an
+        object mention.
+        """
         known = set(b.places) | ({b.held} if b.held else set())
         known_kinds = {b.kind_of(o) for o in known}
-        count = 0
+        out = []
         for kind, words in self._vocab_tokens.items():
-            for i in _find(g.tokens, words) or _find(g.tokens, [*words[:-1], words[-1] + "s"]):
+            starts = _find(g.tokens, words) or _find(g.tokens, [*words[:-1], words[-1] + "s"])
+            for i in starts:
                 j = i + len(words)
+                if any(a <= i and j <= z and (z - a) > (j - i) for a, z in known_spans):
+                    continue
                 if j < len(g.tokens) and _NUMBER.match(g.tokens[j]):
                     if f"{kind}_{g.tokens[j]}" not in known:
-                        count += 1
+                        out.append(kind)
                 elif kind not in known and kind not in known_kinds:
-                    count += 1
-        return count
+                    out.append(kind)
+        return out
+
+    def prior(self, table: dict[str, dict[str, float]], kind: str) -> dict[str, float]:
+        """A learned distribution for an object kind.
+
+        For a kind never seen in training: the most similar known kind's (by the sentence
+        model), scaled by the similarity; nothing below a similarity of 0.5.
+        """
+        key = (id(table), kind)
+        hit = self._priors.get(key)
+        if hit is not None:
+            return hit
+        if kind in table:
+            out = table[kind]
+        elif table:
+            names = sorted(table)
+            sims = self.cache.matrix([display(n) for n in names]) @ self.cache.get(display(kind))
+            best = int(np.argmax(sims))
+            sim = float(sims[best])
+            out = {k: v * sim for k, v in table[names[best]].items()} if sim >= _BACKOFF_SIM else {}
+        else:
+            out = {}
+        self._priors[key] = out
+        return out
 
     # -- features ------------------------------------------------------------------------
 
@@ -392,7 +452,7 @@ class PlannerProcessor:
         g = self.goal(goal)
         objects = sorted(set(b.places) | ({b.held} if b.held else set()))
         things = objects + sorted(b.fixtures) + list(b.rooms)
-        exact, said = self._mentions(g, things)
+        exact, said, spans = self._mentions(g, things)
         if things and len(g.phrase_vectors):
             sims = self.cache.matrix([display(n) for n in things]) @ g.phrase_vectors.T
             sem = dict(zip(things, sims.max(axis=1).tolist(), strict=True))
@@ -415,10 +475,16 @@ class PlannerProcessor:
         }
         facts = b.derived()
         goal_objects = [o for o in objects if o in exact]
+        unresolved = self.unresolved(g, b, spans)
+        room_prior: dict[str, float] = {}
+        for kind in unresolved:
+            for room, p in self.prior(self.room_prior, kind).items():
+                room_prior[room] = max(room_prior.get(room, 0.0), p)
+        in_room = Counter(b.room_of(o) for o in b.places)
         goal_fixtures = [f for f in b.fixtures if f in exact]
         g_feats = {
             "g_holding": float(b.held is not None),
-            "g_unresolved": min(self.unresolved(g, b), 4) / 4.0,
+            "g_unresolved": min(len(unresolved), 4) / 4.0,
             "g_goal_objects_known": min(len(goal_objects), 4) / 4.0,
             "g_goal_objects_untouched": min(sum(o not in touched for o in goal_objects), 4) / 4.0,
             "g_goal_fixtures_untouched": min(sum(f not in touched for f in goal_fixtures), 4) / 4.0,
@@ -481,6 +547,12 @@ class PlannerProcessor:
                 f["t_objects_at"] = min(at_place[c.target], 10) / 10.0
                 f["t_home_of_goal_object"] = goal_homes.get(c.target, 0.0)
                 f["t_visited"] = float(c.target in b.visited)
+                if c.target in b.rooms:
+                    f["t_room_prior"] = room_prior.get(room_kind(c.target), 0.0)
+                    f["t_objects_in_room"] = min(in_room[c.target], 10) / 10.0
+                if c.obj is not None and c.target in b.fixtures:
+                    place = self.prior(self.place_prior, b.kind_of(c.obj))
+                    f["o_place_prior"] = place.get(b.fixtures[c.target].kind, 0.0)
             row = rows[r]
             for name, v in f.items():
                 row[_INDEX[name]] = v

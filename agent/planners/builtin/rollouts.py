@@ -9,9 +9,10 @@ candidate of the built-in planner:
 
 - its next non-driving step (pick, place, open, toggle...); the driving before it is what
   the planner adds itself (the step's ``near`` precondition);
-- ``explore(place)`` when that step handles an object the robot has not seen yet: the
-  teacher drives to where the object really is (the label teaches where things of a kind
-  tend to be, in words the robot understands: fixtures and rooms);
+- ``explore(room)`` when that step handles an object the robot has not seen yet: the
+  teacher drives to the room where the object really is (the label teaches in which rooms
+  things of a kind tend to be; on the way and in the room the robot sees everything not
+  shut away);
 - ``done`` once the expert's steps are over.
 
 The teacher uses privileged knowledge only to choose labels; the records hold nothing the
@@ -23,6 +24,7 @@ from __future__ import annotations
 import logging
 import random
 import tempfile
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -81,6 +83,7 @@ class DecisionRecord:
         done: Steps done before this decision.
         label: The expert's choice as a candidate key (``pick(object=mug)``,
             ``explore(target=kitchen)``, ``done``).
+        sought: For an ``explore`` label, the kind of the object looked for.
         image: The camera image ``uint8[H, W, 3]``.
     """
 
@@ -92,6 +95,7 @@ class DecisionRecord:
     context: dict[str, Any]
     done: list[dict[str, Any]]
     label: str
+    sought: str = ""
     image: np.ndarray | None = None
 
     def plan_context(self) -> PlanContext:
@@ -113,6 +117,7 @@ class DecisionRecord:
             "context": self.context,
             "done": self.done,
             "label": self.label,
+            "sought": self.sought,
         }
 
 
@@ -127,6 +132,7 @@ class RolloutStats:
         explores: Of them, ``explore`` labels.
         skipped: Task -> why it was not rolled out (a step no skill provides).
         aborted: Why rollouts stopped early -> how often.
+        seconds: Wall time the rollouts took.
     """
 
     episodes: int = 0
@@ -135,6 +141,7 @@ class RolloutStats:
     explores: int = 0
     skipped: dict[str, str] = field(default_factory=dict)
     aborted: dict[str, int] = field(default_factory=dict)
+    seconds: float = 0.0
 
     def merge(self, other: RolloutStats) -> None:
         """Add another's counts to this one."""
@@ -142,6 +149,7 @@ class RolloutStats:
         self.succeeded += other.succeeded
         self.decisions += other.decisions
         self.explores += other.explores
+        self.seconds += other.seconds
         self.skipped.update(other.skipped)
         for k, v in other.aborted.items():
             self.aborted[k] = self.aborted.get(k, 0) + v
@@ -190,7 +198,7 @@ def rollout_episode(
                 ctx = rt.plan_context(goal)
                 belief = Belief.from_context(ctx, done=done)
 
-                def record(label: str, ctx: PlanContext = ctx) -> None:
+                def record(label: str, ctx: PlanContext = ctx, sought: str = "") -> None:
                     records.append(
                         DecisionRecord(
                             task=spec.task,
@@ -201,6 +209,7 @@ def rollout_episode(
                             context=ctx.model_dump(exclude={"images", "memories"}),
                             done=[s.model_dump() for s in done],
                             label=label,
+                            sought=sought,
                             image=env.observe().image.copy(),
                         )
                     )
@@ -217,12 +226,13 @@ def rollout_episode(
                 if unseen:
                     state = env.world.objects[unseen[0]]
                     place = state.place if state.relation in ("on", "in", "floor") else None
-                    if place is None or place in belief.visited:
+                    room = ctx.fixtures[place].room if place in ctx.fixtures else place
+                    if room is None or room not in ctx.rooms or room in belief.visited:
                         _abort(stats, "an object the robot cannot find by looking")
                         break
-                    record(step_key("explore", {"target": place}))
+                    record(step_key("explore", {"target": room}), sought=state.kind)
                     stats.explores += 1
-                    step = Subtask(skill="navigate", args={"target": place})
+                    step = Subtask(skill="navigate", args={"target": room})
                     if rt.execute(step, task_id)["status"] != "success":
                         _abort(stats, "driving to look failed")
                         break
@@ -270,6 +280,7 @@ def run_rollouts(
     on_episode: Callable[[EpisodeSpec, RolloutStats], None] | None = None,
 ) -> tuple[list[DecisionRecord], RolloutStats]:
     """Roll out every episode (in ``workers`` processes); records in ``specs`` order."""
+    t0 = time.perf_counter()
     total = RolloutStats()
     records: list[DecisionRecord] = []
     if workers <= 1:
@@ -279,6 +290,7 @@ def run_rollouts(
             total.merge(st)
             if on_episode is not None:
                 on_episode(s, st)
+        total.seconds = time.perf_counter() - t0
         return records, total
     import multiprocessing as mp
     from concurrent.futures import ProcessPoolExecutor
@@ -291,6 +303,7 @@ def run_rollouts(
                 total.merge(st)
                 if on_episode is not None:
                     on_episode(s, st)
+    total.seconds = time.perf_counter() - t0
     return records, total
 
 

@@ -26,6 +26,7 @@ import platform
 import random
 import sys
 import time
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
@@ -55,6 +56,7 @@ from housemind.agent.planners.builtin.rollouts import (
     episode_specs,
     run_rollouts,
 )
+from housemind.memory.embeddings import TextEmbedder
 from housemind.skills.spec import REGISTRY, SkillRegistry
 
 __all__ = [
@@ -64,6 +66,7 @@ __all__ = [
     "TrainReport",
     "TrainSettings",
     "build_examples",
+    "learn_priors",
     "skill_vocabulary",
     "train_model",
     "train_planner",
@@ -72,7 +75,7 @@ __all__ = [
 logger = logging.getLogger(__name__)
 
 #: Bump when rollouts change meaning, so old caches are not reused.
-DATA_VERSION = 1
+DATA_VERSION = 2
 
 
 @dataclass
@@ -491,6 +494,43 @@ def _train(
     }
 
 
+def learn_priors(
+    records: Sequence[DecisionRecord],
+) -> tuple[dict[str, dict[str, float]], dict[str, dict[str, float]]]:
+    """What the expert did with each object kind, as distributions.
+
+    Returns:
+        ``place_prior``: object kind -> {fixture kind: share of its placements (place,
+        load, fold)}; ``room_prior``: object kind -> {room kind: share of the rooms it was
+        found in when sought}.
+    """
+    from housemind.agent.planners.builtin.processor import room_kind
+    from housemind.skills.types import parse_atom
+
+    places: dict[str, Counter[str]] = {}
+    rooms: dict[str, Counter[str]] = {}
+    for r in records:
+        name, _, rest = r.label.partition("(")
+        args = dict(a.split("=", 1) for a in rest.rstrip(")").split(",") if "=" in a)
+        if name in ("place", "load", "fold"):
+            obj, target = args.get("object"), args.get("target")
+            kinds = r.context.get("object_kinds", {})
+            fixtures = r.context.get("fixtures", {})
+            if obj and target in fixtures:
+                kind = kinds.get(obj) or parse_atom(f"x({obj})")[1][0]
+                places.setdefault(kind, Counter())[fixtures[target]["kind"]] += 1
+        elif name == "explore" and r.sought and args.get("target"):
+            rooms.setdefault(r.sought, Counter())[room_kind(args["target"])] += 1
+
+    def norm(table: dict[str, Counter[str]]) -> dict[str, dict[str, float]]:
+        return {
+            k: {f: round(n / sum(c.values()), 4) for f, n in sorted(c.items())}
+            for k, c in sorted(table.items())
+        }
+
+    return norm(places), norm(rooms)
+
+
 def _split(records: Sequence[DecisionRecord], fraction: float, seed: int) -> set[tuple]:
     episodes = sorted({(r.task, r.home, r.seed) for r in records})
     rng = random.Random(seed + 1)
@@ -502,6 +542,7 @@ def train_planner(
     settings: TrainSettings,
     *,
     registry: SkillRegistry = REGISTRY,
+    embedder: TextEmbedder | None = None,
     on_stage: Callable[[str, int], None] | None = None,
     on_advance: Callable[[int], None] | None = None,
     on_epoch: Callable[[int, float, float], None] | None = None,
@@ -511,6 +552,7 @@ def train_planner(
     Args:
         settings: What to train on and how.
         registry: Skill registry.
+        embedder: Sentence model (default: the shipped one; tests pass a small fake).
         on_stage: Called with a stage name and its number of units when one begins.
         on_advance: Called with units done (progress bars).
         on_epoch: Called after each epoch with ``(epoch, loss, val accuracy)``.
@@ -558,15 +600,28 @@ def train_planner(
         logger.info("using %d cached decisions from %s", len(records), data_dir)
     t_roll = time.perf_counter()
 
-    cache = EmbeddingCache()
-    vocab = sorted({k for r in records for k in r.context.get("object_kinds", {}).values()})
+    val_eps = _split(records, settings.val_fraction, settings.seed)
+    cache = EmbeddingCache(embedder)
+    from housemind.sim.home.catalogue import OBJECT_KINDS
+
+    train_eps = [r for r in records if (r.task, r.home, r.seed) not in val_eps]
+    place_prior, room_prior = learn_priors(train_eps)
     config = BuiltinPlannerConfig(
-        skills=skill_vocabulary(registry), features=list(FEATURES), object_vocab=vocab
+        skills=skill_vocabulary(registry),
+        features=list(FEATURES),
+        object_vocab=sorted(OBJECT_KINDS),
+        place_prior=place_prior,
+        room_prior=room_prior,
     )
-    processor = PlannerProcessor(config.skills, config.object_vocab, cache)
+    processor = PlannerProcessor(
+        config.skills,
+        config.object_vocab,
+        cache,
+        place_prior=place_prior,
+        room_prior=room_prior,
+    )
     if on_stage is not None:
         on_stage("features", len(records))
-    val_eps = _split(records, settings.val_fraction, settings.seed)
     examples, unusable = build_examples(
         records,
         processor,
@@ -648,7 +703,7 @@ def train_planner(
         val_accuracy=round(summary["val_accuracy"], 4),
         val_accuracy_no_image=round(val_no_image, 4),
         losses=[round(x, 4) for x in summary["losses"]],
-        seconds_rollouts=round(t_roll - t0, 1),
+        seconds_rollouts=round(stats.seconds if loaded is not None else t_roll - t0, 1),
         seconds_features=round(t_feat - t_roll, 1),
         seconds_training=round(t_train - t_feat, 1),
         seconds_total=round(time.perf_counter() - t0, 1),
@@ -658,6 +713,7 @@ def train_planner(
             "python": platform.python_version(),
             "torch": torch.__version__,
             "load_average": list(os.getloadavg()) if hasattr(os, "getloadavg") else None,
+            # Cached rollouts: seconds_rollouts is the time they took when first made.
             "rollouts_cached": loaded is not None,
         },
     )
