@@ -253,3 +253,33 @@ def test_training_on_a_tiny_rollout_set_lowers_the_loss_and_writes_weights(tmp_p
     # The same settings again reuse the cached rollouts (and the finished checkpoint).
     again = train_planner(settings, embedder=HashEmbedder())
     assert again.machine["rollouts_cached"] and again.decisions == report.decisions
+
+
+def test_priors_are_learned_from_the_experts_choices_and_borrowed_by_meaning():
+    from housemind.agent.planners.builtin.rollouts import DecisionRecord
+    from housemind.agent.planners.builtin.training import learn_priors
+
+    ctx = context(**MUG_ON_TABLE).model_dump()
+
+    def rec(label: str, sought: str = "") -> DecisionRecord:
+        return DecisionRecord("t", "h", 0, {}, "g", ctx, [], label, sought)
+
+    place, rooms = learn_priors(
+        [
+            rec("place(object=mug,relation=in,target=sink)"),
+            rec("place(object=mug,relation=in,target=cabinet)"),
+            rec("place(object=plate_2,relation=in,target=sink)"),
+            rec("explore(target=bedroom_2)", sought="socks"),
+            rec("pick(object=mug)"),
+        ]
+    )
+    assert place == {"mug": {"cabinet": 0.5, "sink": 0.5}, "plate": {"sink": 1.0}}
+    assert rooms == {"socks": {"bedroom": 1.0}}
+    proc = PlannerProcessor(
+        skill_vocabulary(), cache=EmbeddingCache(HashEmbedder()), place_prior=place
+    )
+    assert proc.prior(proc.place_prior, "mug") == {"cabinet": 0.5, "sink": 0.5}
+    # "plate 2" shares the word "plate" with plate: borrowed, scaled by the similarity
+    borrowed = proc.prior(proc.place_prior, "plate 2")
+    assert set(borrowed) == {"sink"} and 0.5 <= borrowed["sink"] < 1.0
+    assert proc.prior(proc.place_prior, "zebra") == {}
