@@ -43,6 +43,9 @@ def eval_planner(
         ),
     ] = "builtin",
     seeds: Annotated[int, typer.Option(help="Held-out seeds per task and home.")] = 1,
+    seed_base: Annotated[
+        int, typer.Option(help="First seed (training uses seeds below 1000).")
+    ] = 1000,
     paraphrases: Annotated[
         bool,
         typer.Option(
@@ -69,6 +72,8 @@ def eval_planner(
 
     if seeds < 1:
         fail(f"--seeds must be at least 1, got {seeds}")
+    if seed_base < 0:
+        fail(f"--seed-base must be 0 or more, got {seed_base}")
     if goals is not None and paraphrases:
         fail("give either --paraphrases or --goals FILE, not both")
     try:
@@ -112,6 +117,7 @@ def eval_planner(
                 paraphrases=paraphrases,
                 goals=pairs,
                 wordings_path=wordings,
+                seed_offset=seed_base,
                 on_start=start,
                 on_episode=episode,
             )
