@@ -8,8 +8,8 @@ machine-readable contract; people get rich tables and a live view.
 
 Modules: :mod:`.demo` (demo, run), :mod:`.do`, :mod:`.instruct` (instruct, instructions),
 :mod:`.schedule` (schedule, tasks, answer), :mod:`.memory`, :mod:`.safety` (safety,
-approve, deny), :mod:`.people`, :mod:`.skills`, :mod:`.sim`, :mod:`.bench`, :mod:`.eval`,
-:mod:`.serve`.
+approve, deny), :mod:`.people`, :mod:`.skills`, :mod:`.sim`, :mod:`.bench`, :mod:`.train`
+(train planner), :mod:`.eval`, :mod:`.serve`.
 """
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ from housemind.agent.cli import (
     serve,
     sim,
     skills,
+    train,
 )
 
 __all__ = ["app", "main"]
@@ -77,6 +78,7 @@ for _module in (
     sim,
     bench,
     eval,
+    train,
     serve,
 ):
     _module.register(app)

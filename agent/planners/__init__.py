@@ -1,11 +1,13 @@
 """System 2 planner backends (symbolic offline default; model backends lazily).
 
-Backends: ``symbolic`` (offline default), ``litellm`` and ``transformers`` (model
+Backends: ``symbolic`` (offline default), ``builtin`` (the learned next-subtask model,
+weights shipped; torch loads when first used), ``litellm`` and ``transformers`` (model
 backends, imported when first used), your own through :func:`register_planner`. A
 :class:`PlannerChain` falls back from one to the next; every plan passes
 :class:`PlanCheck` (preconditions/effects, names, goal facts, safety) before it runs.
 """
 
+from housemind.agent.planners import builtin as _builtin  # noqa: F401 - "builtin", torch lazily
 from housemind.agent.planners import symbolic as _symbolic  # noqa: F401 - registers "symbolic"
 from housemind.agent.planners.base import (
     FixtureInfo,

@@ -43,7 +43,9 @@ def test_wheel_installs_in_a_clean_venv_and_runs_the_demo(tmp_path):
                  "housemind/memory/migrations/script.py.mako",
                  "housemind/agent/web/templates/base.html",
                  "housemind/agent/web/static/app.js",
-                 "housemind/agent/web/static/style.css"):  # fmt: skip
+                 "housemind/agent/web/static/style.css",
+                 "housemind/agent/planners/builtin/weights/model.safetensors",
+                 "housemind/agent/planners/builtin/weights/config.json"):  # fmt: skip
         assert data in names, data
     assert any(n.startswith("housemind/memory/migrations/versions/2026") for n in names)
 
