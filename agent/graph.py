@@ -184,6 +184,17 @@ def build_task_graph(services: TaskServices, *, max_replans: int = 10, checkpoin
             task_id,
             {"backend": p.backend, "complete": p.complete, "fallbacks": p.fallbacks},
         )
+        emit = getattr(services, "event", None)  # the live view, rerun logging
+        if emit is not None:
+            emit(
+                "plan",
+                {
+                    "task_id": task_id,
+                    "goal": goal,
+                    "subtasks": [s.text for s in p.subtasks],
+                    "backend": p.backend,
+                },
+            )
         decision = {
             **p.usage,
             "latency_s": time.perf_counter() - t0,

@@ -20,6 +20,7 @@ and says so.
 
 from __future__ import annotations
 
+import contextlib
 import math
 from collections.abc import Callable
 from datetime import datetime, timedelta
@@ -131,6 +132,20 @@ def _check_same_run(stored: tuple[int, str], seed: int, home: str | None, where:
         )
 
 
+def _both(
+    first: Callable[[str, dict[str, Any]], None],
+    second: Callable[[str, dict[str, Any]], None] | None,
+) -> Callable[[str, dict[str, Any]], None]:
+    """One event callback that calls ``first`` and then ``second`` (if any)."""
+
+    def call(kind: str, payload: dict[str, Any]) -> None:
+        first(kind, payload)
+        if second is not None:
+            second(kind, payload)
+
+    return call
+
+
 def run_simulated(
     db: str | Path,
     *,
@@ -142,6 +157,7 @@ def run_simulated(
     on_event: Callable[[str, dict[str, Any]], None] | None = None,
     lock_wait_s: float | None = 0.0,
     on_ready: Callable[[], None] | None = None,
+    rerun: str | Path | None = None,
 ) -> dict[str, Any]:
     """Run the home in simulation until ``days`` after the run's start (see the module doc).
 
@@ -161,6 +177,8 @@ def run_simulated(
             (None: as long as it takes), then raise ``HomeBusyError`` (0: at once).
         on_ready: Called once the home is open and its runtime set up, just before the
             run (a benchmark starts many homes together with it).
+        rerun: Also log camera images, actions, plans and beliefs to this rerun.io
+            recording (``.rrd``; ``agent.rerun_log``, the ``rerun`` extra).
 
     Returns:
         The run summary (``RunSummary.as_dict()`` plus ``read_back`` (how the instructions
@@ -207,19 +225,34 @@ def run_simulated(
         home = stored[1]
     start, tz = anchor if anchor is not None else (DEFAULT_START, "UTC")
     env = HomeSimEnv(SimClock(start, tz), seed=seed, home=home or "apartment")
+    robot, events, rr_log = env, on_event, None
+    if rerun is not None:
+        from housemind.agent.rerun_log import RerunLogger, RerunUnavailableError
+
+        try:
+            rr_log = RerunLogger(env, rerun)
+        except (RerunUnavailableError, ValueError) as e:
+            raise RunError(str(e)) from e
+        robot, events = rr_log.env, _both(rr_log.on_event, on_event)
     try:
         rt = HomeRuntime(
-            env,
+            robot,
             env.clock,
             db_url=url,
             planner=planner,
             answerer=SimulatedResident(env, seed),
-            on_event=on_event,
+            on_event=events,
             lock_wait_s=lock_wait_s,
         )
     except MemoryStoreError as e:
+        if rr_log is not None:
+            rr_log.close()
         raise RunError(str(e)) from e
-    with rt:
+    if rr_log is not None:
+        rr_log.attach(rt)
+    with rt, contextlib.ExitStack() as stack:
+        if rr_log is not None:
+            stack.callback(rr_log.close)
         if stored is None and (now_stored := _stored_run(rt.db)) is not None:
             # A standby that waited while the other runtime started the run: same checks.
             _check_same_run(now_stored, seed, env.home, where)
@@ -247,6 +280,8 @@ def run_simulated(
         started=started.isoformat(),
         until=until.isoformat(),
     )
+    if rr_log is not None:
+        out["rerun"] = {"path": str(rr_log.path), **rr_log.counts}
     if covered:
         out["note"] = (
             f"this run already ran to {env.clock.now():%Y-%m-%d %H:%M}; pass a larger --days "

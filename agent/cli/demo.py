@@ -122,6 +122,10 @@ def run(
     ] = False,
     planner: PlannerOpt = None,
     api_base: ApiBaseOpt = None,
+    rerun: Annotated[
+        Path | None,
+        typer.Option("--rerun", help="Also log to a rerun.io recording (FILE.rrd; 'rerun' extra)."),
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Run the home in simulation until --days after its start.
@@ -147,6 +151,7 @@ def run(
             instructions=lines,
             planner=chosen,
             lock_wait_s=None if standby else 0.0,
+            rerun=rerun,
         )
     except HomeBusyError as e:
         fail(str(e), code=4)
@@ -166,6 +171,8 @@ def run(
         f"{out['chores_failed']} failed, {out['subtasks']} subtasks"
         + (f", {out['planner_fallbacks']} planner fallbacks" if out["planner_fallbacks"] else "")
     )
+    if "rerun" in out:
+        con.print(f"rerun recording: {out['rerun']['path']} (open it with: rerun FILE)")
 
 
 def register(app: typer.Typer) -> None:
