@@ -3,6 +3,7 @@
 import pytest
 from langgraph.checkpoint.memory import InMemorySaver
 from langgraph.types import Command
+from test_graph import PointServices, cfg, start
 
 from housemind.agent.graph import build_task_graph
 from housemind.agent.help import need_help, place_in_answer
@@ -13,8 +14,6 @@ from housemind.agent.planners.prompt import build_messages
 from housemind.agent.planners.validate import PlanValidationError
 from housemind.skills import REGISTRY
 from housemind.skills.testing import PointRobotEnv
-
-from test_graph import PointServices, cfg, start
 
 
 @pytest.mark.parametrize(
