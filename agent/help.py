@@ -142,7 +142,8 @@ class HelpDesk:
 
     Args:
         memory: The home's memory.
-        context: Builds the planner's context for a goal (names of this home's places).
+        context: Builds the planner's context (``""``: without a goal's search candidates),
+            for the names of this home's places.
         clock: Returns the robot's time now.
         told: Remembers where a person said a thing is
             (:meth:`housemind.agent.corrections.CorrectionDesk.told`).
@@ -166,7 +167,7 @@ class HelpDesk:
         """Remember what the answer says and return a note of it for the task's record."""
         now = self.clock()
         who = by or "someone"
-        place = place_in_answer(answer, self.context(goal))
+        place = place_in_answer(answer, self.context(""))  # the home's places, no search
         thing = need.get("thing")
         self.memory.episodic.record(
             "help",
