@@ -25,7 +25,7 @@ from typing import Any
 from housemind.agent.planners.base import CorrectionNote, PlanContext, Subtask
 from housemind.agent.planners.corrections import parse_correction
 
-__all__ = ["CorrectionDesk"]
+__all__ = ["CorrectionDesk", "remember_named_not_trash"]
 
 logger = logging.getLogger(__name__)
 
@@ -157,6 +157,37 @@ class CorrectionDesk:
             task_id=task_id,
             data={"thing": thing, "place": place, "by": by},
         )
+
+
+def remember_named_not_trash(
+    memory: Any, text: str, *, by: str | None, when: datetime
+) -> str | None:
+    """Store "the newspaper is not trash" at once when the words name the thing.
+
+    Then it holds even when no chore is running to act on it ("that's not trash" needs
+    the running chore to know what "that" is: :meth:`CorrectionDesk.take_new`).
+
+    Returns:
+        The thing (a name or kind, as memory keys it), or None.
+    """
+    from housemind.agent.knowledge import normalise
+
+    meaning = parse_correction(text)
+    if meaning.kind != "not_trash" or not meaning.thing:
+        return None
+    thing = normalise(meaning.thing)
+    if not thing:
+        return None
+    memory.symbolic.tell(
+        thing,
+        NOT_TRASH_PREDICATE,
+        "true",
+        kind="preference",
+        source="person",
+        told_by=by,
+        valid_from=when,
+    )
+    return thing
 
 
 def _words(ev: Any) -> str:

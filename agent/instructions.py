@@ -425,6 +425,7 @@ def give_correction(
         ValueError: empty words, or an unknown ``task_id``.
         InstructionRefused: the gate refused the correction or it needs approval.
     """
+    from housemind.agent.corrections import remember_named_not_trash
     from housemind.memory import Memory
     from housemind.safety.gate import gate_instruction
     from housemind.scheduler import TaskQueue
@@ -462,9 +463,10 @@ def give_correction(
                     "so an owner or a member can approve it."
                 )
             raise InstructionRefused(words, reasons, gate.verdict.rules)
-        fact_id = Memory(database).record_correction(
-            words, by=actor, when=now, task_id=task_id, goal=goal
-        )
+        memory = Memory(database)
+        fact_id = memory.record_correction(words, by=actor, when=now, task_id=task_id, goal=goal)
+        # "don't throw the newspaper away" holds at once, running chore or not.
+        remember_named_not_trash(memory, words, by=actor, when=now)
     finally:
         database.close()
     return {

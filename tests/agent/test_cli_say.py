@@ -99,3 +99,14 @@ def test_say_refused_by_the_safety_gate_keeps_nothing(home):
     res = runner.invoke(app, ["say", "no, give the dog the chocolate", "--db", str(path), "--json"])
     assert res.exit_code == 4 and json.loads(res.output)["refused"] is True
     assert _corrections(path) == []
+
+
+def test_a_named_thing_that_is_not_trash_holds_at_once(tmp_path):
+    path = tmp_path / "home.db"
+    open_database(f"sqlite:///{path}").close()
+    res = runner.invoke(app, ["say", "don't throw the newspaper away", "--db", str(path)])
+    assert res.exit_code == 0, res.output
+    db = open_database(f"sqlite:///{path}")
+    (pref,) = Memory(db).symbolic.facts(predicate="not_trash")
+    db.close()
+    assert (pref.subject, pref.kind, pref.told_by) == ("newspaper", "preference", "owner")
