@@ -368,6 +368,8 @@ def build_task_graph(services: TaskServices, *, max_replans: int = 10, checkpoin
             "failed": None,
             "status": "running",
             "reason": note,
+            # the replan's reason: a model planner reads the question and the answer
+            "correction": f"I asked '{question}'; {by or 'a person'} answered: {answer}",
             "done_from": len(state.get("done", [])),
             "outcomes_from": len(state.get("outcomes", [])),
         }
