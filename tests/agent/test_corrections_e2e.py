@@ -179,3 +179,73 @@ def test_an_unanswered_help_request_times_out_into_a_clear_failure(tmp_path):
     reason = task.result["reason"]
     assert "nobody answered" in reason and "I can't find the watering can" in reason
     assert env.object_location("watering_can") == ("in", "oven")
+
+
+def _text(body):
+    content = body["messages"][1]["content"]
+    if isinstance(content, str):
+        return content
+    return "\n".join(p.get("text", "") for p in content if p.get("type") == "text")
+
+
+def _step(skill, **args):
+    return {"skill": skill, "args": args, "rationale": f"{skill} step"}
+
+
+def _model_reply(body):
+    """A model that follows the corrections its prompt lists, as a good one would."""
+    import json
+
+    text = _text(body)
+    if "holding banana" in text:
+        if 'alex said just now, during this task: "no, put it in the fridge"' in text:
+            steps = [
+                _step("navigate", target="fridge"),
+                _step("open", target="fridge"),
+                _step("place", object="banana", target="fridge", relation="in"),
+                _step("close", target="fridge"),
+            ]
+            facts = ["in(banana,fridge)"]
+        else:
+            steps = [
+                _step("navigate", target="counter"),
+                _step("place", object="banana", target="counter", relation="on"),
+            ]
+            facts = ["on(banana,counter)"]
+        return json.dumps({"rationale": "put it down", "steps": steps, "goal_facts": facts})
+    if "- banana (banana): table" not in text:
+        reply = {"rationale": "look first", "steps": [_step("navigate", target="table")]}
+        return json.dumps({**reply, "complete": False})
+    steps = [_step("navigate", target="table"), _step("pick", object="banana")]
+    return json.dumps({"rationale": "take it", "steps": steps, "complete": False})
+
+
+def test_a_model_planner_gets_the_correction_in_its_prompt(tmp_path):
+    from housemind.agent.planners import PlannerSettings, make_planner
+    from housemind.agent.planners.testing import FakeOpenAIServer
+
+    said = []
+
+    def on_event(kind, payload):
+        if kind == "outcome" and payload.get("skill") == "pick" and not said:
+            said.append(_say(tmp_path / "home.db", "no, put it in the fridge"))
+
+    settings = PlannerSettings(retries=0, timeout_s=10.0, response_format="json_schema")
+    with FakeOpenAIServer(_model_reply) as srv:
+        planner = make_planner("litellm:openai/fake", api_base=srv.api_base, settings=settings)
+        env, rt, _ = _home(
+            tmp_path,
+            2,
+            "put the banana on the counter every day at 9am",
+            on_event=on_event,
+            planner=planner,
+        )
+        start = env.clock.now()
+        with rt:
+            summary = rt.run_until(start + timedelta(hours=4))
+    assert said and said[0].returncode == 0, said[0].stderr
+    assert summary.chores_done == 1 and summary.chores[0]["planner"] == "litellm:openai/fake"
+    assert env.object_location("banana") == ("in", "fridge")
+    prompts = [_text(b) for b in srv.requests]
+    told = [p for p in prompts if "Corrections from the people of the house" in p]
+    assert told and "corrected during the task: alex said 'no, put it in the fridge'" in told[0]
