@@ -313,7 +313,7 @@ def build_task_graph(services: TaskServices, *, max_replans: int = 10, checkpoin
             if state.get("replans", 0) >= max_replans * (1 + state.get("helped", 0)):
                 return {
                     "status": "failed",
-                    "reason": f"gave up after {max_replans} replans; last failure: "
+                    "reason": f"gave up after {state.get('replans', 0)} replans; last failure: "
                     f"{state['failed']['reason']}",
                 }
             return {"needs_plan": True, "replans": state.get("replans", 0) + 1}
@@ -321,7 +321,10 @@ def build_task_graph(services: TaskServices, *, max_replans: int = 10, checkpoin
             return {}
         if not p.complete:
             if state.get("replans", 0) >= max_replans * (1 + state.get("helped", 0)):
-                return {"status": "failed", "reason": f"gave up after {max_replans} replans"}
+                return {
+                    "status": "failed",
+                    "reason": f"gave up after {state.get('replans', 0)} replans",
+                }
             return {"needs_plan": True, "replans": state.get("replans", 0) + 1}
         believed = services.believed_facts()
         missing = [f for f in p.goal_facts if f not in believed]
