@@ -132,7 +132,9 @@ def run_episode(
             db_url=f"sqlite:///{db}",
             planner=planner,
             on_event=on_event,
-            **(runtime_kwargs or {}),
+            # Nobody answers a one-off episode's questions: a stuck chore fails with the
+            # planner's reason (pass runtime_kwargs={"ask_for_help": True} to pause instead).
+            **{"ask_for_help": False, **(runtime_kwargs or {})},
         ) as rt:
             if conventions:
                 teach_conventions(rt.memory, env)

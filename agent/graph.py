@@ -6,6 +6,12 @@ stopped. The graph never touches actuators: ``dispatch`` hands a validated, safe
 subtask to System 1 (the executor) and waits for its outcome. Nodes may re-run after a
 crash (LangGraph resumes a node from its top), so their side effects are idempotent: the
 executor declares success at once when a subtask's effect already holds.
+
+Between two subtasks (``reflect``) the graph looks for corrections a person gave during
+the task (``housemind say``, the dashboard) and, if there are new ones, plans again with
+them (agent/corrections.py). When it is stuck (a thing it cannot find, a step that keeps
+failing), ``get_help`` asks a person a specific question through the same interrupt as a
+check-in and plans again with the answer (agent/help.py).
 """
 
 from __future__ import annotations
@@ -19,6 +25,7 @@ from typing import Annotated, Any, Literal, Protocol, TypedDict
 from langgraph.graph import END, START, StateGraph
 from langgraph.types import interrupt
 
+from housemind.agent.help import MAX_HELP, subtasks_done
 from housemind.agent.planners.base import Plan, PlanContext, Planner, PlanningError, Subtask
 from housemind.agent.planners.validate import PlanValidationError, validate_plan
 from housemind.safety.verdict import SafetyVerdict, Verdict
@@ -51,6 +58,16 @@ class TaskState(TypedDict, total=False):
     reason: str
     kind: str  # the instruction's kind; "check_in" tasks ask a person instead of acting
     answer: str | None
+    # Corrections and help (agent/corrections.py, agent/help.py): the fact ids of this
+    # task's corrections acted on, the one to replan on next, the question the task is
+    # stuck on, how often it asked, and where the steps and outcomes since the last answer
+    # start (a search starts afresh after a person says where to look).
+    corrections_seen: list[int]
+    correction: str | None
+    stuck: dict[str, Any] | None
+    helped: int
+    done_from: int
+    outcomes_from: int
     # Simulator snapshot after the last node, as JSON text (its random-generator states hold
     # 128-bit integers, which the checkpoint serializer cannot); None on a real robot.
     world: str | None
@@ -98,6 +115,11 @@ class TaskServices(Protocol):
         """Act on a person's answer to a check-in (``None``: no answer in time)."""
         ...
 
+    # Optional (the runtime has them; agent/assist.py): ``new_corrections(task_id, seen,
+    # done)`` returns corrections given during the task not acted on yet;
+    # ``help_question(goal, reason, outcomes)`` a question for a person when stuck (or
+    # None); ``help_answered(need, answer, by, task_id, goal)`` acts on the answer.
+
 
 def build_task_graph(services: TaskServices, *, max_replans: int = 10, checkpointer=None):
     """Compile the task graph.
@@ -109,6 +131,30 @@ def build_task_graph(services: TaskServices, *, max_replans: int = 10, checkpoin
             ``confirm`` verdicts, which pause the task with ``interrupt``.
     """
 
+    def need_help(state: TaskState, reason: str) -> dict[str, Any] | None:
+        ask = getattr(services, "help_question", None)
+        if ask is None or state.get("helped", 0) >= MAX_HELP:
+            return None
+        outcomes = state.get("outcomes", [])[int(state.get("outcomes_from", 0)) :]
+        return ask(state["goal"], reason, outcomes)
+
+    def new_corrections(state: TaskState) -> dict[str, Any] | None:
+        take = getattr(services, "new_corrections", None)
+        if take is None:
+            return None
+        seen = list(state.get("corrections_seen", []))
+        news = take(state["task_id"], seen, state.get("done", []))
+        if not news:
+            return None
+        said = "; ".join(f"{n['by'] or 'a person'} said '{n['text']}'" for n in news)
+        return {
+            "corrections_seen": seen + [n["id"] for n in news],
+            "correction": f"corrected during the task: {said}",
+            "needs_plan": True,
+            "replans": state.get("replans", 0) + 1,
+            "failed": None,
+        }
+
     def perceive(state: TaskState) -> dict:
         services.perceive(state["task_id"])
         return {}
@@ -116,8 +162,9 @@ def build_task_graph(services: TaskServices, *, max_replans: int = 10, checkpoin
     def plan(state: TaskState) -> dict:
         goal, task_id = state["goal"], state["task_id"]
         ctx = services.plan_context(goal)
-        done = [Subtask(**d) for d in state.get("done", [])]
+        done = subtasks_done(state)
         failed = state.get("failed")
+        correction = state.get("correction")
         if state.get("plan") is None and hasattr(services, "check_goal"):
             # The goal itself passes the safety gate before anything is planned.
             v = services.check_goal(goal, task_id)
@@ -162,7 +209,8 @@ def build_task_graph(services: TaskServices, *, max_replans: int = 10, checkpoin
                     ctx,
                     done=done,
                     failed=Subtask(**failed["subtask"]) if failed else None,
-                    reason=failed["reason"] if failed else "continue after searching",
+                    reason=correction
+                    or (failed["reason"] if failed else "continue after searching"),
                 )
             validate_plan(p, services.registry, ctx)
         except (PlanningError, PlanValidationError) as e:
@@ -172,6 +220,9 @@ def build_task_graph(services: TaskServices, *, max_replans: int = 10, checkpoin
                 "fallbacks": list(getattr(e, "fallbacks", [])),
                 "latency_s": time.perf_counter() - t0,
             }
+            need = need_help(state, str(e))
+            if need is not None:  # a person can help: ask instead of failing
+                return {"stuck": need, "needs_plan": False, "decisions": [decision]}
             return {
                 "status": "failed",
                 "reason": str(e),
@@ -207,6 +258,7 @@ def build_task_graph(services: TaskServices, *, max_replans: int = 10, checkpoin
             "step": 0,
             "needs_plan": False,
             "failed": None,
+            "correction": None,
             "status": "running",
         }
 
@@ -262,25 +314,34 @@ def build_task_graph(services: TaskServices, *, max_replans: int = 10, checkpoin
     def reflect(state: TaskState) -> dict:
         p = Plan(**state["plan"])
         task_id = state["task_id"]
+        corrected = new_corrections(state)  # a safe point: nothing is moving
+        if corrected is not None:
+            return corrected
         if state.get("failed"):
-            if state.get("replans", 0) >= max_replans:
+            stuck = need_help(state, "")
+            if stuck is not None:
+                return {"stuck": stuck}
+            if state.get("replans", 0) >= max_replans * (1 + state.get("helped", 0)):
                 return {
                     "status": "failed",
-                    "reason": f"gave up after {max_replans} replans; last failure: "
+                    "reason": f"gave up after {state.get('replans', 0)} replans; last failure: "
                     f"{state['failed']['reason']}",
                 }
             return {"needs_plan": True, "replans": state.get("replans", 0) + 1}
         if state["step"] < len(p.subtasks):
             return {}
         if not p.complete:
-            if state.get("replans", 0) >= max_replans:
-                return {"status": "failed", "reason": f"gave up after {max_replans} replans"}
+            if state.get("replans", 0) >= max_replans * (1 + state.get("helped", 0)):
+                return {
+                    "status": "failed",
+                    "reason": f"gave up after {state.get('replans', 0)} replans",
+                }
             return {"needs_plan": True, "replans": state.get("replans", 0) + 1}
         believed = services.believed_facts()
         missing = [f for f in p.goal_facts if f not in believed]
         if missing:
             services.record("goal_unmet", f"after the plan, {', '.join(missing)} not seen", task_id)
-            if state.get("replans", 0) >= max_replans:
+            if state.get("replans", 0) >= max_replans * (1 + state.get("helped", 0)):
                 return {"status": "failed", "reason": f"goal not reached: {', '.join(missing)}"}
             return {"needs_plan": True, "replans": state.get("replans", 0) + 1, "failed": None}
         notes = services.finish_checks([tuple(c) for c in p.checks], task_id)
@@ -295,6 +356,37 @@ def build_task_graph(services: TaskServices, *, max_replans: int = 10, checkpoin
         if not answer:
             return {"status": "skipped", "reason": note, "answer": None}
         return {"status": "done", "reason": note, "answer": answer}
+
+    def get_help(state: TaskState) -> dict:
+        need = state["stuck"] or {}
+        question = need.get("question", state["goal"])
+        answer = interrupt({"task_id": state["task_id"], "question": question, "kind": "help"})
+        by = None
+        if isinstance(answer, dict):
+            by, answer = answer.get("by"), answer.get("answer")
+        helped = state.get("helped", 0) + 1
+        if not answer:
+            services.record("help", f"asked: {question} (no answer)", state["task_id"])
+            return {
+                "stuck": None,
+                "helped": helped,
+                "status": "failed",
+                "reason": f"stuck, and nobody answered in time: I asked '{question}' "
+                f"({need.get('reason', '')})",
+            }
+        note = services.help_answered(need, str(answer), by, state["task_id"], state["goal"])
+        return {
+            "stuck": None,
+            "helped": helped,
+            "needs_plan": True,
+            "failed": None,
+            "status": "running",
+            "reason": note,
+            # the replan's reason: a model planner reads the question and the answer
+            "correction": f"I asked '{question}'; {by or 'a person'} answered: {answer}",
+            "done_from": len(state.get("done", [])),
+            "outcomes_from": len(state.get("outcomes", [])),
+        }
 
     def with_world(node):
         # Every node's checkpoint carries the simulator state it left behind, so a run
@@ -316,6 +408,8 @@ def build_task_graph(services: TaskServices, *, max_replans: int = 10, checkpoin
         return "plan" if state.get("needs_plan", True) else "gate"
 
     def after_plan(state: TaskState) -> str:
+        if state.get("stuck"):
+            return "get_help"
         if state.get("status") in ("failed", "denied"):
             return END
         if not Plan(**state["plan"]).subtasks:
@@ -326,16 +420,22 @@ def build_task_graph(services: TaskServices, *, max_replans: int = 10, checkpoin
         return END if state.get("status") == "denied" else "dispatch"
 
     def after_reflect(state: TaskState) -> str:
+        if state.get("stuck"):
+            return "get_help"
         return END if state.get("status") in ("done", "failed", "denied") else "perceive"
 
+    def after_help(state: TaskState) -> str:
+        return END if state.get("status") == "failed" else "perceive"
+
     g = StateGraph(TaskState)
-    for node in (perceive, plan, gate, dispatch, reflect, ask):
+    for node in (perceive, plan, gate, dispatch, reflect, ask, get_help):
         g.add_node(node.__name__, with_world(node))
     g.add_conditional_edges(START, after_start, ["ask", "perceive"])
     g.add_edge("ask", END)
     g.add_conditional_edges("perceive", after_perceive, ["plan", "gate"])
-    g.add_conditional_edges("plan", after_plan, ["gate", "reflect", END])
+    g.add_conditional_edges("plan", after_plan, ["gate", "reflect", "get_help", END])
     g.add_conditional_edges("gate", after_gate, ["dispatch", END])
     g.add_edge("dispatch", "reflect")
-    g.add_conditional_edges("reflect", after_reflect, ["perceive", END])
+    g.add_conditional_edges("reflect", after_reflect, ["perceive", "get_help", END])
+    g.add_conditional_edges("get_help", after_help, ["perceive", END])
     return g.compile(checkpointer=checkpointer)

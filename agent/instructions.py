@@ -412,17 +412,20 @@ def give_correction(
     robot will do): refused, nothing is kept; one that would need a person's approval is
     refused too, with how to give it as an instruction instead. Otherwise it is
     remembered with who and when (:meth:`housemind.memory.Memory.record_correction`),
-    about the running chore (or ``task_id``). The planner's memory context carries it
-    the next time that chore is planned; the runtime does not replan a running chore on
-    it (a ``say`` command with live replanning is separate work).
+    about the running chore (or ``task_id``). The runtime running that chore, in whatever
+    process, notices it at the next safe point (between two subtasks), interrupts the plan
+    in progress and plans again with it (:mod:`housemind.agent.corrections`); the
+    planner's context carries it again the next time the same chore is planned.
 
     Returns:
-        ``{"fact_id", "task_id", "goal", "text"}``.
+        ``{"fact_id", "task_id", "goal", "text", "running"}``; ``running`` says whether
+        that task is running now (so the robot replans on it at once).
 
     Raises:
         ValueError: empty words, or an unknown ``task_id``.
         InstructionRefused: the gate refused the correction or it needs approval.
     """
+    from housemind.agent.corrections import remember_named_not_trash
     from housemind.memory import Memory
     from housemind.safety.gate import gate_instruction
     from housemind.scheduler import TaskQueue
@@ -438,12 +441,17 @@ def give_correction(
         tasks = TaskQueue(database.session)
         if task_id is not None:
             try:
-                goal: str | None = tasks.get(task_id).goal
+                task = tasks.get(task_id)
             except KeyError:
                 raise ValueError(f"no task {task_id!r}; 'housemind tasks' lists them") from None
+            goal: str | None = task.goal
+            running = task.state == TaskState.RUNNING
         else:
-            running = tasks.list(TaskState.RUNNING)
-            task_id, goal = (running[-1].id, running[-1].goal) if running else (None, None)
+            now_running = tasks.list(TaskState.RUNNING)
+            task_id, goal = (
+                (now_running[-1].id, now_running[-1].goal) if now_running else (None, None)
+            )
+            running = bool(now_running)
         gate = gate_instruction(
             words, db=database, actor=actor, monitor=monitor, task_id=task_id, request=False
         )
@@ -455,12 +463,19 @@ def give_correction(
                     "so an owner or a member can approve it."
                 )
             raise InstructionRefused(words, reasons, gate.verdict.rules)
-        fact_id = Memory(database).record_correction(
-            words, by=actor, when=now, task_id=task_id, goal=goal
-        )
+        memory = Memory(database)
+        fact_id = memory.record_correction(words, by=actor, when=now, task_id=task_id, goal=goal)
+        # "don't throw the newspaper away" holds at once, running chore or not.
+        remember_named_not_trash(memory, words, by=actor, when=now)
     finally:
         database.close()
-    return {"fact_id": fact_id, "task_id": task_id, "goal": goal, "text": words}
+    return {
+        "fact_id": fact_id,
+        "task_id": task_id,
+        "goal": goal,
+        "text": words,
+        "running": running,
+    }
 
 
 def pause_instruction(instruction_id: str, *, db: str | Path, actor: str = "owner") -> Any:

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from housemind.agent.assist import AssistServices
 from housemind.agent.checkpoints import open_checkpointer
 from housemind.agent.graph import build_task_graph
 from housemind.agent.home_lock import acquire_home_lock
@@ -78,7 +79,7 @@ class RunSummary:
         return {k: getattr(self, k) for k in self.__dataclass_fields__}
 
 
-class HomeRuntime:
+class HomeRuntime(AssistServices):
     """One robot in one home.
 
     Args:
@@ -101,6 +102,8 @@ class HomeRuntime:
         lock_wait_s: One runtime per home (``agent.home_lock``): if another runtime runs
             this home, wait this long for it to stop (None: as long as it takes, a
             standby), then raise ``HomeBusyError``. 0 refuses at once.
+        ask_for_help: When a chore is stuck, ask a person (like a check-in) instead of
+            failing (``agent.help``).
     """
 
     def __init__(
@@ -118,6 +121,7 @@ class HomeRuntime:
         wait_timeout_s: float = 4 * 3600.0,
         poll_s: float = 900.0,
         lock_wait_s: float | None = 0.0,
+        ask_for_help: bool = True,
     ) -> None:
         self.env = env
         self.clock = clock
@@ -131,6 +135,7 @@ class HomeRuntime:
         self.db = open_database(db_url)
         self._take_home(lock_wait_s)
         self.memory = Memory(self.db)
+        self._init_assist(ask_for_help=ask_for_help)  # corrections and help (agent/assist.py)
         self.safety = SafetyMonitor(
             audit=AuditLog(self.db.session, clock), registered_people=registered_people
         )
@@ -404,7 +409,7 @@ class HomeRuntime:
             for word in ({*kinds, *_goal_words(goal)} if goal else ())
         }
         prefs = {f.subject: f.value for f in self.memory.symbolic.facts(predicate="belongs_on")}
-        return PlanContext(
+        ctx = PlanContext(
             now=self.clock.now().isoformat(),
             robot_room=obs.proprio.room,
             held=obs.proprio.held,
@@ -420,6 +425,7 @@ class HomeRuntime:
             memories=self.memory.context_for(goal, now=self.clock.now()) if goal else [],
             images=self._images(self.planner.wants_images) if goal else [],
         )
+        return self._with_corrections(ctx, goal)
 
     def _situation(self) -> tuple[Observation | None, list[str], datetime]:
         """What the safety pre-check of a plan needs: the last look, who is home, now."""
@@ -626,6 +632,7 @@ class HomeRuntime:
         if world:
             self.restore(json.loads(world))
         finished = saved.values.get("status") in _FINAL and not saved.tasks
+        self._assist_task = task_id  # the task whose corrections the planner sees
         self.event("chore_start", {"task_id": task_id, "goal": goal})
         if resume is not None:
             result = self.graph.invoke(Command(resume=resume), config)
@@ -652,7 +659,8 @@ class HomeRuntime:
         if "__interrupt__" in result:
             payload = result["__interrupt__"][0].value
             result = {**result, "status": "waiting", "question": payload.get("question", "")}
-            result["waiting_for"] = "answer" if payload.get("kind") == "check_in" else "approval"
+            asks = payload.get("kind") in ("check_in", "help")  # a question for a person
+            result["waiting_for"] = "answer" if asks else "approval"
             result["approval_id"] = payload.get("approval_id")
         self.event(
             "chore_end",
@@ -802,10 +810,11 @@ class HomeRuntime:
             )
             answer: Any = None
             if res.get("waiting_for") == "answer":
-                answer = res.get("answer")
+                answer, by = res.get("answer"), res.get("answered_by")
                 if answer is None and self.answerer is not None:
                     answer = self.answerer(res.get("question", task.goal))
-                value = {"answer": answer} if answer else None
+                    by = getattr(self.answerer, "name", None)
+                value = {"answer": answer, "by": by} if answer else None
             else:
                 value = None
                 if res.get("approval_id"):

@@ -228,7 +228,7 @@ class Memory:
             f"{who} corrected me{about}: {words}",
             when,
             task_id=task_id,
-            data={"by": by, "goal": goal, "fact_id": fact_id},
+            data={"by": by, "goal": goal, "fact_id": fact_id, "text": words},
         )
         return fact_id
 

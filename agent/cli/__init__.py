@@ -7,9 +7,9 @@ commands, so ``housemind --help`` starts fast. ``--json`` output is a stable,
 machine-readable contract; people get rich tables and a live view.
 
 Modules: :mod:`.demo` (demo, run), :mod:`.do`, :mod:`.instruct` (instruct, instructions),
-:mod:`.schedule` (schedule, tasks, answer), :mod:`.memory`, :mod:`.safety` (safety,
-approve, deny), :mod:`.people`, :mod:`.skills`, :mod:`.sim`, :mod:`.bench`, :mod:`.train`
-(train planner), :mod:`.eval`, :mod:`.serve`.
+:mod:`.say` (corrections during a chore), :mod:`.schedule` (schedule, tasks, answer),
+:mod:`.memory`, :mod:`.safety` (safety, approve, deny), :mod:`.people`, :mod:`.skills`,
+:mod:`.sim`, :mod:`.bench`, :mod:`.train` (train planner), :mod:`.eval`, :mod:`.serve`.
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ from housemind.agent.cli import (
     memory,
     people,
     safety,
+    say,
     schedule,
     serve,
     sim,
@@ -70,6 +71,7 @@ for _module in (
     demo,
     do,
     instruct,
+    say,
     schedule,
     memory,
     safety,

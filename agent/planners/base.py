@@ -8,6 +8,7 @@ from typing import Any, Protocol, runtime_checkable
 from pydantic import BaseModel, Field
 
 __all__ = [
+    "CorrectionNote",
     "FixtureInfo",
     "Plan",
     "PlanContext",
@@ -52,6 +53,26 @@ class FixtureInfo(BaseModel):
     surface: bool = False  # things go "on" it
 
 
+class CorrectionNote(BaseModel):
+    """A person's correction of a chore, as a planner sees it.
+
+    Attributes:
+        text: The person's words ("no, put it in the top drawer").
+        by: Who said it.
+        at: When (ISO time, the robot's clock).
+        about: The thing it is about, when the runtime knows (what the robot held or had
+            just handled when it was said); None for one remembered from an earlier time.
+        live: Said during this task (the plan in progress is changed); False for one
+            remembered from an earlier time the chore was done.
+    """
+
+    text: str
+    by: str = ""
+    at: str = ""
+    about: str | None = None
+    live: bool = False
+
+
 class PlanContext(BaseModel):
     """What a planner may use: memory and the latest perception, never simulator state.
 
@@ -71,6 +92,13 @@ class PlanContext(BaseModel):
         shopping_list: What the shopping list holds (a shopping chore orders it).
         memories: Short relevant memories (text) for model-based planners.
         images: Camera images (PNG bytes, base64) for vision-language planners.
+        corrections: What people said to correct this chore (now, or an earlier time it
+            was done), oldest first; every planner follows them (see
+            ``agent.planners.corrections``).
+        not_trash: Objects (names or kinds) people said are not trash, with who said it
+            and when; no plan puts them in a bin.
+        told_places: Where people said things are (answers to the robot's questions),
+            newest first; a search looks there first.
     """
 
     now: str = ""
@@ -88,6 +116,9 @@ class PlanContext(BaseModel):
     shopping_list: list[str] = Field(default_factory=list)
     memories: list[str] = Field(default_factory=list)
     images: list[str] = Field(default_factory=list)
+    corrections: list[CorrectionNote] = Field(default_factory=list)
+    not_trash: dict[str, str] = Field(default_factory=dict)
+    told_places: dict[str, list[str]] = Field(default_factory=dict)
 
 
 class Plan(BaseModel):

@@ -3,11 +3,13 @@
 :class:`PlanCheck` runs, in order: a check that every argument names a room, fixture or
 object the robot knows (:func:`check_names`), the planning-domain check
 (:func:`validate_plan`: known skills, valid arguments, each step's preconditions hold given
-the effects of the steps before it), a check that the plan's goal facts are made true by its steps
-(:func:`check_goal_facts`), and, when the runtime provides one, the safety monitor's plan
-rules applied to every step in the situation it would run in (``safety``). A failed check
-raises :class:`~agent.planners.validate.PlanValidationError` (or :class:`UnsafePlanError`)
-with a message a model can act on: the chain sends it back to the model that made the
+the effects of the steps before it), a check that the plan's goal facts are made true by
+its steps (:func:`check_goal_facts`), a check that nothing people said is not trash goes
+in a bin (:func:`~agent.planners.corrections.check_not_trash`), and, when the runtime
+provides one, the safety monitor's plan rules applied to every step in the situation it
+would run in (``safety``). A failed check raises
+:class:`~agent.planners.validate.PlanValidationError` (or :class:`UnsafePlanError`) with a
+message a model can act on: the chain sends it back to the model that made the
 plan.
 """
 
@@ -18,6 +20,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from housemind.agent.planners.base import Plan, PlanContext, Subtask
+from housemind.agent.planners.corrections import check_not_trash
 from housemind.agent.planners.validate import (
     PlanValidationError,
     _derived,
@@ -183,6 +186,7 @@ class PlanCheck:
         validate_plan(plan, self.registry, context)
         states, final = plan_states(plan, self.registry, context)
         check_goal_facts(plan, final)
+        check_not_trash(plan, self.registry, context)  # what people said is not trash
         if safety and self.safety is not None:
             self.safety(plan, context, states)
         return plan

@@ -142,6 +142,12 @@ def _fixture_line(name: str, info: Any, facts: set[str]) -> str:
     return f"- {name} ({info.kind}, {info.room}){': ' + ', '.join(flags) if flags else ''}"
 
 
+def _correction_line(c: Any) -> str:
+    when = "just now, during this task" if c.live else f"at {c.at or 'an earlier time'}"
+    about = f" (about the {c.about})" if c.about else ""
+    return f'- {c.by or "someone"} said {when}: "{c.text}"{about}'
+
+
 def _situation(
     goal: str,
     ctx: PlanContext,
@@ -180,6 +186,18 @@ def _situation(
     if ctx.home_places:
         out += ["", "Where things belong (the household's preferences):"]
         out += [f"- {k}: {v}" for k, v in sorted(ctx.home_places.items())]
+    if ctx.told_places:
+        out += ["", "Where people told me things are (look there first):"]
+        out += [f"- {k}: {', '.join(v)}" for k, v in sorted(ctx.told_places.items())]
+    if ctx.not_trash:
+        out += ["", "Not trash (people said so; never put these in a bin):"]
+        out += [f"- {k} (said by {v})" for k, v in sorted(ctx.not_trash.items())]
+    if ctx.corrections:
+        out += [
+            "",
+            "Corrections from the people of the house (follow them; the newest wins):",
+            *(_correction_line(c) for c in ctx.corrections),
+        ]
     out += ["", f"Facts now: {', '.join(sorted(facts)[:_MAX_FACTS]) or 'none'}"]
     if ctx.memories:
         out += ["", "Memories:", *(f"- {m}" for m in ctx.memories[:_MAX_MEMORIES])]

@@ -37,6 +37,7 @@ from housemind.agent.planners.base import (
     register_planner,
 )
 from housemind.agent.planners.chores import ChoreSpec, understand
+from housemind.agent.planners.corrections import apply_place_corrections
 from housemind.agent.planners.estimate import estimate_seconds
 from housemind.agent.planners.methods import Method, load_methods
 from housemind.agent.planners.pddl import DomainError, compile_domain
@@ -166,6 +167,8 @@ class SymbolicPlanner:
         looked = {s for s in searched if s in beliefs.rooms}
         spec = understand(goal, beliefs, self.methods, looked)
         notes = list(spec.notes)
+        if ctx.corrections:  # "no, put it in the top drawer": the chore's goal changes
+            notes += apply_place_corrections(spec, beliefs, ctx.corrections)
         if spec.orders:
             return self._order(goal, ctx, spec)
         if spec.look:
@@ -194,7 +197,8 @@ class SymbolicPlanner:
             )
         missing = self._to_find(spec, beliefs)
         if missing is not None:
-            hints = spec.hints.get(missing.name, [])
+            # Where a person said it is comes first (an answer to "where is it?").
+            hints = [*ctx.told_places.get(missing.name, []), *spec.hints.get(missing.name, [])]
             return self._search(goal, missing, beliefs, set(searched), notes, hints)
         if not spec.stages or not any(spec.stages):
             return Plan(

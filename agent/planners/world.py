@@ -44,6 +44,8 @@ STATE_WORDS = {
     "used-up": "",
     "leftover": "",
 }
+#: Where a thing that is not trash and has no home of its own is kept, best first.
+_KEEP_SURFACES = ("table", "counter", "coffee_table", "desk", "shelf", "dresser", "nightstand")
 _NUMBERED = re.compile(r"^(?P<kind>[a-z_]+?)_(?P<n>\d+)$")
 
 
@@ -166,17 +168,30 @@ class Beliefs:
         chore's business: see the ``cleared`` goal of the chore methods.)
         """
         kind = self.kind(name)
+        # Something people said is not trash never belongs in a bin (a correction).
+        keep = name in self.ctx.not_trash or kind in self.ctx.not_trash
         said = self.ctx.home_places.get(name) or self.ctx.home_places.get(kind)
-        if said and said in self.fixtures:
+        if said and said in self.fixtures and not (keep and self._is_bin(said)):
             return self.relation_for(said), said
         room = self.room_of(name)
         for fx_kind, rel in HOME_PLACES.get(kind, []):
-            cands = self.fixtures_of(fx_kind)
+            cands = [c for c in self.fixtures_of(fx_kind) if not (keep and self._is_bin(c))]
             if not cands:
                 continue
             same_room = [c for c in cands if self.fixtures[c].room == room]
             return rel, (same_room or cands)[0]
+        if keep:  # no other home: keep it on a table or counter, near where it is
+            cands = self.fixtures_of(*_KEEP_SURFACES)
+            here = room or self.ctx.robot_room
+            same_room = [c for c in cands if self.fixtures[c].room == here]
+            if cands:
+                return "on", (same_room or cands)[0]
         return None
+
+    def _is_bin(self, fixture: str) -> bool:
+        from housemind.agent.planners.corrections import is_bin
+
+        return is_bin(fixture, self.ctx)
 
     def at_home(self, name: str) -> bool:
         """Whether ``name`` is believed where it belongs."""
@@ -200,6 +215,8 @@ class Beliefs:
             if p and p not in out and (p in self.fixtures or p in self.rooms):
                 out.append(p)
 
+        for p in self.ctx.told_places.get(name, []):
+            add(p)  # where a person said it is
         home = self.home_of(name)
         add(home[1] if home else None)  # where it belongs: where people put it back
         memory = [

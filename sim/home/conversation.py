@@ -1,13 +1,16 @@
-"""The simulated resident's side of a conversation: answers to the robot's check-ins.
+"""The simulated resident's side of a conversation: answers to the robot's questions.
 
 In simulation nobody types ``housemind answer``; the resident answers when at home and
 awake, deterministically for a seed and a day, and says nothing while away or asleep (so
-the robot's timeout fallback is exercised too).
+the robot's timeout fallback is exercised too). Check-ins get a shopping answer; a
+question for help ("I can't find the watering can; where is it?", "where should I put
+it?") gets the truth from the simulator, as a person who lives there would know it.
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -31,6 +34,13 @@ _GROCERIES = (
 )
 
 
+_WHERE_IS = re.compile(
+    r"(?:can't find|cannot find|where is|where are) (?:the |my |our )?"
+    r"(?P<thing>[a-z0-9 _'-]+?)(?: \(|;|\?|,|$)"
+)
+_WHERE_GOES = re.compile(r"holding the (?P<thing>[a-z0-9 _'-]+?) and don't know where it goes")
+
+
 class SimulatedResident:
     """Answers check-in questions on behalf of the people living in a HomeSim home.
 
@@ -46,15 +56,55 @@ class SimulatedResident:
         self.env = env
         self.seed = seed
         self.awake_hours = awake_hours
+        #: Who gave the last answer.
+        self.name: str | None = None
 
     def __call__(self, question: str) -> str | None:
         """The answer, or None when nobody is home and awake."""
         now = self.env.clock.now()
-        if not self.env.presence() or not (self.awake_hours[0] <= now.hour < self.awake_hours[1]):
+        people = self.env.presence()
+        if not people or not (self.awake_hours[0] <= now.hour < self.awake_hours[1]):
             return None
+        self.name = people[0]  # who answered (the runtime records it)
+        help_answer = self._help(question.lower())
+        if help_answer is not None:
+            return help_answer
         key = f"{self.seed}:{now.date().isoformat()}:{question}".encode()
         h = int.from_bytes(hashlib.sha256(key).digest()[:8], "big")
         n = 1 + h % 3
         picks = [_GROCERIES[(h >> (8 * i)) % len(_GROCERIES)] for i in range(n)]
         items = list(dict.fromkeys(picks))
         return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+    def _help(self, question: str) -> str | None:
+        """The truthful answer to a question for help, or None for another question."""
+        m = _WHERE_GOES.search(question)
+        if m:
+            name = self._object(m["thing"])
+            if name is None:
+                return "I don't know where that goes"
+            rel, place = self.env.conventions()[name]
+            return f"it goes {rel} the {place.replace('_', ' ')}"
+        m = _WHERE_IS.search(question)
+        if m is None or m["thing"].strip() in ("it", "that", "this"):
+            return None
+        name = self._object(m["thing"])
+        if name is None:
+            return "I don't know; I don't think we have one"
+        rel, place = self.env.object_location(name)
+        where = place.replace("_", " ")
+        if rel == "floor":
+            return f"it's on the floor in the {where}"
+        if rel == "held":
+            return "you are holding it"
+        if rel == "with":
+            return f"{place} has it"
+        return f"it's {rel} the {where}"
+
+    def _object(self, words: str) -> str | None:
+        key = "_".join(words.strip().split())
+        objects = self.env.objects
+        if key in objects:
+            return key
+        same_kind = sorted(n for n, o in objects.items() if o["kind"] == key)
+        return same_kind[0] if same_kind else None

@@ -1,0 +1,201 @@
+"""Asking a person for help when a chore is stuck, and acting on the answer.
+
+After bounded retries the task graph does not fail at once: when the planner cannot find a
+thing ("cannot find the watering can: looked in ..."), holds something it knows no place
+for, or the same step failed :data:`MAX_ATTEMPTS` times in a row, :func:`need_help` words a
+specific question ("I can't find the watering can; where is it?"). The task pauses on it
+through the same interrupt as a check-in (``housemind answer TASK_ID "..."``; in
+simulation the resident answers when at home, truthfully). :class:`HelpDesk` reads a place
+out of the answer, remembers it (where the thing was said to be, or where it belongs, with
+who and when), and the task plans again. No answer before the wait times out ends the
+task as failed, with the question in the reason; a task asks at most :data:`MAX_HELP`
+times.
+
+Failures a person cannot fix by answering (a chore in words no method understands, a
+place the home does not have) fail as before, with the planner's reason.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+from housemind.agent.planners.base import PlanContext, PlanningError, Subtask
+
+__all__ = [
+    "MAX_ATTEMPTS",
+    "MAX_HELP",
+    "HelpDesk",
+    "need_help",
+    "place_in_answer",
+    "subtasks_done",
+]
+
+#: The same step failing this many times in a row is being stuck.
+MAX_ATTEMPTS = 3
+#: Questions one task may ask before it gives up.
+MAX_HELP = 2
+
+_CANNOT_FIND = re.compile(r"cannot find the ([a-z0-9 _'-]+?): looked in ([^;]+)")
+_NO_PLACE = re.compile(r"holding the ([a-z0-9 _'-]+?) and knows no place to put it down")
+_PREPOSITIONS = re.compile(
+    r"\b(?:in|inside|into|on|onto|on top of|under|underneath|behind|beside|next to|near|by|"
+    r"at)\s+(?P<place>(?:the |my |our |a )?[a-z0-9' _-]+?)(?=$|[,.;!?]| and | but | i | it )"
+)
+
+
+def need_help(
+    goal: str,
+    reason: str,
+    outcomes: list[dict[str, Any]] | None = None,
+) -> dict[str, Any] | None:
+    """The question to ask when a chore is stuck, or None when a person's answer cannot help.
+
+    Args:
+        goal: The chore.
+        reason: Why planning failed (the planner's message), or "" after a failed step.
+        outcomes: The task's subtask outcomes so far, oldest first (for repeated failures).
+
+    Returns:
+        ``{"kind", "thing", "question", "reason"}``: ``kind`` is ``find`` (where is a
+        thing), ``place`` (where does a held thing go) or ``stuck`` (a step keeps failing).
+    """
+    m = _CANNOT_FIND.search(reason)
+    if m:
+        thing, looked = m[1].strip(), m[2].strip()
+        return {
+            "kind": "find",
+            "thing": thing.replace(" ", "_"),
+            "question": f"I can't find the {thing} (I looked in {looked}); where is it?",
+            "reason": reason,
+        }
+    m = _NO_PLACE.search(reason)
+    if m:
+        thing = m[1].strip()
+        return {
+            "kind": "place",
+            "thing": thing.replace(" ", "_"),
+            "question": f"I'm holding the {thing} and don't know where it goes; "
+            "where should I put it?",
+            "reason": reason,
+        }
+    tail = _failed_in_a_row(outcomes or [])
+    if tail is not None:
+        last, n = tail
+        thing = last.get("args", {}).get("object") or last.get("args", {}).get("target")
+        what = f"where is the {str(thing).replace('_', ' ')}, or " if thing else ""
+        why = f" ({last['reason']})" if last.get("reason") else ""
+        return {
+            "kind": "stuck",
+            "thing": thing,
+            "question": f"I tried to {last.get('text') or last.get('skill')} {n} times and it "
+            f"did not work{why}; {what}what should I do?",
+            "reason": f"'{last.get('text') or last.get('skill')}' failed {n} times{why}",
+        }
+    return None
+
+
+def _failed_in_a_row(outcomes: list[dict[str, Any]]) -> tuple[dict[str, Any], int] | None:
+    if not outcomes or outcomes[-1].get("status") == "success":
+        return None
+    last = outcomes[-1]
+    key = (last.get("skill"), sorted((last.get("args") or {}).items()))
+    n = 0
+    for o in reversed(outcomes):
+        if (
+            o.get("status") == "success"
+            or (o.get("skill"), sorted((o.get("args") or {}).items())) != key
+        ):
+            break
+        n += 1
+    return (last, n) if n >= MAX_ATTEMPTS else None
+
+
+def place_in_answer(answer: str, ctx: PlanContext) -> str | None:
+    """The fixture or room a person's answer names ("it's in the cleaning cupboard").
+
+    Phrases after a preposition are tried first, then the whole answer; fixtures before
+    rooms. None when the answer names no place of this home ("I don't know").
+    """
+    from housemind.agent.planners.world import Beliefs
+
+    beliefs = Beliefs(ctx)
+    text = " ".join(answer.lower().replace("’", "'").split())
+    phrases = [m["place"] for m in _PREPOSITIONS.finditer(text)] + [text]
+    for phrase in phrases:
+        words = phrase.strip()
+        if not words or len(words) > 60:
+            continue
+        found = beliefs.resolve_fixtures(words, near=ctx.robot_room or None)
+        if found:
+            return found[0]
+        try:
+            return beliefs.resolve_room(words)
+        except PlanningError:
+            continue
+    return None
+
+
+class HelpDesk:
+    """Acts on answers to the robot's questions for help (see the module docstring).
+
+    Args:
+        memory: The home's memory.
+        context: Builds the planner's context (``""``: without a goal's search candidates),
+            for the names of this home's places.
+        clock: Returns the robot's time now.
+        told: Remembers where a person said a thing is
+            (:meth:`housemind.agent.corrections.CorrectionDesk.told`).
+    """
+
+    def __init__(
+        self,
+        memory: Any,
+        context: Callable[[str], PlanContext],
+        clock: Callable[[], Any],
+        told: Callable[..., None],
+    ) -> None:
+        self.memory = memory
+        self.context = context
+        self.clock = clock
+        self._told = told
+
+    def answered(
+        self, need: dict[str, Any], answer: str, *, by: str | None, task_id: str, goal: str
+    ) -> str:
+        """Remember what the answer says and return a note of it for the task's record."""
+        now = self.clock()
+        who = by or "someone"
+        place = place_in_answer(answer, self.context(""))  # the home's places, no search
+        thing = need.get("thing")
+        self.memory.episodic.record(
+            "help",
+            f"asked: {need['question']} {who} answered: {answer}",
+            now,
+            task_id=task_id,
+            data={"need": need, "answer": answer, "by": by, "place": place},
+        )
+        if place is None or not thing:
+            return f"{who} answered '{answer}', which names no place I know; trying again"
+        w, p = str(thing).replace("_", " "), place.replace("_", " ")
+        if need["kind"] == "place":
+            self.memory.symbolic.tell(
+                thing,
+                "belongs_on",
+                place,
+                kind="preference",
+                source="person",
+                told_by=by,
+                valid_from=now,
+                replace=True,
+            )
+            return f"{who} said the {w} goes at the {p}"
+        self._told(thing, place, by=by, task_id=task_id)
+        return f"{who} said the {w} is at the {p}"
+
+
+def subtasks_done(state: dict[str, Any]) -> list[Subtask]:
+    """The subtasks done since the task last got help (a search starts afresh after it)."""
+    done = state.get("done", [])
+    return [Subtask(**d) for d in done[int(state.get("done_from", 0)) :]]

@@ -1,0 +1,237 @@
+"""Corrections and help requests: the words, the planners' use of them, the graph's pause."""
+
+import pytest
+from langgraph.checkpoint.memory import InMemorySaver
+from langgraph.types import Command
+from test_graph import PointServices, cfg, start
+
+from housemind.agent.graph import build_task_graph
+from housemind.agent.help import need_help, place_in_answer
+from housemind.agent.planners import FixtureInfo, PlanCheck, PlanContext, get_planner
+from housemind.agent.planners.base import CorrectionNote, Plan, Subtask
+from housemind.agent.planners.corrections import parse_correction
+from housemind.agent.planners.prompt import build_messages
+from housemind.agent.planners.validate import PlanValidationError
+from housemind.skills import REGISTRY
+from housemind.skills.testing import PointRobotEnv
+
+
+@pytest.mark.parametrize(
+    ("words", "kind", "thing", "place", "relation"),
+    [
+        ("No, put it in the top drawer", "place", None, "the top drawer", "in"),
+        ("no, the top drawer", "place", None, "the top drawer", None),
+        ("put it in the fridge instead", "place", None, "the fridge", "in"),
+        ("the fridge instead", "place", None, "the fridge", None),
+        ("not there, on the shelf", "place", None, "the shelf", "on"),
+        ("the mug goes in the cabinet", "place", "the mug", "the cabinet", "in"),
+        ("that's not trash", "not_trash", None, None, None),
+        ("No! That is not rubbish.", "not_trash", None, None, None),
+        ("don't throw the newspaper away", "not_trash", "the newspaper", None, None),
+        ("keep it out of the bin", "not_trash", None, None, None),
+        ("be careful with the vase", "other", None, None, None),
+        ("no", "other", None, None, None),
+    ],
+)
+def test_parse_correction(words, kind, thing, place, relation):
+    m = parse_correction(words)
+    assert (m.kind, m.thing, m.place, m.relation) == (kind, thing, place, relation)
+
+
+def _kitchen(**kw) -> PlanContext:
+    fixtures = {
+        "table": FixtureInfo(name="table", kind="table", room="kitchen", surface=True),
+        "counter": FixtureInfo(name="counter", kind="counter", room="kitchen", surface=True),
+        "drawer": FixtureInfo(
+            name="drawer", kind="drawer", room="kitchen", container=True, openable=True
+        ),
+        "recycling_bin": FixtureInfo(
+            name="recycling_bin", kind="recycling_bin", room="kitchen", container=True
+        ),
+    }
+    base = {
+        "robot_room": "kitchen",
+        "facts": ["near(table)", "hand_empty", "on(fork,table)", "on(empty_can,counter)"],
+        "rooms": ["kitchen"],
+        "fixtures": fixtures,
+        "object_places": {"fork": "table", "empty_can": "counter"},
+        "object_rooms": {"fork": "kitchen", "empty_can": "kitchen"},
+        "object_kinds": {"fork": "fork", "empty_can": "empty_can"},
+        "skills": REGISTRY.names(),
+    }
+    return PlanContext(**{**base, **kw})
+
+
+def _places(plan):
+    return [(s.args["object"], s.args["target"]) for s in plan.subtasks if s.skill == "place"]
+
+
+def test_symbolic_planner_follows_a_place_correction():
+    planner = get_planner("symbolic")
+    goal = "put the fork on the counter"
+    assert _places(planner.plan(goal, _kitchen())) == [("fork", "counter")]
+    said = CorrectionNote(text="no, put it in the top drawer", by="alex", about="fork", live=True)
+    plan = planner.plan(goal, _kitchen(corrections=[said]))
+    assert _places(plan) == [("fork", "drawer")]
+    assert "in(fork,drawer)" in plan.goal_facts and "corrected (alex)" in plan.rationale
+    # remembered from an earlier time (no 'about'): the chore moves one thing, so it is that
+    later = CorrectionNote(text="no, the top drawer", by="alex", at="2026-11-23T09:00:00")
+    assert _places(planner.plan(goal, _kitchen(corrections=[later]))) == [("fork", "drawer")]
+    # a place the home does not have is left out with a note, not a failure
+    odd = CorrectionNote(text="no, put it in the attic", by="alex", about="fork", live=True)
+    plan = planner.plan(goal, _kitchen(corrections=[odd]))
+    assert _places(plan) == [("fork", "counter")] and "attic" in plan.rationale
+
+
+def test_not_trash_keeps_a_thing_out_of_every_bin():
+    planner = get_planner("symbolic")
+    goal = "put the empty can away"
+    assert _places(planner.plan(goal, _kitchen())) == [("empty_can", "recycling_bin")]
+    kept = _kitchen(not_trash={"empty_can": "kim on 2026-11-23 09:00"})
+    plan = planner.plan(goal, kept)
+    assert _places(plan) == [("empty_can", "table")]  # no other home: kept on a table
+    # any backend's plan that bins it is rejected, saying who said so
+    binning = Plan(
+        goal="throw the can away",
+        subtasks=[
+            Subtask(skill="navigate", args={"target": "counter"}),
+            Subtask(skill="pick", args={"object": "empty_can"}),
+            Subtask(skill="navigate", args={"target": "recycling_bin"}),
+            Subtask(
+                skill="place",
+                args={"object": "empty_can", "target": "recycling_bin", "relation": "in"},
+            ),
+        ],
+    )
+    PlanCheck(REGISTRY)(binning, _kitchen())
+    with pytest.raises(PlanValidationError, match="kim on 2026-11-23 09:00 said it is not trash"):
+        PlanCheck(REGISTRY)(binning, kept)
+
+
+def test_model_prompt_carries_corrections_not_trash_and_told_places():
+    ctx = _kitchen(
+        corrections=[CorrectionNote(text="no, the top drawer", by="alex", live=True)],
+        not_trash={"empty_can": "kim on 2026-11-23 09:00"},
+        told_places={"watering_can": ["oven"]},
+    )
+    text = build_messages("put the fork on the counter", ctx, REGISTRY)[1]["content"]
+    assert 'alex said just now, during this task: "no, the top drawer"' in text
+    assert "- empty_can (said by kim on 2026-11-23 09:00)" in text
+    assert "- watering_can: oven" in text
+
+
+def test_told_place_is_searched_first():
+    planner = get_planner("symbolic")
+    ctx = _kitchen(told_places={"spoon": ["drawer"]})
+    plan = planner.plan("put the spoon on the table", ctx)
+    assert not plan.complete and plan.subtasks[0].args == {"target": "drawer"}
+
+
+def test_need_help_words_a_specific_question():
+    need = need_help(
+        "water the plants",
+        "symbolic: cannot find the watering can: looked in bathroom, entry; tell me where "
+        "it is, or check that it exists",
+    )
+    assert need["kind"] == "find" and need["thing"] == "watering_can"
+    assert (
+        need["question"] == "I can't find the watering can (I looked in bathroom, entry); "
+        "where is it?"
+    )
+    held = need_help("tidy", "the robot is holding the vase and knows no place to put it down")
+    assert held["kind"] == "place" and "where should I put it?" in held["question"]
+    fail = {"status": "failure", "skill": "pick", "args": {"object": "mug"}, "reason": "slipped"}
+    fail["text"] = "pick up the mug"
+    assert need_help("x", "", [fail, fail]) is None  # two is not yet stuck
+    stuck = need_help("x", "", [fail, fail, fail])
+    assert "tried to pick up the mug 3 times" in stuck["question"]
+    assert "where is the mug" in stuck["question"]
+    # words no answer can fix are not a question
+    assert need_help("fly", "no chore method understands 'fly to the moon'") is None
+
+
+@pytest.mark.parametrize(
+    ("answer", "place"),
+    [
+        ("it's in the drawer", "drawer"),
+        ("I think I left it on the kitchen counter, sorry", "counter"),
+        ("the recycling bin", "recycling_bin"),
+        ("somewhere in the kitchen", "kitchen"),
+        ("I don't know", None),
+    ],
+)
+def test_place_in_answer(answer, place):
+    assert place_in_answer(answer, _kitchen()) == place
+
+
+class HelpedServices(PointServices):
+    """The point robot's services, with someone to ask."""
+
+    def __init__(self, env):
+        super().__init__(env)
+        self.answers = []
+
+    def help_question(self, goal, reason, outcomes):
+        return need_help(goal, reason, outcomes)
+
+    def help_answered(self, need, answer, by, task_id, goal):
+        self.answers.append((need["kind"], answer, by))
+        return f"{by} said: {answer}"
+
+
+def test_a_step_that_keeps_failing_pauses_for_a_person_then_resumes():
+    env = PointRobotEnv(broken={"place"})
+    svc = HelpedServices(env)
+    g = build_task_graph(svc, checkpointer=InMemorySaver())
+    res = g.invoke(start("h1", "put the mug on the sink"), cfg("h1"))
+    (pause,) = res["__interrupt__"]
+    assert pause.value["kind"] == "help"
+    assert "tried to put the mug on the sink 3 times" in pause.value["question"]
+    assert [o["status"] for o in res["outcomes"]][-3:] == ["failure"] * 3
+    env.broken = set()  # the person cleared the sink
+    res = g.invoke(Command(resume={"answer": "I cleared the sink", "by": "alex"}), cfg("h1"))
+    assert res["status"] == "done" and env.things == {"mug": "sink"}
+    assert svc.answers == [("stuck", "I cleared the sink", "alex")]
+
+
+def test_no_answer_to_a_help_request_fails_clearly():
+    env = PointRobotEnv(broken={"place"})
+    g = build_task_graph(HelpedServices(env), checkpointer=InMemorySaver())
+    g.invoke(start("h2", "put the mug on the sink"), cfg("h2"))
+    res = g.invoke(Command(resume={"answer": None}), cfg("h2"))
+    assert res["status"] == "failed"
+    assert res["reason"].startswith("stuck, and nobody answered in time: I asked 'I tried")
+
+
+def test_a_task_asks_for_help_a_bounded_number_of_times():
+    env = PointRobotEnv(broken={"place"})
+    g = build_task_graph(HelpedServices(env), max_replans=4, checkpointer=InMemorySaver())
+    res = g.invoke(start("h3", "put the mug on the sink"), cfg("h3"))
+    asked = 0
+    while "__interrupt__" in res:
+        asked += 1
+        res = g.invoke(Command(resume={"answer": "try again", "by": "alex"}), cfg("h3"))
+    assert asked == 2 and res["status"] == "failed"
+
+
+def test_simulated_resident_answers_help_truthfully_when_home():
+    from housemind.sim.home import HomeSimEnv
+    from housemind.sim.home.conversation import SimulatedResident
+
+    env = HomeSimEnv(seed=0)
+    env.reset(seed=0)
+    start = env.clock.now()
+    env.idle_until(start.replace(hour=12))
+    ask = SimulatedResident(env, seed=0)
+    assert ask("I can't find the keys (I looked in entry); where is it?") is None  # at work
+    env.idle_until(start.replace(hour=19))
+    rel, place = env.object_location("keys")
+    said = ask("I can't find the keys (I looked in entry); where is it?")
+    assert place.replace("_", " ") in said and ask.name in env.presence()
+    assert "don't think we have one" in ask("I can't find the unicorn; where is it?")
+    rel, home = env.conventions()["keys"]
+    assert ask("I'm holding the keys and don't know where it goes; where should I put it?") == (
+        f"it goes {rel} the {home.replace('_', ' ')}"
+    )
+    # a check-in still gets a shopping answer
+    assert "where" not in ask("what should I buy when I go shopping?")
