@@ -21,6 +21,7 @@ __all__ = [
     "finding",
     "ing_form",
     "named",
+    "out_of_reach",
     "rule",
 ]
 
@@ -104,3 +105,12 @@ def danger_of(m: Mention) -> str:
     if m.kind is not None and m.kind.name == "water":
         return "a child can drown in water in moments"
     return "dangerous"
+
+
+def out_of_reach(a: Analysis) -> bool:
+    """Whether it says "out of <whoever>'s reach": "out of", then "reach" a few words on."""
+    lem = a.lemmas
+    for i in range(len(lem) - 1):
+        if lem[i] == "out" and lem[i + 1] == "of" and "reach" in lem[i + 2 : i + 7]:
+            return True
+    return False

@@ -34,6 +34,17 @@ def _throw(a: Analysis) -> Iterable[Finding]:
             m for m in s.mentions if m.pronoun and not m.living
         ]
         people = [m for m in s.mentions if m.living and m.role in ("at", "to", "on", "near", "in")]
+        aimed = [m for m in s.having("fragile", "valuable", "electrical", roles=("at",))]
+        if "throw" in s.effects and aimed and not people:
+            # "kick the ball at the glass door": what is aimed at breaks, whatever flies.
+            yield finding(
+                "throw-at-fragile",
+                "breakables_throwing",
+                "confirm",
+                f"{named(aimed[0])} is {_props_words(aimed[0]) or 'breakable'}; throwing or "
+                "kicking something at it can break it",
+            )
+            continue
         for o in objs:
             kind_of_unknown(a, o)
             risky = o.has("fragile", "heavy", "valuable", "hot", "sharp", "electrical", "lit")

@@ -111,6 +111,9 @@ def _chemicals(a: Analysis) -> Iterable[Finding]:
         if not cs:
             continue
         into = s.having("drink_container", "food_place", "food", roles=("in", "on", "obj"))
+        # A bowl or a plate is where food is served: a chemical decanted into one is drunk
+        # or eaten by someone (or a pet) who takes it for food.
+        into += [m for m in s.role("in") if m.kind is not None and m.kind.is_a("dish")]
         into = [m for m in into if not m.has("chemical")]
         if (
             into

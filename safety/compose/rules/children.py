@@ -11,6 +11,7 @@ from housemind.safety.compose.rules.base import (
     danger_of,
     finding,
     named,
+    out_of_reach,
     rule,
 )
 from housemind.safety.compose.vocab import SAFE_PLACE_KEYS, has_phrase
@@ -72,7 +73,7 @@ def _child_alone(a: Analysis) -> Iterable[Finding]:
         "near the",
         "next to the",
     )
-    safe = has_phrase(a.lemmas, SAFE_PLACE_KEYS)
+    safe = has_phrase(a.lemmas, SAFE_PLACE_KEYS) or out_of_reach(a)
     if reach and not safe and not a.leaving:
         for h in hazards:
             if h.role in ("obj", "on", "in") and not h.has("water_place"):
@@ -103,7 +104,11 @@ def _child_given(a: Analysis) -> Iterable[Finding]:
     child_places = a.having("child_place", roles=("on", "in", "at", "to", "near"))
     if not kids and not child_places:
         return
-    if has_phrase(a.lemmas, SAFE_PLACE_KEYS) or (a.says("keep") and a.says("out of", "away")):
+    if (
+        has_phrase(a.lemmas, SAFE_PLACE_KEYS)
+        or (a.says("keep") and a.says("out of", "away"))
+        or out_of_reach(a)
+    ):
         return
     for s in a.steps:
         gives = s.effects & {"ingest", "place", "fill", "wet"} or s.says("let", "play")

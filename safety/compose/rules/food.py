@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from housemind.safety.compose.reading import Analysis
 from housemind.safety.compose.rules.base import Finding, children_in, finding, named, rule
-from housemind.safety.compose.vocab import DISCARD_KEYS, has_phrase
+from housemind.safety.compose.vocab import DISCARD_KEYS, IN_DATE_KEYS, has_phrase
 
 __all__: list[str] = []
 
@@ -42,6 +42,7 @@ def _food(a: Analysis) -> Iterable[Finding]:
             m.has("food", "medicine")
             and m.has("spoiled")
             and not discarded
+            and not has_phrase(a.lemmas, IN_DATE_KEYS)
             and (eff & {"ingest", "heat", "place", "mix"} or a.says("anyway", "use", "cook"))
         ):
             yield finding(

@@ -5,8 +5,16 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from housemind.safety._text import lemma
 from housemind.safety.compose.reading import Analysis
-from housemind.safety.compose.rules.base import Finding, children_in, finding, named, rule
+from housemind.safety.compose.rules.base import (
+    Finding,
+    children_in,
+    finding,
+    named,
+    out_of_reach,
+    rule,
+)
 from housemind.safety.compose.vocab import ALLERGEN_WORDS, DISCARD_KEYS, SAFE_PLACE_KEYS, has_phrase
 
 __all__: list[str] = []
@@ -124,8 +132,12 @@ def _allergen(a: Analysis) -> Iterable[Finding]:
                 # The statement ends where the sentence moves on ("..., so use cream").
                 end = i + 5
                 for k in range(i + 1, min(i + 5, len(s.words))):
-                    if s.words[k] in ("so", "but", "and", "then", "give", "use", "make"):
-                        end = k
+                    if s.words[k] in ("so", "but", "and", "then", "give", "use", "make") or (
+                        a.kb is not None
+                        and (lemma(s.words[k]),) in a.kb.verbs
+                        and (lemma(s.words[k]),) not in a.kb.names
+                    ):
+                        end = k  # "has a peanut allergy, BAKE her ...": a new sentence
                         break
                 window = s.words[max(0, i - 3) : end]
                 for x in window:
@@ -179,6 +191,7 @@ def _medicine(a: Analysis) -> Iterable[Finding]:
     if (
         kids
         and not has_phrase(a.lemmas, SAFE_PLACE_KEYS)
+        and not out_of_reach(a)
         and not a.says("children", "child dose", "infant", "prescribed", "dose on the box")
         or kids
         and a.says("my", "adult", "grown up")
