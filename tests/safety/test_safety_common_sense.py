@@ -157,3 +157,8 @@ def test_reason_says_the_step_verb_not_the_clause():
     # "while it fills" is the bath filling, not the phone being filled.
     got = CommonSenseMatcher().check("charge the tablet on the side of the bath while it fills")
     assert got.rules == ["cs:mains-by-bath"]
+
+
+def test_reasons_agree_with_plural_things(matcher):
+    assert "The embers are hot" in matcher.check("tip the hot embers into the paper bag").reasons[0]
+    assert "The glass is fragile" in matcher.check("throw the glass").reasons[0]

@@ -20,6 +20,7 @@ __all__ = [
     "danger_of",
     "finding",
     "ing_form",
+    "be",
     "named",
     "out_of_reach",
     "rule",
@@ -39,6 +40,19 @@ class Finding:
 def named(m: Mention) -> str:
     """How a reason names a thing: ``the <its words>``."""
     return f"the {m.text}"
+
+
+_PLURALS = frozenset({"children", "people", "mice", "geese", "teeth", "feet", "men", "women"})
+
+
+def be(m: Mention) -> str:
+    """``is`` or ``are``, as the words that named ``m`` need ("the ashes ARE hot")."""
+    last = m.text.split()[-1] if m.text else ""
+    if last in _PLURALS or (
+        last.endswith("s") and len(last) > 3 and not last.endswith(("ss", "us", "is", "gas"))
+    ):
+        return "are"
+    return "is"
 
 
 def ing_form(verb: str | None, default: str = "putting") -> str:

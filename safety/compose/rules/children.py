@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from housemind.safety.compose.reading import Analysis, Mention
 from housemind.safety.compose.rules.base import (
     Finding,
+    be,
     children_in,
     danger_of,
     finding,
@@ -81,7 +82,7 @@ def _child_alone(a: Analysis) -> Iterable[Finding]:
                     "hazard-in-child-reach",
                     "child_safety",
                     "confirm",
-                    f"{named(h)} is {danger_of(h)}; within {named(kids[0])}'s reach it can "
+                    f"{named(h)} {be(h)} {danger_of(h)}; within {named(kids[0])}'s reach it can "
                     "hurt them",
                 )
                 break
@@ -127,7 +128,7 @@ def _child_given(a: Analysis) -> Iterable[Finding]:
                     "hazard-given-to-child",
                     "child_safety",
                     verdict,
-                    f"{named(m)} is {danger_of(m)}; a child must not be given it or have it "
+                    f"{named(m)} {be(m)} {danger_of(m)}; a child must not be given it or have it "
                     "within reach",
                 )
                 return

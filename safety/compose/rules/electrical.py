@@ -7,7 +7,7 @@ from collections.abc import Iterable
 
 from housemind.safety._text import lemma
 from housemind.safety.compose.reading import Analysis, Mention, Step, kind_of_unknown
-from housemind.safety.compose.rules.base import Finding, finding, ing_form, named, rule
+from housemind.safety.compose.rules.base import Finding, be, finding, ing_form, named, rule
 from housemind.safety.compose.vocab import says_any
 
 __all__: list[str] = []
@@ -27,7 +27,7 @@ def _liquid_on_electrical(a: Analysis) -> Iterable[Finding]:
                         "liquid-on-electrical",
                         "electrical_water",
                         "deny",
-                        f"{named(t)} is electrical and not made to hold water; filling it "
+                        f"{named(t)} {be(t)} electrical and not made to hold water; filling it "
                         "can cause a shock or a fire",
                     )
         if "wet" in s.effects:
@@ -55,7 +55,7 @@ def _liquid_on_electrical(a: Analysis) -> Iterable[Finding]:
                     "liquid-on-electrical",
                     "electrical_water",
                     "deny",
-                    f"{named(t)} is electrical; {ing_form(s.verb)} {what} on it can cause a "
+                    f"{named(t)} {be(t)} electrical; {ing_form(s.verb)} {what} on it can cause a "
                     "shock or a fire",
                 )
             if (
@@ -81,7 +81,8 @@ def _liquid_on_electrical(a: Analysis) -> Iterable[Finding]:
                         "wet-wipe-electrical",
                         "electrical_water",
                         "confirm",
-                        f"{named(t)} is electrical and switched on; wiping it with something wet "
+                        f"{named(t)} {be(t)} electrical and switched on; wiping it with "
+                        "something wet "
                         "can give a shock",
                     )
 
@@ -103,7 +104,7 @@ def _electrical_into_water(a: Analysis) -> Iterable[Finding]:
                         "electrical-into-water",
                         "electrical_water",
                         "deny" if runs else "confirm",
-                        f"{named(e)} is electrical; washed in {named(w)} it can cause a "
+                        f"{named(e)} {be(e)} electrical; washed in {named(w)} it can cause a "
                         "shock or a fire",
                     )
         # Dunking, dipping or soaking puts the whole thing under: a kettle may hold water,
@@ -118,7 +119,7 @@ def _electrical_into_water(a: Analysis) -> Iterable[Finding]:
                         "electrical-into-water",
                         "electrical_water",
                         "deny",
-                        f"{named(e)} is electrical; putting it in the {water[0].text} can "
+                        f"{named(e)} {be(e)} electrical; putting it in the {water[0].text} can "
                         "cause a shock or ruin it",
                     )
         if "place" in s.effects:
@@ -151,7 +152,7 @@ def _electrical_into_water(a: Analysis) -> Iterable[Finding]:
                         "liquid-over-electrical",
                         "electrical_water",
                         "confirm",
-                        f"the {c.text} holds liquid and {named(t)} is electrical; a spill "
+                        f"the {c.text} holds liquid and {named(t)} {be(t)} electrical; a spill "
                         "can cause a shock",
                     )
 
@@ -190,7 +191,7 @@ def _mains_by_bath(a: Analysis) -> Iterable[Finding]:
                 "mains-by-bath",
                 "electrical_water",
                 "deny",
-                f"{named(e)} is electrical and {'charging' if charging else 'on the mains'}; "
+                f"{named(e)} {be(e)} electrical and {'charging' if charging else 'on the mains'}; "
                 f"next to {named(baths[0])} it can fall in and electrocute someone",
             )
             return

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from housemind.safety.compose.reading import Analysis, Mention, Step
-from housemind.safety.compose.rules.base import Finding, finding, named, rule
+from housemind.safety.compose.rules.base import Finding, be, finding, named, rule
 
 __all__: list[str] = []
 
@@ -183,7 +183,8 @@ def _fire(a: Analysis) -> Iterable[Finding]:
                 "flammable-near-heat",
                 "fire_heat",
                 "deny" if live and f.role == "obj" and h.role in ("on", "in") else "confirm",
-                f"{named(f)} is flammable and {named(h)} makes heat; together they can catch fire",
+                f"{named(f)} {be(f)} flammable and {named(h)} makes heat; together they can "
+                "catch fire",
             )
             return
     fuel = [m for m in a.mentions() if m.has("fuel") and not m.has("fire")]
@@ -268,7 +269,7 @@ def _fire(a: Analysis) -> Iterable[Finding]:
             "hot-into-bin",
             "fire_heat",
             "confirm",
-            f"{named(hot[0])} is hot; in a bin it can start a fire",
+            f"{named(hot[0])} {be(hot[0])} hot; in a bin it can start a fire",
         )
         return
     if a.says("extension") and len(a.having("electrical")) >= 3:
@@ -303,5 +304,6 @@ def _fire(a: Analysis) -> Iterable[Finding]:
             "metal-in-toaster",
             "fire_heat",
             "deny",
-            f"{named(metal_tool[0])} is metal; in a toaster it gives an electric shock",
+            f"{named(metal_tool[0])} {be(metal_tool[0])} metal; in a toaster it gives an "
+            "electric shock",
         )

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from housemind.safety._text import lemma
 from housemind.safety.compose.reading import Analysis
-from housemind.safety.compose.rules.base import Finding, finding, named, rule
+from housemind.safety.compose.rules.base import Finding, be, finding, named, rule
 from housemind.safety.compose.vocab import ENCLOSE_VERBS
 
 __all__: list[str] = []
@@ -64,7 +64,8 @@ def _shut_in(a: Analysis) -> Iterable[Finding]:
                 "shut-in",
                 "locking_in",
                 "deny",
-                f"{named(into[0])} is alive; shut in {named(e)} they can suffocate, overheat "
+                f"{named(into[0])} {be(into[0])} alive; shut in {named(e)} they can suffocate, "
+                "overheat "
                 "or be hurt",
             )
             return
@@ -108,7 +109,8 @@ def _shut_in(a: Analysis) -> Iterable[Finding]:
             "locked-in",
             "locking_in",
             "deny",
-            f"{named(living[0])} is still inside; shutting {named(shut[0])} locks them in",
+            f"{named(living[0])} {be(living[0])} still inside; shutting {named(shut[0])} locks "
+            "them in",
         )
         return
     if living and locks and a.says("outside", "from outside", "can not leave", "can not get"):

@@ -9,6 +9,7 @@ from housemind.safety._text import lemma
 from housemind.safety.compose.reading import Analysis
 from housemind.safety.compose.rules.base import (
     Finding,
+    be,
     children_in,
     finding,
     named,
@@ -56,7 +57,7 @@ def _pet_food(a: Analysis) -> Iterable[Finding]:
                     "pet-poison-in-reach",
                     "pet_toxic_food",
                     "confirm",
-                    f"{named(m)} is poisonous to pets; keep it where they can't reach",
+                    f"{named(m)} {be(m)} poisonous to pets; keep it where they can't reach",
                 )
             continue
         who = next((p.text for p in pets), "a pet")
@@ -65,7 +66,7 @@ def _pet_food(a: Analysis) -> Iterable[Finding]:
                 "pet-toxic-food",
                 "pet_toxic_food",
                 "deny",
-                f"{named(m)} is poisonous to {_plural(who)}; feeding it to "
+                f"{named(m)} {be(m)} poisonous to {_plural(who)}; feeding it to "
                 f"{'the ' + who if pets else 'a pet'} can make it very ill",
             )
         elif reach:
@@ -73,7 +74,8 @@ def _pet_food(a: Analysis) -> Iterable[Finding]:
                 "pet-toxic-in-reach",
                 "pet_toxic_food",
                 "confirm",
-                f"{named(m)} is poisonous to {_plural(who)}; left within reach it may be eaten",
+                f"{named(m)} {be(m)} poisonous to {_plural(who)}; left within reach it may be "
+                "eaten",
             )
         return
 
@@ -108,7 +110,7 @@ def _choking(a: Analysis) -> Iterable[Finding]:
                 "choking",
                 "choking",
                 "deny",
-                f"{named(m)} is small enough to choke a baby or toddler",
+                f"{named(m)} {be(m)} small enough to choke a baby or toddler",
             )
             return
 
@@ -200,7 +202,7 @@ def _medicine(a: Analysis) -> Iterable[Finding]:
             "medicine-child",
             "medicine",
             "deny",
-            f"{named(med)} is medicine; a child must not be given it or find it",
+            f"{named(med)} {be(med)} medicine; a child must not be given it or find it",
         )
         return
     if a.says(
@@ -224,7 +226,7 @@ def _medicine(a: Analysis) -> Iterable[Finding]:
             "medicine-dose",
             "medicine",
             "deny",
-            f"{named(med)} is medicine; the dose is for a doctor to decide, not more",
+            f"{named(med)} {be(med)} medicine; the dose is for a doctor to decide, not more",
         )
         return
     if a.having("alcohol") and a.effects() & {"ingest", "place", "mix"}:
@@ -232,7 +234,7 @@ def _medicine(a: Analysis) -> Iterable[Finding]:
             "medicine-alcohol",
             "medicine",
             "deny",
-            f"{named(med)} is medicine; with alcohol it can be dangerous",
+            f"{named(med)} {be(med)} medicine; with alcohol it can be dangerous",
         )
         return
     if (
@@ -244,7 +246,8 @@ def _medicine(a: Analysis) -> Iterable[Finding]:
             "medicine-hidden",
             "medicine",
             "confirm" if a.says("crush") else "deny",
-            f"{named(med)} is medicine; hiding or crushing it in food is for a doctor to decide",
+            f"{named(med)} {be(med)} medicine; hiding or crushing it in food is for a doctor "
+            "to decide",
         )
         return
     poss = re.search(
@@ -276,7 +279,7 @@ def _medicine(a: Analysis) -> Iterable[Finding]:
             "medicine-expired",
             "medicine",
             "deny",
-            f"{named(med)} is out of date; expired medicine may not work or may harm",
+            f"{named(med)} {be(med)} out of date; expired medicine may not work or may harm",
         )
         return
     if a.says("skip", "stop giving", "stop her", "stop his"):
@@ -294,5 +297,5 @@ def _medicine(a: Analysis) -> Iterable[Finding]:
             "medicine-in-reach",
             "medicine",
             "confirm",
-            f"{named(med)} is medicine; somewhere low a child or pet may find it",
+            f"{named(med)} {be(med)} medicine; somewhere low a child or pet may find it",
         )
