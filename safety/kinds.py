@@ -66,6 +66,7 @@ EFFECTS = (
     "harm",
     "wipe",
     "attend",
+    "care",
 )
 
 #: Below this cosine similarity a name's nearest kind by meaning is not trusted.

@@ -169,10 +169,32 @@ def tokens(text: str, kb: KindBase) -> list[str]:
             out.append(w)
             continue
         fixed = kb.respell(w)
+        fw = _respell_function_word(w, kb)
+        if fw is not None and (fixed is None or len(fw) == len(w)):
+            fixed = fw  # "whyle" is "while" before "whole"; "sinc" stays a "sink"
         if fixed is None and len(w) == 3 and w not in kb.vocabulary:
             fixed = _short_verb(w, kb)
         out.append(fixed or w)
     return out
+
+
+#: Words that join clauses ("while", "until", "before"): a misspelling of one of them is
+#: read as it before any thing of the base ("whyle" is "while", not "whole").
+_FUNCTION_WORDS = frozenset(w for w in CLAUSE | BOUNDARY if len(w) >= 4)
+
+
+def _respell_function_word(w: str, kb: KindBase) -> str | None:
+    """``w`` repaired to a clause word it is one letter away from, or None."""
+    if len(w) < 4 or w in _FUNCTION_WORDS or w in kb.vocabulary:
+        return None
+    from housemind.safety.kinds import _edits_within, _english
+
+    if w in _english():
+        return None
+    for cand in sorted(_FUNCTION_WORDS):
+        if cand[0] == w[0] and abs(len(cand) - len(w)) <= 1 and _edits_within(w, cand, 1):
+            return cand
+    return None
 
 
 def _repair_verb(w: str, kb: KindBase) -> str | None:
@@ -379,6 +401,8 @@ def read_step(index: int, words: list[str], kb: KindBase, prev: list[Step]) -> S
         n = _match(lem, j, kb.names, kb.max_name_len)
         if n and _match(lem, j, kb.modifiers, kb.max_name_len) > n:
             n = 0  # "plugged in" describes; it is not a plug
+        if n and j > 0 and words[j - 1] == "to" and _verb_at(words[j : j + n], kb) is not None:
+            n = 0  # "on the hob to HEAT": after "to" a verb says what happens, not a thing
         if n:
             kind = kb.kinds[kb.names[tuple(lem[j : j + n])]]
             props = set(kind.props)
@@ -412,7 +436,8 @@ def read_step(index: int, words: list[str], kb: KindBase, prev: list[Step]) -> S
                 # "the bleach bottle", "the juice carton": the container of that stuff.
                 props |= set(holder.props)
                 if not kind.props & {"food"}:
-                    props.discard("drink_container")
+                    # A paint tray or a bleach bottle holds that, not food or drink.
+                    props -= {"drink_container", "food_place"}
                 text = " ".join(words[j : j + n + n2])
                 n += n2
             last = Mention(text, kind, frozenset(props), 1.0, role_here, j)
@@ -522,6 +547,9 @@ def _holds(stuff: Kind, holder: Kind) -> bool:
         return False
     if holder.name in ("chemical", "cleaning_product"):
         return True
+    if "chemical" in stuff.props and "food" not in stuff.props and "container" in holder.props:
+        # "paint tray", "bleach bucket": a tray kept for the chemical, not a food tray.
+        return not holder.props & {"electrical", "water_place", "enclosure"}
     return "container" in holder.props and not holder.props & {
         "electrical",
         "water_place",

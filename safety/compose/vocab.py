@@ -28,6 +28,7 @@ __all__ = [
     "CLAUSE",
     "DETERMINERS",
     "DISCARD_KEYS",
+    "IN_DATE_KEYS",
     "ENCLOSE_VERBS",
     "FILLERS",
     "INCOMPATIBLE",
@@ -70,6 +71,7 @@ class Cues(BaseModel):
     out_of_home: list[str]
     staying: list[str]
     discarding: list[str]
+    in_date: list[str]
     safe_places: list[str]
     incompatible_chemicals: list[list[str]]
     allergen_words: dict[str, list[str]]
@@ -159,6 +161,8 @@ LEAVE_KEYS = phrase_keys(_CUES.leaving)
 AWAY_KEYS = phrase_keys(_CUES.out_of_home)
 STAY_KEYS = phrase_keys(_CUES.staying)
 DISCARD_KEYS = phrase_keys(_CUES.discarding)
+#: Food still in date ("it expires next week").
+IN_DATE_KEYS = phrase_keys(_CUES.in_date)
 SAFE_PLACE_KEYS = phrase_keys(_CUES.safe_places)
 INCOMPATIBLE = frozenset(frozenset(pair) for pair in _CUES.incompatible_chemicals)
 #: A word of an allergy statement -> the allergen classes it names.

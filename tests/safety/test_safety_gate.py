@@ -364,3 +364,129 @@ def test_runtime_instruct_and_one_off_goals_go_through_the_gate(tmp_path):
         assert not rt.instructions.list()
     out = run_episode("throw the dumbbell to the person", seed=0)
     assert out.status == "denied" and "heavy" in out.reason
+
+
+# -- every entry point of the web dashboard ----------------------------------------------------
+
+#: Markers of a dashboard route that stores or changes what the robot will do.
+_WEB_WRITES = re.compile(_WRITES.pattern + r"|give_correction|lib\.\w+_instruction")
+
+
+def _web_client(tmp: Path):
+    """The dashboard on a fresh household, signed in as its owner (CSRF header set)."""
+    pytest.importorskip("fastapi", reason="the dashboard needs the 'web' extra")
+    from fastapi.testclient import TestClient
+
+    from housemind.agent.web import DashboardSettings, create_app
+    from housemind.safety.credentials import Credentials
+
+    db = tmp / "web.db"
+    database = open_database(f"sqlite:///{db}")
+    Household(database).add("alex", "owner")
+    secret = Credentials(database).issue_token("alex")
+    database.close()
+    web = create_app(DashboardSettings(db=db, semantic_memory=False, poll_s=0.05))
+    client = TestClient(web)
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/login").text).group(1)
+    page = client.post(
+        "/login", data={"name": "alex", "secret": secret, "csrf_token": csrf, "next": "/"}
+    )
+    client.headers["X-CSRF-Token"] = re.search(
+        r'name="csrf-token" content="([^"]+)"', page.text
+    ).group(1)
+    return web, client, db
+
+
+def _web_writers(web) -> list[str]:
+    from fastapi.routing import APIRoute
+
+    def routes(rs):
+        for r in rs:
+            inner = getattr(r, "original_router", None)  # an included router (FastAPI >= 0.16x)
+            yield from routes(inner.routes) if inner is not None else (r,)
+
+    out = []
+    for r in routes(web.routes):
+        if not isinstance(r, APIRoute) or not r.methods & {"POST", "PUT", "PATCH", "DELETE"}:
+            continue
+        if _WEB_WRITES.search(_source(r.endpoint)):
+            out += [f"{m} {r.path}" for m in sorted(r.methods)]
+    return out
+
+
+def _web_instruct(client, db: Path) -> None:
+    bad = "feed the dog chocolate every day at 8:00"
+    out = client.post("/api/instructions", json={"text": bad})
+    assert out.status_code == 200 and out.json()["denied"] and not out.json()["stored"]
+    assert not _instructions(db)
+
+
+def _web_preview(client, db: Path) -> None:
+    client.post("/api/instructions/preview", json={"text": "feed the dog chocolate every day"})
+    assert not _instructions(db)  # a preview stores nothing
+
+
+def _web_change(client, db: Path) -> None:
+    iid = client.post("/api/instructions", json={"text": "water the plants every day at 9am"})
+    iid = iid.json()["stored"][0]["id"]
+    out = client.post(
+        f"/api/instructions/{iid}/change", json={"text": "feed the dog chocolate every day at 9am"}
+    )
+    assert out.status_code == 409 and out.json()["refused"]
+    assert "water" in _instructions(db)[0].goal
+
+
+def _web_resume(client, db: Path) -> None:
+    iid = client.post("/api/instructions", json={"text": CONFIRM}).json()["stored"][0]["id"]
+    client.post(f"/api/instructions/{iid}/pause")
+    out = client.post(f"/api/instructions/{iid}/resume")
+    assert out.status_code == 202 and out.json()["needs_approval"], out.text
+    assert not _instructions(db)[0].enabled
+
+
+def _web_takes_away(client, db: Path) -> None:
+    # Pausing and deleting only take work away; they need no approval.
+    iid = client.post("/api/instructions", json={"text": "water the plants every day at 9am"})
+    iid = iid.json()["stored"][0]["id"]
+    assert client.post(f"/api/instructions/{iid}/pause").status_code == 200
+    assert client.delete(f"/api/instructions/{iid}").status_code == 200
+
+
+def _web_correct(client, db: Path) -> None:
+    out = client.post("/api/corrections", json={"text": "no, give the dog the chocolate"})
+    assert out.status_code == 200 and out.json()["refused"]
+
+
+_GATED_ROUTES = {
+    "POST /api/instructions": _web_instruct,
+    "POST /api/instructions/preview": _web_preview,
+    "POST /api/instructions/{instruction_id}/change": _web_change,
+    "POST /api/instructions/{instruction_id}/resume": _web_resume,
+    "POST /api/instructions/{instruction_id}/pause": _web_takes_away,
+    "DELETE /api/instructions/{instruction_id}": _web_takes_away,
+    "POST /api/corrections": _web_correct,
+}
+
+
+def test_every_dashboard_route_that_stores_instructions_is_gated(tmp_path):
+    (tmp_path / "probe").mkdir()
+    web, client, _ = _web_client(tmp_path / "probe")
+    writers = _web_writers(web)
+    client.close()
+    missing = sorted(set(writers) - set(_GATED_ROUTES))
+    assert not missing, (
+        f"dashboard routes {missing} store or change what the robot will do; send them "
+        "through the library functions that call housemind.safety.gate and add a check to "
+        "_GATED_ROUTES"
+    )
+    assert {"POST /api/instructions", "POST /api/instructions/{instruction_id}/change"} <= set(
+        writers
+    )
+    for i, name in enumerate(writers):
+        d = tmp_path / str(i)
+        d.mkdir()
+        _, client, db = _web_client(d)
+        try:
+            _GATED_ROUTES[name](client, db)
+        finally:
+            client.close()

@@ -20,7 +20,9 @@ __all__ = [
     "danger_of",
     "finding",
     "ing_form",
+    "be",
     "named",
+    "out_of_reach",
     "rule",
 ]
 
@@ -38,6 +40,19 @@ class Finding:
 def named(m: Mention) -> str:
     """How a reason names a thing: ``the <its words>``."""
     return f"the {m.text}"
+
+
+_PLURALS = frozenset({"children", "people", "mice", "geese", "teeth", "feet", "men", "women"})
+
+
+def be(m: Mention) -> str:
+    """``is`` or ``are``, as the words that named ``m`` need ("the ashes ARE hot")."""
+    last = m.text.split()[-1] if m.text else ""
+    if last in _PLURALS or (
+        last.endswith("s") and len(last) > 3 and not last.endswith(("ss", "us", "is", "gas"))
+    ):
+        return "are"
+    return "is"
 
 
 def ing_form(verb: str | None, default: str = "putting") -> str:
@@ -104,3 +119,12 @@ def danger_of(m: Mention) -> str:
     if m.kind is not None and m.kind.name == "water":
         return "a child can drown in water in moments"
     return "dangerous"
+
+
+def out_of_reach(a: Analysis) -> bool:
+    """Whether it says "out of <whoever>'s reach": "out of", then "reach" a few words on."""
+    lem = a.lemmas
+    for i in range(len(lem) - 1):
+        if lem[i] == "out" and lem[i + 1] == "of" and "reach" in lem[i + 2 : i + 7]:
+            return True
+    return False

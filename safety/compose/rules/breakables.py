@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from housemind.safety.compose.reading import Analysis, Mention, kind_of_unknown
-from housemind.safety.compose.rules.base import Finding, finding, named, rule
+from housemind.safety.compose.rules.base import Finding, be, finding, named, rule
 
 __all__: list[str] = []
 
@@ -34,6 +34,18 @@ def _throw(a: Analysis) -> Iterable[Finding]:
             m for m in s.mentions if m.pronoun and not m.living
         ]
         people = [m for m in s.mentions if m.living and m.role in ("at", "to", "on", "near", "in")]
+        aimed = [m for m in s.having("fragile", "valuable", "electrical", roles=("at",))]
+        if "throw" in s.effects and aimed and not people:
+            # "kick the ball at the glass door": what is aimed at breaks, whatever flies.
+            yield finding(
+                "throw-at-fragile",
+                "breakables_throwing",
+                "confirm",
+                f"{named(aimed[0])} {be(aimed[0])} {_props_words(aimed[0]) or 'breakable'}; "
+                "throwing or "
+                "kicking something at it can break it",
+            )
+            continue
         for o in objs:
             kind_of_unknown(a, o)
             risky = o.has("fragile", "heavy", "valuable", "hot", "sharp", "electrical", "lit")
@@ -42,7 +54,7 @@ def _throw(a: Analysis) -> Iterable[Finding]:
                     "throw-at-living",
                     "breakables_throwing",
                     "deny",
-                    f"{named(o)} is {_props_words(o)}; throwing or dropping it at "
+                    f"{named(o)} {be(o)} {_props_words(o)}; throwing or dropping it at "
                     f"{named(people[0])} can hurt them",
                 )
             elif risky or people:
@@ -50,7 +62,7 @@ def _throw(a: Analysis) -> Iterable[Finding]:
                     "throw-fragile-heavy",
                     "breakables_throwing",
                     "confirm",
-                    f"{named(o)} is {_props_words(o) or 'breakable'}; "
+                    f"{named(o)} {be(o)} {_props_words(o) or 'breakable'}; "
                     f"{'breaking' if 'break' in s.effects else 'throwing or dropping'} "
                     "it can break it or hurt someone",
                 )
@@ -60,7 +72,7 @@ def _throw(a: Analysis) -> Iterable[Finding]:
                     "falls-off-edge",
                     "breakables_throwing",
                     "confirm",
-                    f"{named(o)} is {_props_words(o)}; on an edge it can fall",
+                    f"{named(o)} {be(o)} {_props_words(o)}; on an edge it can fall",
                 )
     for s in a.steps:
         if "place" in s.effects and s.says("edge") and not s.effects & {"throw", "break"}:
@@ -69,7 +81,7 @@ def _throw(a: Analysis) -> Iterable[Finding]:
                     "falls-off-edge",
                     "breakables_throwing",
                     "confirm",
-                    f"{named(o)} is {_props_words(o)}; on an edge it can fall and break "
+                    f"{named(o)} {be(o)} {_props_words(o)}; on an edge it can fall and break "
                     "or hurt someone",
                 )
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from housemind.safety.compose.reading import Analysis, Mention, Step
-from housemind.safety.compose.rules.base import Finding, finding, named, rule
+from housemind.safety.compose.rules.base import Finding, be, finding, named, rule
 from housemind.safety.compose.vocab import INCOMPATIBLE
 
 __all__: list[str] = []
@@ -111,6 +111,9 @@ def _chemicals(a: Analysis) -> Iterable[Finding]:
         if not cs:
             continue
         into = s.having("drink_container", "food_place", "food", roles=("in", "on", "obj"))
+        # A bowl or a plate is where food is served: a chemical decanted into one is drunk
+        # or eaten by someone (or a pet) who takes it for food.
+        into += [m for m in s.role("in") if m.kind is not None and m.kind.is_a("dish")]
         into = [m for m in into if not m.has("chemical")]
         if (
             into
@@ -121,7 +124,7 @@ def _chemicals(a: Analysis) -> Iterable[Finding]:
                 "chemical-with-food",
                 "chemicals_mixing",
                 "deny",
-                f"{named(cs[0])} is a household chemical; putting it in or on "
+                f"{named(cs[0])} {be(cs[0])} a household chemical; putting it in or on "
                 f"{named(into[0])} means someone may eat or drink it",
             )
         elif "heat" in s.effects:
@@ -129,7 +132,8 @@ def _chemicals(a: Analysis) -> Iterable[Finding]:
                 "chemical-heated",
                 "chemicals_mixing",
                 "deny",
-                f"{named(cs[0])} is a household chemical; heating it gives off toxic fumes",
+                f"{named(cs[0])} {be(cs[0])} a household chemical; heating it gives off toxic "
+                "fumes",
             )
         elif s.says(
             "down the sink", "down the drain", "down the toilet", "down the loo"
@@ -151,6 +155,6 @@ def _chemicals(a: Analysis) -> Iterable[Finding]:
                     "chemical-with-food",
                     "chemicals_mixing",
                     "deny",
-                    f"{named(chem[0])} is a household chemical; in {named(cont[0])} "
+                    f"{named(chem[0])} {be(chem[0])} a household chemical; in {named(cont[0])} "
                     "someone may drink it",
                 )

@@ -7,10 +7,12 @@ from collections.abc import Iterable
 from housemind.safety.compose.reading import Analysis, Mention
 from housemind.safety.compose.rules.base import (
     Finding,
+    be,
     children_in,
     danger_of,
     finding,
     named,
+    out_of_reach,
     rule,
 )
 from housemind.safety.compose.vocab import SAFE_PLACE_KEYS, has_phrase
@@ -72,7 +74,7 @@ def _child_alone(a: Analysis) -> Iterable[Finding]:
         "near the",
         "next to the",
     )
-    safe = has_phrase(a.lemmas, SAFE_PLACE_KEYS)
+    safe = has_phrase(a.lemmas, SAFE_PLACE_KEYS) or out_of_reach(a)
     if reach and not safe and not a.leaving:
         for h in hazards:
             if h.role in ("obj", "on", "in") and not h.has("water_place"):
@@ -80,7 +82,7 @@ def _child_alone(a: Analysis) -> Iterable[Finding]:
                     "hazard-in-child-reach",
                     "child_safety",
                     "confirm",
-                    f"{named(h)} is {danger_of(h)}; within {named(kids[0])}'s reach it can "
+                    f"{named(h)} {be(h)} {danger_of(h)}; within {named(kids[0])}'s reach it can "
                     "hurt them",
                 )
                 break
@@ -103,7 +105,11 @@ def _child_given(a: Analysis) -> Iterable[Finding]:
     child_places = a.having("child_place", roles=("on", "in", "at", "to", "near"))
     if not kids and not child_places:
         return
-    if has_phrase(a.lemmas, SAFE_PLACE_KEYS) or (a.says("keep") and a.says("out of", "away")):
+    if (
+        has_phrase(a.lemmas, SAFE_PLACE_KEYS)
+        or (a.says("keep") and a.says("out of", "away"))
+        or out_of_reach(a)
+    ):
         return
     for s in a.steps:
         gives = s.effects & {"ingest", "place", "fill", "wet"} or s.says("let", "play")
@@ -122,7 +128,7 @@ def _child_given(a: Analysis) -> Iterable[Finding]:
                     "hazard-given-to-child",
                     "child_safety",
                     verdict,
-                    f"{named(m)} is {danger_of(m)}; a child must not be given it or have it "
+                    f"{named(m)} {be(m)} {danger_of(m)}; a child must not be given it or have it "
                     "within reach",
                 )
                 return

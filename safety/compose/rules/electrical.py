@@ -7,7 +7,7 @@ from collections.abc import Iterable
 
 from housemind.safety._text import lemma
 from housemind.safety.compose.reading import Analysis, Mention, Step, kind_of_unknown
-from housemind.safety.compose.rules.base import Finding, finding, ing_form, named, rule
+from housemind.safety.compose.rules.base import Finding, be, finding, ing_form, named, rule
 from housemind.safety.compose.vocab import says_any
 
 __all__: list[str] = []
@@ -19,7 +19,7 @@ def _liquid_on_electrical(a: Analysis) -> Iterable[Finding]:
         if "throw" in s.effects and s.having("liquid", roles=("obj",)):
             s.effects = s.effects | {"wet"}
         watery = [m for m in s.having("liquid", "water_place", "water_source") if not m.has("oil")]
-        if "fill" in s.effects and (watery or s.says("water")):
+        if "fill" in _main_effects(a, s) and (watery or s.says("water")):
             # "fill the toaster at the sink": only things made to hold water may be filled.
             for t in s.having("electrical", roles=("obj",)):
                 if not t.has("takes_liquid", "container"):
@@ -27,7 +27,7 @@ def _liquid_on_electrical(a: Analysis) -> Iterable[Finding]:
                         "liquid-on-electrical",
                         "electrical_water",
                         "deny",
-                        f"{named(t)} is electrical and not made to hold water; filling it "
+                        f"{named(t)} {be(t)} electrical and not made to hold water; filling it "
                         "can cause a shock or a fire",
                     )
         if "wet" in s.effects:
@@ -55,7 +55,7 @@ def _liquid_on_electrical(a: Analysis) -> Iterable[Finding]:
                     "liquid-on-electrical",
                     "electrical_water",
                     "deny",
-                    f"{named(t)} is electrical; {ing_form(s.verb)} {what} on it can cause a "
+                    f"{named(t)} {be(t)} electrical; {ing_form(s.verb)} {what} on it can cause a "
                     "shock or a fire",
                 )
             if (
@@ -81,7 +81,8 @@ def _liquid_on_electrical(a: Analysis) -> Iterable[Finding]:
                         "wet-wipe-electrical",
                         "electrical_water",
                         "confirm",
-                        f"{named(t)} is electrical and switched on; wiping it with something wet "
+                        f"{named(t)} {be(t)} electrical and switched on; wiping it with "
+                        "something wet "
                         "can give a shock",
                     )
 
@@ -103,19 +104,22 @@ def _electrical_into_water(a: Analysis) -> Iterable[Finding]:
                         "electrical-into-water",
                         "electrical_water",
                         "deny" if runs else "confirm",
-                        f"{named(e)} is electrical; washed in {named(w)} it can cause a "
+                        f"{named(e)} {be(e)} electrical; washed in {named(w)} it can cause a "
                         "shock or a fire",
                     )
-        if s.effects & {"place", "throw", "enclose", "heat", "wipe"} or s.verb is None:
+        # Dunking, dipping or soaking puts the whole thing under: a kettle may hold water,
+        # but its base and wiring must not go under it.
+        under = "wet" in s.effects and s.says(*_SUBMERGE)
+        if s.effects & {"place", "throw", "enclose", "heat", "wipe"} or s.verb is None or under:
             water = s.having("water_place", "liquid", roles=("in", "on"))
             water = [w for w in water if not w.has("electrical")]
             for e in s.having("electrical", roles=("obj",)):
-                if water and not e.has("takes_liquid"):
+                if water and (under or not e.has("takes_liquid")):
                     yield finding(
                         "electrical-into-water",
                         "electrical_water",
                         "deny",
-                        f"{named(e)} is electrical; putting it in the {water[0].text} can "
+                        f"{named(e)} {be(e)} electrical; putting it in the {water[0].text} can "
                         "cause a shock or ruin it",
                     )
         if "place" in s.effects:
@@ -148,9 +152,49 @@ def _electrical_into_water(a: Analysis) -> Iterable[Finding]:
                         "liquid-over-electrical",
                         "electrical_water",
                         "confirm",
-                        f"the {c.text} holds liquid and {named(t)} is electrical; a spill "
+                        f"the {c.text} holds liquid and {named(t)} {be(t)} electrical; a spill "
                         "can cause a shock",
                     )
+
+
+def _main_effects(a: Analysis, s: Step) -> frozenset[str]:
+    """The effects of a step's own verb (not of a clause: "charge it while the bath FILLS")."""
+    if a.kb is None or not s.verb:
+        return s.effects
+    key = tuple(lemma(w) for w in s.verb.split())
+    return a.kb.verbs.get(key, s.effects)
+
+
+#: Verbs that put a thing under water.
+_SUBMERGE = ("dunk", "dip", "submerge", "immerse", "plunge", "soak")
+
+#: Electrical things that run on their own battery: off the charger, they cannot give a
+#: mains shock (a phone by the bath is at risk, not the bather).
+_BATTERY_KINDS = ("phone", "camera", "remote", "torch", "computer")
+
+
+@rule("mains-by-bath", "electrical_water")
+def _mains_by_bath(a: Analysis) -> Iterable[Finding]:
+    """A mains appliance (or a charging one) put on the edge of or next to a bath or pool."""
+    for s in a.steps:
+        if not s.effects & {"place", "switch_on"}:
+            continue
+        baths = [m for m in s.having("bathing", roles=("on", "near", "at", "in")) if m]
+        if not baths or s.says("away from", "not near", "out of"):
+            continue
+        for e in s.having("electrical", roles=("obj",)):
+            battery = e.kind is not None and any(e.kind.is_a(k) for k in _BATTERY_KINDS)
+            charging = s.says("charge", "plugged in", "plug in", "on charge")
+            if battery and not charging and not e.has("powered"):
+                continue
+            yield finding(
+                "mains-by-bath",
+                "electrical_water",
+                "deny",
+                f"{named(e)} {be(e)} electrical and {'charging' if charging else 'on the mains'}; "
+                f"next to {named(baths[0])} it can fall in and electrocute someone",
+            )
+            return
 
 
 def _filled(a: Analysis, m: Mention, upto: Step) -> bool:

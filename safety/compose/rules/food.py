@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from housemind.safety.compose.reading import Analysis
-from housemind.safety.compose.rules.base import Finding, children_in, finding, named, rule
-from housemind.safety.compose.vocab import DISCARD_KEYS, has_phrase
+from housemind.safety.compose.rules.base import Finding, be, children_in, finding, named, rule
+from housemind.safety.compose.vocab import DISCARD_KEYS, IN_DATE_KEYS, has_phrase
 
 __all__: list[str] = []
 
@@ -35,13 +35,14 @@ def _food(a: Analysis) -> Iterable[Finding]:
                 "raw-meat",
                 "food_safety",
                 "deny",
-                f"{named(m)} is raw meat; eaten uncooked it can make people ill",
+                f"{named(m)} {be(m)} raw meat; eaten uncooked it can make people ill",
             )
             return
         if (
             m.has("food", "medicine")
             and m.has("spoiled")
             and not discarded
+            and not has_phrase(a.lemmas, IN_DATE_KEYS)
             and (eff & {"ingest", "heat", "place", "mix"} or a.says("anyway", "use", "cook"))
         ):
             yield finding(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from housemind.safety.compose.reading import Analysis
-from housemind.safety.compose.rules.base import Finding, finding, named, rule
+from housemind.safety.compose.rules.base import Finding, be, finding, named, rule
 
 __all__: list[str] = []
 
@@ -33,7 +33,7 @@ def _harm(a: Analysis) -> Iterable[Finding]:
                 "harm",
                 "harm_people_animals",
                 "confirm" if mild else "deny",
-                f"{named(v)} is alive; that would hurt or frighten them",
+                f"{named(v)} {be(v)} alive; that would hurt or frighten them",
             )
             return
         if (
@@ -92,7 +92,7 @@ def _harm(a: Analysis) -> Iterable[Finding]:
             "harm",
             "harm_people_animals",
             "deny",
-            f"{named(living[0])} is alive; that would kill it",
+            f"{named(living[0])} {be(living[0])} alive; that would kill it",
         )
         return
     if (

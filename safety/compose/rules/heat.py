@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from housemind.safety.compose.reading import Analysis, Mention, Step
-from housemind.safety.compose.rules.base import Finding, finding, named, rule
+from housemind.safety.compose.rules.base import Finding, be, finding, named, rule
 
 __all__: list[str] = []
 
@@ -21,6 +21,8 @@ def _particle_on(a: Analysis, things: list[Mention]) -> bool:
                 continue
             end = m.start + len(m.text.split())
             nxt = s.words[end : end + 2]
+            if nxt and nxt[0] in _GOING:
+                return True  # "leave the air fryer COOKING", "the pan bubbling away"
             if "on" in nxt:
                 k = end + nxt.index("on") + 1
                 after = [x for x in s.mentions if x.start >= k and x.start <= k + 2]
@@ -29,11 +31,36 @@ def _particle_on(a: Analysis, things: list[Mention]) -> bool:
     return False
 
 
+#: Words after a thing that say it is working now ("leave the air fryer cooking").
+_GOING = frozenset(
+    {
+        "cooking",
+        "baking",
+        "roasting",
+        "frying",
+        "simmering",
+        "boiling",
+        "bubbling",
+        "heating",
+        "warming",
+        "burning",
+        "smouldering",
+        "running",
+        "going",
+        "drying",
+        "toasting",
+        "grilling",
+        "stewing",
+        "steaming",
+    }
+)
+
+
 def _cooking_in(a: Analysis, heat: list[Mention]) -> bool:
     """Food, or a pan or kettle, put in an oven, on a hob or under a grill: it is cooking."""
     for s in a.steps:
-        if not s.effects & {"place", "heat"}:
-            continue
+        if not s.effects & {"place", "heat", "throw"}:
+            continue  # "chuck the spuds in the oven" puts them there
         cooks = s.having("food", roles=("obj",)) or [
             m for m in s.role("obj") if _cookware(m) or m.has("takes_liquid")
         ]
@@ -156,7 +183,8 @@ def _fire(a: Analysis) -> Iterable[Finding]:
                 "flammable-near-heat",
                 "fire_heat",
                 "deny" if live and f.role == "obj" and h.role in ("on", "in") else "confirm",
-                f"{named(f)} is flammable and {named(h)} makes heat; together they can catch fire",
+                f"{named(f)} {be(f)} flammable and {named(h)} makes heat; together they can "
+                "catch fire",
             )
             return
     fuel = [m for m in a.mentions() if m.has("fuel") and not m.has("fire")]
@@ -219,7 +247,14 @@ def _fire(a: Analysis) -> Iterable[Finding]:
         )
         return
     hot = [
-        m for m in a.mentions() if m.has("hot", "lit") and m.has("oil", "fire", "fuel", "liquid")
+        m
+        for m in a.mentions()
+        if m.has("hot", "lit")
+        and m.has("oil", "fire", "fuel", "liquid")
+        # What a fire leaves (ashes, embers) stays hot for hours.
+        or m.role == "obj"
+        and m.has("heat_source")
+        and not m.has("electrical", "flammable", "fire")
     ]
     # A bin is something that burns (a paper or plastic bin, a bin bag), not any container:
     # hot coffee into a flask is what a flask is for.
@@ -234,7 +269,7 @@ def _fire(a: Analysis) -> Iterable[Finding]:
             "hot-into-bin",
             "fire_heat",
             "confirm",
-            f"{named(hot[0])} is hot; in a bin it can start a fire",
+            f"{named(hot[0])} {be(hot[0])} hot; in a bin it can start a fire",
         )
         return
     if a.says("extension") and len(a.having("electrical")) >= 3:
@@ -269,5 +304,6 @@ def _fire(a: Analysis) -> Iterable[Finding]:
             "metal-in-toaster",
             "fire_heat",
             "deny",
-            f"{named(metal_tool[0])} is metal; in a toaster it gives an electric shock",
+            f"{named(metal_tool[0])} {be(metal_tool[0])} metal; in a toaster it gives an "
+            "electric shock",
         )

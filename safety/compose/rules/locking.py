@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from housemind.safety._text import lemma
 from housemind.safety.compose.reading import Analysis
-from housemind.safety.compose.rules.base import Finding, finding, named, rule
+from housemind.safety.compose.rules.base import Finding, be, finding, named, rule
 from housemind.safety.compose.vocab import ENCLOSE_VERBS
 
 __all__: list[str] = []
@@ -21,7 +21,13 @@ def _shut_in(a: Analysis) -> Iterable[Finding]:
         and m.role not in ("poss", "to", "from")
         and not (m.kind is not None and m.kind.name == "body_part")
     ]
-    encl = [m for m in a.mentions() if m.has("enclosure") and m.role in ("in", "obj", "at")]
+    closing = any(w in ENCLOSE_VERBS for w in a.lemmas)
+    encl = [
+        m
+        for m in a.mentions()
+        if (m.has("enclosure") or (closing and m.has("container") and m.role == "in"))
+        and m.role in ("in", "obj", "at")
+    ]
     if living and all(m.has("pet") for m in living):
         encl = [e for e in encl if not e.has("pet_place")]  # a puppy in its crate is at home
     closes = any(w in ENCLOSE_VERBS for w in a.lemmas)
@@ -37,6 +43,17 @@ def _shut_in(a: Analysis) -> Iterable[Finding]:
         into = [m for m in living if m.role in ("obj", "in", "with")]
         appliance = [e for e in appliance if e.role == "in" or closes]
         box = [e for e in box if e.role == "in"]
+        if closes:
+            # "seal the hamster in a jar", "tape the kitten in a box": any container closed
+            # on a living thing shuts it in (a pet's own crate or cage is its home).
+            box += [
+                m
+                for m in a.mentions()
+                if m.role == "in"
+                and m.has("container")
+                and not m.has("pet_place", "bathing")
+                and m not in box
+            ]
         if (
             into
             and (appliance or (box and (closes or "place" in a.effects())))
@@ -47,7 +64,8 @@ def _shut_in(a: Analysis) -> Iterable[Finding]:
                 "shut-in",
                 "locking_in",
                 "deny",
-                f"{named(into[0])} is alive; shut in {named(e)} they can suffocate, overheat "
+                f"{named(into[0])} {be(into[0])} alive; shut in {named(e)} they can suffocate, "
+                "overheat "
                 "or be hurt",
             )
             return
@@ -91,7 +109,8 @@ def _shut_in(a: Analysis) -> Iterable[Finding]:
             "locked-in",
             "locking_in",
             "deny",
-            f"{named(living[0])} is still inside; shutting {named(shut[0])} locks them in",
+            f"{named(living[0])} {be(living[0])} still inside; shutting {named(shut[0])} locks "
+            "them in",
         )
         return
     if living and locks and a.says("outside", "from outside", "can not leave", "can not get"):

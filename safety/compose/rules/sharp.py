@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from housemind.safety.compose.reading import Analysis
-from housemind.safety.compose.rules.base import Finding, finding, named, rule
+from housemind.safety.compose.rules.base import Finding, be, finding, named, rule
 
 __all__: list[str] = []
 
@@ -46,7 +46,7 @@ def _sharp(a: Analysis) -> Iterable[Finding]:
                     "sharp-pointing",
                     "sharp_people",
                     "confirm",
-                    f"{named(s0)} is sharp; blade or point towards people can cut them",
+                    f"{named(s0)} {be(s0)} sharp; blade or point towards people can cut them",
                 )
                 return
         if (living or body) and (
@@ -56,7 +56,7 @@ def _sharp(a: Analysis) -> Iterable[Finding]:
                 "sharp-at-people",
                 "sharp_people",
                 "deny",
-                f"{named(s0)} is sharp; {('waving, pointing or throwing it at')} people can "
+                f"{named(s0)} {be(s0)} sharp; {('waving, pointing or throwing it at')} people can "
                 "cut them",
             )
             return
@@ -72,7 +72,7 @@ def _sharp(a: Analysis) -> Iterable[Finding]:
                 "sharp-near-people",
                 "sharp_people",
                 "deny" if body else "confirm",
-                f"{named(s0)} is sharp; using it right by someone can cut them",
+                f"{named(s0)} {be(s0)} sharp; using it right by someone can cut them",
             )
             return
         if body and eff & {"cut", "harm"}:
@@ -80,7 +80,7 @@ def _sharp(a: Analysis) -> Iterable[Finding]:
                 "sharp-on-body",
                 "sharp_people",
                 "deny",
-                f"{named(s0)} is sharp; using it on a person can cut them",
+                f"{named(s0)} {be(s0)} sharp; using it on a person can cut them",
             )
             return
         low = a.having("soft_furnishing", "low_place", "high_place", "child_place")
@@ -93,7 +93,7 @@ def _sharp(a: Analysis) -> Iterable[Finding]:
                 "sharp-left-out",
                 "sharp_people",
                 "confirm",
-                f"{named(s0)} is sharp; left on {named(low[0])} someone can cut themselves",
+                f"{named(s0)} {be(s0)} sharp; left on {named(low[0])} someone can cut themselves",
             )
             return
     else:

@@ -5,8 +5,17 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from housemind.safety._text import lemma
 from housemind.safety.compose.reading import Analysis
-from housemind.safety.compose.rules.base import Finding, children_in, finding, named, rule
+from housemind.safety.compose.rules.base import (
+    Finding,
+    be,
+    children_in,
+    finding,
+    named,
+    out_of_reach,
+    rule,
+)
 from housemind.safety.compose.vocab import ALLERGEN_WORDS, DISCARD_KEYS, SAFE_PLACE_KEYS, has_phrase
 
 __all__: list[str] = []
@@ -48,7 +57,7 @@ def _pet_food(a: Analysis) -> Iterable[Finding]:
                     "pet-poison-in-reach",
                     "pet_toxic_food",
                     "confirm",
-                    f"{named(m)} is poisonous to pets; keep it where they can't reach",
+                    f"{named(m)} {be(m)} poisonous to pets; keep it where they can't reach",
                 )
             continue
         who = next((p.text for p in pets), "a pet")
@@ -57,7 +66,7 @@ def _pet_food(a: Analysis) -> Iterable[Finding]:
                 "pet-toxic-food",
                 "pet_toxic_food",
                 "deny",
-                f"{named(m)} is poisonous to {_plural(who)}; feeding it to "
+                f"{named(m)} {be(m)} poisonous to {_plural(who)}; feeding it to "
                 f"{'the ' + who if pets else 'a pet'} can make it very ill",
             )
         elif reach:
@@ -65,7 +74,8 @@ def _pet_food(a: Analysis) -> Iterable[Finding]:
                 "pet-toxic-in-reach",
                 "pet_toxic_food",
                 "confirm",
-                f"{named(m)} is poisonous to {_plural(who)}; left within reach it may be eaten",
+                f"{named(m)} {be(m)} poisonous to {_plural(who)}; left within reach it may be "
+                "eaten",
             )
         return
 
@@ -100,7 +110,7 @@ def _choking(a: Analysis) -> Iterable[Finding]:
                 "choking",
                 "choking",
                 "deny",
-                f"{named(m)} is small enough to choke a baby or toddler",
+                f"{named(m)} {be(m)} small enough to choke a baby or toddler",
             )
             return
 
@@ -124,8 +134,12 @@ def _allergen(a: Analysis) -> Iterable[Finding]:
                 # The statement ends where the sentence moves on ("..., so use cream").
                 end = i + 5
                 for k in range(i + 1, min(i + 5, len(s.words))):
-                    if s.words[k] in ("so", "but", "and", "then", "give", "use", "make"):
-                        end = k
+                    if s.words[k] in ("so", "but", "and", "then", "give", "use", "make") or (
+                        a.kb is not None
+                        and (lemma(s.words[k]),) in a.kb.verbs
+                        and (lemma(s.words[k]),) not in a.kb.names
+                    ):
+                        end = k  # "has a peanut allergy, BAKE her ...": a new sentence
                         break
                 window = s.words[max(0, i - 3) : end]
                 for x in window:
@@ -179,6 +193,7 @@ def _medicine(a: Analysis) -> Iterable[Finding]:
     if (
         kids
         and not has_phrase(a.lemmas, SAFE_PLACE_KEYS)
+        and not out_of_reach(a)
         and not a.says("children", "child dose", "infant", "prescribed", "dose on the box")
         or kids
         and a.says("my", "adult", "grown up")
@@ -187,7 +202,7 @@ def _medicine(a: Analysis) -> Iterable[Finding]:
             "medicine-child",
             "medicine",
             "deny",
-            f"{named(med)} is medicine; a child must not be given it or find it",
+            f"{named(med)} {be(med)} medicine; a child must not be given it or find it",
         )
         return
     if a.says(
@@ -211,7 +226,7 @@ def _medicine(a: Analysis) -> Iterable[Finding]:
             "medicine-dose",
             "medicine",
             "deny",
-            f"{named(med)} is medicine; the dose is for a doctor to decide, not more",
+            f"{named(med)} {be(med)} medicine; the dose is for a doctor to decide, not more",
         )
         return
     if a.having("alcohol") and a.effects() & {"ingest", "place", "mix"}:
@@ -219,7 +234,7 @@ def _medicine(a: Analysis) -> Iterable[Finding]:
             "medicine-alcohol",
             "medicine",
             "deny",
-            f"{named(med)} is medicine; with alcohol it can be dangerous",
+            f"{named(med)} {be(med)} medicine; with alcohol it can be dangerous",
         )
         return
     if (
@@ -231,7 +246,8 @@ def _medicine(a: Analysis) -> Iterable[Finding]:
             "medicine-hidden",
             "medicine",
             "confirm" if a.says("crush") else "deny",
-            f"{named(med)} is medicine; hiding or crushing it in food is for a doctor to decide",
+            f"{named(med)} {be(med)} medicine; hiding or crushing it in food is for a doctor "
+            "to decide",
         )
         return
     poss = re.search(
@@ -263,7 +279,7 @@ def _medicine(a: Analysis) -> Iterable[Finding]:
             "medicine-expired",
             "medicine",
             "deny",
-            f"{named(med)} is out of date; expired medicine may not work or may harm",
+            f"{named(med)} {be(med)} out of date; expired medicine may not work or may harm",
         )
         return
     if a.says("skip", "stop giving", "stop her", "stop his"):
@@ -281,5 +297,5 @@ def _medicine(a: Analysis) -> Iterable[Finding]:
             "medicine-in-reach",
             "medicine",
             "confirm",
-            f"{named(med)} is medicine; somewhere low a child or pet may find it",
+            f"{named(med)} {be(med)} medicine; somewhere low a child or pet may find it",
         )
