@@ -20,7 +20,17 @@ from typing import Annotated
 
 import typer
 
-from housemind.agent.cli import bench, demo, instruct, memory, safety, schedule, sim, skills
+from housemind.agent.cli import (
+    bench,
+    demo,
+    instruct,
+    memory,
+    record,
+    safety,
+    schedule,
+    sim,
+    skills,
+)
 
 __all__ = ["app", "main"]
 
@@ -49,7 +59,7 @@ def _root(
     )
 
 
-for _module in (demo, instruct, schedule, memory, safety, skills, sim, bench):
+for _module in (demo, instruct, schedule, memory, safety, skills, sim, bench, record):
     _module.register(app)
 
 

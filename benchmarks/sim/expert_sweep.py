@@ -33,13 +33,9 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
-import random
 import re
 import sys
 import time
-from collections.abc import Callable
-from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -47,43 +43,18 @@ if __package__ in (None, ""):  # run as a script: make the repository importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 import housemind.skills.builtin  # noqa: F401 - registers the built-in skills
-from housemind.sim.home.catalogue import FIXTURE_KINDS, OBJECT_KINDS
 from housemind.sim.home.env import HomeSimEnv
-from housemind.sim.home.occupancy import PLAN_CLEARANCE
-from housemind.sim.home.placement import free_slots, put_in_fixture
+from housemind.sim.home.instances import SETUPS as _SETUP
+from housemind.sim.home.instances import SKILLS, SkipInstance, set_up
+from housemind.sim.home.instances import make_env as _make_env
 from housemind.skills.policies.base import PolicyError
 from housemind.skills.spec import REGISTRY
-from housemind.skills.types import EMPTY_BELOW, FILLED_AT, REACH_M, WIPED_BELOW
 
 __all__ = ["SKILLS", "homes", "run_expert_sweep", "run_instance"]
 
-#: Skills swept, in report order.
-SKILLS = (
-    "navigate",
-    "pick",
-    "place",
-    "open",
-    "close",
-    "toggle",
-    "fill",
-    "pour",
-    "wash",
-    "wipe",
-    "load",
-    "unload",
-    "fold",
-)
 _MAX_TICKS = {"navigate": 9000}
 _DEFAULT_MAX_TICKS = 3000
 _FURNITURE_SEEDS = 4  # furniture arrangements per plan (plus the plan as drawn)
-#: A resident this close (m) to the target makes the instance invalid (see _person_at).
-_PERSON_CLEAR_M = 0.9
-#: With ``--walking``, instances start up to this long (s) before a routine slot begins.
-_WALKING_LEAD_S = 8.0
-
-
-class _Skip(Exception):
-    """This home has nothing to try the skill on (e.g. no plant to water)."""
 
 
 def homes() -> list[str]:
@@ -93,350 +64,6 @@ def homes() -> list[str]:
     except ImportError:
         return ["apartment"]
     return plan_names()
-
-
-def _make_env(home: str, furniture_seed: int | None) -> HomeSimEnv:
-    if home == "apartment" and furniture_seed is None:
-        return HomeSimEnv(seed=0)
-    return HomeSimEnv(seed=0, home=home, furniture_seed=furniture_seed)  # type: ignore[call-arg]
-
-
-# -- set-up helpers ---------------------------------------------------------------------
-
-
-def _hidden(env: HomeSimEnv, name: str) -> bool:
-    return env._hidden(env.world.objects[name])
-
-
-def _free_objects(env: HomeSimEnv) -> list[str]:
-    return [n for n, o in env.world.objects.items() if o.relation != "with"]
-
-
-def _hold(env: HomeSimEnv, name: str) -> None:
-    """Put ``name`` in the gripper (whatever was held goes back on the floor under it)."""
-    rb = env.world.robot
-    o = env.world.objects[name]
-    o.relation, o.place = "held", "robot"
-    o.x, o.y = env._gripper_point()
-    o.progress = 0.0
-    rb.held, rb.gripper = name, 1.0
-
-
-def _start_near(
-    env: HomeSimEnv,
-    rng: random.Random,
-    dist: Callable[[float, float], float],
-    aim: tuple[float, float],
-) -> None:
-    """Teleport the robot to a random free pose within reach of the target.
-
-    Args:
-        dist: Distance from a robot position to the target.
-        aim: A point of the target that must be in line of sight.
-    """
-    lay = env.layout
-    for _ in range(4000):
-        x, y = rng.uniform(0.3, lay.width - 0.3), rng.uniform(0.3, lay.height - 0.3)
-        d = dist(x, y)
-        if not 0.3 <= d <= REACH_M - 0.08:
-            continue
-        if not env.is_free(x, y, PLAN_CLEARANCE - 0.25 + 0.03) or not env._los(x, y, *aim):
-            continue
-        env.set_robot_pose(x, y, rng.uniform(-math.pi, math.pi))
-        return
-    raise _Skip("no free start within reach")
-
-
-def _person_at(env: HomeSimEnv, dist: Callable[[float, float], float]) -> None:
-    """Skip targets a person stands at: the robot would wait for them, not work round."""
-    for name, p in env.world.residents.items():
-        if p.home and dist(p.x, p.y) < _PERSON_CLEAR_M:
-            raise _Skip(f"{name} is standing at the target")
-
-
-def _near_fixture(env: HomeSimEnv, rng: random.Random, name: str) -> None:
-    r = env.layout.fixtures[name].rect
-    _person_at(env, r.distance)
-    _start_near(env, rng, r.distance, (r.cx, r.cy))
-
-
-def _near_point(env: HomeSimEnv, rng: random.Random, x: float, y: float) -> None:
-    def dist(a: float, b: float) -> float:
-        return math.hypot(a - x, b - y)
-
-    _person_at(env, dist)
-    _start_near(env, rng, dist, (x, y))
-
-
-def _fixtures(env: HomeSimEnv, pred: Callable[[Any, Any], bool]) -> list[str]:
-    out = []
-    for n, f in env.layout.fixtures.items():
-        kind = FIXTURE_KINDS.get(f.kind)
-        if kind is not None and pred(f, kind):
-            out.append(n)
-    return out
-
-
-def _objects(env: HomeSimEnv, pred: Callable[[Any], bool]) -> list[str]:
-    out = []
-    for n in _free_objects(env):
-        kind = OBJECT_KINDS.get(env.world.objects[n].kind)
-        if kind is not None and pred(kind):
-            out.append(n)
-    return out
-
-
-def _choice(rng: random.Random, items: list[str], what: str) -> str:
-    if not items:
-        raise _Skip(f"no {what} in this home")
-    return rng.choice(items)
-
-
-def _water_on(env: HomeSimEnv, rng: random.Random) -> str:
-    sink = _choice(rng, _fixtures(env, lambda f, k: k.water), "faucet")
-    env.world.fixtures[sink].on = True
-    return sink
-
-
-# -- instances per skill: set up, then the arguments and the success check --------------
-
-Instance = tuple[dict[str, Any], Callable[[HomeSimEnv], bool]]
-
-
-def _navigate(env: HomeSimEnv, rng: random.Random) -> Instance:
-    lay = env.layout
-    for _ in range(50):  # a free pose in a pocket the robot could never have driven into
-        env._random_robot(rng)
-        rb = env.world.robot
-        if env.occupancy.plan((rb.x, rb.y), lay.dock[:2]) is not None:
-            break
-    else:
-        raise _Skip("no start connected to the dock")
-    objs = [n for n in _free_objects(env) if not _hidden(env, n)]
-    kind = rng.choice(("room", "fixture", "object"))
-    pool = {"room": list(lay.rooms), "fixture": list(lay.fixtures), "object": objs}[kind]
-    t = _choice(rng, pool, kind)
-    _person_in_the_way(env, t)
-
-    def ok(e: HomeSimEnv) -> bool:
-        rb = e.world.robot
-        if t in lay.rooms:
-            return lay.room_at(rb.x, rb.y) == t
-        if t in lay.fixtures:
-            return lay.fixtures[t].rect.distance(rb.x, rb.y) <= REACH_M
-        o = e.world.objects[t]
-        return math.hypot(o.x - rb.x, o.y - rb.y) <= REACH_M
-
-    return {"target": t}, ok
-
-
-def _person_in_the_way(env: HomeSimEnv, target: str) -> None:
-    """Skip a navigation whose only way is blocked by a person standing in it for a while.
-
-    Judged with the floor plan's planner towards a point of the target, with and
-    without the people: the expert is not asked. People walking somewhere count where
-    they are going (they will stand there for their routine), not where they are now:
-    the robot waits for someone walking through a doorway, and that must succeed.
-    """
-    lay = env.layout
-    rb = env.world.robot
-    if target in lay.rooms:
-        goal = (lay.rooms[target].rect.cx, lay.rooms[target].rect.cy)
-    elif target in lay.fixtures:
-        goal = lay.approach[target][:2]
-    else:
-        goal = (env.world.objects[target].x, env.world.objects[target].y)
-    people = [
-        (*((p.path[-2], p.path[-1]) if p.path else (p.x, p.y)), 0.3 + PLAN_CLEARANCE)
-        for p in env.world.residents.values()
-        if p.home and not p.leaving
-    ]
-    if not people:
-        return
-    occ = env.occupancy
-    if occ.plan((rb.x, rb.y), goal, people) is None and occ.plan((rb.x, rb.y), goal) is not None:
-        raise _Skip("a person blocks the only way there")
-
-
-def _pick(env: HomeSimEnv, rng: random.Random) -> Instance:
-    name = _choice(rng, _free_objects(env), "object")
-    o = env.world.objects[name]
-    if o.relation in ("on", "in") and env.layout.fixtures[o.place].openable:
-        env.world.fixtures[o.place].open = True
-    _near_point(env, rng, o.x, o.y)
-    return {"object": name}, lambda e: e.world.robot.held == name
-
-
-def _place(env: HomeSimEnv, rng: random.Random) -> Instance:
-    name = _choice(rng, _free_objects(env), "object")
-    target = _choice(rng, _fixtures(env, lambda f, k: f.surface or f.container), "fixture")
-    spec = env.layout.fixtures[target]
-    rel = "in" if spec.container else "on"
-    if spec.openable:
-        env.world.fixtures[target].open = True
-    _near_fixture(env, rng, target)
-    _hold(env, name)
-
-    def ok(e: HomeSimEnv) -> bool:
-        o = e.world.objects[name]
-        return (o.relation, o.place) == (rel, target) and e.world.robot.held is None
-
-    return {"object": name, "target": target, "relation": rel}, ok
-
-
-def _articulate(opening: bool) -> Callable[[HomeSimEnv, random.Random], Instance]:
-    def make(env: HomeSimEnv, rng: random.Random) -> Instance:
-        target = _choice(rng, _fixtures(env, lambda f, k: f.openable), "openable fixture")
-        env.world.fixtures[target].open = not opening
-        _near_fixture(env, rng, target)
-        return {"target": target}, lambda e: e.world.fixtures[target].open == opening
-
-    return make
-
-
-def _toggle(env: HomeSimEnv, rng: random.Random) -> Instance:
-    target = _choice(rng, _fixtures(env, lambda f, k: f.switchable), "switchable fixture")
-    state = rng.choice(("on", "off"))
-    env.world.fixtures[target].on = state == "off"
-    _near_fixture(env, rng, target)
-    return {
-        "target": target,
-        "state": state,
-    }, lambda e: e.world.fixtures[target].on == (state == "on")
-
-
-def _fill(env: HomeSimEnv, rng: random.Random) -> Instance:
-    name = _choice(rng, _objects(env, lambda k: k.capacity_l > 0), "container")
-    sink = _water_on(env, rng)
-    o = env.world.objects[name]
-    o.fill, o.liquid = 0.0, ""
-    _near_fixture(env, rng, sink)
-    _hold(env, name)
-    return {"object": name, "target": sink}, lambda e: e.world.objects[name].fill >= FILLED_AT
-
-
-def _pour(env: HomeSimEnv, rng: random.Random) -> Instance:
-    name = _choice(rng, _objects(env, lambda k: k.capacity_l > 0), "container")
-    o = env.world.objects[name]
-    cap = OBJECT_KINDS[o.kind].capacity_l
-    o.fill, o.liquid = rng.uniform(0.2, 1.0), "water"
-    litres = o.fill * cap
-    targets: list[str] = []
-    for n in _free_objects(env):
-        t = env.world.objects[n]
-        if n == name or t.relation not in ("on", "in", "floor"):
-            continue
-        tcap = OBJECT_KINDS[t.kind].capacity_l if t.kind in OBJECT_KINDS else 0.0
-        if t.kind == "plant" or (tcap > 0 and (1.0 - t.fill) * tcap >= litres):
-            targets.append(n)
-    for n in _fixtures(env, lambda f, k: k.water or k.capacity_l > 0):
-        k = FIXTURE_KINDS[env.layout.fixtures[n].kind]
-        if k.water or (1.0 - env.world.fixtures[n].fill) * k.capacity_l >= litres:
-            targets.append(n)
-    target = _choice(rng, targets, "pour target")
-    if target in env.world.objects:
-        t = env.world.objects[target]
-        if t.relation in ("on", "in") and env.layout.fixtures[t.place].openable:
-            env.world.fixtures[t.place].open = True
-        if t.kind == "plant":
-            t.moisture = rng.uniform(0.05, 0.3)
-        _near_point(env, rng, t.x, t.y)
-    else:
-        _near_fixture(env, rng, target)
-    _hold(env, name)
-    spills = len(env.world.spills)
-
-    def ok(e: HomeSimEnv) -> bool:
-        return e.world.objects[name].fill < EMPTY_BELOW and len(e.world.spills) == spills
-
-    return {"object": name, "target": target}, ok
-
-
-def _wash(env: HomeSimEnv, rng: random.Random) -> Instance:
-    name = _choice(rng, _objects(env, lambda k: "sink" in k.washable_in), "dish")
-    sink = _water_on(env, rng)
-    env.world.objects[name].dirty = True
-    _near_fixture(env, rng, sink)
-    _hold(env, name)
-    return {"object": name, "target": sink}, lambda e: not e.world.objects[name].dirty
-
-
-def _wipe(env: HomeSimEnv, rng: random.Random) -> Instance:
-    tool = _choice(rng, _objects(env, lambda k: k.wiping_tool), "sponge or cloth")
-    target = _choice(rng, _fixtures(env, lambda f, k: f.surface), "surface")
-    env.world.fixtures[target].dirt = rng.uniform(0.2, 1.0)
-    _near_fixture(env, rng, target)
-    _hold(env, tool)
-    return {"target": target, "tool": tool}, lambda e: e.world.fixtures[target].dirt < WIPED_BELOW
-
-
-def _appliances(env: HomeSimEnv) -> list[str]:
-    return _fixtures(
-        env, lambda f, k: f.openable and f.container and k.electrical and k.capacity_l == 0
-    )
-
-
-def _load(env: HomeSimEnv, rng: random.Random) -> Instance:
-    name = _choice(rng, _free_objects(env), "object")
-    target = _choice(rng, _appliances(env), "appliance")
-    env.world.fixtures[target].open = True
-    _near_fixture(env, rng, target)
-    _hold(env, name)
-
-    def ok(e: HomeSimEnv) -> bool:
-        return (e.world.objects[name].relation, e.world.objects[name].place) == ("in", target)
-
-    return {"object": name, "target": target}, ok
-
-
-def _unload(env: HomeSimEnv, rng: random.Random) -> Instance:
-    target = _choice(rng, _appliances(env), "appliance")
-    env.world.fixtures[target].open = True
-    inside = [n for n, o in env.world.objects.items() if (o.relation, o.place) == ("in", target)]
-    if free_slots(env.layout, env.world, target):
-        name = _choice(rng, _free_objects(env), "object")
-        put_in_fixture(env.layout, env.world, name, target, near=None)
-    else:  # full: take out something already in it (never one stacked on another)
-        name = _choice(rng, inside, "object in the appliance")
-    o = env.world.objects[name]
-    _near_point(env, rng, o.x, o.y)
-    return {"object": name, "target": target}, lambda e: e.world.robot.held == name
-
-
-def _fold(env: HomeSimEnv, rng: random.Random) -> Instance:
-    pool = _objects(env, lambda k: k.foldable and not k.wiping_tool)
-    name = _choice(rng, pool, "foldable")
-    target = _choice(
-        rng,
-        _fixtures(env, lambda f, k: f.surface and not f.container and k.heat_c == 0),
-        "surface",
-    )
-    env.world.objects[name].folded = False
-    _near_fixture(env, rng, target)
-    _hold(env, name)
-
-    def ok(e: HomeSimEnv) -> bool:
-        o = e.world.objects[name]
-        return o.folded and (o.relation, o.place) == ("on", target)
-
-    return {"object": name, "target": target}, ok
-
-
-_SETUP: dict[str, Callable[[HomeSimEnv, random.Random], Instance]] = {
-    "navigate": _navigate,
-    "pick": _pick,
-    "place": _place,
-    "open": _articulate(True),
-    "close": _articulate(False),
-    "toggle": _toggle,
-    "fill": _fill,
-    "pour": _pour,
-    "wash": _wash,
-    "wipe": _wipe,
-    "load": _load,
-    "unload": _unload,
-    "fold": _fold,
-}
 
 
 def _drive(env: HomeSimEnv, skill: str, args: dict[str, Any], max_ticks: int) -> tuple[int, str]:
@@ -483,13 +110,6 @@ def run_instance(
         ``ok`` is None when the home has nothing to try the skill on.
     """
     env = env or _make_env(home, furniture_seed)
-    rng = random.Random(f"{skill}/{home}/{furniture_seed}/{seed}")
-    start = env.clock.start + timedelta(days=rng.randrange(7), hours=rng.uniform(6.5, 23.0))
-    env.reset(seed=seed, options={"time": start})
-    if walking:
-        boundary = env._residents.next_boundary(env.clock.now())
-        lead = timedelta(seconds=rng.uniform(0.5, _WALKING_LEAD_S))
-        env.reset(seed=seed, options={"time": boundary - lead})
     out: dict[str, Any] = {
         "skill": skill,
         "home": home,
@@ -501,10 +121,11 @@ def run_instance(
         "error": "",
     }
     try:
-        args, check = _SETUP[skill](env, rng)
-    except _Skip as e:
+        inst = set_up(env, skill, seed, walking=walking)
+    except SkipInstance as e:
         out["error"] = str(e)
         return out
+    args, check = inst.args, inst.check
     out["args"] = args
     ticks, err = _drive(env, skill, args, _MAX_TICKS.get(skill, _DEFAULT_MAX_TICKS))
     out["ticks"], out["error"] = ticks, err

@@ -106,6 +106,8 @@ class HomeSimEnv(gym.Env):
 
     metadata = {"render_modes": ["rgb_array"], "render_fps": 10}
     action_dim = 7
+    #: Names of the action entries (recorded with datasets).
+    action_names = ("vx", "vy", "wz", "grip", "articulate", "switch", "use")
 
     def __init__(
         self,
@@ -253,6 +255,17 @@ class HomeSimEnv(gym.Env):
         elif self._walking:
             self._move_residents()
         return self._gym_obs(), 0.0, False, False, self._info()
+
+    def set_control_hz(self, hz: float) -> None:
+        """Run at ``hz`` control ticks per simulated second (the executor's rate).
+
+        Raises:
+            ValueError: if ``hz`` is not a positive number.
+        """
+        if not (hz > 0 and math.isfinite(hz)):
+            raise ValueError(f"control_hz must be > 0, got {hz}")
+        self.control_hz = float(hz)
+        self._dt = 1.0 / self.control_hz
 
     def render(self) -> np.ndarray:
         """A labelled top-down picture of the whole home, ``uint8[H, W, 3]``."""
