@@ -25,6 +25,9 @@ from housemind.sim.home.instances import (
 
 __all__ = [
     "DEFAULT_IMAGE_SIZE",
+    "HELDOUT_SPEC",
+    "eval_cases",
+    "load_eval_spec",
     "HELDOUT_FURNITURE_SEEDS",
     "HELDOUT_SEED",
     "TRAIN_FURNITURE_SEEDS",
@@ -40,6 +43,8 @@ HELDOUT_FURNITURE_SEEDS: list[int | None] = list(range(1001, 1011))
 HELDOUT_SEED = 7_000
 #: Camera side in pixels of recordings: 4.7 cm a pixel over the camera's 6 m.
 DEFAULT_IMAGE_SIZE = 128
+#: The held-out evaluation, fixed (and committed) before any tuning.
+HELDOUT_SPEC = Path(__file__).resolve().parent / "vla_heldout.json"
 
 
 def parse_furniture_seeds(text: str) -> list[int | None]:
@@ -173,3 +178,64 @@ def record_homesim(
     finally:
         writer.close()
     return {**summary.as_dict(), "out": str(out)}
+
+
+def load_eval_spec(path: str | Path | None = None) -> dict[str, Any]:
+    """The evaluation spec (default: the held-out one, :data:`HELDOUT_SPEC`).
+
+    Keys: ``skills``, ``homes``, ``furniture_seeds``, ``seed``, ``episodes_per_skill``,
+    ``hz``, ``image_size`` (and ``date``, ``note``).
+
+    Raises:
+        ValueError: for a file that is not such a spec.
+    """
+    import json
+
+    p = Path(path) if path is not None else HELDOUT_SPEC
+    try:
+        spec = json.loads(p.read_text())
+    except (OSError, ValueError) as e:
+        raise ValueError(f"cannot read the evaluation spec {p}: {e}") from None
+    need = {"skills", "homes", "furniture_seeds", "seed", "episodes_per_skill", "hz", "image_size"}
+    missing = sorted(need - set(spec))
+    if missing:
+        raise ValueError(f"evaluation spec {p} lacks {missing}")
+    return spec
+
+
+def eval_cases(
+    *,
+    skills: list[str],
+    homes: list[str] | None,
+    furniture_seeds: list[int | None],
+    seed: int,
+    episodes_per_skill: int,
+    hz: float,
+    image_size: int,
+) -> Iterator[Any]:
+    """Instances for :func:`skills.vla.evaluation.evaluate_backends`, each re-playable.
+
+    Yields:
+        :class:`~skills.vla.evaluation.EvalCase` whose ``setup`` resets the home into
+        the same instance every time it is called.
+    """
+    from housemind.sim.home.instances import set_up
+    from housemind.skills.vla.evaluation import EvalCase
+
+    variants = homes_with_arrangements(homes, furniture_seeds)
+    stream = iter_instances(
+        skills,
+        variants,
+        per_skill=episodes_per_skill,
+        seed=seed,
+        control_hz=hz,
+        image_size=image_size,
+    )
+    for env, inst in stream:
+
+        def setup(env: Any = env, inst: Any = inst) -> tuple[Any, Any, Any]:
+            env.set_control_hz(hz)
+            again = set_up(env, inst.skill, inst.seed)
+            return env, again.bound(), again.check
+
+        yield EvalCase(inst.skill, setup, {**inst.metadata, "args": inst.args})
