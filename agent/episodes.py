@@ -72,6 +72,7 @@ def run_episode(
     db_path: str | Path | None = None,
     on_event: Callable[[str, dict[str, Any]], None] | None = None,
     runtime_kwargs: dict[str, Any] | None = None,
+    policy: Any = None,
 ) -> EpisodeResult:
     """Run one chore now in a fresh HomeSim home and report what happened.
 
@@ -86,6 +87,7 @@ def run_episode(
         db_path: Keep the episode's database here (a temporary one if None).
         on_event: Live-view callback.
         runtime_kwargs: More keyword arguments for :class:`~agent.runtime.HomeRuntime`.
+        policy: System 1 policy override (``"vla"``, or skill -> backend).
 
     Raises:
         EpisodeError: unknown home or task, a task that does not apply to the home, or
@@ -93,6 +95,7 @@ def run_episode(
     """
     from housemind.agent.runtime import HomeRuntime
     from housemind.sim.home.tasks import TaskSampleError, get_task, make_env, new_episode
+    from housemind.skills.policies.vla import camera_size_for
 
     if goal is not None and not goal.strip():
         raise EpisodeError("the goal is empty; say what to do, e.g. 'put the mug in the sink'")
@@ -103,9 +106,9 @@ def run_episode(
     try:
         if task is not None:
             get_task(task)
-            env, inst = new_episode(task, seed, home=home)
+            env, inst = new_episode(task, seed, home=home, image_size=camera_size_for(policy))
         else:
-            env = make_env(home, seed)
+            env = make_env(home, seed, image_size=camera_size_for(policy))
     except KeyError as e:
         raise EpisodeError(str(e).strip("'\"")) from None
     except (TaskSampleError, ValueError) as e:
@@ -121,6 +124,7 @@ def run_episode(
             db_url=f"sqlite:///{db}",
             planner=planner,
             on_event=on_event,
+            policy=policy,
             **(runtime_kwargs or {}),
         ) as rt:
             result = rt.run_task(f"do-{uuid.uuid4().hex[:12]}", words)

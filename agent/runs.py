@@ -41,6 +41,8 @@ def run_simulated(
     seed: int = 0,
     instructions: list[str] | None = None,
     on_event: Callable[[str, dict[str, Any]], None] | None = None,
+    policy: Any = None,
+    home: str | None = None,
 ) -> dict[str, Any]:
     """Run the home in simulation for ``days``, or resume the run stored in ``db``.
 
@@ -50,6 +52,8 @@ def run_simulated(
         seed: HomeSim seed of a new run (a stored run must be resumed with its own).
         instructions: Standing instructions to add before running.
         on_event: Live-view callback.
+        policy: System 1 policy override (``"vla"``, or skill -> backend).
+        home: Floor plan of a new run (the v1 apartment if None).
 
     Returns:
         The run summary (``RunSummary.as_dict()`` plus ``seed``, ``resumed`` and ``until``).
@@ -62,12 +66,16 @@ def run_simulated(
     from housemind.scheduler import InstructionParseError, parse_instruction
     from housemind.sim.home import HomeSimEnv
     from housemind.sim.home.conversation import SimulatedResident
+    from housemind.skills.policies.vla import camera_size_for
 
     if not (math.isfinite(days) and days > 0):
         raise RunError(f"--days must be a finite number of days, more than 0; got {days}")
     if not db.parent.is_dir():
         raise RunError(f"cannot create {db}: the folder {db.parent} does not exist")
-    env = HomeSimEnv(seed=seed)
+    try:
+        env = HomeSimEnv(seed=seed, home=home or "apartment", image_size=camera_size_for(policy))
+    except KeyError as e:
+        raise RunError(str(e).strip("'\"")) from None
     env.reset(seed=seed)
     try:
         rt = HomeRuntime(
@@ -76,6 +84,7 @@ def run_simulated(
             db_url=f"sqlite:///{db}",
             answerer=SimulatedResident(env, seed),
             on_event=on_event,
+            policy=policy,
         )
     except MemoryStoreError as e:
         raise RunError(str(e)) from e

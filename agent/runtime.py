@@ -26,6 +26,7 @@ from housemind.safety.verdict import SafetyVerdict, Verdict
 from housemind.scheduler import ChoreScheduler, InstructionStore, StandingInstruction, TaskQueue
 from housemind.scheduler.clock import Clock, SimClock
 from housemind.skills import REGISTRY, Executor, Observation, SkillRegistry
+from housemind.skills.policies import PolicyChoice, policy_factory
 from housemind.skills.types import atom
 
 __all__ = ["HomeRuntime", "InstructionDenied", "RunSummary", "record_answer", "split_items"]
@@ -82,6 +83,8 @@ class HomeRuntime:
             ``housemind answer`` instead).
         wait_timeout_s: How long a task waits for a person before its fallback.
         poll_s: While tasks wait, how often the run loop looks for answers.
+        policy: Policy override for System 1: a backend name (``"vla"``: every skill it
+            supports) or a mapping skill -> backend; None: each skill's own backend.
     """
 
     def __init__(
@@ -98,6 +101,7 @@ class HomeRuntime:
         answerer: Callable[[str], str | None] | None = None,
         wait_timeout_s: float = 4 * 3600.0,
         poll_s: float = 900.0,
+        policy: PolicyChoice = None,
     ) -> None:
         self.env = env
         self.clock = clock
@@ -113,7 +117,9 @@ class HomeRuntime:
         self.safety = SafetyMonitor(
             audit=AuditLog(self.db.session, clock), registered_people=registered_people
         )
-        self.executor = Executor(env, guard=self.safety.guard, realtime=realtime)
+        self.executor = Executor(
+            env, guard=self.safety.guard, realtime=realtime, policy_for=policy_factory(policy)
+        )
         self.registered_people = registered_people
         self.approvals = ApprovalBook(self.db, clock)
         self.instructions = InstructionStore(self.db.session, clock)

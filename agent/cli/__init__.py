@@ -23,6 +23,7 @@ import typer
 from housemind.agent.cli import (
     bench,
     demo,
+    eval,
     instruct,
     memory,
     record,
@@ -30,6 +31,7 @@ from housemind.agent.cli import (
     schedule,
     sim,
     skills,
+    train,
 )
 
 __all__ = ["app", "main"]
@@ -59,7 +61,7 @@ def _root(
     )
 
 
-for _module in (demo, instruct, schedule, memory, safety, skills, sim, bench, record):
+for _module in (demo, instruct, schedule, memory, safety, skills, sim, bench, record, train, eval):
     _module.register(app)
 
 

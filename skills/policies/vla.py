@@ -26,6 +26,7 @@ __all__ = [
     "BACKEND_ENV",
     "CHECKPOINT_ENV",
     "DEFAULT_CHECKPOINT",
+    "camera_size_for",
     "configure_vla",
     "vla_checkpoint",
     "vla_policy",
@@ -110,3 +111,19 @@ def vla_policy(spec: SkillSpec, args: dict[str, Any], env: RobotEnv) -> Policy:
         return VLAPolicy(runner, processor, float(env.control_hz))
     except ValueError as e:
         raise PolicyError(str(e)) from None
+
+
+def camera_size_for(choice: Any, default: int = 64) -> int:
+    """The camera side a simulator should render for a policy override.
+
+    The checkpoint's ``camera_size`` when ``choice`` sends any skill to ``vla``, else
+    ``default``.
+    """
+    uses = choice == "vla" or (isinstance(choice, dict) and "vla" in choice.values())
+    if not uses:
+        return default
+    path = vla_checkpoint() / "config.json"
+    try:
+        return int(json.loads(path.read_text()).get("camera_size", default))
+    except (OSError, ValueError):
+        return default

@@ -1,0 +1,130 @@
+"""``housemind train ...``: train the built-in models (``train vla``)."""
+
+from __future__ import annotations
+
+import json
+import shlex
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from housemind.agent.cli._common import JsonOpt, console, fail
+
+__all__ = ["register"]
+
+train_app = typer.Typer(help="Train the built-in models.", no_args_is_help=True)
+
+
+@train_app.command("vla")
+def train_vla_cmd(
+    data: Annotated[
+        Path, typer.Option("--data", help="A LeRobotDataset v3.0 recording (housemind record).")
+    ],
+    out: Annotated[Path, typer.Option("--out", help="Output folder (resumes if it has one).")],
+    steps: Annotated[int, typer.Option(help="Optimiser steps in all.")] = 20_000,
+    batch_size: Annotated[int, typer.Option(help="Frames per step.")] = 128,
+    lr: Annotated[float, typer.Option(help="Peak learning rate.")] = 3e-4,
+    warmup: Annotated[int, typer.Option(help="Warm-up steps.")] = 500,
+    seed: Annotated[int, typer.Option(help="Seeds the weights and the batches.")] = 0,
+    device: Annotated[str, typer.Option(help="auto (CUDA when present), cpu or cuda.")] = "auto",
+    threads: Annotated[int | None, typer.Option(help="CPU threads for torch.")] = None,
+    save_every: Annotated[int, typer.Option(help="Steps between checkpoints.")] = 1000,
+    val_data: Annotated[
+        Path | None, typer.Option("--val-data", help="A recording whose loss is reported.")
+    ] = None,
+    max_episodes: Annotated[
+        int | None, typer.Option(help="Use only this many successful episodes.")
+    ] = None,
+    cache: Annotated[
+        Path | None, typer.Option(help="Cache folder for cropped images (default: ~/.cache).")
+    ] = None,
+    chunk_size: Annotated[int | None, typer.Option(help="Actions per chunk (H).")] = None,
+    denoise_steps: Annotated[int | None, typer.Option(help="Flow integration steps.")] = None,
+    fps: Annotated[int | None, typer.Option(help="Actions per second the model predicts.")] = None,
+    fresh: Annotated[
+        bool, typer.Option("--fresh", help="Start over even if --out holds a checkpoint.")
+    ] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Train the built-in VLA on a recording (seeded, resumable; CPU unless CUDA is here)."""
+    from housemind.skills.recording import DatasetFormatError
+    from housemind.skills.vla.configuration import VLAConfig
+    from housemind.skills.vla.training import TrainConfig, train_vla
+
+    if not (data / "meta" / "info.json").is_file():
+        fail(f"{data} holds no dataset (meta/info.json); record one with `housemind record`")
+    if steps < 1 or batch_size < 1:
+        fail(f"--steps and --batch-size must be >= 1 (got {steps}, {batch_size})")
+    model_opts = {
+        k: v
+        for k, v in {"chunk_size": chunk_size, "denoise_steps": denoise_steps, "fps": fps}.items()
+        if v is not None
+    }
+    try:
+        mcfg = VLAConfig(**model_opts)
+    except ValueError as e:
+        fail(str(e))
+    tcfg = TrainConfig(
+        dataset=str(data),
+        out=str(out),
+        steps=steps,
+        batch_size=batch_size,
+        lr=lr,
+        warmup=warmup,
+        seed=seed,
+        device=device,
+        threads=threads,
+        save_every=save_every,
+        val_dataset=str(val_data) if val_data else None,
+        max_episodes=max_episodes,
+        cache=str(cache) if cache else None,
+        resume=not fresh,
+        command=" ".join(["housemind", *map(shlex.quote, sys.argv[1:])]),
+    )
+    try:
+        if as_json:
+            info = train_vla(tcfg, mcfg if model_opts else None)
+        else:
+            info = _with_progress(tcfg, mcfg if model_opts else None, train_vla)
+    except (DatasetFormatError, ValueError, KeyError) as e:
+        fail(str(e).strip("'\""))
+    if as_json:
+        typer.echo(json.dumps({k: v for k, v in info.items() if k != "history"}))
+        return
+    console().print(
+        f"trained {info['params']:,} parameters for {info['steps']} steps in "
+        f"{info['wall_s'] / 60:.1f} min; final loss {info['final_loss']}; model in {info['model']}"
+    )
+
+
+def _with_progress(tcfg: Any, mcfg: Any, train: Any) -> dict[str, Any]:
+    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
+    con = console()
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total}"),
+        TimeRemainingColumn(),
+        TextColumn("{task.fields[loss]}"),
+        console=con,
+    ) as bar:
+        task = bar.add_task("preparing", total=tcfg.steps, loss="")
+
+        def show(rec: dict[str, Any]) -> None:
+            if "stage" in rec:
+                bar.update(task, description=rec["stage"])
+                return
+            loss = f"loss {rec['loss']:.4f}"
+            if "val_loss" in rec:
+                loss += f" val {rec['val_loss']:.4f}"
+            bar.update(task, completed=rec["step"], description="training", loss=loss)
+
+        return train(tcfg, mcfg, progress=show)
+
+
+def register(app: typer.Typer) -> None:
+    """Add this module's commands to ``app``."""
+    app.add_typer(train_app, name="train")
