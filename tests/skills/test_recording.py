@@ -73,8 +73,9 @@ def test_layout_matches_what_lerobots_reader_expects(tmp_path):
     assert info["video_path"] is None  # images live in the parquet, no videos
     assert (info["total_episodes"], info["total_frames"], info["total_tasks"]) == (3, 15, 2)
     assert info["splits"] == {"train": "0:3"}
-    for key, dtype in (("timestamp", "float32"), ("frame_index", "int64"),
-                       ("episode_index", "int64"), ("index", "int64"), ("task_index", "int64")):  # fmt: skip
+    defaults = {"timestamp": "float32", "frame_index": "int64", "episode_index": "int64",
+                "index": "int64", "task_index": "int64"}  # fmt: skip
+    for key, dtype in defaults.items():
         assert info["features"][key] == {"dtype": dtype, "shape": [1], "names": None}
     # data file: the arrow types datasets.Features gives LeRobot's features
     schema = pq.read_schema(tmp_path / "data/chunk-000/file-000.parquet")
