@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import logging
 import math
+import os
 import queue
 import sys
 import threading
@@ -219,6 +220,10 @@ class Executor:
         chunking: How chunks are requested and merged; default: the policy's own
             ``chunking`` attribute if it has one, else ask when the queue is empty.
         observers: Watchers called every tick (:class:`ExecutorObserver`).
+        rt_priority: In realtime mode, run the control thread under the real-time FIFO
+            scheduler at this priority (1-99) where the OS allows it (Linux, with the
+            right to: root or CAP_SYS_NICE), so other processes cannot delay its ticks;
+            None keeps the normal scheduler.
     """
 
     def __init__(
@@ -231,6 +236,7 @@ class Executor:
         policy_for: Callable[[Skill, RobotEnv], Policy] | None = None,
         chunking: ChunkingConfig | None = None,
         observers: Sequence[Any] = (),
+        rt_priority: int | None = 50,
     ) -> None:
         if not (rate_hz > 0 and math.isfinite(rate_hz)):
             raise ValueError(f"rate_hz must be a positive number, got {rate_hz}")
@@ -241,6 +247,9 @@ class Executor:
         self.guard = guard
         self.chunking = chunking
         self.observers: list[Any] = list(observers)
+        self.rt_priority = rt_priority
+        #: Whether the control thread runs under the real-time scheduler.
+        self.realtime_scheduled = False
         self._policy_for = policy_for or (
             lambda sk, e: get_policy_factory(sk.spec.policy)(sk.spec, sk.args, e)
         )
@@ -327,6 +336,7 @@ class Executor:
         before = sys.getswitchinterval()
         if self.realtime:
             sys.setswitchinterval(min(before, REALTIME_SWITCH_INTERVAL_S))
+            self.realtime_scheduled = self._realtime_priority()
         try:
             while not self._stop.is_set():
                 item = self._commands.get()
@@ -346,6 +356,30 @@ class Executor:
         finally:
             if self.realtime:
                 sys.setswitchinterval(before)
+
+    def _realtime_priority(self) -> bool:
+        """Put the calling (control) thread under SCHED_FIFO if allowed."""
+        if self.rt_priority is None or not hasattr(os, "sched_setscheduler"):
+            return False
+        try:
+            os.sched_setscheduler(0, os.SCHED_FIFO, os.sched_param(self.rt_priority))
+        except (OSError, ValueError) as e:
+            logger.info("control thread keeps the normal scheduler (%s)", e)
+            return False
+        return True
+
+    def _worker_priority(self) -> None:
+        """The policy worker runs just below the control thread when that one is real-time.
+
+        Otherwise the worker, holding the interpreter lock, could wait behind other
+        processes for a core while the control thread waits for the lock.
+        """
+        if self.realtime_scheduled and self.rt_priority is not None:
+            try:
+                prio = max(1, self.rt_priority - 10)
+                os.sched_setscheduler(0, os.SCHED_FIFO, os.sched_param(prio))
+            except (OSError, ValueError):  # pragma: no cover - allowed a moment ago
+                pass
 
     def _stopped(self) -> bool:
         return self._estop.is_set() or (self.guard is not None and self.guard.stopped)
@@ -392,7 +426,11 @@ class Executor:
         refill = max(cfg.refill_below, REALTIME_MIN_REFILL) if self.realtime else cfg.refill_below
         action_dim = int(getattr(env, "action_dim", 0)) or 1
         zero = np.zeros(action_dim, dtype=np.float32)
-        pool = ThreadPoolExecutor(1, thread_name_prefix="policy") if self.realtime else None
+        pool = (
+            ThreadPoolExecutor(1, thread_name_prefix="policy", initializer=self._worker_priority)
+            if self.realtime
+            else None
+        )
         pending: Future[np.ndarray] | None = None
         asked_at = 0
         queued = np.zeros((0, action_dim), np.float32)

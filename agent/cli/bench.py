@@ -148,6 +148,75 @@ def _print_safety(res: dict[str, Any]) -> None:
         con.print(f"[yellow]false alarm[/] ({m['split']}, {m['category']}): {m['text']}")
 
 
+@bench_app.command("executor")
+def bench_executor(
+    quick: QuickOpt = False,
+    seconds: Annotated[
+        float | None, typer.Option(help="Wall seconds of ticking per backend.")
+    ] = None,
+    backend: Annotated[
+        list[str] | None, typer.Option(help="Policy backend (repeat); default scripted and vla.")
+    ] = None,
+    rate: Annotated[float, typer.Option(help="Control rate (Hz).")] = 200.0,
+    no_load: Annotated[
+        bool, typer.Option("--no-load", help="Without System 2 planning and writing memory.")
+    ] = False,
+    mode: Annotated[
+        list[str] | None,
+        typer.Option(help="thread (in this process) and/or process (its own); default both."),
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """System 1's achieved rate, tick jitter and missed ticks, with System 2 busy beside it."""
+    from housemind.agent.executor_bench import run_executor_bench as bench
+
+    if seconds is not None and not seconds > 0:
+        fail(f"--seconds must be > 0, got {seconds}")
+    if not rate > 0:
+        fail(f"--rate must be > 0, got {rate}")
+    sizes: dict[str, Any] = {
+        "seconds": seconds or (2.0 if quick else 20.0),
+        "rate_hz": rate,
+        "load": not no_load,
+    }
+    if backend:
+        sizes["backends"] = tuple(backend)
+    if mode:
+        bad = [m for m in mode if m not in ("thread", "process")]
+        if bad:
+            fail(f"--mode must be thread or process, got {bad[0]!r}")
+        sizes["modes"] = tuple(mode)
+    try:
+        run_bench(bench, sizes, as_json)
+    except ValueError as e:
+        fail(str(e))
+
+
+@bench_app.command("vla")
+def bench_vla(
+    quick: QuickOpt = False,
+    checkpoint: Annotated[
+        Path | None, typer.Option(help="VLA model folder (default: the shipped one).")
+    ] = None,
+    backend: Annotated[str, typer.Option(help="Runtime: onnx, torch or auto.")] = "onnx",
+    as_json: JsonOpt = False,
+) -> None:
+    """The built-in VLA: parameters and milliseconds per chunk on one CPU thread."""
+    from housemind.skills.vla.bench import run_bench as bench
+
+    if backend not in ("auto", "onnx", "torch"):
+        fail(f"--backend must be auto, onnx or torch, got {backend!r}")
+    if checkpoint is not None and not (checkpoint / "config.json").is_file():
+        fail(f"{checkpoint} holds no VLA model (config.json); pass a model folder")
+    sizes: dict[str, Any] = {"backend": backend, "calls": 40 if quick else 300}
+    if checkpoint is not None:
+        sizes["checkpoint"] = checkpoint
+    try:
+        run_bench(bench, sizes, as_json)
+    except (FileNotFoundError, RuntimeError) as e:
+        fail(str(e))
+
+
 def register(app: typer.Typer) -> None:
     """Add this module's commands to ``app``."""
     app.add_typer(bench_app, name="bench")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import threading
 import time
 
@@ -176,3 +177,35 @@ def test_lockstep_runs_are_deterministic():
 
     (a1, m1), (a2, m2) = run(), run()
     assert np.array_equal(a1, a2) and m1 == m2
+
+
+def _point_robot():
+    return PointRobotEnv(spots={"table": (1.5, 0.0), "sink": (0.0, 3.0)})
+
+
+def _move_table(x, env):
+    env.spots["table"] = (x, 0.0)
+    return env.spots["table"]
+
+
+@pytest.mark.slow
+def test_process_executor_runs_subtasks_in_its_own_process():
+    import os
+
+    from housemind.skills.executor_process import ProcessExecutor
+
+    with ProcessExecutor(_point_robot, rate_hz=200) as pe:
+        assert pe.call(lambda_pid) != os.getpid()
+        assert pe.call(functools.partial(_move_table, 2.0)) == (2.0, 0.0)
+        out = pe.run("navigate", {"target": "table"}, timeout=30)
+        assert out.ok and "near(table)" in out.facts
+        timing = pe.timing()
+        assert timing["ticks"] in (out.ticks, out.ticks + 1) and timing["rate_hz"] > 0
+        with pytest.raises(RuntimeError, match="UnknownSkillError|unknown skill"):
+            pe.run("fly", {}, timeout=30)
+
+
+def lambda_pid(env):
+    import os
+
+    return os.getpid()
