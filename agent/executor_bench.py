@@ -22,7 +22,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-__all__ = ["TARGETS", "run_executor_bench"]
+__all__ = ["JERK_VARIANTS", "TARGETS", "run_executor_bench", "run_jerk_bench"]
 
 #: The issue's targets (with the VLA backend).
 TARGETS = {"rate_hz": 200.0, "jitter_p99_ms": 1.0, "missed_ticks": 0}
@@ -255,4 +255,108 @@ def run_executor_bench(
         f"{platform.machine()} {os.cpu_count()} cores, Python {platform.python_version()}"
     )
     out["targets"] = TARGETS
+    return out
+
+
+class _Trace:
+    """Executor observer keeping the applied actions and the ticks chunks were merged at."""
+
+    def __init__(self) -> None:
+        self.actions: list[Any] = []
+        self.merges: list[int] = []
+
+    def on_action(self, tick: int, action: Any) -> None:
+        self.actions.append(action.copy())
+
+    def on_chunk(self, tick: int, queue: Any) -> None:
+        self.merges.append(tick)
+
+
+#: Chunking variants compared by :func:`run_jerk_bench` (name -> blend, guide).
+JERK_VARIANTS = {
+    "replace": ("replace", False),
+    "blend": ("linear", False),
+    "rtc": ("replace", True),
+    "rtc+blend": ("linear", True),
+}
+
+
+def run_jerk_bench(
+    *,
+    episodes: int = 3,
+    skills: tuple[str, ...] = ("pick", "place", "open", "toggle"),
+    rate_hz: float = 200.0,
+    seed: int = 3,
+    progress: Callable[[str], None] | None = None,
+) -> dict[str, Any]:
+    """Jerk at chunk boundaries of the VLA with and without real-time chunking.
+
+    The same instances (HomeSim, the tuning arrangements) run in lockstep with the VLA
+    under each :data:`JERK_VARIANTS` chunking; the continuous actions (vx, vy, wz) the
+    executor applied are taken at the model's rate and their squared third difference is
+    averaged around every tick at which a chunk was merged, and over all ticks.
+
+    Returns:
+        Per variant: ``boundary_jerk``, ``overall_jerk``, ``boundaries``, ``successes``,
+        ``runs``.
+    """
+    import numpy as np
+
+    from housemind.sim.home.datasets import eval_cases
+    from housemind.skills import ChunkingConfig, Executor
+    from housemind.skills.chunking import boundary_jerk
+    from housemind.skills.policies import get_policy_factory
+
+    say = progress or (lambda m: None)
+    make = get_policy_factory("vla")
+    cases = list(
+        eval_cases(
+            skills=list(skills),
+            homes=None,
+            furniture_seeds=[501, 502, 503, 504, 505],
+            seed=seed,
+            episodes_per_skill=episodes,
+            hz=rate_hz,
+            image_size=128,
+        )
+    )
+    out: dict[str, Any] = {}
+    for name, (blend, guide) in JERK_VARIANTS.items():
+        say(f"chunking {name}")
+        b_vals, o_vals, n_b, wins = [], [], 0, 0
+        for case in cases:
+            env, skill, check = case.setup()
+            probe = make(skill.spec, skill.args, env)
+            # the policy's own refill point, with this variant's blend and guidance
+            cfg = ChunkingConfig(
+                refill_below=probe.chunking.refill_below,
+                blend=blend,  # type: ignore[arg-type]
+                guide=guide,
+            )
+            k = probe.processor.ticks_per_action(env.control_hz)
+            trace = _Trace()
+            with Executor(
+                env,
+                rate_hz=rate_hz,
+                policy_for=lambda sk, e: make(sk.spec, sk.args, e),
+                chunking=cfg,
+                observers=[trace],
+            ) as ex:
+                res = ex.run(skill)
+            acts, merges = trace.actions, trace.merges
+            wins += int(res.ok and check(env))
+            if len(acts) < 8 * k:
+                continue
+            a = np.stack(acts)[::k, :3]
+            bounds = [m // k for m in merges if m > 0 and m % k == 0]
+            n_b += len(bounds)
+            b_vals.append(boundary_jerk(a, bounds))
+            o_vals.append(float((np.diff(a, n=3, axis=0) ** 2).sum(axis=1).mean()))
+        out[name] = {
+            "boundary_jerk": round(float(np.mean(b_vals)), 5) if b_vals else None,
+            "overall_jerk": round(float(np.mean(o_vals)), 5) if o_vals else None,
+            "boundaries": n_b,
+            "successes": wins,
+            "runs": len(cases),
+        }
     return out

@@ -199,6 +199,13 @@ def bench_vla(
         Path | None, typer.Option(help="VLA model folder (default: the shipped one).")
     ] = None,
     backend: Annotated[str, typer.Option(help="Runtime: onnx, torch or auto.")] = "onnx",
+    jerk: Annotated[
+        int,
+        typer.Option(
+            help="Also run N HomeSim instances per skill with and without real-time "
+            "chunking and report the jerk at chunk boundaries (0: skip)."
+        ),
+    ] = 0,
     as_json: JsonOpt = False,
 ) -> None:
     """The built-in VLA: parameters and milliseconds per chunk on one CPU thread."""
@@ -208,13 +215,27 @@ def bench_vla(
         fail(f"--backend must be auto, onnx or torch, got {backend!r}")
     if checkpoint is not None and not (checkpoint / "config.json").is_file():
         fail(f"{checkpoint} holds no VLA model (config.json); pass a model folder")
+    if jerk < 0:
+        fail(f"--jerk must be >= 0, got {jerk}")
+    from housemind.skills.policies.vla import configure_vla
+
+    configure_vla(checkpoint, backend)
     sizes: dict[str, Any] = {"backend": backend, "calls": 40 if quick else 300}
     if checkpoint is not None:
         sizes["checkpoint"] = checkpoint
+    say = (lambda m: None) if as_json else (lambda m: console().print(f"[dim]{m}…[/]"))
     try:
-        run_bench(bench, sizes, as_json)
+        res = bench(**sizes, progress=say)
+        if jerk:
+            from housemind.agent.executor_bench import run_jerk_bench
+
+            res["chunk_boundary_jerk"] = run_jerk_bench(episodes=jerk, progress=say)
     except (FileNotFoundError, RuntimeError) as e:
         fail(str(e))
+    if as_json:
+        typer.echo(json.dumps(res))
+    else:
+        console().print_json(json.dumps(res))
 
 
 def register(app: typer.Typer) -> None:

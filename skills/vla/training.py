@@ -122,6 +122,7 @@ def train_vla(
     model_config: VLAConfig | None = None,
     *,
     progress: Callable[[dict[str, Any]], None] | None = None,
+    text: Any = None,
 ) -> dict[str, Any]:
     """Train (or resume training) and write the final model to ``out/model``.
 
@@ -132,6 +133,8 @@ def train_vla(
             different one given here is an error.
         progress: Called with ``{"step", "steps", "loss", ...}`` every ``log_every``
             steps and with ``{"stage": ...}`` while preparing.
+        text: The sentence encoder (:class:`~skills.vla.processor.TextEncoder`; default
+            the shipped sentence model).
 
     Returns:
         Training summary (also written to ``out/model/train_info.json``).
@@ -175,7 +178,7 @@ def train_vla(
     else:
         mcfg = VLAConfig.from_dict((model_config or VLAConfig()).to_dict())
         fill_statistics(mcfg, LeRobotDatasetReader(cfg.dataset).stats)
-    text = TextEncoder()
+    text = text if text is not None else TextEncoder()
     proc = VLAProcessor(mcfg, text)
     say({"stage": "loading the dataset"})
     frames = load_training_frames(
