@@ -23,9 +23,9 @@ def train_vla_cmd(
         Path, typer.Option("--data", help="A LeRobotDataset v3.0 recording (housemind record).")
     ],
     out: Annotated[Path, typer.Option("--out", help="Output folder (resumes if it has one).")],
-    steps: Annotated[int, typer.Option(help="Optimiser steps in all.")] = 20_000,
-    batch_size: Annotated[int, typer.Option(help="Frames per step.")] = 128,
-    lr: Annotated[float, typer.Option(help="Peak learning rate.")] = 3e-4,
+    steps: Annotated[int, typer.Option(help="Optimiser steps in all.")] = 12_000,
+    batch_size: Annotated[int, typer.Option(help="Frames per step.")] = 64,
+    lr: Annotated[float, typer.Option(help="Peak learning rate.")] = 4e-4,
     warmup: Annotated[int, typer.Option(help="Warm-up steps.")] = 500,
     seed: Annotated[int, typer.Option(help="Seeds the weights and the batches.")] = 0,
     device: Annotated[str, typer.Option(help="auto (CUDA when present), cpu or cuda.")] = "auto",

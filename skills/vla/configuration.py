@@ -74,10 +74,10 @@ class VLAConfig:
     text_dim: int = 384
     fps: int = 50
     chunk_size: int = 10
-    channels: list[int] = field(default_factory=lambda: [32, 32, 64, 64, 64])
+    channels: list[int] = field(default_factory=lambda: [16, 32, 32, 64, 64])
     keypoints: int = 32
     cond_dim: int = 512
-    expert_width: int = 512
+    expert_width: int = 384
     expert_blocks: int = 3
     denoise_steps: int = 10
     noise_scale: float = 1.0

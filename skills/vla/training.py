@@ -61,9 +61,9 @@ class TrainConfig:
 
     dataset: str
     out: str
-    steps: int = 20_000
-    batch_size: int = 128
-    lr: float = 3e-4
+    steps: int = 12_000
+    batch_size: int = 64
+    lr: float = 4e-4
     weight_decay: float = 1e-4
     warmup: int = 500
     seed: int = 0
