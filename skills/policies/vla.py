@@ -108,9 +108,12 @@ def vla_policy(spec: SkillSpec, args: dict[str, Any], env: RobotEnv) -> Policy:
         )
     processor, runner = _load()
     try:
-        return VLAPolicy(runner, processor, float(env.control_hz))
+        policy = VLAPolicy(runner, processor, float(env.control_hz))
+        # Embed the words now, before the first tick, not while the robot waits for a chunk.
+        processor.text([spec.bind(**args).text])
     except ValueError as e:
         raise PolicyError(str(e)) from None
+    return policy
 
 
 def camera_size_for(choice: Any, default: int = 64) -> int:
