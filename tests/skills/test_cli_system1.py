@@ -75,3 +75,19 @@ def test_policy_option_is_checked_and_shown():
     assert rows["pick"] == "vla" and rows["navigate"] == "scripted"
     _clean_error(runner.invoke(app, ["demo", "--policy", "magic"]), "unknown policy backend")
     _clean_error(runner.invoke(app, ["skills", "--policy", "pick=magic"]), "magic")
+
+
+@pytest.mark.slow
+def test_bench_executor_reports_rate_jitter_and_missed_ticks():
+    res = runner.invoke(
+        app,
+        ["bench", "executor", "--backend", "scripted", "--mode", "thread", "--seconds", "0.5",
+         "--no-load", "--json"],
+    )  # fmt: skip
+    assert res.exit_code == 0, res.output
+    rep = json.loads(res.output)
+    row = rep["backends"]["scripted/thread"]
+    for key in ("rate_hz", "jitter_p50_ms", "jitter_p99_ms", "missed_ticks", "starved_ticks"):
+        assert key in row
+    assert row["ticks"] > 0 and row["subtasks"] >= 1
+    assert rep["targets"] == {"rate_hz": 200.0, "jitter_p99_ms": 1.0, "missed_ticks": 0}
