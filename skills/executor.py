@@ -338,6 +338,10 @@ class Executor:
         if self.realtime:
             sys.setswitchinterval(min(before, REALTIME_SWITCH_INTERVAL_S))
             self.realtime_scheduled = self._realtime_priority()
+            # What exists when the loop starts (the robot's world, loaded models) lives as
+            # long as the process: keep it out of the collector's full passes, which
+            # would otherwise stall ticks. Objects made later are collected as usual.
+            gc.freeze()
         try:
             while not self._stop.is_set():
                 item = self._commands.get()
@@ -438,10 +442,6 @@ class Executor:
         proprio = obs.proprio
         people = [d.position for d in obs.people()]
         timing = self.timing
-        if self.realtime:
-            # Objects that exist now (the robot's world, the models) are never garbage:
-            # keep them out of the collector's full passes, which would stall ticks.
-            gc.freeze()
         t_next = time.perf_counter()
         t_first = t_next
 
