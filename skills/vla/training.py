@@ -57,6 +57,11 @@ class TrainConfig:
         val_dataset: A second recording whose loss is reported (never trained on).
         resume: Continue from ``out/checkpoints/last`` when it exists.
         command: The command line that started training (recorded with the model).
+        fp16: Store the final model's weights in float16 (half the size; checkpoints for
+            resuming stay float32).
+        stop_after: Stop after this step of the ``steps`` schedule (the learning rate
+            follows the whole schedule) and write ``model/`` there; running again without
+            it continues to the end.
     """
 
     dataset: str
@@ -76,6 +81,8 @@ class TrainConfig:
     val_dataset: str | None = None
     resume: bool = True
     command: str = ""
+    fp16: bool = False
+    stop_after: int | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -152,6 +159,11 @@ def train_vla(
 
     if cfg.steps < 1 or cfg.batch_size < 1:
         raise ValueError(f"steps and batch size must be >= 1 (got {cfg.steps}, {cfg.batch_size})")
+    if cfg.stop_after is not None and not 1 <= cfg.stop_after <= cfg.steps:
+        raise ValueError(
+            f"stop_after must be a step of the schedule, 1 to {cfg.steps}; got {cfg.stop_after}"
+        )
+    end = cfg.steps if cfg.stop_after is None else cfg.stop_after
     say = progress or (lambda info: None)
     rank, world = _rank_world()
     device = _device(cfg.device)
@@ -225,7 +237,7 @@ def train_vla(
     window: list[float] = []
     model.train()
     step = start
-    for step in range(start, cfg.steps):
+    for step in range(start, end):
         rng = np.random.default_rng([cfg.seed, step, rank])
         gen = torch.Generator(device=device).manual_seed(int(rng.integers(2**62)))
         images, texts, states, actions = _tensors(
@@ -240,7 +252,7 @@ def train_vla(
         opt.step()
         window.append(float(loss.detach()))
         done = step + 1
-        if done % cfg.log_every == 0 or done == cfg.steps:
+        if done % cfg.log_every == 0 or done == end:
             rec: dict[str, Any] = {
                 "step": done,
                 "steps": cfg.steps,
@@ -254,7 +266,7 @@ def train_vla(
             window = []
             history.append(rec)
             say(rec)
-        if rank == 0 and (done % cfg.save_every == 0 or done == cfg.steps):
+        if rank == 0 and (done % cfg.save_every == 0 or done == end):
             save_training_state(
                 last,
                 model,
@@ -269,7 +281,8 @@ def train_vla(
     wall = wall_before + time.perf_counter() - t0
     info = {
         "params": count_parameters(model),
-        "steps": cfg.steps,
+        "steps": max(end, start),
+        "schedule_steps": cfg.steps,
         "resumed_from": start if resuming else None,
         "frames": len(frames),
         "episodes_skills": frames.skills,
@@ -283,7 +296,7 @@ def train_vla(
     if rank == 0:
         final = out / "model"
         model.eval()
-        save_model(model, final, metadata={"steps": str(cfg.steps)})
+        save_model(model, final, metadata={"steps": str(max(end, start))}, fp16=cfg.fp16)
         (final / "train_info.json").write_text(json.dumps(info, indent=2) + "\n")
         info["model"] = str(final)
     return info
