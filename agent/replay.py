@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import json
 import logging
-import sqlite3
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
@@ -73,20 +72,17 @@ def picture_of_world(world: dict[str, Any], caption: str = "") -> np.ndarray:
 
 def _checkpoints(db: Any, task_id: str) -> Iterator[dict[str, Any]]:
     """The task graph's saved states of ``task_id``, oldest first."""
-    path = getattr(db, "sqlite_path", None)
-    if path is None:
-        raise ReplayError(
-            "replays are read from the task graph's SQLite checkpoints in this version; "
-            "this database is not SQLite"
-        )
-    from langgraph.checkpoint.sqlite import SqliteSaver
+    from housemind.agent.checkpoints import open_checkpointer
+    from housemind.memory import MemoryStoreError
 
-    conn = sqlite3.connect(str(path), check_same_thread=False)
     try:
-        saver = SqliteSaver(conn)
+        saver, close = open_checkpointer(db)  # the runtime's: SQLite file or PostgreSQL
+    except MemoryStoreError as e:
+        raise ReplayError(f"the task graph's checkpoints cannot be read: {e}") from e
+    try:
         states = [t.checkpoint.get("channel_values", {}) for t in saver.list(_config(task_id))]
     finally:
-        conn.close()
+        close()
     yield from reversed(states)
 
 
@@ -101,7 +97,7 @@ def task_replay(db: Any, task_id: str, path: str | Path, *, fps: float = 1.5) ->
     just done and its outcome.
 
     Args:
-        db: The project database (``memory.Database`` on SQLite).
+        db: The project database (``memory.Database``, SQLite or PostgreSQL).
         task_id: The task.
         path: The ``.gif`` (or ``.mp4`` with the ``video`` extra) to write.
         fps: Frames per second.

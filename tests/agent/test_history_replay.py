@@ -76,3 +76,22 @@ def test_replay_from_checkpoints_and_the_recorded_one(run):
     assert pic.ndim == 3 and pic.shape[2] == 3
     with pytest.raises(ReplayError):
         picture_of_world({"home": "apartment"})
+
+
+@pytest.mark.slow
+@pytest.mark.postgres
+def test_replay_from_checkpoints_on_postgresql(new_pg_home, tmp_path):
+    env = HomeSimEnv(seed=0)
+    env.reset(seed=0)
+    with HomeRuntime(env, env.clock, db_url=new_pg_home()) as rt:
+        rt.instruct(
+            parse_instruction(
+                "tidy the living room every day at 9:00", now=env.clock.now(), tz="UTC"
+            ),
+            actor="owner",
+        )
+        rt.run_until(env.clock.now().replace(hour=10))
+        (row,) = task_history(rt.db)
+        gif = task_replay(rt.db, row["id"], tmp_path / "replay.gif")
+    with Image.open(gif) as im:
+        assert im.n_frames >= row["subtasks"] >= 4

@@ -247,7 +247,12 @@ def affordance(
             and last.args.get("target") == parse_atom(p)[1][0]
         )
     }
-    missing = [p for p in pre if p not in facts or p in direct]
+    # A negative precondition (``not closed(sink)``) holds when its fact is not believed.
+    missing = [
+        p
+        for p in pre
+        if (p[4:] in facts if p.startswith("not ") else p not in facts) or p in direct
+    ]
     nav: str | None = None
     if missing:
         if len(missing) != 1 or not missing[0].startswith("near("):
