@@ -103,8 +103,9 @@ def export_model(src: str | Path, dst: str | Path, *, fp16: bool = True) -> Path
     """Copy the model folder ``src`` (a trained model or a training checkpoint) to ``dst``.
 
     Only what inference needs is written (``config.json``, ``model.safetensors``, in
-    float16 by default), plus ``train_info.json`` when ``src`` has one; the optimizer state
-    of a training checkpoint is left behind.
+    float16 by default), plus ``train_info.json``: a trained model's, or for a training
+    checkpoint its step, wall time, settings and loss history; the optimizer state is left
+    behind.
 
     Raises:
         FileNotFoundError: if ``src`` holds no model.
@@ -114,10 +115,14 @@ def export_model(src: str | Path, dst: str | Path, *, fp16: bool = True) -> Path
     if dst.exists() and src.resolve() == dst.resolve():
         raise ValueError(f"export {src} into another folder, not itself")
     model = load_model(src)
-    save_model(model, dst, metadata={"exported_from": str(src)}, fp16=fp16)
-    info = src / "train_info.json"
+    save_model(model, dst, fp16=fp16)
+    info, state = src / "train_info.json", src / _STATE_JSON
     if info.is_file():
         shutil.copyfile(info, dst / "train_info.json")
+    elif state.is_file():  # a training checkpoint: how it was trained, without the optimizer
+        meta = json.loads(state.read_text())
+        keep = {k: meta[k] for k in ("step", "wall_s", "train_config", "history") if k in meta}
+        (dst / "train_info.json").write_text(json.dumps(keep, indent=2) + "\n")
     return dst
 
 

@@ -153,6 +153,23 @@ def test_fp16_export_halves_the_file_and_loads_into_float32(tmp_path):
         export_model(tmp_path / "half", tmp_path / "half")
 
 
+def test_a_training_checkpoint_exports_without_its_optimizer(tiny_dataset, tmp_path):
+    _train(tiny_dataset, tmp_path / "run", steps=3)
+    last = tmp_path / "run" / "checkpoints" / "last"
+    export_model(last, tmp_path / "out")
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
+        "config.json",
+        "model.safetensors",
+        "train_info.json",
+    ]
+    info = json.loads((tmp_path / "out" / "train_info.json").read_text())
+    assert info["step"] == 3 and info["train_config"]["steps"] == 3 and info["history"]
+    a = load_model(tmp_path / "run" / "model").state_dict()
+    b = load_model(tmp_path / "out").state_dict()
+    for k in a:
+        assert torch.allclose(a[k], b[k], rtol=1e-3, atol=1e-4), k
+
+
 @pytest.fixture(scope="module")
 def tiny_dataset(tmp_path_factory):
     """Expert episodes of the point robot driving to the table and picking the mug."""
@@ -331,3 +348,38 @@ def test_onnx_export_matches_torch(tmp_path):
     x = _sample_inputs(model.config, seed=3)
     args = [x[n] for n in _INPUTS]
     assert np.allclose(OnnxRunner(path)(*args), TorchRunner(model)(*args), atol=1e-4)
+
+
+def test_the_shipped_checkpoint_is_small_and_found_offline(monkeypatch):
+    from housemind.sim.home.instances import MANIPULATION_SKILLS
+    from housemind.skills.policies import vla as backend
+
+    monkeypatch.delenv(backend.CHECKPOINT_ENV, raising=False)
+    monkeypatch.setattr(backend, "_settings", {"checkpoint": None, "backend": None})
+    shipped = backend.vla_checkpoint()
+    assert shipped == backend.DEFAULT_CHECKPOINT and shipped.parts[-2:] == ("weights", "homesim")
+    assert (shipped / "model.safetensors").stat().st_size < 12_000_000  # float16, 5.4 M params
+    info = json.loads((shipped / "train_info.json").read_text())
+    assert "housemind train vla" in info["reproduce"]["train"]
+    assert sorted(backend.vla_skills()) == sorted(MANIPULATION_SKILLS)
+    assert backend.camera_size_for("vla") == 128
+    assert backend_for(REGISTRY.get("pick"), "vla") == "vla"
+    assert backend_for(REGISTRY.get("navigate"), "vla") == "scripted"
+
+
+@pytest.mark.slow
+def test_the_shipped_checkpoint_acts_in_homesim(monkeypatch):
+    from housemind.sim.home.instances import make_env, set_up
+    from housemind.skills.policies import vla as backend
+
+    monkeypatch.delenv(backend.CHECKPOINT_ENV, raising=False)
+    monkeypatch.setattr(backend, "_settings", {"checkpoint": None, "backend": "torch"})
+    env = make_env("studio", 501, control_hz=200, image_size=128)
+    inst = set_up(env, "pick", 3)
+    try:
+        pol = backend.vla_policy(inst.bound().spec, inst.args, env)
+        chunk = pol.predict_chunk(env.observe(), inst.bound().text)
+    finally:
+        backend._loaded.clear()
+    assert chunk.shape == (40, 7) and np.isfinite(chunk).all()  # 10 actions at 50 Hz, x4
+    assert np.abs(chunk).max() <= 1.0 + 1e-5
