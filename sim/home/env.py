@@ -350,6 +350,9 @@ class HomeSimEnv(gym.Env):
             "seed": self._seed,
             "clock_start": self.clock.start.isoformat(),
             "clock_elapsed": self.clock.elapsed,
+            # The rate the state was stepped at; set_state leaves the rate to whoever
+            # drives the env (the executor), but a copy of it (a policy server) needs it.
+            "control_hz": self.control_hz,
             "next_boundary": self._next_boundary.isoformat(),
             "misplaced": list(self.misplaced),
             "world": self.world.to_dict(),
