@@ -32,6 +32,7 @@ def run_demo(
     instructions: list[str] | None = None,
     on_event: Callable[[str, dict[str, Any]], None] | None = None,
     planner: str | Planner = "symbolic",
+    policy: Any = None,
 ) -> dict[str, Any]:
     """Run ``days`` simulated days in HomeSim and return the summary dict.
 
@@ -43,23 +44,31 @@ def run_demo(
         instructions: Standing instructions; :data:`DEMO_INSTRUCTIONS` when None.
         on_event: Live-view callback ``(kind, payload)``.
         planner: Planner instance or spec (``"litellm:openai/gpt-4o-mini,symbolic"``).
+        policy: System 1 policy override (``"vla"``, or skill -> backend); None: each
+            skill's own backend.
     """
     from housemind.agent.runtime import HomeRuntime, InstructionDenied
     from housemind.memory import database_url
     from housemind.scheduler import parse_instruction
     from housemind.sim.home import HomeSimEnv
+    from housemind.skills.policies.vla import camera_size_for
 
     tmp = None
     if db_path is None:
         tmp = tempfile.TemporaryDirectory(prefix="housemind-demo-")
         db_path = Path(tmp.name) / "home.db"
     try:
-        env = HomeSimEnv(seed=seed)
+        env = HomeSimEnv(seed=seed, image_size=camera_size_for(policy))
         env.reset(seed=seed)
         clock = env.clock
         start = clock.now()
         with HomeRuntime(
-            env, clock, db_url=database_url(db_path), planner=planner, on_event=on_event
+            env,
+            clock,
+            db_url=database_url(db_path),
+            planner=planner,
+            on_event=on_event,
+            policy=policy,
         ) as rt:
             refused = []
             for text in instructions or [*DEMO_INSTRUCTIONS, DEMO_REFUSED]:

@@ -79,6 +79,7 @@ def run_episode(
     on_event: Callable[[str, dict[str, Any]], None] | None = None,
     runtime_kwargs: dict[str, Any] | None = None,
     conventions: bool = True,
+    policy: Any = None,
 ) -> EpisodeResult:
     """Run one chore now in a fresh HomeSim home and report what happened.
 
@@ -97,6 +98,7 @@ def run_episode(
         conventions: Tell the robot where things belong in this home before the chore, as
             a household does at set-up (:func:`teach_conventions`); False leaves it to
             common-sense knowledge.
+        policy: System 1 policy override (``"vla"``, or skill -> backend).
 
     Raises:
         EpisodeError: unknown home or task, a task that does not apply to the home, or
@@ -104,6 +106,7 @@ def run_episode(
     """
     from housemind.agent.runtime import HomeRuntime
     from housemind.sim.home.tasks import TaskSampleError, get_task, make_env, new_episode
+    from housemind.skills.policies.vla import camera_size_for
 
     if goal is not None and not goal.strip():
         raise EpisodeError("the goal is empty; say what to do, e.g. 'put the mug in the sink'")
@@ -114,9 +117,9 @@ def run_episode(
     try:
         if task is not None:
             get_task(task)
-            env, inst = new_episode(task, seed, home=home)
+            env, inst = new_episode(task, seed, home=home, image_size=camera_size_for(policy))
         else:
-            env = make_env(home, seed)
+            env = make_env(home, seed, image_size=camera_size_for(policy))
     except KeyError as e:
         raise EpisodeError(str(e).strip("'\"")) from None
     except (TaskSampleError, ValueError) as e:
@@ -132,6 +135,7 @@ def run_episode(
             db_url=f"sqlite:///{db}",
             planner=planner,
             on_event=on_event,
+            policy=policy,
             # Nobody answers a one-off episode's questions: a stuck chore fails with the
             # planner's reason (pass runtime_kwargs={"ask_for_help": True} to pause instead).
             **{"ask_for_help": False, **(runtime_kwargs or {})},

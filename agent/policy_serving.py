@@ -54,6 +54,8 @@ class _ServedExpert:
             render_mode=None,
         )
         self.env.set_state(state)
+        # The experts plan chunks in ticks: step the copy at the client's rate.
+        self.env.set_control_hz(float(state.get("control_hz", self.env.control_hz)))
         try:
             self.expert = self.env.expert(skill, args)
         except KeyError as e:

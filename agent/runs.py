@@ -158,6 +158,7 @@ def run_simulated(
     lock_wait_s: float | None = 0.0,
     on_ready: Callable[[], None] | None = None,
     rerun: str | Path | None = None,
+    policy: Any = None,
 ) -> dict[str, Any]:
     """Run the home in simulation until ``days`` after the run's start (see the module doc).
 
@@ -179,6 +180,8 @@ def run_simulated(
             run (a benchmark starts many homes together with it).
         rerun: Also log camera images, actions, plans and beliefs to this rerun.io
             recording (``.rrd``; ``agent.rerun_log``, the ``rerun`` extra).
+        policy: System 1 policy override (``"vla"``, or skill -> backend); None: each
+            skill's own backend.
 
     Returns:
         The run summary (``RunSummary.as_dict()`` plus ``read_back`` (how the instructions
@@ -196,6 +199,7 @@ def run_simulated(
     from housemind.sim.home.conversation import SimulatedResident
     from housemind.sim.home.env import DEFAULT_START
     from housemind.sim.home.plans import plan_names
+    from housemind.skills.policies.vla import camera_size_for
 
     if not (math.isfinite(days) and days > 0):
         raise RunError(f"--days must be a finite number of days, more than 0; got {days}")
@@ -224,7 +228,12 @@ def run_simulated(
         _check_same_run(stored, seed, home, where)
         home = stored[1]
     start, tz = anchor if anchor is not None else (DEFAULT_START, "UTC")
-    env = HomeSimEnv(SimClock(start, tz), seed=seed, home=home or "apartment")
+    env = HomeSimEnv(
+        SimClock(start, tz),
+        seed=seed,
+        home=home or "apartment",
+        image_size=camera_size_for(policy),
+    )
     robot, events, rr_log = env, on_event, None
     if rerun is not None:
         from housemind.agent.rerun_log import RerunLogger, RerunUnavailableError
@@ -243,6 +252,7 @@ def run_simulated(
             answerer=SimulatedResident(env, seed),
             on_event=events,
             lock_wait_s=lock_wait_s,
+            policy=policy,
         )
     except MemoryStoreError as e:
         if rr_log is not None:

@@ -31,6 +31,7 @@ from housemind.safety.verdict import SafetyVerdict, Verdict
 from housemind.scheduler import ChoreScheduler, InstructionStore, StandingInstruction, TaskQueue
 from housemind.scheduler.clock import Clock, SimClock
 from housemind.skills import REGISTRY, Executor, Observation, SkillRegistry
+from housemind.skills.policies import PolicyChoice, policy_factory
 from housemind.skills.types import atom, state_facts
 
 __all__ = ["HomeRuntime", "InstructionDenied", "RunSummary", "record_answer", "split_items"]
@@ -104,6 +105,9 @@ class HomeRuntime(AssistServices):
             standby), then raise ``HomeBusyError``. 0 refuses at once.
         ask_for_help: When a chore is stuck, ask a person (like a check-in) instead of
             failing (``agent.help``).
+
+        policy: Policy override for System 1: a backend name (``"vla"``: every skill it
+            supports) or a mapping skill -> backend; None: each skill's own backend.
     """
 
     def __init__(
@@ -122,6 +126,7 @@ class HomeRuntime(AssistServices):
         poll_s: float = 900.0,
         lock_wait_s: float | None = 0.0,
         ask_for_help: bool = True,
+        policy: PolicyChoice = None,
     ) -> None:
         self.env = env
         self.clock = clock
@@ -139,7 +144,9 @@ class HomeRuntime(AssistServices):
         self.safety = SafetyMonitor(
             audit=AuditLog(self.db.session, clock), registered_people=registered_people
         )
-        self.executor = Executor(env, guard=self.safety.guard, realtime=realtime)
+        self.executor = Executor(
+            env, guard=self.safety.guard, realtime=realtime, policy_for=policy_factory(policy)
+        )
         # The dashboard (another process) sees the robot through the status row and stops
         # it through the emergency-stop switch, both in the database (agent/status.py,
         # safety/estop.py); the watcher engages the guard the executor checks every tick.

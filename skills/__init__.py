@@ -5,7 +5,14 @@ backend. Heavy backends (the built-in VLA, LeRobot, openpi) are imported only wh
 """
 
 from housemind.skills import builtin as _builtin  # noqa: F401 - registers the built-in skills
-from housemind.skills.executor import ActionFilter, Executor, Outcome
+from housemind.skills.chunking import ChunkingConfig
+from housemind.skills.executor import (
+    DEFAULT_RATE_HZ,
+    ActionFilter,
+    Executor,
+    ExecutorObserver,
+    Outcome,
+)
 from housemind.skills.policies import Policy, PolicyError, get_policy_factory, register_policy
 from housemind.skills.spec import REGISTRY, Skill, SkillParams, SkillRegistry, SkillSpec, skill
 from housemind.skills.types import (
@@ -19,11 +26,14 @@ from housemind.skills.types import (
 )
 
 __all__ = [
+    "DEFAULT_RATE_HZ",
     "REACH_M",
     "REGISTRY",
     "ActionFilter",
+    "ChunkingConfig",
     "Detection",
     "Executor",
+    "ExecutorObserver",
     "Observation",
     "Outcome",
     "Policy",

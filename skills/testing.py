@@ -64,6 +64,12 @@ class PointRobotEnv:
         self.people: list[tuple[float, float]] = []
         self.broken = set(broken or ())
 
+    def set_control_hz(self, hz: float) -> None:
+        """Step ``1 / hz`` seconds per tick (the executor's rate)."""
+        if hz <= 0:
+            raise ValueError(f"control_hz must be > 0, got {hz}")
+        self.control_hz = float(hz)
+
     def reset(self, *, seed: int | None = None, options: dict | None = None) -> tuple[dict, dict]:
         """Put the robot back at the origin."""
         self.x = self.y = 0.0

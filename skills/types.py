@@ -288,7 +288,9 @@ class RobotEnv(Protocol):
 
     Gymnasium-style: ``reset(seed=...)``, ``step(action)`` returning
     ``(obs, reward, terminated, truncated, info)`` and ``render()``; plus :meth:`observe`.
-    Actions are continuous ``float32[action_dim]`` vectors in ``[-1, 1]``.
+    Actions are continuous ``float32[action_dim]`` vectors in ``[-1, 1]``. A simulator
+    that can run at another rate also offers ``set_control_hz(hz)``: the executor calls it
+    so that one ``step`` lasts one of its ticks.
     """
 
     action_dim: int

@@ -29,6 +29,7 @@ from housemind.agent.cli import (
     instruct,
     memory,
     people,
+    record,
     safety,
     say,
     schedule,
@@ -79,8 +80,9 @@ for _module in (
     skills,
     sim,
     bench,
-    eval,
+    record,
     train,
+    eval,
     serve,
 ):
     _module.register(app)

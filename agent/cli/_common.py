@@ -22,12 +22,15 @@ __all__ = [
     "HomeOpt",
     "JsonOpt",
     "PlannerOpt",
+    "PolicyOpt",
+    "QuickOpt",
     "build_planner",
     "check_days",
     "console",
     "db_url",
     "fail",
     "open_db",
+    "parse_policy",
     "run_bench",
     "shown",
 ]
@@ -69,6 +72,18 @@ PlannerOpt = Annotated[
         "'litellm:openai/gpt-4o-mini,symbolic' (default: the config file's, else symbolic; "
         "see docs/planners.md).",
     ),
+]
+PolicyOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--policy",
+        help="System 1 backend: scripted (default: each skill's own), vla (the built-in VLA "
+        "for the skills it learned, navigation stays scripted), skill=backend pairs, or a "
+        "remote policy such as openpi://HOST:PORT.",
+    ),
+]
+QuickOpt = Annotated[
+    bool, typer.Option("--quick", help="Small sizes (seconds, for tests and smoke runs).")
 ]
 ApiBaseOpt = Annotated[
     str | None,
@@ -189,3 +204,13 @@ def run_bench(bench: Callable[..., dict[str, Any]], sizes: dict[str, Any], as_js
     con = console()
     res = bench(**sizes, progress=lambda msg: con.print(f"[dim]{msg}…[/]"))
     con.print_json(json.dumps(res))
+
+
+def parse_policy(policy: str | None) -> Any:
+    """The policy override of ``--policy`` (None: each skill's own), or exit with what to pass."""
+    from housemind.skills.policies import parse_policy_choice
+
+    try:
+        return parse_policy_choice(policy)
+    except ValueError as e:
+        fail(str(e))

@@ -8,17 +8,14 @@ from typing import Annotated, Any
 
 import typer
 
-from housemind.agent.cli._common import HomeOpt, JsonOpt, console, fail, run_bench
+from housemind.agent.cli._common import HomeOpt, JsonOpt, QuickOpt, console, fail, run_bench
+from housemind.agent.cli.bench_system1 import bench_executor, bench_vla
 
 __all__ = ["register"]
 
 bench_app = typer.Typer(
     help="Benchmarks: print numbers (record them in benchmarks/RESULTS.md).", no_args_is_help=True
 )
-
-QuickOpt = Annotated[
-    bool, typer.Option("--quick", help="Small sizes (seconds, for tests and smoke runs).")
-]
 
 
 def _at_least_one(value: int | None, option: str) -> int | None:
@@ -292,6 +289,10 @@ def _print_phrasings(res: dict[str, Any], *, show_wrong: bool) -> None:
         if show_wrong:
             for w in part["wrong"]:
                 con.print(f"[red]wrong[/] ({w['category']}): {w['text']}")
+
+
+bench_app.command("executor")(bench_executor)
+bench_app.command("vla")(bench_vla)
 
 
 def register(app: typer.Typer) -> None:

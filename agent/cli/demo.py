@@ -15,11 +15,13 @@ from housemind.agent.cli._common import (
     HomeOpt,
     JsonOpt,
     PlannerOpt,
+    PolicyOpt,
     build_planner,
     check_days,
     console,
     db_url,
     fail,
+    parse_policy,
 )
 
 __all__ = ["register"]
@@ -39,19 +41,21 @@ def demo(
     home_id: HomeIdOpt = None,
     planner: PlannerOpt = None,
     api_base: ApiBaseOpt = None,
+    policy: PolicyOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Run one simulated day at home with three standing instructions (offline)."""
     from housemind.agent.demo import DEMO_INSTRUCTIONS, run_demo
 
     check_days(days)
+    choice = parse_policy(policy)
     url = None
     if db is not None:
         url = db_url(db, home_id, creating=True)
         _refuse_existing(db, url)
     chosen = build_planner(planner, api_base)
     if as_json:
-        summary = run_demo(seed=seed, days=days, db_path=url, planner=chosen)
+        summary = run_demo(seed=seed, days=days, db_path=url, planner=chosen, policy=choice)
         typer.echo(json.dumps(summary))
         return
     from housemind.agent.live import LiveView
@@ -60,7 +64,12 @@ def demo(
         title=f"housemind demo · HomeSim seed {seed}", instructions=DEMO_INSTRUCTIONS
     ) as view:
         summary = run_demo(
-            seed=seed, days=days, db_path=url, on_event=view.on_event, planner=chosen
+            seed=seed,
+            days=days,
+            db_path=url,
+            on_event=view.on_event,
+            planner=chosen,
+            policy=choice,
         )
     view.print_summary(summary)
     if summary["planner_fallbacks"]:
@@ -126,6 +135,7 @@ def run(
         Path | None,
         typer.Option("--rerun", help="Also log to a rerun.io recording (FILE.rrd; 'rerun' extra)."),
     ] = None,
+    policy: PolicyOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Run the home in simulation until --days after its start.
@@ -139,6 +149,7 @@ def run(
     from housemind.agent.runs import RunError, read_instruction_lines, run_simulated
 
     check_days(days)
+    choice = parse_policy(policy)
     url = db_url(db, home_id, creating=True)
     chosen = build_planner(planner, api_base)
     try:
@@ -150,6 +161,7 @@ def run(
             home=home,
             instructions=lines,
             planner=chosen,
+            policy=choice,
             lock_wait_s=None if standby else 0.0,
             rerun=rerun,
         )

@@ -12,9 +12,11 @@ from housemind.agent.cli._common import (
     HomeOpt,
     JsonOpt,
     PlannerOpt,
+    PolicyOpt,
     build_planner,
     console,
     fail,
+    parse_policy,
 )
 
 __all__ = ["register"]
@@ -28,18 +30,20 @@ def do(
     seed: Annotated[int, typer.Option(help="Seed of the home (objects, residents).")] = 0,
     planner: PlannerOpt = None,
     api_base: ApiBaseOpt = None,
+    policy: PolicyOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Run one chore now in a fresh simulated home and print what happened."""
     from housemind.agent.episodes import EpisodeError, run_episode
 
     chosen = build_planner(planner, api_base)
+    choice = parse_policy(policy)
     try:
         if as_json:
-            result = run_episode(goal, home=home, seed=seed, planner=chosen)
+            result = run_episode(goal, home=home, seed=seed, planner=chosen, policy=choice)
         else:
             with console(stderr=True).status(f"{goal} ({chosen.name})…"):
-                result = run_episode(goal, home=home, seed=seed, planner=chosen)
+                result = run_episode(goal, home=home, seed=seed, planner=chosen, policy=choice)
     except EpisodeError as e:
         fail(str(e))
     if as_json:

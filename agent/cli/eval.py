@@ -1,4 +1,4 @@
-"""``housemind eval ...``: evaluations of the whole stack (tasks, planner)."""
+"""``housemind eval ...``: evaluations of the whole stack (tasks, planner) and the VLA."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from typing import Annotated, Any
 import typer
 
 from housemind.agent.cli._common import JsonOpt, console, fail
+from housemind.agent.cli.vla import eval_vla_cmd
 
 __all__ = ["eval_app", "register"]
 
@@ -246,6 +247,9 @@ def _print(report: Any) -> None:
         f"{report.latency_ms.get('p50', 0):.0f} ms p50, {report.latency_ms.get('p95', 0):.0f} ms "
         f"p95, {report.tokens_per_decision:.0f} tokens; {report.wall_seconds:.0f} s"
     )
+
+
+eval_app.command("vla")(eval_vla_cmd)
 
 
 def register(app: typer.Typer) -> None:

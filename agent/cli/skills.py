@@ -3,18 +3,33 @@
 from __future__ import annotations
 
 import json
+from typing import Annotated
 
 import typer
 
-from housemind.agent.cli._common import JsonOpt, console
+from housemind.agent.cli._common import JsonOpt, console, fail
 
 __all__ = ["register"]
 
 
-def skills(as_json: JsonOpt = False) -> None:
-    """List the registered skills."""
-    from housemind.skills import REGISTRY
+PolicyOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--policy",
+        help="Show the backends under an override: a backend (vla) or skill=backend pairs.",
+    ),
+]
 
+
+def skills(policy: PolicyOpt = None, as_json: JsonOpt = False) -> None:
+    """List the registered skills and the policy backend that runs each."""
+    from housemind.skills import REGISTRY
+    from housemind.skills.policies import backend_for, parse_policy_choice
+
+    try:
+        choice = parse_policy_choice(policy)
+    except ValueError as e:
+        fail(str(e))
     REGISTRY.load_entry_points()
     rows = [
         {
@@ -25,7 +40,7 @@ def skills(as_json: JsonOpt = False) -> None:
             "effects": list(s.effects),
             "risk": s.risk,
             "timeout_s": s.timeout_s,
-            "policy": s.policy,
+            "policy": backend_for(s, choice),
         }
         for s in REGISTRY
     ]

@@ -1,4 +1,4 @@
-"""``housemind train ...``: train the learned parts (the built-in planner)."""
+"""``housemind train ...``: train the learned parts (the built-in planner, the VLA)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from typing import Annotated
 import typer
 
 from housemind.agent.cli._common import JsonOpt, console, fail
+from housemind.agent.cli.vla import train_vla_cmd
 
 __all__ = ["register"]
 
@@ -123,6 +124,9 @@ def train_planner(
         f"{report.seconds_total:.0f} s (rollouts {report.seconds_rollouts:.0f} s, "
         f"features {report.seconds_features:.0f} s, training {report.seconds_training:.0f} s)"
     )
+
+
+train_app.command("vla")(train_vla_cmd)
 
 
 def register(app: typer.Typer) -> None:

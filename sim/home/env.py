@@ -108,6 +108,8 @@ class HomeSimEnv(gym.Env):
 
     metadata = {"render_modes": ["rgb_array"], "render_fps": 10}
     action_dim = 7
+    #: Names of the action entries (recorded with datasets).
+    action_names = ("vx", "vy", "wz", "grip", "articulate", "switch", "use")
 
     def __init__(
         self,
@@ -258,6 +260,17 @@ class HomeSimEnv(gym.Env):
             self._move_residents()
         return self._gym_obs(), 0.0, False, False, self._info()
 
+    def set_control_hz(self, hz: float) -> None:
+        """Run at ``hz`` control ticks per simulated second (the executor's rate).
+
+        Raises:
+            ValueError: if ``hz`` is not a positive number.
+        """
+        if not (hz > 0 and math.isfinite(hz)):
+            raise ValueError(f"control_hz must be > 0, got {hz}")
+        self.control_hz = float(hz)
+        self._dt = 1.0 / self.control_hz
+
     def render(self) -> np.ndarray:
         """A labelled top-down picture of the whole home, ``uint8[H, W, 3]``."""
         from housemind.sim.home.render import render_home
@@ -337,6 +350,9 @@ class HomeSimEnv(gym.Env):
             "seed": self._seed,
             "clock_start": self.clock.start.isoformat(),
             "clock_elapsed": self.clock.elapsed,
+            # The rate the state was stepped at; set_state leaves the rate to whoever
+            # drives the env (the executor), but a copy of it (a policy server) needs it.
+            "control_hz": self.control_hz,
             "next_boundary": self._next_boundary.isoformat(),
             "misplaced": list(self.misplaced),
             "world": self.world.to_dict(),

@@ -212,8 +212,9 @@ class StationHome:
         register_station_skills(registry if registry is not None else REGISTRY)
 
     def __getattr__(self, name: str) -> Any:
-        # Only called for attributes not found here: the home answers the rest.
-        if name in ("home", "station"):
+        # Only called for attributes not found here: the home answers the rest. Not its
+        # rate: the station runs at Meta-World's, so an executor must follow this env's.
+        if name in ("home", "station", "set_control_hz"):
             raise AttributeError(name)
         return getattr(self.home, name)
 

@@ -20,6 +20,7 @@ __all__ = [
     "PolicyError",
     "PolicyFactory",
     "PolicySpec",
+    "backend_supports",
     "close_resolved_policies",
     "get_policy_factory",
     "parse_policy_spec",
@@ -65,16 +66,43 @@ class Policy(Protocol):
 PolicyFactory = Callable[["SkillSpec", dict[str, Any], "RobotEnv"], Policy]
 
 _BACKENDS: dict[str, PolicyFactory] = {}
+_SUPPORTS: dict[str, Callable[[SkillSpec], bool]] = {}
 
 
-def register_policy(name: str) -> Callable[[PolicyFactory], PolicyFactory]:
-    """Register a policy backend factory under ``name`` (decorator)."""
+def register_policy(
+    name: str, *, supports: Callable[[SkillSpec], bool] | None = None
+) -> Callable[[PolicyFactory], PolicyFactory]:
+    """Register a policy backend factory under ``name`` (decorator).
+
+    Args:
+        name: The backend's name (what ``SkillSpec.policy`` and ``--policy`` say).
+        supports: Which skills the backend can run (default: all); a policy override
+            such as ``--policy vla`` moves only those skills to it.
+    """
 
     def deco(factory: PolicyFactory) -> PolicyFactory:
         _BACKENDS[name] = factory
+        if supports is not None:
+            _SUPPORTS[name] = supports
+        else:
+            _SUPPORTS.pop(name, None)
         return factory
 
     return deco
+
+
+def backend_supports(name: str, spec: SkillSpec) -> bool:
+    """Whether backend ``name`` can run skill ``spec`` (unknown backends cannot).
+
+    A remote spec (``openpi://HOST:PORT``) runs whatever it is asked: it supports every
+    skill.
+    """
+    if "://" in name:
+        return True
+    if name not in _BACKENDS:
+        return False
+    check = _SUPPORTS.get(name)
+    return True if check is None else bool(check(spec))
 
 
 def policy_backends() -> list[str]:

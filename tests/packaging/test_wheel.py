@@ -45,7 +45,10 @@ def test_wheel_installs_in_a_clean_venv_and_runs_the_demo(tmp_path):
                  "housemind/agent/web/static/app.js",
                  "housemind/agent/web/static/style.css",
                  "housemind/agent/planners/builtin/weights/model.safetensors",
-                 "housemind/agent/planners/builtin/weights/config.json"):  # fmt: skip
+                 "housemind/agent/planners/builtin/weights/config.json",
+                 "housemind/skills/vla/weights/homesim/model.safetensors",
+                 "housemind/skills/vla/weights/homesim/config.json",
+                 "housemind/sim/home/vla_heldout.json"):  # fmt: skip
         assert data in names, data
     assert any(n.startswith("housemind/memory/migrations/versions/2026") for n in names)
 
