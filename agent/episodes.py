@@ -16,7 +16,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-__all__ = ["EpisodeError", "EpisodeResult", "run_episode"]
+__all__ = ["EpisodeError", "EpisodeResult", "run_episode", "teach_conventions"]
 
 
 class EpisodeError(ValueError):
@@ -35,6 +35,10 @@ class EpisodeResult:
         subtasks: The subtasks dispatched, in order, with their outcome.
         planner: The planner backend that made the last plan.
         replans: How often the task was planned again.
+        planner_fallbacks: Hand-overs from one planner backend to the next (a dead
+            server, a broken reply, a rejected plan), over all decisions.
+        decisions: One entry per planning decision: ``backend``, ``fallbacks``,
+            ``latency_s`` and, for model backends, ``calls`` and token counts.
         safety_interventions: Subtasks the monitor denied or asked about.
         task: The suite task's name, if any.
         home: The floor plan.
@@ -50,6 +54,8 @@ class EpisodeResult:
     subtasks: list[dict[str, Any]] = field(default_factory=list)
     planner: str = ""
     replans: int = 0
+    planner_fallbacks: int = 0
+    decisions: list[dict[str, Any]] = field(default_factory=list)
     safety_interventions: int = 0
     task: str | None = None
     home: str = "apartment"
@@ -72,6 +78,7 @@ def run_episode(
     db_path: str | Path | None = None,
     on_event: Callable[[str, dict[str, Any]], None] | None = None,
     runtime_kwargs: dict[str, Any] | None = None,
+    conventions: bool = True,
     policy: Any = None,
 ) -> EpisodeResult:
     """Run one chore now in a fresh HomeSim home and report what happened.
@@ -83,10 +90,14 @@ def run_episode(
         home: Floor plan (the v1 apartment if None; with a task, the first plan it applies
             to).
         seed: Seeds the home and the task's sampler.
-        planner: Planner backend name or instance.
+        planner: Planner instance or spec (``"symbolic"``,
+            ``"litellm:openai/gpt-4o-mini,symbolic"``).
         db_path: Keep the episode's database here (a temporary one if None).
         on_event: Live-view callback.
         runtime_kwargs: More keyword arguments for :class:`~agent.runtime.HomeRuntime`.
+        conventions: Tell the robot where things belong in this home before the chore, as
+            a household does at set-up (:func:`teach_conventions`); False leaves it to
+            common-sense knowledge.
         policy: System 1 policy override (``"vla"``, or skill -> backend).
 
     Raises:
@@ -127,6 +138,8 @@ def run_episode(
             policy=policy,
             **(runtime_kwargs or {}),
         ) as rt:
+            if conventions:
+                teach_conventions(rt.memory, env)
             result = rt.run_task(f"do-{uuid.uuid4().hex[:12]}", words)
             backend = getattr(rt.planner, "name", type(rt.planner).__name__)
         plan = result.get("plan") or {}
@@ -142,6 +155,7 @@ def run_episode(
             for o in result.get("outcomes", [])
         ]
         success = inst.check(env) if inst is not None else status == "done"
+        decisions = list(result.get("decisions", []))
         return EpisodeResult(
             goal=words,
             status=status,
@@ -150,6 +164,8 @@ def run_episode(
             subtasks=subtasks,
             planner=str(plan.get("backend") or backend),
             replans=int(result.get("replans", 0)),
+            planner_fallbacks=sum(len(d.get("fallbacks", [])) for d in decisions),
+            decisions=decisions,
             safety_interventions=sum(
                 1 for e in result.get("safety", []) if e.get("verdict") != "allow"
             ),
@@ -162,3 +178,26 @@ def run_episode(
     finally:
         if tmp is not None:
             tmp.cleanup()
+
+
+def teach_conventions(memory: Any, env: Any) -> int:
+    """Store where things belong in ``env``'s home as the household's preferences.
+
+    What a household tells a new helper at set-up ("the keys go on the shoe rack"):
+    HomeSim's :meth:`~sim.home.env.HomeSimEnv.conventions`, written as ``belongs_on``
+    facts, which the planner reads from memory like any preference. An env without
+    conventions (a real robot) teaches nothing.
+
+    Returns:
+        How many conventions were stored.
+    """
+    get = getattr(env, "conventions", None)
+    if get is None:
+        return 0
+    n = 0
+    for name, (_rel, place) in sorted(get().items()):
+        memory.symbolic.tell(
+            name, "belongs_on", place, kind="preference", source="household", told_by="household"
+        )
+        n += 1
+    return n

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import logging
 import operator
+import time
 from typing import Annotated, Any, Literal, Protocol, TypedDict
 
 from langgraph.graph import END, START, StateGraph
@@ -40,6 +41,9 @@ class TaskState(TypedDict, total=False):
     done: Annotated[list[dict[str, Any]], operator.add]
     outcomes: Annotated[list[dict[str, Any]], operator.add]
     safety: Annotated[list[dict[str, Any]], operator.add]
+    # One entry per planning decision: the backend whose plan was taken ("" if none), the
+    # hand-overs between backends (``fallbacks``), and what it cost (latency, tokens).
+    decisions: Annotated[list[dict[str, Any]], operator.add]
     replans: int
     needs_plan: bool
     failed: dict[str, Any] | None
@@ -114,6 +118,41 @@ def build_task_graph(services: TaskServices, *, max_replans: int = 10, checkpoin
         ctx = services.plan_context(goal)
         done = [Subtask(**d) for d in state.get("done", [])]
         failed = state.get("failed")
+        if state.get("plan") is None and hasattr(services, "check_goal"):
+            # The goal itself passes the safety gate before anything is planned.
+            v = services.check_goal(goal, task_id)
+            event = {
+                "subtask": goal,
+                "verdict": v.verdict.value,
+                "reasons": v.reasons,
+                "rules": v.rules,
+            }
+            if v.verdict is Verdict.CONFIRM:
+                answer = interrupt(
+                    {
+                        "task_id": task_id,
+                        "question": f"May I '{goal}'? " + " ".join(v.reasons),
+                        "rules": v.rules,
+                        "approval_id": v.approval_id,
+                    }
+                )
+                approved = bool(answer.get("approve")) if isinstance(answer, dict) else bool(answer)
+                if not approved:
+                    return {
+                        "safety": [event],
+                        "status": "denied",
+                        "needs_plan": False,
+                        "reason": f"'{goal}' was not approved",
+                    }
+            elif v.verdict is Verdict.DENY:
+                return {
+                    "safety": [event],
+                    "status": "denied",
+                    "needs_plan": False,
+                    "reason": f"safety denied '{goal}': " + " ".join(v.reasons),
+                }
+
+        t0 = time.perf_counter()
         try:
             if state.get("plan") is None:
                 p = services.planner.plan(goal, ctx)
@@ -128,14 +167,31 @@ def build_task_graph(services: TaskServices, *, max_replans: int = 10, checkpoin
             validate_plan(p, services.registry, ctx)
         except (PlanningError, PlanValidationError) as e:
             services.record("plan_failed", f"could not plan '{goal}': {e}", task_id)
-            return {"status": "failed", "reason": str(e), "needs_plan": False}
+            decision = {
+                "backend": "",
+                "fallbacks": list(getattr(e, "fallbacks", [])),
+                "latency_s": time.perf_counter() - t0,
+            }
+            return {
+                "status": "failed",
+                "reason": str(e),
+                "needs_plan": False,
+                "decisions": [decision],
+            }
         services.record(
             "plan",
             f"plan for '{goal}': " + "; ".join(s.text for s in p.subtasks),
             task_id,
-            {"backend": p.backend, "complete": p.complete},
+            {"backend": p.backend, "complete": p.complete, "fallbacks": p.fallbacks},
         )
+        decision = {
+            **p.usage,
+            "latency_s": time.perf_counter() - t0,
+            "backend": p.backend,
+            "fallbacks": list(p.fallbacks),
+        }
         return {
+            "decisions": [decision],
             "plan": p.model_dump(),
             "step": 0,
             "needs_plan": False,

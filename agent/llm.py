@@ -1,14 +1,17 @@
 """The one model client: every call from housemind to a language or vision-language model.
 
 :class:`ModelClient` talks to any provider litellm supports (a local OpenAI-compatible
-server, a hosted API) with retries, backoff and fallback models; :class:`FakeModelClient`
-answers from a script for tests and offline runs. Both share the prompt building, image
-encoding and structured-output logic in :class:`BaseModelClient`, so the fake exercises the
-same code paths as the real client.
+server, a hosted API) with retries, backoff and fallback models;
+:class:`TransformersModelClient` runs local weights (a model folder or a GGUF file) with
+transformers; :class:`FakeModelClient` answers from a script for tests and offline runs.
+All share the prompt building, image encoding and structured-output logic in
+:class:`BaseModelClient`, so the fake exercises the same code paths as the real clients.
+Structured requests carry the pydantic schema (``response_format`` where the model
+supports it); every client counts calls and tokens in :attr:`BaseModelClient.usage`.
 
-litellm is imported only when a call is made (it takes seconds to import), after
-``LITELLM_LOCAL_MODEL_COST_MAP=True`` is set so that the import does not reach for the
-network.
+litellm, torch and transformers are imported only when a call is made (they take seconds
+to import), litellm after ``LITELLM_LOCAL_MODEL_COST_MAP=True`` is set so that the import
+does not reach for the network.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ import re
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
@@ -36,7 +39,10 @@ __all__ = [
     "ModelClient",
     "ModelEndpoint",
     "ModelError",
+    "ResponseFormat",
     "StructuredOutputError",
+    "TransformersModelClient",
+    "decode_image_url",
     "encode_image",
     "extract_json",
 ]
@@ -45,6 +51,10 @@ log = logging.getLogger(__name__)
 
 T = TypeVar("T", bound=BaseModel)
 Messages = str | Sequence[Mapping[str, Any]]
+#: How a client asks for JSON: ``json_schema`` sends the pydantic schema as litellm's
+#: ``response_format`` (the server constrains the reply to it), ``json_object`` asks for any
+#: JSON, ``none`` relies on the prompt alone, ``auto`` picks the best the model supports.
+ResponseFormat = Literal["auto", "json_schema", "json_object", "none"]
 
 _OFFLINE_HINT = "or run offline with the symbolic planner (--planner symbolic)"
 # Errors worth retrying on the same model; anything else moves on to the next model.
@@ -158,6 +168,25 @@ def _sniff_image(data: bytes) -> str | None:
     return None
 
 
+def decode_image_url(url: str) -> Any:
+    """The PIL image of a ``data:image/...;base64,`` URL (as :func:`encode_image` makes).
+
+    Raises:
+        ValueError: Not a base64 data URL of an image.
+    """
+    from PIL import Image
+
+    head, sep, data = url.partition(",")
+    if not (sep and head.startswith("data:image/") and head.endswith(";base64")):
+        raise ValueError(
+            f"expected a data:image/...;base64, URL, got {url[:40]!r}...; local models "
+            "cannot fetch images from the network"
+        )
+    img = Image.open(io.BytesIO(base64.b64decode(data)))
+    img.load()
+    return img.convert("RGB")
+
+
 def _normalise_messages(messages: Messages) -> list[dict[str, Any]]:
     if isinstance(messages, str):
         return [{"role": "user", "content": messages}]
@@ -237,6 +266,22 @@ class BaseModelClient:
 
     model: str = "model"
 
+    @property
+    def usage(self) -> dict[str, int]:
+        """Running totals: ``calls``, ``prompt_tokens``, ``completion_tokens``.
+
+        Token counts are what the server reported (0 where it reports none).
+        """
+        if "_usage" not in self.__dict__:
+            self._usage = {"calls": 0, "prompt_tokens": 0, "completion_tokens": 0}
+        return self._usage
+
+    def _count(self, prompt_tokens: int | None, completion_tokens: int | None) -> None:
+        u = self.usage
+        u["calls"] += 1
+        u["prompt_tokens"] += int(prompt_tokens or 0)
+        u["completion_tokens"] += int(completion_tokens or 0)
+
     def complete(self, messages: Messages, images: Sequence[bytes | np.ndarray] = ()) -> str:
         """Ask for a free-text reply.
 
@@ -275,7 +320,7 @@ class BaseModelClient:
         """
         msgs = _with_system(_normalise_messages(messages), _json_instruction(schema))
         msgs = _attach_images(msgs, images)
-        reply = self._complete(msgs, json_mode=True)
+        reply = self._complete(msgs, json_mode=True, schema=schema)
         try:
             return _validate(reply, schema)
         except ValueError as err:  # pydantic's ValidationError is a ValueError
@@ -292,7 +337,7 @@ class BaseModelClient:
                 ),
             },
         ]
-        reply = self._complete(retry, json_mode=True)
+        reply = self._complete(retry, json_mode=True, schema=schema)
         try:
             return _validate(reply, schema)
         except ValueError as err:
@@ -304,7 +349,14 @@ class BaseModelClient:
                 models=[self.model],
             ) from err
 
-    def _complete(self, messages: list[dict[str, Any]], *, json_mode: bool) -> str:
+    def _complete(
+        self,
+        messages: list[dict[str, Any]],
+        *,
+        json_mode: bool,
+        schema: type[BaseModel] | None = None,
+    ) -> str:
+        """One reply for ready-made chat messages (``schema``: the structure wanted)."""
         raise NotImplementedError
 
 
@@ -337,6 +389,13 @@ class ModelClient(BaseModelClient):
         mock_response: A canned reply; litellm returns it without any network (tests, demos).
         backoff_s: First backoff delay; it doubles on each retry.
         max_tokens: Reply length limit (None: the provider's default).
+        response_format: How structured replies are requested (:data:`ResponseFormat`);
+            ``auto`` sends the JSON schema where litellm knows the model supports it, else
+            JSON mode where supported, else only the prompt's instruction.
+
+    A model behind ``api_base`` with no key given and none in its provider's environment
+    variable gets a placeholder key: local OpenAI-compatible servers (vLLM, llama.cpp,
+    Ollama) accept any key, and the OpenAI client refuses to send a request without one.
     """
 
     def __init__(
@@ -352,9 +411,15 @@ class ModelClient(BaseModelClient):
         mock_response: str | None = None,
         backoff_s: float = 0.5,
         max_tokens: int | None = None,
+        response_format: ResponseFormat = "auto",
     ) -> None:
         if retries < 0:
             raise ValueError(f"retries must be >= 0, got {retries}")
+        if response_format not in ("auto", "json_schema", "json_object", "none"):
+            raise ValueError(
+                f"response_format must be auto, json_schema, json_object or none; "
+                f"got {response_format!r}"
+            )
         self.model = model
         self.endpoints = [ModelEndpoint(model, api_base, api_key)] + [
             f if isinstance(f, ModelEndpoint) else ModelEndpoint(f) for f in fallbacks
@@ -365,20 +430,27 @@ class ModelClient(BaseModelClient):
         self.mock_response = mock_response
         self.backoff_s = backoff_s
         self.max_tokens = max_tokens
-        self._json_support: dict[str, bool] = {}
+        self.response_format = response_format
+        self._json_support: dict[str, str] = {}
 
     def __repr__(self) -> str:
         names = ", ".join(e.model for e in self.endpoints)
         return f"ModelClient({names})"
 
-    def _complete(self, messages: list[dict[str, Any]], *, json_mode: bool) -> str:
+    def _complete(
+        self,
+        messages: list[dict[str, Any]],
+        *,
+        json_mode: bool,
+        schema: type[BaseModel] | None = None,
+    ) -> str:
         litellm = _import_litellm()
         failures: list[str] = []
         last: BaseException | None = None
         for endpoint in self.endpoints:
             for attempt in range(self.retries + 1):
                 try:
-                    return self._call_once(litellm, endpoint, messages, json_mode)
+                    return self._call_once(litellm, endpoint, messages, json_mode, schema)
                 except Exception as exc:  # litellm maps every provider error to its own types
                     last = exc
                     transient = _is_transient(exc)
@@ -399,7 +471,12 @@ class ModelClient(BaseModelClient):
         )
 
     def _call_once(
-        self, litellm: Any, endpoint: ModelEndpoint, messages: list[dict[str, Any]], json_mode: bool
+        self,
+        litellm: Any,
+        endpoint: ModelEndpoint,
+        messages: list[dict[str, Any]],
+        json_mode: bool,
+        schema: type[BaseModel] | None = None,
     ) -> str:
         kwargs: dict[str, Any] = {
             "model": endpoint.model,
@@ -414,28 +491,53 @@ class ModelClient(BaseModelClient):
             kwargs["api_base"] = endpoint.api_base
         if endpoint.api_key is not None:
             kwargs["api_key"] = endpoint.api_key
+        elif endpoint.api_base is not None and not os.environ.get(_key_env_var(endpoint.model)):
+            kwargs["api_key"] = "no-key"  # a local server; the OpenAI client wants some key
         if self.mock_response is not None:
             kwargs["mock_response"] = self.mock_response
         if self.max_tokens is not None:
             kwargs["max_tokens"] = self.max_tokens
-        if json_mode and self._supports_json_mode(litellm, endpoint.model):
-            kwargs["response_format"] = {"type": "json_object"}
+        if json_mode:
+            mode = self._format_for(litellm, endpoint.model)
+            if mode == "json_schema" and schema is not None:
+                kwargs["response_format"] = {
+                    "type": "json_schema",
+                    "json_schema": {
+                        "name": schema.__name__,
+                        "schema": schema.model_json_schema(),
+                        "strict": False,  # strict mode forbids free-form objects (args)
+                    },
+                }
+            elif mode in ("json_schema", "json_object"):
+                kwargs["response_format"] = {"type": "json_object"}
         response = litellm.completion(**kwargs)
         content = response.choices[0].message.content
+        usage = getattr(response, "usage", None)
+        self._count(
+            getattr(usage, "prompt_tokens", 0) if usage else 0,
+            getattr(usage, "completion_tokens", 0) if usage else 0,
+        )
         if not content:
             raise _EmptyReply(f"{endpoint.model} returned an empty reply")
         return content
 
-    def _supports_json_mode(self, litellm: Any, model: str) -> bool:
+    def _format_for(self, litellm: Any, model: str) -> str:
+        if self.response_format != "auto":
+            return self.response_format
         if model not in self._json_support:
+            mode = "none"
             try:
                 name, provider, _, _ = litellm.get_llm_provider(model)
                 params = litellm.get_supported_openai_params(
                     model=name, custom_llm_provider=provider
                 )
-                self._json_support[model] = "response_format" in (params or [])
+                if "response_format" in (params or []):
+                    mode = "json_object"
+                    if litellm.supports_response_schema(model=name, custom_llm_provider=provider):
+                        mode = "json_schema"
             except Exception:  # unknown model: the prompt still asks for JSON
-                self._json_support[model] = False
+                mode = "none"
+            self._json_support[model] = mode
         return self._json_support[model]
 
     def _names(self) -> list[str]:
@@ -470,8 +572,8 @@ class FakeModelClient(BaseModelClient):
         model: The name it reports.
 
     Attributes:
-        calls: One dict per model call: ``messages`` (as sent, images included) and
-            ``json_mode``.
+        calls: One dict per model call: ``messages`` (as sent, images included),
+            ``json_mode`` and ``schema`` (the pydantic class asked for, or None).
     """
 
     def __init__(
@@ -485,8 +587,15 @@ class FakeModelClient(BaseModelClient):
         self._next = 0
         self.calls: list[dict[str, Any]] = []
 
-    def _complete(self, messages: list[dict[str, Any]], *, json_mode: bool) -> str:
-        self.calls.append({"messages": messages, "json_mode": json_mode})
+    def _complete(
+        self,
+        messages: list[dict[str, Any]],
+        *,
+        json_mode: bool,
+        schema: type[BaseModel] | None = None,
+    ) -> str:
+        self.calls.append({"messages": messages, "json_mode": json_mode, "schema": schema})
+        self._count(0, 0)  # a script has no tokenizer: calls are counted, tokens are not
         if callable(self._script):
             return self._script(messages)
         if self._next >= len(self._script):
@@ -500,6 +609,225 @@ class FakeModelClient(BaseModelClient):
         if isinstance(reply, BaseException):
             raise ModelError(f"{self.model}: {reply}", models=[self.model], last_error=reply)
         return reply
+
+
+class TransformersModelClient(BaseModelClient):
+    """Local weights through Hugging Face transformers, on this machine, no server.
+
+    Loads, on first use, an image-text-to-text model (SmolVLM, Qwen2-VL and their kind:
+    ``AutoModelForImageTextToText`` + ``AutoProcessor``), a text-only instruct model
+    (``AutoModelForCausalLM`` + ``AutoTokenizer``), or a GGUF file (dequantised by
+    transformers through the ``gguf`` package; text-only). Nothing is downloaded: the
+    path must hold the weights, the config and the tokenizer (or processor).
+
+    Replies are greedy (repeatable). In JSON mode the reply is started with ``{`` so that
+    small models begin a JSON object; images in the messages go to a vision model's
+    processor and are dropped (with a warning) for a text-only one.
+
+    Args:
+        path: A model folder (``config.json`` + weights + tokenizer/processor) or a
+            ``.gguf`` file (or a folder holding exactly one).
+        max_new_tokens: Reply length limit in tokens.
+        device: torch device (``"cpu"``, ``"cuda"``).
+        dtype: torch dtype name for the weights (None: the checkpoint's, float32 on CPU).
+        threads: CPU threads for torch (process-wide; None leaves torch's default). On a
+            machine whose cores are busy, 1 thread is several times faster than more.
+
+    Raises:
+        FileNotFoundError: ``path`` does not exist or holds no model.
+    """
+
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        max_new_tokens: int = 384,
+        device: str = "cpu",
+        dtype: str | None = None,
+        threads: int | None = None,
+    ) -> None:
+        from pathlib import Path
+
+        p = Path(path).expanduser()
+        if not p.exists():
+            raise FileNotFoundError(
+                f"no model at {p}; pass a folder with config.json, weights and a tokenizer, "
+                "or a .gguf file (nothing is downloaded at run time)"
+            )
+        if p.is_dir() and not (p / "config.json").exists():
+            ggufs = sorted(p.glob("*.gguf"))
+            if len(ggufs) != 1:
+                raise FileNotFoundError(
+                    f"{p} has no config.json and {len(ggufs)} .gguf files; pass a model folder "
+                    "(config.json + weights + tokenizer) or one .gguf file"
+                )
+            p = ggufs[0]
+        if max_new_tokens < 1:
+            raise ValueError(f"max_new_tokens must be >= 1, got {max_new_tokens}")
+        if threads is not None and threads < 1:
+            raise ValueError(f"threads must be >= 1 (or None), got {threads}")
+        self.threads = threads
+        self.path = p
+        self.model = f"transformers:{p.name}"
+        self.max_new_tokens = max_new_tokens
+        self.device = device
+        self.dtype = dtype
+        self._model: Any = None
+        self._processor: Any = None  # a processor (vision) or a tokenizer (text)
+        self._vision: bool | None = None
+        self._warned_images = False
+
+    def __repr__(self) -> str:
+        return f"TransformersModelClient({str(self.path)!r})"
+
+    @property
+    def is_gguf(self) -> bool:
+        """True for a GGUF file."""
+        return self.path.suffix.lower() == ".gguf"
+
+    @property
+    def vision(self) -> bool:
+        """True if the model reads images (decided from its config, without the weights)."""
+        if self._vision is None:
+            if self.is_gguf:
+                self._vision = False
+            else:
+                from transformers import AutoConfig
+                from transformers.models.auto.modeling_auto import (
+                    MODEL_FOR_IMAGE_TEXT_TO_TEXT_MAPPING_NAMES,
+                )
+
+                cfg = AutoConfig.from_pretrained(str(self.path))
+                self._vision = cfg.model_type in MODEL_FOR_IMAGE_TEXT_TO_TEXT_MAPPING_NAMES
+        return self._vision
+
+    def load(self) -> TransformersModelClient:
+        """Load the weights now (otherwise the first call does). Returns ``self``."""
+        if self._model is not None:
+            return self
+        import torch
+        import transformers as tf
+
+        t0 = time.perf_counter()
+        kwargs: dict[str, Any] = {}
+        if self.dtype is not None:
+            kwargs["dtype"] = getattr(torch, self.dtype)
+        if self.is_gguf:
+            folder, name = str(self.path.parent), self.path.name
+            self._processor = tf.AutoTokenizer.from_pretrained(folder, gguf_file=name)
+            self._model = tf.AutoModelForCausalLM.from_pretrained(folder, gguf_file=name, **kwargs)
+        elif self.vision:
+            self._processor = tf.AutoProcessor.from_pretrained(str(self.path))
+            self._model = tf.AutoModelForImageTextToText.from_pretrained(str(self.path), **kwargs)
+        else:
+            self._processor = tf.AutoTokenizer.from_pretrained(str(self.path))
+            self._model = tf.AutoModelForCausalLM.from_pretrained(str(self.path), **kwargs)
+        self._model.to(self.device).eval()
+        log.info("loaded %s in %.1f s", self.path, time.perf_counter() - t0)
+        return self
+
+    def _complete(
+        self,
+        messages: list[dict[str, Any]],
+        *,
+        json_mode: bool,
+        schema: type[BaseModel] | None = None,
+    ) -> str:
+        import torch
+
+        self.load()
+        if self.threads is not None and torch.get_num_threads() != self.threads:
+            torch.set_num_threads(self.threads)
+        conv, images = self._conversation(messages)
+        prompt = self._render(conv)
+        prefill = "{" if json_mode else ""
+        prompt += prefill
+        if self.vision:
+            inputs = self._processor(
+                text=[prompt], images=[images] if images else None, return_tensors="pt"
+            )
+        else:
+            inputs = self._processor(prompt, return_tensors="pt", add_special_tokens=False)
+        inputs = inputs.to(self.device)
+        tok = getattr(self._processor, "tokenizer", self._processor)
+        pad = tok.pad_token_id if tok.pad_token_id is not None else tok.eos_token_id
+        n_in = int(inputs["input_ids"].shape[1])
+        try:
+            with torch.inference_mode():
+                out = self._model.generate(
+                    **inputs, max_new_tokens=self.max_new_tokens, do_sample=False, pad_token_id=pad
+                )
+        except Exception as exc:  # a broken checkpoint, out of memory, a bad processor
+            raise ModelError(
+                f"{self.model} failed to generate: {_one_line(exc)}. Check that {self.path} "
+                f"holds a complete model of a supported class, {_OFFLINE_HINT}.",
+                models=[self.model],
+                last_error=exc,
+            ) from exc
+        new = out[0, n_in:]
+        self._count(n_in, int(new.shape[0]))
+        # An empty reply is the model's answer, not an outage: structured() asks again.
+        return prefill + tok.decode(new, skip_special_tokens=True)
+
+    def _conversation(
+        self, messages: list[dict[str, Any]]
+    ) -> tuple[list[dict[str, Any]], list[Any]]:
+        conv: list[dict[str, Any]] = []
+        images: list[Any] = []
+        for m in messages:
+            content = m.get("content") or ""
+            parts = [{"type": "text", "text": content}] if isinstance(content, str) else content
+            out: list[dict[str, Any]] = []
+            for part in parts:
+                if part.get("type") == "image_url":
+                    if not self.vision:
+                        if not self._warned_images:
+                            log.warning("%s reads no images; camera images are left out", self)
+                            self._warned_images = True
+                        continue
+                    images.append(decode_image_url(part["image_url"]["url"]))
+                    out.append({"type": "image"})
+                elif part.get("type") == "text":
+                    out.append({"type": "text", "text": part.get("text", "")})
+            if self.vision:
+                conv.append({"role": m["role"], "content": out})
+            else:
+                text = "\n".join(p["text"] for p in out if p["type"] == "text")
+                conv.append({"role": m["role"], "content": text})
+        return conv, images
+
+    def _render(self, conv: list[dict[str, Any]]) -> str:
+        proc = self._processor
+        if getattr(proc, "chat_template", None) is None:
+            # No chat template (a base model): a plain transcript it can continue.
+            lines = [
+                f"{m['role']}: "
+                + (
+                    m["content"]
+                    if isinstance(m["content"], str)
+                    else " ".join(p.get("text", "<image>") for p in m["content"])
+                )
+                for m in conv
+            ]
+            return "\n".join(lines) + "\nassistant: "
+        try:
+            return proc.apply_chat_template(conv, add_generation_prompt=True, tokenize=False)
+        except Exception as exc:  # e.g. "System role not supported": fold it into the user turn
+            if not conv or conv[0]["role"] != "system":
+                raise
+            log.debug("%s: chat template refused a system turn (%s); merging it", self, exc)
+            system, rest = conv[0], conv[1:]
+            if rest and rest[0]["role"] == "user":
+                first = rest[0]
+                if isinstance(first["content"], str):
+                    merged = f"{system['content']}\n\n{first['content']}"
+                else:
+                    sys_text = system["content"]
+                    if not isinstance(sys_text, str):
+                        sys_text = " ".join(p.get("text", "") for p in sys_text)
+                    merged = [{"type": "text", "text": sys_text + "\n\n"}, *first["content"]]
+                rest = [{**first, "content": merged}, *rest[1:]]
+            return proc.apply_chat_template(rest, add_generation_prompt=True, tokenize=False)
 
 
 # --- litellm glue ---------------------------------------------------------------------

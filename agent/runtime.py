@@ -10,24 +10,28 @@ from __future__ import annotations
 import json
 import logging
 import re
-import sqlite3
 import time
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from housemind.agent.checkpoints import open_checkpointer
 from housemind.agent.graph import build_task_graph
-from housemind.agent.planners.base import FixtureInfo, PlanContext, Planner, Subtask, get_planner
+from housemind.agent.home_lock import acquire_home_lock
+from housemind.agent.planners.base import FixtureInfo, PlanContext, Planner, Subtask
+from housemind.agent.planners.chain import PlannerChain
+from housemind.agent.planners.check import PlanCheck, SafetyPrecheck
 from housemind.agent.planners.validate import believed_facts
 from housemind.memory import Memory, open_database
-from housemind.safety import ApprovalBook, AuditLog, SafetyContext, SafetyMonitor
+from housemind.safety import ApprovalBook, AuditLog, PlanChecker, SafetyContext, SafetyMonitor
 from housemind.safety.verdict import SafetyVerdict, Verdict
 from housemind.scheduler import ChoreScheduler, InstructionStore, StandingInstruction, TaskQueue
 from housemind.scheduler.clock import Clock, SimClock
 from housemind.skills import REGISTRY, Executor, Observation, SkillRegistry
 from housemind.skills.policies import PolicyChoice, policy_factory
-from housemind.skills.types import atom
+from housemind.skills.types import atom, state_facts
 
 __all__ = ["HomeRuntime", "InstructionDenied", "RunSummary", "record_answer", "split_items"]
 
@@ -48,7 +52,12 @@ class InstructionDenied(ValueError):
 
 @dataclass
 class RunSummary:
-    """What a run did (the demo's table and its ``--json`` output)."""
+    """What a run did (the demo's table and its ``--json`` output).
+
+    ``planner_fallbacks`` counts hand-overs from one planner backend to the next (a dead
+    server, a broken reply, a rejected plan); each chore also lists its own and the
+    backend that made its last plan (``planner``).
+    """
 
     chores_due: int = 0
     chores_done: int = 0
@@ -57,6 +66,10 @@ class RunSummary:
     subtasks: int = 0
     subtasks_failed: int = 0
     safety_events: int = 0
+    checkins_asked: int = 0
+    checkins_answered: int = 0
+
+    planner_fallbacks: int = 0
     sim_seconds: float = 0.0
     wall_seconds: float = 0.0
     chores: list[dict[str, Any]] = field(default_factory=list)
@@ -73,7 +86,10 @@ class HomeRuntime:
         env: The robot or simulator (``skills.RobotEnv``).
         clock: The clock the env advances (``SimClock``) or the wall clock.
         db_url: SQLAlchemy URL of the project database.
-        planner: Planner backend name or instance.
+        planner: Planner instance, or a spec (``"symbolic"``,
+            ``"litellm:openai/gpt-4o-mini,symbolic"``; see ``agent.planners.make_planner``).
+            It runs inside a :class:`~agent.planners.chain.PlannerChain` whose plan check
+            includes this runtime's safety monitor.
         realtime: Pace the executor by the wall clock.
         on_event: Called with ``(kind, payload)`` for the live view.
         registry: Skill registry.
@@ -83,6 +99,9 @@ class HomeRuntime:
             ``housemind answer`` instead).
         wait_timeout_s: How long a task waits for a person before its fallback.
         poll_s: While tasks wait, how often the run loop looks for answers.
+        lock_wait_s: One runtime per home (``agent.home_lock``): if another runtime runs
+            this home, wait this long for it to stop (None: as long as it takes, a
+            standby), then raise ``HomeBusyError``. 0 refuses at once.
         policy: Policy override for System 1: a backend name (``"vla"``: every skill it
             supports) or a mapping skill -> backend; None: each skill's own backend.
     """
@@ -101,6 +120,7 @@ class HomeRuntime:
         answerer: Callable[[str], str | None] | None = None,
         wait_timeout_s: float = 4 * 3600.0,
         poll_s: float = 900.0,
+        lock_wait_s: float | None = 0.0,
         policy: PolicyChoice = None,
     ) -> None:
         self.env = env
@@ -113,6 +133,7 @@ class HomeRuntime:
         self.wait_timeout_s = wait_timeout_s
         self.poll_s = poll_s
         self.db = open_database(db_url)
+        self._take_home(lock_wait_s)
         self.memory = Memory(self.db)
         self.safety = SafetyMonitor(
             audit=AuditLog(self.db.session, clock), registered_people=registered_people
@@ -120,33 +141,63 @@ class HomeRuntime:
         self.executor = Executor(
             env, guard=self.safety.guard, realtime=realtime, policy_for=policy_factory(policy)
         )
+        # The dashboard (another process) sees the robot through the status row and stops
+        # it through the emergency-stop switch, both in the database (agent/status.py,
+        # safety/estop.py); the watcher engages the guard the executor checks every tick.
+        from housemind.agent.status import StatusBoard
+        from housemind.safety.estop import EmergencyStop, EstopWatcher
+
+        self.status = StatusBoard(self.db, self.snapshot)
+        self.estop = EstopWatcher(
+            EmergencyStop(self.db), self.safety, on_change=self._estop_changed
+        )
         self.registered_people = registered_people
         self.approvals = ApprovalBook(self.db, clock)
         self.instructions = InstructionStore(self.db.session, clock)
         self.tasks = TaskQueue(self.db.session)
         self.scheduler = ChoreScheduler(self.instructions, self.tasks, clock)
         if isinstance(planner, str):
-            planner = get_planner(planner)
-        self.planner = planner
-        self._last_obs: Observation | None = None
-        self._conn = self._checkpoint_connection()
-        from langgraph.checkpoint.sqlite import SqliteSaver
+            from housemind.agent.planners.spec import make_planner
 
-        self.graph = build_task_graph(self, checkpointer=SqliteSaver(self._conn))
+            planner = make_planner(planner)
+        chain = planner if isinstance(planner, PlannerChain) else PlannerChain([planner])
+        precheck = SafetyPrecheck(PlanChecker(self.safety.rulebook), registry, self._situation)
+        self.planner: PlannerChain = chain.bind(PlanCheck(registry, safety=precheck))
+        self._last_obs: Observation | None = None
+        self._frames: deque[tuple[datetime, Any]] = deque(maxlen=3)  # camera, newest last
+        self.graph = build_task_graph(self, checkpointer=self._open_checkpointer())
         self.survey()
+        self.estop.start()  # last: nothing to leak if the set-up above fails
+        self.event("ready", {})  # the dashboard learns the robot's clock and sees the home
 
     # -- set-up ------------------------------------------------------------------------
 
-    def _checkpoint_connection(self) -> sqlite3.Connection:
-        path = self.db.sqlite_path
-        if path is None:
-            raise NotImplementedError(
-                "LangGraph checkpoints are kept in SQLite in this version; use a sqlite:/// "
-                "database URL (PostgreSQL checkpoints need langgraph-checkpoint-postgres)"
-            )
-        conn = sqlite3.connect(str(path), check_same_thread=False)
-        conn.execute("PRAGMA journal_mode=WAL")
-        return conn
+    def _take_home(self, wait_s: float | None) -> None:
+        """Take the home's runtime lock before anything is dispatched (closes the db if not)."""
+        self._close_checkpointer: Callable[[], None] = lambda: None
+        try:
+            self._home_lock = acquire_home_lock(self.db, wait_s=wait_s)
+        except BaseException:
+            self.db.close()
+            raise
+
+    def _open_checkpointer(self) -> Any:
+        """The graph's checkpointer on the project database (SQLite file or PostgreSQL)."""
+        try:
+            # On PostgreSQL, checkpoints are written on the session that holds the home's
+            # lock: a runtime that lost its lock cannot write another checkpoint.
+            session = getattr(self._home_lock, "connection", None)
+            saver, self._close_checkpointer = open_checkpointer(self.db, session=session)
+        except BaseException:
+            self._release_home()
+            raise
+        return saver
+
+    def _release_home(self) -> None:
+        self._close_checkpointer()
+        if self._home_lock is not None:
+            self._home_lock.release()
+        self.db.close()
 
     def survey(self) -> None:
         """Load the home's map (rooms and fixtures) into spatial memory.
@@ -172,10 +223,10 @@ class HomeRuntime:
                 self.memory.spatial.register_room(name, rect)
 
     def close(self) -> None:
-        """Stop the executor and release the database."""
+        """Stop the executor, release the home and the database."""
+        self.estop.close()
         self.executor.close()
-        self._conn.close()
-        self.db.close()
+        self._release_home()
 
     def __enter__(self) -> HomeRuntime:
         return self
@@ -207,7 +258,29 @@ class HomeRuntime:
                 return stored
         except UnknownInstructionError:
             pass
-        v = self.safety.check_instruction(instruction.text, actor=actor)
+        from housemind.safety.gate import gate_instruction, request_approval
+
+        # The one gate of everything that changes what the robot will do (safety.gate).
+        gate = gate_instruction(
+            instruction.text,
+            db=self.db,
+            actor=actor,
+            monitor=self.safety,
+            instruction_id=instruction.id,
+            request=False,
+            clock=self.clock,
+        )
+        if gate.allowed and instruction.goal and instruction.goal != instruction.text:
+            gate = gate_instruction(
+                instruction.goal,
+                db=self.db,
+                actor=actor,
+                monitor=self.safety,
+                instruction_id=instruction.id,
+                request=False,
+                clock=self.clock,
+            )
+        v = gate.verdict
         self.event(
             "safety",
             {
@@ -222,39 +295,114 @@ class HomeRuntime:
         if v.verdict is Verdict.CONFIRM:
             instruction = instruction.model_copy(update={"enabled": False})
         self.instructions.add(instruction)
+        if v.verdict is Verdict.CONFIRM:
+            request_approval(
+                v,
+                text=instruction.text,
+                db=self.db,
+                instruction_id=instruction.id,
+                clock=self.clock,
+            )
         return instruction
+
+    def check_goal(self, goal: str, task_id: str) -> SafetyVerdict:
+        """The safety gate for a task's goal, before it is planned (a one-off ``do`` too).
+
+        A ``confirm`` covered by a person's approval (of this task or of its standing
+        instruction) is allowed; otherwise a request is filed and its id travels with
+        the verdict.
+        """
+        # The goal comes from the schedule or the runtime's caller, not from a speaker:
+        # whoever gave it passed the gate with their name when it was stored.
+        v = self.safety.check_instruction(goal, task_id=task_id, speaker_checked=True)
+        if v.verdict is Verdict.CONFIRM:
+            instruction_id = self._task_instruction(task_id)
+            ok = self.approvals.covering(
+                v, subject=goal, task_id=task_id, instruction_id=instruction_id
+            ) or (
+                self.approvals.approved_for_instruction(instruction_id)
+                if instruction_id is not None
+                else None
+            )
+            if ok is not None:
+                return SafetyVerdict(
+                    verdict=Verdict.ALLOW,
+                    reasons=[f"approved by {ok.decided_by} ({ok.scope})", *v.reasons],
+                    rules=v.rules,
+                )
+            from housemind.safety.gate import request_approval
+
+            req = request_approval(
+                v,
+                text=goal,
+                db=self.db,
+                instruction_id=instruction_id,
+                task_id=task_id,
+                clock=self.clock,
+            )
+            v = v.model_copy(update={"approval_id": req.id})
+        return v
 
     # -- TaskServices (used by the task graph) -----------------------------------------
 
     def event(self, kind: str, payload: dict[str, Any]) -> None:
-        """Report to the live view."""
+        """Report to the live view (and to the status row the dashboard reads)."""
         payload.setdefault("time", self.clock.now().isoformat())
+        self.status.on_event(kind, payload)
         self.on_event(kind, payload)
+
+    def _estop_changed(self, st: Any) -> None:
+        by = st.pressed_by if st.engaged else st.released_by
+        self.event("estop", {"engaged": st.engaged, "by": by, "reason": st.reason or ""})
+
+    def hold_while_stopped(self) -> float:
+        """Wait while the emergency stop is engaged (start nothing new); wall seconds held."""
+        return self.estop.hold()
 
     def perceive(self, task_id: str) -> None:
         """Observe and write what is seen into spatial memory."""
         obs = self.env.observe()
         self._last_obs = obs
+        self._keep_frame(obs)
         self.memory.spatial.observe(obs.detections, obs.time, robot_room=obs.proprio.room)
+
+    def _keep_frame(self, obs: Observation) -> None:
+        if getattr(obs, "image", None) is None:
+            return
+        if self._frames and self._frames[-1][0] == obs.time:
+            self._frames.pop()
+        self._frames.append((obs.time, obs.image))
+
+    def _images(self, n: int) -> list[str]:
+        """The newest ``n`` camera frames as base64 PNG (for vision-language planners)."""
+        if n <= 0:
+            return []
+        from housemind.agent.llm import encode_image
+
+        frames = list(self._frames)[-n:][::-1]
+        return [encode_image(img).split(",", 1)[1] for _, img in frames]
 
     def plan_context(self, goal: str) -> PlanContext:
         """Everything the planner may know, from memory and the latest observation."""
         obs = self._last_obs or self.env.observe()
         sp = self.memory.spatial
         facts = set(obs.facts())
+        # What is out of view now is as memory last saw it (its remembered state flags).
+        in_view = {d.name for d in obs.detections}
         places, rooms, kinds = {}, {}, {}
         for o in sp.known_objects():
             kinds[o.name] = o.kind
             if o.missing:
                 facts.add(atom("missing", o.name))
+            elif o.name not in in_view and o.name != obs.proprio.held and o.state:
+                facts |= state_facts(o.name, o.state)
             if o.place and o.name != obs.proprio.held:
                 places[o.name] = o.place
                 rooms[o.name] = o.room
         fixtures = {n: FixtureInfo(**info) for n, info in sp.fixtures().items()}
-        for name, info in fixtures.items():
-            st = sp.fixture_state(name)
-            if info.openable and "open" in st and f"open({name})" not in facts:
-                facts.add(atom("open" if st["open"] else "closed", name))
+        for name in fixtures:
+            if name not in in_view:
+                facts |= state_facts(name, sp.fixture_state(name))
         # Search candidates cost a query per object: only a planner (a goal) needs them,
         # not believed_facts(), which the gate and reflect call after every subtask.
         candidates = {
@@ -276,7 +424,12 @@ class HomeRuntime:
             home_places=prefs,
             skills=self.registry.names(),
             memories=self.memory.context_for(goal, now=self.clock.now()) if goal else [],
+            images=self._images(self.planner.wants_images) if goal else [],
         )
+
+    def _situation(self) -> tuple[Observation | None, list[str], datetime]:
+        """What the safety pre-check of a plan needs: the last look, who is home, now."""
+        return self._last_obs, self.env.presence(), self.clock.now()
 
     def believed_facts(self) -> set[str]:
         """Facts supported by memory and the latest observation."""
@@ -298,6 +451,8 @@ class HomeRuntime:
             people_home=self.env.presence(),
             facts=self.believed_facts(),
             kinds=kinds,
+            # the look-ahead asks whether a pet is home (an open door), not only near
+            extra={"pets_home": [d.name for d in obs.detections if d.category == "pet"]},
         ).model_copy(update={"time": self.clock.now()})
 
     def check_subtask(self, subtask: Subtask, task_id: str) -> SafetyVerdict:
@@ -357,11 +512,13 @@ class HomeRuntime:
     def execute(self, subtask: Subtask, task_id: str) -> dict[str, Any]:
         """Run one subtask on System 1 and remember what was seen."""
         skill = self.registry.bind(subtask.skill, subtask.args)
+        self.hold_while_stopped()  # a stopped robot starts no subtask until released
         self.event("subtask", {"task_id": task_id, "text": skill.text})
         out = self.executor.run(skill)
         obs = out.last_observation
         if obs is not None:
             self._last_obs = obs
+            self._keep_frame(obs)
             self.memory.spatial.observe(out.seen, obs.time, robot_room=obs.proprio.room)
         self.memory.episodic.record(
             "subtask",
@@ -525,17 +682,24 @@ class HomeRuntime:
         t0_wall = time.perf_counter()
         t0 = self.clock.now()
         self._active_run = (run_id, end) if run_id is not None else None
+        self.event("run_start", {"until": end.isoformat()})
         if run_id is not None:
             self._checkpoint(run_id, end, started=t0)
         self._recover()
         sim = isinstance(self.clock, SimClock)
         while True:
+            if self._home_lock is not None:
+                self._home_lock.ensure_held()  # else another runtime may own the home now
             now = self.clock.now()
             for task in self.scheduler.fire_due(now):
                 self.event("chore_due", {"task_id": task.id, "goal": task.goal})
             self._poll_waiting()
+            self.hold_while_stopped()
+            t_claim = time.perf_counter()
             task = self.tasks.claim_next(self.clock.now())
             if task is not None:
+                took = time.perf_counter() - t_claim
+                self.event("claimed", {"task_id": task.id, "seconds": took})
                 self._run_claimed(task)
                 if run_id is not None:
                     self._checkpoint(run_id, end)
@@ -558,7 +722,7 @@ class HomeRuntime:
         self.event("run_end", {})
         summary = self.summarize(since=None if run_id is not None else t0)
         if run_id is not None:
-            summary.sim_seconds = (self.clock.now() - self._run_started(run_id)).total_seconds()
+            summary.sim_seconds = (self.clock.now() - self.run_started(run_id)).total_seconds()
         summary.wall_seconds = time.perf_counter() - t0_wall
         if run_id is not None:
             self._checkpoint(run_id, end, status="finished", summary=summary.as_dict())
@@ -588,7 +752,8 @@ class HomeRuntime:
             rec = s.get(RunRecord, run_id)
             return None if rec is None else rec.status
 
-    def _run_started(self, run_id: str) -> datetime:
+    def run_started(self, run_id: str) -> datetime:
+        """When run ``run_id`` started (robot clock); now if there is no such run."""
         from housemind.memory.models import RunRecord
 
         with self.db.session() as s:
@@ -679,6 +844,7 @@ class HomeRuntime:
     def _finish_task(self, task: Any, result: dict[str, Any]) -> None:
         status = result.get("status", "failed")
         outcomes = result.get("outcomes", [])
+        decisions = result.get("decisions", [])
         state = {
             "done": "done",
             "failed": "failed",
@@ -692,6 +858,8 @@ class HomeRuntime:
             "subtasks": len(outcomes),
             "subtasks_failed": sum(o["status"] != "success" for o in outcomes),
             "safety_events": sum(1 for e in result.get("safety", []) if e["verdict"] != "allow"),
+            "planner_fallbacks": sum(len(d.get("fallbacks", [])) for d in decisions),
+            "planner": next((d["backend"] for d in reversed(decisions) if d.get("backend")), ""),
         }
         if status == "waiting":
             info.update(
@@ -706,6 +874,10 @@ class HomeRuntime:
             self._checkpoint(*self._active_run)
         self.tasks.mark(task.id, state, result=info, when=self.clock.now())
         if status != "waiting":
+            # Nobody needs to answer for a task that has ended: close its requests.
+            self.approvals.close_for_task(
+                task.id, f"task {task.id} ended ({status}): {result.get('reason', '')}".strip()
+            )
             self.memory.episodic.record(
                 "task",
                 f"{task.goal}: {status}",
@@ -715,13 +887,22 @@ class HomeRuntime:
             )
 
     def summarize(self, since: datetime | None = None) -> RunSummary:
-        """Summarise the tasks in the database (due at or after ``since``)."""
+        """Summarise the tasks in the database (due at or after ``since``).
+
+        Each chore has ``goal``, ``kind`` (``chore``, ``check_in`` or ``reminder``),
+        ``due``, ``status`` and ``finished_at`` (robot clock, None while unfinished).
+        """
         summary = RunSummary()
+        kinds = {i.id: i.kind.value for i in self.instructions.list()}
         for t in self.tasks.list():
             if since is not None and t.due_at < since:
                 continue
             res = t.result or {}
             status = res.get("status", t.state.value)
+            kind = _chore_kind(kinds.get(t.instruction_id or "", ""))
+            if kind == "check_in" and t.state.value in ("done", "skipped"):
+                summary.checkins_asked += 1
+                summary.checkins_answered += t.state.value == "done"
             summary.chores_due += 1
             summary.chores_done += t.state.value == "done"
             summary.chores_failed += t.state.value == "failed"
@@ -729,15 +910,24 @@ class HomeRuntime:
             summary.subtasks += int(res.get("subtasks", 0))
             summary.subtasks_failed += int(res.get("subtasks_failed", 0))
             summary.safety_events += int(res.get("safety_events", 0))
+            summary.planner_fallbacks += int(res.get("planner_fallbacks", 0))
             summary.chores.append(
                 {
                     "task_id": t.id,
                     "goal": t.goal,
+                    "kind": kind,
                     "due": t.due_at.astimezone(self.clock.tz).isoformat(),
                     "status": t.state.value if status == "waiting" else status,
+                    "finished_at": (
+                        t.finished_at.astimezone(self.clock.tz).isoformat()
+                        if t.finished_at is not None and t.state.value != "waiting"
+                        else None
+                    ),
                     "reason": res.get("reason", res.get("question", "")),
                     "subtasks": int(res.get("subtasks", 0)),
                     "dispatch_count": t.dispatch_count,
+                    "planner": res.get("planner", ""),
+                    "planner_fallbacks": int(res.get("planner_fallbacks", 0)),
                 }
             )
         summary.chores.sort(key=lambda c: (c["due"], c["task_id"]))
@@ -746,6 +936,11 @@ class HomeRuntime:
         if start is not None:
             summary.sim_seconds = max(0.0, (self.clock.now() - start).total_seconds())
         return summary
+
+
+def _chore_kind(instruction_kind: str) -> str:
+    """The summary's kind of a task: ``check_in``, ``reminder`` or ``chore``."""
+    return instruction_kind if instruction_kind in ("check_in", "reminder") else "chore"
 
 
 def record_answer(db: Any, task_id: str, text: str, *, by: str = "owner") -> None:
@@ -776,6 +971,15 @@ def record_answer(db: Any, task_id: str, text: str, *, by: str = "owner") -> Non
             )
         res.update(answer=text.strip(), answered_by=by)
         row.result = res
+        goal = row.goal
+    # Who answered what, in the audit log with every other thing a person tells the robot.
+    AuditLog(db).record(
+        "instruction",
+        f"answer to {task_id} ({goal}): {text.strip()}",
+        SafetyVerdict(verdict=Verdict.ALLOW, reasons=[f"answered by {by}"]),
+        actor=by,
+        task_id=task_id,
+    )
 
 
 _FINAL = ("done", "failed", "denied", "skipped")

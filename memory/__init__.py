@@ -14,7 +14,15 @@ memory``.
 """
 
 from housemind.memory.api import QUESTION_FORMS, Answer, Evidence, Memory
-from housemind.memory.db import DEFAULT_URL, Database, MemoryStoreError, open_database
+from housemind.memory.db import (
+    DEFAULT_URL,
+    Database,
+    MemoryStoreError,
+    database_url,
+    drop_home,
+    list_homes,
+    open_database,
+)
 from housemind.memory.episodic import (
     EpisodicMemory,
     EventFilter,
@@ -61,5 +69,8 @@ __all__ = [
     "SpatialMemory",
     "SymbolicMemory",
     "ViewCone",
+    "database_url",
+    "drop_home",
+    "list_homes",
     "open_database",
 ]

@@ -176,6 +176,69 @@ class Memory:
             now = latest_time(self) or datetime(1970, 1, 1, tzinfo=UTC)
         return context_for(self, goal, now, budget_chars=budget_chars)
 
+    # --- corrections -----------------------------------------------------------------
+
+    def record_correction(
+        self,
+        text: str,
+        *,
+        by: str | None,
+        when: datetime,
+        task_id: str | None = None,
+        goal: str | None = None,
+    ) -> int:
+        """Remember a person's correction ("no, the top drawer") with who and when.
+
+        Stored twice: as a preference about the chore (symbolic memory, predicate
+        ``correction``, subject the chore's goal or ``robot``), so it is found the next
+        time the chore is planned, and as an episodic ``correction`` event of the task,
+        so it shows in the task's history.
+
+        Args:
+            text: The correction in the person's words.
+            by: Who said it.
+            when: When (timezone-aware; the robot's clock).
+            task_id: The task it corrects, if one was running.
+            goal: That task's goal.
+
+        Returns:
+            The stored fact's id.
+
+        Raises:
+            ValueError: an empty correction or a naive time.
+        """
+        words = " ".join((text or "").split())
+        if not words:
+            raise ValueError(
+                "the correction is empty; say what to do instead, e.g. 'no, the top drawer'"
+            )
+        fact_id = self.symbolic.tell(
+            goal or "robot",
+            "correction",
+            words,
+            kind="preference",
+            source="person",
+            told_by=by,
+            valid_from=when,
+        )
+        who = by or "someone"
+        about = f" (during '{goal}')" if goal else ""
+        self.episodic.record(
+            "correction",
+            f"{who} corrected me{about}: {words}",
+            when,
+            task_id=task_id,
+            data={"by": by, "goal": goal, "fact_id": fact_id},
+        )
+        return fact_id
+
+    def corrections(self, goal: str | None = None) -> list[Any]:
+        """Corrections people gave (about one chore's goal, or all), oldest first."""
+        facts = self.symbolic.facts(predicate="correction", kind="preference")
+        if goal is not None:
+            facts = [f for f in facts if f.subject.lower() == goal.strip().lower()]
+        return facts
+
     # --- questions -------------------------------------------------------------------
 
     def ask(self, question: str, now: datetime) -> Answer:

@@ -8,6 +8,7 @@ creates an empty memory in place of one it cannot read.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import re
@@ -30,9 +31,14 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DEFAULT_URL",
+    "HOME_ID_PATTERN",
     "MIGRATIONS_DIR",
     "Database",
     "MemoryStoreError",
+    "advisory_key",
+    "database_url",
+    "drop_home",
+    "list_homes",
     "open_database",
 ]
 
@@ -48,6 +54,12 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 SQLITE_BUSY_TIMEOUT_S = 15.0
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 
+#: A home id: it names the home's PostgreSQL schema, ``home_<id>`` (see docs/fleet.md).
+HOME_ID_PATTERN = re.compile(r"[a-z0-9_]{1,40}")
+#: Prefix of every home's schema; ``list_homes`` finds homes by it.
+HOME_SCHEMA_PREFIX = "home_"
+_HOME_ID_QUERY = "home_id"
+
 
 class MemoryStoreError(RuntimeError):
     """The memory database cannot be used; the message says what is wrong and what to do."""
@@ -60,12 +72,99 @@ def _mask(url: URL) -> str:
 def _parse_url(url: str) -> URL:
     try:
         return make_url(url)
-    except ArgumentError:
+    except (ArgumentError, ValueError):  # ValueError: a port that is not a number
         masked = re.sub(r"(://[^:/@]*:)[^@]*@", r"\1***@", url)
         raise MemoryStoreError(
             f"malformed database URL {masked!r}. Use e.g. 'sqlite:///housemind.db' or "
             "'postgresql+psycopg://user:password@host/housemind' (set $HOUSEMIND_DB)."
         ) from None
+
+
+def _check_home_id(home_id: str) -> str:
+    if not HOME_ID_PATTERN.fullmatch(home_id):
+        raise MemoryStoreError(
+            f"home id {home_id!r} is not valid: use 1-40 lowercase letters, digits or "
+            "underscores (e.g. 'alice' or 'flat_12'); it names the PostgreSQL schema "
+            f"{HOME_SCHEMA_PREFIX}<id> that holds the home's tables"
+        )
+    return home_id
+
+
+def _home_schema(home_id: str) -> str:
+    return HOME_SCHEMA_PREFIX + home_id
+
+
+def advisory_key(name: str) -> int:
+    """A PostgreSQL advisory-lock key (signed 64-bit) for ``name``, the same in every process.
+
+    A cryptographic hash, not ``hash()`` (salted per process) nor a 32-bit checksum (two
+    homes colliding would lock each other out).
+    """
+    digest = hashlib.blake2b(name.encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True)
+
+
+def database_url(target: str | os.PathLike[str], *, home_id: str | None = None) -> str:
+    """The database URL for a command's ``--db``: a SQLite file path or a database URL.
+
+    A path (anything without ``://``) becomes ``sqlite:///PATH``. ``postgresql://`` and
+    ``postgres://`` mean psycopg 3 (``postgresql+psycopg://``), the driver LangGraph's
+    PostgreSQL checkpointer uses. ``home_id`` selects one home on a shared PostgreSQL server
+    (its own schema, see :class:`Database`); it may also be given as ``?home_id=ID`` in the
+    URL, but not differently in both places.
+
+    Args:
+        target: A SQLite file path, or a ``sqlite:///`` or ``postgresql+psycopg://`` URL.
+        home_id: The home on a shared PostgreSQL server.
+
+    Returns:
+        The URL (with any home id in its query), ready for :func:`open_database`.
+
+    Raises:
+        MemoryStoreError: a malformed URL, another database or driver, a bad home id, a
+            home id for SQLite (a SQLite file holds one home), or two different home ids.
+    """
+    text = os.fspath(target)
+    if not text.strip():
+        raise MemoryStoreError(
+            "--db is empty: give a SQLite file (e.g. home.db) or a database URL "
+            "(e.g. postgresql+psycopg://user:password@host/housemind)"
+        )
+    if "://" not in text:
+        if home_id is not None:
+            raise MemoryStoreError(
+                f"--home-id {home_id!r} applies to PostgreSQL databases (one schema per home); "
+                f"the SQLite file {text} holds one home: use one file per home instead"
+            )
+        return f"sqlite:///{text}"
+    url = _parse_url(text)
+    if url.drivername in ("postgresql", "postgres"):
+        url = url.set(drivername="postgresql+psycopg")
+    backend = url.get_backend_name()
+    if backend == "sqlite":
+        if home_id is not None or _HOME_ID_QUERY in url.query:
+            raise MemoryStoreError(
+                f"a home id applies to PostgreSQL databases (one schema per home); the SQLite "
+                f"database {_mask(url)} holds one home: use one file per home instead"
+            )
+        return url.render_as_string(hide_password=False)
+    if url.drivername != "postgresql+psycopg":
+        raise MemoryStoreError(
+            f"unsupported database {_mask(url)}: housemind runs on SQLite (a file path or "
+            "sqlite:///PATH) or PostgreSQL through psycopg 3 (postgresql+psycopg://user:"
+            "password@host/dbname)"
+        )
+    in_url = url.query.get(_HOME_ID_QUERY)
+    if isinstance(in_url, tuple):
+        raise MemoryStoreError(f"{_mask(url)} gives home_id more than once; give it once")
+    if home_id is not None and in_url is not None and home_id != in_url:
+        raise MemoryStoreError(
+            f"--home-id {home_id!r} and home_id={in_url!r} in the URL differ; give one of them"
+        )
+    chosen = home_id if home_id is not None else in_url
+    if chosen is not None:
+        url = url.update_query_dict({_HOME_ID_QUERY: _check_home_id(chosen)})
+    return url.render_as_string(hide_password=False)
 
 
 def _sqlite_file(url: URL) -> Path | None:
@@ -100,6 +199,12 @@ class Database:
     Creating a ``Database`` does not touch the store; :meth:`open` (or
     :func:`open_database`) checks and migrates it, :meth:`upgrade` only migrates.
 
+    **Homes on a shared PostgreSQL server.** A URL with ``?home_id=ID`` (see
+    :func:`database_url`) puts every table of that home, alembic's version table and
+    LangGraph's checkpoint tables included, in the schema ``home_<ID>``: each connection
+    starts with ``search_path`` set to that schema alone, so no query names a home and none
+    can reach another home's rows. The schema is created on first open.
+
     Args:
         url: SQLAlchemy URL. Defaults to ``$HOUSEMIND_DB``, else ``sqlite:///housemind.db``.
         echo: Log every SQL statement (debugging).
@@ -110,10 +215,29 @@ class Database:
 
     def __init__(self, url: str | None = None, *, echo: bool = False) -> None:
         raw = url or os.environ.get("HOUSEMIND_DB") or DEFAULT_URL
-        self._url = _parse_url(raw)
+        parsed = _parse_url(raw)
+        home = parsed.query.get(_HOME_ID_QUERY)
+        if isinstance(home, tuple):
+            raise MemoryStoreError(f"{_mask(parsed)} gives home_id more than once; give it once")
+        self.home_id: str | None = None if home is None else _check_home_id(home)
+        """The home on a shared server (``?home_id=`` in the URL), else None."""
+        self._url = parsed.difference_update_query([_HOME_ID_QUERY])
+        self._shown = parsed  # what messages show: the URL as given (password masked)
+        self.schema: str | None = None
+        """The home's PostgreSQL schema (``home_<id>``), else None (the server's default)."""
+        self._schema_ready = False
+        if self.home_id is not None:
+            if self._url.get_backend_name() != "postgresql":
+                raise MemoryStoreError(
+                    f"home_id in {_mask(parsed)}: a home id applies to PostgreSQL databases "
+                    "(one schema per home); use one SQLite file per home instead"
+                )
+            self.schema = _home_schema(self.home_id)
         self.sqlite_path: Path | None = _sqlite_file(self._url)
         """The SQLite file (for a LangGraph ``SqliteSaver`` on the same file), else None."""
         kwargs: dict[str, Any] = {"echo": echo}
+        # Extra DBAPI connect arguments, shared by the engine and raw_connection().
+        self._connect_args: dict[str, Any] = {}
         if self._url.get_backend_name() == "sqlite":
             kwargs["connect_args"] = {
                 "check_same_thread": False,
@@ -124,6 +248,9 @@ class Database:
                 kwargs["poolclass"] = StaticPool
         else:
             kwargs["pool_pre_ping"] = True
+            if self._url.get_backend_name() == "postgresql":
+                self._connect_args = self._postgres_connect_args()
+                kwargs["connect_args"] = dict(self._connect_args)
         try:
             self.engine: Engine = create_engine(self._url, **kwargs)
         except (NoSuchModuleError, ModuleNotFoundError, ImportError) as e:
@@ -136,15 +263,88 @@ class Database:
             event.listen(self.engine, "connect", _sqlite_pragmas)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
 
+    def _postgres_connect_args(self) -> dict[str, Any]:
+        args: dict[str, Any] = {}
+        if "application_name" not in self._url.query:
+            name = "housemind" + (f" home {self.home_id}" if self.home_id else "")
+            args["application_name"] = name
+        if self.schema is not None:
+            # The schema alone: not even "public", so nothing of another home (or of a
+            # housemind that ran without a home id) is visible by accident.
+            options = f"-c search_path={self.schema}"
+            given = self._url.query.get("options")
+            if isinstance(given, str) and given:
+                options = f"{given} {options}"
+            args["options"] = options
+        return args
+
     @property
     def url(self) -> str:
         """The database URL with any password masked (safe to log and show)."""
-        return _mask(self._url)
+        return _mask(self._shown)
 
     @property
     def is_sqlite(self) -> bool:
         """Whether this is a SQLite database."""
         return self._url.get_backend_name() == "sqlite"
+
+    @property
+    def is_postgres(self) -> bool:
+        """Whether this is a PostgreSQL database."""
+        return self._url.get_backend_name() == "postgresql"
+
+    def raw_connection(self, *, home: bool = True, **overrides: Any) -> Any:
+        """A new DBAPI connection outside the pool, with this database's settings.
+
+        For tools that need their own connection to the same database (LangGraph's
+        ``PostgresSaver``, the runtime's home lock). The caller closes it.
+
+        Args:
+            home: Start in the home's schema (``search_path``) when there is a home id.
+            **overrides: DBAPI connect arguments (psycopg: ``autocommit=True`` ...).
+        """
+        cargs, cparams = self.engine.dialect.create_connect_args(self.engine.url)
+        cparams.pop("context", None)  # SQLAlchemy's own type adapters
+        cparams.update(self._connect_args)
+        if not home and self.schema is not None:
+            given = self._url.query.get("options")
+            if isinstance(given, str) and given:
+                cparams["options"] = given
+            else:
+                cparams.pop("options", None)
+        cparams.update(overrides)
+        return self.engine.dialect.loaded_dbapi.connect(*cargs, **cparams)
+
+    def _server(self, *, home: bool = False) -> Any:
+        """:meth:`raw_connection`, with a connection failure told as :class:`MemoryStoreError`."""
+        try:
+            return self.raw_connection(home=home)
+        except Exception as e:  # noqa: BLE001 - the driver's own errors, shown to a person
+            raise MemoryStoreError(
+                f"cannot open database {self.url}: {_first_line(e)}. Check that the server is "
+                "running and reachable and that the URL, user and password are right."
+            ) from None
+
+    def exists(self) -> bool:
+        """Whether the store already holds a housemind database (without creating it).
+
+        A SQLite file that exists; on PostgreSQL, the home's schema (or, without a home
+        id, the server's default schema) with housemind's migration history in it.
+        """
+        if self.sqlite_path is not None:
+            return self.sqlite_path.exists()
+        if not self.is_postgres:
+            return True
+        conn = self._server()
+        try:
+            row = conn.execute(
+                "SELECT 1 FROM information_schema.tables WHERE table_name = 'alembic_version' "
+                "AND table_schema = COALESCE(%s, current_schema())",
+                (self.schema,),
+            ).fetchone()
+        finally:
+            conn.close()
+        return row is not None
 
     def __repr__(self) -> str:
         return f"Database({self.url!r})"
@@ -163,6 +363,7 @@ class Database:
         """
         db = cls(url, echo=echo)
         try:
+            db._ensure_schema()
             db.check()
             db.upgrade()
         except BaseException:
@@ -180,6 +381,34 @@ class Database:
             except BaseException:
                 s.rollback()
                 raise
+
+    def _ensure_schema(self) -> None:
+        """Create the home's schema if it is new.
+
+        Before the engine's first connection: its dialect set-up reads ``current_schema()``
+        once and keeps it.
+        """
+        if self.schema is None or self._schema_ready:
+            return
+        conn = self._server()
+        try:
+            with conn.transaction():
+                # Serialised: two first opens of one home would race on CREATE SCHEMA.
+                conn.execute("SELECT pg_advisory_xact_lock(%s)", (self._migrate_key(),))
+                conn.execute(f'CREATE SCHEMA IF NOT EXISTS "{self.schema}"')
+        except Exception as e:  # noqa: BLE001
+            raise MemoryStoreError(
+                f"cannot create the schema {self.schema} of home {self.home_id!r} in "
+                f"{self.url}: {_first_line(e)}. The database user needs the CREATE privilege "
+                "on the database (GRANT CREATE ON DATABASE ... TO ...), or create the schema "
+                "as its owner."
+            ) from None
+        finally:
+            conn.close()
+        self._schema_ready = True
+
+    def _migrate_key(self) -> int:
+        return advisory_key(f"housemind:migrate:{self.schema or ''}")
 
     def check(self) -> None:
         """Check the store without changing it: reachable, a database, a known revision.
@@ -275,8 +504,15 @@ class Database:
         from alembic import command
         from alembic.migration import MigrationContext
 
+        self._ensure_schema()
         try:
             with self.engine.begin() as conn:
+                if self.is_postgres:
+                    # One migrator per home at a time (processes of one home opening it
+                    # together); released when this transaction ends.
+                    conn.exec_driver_sql(
+                        "SELECT pg_advisory_xact_lock(%(key)s)", {"key": self._migrate_key()}
+                    )
                 cfg = _alembic_config(conn)
                 if not MigrationContext.configure(conn).get_current_heads():
                     present = _our_tables() & set(inspect(conn).get_table_names())
@@ -316,6 +552,73 @@ class Database:
     def close(self) -> None:
         """Close all pooled connections."""
         self.engine.dispose()
+
+
+def list_homes(url: str) -> list[str]:
+    """The home ids kept on a PostgreSQL server (schemas ``home_<id>`` in its database).
+
+    Args:
+        url: A ``postgresql+psycopg://`` URL (any home id in it is ignored).
+
+    Raises:
+        MemoryStoreError: if the URL is not PostgreSQL or the server cannot be reached.
+    """
+    db = Database(_without_home(url))
+    try:
+        if not db.is_postgres:
+            raise MemoryStoreError(f"{db.url} is not PostgreSQL: a SQLite file holds one home")
+        conn = db._server()
+        try:
+            rows = conn.execute(
+                "SELECT nspname FROM pg_namespace WHERE starts_with(nspname, %s) ORDER BY 1",
+                (HOME_SCHEMA_PREFIX,),
+            ).fetchall()
+        finally:
+            conn.close()
+    finally:
+        db.close()
+    homes = [r[0][len(HOME_SCHEMA_PREFIX) :] for r in rows]
+    return [h for h in homes if HOME_ID_PATTERN.fullmatch(h)]
+
+
+def drop_home(url: str, home_id: str) -> bool:
+    """Delete a home from a PostgreSQL server: its schema and everything in it.
+
+    There is no undo; export what you need first (``housemind memory export``).
+
+    Args:
+        url: A ``postgresql+psycopg://`` URL (any home id in it is ignored).
+        home_id: The home to delete.
+
+    Returns:
+        Whether the home existed.
+
+    Raises:
+        MemoryStoreError: a bad home id, not PostgreSQL, or the server cannot be reached.
+    """
+    schema = _home_schema(_check_home_id(home_id))
+    db = Database(_without_home(url))
+    try:
+        if not db.is_postgres:
+            raise MemoryStoreError(f"{db.url} is not PostgreSQL: delete the SQLite file instead")
+        conn = db._server()
+        try:
+            with conn.transaction():
+                found = conn.execute(
+                    "SELECT 1 FROM pg_namespace WHERE nspname = %s", (schema,)
+                ).fetchone()
+                if found is not None:
+                    conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
+        finally:
+            conn.close()
+    finally:
+        db.close()
+    return found is not None
+
+
+def _without_home(url: str) -> str:
+    parsed = _parse_url(url).difference_update_query([_HOME_ID_QUERY])
+    return parsed.render_as_string(hide_password=False)
 
 
 def schema_diff(conn: Connection) -> list[Any]:

@@ -287,6 +287,14 @@ class EpisodicMemory:
         with self.db.session() as s:
             return [EventView.from_record(e) for e in s.scalars(q)]
 
+    def for_task(self, task_id: str, kind: str | None = None) -> list[EventView]:
+        """Every event of task ``task_id`` (optionally of one kind), oldest first."""
+        q = select(Event).where(Event.task_id == task_id)
+        if kind is not None:
+            q = q.where(Event.kind == kind)
+        with self.db.session() as s:
+            return [EventView.from_record(e) for e in s.scalars(q.order_by(Event.time, Event.id))]
+
     def last(
         self,
         kind: str | None = None,

@@ -34,12 +34,16 @@ __all__ = [
     "AuditRecord",
     "Base",
     "ChecklistItem",
+    "CredentialRecord",
+    "EstopRecord",
     "Event",
     "Fact",
     "InstructionRecord",
     "ObjectRecord",
+    "RobotStatusRecord",
     "RunRecord",
     "Place",
+    "PersonRecord",
     "ObservationDay",
     "ObservationRecord",
     "Sighting",
@@ -280,6 +284,81 @@ class ApprovalRecord(Base):
     why: Mapped[str | None] = mapped_column(Text)
     expires_at: Mapped[datetime | None] = mapped_column(index=True)
     uses: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class PersonRecord(Base):
+    """A person of the household and their role (who may instruct and who may approve).
+
+    ``name`` is the lower-cased key; ``display`` keeps how it was written.
+    """
+
+    __tablename__ = "people"
+
+    name: Mapped[str] = mapped_column(String(128), primary_key=True)
+    display: Mapped[str] = mapped_column(String(128))
+    role: Mapped[str] = mapped_column(String(16))  # owner | member | guest
+    added_at: Mapped[datetime] = mapped_column(default=utcnow)
+    added_by: Mapped[str | None] = mapped_column(String(128))
+
+
+class CredentialRecord(Base):
+    """A person's sign-in secret for the dashboard, kept only as a salted scrypt hash.
+
+    ``name`` is the person's key in ``people``; a person who is removed cannot sign in
+    (the credential is deleted with them, and every sign-in checks the list).
+    """
+
+    __tablename__ = "credentials"
+
+    name: Mapped[str] = mapped_column(String(128), primary_key=True)
+    secret_hash: Mapped[str] = mapped_column(String(256))
+    kind: Mapped[str] = mapped_column(String(16))  # token | password
+    created_at: Mapped[datetime]
+    created_by: Mapped[str | None] = mapped_column(String(128))
+    last_used_at: Mapped[datetime | None]
+
+
+class EstopRecord(Base):
+    """An emergency stop: who pressed it, why, and who released it when.
+
+    The stop is engaged while the newest row has no ``released_at``. The runtime (in any
+    process) watches this table, so a button on the dashboard stops a robot that another
+    process drives.
+    """
+
+    __tablename__ = "estops"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pressed_at: Mapped[datetime] = mapped_column(index=True)
+    pressed_by: Mapped[str | None] = mapped_column(String(128))
+    reason: Mapped[str] = mapped_column(Text)
+    released_at: Mapped[datetime | None]
+    released_by: Mapped[str | None] = mapped_column(String(128))
+
+
+# --- the robot now (the dashboard's live view) ------------------------------------------
+
+
+class RobotStatusRecord(Base):
+    """What the robot is doing now, written by the runtime as it goes (one row per robot).
+
+    ``world`` is the simulator's latest snapshot (empty on a real robot), so a process
+    that does not run the robot (the dashboard) can draw the home as it is.
+    """
+
+    __tablename__ = "robot_status"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    updated_at: Mapped[datetime]  # wall clock: how fresh the row is
+    robot_time: Mapped[datetime | None]  # the robot's clock (simulated in a sim run)
+    phase: Mapped[str] = mapped_column(String(16), default="idle")
+    task_id: Mapped[str | None] = mapped_column(String(64))
+    goal: Mapped[str | None] = mapped_column(Text)
+    subtask: Mapped[str | None] = mapped_column(Text)
+    steps: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    recent: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    world: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    world_at: Mapped[datetime | None]
 
 
 # --- runs (the agent's durable simulation runs) ----------------------------------------

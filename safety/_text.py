@@ -9,8 +9,9 @@ dependency for a few hundred words of vocabulary.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
-__all__ = ["GAP", "lemma", "lemmas"]
+__all__ = ["GAP", "lemma", "lemmas", "split_name"]
 
 #: Marker for "a few words may stand here" inside a phrase ("leave ... on").
 GAP = "..."
@@ -75,6 +76,7 @@ def _undouble(w: str) -> str:
     return w
 
 
+@lru_cache(maxsize=65536)
 def lemma(word: str) -> str:
     """Reduce one lower-case word to a crude lemma (see the module docstring)."""
     w = _IRREGULAR.get(word, word)
@@ -97,9 +99,27 @@ def lemma(word: str) -> str:
     return w
 
 
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
+_ATTACHED_NUMBER = re.compile(r"(?<=[A-Za-z])_?\d+\b")
+
+
+def split_name(text: str) -> str:
+    """Robot and simulator names as words: ``DeskLamp_2`` -> ``Desk Lamp``.
+
+    CamelCase and snake_case are split and instance numbers attached to a name
+    (``Pot_1``, ``Stove_Burner_2``) are dropped; free-standing numbers stay ("3 min").
+    """
+    text = _ATTACHED_NUMBER.sub("", text)
+    text = _CAMEL.sub(" ", text)
+    return text.replace("_", " ")
+
+
 def lemmas(text: str) -> list[str]:
-    """Split ``text`` into lemmas; the phrase gap marker ``...`` is kept as a token."""
-    t = text.lower().replace("\u2019", "'")
+    """Split ``text`` into lemmas; the phrase gap marker ``...`` is kept as a token.
+
+    Robot-API names are read as words first (``MedicineCabinet`` -> medicine cabinet).
+    """
+    t = split_name(text).lower().replace("\u2019", "'")
     for short, long in _CONTRACTIONS:
         t = t.replace(short, long)
     return [tok if tok == GAP else lemma(tok) for tok in _TOKEN.findall(t)]

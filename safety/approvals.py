@@ -14,7 +14,11 @@ the task. A person then approves with a scope, or denies:
 ``rule``
     anything that only these rules flagged, for ``days`` (default 7).
 
-Only the people registered when the request was filed may answer it. Requests expire
+Only people of the household (:class:`~safety.people.Household`) whose role lets them
+approve (owner, member) may answer; when nobody is registered yet, only the people the
+runtime named when it filed the request may, and a request filed without names cannot be
+answered until an owner is added. Requests of a task that has ended are closed with the
+reason. Requests expire
 after ``request_ttl_s`` (default 24 h) and approvals after their days. Every request,
 answer and use is written to the audit log with who, when and why. ``deny`` verdicts are
 never covered by an approval.
@@ -46,7 +50,7 @@ __all__ = [
 ]
 
 ApprovalScope = Literal["once", "task", "instruction", "rule"]
-ApprovalStatus = Literal["pending", "approved", "denied", "expired"]
+ApprovalStatus = Literal["pending", "approved", "denied", "expired", "closed"]
 SCOPES: tuple[str, ...] = get_args(ApprovalScope)
 
 #: How long an approval of each scope lasts unless the person says otherwise.
@@ -165,7 +169,7 @@ class ApprovalBook:
         approval_id: str,
         *,
         by: str,
-        scope: ApprovalScope = "once",
+        scope: ApprovalScope | None = None,
         days: float | None = None,
         why: str | None = None,
     ) -> Approval:
@@ -174,7 +178,8 @@ class ApprovalBook:
         Args:
             approval_id: The request's id.
             by: Who approves (must be one of the request's approvers).
-            scope: ``once``, ``task``, ``instruction`` or ``rule``.
+            scope: ``once``, ``task``, ``instruction`` or ``rule``; None: ``instruction``
+                for a request about a standing instruction, else ``once``.
             days: How long it lasts; :data:`DEFAULT_DAYS` of the scope if None.
             why: The person's reason, for the audit log.
 
@@ -182,7 +187,7 @@ class ApprovalBook:
             ApprovalError: unknown, expired or already answered id; a person not
                 registered; a scope that does not fit the request.
         """
-        if scope not in SCOPES:
+        if scope is not None and scope not in SCOPES:
             raise ApprovalError(f"unknown scope {scope!r}; use one of {', '.join(SCOPES)}")
         if days is not None and days <= 0:
             raise ApprovalError(f"days must be > 0, got {days}")
@@ -226,11 +231,10 @@ class ApprovalBook:
                     f"request {approval_id!r} was already {row.status} by {row.decided_by} at "
                     f"{row.decided_at.isoformat(timespec='minutes') if row.decided_at else '?'}"
                 )
-            if row.approvers is not None and who not in row.approvers:
-                raise ApprovalError(
-                    f"{by!r} is not registered in this home; only "
-                    f"{', '.join(row.approvers) or 'nobody'} may answer request {approval_id!r}"
-                )
+            self._check_person(s, who, by, row, approval_id)
+            if scope is None and status == "approved":
+                standing = row.level == "instruction" and row.instruction_id
+                scope = "instruction" if standing else "once"
             if scope == "task" and not row.task_id:
                 raise ApprovalError(f"request {approval_id!r} has no task; use --scope once")
             if scope == "instruction" and not row.instruction_id:
@@ -251,6 +255,96 @@ class ApprovalBook:
         detail = f"{status} ({scope}, until {out.expires_at:%Y-%m-%d %H:%M})" if scope else status
         self._audit(status, out, verdict, who, f"{detail}" + (f": {why}" if why else ""))
         return out
+
+    def _check_person(
+        self, session: Any, who: str, by: str, row: ApprovalRecord, approval_id: str
+    ) -> None:
+        from housemind.memory.models import PersonRecord
+        from housemind.safety.people import Household, PersonError
+
+        registered = session.scalars(select(PersonRecord.name)).first() is not None
+        if registered:
+            try:
+                Household(self._sessions).check_approver(by)
+            except PersonError as e:
+                raise ApprovalError(f"cannot answer request {approval_id!r}: {e}") from None
+        elif row.approvers is None:
+            raise ApprovalError(
+                f"nobody is registered in this home, so {by!r} cannot answer request "
+                f"{approval_id!r}; add the owner first: housemind people add NAME --role owner"
+            )
+        if row.approvers is not None and who not in row.approvers:
+            raise ApprovalError(
+                f"{by!r} is not registered in this home; only "
+                f"{', '.join(row.approvers) or 'nobody'} may answer request {approval_id!r}"
+            )
+
+    # -- closing -----------------------------------------------------------------------
+
+    def close(self, approval_id: str, reason: str) -> Approval | None:
+        """Close a pending request that no longer needs an answer (its task ended).
+
+        Returns:
+            The closed request, or None if it was not pending.
+        """
+        now = self.clock.now()
+        with self._sessions() as s:
+            row = s.get(ApprovalRecord, approval_id.strip().lower())
+            if row is None or row.status != "pending":
+                return None
+            row.status = "closed"
+            row.decided_at = now
+            row.why = reason
+            s.commit()
+            out = _detach(row, now, self.request_ttl)
+        self._audit("closed", out, Verdict.DENY, None, reason)
+        return out
+
+    def close_for_task(self, task_id: str, reason: str) -> list[Approval]:
+        """Close every pending request of task ``task_id`` (it ended), with ``reason``."""
+        with self._sessions() as s:
+            ids = s.scalars(
+                select(ApprovalRecord.id).where(
+                    ApprovalRecord.status == "pending", ApprovalRecord.task_id == task_id
+                )
+            ).all()
+        return [a for a in (self.close(i, reason) for i in ids) if a is not None]
+
+    def _close_ended(self) -> None:
+        """Close pending requests whose task has ended (failed, done, skipped, cancelled)."""
+        from housemind.memory.models import TaskRecord
+
+        with self._sessions() as s:
+            rows = s.execute(
+                select(ApprovalRecord.id, TaskRecord.id, TaskRecord.state, TaskRecord.result)
+                .join(TaskRecord, TaskRecord.id == ApprovalRecord.task_id)
+                .where(
+                    ApprovalRecord.status == "pending",
+                    TaskRecord.state.in_(("done", "failed", "skipped", "cancelled")),
+                )
+            ).all()
+        for approval_id, task_id, state, result in rows:
+            why = (result or {}).get("reason") or ""
+            self.close(approval_id, f"task {task_id} ended ({state})" + (f": {why}" if why else ""))
+
+    def approved_for_instruction(self, instruction_id: str) -> Approval | None:
+        """The latest valid approval of standing instruction ``instruction_id``, or None."""
+        now = self.clock.now()
+        with self._sessions() as s:
+            rows = s.scalars(
+                select(ApprovalRecord)
+                .where(
+                    ApprovalRecord.status == "approved",
+                    ApprovalRecord.instruction_id == instruction_id,
+                    ApprovalRecord.expires_at > now,
+                )
+                .order_by(ApprovalRecord.decided_at.desc())
+            ).all()
+            return _detach(rows[0], now, self.request_ttl) if rows else None
+
+    def pending_for_instruction(self, instruction_id: str) -> Approval | None:
+        """A request for ``instruction_id`` still waiting for an answer, or None."""
+        return next((a for a in self.pending() if a.instruction_id == instruction_id), None)
 
     # -- the gate's question -----------------------------------------------------------
 
@@ -341,7 +435,11 @@ class ApprovalBook:
             return _detach(row, self.clock.now(), self.request_ttl)
 
     def pending(self) -> list[Approval]:
-        """Requests still waiting for an answer (not expired), oldest first."""
+        """Requests still waiting for an answer (not expired), oldest first.
+
+        Requests of tasks that have ended are closed first, with the reason.
+        """
+        self._close_ended()
         now = self.clock.now()
         with self._sessions() as s:
             rows = s.scalars(

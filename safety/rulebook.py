@@ -279,6 +279,10 @@ class ActionLimits(_Strict):
         keep_out_zones: Floor areas the base must not enter.
         keep_out_margin_m: Added around each zone (about the robot's radius).
         lookahead_s: How far ahead a commanded velocity is projected for the zone check.
+        max_hand_speed_mps: Speed limit of an arm's hand (end effector) anywhere.
+        max_hand_speed_near_people_mps: The hand's speed limit while a person is within
+            ``near_people_m`` of the arm; 0.25 m/s is the reduced speed ISO 10218-1 gives
+            for an industrial arm working beside people.
     """
 
     max_speed_mps: float = Field(0.8, gt=0)
@@ -289,6 +293,8 @@ class ActionLimits(_Strict):
     keep_out_zones: list[KeepOutZone] = Field(default_factory=list)
     keep_out_margin_m: float = Field(0.3, ge=0)
     lookahead_s: float = Field(0.5, gt=0)
+    max_hand_speed_mps: float = Field(1.0, gt=0)
+    max_hand_speed_near_people_mps: float = Field(0.25, ge=0)
 
 
 class RuleBook(BaseModel):

@@ -42,7 +42,7 @@ import numpy as np
 from housemind.safety._text import lemmas
 from housemind.safety.hazards import HazardEntry, HazardException, HazardKB, load_hazard_kb
 from housemind.safety.instruction import _compile_phrase, _disjoint, _Phrase, _phrase_spans, _Span
-from housemind.safety.verdict import SafetyVerdict, Verdict
+from housemind.safety.verdict import _SEVERITY, SafetyVerdict, Verdict
 
 __all__ = [
     "DEFAULT_MARGIN",
@@ -317,8 +317,15 @@ class HazardMatcher:
 
     # -- matching ----------------------------------------------------------------------
 
-    def matches(self, text: str) -> list[HazardMatch]:
-        """The entries ``text`` triggers, with how each was found (for explanations)."""
+    def matches(self, text: str, *, above: Verdict | None = None) -> list[HazardMatch]:
+        """The entries ``text`` triggers, with how each was found (for explanations).
+
+        Args:
+            text: The instruction.
+            above: The verdict the caller has already: the sentence model is then asked
+                only when an entry it could add is stricter than that and than every
+                entry the words found (None: unless the words found a ``deny``).
+        """
         tokens = lemmas(text)
         present = set(tokens)
         out: list[HazardMatch] = []
@@ -329,12 +336,17 @@ class HazardMatcher:
             full, n_groups = c.words_match(tokens, present)
             if full:
                 out.append(HazardMatch(c.entry, "words", float("nan")))
-            elif n_groups and n_groups >= len(c.groups) - 1 and c.entry.examples:
+            elif n_groups >= 2 and n_groups >= len(c.groups) - 1 and c.entry.examples:
                 candidates.append(i)
         # Only texts that say part of a hazard need the model (most chores never load it),
         # and only while the verdict could still get stricter.
         if any(m.entry.verdict == "deny" for m in out):
             candidates = []
+        elif above is not None and candidates:
+            floor = max([_SEVERITY[above]] + [_SEVERITY[Verdict(m.entry.verdict)] for m in out])
+            candidates = [
+                i for i in candidates if _SEVERITY[Verdict(self._entries[i].entry.verdict)] > floor
+            ]
         sims = self.similarities(text) if candidates else None
         if sims is None:
             return out
@@ -362,3 +374,15 @@ class HazardMatcher:
         for m in self.matches(text):
             verdict = verdict.merge(self._by_id[m.entry.id].verdict)
         return verdict
+
+    def check_above(self, text: str, verdict: Verdict) -> SafetyVerdict:
+        """Like :meth:`check` when the caller has ``verdict`` already from other judges.
+
+        The words' matches are all reported; the sentence model is asked only when an
+        entry it could add would make the verdict stricter (the monitor's fast path: most
+        texts then need no forward pass).
+        """
+        out = SafetyVerdict()
+        for m in self.matches(text, above=verdict):
+            out = out.merge(self._by_id[m.entry.id].verdict)
+        return out

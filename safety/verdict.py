@@ -35,10 +35,12 @@ class SafetyVerdict(BaseModel):
         return self.verdict is Verdict.ALLOW
 
     def merge(self, other: SafetyVerdict) -> SafetyVerdict:
-        """Combine two verdicts: the stricter wins, reasons and rules accumulate."""
+        """Combine two verdicts: the stricter wins, reasons and rules accumulate (each once)."""
         stricter = max(self.verdict, other.verdict, key=_SEVERITY.__getitem__)
+        # Each reason and rule once: two matchers finding the same hazard say it once.
         return SafetyVerdict(
             verdict=stricter,
-            reasons=[*self.reasons, *other.reasons],
-            rules=[*self.rules, *other.rules],
+            reasons=list(dict.fromkeys([*self.reasons, *other.reasons])),
+            rules=list(dict.fromkeys([*self.rules, *other.rules])),
+            approval_id=self.approval_id or other.approval_id,
         )

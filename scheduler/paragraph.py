@@ -8,17 +8,31 @@ A person says how they want their home run in a few sentences::
 
 :func:`parse_paragraph` splits it into sentences and reads each one offline:
 
-- a chore with a deadline ("have dinner made at 6 pm", "... so make sure it's ready"):
-  the time is when it must be done, and the chore starts its estimated duration earlier;
+- a chore with a deadline ("have dinner made at 6 pm", "... so make sure it's ready",
+  "make sure my gym clothes are washed by Sunday at noon every week"): the time is when it
+  must be done (08:00 that day when no time is said); the chore starts its expected
+  duration earlier;
 - a habit ("I like to ...") without a frequency repeats every day, and "on Saturday"
   in a habit means every Saturday (in a command, "on Saturday" is the coming one);
-- the person's routine ("I wake up and go to work at 7 am") becomes facts for the planner
-  and the safety monitor; going to work implies weekdays (Monday to Friday);
+- the person's routine ("I wake up and go to work at 7 am", "I get home around 6 on
+  weekdays", "on weekends I get up at 9") becomes facts, never chores; going to work
+  implies weekdays (Monday to Friday);
 - a check-in ("check in with me every Monday to see what ...") is a question the robot asks
   on a schedule; answers about shopping go to the shopping list;
+- a reminder ("remind me to take my pills at 9pm") is something the robot tells a person:
+  its goal is "remind owner to take their pills", never a question;
+- a constraint ("never run the dishwasher after 10:30 pm", "no vacuuming on Sundays") is a
+  window the scheduler keeps chores out of;
+- several chores in one sentence ("take out the trash every Wednesday at 9 pm, and the
+  recycling every Thursday": the second borrows the verb and the time of day), several
+  times a day ("at 7 am and 7 pm": every day);
 - likes, dislikes and quiet hours become preference facts;
 - what has two plausible readings ("sometimes", "every other" without a unit, a bare
   "at 8" with no hint of morning or evening) becomes a question back, not a guess.
+
+Check-ins and reminders said without a time are at 18:30; when the paragraph (or the
+``routine`` passed in) says the person is out then, they move to 30 minutes after the
+person gets home, and the read-back says so.
 
 Sentences the offline reader cannot handle go to an optional model client (anything with
 ``structured(messages, schema)``, e.g. ``agent.llm.ModelClient``) when one is given.
@@ -28,26 +42,50 @@ from __future__ import annotations
 
 import logging
 import re
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from housemind.scheduler._rrule import format_rrule, load_zone, split_rrule
+from housemind.scheduler._goals import (
+    CHECK_IN_RE,
+    DETERMINERS,
+    READY_STATES,
+    REMINDER_RE,
+    STATE_WORDS,
+    VERBS,
+    check_in_goal,
+    goal_for_state,
+    object_phrase,
+    reminder_goal,
+    starts_with_verb,
+    swap_person,
+    the,
+    verb_phrase,
+)
+from housemind.scheduler._rrule import format_rrule, load_zone, split_rrule, split_rules
+from housemind.scheduler._when import (
+    ANY_CLAUSE,
+    DEADLINE_TIME,
+    DEFAULT_TIME,
+    PERSON_TIME,
+    TIME,
+    clock_time,
+    normalise,
+    read_schedule,
+    split_schedule,
+    vague_question,
+)
+from housemind.scheduler.constraints import parse_constraint
 from housemind.scheduler.durations import estimate_duration_s
+from housemind.scheduler.errors import AmbiguousInstructionError, InstructionParseError
 from housemind.scheduler.instructions import (
-    _ANY_CLAUSE,
-    _CHECK_IN_RE,
-    _TIME,
-    AmbiguousInstructionError,
+    PERSON_KINDS,
     InstructionKind,
-    InstructionParseError,
     StandingInstruction,
-    _clock_time,
-    _split_schedule,
     instruction_id,
     parse_instruction,
-    vague_question,
 )
 
 __all__ = [
@@ -58,16 +96,17 @@ __all__ = [
     "ParsedFact",
     "parse_paragraph",
     "remember_facts",
+    "split_sentences",
     "swap_person",
 ]
 
 log = logging.getLogger(__name__)
 
 #: A deadline chore with no time ("make sure the laundry is ready on Saturday") is due by
-#: midday: it leaves the morning for the work and never starts in the night's quiet hours.
-DEFAULT_DEADLINE = "12:00"
+#: then: done before the day's morning, so the day is free.
+DEFAULT_DEADLINE = f"{DEADLINE_TIME[0]:02d}:{DEADLINE_TIME[1]:02d}"
 WEEKDAYS = "MO,TU,WE,TH,FR"
-#: A check-in is a short conversation, whatever it is about.
+#: A check-in or a reminder is a short conversation, whatever it is about.
 CHECK_IN_DURATION_S = 300.0
 
 
@@ -89,11 +128,16 @@ class ParsedFact(BaseModel):
 
 
 class ParseResult(BaseModel):
-    """What a paragraph said: instructions to store, facts to remember, questions to ask."""
+    """What a paragraph said: instructions to store, facts to remember, questions to ask.
+
+    ``notes`` say what the reader decided for the person ("I'll ask at 19:30, after you get
+    home"), for the read-back.
+    """
 
     instructions: list[StandingInstruction] = Field(default_factory=list)
     facts: list[ParsedFact] = Field(default_factory=list)
     questions: list[str] = Field(default_factory=list)
+    notes: list[str] = Field(default_factory=list)
 
 
 class ModelInstruction(BaseModel):
@@ -109,6 +153,9 @@ class ModelInstruction(BaseModel):
     time_is_deadline: bool = False
     duration_min: float | None = Field(default=None, ge=0)
     answers_to: str | None = None
+    window: str | None = Field(
+        default=None, description="constraints only: e.g. '* 22:30-07:00' or 'SU 00:00-24:00'"
+    )
 
 
 class ModelReading(BaseModel):
@@ -122,8 +169,11 @@ class ModelReading(BaseModel):
 
 _FILLER_RE = re.compile(
     r"^(?:by the way|btw|also|and|oh|ok(?:ay)?|so|plus|finally|lastly|then|one more thing"
-    r"|and also|please|hey)\b[\s,:;-]*",
+    r"|and also|please|pls|plz|hey|oh and)\b[\s,:;-]*",
     re.IGNORECASE,
+)
+_TRAILING_FILLER_RE = re.compile(
+    r"[\s,]+(?:please|pls|plz|thanks|thank you|if you can|if possible)[\s.!]*$", re.IGNORECASE
 )
 _ASK_RE = re.compile(
     r"^(?:(?:can|could|would|will) you (?:please )?"
@@ -133,96 +183,128 @@ _ASK_RE = re.compile(
     re.IGNORECASE,
 )
 _HABIT_RE = re.compile(
-    r"^(?:i|we) (?:(?:really |usually |always |normally |generally )?(?:like|love|prefer|want"
-    r"|need)(?: to)?|usually|always|normally|generally)\s+",
+    r"^(?:i|we) (?:(?:really |usually |always |normally |generally )?(?:like|love|prefer)"
+    r"(?: to)?|usually|always|normally|generally)\s+",
     re.IGNORECASE,
+)
+# "I want the kitchen clean by 9", "I need my shirts ironed by Monday": a command.
+_WANT_RE = re.compile(
+    r"^(?:i|we)(?:\s+(?:want|need|would\s+like)|'d\s+like)\s+(?!you\b|to\b)", re.IGNORECASE
+)
+_MEAL_RE = re.compile(
+    r"^(?:the\s+|a\s+)?(?:dinner|supper|lunch|breakfast|brunch|coffee|tea)$", re.IGNORECASE
 )
 _MAKE_SURE_RE = re.compile(
     r"[,;]?\s*(?:so|and)?\s*(?:please\s+)?make\s+sure\s+(?:that\s+)?"
-    r"(?:it(?:'s| is)|they(?:'re| are)|that(?:'s| is)|(?P<obj>(?:the|my|our)\s+[\w ]+?)\s+"
-    r"(?:is|are))\s+"
-    r"(?:ready|done|finished|clean|made)\b(?P<rest>.*)$",
+    r"(?:it(?:'s| is)|they(?:'re| are)|that(?:'s| is)|(?P<obj>(?:the|my|our)\s+[\w' ]+?)\s+"
+    rf"(?:is|are|gets?|has been|have been))\s+(?P<state>{STATE_WORDS})\b(?P<rest>.*)$",
     re.IGNORECASE,
 )
 _HAVE_READY_RE = re.compile(
-    r"^(?:have|get)\s+(?P<obj>.+?)\s+(?P<state>made|ready|done|cooked|prepared|finished|washed"
-    r"|cleaned|on the table)\b\s*(?:for\s+(?=\S))?",
+    rf"^(?:have|get)\s+(?P<obj>.+?)\s+(?P<state>{STATE_WORDS})\b\s*(?:for\s+(?=\S))?",
     re.IGNORECASE,
 )
-_READY_BY_RE = re.compile(
-    r"^(?P<obj>.+?)\s+(?:made|ready|done|cooked|prepared|finished|on the table)$", re.IGNORECASE
+_GOAL_STATE_RE = re.compile(
+    r"^(?P<obj>.+?)\s+(?P<be>(?:should|must|will|needs?\s+to|has\s+to|have\s+to)\s+be\s+"
+    rf"|(?:is|are)\s+)?(?P<state>{STATE_WORDS})$",
+    re.IGNORECASE,
 )
 # A goal is said as a command ("water the ferns"); these openings are descriptions.
 _NOT_A_GOAL_RE = re.compile(
     r"^(?:the|a|an|are|is|it|its|it's|they|they're|this|that|there|these|those|he|she|we|i)\b",
     re.IGNORECASE,
 )
-_SCHEDULE_WORDS_RE = re.compile(rf"(?:^|\s)(?:{_ANY_CLAUSE})(?=\s|$)", re.IGNORECASE)
-_ONE_DAY = r"\b(?:mon|tues|wednes|thurs|fri|satur|sun)day"
-_SPLIT_AND_RE = re.compile(r",?\s+(?:and then|and also|and|then|also|plus)\s+", re.IGNORECASE)
-_SHOPPING_RE = re.compile(r"\b(?:shop|shopping|groceries|buy|pick up|store)\b", re.IGNORECASE)
-_PRONOUNS = {
-    "i": "you",
-    "me": "you",
-    "my": "your",
-    "mine": "yours",
-    "myself": "yourself",
-    "i'm": "you're",
-    "i've": "you've",
-    "i'd": "you'd",
-    "your": "my",
-    "yours": "mine",
-    "yourself": "myself",
-    "you're": "I'm",
-    "you've": "I've",
-}
-# After these, "you" is the subject ("when you do") and becomes "I"; otherwise "me".
-_SUBJECT_AFTER = {"when", "if", "what", "while", "before", "after", "as", "until", "and", "so"}
-
-# Meals and objects a deadline names, and the chore that gets them ready.
-_OBJECT_GOALS: tuple[tuple[str, str], ...] = (
-    (r"\b(?:dinner|supper|lunch|breakfast|brunch|meal|coffee|tea|food)\b", "make {obj}"),
-    (r"\b(?:laundry|washing|clothes)\b", "do {obj}"),
-    (r"\b(?:dishes)\b", "wash {obj}"),
-    (r"\b(?:bed)\b", "make {obj}"),
+_SCHEDULE_WORDS_RE = re.compile(rf"(?:^|\s)(?:{ANY_CLAUSE})(?=\s|$|,)", re.IGNORECASE)
+_SEP_RE = re.compile(
+    r"\s*(?:,\s*(?:and\s+then|and\s+also|and|then|also|plus)?\s+|;\s*"
+    r"|\s+(?:and\s+then|and\s+also|and|then|also|plus)\s+)",
+    re.IGNORECASE,
 )
+_SPLIT_AND_RE = re.compile(r",?\s+(?:and then|and also|and|then|also|plus)\s+", re.IGNORECASE)
+_DAY_KINDS = frozenset(
+    {"every", "on_days", "adverb", "nth_day", "month_day", "last_day", "on_the", "date",
+     "next_day", "one_day", "by_day", "times_a_day", "parts"}
+)  # fmt: skip
+_TIME_KINDS = frozenset({"at", "by", "part_of_day", "bare_at", "meal_time"})
+
+
+def _normalise_sentence(text: str) -> str:
+    # "6 p.m. I wake" ends a sentence; "6 p.m. every day" does not.
+    text = re.sub(r"\b([aApP])\.\s?[mM]\.(?=\s+[A-Z]|\s*$)", r"\1m.", text)
+    text = re.sub(r"\b([ap])\.\s?m\.?(?=\W|$)", r"\1m", text, flags=re.IGNORECASE)
+    text = text.replace("\u2019", "'")
+    return re.sub(r"[ \t]+", " ", text).strip()
+
+
+def split_sentences(text: str) -> list[str]:
+    """Split a paragraph into sentences (after "a.m."/"p.m." became "am"/"pm")."""
+    parts = re.split(r"(?<=[.!?;])\s+|\n+", _normalise_sentence(text))
+    return [p.strip().rstrip(".!?;").strip() for p in parts if p.strip().rstrip(".!?;").strip()]
+
+
+def _strip_fillers(sentence: str) -> str:
+    prev = None
+    while prev != sentence:
+        prev = sentence
+        sentence = _FILLER_RE.sub("", sentence).strip()
+        sentence = _TRAILING_FILLER_RE.sub("", sentence).strip()
+    return sentence
+
+
+# --- routines and preferences ---------------------------------------------------------
 
 # The person's routine: verb phrase -> predicate (value: the time, HH:MM).
 _ROUTINE: tuple[tuple[str, str], ...] = (
-    (r"wake up|wake|get up", "wakes_at"),
+    (r"wake up|wake|get up|am up|get out of bed", "wakes_at"),
     (
         r"go to work|leave for work|head (?:off )?to work|go to the office|leave for the office"
-        r"|set off for work|start work",
+        r"|set off for work|start work|start working|go off to work|commute to work",
         "leaves_for_work_at",
     ),
-    (r"leave the house|leave home|go out", "leaves_home_at"),
+    (r"leave the house|leave home|go out|head out|leave", "leaves_home_at"),
     (
-        r"get home|come home|come back|get back|get back home|return home|am home|'m home"
-        r"|get in|come back from work|get home from work",
+        r"get home|come home|come back|get back|get back home|return home|am home|am back"
+        r"|get in|come back from work|get home from work|get back from work|return from work"
+        r"|finish work|am back home|arrive home|get off work|am back from work",
         "gets_home_at",
     ),
-    (r"go to bed|go to sleep|turn in|sleep", "goes_to_bed_at"),
+    (r"go to bed|go to sleep|turn in|sleep|head to bed|am in bed|hit the sack", "goes_to_bed_at"),
     (r"have breakfast|eat breakfast", "has_breakfast_at"),
     (r"have lunch|eat lunch", "has_lunch_at"),
-    (r"have dinner|eat dinner|eat", "has_dinner_at"),
+    (r"have dinner|eat dinner|eat|have supper|eat supper", "has_dinner_at"),
 )
-_WORK_PREDICATES = {"leaves_for_work_at"}
-_AM_ROUTINE = {"wakes_at", "leaves_for_work_at", "has_breakfast_at"}
+_AM_ROUTINE = {"wakes_at", "leaves_for_work_at", "has_breakfast_at", "leaves_home_at"}
 _PM_ROUTINE = {"gets_home_at", "goes_to_bed_at", "has_dinner_at"}
+_ADVERB_RE = re.compile(
+    r"\b(?:usually|normally|always|generally|typically|mostly|often|tend to|late|early"
+    r"|pretty much|more or less)\s+",
+    re.IGNORECASE,
+)
+# Third person to first: "my husband gets home at 7" is read as "I get home at 7" for him.
+_THIRD_PERSON = {
+    "gets": "get", "wakes": "wake", "goes": "go", "leaves": "leave", "comes": "come",
+    "has": "have", "starts": "start", "finishes": "finish", "returns": "return",
+    "eats": "eat", "is": "am", "heads": "head", "sets": "set", "arrives": "arrive",
+    "turns": "turn", "hits": "hit", "sleeps": "sleep",
+}  # fmt: skip
+_OTHER_RE = re.compile(
+    r"^(?P<who>(?:[Mm]y|[Oo]ur)\s+[a-z]+|[A-Z][a-z]+)\s+(?P<verb>[a-z]+)\b(?P<rest>.*)$"
+)
 _ROUTINE_RE = re.compile(
-    r"^(?:i|we) (?:usually |normally |always |generally )?(?P<verbs>.+?)\s+"
-    rf"(?:at|around|by|about|at around|at about)\s+(?P<time>{_TIME})(?P<rest>.*)$",
+    r"^(?:i|we) (?P<verbs>.+?)\s+"
+    rf"(?:at|around|by|about|at around|at about|until|till|before)\s+(?P<time>{TIME})"
+    r"(?P<rest>.*)$",
+    re.IGNORECASE,
+)
+_LEADING_DAYS_RE = re.compile(
+    r"^(?P<lead>(?:on\s+|every\s+)?(?:(?:mon|tues|wednes|thurs|fri|satur|sun)days?|weekdays"
+    r"|weekends)(?:\s*(?:,|and)\s*(?:(?:mon|tues|wednes|thurs|fri|satur|sun)days?))*)\s*,?\s+"
+    r"(?P<rest>(?:i|we)\s+.*)$",
     re.IGNORECASE,
 )
 _QUIET_RE = re.compile(
-    rf"quiet\s+hours?\s*(?:are|is|:)?\s*(?:from|between)?\s*(?P<start>{_TIME})\s*"
-    rf"(?:to|-|–|until|till|and)\s*(?P<end>{_TIME})",
-    re.IGNORECASE,
-)
-_NO_NOISE_RE = re.compile(
-    r"(?:no (?:noise|noisy chores|chores|vacuuming)|(?:don'?t|do not|never) (?:make (?:any )?"
-    rf"noise|vacuum|run the (?:vacuum|washing machine|dishwasher)))\s+(?P<rel>after|before)\s+"
-    rf"(?P<time>{_TIME})",
+    rf"quiet\s+hours?\s*(?:are|is|:)?\s*(?:from|between)?\s*(?P<start>{TIME})\s*"
+    rf"(?:to|-|–|until|till|and)\s*(?P<end>{TIME})",
     re.IGNORECASE,
 )
 _LIKE_RE = re.compile(
@@ -243,66 +325,46 @@ _LIKE_PREDICATES = {
 }
 
 
-def _normalise(text: str) -> str:
-    # "6 p.m. I wake" ends a sentence; "6 p.m. every day" does not.
-    text = re.sub(r"\b([aApP])\.\s?[mM]\.(?=\s+[A-Z]|\s*$)", r"\1m.", text)
-    text = re.sub(r"\b([ap])\.\s?m\.?(?=\W|$)", r"\1m", text, flags=re.IGNORECASE)
-    text = text.replace("\u2019", "'")
-    return re.sub(r"[ \t]+", " ", text).strip()
+def _routine_text(sentence: str) -> str:
+    """Routine words in one order ("on weekends I'm up at 9": "I am up at 9 on weekends")."""
+    text = re.sub(r"\b(i|we)'(m|re)\b", lambda m: f"{m.group(1)} am", sentence, flags=re.I)
+    text = re.sub(r"\b(i|we)'ll\s+be\b", lambda m: f"{m.group(1)} am", text, flags=re.I)
+    text = re.sub(r"\b(i|we)\s+will\s+be\b", lambda m: f"{m.group(1)} am", text, flags=re.I)
+    text = re.sub(r"^we are\b", "we am", text, flags=re.IGNORECASE)
+    text = _ADVERB_RE.sub("", text)
+    m = _LEADING_DAYS_RE.match(text)
+    if m is not None:
+        text = f"{m.group('rest')} {m.group('lead')}"
+    # "I go to bed on Fridays, around 1am" -> "I go to bed around 1am on Fridays"
+    m = re.match(
+        r"^(?P<head>(?:i|we)\s+[a-z' ]+?)\s+(?P<days>(?:on|every)\s+[a-z, ]+?|on weekdays"
+        r"|on weekends|during the week)\s*,?\s+(?P<rest>(?:at|around|about|by)\s+.*)$",
+        text,
+        re.IGNORECASE,
+    )
+    if m is not None and split_schedule(f"x {m.group('days')}")[0] == "x":
+        text = f"{m.group('head')} {m.group('rest')} {m.group('days')}"
+    return normalise(text)
 
 
-def split_sentences(text: str) -> list[str]:
-    """Split a paragraph into sentences (after "a.m."/"p.m." became "am"/"pm")."""
-    parts = re.split(r"(?<=[.!?;])\s+|\n+", _normalise(text))
-    return [p.strip().rstrip(".!?;").strip() for p in parts if p.strip().rstrip(".!?;").strip()]
+def _subject(sentence: str, speaker: str) -> tuple[str, str]:
+    """Who a routine sentence is about, and the sentence as if they said it.
 
-
-def swap_person(text: str) -> str:
-    """Say ``text`` back from the robot's side.
-
-    "what I want you to buy" becomes "what you want me to buy".
+    "My husband gets home at 7" -> ("husband", "I get home at 7").
     """
-    words = text.split()
-    out: list[str] = []
-    for i, word in enumerate(words):
-        low = word.lower()
-        if low == "you":
-            prev = words[i - 1].lower() if i else ""
-            out.append("I" if prev in _SUBJECT_AFTER or i == 0 else "me")
-        elif low in _PRONOUNS:
-            out.append(_PRONOUNS[low])
-        else:
-            out.append(word)
-    return " ".join(out)
-
-
-def _strip_fillers(sentence: str) -> str:
-    prev = None
-    while prev != sentence:
-        prev = sentence
-        sentence = _FILLER_RE.sub("", sentence).strip()
-    return sentence
-
-
-def _goal_for_object(obj: str) -> str:
-    obj = _the(obj)
-    for pattern, template in _OBJECT_GOALS:
-        if re.search(pattern, obj, re.IGNORECASE):
-            return template.format(obj=obj)
-    return f"get {obj} ready"
-
-
-def _the(words: str) -> str:
-    """The robot's words for the person's things: "my laundry" -> "the laundry"."""
-    return re.sub(r"\b(?:my|our|your)\b", "the", words, flags=re.IGNORECASE)
-
-
-# --- facts ----------------------------------------------------------------------------
+    m = _OTHER_RE.match(sentence.strip())
+    if m is None or m.group("verb") not in _THIRD_PERSON:
+        return speaker, sentence
+    who = m.group("who")
+    if who.lower().startswith(("my ", "our ")):
+        who = who.split(" ", 1)[1].lower()
+    return who, f"I {_THIRD_PERSON[m.group('verb')]}{m.group('rest')}"
 
 
 def _routine_facts(sentence: str, *, now: datetime, tz: str, speaker: str) -> list[ParsedFact]:
     """Facts from "I wake up and go to work at 7 am (on weekdays)", or [] if not a routine."""
-    m = _ROUTINE_RE.match(sentence)
+    text = _routine_text(sentence)
+    m = _ROUTINE_RE.match(text)
     if m is None:
         return []
     verbs = [v.strip() for v in re.split(r"\s*(?:,|\band\b|\bthen\b)\s*", m.group("verbs"))]
@@ -320,17 +382,27 @@ def _routine_facts(sentence: str, *, now: datetime, tz: str, speaker: str) -> li
         return []
     hint = "am" if set(predicates) <= _AM_ROUTINE else None
     hint = "pm" if set(predicates) <= _PM_ROUTINE else hint
-    hour, minute = _clock_time(m.group("time").lower(), hint, sentence, strict=True)
+    hour, minute = clock_time(m.group("time").lower(), hint, sentence, strict=True)
     rest = m.group("rest").strip(" ,")
     days_rule = None
-    if rest and _split_schedule(f"routine {rest}")[0] != "routine":
-        return []  # more than a routine ("..., so have lunch ready"): read it as a chore
     if rest:
+        goal, clauses = split_schedule(f"routine {rest}")
+        if goal != "routine" or not clauses:
+            return []  # more than a routine ("..., so have lunch ready"): read it as a chore
         probe = parse_instruction(f"routine {rest} at {hour}:{minute:02d}", now=now, tz=tz)
-        _, parts = split_rrule(probe.rrule or "")
-        days_rule = parts.get("BYDAY")
-    elif _WORK_PREDICATES & set(predicates):
-        days_rule = WEEKDAYS  # why: "go to work" means working days unless they say so
+        _, parts = split_rules(probe.rrule or "")
+        days_rule = parts[0].get("BYDAY")
+    return _routine_fact_list(predicates, hour, minute, days_rule, sentence, speaker)
+
+
+def _routine_fact_list(
+    predicates: list[str],
+    hour: int,
+    minute: int,
+    days_rule: str | None,
+    sentence: str,
+    speaker: str,
+) -> list[ParsedFact]:
     parts = {"FREQ": "WEEKLY", "BYDAY": days_rule} if days_rule else {"FREQ": "DAILY"}
     rrule = format_rrule({**parts, "BYHOUR": str(hour), "BYMINUTE": str(minute)})
     value = f"{hour:02d}:{minute:02d}"
@@ -340,36 +412,77 @@ def _routine_facts(sentence: str, *, now: datetime, tz: str, speaker: str) -> li
     ]
 
 
+def _with_work_days(facts: list[ParsedFact], sentence: str) -> list[ParsedFact]:
+    """Going to work means working days: facts of such a sentence without days get them."""
+    if not re.search(r"\bwork\b|\boffice\b", sentence, re.IGNORECASE):
+        return facts
+    out = []
+    for f in facts:
+        _, parts = split_rrule(f.rrule or "")
+        if parts.get("FREQ") == "DAILY":
+            rule = format_rrule(
+                {
+                    "FREQ": "WEEKLY",
+                    "BYDAY": WEEKDAYS,
+                    "BYHOUR": parts["BYHOUR"],
+                    "BYMINUTE": parts["BYMINUTE"],
+                }
+            )
+            f = f.model_copy(update={"rrule": rule})
+        out.append(f)
+    return out
+
+
+def _routines(sentence: str, *, now: datetime, tz: str, speaker: str) -> list[ParsedFact]:
+    """All routine facts of a sentence, one routine or two, the speaker's or someone's.
+
+    "I wake up at 6:30 and go to work at 8"; "I get up at 6 on weekdays and 8 on weekends";
+    "My husband gets home at 7" (facts about "husband").
+    """
+    speaker, sentence = _subject(sentence, speaker)
+    facts = _routine_facts(sentence, now=now, tz=tz, speaker=speaker)
+    if not facts:
+        facts = _split_routine(sentence, now=now, tz=tz, speaker=speaker)
+    return _with_work_days(facts, sentence)
+
+
 def _split_routine(sentence: str, *, now: datetime, tz: str, speaker: str) -> list[ParsedFact]:
-    """Two routines sharing a subject: "I wake up at 6:30 and go to work at 8"."""
-    subject = re.match(r"^(i|we)\s+", sentence, re.IGNORECASE)
+    text = _routine_text(sentence)
+    subject = re.match(r"^(i|we)\s+", text, re.IGNORECASE)
     if subject is None:
         return []
-    for m in _SPLIT_AND_RE.finditer(sentence):
-        left = _routine_facts(sentence[: m.start()], now=now, tz=tz, speaker=speaker)
-        right_text = f"{subject.group(0)}{sentence[m.end() :]}"
+    for m in _SPLIT_AND_RE.finditer(text):
+        left_text = text[: m.start()]
+        left = _routine_facts(left_text, now=now, tz=tz, speaker=speaker)
+        if not left:
+            continue
+        right_text = text[m.end() :]
+        if re.match(rf"^{TIME}\b", right_text, re.IGNORECASE):
+            lm = _ROUTINE_RE.match(left_text)
+            assert lm is not None
+            head = left_text[: lm.start("time")]  # "I get up at " + "8 on weekends"
+            right_text = f"{head}{right_text}"
+        else:
+            right_text = f"{subject.group(0)}{right_text}"
         right = _routine_facts(right_text, now=now, tz=tz, speaker=speaker)
-        if left and right:
+        if right:
             return left + right
     return []
 
 
-def _preference_facts(sentence: str, *, speaker: str, scheduled: bool) -> list[ParsedFact]:
-    """Quiet hours (``scheduled=False``) or likes/dislikes (``True``: tried after chores)."""
-    m = _QUIET_RE.search(sentence)
+def _preference_facts(sentence: str, *, speaker: str) -> list[ParsedFact]:
+    """Quiet hours, likes and dislikes."""
+    m = _QUIET_RE.search(normalise(sentence))
     if m is not None:
-        start = _clock_time(m.group("start").lower(), "pm", sentence, strict=False)
-        end = _clock_time(m.group("end").lower(), "am", sentence, strict=False)
-        return [_quiet(start, end, sentence)]
-    m = _NO_NOISE_RE.search(sentence)
-    if m is not None:
-        if m.group("rel").lower() == "after":
-            start = _clock_time(m.group("time").lower(), "pm", sentence, strict=False)
-            return [_quiet(start, (7, 0), sentence)]
-        end = _clock_time(m.group("time").lower(), "am", sentence, strict=False)
-        return [_quiet((22, 0), end, sentence)]
-    if not scheduled:
-        return []
+        start = clock_time(m.group("start").lower(), "pm", sentence, strict=False)
+        end = clock_time(m.group("end").lower(), "am", sentence, strict=False)
+        value = f"{start[0]:02d}:{start[1]:02d}-{end[0]:02d}:{end[1]:02d}"
+        return [
+            ParsedFact(
+                subject="home", predicate="quiet_hours", value=value, kind="preference",
+                text=sentence,
+            )
+        ]  # fmt: skip
     sentence = re.sub(r"^(i|we)'(m|re)\b", r"\1 am", sentence, flags=re.IGNORECASE)
     m = _LIKE_RE.match(sentence)
     if m is None:
@@ -392,135 +505,352 @@ def _preference_facts(sentence: str, *, speaker: str, scheduled: bool) -> list[P
     ]
 
 
-def _quiet(start: tuple[int, int], end: tuple[int, int], sentence: str) -> ParsedFact:
-    value = f"{start[0]:02d}:{start[1]:02d}-{end[0]:02d}:{end[1]:02d}"
-    return ParsedFact(
-        subject="home", predicate="quiet_hours", value=value, kind="preference", text=sentence
-    )
+def _is_quiet_hours(sentence: str) -> bool:
+    return _QUIET_RE.search(normalise(sentence)) is not None
 
 
-# --- chores ---------------------------------------------------------------------------
+# --- chores, deadlines, check-ins, reminders ------------------------------------------
 
 
-def _chore(sentence: str, *, now: datetime, tz: str, priority: int) -> StandingInstruction:
-    """One chore, deadline chore, check-in or one-off from one clause of a sentence.
+@dataclass
+class _Reading:
+    """One chore clause read, before its schedule is turned into a rule."""
+
+    text: str  # the words the instruction keeps as its text
+    goal: str
+    clauses: list[tuple[str, str]]
+    leading: bool = False  # the schedule came first ("every Saturday, vacuum ...")
+    kind: InstructionKind = InstructionKind.RECURRING_CHORE
+    deadline: bool = False
+    habit: bool = False
+    person: str | None = None
+    answers_to: str | None = None
+    extra: list[tuple[str, str]] = field(default_factory=list)  # inherited clauses
+
+    @property
+    def day_clauses(self) -> list[tuple[str, str]]:
+        return [(k, r) for k, r in self.clauses if k in _DAY_KINDS]
+
+    @property
+    def time_clauses(self) -> list[tuple[str, str]]:
+        return [(k, r) for k, r in self.clauses if k in _TIME_KINDS]
+
+
+def _read(
+    sentence: str, *, speaker: str, pronoun_for: str | None = None, need_schedule: bool = True
+) -> _Reading:
+    """Read one chore clause (no rule yet).
 
     Raises:
-        AmbiguousInstructionError: Two plausible readings.
-        InstructionParseError: Not readable offline.
+        InstructionParseError: No schedule, or no goal.
     """
     original = sentence
-    body = _strip_fillers(sentence)
+    body = normalise(_strip_fillers(sentence))
     asked = _ASK_RE.match(body)
     if asked is not None:
         body = body[asked.end() :]
     habit = asked is None and _HABIT_RE.match(body) is not None
-    body = _strip_fillers(_HABIT_RE.sub("", body) if habit else body)
+    if habit:
+        body = _HABIT_RE.sub("", body)
+    elif asked is None and (w := _WANT_RE.match(body)) is not None:
+        body = body[w.end() :]
+    body = _strip_fillers(body)
     deadline = False
-    goal_override: str | None = None
     m = _MAKE_SURE_RE.search(body)
     if m is not None:
         deadline = True
         if m.start() == 0 and m.group("obj"):  # "make sure the dishes are done by 9pm"
-            goal_override = _goal_for_object(m.group("obj"))
-            body = f"{goal_override} {m.group('rest')}".strip()
+            body = f"{goal_for_state(m.group('obj'), m.group('state'))} {m.group('rest')}"
         else:
             body = (body[: m.start()] + " " + m.group("rest")).strip(" ,")
     m = _HAVE_READY_RE.match(body)
     if m is not None:
         deadline = True
-        goal_override = _goal_for_object(m.group("obj"))
-        body = f"{goal_override} {body[m.end() :]}".strip()
-    goal, clauses = _split_schedule(body)
-    kinds = {k for k, _ in clauses}
-    if not clauses:
+        body = f"{goal_for_state(m.group('obj'), m.group('state'))} {body[m.end() :]}".strip()
+    body = body.strip()
+    goal, clauses = split_schedule(body)
+    if not clauses and need_schedule:
         raise InstructionParseError(original, "no schedule phrase (when should it happen?)")
-    if _NOT_A_GOAL_RE.match(goal):
-        raise InstructionParseError(original, f"{goal!r} does not say what to do")
-    if goal[:1].isupper() and not goal.startswith("I "):
+    leading = bool(clauses) and body.lower().startswith(clauses[0][1])
+    m = _GOAL_STATE_RE.match(goal)
+    said_done = m is not None and (
+        m.group("be")
+        or m.group("state").lower() in READY_STATES
+        or any(k in ("by", "by_day") for k, _ in clauses)
+    )  # "trash out on Tuesday nights" is a chore; "the trash out by 7" a deadline
+    if m is not None and _object_like(m.group("obj")):
+        # "dinner ready", "the dishes should be done", "my shirts ironed": an end state
+        deadline = deadline or bool(said_done)
+        goal = goal_for_state(m.group("obj"), m.group("state"))
+    elif _MEAL_RE.match(goal):
+        deadline = True  # "dinner at 6:30": dinner on the table then
+        goal = goal_for_state(goal, "ready")
+    if goal[:1].isupper() and not re.match(r"^I\b", goal):
         goal = goal[0].lower() + goal[1:]
-    rm = _READY_BY_RE.match(goal)
-    if rm is not None and ("by" in kinds or deadline):
-        deadline = True
-        goal_override = _goal_for_object(rm.group("obj"))
-    pieces: list[str] = []
-    for kind, raw in clauses:
-        raw = raw.strip(" ,;")
-        if deadline and kind == "at":
-            raw = re.sub(r"^(?:at|@)\s+", "by ", raw, flags=re.IGNORECASE)
-        if habit and kind == "on_days" and re.search(rf"{_ONE_DAY}$", raw, re.IGNORECASE):
-            # Why: "I like to do my laundry on Saturday" is a habit, so every Saturday.
-            raw = re.sub(r"^(?:on\s+)?", "every ", raw, flags=re.IGNORECASE)
-        pieces.append(raw)
-    repeats = {"every", "on_days", "adverb", "nth_day", "month_day"} & kinds
-    one_off = {"one_day", "date", "next_day"} & kinds
-    if habit and not repeats and not one_off:
-        pieces.append("every day")
-    if deadline and not {"at", "by"} & kinds:
-        pieces.append(f"by {DEFAULT_DEADLINE}")
-    goal = goal_override or goal
-    check_in = _CHECK_IN_RE.match(goal)
-    answers_to = None
-    if check_in is not None:
-        rest = goal[check_in.end() :].strip()
-        if goal.lower().startswith("remind"):
-            goal = f"remind you {swap_person(rest)}".strip()
-        else:
-            rest = re.sub(r"^(?:to|and)\s+(?:see|ask|find out|hear)\s+", "", rest, flags=re.I)
-            rest = re.sub(r"^(?:about|to|and)\s+", "", rest, flags=re.IGNORECASE)
-            asked = swap_person(rest)
-            goal = f"ask {asked}".strip() if asked else "check in with the person"
-        if _SHOPPING_RE.search(rest):
-            answers_to = "shopping"
+    reading = _Reading(text=original, goal=goal, clauses=clauses, leading=leading)
+    reading.deadline = deadline
+    reading.habit = habit
+    if (m := REMINDER_RE.match(goal)) is not None:
+        who = m.group("who") or m.group("told")
+        reading.goal, reading.person = reminder_goal(who, goal[m.end() :], speaker=speaker)
+        reading.kind = InstructionKind.REMINDER
+    elif (m := CHECK_IN_RE.match(goal)) is not None:
+        reading.goal, reading.person, reading.answers_to = check_in_goal(
+            m.group("who"), goal[m.end() :], speaker=speaker
+        )
+        reading.kind = InstructionKind.CHECK_IN
     else:
-        goal = _the(goal)
-    canonical = f"{goal} {' '.join(pieces)}"
-    instr = parse_instruction(
-        canonical, now=now, tz=tz, duration_s=None, priority=priority, strict=True
-    )
-    kind = instr.kind
-    if check_in is not None:
-        kind = InstructionKind.CHECK_IN
-    elif deadline and kind is not InstructionKind.ONE_OFF:
-        kind = InstructionKind.DEADLINE_CHORE
-    return instr.model_copy(
-        update={
-            "id": instruction_id(original),
-            "text": original,
-            "goal": goal,
-            "kind": kind,
-            "duration_s": CHECK_IN_DURATION_S
-            if kind is InstructionKind.CHECK_IN
-            else estimate_duration_s(goal),
-            "answers_to": answers_to,
-        }
-    )
+        if not goal or _NOT_A_GOAL_RE.match(goal):
+            raise InstructionParseError(original, f"{goal!r} does not say what to do")
+        goal = the(goal)
+        if pronoun_for:
+            goal = re.sub(r"\b(?:it|them)\b", pronoun_for, goal)
+        reading.goal = goal
+    return reading
 
 
-def _chores(sentence: str, *, now: datetime, tz: str, priority: int) -> list[StandingInstruction]:
-    """Chores in one sentence, splitting "X every day at 9 and Y on Mondays" if needed."""
-    first: InstructionParseError | None = None
+def _object_like(words: str) -> bool:
+    """Whether ``words`` name a thing ("the dishes", "dinner"), not a command or a person."""
+    parts = words.lower().split()
+    if not parts or parts[0] in ("i", "we", "it", "they", "he", "she", "you", "there"):
+        return False
+    if parts[0] in DETERMINERS:
+        return True
+    return len(parts) <= 3 and not any(p in VERBS for p in parts)
+
+
+def _build(
+    reading: _Reading, *, now: datetime, tz: str, priority: int, speaker: str
+) -> tuple[StandingInstruction, bool]:
+    """The instruction of a reading, and whether its time of day was said.
+
+    Raises:
+        AmbiguousInstructionError: A bare 7, 8 or 9 with no hint.
+        InstructionParseError: The schedule cannot be read.
+    """
+    clauses = reading.clauses + reading.extra
+    person_kind = reading.kind in PERSON_KINDS
+    deadline = reading.deadline or any(k in ("by", "by_day") for k, _ in clauses)
+    default = PERSON_TIME if person_kind else DEADLINE_TIME if deadline else DEFAULT_TIME
+    when = read_schedule(
+        reading.goal,
+        clauses,
+        text=reading.text,
+        now=now,
+        tz=tz,
+        strict=True,
+        default_time=default,
+        habit=reading.habit,
+        deadline=deadline and not person_kind,
+    )
+    kind = reading.kind
+    if kind is InstructionKind.RECURRING_CHORE:
+        if when.one_off:
+            kind = InstructionKind.ONE_OFF
+        elif when.deadline:
+            kind = InstructionKind.DEADLINE_CHORE
+    instr = StandingInstruction(
+        id=instruction_id(reading.text),
+        text=reading.text,
+        kind=kind,
+        goal=reading.goal,
+        rrule=when.rrule,
+        timezone=tz,
+        time_is_deadline=when.deadline and not person_kind,
+        duration_s=CHECK_IN_DURATION_S if person_kind else estimate_duration_s(reading.goal),
+        priority=priority,
+        answers_to=reading.answers_to,
+        person=reading.person,
+        said_by=speaker if reading.person is not None else None,
+    )
+    return instr, when.said_time
+
+
+def _segments(body: str) -> list[tuple[str, str]]:
+    """Split a sentence into chore clauses: ``[(kind, text)]``.
+
+    Kinds: ``chore``, or ``elided`` when its verb is the one before ("and the recycling
+    every Thursday"). Day lists and times ("Monday, Wednesday and Friday", "7am and 7pm")
+    stay in their clause.
+    """
+    out: list[list[str]] = []
+    pos = 0
+    pieces: list[tuple[str, str]] = []  # (separator before, text)
+    sep = ""
+    for m in _SEP_RE.finditer(body):
+        pieces.append((sep, body[pos : m.start()]))
+        sep, pos = m.group(0), m.end()
+    pieces.append((sep, body[pos:]))
+    kinds: list[str] = []
+    for i, (sep, text) in enumerate(pieces):
+        text = _strip_fillers(text.strip())
+        kind = "chore" if i == 0 else _segment_kind(text)
+        if kind == "cont" or not out:
+            if out:
+                out[-1].append(sep + text)
+            else:
+                out.append([text])
+                kinds.append("chore")
+            continue
+        out.append([text])
+        kinds.append(kind)
+    merged: list[tuple[str, str]] = []
+    carry = ""
+    for k, parts in zip(kinds, out, strict=True):
+        text = "".join(parts).strip()
+        goal, clauses = split_schedule(text)
+        if clauses and not goal:
+            carry = f"{carry}{text}, "  # "On Mondays and Thursdays, water ... and ...": leads
+            continue
+        merged.append((k, f"{carry}{text}" if carry else text))
+        carry = ""
+    if carry and merged:
+        k, text = merged[-1]
+        merged[-1] = (k, f"{text}, {carry.rstrip(', ')}")
+    return merged or [("chore", body)]
+
+
+def _segment_kind(text: str) -> str:
+    low = text.lower()
+    first = low.split(" ", 1)[0] if low else ""
+    if not low:
+        return "cont"
+    if REMINDER_RE.match(text) or CHECK_IN_RE.match(text) or _ASK_RE.match(text):
+        return "chore"
+    if starts_with_verb(low) and first not in ("set", "clean", "empty", "tidy", "dry"):
+        return "chore"
+    if first in ("set", "clean", "empty", "tidy", "dry"):
+        # verbs that are also states ("clean", "empty"): a verb when an object follows
+        return "chore" if re.match(r"^\w+\s+(?:the|my|our|up|out|a|an)\b", low) else "cont"
+    if first in DETERMINERS or re.match(r"^\w+s'\s", low):
+        return "elided"
+    goal, clauses = split_schedule(text)
+    if clauses and goal and starts_with_verb(goal):
+        return "chore"  # "on Thursdays wash the bed sheets"
+    return "cont"
+
+
+def _chores(
+    sentence: str, *, now: datetime, tz: str, priority: int, speaker: str
+) -> list[tuple[StandingInstruction, bool]]:
+    """Chores in one sentence; splits "X every day at 9 and Y on Mondays" when needed."""
+    first_error: InstructionParseError | None = None
+    whole: tuple[StandingInstruction, bool] | None = None
     try:
-        whole = _chore(sentence, now=now, tz=tz, priority=priority)
-        if not _SCHEDULE_WORDS_RE.search(whole.goal):
-            return [whole]
+        reading = _read(sentence, speaker=speaker)
+        if not _SCHEDULE_WORDS_RE.search(reading.goal) and not _two_verbs(reading.goal):
+            return [_build(reading, now=now, tz=tz, priority=priority, speaker=speaker)]
+        whole = _build(reading, now=now, tz=tz, priority=priority, speaker=speaker)
     except AmbiguousInstructionError:
         raise
     except InstructionParseError as exc:
-        first, whole = exc, None
-    # The goal still holds a schedule, or nothing parsed: try "<chore> and <chore>".
-    for m in _SPLIT_AND_RE.finditer(sentence):
-        left, right = sentence[: m.start()], sentence[m.end() :]
+        first_error = exc
+    body = normalise(_strip_fillers(sentence))
+    segments = _segments(body)
+    if len(segments) > 1:
         try:
-            a = _chores(left, now=now, tz=tz, priority=priority)
-            b = _chores(right, now=now, tz=tz, priority=priority)
-        except InstructionParseError:
-            continue
-        return a + b
+            return _segment_chores(segments, now=now, tz=tz, priority=priority, speaker=speaker)
+        except AmbiguousInstructionError:
+            raise
+        except InstructionParseError as exc:
+            first_error = first_error or exc
     if whole is not None:
         return [whole]
-    assert first is not None
-    raise first
+    assert first_error is not None
+    raise first_error
+
+
+def _two_verbs(goal: str) -> bool:
+    """Whether a goal is two chores sharing a schedule ("vacuum the hall and clean ...")."""
+    for m in re.finditer(r"\s+(?:and|then|and then)\s+(\w+)", goal):
+        if starts_with_verb(m.group(1)) and not re.match(r"^(?:set|clean|empty|tidy|dry)$",
+                                                         m.group(1)):  # fmt: skip
+            return True
+        if m.group(1) in ("set", "clean", "empty", "tidy") and re.match(
+            r"^\s+(?:and|then|and then)\s+\w+\s+(?:the|my|our)\b", goal[m.start() :]
+        ):
+            return True
+    return False
+
+
+def _segment_chores(
+    segments: list[tuple[str, str]], *, now: datetime, tz: str, priority: int, speaker: str
+) -> list[tuple[StandingInstruction, bool]]:
+    """Read each chore clause of a sentence, with what an elided clause borrows."""
+    readings: list[_Reading] = []
+    for kind, text in segments:
+        if kind == "elided" and readings:
+            prev = readings[-1]
+            own = split_schedule(text)[1]
+            if not own or not prev.clauses:
+                # "take out the trash and the recycling": one chore, two things
+                merged = f"{prev.text} and {text}"
+                readings[-1] = _read(merged, speaker=speaker)
+                continue
+            verb = verb_phrase(prev.goal)
+            reading = _read(f"{verb} {text}", speaker=speaker)
+            if not any(k in _TIME_KINDS for k, _ in own) and not _part_in(own):
+                reading.extra = prev.time_clauses or _part_clause(prev.clauses)
+            reading.text = f"{verb} {text}"
+            readings.append(reading)
+            continue
+        pronoun = object_phrase(readings[-1].goal) if readings else None
+        readings.append(
+            _read(text, speaker=speaker, pronoun_for=pronoun or None, need_schedule=False)
+        )
+    # A clause with no days borrows them: from a leading schedule ("every Saturday vacuum
+    # the hall and clean the bathroom"), else from a trailing one ("feed the cat at 7am
+    # and water the plants at 8am every day").
+    donor = None
+    if readings[0].leading and readings[0].day_clauses:
+        donor = readings[0]
+    elif readings[-1].day_clauses:
+        donor = readings[-1]
+    for r in readings:
+        if donor is not None and r is not donor and not r.day_clauses:
+            if not r.clauses and donor is readings[0]:
+                r.extra = r.extra + donor.clauses
+            else:
+                r.extra = r.extra + donor.day_clauses
+    if any(not (r.clauses or r.extra) for r in readings):
+        raise InstructionParseError(
+            " ".join(r.text for r in readings), "no schedule phrase for one of its chores"
+        )
+    return [_build(r, now=now, tz=tz, priority=priority, speaker=speaker) for r in readings]
+
+
+def _part_in(clauses: list[tuple[str, str]]) -> bool:
+    return any(re.search(r"\b(?:morning|afternoon|evening|night)s?\b", r) for _, r in clauses)
+
+
+def _part_clause(clauses: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The time of day hidden in a day clause ("every morning") as its own clause."""
+    for _, raw in clauses:
+        m = re.search(r"\b(morning|afternoon|evening|night)s?\b", raw)
+        if m is not None:
+            part = m.group(1)
+            return [("part_of_day", "at night" if part == "night" else f"in the {part}")]
+    return []
+
+
+def _constraint(
+    sentence: str, *, tz: str, priority: int, speaker: str
+) -> StandingInstruction | None:
+    read = parse_constraint(_strip_fillers(sentence))
+    if read is None:
+        return None
+    goal, window = read
+    return StandingInstruction(
+        text=sentence,
+        kind=InstructionKind.CONSTRAINT,
+        goal=goal,
+        rrule=None,
+        timezone=tz,
+        duration_s=0,
+        priority=priority,
+        window=window,
+        said_by=speaker,
+    )
 
 
 # --- the model's second pass ----------------------------------------------------------
@@ -529,14 +859,17 @@ _MODEL_PROMPT = """You read standing instructions for a household robot.
 The home's time zone is {tz}; it is now {now} there.
 Sentence: {sentence!r}
 Return the instructions in it. kind is one of: recurring_chore, deadline_chore (the time is
-when it must be done), check_in (a question the robot asks the person), preference, one_off.
-rrule is an RFC 5545 rule in local wall time, e.g. "RRULE:FREQ=DAILY;BYHOUR=18;BYMINUTE=0";
-a one-off is "DTSTART:YYYYMMDDTHHMMSS\\nRRULE:FREQ=DAILY;COUNT=1". If the sentence is
-ambiguous (no clear time or frequency), return no instructions and a short question."""
+when it must be done), check_in (a question the robot asks the person), reminder (the robot
+tells a person something, e.g. goal "remind owner to take their pills"), constraint (when
+something must not be done: goal is the activity, window e.g. "* 22:30-07:00"), preference,
+one_off. rrule is an RFC 5545 rule in local wall time, e.g.
+"RRULE:FREQ=DAILY;BYHOUR=18;BYMINUTE=0"; a one-off is
+"DTSTART:YYYYMMDDTHHMMSS\\nRRULE:FREQ=DAILY;COUNT=1". If the sentence is ambiguous (no clear
+time or frequency), return no instructions and a short question."""
 
 
 def _model_pass(
-    client: Any, sentence: str, *, now: datetime, tz: str, priority: int
+    client: Any, sentence: str, *, now: datetime, tz: str, priority: int, speaker: str
 ) -> tuple[list[StandingInstruction], list[str]]:
     local = now.astimezone(load_zone(tz)).strftime("%A %Y-%m-%d %H:%M")
     prompt = _MODEL_PROMPT.format(tz=tz, now=local, sentence=sentence)
@@ -548,6 +881,7 @@ def _model_pass(
     out: list[StandingInstruction] = []
     for i, item in enumerate(reading.instructions):
         text = sentence if len(reading.instructions) == 1 else f"{sentence} [{i + 1}]"
+        person_kind = item.kind in PERSON_KINDS
         try:
             out.append(
                 StandingInstruction(
@@ -566,6 +900,9 @@ def _model_pass(
                     ),
                     priority=priority,
                     answers_to=item.answers_to,
+                    person=speaker if person_kind else None,
+                    said_by=speaker if person_kind else None,
+                    window=item.window,
                 )
             )
         except (ValidationError, ValueError) as exc:
@@ -585,6 +922,44 @@ def _not_understood(sentence: str, reason: str | None = None) -> str:
     )
 
 
+# --- check-ins and reminders when the person is home ----------------------------------
+
+
+def _place_for_person(
+    instr: StandingInstruction, routine: Any, now: datetime
+) -> tuple[StandingInstruction, str | None]:
+    """Move a check-in or reminder said without a time to when its person is home.
+
+    The rule's own time becomes the placed one when every run moves to the same time of
+    day (e.g. 18:30 -> 19:30 on Mondays because they get home at 19:00); otherwise the
+    scheduler places each run.
+    """
+    from housemind.scheduler.placement import SchedulePolicy
+
+    policy = SchedulePolicy(routine=routine)
+    pairs = policy.next_due(instr, now, 8)
+    moved = [(d, f) for d, f in pairs if d != f]
+    if not moved:
+        return instr, None
+    times = {f.strftime("%H:%M") for _, f in pairs}
+    if len(times) != 1 or instr.rrule is None:
+        return instr, (
+            f"'{instr.goal}': I'll wait until {instr.person} is home when they are out at "
+            f"{moved[0][0]:%H:%M}"
+        )
+    new_time = next(iter(times))
+    dtstart, rules = split_rules(instr.rrule)
+    h, m = (int(x) for x in new_time.split(":"))
+    if dtstart is not None and "COUNT" in rules[0]:
+        dtstart = dtstart.replace(hour=h, minute=m)
+    rules = [{**r, "BYHOUR": str(h), "BYMINUTE": str(m)} if "BYHOUR" in r else r for r in rules]
+    from housemind.scheduler._rrule import format_rules
+
+    placed = instr.model_copy(update={"rrule": format_rules(rules, dtstart)})
+    old = moved[0][0].strftime("%H:%M")
+    return placed, (f"'{instr.goal}' at {new_time}, not {old}: {instr.person} is not home at {old}")
+
+
 # --- the paragraph --------------------------------------------------------------------
 
 
@@ -596,6 +971,7 @@ def parse_paragraph(
     speaker: str = "owner",
     priority: int = 0,
     client: Any | None = None,
+    routine_facts: list[Any] | None = None,
 ) -> ParseResult:
     """Read a paragraph of plain language into instructions, facts and questions.
 
@@ -603,13 +979,18 @@ def parse_paragraph(
         text: What the person said (one or more sentences).
         now: The current time (aware; anchors one-offs and "every other" rules).
         tz: The home's IANA time zone.
-        speaker: Who said it; the subject of routine and preference facts.
+        speaker: Who said it; the subject of routine and preference facts, and the person
+            "me" refers to in check-ins and reminders.
         priority: Priority of the instructions.
         client: Optional model client with ``structured(messages, schema)`` for sentences
             the offline reader cannot handle; without one they become questions.
+        routine_facts: Routine facts already known (``SymbolicMemory.facts()`` rows or
+            ``ParsedFact``); with the paragraph's own, they place check-ins and reminders
+            said without a time when the person is home.
 
     Returns:
-        The instructions (in the order said), facts, and questions back to the person.
+        The instructions (in the order said), facts, questions back to the person, and
+        notes on what was decided for them.
 
     Raises:
         ValueError: ``tz`` is not a known time zone, or ``now`` is naive.
@@ -619,25 +1000,30 @@ def parse_paragraph(
         raise ValueError(f"naive datetime {now!r}: pass a timezone-aware time")
     result = ParseResult()
     seen: set[str] = set()
+    flexible: set[str] = set()  # check-ins and reminders whose time was not said
     for sentence in split_sentences(text):
         body = _strip_fillers(sentence)
         if question := vague_question(body):
             result.questions.append(f"{sentence!r}: {question}")
             continue
+        found: list[tuple[StandingInstruction, bool]] = []
         try:
-            facts = _routine_facts(body, now=now, tz=tz, speaker=speaker)
-            if not facts:
-                facts = _split_routine(body, now=now, tz=tz, speaker=speaker)
-            facts = facts or _preference_facts(body, speaker=speaker, scheduled=False)
+            facts = _routines(body, now=now, tz=tz, speaker=speaker)
+            if not facts and _is_quiet_hours(body):
+                facts = _preference_facts(body, speaker=speaker)
             if facts:
                 result.facts.extend(facts)
                 continue
-            found = _chores(sentence, now=now, tz=tz, priority=priority)
+            limit = _constraint(sentence, tz=tz, priority=priority, speaker=speaker)
+            if limit is not None:
+                found = [(limit, True)]
+            else:
+                found = _chores(sentence, now=now, tz=tz, priority=priority, speaker=speaker)
         except AmbiguousInstructionError as exc:
             result.questions.append(f"{sentence!r}: {exc.question}")
             continue
         except InstructionParseError as exc:
-            facts = _preference_facts(body, speaker=speaker, scheduled=True)
+            facts = _preference_facts(body, speaker=speaker)
             if facts:
                 result.facts.extend(facts)
                 continue
@@ -645,12 +1031,30 @@ def parse_paragraph(
                 log.info("cannot read %r offline: %s", sentence, exc.reason)
                 result.questions.append(_not_understood(sentence, exc.reason))
                 continue
-            found, questions = _model_pass(client, sentence, now=now, tz=tz, priority=priority)
+            models, questions = _model_pass(
+                client, sentence, now=now, tz=tz, priority=priority, speaker=speaker
+            )
+            found = [(m, True) for m in models]
             result.questions.extend(questions)
-        for instr in found:
+        for instr, said_time in found:
             if instr.id not in seen:
                 seen.add(instr.id)
                 result.instructions.append(instr)
+                if instr.kind in PERSON_KINDS and not said_time:
+                    flexible.add(instr.id)
+    known = [*(routine_facts or []), *result.facts]
+    if flexible and known:
+        from housemind.scheduler.routines import HouseholdRoutine
+
+        routine = HouseholdRoutine.from_facts(known, tz=tz)
+        placed = []
+        for instr in result.instructions:
+            if instr.id in flexible and instr.person in routine.people():
+                instr, note = _place_for_person(instr, routine, now)
+                if note:
+                    result.notes.append(note)
+            placed.append(instr)
+        result.instructions = placed
     return result
 
 

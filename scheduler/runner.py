@@ -7,7 +7,7 @@ On the wall clock, :meth:`ChoreScheduler.start_background` lets APScheduler's
 which runs the same ``fire_due`` logic for one instruction.
 
 Every fire time in ``(last_checked, now]`` becomes a task exactly once (``last_checked`` is
-kept in the instruction row's ``data`` JSON, and task ids are derived from the fire time).
+kept in the instruction row's ``data`` JSON, and task ids are derived from the occurrence).
 ``last_checked`` is written only for instructions that fired (or were never checked): an
 instruction with no fire time in ``(last_checked, now]`` loses nothing by keeping the older
 value, and a step where nothing is due writes nothing.
@@ -18,6 +18,14 @@ and re-reads them when the :class:`InstructionStore` it was given changed them
 process, e.g. ``housemind instruct``, may have changed the instructions).
 Misfire policy v1: a fire time more than the instruction's grace period in the past becomes
 a ``skipped`` task whose result says why.
+
+Fire times are *placed* by a ``scheduler.placement.SchedulePolicy``: enabled constraints,
+the household's routine (check-ins and reminders when their person is home, noisy chores
+outside sleeping hours) and measured chore durations (deadline chores start their lead time
+early). By default the scheduler reads that policy from the same database (constraint
+instructions, routine and quiet-hours facts, ``duration_s`` facts) whenever it re-reads the
+instructions. A task's id comes from the rule's occurrence, not its fire time, so a run that
+moves (a new measured duration, a new routine) never becomes a second task.
 """
 
 from __future__ import annotations
@@ -29,8 +37,9 @@ from typing import TYPE_CHECKING, Any
 
 from housemind.scheduler.clock import Clock, WallClock
 from housemind.scheduler.instructions import StandingInstruction
+from housemind.scheduler.placement import SchedulePolicy
 from housemind.scheduler.store import InstructionStore, Task, TaskQueue, TaskState
-from housemind.scheduler.triggers import RRuleTrigger, fire_offset_s, trigger_for
+from housemind.scheduler.triggers import RRuleTrigger, trigger_for
 
 if TYPE_CHECKING:
     from apscheduler.schedulers.background import BackgroundScheduler
@@ -57,31 +66,57 @@ class ChoreScheduler:
         store: The instructions.
         queue: The task queue that due chores go to.
         clock: Robot time (``SimClock`` in simulation, ``WallClock`` on a robot).
+        policy: How runs are placed; None reads it from the store's database each time the
+            instructions are re-read (see :meth:`invalidate`).
     """
 
-    def __init__(self, store: InstructionStore, queue: TaskQueue, clock: Clock) -> None:
+    def __init__(
+        self,
+        store: InstructionStore,
+        queue: TaskQueue,
+        clock: Clock,
+        policy: SchedulePolicy | None = None,
+    ) -> None:
         self.store = store
         self.queue = queue
         self.clock = clock
-        self._triggers: dict[tuple[str, str | None, str, float], RRuleTrigger] = {}
+        self._fixed_policy = policy
+        self.policy: SchedulePolicy = policy or SchedulePolicy()
+        self._triggers: dict[tuple, RRuleTrigger] = {}
         self._next_cache: dict[RRuleTrigger, tuple[datetime, datetime | None]] = {}
         self._lock = threading.RLock()  # fire_due from the APScheduler thread and the agent
         self._entries: list[tuple[StandingInstruction, RRuleTrigger, dict[str, Any]]] | None
         self._entries = None
-        self._entries_version = -1
+        self._entries_version: tuple[int, int] = (-1, -1)
 
     def invalidate(self) -> None:
-        """Forget the cached instructions; the next query re-reads them from the store."""
+        """Forget the cached instructions and placement; the next query re-reads them.
+
+        Call it after another process (``housemind instruct``) changed the instructions, or
+        after telling routine facts or recording chore durations outside this object.
+        """
         with self._lock:
             self._entries = None
+
+    def _version(self) -> tuple[int, int]:
+        book = self.policy.durations
+        return self.store.version, (book.version if book is not None else 0)
+
+    def _load_policy(self, instructions: list[StandingInstruction]) -> None:
+        if self._fixed_policy is not None:
+            return
+        tz = getattr(getattr(self.clock, "tz", None), "key", None) or "UTC"
+        self.policy = SchedulePolicy.load(self.store.session_factory, instructions, tz=tz)
 
     def _enabled(self) -> list[tuple[StandingInstruction, RRuleTrigger, dict[str, Any]]]:
         """Enabled, scheduled instructions with their triggers and ``data`` (cached)."""
         with self._lock:
-            if self._entries is None or self._entries_version != self.store.version:
-                version = self.store.version
+            if self._entries is None or self._entries_version != self._version():
+                version = self._version()
+                rows = self.store.list_with_data(enabled=True)
+                self._load_policy([instruction for instruction, _ in rows])
                 entries = []
-                for instruction, data in self.store.list_with_data(enabled=True):
+                for instruction, data in rows:
                     trig = self._trigger(instruction)
                     if trig is not None:
                         entries.append((instruction, trig, data))
@@ -93,15 +128,11 @@ class ChoreScheduler:
     def _trigger(self, instruction: StandingInstruction) -> RRuleTrigger | None:
         if instruction.rrule is None:
             return None
-        key = (
-            instruction.id,
-            instruction.rrule,
-            instruction.timezone,
-            fire_offset_s(instruction),
-        )
+        placed = trigger_for(instruction, self.policy)
+        key = (instruction.id, placed.key)
         trig = self._triggers.get(key)
         if trig is None:
-            trig = self._triggers[key] = trigger_for(instruction)
+            trig = self._triggers[key] = placed
         return trig
 
     def due_between(
@@ -193,22 +224,30 @@ class ChoreScheduler:
                 # In memory: the first fire time after ``_since``, so a step where this
                 # instruction is not due costs a comparison, not an RRULE expansion.
                 nxt = data.get("_next") if data.get("_next_for") == since else rec.next_after(since)
-                fires: list[datetime] = []
+                fires: list[tuple[datetime, datetime]] = []
                 if nxt is not None and nxt <= now:
-                    fires = rec.between(since, now)
+                    fires = rec.pairs_between(since, now)
                     nxt = rec.next_after(now)
-                for fire_time in fires:
-                    pending.append(self._fire_args(instruction, fire_time, now))
+                for due, fire_time in fires:
+                    pending.append(self._fire_args(instruction, due, fire_time, now))
                 if fires:
                     checked[instruction.id] = {"last_checked": now.isoformat()}
                 elif "last_checked" not in data:
                     checked[instruction.id] = {"last_checked": since.isoformat()}
                 progress.append((data, max(since, now), nxt, checked.get(instruction.id, {})))
             fired = self.queue.fire_many(pending)  # one transaction, idempotent
+            # A run moved since its occurrence fired (a new measured duration) maps onto
+            # the task that occurrence already has: not a new fire, so not reported again.
+            fired = [
+                t
+                for t, (_, fire, _, _) in zip(fired, pending, strict=True)
+                if _same_time(t.due_at, fire)
+            ]
             before = self.store.version
             self.store.update_data_many(checked)
-            if checked and before == self._entries_version:
-                self._entries_version = self.store.version  # our own write: cache holds
+            if checked and before == self._entries_version[0]:
+                # our own write: the cache holds
+                self._entries_version = (self.store.version, self._entries_version[1])
             # In memory only, once the writes succeeded: the next step scans from here.
             for data, since, nxt, written in progress:
                 data.update(written, _since=since, _next_for=since, _next=nxt)
@@ -217,13 +256,16 @@ class ChoreScheduler:
 
     @staticmethod
     def _fire_args(
-        instruction: StandingInstruction, fire_time: datetime, now: datetime
+        instruction: StandingInstruction, due: datetime, fire_time: datetime, now: datetime
     ) -> tuple[StandingInstruction, datetime, TaskState, dict[str, Any]]:
-        """The misfire policy: the state and result a fire time's task starts with."""
-        result: dict[str, Any] = {}
+        """The misfire policy: the state and result a fire time's task starts with.
+
+        ``result["occurrence"]`` is the rule's time the task is for (its id comes from it);
+        a deadline chore's ``result["deadline"]`` is the same time.
+        """
+        result: dict[str, Any] = {"occurrence": due.astimezone(UTC).isoformat()}
         if instruction.time_is_deadline:
-            deadline = fire_time.timestamp() - fire_offset_s(instruction)
-            result["deadline"] = datetime.fromtimestamp(deadline, UTC).isoformat()
+            result["deadline"] = due.astimezone(UTC).isoformat()
         late_s = (now - fire_time).total_seconds()
         grace_s = max(instruction.grace_period_s, MIN_GRACE_S)
         if late_s <= grace_s:
@@ -286,7 +328,7 @@ class ChoreScheduler:
         for jid, instruction in wanted.items():
             scheduler.add_job(
                 fire_task,
-                trigger=trigger_for(instruction),
+                trigger=trigger_for(instruction, self.policy),
                 args=[db_url, instruction.id],
                 id=jid,
                 name=instruction.goal[:100],
@@ -327,6 +369,11 @@ def fire_task(db_url: str, instruction_id: str) -> list[str]:
     runner = ChoreScheduler(InstructionStore(factory, clock), TaskQueue(factory), clock)
     tasks = runner.fire_due(clock.now(), instruction_ids=[instruction_id])
     return [t.id for t in tasks]
+
+
+def _same_time(a: datetime, b: datetime) -> bool:
+    a = a if a.tzinfo is not None else a.replace(tzinfo=UTC)
+    return abs((a - b).total_seconds()) < 1
 
 
 def _parse_time(value: Any) -> datetime | None:

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from housemind.memory.models import InstructionRecord, TaskRecord
 from housemind.scheduler.clock import Clock, WallClock
-from housemind.scheduler.instructions import StandingInstruction
+from housemind.scheduler.instructions import RECORD_DATA_FIELDS, StandingInstruction
 
 __all__ = [
     "InstructionStore",
@@ -39,7 +39,7 @@ log = logging.getLogger(__name__)
 
 SessionFactory = Callable[[], Session]
 # Instruction fields kept in the row's data JSON (the rest of data is bookkeeping).
-_FIELD_KEYS = frozenset({"grace_s", "answers_to"})
+_FIELD_KEYS = frozenset(RECORD_DATA_FIELDS)
 
 
 class TaskState(StrEnum):
@@ -121,9 +121,19 @@ class Task(BaseModel):
 
 
 def task_id_for(instruction_id: str, due_at: datetime) -> str:
-    """Deterministic task id for a chore's fire time (same chore, same time, same id)."""
+    """Deterministic task id for a chore's occurrence (same chore, same time, same id).
+
+    ``due_at`` is the rule's time the task is for; the scheduler passes it as
+    ``result["occurrence"]`` when the fire time differs (a deadline chore's lead, a run
+    moved out of a forbidden window), so moving a run never makes a second task.
+    """
     key = f"{instruction_id}|{_utc(due_at).isoformat()}"
     return "task-" + hashlib.sha256(key.encode()).hexdigest()[:20]
+
+
+def _task_key(due_at: datetime, result: dict[str, Any] | None) -> datetime:
+    occurrence = (result or {}).get("occurrence")
+    return datetime.fromisoformat(occurrence) if occurrence else due_at
 
 
 def as_session_factory(source: Any) -> SessionFactory:
@@ -141,6 +151,11 @@ def as_session_factory(source: Any) -> SessionFactory:
 class _Transactional:
     def __init__(self, session_factory: Any) -> None:
         self._factory = as_session_factory(session_factory)
+
+    @property
+    def session_factory(self) -> SessionFactory:
+        """The session factory this object opens its transactions with."""
+        return self._factory
 
     @contextmanager
     def _tx(self) -> Iterator[Session]:
@@ -406,7 +421,7 @@ class TaskQueue(_Transactional):
         Returns:
             The task, new or existing.
         """
-        task_id = task_id_for(instruction.id, due_at)
+        task_id = task_id_for(instruction.id, _task_key(due_at, result))
         state = TaskState(state)
         with self._tx() as s:
             existing = s.get(TaskRecord, task_id)
@@ -446,7 +461,7 @@ class TaskQueue(_Transactional):
         """
         if not fires:
             return []
-        ids = [task_id_for(instr.id, due) for instr, due, _, _ in fires]
+        ids = [task_id_for(instr.id, _task_key(due, result)) for instr, due, _, result in fires]
         try:
             with self._tx() as s:
                 rows = s.scalars(select(TaskRecord).where(TaskRecord.id.in_(ids)))
@@ -502,7 +517,10 @@ class TaskQueue(_Transactional):
     def claim_next(self, now: datetime) -> Task | None:
         """Take the oldest due pending task: it becomes ``running``, dispatch_count + 1.
 
-        Safe against concurrent claimers (the state change is a conditional UPDATE).
+        Safe against concurrent claimers: on PostgreSQL the candidate row is locked with
+        ``FOR UPDATE SKIP LOCKED`` (a second claimer takes the next task instead of
+        waiting); on both backends the state change is a conditional UPDATE, so a task is
+        claimed once. (One runtime per home is the job of ``agent.home_lock``.)
 
         Args:
             now: The current time; tasks due later are not claimed.
@@ -511,31 +529,32 @@ class TaskQueue(_Transactional):
             The claimed task, or None when nothing is due.
         """
         now_utc = _utc(now)
-        for _ in range(16):  # lost races only; each retry sees a newer snapshot
-            with self._tx() as s:
-                task_id = s.scalar(
-                    select(TaskRecord.id)
-                    .where(TaskRecord.state == TaskState.PENDING.value)
-                    .where(TaskRecord.due_at <= now_utc)
-                    .order_by(TaskRecord.due_at, TaskRecord.id)
-                    .limit(1)
-                )
-                if task_id is None:
-                    return None
-                claimed = s.execute(
-                    update(TaskRecord)
-                    .where(TaskRecord.id == task_id)
-                    .where(TaskRecord.state == TaskState.PENDING.value)
-                    .values(
-                        state=TaskState.RUNNING.value,
-                        started_at=now_utc,
-                        dispatch_count=TaskRecord.dispatch_count + 1,
-                    )
-                    .execution_options(synchronize_session=False)
-                ).rowcount
-                if claimed:
-                    return Task.from_record(self._row(s, task_id, refresh=True))
-        return None
+        oldest_due = (
+            select(TaskRecord.id)
+            .where(TaskRecord.state == TaskState.PENDING.value)
+            .where(TaskRecord.due_at <= now_utc)
+            .order_by(TaskRecord.due_at, TaskRecord.id)
+            .limit(1)
+            .with_for_update(skip_locked=True)  # PostgreSQL; SQLite has no row locks
+            .scalar_subquery()
+        )
+        # One statement (UPDATE ... RETURNING): one round trip to a server, and on SQLite
+        # the choice and the change happen under one write lock.
+        claim = (
+            update(TaskRecord)
+            .where(TaskRecord.id == oldest_due)
+            .where(TaskRecord.state == TaskState.PENDING.value)
+            .values(
+                state=TaskState.RUNNING.value,
+                started_at=now_utc,
+                dispatch_count=TaskRecord.dispatch_count + 1,
+            )
+            .returning(TaskRecord)
+            .execution_options(synchronize_session=False)
+        )
+        with self._tx() as s:
+            row = s.scalars(claim).first()
+            return None if row is None else Task.from_record(row)
 
     def mark(
         self,

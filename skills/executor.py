@@ -74,6 +74,9 @@ class ActionFilter(Protocol):
     A filter may also define ``update(obs: Observation) -> None``; the executor then calls
     it with every full observation (when it looks, before asking for a chunk), so the
     filter can track hazards such as people or a wet floor between ticks.
+    It may define ``attach(env) -> None``: the executor calls it with the env before each
+    subtask, so the filter can read what the env's action entries mean
+    (``env.action_layout``: a base's velocity, an arm's hand velocity).
     """
 
     @property
@@ -213,7 +216,9 @@ class Executor:
     Args:
         env: The robot or simulator; it must run at ``rate_hz`` (it is asked to with
             ``env.set_control_hz`` if it runs at another rate).
-        rate_hz: Control rate (ticks per second).
+        rate_hz: Control rate (ticks per second). None: :data:`DEFAULT_RATE_HZ` for an env
+            that can follow the executor's rate (``set_control_hz``), else the env's own
+            fixed ``control_hz`` (a MuJoCo scene, a real robot).
         realtime: Pace ticks by the wall clock (see the module docstring).
         guard: Action-level safety filter applied to every action.
         policy_for: Builds the policy for a skill; defaults to the skill's registered
@@ -231,7 +236,7 @@ class Executor:
         self,
         env: RobotEnv,
         *,
-        rate_hz: float = DEFAULT_RATE_HZ,
+        rate_hz: float | None = None,
         realtime: bool = False,
         guard: ActionFilter | None = None,
         policy_for: Callable[[Skill, RobotEnv], Policy] | None = None,
@@ -239,6 +244,10 @@ class Executor:
         observers: Sequence[Any] = (),
         rt_priority: int | None = 50,
     ) -> None:
+        if rate_hz is None:
+            fixed = getattr(env, "control_hz", None)
+            follows = getattr(env, "set_control_hz", None) is not None
+            rate_hz = DEFAULT_RATE_HZ if follows or fixed is None else float(fixed)
         if not (rate_hz > 0 and math.isfinite(rate_hz)):
             raise ValueError(f"rate_hz must be a positive number, got {rate_hz}")
         self.env = env
@@ -409,6 +418,9 @@ class Executor:
         dt = 1.0 / self.rate_hz
         max_ticks = max(1, int(skill.spec.timeout_s * self.rate_hz))
         guard_sees = getattr(self.guard, "update", None)
+        attach = getattr(self.guard, "attach", None)
+        if attach is not None:
+            attach(env)  # the guard reads what the env's action entries mean (base, arm)
 
         def look() -> Observation:
             o = env.observe()

@@ -169,9 +169,10 @@ class PointRobotEnv:
 
 class _GoTo:
     def __init__(self, env: PointRobotEnv, target: str) -> None:
-        if target not in env.spots:
+        spot = env.things.get(target, target)  # a thing: drive to the spot it rests on
+        if spot not in env.spots:
             raise PolicyError(f"unknown spot {target!r}")
-        self.env, self.target = env, env.spots[target]
+        self.env, self.target = env, env.spots[spot]
 
     def reset(self) -> None:
         pass

@@ -16,7 +16,12 @@ gripper, from :attr:`Proprio.held_state`): ``dirty(plate)`` / ``clean(plate)`` (
 ``filled(pot)`` / ``empty(pot)`` (``fill`` of a container, see :data:`FILLED_AT` and
 :data:`EMPTY_BELOW`), ``folded(towel)`` (``folded``), ``dry(plant)`` / ``watered(plant)``
 (``moisture`` or ``dry``), and for a surface ``dirty(table)`` / ``wiped(table)`` (``dirt``,
-see :data:`WIPED_BELOW`).
+see :data:`WIPED_BELOW`). Processes add ``cooked(pot)`` / ``burnt(pot)`` (``cooked``, ``burnt``),
+``finished(dishwasher)`` (an appliance's ``cycle`` is ``done``), ``contains(mug,coffee)``
+(``liquid`` or ``food`` held), ``boiled(kettle)`` (water at :data:`BOILED_AT` °C or more);
+a room's floor ``dirty(kitchen)`` / ``clean(kitchen)`` (``floor_dirt``, the same threshold
+as surfaces); a person ``told(alex)`` who heard the robot speak within :data:`TOLD_WITHIN_S`
+seconds (``heard_s``).
 """
 
 from __future__ import annotations
@@ -29,7 +34,9 @@ from typing import Any, Literal, Protocol, runtime_checkable
 import numpy as np
 
 __all__ = [
+    "BOILED_AT",
     "DRY_BELOW",
+    "TOLD_WITHIN_S",
     "EMPTY_BELOW",
     "FILLED_AT",
     "REACH_M",
@@ -40,6 +47,7 @@ __all__ = [
     "RobotEnv",
     "atom",
     "parse_atom",
+    "state_facts",
 ]
 
 #: Distance (m) from the robot's centre within which a detected thing counts as ``near``
@@ -54,8 +62,12 @@ WIPED_BELOW = 0.1
 #: A plant whose soil ``moisture`` is below this is ``dry``, else ``watered`` (the same
 #: threshold as HomeSim's ``sim.home.world.DRY_BELOW``; a test keeps them equal).
 DRY_BELOW = 0.3
+#: Water at this temperature (°C) or hotter has boiled (a kettle that switched itself off).
+BOILED_AT = 95.0
+#: A person who heard the robot speak this recently (s) has been ``told``.
+TOLD_WITHIN_S = 120.0
 
-Category = Literal["object", "fixture", "person", "pet", "hazard"]
+Category = Literal["object", "fixture", "person", "pet", "hazard", "floor"]
 
 
 def atom(predicate: str, *args: str) -> str:
@@ -90,8 +102,9 @@ class Detection:
     Attributes:
         name: Unique instance name (``"mug"``, ``"plate_2"``, ``"fridge"``, ``"alex"``).
         kind: Category of thing (``"mug"``, ``"plate"``, ``"fridge"``, ``"adult"``).
-        category: ``object`` (movable), ``fixture``, ``person``, ``pet`` or ``hazard``
-            (something on the floor to keep off: a spill, broken glass).
+        category: ``object`` (movable), ``fixture``, ``person``, ``pet``, ``hazard``
+            (something on the floor to keep off: a spill, broken glass) or ``floor`` (the
+            floor of the room the robot is in, named after the room).
         position: World ``(x, y)`` in metres, as estimated by perception.
         distance: Distance from the robot's centre in metres.
         room: Room the thing is in.
@@ -212,6 +225,21 @@ class Observation:
         return (d for d in self.detections if d.category in ("person", "pet"))
 
 
+def state_facts(name: str, state: dict[str, Any]) -> set[str]:
+    """The facts a thing's observed state flags support (``open``, ``on`` and the rest).
+
+    Memory keeps the last observed state of everything; this turns one remembered state
+    into facts the way :meth:`Observation.facts` does for what is in view now.
+    """
+    out: set[str] = set()
+    if "open" in state:
+        out.add(atom("open" if state["open"] else "closed", name))
+    if "on" in state:
+        out.add(atom("switched_on" if state["on"] else "switched_off", name))
+    _state_facts(name, state, out)
+    return out
+
+
 def _state_facts(name: str, state: dict[str, Any], out: set[str]) -> None:
     """Add the state facts of one thing (see the module docstring) to ``out``."""
     dirty = state.get("dirty")
@@ -233,6 +261,25 @@ def _state_facts(name: str, state: dict[str, Any], out: set[str]) -> None:
         dry = state["moisture"] < DRY_BELOW
     if dry is not None:
         out.add(atom("dry" if dry else "watered", name))
+    if state.get("burnt"):
+        out.add(atom("burnt", name))
+    elif state.get("cooked", 0.0) >= 1.0:
+        out.add(atom("cooked", name))
+    if state.get("cycle") == "done":
+        out.add(atom("finished", name))
+    liquid = state.get("liquid")
+    if liquid and (fill is None or fill >= EMPTY_BELOW):
+        out.add(atom("contains", name, liquid))
+        if liquid == "water" and state.get("temp", 0.0) >= BOILED_AT:
+            out.add(atom("boiled", name))
+    if state.get("food"):
+        out.add(atom("contains", name, state["food"]))
+    floor = state.get("floor_dirt")
+    if floor is not None:
+        out.add(atom("dirty" if floor >= WIPED_BELOW else "clean", name))
+    heard = state.get("heard_s")
+    if heard is not None and heard <= TOLD_WITHIN_S:
+        out.add(atom("told", name))
 
 
 @runtime_checkable

@@ -1,18 +1,22 @@
 """Durable execution: `housemind run` killed with SIGKILL at random moments of a simulated
-week, restarted each time, ends with exactly the chores of an uninterrupted run, once each."""
+week, restarted each time, ends with exactly the chores of an uninterrupted run, once each;
+two runtimes started for one home never run a chore twice. On SQLite and on PostgreSQL
+(``any_db``, tests/conftest.py)."""
 
 import json
 import os
 import random
 import signal
-import sqlite3
 import subprocess
 import sys
+import threading
 import time
 
 import pytest
+from sqlalchemy import func, select
 
-from housemind.memory import open_database
+from housemind.memory import Database, open_database
+from housemind.memory.models import Event
 from housemind.scheduler import TaskQueue
 
 INSTRUCTIONS = (
@@ -23,9 +27,16 @@ INSTRUCTIONS = (
 )
 
 
-def run_cmd(db, file, days, seed):
-    cmd = [sys.executable, "-c", "from agent.cli import main; main()", "run", "--db", str(db)]
-    cmd += ["--days", str(days), "--seed", str(seed), "--json"]
+def run_cmd(db, file, days, seed, *extra):
+    cmd = [
+        sys.executable,
+        "-c",
+        "from housemind.agent.cli import main; main()",
+        "run",
+        "--db",
+        str(db),
+    ]
+    cmd += ["--days", str(days), "--seed", str(seed), "--json", *extra]
     return cmd + (["--instructions", str(file)] if file is not None else [])
 
 
@@ -37,7 +48,7 @@ def store_instructions(db):
     from housemind.scheduler import InstructionStore, parse_instruction
     from housemind.scheduler.clock import SimClock
 
-    database = open_database(f"sqlite:///{db}")
+    database = open_database(db)
     try:
         now = datetime(2026, 11, 23, 6, tzinfo=UTC)  # HomeSim's start: given at 06:00
         store = InstructionStore(database.session, SimClock(now))
@@ -48,7 +59,7 @@ def store_instructions(db):
 
 
 def tasks_of(db):
-    database = open_database(f"sqlite:///{db}")
+    database = open_database(db)
     try:
         return {
             t.id: (t.goal, t.state.value, t.dispatch_count)
@@ -58,13 +69,32 @@ def tasks_of(db):
         database.close()
 
 
+def times_finished(db):
+    """How many times each task was finished: its ``task`` events in episodic memory (a
+    runtime writes one each time it finishes a task, so a chore run twice shows as 2)."""
+    database = open_database(db)
+    try:
+        with database.session() as s:
+            query = select(Event.task_id, func.count()).where(Event.kind == "task")
+            rows = s.execute(query.group_by(Event.task_id)).all()
+        return dict(rows)
+    finally:
+        database.close()
+
+
 def checkpoints(db):
     """How many LangGraph checkpoints the run has written (0 before the table exists)."""
+    database = Database(db)
     try:
-        with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5) as conn:
+        conn = database.raw_connection()
+        try:
             return conn.execute("SELECT count(*) FROM checkpoints").fetchone()[0]
-    except sqlite3.OperationalError:
-        return 0
+        except Exception:  # no checkpoints table yet (sqlite3 / psycopg errors)
+            return 0
+        finally:
+            conn.close()
+    finally:
+        database.close()
 
 
 def wait_for_checkpoints(db, more_than, proc, timeout=120.0):
@@ -84,8 +114,22 @@ def instr_file(tmp_path):
     return f
 
 
-def test_finished_run_is_not_run_again(tmp_path, instr_file):
-    db = tmp_path / "home.db"
+@pytest.fixture(scope="module")
+def reference_week(tmp_path_factory):
+    """The uninterrupted week (seed 3) on SQLite: what every crashed run must end with,
+    on either backend (the run does not depend on the database it keeps its state in)."""
+    db = f"sqlite:///{tmp_path_factory.mktemp('reference') / 'reference.db'}"
+    store_instructions(db)
+    env = {**os.environ, "LITELLM_LOCAL_MODEL_COST_MAP": "True"}
+    ref = subprocess.run(
+        run_cmd(db, None, 7, 3), capture_output=True, text=True, env=env, timeout=600
+    )
+    assert ref.returncode == 0, ref.stderr
+    return tasks_of(db)
+
+
+def test_finished_run_is_not_run_again(any_db, instr_file):
+    db = any_db()
     env = {**os.environ, "LITELLM_LOCAL_MODEL_COST_MAP": "True"}
     first = subprocess.run(
         run_cmd(db, instr_file, 1, 2), capture_output=True, text=True, env=env, timeout=300
@@ -102,23 +146,13 @@ def test_finished_run_is_not_run_again(tmp_path, instr_file):
 
 
 @pytest.mark.slow
-def test_sigkill_at_random_moments_loses_and_repeats_nothing(tmp_path):
+def test_sigkill_at_random_moments_loses_and_repeats_nothing(any_db, reference_week):
     seed, days = 3, 7
     env = {**os.environ, "LITELLM_LOCAL_MODEL_COST_MAP": "True"}
-    ref_db = tmp_path / "reference.db"
-    store_instructions(ref_db)
-    ref = subprocess.run(
-        run_cmd(ref_db, None, days, seed),
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=600,
-    )
-    assert ref.returncode == 0, ref.stderr
-    reference = tasks_of(ref_db)
+    reference = reference_week
     assert len(reference) == 4 * days
 
-    db = tmp_path / "crashy.db"
+    db = any_db()
     store_instructions(db)
     rng = random.Random(1234)
     kills = 0
@@ -156,3 +190,92 @@ def test_sigkill_at_random_moments_loses_and_repeats_nothing(tmp_path):
     got = tasks_of(db)
     assert got == reference
     assert all(count == 1 for _, _, count in got.values())
+    assert all(n == 1 for n in times_finished(db).values())
+
+
+@pytest.mark.slow
+def test_two_runtimes_started_together_run_each_chore_once(any_db):
+    """Two `housemind run` for one home, started at the same moment: one runs the home, the
+    other refuses (exit code 4, naming the first), and every chore runs once."""
+    days = 4  # the winner's run outlasts the loser's start-up, even on a busy machine
+    env = {**os.environ, "LITELLM_LOCAL_MODEL_COST_MAP": "True"}
+    db = any_db()
+    store_instructions(db)
+    procs = [
+        subprocess.Popen(
+            run_cmd(db, None, days, 3),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+        )
+        for _ in range(2)
+    ]
+    results = [(p, *p.communicate(timeout=600)) for p in procs]
+    codes = sorted(p.returncode for p, _, _ in results)
+    assert codes == [0, 4], [err for _, _, err in results]
+    refused = next(err for p, _, err in results if p.returncode == 4)
+    assert "already run by another housemind runtime" in refused and "pid" in refused
+    tasks = tasks_of(db)
+    assert len(tasks) == 4 * days
+    assert all(state in ("done", "failed", "skipped") for _, state, _ in tasks.values())
+    assert all(count == 1 for _, _, count in tasks.values())
+    finished = times_finished(db)
+    assert set(finished) == set(tasks) and all(n == 1 for n in finished.values())
+
+
+@pytest.mark.slow
+def test_a_standby_takes_over_a_killed_runtime_mid_chore(any_db):
+    """A second runtime started while the first is mid-week waits (--standby) instead of
+    resuming the chore the first is running; when the first is killed (SIGKILL) it takes
+    over, finishes the interrupted chore and the rest of the run, and no chore runs twice."""
+    days = 7  # long enough that the first is still running when the standby is up
+    env = {**os.environ, "LITELLM_LOCAL_MODEL_COST_MAP": "True"}
+    db = any_db()
+    store_instructions(db)
+    first = subprocess.Popen(
+        run_cmd(db, None, days, 3), stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env
+    )
+    assert wait_for_checkpoints(db, 3, first), first.communicate()[1]
+    standby = subprocess.Popen(
+        run_cmd(db, None, days, 3, "--standby"),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    # The standby says it waits (a warning on stderr) once it has found the home taken.
+    said: list[str] = []
+
+    def read_stderr():
+        for line in iter(standby.stderr.readline, ""):
+            said.append(line)
+
+    def standing_by():  # the log line may be wrapped anywhere
+        return "standing by to take over" in " ".join(" ".join(said).split())
+
+    reader = threading.Thread(target=read_stderr)
+    reader.start()
+    deadline = time.time() + 180
+    while time.time() < deadline and not standing_by():
+        assert standby.poll() is None, said
+        time.sleep(0.05)
+    assert standing_by(), said
+    assert first.poll() is None, "the first runtime ended before the standby was up"
+    before = checkpoints(db)
+    first.send_signal(signal.SIGKILL)
+    first.wait()
+    out = standby.stdout.read()
+    standby.wait(timeout=600)
+    reader.join(timeout=10)
+    assert standby.returncode == 0, said
+    summary = json.loads(out)
+    assert summary["resumed"]  # it took over the killed run, not a new one
+    assert checkpoints(db) > before
+    tasks = tasks_of(db)
+    assert len(tasks) == 4 * days
+    assert all(count == 1 for _, _, count in tasks.values())
+    finished = times_finished(db)
+    # one finish per chore (a kill between a task's last write and its event may leave one
+    # without, never one with two)
+    assert all(n == 1 for n in finished.values()) and len(finished) >= len(tasks) - 1

@@ -6,9 +6,10 @@ libraries (langgraph, litellm, torch, SQLAlchemy, the simulator) are imported in
 commands, so ``housemind --help`` starts fast. ``--json`` output is a stable,
 machine-readable contract; people get rich tables and a live view.
 
-Modules: :mod:`.demo` (demo, run), :mod:`.instruct` (instruct, instructions),
+Modules: :mod:`.demo` (demo, run), :mod:`.do`, :mod:`.instruct` (instruct, instructions),
 :mod:`.schedule` (schedule, tasks, answer), :mod:`.memory`, :mod:`.safety` (safety,
-approve, deny), :mod:`.skills`, :mod:`.sim`, :mod:`.bench`.
+approve, deny), :mod:`.people`, :mod:`.skills`, :mod:`.sim`, :mod:`.bench`, :mod:`.train`
+(train planner), :mod:`.eval`, :mod:`.serve`.
 """
 
 from __future__ import annotations
@@ -23,12 +24,15 @@ import typer
 from housemind.agent.cli import (
     bench,
     demo,
+    do,
     eval,
     instruct,
     memory,
+    people,
     record,
     safety,
     schedule,
+    serve,
     sim,
     skills,
     train,
@@ -52,16 +56,33 @@ app = typer.Typer(
 def _root(
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Debug logging.")] = False,
 ) -> None:
+    from rich.console import Console
     from rich.logging import RichHandler
 
+    # Logs go to stderr: stdout carries the output (and --json must stay parseable).
     logging.basicConfig(
         level=logging.DEBUG if verbose else logging.WARNING,
         format="%(message)s",
-        handlers=[RichHandler(show_path=False)],
+        handlers=[RichHandler(show_path=False, console=Console(stderr=True))],
     )
 
 
-for _module in (demo, instruct, schedule, memory, safety, skills, sim, bench, record, train, eval):
+for _module in (
+    demo,
+    do,
+    instruct,
+    schedule,
+    memory,
+    safety,
+    people,
+    skills,
+    sim,
+    bench,
+    record,
+    train,
+    eval,
+    serve,
+):
     _module.register(app)
 
 

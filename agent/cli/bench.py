@@ -8,17 +8,14 @@ from typing import Annotated, Any
 
 import typer
 
-from housemind.agent.cli._common import HomeOpt, JsonOpt, console, fail, run_bench
+from housemind.agent.cli._common import HomeOpt, JsonOpt, QuickOpt, console, fail, run_bench
+from housemind.agent.cli.bench_system1 import bench_executor, bench_vla
 
 __all__ = ["register"]
 
 bench_app = typer.Typer(
     help="Benchmarks: print numbers (record them in benchmarks/RESULTS.md).", no_args_is_help=True
 )
-
-QuickOpt = Annotated[
-    bool, typer.Option("--quick", help="Small sizes (seconds, for tests and smoke runs).")
-]
 
 
 def _at_least_one(value: int | None, option: str) -> int | None:
@@ -94,6 +91,104 @@ def bench_sim(
     run_bench(bench, sizes, as_json)
 
 
+@bench_app.command("policy-server")
+def bench_policy_server(
+    quick: QuickOpt = False,
+    clients: Annotated[int, typer.Option(help="Concurrent clients.")] = 8,
+    requests: Annotated[int | None, typer.Option(help="Requests per client.")] = None,
+    checkpoint: Annotated[
+        str | None,
+        typer.Option(
+            help="A stateless checkpoint to serve (default: a small linear policy, to time "
+            "serving itself)."
+        ),
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Policy server (openpi protocol): requests/s and p99 latency with concurrent clients."""
+    from housemind.skills.policies.bench import run_bench as bench
+
+    _at_least_one(clients, "--clients")
+    sizes: dict[str, Any] = {"clients": clients, "requests": 30 if quick else 500}
+    if _at_least_one(requests, "--requests") is not None:
+        sizes["requests"] = requests
+    if checkpoint is not None:
+        sizes["checkpoint"] = checkpoint
+    try:
+        run_bench(bench, sizes, as_json)
+    except RuntimeError as e:
+        fail(str(e))
+
+
+@bench_app.command("metaworld")
+def bench_metaworld(
+    quick: QuickOpt = False,
+    suite: Annotated[
+        str, typer.Option("--suite", help="Expert sweep tasks: mt10, mt50, a split or names.")
+    ] = "mt50",
+    episodes: Annotated[
+        int | None, typer.Option(help="Seeded episodes per task for the expert sweep (0: skip).")
+    ] = None,
+    frames: Annotated[
+        int | None, typer.Option(help="Frames timed per image size (0: skip).")
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Meta-World: ms per camera frame by image size, scripted-expert success per task."""
+    try:
+        from housemind.sim.metaworld.bench import run_bench as bench
+        from housemind.sim.metaworld.tasks import UnknownTaskError
+        from housemind.sim.metaworld.tasks import suite as tasks_of
+    except ImportError as e:
+        fail(str(e))
+    try:
+        tasks_of(suite)
+    except UnknownTaskError as e:
+        fail(str(e))
+    sizes: dict[str, Any] = {"suite_name": suite}
+    sizes.update({"episodes": 1, "frames": 10} if quick else {"episodes": 5, "frames": 100})
+    for name, value in (("episodes", episodes), ("frames", frames)):
+        if value is not None:
+            if value < 0:
+                fail(f"--{name} must be >= 0, got {value}")
+            sizes[name] = value
+    run_bench(bench, sizes, as_json)
+
+
+@bench_app.command("fleet")
+def bench_fleet(
+    db: Annotated[
+        str,
+        typer.Option(
+            "--db",
+            envvar="HOUSEMIND_DB",
+            help="The PostgreSQL server: postgresql+psycopg://user@host/dbname (homes "
+            "fleetbench_N are created in it and dropped after).",
+        ),
+    ],
+    quick: QuickOpt = False,
+    homes: Annotated[int | None, typer.Option(help="Homes, one process each (20).")] = None,
+    days: Annotated[float | None, typer.Option(help="Simulated days per home (7).")] = None,
+    keep: Annotated[bool, typer.Option("--keep", help="Keep the homes afterwards.")] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Fleet: homes running together on one PostgreSQL: chores/s, claim p50/p99, no chore twice."""
+    from housemind.agent.cli._common import check_days, db_url
+    from housemind.agent.fleet_bench import run_bench as bench
+    from housemind.memory import MemoryStoreError
+
+    sizes: dict[str, Any] = {"homes": 2, "days": 1.0} if quick else {"homes": 20, "days": 7.0}
+    if _at_least_one(homes, "--homes") is not None:
+        sizes["homes"] = homes
+    if days is not None:
+        sizes["days"] = check_days(days)
+    sizes.update(url=db_url(db), keep=keep)
+    try:
+        run_bench(bench, sizes, as_json)
+    except MemoryStoreError as e:
+        fail(str(e))
+
+
 @bench_app.command("safety")
 def bench_safety(
     data: Annotated[
@@ -148,94 +243,56 @@ def _print_safety(res: dict[str, Any]) -> None:
         con.print(f"[yellow]false alarm[/] ({m['split']}, {m['category']}): {m['text']}")
 
 
-@bench_app.command("executor")
-def bench_executor(
-    quick: QuickOpt = False,
-    seconds: Annotated[
-        float | None, typer.Option(help="Wall seconds of ticking per backend.")
-    ] = None,
-    backend: Annotated[
-        list[str] | None, typer.Option(help="Policy backend (repeat); default scripted and vla.")
-    ] = None,
-    rate: Annotated[float, typer.Option(help="Control rate (Hz).")] = 200.0,
-    no_load: Annotated[
-        bool, typer.Option("--no-load", help="Without System 2 planning and writing memory.")
-    ] = False,
-    mode: Annotated[
-        list[str] | None,
-        typer.Option(help="thread (in this process) and/or process (its own); default both."),
-    ] = None,
-    as_json: JsonOpt = False,
-) -> None:
-    """System 1's achieved rate, tick jitter and missed ticks, with System 2 busy beside it."""
-    from housemind.agent.executor_bench import run_executor_bench as bench
-
-    if seconds is not None and not seconds > 0:
-        fail(f"--seconds must be > 0, got {seconds}")
-    if not rate > 0:
-        fail(f"--rate must be > 0, got {rate}")
-    sizes: dict[str, Any] = {
-        "seconds": seconds or (2.0 if quick else 20.0),
-        "rate_hz": rate,
-        "load": not no_load,
-    }
-    if backend:
-        sizes["backends"] = tuple(backend)
-    if mode:
-        bad = [m for m in mode if m not in ("thread", "process")]
-        if bad:
-            fail(f"--mode must be thread or process, got {bad[0]!r}")
-        sizes["modes"] = tuple(mode)
-    try:
-        run_bench(bench, sizes, as_json)
-    except ValueError as e:
-        fail(str(e))
-
-
-@bench_app.command("vla")
-def bench_vla(
-    quick: QuickOpt = False,
-    checkpoint: Annotated[
-        Path | None, typer.Option(help="VLA model folder (default: the shipped one).")
-    ] = None,
-    backend: Annotated[str, typer.Option(help="Runtime: onnx, torch or auto.")] = "onnx",
-    jerk: Annotated[
-        int,
+@bench_app.command("phrasings")
+def bench_phrasings(
+    data: Annotated[
+        Path | None,
         typer.Option(
-            help="Also run N HomeSim instances per skill with and without real-time "
-            "chunking and report the jerk at chunk boundaries (0: skip)."
+            "--data", help="One labelled phrasing file (default: the shipped dev and held-out)."
         ),
-    ] = 0,
+    ] = None,
+    part: Annotated[
+        list[str] | None,
+        typer.Option("--part", help="Only this part of the shipped set (dev, heldout); repeat."),
+    ] = None,
+    show_wrong: Annotated[
+        bool, typer.Option("--show-wrong", help="List the phrasings read wrong.")
+    ] = False,
     as_json: JsonOpt = False,
 ) -> None:
-    """The built-in VLA: parameters and milliseconds per chunk on one CPU thread."""
-    from housemind.skills.vla.bench import run_bench as bench
+    """Language: share of phrasings whose kinds and next five runs are read right."""
+    from housemind.scheduler.phrasing_bench import PhrasingBenchError, run_phrasing_bench
 
-    if backend not in ("auto", "onnx", "torch"):
-        fail(f"--backend must be auto, onnx or torch, got {backend!r}")
-    if checkpoint is not None and not (checkpoint / "config.json").is_file():
-        fail(f"{checkpoint} holds no VLA model (config.json); pass a model folder")
-    if jerk < 0:
-        fail(f"--jerk must be >= 0, got {jerk}")
-    from housemind.skills.policies.vla import configure_vla
-
-    configure_vla(checkpoint, backend)
-    sizes: dict[str, Any] = {"backend": backend, "calls": 40 if quick else 300}
-    if checkpoint is not None:
-        sizes["checkpoint"] = checkpoint
-    say = (lambda m: None) if as_json else (lambda m: console().print(f"[dim]{m}…[/]"))
     try:
-        res = bench(**sizes, progress=say)
-        if jerk:
-            from housemind.agent.executor_bench import run_jerk_bench
-
-            res["chunk_boundary_jerk"] = run_jerk_bench(episodes=jerk, progress=say)
-    except (FileNotFoundError, RuntimeError) as e:
+        res = run_phrasing_bench(data, parts=part or None)
+    except PhrasingBenchError as e:
         fail(str(e))
     if as_json:
         typer.echo(json.dumps(res))
-    else:
-        console().print_json(json.dumps(res))
+        return
+    _print_phrasings(res, show_wrong=show_wrong)
+
+
+def _print_phrasings(res: dict[str, Any], *, show_wrong: bool) -> None:
+    from rich.table import Table
+
+    con = console()
+    for name, part in res["parts"].items():
+        title = f"phrasings: {name} ({part['n']}, now {part['now']} {part['timezone']})"
+        t = Table(title=title)
+        for col in ("category", "n", "right (kinds + next 5 runs)", "goals right too"):
+            t.add_column(col)
+        for cat, r in part["per_category"].items():
+            t.add_row(cat, str(r["n"]), f"{r['share']:.0%}", f"{r['goal_right'] / r['n']:.0%}")
+        t.add_row("all", str(part["n"]), f"{part['share']:.1%}", f"{part['goal_share']:.1%}")
+        con.print(t)
+        if show_wrong:
+            for w in part["wrong"]:
+                con.print(f"[red]wrong[/] ({w['category']}): {w['text']}")
+
+
+bench_app.command("executor")(bench_executor)
+bench_app.command("vla")(bench_vla)
 
 
 def register(app: typer.Typer) -> None:

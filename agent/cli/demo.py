@@ -9,37 +9,38 @@ from typing import Annotated
 
 import typer
 
-from housemind.agent.cli._common import JsonOpt, check_days, console, fail
+from housemind.agent.cli._common import (
+    ApiBaseOpt,
+    HomeIdOpt,
+    HomeOpt,
+    JsonOpt,
+    PlannerOpt,
+    PolicyOpt,
+    build_planner,
+    check_days,
+    console,
+    db_url,
+    fail,
+    parse_policy,
+)
 
-__all__ = ["PolicyOpt", "parse_policy", "register"]
-
-PolicyOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--policy",
-        help="System 1 backend: scripted (default: each skill's own), vla (the built-in VLA "
-        "for the skills it learned, navigation stays scripted), or skill=backend pairs.",
-    ),
-]
-
-
-def parse_policy(policy: str | None) -> object:
-    """The policy override of ``--policy``, or exit with what to pass."""
-    from housemind.skills.policies import parse_policy_choice
-
-    try:
-        return parse_policy_choice(policy)
-    except ValueError as e:
-        fail(str(e))
+__all__ = ["register"]
 
 
 def demo(
     seed: Annotated[int, typer.Option(help="HomeSim seed.")] = 0,
     days: Annotated[float, typer.Option(help="Simulated days to run.")] = 1.0,
     db: Annotated[
-        Path | None,
-        typer.Option("--db", help="Keep the run in this database file (default: a temporary one)."),
+        str | None,
+        typer.Option(
+            "--db",
+            help="Keep the run in this database: a new SQLite file, or a URL with a new "
+            "--home-id (default: a temporary file).",
+        ),
     ] = None,
+    home_id: HomeIdOpt = None,
+    planner: PlannerOpt = None,
+    api_base: ApiBaseOpt = None,
     policy: PolicyOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -48,12 +49,13 @@ def demo(
 
     check_days(days)
     choice = parse_policy(policy)
-    if db is not None and db.exists():
-        fail(f"{db} already exists; the demo starts a new home — pass a new --db path")
-    if db is not None and not db.parent.is_dir():
-        fail(f"cannot create {db}: the folder {db.parent} does not exist; create it first")
+    url = None
+    if db is not None:
+        url = db_url(db, home_id, creating=True)
+        _refuse_existing(db, url)
+    chosen = build_planner(planner, api_base)
     if as_json:
-        summary = run_demo(seed=seed, days=days, db_path=db, policy=choice)
+        summary = run_demo(seed=seed, days=days, db_path=url, planner=chosen, policy=choice)
         typer.echo(json.dumps(summary))
         return
     from housemind.agent.live import LiveView
@@ -61,45 +63,120 @@ def demo(
     with LiveView(
         title=f"housemind demo · HomeSim seed {seed}", instructions=DEMO_INSTRUCTIONS
     ) as view:
-        summary = run_demo(seed=seed, days=days, db_path=db, on_event=view.on_event, policy=choice)
+        summary = run_demo(
+            seed=seed,
+            days=days,
+            db_path=url,
+            on_event=view.on_event,
+            planner=chosen,
+            policy=choice,
+        )
     view.print_summary(summary)
+    if summary["planner_fallbacks"]:
+        console().print(
+            f"[yellow]planner fallbacks: {summary['planner_fallbacks']}[/] (a backend of "
+            f"{chosen.name} was down or its plans were rejected; --json lists them per chore)"
+        )
     if summary["chores_failed"]:
         raise typer.Exit(1)
 
 
+def _refuse_existing(db: str, url: str) -> None:
+    from housemind.memory import Database, MemoryStoreError
+
+    try:
+        probe = Database(url)
+        try:
+            there = probe.exists()
+        finally:
+            probe.close()
+    except MemoryStoreError as e:
+        fail(str(e))
+    if there and probe.sqlite_path is not None:
+        fail(f"{db} already exists; the demo starts a new home — pass a new --db path")
+    if there:
+        fail(
+            f"home {probe.home_id or '(default)'} already exists in {probe.url}; the demo "
+            "starts a new home — pass a new --home-id"
+        )
+
+
 def run(
-    db: Annotated[Path, typer.Option("--db", help="Project database (created if new).")],
+    db: Annotated[
+        str,
+        typer.Option(
+            "--db",
+            envvar="HOUSEMIND_DB",
+            help="Project database (created if new): a SQLite file or a URL such as "
+            "postgresql+psycopg://user@host/housemind.",
+        ),
+    ],
     days: Annotated[float, typer.Option(help="Simulated days from the start of the run.")] = 7.0,
     seed: Annotated[int, typer.Option(help="HomeSim seed (for a new run).")] = 0,
+    home: HomeOpt = None,
     instructions: Annotated[
         Path | None,
-        typer.Option("--instructions", help="Standing instructions, one per line, to add."),
+        typer.Option(
+            "--instructions", help="Standing instructions to add (a paragraph or one a line)."
+        ),
     ] = None,
-    home: Annotated[
-        str | None, typer.Option("--home", help="Floor plan of a new run (default: apartment).")
-    ] = None,
+    home_id: HomeIdOpt = None,
+    standby: Annotated[
+        bool,
+        typer.Option(
+            "--standby",
+            help="If another runtime runs this home, wait and take over when it stops "
+            "(default: refuse at once, exit code 4).",
+        ),
+    ] = False,
+    planner: PlannerOpt = None,
+    api_base: ApiBaseOpt = None,
     policy: PolicyOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Run the home in simulation; resumes where a killed run stopped (same --db)."""
+    """Run the home in simulation until --days after its start.
+
+    The same command resumes a killed run; a larger --days extends a finished one. A new
+    run starts at 06:00 on the day the earliest stored instruction became active (or on
+    HomeSim's default Monday when there is none yet). One runtime per home: a second one
+    refuses (exit code 4), or with --standby waits to take over.
+    """
+    from housemind.agent.home_lock import HomeBusyError
     from housemind.agent.runs import RunError, read_instruction_lines, run_simulated
 
     check_days(days)
     choice = parse_policy(policy)
+    url = db_url(db, home_id, creating=True)
+    chosen = build_planner(planner, api_base)
     try:
         lines = read_instruction_lines(instructions) if instructions is not None else None
-        out = run_simulated(db, days=days, seed=seed, instructions=lines, policy=choice, home=home)
+        out = run_simulated(
+            url,
+            days=days,
+            seed=seed,
+            home=home,
+            instructions=lines,
+            planner=chosen,
+            policy=choice,
+            lock_wait_s=None if standby else 0.0,
+        )
+    except HomeBusyError as e:
+        fail(str(e), code=4)
     except RunError as e:
         fail(str(e))
     if as_json:
         typer.echo(json.dumps(out))
         return
-    until = datetime.fromisoformat(out["until"]) if out.get("until") else None
-    when = f" to {until:%Y-%m-%d %H:%M}" if until else ""
-    console().print(
-        f"{'resumed and ' if out['resumed'] else ''}ran{when}: "
+    until = datetime.fromisoformat(out["until"])
+    how = "resumed and ran" if out["resumed"] else "extended and ran" if out["extended"] else "ran"
+    con = console()
+    if out.get("note"):
+        con.print(out["note"])
+    con.print(
+        f"{out['home']}: {how} to {until:%Y-%m-%d %H:%M}: "
         f"{out['chores_done']} of {out['chores_due']} chores done, "
         f"{out['chores_failed']} failed, {out['subtasks']} subtasks"
+        + (f", {out['planner_fallbacks']} planner fallbacks" if out["planner_fallbacks"] else "")
     )
 
 

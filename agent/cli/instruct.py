@@ -8,7 +8,15 @@ from typing import Annotated, Any
 
 import typer
 
-from housemind.agent.cli._common import DbOpt, JsonOpt, console, fail, open_db
+from housemind.agent.cli._common import (
+    DbOpt,
+    HomeIdOpt,
+    JsonOpt,
+    console,
+    db_url,
+    fail,
+    open_db,
+)
 
 __all__ = ["register"]
 
@@ -30,7 +38,8 @@ def instruct(
     ] = None,
     tz: Annotated[str, typer.Option("--tz", help="The home's IANA time zone.")] = "UTC",
     actor: Annotated[str, typer.Option("--actor", help="Who is speaking.")] = "owner",
-    db: DbOpt = Path("housemind.db"),
+    db: DbOpt = "housemind.db",
+    home_id: HomeIdOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Give standing instructions in plain language (read back, safety-checked, stored).
@@ -46,21 +55,11 @@ def instruct(
         fail("give exactly one of TEXT or --file PATH")
     if file is not None and not file.is_file():
         fail(f"no such file: {file}")
-    if not dry_run and not db.exists() and not db.parent.is_dir():
-        fail(f"cannot create {db}: the folder {db.parent} does not exist; create it first")
+    url = db_url(db, home_id, creating=not dry_run)
     lines = file.read_text().splitlines() if file is not None else [text or ""]
-    monitors: list[Any] = []
-
-    def check(line: str) -> Any:
-        if not monitors:
-            from housemind.safety import SafetyMonitor
-
-            monitors.append(SafetyMonitor())
-        return monitors[0].check_instruction(line, actor=actor)
-
     try:
         out = give_instructions(
-            lines, db=db, now=parse_now(now, tz), tz=tz, actor=actor, dry_run=dry_run, check=check
+            lines, db=url, now=parse_now(now, tz), tz=tz, actor=actor, dry_run=dry_run
         )
     except (ValueError, MemoryStoreError) as e:
         fail(str(e))
@@ -74,7 +73,9 @@ def instruct(
 
 
 def _fact_sentence(fact: Any) -> str:
-    return f"I'll remember: {fact.subject} {fact.predicate.replace('_', ' ')} {fact.value}"
+    from housemind.scheduler.readback import read_back_fact
+
+    return read_back_fact(fact)
 
 
 def _print_dry_run(out: Any, *, per_line: bool, as_json: bool) -> None:
@@ -92,20 +93,23 @@ def _print_dry_run(out: Any, *, per_line: bool, as_json: bool) -> None:
             typer.echo(read_back(instr))
         for fact in result.facts:
             typer.echo(_fact_sentence(fact))
+        for note in result.notes:
+            typer.echo(f"note: {note}")
         for q in result.questions:
             typer.echo(f"question: {q}")
 
 
 def _print_json(out: Any) -> None:
-    from housemind.scheduler.agenda import instruction_json
+    from housemind.scheduler.agenda import fact_json, instruction_json
 
     typer.echo(
         json.dumps(
             {
                 "stored": [instruction_json(i, out.now) for i in out.stored],
-                "facts": [f.model_dump(exclude={"text"}) for f in out.facts],
+                "facts": [fact_json(f) for f in out.facts],
                 "questions": out.questions,
                 "needs_approval": out.needs_approval,
+                "approvals": out.approvals,
                 "conflicts": out.conflicts,
                 "denied": out.denied,
             }
@@ -123,9 +127,17 @@ def _print_stored(out: Any) -> None:
                 typer.echo(f"  · {reason}")
         typer.echo("nothing was stored.")
         return
+    waiting = {a["instruction_id"]: a for a in out.approvals}
     for instr in out.stored:
-        note = " (paused until a person approves it)" if not instr.enabled else ""
+        a = waiting.get(instr.id)
+        note = (
+            f" (paused until a person approves it: housemind approve {a['approval_id']} --by NAME)"
+            if a
+            else ""
+        )
         typer.echo(read_back(instr) + note)
+        for reason in a["reasons"] if a else []:
+            typer.echo(f"  · {reason}")
     for fact in out.facts:
         typer.echo(_fact_sentence(fact))
     for q in out.questions:
@@ -136,28 +148,58 @@ def _print_stored(out: Any) -> None:
         typer.echo("nothing was stored: answer the questions above and say it again.")
 
 
-def _store(db: Path) -> Any:
-    from housemind.scheduler import InstructionStore
+#: Exit codes of ``instructions change`` and ``instructions resume``.
+EXIT_REFUSED, EXIT_NEEDS_APPROVAL = 4, 3
 
-    return InstructionStore(
-        open_db(db, hint="give instructions first with 'housemind instruct'").session
+
+def _edit(
+    action: str,
+    instruction_id: str,
+    db: str,
+    home_id: str | None,
+    actor: str = "owner",
+    **updates: Any,
+) -> None:
+    from housemind.agent.instructions import (
+        InstructionRefused,
+        NeedsApproval,
+        change_instruction,
+        delete_instruction,
+        pause_instruction,
+        resume_instruction,
     )
-
-
-def _edit(action: str, instruction_id: str, db: Path, **updates: Any) -> None:
     from housemind.scheduler import UnknownInstructionError, read_back
 
-    store = _store(db)
+    open_db(db, home_id, hint="give instructions first with 'housemind instruct'").close()
+    url = db_url(db, home_id)
     unknown = f"no instruction {instruction_id!r}; 'housemind instructions list' shows them"
-    if action == "delete":
-        if not store.delete(instruction_id):
-            fail(unknown)
-        typer.echo(f"deleted {instruction_id}; its past tasks are kept")
-        return
     try:
-        out = getattr(store, action)(instruction_id, **updates)
+        if action == "change":
+            out = change_instruction(instruction_id, db=url, actor=actor, **updates)
+        elif action == "resume":
+            out = resume_instruction(instruction_id, db=url, actor=actor)
+        elif action == "delete":
+            delete_instruction(instruction_id, db=url, actor=actor)
+            typer.echo(f"deleted {instruction_id}; its past tasks are kept")
+            return
+        else:
+            out = pause_instruction(instruction_id, db=url, actor=actor)
     except UnknownInstructionError:
         fail(unknown)
+    except InstructionRefused as e:
+        typer.echo(f"refused: {e.text}")
+        for reason in e.reasons:
+            typer.echo(f"  · {reason}")
+        typer.echo("nothing was changed.")
+        raise typer.Exit(EXIT_REFUSED) from None
+    except NeedsApproval as e:
+        typer.echo(f"{instruction_id} (paused): {e.text}")
+        for reason in e.reasons:
+            typer.echo(f"  · {reason}")
+        typer.echo(
+            f"it needs a person's approval first: housemind approve {e.approval_id} --by NAME"
+        )
+        raise typer.Exit(EXIT_NEEDS_APPROVAL) from None
     except ValueError as e:
         fail(str(e))
     state = "active" if out.enabled else "paused"
@@ -165,10 +207,13 @@ def _edit(action: str, instruction_id: str, db: Path, **updates: Any) -> None:
 
 
 @instructions_app.command("list")
-def instructions_list(db: DbOpt = Path("housemind.db"), as_json: JsonOpt = False) -> None:
+def instructions_list(
+    db: DbOpt = "housemind.db", home_id: HomeIdOpt = None, as_json: JsonOpt = False
+) -> None:
     """Every standing instruction with its id, state and schedule."""
-    from housemind.scheduler import read_back
+    from housemind.scheduler import InstructionStore, read_back
 
+    database = open_db(db, home_id, hint="give instructions first with 'housemind instruct'")
     rows = [
         {
             "id": i.id,
@@ -179,7 +224,7 @@ def instructions_list(db: DbOpt = Path("housemind.db"), as_json: JsonOpt = False
             "enabled": i.enabled,
             "read_back": read_back(i),
         }
-        for i in _store(db).list()
+        for i in InstructionStore(database.session).list()
     ]
     if as_json:
         typer.echo(json.dumps(rows))
@@ -194,35 +239,63 @@ def instructions_list(db: DbOpt = Path("housemind.db"), as_json: JsonOpt = False
     console().print(t)
 
 
+ActorOpt = Annotated[str, typer.Option("--actor", help="Who is speaking.")]
+
+
 @instructions_app.command("pause")
-def instructions_pause(instruction_id: str, db: DbOpt = Path("housemind.db")) -> None:
+def instructions_pause(
+    instruction_id: str,
+    db: DbOpt = "housemind.db",
+    home_id: HomeIdOpt = None,
+    actor: ActorOpt = "owner",
+) -> None:
     """Stop firing an instruction (missed times are not made up on resume)."""
-    _edit("pause", instruction_id, db)
+    _edit("pause", instruction_id, db, home_id, actor=actor)
 
 
 @instructions_app.command("resume")
-def instructions_resume(instruction_id: str, db: DbOpt = Path("housemind.db")) -> None:
-    """Fire a paused instruction again, from now on."""
-    _edit("resume", instruction_id, db)
+def instructions_resume(
+    instruction_id: str,
+    db: DbOpt = "housemind.db",
+    home_id: HomeIdOpt = None,
+    actor: ActorOpt = "owner",
+) -> None:
+    """Fire a paused instruction again, from now on (safety-checked again).
+
+    Exit codes: 0 resumed, 3 it needs a person's approval first (the request's id is
+    printed), 4 refused by the safety monitor (it stays paused).
+    """
+    _edit("resume", instruction_id, db, home_id, actor=actor)
 
 
 @instructions_app.command("delete")
-def instructions_delete(instruction_id: str, db: DbOpt = Path("housemind.db")) -> None:
+def instructions_delete(
+    instruction_id: str,
+    db: DbOpt = "housemind.db",
+    home_id: HomeIdOpt = None,
+    actor: ActorOpt = "owner",
+) -> None:
     """Forget an instruction (its past tasks stay in the record)."""
-    _edit("delete", instruction_id, db)
+    _edit("delete", instruction_id, db, home_id, actor=actor)
 
 
 @instructions_app.command("change")
 def instructions_change(
     instruction_id: str,
-    db: DbOpt = Path("housemind.db"),
+    db: DbOpt = "housemind.db",
+    home_id: HomeIdOpt = None,
     goal: Annotated[str | None, typer.Option(help="New goal in words.")] = None,
     rrule: Annotated[
         str | None, typer.Option(help="New RRULE, e.g. 'RRULE:FREQ=DAILY;BYHOUR=9;BYMINUTE=0'.")
     ] = None,
     priority: Annotated[int | None, typer.Option(help="New priority.")] = None,
+    actor: ActorOpt = "owner",
 ) -> None:
-    """Change an instruction's goal, schedule or priority, keeping its id."""
+    """Change an instruction's goal, schedule or priority, keeping its id.
+
+    A new goal is safety-checked like a new instruction. Exit codes: 0 changed, 3 changed
+    but paused until a person approves it, 4 refused (nothing changed).
+    """
     updates = {
         k: v
         for k, v in {"goal": goal, "rrule": rrule, "priority": priority}.items()
@@ -232,7 +305,7 @@ def instructions_change(
         fail("nothing to change: pass --goal, --rrule or --priority")
     if goal is not None and not goal.strip():
         fail("--goal is empty; say what to do, e.g. --goal 'water the plants'")
-    _edit("change", instruction_id, db, **updates)
+    _edit("change", instruction_id, db, home_id, actor=actor, **updates)
 
 
 def register(app: typer.Typer) -> None:

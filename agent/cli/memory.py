@@ -8,7 +8,16 @@ from typing import Annotated, Any
 
 import typer
 
-from housemind.agent.cli._common import DbOpt, JsonOpt, console, fail, open_db
+from housemind.agent.cli._common import (
+    DbOpt,
+    HomeIdOpt,
+    JsonOpt,
+    console,
+    db_url,
+    fail,
+    open_db,
+    shown,
+)
 
 __all__ = ["register"]
 
@@ -28,7 +37,8 @@ def _robot_now(database: Any) -> Any:
 @memory_app.command("ask")
 def memory_ask(
     question: Annotated[str, typer.Argument(help="e.g. 'where are my keys?'")],
-    db: DbOpt = Path("housemind.db"),
+    db: DbOpt = "housemind.db",
+    home_id: HomeIdOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Ask the robot's memory a question."""
@@ -38,7 +48,9 @@ def memory_ask(
 
     if not question.strip():
         fail("the question is empty; ask e.g. 'where are my keys?'")
-    database = open_db(db, hint=f"run 'housemind demo --db {db}' first or pass --db")
+    database = open_db(
+        db, home_id, hint=f"run 'housemind demo --db {shown(db)}' first or pass --db"
+    )
     mem = Memory(database, semantic=True)
     ans = mem.ask(question, now=_robot_now(database) or datetime.now(UTC))
     if as_json:
@@ -52,7 +64,8 @@ def memory_ask(
 
 @memory_app.command("export")
 def memory_export(
-    db: DbOpt = Path("housemind.db"),
+    db: DbOpt = "housemind.db",
+    home_id: HomeIdOpt = None,
     out: Annotated[Path, typer.Option("--out", help="JSON file to write ('-': stdout).")] = Path(
         "memory.json"
     ),
@@ -62,7 +75,7 @@ def memory_export(
 
     if str(out) != "-" and not out.parent.is_dir():
         fail(f"cannot write {out}: the folder {out.parent} does not exist")
-    mem = Memory(open_db(db))
+    mem = Memory(open_db(db, home_id))
     text = json.dumps(mem.export_json())
     mem.close()
     if str(out) == "-":
@@ -75,7 +88,8 @@ def memory_export(
 @memory_app.command("import")
 def memory_import(
     file: Annotated[Path, typer.Argument(help="A file written by 'housemind memory export'.")],
-    db: DbOpt = Path("housemind.db"),
+    db: DbOpt = "housemind.db",
+    home_id: HomeIdOpt = None,
     replace: Annotated[
         bool, typer.Option("--replace", help="Overwrite a database that holds memories.")
     ] = False,
@@ -90,14 +104,22 @@ def memory_import(
         data = json.loads(file.read_text())
     except (OSError, ValueError) as e:
         fail(f"{file} is not a JSON memory export: {e}")
-    mem = Memory(open_db(db, must_exist=False))
+    from housemind.agent.instructions import InstructionRefused, gate_memory_import
+
+    open_db(db, home_id, must_exist=False).close()
+    try:
+        # facts steer chores: the safety gate judges them
+        gate_memory_import(data, db=db_url(db, home_id))
+    except InstructionRefused as e:
+        fail(f"{file}: nothing imported; {e}", code=4)
+    mem = Memory(open_db(db, home_id, must_exist=False))
     try:
         counts = mem.import_json(data, replace=replace)
     except ValueError as e:
         fail(str(e))
     finally:
         mem.close()
-    typer.echo(json.dumps(counts) if as_json else f"imported into {db}: {counts}")
+    typer.echo(json.dumps(counts) if as_json else f"imported into {shown(db)}: {counts}")
 
 
 def register(app: typer.Typer) -> None:

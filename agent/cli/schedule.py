@@ -4,18 +4,27 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
-from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
-from housemind.agent.cli._common import DbOpt, JsonOpt, check_days, console, fail, open_db
+from housemind.agent.cli._common import (
+    DbOpt,
+    HomeIdOpt,
+    JsonOpt,
+    check_days,
+    console,
+    fail,
+    open_db,
+    shown,
+)
 
 __all__ = ["register"]
 
 
 def schedule(
-    db: DbOpt = Path("housemind.db"),
+    db: DbOpt = "housemind.db",
+    home_id: HomeIdOpt = None,
     days: Annotated[float, typer.Option("--days", help="How many days ahead.")] = 7,
     now: Annotated[
         str | None, typer.Option("--now", help="ISO 8601 time to start from (default: now).")
@@ -27,29 +36,26 @@ def schedule(
     JSON: ``{"from", "to", "runs": [{"at", "deadline", "goal", "kind", "instruction_id",
     "duration_s"}], "paused": [instruction ids], "conflicts": [...]}``.
     """
-    from housemind.memory.symbolic import SymbolicMemory
-    from housemind.scheduler.agenda import agenda, parse_now, quiet_hours
-    from housemind.scheduler.store import InstructionStore
+    from housemind.scheduler.agenda import household_agenda
 
     check_days(days)
-    database = open_db(db, hint=f"give instructions with 'housemind instruct --db {db}'")
+    database = open_db(
+        db, home_id, hint=f"give instructions with 'housemind instruct --db {shown(db)}'"
+    )
     try:
-        everything = InstructionStore(database.session).list()
-        quiet = quiet_hours(SymbolicMemory(database))
-    finally:
-        database.close()
-    enabled = [i for i in everything if i.enabled and i.rrule is not None]
-    tz = enabled[0].timezone if enabled else "UTC"
-    try:
-        week = agenda(everything, start=parse_now(now, tz), days=days, quiet=quiet)
+        week = household_agenda(database, days=days, now=now)
     except ValueError as e:
         fail(str(e))
+    finally:
+        database.close()
+    week.pop("instructions")  # the --json contract is the agenda's
+    week.pop("timezone")
     if as_json:
         typer.echo(json.dumps(week))
         return
     from rich.table import Table
 
-    table = Table(title=f"the next {days:g} days ({db})")
+    table = Table(title=f"the next {days:g} days ({shown(db)})")
     for col in ("when", "chore", "kind", "ready by"):
         table.add_column(col)
     for r in week["runs"]:
@@ -76,18 +82,18 @@ def _task_row(t: Any) -> dict[str, Any]:
     }
 
 
-def tasks(db: DbOpt = Path("housemind.db"), as_json: JsonOpt = False) -> None:
+def tasks(db: DbOpt = "housemind.db", home_id: HomeIdOpt = None, as_json: JsonOpt = False) -> None:
     """List tasks: each fired chore, its due time, state and dispatch count."""
     from housemind.scheduler import TaskQueue
 
-    database = open_db(db)
+    database = open_db(db, home_id)
     rows = [_task_row(t) for t in TaskQueue(database.session).list()]
     if as_json:
         typer.echo(json.dumps(rows))
         return
     from rich.table import Table
 
-    t = Table(title=f"tasks in {db}")
+    t = Table(title=f"tasks in {shown(db)}")
     for col in ("id", "goal", "due", "state", "dispatched"):
         t.add_column(col)
     for r in rows:
@@ -98,14 +104,15 @@ def tasks(db: DbOpt = Path("housemind.db"), as_json: JsonOpt = False) -> None:
 def answer(
     task_id: Annotated[str, typer.Argument(help="The waiting task (see 'housemind tasks').")],
     text: Annotated[str, typer.Argument(help="Your answer, e.g. 'eggs and bread'.")],
-    db: DbOpt = Path("housemind.db"),
+    db: DbOpt = "housemind.db",
+    home_id: HomeIdOpt = None,
     by: Annotated[str, typer.Option("--by", help="Who answers.")] = "owner",
 ) -> None:
     """Answer a task that waits for you (a check-in); the run picks it up."""
     from housemind.agent.runtime import record_answer
     from housemind.scheduler import TaskQueue
 
-    database = open_db(db)
+    database = open_db(db, home_id)
     try:
         record_answer(database, task_id, text, by=by)
     except (KeyError, ValueError) as e:

@@ -1,4 +1,4 @@
-"""``housemind train ...``: train the built-in models (``train vla``)."""
+"""``housemind train ...``: train the learned parts (the built-in planner, the VLA)."""
 
 from __future__ import annotations
 
@@ -6,133 +6,127 @@ import json
 import shlex
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
 from housemind.agent.cli._common import JsonOpt, console, fail
+from housemind.agent.cli.vla import train_vla_cmd
 
 __all__ = ["register"]
 
-train_app = typer.Typer(help="Train the built-in models.", no_args_is_help=True)
+train_app = typer.Typer(help="Train the learned parts of housemind.", no_args_is_help=True)
 
 
-@train_app.command("vla")
-def train_vla_cmd(
-    data: Annotated[
-        Path, typer.Option("--data", help="A LeRobotDataset v3.0 recording (housemind record).")
-    ],
-    out: Annotated[Path, typer.Option("--out", help="Output folder (resumes if it has one).")],
-    steps: Annotated[int, typer.Option(help="Optimiser steps in all.")] = 12_000,
-    batch_size: Annotated[
-        int, typer.Option(help="Frames per step in all (split across torchrun processes).")
-    ] = 64,
-    lr: Annotated[float, typer.Option(help="Peak learning rate.")] = 4e-4,
-    warmup: Annotated[int, typer.Option(help="Warm-up steps.")] = 500,
-    seed: Annotated[int, typer.Option(help="Seeds the weights and the batches.")] = 0,
-    device: Annotated[str, typer.Option(help="auto (CUDA when present), cpu or cuda.")] = "auto",
-    threads: Annotated[int | None, typer.Option(help="CPU threads for torch.")] = None,
-    save_every: Annotated[int, typer.Option(help="Steps between checkpoints.")] = 1000,
-    val_data: Annotated[
-        Path | None, typer.Option("--val-data", help="A recording whose loss is reported.")
+@train_app.command("planner")
+def train_planner(
+    out: Annotated[
+        Path,
+        typer.Option(
+            help="Folder for model.safetensors, config.json and training.json "
+            "(the shipped weights: agent/planners/builtin/weights)."
+        ),
+    ] = Path("planner-weights"),
+    seed: Annotated[int, typer.Option(help="Data, split, initialisation and batch seed.")] = 0,
+    epochs: Annotated[int, typer.Option(help="Passes over the training examples.")] = 20,
+    episodes: Annotated[int, typer.Option(help="Episodes (seeds) per task and training home.")] = 4,
+    wordings: Annotated[int, typer.Option(help="Goal wordings each decision is learned in.")] = 2,
+    home: Annotated[
+        list[str] | None,
+        typer.Option(help="Training home (repeat); default apartment, studio, one_bedroom."),
     ] = None,
-    max_episodes: Annotated[
-        int | None, typer.Option(help="Use only this many successful episodes.")
-    ] = None,
+    task: Annotated[list[str] | None, typer.Option(help="Only this task (repeat).")] = None,
+    workers: Annotated[int, typer.Option(help="Processes for the rollouts.")] = 1,
     cache: Annotated[
-        Path | None, typer.Option(help="Cache folder for cropped images (default: ~/.cache).")
+        Path | None,
+        typer.Option(help="Folder for cached rollouts and checkpoints (default: user cache)."),
     ] = None,
-    chunk_size: Annotated[int | None, typer.Option(help="Actions per chunk (H).")] = None,
-    denoise_steps: Annotated[int | None, typer.Option(help="Flow integration steps.")] = None,
-    fps: Annotated[int | None, typer.Option(help="Actions per second the model predicts.")] = None,
-    fresh: Annotated[
-        bool, typer.Option("--fresh", help="Start over even if --out holds a checkpoint.")
-    ] = False,
     as_json: JsonOpt = False,
 ) -> None:
-    """Train the built-in VLA on a recording (seeded, resumable; CPU unless CUDA is here).
+    """Train the built-in planner on HomeSim expert rollouts (CPU, minutes).
 
-    Run it under ``torchrun --nproc_per_node=N`` to train on N processes (GPUs) at once.
+    Rollouts and a checkpoint per epoch are cached: the same command again reuses the
+    rollouts and continues an interrupted training.
     """
-    from housemind.skills.recording import DatasetFormatError
-    from housemind.skills.vla.configuration import VLAConfig
-    from housemind.skills.vla.distributed import launched_rank
-    from housemind.skills.vla.training import TrainConfig, train_vla
+    from housemind.agent.planner_eval import TRAIN_HOMES, WordingsError
 
-    if not (data / "meta" / "info.json").is_file():
-        fail(f"{data} holds no dataset (meta/info.json); record one with `housemind record`")
-    if steps < 1 or batch_size < 1:
-        fail(f"--steps and --batch-size must be >= 1 (got {steps}, {batch_size})")
-    model_opts = {
-        k: v
-        for k, v in {"chunk_size": chunk_size, "denoise_steps": denoise_steps, "fps": fps}.items()
-        if v is not None
-    }
-    try:
-        mcfg = VLAConfig(**model_opts)
-    except ValueError as e:
-        fail(str(e))
-    tcfg = TrainConfig(
-        dataset=str(data),
-        out=str(out),
-        steps=steps,
-        batch_size=batch_size,
-        lr=lr,
-        warmup=warmup,
+    for name, value in (("--epochs", epochs), ("--episodes", episodes), ("--wordings", wordings)):
+        if value < 1:
+            fail(f"{name} must be at least 1, got {value}")
+    if workers < 1:
+        fail(f"--workers must be at least 1, got {workers}")
+    from housemind.sim.home.plans import plan_names
+    from housemind.sim.home.tasks import task_names
+
+    homes = tuple(home or TRAIN_HOMES)
+    for h in homes:
+        if h not in plan_names():
+            fail(f"unknown home {h!r}; homes: {', '.join(plan_names())}")
+    for t in task or []:
+        if t not in task_names():
+            fail(f"unknown task {t!r}; 'housemind sim tasks' lists them")
+    if out.exists() and not out.is_dir():
+        fail(f"--out {out} is a file; give a folder")
+
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    from housemind.agent.planners.builtin.training import TrainSettings
+    from housemind.agent.planners.builtin.training import train_planner as train
+
+    settings = TrainSettings(
+        out=out,
         seed=seed,
-        device=device,
-        threads=threads,
-        save_every=save_every,
-        val_dataset=str(val_data) if val_data else None,
-        max_episodes=max_episodes,
-        cache=str(cache) if cache else None,
-        resume=not fresh,
-        command=" ".join(["housemind", *map(shlex.quote, sys.argv[1:])]),
+        epochs=epochs,
+        homes=homes,
+        episodes_per_task=episodes,
+        wordings_per_decision=wordings,
+        workers=workers,
+        tasks=list(task) if task else None,
+        cache_dir=cache,
+        command="housemind " + " ".join(shlex.quote(a) for a in sys.argv[1:]),
     )
-    try:
-        if launched_rank() != 0:  # another torchrun process: rank 0 reports for all
-            train_vla(tcfg, mcfg if model_opts else None)
-            return
-        if as_json:
-            info = train_vla(tcfg, mcfg if model_opts else None)
-        else:
-            info = _with_progress(tcfg, mcfg if model_opts else None, train_vla)
-    except (DatasetFormatError, ValueError, KeyError) as e:
-        fail(str(e).strip("'\""))
-    if as_json:
-        typer.echo(json.dumps({k: v for k, v in info.items() if k != "history"}))
-        return
-    ranks = f" on {info['world_size']} processes" if info.get("world_size", 1) > 1 else ""
-    console().print(
-        f"trained {info['params']:,} parameters for {info['steps']} steps{ranks} in "
-        f"{info['wall_s'] / 60:.1f} min; final loss {info['final_loss']}; model in {info['model']}"
-    )
-
-
-def _with_progress(tcfg: Any, mcfg: Any, train: Any) -> dict[str, Any]:
-    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
-
-    con = console()
+    con = console(stderr=True)
     with Progress(
         TextColumn("{task.description}"),
         BarColumn(),
-        TextColumn("{task.completed}/{task.total}"),
-        TimeRemainingColumn(),
-        TextColumn("{task.fields[loss]}"),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[note]}"),
         console=con,
-    ) as bar:
-        task = bar.add_task("preparing", total=tcfg.steps, loss="")
+        transient=as_json,
+    ) as progress:
+        current: dict[str, int] = {}
 
-        def show(rec: dict[str, Any]) -> None:
-            if "stage" in rec:
-                bar.update(task, description=rec["stage"])
-                return
-            loss = f"loss {rec['loss']:.4f}"
-            if "val_loss" in rec:
-                loss += f" val {rec['val_loss']:.4f}"
-            bar.update(task, completed=rec["step"], description="training", loss=loss)
+        def stage(name: str, total: int) -> None:
+            current["id"] = progress.add_task(name, total=total, note="")
 
-        return train(tcfg, mcfg, progress=show)
+        def advance(n: int) -> None:
+            progress.advance(current["id"], n)
+
+        def epoch(e: int, loss: float, acc: float) -> None:
+            progress.update(current["id"], note=f"loss {loss:.3f}  val acc {acc:.3f}")
+
+        try:
+            report = train(settings, on_stage=stage, on_advance=advance, on_epoch=epoch)
+        except WordingsError as e:
+            fail(str(e))
+    if as_json:
+        typer.echo(json.dumps(report.as_dict()))
+        return
+    con = console()
+    con.print(
+        f"[bold]built-in planner[/] -> {out}: {report.parameters:,} parameters, "
+        f"{report.decisions} decisions from {report.episodes} episodes "
+        f"({report.episodes_succeeded} reached the goal)"
+    )
+    con.print(
+        f"validation accuracy {report.val_accuracy:.3f} (without the image "
+        f"{report.val_accuracy_no_image:.3f}), best epoch {report.best_epoch}/{report.epochs}; "
+        f"{report.seconds_total:.0f} s (rollouts {report.seconds_rollouts:.0f} s, "
+        f"features {report.seconds_features:.0f} s, training {report.seconds_training:.0f} s)"
+    )
+
+
+train_app.command("vla")(train_vla_cmd)
 
 
 def register(app: typer.Typer) -> None:

@@ -21,7 +21,15 @@ __all__ = [
 
 
 class PlanningError(RuntimeError):
-    """The planner cannot make a plan for this goal; the message says why and what to do."""
+    """The planner cannot make a plan for this goal; the message says why and what to do.
+
+    Attributes:
+        fallbacks: Hand-overs between the backends of a chain before it gave up.
+    """
+
+    def __init__(self, message: str, *, fallbacks: list[str] | None = None) -> None:
+        super().__init__(message)
+        self.fallbacks = list(fallbacks or [])
 
 
 class Subtask(BaseModel):
@@ -60,6 +68,7 @@ class PlanContext(BaseModel):
             most likely first.
         home_places: Where each object kind belongs when the home is tidy.
         skills: Names of available skills.
+        shopping_list: What the shopping list holds (a shopping chore orders it).
         memories: Short relevant memories (text) for model-based planners.
         images: Camera images (PNG bytes, base64) for vision-language planners.
     """
@@ -76,6 +85,7 @@ class PlanContext(BaseModel):
     search_candidates: dict[str, list[str]] = Field(default_factory=dict)
     home_places: dict[str, str] = Field(default_factory=dict)
     skills: list[str] = Field(default_factory=list)
+    shopping_list: list[str] = Field(default_factory=list)
     memories: list[str] = Field(default_factory=list)
     images: list[str] = Field(default_factory=list)
 
@@ -91,8 +101,18 @@ class Plan(BaseModel):
             planner must be asked again after it runs.
         checks: Things to look for while carrying out the plan, as ``(object, place)``;
             a missing one is reported (e.g. it goes on the shopping list).
+        orders: Items to order from the grocery service once the plan is done (a
+            shopping chore; see ``housemind.skills.grocery``).
+        estimated_s: Typical robot-clock seconds the subtasks take (0: no estimate; see
+            ``housemind.agent.planners.estimate``).
         rationale: Why this plan, for people and logs.
         backend: Which planner made it.
+        step_rationales: A short reason per subtask, where the backend gives one (model
+            backends do).
+        fallbacks: Why earlier backends of a chain did not make this plan, one line per
+            hand-over (see :class:`~agent.planners.chain.PlannerChain`).
+        usage: What the decision cost: ``latency_s`` and, for model backends, ``calls``,
+            ``prompt_tokens``, ``completion_tokens``.
     """
 
     goal: str
@@ -100,8 +120,13 @@ class Plan(BaseModel):
     goal_facts: list[str] = Field(default_factory=list)
     complete: bool = True
     checks: list[tuple[str, str]] = Field(default_factory=list)
+    orders: list[str] = Field(default_factory=list)
+    estimated_s: float = 0.0
     rationale: str = ""
     backend: str = ""
+    step_rationales: list[str] = Field(default_factory=list)
+    fallbacks: list[str] = Field(default_factory=list)
+    usage: dict[str, float] = Field(default_factory=dict)
 
 
 @runtime_checkable
@@ -132,6 +157,11 @@ class Planner(Protocol):
 
 
 _PLANNERS: dict[str, Callable[..., Planner]] = {}
+# Backends whose module is imported only when first asked for (they import heavy libraries).
+_LAZY_BACKENDS = {
+    "litellm": "housemind.agent.planners.litellm_planner",
+    "transformers": "housemind.agent.planners.transformers_planner",
+}
 
 
 def register_planner(name: str) -> Callable[[Callable[..., Planner]], Callable[..., Planner]]:
@@ -145,20 +175,24 @@ def register_planner(name: str) -> Callable[[Callable[..., Planner]], Callable[.
 
 
 def planner_backends() -> list[str]:
-    """Names of the registered planner backends."""
-    return sorted(_PLANNERS)
+    """Names of the registered planner backends (and those registered when first used)."""
+    return sorted({*_PLANNERS, *_LAZY_BACKENDS})
 
 
-def get_planner(name: str, **kwargs: Any) -> Planner:
-    """Build the planner backend ``name``.
+def get_planner(name: str, *args: Any, **kwargs: Any) -> Planner:
+    """Build the planner backend ``name`` (arguments go to its factory).
 
     Raises:
         KeyError: with the known names, if ``name`` is not registered.
     """
+    if name not in _PLANNERS and name in _LAZY_BACKENDS:
+        import importlib
+
+        importlib.import_module(_LAZY_BACKENDS[name])
     try:
         factory = _PLANNERS[name]
     except KeyError:
         raise KeyError(
             f"unknown planner {name!r}; registered: {', '.join(planner_backends())}"
         ) from None
-    return factory(**kwargs)
+    return factory(*args, **kwargs)

@@ -1,18 +1,34 @@
-"""The offline symbolic planner: household goals in words -> validated skill sequences.
+"""The offline symbolic planner: chores in words -> goal facts -> a plan over the skills.
 
-It understands the common chore phrasings (put/bring/take X to Y, tidy a room, check a
-fixture for something, switch/open/close a fixture, fetch or pick up X, go to a place)
-and plans from memory only. An object whose location is unknown, or was not where it
-was last seen, is searched for: the plan goes to the most likely place and is marked
-incomplete, and after the robot has looked the planner is asked again.
+Three steps, each replaceable data or an established tool:
+
+1. **Words to facts.** The library of chore methods (:mod:`agent.planners.methods`, YAML)
+   matches the chore's clauses, fills the methods' slots from what the robot believes,
+   and expands their goals into facts, stage by stage (:mod:`agent.planners.chores`).
+2. **Looking first.** A chore about a room it has not looked at in this task ("tidy the
+   living room") starts by looking around; a thing whose place is unknown, or that was
+   not where it was last seen, is searched for: the plan goes to the most likely place
+   (opening a closed cupboard to look in it) and is marked incomplete, and after the robot
+   has looked the planner is asked again.
+3. **Facts to skills.** Each stage is a PDDL problem over the domain generated from the
+   skill registry (:mod:`agent.planners.pddl`), solved by Fast Downward. House habits are
+   added to every stage's goal: doors that were closed are closed again, taps and burners
+   that were off are off again, and at the end the hand is empty and whatever it held
+   before is back where it belongs.
+
+It plans only from the :class:`~agent.planners.base.PlanContext` (memory and perception),
+never from a simulator's true state, and the same chore in the same situation always
+gives the same plan (sorted inputs; Fast Downward is deterministic).
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable
+import logging
+import time
+from fnmatch import fnmatchcase
+from pathlib import Path
 
-from housemind.agent.knowledge import ROOM_WORDS, home_place_kinds, normalise
+from housemind.agent.knowledge import STATIC_PREDICATES
 from housemind.agent.planners.base import (
     Plan,
     PlanContext,
@@ -20,43 +36,99 @@ from housemind.agent.planners.base import (
     Subtask,
     register_planner,
 )
+from housemind.agent.planners.chores import ChoreSpec, understand
+from housemind.agent.planners.estimate import estimate_seconds
+from housemind.agent.planners.methods import Method, load_methods
+from housemind.agent.planners.pddl import DomainError, compile_domain
+from housemind.agent.planners.world import Beliefs, Unknown
+from housemind.skills.spec import REGISTRY, SkillRegistry
+from housemind.skills.types import parse_atom
 
-__all__ = ["SymbolicPlanner"]
+__all__ = ["OBSERVED_PREDICATES", "SymbolicPlanner"]
 
-_PUT = re.compile(
-    r"^(?:please\s+)?(?:put|place|move|take|bring|carry|return)\s+(?P<obj>.+?)\s+"
-    r"(?P<rel>in|into|inside|on|onto|to|back to|in to)\s+(?P<dst>.+?)(?:\s+(?:after|before|"
-    r"when|once)\b.*)?$"
+#: Predicates the robot's observations carry (``housemind.skills.types``); a goal fact of
+#: another predicate (a plug-in's ``dusted(shelf)``) is planned for but not checked at
+#: the end: the robot could not see it.
+OBSERVED_PREDICATES = frozenset(
+    [
+        "near",
+        "holding",
+        "hand_empty",
+        "on",
+        "in",
+        "open",
+        "closed",
+        "switched_on",
+        "switched_off",
+        "dirty",
+        "clean",
+        "wiped",
+        "filled",
+        "empty",
+        "folded",
+        "dry",
+        "watered",
+        "cooked",
+        "burnt",
+        "finished",
+        "contains",
+        "boiled",
+        "told",
+        "missing",
+    ]
 )
-_TIDY = re.compile(
-    r"^(?:please\s+)?(?:tidy|tidy up|clean up|declutter|straighten up)\s+"
-    r"(?P<room>.+?)$"
+
+logger = logging.getLogger(__name__)
+
+#: Predicates whose facts a plan's end check may rely on: memory keeps them for objects and
+#: fixtures (people and floors it sees only while it looks at them).
+_CHECKABLE_SUBJECTS = ("fixture", "movable")
+#: Rooms a search looks around in one plan (the task graph replans after each plan).
+SEARCH_ROOMS_AT_ONCE = 3
+#: Predicates whose first argument is a movable thing (it must be found to plan with it).
+_OBJECT_FIRST = frozenset(
+    {
+        "on",
+        "in",
+        "holding",
+        "clean",
+        "dirty",
+        "folded",
+        "watered",
+        "dry",
+        "cooked",
+        "filled",
+        "empty",
+        "contains",
+    }
 )
-_CHECK = re.compile(
-    r"^(?:please\s+)?(?:check|look in|look at|inspect)\s+(?P<fx>.+?)"
-    r"(?:\s+for\s+(?P<obj>.+?))?$"
-)
-_SWITCH = re.compile(
-    r"^(?:please\s+)?(?:turn|switch)\s+(?P<state>on|off)\s+(?P<fx>.+)$|"
-    r"^(?:please\s+)?(?:turn|switch)\s+(?P<fx2>.+?)\s+(?P<state2>on|off)$"
-)
-_OPEN = re.compile(r"^(?:please\s+)?(?P<verb>open|close|shut)\s+(?P<fx>.+)$")
-_FETCH = re.compile(r"^(?:please\s+)?(?:pick up|grab|fetch|get|find)\s+(?P<obj>.+)$")
-_GO = re.compile(r"^(?:please\s+)?(?:go|drive|move)\s+(?:to|into)\s+(?P<place>.+)$")
 
 
 @register_planner("symbolic")
 class SymbolicPlanner:
-    """Rule-based, offline System 2 backend (the default).
+    """Offline System 2 backend (the default): chore methods + PDDL + Fast Downward.
 
     Args:
-        max_search_places: Give up searching for an object after this many places.
+        max_search_places: Give up searching for a thing after this many places.
+        registry: The skills to plan with (every registered skill that declares
+            preconditions and effects is usable).
+        methods_dirs: Extra folders of chore-method YAML files (a plug-in's chores).
     """
 
     name = "symbolic"
 
-    def __init__(self, max_search_places: int = 8) -> None:
+    def __init__(
+        self,
+        max_search_places: int = 12,
+        registry: SkillRegistry = REGISTRY,
+        methods_dirs: tuple[str | Path, ...] = (),
+    ) -> None:
         self.max_search_places = max_search_places
+        self.registry = registry
+        self.methods_dirs = tuple(methods_dirs)
+        self.methods: list[Method] = load_methods(self.methods_dirs)
+        #: Wall seconds per call of :meth:`replan` (for the benchmark).
+        self.timings: list[float] = []
 
     # -- the Planner protocol ----------------------------------------------------------
 
@@ -73,301 +145,325 @@ class SymbolicPlanner:
         failed: Subtask | None,
         reason: str,
     ) -> Plan:
-        """Plan again from the current context, skipping places already searched."""
-        text = " ".join(goal.lower().strip().rstrip(".!").split())
-        searched = {s.args.get("target") for s in done if s.skill == "navigate"}
+        """Plan again from the current context, knowing where the robot has looked."""
+        t0 = time.perf_counter()
+        try:
+            return self._plan(goal, context, done, failed)
+        finally:
+            self.timings.append(time.perf_counter() - t0)
+
+    # -- planning ----------------------------------------------------------------------
+
+    def _plan(
+        self, goal: str, ctx: PlanContext, done: list[Subtask], failed: Subtask | None
+    ) -> Plan:
+        self.registry.load_entry_points()  # plug-ins register skills and chore methods
+        self.methods = load_methods(self.methods_dirs)
+        beliefs = Beliefs(ctx)
+        searched = [str(s.args.get("target")) for s in done if s.skill == "navigate"]
         if failed is not None and failed.skill == "navigate":
-            searched.add(failed.args.get("target"))
-        b = _Builder(context, searched, self.max_search_places)
-        if failed is not None and failed.skill in ("pick", "place"):
-            # Standing at the fixture was not close enough (a long sofa, a crowded
-            # counter): this time drive to the thing itself.
-            b.direct.add(failed.args.get("object" if failed.skill == "pick" else "target", ""))
-        if m := _TIDY.match(text):
-            b.tidy(self._room(m["room"], context))
-        elif m := _CHECK.match(text):
-            b.check(self._fixture(m["fx"], context), m["obj"])
-        elif m := _SWITCH.match(text):
-            b.switch(self._fixture(m["fx"] or m["fx2"], context), m["state"] or m["state2"])
-        elif m := _OPEN.match(text):
-            fx = self._fixture(m["fx"], context)
-            b.reach(fx)
-            b.set_open(fx, m["verb"] == "open")
-        elif m := _PUT.match(text):
-            dst = self._place(m["dst"], context)
-            b.put(self._object(m["obj"], context), dst, m["rel"])
-        elif m := _FETCH.match(text):
-            b.fetch(self._object(m["obj"], context))
-        elif m := _GO.match(text):
-            b.go(self._place(m["place"], context))
-        else:
-            raise PlanningError(
-                f"the symbolic planner does not understand {goal!r}. It knows: 'put/bring "
-                "the X to/in/on the Y', 'tidy the <room>', 'check the <fixture> for X', "
-                "'turn on/off the <fixture>', 'open/close the <fixture>', 'pick up the X', "
-                "'go to the <place>'. For other goals use a model planner (--planner litellm)."
+            searched.append(str(failed.args.get("target")))
+        looked = {s for s in searched if s in beliefs.rooms}
+        spec = understand(goal, beliefs, self.methods, looked)
+        notes = list(spec.notes)
+        if spec.orders:
+            return self._order(goal, ctx, spec)
+        if spec.look:
+            room = spec.look[0]
+            return Plan(
+                goal=goal,
+                subtasks=[Subtask(skill="navigate", args={"target": room})],
+                complete=False,
+                rationale="; ".join([*notes, f"looking around the {_w(room)} first"]),
+                backend=self.name,
             )
+        unseen = [
+            f
+            for f in spec.observe
+            if f not in searched
+            and not beliefs.holds(f"open({f})")
+            and not beliefs.holds(f"closed({f})")
+        ]
+        if unseen:  # closing a door nobody has seen: is it open at all?
+            return Plan(
+                goal=goal,
+                subtasks=[Subtask(skill="navigate", args={"target": f}) for f in unseen],
+                complete=False,
+                rationale="; ".join([*notes, f"looking at the {', '.join(map(_w, unseen))} first"]),
+                backend=self.name,
+            )
+        missing = self._to_find(spec, beliefs)
+        if missing is not None:
+            hints = spec.hints.get(missing.name, [])
+            return self._search(goal, missing, beliefs, set(searched), notes, hints)
+        if not spec.stages or not any(spec.stages):
+            return Plan(
+                goal=goal,
+                subtasks=[],
+                checks=spec.checks,
+                rationale="; ".join(notes) or "nothing to do",
+                backend=self.name,
+            )
+        return self._solve(goal, spec, beliefs, notes)
+
+    def _to_find(self, spec: ChoreSpec, beliefs: Beliefs) -> Unknown | None:
+        for u in spec.find:
+            if beliefs.where(u.name) is None:
+                return u
+        for stage in spec.stages:
+            for fact in stage:
+                pred, args = parse_atom(fact.removeprefix("not "))
+                if pred not in _OBJECT_FIRST or not args:
+                    continue
+                a = args[0]
+                if a in beliefs.fixtures or a in beliefs.rooms:
+                    continue
+                if beliefs.where(a) is None:
+                    return Unknown(a, beliefs.kind(a))
+        return None
+
+    def _search(
+        self,
+        goal: str,
+        what: Unknown,
+        beliefs: Beliefs,
+        searched: set[str],
+        notes: list[str],
+        hints: list[str] = (),  # type: ignore[assignment]
+    ) -> Plan:
+        places = list(dict.fromkeys([*hints, *beliefs.search_places(what.name)]))
+        scanned = {p for p in searched if p in beliefs.rooms}
+
+        def worth_a_look(p: str) -> bool:
+            info = beliefs.fixtures.get(p)
+            # Furniture in a room it has looked around was seen then (unless it is shut).
+            return info is None or info.openable or info.room not in scanned or p in hints
+
+        cands = [p for p in places if p not in searched and worth_a_look(p)]
+        if (len(searched) >= self.max_search_places or not cands) and what.missing_ok:
+            store = next(
+                (f for k in ("fridge", "pantry", "cabinet") for f in beliefs.fixtures_of(k)),
+                next(iter(sorted(beliefs.fixtures)), ""),
+            )
+            return Plan(
+                goal=goal,
+                subtasks=[],
+                checks=[(what.kind, store)],
+                rationale="; ".join(
+                    [*notes, f"missing: {_w(what.kind)}, added to the shopping list"]
+                ),
+                backend=self.name,
+            )
+        if len(searched) >= self.max_search_places or not cands:
+            looked = ", ".join(sorted(_w(s) for s in searched if s)) or "nowhere yet"
+            raise PlanningError(
+                f"cannot find the {_w(what.name)}: looked in {looked}; "
+                "tell me where it is, or check that it exists"
+            )
+        # Unlikely places are rooms to look around: several in one go, so a thing in the
+        # last room is found within the task's replanning budget.
+        batch = [cands[0]]
+        if cands[0] in beliefs.rooms:
+            for c in cands[1:SEARCH_ROOMS_AT_ONCE]:
+                if c not in beliefs.rooms:
+                    break
+                batch.append(c)
+        steps = []
+        for where in batch:
+            steps.append(Subtask(skill="navigate", args={"target": where}))
+            info = beliefs.fixtures.get(where)
+            if info is not None and info.openable and not beliefs.holds(f"open({where})"):
+                steps += [
+                    Subtask(skill="open", args={"target": where}),
+                    Subtask(skill="close", args={"target": where}),  # leave it as it was
+                ]
+        places = ", ".join(_w(w) for w in batch)
         return Plan(
             goal=goal,
-            subtasks=b.steps,
-            goal_facts=b.goal_facts,
-            complete=b.complete,
-            checks=b.checks,
-            rationale="; ".join(b.notes),
+            subtasks=steps,
+            complete=False,
+            rationale="; ".join(
+                [*notes, f"searching for the {_w(what.name)}: looking at {places}"]
+            ),
             backend=self.name,
         )
 
-    # -- resolving words to names ------------------------------------------------------
+    def _order(self, goal: str, ctx: PlanContext, spec: ChoreSpec) -> Plan:
+        items = list(ctx.shopping_list)
+        note = (
+            f"order: {', '.join(items)}"
+            if items
+            else "the shopping list is empty; nothing to order"
+        )
+        return Plan(
+            goal=goal,
+            subtasks=[],
+            orders=items,
+            checks=spec.checks,
+            rationale="; ".join([*spec.notes, note]),
+            backend=self.name,
+        )
+
+    def _solve(self, goal: str, spec: ChoreSpec, beliefs: Beliefs, notes: list[str]) -> Plan:
+        domain = compile_domain(self.registry)
+        state = set(beliefs.facts)
+        for name, info in beliefs.fixtures.items():
+            if info.openable and f"open({name})" not in state:
+                state.add(f"closed({name})")  # doors not seen open are shut
+        held = beliefs.ctx.held
+        mentioned = {
+            a for st in spec.stages for f in st for a in parse_atom(f.removeprefix("not "))[1]
+        }
+        steps: list[Subtask] = []
+        wanted: list[str] = []
+        for i, stage in enumerate(spec.stages):
+            last = i == len(spec.stages) - 1
+            goal_facts = list(stage)
+            if last:
+                goal_facts += self._tidy_end(beliefs, held, mentioned)
+            things = self._things(goal_facts, spec, beliefs, state)
+            goal_facts += self._habits(goal_facts, things, beliefs)
+            try:
+                res = domain.solve(things, state, goal_facts, bindings=spec.bindings)
+            except DomainError as e:
+                raise PlanningError(str(e)) from None
+            if not res.solved:
+                raise PlanningError(self._why_not(goal_facts, state, domain))
+            for a in res.steps:
+                st = Subtask(skill=a.skill, args=dict(a.args))
+                steps.append(st)
+                state = self._progress(state, st)
+            wanted += [g for g in goal_facts if not g.startswith("not ")]
+            # A habit kept by the plan is checked too: the fridge it opened is closed.
+            for g in goal_facts:
+                if g.startswith("not open("):
+                    wanted.append("closed(" + g.removeprefix("not open("))
+                elif g.startswith("not switched_on("):
+                    wanted.append("switched_off(" + g.removeprefix("not switched_on("))
+        final = [g for g in dict.fromkeys(wanted) if g in state and self._checkable(g, beliefs)]
+        if not steps:
+            notes.append("everything is already as asked")
+        return Plan(
+            goal=goal,
+            subtasks=steps,
+            goal_facts=final,
+            complete=True,
+            checks=spec.checks,
+            estimated_s=estimate_seconds(steps, beliefs.ctx),
+            rationale="; ".join([*notes, f"methods: {', '.join(spec.methods)}"]),
+            backend=self.name,
+        )
+
+    # -- the problem of one stage ----------------------------------------------------------
+
+    def _things(
+        self, goal: list[str], spec: ChoreSpec, beliefs: Beliefs, state: set[str]
+    ) -> list[str]:
+        out: set[str] = set(spec.use)
+        for g in goal:
+            out |= set(parse_atom(g.removeprefix("not "))[1])
+        for f in state:
+            pred, args = parse_atom(f)
+            if pred == "holding":
+                out |= set(args)
+        # Where the movable things are now (a closed cupboard to open first).
+        for name in list(out):
+            place = beliefs.where(name)
+            if place and place in beliefs.fixtures:
+                out.add(place)
+            for f in state:
+                pred, args = parse_atom(f)
+                if pred in ("in", "on") and args[0] == name:
+                    out.add(args[1])
+        consts = set(compile_domain(self.registry).constants)
+        return sorted(t for t in out if t not in consts)
+
+    def _habits(self, goal: list[str], things: list[str], beliefs: Beliefs) -> list[str]:
+        """Leave doors shut and switches off as they were at the start.
+
+        What the plan opens it closes, what it switches on it switches off (unless the
+        goal says otherwise).
+        """
+        out: list[str] = []
+        for t in things:
+            info = beliefs.fixtures.get(t)
+            if info is None:
+                continue
+            if info.openable and not beliefs.holds(f"open({t})") and f"open({t})" not in goal:
+                out.append(f"not open({t})")
+            if (
+                info.switchable
+                and not beliefs.holds(f"switched_on({t})")
+                and f"switched_on({t})" not in goal
+            ):
+                out.append(f"not switched_on({t})")
+        return [f for f in out if f not in goal]
+
+    def _tidy_end(self, beliefs: Beliefs, held: str | None, mentioned: set[str]) -> list[str]:
+        out = ["hand_empty"]
+        if held and held not in mentioned:
+            home = beliefs.home_of(held)
+            if home is None:
+                raise PlanningError(
+                    f"the robot is holding the {_w(held)} and knows no place to put it "
+                    "down; tell me where it goes"
+                )
+            out.append(f"{home[0]}({held},{home[1]})")
+        return out
+
+    def _progress(self, state: set[str], st: Subtask) -> set[str]:
+        sk = self.registry.bind(st.skill, st.args)
+        out = set(state)
+        for d in sk.del_effects():
+            if "*" in d:
+                out -= {f for f in out if fnmatchcase(f, d)}
+            else:
+                out.discard(d)
+        out |= set(sk.add_effects())
+        return out
 
     @staticmethod
-    def _match(phrase: str, names: Iterable[str]) -> str | None:
-        key = normalise(phrase)
-        names = list(names)
-        if key in names:
-            return key
-        for n in names:  # "the fridge door" -> fridge; "kitchen sink" -> sink
-            if n in key.split("_") or key.endswith("_" + n) or key.startswith(n + "_"):
-                return n
-        return None
+    def _checkable(fact: str, beliefs: Beliefs) -> bool:
+        """Whether the end check may ask for ``fact``.
 
-    def _room(self, phrase: str, ctx: PlanContext) -> str:
-        word = " ".join(w for w in phrase.split() if w not in ("the", "my", "our"))
-        name = ROOM_WORDS.get(word) or self._match(phrase, ctx.rooms)
-        if name is None or (ctx.rooms and name not in ctx.rooms):
-            raise PlanningError(
-                f"unknown room {word!r}; this home has: "
-                f"{', '.join(ctx.rooms) or 'no rooms mapped yet'}"
-            )
-        return name
+        The robot observes facts of its kind and memory keeps them for the thing (an
+        object or a fixture).
+        """
+        pred, args = parse_atom(fact)
+        if pred not in OBSERVED_PREDICATES or pred in ("near", "told"):
+            return False
+        return all(a in beliefs.fixtures or a in beliefs.kinds for a in args[:1])
 
-    def _fixture(self, phrase: str, ctx: PlanContext) -> str:
-        name = self._match(phrase, ctx.fixtures)
-        if name is None:
-            by_kind = [f.name for f in ctx.fixtures.values() if f.kind == normalise(phrase)]
-            if by_kind:
-                return by_kind[0]
-            raise PlanningError(
-                f"unknown fixture {phrase!r}; known: "
-                f"{', '.join(sorted(ctx.fixtures)) or 'none mapped yet'}"
-            )
-        return name
-
-    def _object(self, phrase: str, ctx: PlanContext) -> str:
-        key = normalise(phrase)
-        known = set(ctx.object_places) | set(ctx.object_kinds) | set(ctx.search_candidates)
-        if ctx.held:
-            known.add(ctx.held)
-        name = self._match(phrase, known)
-        if name is None:
-            same_kind = sorted(n for n, k in ctx.object_kinds.items() if k == key)
-            name = same_kind[0] if same_kind else key
-        if not name:
-            raise PlanningError(f"no object named in {phrase!r}")
-        return name
-
-    def _place(self, phrase: str, ctx: PlanContext) -> str:
-        word = " ".join(w for w in phrase.split() if w not in ("the", "my", "our"))
-        if word in ROOM_WORDS:
-            return ROOM_WORDS[word]
-        for names in (ctx.fixtures, ctx.rooms, ctx.object_places):
-            if (n := self._match(phrase, names)) is not None:
-                return n
-        raise PlanningError(
-            f"unknown place {phrase!r}; known fixtures: "
-            f"{', '.join(sorted(ctx.fixtures)) or 'none mapped yet'}"
+    @staticmethod
+    def _why_not(goal: list[str], state: set[str], domain) -> str:
+        unmet = [g for g in goal if not g.startswith("not ") and g not in state]
+        for g in unmet:
+            pred, args = parse_atom(g)
+            schemas = [s for s in domain.schemas if any(t.pred == pred for t in s.add)]
+            if not schemas:
+                return f"no skill can make {g} true; register a skill whose effects do"
+            blocked = []
+            for s in schemas:
+                add = next(t for t in s.add if t.pred == pred)
+                bind = {a[1:]: v for a, v in zip(add.args, args, strict=False) if a.startswith("?")}
+                static = [
+                    t.ground(bind)
+                    for t in s.pre
+                    if t.pred in STATIC_PREDICATES
+                    and not t.negated
+                    and all(not a.startswith("?") or a[1:] in bind for a in t.args)
+                ]
+                missing = [f for f in static if f not in state]
+                if missing:
+                    blocked.append(f"{s.skill} needs {', '.join(missing)}")
+            if len(blocked) == len(schemas):
+                thing = _w(args[0]) if args else g
+                return f"cannot make {g} true: {'; '.join(blocked)}, which the {thing} is not"
+        return (
+            f"no sequence of skills reaches {', '.join(goal)} from what the robot believes "
+            "now (a thing out of reach, a closed door it cannot open, a tool missing?)"
         )
 
 
-class _Builder:
-    """Accumulates the steps of one plan while tracking what the robot will hold/open."""
-
-    def __init__(self, ctx: PlanContext, searched: set[str | None], max_search: int) -> None:
-        self.ctx = ctx
-        self.searched = searched
-        self.max_search = max_search
-        self.steps: list[Subtask] = []
-        self.goal_facts: list[str] = []
-        self.checks: list[tuple[str, str]] = []
-        self.notes: list[str] = []
-        self.complete = True
-        self.held = ctx.held
-        self.at: str | None = None
-        self.opened: set[str] = set()
-        self.facts = set(ctx.facts)
-        self.direct: set[str] = set()
-
-    def _add(self, skill: str, **args: str) -> None:
-        self.steps.append(Subtask(skill=skill, args=args))
-
-    def _is_open(self, fx: str) -> bool:
-        return fx in self.opened or f"open({fx})" in self.facts
-
-    def go(self, target: str) -> None:
-        if self.at != target:
-            self._add("navigate", target=target)
-            self.at = target
-
-    def reach(self, fx: str) -> None:
-        self.go(fx)
-
-    def set_open(self, fx: str, want_open: bool) -> None:
-        info = self.ctx.fixtures.get(fx)
-        if info is not None and not info.openable:
-            raise PlanningError(f"the {fx.replace('_', ' ')} cannot be opened or closed")
-        self._add("open" if want_open else "close", target=fx)
-        if want_open:
-            self.opened.add(fx)
-            self.facts.discard(f"closed({fx})")
-            self.facts.add(f"open({fx})")
-        else:
-            self.opened.discard(fx)
-            self.facts.discard(f"open({fx})")
-            self.facts.add(f"closed({fx})")
-        self.goal_facts.append(f"{'open' if want_open else 'closed'}({fx})")
-
-    def _open_if_needed(self, fx: str) -> bool:
-        info = self.ctx.fixtures.get(fx)
-        if info is not None and info.openable and not self._is_open(fx):
-            self._add("open", target=fx)
-            self.opened.add(fx)
-            self.facts.add(f"open({fx})")
-            return True
-        return False
-
-    def _close(self, fx: str) -> None:
-        self._add("close", target=fx)
-        self.opened.discard(fx)
-        self.facts.discard(f"open({fx})")
-
-    def _make_hand_free(self, keep: str | None = None) -> None:
-        if self.held and self.held != keep:
-            dst = self._home_for(self.held)
-            if dst is None:
-                raise PlanningError(
-                    f"the robot is holding the {self.held} and knows no place "
-                    "to put it down; tell it where it goes"
-                )
-            self._deliver(self.held, *dst)
-
-    def fetch(self, obj: str) -> bool:
-        """Get ``obj`` into the gripper; False (plan incomplete) while searching."""
-        if self.held == obj:
-            return True
-        self._make_hand_free(keep=obj)
-        place = self.ctx.object_places.get(obj)
-        missing = f"missing({obj})" in self.ctx.facts
-        if place is None or missing:
-            return self._search(obj)
-        direct = place not in self.ctx.fixtures or obj in self.direct
-        self.go(obj if direct else place)
-        opened = place in self.ctx.fixtures and self._open_if_needed(place)
-        self._add("pick", object=obj)
-        self.held = obj
-        if opened:
-            self._close(place)
-        return True
-
-    def _search(self, obj: str) -> bool:
-        cands = [c for c in self.ctx.search_candidates.get(obj, []) if c not in self.searched]
-        if len(self.searched) >= self.max_search or not cands:
-            looked = ", ".join(sorted(s for s in self.searched if s)) or "nowhere yet"
-            raise PlanningError(
-                f"cannot find the {obj.replace('_', ' ')}: looked in {looked}; "
-                "tell me where it is, or check that it exists"
-            )
-        where = cands[0]
-        self.go(where)
-        if where in self.ctx.fixtures and self._open_if_needed(where):
-            self._close(where)  # looked inside; leave it as it was
-        self.notes.append(f"searching for {obj}: looking at {where}")
-        self.complete = False
-        return False
-
-    def _deliver(self, obj: str, dst: str, rel: str) -> None:
-        self.go(dst)
-        opened = rel == "in" and self._open_if_needed(dst)
-        self._add("place", object=obj, target=dst, relation=rel)
-        self.held = None
-        if opened:
-            self._close(dst)
-        self.goal_facts.append(f"{rel}({obj},{dst})")
-
-    def _relation_for(self, dst: str, said: str) -> str:
-        if said in ("in", "into", "inside", "in to"):
-            return "in"
-        if said in ("on", "onto"):
-            return "on"
-        info = self.ctx.fixtures.get(dst)
-        if info is not None and info.container and not info.surface:
-            return "in"
-        return "on"
-
-    def put(self, obj: str, dst: str, said: str) -> None:
-        if dst in self.ctx.rooms:
-            # "bring the apple to the kitchen": a surface in that room
-            surfaces = [f.name for f in self.ctx.fixtures.values() if f.room == dst and f.surface]
-            if not surfaces:
-                raise PlanningError(
-                    f"no surface known in the {dst.replace('_', ' ')} to put the {obj} on"
-                )
-            dst = surfaces[0]
-        if not self.fetch(obj):
-            return
-        self._deliver(obj, dst, self._relation_for(dst, said))
-
-    def _home_for(self, obj: str) -> tuple[str, str] | None:
-        kind = self.ctx.object_kinds.get(obj, obj)
-        override = self.ctx.home_places.get(obj) or self.ctx.home_places.get(kind)
-        if override and override in self.ctx.fixtures:
-            return override, self._relation_for(override, "")
-        for fx_kind, rel in home_place_kinds(kind):
-            for f in self.ctx.fixtures.values():
-                if f.kind == fx_kind:
-                    return f.name, rel
-        return None
-
-    def _tidy_place_ok(self, obj: str, place: str) -> bool:
-        kind = self.ctx.object_kinds.get(obj, obj)
-        info = self.ctx.fixtures.get(place)
-        ok_kinds = {k for k, _ in home_place_kinds(kind)}
-        return info is not None and info.kind in ok_kinds
-
-    def tidy(self, room: str) -> None:
-        if room not in self.searched:
-            self.go(room)
-            self.notes.append(f"looking around the {room} first")
-            self.complete = False
-            return
-        todo = []
-        for obj, r in sorted(self.ctx.object_rooms.items()):
-            place = self.ctx.object_places.get(obj, r)
-            if r != room or obj == self.held or self._tidy_place_ok(obj, place):
-                continue
-            home = self._home_for(obj)
-            if home is None:
-                self.notes.append(f"left the {obj}: no known home for it")
-                continue
-            todo.append((obj, home))
-        if not todo:
-            self.notes.append(f"the {room} is tidy")
-        for obj, (dst, rel) in todo:
-            if not self.fetch(obj):
-                return
-            self._deliver(obj, dst, rel)
-
-    def check(self, fx: str, what: str | None) -> None:
-        self.go(fx)
-        opened = self._open_if_needed(fx)
-        if what:
-            self.checks.append((normalise(what), fx))
-        if opened:
-            self._close(fx)
-            self.goal_facts.append(f"closed({fx})")
-
-    def switch(self, fx: str, state: str) -> None:
-        info = self.ctx.fixtures.get(fx)
-        if info is not None and not info.switchable:
-            raise PlanningError(f"the {fx.replace('_', ' ')} has no switch")
-        self.go(fx)
-        self._add("toggle", target=fx, state=state)
-        self.goal_facts.append(f"switched_{state}({fx})")
+def _w(name: str) -> str:
+    return name.replace("_", " ")

@@ -3,13 +3,17 @@
 Every plan, from any backend, is simulated symbolically (STRIPS-style): each subtask's
 preconditions must hold in the facts believed before it, then its effects apply. One
 derived rule models reach: when the robot is near a fixture, it is near every object on
-it, and every object in it unless the fixture is closed.
+it, and every object in it unless the fixture is closed. A precondition written ``not f``
+must not hold. The static facts of the home (what each thing *is*: ``movable(mug)``,
+``accepts_in(sink)``; see :func:`agent.knowledge.static_facts`) are believed from the map
+of the home and the kinds of the objects memory knows.
 """
 
 from __future__ import annotations
 
 from fnmatch import fnmatchcase
 
+from housemind.agent.knowledge import static_facts
 from housemind.agent.planners.base import Plan, PlanContext
 from housemind.skills.spec import SkillRegistry, UnknownSkillError
 from housemind.skills.types import atom, parse_atom
@@ -22,8 +26,15 @@ class PlanValidationError(ValueError):
 
 
 def believed_facts(context: PlanContext) -> set[str]:
-    """Facts the planner may assume: observed facts plus remembered object placements."""
+    """Facts the planner may assume.
+
+    Observed facts, remembered object placements and the static facts of the home.
+    """
     facts = set(context.facts)
+    kinds = {**{o: o for o in context.object_places}, **context.object_kinds}
+    if context.held and context.held not in kinds:
+        kinds[context.held] = context.held
+    facts |= static_facts(context.rooms, context.fixtures, kinds)
     for obj, place in context.object_places.items():
         fx = context.fixtures.get(place)
         if fx is None:
@@ -74,10 +85,16 @@ def validate_plan(plan: Plan, registry: SkillRegistry, context: PlanContext) -> 
             raise PlanValidationError(f"step {i} ({st.skill} {st.args}): {e}") from None
         st.text = st.text or sk.text
         now = _derived(facts)
-        missing = [p for p in sk.preconditions() if p not in now]
+        missing = [
+            p
+            for p in sk.preconditions()
+            if (p.removeprefix("not ") in now if p.startswith("not ") else p not in now)
+        ]
         if missing:
             raise PlanValidationError(
                 f"step {i} '{sk.text}' needs {', '.join(missing)}, which would not hold then"
+                if not all(p.startswith("not ") for p in missing)
+                else f"step {i} '{sk.text}' needs {', '.join(missing)}, but that would be so"
             )
         for d in sk.del_effects():
             _remove(facts, d)

@@ -52,7 +52,7 @@ from housemind.skills.spec import REGISTRY
 
 __all__ = ["SKILLS", "homes", "run_expert_sweep", "run_instance"]
 
-_MAX_TICKS = {"navigate": 9000}
+_MAX_TICKS = {"navigate": 9000, "vacuum": 20000}
 _DEFAULT_MAX_TICKS = 3000
 _FURNITURE_SEEDS = 4  # furniture arrangements per plan (plus the plan as drawn)
 

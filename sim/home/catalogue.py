@@ -223,7 +223,8 @@ FIXTURE_KINDS: dict[str, FixtureKind] = {
         _fk("bathtub", (230, 240, 245), switchable=True, container=True, water=True),
         _fk("toilet", (245, 245, 245)),
         _fk("plant_stand", (100, 150, 90), surface=True),
-        _fk("pet_bowl_mat", (220, 180, 140), surface=True),
+        # The pet's bowl on its mat: it holds food (``fill``) that the pet eats.
+        _fk("pet_bowl_mat", (220, 180, 140), surface=True, capacity_l=0.5),
         _fk("shoe_rack", (120, 110, 100), surface=True),
         _fk("front_door", (120, 70, 40), openable=True),
     )
@@ -304,6 +305,7 @@ OBJECT_KINDS: dict[str, ObjectKind] = {
         _ok("juice", "drink", (250, 160, 40), edible=True, consumable=True),
         _ok("water_bottle", "drink", (150, 200, 250), edible=True, consumable=True),
         _ok("coffee", "food", (100, 60, 30), edible=True, consumable=True),
+        _ok("tea", "food", (120, 150, 60), edible=True, consumable=True),
         _ok("pet_food", "food", (150, 100, 60), consumable=True),
         # clothes and linen
         _ok("shirt", "clothes", (60, 90, 220), flammable=True, **_CLOTH),

@@ -20,6 +20,7 @@ import numpy as np
 from gymnasium import spaces
 
 from housemind.scheduler.clock import SimClock
+from housemind.sim.home import housework
 from housemind.sim.home.geometry import segment_blocked, wrap_angle
 from housemind.sim.home.interactions import held_state, interact
 from housemind.sim.home.layout import (
@@ -45,6 +46,7 @@ from housemind.sim.home.world import (
 from housemind.skills.types import REACH_M, Observation, Proprio
 
 if TYPE_CHECKING:
+    from housemind.safety.action_layout import ActionLayout
     from housemind.skills.policies.base import Policy
 
 __all__ = ["DEFAULT_START", "HomeSimEnv"]
@@ -249,6 +251,8 @@ class HomeSimEnv(gym.Env):
         use = a[6] > 0.5
         if rb.held is not None:
             interact(self, use, dt, (x0 + GRIPPER_OFFSET * c, y0 + GRIPPER_OFFSET * s))
+        elif use:  # use with an empty gripper: the vacuum brush under the robot
+            housework.vacuum(self, (x0, y0), (rb.x, rb.y))
         self.clock.advance(dt)
         if self.clock.elapsed >= self._next_event_s:
             self._process_events()
@@ -279,7 +283,11 @@ class HomeSimEnv(gym.Env):
     def observe(self) -> Observation:
         """Egocentric image, proprioception and detections (with line of sight) now."""
         self._sync()
-        dets = detect(self.layout, self.world, self._sensor_rng)
+        dets = detect(self.layout, self.world, self._sensor_rng, now_s=self.clock.elapsed)
+        if "_readables" in self.__dict__:  # notes, signs, screens (sim/home/readables.py)
+            from housemind.sim.home.readables import readable_detections
+
+            dets += readable_detections(self)
         image = self._camera.image(self.world, dets)
         return Observation(
             time=self.clock.now(), image=image, proprio=self._proprio(), detections=dets
@@ -292,6 +300,17 @@ class HomeSimEnv(gym.Env):
         """
         self._sync()
         return [n for n, p in self.world.residents.items() if p.home and p.kind not in PET_KINDS]
+
+    def speak(self, text: str) -> list[str]:
+        """Say ``text`` through the robot's loudspeaker; the names of the people who heard.
+
+        People awake at home in the robot's room, within earshot and not behind a wall,
+        hear it (see :mod:`sim.home.housework`); the robot sees that they did (a person's
+        detection carries ``heard_s``, the seconds since they last heard it).
+        """
+        if not text.strip():
+            raise ValueError("say something: the text is empty")
+        return housework.speak(self, text.strip())
 
     def idle_until(self, when: datetime) -> None:
         """Let time pass with the robot standing still, applying everything it implies.
@@ -382,6 +401,13 @@ class HomeSimEnv(gym.Env):
         self._refresh_events()
         self._room = ""
 
+    @property
+    def action_layout(self) -> ActionLayout:
+        """What each action entry means, for the safety guard: a mobile base's velocity."""
+        from housemind.safety.action_layout import HOMESIM_ACTION_LAYOUT
+
+        return HOMESIM_ACTION_LAYOUT
+
     # -- privileged read-only helpers (tests, demo summaries; never the agent) ---------
 
     @property
@@ -408,6 +434,16 @@ class HomeSimEnv(gym.Env):
             }
             for n, o in self.world.objects.items()
         }
+
+    def conventions(self) -> dict[str, tuple[str, str]]:
+        """Where each thing belongs, as the household would tell a new helper.
+
+        ``{"keys": ("on", "shoe_rack"), "milk": ("in", "fridge"), ...}``: the plan's
+        ``home`` of every object. It is what people say at set-up ("the keys go on the
+        shoe rack"), not where anything is now; the agent stores it in memory as the
+        household's preferences (``belongs_on``), never reads it while planning.
+        """
+        return {n: tuple(o.home) for n, o in self.layout.objects.items()}  # type: ignore[misc]
 
     def object_location(self, name: str) -> tuple[str, str]:
         """Where object ``name`` is.
@@ -570,6 +606,12 @@ class HomeSimEnv(gym.Env):
             slot = rng.choice(free_slots(lay, world, fixture, name))
             put_in_fixture(lay, world, name, fixture, near=slot)
         apply_start_state(lay, world, seed)
+        frng = random.Random(f"{seed}:floors")  # its own stream: the v1 draws stay as they were
+        world.floor_dirt = {r: round(frng.uniform(0.0, 0.08), 3) for r in lay.rooms}
+        world.floor_s = self.clock.elapsed
+        for name, f in lay.fixtures.items():
+            if f.kind == "pet_bowl_mat":  # the household filled the bowl this morning
+                world.fixtures[name].fill, world.fixtures[name].liquid = 1.0, "pet_food"
         self.world = world
         self._proc.settle(world, self.clock.elapsed, seed)
         self._residents.initial(world, self.clock.now(), seed)
@@ -801,6 +843,7 @@ class HomeSimEnv(gym.Env):
                 break
             proc.advance(world, due)
             if name == "routine":
+                housework.soil_floors(world, self.layout, due)
                 self._residents.update(world, self._next_boundary, self._seed)
                 self._next_boundary = self._residents.next_boundary(self._next_boundary)
             else:
@@ -812,7 +855,11 @@ class HomeSimEnv(gym.Env):
         self._refresh_events()
 
     def _fire_timer(self, name: str, due: float) -> None:
-        if self._residents.owns_timer(name):  # a resident's next step (the cook checks)
+        if name.startswith("delivery:"):  # groceries ordered earlier arrive
+            from housemind.sim.home.grocery import deliver
+
+            deliver(self, name.partition(":")[2])
+        elif self._residents.owns_timer(name):  # a resident's next step (the cook checks)
             self._residents.fire_timer(self.world, name, due, self._seed)
         else:
             self._proc.fire_timer(self.world, name)

@@ -379,13 +379,14 @@ class NavigateExpert(HomeSimExpert):
         t = self.args["target"]
         lay = env.layout
         objects = env.world.objects  # residents may bring new things (groceries)
-        if t not in lay.rooms and t not in lay.fixtures and t not in objects:
-            names = [*lay.rooms, *lay.fixtures, *objects]
+        people = env.world.residents
+        if t not in lay.rooms and t not in lay.fixtures and t not in objects and t not in people:
+            names = [*lay.rooms, *lay.fixtures, *objects, *people]
             close = difflib.get_close_matches(t, names, n=1)
             hint = f" — did you mean {close[0]!r}?" if close else ""
             raise PolicyError(
-                f"unknown navigation target {t!r}{hint} (rooms, fixtures and "
-                f"objects of this home: {', '.join(names)})"
+                f"unknown navigation target {t!r}{hint} (rooms, fixtures, objects and "
+                f"people of this home: {', '.join(names)})"
             )
 
     def reset(self) -> None:
@@ -422,6 +423,8 @@ class NavigateExpert(HomeSimExpert):
             return [(x, y, th0) for x, y in self._room_points(t, who)]
         if t in lay.fixtures:
             return self._fixture_poses(t, None, who)
+        if t in env.world.residents and t not in env.world.objects:
+            return self._person_poses(t, who)
         o = env.world.objects[t]
         if o.relation == "held":
             return []
@@ -438,6 +441,26 @@ class NavigateExpert(HomeSimExpert):
                 if self._standable(x, y, who=who) and env._los(x, y, o.x, o.y):
                     ring.append((x, y, math.atan2(o.y - y, o.x - x)))
         ring.sort(key=lambda p: math.hypot(p[0] - x0, p[1] - y0))
+        return ring
+
+    def _person_poses(self, name: str, who: People) -> list[Pose]:
+        """Spots facing a person, within reach of them (to talk to them, hand them things)."""
+        env = self.env
+        p = env.world.residents[name]
+        if not p.home:
+            raise PolicyError(f"{name} is not at home")
+        px, py = (p.path[-2], p.path[-1]) if p.path else (p.x, p.y)
+        x0, y0, _ = self._pose()
+        ring = []
+        for r in (0.7, 0.8, 0.9):
+            for k in range(24):
+                a = k * math.pi / 12
+                x, y = px + r * math.cos(a), py + r * math.sin(a)
+                if p.room and env.layout.room_at(x, y) != p.room:
+                    continue  # in their room: talking through a doorway does not carry
+                if self._standable(x, y, who=who) and env._los(x, y, px, py):
+                    ring.append((x, y, math.atan2(py - y, px - x)))
+        ring.sort(key=lambda q: math.hypot(q[0] - x0, q[1] - y0))
         return ring
 
     def _held_target(self) -> bool:
@@ -523,6 +546,16 @@ class NavigateExpert(HomeSimExpert):
 
     def _chunk(self) -> np.ndarray:
         self._yielding = False
+        t = self.args["target"]
+        if (
+            self._phase == "done"
+            and t in self.env.world.residents
+            and t not in self.env.world.objects
+        ):
+            p = self.env.world.residents[t]
+            x, y, _ = self._pose()
+            if p.home and math.hypot(p.x - x, p.y - y) > REACH_M - 0.05:
+                self._replan(f"{t} moved")  # they walked off: follow them
         if self._phase == "wait" and self._blockers(who="standing") != self._people:
             self._phase = "plan"  # someone moved (or set off walking): look again
         if self._phase == "plan":
@@ -1107,6 +1140,12 @@ class WipeExpert(_HeldExpert):
         self._centre: float | None = None
         self._dir = 1.0
 
+    @property
+    def done(self) -> bool:
+        """True once the surface is spotless (seeing it ``wiped`` is not always enough)."""
+        fs = self.env.world.fixtures.get(self.args["target"])
+        return fs is None or fs.dirt <= 0.0
+
     def _chunk(self) -> np.ndarray:
         env, target = self.env, self.args["target"]
         tool = self.args.get("tool", "sponge")
@@ -1436,6 +1475,10 @@ def make_expert(env: HomeSimEnv, skill: str, args: dict[str, Any]) -> HomeSimExp
         KeyError: naming the known experts, if there is none for ``skill``.
         PolicyError: if ``args`` lack a required argument or name nothing in the home.
     """
+    if skill not in EXPERTS:
+        from housemind.sim.home.chore_experts import CHORE_EXPERTS
+
+        EXPERTS.update(CHORE_EXPERTS)
     try:
         cls = EXPERTS[skill]
     except KeyError:

@@ -32,12 +32,21 @@ from housemind.sim.home.catalogue import FIXTURE_KINDS, OBJECT_KINDS
 from housemind.sim.home.env import HomeSimEnv
 from housemind.sim.home.occupancy import PLAN_CLEARANCE
 from housemind.sim.home.placement import free_slots, put_in_fixture
-from housemind.skills.types import EMPTY_BELOW, FILLED_AT, REACH_M, WIPED_BELOW
+from housemind.sim.home.world import BURNT_AT
+from housemind.skills.types import (
+    BOILED_AT,
+    DRY_BELOW,
+    EMPTY_BELOW,
+    FILLED_AT,
+    REACH_M,
+    WIPED_BELOW,
+)
 
 if TYPE_CHECKING:
     from housemind.skills.spec import Skill
 
 __all__ = [
+    "HOUSEWORK_SKILLS",
     "MANIPULATION_SKILLS",
     "SETUPS",
     "SKILLS",
@@ -64,9 +73,23 @@ SKILLS = (
     "load",
     "unload",
     "fold",
+    "water",
+    "run",
+    "boil",
+    "cook",
+    "vacuum",
+    "serve",
+    "add",
+    "brew",
+    "say",
 )
-#: The skills that start within reach of their target (all but ``navigate``).
-MANIPULATION_SKILLS = SKILLS[1:]
+#: The one-step manipulation skills (pick ... fold): what ``housemind record`` records and
+#: the built-in VLA learns by default. The housework skills after them (water ... say) run
+#: longer processes (a kettle boiling, a room vacuumed) and stay with their experts.
+MANIPULATION_SKILLS = SKILLS[1:13]
+#: Housework skills with instances too (the expert sweep measures them; record them with
+#: ``--skills``).
+HOUSEWORK_SKILLS = SKILLS[13:]
 #: A resident this close (m) to the target makes the instance invalid (see _person_at).
 _PERSON_CLEAR_M = 0.9
 #: With ``walking``, instances start up to this long (s) before a routine slot begins.
@@ -482,6 +505,190 @@ def _fold(env: HomeSimEnv, rng: random.Random) -> Instance:
     return {"object": name, "target": target}, ok
 
 
+def _water(env: HomeSimEnv, rng: random.Random) -> Instance:
+    plant = _choice(rng, _objects(env, lambda k: k.name == "plant"), "plant")
+    # A vessel that carries enough water to bring a dry plant up (a mug may not).
+    can = _choice(rng, _objects(env, lambda k: k.capacity_l >= 0.5), "watering can or jug")
+    o = env.world.objects[can]
+    o.fill, o.liquid = 1.0, "water"
+    p = env.world.objects[plant]
+    p.moisture = rng.uniform(0.05, 0.25)
+    if p.relation in ("on", "in") and env.layout.fixtures[p.place].openable:
+        env.world.fixtures[p.place].open = True
+    _near_point(env, rng, p.x, p.y)
+    _hold(env, can)
+    spills = len(env.world.spills)
+
+    def ok(e: HomeSimEnv) -> bool:
+        e._sync()
+        return e.world.objects[plant].moisture >= DRY_BELOW and len(e.world.spills) == spills
+
+    return {"object": can, "target": plant}, ok
+
+
+def _programmes(env: HomeSimEnv) -> list[str]:
+    return _fixtures(env, lambda f, k: k.cycle_s > 0 and f.switchable)
+
+
+def _run(env: HomeSimEnv, rng: random.Random) -> Instance:
+    target = _choice(rng, _programmes(env), "appliance with a programme")
+    fs = env.world.fixtures[target]
+    fs.open, fs.on, fs.cycle, fs.remaining_s = False, False, "", 0.0
+    env.world.timers.pop(f"{target}_done", None)
+    env._refresh_events()
+    _near_fixture(env, rng, target)
+
+    def ok(e: HomeSimEnv) -> bool:
+        f = e.world.fixtures[target]
+        return f.cycle == "done" and not f.on
+
+    return {"target": target}, ok
+
+
+def _boil(env: HomeSimEnv, rng: random.Random) -> Instance:
+    kettle = _choice(rng, _fixtures(env, lambda f, k: k.name == "kettle"), "kettle")
+    fs = env.world.fixtures[kettle]
+    fs.on, fs.open, fs.liquid, fs.fill, fs.temp = False, False, "water", rng.uniform(0.2, 1.0), 20.0
+    env._proc.replan(env.world)
+    env._refresh_events()
+    _near_fixture(env, rng, kettle)
+
+    def ok(e: HomeSimEnv) -> bool:
+        e._sync()
+        f = e.world.fixtures[kettle]
+        return f.liquid == "water" and f.temp >= BOILED_AT
+
+    return {"target": kettle}, ok
+
+
+#: Local times (h) around which residents cook (weekday dinner; weekend brunch, lunch and
+#: dinner), give or take their routines' jitter: they would take the pot off the stove.
+_COOKING_H = (9.75, 12.25, 17.83)
+
+
+def _cook(env: HomeSimEnv, rng: random.Random) -> Instance:
+    from housemind.sim.home.processes import add_food
+
+    now = env.clock.now()
+    hour = now.hour + now.minute / 60.0
+    if any(c - 0.9 <= hour <= c + 0.75 for c in _COOKING_H):
+        raise SkipInstance("residents cook about now (they would take the pot)")
+
+    stove = _choice(rng, _fixtures(env, lambda f, k: k.name == "stove"), "stove")
+    vessel = _choice(rng, _objects(env, lambda k: k.name in ("pot", "pan")), "pot or pan")
+    o = env.world.objects[vessel]
+    if free_slots(env.layout, env.world, stove, vessel):
+        put_in_fixture(env.layout, env.world, vessel, stove, near=None)
+    elif (o.relation, o.place) != ("on", stove):
+        raise SkipInstance("no room on the stove")
+    food = rng.choice(("pasta", "rice", "eggs", "soup") if o.kind == "pot" else ("eggs",))
+    o.temp, o.dirty = 20.0, False
+    o.liquid, o.fill = ("water", rng.uniform(0.4, 0.8)) if food in ("pasta", "rice") else ("", 0.0)
+    add_food(env.world, vessel, food)
+    env.set_fixture(stove, on=True)
+    _near_fixture(env, rng, stove)
+
+    def ok(e: HomeSimEnv) -> bool:
+        e._sync()
+        v = e.world.objects[vessel]
+        return 1.0 <= v.cooked < BURNT_AT
+
+    return {"object": vessel, "target": stove}, ok
+
+
+def _vacuum(env: HomeSimEnv, rng: random.Random) -> Instance:
+    from housemind.sim.home.housework import free_floor_area
+
+    area = free_floor_area(env)
+    room = _choice(rng, sorted(r for r in env.layout.rooms if area[r] >= 2.0), "room")
+    r = env.layout.rooms[room].rect
+    for _ in range(2000):
+        x, y = rng.uniform(r.x0, r.x1), rng.uniform(r.y0, r.y1)
+        if env.layout.room_at(x, y) == room and env.is_free(x, y, PLAN_CLEARANCE - 0.25 + 0.03):
+            env.set_robot_pose(x, y, rng.uniform(-math.pi, math.pi))
+            break
+    else:
+        raise SkipInstance("no free start in the room")
+    env.world.floor_dirt[room] = rng.uniform(0.2, 1.0)
+    return {"target": room}, lambda e: e.world.floor_dirt[room] < WIPED_BELOW
+
+
+def _serve(env: HomeSimEnv, rng: random.Random) -> Instance:
+    bowl = _choice(rng, _fixtures(env, lambda f, k: k.name == "pet_bowl_mat"), "pet bowl")
+    food = _choice(rng, _objects(env, lambda k: k.name == "pet_food"), "pet food")
+    env.world.objects[food].quantity = rng.uniform(0.3, 1.0)
+    fs = env.world.fixtures[bowl]
+    fs.fill, fs.liquid = rng.uniform(0.0, 0.5), "pet_food"
+    _near_fixture(env, rng, bowl)
+    _hold(env, food)
+    return {"object": food, "target": bowl}, lambda e: e.world.fixtures[bowl].fill >= FILLED_AT
+
+
+def _add(env: HomeSimEnv, rng: random.Random) -> Instance:
+    food = _choice(
+        rng, _objects(env, lambda k: k.cookable and k.consumable and k.name != "eggs"), "food"
+    )
+    vessel = _choice(rng, _objects(env, lambda k: k.name in ("pot", "pan")), "pot or pan")
+    v = env.world.objects[vessel]
+    if v.relation not in ("on", "in") or env._hidden(v):
+        raise SkipInstance("the pot is put away")
+    v.food, v.cooked = "", 0.0
+    env.world.objects[food].quantity = rng.uniform(0.5, 1.0)
+    _near_point(env, rng, v.x, v.y)
+    _hold(env, food)
+    kind = env.world.objects[food].kind
+    return {"object": food, "target": vessel}, lambda e: e.world.objects[vessel].food == kind
+
+
+def _brew(env: HomeSimEnv, rng: random.Random) -> Instance:
+    kettle = _choice(rng, _fixtures(env, lambda f, k: k.name == "kettle"), "kettle")
+    coffee = _choice(rng, _objects(env, lambda k: k.name == "coffee"), "coffee")
+    cup = _choice(rng, _objects(env, lambda k: k.name in ("mug", "glass", "cup")), "cup")
+    env.world.objects[coffee].quantity = rng.uniform(0.2, 1.0)
+    c = env.world.objects[cup]
+    c.fill, c.liquid, c.dirty = 0.0, "", False
+    fs = env.world.fixtures[kettle]
+    fs.on, fs.liquid, fs.fill, fs.temp = False, "water", rng.uniform(0.4, 1.0), 99.0
+    env._proc.replan(env.world)
+    env._refresh_events()
+    _near_fixture(env, rng, kettle)
+    _hold(env, cup)
+
+    def ok(e: HomeSimEnv) -> bool:
+        o = e.world.objects[cup]
+        return o.liquid == "coffee" and o.fill >= FILLED_AT and len(e.world.spills) == spills
+
+    spills = len(env.world.spills)
+    return {"object": cup, "target": kettle, "drink": "coffee"}, ok
+
+
+def _say(env: HomeSimEnv, rng: random.Random) -> Instance:
+    people = [
+        n
+        for n, p in env.world.residents.items()
+        if p.home and p.kind not in ("cat", "dog") and p.activity != "asleep" and not p.path
+    ]
+    who = _choice(rng, sorted(people), "person awake at home")
+    p = env.world.residents[who]
+    for _ in range(3000):
+        a, r = rng.uniform(-math.pi, math.pi), rng.uniform(0.7, 2.5)
+        x, y = p.x + r * math.cos(a), p.y + r * math.sin(a)
+        if env.layout.room_at(x, y) != p.room or not env._los(x, y, p.x, p.y):
+            continue
+        if env.is_free(x, y, PLAN_CLEARANCE - 0.25 + 0.03):
+            env.set_robot_pose(x, y, rng.uniform(-math.pi, math.pi))
+            break
+    else:
+        raise SkipInstance("no free spot within earshot")
+    n0 = len(env.world.said)
+    msg = rng.choice(("take your pills", "call grandma", "the bins go out tonight"))
+
+    def ok(e: HomeSimEnv) -> bool:
+        return any(who in heard and msg in text for _t, text, heard in e.world.said[n0:])
+
+    return {"person": who, "message": msg}, ok
+
+
 SETUPS: dict[str, Callable[[HomeSimEnv, random.Random], Instance]] = {
     "navigate": _navigate,
     "pick": _pick,
@@ -496,6 +703,15 @@ SETUPS: dict[str, Callable[[HomeSimEnv, random.Random], Instance]] = {
     "load": _load,
     "unload": _unload,
     "fold": _fold,
+    "water": _water,
+    "run": _run,
+    "boil": _boil,
+    "cook": _cook,
+    "vacuum": _vacuum,
+    "serve": _serve,
+    "add": _add,
+    "brew": _brew,
+    "say": _say,
 }
 
 

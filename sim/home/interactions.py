@@ -23,6 +23,9 @@ what lies under the *gripper point* (``GRIPPER_OFFSET`` ahead of the robot's cen
   lowers its ``dirt`` by the distance the gripper point travels over it:
   :data:`WIPE_M_PER_DIRT` metres of strokes clean a fully dirty surface. Holding the
   tool still does nothing; the expert sweeps it by turning in place.
+* **serve**, **add**, **brew** (``use``): pet food into the pet's bowl, a portion of food
+  into a pot or pan, hot water from the kettle into an empty cup for coffee (see
+  :mod:`sim.home.housework`).
 * **fold** (``use``): a held foldable object (clothes, linen; not a wiping tool, which
   wipes) over a surface fixture for :data:`FOLD_S` seconds of ``use`` is folded and laid
   on that surface (the gripper opens).
@@ -211,6 +214,18 @@ def interact(
     if not use:
         if kind.capacity_l > 0 and o.fill < 1.0 and _running_water(idx, world, gx, gy):
             _fill(o, kind.capacity_l, FILL_RATE_LPS * dt)
+        return
+    from housemind.sim.home import housework
+
+    if (
+        housework.serve(env, name, gx, gy, dt)
+        or housework.add_portion(env, name, gx, gy, dt)
+        or (
+            o.fill < 1.0
+            and o.liquid in ("", "coffee", "tea")
+            and housework.brew(env, name, gx, gy, dt)
+        )
+    ):
         return
     if kind.capacity_l > 0 and o.fill > 0.0:
         _pour(env, o, kind.capacity_l, gx, gy, dt)

@@ -8,7 +8,9 @@ the floor), toys on the floor, now and then a spill on the floor. Every choice i
 from the ``random.Random`` the caller seeds with the episode seed, the resident and the
 time of the slot change, never from how often anyone looked.
 
-Groceries (``ObjectState.quantity``) run down by a seeded amount at each meal. A package
+A pet eats from its bowl (the ``pet_bowl_mat``'s ``fill``: 40-80% of a bowl a meal),
+which the robot fills (see :mod:`sim.home.housework`); without a bowl it eats from the
+bag. Groceries (``ObjectState.quantity``) run down by a seeded amount at each meal. A package
 that reaches 0 is *used up*: it keeps its name and kind with ``quantity == 0`` and the
 resident leaves the empty package on the kitchen counter, where the robot (or a grocery
 task) finds it to throw away and restock. Residents use only what the home has: a kind
@@ -216,7 +218,16 @@ class MessMaker:
             for name in rng.sample(toys, min(len(toys), rng.choice((1, 2, 2, 3)))):
                 self._with(world, name, who, st)
         elif work == "pet_meal":
-            self._consume(world, ("pet_food",), rng.uniform(0.04, 0.08), rng)
+            amount = rng.uniform(0.04, 0.08)
+            bowls = self._by_kind.get("pet_bowl_mat", [])
+            if bowls:
+                # The pet eats what is in its bowl (filling it is the robot's chore).
+                fs = world.fixtures[bowls[0]]
+                fs.fill = max(0.0, round(fs.fill - amount * 10.0, 3))
+                if fs.fill <= 0.0:
+                    fs.liquid = ""
+            else:
+                self._consume(world, ("pet_food",), amount, rng)
         return used
 
     def end(

@@ -65,12 +65,16 @@ def _visible(
     return not segment_blocked(rx, ry, px, py, layout.vwalls, layout.hwalls)
 
 
-def detect(layout: HomeLayout, world: WorldState, rng: random.Random) -> list[Detection]:
+def detect(
+    layout: HomeLayout, world: WorldState, rng: random.Random, now_s: float | None = None
+) -> list[Detection]:
     """Detections of fixtures, objects and people the robot can see now.
 
     Positions carry Gaussian noise (σ = 2 cm) drawn from ``rng``; distances are exact
     range readings. A fixture's distance is to the nearest point of its footprint, so
-    ``near(fixture)`` means "within reach of it".
+    ``near(fixture)`` means "within reach of it". The floor of the room the robot is in
+    is a ``floor`` detection named after the room (state ``floor_dirt``); a person who
+    heard the robot speak carries ``heard_s`` (seconds since, given ``now_s``).
     """
     rb = world.robot
     rx, ry = rb.x, rb.y
@@ -119,6 +123,10 @@ def detect(layout: HomeLayout, world: WorldState, rng: random.Random) -> list[De
     for name, p in world.residents.items():
         if not p.home or not _visible(rx, ry, c, s, p.x, p.y, layout):
             continue
+        pstate: dict = {"activity": p.activity}
+        heard = world.heard.get(name)
+        if heard is not None and now_s is not None:
+            pstate["heard_s"] = round(now_s - heard[0], 1)
         out.append(
             Detection(
                 name=name,
@@ -127,7 +135,21 @@ def detect(layout: HomeLayout, world: WorldState, rng: random.Random) -> list[De
                 position=(p.x + gauss(0.0, POSITION_NOISE), p.y + gauss(0.0, POSITION_NOISE)),
                 distance=math.hypot(p.x - rx, p.y - ry),
                 room=p.room or "",
-                state={"activity": p.activity},
+                state=pstate,
+            )
+        )
+    here = layout.room_at(rx, ry)
+    if here and here in world.floor_dirt:
+        r = layout.rooms[here].rect
+        out.append(
+            Detection(
+                name=here,
+                kind="floor",
+                category="floor",
+                position=(r.cx, r.cy),
+                distance=0.0,
+                room=here,
+                state={"floor_dirt": round(world.floor_dirt[here], 2)},
             )
         )
     found = hazards(world, layout)
@@ -278,6 +300,8 @@ class Camera:
                 self._dot(img, rb, c, s, d.position, 1, kind_colour(d.kind))
             elif d.category == "hazard":
                 self._dot(img, rb, c, s, d.position, 2, HAZARD_COLOUR)
+            elif d.category == "floor":
+                continue  # the floor is what the image shows already
             else:
                 self._dot(img, rb, c, s, d.position, 3, PERSON_COLOUR)
         self._dot(img, rb, c, s, (rb.x, rb.y), 2, ROBOT_COLOUR)

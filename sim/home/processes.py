@@ -362,10 +362,14 @@ class Processes:
     def placed(self, world: WorldState, obj: str, fixture: str, now: float) -> None:
         """Object ``obj`` was just put on/in ``fixture``.
 
-        A dish put into the running sink is washed after :data:`SINK_WASH_S`, as in v1.
+        A dish put into the running sink is washed after :data:`SINK_WASH_S`, as in v1; an
+        appliance whose programme had ended starts a new load (``cycle`` back to idle).
         """
         if fixture in self.faucets and world.fixtures[fixture].on:
             world.timers[f"{fixture}_wash"] = now + SINK_WASH_S
+        fs = world.fixtures[fixture]
+        if fixture in self.programmes and fs.cycle == "done":
+            fs.cycle = ""  # a new load: the programme that ended is not this load's
         self._plan_next(world)
 
     def fire_timer(self, world: WorldState, name: str) -> None:

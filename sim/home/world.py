@@ -177,6 +177,14 @@ class WorldState:
         spills: Floor hazards by name (perceived as ``hazard`` detections).
         process_s: Clock elapsed seconds up to which continuous processes (heat,
             cooking, plants drying) have been applied.
+        floor_dirt: How dirty each room's floor is, 0 (clean) to 1 (see
+            :mod:`sim.home.housework`); residents and pets make it dirtier.
+        floor_s: Clock elapsed seconds up to which floor dirt has been added.
+        heard: Person -> ``[clock elapsed seconds, text]`` of the last thing the robot
+            said in their hearing.
+        said: Everything the robot said: ``[clock elapsed seconds, text, [who heard]]``.
+        deliveries: Grocery orders on their way: id -> ``{"items": [...], "due_s": s,
+            "ordered_s": s}`` (see :mod:`sim.home.grocery`).
     """
 
     robot: RobotState
@@ -186,6 +194,11 @@ class WorldState:
     timers: dict[str, float] = field(default_factory=dict)
     spills: dict[str, SpillState] = field(default_factory=dict)
     process_s: float = 0.0
+    floor_dirt: dict[str, float] = field(default_factory=dict)
+    floor_s: float = 0.0
+    heard: dict[str, list] = field(default_factory=dict)
+    said: list[list] = field(default_factory=list)
+    deliveries: dict[str, dict] = field(default_factory=dict)
 
     def to_dict(self) -> dict:
         """A JSON-serialisable copy."""
@@ -197,6 +210,11 @@ class WorldState:
             "timers": dict(self.timers),
             "spills": {k: asdict(v) for k, v in self.spills.items()},
             "process_s": self.process_s,
+            "floor_dirt": dict(self.floor_dirt),
+            "floor_s": self.floor_s,
+            "heard": {k: list(v) for k, v in self.heard.items()},
+            "said": [list(x) for x in self.said],
+            "deliveries": {k: dict(v) for k, v in self.deliveries.items()},
         }
 
     @classmethod
@@ -210,4 +228,9 @@ class WorldState:
             timers={k: float(v) for k, v in d["timers"].items()},
             spills={k: SpillState(**v) for k, v in d.get("spills", {}).items()},
             process_s=float(d.get("process_s", 0.0)),
+            floor_dirt={k: float(v) for k, v in d.get("floor_dirt", {}).items()},
+            floor_s=float(d.get("floor_s", d.get("process_s", 0.0))),
+            heard={k: list(v) for k, v in d.get("heard", {}).items()},
+            said=[list(x) for x in d.get("said", [])],
+            deliveries={k: dict(v) for k, v in d.get("deliveries", {}).items()},
         )

@@ -1,4 +1,11 @@
-"""Policy backends for System 1: scripted controllers, and the built-in VLA (loaded lazily)."""
+"""Policy backends for System 1 (scripted controllers built in; learned and remote ones lazily).
+
+The built-in VLA (``"vla"``) loads its checkpoint on first use.
+
+Remote backends are selected by a spec with an address (``openpi://HOST:PORT``,
+``lerobot://HOST:PORT?...``, see :func:`resolve_policy`); their modules, and websockets or
+grpc, are imported only when such a spec is resolved.
+"""
 
 from housemind.skills.policies import scripted as _scripted  # noqa: F401 - registers "scripted"
 from housemind.skills.policies import vla as _vla  # noqa: F401 - registers "vla" (loads lazily)
@@ -6,10 +13,16 @@ from housemind.skills.policies.base import (
     Policy,
     PolicyError,
     PolicyFactory,
+    PolicySpec,
     backend_supports,
+    close_resolved_policies,
     get_policy_factory,
+    parse_policy_spec,
     policy_backends,
+    policy_schemes,
     register_policy,
+    register_policy_scheme,
+    resolve_policy,
 )
 from housemind.skills.policies.selection import (
     PolicyChoice,
@@ -23,11 +36,17 @@ __all__ = [
     "PolicyChoice",
     "PolicyError",
     "PolicyFactory",
+    "PolicySpec",
     "backend_for",
     "backend_supports",
+    "close_resolved_policies",
     "get_policy_factory",
     "parse_policy_choice",
+    "parse_policy_spec",
     "policy_backends",
     "policy_factory",
+    "policy_schemes",
     "register_policy",
+    "register_policy_scheme",
+    "resolve_policy",
 ]

@@ -17,6 +17,7 @@ from housemind.skills.policies.base import (
     Policy,
     backend_supports,
     get_policy_factory,
+    parse_policy_spec,
     policy_backends,
 )
 
@@ -30,30 +31,41 @@ __all__ = ["PolicyChoice", "backend_for", "parse_policy_choice", "policy_factory
 PolicyChoice = str | Mapping[str, str] | None
 
 
+def _check_backend(name: str) -> str:
+    """``name`` if it is a registered backend or a well-formed remote spec, else ValueError."""
+    if "://" in name:
+        parse_policy_spec(name)  # raises ValueError saying what is wrong
+        return name
+    known = policy_backends()
+    if name not in known:
+        raise ValueError(
+            f"unknown policy backend {name!r}; registered: {', '.join(known)} "
+            "(or a remote spec such as openpi://HOST:PORT)"
+        )
+    return name
+
+
 def parse_policy_choice(text: str | None) -> PolicyChoice:
     """``"vla"`` -> ``"vla"``; ``"pick=vla,place=vla"`` -> ``{"pick": "vla", ...}``.
+
+    A backend may also be a remote spec (``openpi://HOST:PORT``, see
+    :func:`~housemind.skills.policies.base.resolve_policy`); a remote spec that has
+    ``?options`` must be given alone (its ``&`` and ``=`` are not pairs).
 
     Raises:
         ValueError: for an unknown backend or a malformed pair (the message says which).
     """
     if text is None or not text.strip():
         return None
-    known = policy_backends()
-    if "=" not in text:
-        name = text.strip()
-        if name not in known:
-            raise ValueError(f"unknown policy backend {name!r}; registered: {', '.join(known)}")
-        return name
+    text = text.strip()
+    if "://" in text.split(",", 1)[0].split("=", 1)[0] or "=" not in text:
+        return _check_backend(text)
     out: dict[str, str] = {}
     for part in (p.strip() for p in text.split(",") if p.strip()):
         skill, sep, backend = part.partition("=")
         if not sep or not skill.strip() or not backend.strip():
             raise ValueError(f"policy override {part!r} is not skill=backend (e.g. pick=vla)")
-        if backend.strip() not in known:
-            raise ValueError(
-                f"unknown policy backend {backend.strip()!r}; registered: {', '.join(known)}"
-            )
-        out[skill.strip()] = backend.strip()
+        out[skill.strip()] = _check_backend(backend.strip())
     return out
 
 

@@ -5,6 +5,10 @@ A model folder holds ``config.json`` (:class:`~skills.vla.configuration.VLAConfi
 adds ``training_state.safetensors`` (optimizer moments, random generator states) and
 ``training_state.json`` (step, optimizer hyper-parameters), so training resumes where it
 stopped. Nothing is pickled.
+
+Weights may be stored in float16 (``save_model(..., fp16=True)``, ``housemind train vla
+--fp16``, :func:`export_model`): half the size, which is how the shipped checkpoint is kept
+small. They are loaded back into the float32 model; training checkpoints stay float32.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from housemind.skills.vla.modeling import VLAModel
 
 __all__ = [
     "WEIGHTS_NAME",
+    "export_model",
     "load_model",
     "load_training_state",
     "save_model",
@@ -34,16 +39,35 @@ _STATE = "training_state.safetensors"
 _STATE_JSON = "training_state.json"
 
 
-def save_model(model: VLAModel, folder: str | Path, metadata: dict[str, str] | None = None) -> Path:
-    """Write ``config.json`` and ``model.safetensors`` into ``folder``; returns the folder."""
+def save_model(
+    model: VLAModel,
+    folder: str | Path,
+    metadata: dict[str, str] | None = None,
+    *,
+    fp16: bool = False,
+) -> Path:
+    """Write ``config.json`` and ``model.safetensors`` into ``folder``; returns the folder.
+
+    Args:
+        model: The model.
+        folder: Output folder (created).
+        metadata: Extra string metadata for the safetensors header.
+        fp16: Store floating-point weights as float16 (half the size).
+    """
     from safetensors.torch import save_file
 
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     model.config.save(folder)
-    tensors = {k: v.detach().cpu().contiguous() for k, v in model.state_dict().items()}
+    tensors = {}
+    for k, v in model.state_dict().items():
+        v = v.detach().cpu()
+        if fp16 and v.is_floating_point():
+            v = v.to(torch.float16)
+        tensors[k] = v.contiguous()
     tmp = folder / f".{WEIGHTS_NAME}.tmp"
-    save_file(tensors, str(tmp), metadata={"format": "pt", **(metadata or {})})
+    meta = {"format": "pt", **(metadata or {}), "dtype": "float16" if fp16 else "float32"}
+    save_file(tensors, str(tmp), metadata=meta)
     os.replace(tmp, folder / WEIGHTS_NAME)
     return folder
 
@@ -63,11 +87,38 @@ def load_model(folder: str | Path, device: str = "cpu") -> VLAModel:
     if not path.is_file():
         raise FileNotFoundError(f"no VLA weights at {path}; train with `housemind train vla`")
     model = VLAModel(cfg)
+    # float16 weights (a small shipped checkpoint) go back into the float32 model.
+    tensors = {
+        k: v.float() if v.is_floating_point() else v
+        for k, v in load_file(str(path), device=device).items()
+    }
     try:
-        model.load_state_dict(load_file(str(path), device=device))
+        model.load_state_dict(tensors)
     except RuntimeError as e:
         raise ValueError(f"{path} does not fit its config.json: {e}") from None
     return model.to(device).eval()
+
+
+def export_model(src: str | Path, dst: str | Path, *, fp16: bool = True) -> Path:
+    """Copy the model folder ``src`` (a trained model or a training checkpoint) to ``dst``.
+
+    Only what inference needs is written (``config.json``, ``model.safetensors``, in
+    float16 by default), plus ``train_info.json`` when ``src`` has one; the optimizer state
+    of a training checkpoint is left behind.
+
+    Raises:
+        FileNotFoundError: if ``src`` holds no model.
+        ValueError: if ``src`` and ``dst`` are the same folder.
+    """
+    src, dst = Path(src), Path(dst)
+    if dst.exists() and src.resolve() == dst.resolve():
+        raise ValueError(f"export {src} into another folder, not itself")
+    model = load_model(src)
+    save_model(model, dst, metadata={"exported_from": str(src)}, fp16=fp16)
+    info = src / "train_info.json"
+    if info.is_file():
+        shutil.copyfile(info, dst / "train_info.json")
+    return dst
 
 
 def save_training_state(

@@ -61,6 +61,11 @@ class TrainConfig:
         val_dataset: A second recording whose loss is reported (never trained on).
         resume: Continue from ``out/checkpoints/last`` when it exists.
         command: The command line that started training (recorded with the model).
+        fp16: Store the final model's weights in float16 (half the size; checkpoints for
+            resuming stay float32).
+        stop_after: Stop after this step of the ``steps`` schedule (the learning rate
+            follows the whole schedule) and write ``model/`` there; running again without
+            it continues to the end.
     """
 
     dataset: str
@@ -80,6 +85,8 @@ class TrainConfig:
     val_dataset: str | None = None
     resume: bool = True
     command: str = ""
+    fp16: bool = False
+    stop_after: int | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -136,6 +143,10 @@ def train_vla(
 
     if cfg.steps < 1 or cfg.batch_size < 1:
         raise ValueError(f"steps and batch size must be >= 1 (got {cfg.steps}, {cfg.batch_size})")
+    if cfg.stop_after is not None and not 1 <= cfg.stop_after <= cfg.steps:
+        raise ValueError(
+            f"stop_after must be a step of the schedule, 1 to {cfg.steps}; got {cfg.stop_after}"
+        )
     dist_info = distributed.setup(cfg.device)
     try:
         distributed.shard(cfg.batch_size, dist_info)
@@ -166,6 +177,7 @@ def _train(
     from housemind.skills.vla.modeling import VLAModel, count_parameters
     from housemind.skills.vla.processor import TextEncoder, VLAProcessor
 
+    end = cfg.steps if cfg.stop_after is None else cfg.stop_after
     rank, world, device = dist_info.rank, dist_info.world, dist_info.device
     main = dist_info.is_main
     say = progress if (progress is not None and main) else (lambda info: None)
@@ -247,7 +259,7 @@ def _train(
     window: list[float] = []
     model.train()
     step = start
-    for step in range(start, cfg.steps):
+    for step in range(start, end):
         # Every rank draws the same global batch (the trailing 0 keeps the batches of
         # runs made before training was distributed) and keeps its rows of it.
         rng = np.random.default_rng([cfg.seed, step, 0])
@@ -267,7 +279,7 @@ def _train(
         opt.step()
         window.append(float(loss.detach()))
         done = step + 1
-        if done % cfg.log_every == 0 or done == cfg.steps:
+        if done % cfg.log_every == 0 or done == end:
             rec: dict[str, Any] = {
                 "step": done,
                 "steps": cfg.steps,
@@ -281,7 +293,7 @@ def _train(
             window = []
             history.append(rec)
             say(rec)
-        if main and (done % cfg.save_every == 0 or done == cfg.steps):
+        if main and (done % cfg.save_every == 0 or done == end):
             save_training_state(
                 last,
                 model,
@@ -298,7 +310,8 @@ def _train(
     digest = distributed.check_in_sync(model, dist_info)
     info = {
         "params": count_parameters(model),
-        "steps": cfg.steps,
+        "steps": max(end, start),
+        "schedule_steps": cfg.steps,
         "resumed_from": start if resuming else None,
         "frames": len(frames),
         "episodes_skills": frames.skills,
@@ -315,7 +328,7 @@ def _train(
     if main:
         final = out / "model"
         model.eval()
-        save_model(model, final, metadata={"steps": str(cfg.steps)})
+        save_model(model, final, metadata={"steps": str(max(end, start))}, fp16=cfg.fp16)
         (final / "train_info.json").write_text(json.dumps(info, indent=2) + "\n")
         info["model"] = str(final)
     return info

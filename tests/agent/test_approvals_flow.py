@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 from housemind.agent.runtime import HomeRuntime
+from housemind.safety.people import Household
 from housemind.scheduler import parse_instruction
 from housemind.sim.home import HomeSimEnv
 
@@ -14,6 +15,8 @@ def start_waiting(tmp_path):
     env = HomeSimEnv(seed=0)
     env.reset(seed=0)
     rt = HomeRuntime(env, env.clock, db_url=f"sqlite:///{tmp_path / 'h.db'}", answerer=None)
+    # Only people of the household with the right role may approve (issue #12).
+    Household(rt.db).add("owner", "owner")
     rt.instruct(parse_instruction(STOVE, now=env.clock.now(), tz="UTC"), actor="owner")
     t0 = env.clock.now()
     rt.run_until(t0.replace(hour=23, minute=45))

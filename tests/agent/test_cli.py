@@ -39,14 +39,14 @@ def test_skills_json():
 
 def test_safety_check_json_contract(tmp_path):
     res = runner.invoke(app, ["safety", "check", "--json", "put the fork in the microwave"])
-    assert res.exit_code == 0
+    assert res.exit_code == 4  # 0 allow, 3 confirm, 4 deny (issue #12)
     v = json.loads(res.output)
     assert set(v) == {"verdict", "reasons", "rules"} and v["verdict"] == "deny"
     f = tmp_path / "lines.txt"
     f.write_text("tidy the living room\nleave the oven on while I'm at work\n")
     res = runner.invoke(app, ["safety", "check", "--json", "--file", str(f)])
     lines = [json.loads(x) for x in res.output.splitlines()]
-    assert [x["verdict"] for x in lines] == ["allow", "deny"]
+    assert [x["verdict"] for x in lines] == ["allow", "deny"] and res.exit_code == 4
     bad = runner.invoke(app, ["safety", "check", "--file", str(tmp_path / "nope.txt")])
     assert bad.exit_code == 2 and "no such file" in bad.output
 

@@ -129,7 +129,7 @@ def server_factory() -> Iterator[Callable[..., FakeServer]]:
 
 
 def test_litellm_is_imported_lazily():
-    code = "import agent.llm, sys; print('litellm' in sys.modules)"
+    code = "import housemind.agent.llm, sys; print('litellm' in sys.modules)"
     import subprocess
 
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
@@ -252,3 +252,40 @@ def test_fake_client_records_calls_and_shares_the_retry_logic():
     failing = FakeModelClient([TimeoutError("server asleep")])
     with pytest.raises(ModelError, match="server asleep"):
         failing.complete("hi")
+
+
+# --- structured output formats, usage, keys for local servers ----------------------------
+
+
+@pytest.mark.parametrize(
+    ("mode", "expected"),
+    [
+        ("json_schema", "json_schema"),
+        ("json_object", "json_object"),
+        ("none", None),
+        ("auto", "json_object"),  # litellm knows openai/* takes JSON mode, not this schema
+    ],
+)
+def test_structured_requests_carry_the_format_asked_for(server_factory, mode, expected):
+    srv = server_factory([GOOD])
+    client = ModelClient(
+        "openai/fake", api_base=srv.api_base, api_key="x", response_format=mode, retries=0
+    )
+    assert client.structured("Plan: cup", Plan).steps[0].object == "cup"
+    sent = srv.requests[0].get("response_format")
+    assert (sent or {}).get("type") == expected
+    if expected == "json_schema":
+        assert sent["json_schema"]["name"] == "Plan"
+        assert sent["json_schema"]["schema"] == Plan.model_json_schema()
+    assert client.usage == {"calls": 1, "prompt_tokens": 1, "completion_tokens": 1}
+
+
+def test_a_bad_response_format_is_refused():
+    with pytest.raises(ValueError, match="response_format must be"):
+        ModelClient("openai/fake", response_format="xml")  # type: ignore[arg-type]
+
+
+def test_a_local_server_needs_no_api_key(server_factory, monkeypatch):
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+    srv = server_factory(["hello"])
+    assert ModelClient("openai/fake", api_base=srv.api_base, retries=0).complete("hi") == "hello"

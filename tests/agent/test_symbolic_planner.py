@@ -55,13 +55,16 @@ def test_put_known_object_in_sink(planner):
         object_places={"mug": "table"}, object_rooms={"mug": "kitchen"}, object_kinds={"mug": "mug"}
     )
     p = validate_plan(planner.plan("take the mug to the sink", c), REGISTRY, c)
+    # The planner drives to the mug itself (as HomeSim's expert solutions do), not to the
+    # table it stands on: from the table's approach pose a long table's far end is out of
+    # reach.
     assert steps(p) == [
-        ("navigate", "table"),
+        ("navigate", "mug"),
         ("pick", "mug"),
         ("navigate", "sink"),
         ("place", "mug", "sink", "in"),
     ]
-    assert p.complete and p.goal_facts == ["in(mug,sink)"]
+    assert p.complete and set(p.goal_facts) == {"in(mug,sink)", "hand_empty"}
     assert [s.text for s in p.subtasks][-1] == "put the mug in the sink"
 
 
@@ -82,12 +85,14 @@ def test_object_in_closed_fridge_is_opened_and_closed(planner):
         object_kinds={"milk": "milk"},
     )
     p = validate_plan(planner.plan("put the milk on the counter", c), REGISTRY, c)
+    # open the fridge, drive up to the milk in it, pick it; the fridge is closed again
     assert steps(p)[:4] == [
         ("navigate", "fridge"),
         ("open", "fridge"),
+        ("navigate", "milk"),
         ("pick", "milk"),
-        ("close", "fridge"),
     ]
+    assert steps(p)[-1] == ("close", "fridge") and "closed(fridge)" in p.goal_facts
 
 
 def test_unknown_location_becomes_a_search_then_continues(planner):
@@ -104,10 +109,10 @@ def test_unknown_location_becomes_a_search_then_continues(planner):
         reason="",
     )
     assert steps(p2) == [("navigate", "table")]
-    # seen on the table now: the real plan
+    # seen on the sofa now: the real plan
     c3 = ctx(
-        object_places={"keys": "table"},
-        object_rooms={"keys": "kitchen"},
+        object_places={"keys": "sofa"},
+        object_rooms={"keys": "living_room"},
         object_kinds={"keys": "keys"},
     )
     p3 = validate_plan(
@@ -119,12 +124,15 @@ def test_unknown_location_becomes_a_search_then_continues(planner):
 
 
 def test_search_gives_up_with_clear_message(planner):
+    # The search goes through the likely places, then every room; with all looked at,
+    # it gives up and says where it looked.
     c = ctx(search_candidates={"keys": ["shelf"]})
-    with pytest.raises(PlanningError, match="cannot find the keys: looked in shelf"):
+    looked = [*FIXTURES, *ROOMS]
+    with pytest.raises(PlanningError, match="cannot find the keys: looked in bathroom, "):
         planner.replan(
             "fetch the keys",
             c,
-            done=[Subtask(skill="navigate", args={"target": "shelf"})],
+            done=[Subtask(skill="navigate", args={"target": t}) for t in looked],
             failed=None,
             reason="",
         )
@@ -138,7 +146,16 @@ def test_missing_object_is_searched_not_trusted(planner):
         search_candidates={"mug": ["sink", "counter"]},
     )
     p = planner.plan("take the mug to the sink", c)
-    assert steps(p) == [("navigate", "sink")] and not p.complete
+    # Where mugs belong (the counter here) first, then memory's candidates.
+    assert steps(p) == [("navigate", "counter")] and not p.complete
+    p2 = planner.replan(
+        "take the mug to the sink",
+        c,
+        done=[Subtask(skill="navigate", args={"target": "counter"})],
+        failed=None,
+        reason="",
+    )
+    assert steps(p2) == [("navigate", "sink")] and not p2.complete
 
 
 def test_tidy_looks_first_then_puts_things_home(planner):
@@ -165,7 +182,8 @@ def test_tidy_looks_first_then_puts_things_home(planner):
     assert ("place", "shirt", "laundry_basket", "in") in steps(p2)
     assert ("place", "toy", "shelf", "on") in steps(p2)
     assert not any(s.args.get("object") == "book" for s in p2.subtasks)  # already home
-    assert p2.complete and set(p2.goal_facts) == {"in(shirt,laundry_basket)", "on(toy,shelf)"}
+    assert p2.complete
+    assert set(p2.goal_facts) == {"in(shirt,laundry_basket)", "on(toy,shelf)", "hand_empty"}
 
 
 def test_check_fridge_for_milk(planner):
@@ -182,9 +200,9 @@ def test_switch_and_open(planner):
         ("toggle", "stove", "on"),
     ]
     assert steps(planner.plan("switch the stove off", c))[-1] == ("toggle", "stove", "off")
-    with pytest.raises(PlanningError, match="has no switch"):
+    with pytest.raises(PlanningError, match=r"toggle needs switchable\(sofa\)"):
         planner.plan("turn on the sofa", c)
-    with pytest.raises(PlanningError, match="cannot be opened"):
+    with pytest.raises(PlanningError, match=r"open needs openable\(sofa\)"):
         planner.plan("open the sofa", c)
 
 
@@ -232,7 +250,7 @@ def test_validation_rejects_impossible_plans():
         validate_plan(unknown, REGISTRY, c)
 
 
-def test_failed_pick_from_fixture_approaches_the_object_itself(planner):
+def test_after_a_failed_pick_the_plan_approaches_the_object_again(planner):
     c = ctx(
         robot_room="living_room",
         object_places={"shirt": "sofa"},
@@ -240,7 +258,7 @@ def test_failed_pick_from_fixture_approaches_the_object_itself(planner):
         object_kinds={"shirt": "shirt"},
     )
     p = planner.plan("put the shirt in the laundry basket", c)
-    assert steps(p)[0] == ("navigate", "sofa")
+    assert steps(p)[0] == ("navigate", "shirt")
     p2 = validate_plan(
         planner.replan(
             "put the shirt in the laundry basket",

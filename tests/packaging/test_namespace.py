@@ -6,6 +6,7 @@ import ast
 import importlib
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -58,6 +59,12 @@ def test_no_module_imports_a_bare_top_level_name():
                 elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
                     names = [node.module]
                 offenders += [f"{path}:{node.lineno}" for n in names if n.split(".")[0] in bare]
+                if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                    # code run in a subprocess (python -c "...") is checked too
+                    pattern = r"\bfrom ([a-z_]+)[.\w]* import\b|(?:^|[;\n])\s*import ([a-z_]+)"
+                    for m in re.finditer(pattern, node.value):
+                        if (m[1] or m[2]) in bare:
+                            offenders.append(f"{path}:{node.lineno} (in a string)")
     assert offenders == []
 
 
@@ -129,7 +136,7 @@ def test_readme_and_docs_link_nothing_outside_the_repository():
     for doc in [ROOT / "README.md", *(ROOT / "docs").glob("*.md")]:
         text = doc.read_text()
         assert "../shared" not in text and "DESIGN.md" not in text, doc
-        for target in __import__("re").findall(r"\]\(([^)#]+)", text):
+        for target in re.findall(r"\]\(([^)#]+)", text):
             if target.startswith(("http://", "https://")):
                 continue
             assert (doc.parent / target).resolve().is_relative_to(ROOT), (doc, target)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -16,10 +17,21 @@ ROOT = Path(__file__).resolve().parents[2]
 
 @pytest.mark.slow
 def test_wheel_installs_in_a_clean_venv_and_runs_the_demo(tmp_path):
+    # Build from a clean copy of the tree (no stale build/ or *.egg-info to hide a file
+    # that package-data does not name).
+    src = tmp_path / "src"
+    files = subprocess.run(
+        ["git", "ls-files", "-co", "--exclude-standard"],
+        cwd=ROOT, check=True, capture_output=True, text=True,
+    ).stdout.splitlines()  # fmt: skip
+    for f in files:
+        if (ROOT / f).is_file():
+            (src / f).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(ROOT / f, src / f)
     dist = tmp_path / "dist"
     subprocess.run(
         [sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", str(dist)],
-        cwd=ROOT, check=True, capture_output=True,
+        cwd=src, check=True, capture_output=True,
     )  # fmt: skip
     (wheel,) = dist.glob("housemind-*.whl")
     with zipfile.ZipFile(wheel) as zf:
@@ -28,7 +40,12 @@ def test_wheel_installs_in_a_clean_venv_and_runs_the_demo(tmp_path):
     assert {t for t in tops if not t.endswith(".dist-info")} == {"housemind"}
     for data in ("housemind/safety/rules.yaml", "housemind/safety/hazards.yaml",
                  "housemind/sim/home/plans/house.yaml", "housemind/memory/alembic.ini",
-                 "housemind/memory/migrations/script.py.mako"):  # fmt: skip
+                 "housemind/memory/migrations/script.py.mako",
+                 "housemind/agent/web/templates/base.html",
+                 "housemind/agent/web/static/app.js",
+                 "housemind/agent/web/static/style.css",
+                 "housemind/agent/planners/builtin/weights/model.safetensors",
+                 "housemind/agent/planners/builtin/weights/config.json"):  # fmt: skip
         assert data in names, data
     assert any(n.startswith("housemind/memory/migrations/versions/2026") for n in names)
 

@@ -3,12 +3,19 @@ from __future__ import annotations
 import math
 import threading
 import timeit
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import numpy as np
 import pytest
 
 from housemind.safety import ActionGuard, ActionLimits, KeepOutZone
+from housemind.safety.action_layout import (
+    HOMESIM_ACTION_LAYOUT,
+    METAWORLD_ARM_LAYOUT,
+    ActionLayout,
+    ActionLayoutError,
+)
 from housemind.skills.types import Detection, Observation, Proprio
 
 FAST = np.array([1.0, 0.0, 0.0, 0.5, 0.0, 0.0], np.float32)
@@ -150,3 +157,106 @@ def test_floor_hazard_seen_becomes_a_zone_until_cleared():
     assert guard.filter(back, here)[0] < 0  # driving away is fine
     guard.clear_hazard("spill_1")
     assert guard.filter(forward, here)[0] > 0 and guard.hazards == {}
+
+
+# -- action layouts: what the entries mean ---------------------------------------------
+
+ARM = METAWORLD_ARM_LAYOUT  # [dx, dy, dz, gripper]; 1 is 0.8 m/s of the hand
+
+
+def hand_mps(action, layout=ARM):
+    return float(np.linalg.norm(action[:3])) * layout.hand_scale_mps
+
+
+def test_an_arms_dz_is_not_read_as_a_yaw_rate():
+    g = ActionGuard(ActionLimits(max_yaw_rate_rps=1.0))  # a base may turn at 0.5 of full
+    lift = np.array([0.1, 0.0, 0.9, 1.0], np.float32)
+    # Read as HomeSim's base (no layout), dz is a turn rate and gets halved...
+    assert g.filter(lift, Proprio(x=0, y=0, theta=0))[2] == pytest.approx(0.5)
+    # ...read as the arm it is, it is the hand rising at 0.72 m/s, within the hand's limit.
+    out = g.filter(lift, Proprio(x=0, y=0, theta=0), layout=ARM)
+    assert out.tolist() == pytest.approx(lift.tolist()) and g.last_reason is None
+
+
+def test_the_hand_is_limited_and_slows_near_people_where_the_arm_stands():
+    g = ActionGuard(
+        ActionLimits(
+            max_hand_speed_mps=0.6,
+            max_hand_speed_near_people_mps=0.25,
+            near_people_m=1.5,
+            stop_near_people_m=0.5,
+        )
+    )
+    at_counter = replace(ARM, at_xy=(2.0, 7.0))
+    fast = np.array([1.0, 1.0, 1.0, 0.7], np.float32)
+    p = Proprio(x=0.0, y=0.6, theta=0.0)  # the hand, in the scene's own frame
+    alone = g.filter(fast, p, [], layout=at_counter)
+    assert hand_mps(alone) == pytest.approx(0.6, rel=1e-5) and g.last_reason == "hand-speed"
+    assert alone[3] == pytest.approx(0.7)  # the gripper is not motion
+    far = g.filter(fast, p, [(6.0, 7.0)], layout=at_counter)
+    assert hand_mps(far) == pytest.approx(0.6, rel=1e-5)
+    near = g.filter(fast, p, [(6.0, 7.0), (2.0, 8.0)], layout=at_counter)
+    assert hand_mps(near) == pytest.approx(0.25, rel=1e-5)
+    assert g.last_reason == "hand-near-person"
+    assert np.allclose(near[:3] / np.linalg.norm(near[:3]), fast[:3] / np.linalg.norm(fast[:3]))
+    close = g.filter(fast, p, [(2.3, 7.0)], layout=at_counter)
+    assert close[:3].tolist() == [0, 0, 0] and close[3] == pytest.approx(0.7)
+    assert g.last_reason == "hand-person-too-close"
+    # Where the arm stands unknown: anyone in view counts as near (never as far).
+    unknown = g.filter(fast, p, [(6.0, 7.0)], layout=ARM)
+    assert hand_mps(unknown) == pytest.approx(0.25, rel=1e-5)
+    # The hand's position is not the robot's place in the home: no keep-out zone applies.
+    g.set_keep_out_zones([KeepOutZone(name="stairs", rect=(-1.0, 0.0, 1.0, 1.0))])
+    assert g.filter(fast, p, [], layout=at_counter)[:3].any()
+
+
+def test_a_stop_keeps_what_the_gripper_holds():
+    g = ActionGuard()
+    g.estop("button")
+    holding = g.filter(np.array([0.5, 0.0, -0.3, 0.9], np.float32), Proprio(0, 0, 0), layout=ARM)
+    assert holding.tolist() == pytest.approx([0.0, 0.0, 0.0, 0.9])
+    base = g.filter(np.array([0.5, 0, 0, 0.9, 0, 0, 0], np.float32), Proprio(0, 0, 0))
+    assert not base.any()  # HomeSim's stop: everything zero, as before
+
+
+def test_an_action_of_the_wrong_size_holds_still(caplog):
+    g = ActionGuard()
+    out = g.filter(np.ones(7, np.float32), Proprio(0, 0, 0), layout=ARM)
+    assert not out.any() and out.shape == (7,) and g.last_reason == "action-size"
+    assert "4" in caplog.text and "dx" in caplog.text
+
+
+def test_the_layout_is_read_from_the_attached_env_every_tick():
+    class Station:  # a fake env that switches between its base and an arm, as StationHome
+        at_station = False
+
+        @property
+        def action_layout(self):
+            return ARM if self.at_station else HOMESIM_ACTION_LAYOUT
+
+    env = Station()
+    g = ActionGuard(ActionLimits(max_yaw_rate_rps=1.0))
+    g.attach(env)
+    turn = np.array([0.0, 0.0, 0.9, 0.0, 0.0, 0.0, 0.0], np.float32)
+    assert g.filter(turn, Proprio(0, 0, 0))[2] == pytest.approx(0.5)
+    env.at_station = True
+    lift = np.array([0.0, 0.0, 0.9, 0.0], np.float32)
+    assert g.filter(lift, Proprio(0, 0, 0))[2] == pytest.approx(0.9)
+    g.attach(None)
+    assert g.filter(lift, Proprio(0, 0, 0))[2] == pytest.approx(0.5)
+
+
+def test_homesim_and_metaworld_declare_their_layouts():
+    from housemind.sim.home import HomeSimEnv
+
+    assert HomeSimEnv(seed=0).action_layout is HOMESIM_ACTION_LAYOUT
+    assert HOMESIM_ACTION_LAYOUT.dim == HomeSimEnv.action_dim
+
+
+def test_a_layout_that_cannot_be_right_is_refused():
+    with pytest.raises(ActionLayoutError, match="outside the 4 entries"):
+        ActionLayout(names=("dx", "dy", "dz", "gripper"), hand=(1, 2, 4))
+    with pytest.raises(ActionLayoutError, match="used twice"):
+        ActionLayout(names=("vx", "vy", "wz", "g"), base=(0, 1, 2), hold_on_stop=(2,))
+    with pytest.raises(ActionLayoutError, match="at least one"):
+        ActionLayout(names=())

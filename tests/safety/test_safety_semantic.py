@@ -167,27 +167,61 @@ def _kb_one_entry() -> HazardKB:
     )
 
 
+def _kb_three_groups() -> HazardKB:
+    return HazardKB.from_dict(
+        {
+            "entries": [
+                {
+                    "id": "metal-in-microwave",
+                    "category": "microwave",
+                    "verdict": "deny",
+                    "explain": "sparks",
+                    "objects": ["fork", "spoon"],
+                    "actions": ["microwave"],
+                    "contexts": ["on high", "for a minute"],
+                    "examples": ["put a fork in the microwave on high"],
+                    "near_misses": ["wash the fork on high"],
+                }
+            ],
+            "safe_examples": ["tidy the room"],
+        }
+    )
+
+
 def test_meaning_fills_in_the_missing_piece_only_near_an_example():
     e = np.eye(8, dtype=np.float32)
     hazard, chore = e[0], e[1]
     fake = FakeEmbedder(
         {
-            "put a fork in the microwave": hazard,
-            "wash the fork": chore,
+            "put a fork in the microwave on high": hazard,
+            "wash the fork on high": chore,
             "tidy the room": e[2],
-            "blast the fork": hazard + 0.1 * chore,  # unseen verb, close to the hazard
-            "polish the fork": chore + 0.1 * hazard,  # close to the near miss
+            "blast the fork on high": hazard + 0.1 * chore,  # unseen verb, close to the hazard
+            "polish the fork on high": chore + 0.1 * hazard,  # close to the near miss
+            "blast the fork": hazard,
         }
     )
-    m = HazardMatcher(_kb_one_entry(), embedder=fake, threshold=0.6, margin=0.1)
-    got = m.matches("blast the fork")
+    m = HazardMatcher(_kb_three_groups(), embedder=fake, threshold=0.6, margin=0.1)
+    got = m.matches("blast the fork on high")
     assert [(x.entry.id, x.by) for x in got] == [("metal-in-microwave", "meaning")]
-    assert got[0].example == "put a fork in the microwave"
-    assert m.check("blast the fork").verdict is Verdict.DENY
-    assert m.check("polish the fork").allowed
-    # No word of the entry at all: the model is not even asked.
+    assert got[0].example == "put a fork in the microwave on high"
+    assert m.check("blast the fork on high").verdict is Verdict.DENY
+    assert m.check("polish the fork on high").allowed
+    # No word of the entry at all, or one piece of three: the model is not even asked.
     calls = fake.calls
     assert m.check("read the newspaper").allowed and fake.calls == calls
+    assert m.check("blast the fork").allowed and fake.calls == calls
+    # Nor when the caller's verdict is already as strict as anything the entry could add.
+    assert m.check_above("blast the fork on high", Verdict.DENY).allowed
+    assert fake.calls == calls
+
+
+def test_half_of_a_two_part_hazard_is_not_filled_in_by_meaning():
+    e = np.eye(8, dtype=np.float32)
+    fake = FakeEmbedder({"put a fork in the microwave": e[0], "blast the fork": e[0]})
+    m = HazardMatcher(_kb_one_entry(), embedder=fake, threshold=0.6, margin=0.1)
+    assert m.check("blast the fork").allowed and fake.calls == 0
+    assert m.check("microwave the fork").verdict is Verdict.DENY  # both parts in words
 
 
 def test_broken_embedder_falls_back_to_words(caplog):
@@ -195,10 +229,10 @@ def test_broken_embedder_falls_back_to_words(caplog):
         def encode(self, texts):
             raise RuntimeError("model server gone")
 
-    m = HazardMatcher(_kb_one_entry(), embedder=Broken())
+    m = HazardMatcher(_kb_three_groups(), embedder=Broken())
     with caplog.at_level(logging.WARNING):
-        assert m.check("blast the fork").allowed  # words alone do not match
-        assert m.check("microwave the fork").verdict is Verdict.DENY
+        assert m.check("blast the fork on high").allowed  # words alone do not match
+        assert m.check("microwave the fork on high").verdict is Verdict.DENY
     assert not m.uses_embeddings
     assert "words only" in caplog.text
 
@@ -207,8 +241,8 @@ def test_monitor_words_only_by_env(monkeypatch):
     monkeypatch.setenv(SEMANTIC_ENV, "0")
     mon = SafetyMonitor()
     kinds = [type(m).__name__ for m in mon.instruction_matchers]
-    assert kinds == ["KeywordMatcher", "HazardMatcher"]
-    assert not mon.instruction_matchers[1].uses_embeddings
+    assert kinds == ["KeywordMatcher", "CommonSenseMatcher", "HazardMatcher"]
+    assert not mon.instruction_matchers[2].uses_embeddings
     assert mon.check_instruction("zap a spoon").verdict is Verdict.DENY
 
 

@@ -43,18 +43,26 @@ def test_headline_paragraph():
                              "Fri 24 17:15"]  # fmt: skip
     assert read_back(dinner) == "I'll have dinner ready every day by 18:00, starting around 17:15."
 
+    # Issue #11: "make sure it's ready on Saturday" is done before Saturday morning.
     assert laundry.kind is InstructionKind.DEADLINE_CHORE and laundry.goal == "do the laundry"
-    assert laundry.rrule == "RRULE:FREQ=WEEKLY;BYDAY=SA;BYHOUR=12;BYMINUTE=0"
-    assert _runs(laundry, 2) == ["Sat 25 10:00", "Sat 01 10:00"]
+    assert laundry.rrule == "RRULE:FREQ=WEEKLY;BYDAY=SA;BYHOUR=8;BYMINUTE=0"
+    assert _runs(laundry, 2) == ["Sat 25 06:00", "Sat 01 06:00"]
     assert read_back(laundry) == (
-        "I'll have the laundry done every Saturday by 12:00, starting around 10:00."
+        "I'll have the laundry done every Saturday by 08:00, starting around 06:00."
     )
+    # ... and laundry is noisy: placed with the household's nights it starts on Friday
+    # evening instead (see test_routines_and_placement.py).
 
+    # Issue #11: the owner leaves at 07:00 on weekdays, so the Monday check-in is in the
+    # evening (18:30), not at 09:00 when nobody is home.
     assert check_in.kind is InstructionKind.CHECK_IN and not check_in.time_is_deadline
     assert check_in.goal == "ask what you want me to pick up when I do the shopping"
-    assert check_in.answers_to == "shopping"
-    assert check_in.rrule == "RRULE:FREQ=WEEKLY;BYDAY=MO;BYHOUR=9;BYMINUTE=0"
-    assert "shopping list" in read_back(check_in)
+    assert check_in.answers_to == "shopping" and check_in.person == "owner"
+    assert check_in.rrule == "RRULE:FREQ=WEEKLY;BYDAY=MO;BYHOUR=18;BYMINUTE=30"
+    assert read_back(check_in) == (
+        "I'll ask you every Monday at 18:30 what you want me to pick up when I do the "
+        "shopping; your answers go on the shopping list."
+    )
 
     weekdays = "RRULE:FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR;BYHOUR=7;BYMINUTE=0"
     assert [(f.subject, f.predicate, f.value, f.rrule) for f in result.facts] == [
@@ -226,8 +234,27 @@ def test_remember_facts_in_symbolic_memory(tmp_path):
         ),
         (
             "remind me to call mom every sunday at 18:00",
-            "I'll ask you every Sunday at 18:00 remind you to call mom.",
+            "I'll remind you to call mom every Sunday at 18:00.",
         ),
+        (
+            "remind me to take my pills at 9pm",
+            "I'll remind you to take your pills on Monday 20 October 2025 at 21:00.",
+        ),
+        (
+            "ask me what to buy when you go shopping every day at 18:30",
+            "I'll ask you every day at 18:30 what to buy when I go shopping; your answers go "
+            "on the shopping list.",
+        ),
+        (
+            "never run the dishwasher after 10:30 pm",
+            "I won't run the dishwasher between 22:30 and 07:00.",
+        ),
+        ("don't vacuum on Sundays", "I won't vacuum on Sundays."),
+        (
+            "make sure my gym clothes are washed by Sunday at noon every week",
+            "I'll have the gym clothes washed every Sunday by 12:00, starting around 11:00.",
+        ),
+        ("feed the dog at 7:30 am and 6 pm", "I'll feed the dog every day at 07:30 and 18:00."),
     ],
 )
 def test_read_back(text, said):

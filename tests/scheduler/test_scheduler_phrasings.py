@@ -2,7 +2,14 @@
 
 The reference time is Monday 2025-10-20 08:00 in Berlin; daylight saving ends on Sunday
 26 October, so the five runs of daily rules cross it. Together with the 22 phrasings in
-test_scheduler_instructions.py (read by ``parse_instruction``) that is 117 phrasings.
+test_scheduler_instructions.py (read by ``parse_instruction``) that is 117 phrasings. The
+larger labelled set, with a held-out part, is ``benchmarks/phrasings`` (see
+test_phrasing_bench.py).
+
+Changed by issue #11: check-ins without a time are at 18:30 (people are home in the
+evening, not at 09:00 on a working Monday); "remind me to ..." is a reminder whose goal
+names the person ("remind owner to call mom"), not a check-in; "every other" rules are
+anchored at their first run (DTSTART is that day), not at today.
 """
 
 from __future__ import annotations
@@ -453,7 +460,7 @@ CASES = [
         "mop the kitchen every other week on Thursday",
         "mop the kitchen",
         "recurring_chore",
-        "DTSTART:20251020T000000\nRRULE:FREQ=WEEKLY;INTERVAL=2;BYDAY=TH;BYHOUR=9;BYMINUTE=0",
+        "DTSTART:20251023T000000\nRRULE:FREQ=WEEKLY;INTERVAL=2;BYDAY=TH;BYHOUR=9;BYMINUTE=0",
         [
             "Thu 23 Oct 09:00",
             "Thu 06 Nov 09:00",
@@ -466,7 +473,7 @@ CASES = [
         "mop the kitchen every other Thursday at 4pm",
         "mop the kitchen",
         "recurring_chore",
-        "DTSTART:20251020T000000\nRRULE:FREQ=WEEKLY;INTERVAL=2;BYDAY=TH;BYHOUR=16;BYMINUTE=0",
+        "DTSTART:20251023T000000\nRRULE:FREQ=WEEKLY;INTERVAL=2;BYDAY=TH;BYHOUR=16;BYMINUTE=0",
         [
             "Thu 23 Oct 16:00",
             "Thu 06 Nov 16:00",
@@ -479,7 +486,7 @@ CASES = [
         "mop the kitchen every 2 weeks on Friday at 5pm",
         "mop the kitchen",
         "recurring_chore",
-        "DTSTART:20251020T000000\nRRULE:FREQ=WEEKLY;INTERVAL=2;BYDAY=FR;BYHOUR=17;BYMINUTE=0",
+        "DTSTART:20251024T000000\nRRULE:FREQ=WEEKLY;INTERVAL=2;BYDAY=FR;BYHOUR=17;BYMINUTE=0",
         [
             "Fri 24 Oct 17:00",
             "Fri 07 Nov 17:00",
@@ -1038,19 +1045,19 @@ CASES = [
         "Every Monday, ask me what to buy",
         "ask what to buy",
         "check_in",
-        "RRULE:FREQ=WEEKLY;BYDAY=MO;BYHOUR=9;BYMINUTE=0",
+        "RRULE:FREQ=WEEKLY;BYDAY=MO;BYHOUR=18;BYMINUTE=30",
         [
-            "Mon 20 Oct 09:00",
-            "Mon 27 Oct 09:00",
-            "Mon 03 Nov 09:00",
-            "Mon 10 Nov 09:00",
-            "Mon 17 Nov 09:00",
+            "Mon 20 Oct 18:30",
+            "Mon 27 Oct 18:30",
+            "Mon 03 Nov 18:30",
+            "Mon 10 Nov 18:30",
+            "Mon 17 Nov 18:30",
         ],
     ),
     (
         "Every Friday at 5pm, remind me to water the garden",
-        "remind you to water the garden",
-        "check_in",
+        "remind owner to water the garden",
+        "reminder",
         "RRULE:FREQ=WEEKLY;BYDAY=FR;BYHOUR=17;BYMINUTE=0",
         [
             "Fri 24 Oct 17:00",
@@ -1088,8 +1095,8 @@ CASES = [
     ),
     (
         "remind me to call mom every sunday at 18:00",
-        "remind you to call mom",
-        "check_in",
+        "remind owner to call mom",
+        "reminder",
         "RRULE:FREQ=WEEKLY;BYDAY=SU;BYHOUR=18;BYMINUTE=0",
         [
             "Sun 26 Oct 18:00",
@@ -1103,13 +1110,13 @@ CASES = [
         "check in with me every Monday to see what I want you to pick up",
         "ask what you want me to pick up",
         "check_in",
-        "RRULE:FREQ=WEEKLY;BYDAY=MO;BYHOUR=9;BYMINUTE=0",
+        "RRULE:FREQ=WEEKLY;BYDAY=MO;BYHOUR=18;BYMINUTE=30",
         [
-            "Mon 20 Oct 09:00",
-            "Mon 27 Oct 09:00",
-            "Mon 03 Nov 09:00",
-            "Mon 10 Nov 09:00",
-            "Mon 17 Nov 09:00",
+            "Mon 20 Oct 18:30",
+            "Mon 27 Oct 18:30",
+            "Mon 03 Nov 18:30",
+            "Mon 10 Nov 18:30",
+            "Mon 17 Nov 18:30",
         ],
     ),
     (

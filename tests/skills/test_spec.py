@@ -9,7 +9,14 @@ def test_builtin_skills_registered_with_templates():
     assert {"navigate", "pick", "place", "open", "close", "toggle"} <= set(REGISTRY.names())
     sk = REGISTRY.bind("place", {"object": "mug", "target": "sink", "relation": "in"})
     assert sk.text == "put the mug in the sink"
-    assert sk.preconditions() == ["holding(mug)", "near(sink)"]
+    # What the thing must *be* (a container, not closed) is part of the preconditions: the
+    # planner plans over them.
+    assert sk.preconditions() == [
+        "holding(mug)",
+        "near(sink)",
+        "accepts_in(sink)",
+        "not closed(sink)",
+    ]
     assert "in(mug,sink)" in sk.add_effects()
     assert "holding(mug)" in sk.del_effects()
 

@@ -22,7 +22,7 @@ from housemind.skills.recording import (  # noqa: E402
     episode_features,
 )
 from housemind.skills.testing import PointRobotEnv  # noqa: E402
-from housemind.skills.vla.checkpoint import load_model, save_model  # noqa: E402
+from housemind.skills.vla.checkpoint import export_model, load_model, save_model  # noqa: E402
 from housemind.skills.vla.configuration import VLAConfig  # noqa: E402
 from housemind.skills.vla.modeling import VLAModel, count_parameters  # noqa: E402
 from housemind.skills.vla.processor import TextEncoder, VLAProcessor, crop_image  # noqa: E402
@@ -135,6 +135,24 @@ def test_checkpoint_round_trip(tmp_path):
     assert count_parameters(again) == count_parameters(model) < 100_000
 
 
+def test_fp16_export_halves_the_file_and_loads_into_float32(tmp_path):
+    torch.manual_seed(2)
+    model = VLAModel(tiny_config())
+    save_model(model, tmp_path / "full")
+    (tmp_path / "full" / "train_info.json").write_text('{"steps": 3}')
+    export_model(tmp_path / "full", tmp_path / "half")
+    full = (tmp_path / "full" / "model.safetensors").stat().st_size
+    half = (tmp_path / "half" / "model.safetensors").stat().st_size
+    assert half < 0.6 * full
+    assert json.loads((tmp_path / "half" / "train_info.json").read_text()) == {"steps": 3}
+    again = load_model(tmp_path / "half")
+    for (k, a), (_, b) in zip(model.state_dict().items(), again.state_dict().items(), strict=True):
+        assert b.dtype == a.dtype, k
+        assert torch.allclose(a, b, rtol=1e-3, atol=1e-4), k
+    with pytest.raises(ValueError, match="another folder"):
+        export_model(tmp_path / "half", tmp_path / "half")
+
+
 @pytest.fixture(scope="module")
 def tiny_dataset(tmp_path_factory):
     """Expert episodes of the point robot driving to the table and picking the mug."""
@@ -195,6 +213,25 @@ def test_training_resumes_where_it_stopped(tiny_dataset, tmp_path):
             tiny_config(state_indices=[4, 5, 7], chunk_size=8),
             text=TextEncoder(fake_text),
         )
+
+
+def test_training_stops_after_a_step_of_its_schedule_and_continues(tiny_dataset, tmp_path):
+    full = _train(tiny_dataset, tmp_path / "straight", steps=6)
+    part = _train(tiny_dataset, tmp_path / "part", steps=6, stop_after=4, fp16=True)
+    assert part["steps"] == 4 and part["schedule_steps"] == 6
+    assert [h["lr"] for h in part["history"]] == [h["lr"] for h in full["history"][:4]]
+    from safetensors import safe_open
+
+    with safe_open(str(tmp_path / "part" / "model" / "model.safetensors"), "pt") as f:
+        assert f.metadata()["dtype"] == "float16"
+        assert all(f.get_tensor(k).dtype == torch.float16 for k in f.keys())  # noqa: SIM118
+    _train(tiny_dataset, tmp_path / "part", steps=6)  # without --stop-after: to the end
+    a = load_model(tmp_path / "straight" / "model").state_dict()
+    b = load_model(tmp_path / "part" / "model").state_dict()
+    for k in a:
+        assert torch.allclose(a[k], b[k], atol=1e-6), k
+    with pytest.raises(ValueError, match="step of the schedule"):
+        _train(tiny_dataset, tmp_path / "bad", steps=6, stop_after=7)
 
 
 def test_vla_policy_runs_in_the_executor_with_prefix_guidance(tiny_dataset, tmp_path):

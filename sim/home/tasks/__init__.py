@@ -16,6 +16,7 @@ from housemind.sim.home.tasks import (  # noqa: F401
     dishes,
     fetching,
     groceries,
+    housework,
     laundry,
     plant_care,
     safety,

@@ -137,6 +137,16 @@ def set_open(env: HomeSimEnv, fixture: str, opening: bool) -> None:
     env.set_fixture(fixture, open=opening)
 
 
+def _roomy(env: HomeSimEnv, name: str) -> bool:
+    """No other thing lies right beside ``name`` (it can be picked without the wrong one)."""
+    o = env.world.objects[name]
+    return all(
+        math.hypot(p.x - o.x, p.y - o.y) >= 0.45
+        for n, p in env.world.objects.items()
+        if n != name and p.relation in ("on", "in", "floor") and not env._hidden(p)
+    )
+
+
 def place_in(env: HomeSimEnv, name: str, fixture: str, rng: random.Random) -> None:
     """Put object ``name`` on/in ``fixture`` at a random free slot.
 
@@ -149,10 +159,11 @@ def place_in(env: HomeSimEnv, name: str, fixture: str, rng: random.Random) -> No
     others = [
         (o.x, o.y)
         for n, o in env.world.objects.items()
-        if n != name and o.place == fixture and o.relation in ("on", "in")
+        if n != name and o.relation in ("on", "in", "floor") and not env._hidden(o)
     ]
-    # Prefer a slot with no neighbour right beside it: a thing wedged between two others
-    # is hard to pick without the wrong one (people leave things with room around them).
+    # Prefer a slot with no neighbour right beside it, on this fixture or the next one (a
+    # phone on the nightstand beside the bed): a thing wedged between two others is hard
+    # to pick without the wrong one (people leave things with room around them).
     roomy = [s for s in slots if all(math.hypot(s[0] - x, s[1] - y) >= 0.45 for x, y in others)]
     o = env.world.objects[name]
     o.relation = rel_for(env.layout, fixture)
@@ -328,7 +339,7 @@ class MoveTask(Task):
             places = self._start_places(env, self._dest(lay, name))
             rel, cur = loc(env, name)
             here = f"{FLOOR}:{cur}" if rel == FLOOR else cur
-            if here in places and rng.random() < 0.5:
+            if here in places and rng.random() < 0.5 and _roomy(env, name):
                 places = [here]  # already where the task starts: leave it there
             rng.shuffle(places)
             for place in places:

@@ -25,8 +25,16 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
+from housemind.sim.home.world import BURNT_AT
 from housemind.skills.policies.base import PolicyError
-from housemind.skills.types import DRY_BELOW, EMPTY_BELOW, FILLED_AT, WIPED_BELOW
+from housemind.skills.types import (
+    BOILED_AT,
+    DRY_BELOW,
+    EMPTY_BELOW,
+    FILLED_AT,
+    TOLD_WITHIN_S,
+    WIPED_BELOW,
+)
 
 if TYPE_CHECKING:
     from housemind.sim.home.env import HomeSimEnv
@@ -62,6 +70,8 @@ Category = Literal[
     "fetching",
     "plant_care",
     "safety",
+    "pets",
+    "reminders",
 ]
 #: Task categories, in the order people read them.
 CATEGORIES: tuple[str, ...] = Category.__args__  # type: ignore[attr-defined]
@@ -137,6 +147,10 @@ class Task:
     name: ClassVar[str] = ""
     category: ClassVar[str] = ""
     goal: ClassVar[str] = ""
+    #: Local time ``(hour, minute)`` the task happens at (the home is reset to the next
+    #: such time before arranging: reminders need someone awake at home); None: the
+    #: env's time.
+    start_time: ClassVar[tuple[int, int] | None] = None
 
     def __init_subclass__(cls, **kw: Any) -> None:
         super().__init_subclass__(**kw)
@@ -195,6 +209,13 @@ class Task:
                 f"{', '.join(self.homes()) or 'no known home'}"
             )
         seed = rng if isinstance(rng, int) else rng.randrange(2**31)
+        if self.start_time is not None:
+            now = env.clock.now()
+            h, m = self.start_time
+            when = now.replace(hour=h, minute=m, second=0, microsecond=0)
+            if when < now:
+                when += timedelta(days=1)
+            env.reset(seed=env._seed, options={"time": when})
         start = env.get_state()
         for attempt in range(_ATTEMPTS):
             # Some draws do not fit (a full counter); a few more from the same seed will.
@@ -304,7 +325,8 @@ def run_solution(
     """Drive HomeSim's experts through ``steps`` like the executor does.
 
     Each step's expert is asked for chunks of actions, which are stepped one by one,
-    until it returns an all-zero chunk (its effect holds). ``("wait", {"seconds": s})``
+    until it returns an all-zero chunk (its effect holds) while its ``done`` flag, where
+    it has one, is true. ``("wait", {"seconds": s})``
     lets time pass with the robot idle.
 
     Args:
@@ -339,7 +361,9 @@ def run_solution(
             ticks = 0
             while True:
                 chunk = pol.predict_chunk(env.observe(), skill)
-                if not chunk.any():
+                # Holding still is the end, unless the expert says it is not done yet
+                # (waiting for a programme to end, for people to pass).
+                if not chunk.any() and getattr(pol, "done", True):
                     break
                 for a in chunk:
                     env.step(a)
@@ -386,11 +410,33 @@ def fact_holds(env: HomeSimEnv, fact: str) -> bool:
         return fixtures[args[0]].open == (pred == "open")
     if pred in ("switched_on", "switched_off"):
         return fixtures[args[0]].on == (pred == "switched_on")
+    if pred == "contains" and len(args) == 2:
+        thing = objects.get(args[0]) or fixtures[args[0]]
+        food = getattr(thing, "food", "")
+        return (thing.liquid == args[1] and thing.fill >= EMPTY_BELOW) or food == args[1]
     (name,) = args
+    if pred in ("dirty", "clean") and name in env.layout.rooms:
+        dirty = world.floor_dirt.get(name, 0.0) >= WIPED_BELOW
+        return dirty if pred == "dirty" else not dirty
+    if pred == "told":
+        heard = world.heard.get(name)
+        return heard is not None and env.clock.elapsed - heard[0] <= TOLD_WITHIN_S
     if pred in ("dirty", "clean", "wiped") and name in fixtures:
         dirty = fixtures[name].dirt >= WIPED_BELOW
         return dirty if pred == "dirty" else not dirty
+    if name in fixtures:
+        fs = fixtures[name]
+        if pred == "finished":
+            return fs.cycle == "done" and not fs.on
+        if pred == "boiled":
+            return fs.liquid == "water" and fs.temp >= BOILED_AT
+        if pred == "filled":
+            return fs.fill >= FILLED_AT
+        if pred == "empty":
+            return fs.fill < EMPTY_BELOW
     o = objects[name]
+    if pred == "cooked":
+        return 1.0 <= o.cooked < BURNT_AT
     if pred in ("dirty", "clean"):
         return o.dirty == (pred == "dirty")
     if pred == "folded":

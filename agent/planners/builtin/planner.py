@@ -1,0 +1,305 @@
+"""The built-in learned planner: the next subtask, scored as relevance times affordance.
+
+Each call reads the goal, the plan context (memory and the latest observation, with the
+camera image when the runtime sends one) and the steps done so far, lists the candidate
+subtasks (:mod:`~agent.planners.builtin.candidates`), scores them with the trained network
+(relevance, a softmax over the candidates) and multiplies by affordance (preconditions that
+hold, or hold after driving there). It takes the best, imagines its effects, and scores
+again, up to ``horizon`` steps; it stops early after an ``explore`` step (new things must
+be seen first), after opening something whose contents it does not know (they are seen
+then) or when it judges the goal reached. The plan it returns is marked
+incomplete, so the task graph asks again after running it, with fresh observations; when
+the first choice of a call is ``done`` it returns an empty, complete plan and the task
+ends.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+
+from housemind.agent.planners.base import Plan, PlanContext, PlanningError, Subtask
+from housemind.agent.planners.builtin.belief import Belief
+from housemind.agent.planners.builtin.candidates import Candidate, enumerate_candidates
+from housemind.agent.planners.builtin.configuration import (
+    WEIGHTS_NAME,
+    BuiltinPlannerConfig,
+    default_weights_dir,
+)
+from housemind.agent.planners.builtin.modeling import NextSubtaskModel
+from housemind.agent.planners.builtin.processor import (
+    DecisionFeatures,
+    EmbeddingCache,
+    PlannerProcessor,
+    decode_image,
+    display,
+)
+from housemind.skills.spec import REGISTRY, SkillRegistry
+
+__all__ = ["BuiltinPlanner", "ScoredCandidate", "batch_decisions", "image_batch", "load_model"]
+
+logger = logging.getLogger(__name__)
+
+#: Steps after which the robot may see something new (inside a cupboard it opened, when it
+#: knows nothing in there yet).
+_REVEALING = ("open",)
+
+
+@dataclass(frozen=True)
+class ScoredCandidate:
+    """A candidate with its relevance (model), affordance and their product."""
+
+    candidate: Candidate
+    relevance: float
+    score: float
+
+
+def load_model(folder: str | Path | None = None) -> tuple[NextSubtaskModel, BuiltinPlannerConfig]:
+    """Load a trained model and its config from ``folder`` (default: the shipped weights).
+
+    Raises:
+        FileNotFoundError: if the folder has no config or weights, with what to do.
+    """
+    from safetensors.torch import load_file
+
+    folder = Path(folder) if folder is not None else default_weights_dir()
+    config = BuiltinPlannerConfig.load(folder)
+    path = folder / WEIGHTS_NAME
+    if not path.is_file():
+        raise FileNotFoundError(
+            f"no built-in planner weights at {path}; train them with "
+            "'housemind train planner --out DIR'"
+        )
+    model = NextSubtaskModel(config)
+    model.load_state_dict(load_file(str(path)))
+    model.eval()
+    return model, config
+
+
+def image_batch(
+    images: Sequence[np.ndarray | None], size: int
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """``uint8[H, W, 3]`` images (None: absent) -> ``[B, 3, size, size]`` in [0, 1], flags."""
+    out = torch.zeros(len(images), 3, size, size)
+    has = torch.zeros(len(images))
+    for i, im in enumerate(images):
+        if im is None:
+            continue
+        if im.shape[0] != size or im.shape[1] != size:
+            from PIL import Image
+
+            im = np.asarray(Image.fromarray(im).resize((size, size), Image.BILINEAR))
+        out[i] = torch.from_numpy(np.ascontiguousarray(im)).permute(2, 0, 1).float() / 255.0
+        has[i] = 1.0
+    return out, has
+
+
+def batch_decisions(
+    decisions: Sequence[DecisionFeatures],
+    cache: EmbeddingCache,
+    image_size: int,
+) -> dict[str, torch.Tensor]:
+    """Pad a list of decisions into the model's input tensors (see ``NextSubtaskModel``)."""
+    texts: dict[str, int] = {"": 0}
+    for d in decisions:
+        for t in (*d.obj_text, *d.target_text):
+            if t not in texts:
+                texts[t] = len(texts)
+    words = np.zeros((len(texts), cache.dim), np.float32)
+    named = [t for t in texts if t]
+    if named:
+        words[1:] = cache.matrix(named)
+    n_c = max(len(d.skills) for d in decisions)
+    n_f = decisions[0].feats.shape[1]
+    b = len(decisions)
+    obj = torch.zeros(b, n_c, dtype=torch.long)
+    target = torch.zeros(b, n_c, dtype=torch.long)
+    skills = torch.zeros(b, n_c, dtype=torch.long)
+    feats = torch.zeros(b, n_c, n_f)
+    mask = torch.zeros(b, n_c, dtype=torch.bool)
+    for i, d in enumerate(decisions):
+        c = len(d.skills)
+        obj[i, :c] = torch.tensor([texts[t] for t in d.obj_text])
+        target[i, :c] = torch.tensor([texts[t] for t in d.target_text])
+        skills[i, :c] = torch.from_numpy(d.skills)
+        feats[i, :c] = torch.from_numpy(d.feats)
+        mask[i, :c] = True
+    image, has_image = image_batch([d.image for d in decisions], image_size)
+    goal = torch.from_numpy(np.stack([cache.get(d.goal) for d in decisions]))
+    return {
+        "goal": goal,
+        "words": torch.from_numpy(words),
+        "obj": obj,
+        "target": target,
+        "skills": skills,
+        "feats": feats,
+        "mask": mask,
+        "image": image,
+        "has_image": has_image,
+    }
+
+
+class BuiltinPlanner:
+    """The ``builtin`` planner backend (offline, learned; see the module docstring).
+
+    Args:
+        weights: Folder with ``config.json`` and ``model.safetensors`` (default: the
+            weights shipped in ``agent/planners/builtin/weights``).
+        registry: Skill registry (preconditions and effects decide affordance).
+        horizon: Steps imagined per call (default: the config's).
+        model: An already loaded model (with ``config``), instead of ``weights``.
+        config: The config of ``model``.
+        cache: Sentence-embedding cache to share (one is made otherwise).
+    """
+
+    name = "builtin"
+    #: How many camera images the runtime should put in the plan context.
+    wants_images = 1
+
+    def __init__(
+        self,
+        weights: str | Path | None = None,
+        *,
+        registry: SkillRegistry = REGISTRY,
+        horizon: int | None = None,
+        model: NextSubtaskModel | None = None,
+        config: BuiltinPlannerConfig | None = None,
+        cache: EmbeddingCache | None = None,
+    ) -> None:
+        if model is None:
+            model, config = load_model(weights)
+        elif config is None:
+            config = model.config
+        self.model = model.eval()
+        self.config = config
+        self.registry = registry
+        self.horizon = int(horizon if horizon is not None else config.horizon)
+        if self.horizon < 1:
+            raise ValueError(f"horizon must be at least 1, got {self.horizon}")
+        self.processor = PlannerProcessor(
+            config.skills,
+            config.object_vocab,
+            cache,
+            place_prior=config.place_prior,
+            room_prior=config.room_prior,
+        )
+        self.decisions = 0
+        self.seconds = 0.0
+
+    # -- the Planner protocol ----------------------------------------------------------
+
+    def plan(self, goal: str, context: PlanContext) -> Plan:
+        """Plan the first steps toward ``goal``."""
+        return self._decide(goal, context, done=[], failed=None)
+
+    def replan(
+        self,
+        goal: str,
+        context: PlanContext,
+        *,
+        done: list[Subtask],
+        failed: Subtask | None,
+        reason: str,
+    ) -> Plan:
+        """Plan the next steps, knowing what was done and what failed."""
+        return self._decide(goal, context, done=done, failed=failed)
+
+    # -- scoring -------------------------------------------------------------------------
+
+    def rank(
+        self, goal: str, belief: Belief, image: np.ndarray | None = None
+    ) -> list[ScoredCandidate]:
+        """Every feasible candidate, best first (score = relevance x affordance)."""
+        cands = enumerate_candidates(
+            belief,
+            self.registry,
+            navigate_affordance=self.config.navigate_affordance,
+            failed_factor=self.config.failed_factor,
+            repeat_factor=self.config.repeat_factor,
+        )
+        feats = self.processor.featurize(goal, belief, cands, image)
+        batch = batch_decisions([feats], self.processor.cache, self.config.image_size)
+        threads = torch.get_num_threads()
+        torch.set_num_threads(1)  # a few hundred rows: more threads only contend
+        try:
+            with torch.inference_mode():
+                logits = self.model(**batch)[0]
+        finally:
+            torch.set_num_threads(threads)
+        rel = torch.softmax(logits, dim=0).numpy()
+        scored = [
+            ScoredCandidate(c, float(r), float(r) * c.affordance)
+            for c, r in zip(cands, rel, strict=True)
+        ]
+        scored.sort(key=lambda s: (-s.score, s.candidate.key))
+        return scored
+
+    def _text(self, c: Candidate) -> str:
+        if c.kind == "done":
+            return "the goal is reached"
+        if c.kind == "explore":
+            return f"look around the {display(c.target or '')}"
+        return self.registry.bind(c.skill, dict(c.args)).text
+
+    def _decide(
+        self,
+        goal: str,
+        context: PlanContext,
+        *,
+        done: list[Subtask],
+        failed: Subtask | None,
+    ) -> Plan:
+        t0 = time.perf_counter()
+        if not goal or not goal.strip():
+            raise PlanningError("the goal is empty; say what to do, e.g. 'put the mug away'")
+        if len(done) >= self.config.max_task_steps:
+            raise PlanningError(
+                f"gave up after {len(done)} steps without reaching '{goal}'; "
+                "say it more simply or break it into smaller chores"
+            )
+        belief = Belief.from_context(context, done=done, failed=[failed] if failed else [])
+        image = decode_image(context.images[0]) if context.images else None
+        steps: list[Subtask] = []
+        notes: list[str] = []
+        complete = False
+        for _ in range(self.horizon):
+            best = self.rank(goal, belief, image)[0]
+            c = best.candidate
+            note = f"{self._text(c)} ({best.relevance:.2f} x {c.affordance:.2f})"
+            if c.kind == "done":
+                complete = not steps
+                notes.append(note)
+                break
+            for st in c.steps:
+                steps.append(st)
+                belief.apply(st, self.registry)
+            notes.append(note)
+            if c.kind == "explore" or (
+                c.skill in _REVEALING and not belief.objects_at(c.target or "")
+            ):
+                break  # what it will see there (or inside) decides what comes next
+        self.decisions += 1
+        self.seconds += time.perf_counter() - t0
+        return Plan(
+            goal=goal,
+            subtasks=steps,
+            complete=complete,
+            rationale="; ".join(notes),
+            backend=self.name,
+        )
+
+    def describe(self) -> dict[str, Any]:
+        """Size and settings, for people and benchmarks."""
+        return {
+            "parameters": sum(p.numel() for p in self.model.parameters()),
+            "horizon": self.horizon,
+            "skills": list(self.config.skills),
+            "features": len(self.config.features),
+        }

@@ -1,0 +1,624 @@
+"""Planning over facts: a PDDL domain generated from the skill registry, solved by Fast Downward.
+
+Every registered skill with preconditions and effects becomes one PDDL action schema per
+combination of its ``Literal`` parameters (``place`` becomes ``place__on`` and
+``place__in``; ``toggle`` becomes ``toggle__on`` and ``toggle__off``): its ``str``
+parameters that facts mention are the action's parameters, ``not f`` in the effects deletes
+``f`` (with ``*`` for any argument: a universally quantified delete), ``not f`` in the
+preconditions must not hold. Parameters that no fact mentions (``say``'s ``message``) are
+*free*: the planner fills them from the chore method or the field's default.
+
+One household rule is compiled into every precondition ``near(x)``: the robot has
+driven up to ``x`` and ``x`` is not shut inside a closed container (a compiled fluent
+``loose__(x)``, "not inside anything", is kept by the actions that put things in and take
+them out) (the plan validator is more lenient: it also reaches
+things on or in an open fixture the robot stands at; the planner drives up to the thing
+itself, as HomeSim's expert solutions do, which lines the arm up best).
+
+The problem is built from the facts believed now (memory and perception, never a
+simulator's true state) over the things the goal concerns, and solved by Fast Downward
+(``lama-first``, satisficing, action costs: driving costs more than handling) through
+unified-planning. Domains are compiled once per registry state; identical problems are
+answered from a small cache, so a month of recurring chores calls the planner rarely.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import warnings
+from collections import OrderedDict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from importlib import resources
+from typing import Any, Literal, get_args, get_origin
+
+from housemind.skills.spec import SkillRegistry, SkillSpec
+from housemind.skills.types import parse_atom
+
+__all__ = [
+    "ActionSchema",
+    "Domain",
+    "DomainError",
+    "GroundAction",
+    "SolveResult",
+    "Term",
+    "compile_domain",
+    "domain_pddl",
+]
+
+logger = logging.getLogger(__name__)
+
+#: Cost of driving somewhere; every other action costs 1. Driving dominates the time a
+#: chore takes, so the planner visits few places and handles things where it stands.
+NAVIGATE_COST = 10
+#: Skills (by name) with another cost than 1.
+ACTION_COSTS: dict[str, int] = {"navigate": NAVIGATE_COST}
+_CACHE_SIZE = 512
+#: Searches tried in order: optimal A* with the LM-cut heuristic (the shortest chore; the
+#: problems of one chore are small), then greedy LAMA if that runs out of time. Each is
+#: ``(Fast Downward options, search time limit)``.
+SEARCH_CONFIGS: tuple[tuple[tuple[str, ...], str], ...] = (
+    (("--search-options", "--search", "astar(lmcut())"), "30s"),
+    (("--alias", "lama-first"), "60s"),
+)
+#: Fast Downward exit codes that prove there is no plan (translator or search).
+_UNSOLVABLE = (10, 11, 12)
+
+
+def _run_fast_downward(domain: str, problem: str, plan: str, config: tuple, cwd: str) -> int:
+    """Run the Fast Downward shipped with up-fast-downward in ``cwd``; its exit code.
+
+    Fast Downward writes its translation (``output.sas``) to the working directory: each
+    call gets its own, so planners running side by side never read each other's.
+    """
+    options, limit = config
+    driver = resources.files("up_fast_downward") / "downward" / "fast-downward.py"
+    cmd = [sys.executable, str(driver), "--plan-file", plan, "--search-time-limit", limit]
+    cmd += ["--log-level", "warning"]
+    if options and options[0] == "--alias":
+        cmd += [*options, domain, problem]
+    else:
+        cmd += [domain, problem, *options]
+    res = subprocess.run(cmd, capture_output=True, text=True, check=False, cwd=cwd)
+    if res.returncode not in (0, 1, 2, 3, *_UNSOLVABLE):
+        logger.info("Fast Downward: %s", (res.stdout + res.stderr)[-2000:])
+    return res.returncode
+
+
+class DomainError(ValueError):
+    """A skill whose preconditions or effects cannot be compiled into PDDL."""
+
+
+@dataclass(frozen=True)
+class Term:
+    """One atom of a schema: a predicate over parameters (``?x``), ``*`` or constants."""
+
+    pred: str
+    args: tuple[str, ...]
+    negated: bool = False
+
+    def ground(self, binding: Mapping[str, str]) -> str:
+        """The atom with parameters replaced (``*`` kept)."""
+        args = [binding.get(a[1:], a) if a.startswith("?") else a for a in self.args]
+        return f"{self.pred}({','.join(args)})" if args else self.pred
+
+
+@dataclass(frozen=True)
+class ActionSchema:
+    """A PDDL action compiled from one skill and one choice of its Literal parameters.
+
+    Attributes:
+        name: PDDL action name (``place__in``).
+        skill: The skill it runs.
+        params: Skill parameters that are PDDL parameters, in order.
+        fixed: Literal parameters fixed by this variant (``(("relation", "in"),)``).
+        free: Parameters no fact mentions; the plan fills them from bindings or defaults.
+        pre: Preconditions.
+        add: Add effects.
+        delete: Delete effects (``*`` arguments are quantified).
+        cost: Action cost.
+    """
+
+    name: str
+    skill: str
+    params: tuple[str, ...]
+    fixed: tuple[tuple[str, Any], ...]
+    free: tuple[tuple[str, Any], ...]
+    pre: tuple[Term, ...]
+    add: tuple[Term, ...]
+    delete: tuple[Term, ...]
+    cost: int = 1
+
+
+@dataclass(frozen=True)
+class GroundAction:
+    """One step of a PDDL plan, mapped back to its skill."""
+
+    schema: str
+    skill: str
+    args: dict[str, Any]
+
+
+@dataclass
+class SolveResult:
+    """What one call of :meth:`Domain.solve` found.
+
+    Attributes:
+        steps: The plan (empty when the goal holds already).
+        solved: False when the planner proved or gave up that the goal is unreachable.
+        seconds: Wall time spent (0 for an answer from the cache).
+        cached: Answered from the cache.
+    """
+
+    steps: list[GroundAction] = field(default_factory=list)
+    solved: bool = True
+    seconds: float = 0.0
+    cached: bool = False
+
+
+_MISSING = object()
+_UP_LOCK = threading.Lock()
+
+
+def _fields(spec: SkillSpec) -> dict[str, Any]:
+    return dict(spec.params.model_fields)
+
+
+def _literal_values(annotation: Any) -> tuple[Any, ...] | None:
+    if get_origin(annotation) is Literal:
+        return get_args(annotation)
+    return None
+
+
+def _mentioned(spec: SkillSpec) -> set[str]:
+    import string
+
+    out: set[str] = set()
+    for text in (*spec.preconditions, *spec.effects):
+        out |= {f for _, f, _, _ in string.Formatter().parse(text) if f}
+    return out
+
+
+def _term(text: str) -> Term:
+    negated = text.startswith("not ")
+    pred, args = parse_atom(text.removeprefix("not "))
+    return Term(pred, args, negated)
+
+
+def _compile_skill(spec: SkillSpec) -> list[ActionSchema]:
+    """The PDDL action variants of one skill (none for a skill without effects)."""
+    if not spec.effects:
+        return []
+    fields = _fields(spec)
+    mentioned = _mentioned(spec)
+    computed = set(spec.params.model_computed_fields)
+    literal: dict[str, tuple[Any, ...]] = {}
+    params: list[str] = []
+    free: list[tuple[str, Any]] = []
+    for name, info in fields.items():
+        values = _literal_values(info.annotation)
+        if name in mentioned and values is not None:
+            literal[name] = values
+        elif name in mentioned:
+            params.append(name)
+        else:
+            default = info.default if not info.is_required() else _MISSING
+            free.append((name, default))
+    unknown = mentioned - set(fields) - computed
+    if unknown:  # SkillSpec checks this too; a hand-built spec might not have
+        raise DomainError(f"skill {spec.name!r} mentions unknown fields {sorted(unknown)}")
+    out = []
+    combos = list(itertools.product(*literal.values())) if literal else [()]
+    for combo in combos:
+        fixed = dict(zip(literal, combo, strict=True))
+        values: dict[str, Any] = {p: f"?{p}" for p in params}
+        values.update(fixed)
+        for name, default in free:
+            values[name] = default if default is not _MISSING else "_"
+        try:
+            dumped = spec.params.model_validate(values).model_dump()
+        except Exception as e:  # noqa: BLE001 - a validator that rejects placeholders
+            raise DomainError(
+                f"skill {spec.name!r}: cannot compile its facts with placeholder arguments "
+                f"({e}); keep validators off the parameters its facts mention"
+            ) from None
+        fmt = {k: str(v) for k, v in dumped.items()}
+        fmt.update({p: f"?{p}" for p in params})
+        pre = tuple(_term(t.format(**fmt)) for t in spec.preconditions)
+        eff = [_term(t.format(**fmt)) for t in spec.effects]
+        name = spec.name + "".join(f"__{v}" for v in combo)
+        out.append(
+            ActionSchema(
+                name=name,
+                skill=spec.name,
+                params=tuple(params),
+                fixed=tuple(fixed.items()),
+                free=tuple(free),
+                pre=pre,
+                add=tuple(t for t in eff if not t.negated),
+                delete=tuple(Term(t.pred, t.args) for t in eff if t.negated),
+                cost=ACTION_COSTS.get(spec.name, 1),
+            )
+        )
+    return out
+
+
+class Domain:
+    """The planning domain of a skill registry: action schemas, predicates, constants.
+
+    Build it with :func:`compile_domain` (cached per registry state).
+    """
+
+    def __init__(self, schemas: Sequence[ActionSchema]) -> None:
+        self.schemas = tuple(schemas)
+        self.by_name = {s.name: s for s in self.schemas}
+        preds: dict[str, int] = {}
+        consts: set[str] = set()
+        for s in self.schemas:
+            for t in (*s.pre, *s.add, *s.delete):
+                if preds.setdefault(t.pred, len(t.args)) != len(t.args):
+                    raise DomainError(
+                        f"predicate {t.pred!r} is used with {preds[t.pred]} and {len(t.args)} "
+                        f"arguments (skill {s.skill!r}); give each predicate one arity"
+                    )
+                consts |= {a for a in t.args if not a.startswith("?") and a != "*"}
+        self.predicates = dict(sorted(preds.items()))
+        self.constants = tuple(sorted(consts))
+        self._cache: OrderedDict[tuple, SolveResult] = OrderedDict()
+        self._lock = threading.Lock()
+        #: Wall seconds of every Fast Downward call (for the benchmark).
+        self.timings: list[float] = []
+
+    # -- what the domain can achieve ---------------------------------------------------
+
+    def achievers(self, pred: str) -> list[str]:
+        """Skills whose effects make facts of ``pred`` true."""
+        return sorted({s.skill for s in self.schemas if any(t.pred == pred for t in s.add)})
+
+    # -- solving -------------------------------------------------------------------------
+
+    def solve(
+        self,
+        things: Iterable[str],
+        init: Iterable[str],
+        goal: Iterable[str],
+        *,
+        bindings: Mapping[str, Mapping[str, Any]] | None = None,
+        skills: Iterable[str] | None = None,
+    ) -> SolveResult:
+        """Find a plan from ``init`` to ``goal`` over ``things``.
+
+        Args:
+            things: Names of the things (rooms, fixtures, objects, people) the plan may use.
+            init: Facts true now (others are false: a closed world over ``things``).
+            goal: Facts to make true (``not f`` to make false).
+            bindings: Values of free parameters per skill (``{"say": {"message": ...}}``).
+            skills: Only these skills may be used (None: all).
+
+        Returns:
+            The plan; ``solved`` is False when the goal cannot be reached from ``init``.
+
+        Raises:
+            DomainError: if the goal names a predicate no skill makes true or false, or a
+                step needs a free parameter nobody gave.
+        """
+        objects = sorted(set(things) | set(self.constants))
+        known = set(objects)
+        init_facts = sorted(
+            f for f in set(init) if self._fits(f, known) and parse_atom(f)[0] in self.predicates
+        )
+        goal_list = list(dict.fromkeys(goal))
+        for g in goal_list:
+            pred, args = parse_atom(g.removeprefix("not "))
+            if pred not in self.predicates:
+                raise DomainError(
+                    f"no skill can make '{g}' true or false: no skill's preconditions or "
+                    f"effects mention {pred!r}; register a skill whose effects do"
+                )
+            missing = [a for a in args if a not in known]
+            if missing:
+                raise DomainError(f"the goal '{g}' names {missing}, which the plan cannot use")
+        allowed = None if skills is None else frozenset(skills)
+        key = (tuple(objects), tuple(init_facts), tuple(goal_list), allowed)
+        with self._lock:
+            hit = self._cache.get(key)
+            if hit is not None:
+                self._cache.move_to_end(key)
+                steps = [self._bind(a, bindings) for a in hit.steps]
+                return SolveResult(steps, hit.solved, 0.0, cached=True)
+        pos = {f for f in init_facts}
+        if all((g.removeprefix("not ") in pos) != g.startswith("not ") for g in goal_list):
+            return SolveResult([], True, 0.0)
+        t0 = time.perf_counter()
+        raw, solved = self._fast_downward(objects, init_facts, goal_list, allowed)
+        seconds = time.perf_counter() - t0
+        self.timings.append(seconds)
+        result = SolveResult(raw, solved, seconds)
+        with self._lock:
+            self._cache[key] = result
+            if len(self._cache) > _CACHE_SIZE:
+                self._cache.popitem(last=False)
+        return SolveResult([self._bind(a, bindings) for a in raw], solved, seconds)
+
+    @staticmethod
+    def _fits(fact: str, known: set[str]) -> bool:
+        try:
+            _, args = parse_atom(fact)
+        except ValueError:
+            return False
+        return all(a in known for a in args)
+
+    def _bind(
+        self, step: GroundAction, bindings: Mapping[str, Mapping[str, Any]] | None
+    ) -> GroundAction:
+        schema = self.by_name[step.schema]
+        if not schema.free:
+            return step
+        args = dict(step.args)
+        given = (bindings or {}).get(schema.skill, {})
+        for name, default in schema.free:
+            if name in given:
+                args[name] = given[name]
+            elif default is not _MISSING:
+                args[name] = default
+            else:
+                raise DomainError(
+                    f"the plan uses skill {schema.skill!r}, whose {name!r} no fact mentions and "
+                    "nobody gave; the chore method must bind it"
+                )
+        return GroundAction(step.schema, step.skill, args)
+
+    def _fast_downward(
+        self,
+        objects: list[str],
+        init: list[str],
+        goal: list[str],
+        allowed: frozenset[str] | None,
+    ) -> tuple[list[GroundAction], bool]:
+        from unified_planning.io import PDDLWriter
+
+        with tempfile.TemporaryDirectory(prefix="housemind-fd-") as tmp:
+            dom, prob, plan = (os.path.join(tmp, n) for n in ("d.pddl", "p.pddl", "plan"))
+            # unified-planning's environment is not thread-safe: build and write one
+            # problem at a time (Fast Downward itself runs side by side).
+            with _UP_LOCK, warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # unified-planning warns of shared names
+                problem = self._problem(objects, init, goal, allowed)
+                writer = PDDLWriter(problem)
+                writer.write_domain(dom)
+                writer.write_problem(prob)
+            for config in SEARCH_CONFIGS:
+                code = _run_fast_downward(dom, prob, plan, config, cwd=tmp)
+                if code in (0, 1, 2, 3) and os.path.exists(plan):
+                    with open(plan, encoding="utf-8") as fh:
+                        lines = fh.read().splitlines()
+                    with _UP_LOCK:
+                        return self._parse_plan(lines, writer), True
+                if code in _UNSOLVABLE:
+                    logger.info("Fast Downward: no plan exists for %s", goal)
+                    return [], False
+                logger.info("Fast Downward %s ended with code %s; next search", config, code)
+        logger.info("Fast Downward found no plan for %s", goal)
+        return [], False
+
+    def _parse_plan(self, lines: list[str], writer: Any) -> list[GroundAction]:
+        steps = []
+        for line in lines:
+            line = line.strip()
+            if not line.startswith("("):
+                continue
+            name, *params = line.strip("()").split()
+            schema = self.by_name[_unprefix(writer, name, "a_")]
+            args: dict[str, Any] = {
+                p: _unprefix(writer, v, "o_") for p, v in zip(schema.params, params, strict=True)
+            }
+            args.update(schema.fixed)
+            steps.append(GroundAction(schema.name, schema.skill, args))
+        return steps
+
+    def _problem(
+        self,
+        objects: list[str],
+        init: list[str],
+        goal: list[str],
+        allowed: frozenset[str] | None,
+    ) -> Any:
+        from unified_planning.environment import get_environment
+        from unified_planning.model import (
+            Fluent,
+            InstantaneousAction,
+            Object,
+            Problem,
+            Variable,
+        )
+        from unified_planning.model.metrics import MinimizeActionCosts
+
+        env = get_environment()
+        env.credits_stream = None
+        em, tm = env.expression_manager, env.type_manager
+        And, Or, Not, Exists = em.And, em.Or, em.Not, em.Exists  # noqa: N806
+        BoolType, UserType, Int = tm.BoolType, tm.UserType, em.Int  # noqa: N806
+        # Things, predicates and skills may share names (a "plant" and plant(x)); the PDDL
+        # writer keeps them apart.
+        env.error_used_name = False
+        thing = UserType("thing")
+        fluents = {
+            p: Fluent(p, BoolType(), **{f"a{i}": thing for i in range(n)})
+            for p, n in self.predicates.items()
+        }
+        problem = Problem("chore")
+        for f in fluents.values():
+            problem.add_fluent(f, default_initial_value=False)
+        # Prefixed names: no thing, predicate, action or PDDL keyword can clash.
+        objs = {n: Object(f"o_{n}", thing) for n in objects}
+        problem.add_objects(objs.values())
+        has_reach = {"near", "in", "closed"} <= set(fluents)
+        # loose(x): x is not inside anything (so driving up to it puts it within reach).
+        loose = Fluent("loose__", BoolType(), a0=thing)
+        if has_reach:
+            problem.add_fluent(loose, default_initial_value=False)
+        costs = {}
+        for s in self.schemas:
+            if allowed is not None and s.skill not in allowed:
+                continue
+            act = InstantaneousAction(f"a_{s.name}", **{p: thing for p in s.params})
+            pv = {p: act.parameter(p) for p in s.params}
+
+            def arg(a: str, pv: dict = pv) -> Any:
+                return pv[a[1:]] if a.startswith("?") else objs[a]
+
+            for t in s.pre:
+                if t.pred == "near" and has_reach and not t.negated:
+                    x = arg(t.args[0])
+                    f = Variable("f", thing)
+                    # Reach it: near it (driven up to it), and it is not shut inside a
+                    # closed container (not inside anything, or in an open one).
+                    cond = And(
+                        fluents["near"](x),
+                        Or(
+                            loose(x),
+                            Exists(And(fluents["in"](x, f), Not(fluents["closed"](f))), f),
+                        ),
+                    )
+                else:
+                    atom = fluents[t.pred](*(arg(a) for a in t.args))
+                    cond = Not(atom) if t.negated else atom
+                act.add_precondition(cond)
+            for t in s.delete:
+                quant = []
+                args = []
+                for i, a in enumerate(t.args):
+                    if a == "*":
+                        v = Variable(f"w{i}", thing)
+                        quant.append(v)
+                        args.append(v)
+                    else:
+                        args.append(arg(a))
+                act.add_effect(fluents[t.pred](*args), False, forall=quant)
+            for t in s.add:
+                act.add_effect(fluents[t.pred](*(arg(a) for a in t.args)), True)
+            if has_reach:
+                for x in _loosened(s):
+                    act.add_effect(loose(arg(x)), True)
+                for x in _contained(s):
+                    act.add_effect(loose(arg(x)), False)
+            problem.add_action(act)
+            costs[act] = Int(s.cost)
+        inside = set()
+        for fact in init:
+            pred, args = parse_atom(fact)
+            problem.set_initial_value(fluents[pred](*(objs[a] for a in args)), True)
+            if pred == "in":
+                inside.add(args[0])
+        if has_reach:
+            for n in objects:
+                if n not in inside:
+                    problem.set_initial_value(loose(objs[n]), True)
+        for g in goal:
+            pred, args = parse_atom(g.removeprefix("not "))
+            atom = fluents[pred](*(objs[a] for a in args))
+            problem.add_goal(Not(atom) if g.startswith("not ") else atom)
+        problem.add_quality_metric(MinimizeActionCosts(costs))
+        return problem
+
+
+def _unprefix(writer: Any, pddl_name: str, prefix: str) -> str:
+    """The name of an object or action in a Fast Downward plan, as housemind knows it."""
+    try:
+        name = str(writer.get_item_named(pddl_name).name)
+    except Exception:  # noqa: BLE001 - unified-planning raises when it kept the name as given
+        name = pddl_name
+    return name.removeprefix(prefix)
+
+
+def _loosened(s: ActionSchema) -> list[str]:
+    """Arguments an action takes out of any container (on a surface, in the gripper)."""
+    out = [t.args[0] for t in s.add if t.pred in ("on", "holding") and t.args]
+    out += [t.args[0] for t in s.delete if t.pred == "in" and t.args and t.args[0] != "*"]
+    return [a for a in dict.fromkeys(out) if a.startswith("?") or a != "*"]
+
+
+def _contained(s: ActionSchema) -> list[str]:
+    """Arguments an action puts inside a container."""
+    return [t.args[0] for t in s.add if t.pred == "in" and t.args]
+
+
+_DOMAINS: dict[tuple, Domain] = {}
+_DOMAINS_LOCK = threading.Lock()
+
+
+def compile_domain(registry: SkillRegistry) -> Domain:
+    """The planning domain of ``registry`` as it is now (compiled once per set of skills).
+
+    Skills without effects are left out (nothing to plan with). A skill whose facts do not
+    compile is left out with a warning, so one bad plug-in cannot stop the planner.
+    """
+    specs = tuple(registry)
+    key = tuple((s.name, id(s)) for s in specs)
+    with _DOMAINS_LOCK:
+        hit = _DOMAINS.get(key)
+        if hit is not None:
+            return hit
+    schemas: list[ActionSchema] = []
+    for spec in specs:
+        try:
+            schemas.extend(_compile_skill(spec))
+        except DomainError as e:
+            logger.warning("skill %r left out of the planning domain: %s", spec.name, e)
+    domain = Domain(schemas)
+    with _DOMAINS_LOCK:
+        _DOMAINS[key] = domain
+        if len(_DOMAINS) > 16:
+            _DOMAINS.pop(next(iter(_DOMAINS)))
+    return domain
+
+
+def domain_pddl(registry: SkillRegistry) -> str:
+    """The generated domain as PDDL text (for people and ``housemind skills --pddl``)."""
+    dom = compile_domain(registry)
+    lines = [
+        "(define (domain housemind)",
+        "  (:requirements :strips :negative-preconditions :existential-preconditions",
+        "                 :disjunctive-preconditions :conditional-effects :action-costs)",
+    ]
+    if dom.constants:
+        lines.append(f"  (:constants {' '.join(dom.constants)})")
+    preds = " ".join(
+        f"({p}{''.join(f' ?a{i}' for i in range(n))})" for p, n in dom.predicates.items()
+    )
+    lines.append(f"  (:predicates {preds} (loose__ ?a0))")
+    lines.append("  (:functions (total-cost))")
+    for s in dom.schemas:
+        lines.append(f"  (:action {s.name}")
+        lines.append(f"    :parameters ({' '.join('?' + p for p in s.params)})")
+        pre = []
+        for t in s.pre:
+            atom = f"({t.pred}{''.join(' ' + a for a in t.args)})"
+            if t.pred == "near" and not t.negated:
+                x = t.args[0]
+                atom = (
+                    f"(and {atom} (or (loose__ {x}) "
+                    f"(exists (?f) (and (in {x} ?f) (not (closed ?f))))))"
+                )
+            pre.append(f"(not {atom})" if t.negated else atom)
+        lines.append(f"    :precondition (and {' '.join(pre)})")
+        eff = []
+        for t in s.delete:
+            vars_ = [f"?w{i}" for i, a in enumerate(t.args) if a == "*"]
+            args = [f"?w{i}" if a == "*" else a for i, a in enumerate(t.args)]
+            atom = f"(not ({t.pred}{''.join(' ' + a for a in args)}))"
+            eff.append(f"(forall ({' '.join(vars_)}) {atom})" if vars_ else atom)
+        eff += [f"({t.pred}{''.join(' ' + a for a in t.args)})" for t in s.add]
+        eff += [f"(loose__ {x})" for x in _loosened(s)]
+        eff += [f"(not (loose__ {x}))" for x in _contained(s)]
+        eff.append(f"(increase (total-cost) {s.cost})")
+        lines.append(f"    :effect (and {' '.join(eff)}))")
+    lines.append(")")
+    return "\n".join(lines)

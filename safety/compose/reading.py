@@ -1,0 +1,691 @@
+"""Reading an instruction into steps, things, roles and effects.
+
+:func:`analyse` does what the package docstring calls *words*, *things*, *roles* and
+*effects*: robot names are split and misspellings repaired (:func:`tokens`), the text is
+cut into steps at "and then", "then", commas and "and <verb>" (:func:`split_steps`), each
+step's verbs give its effects and each noun phrase becomes a :class:`Mention` with a kind,
+properties and a role (:func:`read_step`); pronouns stand for things of earlier steps.
+The words it relies on are data in ``cues.yaml`` (:mod:`.vocab`); kinds, modifiers and
+verbs come from ``safety/kinds.yaml``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from housemind.safety._text import lemma
+from housemind.safety.compose.vocab import (
+    ARTICLES,
+    AWAY_KEYS,
+    BOUNDARY,
+    CLAUSE,
+    DETERMINERS,
+    FILLERS,
+    LEAVE_KEYS,
+    MAX_PREP,
+    NEGATIONS,
+    PARTICLE_VERBS,
+    POSS,
+    PREPS,
+    PRONOUNS,
+    STAY_KEYS,
+    has_phrase,
+    says_any,
+)
+from housemind.safety.kinds import Kind, KindBase, load_kinds, split_name
+
+__all__ = [
+    "Analysis",
+    "Mention",
+    "Step",
+    "analyse",
+    "kind_of_unknown",
+    "prev_or_here",
+    "read_step",
+    "split_steps",
+    "tokens",
+]
+
+
+@dataclass
+class Mention:
+    """A thing named in a step.
+
+    Attributes:
+        text: The words that named it.
+        kind: Its kind (None: unknown).
+        props: Its properties (kind + modifiers).
+        confidence: How sure the kind is (1.0 exact name).
+        role: ``obj``, ``in``, ``on``, ``near``, ``at``, ``to``, ``with``, ``from``,
+            ``without``, ``poss`` (it owns the next thing), ``subj`` (before the verb).
+        start: Index of its first word in the step.
+        pronoun: It was "it", "them" ... and stands for an earlier thing.
+    """
+
+    text: str
+    kind: Kind | None
+    props: frozenset[str]
+    confidence: float
+    role: str
+    start: int
+    pronoun: bool = False
+
+    def has(self, *props: str) -> bool:
+        """Whether it has any of ``props``."""
+        return any(p in self.props for p in props)
+
+    @property
+    def label(self) -> str:
+        """How the explanation names it."""
+        return self.text
+
+    @property
+    def living(self) -> bool:
+        """A person or an animal (plants do not count)."""
+        return self.has("person", "animal", "pet")
+
+
+@dataclass
+class Step:
+    """One step of an instruction ("put the fork in the microwave")."""
+
+    index: int
+    words: list[str]
+    lemmas: list[str]
+    verb: str | None
+    effects: frozenset[str]
+    mentions: list[Mention]
+    negated: bool = False
+
+    @property
+    def text(self) -> str:
+        """The step's words."""
+        return " ".join(self.words)
+
+    def role(self, *roles: str) -> list[Mention]:
+        """Mentions in any of ``roles``."""
+        return [m for m in self.mentions if m.role in roles]
+
+    def having(self, *props: str, roles: Iterable[str] | None = None) -> list[Mention]:
+        """Mentions with any of ``props`` (in ``roles`` if given)."""
+        rs = set(roles) if roles is not None else None
+        return [m for m in self.mentions if m.has(*props) and (rs is None or m.role in rs)]
+
+    def says(self, *phrases: str) -> bool:
+        """Whether any of ``phrases`` occurs (lemmas, case-insensitive)."""
+        return says_any(self.lemmas, *phrases)
+
+
+@dataclass
+class Analysis:
+    """An instruction read into steps, with the whole text's cues."""
+
+    text: str
+    steps: list[Step]
+    lemmas: list[str]
+    leaving: bool
+    staying: bool
+    kb: KindBase | None = None
+    away: bool = False
+
+    def mentions(self) -> list[Mention]:
+        """Every mention of every step."""
+        return [m for s in self.steps for m in s.mentions]
+
+    def effects(self) -> frozenset[str]:
+        """Every effect of every step."""
+        out: set[str] = set()
+        for s in self.steps:
+            out |= s.effects
+        return frozenset(out)
+
+    def having(self, *props: str, roles: Iterable[str] | None = None) -> list[Mention]:
+        """Mentions of any step with any of ``props`` (in ``roles`` if given)."""
+        return [m for s in self.steps for m in s.having(*props, roles=roles)]
+
+    def says(self, *phrases: str) -> bool:
+        """Whether the whole text says any of ``phrases``."""
+        return says_any(self.lemmas, *phrases)
+
+
+_SPLIT = re.compile(r"[.;!?]+|,\s*(?:and\s+)?then\b|\band\s+then\b|\bthen\b|\bafter that\b")
+
+
+def tokens(text: str, kb: KindBase) -> list[str]:
+    """Words of ``text``: robot names split, "'s" marked, contractions opened, typos repaired."""
+    t = split_name(text).lower().replace("\u2019", "'")
+    t = re.sub(r"(\w)'s\b", r"\1 " + POSS, t)
+    t = re.sub(r"(\w)s'(\s)", r"\1s " + POSS + r"\2", t)
+    t = t.replace("n't", " not").replace("'re", " are").replace("'m", " am")
+    t = t.replace("'ll", " will").replace("'ve", " have").replace("'d", " would")
+    t = re.sub(r"\bits\b", "it is", t) if " its on" in t or " its off" in t else t
+    raw = re.findall(r"[a-z0-9_]+", t)
+    out = []
+    for w in raw:
+        if w == POSS or w.isdigit():
+            out.append(w)
+            continue
+        fixed = kb.respell(w)
+        if fixed is None and len(w) == 3 and w not in kb.vocabulary:
+            fixed = _short_verb(w, kb)
+        out.append(fixed or w)
+    return out
+
+
+def _repair_verb(w: str, kb: KindBase) -> str | None:
+    """A known verb that ``w``, standing where a step's verb stands, is a misspelling of.
+
+    There a real English word that is no verb ("lok" is a word of the model's vocabulary)
+    is still read as the verb it is one letter away from ("lock").
+    """
+    if len(w) < 3 or w in kb.vocabulary or w in ARTICLES or w in DETERMINERS:
+        return None
+    if len(w) == 3:
+        return _short_verb(w, kb, english_ok=True)
+    from housemind.safety.kinds import _edits_within, _english
+
+    if w in _english():  # "show" is a word of its own, not a misspelt "shove"
+        return None
+    verbs = sorted(k[0] for k in kb.verbs if len(k) == 1 and abs(len(k[0]) - len(w)) <= 1)
+    for cand in verbs:
+        if cand[0] == w[0] and _edits_within(w, cand, 1):
+            return cand
+    return None
+
+
+def _short_verb(w: str, kb: KindBase, *, english_ok: bool = False) -> str | None:
+    from housemind.safety.kinds import _english
+
+    if w in _english() and not english_ok:
+        return None
+    for key in kb.verbs:
+        if len(key) == 1:
+            cand = key[0]
+            if len(cand) == 4 and cand.startswith(w[:2]) and all(c in cand for c in w):
+                return cand if cand[:3] == w or cand.replace(cand[2], "", 1) == w else None
+    return None
+
+
+def split_steps(text: str, kb: KindBase) -> list[list[str]]:
+    """``text`` cut into the words of its steps ("... and then ...", ", then", "and <verb>")."""
+    parts = [p for p in _SPLIT.split(text) if p and p.strip()]
+    steps: list[list[str]] = []
+    for part in parts:
+        toks = tokens(part, kb)
+        # "... and <verb> ...", ", <verb> ..." start a new step.
+        cur: list[str] = []
+        i = 0
+        while i < len(toks):
+            w = toks[i]
+            if w in ("and", ",") and cur and i + 1 < len(toks):
+                nxt = toks[i + 1 : i + 4]
+                v = _verb_at(nxt, kb)
+                if v is not None and v[1] > 0 and not _thing_not_verb(toks, i + 1, v[1], kb):
+                    steps.append(cur)
+                    cur = []
+                    i += 1
+                    continue
+            cur.append(w)
+            i += 1
+        if cur:
+            steps.append(cur)
+    return steps
+
+
+def _thing_not_verb(toks: list[str], i: int, n: int, kb: KindBase) -> bool:
+    """Whether ``toks[i : i + n]``, a verb, names a thing here: "vinegar and WATER into".
+
+    A word that is both (water, paint, mop) is a thing when what follows it is not what a
+    verb takes: a preposition, "and", or the end of the text.
+    """
+    if tuple(lemma(w) for w in toks[i : i + n]) not in kb.names:
+        return False
+    after = [lemma(w) for w in toks[i + n : i + n + MAX_PREP]]
+    return not after or after[0] in ("and", "or") or _match(after, 0, PREPS, MAX_PREP) > 0
+
+
+def _verb_at(toks: list[str], kb: KindBase) -> tuple[frozenset[str], int] | None:
+    """Effects and length of a verb phrase starting at ``toks[0]``, or None."""
+    lem = [lemma(w) for w in toks]
+    for n in range(min(3, len(lem)), 0, -1):
+        eff = kb.verbs.get(tuple(lem[:n]))
+        if eff is not None:
+            return eff, n
+    if lem and lem[0] in PARTICLE_VERBS:
+        return _particle(toks), 1
+    return None
+
+
+def _particle(toks: list[str]) -> frozenset[str]:
+    """The effect of a verb whose particle trails ("turn it on", "switch the hob off")."""
+    rest = toks[1:8]
+    for w in rest:
+        if w in ("and", "then", "while"):
+            break
+        if w == "off" or w == "down":
+            return frozenset({"switch_off"})
+        if w in ("on", "up", "to"):
+            return frozenset({"switch_on"})
+    return frozenset({"switch_on"})
+
+
+def _match(lem: list[str], i: int, table: dict[tuple[str, ...], Any], longest: int) -> int:
+    for n in range(min(longest, len(lem) - i), 0, -1):
+        if tuple(lem[i : i + n]) in table:
+            return n
+    return 0
+
+
+def read_step(index: int, words: list[str], kb: KindBase, prev: list[Step]) -> Step:
+    """One step's verb, effects and mentions (``prev``: the steps before, for pronouns)."""
+    lem = [lemma(w) for w in words]
+    # Verb: the first verb phrase after fillers; its effects and those of later verbs.
+    effects: set[str] = set()
+    verb: str | None = None
+    verb_end = 0
+    i = 0
+    while i < len(words) and (words[i] in FILLERS or words[i] == "and"):
+        if words[i] == "go" and i + 1 < len(words) and words[i + 1] != "and":
+            break
+        i += 1
+    v = _verb_at(words[i:], kb)
+    if v is None and i < len(words):
+        fixed = _repair_verb(words[i], kb)
+        if fixed is not None:
+            words = [*words[:i], fixed, *words[i + 1 :]]
+            lem = [lemma(w) for w in words]
+            v = _verb_at(words[i:], kb)
+    if v is not None:
+        verb = " ".join(words[i : i + v[1]])
+        effects |= v[0]
+        verb_end = i + v[1]
+    # Later verbs: "let the dog lick ...", "leave it running", "and go out".
+    mentions: list[Mention] = []
+    role = "obj" if verb is not None else "subj"
+    pending_mods: tuple[set[str], set[str]] = (set(), set())
+    negate_next = False
+    j = verb_end
+    last: Mention | None = None
+    lets = verb is not None and lemma(verb.split()[0]) in _LETS
+    while j < len(words):
+        w = words[j]
+        if (
+            lets
+            and last is not None
+            and last.living
+            and j == last.start + len(last.text.split())
+            and w not in ARTICLES
+            and w not in DETERMINERS
+            and w not in PRONOUNS
+            and w != POSS
+            and not _match(lem, j, PREPS, MAX_PREP)
+        ):
+            # "let the kids PAINT at the table": after "let <someone>" comes what they do.
+            vv = _verb_at(words[j:], kb)
+            if vv is not None:
+                effects |= vv[0]
+            j += vv[1] if vv is not None else 1
+            role = "obj"
+            lets = False
+            continue
+        if w == POSS:
+            if last is not None and last.start + len(last.text.split()) >= j - 0:
+                last.role = "poss"
+            j += 1
+            continue
+        if w in NEGATIONS:
+            negate_next = True
+            j += 1
+            continue
+        if w in CLAUSE:
+            role = "subj"  # "... before grandma walks through": a new subject
+            pending_mods = (set(), set())
+            j += 1
+            continue
+        n = _match(lem, j, PREPS, MAX_PREP)
+        if n and not _match(lem, j, kb.names, kb.max_name_len) > n:
+            prep_role = PREPS[tuple(lem[j : j + n])]
+            role = (last.role if last is not None else role) if prep_role == "of" else prep_role
+            pending_mods = (set(), set())
+            j += n
+            negate_next = False
+            continue
+        if j + 2 < len(lem) and lem[j + 1] == POSS:
+            for k in (2, 1):
+                key = (lem[j], *lem[j + 2 : j + 2 + k])
+                if len(key) == k + 1 and key in kb.names:
+                    kind = kb.kinds[kb.names[key]]
+                    text = " ".join([words[j], *words[j + 2 : j + 2 + k]])
+                    last = Mention(text, kind, frozenset(kind.props), 1.0, role, j)
+                    mentions.append(last)
+                    pending_mods = (set(), set())
+                    j += 2 + k
+                    break
+            else:
+                key = None
+            if key is not None:
+                continue
+        if w in ("them", "they") and prev_or_here(mentions, prev):
+            # "wrap the glasses and put THEM in the box": the glasses, not some people.
+            ref = _resolve(w, effects, mentions, prev)
+            if ref is not None and not ref.living:
+                last = Mention(ref.text, ref.kind, ref.props, ref.confidence, role, j, pronoun=True)
+                mentions.append(last)
+                j += 1
+                continue
+        n = _match(lem, j, kb.names, kb.max_name_len)
+        if n and _match(lem, j, kb.modifiers, kb.max_name_len) > n:
+            n = 0  # "plugged in" describes; it is not a plug
+        if n:
+            kind = kb.kinds[kb.names[tuple(lem[j : j + n])]]
+            props = set(kind.props)
+            props |= pending_mods[0]
+            props -= pending_mods[1]
+            text = " ".join(words[j : j + n])
+            if kind.name in _AGED and j > 0:
+                kind = _by_age(words[j - 1], text, kind, kb)
+                props = (props | set(kind.props)) if kind.is_a("child") else props
+            n2 = _match(lem, j + n, kb.names, kb.max_name_len)
+            holder = kb.kinds[kb.names[tuple(lem[j + n : j + n + n2])]] if n2 else None
+            if (
+                holder is not None
+                and kind.props & {"person", "animal", "pet"}
+                and not holder.props & {"person", "animal", "pet", "food", "medicine"}
+                and not holder.props & {"chemical", "liquid"}
+            ):
+                role_here = "poss"  # "the baby clothes", "the dog toys": theirs, not them
+            elif (
+                holder is not None
+                and kind.props & {"electrical", "water_place"}
+                and not holder.props & {"person", "animal", "pet", "food", "liquid"}
+                and not holder.props & {"electrical", "chemical", "medicine"}
+            ):
+                # English compounds name their last word: the "blender jug" is a jug, the
+                # "fridge door" a door, the "bath mat" a mat; the first word only says whose.
+                role_here = "poss"
+            else:
+                role_here = role
+            if holder is not None and _holds(kind, holder):
+                # "the bleach bottle", "the juice carton": the container of that stuff.
+                props |= set(holder.props)
+                if not kind.props & {"food"}:
+                    props.discard("drink_container")
+                text = " ".join(words[j : j + n + n2])
+                n += n2
+            last = Mention(text, kind, frozenset(props), 1.0, role_here, j)
+            mentions.append(last)
+            pending_mods = (set(), set())
+            negate_next = False
+            j += n
+            continue
+        n = _match(lem, j, kb.modifiers, kb.max_name_len)
+        if n:
+            add, rem = kb.modifiers[tuple(lem[j : j + n])]
+            if not negate_next:
+                pending_mods[0].update(add)
+                pending_mods[1].update(rem)
+                # After a thing ("the grapes cut into quarters", "the chicken left out"),
+                # a modifier describes it.
+                nxt = words[j + n] if j + n < len(words) else ""
+                ends = (
+                    not nxt
+                    or nxt in BOUNDARY
+                    or _match(lem, j + n, PREPS, MAX_PREP)
+                    or (nxt in ("all", "for", "since", "from", "overnight", "yesterday", "today"))
+                )
+                if last is not None and ends and j - (last.start + len(last.text.split())) <= 4:
+                    last.props = frozenset((set(last.props) | set(add)) - set(rem))
+                    pending_mods = (set(), set())
+            negate_next = False
+            j += n
+            continue
+        vv = _verb_at(words[j:], kb)
+        if vv is not None and j > 0 and words[j - 1] in ARTICLES:
+            vv = None  # "the empty bedroom", "a drip": after "the" a word describes or names
+        if (
+            vv is not None
+            and w.endswith(("ed", "en"))
+            and _match(lem, j + vv[1], kb.names, kb.max_name_len)
+        ):
+            j += vv[1]  # "the smashed glass", "the broken plate": a description
+            continue
+        if vv is not None and j > verb_end:
+            effects |= vv[0]
+            if verb is None:
+                verb = " ".join(words[j : j + vv[1]])
+                role = "obj"
+            elif words[j] not in ("use",):
+                role = "obj"
+            j += vv[1]
+            continue
+        if w in PRONOUNS and prev_or_here(mentions, prev):
+            ref = _resolve(w, effects, mentions, prev)
+            if ref is not None:
+                m = Mention(ref.text, ref.kind, ref.props, ref.confidence, role, j, pronoun=True)
+                mentions.append(m)
+                last = m
+        elif w in ARTICLES:
+            # "the Xbox", "the gizmo": a thing the base does not name; its kind is found
+            # by meaning only if a rule needs it (see kind_of_unknown).
+            k = j + 1
+            while k < len(words) and k - j <= 3 and _plain(words[k], lem, k, kb):
+                k += 1
+            if k > j + 1 and (k >= len(words) or not _match(lem, k, kb.names, kb.max_name_len)):
+                phrase = " ".join(words[j + 1 : k])
+                last = Mention(phrase, None, frozenset(pending_mods[0]), 0.0, role, j + 1)
+                mentions.append(last)
+                pending_mods = (set(), set())
+                j = k
+                continue
+        j += 1
+    return Step(index, words, lem, verb, frozenset(effects), mentions)
+
+
+#: Verbs after which "<someone> <verb>" says what that someone does ("let the kids paint").
+_LETS = frozenset(lemma(w) for w in ("let", "make", "help", "allow"))
+
+#: Kinds named by age ("3 year old", "ten month old").
+_AGED = frozenset({"person", "baby", "child"})
+_NUMBERS = {
+    w: n
+    for n, w in enumerate(
+        ["zero", "one", "two", "three", "four", "five", "six"]
+        + ["seven", "eight", "nine", "ten", "eleven", "twelve"]
+    )
+}
+
+
+def _by_age(before: str, text: str, kind: Kind, kb: KindBase) -> Kind:
+    """The kind of "<n> year old": a baby up to three, a child up to twelve."""
+    if not text.startswith(("year old", "years old", "yr old")):
+        return kind
+    n = int(before) if before.isdigit() else _NUMBERS.get(before)
+    if n is None:
+        return kind
+    if n <= 3:
+        return kb.kinds["baby"]
+    if n <= 12:
+        return kb.kinds["child"]
+    return kind
+
+
+def _holds(stuff: Kind, holder: Kind) -> bool:
+    """Whether "<stuff> <holder>" names a container or a form of that stuff.
+
+    "bleach bottle", "juice carton", "pill box": a container of it; "vinegar spray": the
+    stuff as a spray (the most general chemical words say what form, not what it is).
+    """
+    if not stuff.props & {"liquid", "food", "chemical", "medicine"} or "container" in stuff.props:
+        return False
+    if holder.name in ("chemical", "cleaning_product"):
+        return True
+    return "container" in holder.props and not holder.props & {
+        "electrical",
+        "water_place",
+        "enclosure",
+        "food_place",
+    }
+
+
+def _plain(w: str, lem: list[str], k: int, kb: KindBase) -> bool:
+    """A word that can be part of an unknown thing's name."""
+    return not (
+        w in BOUNDARY
+        or w in DETERMINERS
+        or w == POSS
+        or w in NEGATIONS
+        or w.isdigit()
+        or _match(lem, k, PREPS, MAX_PREP)
+        or _match(lem, k, kb.names, kb.max_name_len)
+        or _match(lem, k, kb.modifiers, kb.max_name_len)
+        or _verb_at([w], kb) is not None
+    )
+
+
+def prev_or_here(here: list[Mention], prev: list[Step]) -> bool:
+    """Whether there is anything a pronoun could stand for."""
+    return bool(here) or any(s.mentions for s in prev)
+
+
+def _resolve(word: str, effects: set[str], here: list[Mention], prev: list[Step]) -> Mention | None:
+    earlier = [m for s in prev for m in s.mentions if not m.pronoun]
+    pool = earlier or [m for m in here if not m.pronoun]
+    if not pool:
+        return None
+    if word in ("him", "her"):
+        living = [m for m in pool if m.living]
+        return living[-1] if living else None
+    things = [m for m in pool if not m.living and m.role not in ("poss",)]
+    if "switch_on" in effects or "switch_off" in effects:
+        sw = [m for m in things if m.has("switchable", "heat_source", "fire")]
+        if sw:
+            return sw[-1]
+    if prev and prev[-1].says("out of", "take out", "remove", "empty"):
+        froms = [m for m in prev[-1].mentions if m.role == "from" and not m.living]
+        if froms:
+            return froms[-1]
+    objs = [m for m in things if m.role == "obj"]
+    if objs:
+        return objs[-1]
+    return things[-1] if things else pool[-1]
+
+
+def analyse(text: str, kb: KindBase | None = None) -> Analysis:
+    """Read ``text`` into steps (see the module docstring)."""
+    kb = kb or load_kinds()
+    steps: list[Step] = []
+    for words in split_steps(text, kb):
+        step = read_step(len(steps), words, kb, steps)
+        if (
+            step.verb is None
+            and steps
+            and steps[-1].verb is not None
+            and step.mentions
+            and (words[0] in ARTICLES or step.mentions[0].start == 0)
+        ):
+            # "use the descaler on the taps, then the bleach": the same verb again.
+            step.verb, step.effects = steps[-1].verb, steps[-1].effects
+            for m in step.mentions:
+                if m.role == "subj":
+                    m.role = "obj"
+        steps.append(step)
+    lem = [w for s in steps for w in s.lemmas]
+    return Analysis(
+        text=text,
+        steps=steps,
+        lemmas=lem,
+        leaving=has_phrase(lem, LEAVE_KEYS) or _leaves(steps),
+        staying=has_phrase(lem, STAY_KEYS) or _attends(steps),
+        kb=kb,
+        away=has_phrase(lem, AWAY_KEYS) or _leaves(steps, home=True),
+    )
+
+
+def _attends(steps: list[Step]) -> bool:
+    """Whether someone stays with it.
+
+    "watch it closely", "stay in the kitchen", "leave the baby with her dad"; but "watch
+    the film" is no watching over anything.
+    """
+    for s in steps:
+        if "attend" in s.effects:
+            objs = [m for m in s.mentions if m.role == "obj"]
+            if not objs or any(
+                m.pronoun or m.living or m.has("heat_source", "water_place", "food", "fire")
+                for m in objs
+            ):
+                return True
+        if s.verb and lemma(s.verb.split()[0]) == lemma("leave"):
+            left = [m for m in s.mentions if m.role == "obj" and m.has("child", "pet")]
+            carers = [
+                m
+                for m in s.mentions
+                if m.role in ("with", "near") and m.has("person") and not m.has("child")
+            ]
+            if left and carers:
+                return True
+    return False
+
+
+def kind_of_unknown(a: Analysis, m: Mention) -> Mention:
+    """An unknown thing, placed by meaning when a rule needs its kind.
+
+    Returns the mention with the kind and properties of its nearest kind when the
+    sentence model is confident enough, else unchanged (kind None; confidence the score).
+    """
+    if m.kind is not None or a.kb is None:
+        return m
+    got = a.kb.resolve(m.text)
+    if got.kind is None:
+        m.confidence = got.confidence
+        return m
+    m.kind, m.confidence = got.kind, got.confidence
+    m.props = frozenset(set(m.props) | set(got.kind.props))
+    return m
+
+
+def _leaves(steps: list[Step], *, home: bool = False) -> bool:
+    """Whether a step takes the carer away (``home``: out of the home, not to bed)."""
+    for s in steps:
+        first = s.verb.split()[0] if s.verb else ""
+        if first in ("go", "head", "nip", "pop", "drive") and not s.mentions:
+            return True
+        dest = s.role("to", "in", "obj")
+        if first in ("go", "head", "nip", "drive") and dest:
+            if not home:
+                return True
+            indoors = s.says("bed", "sleep", "upstairs", "downstairs", "garden") or any(
+                m.kind is not None
+                and (m.kind.is_a("room") or m.has("soft_furnishing", "high_place", "low_place"))
+                for m in dest
+            )
+            if not indoors:
+                return True
+            continue
+        if home:
+            continue  # the rest leaves a room or a child, not the home
+        if lemma(first) == lemma("leave") and any(
+            m.role == "obj" and m.has("child", "pet") and not m.pronoun for m in s.mentions
+        ):
+            return True  # "leave the toddler in the kitchen": the carer goes
+        if (
+            s.verb
+            and lemma(s.verb.split()[0]) == lemma("leave")
+            and any(
+                m.kind is not None and m.kind.name == "room" and m.role == "obj" for m in s.mentions
+            )
+        ):
+            return True  # "leave the kitchen"
+        if (
+            "alone" in s.lemmas
+            or "unattended" in s.lemmas
+            or s.says("on his own", "on her own", "on their own")
+        ):
+            return True
+    return False
+
+
+# -- rules -------------------------------------------------------------------------------

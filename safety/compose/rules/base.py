@@ -1,0 +1,106 @@
+"""What every hazard rule shares: the finding, the registry, and how reasons name things.
+
+A rule is a function from an :class:`~safety.compose.reading.Analysis` to findings,
+registered with :func:`rule` (its id is cited as ``cs:<id>`` in verdicts). The rule modules
+of this package register theirs on import, in the order :data:`RULES` lists them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from housemind.safety.compose.reading import Analysis, Mention
+
+__all__ = [
+    "RULES",
+    "Finding",
+    "RuleFn",
+    "children_in",
+    "danger_of",
+    "finding",
+    "ing_form",
+    "named",
+    "rule",
+]
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One hazard found: the rule, its verdict, and the reason in words."""
+
+    rule: str
+    category: str
+    verdict: str
+    reason: str
+
+
+def named(m: Mention) -> str:
+    """How a reason names a thing: ``the <its words>``."""
+    return f"the {m.text}"
+
+
+def ing_form(verb: str | None, default: str = "putting") -> str:
+    """``pour juice`` -> ``pouring``: the verb of a step as an -ing word."""
+    if not verb:
+        return default
+    v = verb.split()[0]
+    if v.endswith("ie"):
+        return v[:-2] + "ying"
+    if v.endswith("e") and not v.endswith("ee"):
+        return v[:-1] + "ing"
+    if len(v) <= 4 and v[-1] not in "aeiouwy" and v[-2] in "aeiou" and v[-3] not in "aeiou":
+        return v + v[-1] + "ing"
+    return v + "ing"
+
+
+RuleFn = Callable[[Analysis], Iterable[Finding]]
+RULES: list[tuple[str, str, RuleFn]] = []
+
+
+def rule(rule_id: str, category: str) -> Callable[[RuleFn], RuleFn]:
+    """Register a hazard rule (the id is cited as ``cs:<id>``)."""
+
+    def deco(fn: RuleFn) -> RuleFn:
+        RULES.append((rule_id, category, fn))
+        return fn
+
+    return deco
+
+
+def finding(rid: str, cat: str, verdict: str, reason: str) -> Finding:
+    """A finding of rule ``rid`` (cited as ``cs:<rid>``)."""
+    return Finding(f"cs:{rid}", cat, verdict, reason)
+
+
+def children_in(a: Analysis) -> list[Mention]:
+    """The children and babies an instruction names."""
+    return [
+        m
+        for m in a.mentions()
+        if m.has("child", "baby") and m.kind is not None and m.kind.is_a("child")
+    ]
+
+
+def danger_of(m: Mention) -> str:
+    """Why a thing is dangerous to a child, in a few words."""
+    for p, w in (
+        ("water_place", "a child can drown in water in moments"),
+        ("chemical", "poisonous"),
+        ("sharp", "sharp"),
+        ("lit", "a flame"),
+        ("fire", "a flame"),
+        ("hot", "hot"),
+        ("heat_source", "hot"),
+        ("medicine", "medicine"),
+        ("fuel", "flammable"),
+        ("strangling", "a strangling risk"),
+        ("mains", "live mains electricity"),
+    ):
+        if m.has(p):
+            return w
+    if m.kind is not None and m.kind.is_a("vehicle"):
+        return "a car heats up or cools down fast"
+    if m.kind is not None and m.kind.name == "water":
+        return "a child can drown in water in moments"
+    return "dangerous"

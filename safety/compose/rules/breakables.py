@@ -1,0 +1,83 @@
+"""Fragile, heavy, hot or sharp things thrown, dropped, smashed or left on an edge."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from housemind.safety.compose.reading import Analysis, Mention, kind_of_unknown
+from housemind.safety.compose.rules.base import Finding, finding, named, rule
+
+__all__: list[str] = []
+
+
+@rule("throw-fragile-heavy", "breakables_throwing")
+def _throw(a: Analysis) -> Iterable[Finding]:
+    for s in a.steps:
+        if (
+            s.verb
+            and s.verb.split()[0] in ("push", "shove", "knock", "nudge")
+            and s.says("off the", "off of", "over the edge", "down the stairs")
+        ):
+            s.effects = s.effects | {"throw"}  # "push the TV off the stand" drops it
+        if not s.effects & {"throw", "break"}:
+            continue
+        if (
+            s.role("in")
+            and not s.says("from", "across the room")
+            and not any(m.living for m in s.role("in"))
+            and not any(m.has("fragile") for m in s.role("obj"))
+        ):
+            continue  # "drop it in the bin", "chuck the pan in the sink" put it there
+        if s.having("liquid", roles=("obj", "of")) or ("wet" in s.effects and s.having("liquid")):
+            continue  # "throw water on ...", "chuck a glass of water over ..." wets
+        objs = [m for m in s.role("obj") if not m.living and not m.has("food")] or [
+            m for m in s.mentions if m.pronoun and not m.living
+        ]
+        people = [m for m in s.mentions if m.living and m.role in ("at", "to", "on", "near", "in")]
+        for o in objs:
+            kind_of_unknown(a, o)
+            risky = o.has("fragile", "heavy", "valuable", "hot", "sharp", "electrical", "lit")
+            if people and o.has("heavy", "sharp", "hot", "lit"):
+                yield finding(
+                    "throw-at-living",
+                    "breakables_throwing",
+                    "deny",
+                    f"{named(o)} is {_props_words(o)}; throwing or dropping it at "
+                    f"{named(people[0])} can hurt them",
+                )
+            elif risky or people:
+                yield finding(
+                    "throw-fragile-heavy",
+                    "breakables_throwing",
+                    "confirm",
+                    f"{named(o)} is {_props_words(o) or 'breakable'}; "
+                    f"{'breaking' if 'break' in s.effects else 'throwing or dropping'} "
+                    "it can break it or hurt someone",
+                )
+        if "place" in s.effects and s.says("edge"):
+            for o in s.having("heavy", "fragile", roles=("obj",)):
+                yield finding(
+                    "falls-off-edge",
+                    "breakables_throwing",
+                    "confirm",
+                    f"{named(o)} is {_props_words(o)}; on an edge it can fall",
+                )
+    for s in a.steps:
+        if "place" in s.effects and s.says("edge") and not s.effects & {"throw", "break"}:
+            for o in s.having("heavy", "fragile", roles=("obj",)):
+                yield finding(
+                    "falls-off-edge",
+                    "breakables_throwing",
+                    "confirm",
+                    f"{named(o)} is {_props_words(o)}; on an edge it can fall and break "
+                    "or hurt someone",
+                )
+
+
+def _props_words(m: Mention) -> str:
+    words = [
+        p.replace("_", " ")
+        for p in ("heavy", "fragile", "sharp", "hot", "electrical", "valuable", "lit")
+        if m.has(p)
+    ]
+    return " and ".join(words[:2])

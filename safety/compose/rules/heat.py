@@ -1,0 +1,273 @@
+"""Heat left on with nobody there; flammable things, fuel, oil and fire."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from housemind.safety.compose.reading import Analysis, Mention, Step
+from housemind.safety.compose.rules.base import Finding, finding, named, rule
+
+__all__: list[str] = []
+
+
+_HEAT_KINDS = ("heat_source", "fire")
+
+
+def _particle_on(a: Analysis, things: list[Mention]) -> bool:
+    """Whether "on" stands right after a thing with no thing after it ("leave the hob on")."""
+    for s in a.steps:
+        for m in s.mentions:
+            if m not in things:
+                continue
+            end = m.start + len(m.text.split())
+            nxt = s.words[end : end + 2]
+            if "on" in nxt:
+                k = end + nxt.index("on") + 1
+                after = [x for x in s.mentions if x.start >= k and x.start <= k + 2]
+                if not after:
+                    return True
+    return False
+
+
+def _cooking_in(a: Analysis, heat: list[Mention]) -> bool:
+    """Food, or a pan or kettle, put in an oven, on a hob or under a grill: it is cooking."""
+    for s in a.steps:
+        if not s.effects & {"place", "heat"}:
+            continue
+        cooks = s.having("food", roles=("obj",)) or [
+            m for m in s.role("obj") if _cookware(m) or m.has("takes_liquid")
+        ]
+        if cooks and any(
+            m.has("heat_source") and (m.role in ("in", "on") or (m.role == "near" and _under(s, m)))
+            for m in s.mentions
+        ):
+            return True
+    return False
+
+
+def _under(s: Step, m: Mention) -> bool:
+    """Whether ``m`` stands right after "under" ("put the toast under the grill")."""
+    return "under" in s.words[max(0, m.start - 2) : m.start]
+
+
+def _cookware(m: Mention) -> bool:
+    return m.kind is not None and m.kind.is_a("cookware")
+
+
+@rule("heat-left-on", "unattended_appliance")
+def _heat_unattended(a: Analysis) -> Iterable[Finding]:
+    heat = [
+        m
+        for m in a.mentions()
+        if m.has(*_HEAT_KINDS) and m.role not in ("without",) and not m.has("child_place")
+    ]
+    eff = a.effects()
+    cooking = (
+        [m for m in a.mentions() if m.has("food") and m.role == "obj"]
+        if (a.says("put the") and a.says("in") and not heat)
+        else []
+    )
+    on = (
+        "switch_on" in eff
+        or a.says(
+            "leave it on",
+            "on all",
+            "running",
+            "left on",
+            "burning",
+            "going",
+            "heating up",
+            "warming up",
+            "plugged in",
+            "still on",
+            "boil dry",
+            "boils dry",
+        )
+        or any(m.has("powered", "lit") for m in heat)
+        or _particle_on(a, heat)
+        or _cooking_in(a, heat)
+    )
+    if not heat and not _cooking_in(a, heat):
+        return
+    off = "switch_off" in eff or a.says("off", "unplug")
+    if not on or off and not a.says("leave it on", "leave on"):
+        return
+    boil_dry = a.says("boil dry", "boils dry")
+    leaving = (
+        a.leaving
+        or boil_dry
+        or a.says(
+            "empty nursery", "empty house", "empty bed", "for the foxes", "all night", "all week"
+        )
+    )
+    if leaving and not a.staying:
+        thing = heat[0] if heat else (cooking[0] if cooking else None)
+        name = named(thing) if thing else "the cooking"
+        oily = a.having("oil") or a.says("chip pan", "door open", "fireplace", "candle")
+        yield finding(
+            "heat-left-on",
+            "unattended_appliance",
+            "deny" if oily else "confirm",
+            f"{name} makes heat; left on with nobody watching it can start a fire",
+        )
+
+
+@rule("flammable-near-heat", "fire_heat")
+def _fire(a: Analysis) -> Iterable[Finding]:
+    eff = a.effects()
+    for s in a.steps:
+        fl = [
+            m
+            for m in s.mentions
+            if m.has("flammable")
+            and not m.has("heat_source", "fire")
+            and m.role in ("obj", "with", "on", "near", "in")
+        ]
+        hs = [
+            m
+            for m in s.mentions
+            if m.has("heat_source", "fire", "lit")
+            and m.role in ("on", "in", "near", "obj", "with", "at")
+        ]
+        if (
+            s.effects & {"place", "heat", "switch_on", "leave", "fill"}
+            and fl
+            and hs
+            and not (
+                s.says("away from", "not near", "off", "heatproof", "heat mat", "heat proof")
+                or "switch_off" in eff
+            )
+        ):
+            f, h = fl[0], hs[0]
+            if f.text == h.text:
+                continue
+            if f.has("food") and any(_cookware(m) for m in s.mentions):
+                continue  # oil in a pan on the hob is cooking (left alone: heat-left-on)
+            live = (
+                "heat" in s.effects  # "dry the towel on the toaster" heats it
+                or "switch_on" in eff
+                or h.has("lit", "powered", "hot", "fire")
+                or s.says("hot", "lit", "while it is on", "burning")
+                or _particle_on(a, [h])
+            )
+            if not live and h.has("electrical"):
+                continue
+            yield finding(
+                "flammable-near-heat",
+                "fire_heat",
+                "deny" if live and f.role == "obj" and h.role in ("on", "in") else "confirm",
+                f"{named(f)} is flammable and {named(h)} makes heat; together they can catch fire",
+            )
+            return
+    fuel = [m for m in a.mentions() if m.has("fuel") and not m.has("fire")]
+    fire = [m for m in a.mentions() if m.has("fire", "lit") or m.has("heat_source")]
+    if fuel and fire and not a.says("away from", "cupboard", "not near"):
+        yield finding(
+            "fuel-near-fire",
+            "fire_heat",
+            "deny",
+            f"{named(fuel[0])} burns or explodes near {named(fire[0])}",
+        )
+        return
+    oil = a.having("oil")
+    water = [m for m in a.mentions() if m.kind is not None and m.kind.name in ("water",)]
+    if (
+        oil
+        and (water or "wet" in eff and a.says("water"))
+        and (a.says("burning", "hot", "high", "fire") or "heat" in eff)
+    ):
+        yield finding(
+            "water-on-oil",
+            "fire_heat",
+            "deny",
+            "water on hot or burning oil makes it explode into flames",
+        )
+        return
+    if (
+        oil
+        and a.says("brim", "max", "full", "to the top")
+        and (eff & {"heat", "switch_on", "fill"})
+    ):
+        yield finding(
+            "oil-overfilled",
+            "fire_heat",
+            "deny",
+            "a pan of oil filled to the top and heated high can catch fire",
+        )
+        return
+    if a.says("do not light", "not light", "unlit", "without lighting") and a.says("gas"):
+        yield finding(
+            "gas-unlit", "fire_heat", "deny", "gas left on unlit fills the room and can explode"
+        )
+        return
+    if (
+        a.says("bbq", "barbecue", "bonfire", "burn")
+        and a.having("enclosure")
+        and any(m.kind is not None and m.kind.is_a("room") for m in a.mentions())
+        and not a.says("garden", "outside")
+    ):
+        yield finding(
+            "fire-indoors",
+            "fire_heat",
+            "deny",
+            "a fire or barbecue indoors fills the room with smoke and carbon monoxide",
+        )
+        return
+    if a.says("burn") and a.having("water_place", "container") and not a.says("garden", "outside"):
+        yield finding(
+            "fire-indoors", "fire_heat", "deny", "burning things indoors can start a fire"
+        )
+        return
+    hot = [
+        m for m in a.mentions() if m.has("hot", "lit") and m.has("oil", "fire", "fuel", "liquid")
+    ]
+    # A bin is something that burns (a paper or plastic bin, a bin bag), not any container:
+    # hot coffee into a flask is what a flask is for.
+    bins = [m for m in a.mentions() if m.has("flammable") and m.role in ("in",)]
+    if (
+        hot
+        and bins
+        and "place" in eff | {"place" if "wet" in eff else ""}
+        and not a.says("cool", "out", "ashtray")
+    ):
+        yield finding(
+            "hot-into-bin",
+            "fire_heat",
+            "confirm",
+            f"{named(hot[0])} is hot; in a bin it can start a fire",
+        )
+        return
+    if a.says("extension") and len(a.having("electrical")) >= 3:
+        yield finding(
+            "overloaded-socket",
+            "fire_heat",
+            "confirm",
+            "too many appliances on one extension lead can overheat and catch fire",
+        )
+        return
+    if (
+        a.says("gas heater", "gas fire", "boiler")
+        and a.says("seal", "close all")
+        and a.says("night", "asleep")
+    ):
+        yield finding(
+            "carbon-monoxide",
+            "fire_heat",
+            "deny",
+            "a gas heater in a sealed room can poison people with carbon monoxide",
+        )
+        return
+    metal_tool = [m for m in a.mentions() if m.has("metal") and m.role == "with"]
+    toaster = [m for m in a.mentions() if m.kind is not None and m.kind.is_a("toaster")]
+    if (
+        metal_tool
+        and toaster
+        and not any(m.has("powered") is False and "unplug" in m.text for m in toaster)
+        and not a.says("unplugged")
+    ):
+        yield finding(
+            "metal-in-toaster",
+            "fire_heat",
+            "deny",
+            f"{named(metal_tool[0])} is metal; in a toaster it gives an electric shock",
+        )

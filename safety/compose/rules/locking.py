@@ -1,0 +1,135 @@
+"""People and animals shut in, locked in or out, exits blocked."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from housemind.safety._text import lemma
+from housemind.safety.compose.reading import Analysis
+from housemind.safety.compose.rules.base import Finding, finding, named, rule
+from housemind.safety.compose.vocab import ENCLOSE_VERBS
+
+__all__: list[str] = []
+
+
+@rule("shut-in", "locking_in")
+def _shut_in(a: Analysis) -> Iterable[Finding]:
+    living = [
+        m
+        for m in a.mentions()
+        if m.living
+        and m.role not in ("poss", "to", "from")
+        and not (m.kind is not None and m.kind.name == "body_part")
+    ]
+    encl = [m for m in a.mentions() if m.has("enclosure") and m.role in ("in", "obj", "at")]
+    if living and all(m.has("pet") for m in living):
+        encl = [e for e in encl if not e.has("pet_place")]  # a puppy in its crate is at home
+    closes = any(w in ENCLOSE_VERBS for w in a.lemmas)
+    if living and encl:
+        appliance = [
+            e
+            for e in encl
+            if e.has("electrical", "heat_source") or (e.kind is not None and e.kind.is_a("vehicle"))
+        ]
+        box = [
+            e for e in encl if e.kind is not None and e.kind.name in ("box_enclosure", "cupboard")
+        ]
+        into = [m for m in living if m.role in ("obj", "in", "with")]
+        appliance = [e for e in appliance if e.role == "in" or closes]
+        box = [e for e in box if e.role == "in"]
+        if (
+            into
+            and (appliance or (box and (closes or "place" in a.effects())))
+            and not a.says("out of", "take out", "let out", "get out", "is out", "are out")
+        ):
+            e = (appliance or box)[0]
+            yield finding(
+                "shut-in",
+                "locking_in",
+                "deny",
+                f"{named(into[0])} is alive; shut in {named(e)} they can suffocate, overheat "
+                "or be hurt",
+            )
+            return
+        inside = [e for e in encl if e.role == "in"]
+        if (
+            into
+            and inside
+            and (
+                closes
+                or a.leaving
+                and not a.staying
+                and any(e.kind is not None and e.kind.is_a("room") for e in inside)
+            )
+        ):
+            e = inside[0]
+            yield finding(
+                "locked-in",
+                "locking_in",
+                "deny" if not a.says("from outside") else "confirm",
+                f"{named(into[0])} would be locked in {named(e)} and could not get out or get help",
+            )
+            return
+    locks = any(
+        w in {lemma(x) for x in ("lock", "wedge", "bolt", "trap", "block")} for w in a.lemmas
+    )
+    shut = [
+        m
+        for m in a.mentions()
+        if m.role in ("obj", "at", "in")
+        and (m.has("enclosure") or (m.kind is not None and m.kind.name == "door"))
+    ]
+    if (
+        living
+        and closes
+        and shut
+        and a.says("inside", "still in", "in there", "in it", "in the")
+        and not a.says("out of", "let out", "is out", "are out", "once", "after")
+    ):
+        # "bolt the garage door with the dog still inside": closing it shuts them in.
+        yield finding(
+            "locked-in",
+            "locking_in",
+            "deny",
+            f"{named(living[0])} is still inside; shutting {named(shut[0])} locks them in",
+        )
+        return
+    if living and locks and a.says("outside", "from outside", "can not leave", "can not get"):
+        yield finding(
+            "locked-out",
+            "locking_in",
+            "deny" if not a.says("from outside") else "confirm",
+            f"{named(living[0])} could not get in or out; locking doors on people is dangerous",
+        )
+        return
+    if a.says("block", "blocking", "obstruct", "barricade") and a.says(
+        "exit", "fire door", "escape", "front door", "back door", "door"
+    ):
+        yield finding(
+            "exit-blocked", "locking_in", "confirm", "a blocked fire exit traps people in a fire"
+        )
+        return
+    if (
+        living
+        and a.says("full sun", "hot car", "windows up", "degree")
+        and (closes or a.having("vehicle"))
+    ):
+        yield finding(
+            "overheat",
+            "locking_in",
+            "deny",
+            f"{named(living[0])} can overheat fast shut in the heat",
+        )
+        return
+    if (
+        living
+        and a.having("pet")
+        and a.says("road", "main road", "traffic")
+        and a.says("on his own", "on her own", "alone", "let")
+    ):
+        yield finding(
+            "pet-on-road",
+            "locking_in",
+            "confirm",
+            "a pet let out alone onto a road can be run over",
+        )

@@ -1,0 +1,123 @@
+"""Sharp things near people, pointed or thrown at them, or left out."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from housemind.safety.compose.reading import Analysis
+from housemind.safety.compose.rules.base import Finding, finding, named, rule
+
+__all__: list[str] = []
+
+
+@rule("sharp-near-people", "sharp_people")
+def _sharp(a: Analysis) -> Iterable[Finding]:
+    sharp = [m for m in a.mentions() if m.has("sharp") and m.role not in ("without",)]
+    living = [m for m in a.mentions() if m.living and m.role not in ("poss",)]
+    body = [m for m in a.mentions() if m.kind is not None and m.kind.name == "body_part"]
+    eff = a.effects()
+    near = a.says(
+        "near",
+        "next to",
+        "towards",
+        "at the",
+        "by",
+        "beside",
+        "sat on",
+        "where the",
+        "around",
+        "right by",
+    )
+    if sharp:
+        s0 = sharp[0]
+        if a.says(
+            "blade first",
+            "point first",
+            "blade up",
+            "point up",
+            "pointing up",
+            "blade upward",
+            "open",
+        ):
+            if a.says("blade first", "point first", "blade up", "point up") or (
+                a.says("run", "running") and a.says("open")
+            ):
+                yield finding(
+                    "sharp-pointing",
+                    "sharp_people",
+                    "confirm",
+                    f"{named(s0)} is sharp; blade or point towards people can cut them",
+                )
+                return
+        if (living or body) and (
+            "throw" in eff or a.says("wave", "point", "swing", "poke", "stab", "jab")
+        ):
+            yield finding(
+                "sharp-at-people",
+                "sharp_people",
+                "deny",
+                f"{named(s0)} is sharp; {('waving, pointing or throwing it at')} people can "
+                "cut them",
+            )
+            return
+        if (
+            (living or body)
+            and near
+            and (
+                eff & {"cut", "place", "leave", "harm"}
+                or a.says("walk", "running", "run", "carve", "chop")
+            )
+        ):
+            yield finding(
+                "sharp-near-people",
+                "sharp_people",
+                "deny" if body else "confirm",
+                f"{named(s0)} is sharp; using it right by someone can cut them",
+            )
+            return
+        if body and eff & {"cut", "harm"}:
+            yield finding(
+                "sharp-on-body",
+                "sharp_people",
+                "deny",
+                f"{named(s0)} is sharp; using it on a person can cut them",
+            )
+            return
+        low = a.having("soft_furnishing", "low_place", "high_place", "child_place")
+        if (
+            low
+            and eff & {"place", "leave"}
+            and not a.says("drawer", "cabinet", "box", "block", "sheath")
+        ):
+            yield finding(
+                "sharp-left-out",
+                "sharp_people",
+                "confirm",
+                f"{named(s0)} is sharp; left on {named(low[0])} someone can cut themselves",
+            )
+            return
+    else:
+        if (
+            body
+            and eff & {"cut"}
+            and not a.says("hand first", "handle first")
+            and (near or any(m.role in ("on", "obj") for m in body))
+            and a.says("chop", "cut", "carve", "slice", "open", "test")
+        ):
+            yield finding(
+                "cutting-near-people",
+                "sharp_people",
+                "confirm",
+                "cutting right by someone's hand or face can cut them",
+            )
+        if (
+            living
+            and a.says("carve", "chop", "cut")
+            and a.says("next to you", "sat on", "right by")
+        ):
+            yield finding(
+                "cutting-near-people",
+                "sharp_people",
+                "confirm",
+                "cutting right next to someone can cut them",
+            )

