@@ -1,7 +1,8 @@
 """Several training processes (``torchrun``): the process group and each rank's share.
 
-``torchrun`` (or ``python -m torch.distributed.run``, or ``accelerate launch``) starts one
-process per GPU (or several on a CPU) and tells each its place through the environment:
+``torchrun`` (``python -m torch.distributed.run``, or any launcher that sets the same
+variables) starts one process per GPU (or several on a CPU) and tells each its place
+through the environment:
 ``RANK``, ``WORLD_SIZE``, ``LOCAL_RANK``, ``MASTER_ADDR`` and ``MASTER_PORT``.
 :func:`setup` reads them, joins the process group (``nccl`` on CUDA, ``gloo`` on CPU) and
 picks the rank's device; :func:`shard` cuts a global batch into the rank's share. A
