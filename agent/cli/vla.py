@@ -25,7 +25,9 @@ def train_vla_cmd(
     ],
     out: Annotated[Path, typer.Option("--out", help="Output folder (resumes if it has one).")],
     steps: Annotated[int, typer.Option(help="Optimiser steps in all.")] = 12_000,
-    batch_size: Annotated[int, typer.Option(help="Frames per step.")] = 64,
+    batch_size: Annotated[
+        int, typer.Option(help="Frames per step in all (split across torchrun processes).")
+    ] = 64,
     lr: Annotated[float, typer.Option(help="Peak learning rate.")] = 4e-4,
     warmup: Annotated[int, typer.Option(help="Warm-up steps.")] = 500,
     seed: Annotated[int, typer.Option(help="Seeds the weights and the batches.")] = 0,
@@ -59,9 +61,13 @@ def train_vla_cmd(
     ] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Train the built-in VLA on a recording (seeded, resumable; CPU unless CUDA is here)."""
+    """Train the built-in VLA on a recording (seeded, resumable; CPU unless CUDA is here).
+
+    Run it under ``torchrun --nproc_per_node=N`` to train on N processes (GPUs) at once.
+    """
     from housemind.skills.recording import DatasetFormatError
     from housemind.skills.vla.configuration import VLAConfig
+    from housemind.skills.vla.distributed import launched_rank
     from housemind.skills.vla.training import TrainConfig, train_vla
 
     if not (data / "meta" / "info.json").is_file():
@@ -97,6 +103,9 @@ def train_vla_cmd(
         command=" ".join(["housemind", *map(shlex.quote, sys.argv[1:])]),
     )
     try:
+        if launched_rank() != 0:  # another torchrun process: rank 0 reports for all
+            train_vla(tcfg, mcfg if model_opts else None)
+            return
         if as_json:
             info = train_vla(tcfg, mcfg if model_opts else None)
         else:
@@ -106,8 +115,9 @@ def train_vla_cmd(
     if as_json:
         typer.echo(json.dumps({k: v for k, v in info.items() if k != "history"}))
         return
+    ranks = f" on {info['world_size']} processes" if info.get("world_size", 1) > 1 else ""
     console().print(
-        f"trained {info['params']:,} parameters for {info['steps']} steps in "
+        f"trained {info['params']:,} parameters for {info['steps']} steps{ranks} in "
         f"{info['wall_s'] / 60:.1f} min; final loss {info['final_loss']}; model in {info['model']}"
     )
 

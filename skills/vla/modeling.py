@@ -201,9 +201,11 @@ class VLAModel(nn.Module):
         state: torch.Tensor,
         actions: torch.Tensor,
         generator: torch.Generator | None = None,
+        noise: torch.Tensor | None = None,
+        t: torch.Tensor | None = None,
     ) -> torch.Tensor:
         """The training loss (so ``DistributedDataParallel`` can wrap the model)."""
-        return self.loss(image, text, state, actions, generator)
+        return self.loss(image, text, state, actions, generator, noise, t)
 
     def loss(
         self,
@@ -212,11 +214,20 @@ class VLAModel(nn.Module):
         state: torch.Tensor,
         actions: torch.Tensor,
         generator: torch.Generator | None = None,
+        noise: torch.Tensor | None = None,
+        t: torch.Tensor | None = None,
     ) -> torch.Tensor:
-        """Flow-matching loss of a batch (``actions``: ``[B, H, A]``, normalised)."""
+        """Flow-matching loss of a batch (``actions``: ``[B, H, A]``, normalised).
+
+        ``noise`` (``[B, H, A]``) and flow times ``t`` (``[B]``) are drawn from
+        ``generator`` unless given (distributed training draws them for the global batch
+        and hands each rank its rows).
+        """
         cond = self.encode(image, text, state)
-        noise = torch.randn(actions.shape, generator=generator, device=actions.device)
-        t = torch.rand(actions.shape[0], generator=generator, device=actions.device)
+        if noise is None:
+            noise = torch.randn(actions.shape, generator=generator, device=actions.device)
+        if t is None:
+            t = torch.rand(actions.shape[0], generator=generator, device=actions.device)
         tt = t[:, None, None]
         x_t = tt * actions + (1.0 - tt) * noise
         return F.mse_loss(self.velocity(x_t, t, cond), actions - noise)

@@ -4,12 +4,15 @@
 normalisation from the dataset's statistics, and minimises the flow-matching loss with
 AdamW (linear warm-up, cosine decay). Every ``save_every`` steps it writes a resumable
 checkpoint (:mod:`.checkpoint`); run the same command again and it continues from the last
-one. Batches are drawn from a generator seeded by ``(seed, step, rank)``, so a resumed run
-sees the data an uninterrupted run would have seen.
+one. Batches (frames, flow noise and flow times) are drawn from a generator seeded by
+``(seed, step)``, so a resumed run sees the data an uninterrupted run would have seen.
 
-The loop is written for one process but is ready for several: when
-``torch.distributed`` is initialised (``torchrun``), the model is wrapped in
-``DistributedDataParallel``, every rank draws its own batches and only rank 0 writes.
+Several processes train together under ``torchrun`` (:mod:`.distributed`): the model is
+wrapped in ``DistributedDataParallel``; every rank draws the same global batch of
+``batch_size`` frames and trains on its ``batch_size / world`` rows of it, and the averaged
+gradients equal those of the whole batch, so N processes follow the single-process run
+(up to floating-point rounding). Only rank 0 writes checkpoints and the model and reports
+progress; the reported loss is the mean over all ranks.
 """
 
 from __future__ import annotations
@@ -43,7 +46,8 @@ class TrainConfig:
         dataset: The recording to learn from.
         out: Output folder: ``checkpoints/`` while training, ``model/`` at the end.
         steps: Optimiser steps in all.
-        batch_size: Frames per step (per process).
+        batch_size: Frames per step in all (the global batch); under ``torchrun`` each of
+            the N processes trains on ``batch_size / N`` of them (it must divide).
         lr: Peak learning rate.
         weight_decay: AdamW weight decay.
         warmup: Steps of linear warm-up.
@@ -86,26 +90,6 @@ class TrainConfig:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-def _device(name: str) -> Any:
-    import torch
-
-    if name == "auto":
-        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    if name == "cuda" and not torch.cuda.is_available():
-        raise ValueError("--device cuda: no CUDA device is available here; use cpu or auto")
-    if name not in ("cpu", "cuda"):
-        raise ValueError(f"device must be auto, cpu or cuda, got {name!r}")
-    return torch.device(name)
-
-
-def _rank_world() -> tuple[int, int]:
-    import torch.distributed as dist
-
-    if dist.is_available() and dist.is_initialized():
-        return dist.get_rank(), dist.get_world_size()
-    return 0, 1
-
-
 def _lr_at(step: int, cfg: TrainConfig) -> float:
     if step < cfg.warmup:
         return cfg.lr * (step + 1) / cfg.warmup
@@ -133,29 +117,29 @@ def train_vla(
 ) -> dict[str, Any]:
     """Train (or resume training) and write the final model to ``out/model``.
 
+    Under ``torchrun`` every process calls this with the same arguments: it joins the
+    process group (:func:`~skills.vla.distributed.setup`), trains its share of every
+    global batch, and leaves the group when all ranks are done.
+
     Args:
         cfg: How to train.
         model_config: The model (default :class:`VLAConfig`); its normalisation is
             filled from the dataset. On resume the checkpoint's config is used, and a
             different one given here is an error.
         progress: Called with ``{"step", "steps", "loss", ...}`` every ``log_every``
-            steps and with ``{"stage": ...}`` while preparing.
+            steps and with ``{"stage": ...}`` while preparing (on rank 0 only).
         text: The sentence encoder (:class:`~skills.vla.processor.TextEncoder`; default
             the shipped sentence model).
 
     Returns:
-        Training summary (also written to ``out/model/train_info.json``).
+        Training summary (also written to ``out/model/train_info.json``), with ``rank``
+        and ``world_size``; ``model`` (the folder) on rank 0.
 
     Raises:
-        ValueError: bad settings, or a resume with another model config.
+        ValueError: bad settings, a resume with another model config, or a batch size
+            that the number of processes does not divide.
     """
-    import torch
-
-    from housemind.skills.recording import LeRobotDatasetReader
-    from housemind.skills.vla.checkpoint import load_training_state, save_model, save_training_state
-    from housemind.skills.vla.data import fill_statistics, load_training_frames
-    from housemind.skills.vla.modeling import VLAModel, count_parameters
-    from housemind.skills.vla.processor import TextEncoder, VLAProcessor
+    from housemind.skills.vla import distributed
 
     if cfg.steps < 1 or cfg.batch_size < 1:
         raise ValueError(f"steps and batch size must be >= 1 (got {cfg.steps}, {cfg.batch_size})")
@@ -163,10 +147,41 @@ def train_vla(
         raise ValueError(
             f"stop_after must be a step of the schedule, 1 to {cfg.steps}; got {cfg.stop_after}"
         )
+    dist_info = distributed.setup(cfg.device)
+    try:
+        distributed.shard(cfg.batch_size, dist_info)
+        info = _train(cfg, model_config, dist_info, progress, text)
+    except BaseException:
+        if dist_info.owns_group:
+            import torch.distributed as dist
+
+            dist.destroy_process_group()
+        raise
+    distributed.teardown(dist_info)
+    return info
+
+
+def _train(
+    cfg: TrainConfig,
+    model_config: VLAConfig | None,
+    dist_info: Any,
+    progress: Callable[[dict[str, Any]], None] | None,
+    text: Any,
+) -> dict[str, Any]:
+    import torch
+
+    from housemind.skills.recording import LeRobotDatasetReader
+    from housemind.skills.vla import distributed
+    from housemind.skills.vla.checkpoint import load_training_state, save_model, save_training_state
+    from housemind.skills.vla.data import fill_statistics, load_training_frames
+    from housemind.skills.vla.modeling import VLAModel, count_parameters
+    from housemind.skills.vla.processor import TextEncoder, VLAProcessor
+
     end = cfg.steps if cfg.stop_after is None else cfg.stop_after
-    say = progress or (lambda info: None)
-    rank, world = _rank_world()
-    device = _device(cfg.device)
+    rank, world, device = dist_info.rank, dist_info.world, dist_info.device
+    main = dist_info.is_main
+    say = progress if (progress is not None and main) else (lambda info: None)
+    mine = distributed.shard(cfg.batch_size, dist_info)
     if cfg.threads is not None:
         torch.set_num_threads(cfg.threads)
     out = Path(cfg.out)
@@ -179,9 +194,9 @@ def train_vla(
                 VLAConfig.from_dict(model_config.to_dict()),
                 LeRobotDatasetReader(cfg.dataset).stats,
             )
-            mine, theirs = wanted.to_dict(), saved.to_dict()
-            mine.pop("skills"), theirs.pop("skills")
-            if mine != theirs:
+            mine_cfg, theirs = wanted.to_dict(), saved.to_dict()
+            mine_cfg.pop("skills"), theirs.pop("skills")
+            if mine_cfg != theirs:
                 raise ValueError(
                     f"{last} was trained with another model config; use a new --out, or "
                     "resume without changing the model options"
@@ -193,6 +208,8 @@ def train_vla(
     text = text if text is not None else TextEncoder()
     proc = VLAProcessor(mcfg, text)
     say({"stage": "loading the dataset"})
+    if not main:  # rank 0 fills the image cache first; the others then read it
+        distributed.barrier(dist_info)
     frames = load_training_frames(
         cfg.dataset,
         mcfg,
@@ -202,8 +219,10 @@ def train_vla(
         progress=lambda m: say({"stage": m}),
     )
     val = None
-    if cfg.val_dataset:
+    if cfg.val_dataset and main:
         val = load_training_frames(cfg.val_dataset, mcfg, cache=cfg.cache, text=text)
+    if main:
+        distributed.barrier(dist_info)
     if not resuming:
         mcfg.skills = sorted(k for k in frames.skills if k != "all")
     torch.manual_seed(cfg.seed)
@@ -227,7 +246,10 @@ def train_vla(
         say({"stage": f"resumed from step {start}"})
     train_model: Any = model
     if world > 1:
-        train_model = torch.nn.parallel.DistributedDataParallel(model)
+        _same_start_everywhere(start, dist_info, last)
+        train_model = torch.nn.parallel.DistributedDataParallel(
+            model, device_ids=[device.index] if device.type == "cuda" else None
+        )
     h = mcfg.chunk_size
     val_batch = None
     if val is not None:
@@ -238,16 +260,21 @@ def train_vla(
     model.train()
     step = start
     for step in range(start, end):
-        rng = np.random.default_rng([cfg.seed, step, rank])
+        # Every rank draws the same global batch (the trailing 0 keeps the batches of
+        # runs made before training was distributed) and keeps its rows of it.
+        rng = np.random.default_rng([cfg.seed, step, 0])
         gen = torch.Generator(device=device).manual_seed(int(rng.integers(2**62)))
+        rows = rng.choice(len(frames), size=cfg.batch_size, p=frames.weights)
+        noise = torch.randn((cfg.batch_size, h, mcfg.action_dim), generator=gen, device=device)
+        t = torch.rand(cfg.batch_size, generator=gen, device=device)
         images, texts, states, actions = _tensors(
-            frames.batch(rng, cfg.batch_size, h), proc, device
+            frames.batch(rng, cfg.batch_size, h, rows=rows[mine]), proc, device
         )
         for g in opt.param_groups:
             g["lr"] = _lr_at(step, cfg)
-        loss = train_model(images, texts, states, actions, generator=gen)
+        loss = train_model(images, texts, states, actions, noise=noise[mine], t=t[mine])
         opt.zero_grad(set_to_none=True)
-        loss.backward()
+        loss.backward()  # DistributedDataParallel averages the gradients over the ranks
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
         opt.step()
         window.append(float(loss.detach()))
@@ -256,7 +283,7 @@ def train_vla(
             rec: dict[str, Any] = {
                 "step": done,
                 "steps": cfg.steps,
-                "loss": round(float(np.mean(window)), 5),
+                "loss": round(_mean_over_ranks(window, dist_info), 5),
                 "lr": _lr_at(step, cfg),
                 "steps_per_s": round((done - start) / (time.perf_counter() - t0), 3),
             }
@@ -266,7 +293,7 @@ def train_vla(
             window = []
             history.append(rec)
             say(rec)
-        if rank == 0 and (done % cfg.save_every == 0 or done == end):
+        if main and (done % cfg.save_every == 0 or done == end):
             save_training_state(
                 last,
                 model,
@@ -276,9 +303,11 @@ def train_vla(
                     "history": history,
                     "wall_s": wall_before + time.perf_counter() - t0,
                     "train_config": asdict(cfg),
+                    "world_size": world,
                 },
             )
     wall = wall_before + time.perf_counter() - t0
+    digest = distributed.check_in_sync(model, dist_info)
     info = {
         "params": count_parameters(model),
         "steps": max(end, start),
@@ -288,18 +317,50 @@ def train_vla(
         "episodes_skills": frames.skills,
         "wall_s": round(wall, 1),
         "device": str(device),
+        "rank": rank,
+        "world_size": world,
+        "weights_sha256": digest,
         "machine": f"{platform.machine()}, {torch.get_num_threads()} torch threads",
         "final_loss": history[-1]["loss"] if history else None,
         "history": history,
         "train_config": asdict(cfg),
     }
-    if rank == 0:
+    if main:
         final = out / "model"
         model.eval()
         save_model(model, final, metadata={"steps": str(max(end, start))}, fp16=cfg.fp16)
         (final / "train_info.json").write_text(json.dumps(info, indent=2) + "\n")
         info["model"] = str(final)
     return info
+
+
+def _mean_over_ranks(values: list[float], dist_info: Any) -> float:
+    """Mean of ``values`` over every rank (the ranks' batches are the same size)."""
+    local = float(np.mean(values))
+    if dist_info.world == 1:
+        return local
+    import torch
+    import torch.distributed as dist
+
+    total = torch.tensor([local], dtype=torch.float64, device=dist_info.device)
+    dist.all_reduce(total)
+    return float(total.item()) / dist_info.world
+
+
+def _same_start_everywhere(start: int, dist_info: Any, last: Path) -> None:
+    """Refuse to train when the ranks resumed from different steps (no shared folder)."""
+    import torch
+    import torch.distributed as dist
+
+    mine = torch.tensor([start], dtype=torch.int64, device=dist_info.device)
+    steps = [torch.zeros_like(mine) for _ in range(dist_info.world)]
+    dist.all_gather(steps, mine)
+    seen = sorted({int(s.item()) for s in steps})
+    if len(seen) > 1:
+        raise ValueError(
+            f"the processes resumed from different steps {seen} of {last}: every rank must "
+            "see the same --out folder (a shared file system), or start over with --fresh"
+        )
 
 
 def _val_loss(model: Any, batch: tuple[Any, ...], seed: int) -> float:
