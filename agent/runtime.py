@@ -419,6 +419,7 @@ class HomeRuntime:
             skills=self.registry.names(),
             memories=self.memory.context_for(goal, now=self.clock.now()) if goal else [],
             images=self._images(self.planner.wants_images) if goal else [],
+            people_home=list(self.env.presence()) if goal else [],
         )
 
     def _situation(self) -> tuple[Observation | None, list[str], datetime]:

@@ -71,6 +71,8 @@ class PlanContext(BaseModel):
         shopping_list: What the shopping list holds (a shopping chore orders it).
         memories: Short relevant memories (text) for model-based planners.
         images: Camera images (PNG bytes, base64) for vision-language planners.
+        people_home: Names of the people at home now (the presence sensor), whom the
+            robot can go to and speak to.
     """
 
     now: str = ""
@@ -88,6 +90,7 @@ class PlanContext(BaseModel):
     shopping_list: list[str] = Field(default_factory=list)
     memories: list[str] = Field(default_factory=list)
     images: list[str] = Field(default_factory=list)
+    people_home: list[str] = Field(default_factory=list)
 
 
 class Plan(BaseModel):

@@ -75,7 +75,7 @@ __all__ = [
 logger = logging.getLogger(__name__)
 
 #: Bump when rollouts change meaning, so old caches are not reused.
-DATA_VERSION = 2
+DATA_VERSION = 3
 
 
 @dataclass
