@@ -342,3 +342,14 @@ def test_vacuum_is_offered_for_rooms_and_cook_for_what_is_on_the_heater():
     assert "cook(object=mug,target=stove)" not in ks  # the mug is on the table
     held = Belief.from_context(context(**MUG_ON_TABLE, held="mug", facts=["holding(mug)"]))
     assert not any(k.startswith("vacuum(") for k in keys(enumerate_candidates(held, REGISTRY)))
+
+
+def test_the_plan_check_accepts_people_at_home_and_free_text_but_not_strangers():
+    from housemind.agent.planners import Plan
+    from housemind.agent.planners.check import PlanValidationError, check_names
+
+    say = Subtask(skill="say", args={"person": "alex", "message": "reminder: call grandma"})
+    plan = Plan(goal="remind alex to call grandma", subtasks=[say])
+    check_names(plan, REGISTRY, context(people_home=["alex"]))
+    with pytest.raises(PlanValidationError, match="'alex'"):
+        check_names(plan, REGISTRY, context())  # nobody called alex is home
