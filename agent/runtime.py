@@ -388,6 +388,11 @@ class HomeRuntime(AssistServices):
         frames = list(self._frames)[-n:][::-1]
         return [encode_image(img).split(",", 1)[1] for _, img in frames]
 
+    def _people_home(self) -> list[str]:
+        """Who is at home now, if the robot can tell (HomeSim's presence; else nobody)."""
+        presence = getattr(self.env, "presence", None)
+        return list(presence()) if callable(presence) else []
+
     def plan_context(self, goal: str) -> PlanContext:
         """Everything the planner may know, from memory and the latest observation."""
         obs = self._last_obs or self.env.observe()
@@ -431,6 +436,7 @@ class HomeRuntime(AssistServices):
             skills=self.registry.names(),
             memories=self.memory.context_for(goal, now=self.clock.now()) if goal else [],
             images=self._images(self.planner.wants_images) if goal else [],
+            people_home=self._people_home() if goal else [],
         )
         return self._with_corrections(ctx, goal)
 

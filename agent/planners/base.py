@@ -99,6 +99,9 @@ class PlanContext(BaseModel):
             and when; no plan puts them in a bin.
         told_places: Where people said things are (answers to the robot's questions),
             newest first; a search looks there first.
+
+        people_home: Names of the people at home now (the presence sensor), whom the
+            robot can go to and speak to.
     """
 
     now: str = ""
@@ -119,6 +122,8 @@ class PlanContext(BaseModel):
     corrections: list[CorrectionNote] = Field(default_factory=list)
     not_trash: dict[str, str] = Field(default_factory=dict)
     told_places: dict[str, list[str]] = Field(default_factory=dict)
+
+    people_home: list[str] = Field(default_factory=list)
 
 
 class Plan(BaseModel):

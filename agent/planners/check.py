@@ -96,16 +96,22 @@ def plan_states(
 
 def _known_names(context: PlanContext) -> set[str]:
     names = {*context.rooms, *context.fixtures, *context.object_places, *context.object_kinds}
+    names.update(context.people_home)  # whom the robot can go to and speak to
     if context.held:
         names.add(context.held)
     return names
 
 
+#: Skill arguments that are words to say, not names of things (``say``'s ``message``).
+FREE_TEXT_ARGS = frozenset({"message", "text", "question"})
+
+
 def check_names(plan: Plan, registry: SkillRegistry, context: PlanContext) -> None:
-    """Every argument that names a thing names a room, fixture or object the robot knows.
+    """Every argument that names a thing names a room, fixture, object or person it knows.
 
     Arguments with a fixed set of values (``relation``, ``state``) are left to the skill's
-    own validation. A context with no map at all (no rooms, no fixtures) is not checked.
+    own validation; free text (:data:`FREE_TEXT_ARGS`) is not a name. A context with no
+    map at all (no rooms, no fixtures) is not checked.
 
     Raises:
         PlanValidationError: naming the step, the argument and what is known instead.
@@ -119,7 +125,12 @@ def check_names(plan: Plan, registry: SkillRegistry, context: PlanContext) -> No
         spec = registry.get(st.skill)
         props = spec.params.model_json_schema().get("properties", {})
         for arg, value in st.args.items():
-            if not isinstance(value, str) or "enum" in props.get(arg, {}) or value in known:
+            if (
+                not isinstance(value, str)
+                or "enum" in props.get(arg, {})
+                or arg in FREE_TEXT_ARGS
+                or value in known
+            ):
                 continue
             same_kind = sorted(n for n, k in context.object_kinds.items() if k == value)
             hint = (

@@ -11,7 +11,12 @@ from builtin_fakes import HashEmbedder, context
 
 from housemind.agent.planners import PlanningError, Subtask, get_planner, validate_plan
 from housemind.agent.planners.builtin.belief import Belief
-from housemind.agent.planners.builtin.candidates import affordance, enumerate_candidates
+from housemind.agent.planners.builtin.candidates import (
+    affordance,
+    enumerate_candidates,
+    message_from_goal,
+    spoken,
+)
 from housemind.agent.planners.builtin.configuration import BuiltinPlannerConfig
 from housemind.agent.planners.builtin.modeling import NextSubtaskModel
 from housemind.agent.planners.builtin.planner import BuiltinPlanner, batch_decisions
@@ -237,13 +242,19 @@ def test_training_on_a_tiny_rollout_set_lowers_the_loss_and_writes_weights(tmp_p
         epochs=4,
         homes=("studio",),
         episodes_per_task=1,
-        tasks=["turn_off_stove", "close_the_fridge", "remote_to_coffee_table"],
+        tasks=[
+            "turn_off_stove",
+            "close_the_fridge",
+            "remote_to_coffee_table",
+            "remind_someone",  # say: the person from the presence sensor, words from the goal
+            "vacuum_the_floor",
+        ],
         cache_dir=tmp_path / "cache",
         val_fraction=0.0,
         command="test",
     )
     report = train_planner(settings, embedder=HashEmbedder())
-    assert report.episodes == 3 and report.episodes_succeeded == 3 and report.decisions >= 7
+    assert report.episodes == 5 and report.episodes_succeeded == 5 and report.decisions >= 11
     assert report.unusable_decisions == 0
     assert report.losses[-1] < report.losses[0]
     out = tmp_path / "weights"
@@ -283,3 +294,62 @@ def test_priors_are_learned_from_the_experts_choices_and_borrowed_by_meaning():
     borrowed = proc.prior(proc.place_prior, "plate 2")
     assert set(borrowed) == {"sink"} and 0.5 <= borrowed["sink"] < 1.0
     assert proc.prior(proc.place_prior, "zebra") == {}
+
+
+# -- housework skills: vacuum, say, cook --------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("goal", "said"),
+    [
+        ("remind alex to book the dentist", "book the dentist"),
+        ("could you tell alex not to forget to call grandma", "call grandma"),
+        ("let Alex know that the bins go out tonight", "the bins go out tonight"),
+        ("don't let alex forget to charge your phone", "charge your phone"),
+        ("alex: dinner is ready", "dinner is ready"),
+        ("remind sam to call grandma", "remind sam to call grandma"),  # not the person
+    ],
+)
+def test_what_to_say_comes_from_the_goals_words_after_the_name(goal, said):
+    assert message_from_goal(goal, "alex") == said
+
+
+def test_say_goes_to_people_at_home_and_takes_its_words_from_the_goal():
+    nobody = Belief.from_context(context())
+    assert not any(k.startswith("say(") for k in keys(enumerate_candidates(nobody, REGISTRY)))
+    b = Belief.from_context(context(people_home=["alex", "sam"]))
+    cands = {c.key: c for c in enumerate_candidates(b, REGISTRY)}
+    say = cands["say(message=,person=alex)"]
+    assert "say(message=,person=sam)" in cands
+    assert [s.skill for s in say.steps] == ["navigate", "say"]  # go to them first
+    assert say.target == "alex" and say.steps[0].args == {"target": "alex"}
+    step = spoken(say.steps[-1], "please remind alex to take the pills")
+    assert step.args == {"person": "alex", "message": "reminder: take the pills"}
+    assert spoken(say.steps[0], "x") == say.steps[0]  # only say gets words
+
+
+def test_vacuum_is_offered_for_rooms_and_cook_for_what_is_on_the_heater():
+    b = Belief.from_context(context(**MUG_ON_TABLE))
+    ks = keys(enumerate_candidates(b, REGISTRY))
+    assert {"vacuum(target=kitchen)", "vacuum(target=living_room)"} <= ks
+    assert not any(k.startswith("cook(") for k in ks)  # the stove is off, nothing on it
+    facts = ["hand_empty", "switched_on(stove)", "on(pot,stove)", "closed(fridge)"]
+    places = {**MUG_ON_TABLE["object_places"], "pot": "stove"}
+    kinds = {**MUG_ON_TABLE["object_kinds"], "pot": "pot"}
+    b = Belief.from_context(context(facts=facts, object_places=places, object_kinds=kinds))
+    ks = keys(enumerate_candidates(b, REGISTRY))
+    assert "cook(object=pot,target=stove)" in ks
+    assert "cook(object=mug,target=stove)" not in ks  # the mug is on the table
+    held = Belief.from_context(context(**MUG_ON_TABLE, held="mug", facts=["holding(mug)"]))
+    assert not any(k.startswith("vacuum(") for k in keys(enumerate_candidates(held, REGISTRY)))
+
+
+def test_the_plan_check_accepts_people_at_home_and_free_text_but_not_strangers():
+    from housemind.agent.planners import Plan
+    from housemind.agent.planners.check import PlanValidationError, check_names
+
+    say = Subtask(skill="say", args={"person": "alex", "message": "reminder: call grandma"})
+    plan = Plan(goal="remind alex to call grandma", subtasks=[say])
+    check_names(plan, REGISTRY, context(people_home=["alex"]))
+    with pytest.raises(PlanValidationError, match="'alex'"):
+        check_names(plan, REGISTRY, context())  # nobody called alex is home

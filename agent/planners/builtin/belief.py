@@ -42,6 +42,7 @@ class Belief:
         done: Steps done in this task so far (real ones, then imagined ones).
         failed: Keys (:func:`step_key`) of steps that failed in this task, with counts.
         visited: Places the robot drove to in this task.
+        people: The people at home (the presence sensor), whom it can go and speak to.
     """
 
     facts: set[str]
@@ -55,6 +56,7 @@ class Belief:
     done: list[Subtask] = field(default_factory=list)
     failed: Counter[str] = field(default_factory=Counter)
     visited: set[str] = field(default_factory=set)
+    people: list[str] = field(default_factory=list)
     _derived_cache: set[str] | None = field(default=None, repr=False)
 
     @classmethod
@@ -84,6 +86,7 @@ class Belief:
             done=done,
             failed=Counter(step_key(s.skill, s.args) for s in failed or []),
             visited={str(s.args.get("target")) for s in done if s.skill == "navigate"},
+            people=list(context.people_home),
         )
 
     # -- questions ----------------------------------------------------------------------
@@ -95,9 +98,13 @@ class Belief:
         return self._derived_cache
 
     def knows(self, name: str) -> bool:
-        """Whether ``name`` is a fixture, a room, the held object or a located object."""
+        """Whether ``name`` is a fixture, a room, a person at home or a known object."""
         return (
-            name in self.fixtures or name in self.rooms or name == self.held or name in self.places
+            name in self.fixtures
+            or name in self.rooms
+            or name in self.people
+            or name == self.held
+            or name in self.places
         )
 
     def is_object(self, name: str) -> bool:
@@ -152,7 +159,7 @@ class Belief:
 
     def reachable(self, name: str) -> bool:
         """Whether driving to ``name`` would put it within reach."""
-        if name in self.fixtures or name in self.rooms:
+        if name in self.fixtures or name in self.rooms or name in self.people:
             return True
         return name in self.places and not self.enclosed(name)
 
@@ -204,4 +211,5 @@ class Belief:
             done=list(self.done),
             failed=Counter(self.failed),
             visited=set(self.visited),
+            people=self.people,
         )

@@ -25,6 +25,7 @@ factor keeps an uncertain planner from going round in circles.
 
 from __future__ import annotations
 
+import re
 import typing
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -38,8 +39,11 @@ __all__ = [
     "ARG_DOMAINS",
     "Candidate",
     "CandidateKind",
+    "SAY_FROM_GOAL",
     "affordance",
     "enumerate_candidates",
+    "message_from_goal",
+    "spoken",
 ]
 
 CandidateKind = Literal["act", "explore", "done"]
@@ -90,7 +94,11 @@ class Candidate:
 #: ``target`` fixture; fixture domains by their flags (``openable``, ``switchable``,
 #: ``faucet`` = switchable container, ``surface``, ``placeable`` = surface or container,
 #: ``appliance`` = openable container); ``pour_target``: known objects and container
-#: fixtures; ``relation``: ``in`` for a container fixture, else ``on``. A third-party
+#: fixtures; ``relation``: ``in`` for a container fixture, else ``on``; ``atop``: known
+#: objects believed at the ``target`` fixture (a pot on the stove); ``rooms``: the
+#: home's rooms; ``people``: the people at home; ``said``: what to say comes from the goal's
+#: words when the step is dispatched (:func:`message_from_goal`), so a candidate only
+#: chooses whom to speak to. A third-party
 #: skill gets ``objects`` for parameters named like objects and ``things`` (fixtures and
 #: objects) for the rest; its preconditions still decide affordance.
 ARG_DOMAINS: dict[str, dict[str, str]] = {
@@ -106,7 +114,46 @@ ARG_DOMAINS: dict[str, dict[str, str]] = {
     "load": {"object": "held", "target": "appliance"},
     "unload": {"target": "appliance", "object": "contents"},
     "fold": {"object": "held", "target": "surface"},
+    "vacuum": {"target": "rooms"},
+    "cook": {"target": "switchable", "object": "atop"},
+    "say": {"person": "people", "message": "said"},
 }
+
+#: The ``message`` of a ``say`` candidate: filled from the goal when dispatched.
+SAY_FROM_GOAL = ""
+
+_MESSAGE_START = re.compile(r"\b(?:to|that|about|of)\s+", re.IGNORECASE)
+_FORGET = re.compile(r"^(?:not\s+)?forget\s+(?:to\s+)?", re.IGNORECASE)
+
+
+def message_from_goal(goal: str, person: str) -> str:
+    """What to tell ``person``: the goal's words after their name ("remind alex to X" -> X).
+
+    The words after the first "to", "that", "about" or "of" that follows the name (the
+    whole rest when there is none; a leading "forget to" dropped); the whole goal when
+    the name is not in it.
+    """
+    text = " ".join(goal.split())
+    name = person.replace("_", " ")
+    m = re.search(rf"\b{re.escape(name)}\b", text, re.IGNORECASE)
+    if m is None:
+        return text
+    rest = text[m.end() :].strip(" ,.:;")
+    start = _MESSAGE_START.search(rest)
+    said = rest[start.end() :] if start else rest
+    said = _FORGET.sub("", said)  # "not to forget to call" -> "call"
+    return said.strip(" ,.:;") or text
+
+
+def spoken(step: Subtask, goal: str) -> Subtask:
+    """``step`` ready to dispatch: a ``say`` candidate gets its words from the goal."""
+    if step.skill != "say" or step.args.get("message") != SAY_FROM_GOAL:
+        return step
+    person = str(step.args.get("person", ""))
+    message = f"reminder: {message_from_goal(goal, person)}"
+    return Subtask(skill="say", args={**step.args, "message": message})
+
+
 _OBJECT_PARAMS = ("object", "obj", "item", "thing", "tool")
 _SKIP_SKILLS = ("navigate",)  # navigation is how candidates are reached, or explore
 
@@ -145,6 +192,15 @@ def _domain(b: Belief, domain: str, bound: dict[str, str]) -> list[str]:
         return sorted(b.places) + _fixtures(b, domain)
     if domain == "things":
         return sorted(b.places) + sorted(b.fixtures)
+    if domain == "atop":
+        target = bound.get("target")
+        return b.objects_at(target) if target else []
+    if domain == "rooms":
+        return sorted(b.rooms)
+    if domain == "people":
+        return sorted(b.people)
+    if domain == "said":
+        return [SAY_FROM_GOAL]
     return _fixtures(b, domain)
 
 
@@ -270,7 +326,7 @@ def affordance(
 
 def _role(spec_name: str, args: dict[str, str], b: Belief) -> tuple[str | None, str | None]:
     obj = args.get("object") or args.get("tool")
-    target = args.get("target")
+    target = args.get("target") or args.get("person")
     if spec_name not in ARG_DOMAINS:
         objs = [v for v in args.values() if b.is_object(v)]
         others = [v for v in args.values() if v in b.fixtures or v in b.rooms]

@@ -27,7 +27,7 @@ import torch
 
 from housemind.agent.planners.base import Plan, PlanContext, PlanningError, Subtask
 from housemind.agent.planners.builtin.belief import Belief
-from housemind.agent.planners.builtin.candidates import Candidate, enumerate_candidates
+from housemind.agent.planners.builtin.candidates import Candidate, enumerate_candidates, spoken
 from housemind.agent.planners.builtin.configuration import (
     WEIGHTS_NAME,
     BuiltinPlannerConfig,
@@ -278,7 +278,7 @@ class BuiltinPlanner:
                 notes.append(note)
                 break
             for st in c.steps:
-                steps.append(st)
+                steps.append(spoken(st, goal))
                 belief.apply(st, self.registry)
             notes.append(note)
             if c.kind == "explore" or (

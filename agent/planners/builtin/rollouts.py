@@ -34,7 +34,7 @@ import numpy as np
 
 from housemind.agent.planners.base import PlanContext, Subtask
 from housemind.agent.planners.builtin.belief import Belief, step_key
-from housemind.agent.planners.builtin.candidates import affordance
+from housemind.agent.planners.builtin.candidates import SAY_FROM_GOAL, affordance, spoken
 from housemind.skills.spec import REGISTRY, SkillRegistry
 
 __all__ = [
@@ -218,6 +218,8 @@ def rollout_episode(
                     record("done")
                     break
                 skill, args = intents[i]
+                if skill == "say":  # the words come from the goal (see candidates.spoken)
+                    args = {**args, "message": SAY_FROM_GOAL}
                 unseen = [
                     v
                     for v in args.values()
@@ -249,7 +251,7 @@ def rollout_episode(
                     break
                 record(step_key(skill, args))
                 steps = [Subtask(skill="navigate", args={"target": nav})] if nav else []
-                steps.append(Subtask(skill=skill, args=args))
+                steps.append(spoken(Subtask(skill=skill, args=args), goal))
                 ok = True
                 for step in steps:
                     out = rt.execute(step, task_id)

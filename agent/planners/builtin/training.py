@@ -75,7 +75,7 @@ __all__ = [
 logger = logging.getLogger(__name__)
 
 #: Bump when rollouts change meaning, so old caches are not reused.
-DATA_VERSION = 2
+DATA_VERSION = 3
 
 
 @dataclass
@@ -687,7 +687,7 @@ def train_planner(
     report = TrainReport(
         command=settings.command or " ".join(sys.argv),
         seed=settings.seed,
-        date=datetime.now(UTC).strftime("%Y-%m-%d"),
+        date=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         homes=list(settings.homes),
         episodes=stats.episodes,
         episodes_succeeded=stats.succeeded,
