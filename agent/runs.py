@@ -177,6 +177,7 @@ def run_simulated(
     from housemind.sim.home import HomeSimEnv
     from housemind.sim.home.conversation import SimulatedResident
     from housemind.sim.home.env import DEFAULT_START
+    from housemind.sim.home.grocery import HomeSimGrocery
     from housemind.sim.home.plans import plan_names
 
     if not (math.isfinite(days) and days > 0):
@@ -214,6 +215,7 @@ def run_simulated(
             db_url=url,
             planner=planner,
             answerer=SimulatedResident(env, seed),
+            grocery=HomeSimGrocery(env),
             on_event=on_event,
             lock_wait_s=lock_wait_s,
         )

@@ -14,7 +14,7 @@ import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from housemind.agent.checkpoints import open_checkpointer
@@ -67,6 +67,7 @@ class RunSummary:
     safety_events: int = 0
     checkins_asked: int = 0
     checkins_answered: int = 0
+    items_bought: list[dict[str, str]] = field(default_factory=list)
 
     planner_fallbacks: int = 0
     sim_seconds: float = 0.0
@@ -101,6 +102,9 @@ class HomeRuntime:
         lock_wait_s: One runtime per home (``agent.home_lock``): if another runtime runs
             this home, wait this long for it to stop (None: as long as it takes, a
             standby), then raise ``HomeBusyError``. 0 refuses at once.
+        grocery: Where shopping chores order (``skills.grocery.GroceryService``; in
+            simulation ``sim.home.grocery.HomeSimGrocery``); None: orders are recorded
+            only. See ``agent.shopping``.
     """
 
     def __init__(
@@ -118,6 +122,7 @@ class HomeRuntime:
         wait_timeout_s: float = 4 * 3600.0,
         poll_s: float = 900.0,
         lock_wait_s: float | None = 0.0,
+        grocery: Any = None,
     ) -> None:
         self.env = env
         self.clock = clock
@@ -150,6 +155,9 @@ class HomeRuntime:
         self.instructions = InstructionStore(self.db.session, clock)
         self.tasks = TaskQueue(self.db.session)
         self.scheduler = ChoreScheduler(self.instructions, self.tasks, clock)
+        from housemind.agent.shopping import ShoppingLoop
+
+        self.shopping = ShoppingLoop(self, grocery)
         if isinstance(planner, str):
             from housemind.agent.planners.spec import make_planner
 
@@ -417,6 +425,7 @@ class HomeRuntime:
             search_candidates=candidates,
             home_places=prefs,
             skills=self.registry.names(),
+            shopping_list=self.shopping.shopping_list() if goal else [],
             memories=self.memory.context_for(goal, now=self.clock.now()) if goal else [],
             images=self._images(self.planner.wants_images) if goal else [],
         )
@@ -543,7 +552,9 @@ class HomeRuntime:
             there = [
                 o
                 for o in sp.objects_at(place)
-                if (o.name == what or o.kind == what) and not o.missing
+                if (o.name == what or o.kind == what)
+                and not o.missing
+                and (o.state or {}).get("quantity", 1.0) > 0.0  # a used-up pack is not stock
             ]
             now = self.clock.now()
             if there:
@@ -593,13 +604,16 @@ class HomeRuntime:
             now,
             task_id=task_id,
         )
+        shopping = bool(_SHOPPING_WORDS.search(question))
         if not answer:
-            return "no answer before the timeout; nothing was changed"
-        if not _SHOPPING_WORDS.search(question):
+            note = self.shopping.after_check_in(None, [], task_id) if shopping else ""
+            return note or "no answer before the timeout; nothing was changed"
+        if not shopping:
             return f"noted the answer: {answer}"
         items = split_items(answer)
         for item in items:
             self.memory.symbolic.add_item("shopping", item, added_by="person", when=now)
+        self.shopping.after_check_in(answer, items, task_id)
         return f"added {', '.join(items)} to the shopping list" if items else "nothing to add"
 
     # -- running chores ----------------------------------------------------------------
@@ -699,6 +713,9 @@ class HomeRuntime:
                     self._checkpoint(run_id, end)
                 continue
             wake = self.scheduler.next_due(self.clock.now())
+            queued = self.tasks.next_pending_due()  # follow-ups (a delivery to put away)
+            if queued is not None:
+                wake = queued if wake is None else min(wake, queued)
             if self.tasks.list(state="waiting"):
                 poll = self.clock.now() + timedelta(seconds=self.poll_s)
                 wake = poll if wake is None else min(wake, poll)
@@ -862,6 +879,10 @@ class HomeRuntime:
                 question=result.get("question", ""),
                 approval_id=result.get("approval_id"),
             )
+        if status == "done":
+            info["reason"] = "; ".join(
+                r for r in (info["reason"], self._after_done(task, result)) if r
+            )
         if self._active_run is not None:
             # The run's checkpoint first: a crash between the two leaves the task running,
             # and recovery then finds its graph finished and only records the outcome.
@@ -879,6 +900,28 @@ class HomeRuntime:
                 task_id=task.id,
                 data={"reason": result.get("reason", "")},
             )
+
+    def _after_done(self, task: Any, result: dict[str, Any]) -> str:
+        """What a finished chore sets going: orders, purchases, durations. A note or ''."""
+        notes = []
+        orders = (result.get("plan") or {}).get("orders") or []
+        if orders:
+            notes.append(self.shopping.order(list(orders), task.id))
+        if (task.result or {}).get("followup") == "put_away":
+            self.shopping.put_away_done(task.result or {})
+        self.shopping.top_up(task.id)
+        if task.instruction_id is not None and task.started_at is not None:
+            # How long this chore takes in this home: deadline chores start that early.
+            from housemind.scheduler import DurationBook
+
+            started = task.started_at
+            if started.tzinfo is None:
+                started = started.replace(tzinfo=UTC)  # the database keeps UTC
+            took = (self.clock.now() - started).total_seconds()
+            if took > 0:
+                DurationBook(self.memory.symbolic).record(task.goal, took, when=self.clock.now())
+                self.scheduler.invalidate()
+        return "; ".join(n for n in notes if n)
 
     def summarize(self, since: datetime | None = None) -> RunSummary:
         """Summarise the tasks in the database (due at or after ``since``).
@@ -925,6 +968,9 @@ class HomeRuntime:
                 }
             )
         summary.chores.sort(key=lambda c: (c["due"], c["task_id"]))
+        summary.items_bought = [
+            b for b in self.shopping.bought() if since is None or b["when"] >= since.isoformat()
+        ]
         first = min((t.due_at for t in self.tasks.list()), default=None)
         start = since or first
         if start is not None:

@@ -540,9 +540,23 @@ def _recipe(
     for dish in options:
         food = [n for n in beliefs.known_objects() if beliefs.kind(n) == dish.food]
         food = [n for n in food if beliefs.where(n) is not None]
+        food = [n for n in food if f"used_up({n})" not in beliefs.facts]
         if food:
             break
     else:
+        used_up = [
+            d.food
+            for d in options
+            if any(beliefs.kind(n) == d.food for n in beliefs.known_objects())
+        ]
+        if used_up:  # everything it could cook is used up: it goes on the shopping list
+            for kind in dict.fromkeys(used_up):
+                spec.checks.append((kind, _store_place(beliefs, kind)))
+            spec.notes.append(
+                f"missing: {' and '.join(dict.fromkeys(used_up))} for {word}, added to the "
+                "shopping list"
+            )
+            return True
         dish = options[0]
         spec.find.append(Unknown(dish.food, dish.food, missing_ok=True))
         food = [dish.food]

@@ -10,6 +10,8 @@ from __future__ import annotations
 import hashlib
 from typing import TYPE_CHECKING
 
+from housemind.sim.home.catalogue import OBJECT_KINDS
+
 if TYPE_CHECKING:
     from housemind.sim.home.env import HomeSimEnv
 
@@ -55,6 +57,17 @@ class SimulatedResident:
         key = f"{self.seed}:{now.date().isoformat()}:{question}".encode()
         h = int.from_bytes(hashlib.sha256(key).digest()[:8], "big")
         n = 1 + h % 3
-        picks = [_GROCERIES[(h >> (8 * i)) % len(_GROCERIES)] for i in range(n)]
+        # What this household uses (the food and drink kinds it keeps), else a generic list.
+        kept = sorted(
+            {
+                o.kind.replace("_", " ")
+                for o in self.env.world.objects.values()
+                if (k := OBJECT_KINDS.get(o.kind)) is not None
+                and k.category in ("food", "drink")
+                and o.kind != "pet_food"
+            }
+        )
+        pool = tuple(kept) or _GROCERIES
+        picks = [pool[(h >> (8 * i)) % len(pool)] for i in range(n)]
         items = list(dict.fromkeys(picks))
         return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]

@@ -1,0 +1,179 @@
+"""The shopping loop: check-in answer -> shopping list -> order -> delivery -> put away.
+
+The runtime (:class:`~agent.runtime.HomeRuntime`) calls into :class:`ShoppingLoop` at
+three points:
+
+1. **A shopping check-in ends** (answered or not): a "do the shopping" task is queued at
+   once. With an answer, its items are on the shopping list already; with no answer, what
+   memory says is running low (food and drink whose last seen ``quantity`` is at most
+   :data:`LOW_STOCK`) goes on the list instead, and the check-in's note says so.
+2. **A chore that orders finishes** (its plan has ``orders``, e.g. "do the shopping"):
+   the items go to the grocery service (:class:`housemind.skills.grocery.GroceryService`;
+   in HomeSim a delivery comes to the front door hours later), leave the shopping list,
+   and a "put the delivery away" task is queued for when the delivery is due.
+3. **The put-away task finishes**: memory records what was bought and when (a fact
+   ``bought_at`` per item in symbolic memory and a ``bought`` event in episodic memory).
+
+Besides, a chore that used up the last of a food a standing chore cooks with ("make
+dinner") tops up at once: the used-up food is ordered the same day (:meth:`top_up`), so
+the next day's meal does not wait for the weekly shop.
+
+Tasks the loop queues have no instruction (``instruction_id`` None); their ``result``
+carries ``followup`` (``shopping`` or ``put_away``) and, for a put-away, the order.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from housemind.agent.runtime import HomeRuntime
+    from housemind.skills.grocery import GroceryService
+
+__all__ = ["LOW_STOCK", "PUT_AWAY_GOAL", "SHOPPING_GOAL", "ShoppingLoop"]
+
+logger = logging.getLogger(__name__)
+
+#: A food or drink whose last seen quantity (0-1 of a pack) is at most this is running low.
+LOW_STOCK = 0.25
+SHOPPING_GOAL = "do the shopping"
+PUT_AWAY_GOAL = "put the delivery away"
+#: How long after a delivery is due the robot fetches it from the door.
+_PUT_AWAY_AFTER = timedelta(minutes=5)
+
+
+class ShoppingLoop:
+    """Closes the shopping loop for one runtime (see the module docstring).
+
+    Args:
+        rt: The runtime.
+        grocery: Where orders go; None: orders are only recorded (nothing is delivered).
+    """
+
+    def __init__(self, rt: HomeRuntime, grocery: GroceryService | None) -> None:
+        self.rt = rt
+        self.grocery = grocery
+
+    # -- what memory knows -------------------------------------------------------------
+
+    def shopping_list(self) -> list[str]:
+        """The open items of the shopping list."""
+        return [i.item for i in self.rt.memory.symbolic.items("shopping")]
+
+    def running_low(self) -> list[str]:
+        """Food and drink kinds memory last saw at :data:`LOW_STOCK` or less."""
+        from housemind.agent.knowledge import category_of
+
+        out: list[str] = []
+        for o in self.rt.memory.spatial.known_objects():
+            q = (o.state or {}).get("quantity")
+            if q is None or q > LOW_STOCK or o.missing:
+                continue
+            if category_of(o.kind) in ("food", "drink") and o.kind not in out:
+                out.append(o.kind)
+        return out
+
+    def bought(self) -> list[dict[str, str]]:
+        """What was bought, oldest first: ``{"item": ..., "when": ISO time}``."""
+        facts = self.rt.memory.symbolic.facts(predicate="bought_at")
+        rows = [{"item": f.subject, "when": f.value} for f in facts]
+        return sorted(rows, key=lambda r: (r["when"], r["item"]))
+
+    # -- hooks the runtime calls -------------------------------------------------------
+
+    def after_check_in(self, answer: str | None, items: list[str], task_id: str) -> str:
+        """A shopping check-in ended: queue the shopping; the note for the check-in."""
+        now = self.rt.clock.now()
+        note = ""
+        if not answer:
+            low = self.running_low()
+            for item in low:
+                self.rt.memory.symbolic.add_item("shopping", item, added_by="robot", when=now)
+            note = (
+                f"no answer; ordering what is running low: {', '.join(low)}"
+                if low
+                else "no answer, and nothing is running low"
+            )
+        if self.shopping_list():
+            self.queue(SHOPPING_GOAL, now, key=f"shop:{task_id}", followup="shopping")
+        return note
+
+    def top_up(self, task_id: str) -> None:
+        """Order at once what a chore just found used up (it is on the shopping list)."""
+        used_up = set(self._used_up())
+        wanted = [i for i in self.shopping_list() if i in used_up]
+        if wanted:
+            now = self.rt.clock.now()
+            self.queue(SHOPPING_GOAL, now, key=f"topup:{task_id}", followup="shopping")
+
+    def order(self, items: list[str], task_id: str) -> str:
+        """Order ``items`` (a chore's plan's ``orders``); the note for the chore."""
+        items = [i for i in dict.fromkeys(items) if i]
+        if not items:
+            return "nothing to order"
+        now = self.rt.clock.now()
+        sym = self.rt.memory.symbolic
+        if self.grocery is None:
+            self.rt.memory.episodic.record(
+                "order", f"no grocery service: could not order {', '.join(items)}", now
+            )
+            return f"no grocery service to order from; {', '.join(items)} stay on the list"
+        delivery = self.grocery.order(items)
+        for item in items:
+            sym.check_off("shopping", item, when=now)
+        self.rt.memory.episodic.record(
+            "order",
+            f"ordered {', '.join(delivery.items) or 'nothing'}"
+            + (f"; unavailable: {', '.join(delivery.unavailable)}" if delivery.unavailable else "")
+            + f"; due {delivery.due_at:%a %H:%M}",
+            now,
+            task_id=task_id,
+            data={"order": delivery.id, "items": delivery.items},
+        )
+        if delivery.items:
+            self.queue(
+                PUT_AWAY_GOAL,
+                delivery.due_at + _PUT_AWAY_AFTER,
+                key=f"put_away:{delivery.id}",
+                followup="put_away",
+                order=delivery.id,
+                items=list(delivery.items),
+            )
+        note = f"ordered {', '.join(delivery.items)}" if delivery.items else "ordered nothing"
+        if delivery.unavailable:
+            note += f"; the shop has no {', '.join(delivery.unavailable)}"
+        if delivery.items:
+            due = delivery.due_at.astimezone(self.rt.clock.tz)
+            note += f"; delivery due {due:%a %H:%M}"
+        return note
+
+    def put_away_done(self, result: dict[str, Any]) -> None:
+        """A delivery was put away: memory records the items bought and when."""
+        now = self.rt.clock.now()
+        items = list(result.get("items", []))
+        for item in items:
+            self.rt.memory.symbolic.tell(
+                item, "bought_at", now.isoformat(), source="robot", valid_from=now
+            )
+        if items:
+            self.rt.memory.episodic.record(
+                "bought", f"bought {', '.join(items)} (order {result.get('order')})", now
+            )
+
+    # -- queueing ----------------------------------------------------------------------
+
+    def queue(self, goal: str, due: datetime, *, key: str, followup: str, **extra: Any) -> None:
+        """Queue a one-off task the loop needs (idempotent per ``key``)."""
+        task_id = "task-" + hashlib.sha256(f"followup|{key}".encode()).hexdigest()[:20]
+        self.rt.tasks.add_followup(task_id, goal, due, result={"followup": followup, **extra})
+        logger.info("queued %s (%s) for %s", goal, task_id, due.isoformat())
+
+    def _used_up(self) -> list[str]:
+        out = []
+        for o in self.rt.memory.spatial.known_objects():
+            if (o.state or {}).get("quantity", 1.0) <= 0.0 and o.kind not in out:
+                out.append(o.kind)
+        return out
