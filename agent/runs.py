@@ -208,13 +208,15 @@ def run_simulated(
         home = stored[1]
     start, tz = anchor if anchor is not None else (DEFAULT_START, "UTC")
     env = HomeSimEnv(SimClock(start, tz), seed=seed, home=home or "apartment")
+    resident = SimulatedResident(env, seed)
     try:
         rt = HomeRuntime(
             env,
             env.clock,
             db_url=url,
             planner=planner,
-            answerer=SimulatedResident(env, seed),
+            answerer=resident,
+            approver=resident.approve,
             grocery=HomeSimGrocery(env),
             on_event=on_event,
             lock_wait_s=lock_wait_s,

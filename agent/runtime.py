@@ -68,6 +68,7 @@ class RunSummary:
     checkins_asked: int = 0
     checkins_answered: int = 0
     items_bought: list[dict[str, str]] = field(default_factory=list)
+    chores_on_time: int = 0
 
     planner_fallbacks: int = 0
     sim_seconds: float = 0.0
@@ -105,6 +106,10 @@ class HomeRuntime:
         grocery: Where shopping chores order (``skills.grocery.GroceryService``; in
             simulation ``sim.home.grocery.HomeSimGrocery``); None: orders are recorded
             only. See ``agent.shopping``.
+        approver: In simulation, a person at home who answers a step's confirmation
+            request in person (``SimulatedResident.approve``): True or False, or None when
+            nobody is there to ask. On a robot, requests are answered with
+            ``housemind approve`` instead.
     """
 
     def __init__(
@@ -123,6 +128,7 @@ class HomeRuntime:
         poll_s: float = 900.0,
         lock_wait_s: float | None = 0.0,
         grocery: Any = None,
+        approver: Callable[[str], bool | None] | None = None,
     ) -> None:
         self.env = env
         self.clock = clock
@@ -130,6 +136,7 @@ class HomeRuntime:
         registry.load_entry_points()  # third-party skills (entry-point group housemind.skills)
         self.on_event = on_event or (lambda kind, payload: None)
         self.answerer = answerer
+        self.approver = approver
         self._active_run: tuple[str, datetime] | None = None
         self.wait_timeout_s = wait_timeout_s
         self.poll_s = poll_s
@@ -607,7 +614,8 @@ class HomeRuntime:
         shopping = bool(_SHOPPING_WORDS.search(question))
         if not answer:
             note = self.shopping.after_check_in(None, [], task_id) if shopping else ""
-            return note or "no answer before the timeout; nothing was changed"
+            again = self._ask_again(task_id)
+            return "; ".join(n for n in (note or "no answer before the timeout", again) if n)
         if not shopping:
             return f"noted the answer: {answer}"
         items = split_items(answer)
@@ -829,6 +837,8 @@ class HomeRuntime:
                     status = self.approvals.get(res["approval_id"]).status
                     if status in ("approved", "denied", "expired"):
                         value = {"approve": status == "approved"}
+                    elif status == "pending" and self.approver is not None:
+                        value = self._ask_in_person(res)
             timed_out = since is not None and (self.clock.now() - since).total_seconds() >= (
                 self.wait_timeout_s
             )
@@ -840,6 +850,40 @@ class HomeRuntime:
                 )
             self.tasks.mark(task.id, "running", when=self.clock.now())
             self._finish_task(task, self.run_task(task.id, task.goal, resume=value))
+
+    def _ask_again(self, task_id: str) -> str:
+        """Ask an unanswered check-in again the next time its person is home (a note)."""
+        from housemind.scheduler.routines import HouseholdRoutine, ask_again
+
+        task = self.tasks.get(task_id)
+        if task.instruction_id is None:
+            return ""
+        try:
+            instr = self.instructions.get(task.instruction_id)
+        except KeyError:
+            return ""
+        if not instr.person or "(asked again at" in instr.text:
+            return ""  # asked twice: the next regular run asks
+        routine = HouseholdRoutine.from_facts(self.memory.symbolic.facts(), tz=instr.timezone)
+        try:
+            again = ask_again(instr, routine, self.clock.now() + timedelta(minutes=1))
+        except ValueError as e:
+            logger.info("not asking %s again: %s", instr.id, e)
+            return ""
+        self.instructions.add(again)
+        self.scheduler.invalidate()
+        when = again.text.rsplit("asked again at ", 1)[-1].rstrip(")")
+        return f"will ask again at {when}"
+
+    def _ask_in_person(self, res: dict[str, Any]) -> dict[str, bool] | None:
+        """Ask the person at home (simulation) to answer a pending request; None if nobody."""
+        decision = self.approver(res.get("question", "")) if self.approver else None
+        if decision is None:
+            return None
+        word = "approved" if decision else "declined"
+        # The request is answered in person, not through the book: close it with who did.
+        self.approvals.close(res["approval_id"], f"{word} in person by the resident at home")
+        return {"approve": bool(decision)}
 
     def _kind(self, task: Any) -> str:
         if task.instruction_id is None:
@@ -948,6 +992,13 @@ class HomeRuntime:
             summary.subtasks_failed += int(res.get("subtasks_failed", 0))
             summary.safety_events += int(res.get("safety_events", 0))
             summary.planner_fallbacks += int(res.get("planner_fallbacks", 0))
+            deadline = res.get("deadline")
+            on_time = t.state.value == "done" and (
+                deadline is None
+                or t.finished_at is None
+                or _aware(t.finished_at) <= datetime.fromisoformat(deadline)
+            )
+            summary.chores_on_time += on_time
             summary.chores.append(
                 {
                     "task_id": t.id,
@@ -960,6 +1011,12 @@ class HomeRuntime:
                         if t.finished_at is not None and t.state.value != "waiting"
                         else None
                     ),
+                    "deadline": (
+                        datetime.fromisoformat(deadline).astimezone(self.clock.tz).isoformat()
+                        if deadline
+                        else None
+                    ),
+                    "on_time": on_time,
                     "reason": res.get("reason", res.get("question", "")),
                     "subtasks": int(res.get("subtasks", 0)),
                     "dispatch_count": t.dispatch_count,
@@ -976,6 +1033,11 @@ class HomeRuntime:
         if start is not None:
             summary.sim_seconds = max(0.0, (self.clock.now() - start).total_seconds())
         return summary
+
+
+def _aware(when: datetime) -> datetime:
+    """A database time as an aware UTC time (SQLite returns naive UTC)."""
+    return when if when.tzinfo is not None else when.replace(tzinfo=UTC)
 
 
 def _chore_kind(instruction_kind: str) -> str:

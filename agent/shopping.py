@@ -14,9 +14,11 @@ three points:
 3. **The put-away task finishes**: memory records what was bought and when (a fact
    ``bought_at`` per item in symbolic memory and a ``bought`` event in episodic memory).
 
-Besides, a chore that used up the last of a food a standing chore cooks with ("make
-dinner") tops up at once: the used-up food is ordered the same day (:meth:`top_up`), so
-the next day's meal does not wait for the weekly shop.
+Besides, a staple a meal chore cooks with (pasta, rice, soup, eggs) that memory sees
+running low is ordered the same day (:meth:`top_up`), so the next day's meal does not wait
+for the weekly shop. A delivery that comes during the household's quiet hours (its stated
+routine, else 22:00-07:00) is put away when they end: the robot does not clatter about
+while people sleep.
 
 Tasks the loop queues have no instruction (``instruction_id`` None); their ``result``
 carries ``followup`` (``shopping`` or ``put_away``) and, for a put-away, the order.
@@ -102,12 +104,30 @@ class ShoppingLoop:
         return note
 
     def top_up(self, task_id: str) -> None:
-        """Order at once what a chore just found used up (it is on the shopping list)."""
+        """Order at once the staples a meal chore cooks with that run low (or are used up).
+
+        A food of the recipes (pasta, rice, soup, eggs) at :data:`LOW_STOCK` or less, or
+        anything on the shopping list that is used up, is ordered the same day, so the
+        next meal does not wait for the weekly shop.
+        """
+        from housemind.agent.planners.methods import recipes
+
+        staples = {d.food for d in recipes().dishes.values()}
+        now = self.rt.clock.now()
+        listed = self.shopping_list()
+        for kind in self.running_low():
+            if kind in staples and kind not in listed:
+                self.rt.memory.symbolic.add_item("shopping", kind, added_by="robot", when=now)
+                listed.append(kind)
         used_up = set(self._used_up())
-        wanted = [i for i in self.shopping_list() if i in used_up]
-        if wanted:
-            now = self.rt.clock.now()
+        if any(i in used_up or i in staples for i in listed) and not self._shop_queued():
             self.queue(SHOPPING_GOAL, now, key=f"topup:{task_id}", followup="shopping")
+
+    def _shop_queued(self) -> bool:
+        return any(
+            t.goal == SHOPPING_GOAL and t.instruction_id is None
+            for t in self.rt.tasks.list(state="pending")
+        )
 
     def order(self, items: list[str], task_id: str) -> str:
         """Order ``items`` (a chore's plan's ``orders``); the note for the chore."""
@@ -136,7 +156,7 @@ class ShoppingLoop:
         if delivery.items:
             self.queue(
                 PUT_AWAY_GOAL,
-                delivery.due_at + _PUT_AWAY_AFTER,
+                self._awake(delivery.due_at + _PUT_AWAY_AFTER),
                 key=f"put_away:{delivery.id}",
                 followup="put_away",
                 order=delivery.id,
@@ -170,6 +190,20 @@ class ShoppingLoop:
         task_id = "task-" + hashlib.sha256(f"followup|{key}".encode()).hexdigest()[:20]
         self.rt.tasks.add_followup(task_id, goal, due, result={"followup": followup, **extra})
         logger.info("queued %s (%s) for %s", goal, task_id, due.isoformat())
+
+    def _awake(self, when: datetime) -> datetime:
+        """``when``, or the end of the household's quiet hours if it falls in them."""
+        from housemind.scheduler.routines import HouseholdRoutine
+
+        routine = HouseholdRoutine.from_facts(
+            self.rt.memory.symbolic.facts(), tz=str(self.rt.clock.tz)
+        )
+        t = when
+        for _ in range(24 * 4):  # quarter hours: at most a day ahead
+            if not routine.sleeping(t):
+                return t
+            t += timedelta(minutes=15)
+        return when
 
     def _used_up(self) -> list[str]:
         out = []

@@ -49,6 +49,18 @@ class SimulatedResident:
         self.seed = seed
         self.awake_hours = awake_hours
 
+    def approve(self, question: str) -> bool | None:
+        """A resident's answer to a confirmation request ("May I 'switch on the stove'?").
+
+        Someone at home and awake looks and agrees (True); None when nobody is there to
+        ask. The safety monitor asks only about steps it judged may be fine (``confirm``);
+        steps it refuses (``deny``) never reach a person.
+        """
+        now = self.env.clock.now()
+        if not self.env.presence() or not (self.awake_hours[0] <= now.hour < self.awake_hours[1]):
+            return None
+        return True
+
     def __call__(self, question: str) -> str | None:
         """The answer, or None when nobody is home and awake."""
         now = self.env.clock.now()
