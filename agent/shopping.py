@@ -115,13 +115,24 @@ class ShoppingLoop:
         staples = {d.food for d in recipes().dishes.values()}
         now = self.rt.clock.now()
         listed = self.shopping_list()
+        coming = self.on_the_way()
         for kind in self.running_low():
-            if kind in staples and kind not in listed:
+            if kind in staples and kind not in listed and kind not in coming:
                 self.rt.memory.symbolic.add_item("shopping", kind, added_by="robot", when=now)
                 listed.append(kind)
         used_up = set(self._used_up())
-        if any(i in used_up or i in staples for i in listed) and not self._shop_queued():
+        wanted = [i for i in listed if (i in used_up or i in staples) and i not in coming]
+        if wanted and not self._shop_queued():
             self.queue(SHOPPING_GOAL, now, key=f"topup:{task_id}", followup="shopping")
+
+    def on_the_way(self) -> set[str]:
+        """Items ordered and not yet put away (never ordered twice)."""
+        out: set[str] = set()
+        for state in ("pending", "running"):
+            for t in self.rt.tasks.list(state=state):
+                if (t.result or {}).get("followup") == "put_away":
+                    out |= set(t.result.get("items", []))
+        return out
 
     def _shop_queued(self) -> bool:
         return any(
@@ -131,18 +142,22 @@ class ShoppingLoop:
 
     def order(self, items: list[str], task_id: str) -> str:
         """Order ``items`` (a chore's plan's ``orders``); the note for the chore."""
-        items = [i for i in dict.fromkeys(items) if i]
-        if not items:
-            return "nothing to order"
         now = self.rt.clock.now()
         sym = self.rt.memory.symbolic
+        coming = self.on_the_way()
+        asked = [i for i in dict.fromkeys(items) if i]
+        items = [i for i in asked if i not in coming]
+        if not items:
+            for item in asked:
+                sym.check_off("shopping", item, when=now)
+            return "nothing to order (what is on the list is on the way)"
         if self.grocery is None:
             self.rt.memory.episodic.record(
                 "order", f"no grocery service: could not order {', '.join(items)}", now
             )
             return f"no grocery service to order from; {', '.join(items)} stay on the list"
         delivery = self.grocery.order(items)
-        for item in items:
+        for item in asked:
             sym.check_off("shopping", item, when=now)
         self.rt.memory.episodic.record(
             "order",
