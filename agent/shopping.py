@@ -169,8 +169,9 @@ class ShoppingLoop:
             data={"order": delivery.id, "items": delivery.items},
         )
         if delivery.items:
+            names = ", ".join(i.replace("_", " ") for i in delivery.items)
             self.queue(
-                PUT_AWAY_GOAL,
+                f"{PUT_AWAY_GOAL}: {names}",  # what came, not whatever lies about
                 self._awake(delivery.due_at + _PUT_AWAY_AFTER),
                 key=f"put_away:{delivery.id}",
                 followup="put_away",

@@ -33,7 +33,8 @@ def test_answered_items_are_ordered_delivered_put_away_and_remembered(tmp_path):
         rt.run_until(start.replace(hour=19))
         (ask,) = rt.tasks.list(state="waiting")
         record_answer(rt.db, ask.id, "apples please", by="alex")
-        rt.run_until(start + timedelta(hours=22))  # past the delivery (2-5 h after 19:00)
+        # past the delivery (2-5 h after 19:00), put away after the quiet hours (07:00)
+        rt.run_until(start + timedelta(hours=28))
         by_goal = {t.goal: t for t in rt.tasks.list() if t.instruction_id is None}
         summary = rt.summarize()
         still_listed = [i.item for i in rt.memory.symbolic.items("shopping")]
@@ -41,7 +42,7 @@ def test_answered_items_are_ordered_delivered_put_away_and_remembered(tmp_path):
     shop = by_goal["do the shopping"]
     assert shop.state.value == "done"
     assert "ordered" in shop.result["reason"] and "delivery due" in shop.result["reason"]
-    put = by_goal["put the delivery away"]
+    put = by_goal["put the delivery away: apple"]
     assert put.state.value == "done", put.result
     (order,) = env.world.deliveries.values()
     assert order["status"] == "delivered" and sorted(order["items"]) == kept
