@@ -17,6 +17,11 @@ PARAGRAPH = (
 
 
 @pytest.mark.slow
+@pytest.mark.xfail(
+    strict=True,
+    reason="measured 2026-12-03: dinners, check-ins and shopping pass; 3 of 4 laundry runs "
+    "fail in the symbolic planner's laundry method and spills pile up (benchmarks/RESULTS.md)",
+)
 def test_the_paragraph_runs_for_a_month_in_house():
     out = run_household(PARAGRAPH, "house", days=30)
     chores = out["chores"]
