@@ -866,7 +866,8 @@ class HomeRuntime:
             return ""  # asked twice: the next regular run asks
         routine = HouseholdRoutine.from_facts(self.memory.symbolic.facts(), tz=instr.timezone)
         try:
-            again = ask_again(instr, routine, self.clock.now() + timedelta(minutes=1))
+            # Not straight away: nobody answered just now, whatever the routine says.
+            again = ask_again(instr, routine, self.clock.now() + timedelta(hours=2))
         except ValueError as e:
             logger.info("not asking %s again: %s", instr.id, e)
             return ""

@@ -70,8 +70,11 @@ def test_no_answer_orders_what_is_running_low_and_says_so(tmp_path):
     with rt:
         rt.run_until(env.clock.now().replace(hour=19, minute=30))
         (ask,) = [t for t in rt.tasks.list() if t.instruction_id is not None]
+        again = [i for i in rt.instructions.list() if "(asked again at" in i.text]
         low = rt.shopping.running_low()
     assert ask.state.value == "skipped"
+    # Asked again the next time the person is home, not before two hours have passed.
+    assert len(again) == 1 and "will ask again at" in ask.result["reason"]
     if low:
         assert "ordering what is running low" in ask.result["reason"]
         assert all(item in ask.result["reason"] for item in low)
