@@ -169,9 +169,8 @@ class ShoppingLoop:
             data={"order": delivery.id, "items": delivery.items},
         )
         if delivery.items:
-            names = ", ".join(i.replace("_", " ") for i in delivery.items)
             self.queue(
-                f"{PUT_AWAY_GOAL}: {names}",  # what came, not whatever lies about
+                PUT_AWAY_GOAL,
                 self._awake(delivery.due_at + _PUT_AWAY_AFTER),
                 key=f"put_away:{delivery.id}",
                 followup="put_away",
