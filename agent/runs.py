@@ -11,6 +11,11 @@ run from their first day. A run on a database with no instructions yet starts at
 HomeSim's default start (Monday 2026-11-23 06:00 UTC), and instructions given with
 ``--instructions FILE`` become active at that moment.
 
+**The household.** In a run, the simulated resident (``SimulatedResident``) answers
+check-ins and, when home and awake, the robot's confirmation requests in person; shopping
+chores order through HomeSim's grocery service (deliveries at the front door hours later).
+See ``docs/household.md``.
+
 **Durability and extension.** ``--days N`` means "run until N days after the run's
 start". Running the same command again after a crash resumes the stored run; a larger
 ``--days`` on a finished run extends it (answers and approvals given in between are
