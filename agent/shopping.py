@@ -112,6 +112,11 @@ class ShoppingLoop:
         """
         from housemind.agent.planners.methods import recipes
 
+        if self.grocery is None:
+            return  # nowhere to order from: the items wait on the list
+        task = self.rt.tasks.get(task_id)
+        if (task.result or {}).get("followup") == "shopping":
+            return  # a shopping chore never queues another one (no ordering loops)
         staples = {d.food for d in recipes().dishes.values()}
         now = self.rt.clock.now()
         listed = self.shopping_list()
