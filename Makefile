@@ -22,8 +22,10 @@ $(BIN)/housemind: pyproject.toml
 
 install: $(BIN)/housemind
 
+# The person's own paragraph (examples/household.txt) for a simulated week in the house,
+# with its residents, in the live view.
 demo: install
-	$(BIN)/housemind demo
+	$(BIN)/housemind demo --home house --days 7 --instructions examples/household.txt
 
 # pytest (not python -m pytest): the repository root must not be on sys.path, so the tests
 # import the installed housemind.* packages, never the bare top-level folders.

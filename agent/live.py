@@ -93,7 +93,7 @@ class LiveView:
         for c in s["chores"]:
             colour = "green" if c["status"] == "done" else "red"
             t.add_row(
-                c["due"][11:16],
+                c["due"][5:16].replace("T", " "),
                 c["goal"],
                 f"[{colour}]{c['status']}[/]",
                 str(c["subtasks"]),
@@ -102,6 +102,12 @@ class LiveView:
         self.console.print(t)
         for r in s.get("instructions_refused", []):
             self.console.print(f"[red]refused[/] {r['instruction']!r}: {' '.join(r['reasons'])}")
+        if s.get("checkins_asked") or s.get("items_bought"):
+            bought = ", ".join(sorted({b["item"] for b in s.get("items_bought", [])}))
+            self.console.print(
+                f"check-ins asked {s['checkins_asked']} · answered {s['checkins_answered']}"
+                + (f" · bought {bought}" if bought else "")
+            )
         self.console.print(
             f"due {s['chores_due']} · done {s['chores_done']} · failed {s['chores_failed']} · "
             f"subtasks {s['subtasks']} · safety events {s['safety_events']} · "

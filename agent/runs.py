@@ -11,6 +11,11 @@ run from their first day. A run on a database with no instructions yet starts at
 HomeSim's default start (Monday 2026-11-23 06:00 UTC), and instructions given with
 ``--instructions FILE`` become active at that moment.
 
+**The household.** In a run, the simulated resident (``SimulatedResident``) answers
+check-ins and, when home and awake, the robot's confirmation requests in person; shopping
+chores order through HomeSim's grocery service (deliveries at the front door hours later).
+See ``docs/household.md``.
+
 **Durability and extension.** ``--days N`` means "run until N days after the run's
 start". Running the same command again after a crash resumes the stored run; a larger
 ``--days`` on a finished run extends it (answers and approvals given in between are
@@ -198,6 +203,7 @@ def run_simulated(
     from housemind.sim.home import HomeSimEnv
     from housemind.sim.home.conversation import SimulatedResident
     from housemind.sim.home.env import DEFAULT_START
+    from housemind.sim.home.grocery import HomeSimGrocery
     from housemind.sim.home.plans import plan_names
     from housemind.skills.policies.vla import camera_size_for
 
@@ -243,13 +249,16 @@ def run_simulated(
         except (RerunUnavailableError, ValueError) as e:
             raise RunError(str(e)) from e
         robot, events = rr_log.env, _both(rr_log.on_event, on_event)
+    resident = SimulatedResident(env, seed)
     try:
         rt = HomeRuntime(
             robot,
             env.clock,
             db_url=url,
             planner=planner,
-            answerer=SimulatedResident(env, seed),
+            answerer=resident,
+            approver=resident.approve,
+            grocery=HomeSimGrocery(env),
             on_event=events,
             lock_wait_s=lock_wait_s,
             policy=policy,

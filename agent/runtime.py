@@ -14,7 +14,7 @@ import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from housemind.agent.assist import AssistServices
@@ -69,6 +69,8 @@ class RunSummary:
     safety_events: int = 0
     checkins_asked: int = 0
     checkins_answered: int = 0
+    items_bought: list[dict[str, str]] = field(default_factory=list)
+    chores_on_time: int = 0
 
     planner_fallbacks: int = 0
     sim_seconds: float = 0.0
@@ -108,6 +110,14 @@ class HomeRuntime(AssistServices):
 
         policy: Policy override for System 1: a backend name (``"vla"``: every skill it
             supports) or a mapping skill -> backend; None: each skill's own backend.
+
+        grocery: Where shopping chores order (``skills.grocery.GroceryService``; in
+            simulation ``sim.home.grocery.HomeSimGrocery``); None: orders are recorded
+            only. See ``agent.shopping``.
+        approver: In simulation, a person at home who answers a step's confirmation
+            request in person (``SimulatedResident.approve``): True or False, or None when
+            nobody is there to ask. On a robot, requests are answered with
+            ``housemind approve`` instead.
     """
 
     def __init__(
@@ -127,6 +137,8 @@ class HomeRuntime(AssistServices):
         lock_wait_s: float | None = 0.0,
         ask_for_help: bool = True,
         policy: PolicyChoice = None,
+        grocery: Any = None,
+        approver: Callable[[str], bool | None] | None = None,
     ) -> None:
         self.env = env
         self.clock = clock
@@ -134,6 +146,7 @@ class HomeRuntime(AssistServices):
         registry.load_entry_points()  # third-party skills (entry-point group housemind.skills)
         self.on_event = on_event or (lambda kind, payload: None)
         self.answerer = answerer
+        self.approver = approver
         self._active_run: tuple[str, datetime] | None = None
         self.wait_timeout_s = wait_timeout_s
         self.poll_s = poll_s
@@ -162,6 +175,9 @@ class HomeRuntime(AssistServices):
         self.instructions = InstructionStore(self.db.session, clock)
         self.tasks = TaskQueue(self.db.session)
         self.scheduler = ChoreScheduler(self.instructions, self.tasks, clock)
+        from housemind.agent.shopping import ShoppingLoop
+
+        self.shopping = ShoppingLoop(self, grocery)
         if isinstance(planner, str):
             from housemind.agent.planners.spec import make_planner
 
@@ -434,6 +450,7 @@ class HomeRuntime(AssistServices):
             search_candidates=candidates,
             home_places=prefs,
             skills=self.registry.names(),
+            shopping_list=self.shopping.shopping_list() if goal else [],
             memories=self.memory.context_for(goal, now=self.clock.now()) if goal else [],
             images=self._images(self.planner.wants_images) if goal else [],
             people_home=self._people_home() if goal else [],
@@ -562,7 +579,9 @@ class HomeRuntime(AssistServices):
             there = [
                 o
                 for o in sp.objects_at(place)
-                if (o.name == what or o.kind == what) and not o.missing
+                if (o.name == what or o.kind == what)
+                and not o.missing
+                and (o.state or {}).get("quantity", 1.0) > 0.0  # a used-up pack is not stock
             ]
             now = self.clock.now()
             if there:
@@ -612,13 +631,17 @@ class HomeRuntime(AssistServices):
             now,
             task_id=task_id,
         )
+        shopping = bool(_SHOPPING_WORDS.search(question))
         if not answer:
-            return "no answer before the timeout; nothing was changed"
-        if not _SHOPPING_WORDS.search(question):
+            note = self.shopping.after_check_in(None, [], task_id) if shopping else ""
+            again = self._ask_again(task_id)
+            return "; ".join(n for n in (note or "no answer before the timeout", again) if n)
+        if not shopping:
             return f"noted the answer: {answer}"
         items = split_items(answer)
         for item in items:
             self.memory.symbolic.add_item("shopping", item, added_by="person", when=now)
+        self.shopping.after_check_in(answer, items, task_id)
         return f"added {', '.join(items)} to the shopping list" if items else "nothing to add"
 
     # -- running chores ----------------------------------------------------------------
@@ -720,6 +743,9 @@ class HomeRuntime(AssistServices):
                     self._checkpoint(run_id, end)
                 continue
             wake = self.scheduler.next_due(self.clock.now())
+            queued = self.tasks.next_pending_due()  # follow-ups (a delivery to put away)
+            if queued is not None:
+                wake = queued if wake is None else min(wake, queued)
             if self.tasks.list(state="waiting"):
                 poll = self.clock.now() + timedelta(seconds=self.poll_s)
                 wake = poll if wake is None else min(wake, poll)
@@ -834,6 +860,8 @@ class HomeRuntime(AssistServices):
                     status = self.approvals.get(res["approval_id"]).status
                     if status in ("approved", "denied", "expired"):
                         value = {"approve": status == "approved"}
+                    elif status == "pending" and self.approver is not None:
+                        value = self._ask_in_person(res)
             timed_out = since is not None and (self.clock.now() - since).total_seconds() >= (
                 self.wait_timeout_s
             )
@@ -845,6 +873,41 @@ class HomeRuntime(AssistServices):
                 )
             self.tasks.mark(task.id, "running", when=self.clock.now())
             self._finish_task(task, self.run_task(task.id, task.goal, resume=value))
+
+    def _ask_again(self, task_id: str) -> str:
+        """Ask an unanswered check-in again the next time its person is home (a note)."""
+        from housemind.scheduler.routines import HouseholdRoutine, ask_again
+
+        task = self.tasks.get(task_id)
+        if task.instruction_id is None:
+            return ""
+        try:
+            instr = self.instructions.get(task.instruction_id)
+        except KeyError:
+            return ""
+        if not instr.person or "(asked again at" in instr.text:
+            return ""  # asked twice: the next regular run asks
+        routine = HouseholdRoutine.from_facts(self.memory.symbolic.facts(), tz=instr.timezone)
+        try:
+            # Not straight away: nobody answered just now, whatever the routine says.
+            again = ask_again(instr, routine, self.clock.now() + timedelta(hours=2))
+        except ValueError as e:
+            logger.info("not asking %s again: %s", instr.id, e)
+            return ""
+        self.instructions.add(again)
+        self.scheduler.invalidate()
+        when = again.text.rsplit("asked again at ", 1)[-1].rstrip(")")
+        return f"will ask again at {when}"
+
+    def _ask_in_person(self, res: dict[str, Any]) -> dict[str, bool] | None:
+        """Ask the person at home (simulation) to answer a pending request; None if nobody."""
+        decision = self.approver(res.get("question", "")) if self.approver else None
+        if decision is None:
+            return None
+        word = "approved" if decision else "declined"
+        # The request is answered in person, not through the book: close it with who did.
+        self.approvals.close(res["approval_id"], f"{word} in person by the resident at home")
+        return {"approve": bool(decision)}
 
     def _kind(self, task: Any) -> str:
         if task.instruction_id is None:
@@ -884,6 +947,10 @@ class HomeRuntime(AssistServices):
                 question=result.get("question", ""),
                 approval_id=result.get("approval_id"),
             )
+        if status == "done":
+            info["reason"] = "; ".join(
+                r for r in (info["reason"], self._after_done(task, result)) if r
+            )
         if self._active_run is not None:
             # The run's checkpoint first: a crash between the two leaves the task running,
             # and recovery then finds its graph finished and only records the outcome.
@@ -901,6 +968,28 @@ class HomeRuntime(AssistServices):
                 task_id=task.id,
                 data={"reason": result.get("reason", "")},
             )
+
+    def _after_done(self, task: Any, result: dict[str, Any]) -> str:
+        """What a finished chore sets going: orders, purchases, durations. A note or ''."""
+        notes = []
+        orders = (result.get("plan") or {}).get("orders") or []
+        if orders:
+            notes.append(self.shopping.order(list(orders), task.id))
+        if (task.result or {}).get("followup") == "put_away":
+            self.shopping.put_away_done(task.result or {})
+        self.shopping.top_up(task.id)
+        if task.instruction_id is not None and task.started_at is not None:
+            # How long this chore takes in this home: deadline chores start that early.
+            from housemind.scheduler import DurationBook
+
+            started = task.started_at
+            if started.tzinfo is None:
+                started = started.replace(tzinfo=UTC)  # the database keeps UTC
+            took = (self.clock.now() - started).total_seconds()
+            if took > 0:
+                DurationBook(self.memory.symbolic).record(task.goal, took, when=self.clock.now())
+                self.scheduler.invalidate()
+        return "; ".join(n for n in notes if n)
 
     def summarize(self, since: datetime | None = None) -> RunSummary:
         """Summarise the tasks in the database (due at or after ``since``).
@@ -927,6 +1016,13 @@ class HomeRuntime(AssistServices):
             summary.subtasks_failed += int(res.get("subtasks_failed", 0))
             summary.safety_events += int(res.get("safety_events", 0))
             summary.planner_fallbacks += int(res.get("planner_fallbacks", 0))
+            deadline = res.get("deadline")
+            on_time = t.state.value == "done" and (
+                deadline is None
+                or t.finished_at is None
+                or _aware(t.finished_at) <= datetime.fromisoformat(deadline)
+            )
+            summary.chores_on_time += on_time
             summary.chores.append(
                 {
                     "task_id": t.id,
@@ -939,6 +1035,12 @@ class HomeRuntime(AssistServices):
                         if t.finished_at is not None and t.state.value != "waiting"
                         else None
                     ),
+                    "deadline": (
+                        datetime.fromisoformat(deadline).astimezone(self.clock.tz).isoformat()
+                        if deadline
+                        else None
+                    ),
+                    "on_time": on_time,
                     "reason": res.get("reason", res.get("question", "")),
                     "subtasks": int(res.get("subtasks", 0)),
                     "dispatch_count": t.dispatch_count,
@@ -947,11 +1049,19 @@ class HomeRuntime(AssistServices):
                 }
             )
         summary.chores.sort(key=lambda c: (c["due"], c["task_id"]))
+        summary.items_bought = [
+            b for b in self.shopping.bought() if since is None or b["when"] >= since.isoformat()
+        ]
         first = min((t.due_at for t in self.tasks.list()), default=None)
         start = since or first
         if start is not None:
             summary.sim_seconds = max(0.0, (self.clock.now() - start).total_seconds())
         return summary
+
+
+def _aware(when: datetime) -> datetime:
+    """A database time as an aware UTC time (SQLite returns naive UTC)."""
+    return when if when.tzinfo is not None else when.replace(tzinfo=UTC)
 
 
 def _chore_kind(instruction_kind: str) -> str:

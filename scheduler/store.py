@@ -450,6 +450,44 @@ class TaskQueue(_Transactional):
                     raise
                 return Task.from_record(existing)
 
+    def add_followup(
+        self, task_id: str, goal: str, due_at: datetime, *, result: dict[str, Any] | None = None
+    ) -> Task:
+        """Queue a one-off task no standing instruction made (the runtime's follow-ups).
+
+        Adding the same ``task_id`` again returns the existing task unchanged.
+        """
+        with self._tx() as s:
+            existing = s.get(TaskRecord, task_id)
+            if existing is not None:
+                return Task.from_record(existing)
+            row = TaskRecord(
+                id=task_id,
+                instruction_id=None,
+                goal=goal,
+                due_at=_utc(due_at),
+                state=TaskState.PENDING.value,
+                dispatch_count=0,
+                result=dict(result or {}),
+            )
+            s.add(row)
+            s.flush()
+            return Task.from_record(row)
+
+    def next_pending_due(self) -> datetime | None:
+        """When the earliest pending task is due (None when none is pending)."""
+        from sqlalchemy import func
+
+        with self._tx() as s:
+            when = s.scalar(
+                select(func.min(TaskRecord.due_at)).where(
+                    TaskRecord.state == TaskState.PENDING.value
+                )
+            )
+        if when is None:
+            return None
+        return when if when.tzinfo is not None else when.replace(tzinfo=UTC)
+
     def fire_many(
         self,
         fires: list[tuple[StandingInstruction, datetime, TaskState | str, dict[str, Any] | None]],

@@ -254,6 +254,9 @@ def _state_facts(name: str, state: dict[str, Any], out: set[str]) -> None:
             out.add(atom("filled", name))
         elif fill < EMPTY_BELOW:
             out.add(atom("empty", name))
+    quantity = state.get("quantity")
+    if quantity is not None and quantity <= 0.0:
+        out.add(atom("used_up", name))  # a pack of food with nothing left in it
     if state.get("folded"):
         out.add(atom("folded", name))
     dry = state.get("dry")

@@ -43,6 +43,16 @@ def demo(
     api_base: ApiBaseOpt = None,
     policy: PolicyOpt = None,
     as_json: JsonOpt = False,
+    home: HomeOpt = None,
+    instructions: Annotated[
+        Path | None,
+        typer.Option(
+            "--instructions",
+            help="A household's paragraph to run instead of the three demo instructions "
+            "(read like 'housemind run --instructions'); 'make demo' runs "
+            "examples/household.txt in the house for a week.",
+        ),
+    ] = None,
 ) -> None:
     """Run one simulated day at home with three standing instructions (offline)."""
     from housemind.agent.demo import DEMO_INSTRUCTIONS, run_demo
@@ -54,6 +64,9 @@ def demo(
         url = db_url(db, home_id, creating=True)
         _refuse_existing(db, url)
     chosen = build_planner(planner, api_base)
+    if instructions is not None or home is not None:
+        _household(seed, days, url, home, instructions, chosen, as_json)
+        return
     if as_json:
         summary = run_demo(seed=seed, days=days, db_path=url, planner=chosen, policy=choice)
         typer.echo(json.dumps(summary))
@@ -78,6 +91,39 @@ def demo(
             f"{chosen.name} was down or its plans were rejected; --json lists them per chore)"
         )
     if summary["chores_failed"]:
+        raise typer.Exit(1)
+
+
+def _household(
+    seed: int, days: float, url: str | None, home: str | None, path: Path | None,
+    chosen: object, as_json: bool,
+) -> None:  # fmt: skip
+    """The demo with a household's paragraph (``housemind run`` on a temporary database)."""
+    import tempfile
+
+    from housemind.agent.runs import RunError, read_instruction_lines, run_simulated
+
+    with tempfile.TemporaryDirectory(prefix="housemind-demo-") as tmp:
+        try:
+            lines = read_instruction_lines(path) if path is not None else []
+            if as_json:
+                out = run_simulated(url or Path(tmp) / "home.db", days=days, seed=seed,
+                                    home=home, instructions=lines, planner=chosen)  # fmt: skip
+                typer.echo(json.dumps(out))
+                return
+            from housemind.agent.live import LiveView
+
+            with LiveView(title=f"housemind demo · {home or 'apartment'} · seed {seed}",
+                          instructions=lines) as view:  # fmt: skip
+                out = run_simulated(url or Path(tmp) / "home.db", days=days, seed=seed,
+                                    home=home, instructions=lines, planner=chosen,
+                                    on_event=view.on_event)  # fmt: skip
+        except RunError as e:
+            fail(str(e))
+    for line in out["read_back"]:
+        console().print(f"[cyan]read back[/] {line}")
+    view.print_summary(out)
+    if out["chores_failed"]:
         raise typer.Exit(1)
 
 

@@ -16,7 +16,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from housemind.agent.knowledge import FIXTURE_TRAITS, category_of, kinds_in, normalise
+from housemind.agent.knowledge import (
+    FIXTURE_TRAITS,
+    HOME_PLACES,
+    category_of,
+    kinds_in,
+    normalise,
+)
 from housemind.agent.planners.base import PlanningError
 from housemind.agent.planners.language import Clause, clauses, clean_text
 from housemind.agent.planners.methods import Method, Selector, recipes
@@ -271,6 +277,12 @@ def _expand(
             continue  # "kitchen" in a studio: nothing to look at by that name
         if r not in spec.look:
             spec.look.append(r)
+    for kind in m.requires.values():
+        word = _format(kind, values)
+        w = normalise(word).replace("_", " ")
+        if w in recipes().dishes or (w in recipes().meals and normalise(word) not in HOME_PLACES):
+            # "make dinner" is a meal (make_meal), not a drink nobody has heard of
+            raise _NoMatch(f"{word!r} is a meal, not something to {m.name.replace('_', ' ')}")
     for kind in m.requires.values():
         item = normalise(_format(kind, values))
         known = [n for n in beliefs.known_objects() if beliefs.kind(n) == item]
@@ -528,9 +540,23 @@ def _recipe(
     for dish in options:
         food = [n for n in beliefs.known_objects() if beliefs.kind(n) == dish.food]
         food = [n for n in food if beliefs.where(n) is not None]
+        food = [n for n in food if f"used_up({n})" not in beliefs.facts]
         if food:
             break
     else:
+        used_up = [
+            d.food
+            for d in options
+            if any(beliefs.kind(n) == d.food for n in beliefs.known_objects())
+        ]
+        if used_up:  # everything it could cook is used up: it goes on the shopping list
+            for kind in dict.fromkeys(used_up):
+                spec.checks.append((kind, _store_place(beliefs, kind)))
+            spec.notes.append(
+                f"missing: {' and '.join(dict.fromkeys(used_up))} for {word}, added to the "
+                "shopping list"
+            )
+            return True
         dish = options[0]
         spec.find.append(Unknown(dish.food, dish.food, missing_ok=True))
         food = [dish.food]

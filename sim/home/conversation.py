@@ -13,6 +13,8 @@ import hashlib
 import re
 from typing import TYPE_CHECKING
 
+from housemind.sim.home.catalogue import OBJECT_KINDS
+
 if TYPE_CHECKING:
     from housemind.sim.home.env import HomeSimEnv
 
@@ -59,6 +61,18 @@ class SimulatedResident:
         #: Who gave the last answer.
         self.name: str | None = None
 
+    def approve(self, question: str) -> bool | None:
+        """A resident's answer to a confirmation request ("May I 'switch on the stove'?").
+
+        Someone at home and awake looks and agrees (True); None when nobody is there to
+        ask. The safety monitor asks only about steps it judged may be fine (``confirm``);
+        steps it refuses (``deny``) never reach a person.
+        """
+        now = self.env.clock.now()
+        if not self.env.presence() or not (self.awake_hours[0] <= now.hour < self.awake_hours[1]):
+            return None
+        return True
+
     def __call__(self, question: str) -> str | None:
         """The answer, or None when nobody is home and awake."""
         now = self.env.clock.now()
@@ -72,7 +86,18 @@ class SimulatedResident:
         key = f"{self.seed}:{now.date().isoformat()}:{question}".encode()
         h = int.from_bytes(hashlib.sha256(key).digest()[:8], "big")
         n = 1 + h % 3
-        picks = [_GROCERIES[(h >> (8 * i)) % len(_GROCERIES)] for i in range(n)]
+        # What this household uses (the food and drink kinds it keeps), else a generic list.
+        kept = sorted(
+            {
+                o.kind.replace("_", " ")
+                for o in self.env.world.objects.values()
+                if (k := OBJECT_KINDS.get(o.kind)) is not None
+                and k.category in ("food", "drink")
+                and o.kind != "pet_food"
+            }
+        )
+        pool = tuple(kept) or _GROCERIES
+        picks = [pool[(h >> (8 * i)) % len(pool)] for i in range(n)]
         items = list(dict.fromkeys(picks))
         return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 

@@ -66,6 +66,9 @@ _VIEW_MARGIN = 0.2  # rad inside the camera's field of view a target is lined up
 WAIT_FOR_PEOPLE_S = 40.0
 #: A walking person on the robot's path this near ahead (m, along the path) makes it yield.
 _YIELD_AHEAD_M = 1.5
+#: How far (m) the safety guard keeps the robot off a floor hazard (the rule book's
+#: ``keep_out_margin_m``): the experts plan their paths round spills by this much.
+SPILL_KEEP_OFF_M = 0.3
 _DOORWAY_M = 0.6  # a person this near (m) a doorway's middle is "in the doorway"
 
 Pose = tuple[float, float, float]
@@ -208,13 +211,31 @@ class HomeSimExpert:
             extra: Clearance added to the person's radius.
             who: ``all`` at home, only those ``standing`` (not walking anywhere), or ``none``.
         """
+        spills = self._spill_discs()
         if who == "none":
-            return []
+            return spills
         return [
             (p.x, p.y, RESIDENT_RADIUS + extra)
             for p in self.env.world.residents.values()
             if p.home and (who == "all" or not p.path)
-        ]
+        ] + spills
+
+    def _spill_discs(self) -> list[tuple[float, float, float]]:
+        """Spills on the floor as discs ``(x, y, r)`` the robot's centre keeps out of.
+
+        The safety guard stops the base before it drives into a floor hazard's square grown
+        by :data:`SPILL_KEEP_OFF_M`; a disc round that square (plus the slack of a turning
+        robot's look-ahead) is what a path must keep clear of, or the robot would be
+        stopped half-way and never arrive. A spill the robot already stands in is left
+        out: driving out of it is allowed.
+        """
+        rb = self.env.world.robot
+        out = []
+        for sp in self.env.world.spills.values():
+            r = (sp.radius + SPILL_KEEP_OFF_M) * math.sqrt(2.0) + 0.1
+            if (rb.x - sp.x) ** 2 + (rb.y - sp.y) ** 2 >= r * r:
+                out.append((sp.x, sp.y, r))
+        return out
 
     def _standable(
         self, x: float, y: float, clearance: float = PLAN_CLEARANCE, who: People = "all"
@@ -535,10 +556,21 @@ class NavigateExpert(HomeSimExpert):
                 self._last_pose = None
                 return
         # No way round the people where they stand now: is it them, or the home itself?
-        if any(occ.plan(start, g[:2]) is not None for g in self._goals("none")[:4]):
+        spills = self._spill_discs()
+        if any(occ.plan(start, g[:2], spills) is not None for g in self._goals("none")[:4]):
             self._phase = "wait"
             self._people = blockers
             return
+        wet = [
+            n
+            for n, sp in self.env.world.spills.items()
+            if any(sp.x == d[0] and sp.y == d[1] for d in spills)
+        ]
+        if wet and any(occ.plan(start, g[:2]) is not None for g in self._goals("none")[:4]):
+            raise PolicyError(
+                f"no way to the {self.args['target']} that keeps off the floor hazards "
+                f"({', '.join(sorted(wet))}); someone must clean them up first"
+            )
         raise PolicyError(
             f"no path to the {self.args['target']} from ({start[0]:.2f}, "
             f"{start[1]:.2f}); something blocks the way"

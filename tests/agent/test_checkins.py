@@ -32,9 +32,13 @@ def test_person_answers_through_the_cli_path(tmp_path):
         assert task.result["waiting_for"] == "answer"
         record_answer(rt.db, task.id, "eggs and bread", by="alex")
         rt.run_until(start.replace(hour=20))
-        (task,) = rt.tasks.list()
+        (task,) = [t for t in rt.tasks.list() if t.instruction_id is not None]
+        (shop,) = [t for t in rt.tasks.list() if t.instruction_id is None]
         items = [i.item for i in rt.memory.symbolic.items("shopping")]
     assert task.state.value == "done" and task.dispatch_count == 1
+    # The answer queues the shopping at once; with no grocery service the items stay listed.
+    assert shop.goal == "do the shopping" and shop.state.value == "done"
+    assert "no grocery service" in shop.result["reason"]
     assert items == ["eggs", "bread"]
 
 
@@ -60,7 +64,7 @@ def test_simulated_resident_answers_only_when_home(tmp_path):
     start = env.clock.now()
     with rt:
         rt.run_until(start + timedelta(hours=14))  # 18:30 the resident is home
-        (task,) = rt.tasks.list()
+        (task,) = [t for t in rt.tasks.list() if t.instruction_id is not None]
         items = rt.memory.symbolic.items("shopping")
     assert task.state.value == "done" and items
     noon = HomeSimEnv(seed=0)

@@ -1,0 +1,53 @@
+"""The person's own paragraph runs for a month in `house` (issue #11's first "Done when").
+
+Slow (a simulated month: minutes of CPU on a busy 2-core machine); ``make test`` runs it.
+"""
+
+from datetime import datetime, time
+
+import pytest
+
+from housemind.agent.household_bench import load_paragraphs, run_household
+
+PARAGRAPH = (
+    "I like to have dinner made at 6:00 p.m. I wake up and go to work at 7:00 a.m. I like to "
+    "do my laundry on Saturday, so make sure that it's ready. By the way, check in with me "
+    "every Monday to see what I want you to pick up when you do the shopping."
+)
+
+
+@pytest.mark.slow
+@pytest.mark.xfail(
+    strict=True,
+    reason="measured 2026-12-03: dinners, check-ins and shopping pass; 3 of 4 laundry runs "
+    "fail in the symbolic planner's laundry method and spills pile up (benchmarks/RESULTS.md)",
+)
+def test_the_paragraph_runs_for_a_month_in_house():
+    out = run_household(PARAGRAPH, "house", days=30)
+    chores = out["chores"]
+    dinners = [c for c in chores if c["goal"] == "make dinner"]
+    laundry = [c for c in chores if c["goal"] == "do the laundry"]
+    checkins = [c for c in chores if c["kind"] == "check_in"]
+    assert len(dinners) == 30
+    for c in dinners:  # cooked (not "missing: ...") and done by 18:00 that day
+        assert c["status"] == "done" and c["on_time"], c
+        assert "missing" not in c["reason"] and "no pasta" not in c["reason"], c
+        assert datetime.fromisoformat(c["finished_at"]).time() <= time(18, 0), c
+    assert len(laundry) >= 4
+    assert all(c["status"] == "done" and c["on_time"] for c in laundry), laundry
+    assert len(checkins) >= 4
+    for c in checkins:  # asked while the owner is home: before 07:00 or in the evening
+        asked = datetime.fromisoformat(c["due"]).time()
+        assert asked < time(7, 0) or asked >= time(17, 0), c
+    assert out["checkins_answered"] == out["checkins_asked"] == len(checkins)
+    assert out["items_bought"], "the answered items were delivered and put away"
+    assert out["chores_failed"] == 0, [c for c in chores if c["status"] == "failed"]
+
+
+def test_the_household_paragraphs_are_well_formed():
+    rows = load_paragraphs()
+    assert len(rows) >= 21
+    from housemind.sim.home.plans import plan_names
+
+    assert {r["home"] for r in rows} <= set(plan_names())
+    assert PARAGRAPH in {r["text"] for r in rows}
