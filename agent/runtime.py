@@ -107,10 +107,8 @@ class HomeRuntime(AssistServices):
             standby), then raise ``HomeBusyError``. 0 refuses at once.
         ask_for_help: When a chore is stuck, ask a person (like a check-in) instead of
             failing (``agent.help``).
-
         policy: Policy override for System 1: a backend name (``"vla"``: every skill it
             supports) or a mapping skill -> backend; None: each skill's own backend.
-
         grocery: Where shopping chores order (``skills.grocery.GroceryService``; in
             simulation ``sim.home.grocery.HomeSimGrocery``); None: orders are recorded
             only. See ``agent.shopping``.

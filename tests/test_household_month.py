@@ -1,8 +1,11 @@
 """The person's own paragraph runs for a month in `house` (issue #11's first "Done when").
 
-Slow (a simulated month: minutes of CPU on a busy 2-core machine); ``make test`` runs it.
+A simulated month costs minutes of CPU (19 min on the busy 2-core machine it was measured
+on), more than the default test run can spend, and it is known to fail today (laundry, see
+the xfail reason): it is opt-in, ``HOUSEMIND_RUN_MONTH=1 pytest tests/test_household_month.py``.
 """
 
+import os
 from datetime import datetime, time
 
 import pytest
@@ -17,6 +20,10 @@ PARAGRAPH = (
 
 
 @pytest.mark.slow
+@pytest.mark.skipif(
+    os.environ.get("HOUSEMIND_RUN_MONTH") != "1",
+    reason="a simulated month takes minutes: set HOUSEMIND_RUN_MONTH=1 to run it",
+)
 @pytest.mark.xfail(
     strict=True,
     reason="measured 2026-12-03: dinners, check-ins and shopping pass; 3 of 4 laundry runs "
