@@ -416,10 +416,16 @@ class HomeRuntime:
             object_kinds=kinds,
             search_candidates=candidates,
             home_places=prefs,
+            people=list(self._people_home()),
             skills=self.registry.names(),
             memories=self.memory.context_for(goal, now=self.clock.now()) if goal else [],
             images=self._images(self.planner.wants_images) if goal else [],
         )
+
+    def _people_home(self) -> list[str]:
+        """Who is at home (an env that cannot tell: nobody known)."""
+        presence = getattr(self.env, "presence", None)
+        return list(presence()) if presence is not None else []
 
     def _situation(self) -> tuple[Observation | None, list[str], datetime]:
         """What the safety pre-check of a plan needs: the last look, who is home, now."""

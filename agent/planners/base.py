@@ -67,6 +67,8 @@ class PlanContext(BaseModel):
         search_candidates: For an object of unknown or stale location, places to look,
             most likely first.
         home_places: Where each object kind belongs when the home is tidy.
+        people: People of the household believed at home (a reminder goes to one of them;
+            ``navigate`` may take a person as its target).
         skills: Names of available skills.
         shopping_list: What the shopping list holds (a shopping chore orders it).
         memories: Short relevant memories (text) for model-based planners.
@@ -84,6 +86,7 @@ class PlanContext(BaseModel):
     object_kinds: dict[str, str] = Field(default_factory=dict)
     search_candidates: dict[str, list[str]] = Field(default_factory=dict)
     home_places: dict[str, str] = Field(default_factory=dict)
+    people: list[str] = Field(default_factory=list)
     skills: list[str] = Field(default_factory=list)
     shopping_list: list[str] = Field(default_factory=list)
     memories: list[str] = Field(default_factory=list)

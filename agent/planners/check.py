@@ -13,6 +13,7 @@ plan.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -91,8 +92,17 @@ def plan_states(
     return states, _derived(facts)
 
 
+_SLOT = re.compile(r"\{(\w+)\}")
+
+
 def _known_names(context: PlanContext) -> set[str]:
-    names = {*context.rooms, *context.fixtures, *context.object_places, *context.object_kinds}
+    names = {
+        *context.rooms,
+        *context.fixtures,
+        *context.object_places,
+        *context.object_kinds,
+        *context.people,
+    }
     if context.held:
         names.add(context.held)
     return names
@@ -115,8 +125,16 @@ def check_names(plan: Plan, registry: SkillRegistry, context: PlanContext) -> No
             continue  # validate_plan names unknown skills
         spec = registry.get(st.skill)
         props = spec.params.model_json_schema().get("properties", {})
+        # Only arguments that the skill's facts mention name things; a reminder's message
+        # is free text.
+        things = set(_SLOT.findall(" ".join([*spec.preconditions, *spec.effects])))
         for arg, value in st.args.items():
-            if not isinstance(value, str) or "enum" in props.get(arg, {}) or value in known:
+            if (
+                not isinstance(value, str)
+                or "enum" in props.get(arg, {})
+                or arg not in things
+                or value in known
+            ):
                 continue
             same_kind = sorted(n for n, k in context.object_kinds.items() if k == value)
             hint = (

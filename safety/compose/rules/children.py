@@ -97,13 +97,25 @@ def _child_alone(a: Analysis) -> Iterable[Finding]:
         )
 
 
+def _out_of_reach(lem: list[str]) -> bool:
+    """Whether it says out of ... reach, words between ("out of the children's reach")."""
+    return any(
+        lem[i : i + 2] == ["out", "of"] and "reach" in lem[i + 2 : i + 6]
+        for i in range(len(lem) - 2)
+    )
+
+
 @rule("hazard-given-to-child", "child_safety")
 def _child_given(a: Analysis) -> Iterable[Finding]:
     kids = children_in(a)
     child_places = a.having("child_place", roles=("on", "in", "at", "to", "near"))
     if not kids and not child_places:
         return
-    if has_phrase(a.lemmas, SAFE_PLACE_KEYS) or (a.says("keep") and a.says("out of", "away")):
+    if (
+        has_phrase(a.lemmas, SAFE_PLACE_KEYS)
+        or _out_of_reach(a.lemmas)
+        or (a.says("keep") and a.says("out of", "away"))
+    ):
         return
     for s in a.steps:
         gives = s.effects & {"ingest", "place", "fill", "wet"} or s.says("let", "play")
