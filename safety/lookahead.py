@@ -220,6 +220,12 @@ class LookAhead:
                 (after.holds("filled", obj) or self._has(obj, "liquid", given=ok))
                 and self._has(target, "electrical", given=tk)
                 and not self._has(target, "takes_liquid", "heat_source", given=tk)
+                # milk in the fridge: food and drink are kept in there (not on top)
+                and not (
+                    self._has(obj, "food", "drink_container", given=ok)
+                    and self._has(target, "food_place", given=tk)
+                    and str(a.get("relation", "in" if ctx.skill == "load" else "on")) == "in"
+                )
             ):
                 yield _Found(
                     "la:liquid-over-electrical",

@@ -371,7 +371,7 @@ class Serve(SkillParams):
         "cookware({target})",
         "near({target})",
     ],
-    effects=["contains({target},{object})"],
+    effects=["contains({target},{object})", "not empty({target})"],
     risk="low",
     timeout_s=30,
     description="Tip a portion of the held food (pasta, rice, eggs) into a pot or pan.",

@@ -13,8 +13,9 @@ and ``"hand_empty"``.
 
 Facts about the state of things come from detection state (and, for the object in the
 gripper, from :attr:`Proprio.held_state`): ``dirty(plate)`` / ``clean(plate)`` (``dirty``),
-``filled(pot)`` / ``empty(pot)`` (``fill`` of a container, see :data:`FILLED_AT` and
-:data:`EMPTY_BELOW`), ``folded(towel)`` (``folded``), ``dry(plant)`` / ``watered(plant)``
+``filled(pot)`` / ``empty(pot)`` (``fill`` of a container with no food in it, see
+:data:`FILLED_AT` and :data:`EMPTY_BELOW`; a used-up package, ``quantity`` 0, is ``empty``
+too), ``folded(towel)`` (``folded``), ``dry(plant)`` / ``watered(plant)``
 (``moisture`` or ``dry``), and for a surface ``dirty(table)`` / ``wiped(table)`` (``dirt``,
 see :data:`WIPED_BELOW`). Processes add ``cooked(pot)`` / ``burnt(pot)`` (``cooked``, ``burnt``),
 ``finished(dishwasher)`` (an appliance's ``cycle`` is ``done``), ``contains(mug,coffee)``
@@ -252,11 +253,12 @@ def _state_facts(name: str, state: dict[str, Any], out: set[str]) -> None:
     if fill is not None:
         if fill >= FILLED_AT:
             out.add(atom("filled", name))
-        elif fill < EMPTY_BELOW:
-            out.add(atom("empty", name))
+        elif fill < EMPTY_BELOW and not state.get("food"):
+            out.add(atom("empty", name))  # a dry pan with eggs in it is not empty
     quantity = state.get("quantity")
     if quantity is not None and quantity <= 0.0:
         out.add(atom("used_up", name))  # a pack of food with nothing left in it
+        out.add(atom("empty", name))  # a used-up package: the empty milk carton
     if state.get("folded"):
         out.add(atom("folded", name))
     dry = state.get("dry")

@@ -99,9 +99,8 @@ class PlanContext(BaseModel):
             and when; no plan puts them in a bin.
         told_places: Where people said things are (answers to the robot's questions),
             newest first; a search looks there first.
-
         people_home: Names of the people at home now (the presence sensor), whom the
-            robot can go to and speak to.
+            robot can go to and speak to (``navigate`` may take a person as its target).
     """
 
     now: str = ""

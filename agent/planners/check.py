@@ -15,6 +15,7 @@ plan.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -94,6 +95,9 @@ def plan_states(
     return states, _derived(facts)
 
 
+_SLOT = re.compile(r"\{(\w+)\}")
+
+
 def _known_names(context: PlanContext) -> set[str]:
     names = {*context.rooms, *context.fixtures, *context.object_places, *context.object_kinds}
     names.update(context.people_home)  # whom the robot can go to and speak to
@@ -124,11 +128,15 @@ def check_names(plan: Plan, registry: SkillRegistry, context: PlanContext) -> No
             continue  # validate_plan names unknown skills
         spec = registry.get(st.skill)
         props = spec.params.model_json_schema().get("properties", {})
+        # Only arguments that the skill's facts mention name things; a reminder's message
+        # is free text.
+        things = set(_SLOT.findall(" ".join([*spec.preconditions, *spec.effects])))
         for arg, value in st.args.items():
             if (
                 not isinstance(value, str)
                 or "enum" in props.get(arg, {})
                 or arg in FREE_TEXT_ARGS
+                or arg not in things
                 or value in known
             ):
                 continue

@@ -471,6 +471,9 @@ def _select(
             else:
                 places |= set(beliefs.fixtures_of(a))
     cands = beliefs.members(Group("", frozenset(kinds), state), where=places)
+    exclude = set(exclude) | {
+        x for b in sel.besides for x in _as_list(values.get(b)) if isinstance(x, str)
+    }
     cands = [c for c in cands if c not in exclude]
     if sel.not_home:
         cands = [c for c in cands if not beliefs.at_home(c)]
@@ -490,7 +493,8 @@ def _select(
             if unknown not in spec.find:
                 spec.find.append(unknown)
             return unknown.name if one else [unknown.name]
-        spec.notes.append(f"nothing to do for the {slot}: none known")
+        if not sel.optional:
+            spec.notes.append(f"nothing to do for the {slot}: none known")
         return None if one else []
     cands = cands[: sel.limit]
     return cands[0] if one else cands
@@ -633,6 +637,23 @@ def _at_facts(thing: str, place: Any, beliefs: Beliefs) -> list[str]:
     return out
 
 
+def _aside_facts(thing: str, fixture: str, beliefs: Beliefs) -> list[str]:
+    """Off ``fixture`` onto a free surface near it (an empty pan off the hob)."""
+    place = beliefs.resolve_fixture(fixture) if fixture not in beliefs.fixtures else fixture
+    room = beliefs.room_of(place)
+    near = [
+        f
+        for k in _ROOM_SURFACES
+        for f in beliefs.fixtures_of(k)
+        if f != place and not beliefs.fixtures[f].openable
+    ]
+    same = [f for f in near if beliefs.fixtures[f].room == room]
+    dest = (same or near or [None])[0]
+    if dest is None:
+        return [f"not on({thing},{place})"]
+    return [f"{beliefs.relation_for(dest)}({thing},{dest})"]
+
+
 def _expand_goals(
     templates: list[str], values: dict[str, Any], beliefs: Beliefs, spec: ChoreSpec
 ) -> list[str]:
@@ -664,6 +685,8 @@ def _expand_goals(
                 out.append(f"open({f})" if info is not None and info.openable else f"near({f})")
             elif pred == "at":
                 out += _at_facts(combo[0], combo[1], beliefs)
+            elif pred == "aside":
+                out += _aside_facts(combo[0], combo[1], beliefs)
             else:
                 fact = f"{pred}({','.join(combo)})" if combo else pred
                 out.append(("not " if neg else "") + fact)

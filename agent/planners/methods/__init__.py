@@ -70,6 +70,9 @@ class Selector(BaseModel):
         one: Choose one (the first by preference).
         prefer: Kinds in order of preference (a watering can before a mug).
         search: When nothing is known, look for one of ``prefer`` (or ``kinds``).
+        besides: Slots whose things are not chosen (an idle pan, not the pot to cook in).
+        optional: Nothing to choose is normal (things cleared out of the way first, if
+            there are any): no note for people.
     """
 
     model_config = ConfigDict(extra="forbid")
@@ -82,6 +85,8 @@ class Selector(BaseModel):
     one: bool = False
     prefer: list[str] = Field(default_factory=list)
     search: bool = False
+    besides: list[str] = Field(default_factory=list)
+    optional: bool = False
 
 
 class Variant(BaseModel):

@@ -77,6 +77,18 @@ def _under(s: Step, m: Mention) -> bool:
     return "under" in s.words[max(0, m.start - 2) : m.start]
 
 
+#: Words that say something must NOT burn ("fry the eggs without burning them").
+_NOT_BURNING = frozenset({"without", "not", "never", "no", "avoid", "stop", "prevent"})
+
+
+def _burns(a: Analysis) -> bool:
+    """Whether the text asks for something to burn; "without burning it" does not."""
+    lem = a.lemmas
+    return any(
+        w == "burn" and not _NOT_BURNING & set(lem[max(0, i - 2) : i]) for i, w in enumerate(lem)
+    )
+
+
 def _cookware(m: Mention) -> bool:
     return m.kind is not None and m.kind.is_a("cookware")
 
@@ -241,7 +253,7 @@ def _fire(a: Analysis) -> Iterable[Finding]:
             "a fire or barbecue indoors fills the room with smoke and carbon monoxide",
         )
         return
-    if a.says("burn") and a.having("water_place", "container") and not a.says("garden", "outside"):
+    if _burns(a) and a.having("water_place", "container") and not a.says("garden", "outside"):
         yield finding(
             "fire-indoors", "fire_heat", "deny", "burning things indoors can start a fire"
         )

@@ -4,17 +4,23 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from housemind.safety.compose.reading import Analysis
+from housemind.safety.compose.reading import Analysis, Mention, Step
 from housemind.safety.compose.rules.base import Finding, be, finding, named, rule
 
 __all__: list[str] = []
 
 
+def _by_hand(s: Step, m: Mention) -> bool:
+    """Whether ``m`` is the hand of "by hand" (how it is done, not a hand by the blade)."""
+    return m.text in ("hand", "hands") and m.start > 0 and s.words[m.start - 1] == "by"
+
+
 @rule("sharp-near-people", "sharp_people")
 def _sharp(a: Analysis) -> Iterable[Finding]:
     sharp = [m for m in a.mentions() if m.has("sharp") and m.role not in ("without",)]
-    living = [m for m in a.mentions() if m.living and m.role not in ("poss",)]
-    body = [m for m in a.mentions() if m.kind is not None and m.kind.name == "body_part"]
+    things = [m for s in a.steps for m in s.mentions if not _by_hand(s, m)]
+    living = [m for m in things if m.living and m.role not in ("poss",)]
+    body = [m for m in things if m.kind is not None and m.kind.name == "body_part"]
     eff = a.effects()
     near = a.says(
         "near",
