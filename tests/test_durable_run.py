@@ -69,6 +69,16 @@ def tasks_of(db):
         database.close()
 
 
+def standing_count(db):
+    """How many tasks fired from the standing instructions (not the shopping chores and
+    delivery put-aways a check-in's answer queues: those come on top, each once too)."""
+    database = open_database(db)
+    try:
+        return sum(t.instruction_id is not None for t in TaskQueue(database.session).list())
+    finally:
+        database.close()
+
+
 def times_finished(db):
     """How many times each task was finished: its ``task`` events in episodic memory (a
     runtime writes one each time it finishes a task, so a chore run twice shows as 2)."""
@@ -125,6 +135,7 @@ def reference_week(tmp_path_factory):
         run_cmd(db, None, 7, 3), capture_output=True, text=True, env=env, timeout=600
     )
     assert ref.returncode == 0, ref.stderr
+    assert standing_count(db) == 4 * 7
     return tasks_of(db)
 
 
@@ -136,7 +147,9 @@ def test_finished_run_is_not_run_again(any_db, instr_file):
     )
     assert first.returncode == 0, first.stderr
     a = json.loads(first.stdout)
-    assert a["chores_due"] == 4 and a["chores_done"] == 4 and not a["resumed"]
+    # the four instructions of the day, and what the check-in's answer queued (shopping)
+    assert a["chores_due"] >= 4 and a["chores_done"] == a["chores_due"] and not a["resumed"]
+    assert standing_count(db) == 4
     again = subprocess.run(
         run_cmd(db, instr_file, 1, 2), capture_output=True, text=True, env=env, timeout=300
     )
@@ -150,7 +163,7 @@ def test_sigkill_at_random_moments_loses_and_repeats_nothing(any_db, reference_w
     seed, days = 3, 7
     env = {**os.environ, "LITELLM_LOCAL_MODEL_COST_MAP": "True"}
     reference = reference_week
-    assert len(reference) == 4 * days
+    assert len(reference) >= 4 * days  # four instructions a day, plus shopping chores
 
     db = any_db()
     store_instructions(db)
@@ -217,7 +230,7 @@ def test_two_runtimes_started_together_run_each_chore_once(any_db):
     refused = next(err for p, _, err in results if p.returncode == 4)
     assert "already run by another housemind runtime" in refused and "pid" in refused
     tasks = tasks_of(db)
-    assert len(tasks) == 4 * days
+    assert standing_count(db) == 4 * days
     assert all(state in ("done", "failed", "skipped") for _, state, _ in tasks.values())
     assert all(count == 1 for _, _, count in tasks.values())
     finished = times_finished(db)
@@ -273,7 +286,7 @@ def test_a_standby_takes_over_a_killed_runtime_mid_chore(any_db):
     assert summary["resumed"]  # it took over the killed run, not a new one
     assert checkpoints(db) > before
     tasks = tasks_of(db)
-    assert len(tasks) == 4 * days
+    assert standing_count(db) == 4 * days
     assert all(count == 1 for _, _, count in tasks.values())
     finished = times_finished(db)
     # one finish per chore (a kill between a task's last write and its event may leave one

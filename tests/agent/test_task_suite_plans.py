@@ -91,7 +91,7 @@ def test_a_kettle_lid_only_assumed_shut_is_planned_on_but_not_checked():
 
 
 def test_a_reminder_goes_to_a_person_at_home_and_its_message_is_free_text():
-    c = ctx(people=["alex"])
+    c = ctx(people_home=["alex"])
     plan = get_planner("symbolic").plan("remind alex to charge your phone", c)
     assert [s.skill for s in plan.subtasks] == ["navigate", "say"]
     PlanCheck(REGISTRY)(plan, c)

@@ -106,7 +106,7 @@ def _navigate(env, monitor, target="sofa"):
         return ex.run(REGISTRY.bind("navigate", {"target": target}), timeout=120)
 
 
-def test_spill_on_the_path_becomes_a_keep_out_zone():
+def test_spill_on_the_path_becomes_a_keep_out_zone(monkeypatch):
     # Where does the robot drive when the floor is clean?
     clean = Recorder(HomeSimEnv(seed=0))
     out = _navigate(clean, SafetyMonitor())
@@ -115,6 +115,18 @@ def test_spill_on_the_path_becomes_a_keep_out_zone():
     sx, sy = path[len(path) // 2]  # somewhere in the middle of its way
     r = 0.25
 
+    # HomeSim's expert plans its path round a spill it knows of: no stop needed.
+    env = Recorder(HomeSimEnv(seed=0))
+    env.add_spill("spill_1", sx, sy, radius=r)
+    out = _navigate(env, SafetyMonitor())
+    assert out.ok or "keeps off the floor hazards (spill_1)" in out.reason, out.reason
+    assert all(math.hypot(x - sx, y - sy) > r for x, y in env.path)  # never through it
+
+    # A controller that does not know of spills (a learned or remote policy) drives
+    # straight at it: the guard must be what keeps the base out.
+    from housemind.sim.home.experts import HomeSimExpert
+
+    monkeypatch.setattr(HomeSimExpert, "_spill_discs", lambda self: [])
     env = Recorder(HomeSimEnv(seed=0))
     env.add_spill("spill_1", sx, sy, radius=r)
     monitor = SafetyMonitor()
