@@ -17,7 +17,8 @@ CASES = [
     # task, home, seed, what a person says (the time appended), at
     ("milk_to_fridge", "apartment", 11, "put the milk back in the fridge", "6:30"),
     ("feed_the_pet", "one_bedroom", 11, "feed the cat", "6:30"),
-    ("vacuum_the_floor", "studio", 11, "vacuum the {room}", "6:30"),
+    # vacuuming is noisy: at 6:30 it would wait for the end of the quiet hours
+    ("vacuum_the_floor", "studio", 11, "vacuum the {room}", "10:00"),
     ("make_coffee", "house", 11, "make a cup of coffee and put it on the counter", "6:30"),
     ("remind_someone", "apartment", 11, "remind alex to {message}", "19:45"),
 ]
