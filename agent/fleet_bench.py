@@ -102,7 +102,9 @@ def verify_home(url: str, lines: list[str], days: float) -> dict[str, Any]:
         days: How many days it ran.
 
     Returns:
-        Counts: ``tasks``, ``expected`` (one per instruction and day), ``unfinished``,
+        Counts: ``tasks`` (of the standing instructions), ``followups`` (the shopping
+        chores and put-aways a check-in's answer queues: no instruction behind them),
+        ``expected`` (one per instruction and day), ``unfinished``,
         ``dispatched_twice`` (``dispatch_count`` > 1), ``finished_twice`` (more than one
         ``task`` event), ``foreign_tasks`` (of an instruction this home was not given),
         ``foreign_checkpoints`` (checkpoint threads that are not this home's tasks).
@@ -135,13 +137,15 @@ def verify_home(url: str, lines: list[str], days: float) -> dict[str, Any]:
     finally:
         db.close()
     ids = {t.id for t in tasks}
+    standing = [t for t in tasks if t.instruction_id is not None]
     return {
-        "tasks": len(tasks),
+        "tasks": len(standing),
+        "followups": len(tasks) - len(standing),
         "expected": int(round(len(lines) * days)),
-        "unfinished": sum(t.state.value in ("pending", "running") for t in tasks),
+        "unfinished": sum(t.state.value in ("pending", "running") for t in standing),
         "dispatched_twice": sum(t.dispatch_count > 1 for t in tasks),
         "finished_twice": sum(n > 1 for n in finished.values()),
-        "foreign_tasks": sum(t.instruction_id not in given for t in tasks) + len(own - given),
+        "foreign_tasks": sum(t.instruction_id not in given for t in standing) + len(own - given),
         "foreign_checkpoints": len(threads - ids),
     }
 
