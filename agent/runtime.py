@@ -425,15 +425,17 @@ class HomeRuntime(AssistServices):
                 places[o.name] = o.place
                 rooms[o.name] = o.room
         fixtures = {n: FixtureInfo(**info) for n, info in sp.fixtures().items()}
+        states = sp.fixture_states()
         for name in fixtures:
             if name not in in_view:
-                facts |= state_facts(name, sp.fixture_state(name))
+                facts |= state_facts(name, states.get(name, {}))
         # Search candidates cost a query per object: only a planner (a goal) needs them,
         # not believed_facts(), which the gate and reflect call after every subtask.
-        candidates = {
-            word: sp.search_candidates(word, kinds.get(word))
-            for word in ({*kinds, *_goal_words(goal)} if goal else ())
-        }
+        candidates = (
+            sp.search_candidates_many({w: kinds.get(w) for w in {*kinds, *_goal_words(goal)}})
+            if goal
+            else {}
+        )
         prefs = {f.subject: f.value for f in self.memory.symbolic.facts(predicate="belongs_on")}
         ctx = PlanContext(
             now=self.clock.now().isoformat(),

@@ -22,7 +22,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import delete, func, insert, or_, select
 from sqlalchemy.orm import Session
 
 from housemind.memory._util import require_aware
@@ -619,6 +619,12 @@ class SpatialMemory:
             q = select(Place).where(Place.kind != "room").order_by(Place.name)
             return {p.name: _fixture_view(p) for p in s.scalars(q)}
 
+    def fixture_states(self) -> dict[str, dict[str, Any]]:
+        """Last observed state flags of every known fixture, by name (one query)."""
+        with self.db.session() as s:
+            q = select(Place.name, Place.props).where(Place.kind != "room")
+            return {name: dict((props or {}).get("state", {})) for name, props in s.execute(q)}
+
     def fixture_state(self, name: str) -> dict[str, Any]:
         """Last observed state flags of a fixture (``{"open": False}``), empty if unknown."""
         with self.db.session() as s:
@@ -644,56 +650,85 @@ class SpatialMemory:
         Returns:
             Place names (fixtures or rooms), without duplicates.
         """
-        out: list[str] = []
+        return self.search_candidates_many({name: kind}, rooms)[name]
 
-        def add(place: str | None) -> None:
-            if place and place not in out:
-                out.append(place)
+    def search_candidates_many(
+        self, wanted: Mapping[str, str | None], rooms: list[str] | None = None
+    ) -> dict[str, list[str]]:
+        """:meth:`search_candidates` for many objects at once, in three queries.
 
+        Args:
+            wanted: Object name -> its kind when the object is not known yet (else None).
+            rooms: As for :meth:`search_candidates`.
+
+        Returns:
+            Object name -> place names, most promising first.
+        """
+        if not wanted:
+            return {}
+        names = list(wanted)
         with self.db.session() as s:
-            r = s.scalars(select(ObjectRecord).where(ObjectRecord.name == name)).one_or_none()
-            kind = kind or (r.kind if r is not None else name)
+            records = {
+                r.name: r
+                for r in s.scalars(select(ObjectRecord).where(ObjectRecord.name.in_(names)))
+            }
+            kinds = {
+                n: wanted[n] or (records[n].kind if n in records else n) for n in names
+            }
+            sightings = list(
+                s.scalars(
+                    select(Sighting)
+                    .where(
+                        or_(Sighting.object.in_(names), Sighting.kind.in_(set(kinds.values())))
+                    )
+                    .order_by(Sighting.count.desc(), Sighting.last_seen_at.desc(), Sighting.id)
+                )
+            )
+            all_places = list(s.scalars(select(Place).order_by(Place.name)))
+            s.expunge_all()
+        fixtures_by_kind: dict[str, list[Place]] = {}
+        for p in all_places:
+            if p.kind != "room":
+                fixtures_by_kind.setdefault(p.kind, []).append(p)
+        explored = {p.name for p in all_places if p.kind == "room" and p.last_seen_at}
+        known_rooms = [p.name for p in all_places if p.kind == "room"]
+        all_rooms = rooms if rooms is not None else known_rooms
+        result: dict[str, list[str]] = {}
+        for name in names:
+            out: list[str] = []
+
+            def add(place: str | None, out: list[str] = out) -> None:
+                if place and place not in out:
+                    out.append(place)
+
+            r = records.get(name)
+            kind = kinds[name]
             missing_at = r.place if r is not None and r.missing_since is not None else None
             if r is not None and missing_at is None:
                 add(r.place)
-            own = s.scalars(
-                select(Sighting)
-                .where(Sighting.object == name)
-                .order_by(Sighting.count.desc(), Sighting.last_seen_at.desc())
-            )
-            for sg in own:
-                if sg.place != missing_at:
+            for sg in sightings:
+                if sg.object == name and sg.place != missing_at:
                     add(sg.place)
-            learned = s.scalars(
-                select(Sighting)
-                .where(Sighting.kind == kind, Sighting.object != name)
-                .order_by(Sighting.count.desc(), Sighting.last_seen_at.desc())
-            )
-            for sg in learned:
-                if sg.place != missing_at:
+            for sg in sightings:
+                if sg.kind == kind and sg.object != name and sg.place != missing_at:
                     add(sg.place)
-            all_places = list(s.scalars(select(Place).order_by(Place.name)))
-            fixtures_by_kind: dict[str, list[Place]] = {}
-            for p in all_places:
-                if p.kind != "room":
-                    fixtures_by_kind.setdefault(p.kind, []).append(p)
-            for fixture_kind in _prior(kind):
+            prior = _prior(kind)
+            for fixture_kind in prior:
                 if fixture_kind == "floor":
                     continue
                 for p in fixtures_by_kind.get(fixture_kind, []):
                     if p.name != missing_at:
                         add(p.name)
-            explored = {p.name for p in all_places if p.kind == "room" and p.last_seen_at}
-            known_rooms = [p.name for p in all_places if p.kind == "room"]
-            for room in rooms if rooms is not None else known_rooms:
+            for room in all_rooms:
                 if room not in explored:
                     add(room)
-            if "floor" in _prior(kind):
-                for room in rooms if rooms is not None else known_rooms:
+            if "floor" in prior:
+                for room in all_rooms:
                     if room != missing_at:
                         add(room)
             add(missing_at)
-        return out
+            result[name] = out
+        return result
 
     # --- object permanence -----------------------------------------------------------
 

@@ -280,17 +280,25 @@ class HomeSimEnv(gym.Env):
 
     # -- RobotEnv -----------------------------------------------------------------------
 
-    def observe(self) -> Observation:
-        """Egocentric image, proprioception and detections (with line of sight) now."""
+    def observe(self, image: bool = True) -> Observation:
+        """Egocentric image, proprioception and detections (with line of sight) now.
+
+        Args:
+            image: Render the camera. False gives an empty ``uint8[0, 0, 3]`` image, for
+                controllers that read only detections and body state (the executor asks
+                for this between action chunks of a privileged expert).
+        """
         self._sync()
         dets = detect(self.layout, self.world, self._sensor_rng, now_s=self.clock.elapsed)
         if "_readables" in self.__dict__:  # notes, signs, screens (sim/home/readables.py)
             from housemind.sim.home.readables import readable_detections
 
             dets += readable_detections(self)
-        image = self._camera.image(self.world, dets)
+        picture = (
+            self._camera.image(self.world, dets) if image else np.zeros((0, 0, 3), np.uint8)
+        )
         return Observation(
-            time=self.clock.now(), image=image, proprio=self._proprio(), detections=dets
+            time=self.clock.now(), image=picture, proprio=self._proprio(), detections=dets
         )
 
     def presence(self) -> list[str]:

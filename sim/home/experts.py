@@ -86,6 +86,8 @@ class HomeSimExpert:
 
     skill = ""
     required: tuple[str, ...] = ()
+    #: Experts read the simulator's true state, never the camera (see ``Policy``).
+    uses_image = False
 
     def __init__(self, env: HomeSimEnv, args: dict[str, Any]) -> None:
         missing = [a for a in self.required if a not in args]

@@ -47,6 +47,11 @@ class Policy(Protocol):
     ends with a 360° scan of the room) may also expose a boolean ``done`` attribute; the
     executor then declares success only when the skill's success facts hold *and*
     ``done`` is true. Learned policies usually have no such signal and omit it.
+
+    A policy that never reads ``obs.image`` (a privileged controller) may set
+    ``uses_image = False``: between its chunks the executor then asks an environment whose
+    ``observe`` takes ``image=False`` for observations without a rendered camera image
+    (an empty ``uint8[0, 0, 3]``). A subtask's first and last observations always have one.
     """
 
     def reset(self) -> None:

@@ -85,6 +85,9 @@ def test_fixture_props_from_state_relations_and_registration(mem: Memory) -> Non
     assert fx["sofa"]["surface"]
     assert FixtureInfo(**fx["fridge"]).openable
     assert sp.fixture_state("fridge") == {"open": False}
+    states = sp.fixture_states()
+    assert set(states) == set(fx)
+    assert all(states[n] == sp.fixture_state(n) for n in fx)
     assert set(sp.rooms()) == {"kitchen", "living_room"}
 
 
@@ -162,6 +165,13 @@ def test_search_candidates_ranking(mem: Memory) -> None:
     assert c == ["table", "sink", "cabinet", "hall", "bedroom"]
     # Floor prior: toys are looked for on shelves, then on the floors of rooms.
     assert sp.search_candidates("toy", kind="toy") == ["shelf", "hall", "kitchen"]
+    # Many at once (what the planner's context asks for) gives each the same answer.
+    wanted = {"mug": None, "mug_7": "mug", "toy": "toy", "sink": None}
+    rooms = ["kitchen", "hall", "bedroom"]
+    assert sp.search_candidates_many(wanted, rooms) == {
+        n: sp.search_candidates(n, k, rooms) for n, k in wanted.items()
+    }
+    assert sp.search_candidates_many({}) == {}
 
 
 def test_observe_twenty_detections_is_fast(mem: Memory) -> None:

@@ -312,3 +312,31 @@ def test_layout_has_doorways_connecting_every_room():
         goal = next(p for p in pts if occ.clearance(*p) >= 0.5)
         assert occ.plan(centre[:2], goal) is not None, room
     assert default_layout() is env.layout
+
+
+def test_world_to_dict_is_a_deep_copy_equal_to_dataclasses_asdict():
+    """The fast state copy matches ``dataclasses.asdict`` and shares no lists."""
+    import dataclasses
+
+    env = HomeSimEnv(home="house", seed=3)
+    env.reset(seed=3)
+    env.step(env.action_space.sample())
+    w = env.world
+    d = w.to_dict()
+    assert d["robot"] == dataclasses.asdict(w.robot)
+    for group in ("objects", "fixtures", "residents", "spills"):
+        assert d[group] == {k: dataclasses.asdict(v) for k, v in getattr(w, group).items()}
+    walker = next(r for r in w.residents.values())
+    walker.path.append(1.0)
+    assert d["residents"][next(iter(w.residents))]["path"] != walker.path
+
+
+def test_observe_without_the_camera_sees_the_same_things():
+    env = HomeSimEnv(home="house", seed=2)
+    env.reset(seed=2)
+    state = env.get_state()
+    full = env.observe()
+    env.set_state(state)
+    blind = env.observe(image=False)
+    assert blind.image.shape == (0, 0, 3) and full.image.size > 0
+    assert blind.detections == full.detections and blind.proprio == full.proprio

@@ -162,3 +162,55 @@ def test_policy_done_flag_delays_success_until_the_controller_finishes():
     with Executor(env, policy_for=lambda sk, e: pol) as ex:
         out = ex.run(REGISTRY.bind("navigate", {"target": "table"}), timeout=5)
     assert out.ok and out.ticks == 12 and pol.calls == 3
+
+
+class _CameraCountingEnv(PointRobotEnv):
+    """A point robot whose ``observe`` can skip the camera, counting the pictures taken."""
+
+    def __init__(self, **kw):
+        super().__init__(**kw)
+        self.pictures = 0
+        self.blind_looks = 0
+
+    def observe(self, image: bool = True):
+        obs = super().observe()
+        if image:
+            self.pictures += 1
+            return obs
+        self.blind_looks += 1
+        obs.image = np.zeros((0, 0, 3), np.uint8)
+        return obs
+
+
+class _BlindGoTo:
+    """Drives straight to a spot, reading only the body state (never the camera)."""
+
+    uses_image = False
+
+    def __init__(self, env, target):
+        self.inner = env.expert("navigate", {"target": target})
+
+    def reset(self):
+        self.inner.reset()
+
+    def predict_chunk(self, obs, instruction):
+        assert obs.image.size == 0 or obs.image.ndim == 3
+        return self.inner.predict_chunk(obs, instruction)
+
+
+def test_a_controller_that_never_reads_the_camera_spares_the_renderer_between_chunks():
+    env = _CameraCountingEnv()
+    with Executor(env, policy_for=lambda sk, e: _BlindGoTo(e, sk.args["target"])) as ex:
+        out = ex.run(REGISTRY.bind("navigate", {"target": "table"}), timeout=10)
+    assert out.ok, out.reason
+    assert out.chunks > 3 and env.blind_looks >= out.chunks - 1
+    assert env.pictures <= 2  # the subtask's first and last observations only
+    assert out.last_observation.image.size > 0  # what the planner keeps has a picture
+
+
+def test_a_policy_that_may_read_the_camera_gets_a_picture_with_every_observation():
+    env = _CameraCountingEnv()
+    with Executor(env) as ex:  # the fake's own controllers do not say they are blind
+        out = ex.run(REGISTRY.bind("navigate", {"target": "table"}), timeout=10)
+    assert out.ok and out.chunks > 3
+    assert env.blind_looks == 0 and env.pictures >= out.chunks
