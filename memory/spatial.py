@@ -672,15 +672,11 @@ class SpatialMemory:
                 r.name: r
                 for r in s.scalars(select(ObjectRecord).where(ObjectRecord.name.in_(names)))
             }
-            kinds = {
-                n: wanted[n] or (records[n].kind if n in records else n) for n in names
-            }
+            kinds = {n: wanted[n] or (records[n].kind if n in records else n) for n in names}
             sightings = list(
                 s.scalars(
                     select(Sighting)
-                    .where(
-                        or_(Sighting.object.in_(names), Sighting.kind.in_(set(kinds.values())))
-                    )
+                    .where(or_(Sighting.object.in_(names), Sighting.kind.in_(set(kinds.values()))))
                     .order_by(Sighting.count.desc(), Sighting.last_seen_at.desc(), Sighting.id)
                 )
             )

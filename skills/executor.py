@@ -92,7 +92,6 @@ class ActionFilter(Protocol):
         ...
 
 
-
 def _observe_without_image(env: RobotEnv) -> Callable[[], Observation] | None:
     """``env.observe(image=False)`` if the env can skip its camera, else None."""
     observe = getattr(env, "observe", None)
@@ -103,6 +102,7 @@ def _observe_without_image(env: RobotEnv) -> Callable[[], Observation] | None:
     if "image" not in params:
         return None
     return lambda: observe(image=False)
+
 
 class ExecutorObserver(Protocol):
     """Something that watches the executor work (a dataset recorder, a benchmark).

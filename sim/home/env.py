@@ -294,9 +294,7 @@ class HomeSimEnv(gym.Env):
             from housemind.sim.home.readables import readable_detections
 
             dets += readable_detections(self)
-        picture = (
-            self._camera.image(self.world, dets) if image else np.zeros((0, 0, 3), np.uint8)
-        )
+        picture = self._camera.image(self.world, dets) if image else np.zeros((0, 0, 3), np.uint8)
         return Observation(
             time=self.clock.now(), image=picture, proprio=self._proprio(), detections=dets
         )
