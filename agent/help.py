@@ -26,10 +26,12 @@ from housemind.agent.planners.base import PlanContext, PlanningError, Subtask
 __all__ = [
     "MAX_ATTEMPTS",
     "MAX_HELP",
+    "UNREACHABLE_AFTER",
     "HelpDesk",
     "need_help",
     "place_in_answer",
     "subtasks_done",
+    "unreachable",
 ]
 
 #: The same step failing this many times in a row is being stuck.
@@ -94,6 +96,31 @@ def need_help(
             "reason": f"'{last.get('text') or last.get('skill')}' failed {n} times{why}",
         }
     return None
+
+
+#: A thing whose pick failed this often in one task for want of reach is left out.
+UNREACHABLE_AFTER = 2
+_REACH_FAILURE = re.compile(r"within reach|beyond reach|could not line up")
+
+
+def unreachable(outcomes: list[dict[str, Any]]) -> list[str]:
+    """Things whose pick (or unload) failed :data:`UNREACHABLE_AFTER` times for want of reach.
+
+    A thing squeezed in where the gripper cannot get at it (behind others on a crowded
+    counter) stays out of reach however often the robot drives up to it; a chore that
+    keeps trying never finishes the rest. The planner leaves such things out.
+
+    Args:
+        outcomes: The task's subtask outcomes, oldest first.
+    """
+    counts: dict[str, int] = {}
+    for o in outcomes:
+        if o.get("skill") not in ("pick", "unload") or o.get("status") == "success":
+            continue
+        thing = (o.get("args") or {}).get("object")
+        if thing and _REACH_FAILURE.search(str(o.get("reason", ""))):
+            counts[thing] = counts.get(thing, 0) + 1
+    return sorted(t for t, n in counts.items() if n >= UNREACHABLE_AFTER)
 
 
 def _failed_in_a_row(outcomes: list[dict[str, Any]]) -> tuple[dict[str, Any], int] | None:

@@ -31,6 +31,8 @@ HOMESIM_LINEAR_SCALE_MPS = 0.8
 HOMESIM_ANGULAR_SCALE_RPS = 2.0
 
 _Zone = tuple[str, float, float, float, float]
+#: A floor hazard this close, in view, is seen whatever room it is in (across a doorway).
+NEAR_VIEW_M = 1.5
 
 
 class _Compiled:
@@ -114,6 +116,10 @@ class ActionGuard:
         on_estop: Called with the reason after the stop flag is set (e.g. to audit it);
             its errors are logged and never undo the stop.
         hazard_radius_m: Size of a floor hazard whose detection gives none.
+        view_range_m: How far the camera sees a floor hazard (within HomeSim's 6 m, so a
+            hazard near the edge of sight is not forgotten for noise).
+        view_half_angle_rad: Half the camera's field of view for the same check (HomeSim
+            sees 60° either side).
 
     Attributes:
         last_reason: Why the last :meth:`filter` call changed the action (``"estop"``,
@@ -131,6 +137,8 @@ class ActionGuard:
         angular_scale_rps: float = HOMESIM_ANGULAR_SCALE_RPS,
         on_estop: Callable[[str], None] | None = None,
         hazard_radius_m: float = 0.3,
+        view_range_m: float = 4.0,
+        view_half_angle_rad: float = math.radians(50.0),
     ) -> None:
         if linear_scale_mps <= 0 or angular_scale_rps <= 0:
             raise ValueError(
@@ -142,6 +150,9 @@ class ActionGuard:
         self.angular_scale_rps = float(angular_scale_rps)
         self.on_estop = on_estop
         self.hazard_radius_m = float(hazard_radius_m)
+        self.view_range_m = float(view_range_m)
+        self.view_half_angle_rad = float(view_half_angle_rad)
+        self._hazard_rooms: dict[str, str] = {}
         lim = self.limits
         self._default = _Compiled(lim, None, self.linear_scale_mps, self.angular_scale_rps)
         self._layouts: dict[int, _Compiled] = {}
@@ -233,10 +244,38 @@ class ActionGuard:
         Called by the executor at each observation, not each tick. A detection of
         category ``hazard`` at ``position`` with ``state["radius"]`` (default
         ``hazard_radius_m``) becomes a square zone grown by ``keep_out_margin_m``; it
-        stays until :meth:`clear_hazard` (out of sight is not gone).
+        stays until :meth:`clear_hazard` (out of sight is not gone), or until the robot looks
+        at the spot and it is gone: the observation shows the floor of the hazard's room (a
+        ``floor`` detection; or the hazard is within :data:`NEAR_VIEW_M`), the hazard's
+        centre lies within ``view_range_m`` and
+        ``view_half_angle_rad`` of the robot's heading, yet no detection names it (someone
+        wiped it up).
         """
         changed = False
         m = self.limits.keep_out_margin_m
+        seen = {d.name for d in obs.detections if d.category == "hazard"}
+        floors = {d.room for d in obs.detections if d.category == "floor"}
+        if floors and self._hazards:
+            p = obs.proprio
+            for name, zone in list(self._hazards.items()):
+                if name in seen:
+                    continue
+                cx, cy = (zone[1] + zone[3]) / 2, (zone[2] + zone[4]) / 2
+                dx, dy = cx - p.x, cy - p.y
+                dist = math.hypot(dx, dy)
+                # In the room whose floor is in view, or close by (across a doorway).
+                near = dist <= NEAR_VIEW_M
+                if dist > self.view_range_m or (
+                    self._hazard_rooms.get(name) not in floors and not near
+                ):
+                    continue
+                off = math.atan2(dy, dx) - p.theta
+                if abs(math.atan2(math.sin(off), math.cos(off))) > self.view_half_angle_rad:
+                    continue
+                del self._hazards[name]
+                self._hazard_rooms.pop(name, None)
+                changed = True
+                logger.info("keep-out zone around %s cleared: in view and gone", name)
         for d in obs.detections:
             # Only floor hazards are zones; the others (a hot hob, a child by the stove,
             # ``state["floor"] is False``) are facts for the plan-step rules.
@@ -248,6 +287,8 @@ class ActionGuard:
             old = self._hazards.get(d.name)
             # Perception noise moves the spill by centimetres; keep the first estimate.
             moved = old is None or abs(old[1] - zone[1]) > 0.1 or abs(old[2] - zone[2]) > 0.1
+            if d.room:
+                self._hazard_rooms[d.name] = d.room
             if moved or abs(old[3] - zone[3]) > 0.1:
                 self._hazards[d.name] = zone
                 changed = True
@@ -259,8 +300,10 @@ class ActionGuard:
         """Forget one floor hazard (it was cleaned up), or all of them if ``name`` is None."""
         if name is None:
             self._hazards.clear()
+            self._hazard_rooms.clear()
         else:
             self._hazards.pop(name, None)
+            self._hazard_rooms.pop(name, None)
         self._zones = self._static_zones + tuple(self._hazards.values())
 
     # -- hot path ---------------------------------------------------------------------

@@ -12,17 +12,18 @@ Facts are ground atoms written as strings, e.g. ``"holding(mug)"``, ``"in(mug,si
 and ``"hand_empty"``.
 
 Facts about the state of things come from detection state (and, for the object in the
-gripper, from :attr:`Proprio.held_state`): ``dirty(plate)`` / ``clean(plate)`` (``dirty``),
-``filled(pot)`` / ``empty(pot)`` (``fill`` of a container with no food in it, see
-:data:`FILLED_AT` and :data:`EMPTY_BELOW`; a used-up package, ``quantity`` 0, is ``empty``
-too), ``folded(towel)`` (``folded``), ``dry(plant)`` / ``watered(plant)``
-(``moisture`` or ``dry``), and for a surface ``dirty(table)`` / ``wiped(table)`` (``dirt``,
-see :data:`WIPED_BELOW`). Processes add ``cooked(pot)`` / ``burnt(pot)`` (``cooked``, ``burnt``),
-``finished(dishwasher)`` (an appliance's ``cycle`` is ``done``), ``contains(mug,coffee)``
-(``liquid`` or ``food`` held), ``boiled(kettle)`` (water at :data:`BOILED_AT` °C or more);
-a room's floor ``dirty(kitchen)`` / ``clean(kitchen)`` (``floor_dirt``, the same threshold
-as surfaces); a person ``told(alex)`` who heard the robot speak within :data:`TOLD_WITHIN_S`
-seconds (``heard_s``).
+gripper, from :attr:`Proprio.held_state`): ``dirty(plate)`` / ``clean(plate)``
+(``dirty``), ``filled(pot)`` / ``empty(pot)`` (``fill`` of a container with no food in it,
+see :data:`FILLED_AT` and :data:`EMPTY_BELOW`; a used-up package, ``quantity`` 0, is
+``empty`` too), ``folded(towel)`` (``folded``), ``wet(shirt)`` (``wet``: washed, not
+dried), ``dry(plant)`` / ``watered(plant)`` (``moisture`` or ``dry``), and for a surface
+``dirty(table)`` / ``wiped(table)`` (``dirt``, see :data:`WIPED_BELOW`). Processes add
+``cooked(pot)`` / ``burnt(pot)`` (``cooked``, ``burnt``), ``finished(dishwasher)`` (an
+appliance's ``cycle`` is ``done``), ``contains(mug,coffee)`` (``liquid`` or ``food``
+held), ``boiled(kettle)`` (water at :data:`BOILED_AT` °C or more); a room's floor
+``dirty(kitchen)`` / ``clean(kitchen)`` (``floor_dirt``, the same threshold as surfaces);
+a person ``told(alex)`` who heard the robot speak within :data:`TOLD_WITHIN_S` seconds
+(``heard_s``).
 """
 
 from __future__ import annotations
@@ -261,6 +262,8 @@ def _state_facts(name: str, state: dict[str, Any], out: set[str]) -> None:
         out.add(atom("empty", name))  # a used-up package: the empty milk carton
     if state.get("folded"):
         out.add(atom("folded", name))
+    if state.get("wet"):
+        out.add(atom("wet", name))  # washed, not dried yet (clothes, linen)
     dry = state.get("dry")
     if dry is None and "moisture" in state:
         dry = state["moisture"] < DRY_BELOW

@@ -101,6 +101,9 @@ class PlanContext(BaseModel):
             newest first; a search looks there first.
         people_home: Names of the people at home now (the presence sensor), whom the
             robot can go to and speak to (``navigate`` may take a person as its target).
+        unreachable: Things this task tried and failed to pick up, more than once, because
+            no spot within reach could be found (see :func:`agent.help.unreachable`); a
+            planner leaves them out and does the rest of the chore.
     """
 
     now: str = ""
@@ -123,6 +126,7 @@ class PlanContext(BaseModel):
     told_places: dict[str, list[str]] = Field(default_factory=dict)
 
     people_home: list[str] = Field(default_factory=list)
+    unreachable: list[str] = Field(default_factory=list)
 
 
 class Plan(BaseModel):

@@ -288,7 +288,12 @@ def _expand(
         known = [n for n in beliefs.known_objects() if beliefs.kind(n) == item]
         if not [n for n in known if beliefs.where(n) is not None]:
             spec.find.append(Unknown(item, item, missing_ok=True))
-    if "things" in body["select"] and values.get("things") == []:
+    others = [s for s in body["select"] if s != "things" and isinstance(values.get(s), list)]
+    if (
+        "things" in body["select"]
+        and values.get("things") == []
+        and not any(values[s] for s in others)
+    ):
         # "do the dishes" with no dirty dishes known (after looking): nothing to do
         spec.notes.append(f"nothing to do for '{m.name.replace('_', ' ')}': none found")
         return _Clause(m, values, spec, slots=slots)
@@ -659,6 +664,9 @@ def _expand_goals(
 ) -> list[str]:
     out: list[str] = []
     for t in templates:
+        t, _, guard = t.partition(" if ")
+        if guard and not _as_list(values.get(guard.strip().strip("{}"))):
+            continue  # "finished(washer) if {things}": only when there is something to wash
         neg = t.startswith("not ")
         pred, args = parse_atom(t.removeprefix("not "))
         lists = []

@@ -189,6 +189,9 @@ def _situation(
     if ctx.told_places:
         out += ["", "Where people told me things are (look there first):"]
         out += [f"- {k}: {', '.join(v)}" for k, v in sorted(ctx.told_places.items())]
+    if ctx.unreachable:
+        out += ["", "Out of reach (picking them up failed twice in this chore; leave them out):"]
+        out += [f"- {t}" for t in ctx.unreachable]
     if ctx.not_trash:
         out += ["", "Not trash (people said so; never put these in a bin):"]
         out += [f"- {k} (said by {v})" for k, v in sorted(ctx.not_trash.items())]

@@ -167,6 +167,8 @@ class SymbolicPlanner:
         looked = {s for s in searched if s in beliefs.rooms}
         spec = understand(goal, beliefs, self.methods, looked)
         notes = list(spec.notes)
+        if ctx.unreachable:
+            notes += _leave_out(spec, set(ctx.unreachable))
         if ctx.corrections:  # "no, put it in the top drawer": the chore's goal changes
             notes += apply_place_corrections(spec, beliefs, ctx.corrections)
         if spec.orders:
@@ -480,3 +482,25 @@ class SymbolicPlanner:
 
 def _w(name: str) -> str:
     return name.replace("_", " ")
+
+
+def _leave_out(spec: ChoreSpec, things: set[str]) -> list[str]:
+    """Drop the goal facts about ``things`` (out of reach), keeping the rest of the chore."""
+    left: list[str] = []
+    for stage in spec.stages:
+        keep = []
+        for fact in stage:
+            args = set(parse_atom(fact.removeprefix("not "))[1])
+            if args & things:
+                left += sorted(args & things)
+            else:
+                keep.append(fact)
+        stage[:] = keep
+    spec.find = [u for u in spec.find if u.name not in things]
+    left = list(dict.fromkeys(left))
+    if not left:
+        return []
+    return [
+        f"leaving the {', '.join(t.replace('_', ' ') for t in left)} where it is: tried to "
+        "pick it up and could not get within reach"
+    ]

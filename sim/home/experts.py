@@ -29,7 +29,7 @@ from housemind.sim.home.interactions import POUR_RADIUS_M, POUR_RATE_LPS, pour_r
 from housemind.sim.home.layout import APPROACH_STANDOFF, RESIDENT_RADIUS, ROBOT_RADIUS, FixtureSpec
 from housemind.sim.home.occupancy import PLAN_CLEARANCE
 from housemind.sim.home.perception import HALF_FOV, VIEW_RANGE
-from housemind.sim.home.placement import free_slots
+from housemind.sim.home.placement import landing_spots
 from housemind.sim.home.world import ObjectState
 from housemind.skills.policies.base import PolicyError
 from housemind.skills.types import EMPTY_BELOW, FILLED_AT, REACH_M, Observation
@@ -255,23 +255,25 @@ class HomeSimExpert:
         score: Callable[[Pose], float | None],
         headings: Callable[[float, float], list[float]],
         radius: float = 0.8,
+        step: float = 0.05,
     ) -> Pose | None:
         """The cheapest reachable pose near the robot that ``score`` accepts.
 
-        Candidates lie on a 5 cm grid within ``radius`` of the robot, reachable in a
-        straight line, with clearance; ``score`` returns an extra cost or None to reject.
+        Candidates lie on a ``step`` grid (5 cm) within ``radius`` of the robot, reachable
+        in a straight line, with clearance; ``score`` returns an extra cost or None to
+        reject.
         """
         x0, y0, th0 = self._pose()
         occ = self.env.occupancy
         blockers = self._blockers(ROBOT_RADIUS + 0.03)
         best: tuple[float, Pose] | None = None
-        n = int(radius / 0.05)
+        n = int(radius / step)
         cands = []
         for i in range(-n, n + 1):
             for j in range(-n, n + 1):
-                dist = 0.05 * math.hypot(i, j)
+                dist = step * math.hypot(i, j)
                 if dist <= radius:
-                    cands.append((dist, x0 + 0.05 * i, y0 + 0.05 * j))
+                    cands.append((dist, x0 + step * i, y0 + step * j))
         cands.sort()
         for dist, x, y in cands:
             if best is not None and dist >= best[0]:
@@ -365,6 +367,8 @@ class HomeSimExpert:
         if self._tries > 4:
             raise PolicyError(f"could not line up to {what} after {self._tries - 1} tries")
         goal = self._search_pose(score, headings)
+        if goal is None:  # a tight spot (a thing squeezed between others): a finer grid
+            goal = self._search_pose(score, headings, radius=0.5, step=0.02)
         path = None if goal is None else [self._pose()[:2], goal[:2]]
         if goal is None:  # hemmed in: look further, and drive there around obstacles
             goal, path = self._search_far(score, headings)
@@ -1459,7 +1463,7 @@ def _landing_view(env: HomeSimEnv, target: str, name: str) -> Callable[[Pose, fl
 
     def view(p: Pose, margin: float) -> bool:
         gx, gy = env._gripper_point(p)
-        slots = free_slots(lay, env.world, target, exclude=name) or lay.slots[target]
+        slots = landing_spots(lay, env.world, target, exclude=name)
         slot = min(slots, key=lambda sl: math.hypot(sl[0] - gx, sl[1] - gy))
         return _sees(env, p, [slot], margin)
 

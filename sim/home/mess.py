@@ -4,7 +4,9 @@ Each routine slot may name a piece of *work* (``breakfast``, ``cook``, ``dress``
 ...). When the slot begins, the resident takes what the work needs (clean dishes, a pot,
 toys) and uses up groceries; when it ends, they leave it behind: dishes dirty on the
 nearest table or on the kitchen counter, clothes in the laundry basket (or on the bed or
-the floor), toys on the floor, now and then a spill on the floor. Every choice is drawn
+the floor), toys on the floor, now and then a spill on the floor. An adult who finishes a
+piece of work wipes up the spills in the room they are in (children and pets do not), so a
+spill lasts hours, not the whole run. Every choice is drawn
 from the ``random.Random`` the caller seeds with the episode seed, the resident and the
 time of the slot change, never from how often anyone looked.
 
@@ -250,6 +252,8 @@ class MessMaker:
             stamp: Unique per resident and time; names any spill.
         """
         carried = [n for n, o in world.objects.items() if o.relation == "with" and o.place == who]
+        if st.kind == "adult" and st.home:
+            self._wipe_up(world, st)
         meal = MEALS.get(work)
         if meal is not None:
             self._leave_meal(world, meal, carried, st, rng)
@@ -460,6 +464,13 @@ class MessMaker:
             put_in_fixture(self.layout, world, name, spot, near=(x0, y0))
         else:
             o.relation, o.place, o.x, o.y = "floor", room, round(x0, 3), round(y0, 3)
+
+    def _wipe_up(self, world: WorldState, st: ResidentState) -> None:
+        """An adult who finishes a piece of work wipes up the spills in the room they are in."""
+        room = self.layout.room_at(st.x, st.y)
+        room_at = self.layout.room_at
+        for name in [n for n, sp in world.spills.items() if room_at(sp.x, sp.y) == room]:
+            del world.spills[name]
 
     def _spill(
         self, world: WorldState, st: ResidentState, kind: str, rng: random.Random, stamp: str

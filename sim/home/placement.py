@@ -7,7 +7,12 @@ import math
 from housemind.sim.home.layout import SLOT_SPACING, HomeLayout
 from housemind.sim.home.world import WorldState
 
-__all__ = ["free_slots", "put_in_fixture"]
+__all__ = ["free_slots", "landing_spots", "put_in_fixture"]
+
+#: Closer than this to another object, a squeezed-in object could hardly be told apart
+#: from it by the gripper (a grasp needs the object nearer the gripper point than any
+#: other by 5 cm, and the robot stands on a 5 cm grid): stacking is the last resort.
+MIN_GAP = 0.1
 
 
 def free_slots(
@@ -27,6 +32,51 @@ def free_slots(
     ]
 
 
+def landing_spots(
+    layout: HomeLayout, world: WorldState, fixture: str, exclude: str | None = None
+) -> list[tuple[float, float]]:
+    """Where an object put on/in ``fixture`` may land.
+
+    The free slots if there are any. On a full fixture, the points halfway between
+    neighbouring slots that are furthest from every object there, so a squeezed-in object
+    can still be picked out later; only when even those are within :data:`MIN_GAP` of
+    another object, every slot (the object is stacked).
+    """
+    free = free_slots(layout, world, fixture, exclude)
+    if free:
+        return free
+    slots = layout.slots[fixture]
+    taken = [
+        (o.x, o.y)
+        for n, o in world.objects.items()
+        if n != exclude and o.place == fixture and o.relation in ("on", "in")
+    ]
+    between: list[tuple[float, float]] = []
+    for (ax, ay), (bx, by) in _neighbours(slots):
+        between.append((round((ax + bx) / 2, 4), round((ay + by) / 2, 4)))
+    if not between or not taken:
+        return list(slots)
+
+    def room(p: tuple[float, float]) -> float:
+        return min(math.hypot(p[0] - x, p[1] - y) for x, y in taken)
+
+    best = max(room(p) for p in between)
+    if best < MIN_GAP:
+        return list(slots)
+    return [p for p in between if room(p) >= best - 1e-9]
+
+
+def _neighbours(
+    slots: list[tuple[float, float]],
+) -> list[tuple[tuple[float, float], tuple[float, float]]]:
+    """Pairs of slots next to each other along the fixture's row."""
+    out = []
+    for i, a in enumerate(slots):
+        near = [b for b in slots[i + 1 :] if 0 < math.dist(a, b) <= 1.5 * SLOT_SPACING]
+        out += [(a, b) for b in near]
+    return out
+
+
 def put_in_fixture(
     layout: HomeLayout,
     world: WorldState,
@@ -36,14 +86,15 @@ def put_in_fixture(
 ) -> str:
     """Rest object ``name`` on/in ``fixture`` at the free slot nearest ``near``.
 
-    A full fixture still takes the object at its nearest slot (stacked); a container
-    holds anything, and a rare full surface is better than a lost object.
+    A full fixture takes it in the widest gap between its slots (see
+    :func:`landing_spots`), or stacked on its nearest slot when there is no gap left; a
+    container holds anything, and a rare full surface is better than a lost object.
 
     Returns:
         The relation used, ``"in"`` for containers and ``"on"`` for surfaces.
     """
     spec = layout.fixtures[fixture]
-    slots = free_slots(layout, world, fixture, exclude=name) or layout.slots[fixture]
+    slots = landing_spots(layout, world, fixture, exclude=name)
     if near is not None:
         slot = min(slots, key=lambda s: math.hypot(s[0] - near[0], s[1] - near[1]))
     else:

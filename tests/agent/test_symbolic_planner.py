@@ -271,3 +271,114 @@ def test_after_a_failed_pick_the_plan_approaches_the_object_again(planner):
         c,
     )
     assert steps(p2)[:2] == [("navigate", "shirt"), ("pick", "shirt")]
+
+
+def _laundry_ctx(**kw) -> PlanContext:
+    fixtures = {
+        **FIXTURES,
+        "washer": FixtureInfo(
+            name="washer",
+            kind="washer",
+            room="laundry",
+            openable=True,
+            container=True,
+            switchable=True,
+        ),
+        "dryer": FixtureInfo(
+            name="dryer",
+            kind="dryer",
+            room="laundry",
+            openable=True,
+            container=True,
+            switchable=True,
+        ),
+        "wardrobe": FixtureInfo(
+            name="wardrobe", kind="wardrobe", room="bedroom", openable=True, container=True
+        ),
+        "bed": FixtureInfo(name="bed", kind="bed", room="bedroom", surface=True),
+    }
+    return ctx(
+        rooms=[*ROOMS, "laundry"],
+        fixtures=fixtures,
+        facts=[
+            "hand_empty",
+            "closed(fridge)",
+            "closed(washer)",
+            "closed(dryer)",
+            "closed(wardrobe)",
+            "switched_off(washer)",
+            "switched_off(dryer)",
+            *kw.pop("facts"),
+        ],
+        **kw,
+    )
+
+
+def _looked_round() -> list[Subtask]:
+    return [
+        Subtask(skill="navigate", args={"target": r}) for r in ("bedroom", "bathroom", "laundry")
+    ]
+
+
+def test_laundry_someone_already_washed_is_dried_folded_and_put_away_not_washed_again(planner):
+    # A resident ran the wash: the clothes are clean and wet in the washer; none are dirty,
+    # and none of them lies on a surface to fold on (the method brings the bed).
+    c = _laundry_ctx(
+        object_places={"shirt": "washer", "pants": "washer"},
+        object_rooms={"shirt": "laundry", "pants": "laundry"},
+        object_kinds={"shirt": "shirt", "pants": "pants"},
+        facts=[
+            "in(shirt,washer)",
+            "in(pants,washer)",
+            "clean(shirt)",
+            "clean(pants)",
+            "wet(shirt)",
+            "wet(pants)",
+        ],
+    )
+    p = planner.replan("do the laundry", c, done=_looked_round(), failed=None, reason="")
+    got = steps(p)
+    assert ("run", "washer") not in got and ("run", "dryer") in got
+    assert {("fold", "shirt", "bed"), ("fold", "pants", "bed")} <= set(got)
+    assert all(s[0] != "place" or s[2] != "washer" for s in got)  # nothing goes back in
+
+
+def test_dirty_laundry_in_a_basket_is_washed_dried_and_folded_on_the_bed(planner):
+    c = _laundry_ctx(
+        object_places={"shirt": "laundry_basket"},
+        object_rooms={"shirt": "bedroom"},
+        object_kinds={"shirt": "shirt"},
+        facts=["in(shirt,laundry_basket)", "dirty(shirt)"],
+    )
+    p = planner.replan("do the laundry", c, done=_looked_round(), failed=None, reason="")
+    got = steps(p)
+    assert ("run", "washer") in got and ("run", "dryer") in got
+    assert ("fold", "shirt", "bed") in got
+
+
+def test_a_thing_out_of_reach_is_left_out_and_the_rest_of_the_chore_is_planned(planner):
+    from housemind.agent.help import unreachable
+
+    fail = {
+        "skill": "pick",
+        "args": {"object": "cheese"},
+        "status": "failure",
+        "reason": "no free spot within reach from which to pick the cheese; navigate closer first",
+    }
+    ok = {"skill": "navigate", "args": {"target": "cheese"}, "status": "success", "reason": ""}
+    assert unreachable([ok, fail]) == []  # once may be bad luck
+    assert unreachable([ok, fail, ok, fail]) == ["cheese"]
+    other = {**fail, "reason": "the gripper holds the mug; place it first"}
+    assert unreachable([other, other]) == []  # not a matter of reach
+
+    c = ctx(
+        object_places={"cheese": "counter", "milk": "counter"},
+        object_rooms={"cheese": "kitchen", "milk": "kitchen"},
+        object_kinds={"cheese": "cheese", "milk": "milk"},
+        unreachable=["cheese"],
+    )
+    p = planner.plan("put the cheese and the milk in the fridge", c)
+    got = steps(p)
+    assert ("pick", "milk") in got and not any("cheese" in s for s in got)
+    assert "leaving the cheese where it is" in p.rationale
+    assert not any("cheese" in f for f in p.goal_facts)

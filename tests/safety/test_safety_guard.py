@@ -159,6 +159,45 @@ def test_floor_hazard_seen_becomes_a_zone_until_cleared():
     assert guard.filter(forward, here)[0] > 0 and guard.hazards == {}
 
 
+def test_a_floor_hazard_wiped_up_is_forgotten_only_once_the_robot_sees_the_spot():
+    guard = ActionGuard()
+    t = datetime(2026, 1, 1, tzinfo=UTC)
+    spill = Detection(
+        name="spill_1",
+        kind="spill",
+        category="hazard",
+        position=(0.9, 0.0),
+        distance=0.6,
+        room="kitchen",
+        state={"radius": 0.3},
+    )
+    floor = Detection(
+        name="kitchen",
+        kind="floor",
+        category="floor",
+        position=(0.0, 0.0),
+        distance=0.0,
+        room="kitchen",
+    )
+
+    def look(theta: float, dets: list[Detection]) -> None:
+        here = Proprio(x=0.0, y=0.0, theta=theta)
+        guard.update(
+            Observation(time=t, image=np.zeros((2, 2, 3), np.uint8), proprio=here, detections=dets)
+        )
+
+    look(0.0, [spill, floor])
+    assert set(guard.hazards) == {"spill_1"}
+    look(math.pi, [floor])  # facing away: out of sight is not gone
+    assert set(guard.hazards) == {"spill_1"}
+    look(0.0, [])  # no view of the floor (a doorway, another room): kept
+    assert set(guard.hazards) == {"spill_1"}
+    look(0.0, [floor])  # looking right at it and it is not there: someone wiped it up
+    assert guard.hazards == {}
+    forward = np.array([1.0, 0, 0, 0, 0, 0], np.float32)
+    assert guard.filter(forward, Proprio(x=0.0, y=0.0, theta=0.0))[0] > 0
+
+
 # -- action layouts: what the entries mean ---------------------------------------------
 
 ARM = METAWORLD_ARM_LAYOUT  # [dx, dy, dz, gripper]; 1 is 0.8 m/s of the hand
