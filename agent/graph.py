@@ -31,7 +31,7 @@ from housemind.agent.planners.validate import PlanValidationError, validate_plan
 from housemind.safety.verdict import SafetyVerdict, Verdict
 from housemind.skills.spec import SkillRegistry
 
-__all__ = ["TaskServices", "TaskState", "build_task_graph"]
+__all__ = ["LOOKS_PER_REPLAN", "TaskServices", "TaskState", "build_task_graph"]
 
 logger = logging.getLogger(__name__)
 
@@ -52,6 +52,7 @@ class TaskState(TypedDict, total=False):
     # hand-overs between backends (``fallbacks``), and what it cost (latency, tokens).
     decisions: Annotated[list[dict[str, Any]], operator.add]
     replans: int
+    looks: int  # plans that only looked or searched (their own budget, see build_task_graph)
     needs_plan: bool
     failed: dict[str, Any] | None
     status: TaskStatus
@@ -121,12 +122,19 @@ class TaskServices(Protocol):
     # None); ``help_answered(need, answer, by, task_id, goal)`` acts on the answer.
 
 
+#: A task may look around or search this many times per failure replan it is allowed.
+LOOKS_PER_REPLAN = 3
+
+
 def build_task_graph(services: TaskServices, *, max_replans: int = 10, checkpointer=None):
     """Compile the task graph.
 
     Args:
         services: The runtime's services.
-        max_replans: Replans allowed per task (failures and search steps) before giving up.
+        max_replans: Replans allowed per task after failures before giving up. Plans that
+            only look around or search (incomplete plans) have a budget of their own,
+            :data:`LOOKS_PER_REPLAN` times as large, so a long search does not use up the
+            retries of the steps that follow it.
         checkpointer: A LangGraph checkpointer (e.g. ``SqliteSaver``); required for
             ``confirm`` verdicts, which pause the task with ``interrupt``.
     """
@@ -332,12 +340,13 @@ def build_task_graph(services: TaskServices, *, max_replans: int = 10, checkpoin
         if state["step"] < len(p.subtasks):
             return {}
         if not p.complete:
-            if state.get("replans", 0) >= max_replans * (1 + state.get("helped", 0)):
+            looks = state.get("looks", 0)
+            if looks >= LOOKS_PER_REPLAN * max_replans * (1 + state.get("helped", 0)):
                 return {
                     "status": "failed",
-                    "reason": f"gave up after {state.get('replans', 0)} replans",
+                    "reason": f"gave up after looking and searching {looks} times",
                 }
-            return {"needs_plan": True, "replans": state.get("replans", 0) + 1}
+            return {"needs_plan": True, "looks": looks + 1}
         believed = services.believed_facts()
         missing = [f for f in p.goal_facts if f not in believed]
         if missing:

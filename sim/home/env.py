@@ -707,6 +707,9 @@ class HomeSimEnv(gym.Env):
     def graspable(self, pose: tuple[float, float, float] | None = None) -> tuple[str | None, float]:
         """What closing the gripper would grasp (privileged; experts use it to align).
 
+        Of a stack (things at one spot of a fixture with no room left), the one put there
+        last lies on top and is grasped.
+
         Args:
             pose: Hypothetical robot pose ``(x, y, theta)``; the current one if None.
 
@@ -717,12 +720,18 @@ class HomeSimEnv(gym.Env):
         x, y, _ = pose = self._pose(pose)
         gx, gy = self._gripper_point(pose)
         best, bd, second = None, math.inf, math.inf
+        bx = by = math.nan
         for name, o in self.world.objects.items():
             if self._hidden(o):
+                continue
+            if abs(o.x - bx) < 1e-6 and abs(o.y - by) < 1e-6:
+                if o.stack >= self.world.objects[best].stack:  # type: ignore[index]
+                    best = name  # a stack: the one put there last lies on top
                 continue
             d = math.hypot(o.x - gx, o.y - gy)
             if d < bd:
                 best, bd, second = name, d, bd
+                bx, by = o.x, o.y
             elif d < second:
                 second = d
         if best is None:

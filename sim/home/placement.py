@@ -100,6 +100,12 @@ def put_in_fixture(
     else:
         slot = slots[0]
     obj = world.objects[name]
+    below = [
+        o.stack
+        for n, o in world.objects.items()
+        if n != name and o.place == fixture and (o.x, o.y) == slot
+    ]
+    obj.stack = max(below) + 1 if below else 0  # on top of a stack: grasped first
     obj.relation = "in" if spec.container else "on"
     obj.place = fixture
     obj.x, obj.y = slot

@@ -72,6 +72,8 @@ class ObjectState:
             held (see :mod:`sim.home.interactions`); back to 0 when it is grasped again.
         warm_s: Seconds a perishable (milk, cheese) has spent warmer than a fridge.
         spoiled: A perishable left out too long (see :mod:`sim.home.processes`).
+        stack: Height in a stack of things at one spot of a full fixture (0: at the
+            bottom or alone); the highest is on top and is the one grasped.
     """
 
     kind: str
@@ -93,6 +95,7 @@ class ObjectState:
     progress: float = 0.0
     warm_s: float = 0.0
     spoiled: bool = False
+    stack: int = 0
 
 
 @dataclass(slots=True)

@@ -182,3 +182,52 @@ def test_check_in_asks_and_uses_the_answer(tmp_path):
     g.invoke({**start("c2", "anything to buy?"), "kind": "check_in"}, cfg("c2"))
     silent = g.invoke(Command(resume={"answer": None}), cfg("c2"))
     assert silent["status"] == "skipped"
+
+
+class _LookingFirst:
+    """A planner that looks around ``looks`` times (incomplete plans) before planning."""
+
+    name = "looking"
+
+    def __init__(self, looks):
+        self.inner = get_planner("symbolic")
+        self.left = looks
+
+    def plan(self, goal, context):
+        return self.replan(goal, context, done=[], failed=None, reason="")
+
+    def replan(self, goal, context, *, done, failed, reason):
+        from housemind.agent.planners.base import Plan, Subtask
+
+        if self.left > 0:
+            self.left -= 1
+            spot = "table" if self.left % 2 else "sink"
+            return Plan(
+                goal=goal,
+                subtasks=[Subtask(skill="navigate", args={"target": spot})],
+                complete=False,
+                backend=self.name,
+            )
+        return self.inner.replan(goal, context, done=done, failed=failed, reason=reason)
+
+
+def test_a_long_search_does_not_use_up_the_retries_of_the_steps_after_it():
+    env = PointRobotEnv()
+    svc = PointServices(env)
+    svc.planner = _LookingFirst(looks=5)  # more looks than replans allowed
+    res = build_task_graph(svc, max_replans=2).invoke(
+        start("t9", "put the mug on the sink"), cfg("t9")
+    )
+    assert res["status"] == "done", res.get("reason")
+    assert res.get("looks") == 5 and res.get("replans", 0) == 0
+
+
+def test_looking_forever_still_ends():
+    env = PointRobotEnv()
+    svc = PointServices(env)
+    svc.planner = _LookingFirst(looks=10_000)
+    res = build_task_graph(svc, max_replans=2).invoke(
+        start("t10", "put the mug on the sink"), cfg("t10")
+    )
+    assert res["status"] == "failed"
+    assert "gave up after looking and searching 6 times" in res["reason"]

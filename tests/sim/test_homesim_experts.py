@@ -307,3 +307,46 @@ def test_a_full_counter_takes_more_things_in_its_gaps_and_each_can_be_picked_aga
     assert f"near({squeezed})" in facts
     facts = run(env, "pick", {"object": squeezed})
     assert f"holding({squeezed})" in facts
+
+
+def test_a_thing_stacked_on_a_full_fixture_is_picked_from_the_top():
+    from housemind.sim.home.placement import landing_spots, put_in_fixture
+
+    env = HomeSimEnv(home="house", seed=0)
+    env.reset(seed=0)
+    lay, world = env.layout, env.world
+    counter = max(
+        (f for f in lay.fixtures if not lay.fixtures[f].openable),
+        key=lambda f: len(lay.slots[f]),
+    )
+    movable = [
+        n
+        for n, o in world.objects.items()
+        if o.relation in ("on", "in") and o.place != counter and not lay.fixtures[o.place].openable
+    ]
+    put = []
+    for name in movable:  # fill every slot and gap, then two more on a stack
+        stacked = set(landing_spots(lay, world, counter, exclude=name)) == set(lay.slots[counter])
+        put_in_fixture(lay, world, name, counter)
+        put.append(name)
+        if (
+            stacked
+            and sum(
+                1 for n in put if (world.objects[n].x, world.objects[n].y) == lay.slots[counter][0]
+            )
+            >= 3
+        ):
+            break
+    spot = lay.slots[counter][0]
+    pile = [
+        n
+        for n in world.objects
+        if world.objects[n].place == counter and (world.objects[n].x, world.objects[n].y) == spot
+    ]
+    assert len(pile) >= 3
+    top, buried = pile[-1], pile[0]
+    assert top == put[-1]  # the last one put there
+    run(env, "navigate", {"target": top})
+    with pytest.raises(PolicyError, match="no free spot"):
+        run(env, "pick", {"object": buried})
+    assert f"holding({top})" in run(env, "pick", {"object": top})
