@@ -93,13 +93,14 @@ def _sim_state(request: dict[str, Any]) -> dict[str, Any]:
 
 def served_homesim_experts() -> HousemindServedPolicy:
     """HomeSim's expert controllers as a served policy (see the module docstring)."""
-    from housemind.sim.home.experts import ACTION_DIM, CHUNK
+    from housemind.sim.home.experts import ACTION_DIM
 
+    # No fixed horizon: an expert's chunk is 0.2 s of ticks at the client's control rate.
     return HousemindServedPolicy(
         _ServedExpert,
         name="homesim-experts",
         action_dim=ACTION_DIM,
-        action_horizon=CHUNK,
+        action_horizon=None,
         observation_keys=(*DEFAULT_OBSERVATION_KEYS, wire.SIM_STATE),
     )
 

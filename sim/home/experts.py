@@ -3,8 +3,9 @@
 Experts read the true world state (they are demonstrators, and their chunks are training
 data for the built-in VLA) but act only through the ordinary action vector, so whatever
 they achieve a learned policy could achieve too. Each call to ``predict_chunk`` looks at
-the true state afresh and rolls its controller forward on a kinematic model for
-:data:`CHUNK` ticks; once the skill's effect holds it emits zeros (hold still).
+the true state afresh and rolls its controller forward on a kinematic model for one chunk
+(:data:`CHUNK_S` seconds of ticks); once the skill's effect holds it emits zeros (hold
+still).
 
 Skills and arguments (a contract with :mod:`skills.builtin`): ``navigate(target)``,
 ``pick(object)``, ``place(object, target, relation)``, ``open(target)``, ``close(target)``,
@@ -37,10 +38,14 @@ from housemind.skills.types import EMPTY_BELOW, FILLED_AT, REACH_M, Observation
 if TYPE_CHECKING:
     from housemind.sim.home.env import HomeSimEnv
 
-__all__ = ["CHUNK", "EXPERTS", "WAIT_FOR_PEOPLE_S", "HomeSimExpert", "make_expert"]
+__all__ = ["CHUNK", "CHUNK_S", "EXPERTS", "WAIT_FOR_PEOPLE_S", "HomeSimExpert", "make_expert"]
 
-#: Actions per chunk.
+#: Actions per chunk at 50 Hz, HomeSim's old control rate (the fewest a chunk has).
 CHUNK = 10
+#: Seconds of motion per chunk: at a higher control rate a chunk has more ticks
+#: (40 at 200 Hz), so the expert (and the executor, which observes once per chunk) looks
+#: at the world as often per simulated second at any rate.
+CHUNK_S = 0.2
 #: Entries of a HomeSim action: ``[vx, vy, wz, grip, articulate, switch, use]``.
 ACTION_DIM = 7
 GRIP, ARTICULATE, SWITCH, USE = 3, 4, 5, 6
@@ -106,7 +111,7 @@ class HomeSimExpert:
         self._idx = 0
 
     def predict_chunk(self, obs: Observation, instruction: str) -> np.ndarray:
-        """The next :data:`CHUNK` actions, ``float32[CHUNK, 7]``.
+        """The next :attr:`chunk_len` actions, ``float32[chunk_len, 7]``.
 
         Raises:
             PolicyError: if the skill cannot be carried out from here.
@@ -140,23 +145,26 @@ class HomeSimExpert:
             return self._hold()
         px, py = next(p for p in pts if env._los(x, y, *p))
         err = angle_diff(math.atan2(py - y, px - x), th)
-        out = np.zeros((CHUNK, ACTION_DIM), dtype=np.float32)
+        out = np.zeros((self.chunk_len, ACTION_DIM), dtype=np.float32)
         step = 2.0 / env.control_hz  # rad per tick at a full turn command
-        for k in range(CHUNK):
+        for k in range(self.chunk_len):
             wz = max(-1.0, min(1.0, err / step))
             out[k, 2] = wz
             err -= wz * step
         return out
 
-    @staticmethod
-    def _hold() -> np.ndarray:
-        return np.zeros((CHUNK, ACTION_DIM), dtype=np.float32)
+    @property
+    def chunk_len(self) -> int:
+        """Ticks per chunk: :data:`CHUNK_S` seconds at the env's rate, at least :data:`CHUNK`."""
+        return max(CHUNK, round(CHUNK_S * float(getattr(self.env, "control_hz", 50.0))))
 
-    @staticmethod
-    def _command(index: int, value: float) -> np.ndarray:
+    def _hold(self) -> np.ndarray:
+        return np.zeros((self.chunk_len, ACTION_DIM), dtype=np.float32)
+
+    def _command(self, index: int, value: float) -> np.ndarray:
         # Repeat the command over the chunk: it acts once, the repeats are no-ops, and a
         # caller that drops the chunk's head still sees it.
-        out = np.zeros((CHUNK, ACTION_DIM), dtype=np.float32)
+        out = np.zeros((self.chunk_len, ACTION_DIM), dtype=np.float32)
         out[:, index] = value
         return out
 
@@ -183,8 +191,8 @@ class HomeSimExpert:
             self._path_ref, self._idx = path, 1
         self._idx, _ = _carrot(path, self._idx, x, y)
         seg = self._idx
-        out = np.zeros((CHUNK, ACTION_DIM), dtype=np.float32)
-        for k in range(CHUNK):
+        out = np.zeros((self.chunk_len, ACTION_DIM), dtype=np.float32)
+        for k in range(self.chunk_len):
             seg, (tx, ty) = _carrot(path, seg, x, y)
             dgoal = math.hypot(gx - x, gy - y)
             ex, ey = tx - x, ty - y
@@ -639,8 +647,8 @@ class NavigateExpert(HomeSimExpert):
             left = 2.0 * math.pi - self._scan
             if left > 0.01:
                 step = 2.0 / self.env.control_hz  # radians per tick at full turn rate
-                out = np.zeros((CHUNK, ACTION_DIM), dtype=np.float32)
-                for k in range(CHUNK):
+                out = np.zeros((self.chunk_len, ACTION_DIM), dtype=np.float32)
+                for k in range(self.chunk_len):
                     out[k, 2] = max(0.0, min(1.0, left / step))
                     left -= out[k, 2] * step
                 return out
@@ -658,7 +666,7 @@ class NavigateExpert(HomeSimExpert):
         """Hold still for one chunk, or give up (``why()`` says who and where) past the limit."""
         if self._waited_s >= WAIT_FOR_PEOPLE_S:
             raise PolicyError(why())
-        self._waited_s += CHUNK / self.env.control_hz
+        self._waited_s += self.chunk_len / self.env.control_hz
         self._yielding = True
         return self._hold()
 
@@ -737,7 +745,7 @@ class NavigateExpert(HomeSimExpert):
         x, y, th = self._pose()
         ex, ey = self.env.occupancy.escape_direction(x, y)
         c, s = math.cos(th), math.sin(th)
-        out = np.zeros((CHUNK, ACTION_DIM), dtype=np.float32)
+        out = np.zeros((self.chunk_len, ACTION_DIM), dtype=np.float32)
         out[:, 0] = 0.3 * (c * ex + s * ey)
         out[:, 1] = 0.3 * (-s * ex + c * ey)
         self._last_pose = None
@@ -1011,7 +1019,7 @@ class _HeldExpert(HomeSimExpert):
         return ok, score
 
     def _act(self, **cols: float) -> np.ndarray:
-        out = np.zeros((CHUNK, ACTION_DIM), dtype=np.float32)
+        out = np.zeros((self.chunk_len, ACTION_DIM), dtype=np.float32)
         for col, v in cols.items():
             out[:, {"grip": GRIP, "use": USE}[col]] = v
         return out
@@ -1160,8 +1168,8 @@ class PourExpert(_HeldExpert):
             )
         act = self._act(grip=1.0, use=1.0)
         per_tick = POUR_RATE_LPS / env.control_hz
-        n = CHUNK if math.isinf(room) else math.ceil(room / per_tick - 1e-9)
-        if n < CHUNK:  # stop tipping before the receiver overflows
+        n = self.chunk_len if math.isinf(room) else math.ceil(room / per_tick - 1e-9)
+        if n < self.chunk_len:  # stop tipping before the receiver overflows
             act[n:, USE] = 0.0
         return self._align_then(ready, score, headings, act, f"pour the {name} into the {target}")
 
@@ -1222,7 +1230,7 @@ class WipeExpert(_HeldExpert):
             self._centre = th
         amp = self._amplitude(rect, (x, y, self._centre)) - _TURN_PER_TICK
         out = self._act(grip=1.0, use=1.0)
-        for k in range(CHUNK):
+        for k in range(self.chunk_len):
             off = angle_diff(th, self._centre)
             if off * self._dir >= amp:
                 self._dir = -self._dir
