@@ -13,7 +13,10 @@ of and how long before a deadline it starts:
   when they said when they go to bed or get up (an unsaid bedtime is taken as 23:00 here,
   so an explicit "remind us at 10 pm" is not moved by a default night);
 - a deadline chore starts its lead time before the deadline: the measured duration in this
-  home (``DurationBook``) plus a margin, or the instruction's ``duration_s`` before any run.
+  home (``DurationBook``) plus a margin, or the instruction's ``duration_s`` before any run;
+- a long chore (an hour or more: the laundry) stays out of the windows of the household's
+  short chores at fixed times (dinner made by 18:00 runs from about 17:35), because the one
+  robot does one chore at a time and the long one would make the short one late.
 
 A run that would start in, or run into, a window moves to the nearest free time on the same
 day (earlier only, for a deadline); the rule itself is unchanged, and
@@ -25,17 +28,23 @@ durations from another object.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
+from housemind.scheduler._rrule import split_rules
 from housemind.scheduler.constraints import forbidden_windows, is_noisy
 from housemind.scheduler.durations import DURATION_PREDICATE, DurationBook
 from housemind.scheduler.instructions import PERSON_KINDS, InstructionKind, StandingInstruction
 from housemind.scheduler.routines import ROUTINE_PREDICATES, HouseholdRoutine
 from housemind.scheduler.triggers import RRuleTrigger, next_due
 
-__all__ = ["DEFAULT_QUIET_HOURS", "SchedulePolicy"]
+__all__ = ["DEFAULT_QUIET_HOURS", "LONG_CHORE_S", "SchedulePolicy"]
+
+#: A chore expected to take this long or longer keeps out of the short chores' windows.
+LONG_CHORE_S = 3600.0
+_CHORE_KINDS = (InstructionKind.RECURRING_CHORE, InstructionKind.DEADLINE_CHORE)
 
 DEFAULT_QUIET_HOURS = "22:00-07:00"
 #: Bedtime assumed for a person who said when they get up but not when they go to bed, when
@@ -64,7 +73,9 @@ class SchedulePolicy:
         durations: DurationBook | None = None,
         noise: bool = True,
     ) -> None:
+        constraints = list(constraints)
         self.constraints = [c for c in constraints if c.kind is InstructionKind.CONSTRAINT]
+        self._chores = [c for c in constraints if c.kind in _CHORE_KINDS and c.rrule and c.enabled]
         self.noise = noise
         self.quiet_hours = quiet_hours or (routine.quiet_hours if routine else DEFAULT_QUIET_HOURS)
         self.routine = routine
@@ -145,7 +156,31 @@ class SchedulePolicy:
                 windows += self.routine.sleep_windows()
             else:
                 windows.append(f"* {self.quiet_hours}")
+        windows += self.busy_windows(instruction)
         return tuple(sorted(set(windows)))
+
+    def busy_windows(self, instruction: StandingInstruction) -> list[str]:
+        """Weekly windows of the short fixed-time chores a long chore keeps out of.
+
+        Only a chore expected to take :data:`LONG_CHORE_S` or more gets any; a short
+        chore's window runs from its start (its lead before a deadline) to its end. Rules
+        other than daily or weekly at one time of day are left out.
+        """
+        if instruction.kind not in _CHORE_KINDS:
+            return []
+        if max(self.run_s(instruction), self.lead_s(instruction)) < LONG_CHORE_S:
+            return []
+        out = []
+        for other in self._chores:
+            if other.id == instruction.id or other.rrule is None:
+                continue
+            run = max(self.run_s(other), self.lead_s(other) if other.time_is_deadline else 0)
+            if run >= LONG_CHORE_S:
+                continue
+            window = _fixed_time_window(other.rrule, run, other.time_is_deadline)
+            if window is not None:
+                out.append(window)
+        return out
 
     def lead_s(self, instruction: StandingInstruction) -> float:
         """Seconds before its deadline a deadline chore starts."""
@@ -187,6 +222,37 @@ class SchedulePolicy:
     ) -> list[tuple[datetime, datetime]]:
         """The next ``n`` ``(due, fire)`` pairs of ``instruction`` under this policy."""
         return next_due(instruction, after, n, self)
+
+
+def _fixed_time_window(rrule_text: str, run_s: float, deadline: bool) -> str | None:
+    """``"* 17:35-18:00"`` for a daily chore due at 18:00 that takes 25 minutes."""
+    try:
+        _, rules = split_rules(rrule_text)
+    except ValueError:
+        return None
+    if len(rules) != 1:
+        return None
+    r = rules[0]
+    if (
+        r.get("FREQ") not in ("DAILY", "WEEKLY")
+        or "," in r.get("BYHOUR", ",")
+        or ("," in r.get("BYMINUTE", "0"))
+    ):
+        return None
+    at = int(r["BYHOUR"]) * 60 + int(r.get("BYMINUTE", "0"))
+    span = max(1, round(run_s / 60))
+    start, end = (at - span, at) if deadline else (at, at + span)
+    days = "*"
+    if r.get("BYDAY"):
+        days = ",".join(re.sub(r"^[+-]?\d+", "", d) for d in r["BYDAY"].split(","))
+    elif r.get("FREQ") == "WEEKLY":
+        return None  # weekly on the DTSTART's day: not worth guessing
+
+    def hhmm(m: int) -> str:
+        m %= 24 * 60
+        return f"{m // 60:02d}:{m % 60:02d}"
+
+    return f"{days} {hhmm(start)}-{hhmm(end)}"
 
 
 class _Told:

@@ -285,3 +285,20 @@ def test_an_unanswered_check_in_is_asked_again_when_the_person_is_home():
     dinner = next(i for i in result.instructions if i.goal == "make dinner")
     with pytest.raises(ValueError, match="names nobody"):
         ask_again(dinner, routine, NOW)
+
+
+def test_a_long_chore_keeps_out_of_the_short_chores_window_at_a_fixed_time():
+    """The laundry (hours) must not run through the time dinner is made: one robot."""
+    result = parse_paragraph(HEADLINE, now=NOW, tz="Europe/Berlin")
+    policy = SchedulePolicy.from_facts(result.instructions, result.facts, tz="Europe/Berlin")
+    laundry = next(i for i in result.instructions if i.goal == "do the laundry")
+    dinner = next(i for i in result.instructions if i.goal == "make dinner")
+    assert policy.run_s(laundry) >= 3600 and policy.run_s(dinner) < 3600
+    assert policy.busy_windows(dinner) == []  # a short chore does not move for a long one
+    windows = policy.busy_windows(laundry)
+    assert windows == ["* 17:15-18:00"]  # dinner's lead (45 min before any run) to 18:00
+    for due, fire in policy.next_due(laundry, NOW, 4):
+        end = fire + timedelta(seconds=policy.run_s(laundry))
+        dinner_from, dinner_by = fire.replace(hour=17, minute=15), fire.replace(hour=18)
+        assert end <= dinner_from or fire >= dinner_by, (fire, end)
+        assert end <= due
