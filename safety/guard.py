@@ -32,7 +32,9 @@ HOMESIM_ANGULAR_SCALE_RPS = 2.0
 
 _Zone = tuple[str, float, float, float, float]
 #: A floor hazard this close, in view, is seen whatever room it is in (across a doorway).
-NEAR_VIEW_M = 1.5
+#: Clearing a zone wrongly (a spill behind a wall) is undone the moment the spill comes in
+#: sight, which it must before the robot can drive into it.
+NEAR_VIEW_M = 2.5
 
 
 class _Compiled:

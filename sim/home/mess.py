@@ -6,7 +6,8 @@ toys) and uses up groceries; when it ends, they leave it behind: dishes dirty on
 nearest table or on the kitchen counter, clothes in the laundry basket (or on the bed or
 the floor), toys on the floor, now and then a spill on the floor. An adult who finishes a
 piece of work wipes up the spills in the room they are in (children and pets do not), so a
-spill lasts hours, not the whole run. Every choice is drawn
+spill lasts hours, not the whole run. A meal eats a dish cooked in the kitchen (the
+robot's dinner), leaving its pot empty and dirty. Every choice is drawn
 from the ``random.Random`` the caller seeds with the episode seed, the resident and the
 time of the slot change, never from how often anyone looked.
 
@@ -30,7 +31,13 @@ from housemind.sim.home.catalogue import OBJECT_KINDS
 from housemind.sim.home.layout import HomeLayout
 from housemind.sim.home.placement import put_in_fixture
 from housemind.sim.home.walking import FloorPlanner
-from housemind.sim.home.world import ObjectState, ResidentState, SpillState, WorldState
+from housemind.sim.home.world import (
+    BURNT_AT,
+    ObjectState,
+    ResidentState,
+    SpillState,
+    WorldState,
+)
 
 __all__ = ["MEALS", "WORK", "Meal", "MessMaker"]
 
@@ -40,6 +47,8 @@ _EMPTY_TO = ("counter", "island", "table")
 _DISH_DUMP = ("counter", "island", "sink")
 #: Surfaces a meal's dishes may be left on, nearest first.
 _DISH_SURFACES = ("table", "coffee_table", "desk", "island", "counter", "nightstand")
+#: Doneness of a cooked dish, and of a burnt one (``sim.home.world.BURNT_AT``).
+_COOKED = 1.0
 #: Where clean clothes are not (they are in the wash or waiting for it).
 _LAUNDRY = ("laundry_basket", "washer", "dryer")
 
@@ -205,6 +214,8 @@ class MessMaker:
         used: list[str] = []
         meal = MEALS.get(work)
         if meal is not None:
+            if not meal.cooking and st.home:
+                self._eat_what_was_cooked(world)
             for kinds in meal.dishes:
                 self._take(world, who, st, kinds, rng)
             for kinds, lo, hi in meal.food:
@@ -272,6 +283,24 @@ class MessMaker:
                 self._drop(world, name, st, rng)
 
     # -- taking and consuming -----------------------------------------------------------
+
+    def _eat_what_was_cooked(self, world: WorldState) -> None:
+        """A meal eats a dish cooked in the kitchen (the robot's dinner).
+
+        The vessel is left empty and dirty where it stands, so a cooked dinner never lasts
+        to the next day's.
+        """
+        for o in world.objects.values():
+            if (
+                o.food
+                and o.cooked >= _COOKED
+                and o.cooked < BURNT_AT
+                and o.relation in ("on", "in")
+                and o.place in self._kitchen_fixtures
+            ):
+                o.food, o.cooked, o.liquid, o.fill = "", 0.0, "", 0.0
+                o.dirty = True
+                return
 
     def _free(self, world: WorldState, o: ObjectState) -> bool:
         """Not in someone's hands and not shut in a running appliance."""

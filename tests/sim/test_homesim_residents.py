@@ -422,3 +422,29 @@ def test_a_week_in_a_family_home_leaves_work_for_the_robot(home):
     # Spills happen, and the adults wipe them up: they never pile up.
     assert spilt and most <= 4, (spilt, most)
     assert spilt - set(w.spills), "nobody wiped up a spill all week"
+
+
+def test_a_meal_eats_the_dinner_the_robot_cooked():
+    """A cooked pot is eaten at the next meal, so yesterday's dinner never counts as today's."""
+    import random
+
+    from housemind.sim.home.mess import MessMaker
+    from housemind.sim.home.walking import floor_planner
+
+    env = HomeSimEnv(home="house", seed=0)
+    lay, w = env.layout, env.world
+    pot = next(n for n, o in w.objects.items() if o.kind == "pot")
+    stove = next(f for f in lay.fixtures if lay.fixtures[f].kind == "stove")
+    from housemind.sim.home.placement import put_in_fixture
+
+    put_in_fixture(lay, w, pot, stove)
+    p = w.objects[pot]
+    p.food, p.cooked, p.liquid, p.fill, p.dirty = "pasta", 1.2, "water", 0.6, False
+    adult, st = next((n, r) for n, r in w.residents.items() if r.kind == "adult")
+    st.home = True
+    mess = MessMaker(lay, floor_planner(lay))
+    mess.begin("breakfast", w, adult, st, random.Random(0))
+    assert p.food == "" and p.cooked == 0.0 and p.dirty and p.place == stove
+    p.food, p.cooked = "pasta", 2.5  # burnt: nobody eats that
+    mess.begin("breakfast", w, adult, st, random.Random(1))
+    assert p.food == "pasta"
