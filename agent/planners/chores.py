@@ -356,6 +356,10 @@ def _format(template: str, values: dict[str, Any]) -> str:
     return re.sub(r"\{(\w+)\}", sub, template)
 
 
+#: Who a standing instruction names by role ("remind me" is stored as "remind owner").
+_SPEAKER_WORDS = frozenset({"owner", "me"})
+
+
 def _slot_value(
     m: Method,
     slot: str,
@@ -372,7 +376,12 @@ def _slot_value(
     if kind in ("text", "word"):
         return phrase
     if kind == "person":
-        return re.sub(r"[^a-z0-9_]", "", low.replace(" ", "_")) or low
+        name = re.sub(r"[^a-z0-9_]", "", low.replace(" ", "_")) or low
+        home = beliefs.ctx.people_home
+        if name in _SPEAKER_WORDS and name not in home and home:
+            # "remind me": the person who said it, by role; the one at home is them
+            return home[0]
+        return name
     if kind == "room":
         try:
             return beliefs.resolve_room(phrase)
