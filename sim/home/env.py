@@ -706,25 +706,53 @@ class HomeSimEnv(gym.Env):
 
         Returns:
             The object's name (None if nothing would be grasped) and the margin (m) by
-            which it is nearer the gripper point than the runner-up.
+            which it is nearer the gripper point than the runner-up. Things piled on one
+            spot (a full container) come up one at a time, the first of the pile (see
+            :meth:`pile`) first, so the rest of its pile is no runner-up.
         """
         x, y, _ = pose = self._pose(pose)
         gx, gy = self._gripper_point(pose)
-        best, bd, second = None, math.inf, math.inf
+        best, bd = None, math.inf
         for name, o in self.world.objects.items():
             if self._hidden(o):
                 continue
             d = math.hypot(o.x - gx, o.y - gy)
             if d < bd:
-                best, bd, second = name, d, bd
-            elif d < second:
-                second = d
+                best, bd = name, d
         if best is None:
             return None, 0.0
         o = self.world.objects[best]
         if math.hypot(o.x - x, o.y - y) > REACH_M or not self._los(x, y, o.x, o.y):
             return None, 0.0
+        pile = set(self.pile(best))
+        second = min(
+            (
+                math.hypot(p.x - gx, p.y - gy)
+                for n, p in self.world.objects.items()
+                if n not in pile and not self._hidden(p)
+            ),
+            default=math.inf,
+        )
         return best, second - bd
+
+    def pile(self, name: str) -> list[str]:
+        """The things on or in the same fixture at the same spot as ``name`` (with it).
+
+        A fixture with no free spot left piles things (``sim.home.placement``); a grasp
+        there takes the first of the pile, whichever is wanted.
+        """
+        o = self.world.objects[name]
+        if o.relation not in ("on", "in"):
+            return [name]
+        return [
+            n
+            for n, p in self.world.objects.items()
+            if p.place == o.place
+            and p.relation == o.relation
+            and abs(p.x - o.x) < 1e-3
+            and abs(p.y - o.y) < 1e-3
+            and not self._hidden(p)
+        ] or [name]
 
     def fixture_target(
         self, want: str | None = None, pose: tuple[float, float, float] | None = None
