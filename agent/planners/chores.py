@@ -293,6 +293,9 @@ def _expand(
         spec.notes.append(f"nothing to do for '{m.name.replace('_', ' ')}': none found")
         return _Clause(m, values, spec, slots=slots)
     stages = [_expand_goals(g, values, beliefs, spec) for g in body["stages"]]
+    if stages and body.get("wash_first"):  # chosen dirty (see _select): washed first
+        stages[0] = [*(f"clean({x})" for x in body["wash_first"]), *stages[0]]
+        spec.use |= set(_use("sink", beliefs, values))
     for slot in body["restore"]:
         for thing in _as_list(values.get(slot)):
             if isinstance(thing, str) and beliefs.where(thing) is not None:
@@ -490,6 +493,21 @@ def _select(
     if prefer:
         cands.sort(key=lambda n: prefer.index(beliefs.kind(n)) if beliefs.kind(n) in prefer else 99)
     one = sel.one or (group is not None and group.one)
+    if not cands and one and state == "clean" and group is None:
+        # No clean one known, but a dirty one is (the others in use or in the dishwasher):
+        # wash it first rather than search the home for one that is not there.
+        dirty = [
+            c
+            for c in beliefs.members(Group("", frozenset(kinds), "dirty"), where=places)
+            if c not in exclude and beliefs.where(c) is not None
+        ]
+        if prefer:
+            dirty.sort(
+                key=lambda n: prefer.index(beliefs.kind(n)) if beliefs.kind(n) in prefer else 99
+            )
+        if dirty:
+            body.setdefault("wash_first", []).append(dirty[0])
+            return dirty[0]
     if not cands:
         if sel.search or group is not None:
             pick = (prefer or sorted(kinds) or [slot])[0]

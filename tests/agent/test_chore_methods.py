@@ -173,6 +173,23 @@ def test_remind_me_goes_to_the_person_at_home():
     assert spec("remind owner to go", ctx()).stages == [["told(owner)"]]  # nobody home
 
 
+def test_with_no_clean_mug_known_a_dirty_one_is_washed_first():
+    kettle = FixtureInfo(name="kettle", kind="kettle", room="kitchen", switchable=True)
+    c = ctx(
+        fixtures={**F, "kettle": kettle},
+        object_kinds={"mug": "mug", "coffee": "coffee"},
+        object_places={"mug": "dishwasher", "coffee": "pantry"},
+        facts=["hand_empty", "closed(fridge)", "closed(cabinet)", "closed(pantry)", "dirty(mug)"],
+    )
+    s = spec("make coffee", c)
+    assert s.stages[0] == ["clean(mug)", "boiled(kettle)"] and s.find == []
+    skills = [x.skill for x in get_planner("symbolic").plan("make coffee", c).subtasks]
+    assert skills.index("wash") < skills.index("brew")
+    # a clean one known is used as it is
+    c.facts.remove("dirty(mug)")
+    assert spec("make coffee", c).stages[0] == ["boiled(kettle)"]
+
+
 BINS = {
     "trash_bin": FixtureInfo(name="trash_bin", kind="trash_bin", room="kitchen", container=True),
     "recycling_bin": FixtureInfo(
