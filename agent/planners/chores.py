@@ -265,6 +265,16 @@ def _expand(
     if m.recipe:
         done = _recipe(m, _format(m.recipe, values), beliefs, spec, values)
         if done:
+            # Nothing to cook after all (the rice ran out after a first try lit the hob):
+            # a hob left on under an empty pot burns it, then catches fire.
+            lit = [
+                f
+                for f, info in beliefs.fixtures.items()
+                if info.kind in _HEAT_KINDS and f"switched_on({f})" in beliefs.facts
+            ]
+            if lit:
+                spec.stages = [[f"switched_off({f})" for f in lit]]
+                spec.use |= set(lit)
             return _Clause(m, values, spec, slots=slots)
     for slot, sel in body["select"].items():
         if slot not in values:
@@ -359,6 +369,8 @@ def _format(template: str, values: dict[str, Any]) -> str:
     return re.sub(r"\{(\w+)\}", sub, template)
 
 
+#: Heat appliances a meal lights (switched off when there is nothing to cook after all).
+_HEAT_KINDS = frozenset({"stove", "oven", "hob", "cooktop"})
 #: Who a standing instruction names by role ("remind me" is stored as "remind owner").
 _SPEAKER_WORDS = frozenset({"owner", "me"})
 

@@ -162,6 +162,17 @@ def test_reminders_bind_the_message_and_shopping_orders_the_list():
     assert p.orders == [] and "shopping list is empty" in p.rationale
 
 
+def test_nothing_to_cook_after_the_hob_was_lit_switches_it_off():
+    # A first try put a pot on and lit the hob, then the rice turned out to be gone: the
+    # chore must not end with the hob on under an empty pot (it burns, then catches fire).
+    c = ctx(facts=["hand_empty", "closed(fridge)", "switched_on(stove)"])
+    s = spec("make lasagna", c)
+    assert s.stages == [["switched_off(stove)"]] and "missing: lasagna" in s.notes[0]
+    plan = get_planner("symbolic").plan("make lasagna", c)
+    assert [(x.skill, x.args.get("state")) for x in plan.subtasks][-1] == ("toggle", "off")
+    assert spec("make lasagna", ctx()).stages == []  # the hob off: nothing to do
+
+
 def test_remind_me_goes_to_the_person_at_home():
     # "remind me to ..." is stored as "remind owner to ..."; nobody in the home is called
     # "owner", so the reminder goes to the one at home (as the check-ins' answers come from)
