@@ -1,13 +1,16 @@
 """Households run for days from a paragraph: how many chores are done on time.
 
-``python -m housemind.agent.household_bench [--days 14] [--only N ...] [--json]`` runs each
-paragraph of ``tests/data/household_paragraphs.yaml`` (or ``--file``) through
+``python -m housemind.agent.household_bench [--days 14] [--only N ...] [--json] [--out F]``
+runs each paragraph of ``tests/data/household_paragraphs.yaml`` (or ``--file``) through
 ``housemind run`` (:func:`agent.runs.run_simulated`: the paragraph parser, the safety
 check, the scheduler, the symbolic planner, HomeSim's experts) in the floor plan it names,
 and prints per paragraph and overall: chores due, done, done on time (a deadline chore
-finished by its deadline; any other chore done), failed, check-ins asked and answered,
-items bought, wall time. A chore still waiting or pending when the run ends counts as not
-on time.
+finished by its deadline; any other chore done), late (done after its deadline), failed,
+not done (skipped, waiting or pending when the run ends), check-ins asked and answered,
+items bought, wall time, and each chore that was not on time with its reason. A chore still
+waiting or pending when the run ends counts as not on time; one due after the run's end (a
+delivery to put away the next morning) is not counted. ``--out F`` also saves the
+JSON to ``F``; ``--only`` keeps each paragraph's index in the file.
 """
 
 from __future__ import annotations
@@ -16,10 +19,11 @@ import argparse
 import json
 import tempfile
 import time
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-__all__ = ["load_paragraphs", "run_household", "run_households"]
+__all__ = ["load_paragraphs", "paragraph_row", "run_household", "run_households"]
 
 DEFAULT_FILE = Path(__file__).resolve().parents[1] / "tests" / "data" / "household_paragraphs.yaml"
 
@@ -52,38 +56,68 @@ def run_household(text: str, home: str, *, days: float = 14.0, seed: int = 0) ->
     return out
 
 
+def _count(chores: list[dict[str, Any]]) -> dict[str, int]:
+    """Chores on time, late (done after the deadline), failed and not done."""
+    late = sum(1 for c in chores if c.get("status") == "done" and not c.get("on_time"))
+    failed = sum(1 for c in chores if c.get("status") in ("failed", "denied"))
+    on_time = sum(1 for c in chores if c.get("on_time"))
+    return {"late": late, "failed": failed, "not_done": len(chores) - on_time - late - failed}
+
+
+def paragraph_row(out: dict[str, Any], *, index: int, home: str, text: str) -> dict[str, Any]:
+    """One paragraph's result from its run summary (``run_simulated``'s, with ``wall_s``).
+
+    A follow-up queued near the end (a delivery to put away at 07:08 the morning after the
+    run) is due after the run: not one of its chores, counted apart as
+    ``due_after_the_run``.
+    """
+    until = datetime.fromisoformat(out["until"])
+    chores = [c for c in out["chores"] if datetime.fromisoformat(c["due"]) <= until]
+    fields = ("goal", "kind", "due", "deadline", "status", "finished_at", "reason")
+    return {
+        "index": index,
+        "home": home,
+        "text": text,
+        "read_back": out.get("read_back", []),
+        "chores_due": len(chores),
+        "chores_on_time": sum(1 for c in chores if c.get("on_time")),
+        **{f"chores_{k}": v for k, v in _count(chores).items()},
+        "due_after_the_run": len(out["chores"]) - len(chores),
+        "checkins_asked": out["checkins_asked"],
+        "checkins_answered": out["checkins_answered"],
+        "items_bought": len(out["items_bought"]),
+        "wall_s": round(out["wall_s"], 1),
+        "not_on_time": [{k: c.get(k) for k in fields} for c in chores if not c.get("on_time")],
+    }
+
+
 def run_households(
-    paragraphs: list[dict[str, str]], *, days: float = 14.0, seed: int = 0
+    paragraphs: list[dict[str, str]],
+    *,
+    days: float = 14.0,
+    seed: int = 0,
+    indices: list[int] | None = None,
 ) -> dict[str, Any]:
-    """Run every paragraph; per paragraph counts and the overall on-time rate."""
+    """Run every paragraph; per paragraph counts and the overall on-time rate.
+
+    Args:
+        paragraphs: ``{home, text}`` rows (:func:`load_paragraphs`).
+        days: Simulated days per paragraph.
+        seed: HomeSim seed.
+        indices: The paragraphs' indices in their file (default ``0..n-1``).
+    """
     rows, due, on_time = [], 0, 0
-    for i, p in enumerate(paragraphs):
+    indices = list(range(len(paragraphs))) if indices is None else indices
+    for i, p in zip(indices, paragraphs, strict=True):
         try:
             out = run_household(p["text"], p["home"], days=days, seed=seed)
         except Exception as e:  # noqa: BLE001 - a paragraph that cannot run is a result too
-            rows.append({"index": i, "home": p["home"], "error": str(e)})
+            rows.append({"index": i, "home": p["home"], "text": p["text"], "error": str(e)})
             continue
-        late = [
-            {k: c.get(k) for k in ("goal", "kind", "due", "deadline", "status", "reason")}
-            for c in out["chores"]
-            if not c.get("on_time")
-        ]
-        due += out["chores_due"]
-        on_time += out["chores_on_time"]
-        rows.append(
-            {
-                "index": i,
-                "home": p["home"],
-                "chores_due": out["chores_due"],
-                "chores_on_time": out["chores_on_time"],
-                "chores_failed": out["chores_failed"],
-                "checkins_asked": out["checkins_asked"],
-                "checkins_answered": out["checkins_answered"],
-                "items_bought": len(out["items_bought"]),
-                "wall_s": round(out["wall_s"], 1),
-                "not_on_time": late,
-            }
-        )
+        row = paragraph_row(out, index=i, home=p["home"], text=p["text"])
+        due += row["chores_due"]
+        on_time += row["chores_on_time"]
+        rows.append(row)
     errors = sum(1 for r in rows if "error" in r)
     return {
         "days": days,
@@ -105,11 +139,15 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--only", type=int, nargs="*", help="paragraph indices to run")
     ap.add_argument("--json", action="store_true")
+    ap.add_argument("--out", help="also save the JSON results to this file")
     args = ap.parse_args(argv)
     paras = load_paragraphs(args.file)
-    if args.only:
-        paras = [paras[i] for i in args.only]
-    out = run_households(paras, days=args.days, seed=args.seed)
+    indices = list(args.only) if args.only else list(range(len(paras)))
+    out = run_households(
+        [paras[i] for i in indices], days=args.days, seed=args.seed, indices=indices
+    )
+    if args.out:
+        Path(args.out).write_text(json.dumps(out, indent=1) + "\n")
     if args.json:
         print(json.dumps(out))
         return
@@ -119,8 +157,11 @@ def main(argv: list[str] | None = None) -> None:
         else:
             print(
                 f"#{r['index']} {r['home']}: {r['chores_on_time']}/{r['chores_due']} on time, "
-                f"{r['chores_failed']} failed, {r['wall_s']} s"
+                f"{r['chores_late']} late, {r['chores_failed']} failed, {r['chores_not_done']} "
+                f"not done, {r['wall_s']} s"
             )
+            for c in r["not_on_time"]:
+                print(f"    {c['status']}: {c['goal']} (due {c['due']}) {c['reason'] or ''}")
     print(
         f"overall: {out['chores_on_time']}/{out['chores_due']} on time "
         f"({100 * out['on_time_rate']:.1f} %), {out['paragraphs_failed_to_run']} paragraphs "

@@ -978,8 +978,11 @@ class HomeRuntime(AssistServices):
         if (task.result or {}).get("followup") == "put_away":
             self.shopping.put_away_done(task.result or {})
         self.shopping.top_up(task.id)
-        if task.instruction_id is not None and task.started_at is not None:
-            # How long this chore takes in this home: deadline chores start that early.
+        did_work = bool(result.get("outcomes")) and "missing:" not in str(result.get("reason", ""))
+        if task.instruction_id is not None and task.started_at is not None and did_work:
+            # How long this chore takes in this home: deadline chores start that early. A
+            # run that did nothing ("missing: pasta, added to the shopping list") says
+            # nothing about it: counted, it would start the next dinner a minute early.
             from housemind.scheduler import DurationBook
 
             started = task.started_at

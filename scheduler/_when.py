@@ -179,7 +179,8 @@ def normalise(text: str) -> str:
     """Spell out what people abbreviate or misspell in schedules.
 
     "a.m." becomes "am", "every wed" "every wednesday", "every 4th day" "every 4 days",
-    "fortnightly" "every 2 weeks", "everyday" "every day".
+    "fortnightly" "every 2 weeks", "everyday" "every day", "by the afternoon" "by noon" (by
+    the morning: 8 am, by the evening: 6 pm).
     """
     text = re.sub(r"\b([ap])\.\s?m\.?(?=\W|$)", r"\1m", text, flags=re.IGNORECASE)
     text = normalise_schedule_words(text)
@@ -222,6 +223,15 @@ def normalise(text: str) -> str:
         rf"\bevery\s+(?P<base>day|weekday)s?\s+(?:except|but\s+not|apart\s+from|other\s+than)\s+"
         rf"(?:on\s+)?(?P<days>{_DAYS}|weekends)",
         _except,
+        text,
+        flags=re.IGNORECASE,
+    )
+    # "ready by the afternoon": by when that part of the day begins
+    text = re.sub(
+        r"\bby\s+the\s+(morning|afternoon|evening)\b",
+        lambda m: {"morning": "by 8am", "afternoon": "by noon", "evening": "by 6pm"}[
+            m.group(1).lower()
+        ],
         text,
         flags=re.IGNORECASE,
     )
@@ -547,8 +557,8 @@ def read_schedule(
         if kind in ("at", "by", "bare_at"):
             for piece in split_times(raw):
                 times.append(clock_time(piece, hint, text, strict))
-        elif kind == "meal_time":
-            times.append(MEAL_TIMES[raw])
+    if not times:  # "after dinner, say 8pm": the said time wins over the typical one
+        times = [MEAL_TIMES[raw] for kind, raw in clauses if kind == "meal_time"]
     said = bool(times)
     if not times:
         parts: list[str] = []

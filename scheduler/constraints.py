@@ -27,7 +27,12 @@ from typing import TYPE_CHECKING
 from housemind.scheduler._goals import the
 from housemind.scheduler._rrule import load_zone, parse_window, window_intervals
 from housemind.scheduler._when import TIME, clock_time, normalise
-from housemind.scheduler.instructions import ASLEEP, InstructionKind, StandingInstruction
+from housemind.scheduler.instructions import (
+    ASLEEP,
+    AT_HOME,
+    InstructionKind,
+    StandingInstruction,
+)
 
 if TYPE_CHECKING:
     from housemind.scheduler.routines import HouseholdRoutine
@@ -188,17 +193,24 @@ def constraint_windows(
     routine: HouseholdRoutine | None = None,
     quiet_hours: str = "22:00-07:00",
 ) -> list[str]:
-    """A constraint's weekly windows, with "asleep" resolved from the routine.
+    """A constraint's (or a chore's own) weekly windows, resolved from the routine.
+
+    "asleep" is when anyone sleeps; "home" is when the person who said it
+    (``said_by``, else ``owner``) is at home: nothing when their routine does not say when
+    they are out (the runs are then not moved).
 
     Args:
-        constraint: A ``constraint`` instruction.
-        routine: The household's routine ("asleep" is when anyone sleeps).
+        constraint: A ``constraint`` instruction, or a chore with a ``window``.
+        routine: The household's routine.
         quiet_hours: The night when no routine says otherwise.
     """
     out: list[str] = []
     for window in constraint.windows():
         if window == ASLEEP:
             out.extend(routine.sleep_windows() if routine else [f"* {quiet_hours}"])
+        elif window == AT_HOME:
+            if routine is not None:
+                out.extend(routine.home_windows(constraint.said_by or "owner"))
         else:
             out.append(window)
     return out
@@ -301,6 +313,9 @@ _ASLEEP_RE = re.compile(
     r"|people\s+are|they'?re|they\s+are|the\s+\w+\s+(?:is|are))\s+(?:asleep|sleeping|in\s+bed)",
     re.IGNORECASE,
 )
+_LEAD_DAYS_RE = re.compile(
+    rf"^(?P<lead>(?:on\s+)?{_DAYS_WORDS})\s*,?\s+(?P<rest>{_NEG}\s+.+)$", re.IGNORECASE
+)
 _NIGHT_RE = re.compile(
     r"(?:at\s+night|overnight|in\s+the\s+night|during\s+the\s+night|late\s+at\s+night)",
     re.IGNORECASE,
@@ -323,7 +338,9 @@ def _activity(act: str) -> str:
         low,
     ):
         return "noisy chores"
-    if re.fullmatch(r"(?:any\s+)?(?:chores|housework|work)", low):
+    # "start any chores", "do any housework": the verb adds nothing
+    low = re.sub(r"^(?:start|begin|do|run)\s+(?=(?:any|the)\s+(?:chores|housework|work)$)", "", low)
+    if re.fullmatch(r"(?:any\s+|the\s+)?(?:chores|housework|work)", low):
         return "chores"
     if low in ("laundry", "washing"):
         return "do laundry"
@@ -418,7 +435,8 @@ def parse_constraint(sentence: str) -> tuple[str, str] | None:
     It becomes ``("run the dishwasher", "* 22:30-07:00")``.
 
     Understood: "never/don't/do not/no/avoid <activity> after|before|between ... | at night
-    | overnight | on Sundays | while I'm asleep", "<the thing> should never run after 7 pm",
+    | overnight | on Sundays | while I'm asleep" (the days may come first: "on weekends,
+    don't start any chores before 9 am"), "<the thing> should never run after 7 pm",
     "only <activity> between 9 am and 5 pm" (the rest of the day is forbidden). "after T"
     forbids T until 07:00 (the rest of the day for a morning T), "before T" midnight until
     T, "at night" and "overnight" 22:00-07:00.
@@ -432,6 +450,9 @@ def parse_constraint(sentence: str) -> tuple[str, str] | None:
     """
     text = normalise(sentence.strip().rstrip(".!"))
     text = re.sub(r"[,\s]+please$", "", text, flags=re.IGNORECASE)
+    lead = _LEAD_DAYS_RE.match(text)
+    if lead is not None:  # "On weekends, don't start any chores before 9 am"
+        text = f"{lead.group('rest')} {lead.group('lead')}"
     m = _ONLY_RE.match(text)
     if m is not None:
         a, b = _between(m.group("a"), m.group("b"), sentence)

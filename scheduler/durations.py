@@ -9,7 +9,8 @@ Two sources:
   memory and updated after every run. Its :meth:`~DurationBook.lead_s` is how long before a
   deadline the chore starts: the smoothed duration plus twice its smoothed deviation
   (Jacobson's estimator, as TCP uses for round-trip times), so a chore whose duration
-  varies starts earlier. Before any run it is the prior.
+  varies starts earlier. Before any run it is the prior; the first run replaces it, with
+  half the difference between them as the first deviation.
 """
 
 from __future__ import annotations
@@ -133,8 +134,11 @@ class DurationEstimate:
 
     def updated(self, seconds: float) -> DurationEstimate:
         """This estimate after one more run that took ``seconds``."""
-        if self.runs == 0:  # the first real measurement replaces the prior
-            return DurationEstimate(seconds, seconds / 4, 1)
+        if self.runs == 0:
+            # The first real measurement replaces the prior, and how far the prior was off
+            # is its first deviation: one quick dinner (16 s: the pot was already on) must
+            # not start the next one a minute before its deadline.
+            return DurationEstimate(seconds, max(seconds / 4, abs(self.mean_s - seconds) / 2), 1)
         dev = (1 - _BETA) * self.dev_s + _BETA * abs(seconds - self.mean_s)
         mean = (1 - _ALPHA) * self.mean_s + _ALPHA * seconds
         return DurationEstimate(mean, dev, self.runs + 1)

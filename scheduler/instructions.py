@@ -43,6 +43,7 @@ from housemind.scheduler.errors import AmbiguousInstructionError, InstructionPar
 
 __all__ = [
     "ASLEEP",
+    "AT_HOME",
     "PERSON_KINDS",
     "RECORD_DATA_FIELDS",
     "AmbiguousInstructionError",
@@ -75,6 +76,9 @@ UNSCHEDULED_KINDS = frozenset(
 )
 #: The ``window`` value for "while anyone is asleep" (from the household's routine).
 ASLEEP = "asleep"
+#: The ``window`` value for "while the person who said it is at home": a chore said "while
+#: I'm out" keeps out of it (from that person's routine).
+AT_HOME = "home"
 
 
 def _normalise_text(text: str) -> str:
@@ -104,7 +108,9 @@ class StandingInstruction(BaseModel):
     ``"everyone"``, ``"the kids"``); ``said_by`` who gave the instruction (read-backs say
     "you" to them). A constraint's ``window`` is one or more weekly windows in which its goal
     must not be done, ``"; "``-separated, each ``"DAYS HH:MM-HH:MM"`` (DAYS ``*`` or
-    ``MO,TU,...``; an end at or before the start is the next day), or ``"asleep"``.
+    ``MO,TU,...``; an end at or before the start is the next day), ``"asleep"``, or
+    ``"home"`` (while ``said_by`` is at home). A chore's ``window`` is the same: windows its
+    own runs keep out of ("vacuum the hall every Wednesday while I'm out": ``"home"``).
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -156,7 +162,7 @@ class StandingInstruction(BaseModel):
             return None
         parts = [p.strip() for p in value.split(";") if p.strip()]
         for part in parts:
-            if part != ASLEEP:
+            if part not in (ASLEEP, AT_HOME):
                 parse_window(part)  # raises a ValueError that names the value
         return "; ".join(parts)
 
@@ -178,7 +184,7 @@ class StandingInstruction(BaseModel):
         return self
 
     def windows(self) -> list[str]:
-        """A constraint's windows (``"* 22:30-07:00"``, ``"asleep"`` ...), else []."""
+        """The windows it keeps out of (``"* 22:30-07:00"``, ``"asleep"`` ...), else []."""
         return [p.strip() for p in (self.window or "").split(";") if p.strip()]
 
     @property

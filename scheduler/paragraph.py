@@ -72,15 +72,18 @@ from housemind.scheduler._when import (
     PERSON_TIME,
     TIME,
     clock_time,
+    hint_for,
     normalise,
     read_schedule,
     split_schedule,
+    split_times,
     vague_question,
 )
 from housemind.scheduler.constraints import parse_constraint
 from housemind.scheduler.durations import estimate_duration_s
 from housemind.scheduler.errors import AmbiguousInstructionError, InstructionParseError
 from housemind.scheduler.instructions import (
+    AT_HOME,
     PERSON_KINDS,
     InstructionKind,
     StandingInstruction,
@@ -200,6 +203,28 @@ _MAKE_SURE_RE = re.compile(
     rf"(?:is|are|gets?|has been|have been))\s+(?P<state>{STATE_WORDS})\b(?P<rest>.*)$",
     re.IGNORECASE,
 )
+_SO_READY_RE = re.compile(
+    r"[,;]?\s*so\s+(?:that\s+)?(?:it(?:'s|\s+is|'ll\s+be|\s+will\s+be)|they(?:'re|\s+are"
+    rf"|'ll\s+be|\s+will\s+be))\s+(?P<state>{STATE_WORDS})\b(?P<rest>.*)$",
+    re.IGNORECASE,
+)
+_WHILE_OUT_RE = re.compile(
+    r"[,;]?\s*\b(?:while|when|whilst)\s+(?:i'?m|i\s+am|we'?re|we\s+are|i'?ve|we'?ve)\s+"
+    r"(?:out(?:\s+of\s+the\s+house)?|away|at\s+work|gone|left|not\s+(?:at\s+)?home|not\s+in"
+    r"|not\s+here|out\s+at\s+work)\b",
+    re.IGNORECASE,
+)
+_LEADING_DAYS_WISH_RE = re.compile(
+    r"^(?P<lead>(?:on\s+|every\s+)?(?:(?:mon|tues|wednes|thurs|fri|satur|sun)days?|weekdays"
+    r"|weekends)(?:\s*(?:,|and)\s*(?:(?:mon|tues|wednes|thurs|fri|satur|sun)days?))*)\s*,?\s+"
+    r"(?P<rest>(?:i|we)(?:'d|\s+would|\s+want|\s+need|\s+like|\s+love|\s+prefer)\b.*)$",
+    re.IGNORECASE,
+)
+_FOR_ME_RE = re.compile(
+    r"^(make|cook|fix|prepare|get|bring|brew|pour)\s+(?:me|us)\s+(?=(?:a|an|some|the|my|our)?\s*"
+    r"(?:dinner|supper|lunch|breakfast|brunch|coffee|tea|cup|snack|sandwich)\b)",
+    re.IGNORECASE,
+)
 _HAVE_READY_RE = re.compile(
     rf"^(?:have|get)\s+(?P<obj>.+?)\s+(?P<state>{STATE_WORDS})\b\s*(?:for\s+(?=\S))?",
     re.IGNORECASE,
@@ -242,12 +267,22 @@ def split_sentences(text: str) -> list[str]:
     return [p.strip().rstrip(".!?;").strip() for p in parts if p.strip().rstrip(".!?;").strip()]
 
 
+# "Dinner at 6:30 please, every day": a polite word inside the sentence.
+_INNER_PLEASE_RE = re.compile(r"(?<=\w)\s*,?\s+(?:please|pls|plz)\s*(?:,\s*|(?=\s))", re.I)
+# "do the dishes after dinner every day, say 8pm": "say" offers the time.
+_SAY_TIME_RE = re.compile(rf",?\s+(?:let'?s\s+say|say)\s+(?=(?:around\s+|about\s+)?{TIME}\b)",
+                          re.IGNORECASE)  # fmt: skip
+
+
 def _strip_fillers(sentence: str) -> str:
     prev = None
     while prev != sentence:
         prev = sentence
         sentence = _FILLER_RE.sub("", sentence).strip()
         sentence = _TRAILING_FILLER_RE.sub("", sentence).strip()
+        sentence = _INNER_PLEASE_RE.sub(" ", sentence).strip()
+        sentence = _SAY_TIME_RE.sub(" at ", sentence)
+        sentence = re.sub(r"\bat\s+(?:around|about)\s+", "at ", sentence, flags=re.I)
     return sentence
 
 
@@ -332,6 +367,13 @@ def _routine_text(sentence: str) -> str:
     text = re.sub(r"\b(i|we)\s+will\s+be\b", lambda m: f"{m.group(1)} am", text, flags=re.I)
     text = re.sub(r"^we are\b", "we am", text, flags=re.IGNORECASE)
     text = _ADVERB_RE.sub("", text)
+    # "I work from 9 to 5": out from the start of work until it ends
+    text = re.sub(
+        rf"^(i|we)\s+work\s+(?:from\s+)?(?P<a>{TIME})\s*(?:to|till|until|-|–)\s*(?P<b>{TIME})",
+        lambda m: f"{m.group(1)} start work at {m.group('a')} and finish work at {m.group('b')}",
+        text,
+        flags=re.IGNORECASE,
+    )
     m = _LEADING_DAYS_RE.match(text)
     if m is not None:
         text = f"{m.group('rest')} {m.group('lead')}"
@@ -470,6 +512,33 @@ def _split_routine(sentence: str, *, now: datetime, tz: str, speaker: str) -> li
     return []
 
 
+_DAY_NAMES = {
+    "MO": "mondays", "TU": "tuesdays", "WE": "wednesdays", "TH": "thursdays", "FR": "fridays",
+    "SA": "saturdays", "SU": "sundays",
+}  # fmt: skip
+
+
+def _routine_days(facts: list[ParsedFact]) -> list[tuple[str, str]]:
+    """The days a routine sentence named, as a day clause ("on weekdays"); [] for every day.
+
+    A chore said right after it with a time but no days ("Make me breakfast by 7") is done
+    on those days.
+    """
+    if not facts or any(f.rrule is None for f in facts):
+        return []
+    rules = {split_rrule(f.rrule or "")[1].get("BYDAY", "") for f in facts}
+    if len(rules) != 1 or not (byday := rules.pop()):
+        return []
+    if byday == WEEKDAYS:
+        return [("on_days", "on weekdays")]
+    if byday == "SA,SU":
+        return [("on_days", "on weekends")]
+    codes = byday.split(",")
+    if not all(c in _DAY_NAMES for c in codes):
+        return []
+    return [("on_days", "on " + " and ".join(_DAY_NAMES[c] for c in codes))]
+
+
 def _preference_facts(sentence: str, *, speaker: str) -> list[ParsedFact]:
     """Quiet hours, likes and dislikes."""
     m = _QUIET_RE.search(normalise(sentence))
@@ -526,6 +595,7 @@ class _Reading:
     person: str | None = None
     answers_to: str | None = None
     extra: list[tuple[str, str]] = field(default_factory=list)  # inherited clauses
+    window: str | None = None  # its own: AT_HOME for "while I'm out"
 
     @property
     def day_clauses(self) -> list[tuple[str, str]]:
@@ -546,6 +616,8 @@ def _read(
     """
     original = sentence
     body = normalise(_strip_fillers(sentence))
+    if (lead := _LEADING_DAYS_WISH_RE.match(body)) is not None:
+        body = f"{lead.group('rest')} {lead.group('lead')}"  # "On Sundays I'd like ..."
     asked = _ASK_RE.match(body)
     if asked is not None:
         body = body[asked.end() :]
@@ -555,7 +627,19 @@ def _read(
     elif asked is None and (w := _WANT_RE.match(body)) is not None:
         body = body[w.end() :]
     body = _strip_fillers(body)
+    if body[:1].isupper() and not re.match(r"^I\b", body):
+        body = body[0].lower() + body[1:]  # "Dinner should be ready": a word, not a name
+    body = _FOR_ME_RE.sub(r"\1 ", body)  # "make me breakfast": make breakfast
+    window = None
+    m = _WHILE_OUT_RE.search(body)
+    if m is not None:  # "vacuum the hallway every Wednesday while I'm out"
+        window = AT_HOME
+        body = f"{body[: m.start()]} {body[m.end() :]}".strip(" ,")
     deadline = False
+    m = _SO_READY_RE.search(body)
+    if m is not None:  # "do the laundry every Saturday so it's ready by noon"
+        deadline = True
+        body = f"{body[: m.start()]} {m.group('rest')}".strip(" ,")
     m = _MAKE_SURE_RE.search(body)
     if m is not None:
         deadline = True
@@ -588,6 +672,7 @@ def _read(
     if goal[:1].isupper() and not re.match(r"^I\b", goal):
         goal = goal[0].lower() + goal[1:]
     reading = _Reading(text=original, goal=goal, clauses=clauses, leading=leading)
+    reading.window = window
     reading.deadline = deadline
     reading.habit = habit
     if (m := REMINDER_RE.match(goal)) is not None:
@@ -620,15 +705,26 @@ def _object_like(words: str) -> bool:
 
 
 def _build(
-    reading: _Reading, *, now: datetime, tz: str, priority: int, speaker: str
+    reading: _Reading,
+    *,
+    now: datetime,
+    tz: str,
+    priority: int,
+    speaker: str,
+    days: list[tuple[str, str]] | None = None,
 ) -> tuple[StandingInstruction, bool]:
     """The instruction of a reading, and whether its time of day was said.
+
+    ``days``: day clauses for a reading that names no days (the days of the routine said
+    just before it).
 
     Raises:
         AmbiguousInstructionError: A bare 7, 8 or 9 with no hint.
         InstructionParseError: The schedule cannot be read.
     """
     clauses = reading.clauses + reading.extra
+    if days and not any(k in _DAY_KINDS for k, _ in clauses):
+        clauses = clauses + days
     person_kind = reading.kind in PERSON_KINDS
     deadline = reading.deadline or any(k in ("by", "by_day") for k, _ in clauses)
     default = PERSON_TIME if person_kind else DEADLINE_TIME if deadline else DEFAULT_TIME
@@ -661,7 +757,8 @@ def _build(
         priority=priority,
         answers_to=reading.answers_to,
         person=reading.person,
-        said_by=speaker if reading.person is not None else None,
+        said_by=speaker if reading.person is not None or reading.window else None,
+        window=reading.window,
     )
     return instr, when.said_time
 
@@ -685,6 +782,8 @@ def _segments(body: str) -> list[tuple[str, str]]:
     for i, (sep, text) in enumerate(pieces):
         text = _strip_fillers(text.strip())
         kind = "chore" if i == 0 else _segment_kind(text)
+        if kind == "cont" and out and _another_time(text, "".join(out[-1])):
+            kind = "again"
         if kind == "cont" or not out:
             if out:
                 out[-1].append(sep + text)
@@ -699,7 +798,7 @@ def _segments(body: str) -> list[tuple[str, str]]:
     for k, parts in zip(kinds, out, strict=True):
         text = "".join(parts).strip()
         goal, clauses = split_schedule(text)
-        if clauses and not goal:
+        if clauses and not goal and k != "again":
             carry = f"{carry}{text}, "  # "On Mondays and Thursdays, water ... and ...": leads
             continue
         merged.append((k, f"{carry}{text}" if carry else text))
@@ -708,6 +807,60 @@ def _segments(body: str) -> list[tuple[str, str]]:
         k, text = merged[-1]
         merged[-1] = (k, f"{text}, {carry.rstrip(', ')}")
     return merged or [("chore", body)]
+
+
+def _another_time(text: str, before: str) -> bool:
+    """Whether ``text`` is one more schedule for the chore ``before`` it.
+
+    "... every morning at 7:30 and again at 6 in the evening", "make dinner by 7pm on
+    weekdays and by 8 on weekends": ``text`` is only schedule words with a time of day
+    (after an optional "again"), and says days of its own or "again"; ``before`` has a
+    goal and a time of day of its own. A list of days or of times sharing the rest ("on
+    Mondays and Thursdays at 10", "at 7 am and 7 pm") is not.
+    """
+    again = re.match(r"^again\b\s*", text, re.IGNORECASE)
+    goal, clauses = split_schedule(text[again.end() :] if again else text)
+    if goal or not clauses or not any(k in _TIME_KINDS for k, _ in clauses):
+        return False
+    prev_goal, prev = split_schedule(before)
+    if not prev_goal or not any(k in _TIME_KINDS for k, _ in prev):
+        return False
+    return bool(again) or (
+        any(k in _DAY_KINDS for k, _ in clauses) and any(k in _DAY_KINDS for k, _ in prev)
+    )
+
+
+def _clock_words(hour: int, minute: int) -> str:
+    """``(18, 0)`` -> ``"6pm"``: a time no hint can change."""
+    if (hour, minute) == (12, 0):
+        return "noon"
+    if (hour, minute) == (0, 0):
+        return "midnight"
+    h12 = hour % 12 or 12
+    half = "am" if hour < 12 else "pm"
+    return f"{h12}:{minute:02d}{half}" if minute else f"{h12}{half}"
+
+
+def _explicit_times(reading: _Reading) -> list[tuple[str, str]]:
+    """A reading's time clauses with each time read with its own words' hints.
+
+    "every morning at 7:30" keeps 7:30 in the morning when "6 in the evening" joins it.
+
+    Raises:
+        AmbiguousInstructionError: A bare 7, 8 or 9 with no hint.
+    """
+    hint = hint_for(" ".join([reading.goal, *(raw for _, raw in reading.clauses)]))
+    out = []
+    for kind, raw in reading.clauses:
+        if kind not in ("at", "by", "bare_at"):
+            continue
+        words = [
+            _clock_words(*clock_time(piece, hint, reading.text, strict=True))
+            for piece in split_times(raw)
+        ]
+        out.append(("by" if kind == "by" else "at", f"{kind if kind == 'by' else 'at'} "
+                    + " and ".join(words)))  # fmt: skip
+    return out
 
 
 def _segment_kind(text: str) -> str:
@@ -731,16 +884,25 @@ def _segment_kind(text: str) -> str:
 
 
 def _chores(
-    sentence: str, *, now: datetime, tz: str, priority: int, speaker: str
+    sentence: str,
+    *,
+    now: datetime,
+    tz: str,
+    priority: int,
+    speaker: str,
+    days: list[tuple[str, str]] | None = None,
 ) -> list[tuple[StandingInstruction, bool]]:
-    """Chores in one sentence; splits "X every day at 9 and Y on Mondays" when needed."""
+    """Chores in one sentence; splits "X every day at 9 and Y on Mondays" when needed.
+
+    ``days``: day clauses for chores that name no days (see :func:`_build`).
+    """
     first_error: InstructionParseError | None = None
     whole: tuple[StandingInstruction, bool] | None = None
     try:
         reading = _read(sentence, speaker=speaker)
         if not _SCHEDULE_WORDS_RE.search(reading.goal) and not _two_verbs(reading.goal):
-            return [_build(reading, now=now, tz=tz, priority=priority, speaker=speaker)]
-        whole = _build(reading, now=now, tz=tz, priority=priority, speaker=speaker)
+            return [_build(reading, now=now, tz=tz, priority=priority, speaker=speaker, days=days)]
+        whole = _build(reading, now=now, tz=tz, priority=priority, speaker=speaker, days=days)
     except AmbiguousInstructionError:
         raise
     except InstructionParseError as exc:
@@ -749,7 +911,9 @@ def _chores(
     segments = _segments(body)
     if len(segments) > 1:
         try:
-            return _segment_chores(segments, now=now, tz=tz, priority=priority, speaker=speaker)
+            return _segment_chores(
+                segments, now=now, tz=tz, priority=priority, speaker=speaker, days=days
+            )
         except AmbiguousInstructionError:
             raise
         except InstructionParseError as exc:
@@ -774,11 +938,34 @@ def _two_verbs(goal: str) -> bool:
 
 
 def _segment_chores(
-    segments: list[tuple[str, str]], *, now: datetime, tz: str, priority: int, speaker: str
+    segments: list[tuple[str, str]],
+    *,
+    now: datetime,
+    tz: str,
+    priority: int,
+    speaker: str,
+    days: list[tuple[str, str]] | None = None,
 ) -> list[tuple[StandingInstruction, bool]]:
     """Read each chore clause of a sentence, with what an elided clause borrows."""
     readings: list[_Reading] = []
     for kind, text in segments:
+        if kind == "again" and readings:
+            prev = readings[-1]
+            words = re.sub(r"^again\b\s*", "", text, flags=re.IGNORECASE)
+            own = _read(f"{prev.goal} {words}", speaker=speaker)
+            if own.day_clauses:  # other days, other time: its own instruction
+                own.text = f"{verb_phrase(prev.goal)} {words}"
+                own.kind, own.person, own.answers_to = prev.kind, prev.person, prev.answers_to
+                own.goal = prev.goal
+                own.deadline = own.deadline or prev.deadline
+                own.habit = prev.habit
+                readings.append(own)
+                continue
+            # the same days, one more time of day: one instruction with both times
+            times = _explicit_times(prev) + _explicit_times(own)
+            prev.clauses = [(k, r) for k, r in prev.clauses if k not in _TIME_KINDS] + times
+            prev.text = f"{prev.text} and {text}"
+            continue
         if kind == "elided" and readings:
             prev = readings[-1]
             own = split_schedule(text)[1]
@@ -816,7 +1003,9 @@ def _segment_chores(
         raise InstructionParseError(
             " ".join(r.text for r in readings), "no schedule phrase for one of its chores"
         )
-    return [_build(r, now=now, tz=tz, priority=priority, speaker=speaker) for r in readings]
+    return [
+        _build(r, now=now, tz=tz, priority=priority, speaker=speaker, days=days) for r in readings
+    ]
 
 
 def _part_in(clauses: list[tuple[str, str]]) -> bool:
@@ -1001,7 +1190,10 @@ def parse_paragraph(
     result = ParseResult()
     seen: set[str] = set()
     flexible: set[str] = set()  # check-ins and reminders whose time was not said
+    routine_days: list[tuple[str, str]] = []
     for sentence in split_sentences(text):
+        # "I get up at 6:30 on weekdays. Make me breakfast by 7.": on those days
+        days, routine_days = routine_days, []
         body = _strip_fillers(sentence)
         if question := vague_question(body):
             result.questions.append(f"{sentence!r}: {question}")
@@ -1013,12 +1205,15 @@ def parse_paragraph(
                 facts = _preference_facts(body, speaker=speaker)
             if facts:
                 result.facts.extend(facts)
+                routine_days = _routine_days(facts)
                 continue
             limit = _constraint(sentence, tz=tz, priority=priority, speaker=speaker)
             if limit is not None:
                 found = [(limit, True)]
             else:
-                found = _chores(sentence, now=now, tz=tz, priority=priority, speaker=speaker)
+                found = _chores(
+                    sentence, now=now, tz=tz, priority=priority, speaker=speaker, days=days
+                )
         except AmbiguousInstructionError as exc:
             result.questions.append(f"{sentence!r}: {exc.question}")
             continue

@@ -4,7 +4,8 @@ A :class:`SchedulePolicy` decides, for each instruction, the windows its runs mu
 of and how long before a deadline it starts:
 
 - a chore any enabled constraint applies to avoids that constraint's windows ("never run
-  the dishwasher after 10:30 pm");
+  the dishwasher after 10:30 pm"), and a chore with a window of its own avoids it ("vacuum
+  the hall every Wednesday while I'm out" avoids the hours its speaker is home);
 - a noisy chore (vacuuming, laundry, the dishwasher, mowing ...) avoids the hours anyone in
   the household sleeps (their stated bed and wake times, else the home's quiet hours,
   22:00-07:00 unless told);
@@ -34,7 +35,7 @@ from datetime import datetime
 from typing import Any
 
 from housemind.scheduler._rrule import split_rules
-from housemind.scheduler.constraints import forbidden_windows, is_noisy
+from housemind.scheduler.constraints import constraint_windows, forbidden_windows, is_noisy
 from housemind.scheduler.durations import DURATION_PREDICATE, DurationBook
 from housemind.scheduler.instructions import PERSON_KINDS, InstructionKind, StandingInstruction
 from housemind.scheduler.routines import ROUTINE_PREDICATES, HouseholdRoutine
@@ -151,6 +152,10 @@ class SchedulePolicy:
         windows += forbidden_windows(
             instruction.goal, self.constraints, routine=self.routine, quiet_hours=self.quiet_hours
         )
+        if instruction.window:  # its own: "vacuum the hall every Wednesday while I'm out"
+            windows += constraint_windows(
+                instruction, routine=self.routine, quiet_hours=self.quiet_hours
+            )
         if self.noise and is_noisy(instruction.goal):
             if self.routine is not None:
                 windows += self.routine.sleep_windows()

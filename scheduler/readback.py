@@ -22,7 +22,12 @@ from typing import Any
 
 from housemind.scheduler._goals import swap_person
 from housemind.scheduler._rrule import parse_window, split_rules
-from housemind.scheduler.instructions import ASLEEP, InstructionKind, StandingInstruction
+from housemind.scheduler.instructions import (
+    ASLEEP,
+    AT_HOME,
+    InstructionKind,
+    StandingInstruction,
+)
 
 __all__ = ["describe_rrule", "read_back", "read_back_fact"]
 
@@ -309,7 +314,17 @@ def read_back(instruction: StandingInstruction) -> str:
         return f"I'll {_check_in_words(instruction, full)}{tail}{paused}."
     if instruction.kind is InstructionKind.REMINDER:
         return f"I'll {_reminder_words(instruction)} {full}{paused}."
-    return f"I'll {goal} {full}{paused}."
+    own = [_own_window_words(w, instruction) for w in instruction.windows()]
+    keep_out = f", {_join(own, 'and')}" if own else ""
+    return f"I'll {goal} {full}{keep_out}{paused}."
+
+
+def _own_window_words(window: str, instruction: StandingInstruction) -> str:
+    """A chore's own window in words ("while you're out" for AT_HOME)."""
+    if window == AT_HOME:
+        who = instruction.said_by
+        return "while you're out" if who in (None, "owner") else f"while {who} is out"
+    return f"not {_window_words(window)}"
 
 
 def read_back_fact(fact: Any) -> str:

@@ -10,7 +10,8 @@ turns those into facts (``wakes_at``, ``leaves_for_work_at``, ``leaves_home_at``
   :meth:`~HouseholdRoutine.next_time_home` (when to ask a check-in nobody answered again);
 - :meth:`~HouseholdRoutine.away_windows` and :meth:`~HouseholdRoutine.sleep_windows`: weekly
   windows (``"MO,TU 06:45-18:30"``) that check-ins, reminders and noisy chores are kept out
-  of.
+  of; :meth:`~HouseholdRoutine.home_windows`, those a chore said "while I'm out" is kept
+  out of.
 
 What is not said is filled in with documented defaults: a person who leaves but never said
 when they come back is out :data:`DEFAULT_AWAY_H` hours; one who comes back but never said
@@ -200,6 +201,36 @@ class HouseholdRoutine:
             if margins:
                 start, end = start - LEAVE_MARGIN_MIN, end + SETTLE_MIN
             out.append(_window(day, start, end))
+        return out
+
+    def home_windows(self, person: str) -> list[str]:
+        """Weekly windows when ``person`` is at home: the week less :meth:`away_windows`.
+
+        Empty when nothing says when they are out (a chore to do "while I'm out" is then
+        not moved); a day they are never out is one window ``"SA 00:00-24:00"``.
+        """
+        week = 7 * 24 * 60
+        if not self.away_windows(person, margins=False):
+            return []
+        home = [True] * week
+        for day in range(7):
+            span = self._away(person, day)
+            if span is None:
+                continue
+            start, end = span
+            for minute in range(day * 24 * 60 + start, day * 24 * 60 + end):
+                home[minute % week] = False
+        out: list[str] = []
+        for day in range(7):
+            base, minute = day * 24 * 60, 0
+            while minute < 24 * 60:
+                if not home[base + minute]:
+                    minute += 1
+                    continue
+                start = minute
+                while minute < 24 * 60 and home[base + minute]:
+                    minute += 1
+                out.append(_window(day, start, minute))
         return out
 
     def sleep_windows(

@@ -265,6 +265,16 @@ def _expand(
     if m.recipe:
         done = _recipe(m, _format(m.recipe, values), beliefs, spec, values)
         if done:
+            # Nothing to cook after all (the rice ran out after a first try lit the hob):
+            # a hob left on under an empty pot burns it, then catches fire.
+            lit = [
+                f
+                for f, info in beliefs.fixtures.items()
+                if info.kind in _HEAT_KINDS and f"switched_on({f})" in beliefs.facts
+            ]
+            if lit:
+                spec.stages = [[f"switched_off({f})" for f in lit]]
+                spec.use |= set(lit)
             return _Clause(m, values, spec, slots=slots)
     for slot, sel in body["select"].items():
         if slot not in values:
@@ -298,6 +308,9 @@ def _expand(
         spec.notes.append(f"nothing to do for '{m.name.replace('_', ' ')}': none found")
         return _Clause(m, values, spec, slots=slots)
     stages = [_expand_goals(g, values, beliefs, spec) for g in body["stages"]]
+    if stages and body.get("wash_first"):  # chosen dirty (see _select): washed first
+        stages[0] = [*(f"clean({x})" for x in body["wash_first"]), *stages[0]]
+        spec.use |= set(_use("sink", beliefs, values))
     for slot in body["restore"]:
         for thing in _as_list(values.get(slot)):
             if isinstance(thing, str) and beliefs.where(thing) is not None:
@@ -361,6 +374,12 @@ def _format(template: str, values: dict[str, Any]) -> str:
     return re.sub(r"\{(\w+)\}", sub, template)
 
 
+#: Heat appliances a meal lights (switched off when there is nothing to cook after all).
+_HEAT_KINDS = frozenset({"stove", "oven", "hob", "cooktop"})
+#: Who a standing instruction names by role ("remind me" is stored as "remind owner").
+_SPEAKER_WORDS = frozenset({"owner", "me"})
+
+
 def _slot_value(
     m: Method,
     slot: str,
@@ -377,7 +396,12 @@ def _slot_value(
     if kind in ("text", "word"):
         return phrase
     if kind == "person":
-        return re.sub(r"[^a-z0-9_]", "", low.replace(" ", "_")) or low
+        name = re.sub(r"[^a-z0-9_]", "", low.replace(" ", "_")) or low
+        home = beliefs.ctx.people_home
+        if name in _SPEAKER_WORDS and name not in home and home:
+            # "remind me": the person who said it, by role; the one at home is them
+            return home[0]
+        return name
     if kind == "room":
         try:
             return beliefs.resolve_room(phrase)
@@ -486,6 +510,21 @@ def _select(
     if prefer:
         cands.sort(key=lambda n: prefer.index(beliefs.kind(n)) if beliefs.kind(n) in prefer else 99)
     one = sel.one or (group is not None and group.one)
+    if not cands and one and state == "clean" and group is None:
+        # No clean one known, but a dirty one is (the others in use or in the dishwasher):
+        # wash it first rather than search the home for one that is not there.
+        dirty = [
+            c
+            for c in beliefs.members(Group("", frozenset(kinds), "dirty"), where=places)
+            if c not in exclude and beliefs.where(c) is not None
+        ]
+        if prefer:
+            dirty.sort(
+                key=lambda n: prefer.index(beliefs.kind(n)) if beliefs.kind(n) in prefer else 99
+            )
+        if dirty:
+            body.setdefault("wash_first", []).append(dirty[0])
+            return dirty[0]
     if not cands:
         if sel.search or group is not None:
             pick = (prefer or sorted(kinds) or [slot])[0]

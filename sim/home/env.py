@@ -707,39 +707,63 @@ class HomeSimEnv(gym.Env):
     def graspable(self, pose: tuple[float, float, float] | None = None) -> tuple[str | None, float]:
         """What closing the gripper would grasp (privileged; experts use it to align).
 
-        Of a stack (things at one spot of a fixture with no room left), the one put there
-        last lies on top and is grasped.
-
         Args:
             pose: Hypothetical robot pose ``(x, y, theta)``; the current one if None.
 
         Returns:
             The object's name (None if nothing would be grasped) and the margin (m) by
-            which it is nearer the gripper point than the runner-up.
+            which it is nearer the gripper point than the runner-up. Things piled on one
+            spot (a full fixture) come up one at a time, the top of the pile (see
+            :meth:`pile`; the one put there last) first, so the rest of its pile is no
+            runner-up.
         """
         x, y, _ = pose = self._pose(pose)
         gx, gy = self._gripper_point(pose)
-        best, bd, second = None, math.inf, math.inf
-        bx = by = math.nan
+        best, bd = None, math.inf
         for name, o in self.world.objects.items():
             if self._hidden(o):
                 continue
-            if abs(o.x - bx) < 1e-6 and abs(o.y - by) < 1e-6:
-                if o.stack >= self.world.objects[best].stack:  # type: ignore[index]
-                    best = name  # a stack: the one put there last lies on top
-                continue
             d = math.hypot(o.x - gx, o.y - gy)
             if d < bd:
-                best, bd, second = name, d, bd
-                bx, by = o.x, o.y
-            elif d < second:
-                second = d
+                best, bd = name, d
         if best is None:
             return None, 0.0
         o = self.world.objects[best]
         if math.hypot(o.x - x, o.y - y) > REACH_M or not self._los(x, y, o.x, o.y):
             return None, 0.0
+        pile = self.pile(best)
+        if len(pile) > 1:  # the one put there last (the highest) lies on top
+            objs = self.world.objects
+            best = max(enumerate(pile), key=lambda t: (objs[t[1]].stack, t[0]))[1]
+        in_pile = set(pile)
+        second = min(
+            (
+                math.hypot(p.x - gx, p.y - gy)
+                for n, p in self.world.objects.items()
+                if n not in in_pile and not self._hidden(p)
+            ),
+            default=math.inf,
+        )
         return best, second - bd
+
+    def pile(self, name: str) -> list[str]:
+        """The things on or in the same fixture at the same spot as ``name`` (with it).
+
+        A fixture with no free spot left piles things (``sim.home.placement``); a grasp
+        there takes the top of the pile, whichever is wanted.
+        """
+        o = self.world.objects[name]
+        if o.relation not in ("on", "in"):
+            return [name]
+        return [
+            n
+            for n, p in self.world.objects.items()
+            if p.place == o.place
+            and p.relation == o.relation
+            and abs(p.x - o.x) < 1e-3
+            and abs(p.y - o.y) < 1e-3
+            and not self._hidden(p)
+        ] or [name]
 
     def fixture_target(
         self, want: str | None = None, pose: tuple[float, float, float] | None = None

@@ -799,9 +799,14 @@ class PickExpert(HomeSimExpert):
                 f"the {name} is {d:.2f} m away, beyond reach ({REACH_M} m); navigate to it first"
             )
 
+        # In a pile (a full dishwasher) the grasp brings up the first of it: if that is
+        # another thing, the gripper holds it and the next step says so (the plan goes on
+        # from there), one thing at a time until the wanted one comes up.
+        pile = set(env.pile(name))
+
         def score(p: Pose) -> float | None:
             got, margin = env.graspable(p)
-            if got != name or margin < _MARGIN:
+            if got not in pile or margin < _MARGIN:
                 return None
             if math.hypot(o.x - p[0], o.y - p[1]) > REACH_M - 0.05:
                 return None
@@ -809,7 +814,7 @@ class PickExpert(HomeSimExpert):
             return math.hypot(o.x - gx, o.y - gy)
 
         return self._align_then(
-            lambda: env.graspable()[0] == name,
+            lambda: env.graspable()[0] in pile,
             score,
             lambda x, y: [math.atan2(o.y - y, o.x - x)],
             self._command(3, 1.0),

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 
 from housemind.sim.home.catalogue import OBJECT_KINDS
 from housemind.sim.home.layout import HomeLayout
-from housemind.sim.home.placement import put_in_fixture
+from housemind.sim.home.placement import has_room, put_in_fixture
 from housemind.sim.home.walking import FloorPlanner
 from housemind.sim.home.world import (
     BURNT_AT,
@@ -297,6 +297,7 @@ class MessMaker:
                 and o.cooked < BURNT_AT
                 and o.relation in ("on", "in")
                 and o.place in self._kitchen_fixtures
+                and not world.fixtures[o.place].on  # still cooking: not served yet
             ):
                 o.food, o.cooked, o.liquid, o.fill = "", 0.0, "", 0.0
                 o.dirty = True
@@ -411,12 +412,27 @@ class MessMaker:
         for name in carried:
             o = world.objects[name]
             spot = stove if o.kind in meal.on_stove and stove is not None else where
+            if spot is not None and spot != stove and not has_room(self.layout, world, spot):
+                # a full table: the rest goes on the nearest surface with room, as people
+                # do, not in a pile nobody (and no robot) could take one thing from
+                spot = self._nearest_with_room(world, (*_DISH_SURFACES, *_DISH_DUMP), x, y) or spot
             if spot is None:
                 self._drop(world, name, st, rng)
             else:
                 put_in_fixture(self.layout, world, name, spot, near=(x, y))
             if OBJECT_KINDS.get(o.kind) is None or OBJECT_KINDS[o.kind].can_be_dirty:
                 o.dirty = True
+
+    def _nearest_with_room(
+        self, world: WorldState, kinds: tuple[str, ...], x: float, y: float
+    ) -> str | None:
+        best, bd = None, math.inf
+        for kind in dict.fromkeys(kinds):
+            for f in self._by_kind.get(kind, ()):
+                d = self.layout.fixtures[f].rect.distance(x, y)
+                if d < bd and has_room(self.layout, world, f):
+                    best, bd = f, d
+        return best
 
     def _kitchen_dump(self, rng: random.Random) -> str | None:
         cands = [f for f in self._kitchen_fixtures if self.layout.fixtures[f].kind in _DISH_DUMP]

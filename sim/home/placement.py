@@ -7,7 +7,7 @@ import math
 from housemind.sim.home.layout import SLOT_SPACING, HomeLayout
 from housemind.sim.home.world import WorldState
 
-__all__ = ["free_slots", "landing_spots", "put_in_fixture"]
+__all__ = ["free_slots", "has_room", "landing_spots", "put_in_fixture"]
 
 #: Closer than this to another object, a squeezed-in object could hardly be told apart
 #: from it by the gripper (a grasp needs the object nearer the gripper point than any
@@ -45,6 +45,18 @@ def landing_spots(
     free = free_slots(layout, world, fixture, exclude)
     if free:
         return free
+    return _gaps(layout, world, fixture, exclude) or list(layout.slots[fixture])
+
+
+def has_room(layout: HomeLayout, world: WorldState, fixture: str) -> bool:
+    """Whether ``fixture`` takes one more object without stacking it on another."""
+    return bool(free_slots(layout, world, fixture) or _gaps(layout, world, fixture))
+
+
+def _gaps(
+    layout: HomeLayout, world: WorldState, fixture: str, exclude: str | None = None
+) -> list[tuple[float, float]]:
+    """The widest gaps halfway between neighbouring slots (none narrower than MIN_GAP)."""
     slots = layout.slots[fixture]
     taken = [
         (o.x, o.y)
@@ -54,15 +66,17 @@ def landing_spots(
     between: list[tuple[float, float]] = []
     for (ax, ay), (bx, by) in _neighbours(slots):
         between.append((round((ax + bx) / 2, 4), round((ay + by) / 2, 4)))
-    if not between or not taken:
-        return list(slots)
+    if not between:
+        return []
+    if not taken:
+        return between
 
     def room(p: tuple[float, float]) -> float:
         return min(math.hypot(p[0] - x, p[1] - y) for x, y in taken)
 
     best = max(room(p) for p in between)
     if best < MIN_GAP:
-        return list(slots)
+        return []
     return [p for p in between if room(p) >= best - 1e-9]
 
 

@@ -1,0 +1,74 @@
+"""The household bench: per-paragraph counts (fast) and one paragraph for 14 days (slow)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from housemind.agent.household_bench import load_paragraphs, main, paragraph_row
+
+
+def _chore(goal, due, status, on_time, **kw):
+    return {"goal": goal, "kind": "chore", "due": due, "status": status, "on_time": on_time,
+            "deadline": None, "finished_at": None, "reason": "", **kw}  # fmt: skip
+
+
+def test_a_paragraph_row_counts_on_time_late_failed_and_not_done():
+    out = {
+        "until": "2026-12-07T06:00:00+00:00",
+        "chores": [
+            _chore("make dinner", "2026-11-23T17:15:00+00:00", "done", True),
+            _chore(
+                "make dinner",
+                "2026-11-24T17:15:00+00:00",
+                "done",
+                False,
+                deadline="2026-11-24T18:00:00+00:00",
+            ),  # fmt: skip
+            _chore(
+                "do the laundry",
+                "2026-11-28T06:00:00+00:00",
+                "failed",
+                False,
+                reason="no sequence of skills reaches folded(towel)",
+            ),  # fmt: skip
+            _chore("do the shopping", "2026-12-07T05:00:00+00:00", "pending", False),
+            # queued for the morning after the run: not one of its chores
+            _chore("put the delivery away", "2026-12-07T07:08:00+00:00", "pending", False),
+        ],
+        "checkins_asked": 0,
+        "checkins_answered": 0,
+        "items_bought": [],
+        "wall_s": 12.34,
+    }
+    row = paragraph_row(out, index=3, home="house", text="...")
+    assert (row["chores_due"], row["chores_on_time"], row["chores_late"]) == (4, 1, 1)
+    assert (row["chores_failed"], row["chores_not_done"], row["due_after_the_run"]) == (1, 1, 1)
+    assert [c["goal"] for c in row["not_on_time"]] == [
+        "make dinner", "do the laundry", "do the shopping"
+    ]  # fmt: skip
+    assert row["not_on_time"][1]["reason"].startswith("no sequence")
+    assert row["wall_s"] == 12.3
+
+
+def test_the_paragraph_file_has_twenty_one_households_in_known_plans():
+    from housemind.sim.home.plans import plan_names
+
+    paragraphs = load_paragraphs()
+    assert len(paragraphs) == 21
+    assert {p["home"] for p in paragraphs} <= set(plan_names())
+
+
+@pytest.mark.slow
+def test_a_household_runs_two_weeks_with_its_chores_on_time(tmp_path, capsys):
+    # Paragraph 13 (coffee every day, the plants every 3 days, in two_bedroom): a few
+    # minutes of CPU for 14 simulated days.
+    out_file = tmp_path / "out.json"
+    main(["--days", "14", "--only", "13", "--out", str(out_file)])
+    result = json.loads(out_file.read_text())
+    [row] = result["per_paragraph"]
+    assert row["index"] == 13 and "error" not in row
+    assert row["chores_due"] >= 14 + 4  # a coffee a day, the plants every third day
+    assert row["chores_on_time"] >= 0.98 * row["chores_due"], row["not_on_time"]
+    assert "overall:" in capsys.readouterr().out
