@@ -297,6 +297,7 @@ class MessMaker:
                 and o.cooked < BURNT_AT
                 and o.relation in ("on", "in")
                 and o.place in self._kitchen_fixtures
+                and not world.fixtures[o.place].on  # still cooking: not served yet
             ):
                 o.food, o.cooked, o.liquid, o.fill = "", 0.0, "", 0.0
                 o.dirty = True
