@@ -236,15 +236,22 @@ class HomeSimExpert:
         The safety guard stops the base before it drives into a floor hazard's square grown
         by :data:`SPILL_KEEP_OFF_M`; a disc round that square (plus the slack of a turning
         robot's look-ahead) is what a path must keep clear of, or the robot would be
-        stopped half-way and never arrive. A spill the robot already stands in is left
-        out: driving out of it is allowed.
+        stopped half-way and never arrive. A spill whose square the robot already stands
+        in is left out (driving out of it is allowed); one whose disc it stands in gets a
+        disc just short of the robot.
         """
         rb = self.env.world.robot
         out = []
         for sp in self.env.world.spills.values():
-            r = (sp.radius + SPILL_KEEP_OFF_M) * math.sqrt(2.0) + 0.1
-            if (rb.x - sp.x) ** 2 + (rb.y - sp.y) ** 2 >= r * r:
+            half = sp.radius + SPILL_KEEP_OFF_M  # the guard's square
+            r = half * math.sqrt(2.0) + 0.1
+            d = math.hypot(rb.x - sp.x, rb.y - sp.y)
+            if d >= r:
                 out.append((sp.x, sp.y, r))
+            elif abs(rb.x - sp.x) > half or abs(rb.y - sp.y) > half:
+                # Inside the disc but outside the square the guard stops at: a disc just
+                # short of the robot still keeps the path off the square.
+                out.append((sp.x, sp.y, max(half, d - 0.03)))
         return out
 
     def _standable(

@@ -199,3 +199,30 @@ def test_something_burning_stops_other_work_and_forbids_more_heat(audit):
     assert burning["heat"] == Verdict.DENY
     assert burning["off"] == Verdict.ALLOW  # switching the heat off is always allowed
     assert burning["go"] == Verdict.ALLOW  # and so is going to the stove to do it
+
+
+def test_a_spill_close_beside_the_robot_does_not_trap_it():
+    """Inside the expert's disc round a spill but outside the guard's square, the path
+    must still keep off the square (a month's dinner was stuck there: the expert left the
+    spill out and drove into the zone the guard would not let it enter)."""
+    from housemind.sim.home.experts import SPILL_KEEP_OFF_M
+
+    clean = Recorder(HomeSimEnv(seed=0))
+    assert _navigate(clean, SafetyMonitor()).ok
+    path = clean.path
+    x0, y0 = path[0]
+    ahead = next(p for p in path if math.hypot(p[0] - x0, p[1] - y0) > 0.7)
+    r = 0.2
+    half = r + SPILL_KEEP_OFF_M
+    # The spill beside the first stretch of the way, the robot between square and disc.
+    d = math.hypot(ahead[0] - x0, ahead[1] - y0)
+    ux, uy = (ahead[0] - x0) / d, (ahead[1] - y0) / d
+    sx, sy = x0 + ux * (half + 0.08) * 1.02, y0 + uy * (half + 0.08) * 1.02
+    env = Recorder(HomeSimEnv(seed=0))
+    env.add_spill("spill_2", sx, sy, radius=r)
+    rb = env.world.robot
+    assert max(abs(rb.x - sx), abs(rb.y - sy)) > half  # outside the guard's square
+    assert math.hypot(rb.x - sx, rb.y - sy) < half * math.sqrt(2) + 0.1  # inside the disc
+    monitor = SafetyMonitor()
+    out = _navigate(env, monitor)
+    assert out.ok, out.reason
