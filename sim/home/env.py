@@ -713,9 +713,9 @@ class HomeSimEnv(gym.Env):
         Returns:
             The object's name (None if nothing would be grasped) and the margin (m) by
             which it is nearer the gripper point than the runner-up. Things piled on one
-            spot (a full fixture) come up one at a time, the top of the pile (see
-            :meth:`pile`; the one put there last) first, so the rest of its pile is no
-            runner-up.
+            spot (a full fixture) come up one at a time, the top of the pile first (see
+            :meth:`pile`; the one there first, later ones go underneath), so the rest of
+            its pile is no runner-up.
         """
         x, y, _ = pose = self._pose(pose)
         gx, gy = self._gripper_point(pose)
@@ -732,7 +732,7 @@ class HomeSimEnv(gym.Env):
         if math.hypot(o.x - x, o.y - y) > REACH_M or not self._los(x, y, o.x, o.y):
             return None, 0.0
         pile = self.pile(best)
-        if len(pile) > 1:  # the one put there last (the highest) lies on top
+        if len(pile) > 1:  # the highest lies on top (see ObjectState.stack)
             objs = self.world.objects
             best = max(enumerate(pile), key=lambda t: (objs[t[1]].stack, t[0]))[1]
         in_pile = set(pile)

@@ -119,7 +119,10 @@ def put_in_fixture(
         for n, o in world.objects.items()
         if n != name and o.place == fixture and (o.x, o.y) == slot
     ]
-    obj.stack = max(below) + 1 if below else 0  # on top of a stack: grasped first
+    # A thing put on a pile goes underneath (pushed into a full drum or onto the bottom of
+    # a heap): the one on top stays on top, and something taken out by mistake and put
+    # back is not the next one grasped again.
+    obj.stack = min(below) - 1 if below else 0
     obj.relation = "in" if spec.container else "on"
     obj.place = fixture
     obj.x, obj.y = slot

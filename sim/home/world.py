@@ -72,8 +72,9 @@ class ObjectState:
             held (see :mod:`sim.home.interactions`); back to 0 when it is grasped again.
         warm_s: Seconds a perishable (milk, cheese) has spent warmer than a fridge.
         spoiled: A perishable left out too long (see :mod:`sim.home.processes`).
-        stack: Height in a stack of things at one spot of a full fixture (0: at the
-            bottom or alone); the highest is on top and is the one grasped.
+        stack: Place in a pile of things at one spot of a full fixture (0: the first
+            there, or alone; each thing put on the pile later goes underneath, one lower);
+            the highest is on top and is the one grasped.
     """
 
     kind: str

@@ -309,7 +309,7 @@ def test_a_full_counter_takes_more_things_in_its_gaps_and_each_can_be_picked_aga
     assert f"holding({squeezed})" in facts
 
 
-def test_a_pile_on_a_full_fixture_comes_up_from_the_top():
+def test_a_pile_on_a_full_fixture_comes_up_one_by_one_and_a_thing_put_back_goes_under():
     from housemind.sim.home.placement import landing_spots, put_in_fixture
 
     env = HomeSimEnv(home="house", seed=0)
@@ -344,10 +344,18 @@ def test_a_pile_on_a_full_fixture_comes_up_from_the_top():
         if world.objects[n].place == counter and (world.objects[n].x, world.objects[n].y) == spot
     ]
     assert len(pile) >= 3
-    top, buried = pile[-1], pile[0]
-    assert top == put[-1]  # the last one put there
+    order = [n for n in put if n in pile]  # the order they came to the spot
+    top = max(pile, key=lambda n: world.objects[n].stack)
+    assert top == order[0]  # what came later went underneath
+    buried = order[-1]
     run(env, "navigate", {"target": top})
     # Reaching into the pile for the one at the bottom brings up the top one first.
     with pytest.raises(PolicyError, match=f"holds the {top.replace('_', ' ')}|holds the {top}"):
         run(env, "pick", {"object": buried})
     assert env.world.robot.held == top
+    # Put back, it goes underneath: the next grasp brings up another (no endless loop of
+    # taking out and putting back the same thing).
+    world.robot.held = None
+    put_in_fixture(lay, world, top, counter)
+    if (world.objects[top].x, world.objects[top].y) == spot:
+        assert max(env.pile(buried), key=lambda n: world.objects[n].stack) != top

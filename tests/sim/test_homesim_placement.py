@@ -45,7 +45,7 @@ def test_a_pile_comes_up_one_thing_at_a_time():
     piled = next(n for n in things if len(env.pile(n)) > 1)
     pile = env.pile(piled)
     o = world.objects[piled]
-    # a gripper lined up on the pile grasps its top (the one put there last), with a
+    # a gripper lined up on the pile grasps its top (the one put there first), with a
     # margin over the rest
     best = None
     for dx in (-0.5, -0.4, 0.4, 0.5):
