@@ -23,6 +23,7 @@ gives the same plan (sorted inputs; Fast Downward is deterministic).
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import time
 from fnmatch import fnmatchcase
@@ -45,7 +46,7 @@ from housemind.agent.planners.world import Beliefs, Unknown
 from housemind.skills.spec import REGISTRY, SkillRegistry
 from housemind.skills.types import parse_atom
 
-__all__ = ["OBSERVED_PREDICATES", "SymbolicPlanner"]
+__all__ = ["HEAT_KINDS", "OBSERVED_PREDICATES", "SymbolicPlanner"]
 
 #: Predicates the robot's observations carry (``housemind.skills.types``); a goal fact of
 #: another predicate (a plug-in's ``dusted(shelf)``) is planned for but not checked at
@@ -80,6 +81,9 @@ OBSERVED_PREDICATES = frozenset(
 )
 
 logger = logging.getLogger(__name__)
+
+#: Fixture kinds that heat: believed on with nobody home, a chore switches them off first.
+HEAT_KINDS = frozenset({"stove", "oven", "hob", "kettle", "toaster", "grill", "iron", "heater"})
 
 #: Predicates whose facts a plan's end check may rely on: memory keeps them for objects and
 #: fixtures (people and floors it sees only while it looks at them).
@@ -173,6 +177,29 @@ class SymbolicPlanner:
             notes += apply_place_corrections(spec, beliefs, ctx.corrections)
         if spec.orders:
             return self._order(goal, ctx, spec)
+        mentioned = set(spec.use) | {
+            a for st in spec.stages for f in st for a in parse_atom(f.removeprefix("not "))[1]
+        }
+        hot = [h for h in self._left_on(beliefs) if h not in mentioned]  # not the chore's own
+        if hot:
+            # Nobody is home and something hot is believed on (a resident's kettle seen on
+            # hours ago): switch it off first, before walking away from it. A safety chore
+            # rather than a question nobody at home can answer.
+            off = dataclasses.replace(
+                spec, stages=[[f"switched_off({h})" for h in hot]], look=[], find=[], checks=[]
+            )
+            first = self._solve(goal, off, beliefs, [])
+            if first.subtasks:
+                first.complete = False
+                first.goal_facts = []
+                first.rationale = "; ".join(
+                    [
+                        *notes,
+                        f"nobody is home and the {', '.join(map(_w, hot))} is on: "
+                        "switching it off first",
+                    ]
+                )
+                return first
         if spec.look:
             room = spec.look[0]
             return Plan(
@@ -211,6 +238,17 @@ class SymbolicPlanner:
                 backend=self.name,
             )
         return self._solve(goal, spec, beliefs, notes)
+
+    @staticmethod
+    def _left_on(beliefs: Beliefs) -> list[str]:
+        """Heat sources believed on while nobody is home (see :data:`HEAT_KINDS`)."""
+        if beliefs.ctx.people_home:
+            return []
+        return sorted(
+            f
+            for f, info in beliefs.fixtures.items()
+            if info.kind in HEAT_KINDS and beliefs.holds(f"switched_on({f})")
+        )
 
     def _to_find(self, spec: ChoreSpec, beliefs: Beliefs) -> Unknown | None:
         for u in spec.find:

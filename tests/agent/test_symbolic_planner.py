@@ -382,3 +382,22 @@ def test_a_thing_out_of_reach_is_left_out_and_the_rest_of_the_chore_is_planned(p
     assert ("pick", "milk") in got and not any("cheese" in s for s in got)
     assert "leaving the cheese where it is" in p.rationale
     assert not any("cheese" in f for f in p.goal_facts)
+
+
+def test_with_nobody_home_a_heat_source_believed_on_is_switched_off_first(planner):
+    kettle = FixtureInfo(name="kettle", kind="kettle", room="kitchen", switchable=True)
+    base = dict(
+        fixtures={**FIXTURES, "kettle": kettle},
+        object_places={"mug": "table"},
+        object_rooms={"mug": "kitchen"},
+        object_kinds={"mug": "mug"},
+    )
+    on = ["hand_empty", "closed(fridge)", "switched_on(kettle)"]
+    p = planner.plan("take the mug to the sink", ctx(facts=on, **base))
+    assert ("toggle", "kettle", "off") in steps(p) or any(
+        s[0] == "toggle" and "kettle" in s for s in steps(p)
+    )
+    assert not p.complete and "nobody is home" in p.rationale
+    # Someone at home: the chore goes on as asked (the gate asks them if it matters).
+    p = planner.plan("take the mug to the sink", ctx(facts=on, people_home=["alex"], **base))
+    assert not any("kettle" in s for s in steps(p))

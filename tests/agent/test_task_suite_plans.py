@@ -112,3 +112,10 @@ def test_seen_state_says_a_used_up_carton_is_empty_and_a_pan_with_eggs_is_not():
     eggs = state_facts("pan", {"fill": 0.0, "liquid": "", "food": "eggs", "cooked": 0.0})
     assert "empty(pan)" not in eggs and "contains(pan,eggs)" in eggs
     assert "empty(pan)" in state_facts("pan", {"fill": 0.0, "liquid": ""})
+
+
+def test_a_chore_that_uses_a_heat_source_does_not_switch_it_off_first():
+    # Nobody home and the kettle on: boiling it is the chore, not a hazard to undo first.
+    c = ctx(facts=["hand_empty", "contains(kettle,water)", "closed(kettle)", "switched_on(kettle)"])
+    plan = get_planner("symbolic").plan("boil the water in the kettle", c)
+    assert "nobody is home" not in plan.rationale
