@@ -80,6 +80,7 @@ def run_episode(
     runtime_kwargs: dict[str, Any] | None = None,
     conventions: bool = True,
     policy: Any = None,
+    furniture_seed: int | None = None,
 ) -> EpisodeResult:
     """Run one chore now in a fresh HomeSim home and report what happened.
 
@@ -99,6 +100,8 @@ def run_episode(
             a household does at set-up (:func:`teach_conventions`); False leaves it to
             common-sense knowledge.
         policy: System 1 policy override (``"vla"``, or skill -> backend).
+        furniture_seed: Rearranges the floor plan's movable furniture (None: as drawn),
+            for homes laid out differently from those a planner was trained in.
 
     Raises:
         EpisodeError: unknown home or task, a task that does not apply to the home, or
@@ -114,12 +117,15 @@ def run_episode(
         raise EpisodeError("give a goal in words, or a task of the suite")
     t0 = time.perf_counter()
     inst = None
+    layout = {"furniture_seed": furniture_seed} if furniture_seed is not None else {}
     try:
         if task is not None:
             get_task(task)
-            env, inst = new_episode(task, seed, home=home, image_size=camera_size_for(policy))
+            env, inst = new_episode(
+                task, seed, home=home, image_size=camera_size_for(policy), **layout
+            )
         else:
-            env = make_env(home, seed, image_size=camera_size_for(policy))
+            env = make_env(home, seed, image_size=camera_size_for(policy), **layout)
     except KeyError as e:
         raise EpisodeError(str(e).strip("'\"")) from None
     except (TaskSampleError, ValueError) as e:

@@ -36,6 +36,7 @@ from typing import Any
 import numpy as np
 import torch
 
+from housemind.agent.planners.builtin.augment import augment_goal
 from housemind.agent.planners.builtin.belief import Belief
 from housemind.agent.planners.builtin.candidates import enumerate_candidates
 from housemind.agent.planners.builtin.configuration import (
@@ -92,6 +93,8 @@ class TrainSettings:
             furniture.
         wordings_per_decision: Each decision is learned in this many wordings of its goal
             (its rollout's own and others drawn from the training wordings).
+        augment: Chance that each of the other wordings is rewritten the way people ask
+            (an opening, an ending, a colloquial verb, a typo; :mod:`.augment`).
         batch_size: Decisions per optimisation step.
         lr: Peak learning rate (AdamW, cosine decay).
         weight_decay: AdamW weight decay.
@@ -111,7 +114,8 @@ class TrainSettings:
     epochs: int = 20
     homes: tuple[str, ...] = ("apartment", "studio", "one_bedroom")
     episodes_per_task: int = 4
-    wordings_per_decision: int = 2
+    wordings_per_decision: int = 4
+    augment: float = 0.5
     batch_size: int = 32
     lr: float = 2e-3
     weight_decay: float = 1e-4
@@ -173,6 +177,8 @@ class TrainReport:
     seconds_training: float
     seconds_total: float
     machine: dict[str, Any] = field(default_factory=dict)
+    wordings_per_decision: int = 0
+    augment: float = 0.0
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready form."""
@@ -221,10 +227,15 @@ def build_examples(
     *,
     per_decision: int,
     seed: int,
+    augment: float = 0.0,
     registry: SkillRegistry = REGISTRY,
     on_record: Callable[[], None] | None = None,
 ) -> tuple[list[Example], int]:
     """Featurise every decision in ``per_decision`` wordings.
+
+    Each wording after the rollout's own is, with chance ``augment``, rewritten the way
+    people ask (:func:`~agent.planners.builtin.augment.augment_goal`; the names in the
+    task's parameters kept), in one of two variants per wording.
 
     Returns:
         The examples, and how many decisions were unusable (the expert's choice was not
@@ -251,6 +262,12 @@ def build_examples(
         others = [g for g in dict.fromkeys(others) if g != r.goal]
         rng.shuffle(others)
         goals += others[: max(0, per_decision - 1)]
+        if augment > 0:
+            keep = _param_words(r.params)
+            goals = [goals[0]] + [
+                augment_goal(g, keep, seed=rng.randrange(2)) if rng.random() < augment else g
+                for g in goals[1:]
+            ]
         for i, g in enumerate(goals):
             feats = processor.featurize(g, belief, cands, r.image)
             feats.feats = feats.feats.astype(np.float16)  # halves the memory of big sets
@@ -258,6 +275,15 @@ def build_examples(
         if on_record is not None:
             on_record()
     return out, unusable
+
+
+def _param_words(params: dict[str, Any]) -> list[str]:
+    """Every name in a task's parameters (what augmentation must not change)."""
+    out: list[str] = []
+    for v in params.values():
+        items = v if isinstance(v, list | tuple) else [v]
+        out.extend(str(x) for x in items if isinstance(x, str))
+    return out
 
 
 # -- training ---------------------------------------------------------------------------
@@ -578,6 +604,17 @@ def train_planner(
             f"{len(leaked)} training wordings are also held-out wordings (e.g. {leaked[0]!r}); "
             "remove them from the training file: held-out wordings are never trained on"
         )
+    try:
+        dev = load_wordings(None, split="dev").all()
+    except WordingsError:
+        dev = set()
+    leaked = sorted(wordings.all() & dev)
+    if leaked:
+        raise WordingsError(
+            f"{len(leaked)} training wordings are also development wordings (e.g. "
+            f"{leaked[0]!r}); remove them from the training file: development wordings "
+            "measure the planner and are never trained on"
+        )
     tasks = list(settings.tasks or task_names())
     specs = episode_specs(
         tasks, settings.homes, range(settings.episodes_per_task), wordings.tasks, seed=settings.seed
@@ -628,6 +665,7 @@ def train_planner(
         wordings.tasks,
         per_decision=settings.wordings_per_decision,
         seed=settings.seed,
+        augment=settings.augment,
         registry=registry,
         on_record=(lambda: on_advance(1)) if on_advance is not None else None,
     )
@@ -646,6 +684,7 @@ def train_planner(
                 settings.lr,
                 settings.batch_size,
                 settings.wordings_per_decision,
+                settings.augment,
                 settings.image_dropout,
                 settings.seed,
             ]
@@ -716,6 +755,8 @@ def train_planner(
             # Cached rollouts: seconds_rollouts is the time they took when first made.
             "rollouts_cached": loaded is not None,
         },
+        wordings_per_decision=settings.wordings_per_decision,
+        augment=settings.augment,
     )
     (out / "training.json").write_text(json.dumps(report.as_dict(), indent=2) + "\n")
     return report
