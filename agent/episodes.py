@@ -43,6 +43,7 @@ class EpisodeResult:
         task: The suite task's name, if any.
         home: The floor plan.
         seed: The seed of the home (and the task's sampler).
+        furniture_seed: The seed that rearranged the home's furniture (None: as drawn).
         sim_seconds: Robot-clock seconds the chore took.
         wall_seconds: Wall seconds the episode took (set-up included).
     """
@@ -60,6 +61,7 @@ class EpisodeResult:
     task: str | None = None
     home: str = "apartment"
     seed: int = 0
+    furniture_seed: int | None = None
     sim_seconds: float = 0.0
     wall_seconds: float = 0.0
 
@@ -180,6 +182,7 @@ def run_episode(
             task=task,
             home=env.home,
             seed=seed,
+            furniture_seed=env.furniture_seed,
             sim_seconds=(env.clock.now() - start).total_seconds(),
             wall_seconds=time.perf_counter() - t0,
         )

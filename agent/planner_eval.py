@@ -443,6 +443,7 @@ def evaluate_planner(
             "task": job.task,
             "home": job.home,
             "seed": job.seed,
+            "furniture_seed": res.furniture_seed,
             "goal": goal,
             "success": res.success,
             "status": res.status,

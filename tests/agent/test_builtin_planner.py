@@ -266,6 +266,61 @@ def test_training_on_a_tiny_rollout_set_lowers_the_loss_and_writes_weights(tmp_p
     assert again.machine["rollouts_cached"] and again.decisions == report.decisions
 
 
+def test_augmented_goals_read_like_people_and_keep_the_task_names():
+    from housemind.agent.planners.builtin.augment import augment_goal
+
+    goal = "put the banana peel and milk in the recycling bin"
+    keep = ["banana_peel", "milk", "recycling_bin"]
+    outs = {augment_goal(goal, keep, seed=s) for s in range(12)}
+    assert goal not in outs and len(outs) >= 6  # always changed, in many ways
+    for out in outs:
+        for name in ("banana peel", "milk", "recycling bin"):
+            assert name in out, out
+    # a pure function of its arguments (the same data and embedding cache every run)
+    assert augment_goal(goal, keep, seed=3) == augment_goal(goal, keep, seed=3)
+    assert augment_goal("  ", keep) == "  "
+
+
+def test_training_examples_learn_augmented_wordings_beside_the_rollouts_own():
+    from housemind.agent.planners.builtin.rollouts import DecisionRecord
+    from housemind.agent.planners.builtin.training import build_examples
+
+    ctx = context(**MUG_ON_TABLE).model_dump()
+    rec = DecisionRecord(
+        "bring_mug_to_coffee_table",
+        "h",
+        0,
+        {"objects": ["mug"], "dest": "table"},
+        "put the mug on the table",
+        ctx,
+        [],
+        "pick(object=mug)",
+    )
+    wordings = {"bring_mug_to_coffee_table": [f"wording {i} the {{objects}}" for i in range(5)]}
+    proc = PlannerProcessor(skill_vocabulary(), cache=EmbeddingCache(HashEmbedder()))
+    plain, bad = build_examples([rec], proc, wordings, per_decision=4, seed=0)
+    assert bad == 0 and len(plain) == 4
+    assert plain[0].own_wording and plain[0].features.goal == "put the mug on the table"
+    assert all(e.features.goal.startswith("wording") for e in plain[1:])
+    aug, _ = build_examples([rec], proc, wordings, per_decision=4, seed=0, augment=1.0)
+    assert aug[0].features.goal == "put the mug on the table"  # validation: never changed
+    assert all(a.features.goal != p.features.goal for a, p in zip(aug[1:], plain[1:], strict=True))
+    assert all("mug" in e.features.goal for e in aug)
+    assert len({e.label for e in aug}) == 1
+
+
+def test_rollouts_are_cached_in_blocks_of_seeds_so_more_episodes_reuse_them(tmp_path):
+    from housemind.agent.planners.builtin.training import TrainSettings
+
+    four = TrainSettings(out=tmp_path, episodes_per_task=4)
+    ten = TrainSettings(out=tmp_path, episodes_per_task=10)
+    assert four.blocks() == [(0, 4)] and ten.blocks() == [(0, 4), (4, 4), (8, 2)]
+    # the first block of a longer run is the whole data of a 4-episode run
+    assert ten.block_key(0, 4) == four.block_key(0, 4) == four.data_key()
+    assert len({ten.block_key(f, n) for f, n in ten.blocks()}) == 3
+    assert ten.data_key() != four.data_key()
+
+
 def test_priors_are_learned_from_the_experts_choices_and_borrowed_by_meaning():
     from housemind.agent.planners.builtin.rollouts import DecisionRecord
     from housemind.agent.planners.builtin.training import learn_priors

@@ -77,6 +77,8 @@ logger = logging.getLogger(__name__)
 
 #: Bump when rollouts change meaning, so old caches are not reused.
 DATA_VERSION = 3
+#: Episode seeds per cached block of rollouts.
+ROLLOUT_BLOCK = 4
 
 
 @dataclass
@@ -127,17 +129,35 @@ class TrainSettings:
     cache_dir: Path | None = None
     command: str = ""
 
-    def data_key(self) -> str:
-        """Hash of everything that decides the rollouts (names the cache)."""
-        spec = {
+    def blocks(self) -> list[tuple[int, int]]:
+        """The episode seeds in blocks of :data:`ROLLOUT_BLOCK`: ``(first seed, count)``.
+
+        Rollouts are made and cached per block, so training with more episodes per task
+        reuses the blocks already rolled out and rolls out only the new seeds.
+        """
+        n = self.episodes_per_task
+        return [(f, min(ROLLOUT_BLOCK, n - f)) for f in range(0, n, ROLLOUT_BLOCK)]
+
+    def block_key(self, first: int, count: int) -> str:
+        """Hash of everything that decides one block's rollouts (names its cache)."""
+        spec: dict[str, Any] = {
             "v": DATA_VERSION,
             "seed": self.seed,
             "homes": list(self.homes),
-            "episodes": self.episodes_per_task,
+            "episodes": count,
             "tasks": sorted(self.tasks) if self.tasks else None,
             "wordings": str(self.wordings_path or "default"),
         }
+        if first:
+            spec["first"] = first
         return hashlib.sha256(json.dumps(spec, sort_keys=True).encode()).hexdigest()[:16]
+
+    def data_key(self) -> str:
+        """Hash of everything that decides the rollouts (names the checkpoints)."""
+        keys = [self.block_key(f, n) for f, n in self.blocks()]
+        if len(keys) == 1:
+            return keys[0]
+        return hashlib.sha256(json.dumps(keys).encode()).hexdigest()[:16]
 
 
 @dataclass
@@ -616,25 +636,36 @@ def train_planner(
             "measure the planner and are never trained on"
         )
     tasks = list(settings.tasks or task_names())
-    specs = episode_specs(
-        tasks, settings.homes, range(settings.episodes_per_task), wordings.tasks, seed=settings.seed
-    )
     cache_root = Path(settings.cache_dir or cache_dir() / "planner")
-    data_dir = cache_root / f"rollouts-{settings.data_key()}"
-
-    loaded = _load_records(data_dir)
-    if loaded is None:
-        if on_stage is not None:
-            on_stage("rollouts", len(specs))
-        records, stats = run_rollouts(
-            specs,
-            workers=settings.workers,
-            on_episode=(lambda s, st: on_advance(1)) if on_advance is not None else None,
-        )
-        _save_records(data_dir, records, stats)
-    else:
-        records, stats = loaded
-        logger.info("using %d cached decisions from %s", len(records), data_dir)
+    records: list[DecisionRecord] = []
+    stats = RolloutStats()
+    cached_blocks = 0
+    for first, count in settings.blocks():
+        data_dir = cache_root / f"rollouts-{settings.block_key(first, count)}"
+        loaded = _load_records(data_dir)
+        if loaded is None:
+            specs = episode_specs(
+                tasks,
+                settings.homes,
+                range(first, first + count),
+                wordings.tasks,
+                seed=settings.seed + 7919 * first,
+            )
+            if on_stage is not None:
+                on_stage(f"rollouts (seeds {first}-{first + count - 1})", len(specs))
+            block, block_stats = run_rollouts(
+                specs,
+                workers=settings.workers,
+                on_episode=(lambda s, st: on_advance(1)) if on_advance is not None else None,
+            )
+            _save_records(data_dir, block, block_stats)
+        else:
+            block, block_stats = loaded
+            cached_blocks += 1
+            logger.info("using %d cached decisions from %s", len(block), data_dir)
+        records.extend(block)
+        stats.merge(block_stats)
+    all_cached = cached_blocks == len(settings.blocks())
     t_roll = time.perf_counter()
 
     val_eps = _split(records, settings.val_fraction, settings.seed)
@@ -742,7 +773,7 @@ def train_planner(
         val_accuracy=round(summary["val_accuracy"], 4),
         val_accuracy_no_image=round(val_no_image, 4),
         losses=[round(x, 4) for x in summary["losses"]],
-        seconds_rollouts=round(stats.seconds if loaded is not None else t_roll - t0, 1),
+        seconds_rollouts=round(stats.seconds, 1),
         seconds_features=round(t_feat - t_roll, 1),
         seconds_training=round(t_train - t_feat, 1),
         seconds_total=round(time.perf_counter() - t0, 1),
@@ -753,7 +784,8 @@ def train_planner(
             "torch": torch.__version__,
             "load_average": list(os.getloadavg()) if hasattr(os, "getloadavg") else None,
             # Cached rollouts: seconds_rollouts is the time they took when first made.
-            "rollouts_cached": loaded is not None,
+            "rollouts_cached": all_cached,
+            "rollout_blocks_cached": cached_blocks,
         },
         wordings_per_decision=settings.wordings_per_decision,
         augment=settings.augment,
