@@ -109,6 +109,57 @@ def test_holding_something_offers_places_with_the_fixtures_relation():
     assert "wash(object=mug,target=sink)" not in ks  # the faucet is not known to be on
 
 
+def test_done_while_holding_something_keeps_a_small_affordance():
+    empty = enumerate_candidates(Belief.from_context(context(**MUG_ON_TABLE)), REGISTRY)
+    assert [c.affordance for c in empty if c.kind == "done"] == [1.0]
+    held = Belief.from_context(context(**MUG_ON_TABLE, held="mug", facts=["holding(mug)"]))
+    done = [c for c in enumerate_candidates(held, REGISTRY) if c.kind == "done"]
+    assert len(done) == 1 and done[0].affordance == pytest.approx(0.1)
+
+
+def test_where_the_household_said_things_belong_is_a_feature():
+    homes = {"mug": "cabinet", "plate": "shelf"}  # per object, and per kind (plate_2)
+    ctx = context(**MUG_ON_TABLE, home_places=homes, held="mug", facts=["holding(mug)"])
+    b = Belief.from_context(ctx)
+    assert b.told_home("mug") == "cabinet" and b.told_home("plate_2") == "shelf"
+    assert Belief.from_context(context(**MUG_ON_TABLE)).told_home("mug") is None
+    cands = enumerate_candidates(b, REGISTRY)
+    proc = PlannerProcessor(skill_vocabulary(), cache=EmbeddingCache(HashEmbedder()))
+    feats = proc.featurize("put the mug and plate 2 away", b, cands)
+    row = {c.key: feats.feats[i] for i, c in enumerate(cands)}
+    f = FEATURES.index
+    # the mug belongs in the cabinet: opening it while holding the mug, placing it there
+    assert row["open(target=cabinet)"][f("t_told_home_of_held")] == 1.0
+    assert row["open(target=fridge)"][f("t_told_home_of_held")] == 0.0
+    assert row["place(object=mug,relation=on,target=shelf)"][f("o_told_home")] == 0.0
+    assert row["place(object=mug,relation=on,target=shelf)"][f("o_has_told_home")] == 1.0
+    # plate 2 (named in the goal) belongs on the shelf, where it is not yet
+    assert row["place(object=mug,relation=on,target=shelf)"][f("t_told_home_of_goal_object")] == 1
+    assert row["close(target=fridge)"][f("t_told_home_of_goal_object")] == 0.0
+    free = Belief.from_context(context(**MUG_ON_TABLE, home_places={"plate": "counter"}))
+    cands = enumerate_candidates(free, REGISTRY)
+    feats = proc.featurize("put the plate 2 away", free, cands)
+    row = {c.key: feats.feats[i] for i, c in enumerate(cands)}
+    assert row["pick(object=plate_2)"][f("o_at_told_home")] == 1.0  # on the counter already
+    assert row["pick(object=mug)"][f("o_has_told_home")] == 0.0
+
+
+def test_older_rollouts_get_the_households_conventions_from_their_episode():
+    from housemind.agent.planners.builtin.rollouts import DecisionRecord
+    from housemind.agent.planners.builtin.training import fill_told_homes
+    from housemind.sim.home.tasks import new_episode
+
+    ctx = context(**MUG_ON_TABLE).model_dump()
+    old = DecisionRecord("put_keys_away", "studio", 2, {}, "g", ctx, [], "done")
+    told = DecisionRecord(
+        "put_keys_away", "studio", 2, {}, "g", {**ctx, "home_places": {"a": "b"}}, [], "done"
+    )
+    assert fill_told_homes([old, told]) == 1
+    env, _ = new_episode("put_keys_away", 2, home="studio", furniture_seed=2)
+    assert old.context["home_places"] == {n: p for n, (_, p) in env.conventions().items()}
+    assert told.context["home_places"] == {"a": "b"}
+
+
 def test_imagined_effects_update_the_belief():
     b = Belief.from_context(context(**MUG_ON_TABLE))
     for st in (

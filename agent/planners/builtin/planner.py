@@ -223,6 +223,7 @@ class BuiltinPlanner:
             navigate_affordance=self.config.navigate_affordance,
             failed_factor=self.config.failed_factor,
             repeat_factor=self.config.repeat_factor,
+            held_done_factor=self.config.held_done_factor,
         )
         feats = self.processor.featurize(goal, belief, cands, image)
         batch = batch_decisions([feats], self.processor.cache, self.config.image_size)

@@ -67,6 +67,7 @@ __all__ = [
     "TrainReport",
     "TrainSettings",
     "build_examples",
+    "fill_told_homes",
     "learn_priors",
     "skill_vocabulary",
     "train_model",
@@ -221,6 +222,36 @@ def _save_records(folder: Path, records: list[DecisionRecord], stats: RolloutSta
     images = np.stack([r.image for r in records]) if records else np.zeros((0, 1, 1, 3))
     np.savez_compressed(folder / "images.npz", images=images)
     (folder / "stats.json").write_text(json.dumps(asdict(stats), indent=1))
+
+
+def fill_told_homes(records: Sequence[DecisionRecord]) -> int:
+    """Give records made before rollouts taught the household's conventions their homes.
+
+    Rollouts now tell the robot where things belong before the chore, as an evaluation
+    episode does (``home_places`` in the plan context); older cached rollouts lack them.
+    The conventions are a property of the episode's home (plan, seed, furniture), so they
+    are rebuilt from the episode. Returns how many records were filled.
+    """
+    from housemind.sim.home.tasks import TaskSampleError, new_episode
+
+    homes: dict[tuple[str, str, int], dict[str, str]] = {}
+    filled = 0
+    for r in records:
+        if r.context.get("home_places"):
+            continue
+        key = (r.task, r.home, r.seed)
+        if key not in homes:
+            furniture = r.seed if r.seed > 0 else None  # as episode_specs rearranges
+            try:
+                env, _ = new_episode(r.task, r.seed, home=r.home, furniture_seed=furniture)
+            except TaskSampleError:
+                homes[key] = {}
+                continue
+            homes[key] = {name: place for name, (_rel, place) in env.conventions().items()}
+        if homes[key]:
+            r.context["home_places"] = homes[key]
+            filled += 1
+    return filled
 
 
 def _load_records(folder: Path) -> tuple[list[DecisionRecord], RolloutStats] | None:
@@ -666,6 +697,9 @@ def train_planner(
         records.extend(block)
         stats.merge(block_stats)
     all_cached = cached_blocks == len(settings.blocks())
+    filled = fill_told_homes(records)
+    if filled:
+        logger.info("filled the household's conventions into %d older decisions", filled)
     t_roll = time.perf_counter()
 
     val_eps = _split(records, settings.val_fraction, settings.seed)
