@@ -28,8 +28,8 @@ def train_planner(
         ),
     ] = Path("planner-weights"),
     seed: Annotated[int, typer.Option(help="Data, split, initialisation and batch seed.")] = 0,
-    epochs: Annotated[int, typer.Option(help="Passes over the training examples.")] = 20,
-    episodes: Annotated[int, typer.Option(help="Episodes (seeds) per task and training home.")] = 4,
+    epochs: Annotated[int, typer.Option(help="Passes over the training examples.")] = 12,
+    episodes: Annotated[int, typer.Option(help="Episodes (seeds) per task and training home.")] = 8,
     wordings: Annotated[int, typer.Option(help="Goal wordings each decision is learned in.")] = 4,
     augment: Annotated[
         float,

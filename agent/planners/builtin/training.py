@@ -114,9 +114,9 @@ class TrainSettings:
 
     out: Path
     seed: int = 0
-    epochs: int = 20
+    epochs: int = 12
     homes: tuple[str, ...] = ("apartment", "studio", "one_bedroom")
-    episodes_per_task: int = 4
+    episodes_per_task: int = 8
     wordings_per_decision: int = 4
     augment: float = 0.5
     batch_size: int = 32
