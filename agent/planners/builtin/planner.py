@@ -35,6 +35,7 @@ from housemind.agent.planners.builtin.configuration import (
 )
 from housemind.agent.planners.builtin.modeling import NextSubtaskModel
 from housemind.agent.planners.builtin.processor import (
+    FEATURES,
     DecisionFeatures,
     EmbeddingCache,
     PlannerProcessor,
@@ -190,6 +191,19 @@ class BuiltinPlanner:
             place_prior=config.place_prior,
             room_prior=config.room_prior,
         )
+        unknown = [f for f in config.features if f not in FEATURES]
+        if unknown:
+            raise ValueError(
+                f"the planner weights use features this housemind does not compute "
+                f"({', '.join(unknown)}); upgrade housemind or retrain the weights with "
+                "'housemind train planner'"
+            )
+        # Weights trained before features were added use the columns they know, in order.
+        self._columns = (
+            None
+            if list(config.features) == list(FEATURES)
+            else [FEATURES.index(f) for f in config.features]
+        )
         self.decisions = 0
         self.seconds = 0.0
 
@@ -226,6 +240,8 @@ class BuiltinPlanner:
             held_done_factor=self.config.held_done_factor,
         )
         feats = self.processor.featurize(goal, belief, cands, image)
+        if self._columns is not None:
+            feats.feats = feats.feats[:, self._columns]
         batch = batch_decisions([feats], self.processor.cache, self.config.image_size)
         threads = torch.get_num_threads()
         torch.set_num_threads(1)  # a few hundred rows: more threads only contend

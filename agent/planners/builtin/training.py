@@ -752,6 +752,7 @@ def train_planner(
                 settings.augment,
                 settings.image_dropout,
                 settings.seed,
+                list(FEATURES),  # new features: a new model, not a resumed one
             ]
         ).encode()
     ).hexdigest()[:16]
