@@ -144,6 +144,34 @@ def test_where_the_household_said_things_belong_is_a_feature():
     assert row["pick(object=mug)"][f("o_has_told_home")] == 0.0
 
 
+def test_the_goal_saying_a_skills_verb_is_a_feature():
+    b = Belief.from_context(context(**MUG_ON_TABLE, held="mug", facts=["holding(mug)"]))
+    cands = enumerate_candidates(b, REGISTRY)
+    proc = PlannerProcessor(skill_vocabulary(), cache=EmbeddingCache(HashEmbedder()))
+    feats = proc.featurize("I want the mug placed on the shelf", b, cands)
+    row = {c.key: feats.feats[i] for i, c in enumerate(cands)}
+    named = FEATURES.index("s_named")
+    assert row["place(object=mug,relation=on,target=shelf)"][named] == 1.0  # "placed"
+    assert row["open(target=cabinet)"][named] == 0.0
+    assert all(feats.feats[i][named] == 0.0 for i, c in enumerate(cands) if c.kind != "act")
+
+
+def test_weights_trained_before_new_features_use_the_columns_they_know():
+    old = [f for f in FEATURES if f not in ("s_named", "s_sem")]
+    torch.manual_seed(0)
+    cfg = BuiltinPlannerConfig(skills=skill_vocabulary(), features=old)
+    planner = BuiltinPlanner(
+        model=NextSubtaskModel(cfg), config=cfg, cache=EmbeddingCache(HashEmbedder())
+    )
+    b = Belief.from_context(context(**MUG_ON_TABLE))
+    assert planner.rank("put the mug in the sink", b)[0].score > 0
+    bad = BuiltinPlannerConfig(skills=skill_vocabulary(), features=[*old, "telepathy"])
+    with pytest.raises(ValueError, match="telepathy"):
+        BuiltinPlanner(
+            model=NextSubtaskModel(bad), config=bad, cache=EmbeddingCache(HashEmbedder())
+        )
+
+
 def test_older_rollouts_get_the_households_conventions_from_their_episode():
     from housemind.agent.planners.builtin.rollouts import DecisionRecord
     from housemind.agent.planners.builtin.training import fill_told_homes
