@@ -172,6 +172,39 @@ def test_weights_trained_before_new_features_use_the_columns_they_know():
         )
 
 
+class _EagerToFinish(torch.nn.Module):
+    """A fake network that always rates ``done`` best (a planner about to give up)."""
+
+    def __init__(self, done_index: int) -> None:
+        super().__init__()
+        self.done_index = done_index
+        self.bias = torch.nn.Parameter(torch.zeros(1))
+
+    def forward(self, skills: torch.Tensor, mask: torch.Tensor, **_: torch.Tensor) -> torch.Tensor:
+        logits = (skills == self.done_index).float() * 10.0 + self.bias
+        return logits.masked_fill(~mask, float("-inf"))
+
+
+def test_it_looks_in_rooms_left_before_giving_up_on_a_named_object():
+    cfg = BuiltinPlannerConfig(skills=skill_vocabulary(), features=list(FEATURES))
+    model = _EagerToFinish(cfg.skills.index("done"))
+    planner = BuiltinPlanner(model=model, config=cfg, cache=EmbeddingCache(HashEmbedder()))
+    ctx = context(**MUG_ON_TABLE)
+    # the goal names keys, which the robot has not seen: it looks in a room first
+    plan = planner.plan("put the keys on the shelf", ctx)
+    assert not plan.complete and [s.skill for s in plan.subtasks] == ["navigate"]
+    assert plan.subtasks[0].args["target"] in ctx.rooms
+    # everything it names is known: done ends the task
+    assert planner.plan("put the mug on the shelf", ctx).complete
+    # every room looked in during this task: done ends it, keys or not
+    looked = [Subtask(skill="navigate", args={"target": r}) for r in ctx.rooms]
+    plan = planner.replan("put the keys on the shelf", ctx, done=looked, failed=None, reason="")
+    assert plan.complete and plan.subtasks == []
+    off = cfg.model_copy(update={"look_before_done": False})
+    lazy = BuiltinPlanner(model=model, config=off, cache=EmbeddingCache(HashEmbedder()))
+    assert lazy.plan("put the keys on the shelf", ctx).complete
+
+
 def test_older_rollouts_get_the_households_conventions_from_their_episode():
     from housemind.agent.planners.builtin.rollouts import DecisionRecord
     from housemind.agent.planners.builtin.training import fill_told_homes

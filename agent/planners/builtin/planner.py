@@ -7,7 +7,9 @@ subtasks (:mod:`~agent.planners.builtin.candidates`), scores them with the train
 hold, or hold after driving there). It takes the best, imagines its effects, and scores
 again, up to ``horizon`` steps; it stops early after an ``explore`` step (new things must
 be seen first), after opening something whose contents it does not know (they are seen
-then) or when it judges the goal reached. The plan it returns is marked
+then) or when it judges the goal reached (but while the goal names an object it has not
+found and a room is left that it has not looked in, it looks there before it gives up).
+The plan it returns is marked
 incomplete, so the task graph asks again after running it, with fresh observations; when
 the first choice of a call is ``done`` it returns an empty, complete plan and the task
 ends.
@@ -287,7 +289,10 @@ class BuiltinPlanner:
         notes: list[str] = []
         complete = False
         for _ in range(self.horizon):
-            best = self.rank(goal, belief, image)[0]
+            ranked = self.rank(goal, belief, image)
+            best = ranked[0]
+            if best.candidate.kind == "done" and not steps and self.config.look_before_done:
+                best = self._look_instead(goal, belief, ranked) or best
             c = best.candidate
             note = f"{self._text(c)} ({best.relevance:.2f} x {c.affordance:.2f})"
             if c.kind == "done":
@@ -311,6 +316,19 @@ class BuiltinPlanner:
             rationale="; ".join(notes),
             backend=self.name,
         )
+
+    def _look_instead(
+        self, goal: str, belief: Belief, ranked: list[ScoredCandidate]
+    ) -> ScoredCandidate | None:
+        """The best ``explore`` when the goal names something not found yet, else None.
+
+        Ending the task is final; while a named object is missing and a room is left that
+        it has not looked in during this task, the robot looks there first (a person
+        searches the home before saying it is not there).
+        """
+        if not self.processor.unfound(goal, belief):
+            return None
+        return next((s for s in ranked if s.candidate.kind == "explore"), None)
 
     def describe(self) -> dict[str, Any]:
         """Size and settings, for people and benchmarks."""

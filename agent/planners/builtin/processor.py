@@ -429,6 +429,14 @@ class PlannerProcessor:
                     out.append(kind)
         return out
 
+    def unfound(self, goal: str, b: Belief) -> list[str]:
+        """Kinds of the objects ``goal`` names that the robot has not found yet."""
+        g = self.goal(goal)
+        things = sorted(set(b.places) | ({b.held} if b.held else set()))
+        things += sorted(b.fixtures) + list(b.rooms)
+        _, _, spans = self._mentions(g, things)
+        return self.unresolved(g, b, spans)
+
     def prior(self, table: dict[str, dict[str, float]], kind: str) -> dict[str, float]:
         """A learned distribution for an object kind.
 
