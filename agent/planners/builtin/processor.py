@@ -21,8 +21,6 @@ The model sees, for each candidate subtask:
 - the task's history: steps done, the same step or its inverse done before, failures,
   what was handled last, fixtures this task opened or switched on and left so;
 - the candidate's affordance (preconditions hold, or hold after driving there);
-- whether the goal says the skill's verb ("fold", "folding") or something near it in
-  meaning ("hoover" for vacuum);
 - the camera image (a small convolutional encoder in the model; absent images are marked).
 
 Embeddings are cached per text for the life of the processor.
@@ -66,9 +64,6 @@ FEATURES: tuple[str, ...] = (
     "aff_holds",
     "aff_navigate",
     "aff_value",
-    # the skill: does the goal say its verb ("fold", "vacuum"), or one like it ("hoover")
-    "s_named",
-    "s_sem",
     # the object it handles
     "o_present",
     "o_exact",
@@ -523,7 +518,6 @@ class PlannerProcessor:
         at_place = Counter(b.places.values())
         goal_at_place = Counter(b.places[o] for o in exact if o in b.places)
 
-        verbs: dict[str, tuple[float, float]] = {}
         rows = np.zeros((len(candidates), len(FEATURES)), np.float32)
         skills = np.zeros(len(candidates), np.int64)
         obj_text: list[str] = []
@@ -555,9 +549,6 @@ class PlannerProcessor:
                         )
                     )
                 f["h_same_failed"] = min(b.failed.get(key, 0), 2) / 2.0
-                if c.skill not in verbs:
-                    verbs[c.skill] = self._verb(g, c.skill)
-                f["s_named"], f["s_sem"] = verbs[c.skill]
             if c.value is not None:
                 f["v_on"] = float(c.value == "on")
                 f["v_off"] = float(c.value == "off")
@@ -596,12 +587,6 @@ class PlannerProcessor:
             feats=rows,
             image=image,
         )
-
-    def _verb(self, g: GoalInfo, skill: str) -> tuple[float, float]:
-        """(the goal says the skill's verb, best cosine of the verb and a goal phrase)."""
-        words = display(skill).split()
-        named = any(t.startswith(w) and len(t) <= len(w) + 3 for t in g.tokens for w in words if w)
-        return float(named), g.sem(self.cache.get(display(skill)))
 
     def _object_features(
         self,
