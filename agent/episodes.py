@@ -43,6 +43,7 @@ class EpisodeResult:
         task: The suite task's name, if any.
         home: The floor plan.
         seed: The seed of the home (and the task's sampler).
+        furniture_seed: The seed that rearranged the home's furniture (None: as drawn).
         sim_seconds: Robot-clock seconds the chore took.
         wall_seconds: Wall seconds the episode took (set-up included).
     """
@@ -60,6 +61,7 @@ class EpisodeResult:
     task: str | None = None
     home: str = "apartment"
     seed: int = 0
+    furniture_seed: int | None = None
     sim_seconds: float = 0.0
     wall_seconds: float = 0.0
 
@@ -80,6 +82,7 @@ def run_episode(
     runtime_kwargs: dict[str, Any] | None = None,
     conventions: bool = True,
     policy: Any = None,
+    furniture_seed: int | None = None,
 ) -> EpisodeResult:
     """Run one chore now in a fresh HomeSim home and report what happened.
 
@@ -99,6 +102,8 @@ def run_episode(
             a household does at set-up (:func:`teach_conventions`); False leaves it to
             common-sense knowledge.
         policy: System 1 policy override (``"vla"``, or skill -> backend).
+        furniture_seed: Rearranges the floor plan's movable furniture (None: as drawn),
+            for homes laid out differently from those a planner was trained in.
 
     Raises:
         EpisodeError: unknown home or task, a task that does not apply to the home, or
@@ -114,12 +119,15 @@ def run_episode(
         raise EpisodeError("give a goal in words, or a task of the suite")
     t0 = time.perf_counter()
     inst = None
+    layout = {"furniture_seed": furniture_seed} if furniture_seed is not None else {}
     try:
         if task is not None:
             get_task(task)
-            env, inst = new_episode(task, seed, home=home, image_size=camera_size_for(policy))
+            env, inst = new_episode(
+                task, seed, home=home, image_size=camera_size_for(policy), **layout
+            )
         else:
-            env = make_env(home, seed, image_size=camera_size_for(policy))
+            env = make_env(home, seed, image_size=camera_size_for(policy), **layout)
     except KeyError as e:
         raise EpisodeError(str(e).strip("'\"")) from None
     except (TaskSampleError, ValueError) as e:
@@ -174,6 +182,7 @@ def run_episode(
             task=task,
             home=env.home,
             seed=seed,
+            furniture_seed=env.furniture_seed,
             sim_seconds=(env.clock.now() - start).total_seconds(),
             wall_seconds=time.perf_counter() - t0,
         )

@@ -57,6 +57,8 @@ EVAL_SEED_OFFSET = 1000
 
 HELDOUT_FILE = "goal_wordings_heldout.yaml"
 TRAIN_FILE = "goal_wordings_train.yaml"
+#: Development wordings: measured in the training homes while working, never trained on.
+DEV_FILE = "goal_wordings_dev.yaml"
 
 
 class WordingsError(ValueError):
@@ -121,7 +123,7 @@ class GoalWordings:
 
     Attributes:
         path: Where they were read from.
-        split: ``train`` or ``heldout``.
+        split: ``train``, ``dev`` or ``heldout``.
         frozen: The date the file was frozen (held-out files), as written.
         tasks: Task name -> wording templates.
     """
@@ -147,7 +149,8 @@ def load_wordings(path: str | Path | None = None, *, split: str = "heldout") -> 
     from housemind.sim.home.tasks import TASKS
 
     if path is None:
-        path = wordings_dir() / (HELDOUT_FILE if split == "heldout" else TRAIN_FILE)
+        files = {"heldout": HELDOUT_FILE, "dev": DEV_FILE}
+        path = wordings_dir() / files.get(split, TRAIN_FILE)
     path = Path(path)
     if not path.is_file():
         raise WordingsError(f"no goal wordings file at {path}")
@@ -263,6 +266,7 @@ class PlannerEvalReport:
         wordings: ``suite`` (the tasks' own goals), ``heldout`` (paraphrases) or ``file``.
         homes: Floor plans evaluated.
         seeds: Seeds of each task in each home.
+        furniture_seed: The homes' furniture rearranged with this seed (None: as drawn).
         episodes: Episodes run.
         success: Fraction of episodes whose task goal predicate held at the end.
         per_task: Task -> ``{"episodes", "success", ...}``.
@@ -282,6 +286,7 @@ class PlannerEvalReport:
     wordings: str
     homes: list[str]
     seeds: list[int]
+    furniture_seed: int | None = None
     episodes: int = 0
     success: float = 0.0
     per_task: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -327,6 +332,7 @@ def evaluate_planner(
     goals: Sequence[tuple[str, str]] | None = None,
     wordings_path: str | Path | None = None,
     seed_offset: int = EVAL_SEED_OFFSET,
+    furniture_seed: int | None = None,
     on_episode: Callable[[dict[str, Any]], None] | None = None,
     on_start: Callable[[int], None] | None = None,
 ) -> PlannerEvalReport:
@@ -341,6 +347,9 @@ def evaluate_planner(
         goals: ``(task, wording)`` pairs to evaluate instead (``--goals FILE``).
         wordings_path: Another held-out wordings file for ``paraphrases``.
         seed_offset: The first seed (training uses seeds below 1000).
+        furniture_seed: Rearrange the homes' movable furniture with this seed (None: the
+            plans as drawn); a development check of layouts a planner has not seen, in
+            homes it was trained in (training rearranges with seeds 1-3).
         on_episode: Called with each episode's row (for progress).
         on_start: Called once with the number of episodes planned.
 
@@ -380,8 +389,15 @@ def evaluate_planner(
     inner = get_planner(planner) if isinstance(planner, str) else planner
     timed = TimedPlanner(inner)
     seed_list = [seed_offset + i for i in range(seeds)]
-    report = PlannerEvalReport(planner=timed.name, wordings=mode, homes=homes, seeds=seed_list)
+    report = PlannerEvalReport(
+        planner=timed.name,
+        wordings=mode,
+        homes=homes,
+        seeds=seed_list,
+        furniture_seed=furniture_seed,
+    )
 
+    layout = {"furniture_seed": furniture_seed} if furniture_seed is not None else {}
     jobs: list[_Job] = []
     for t in names:
         task = get_task(t)
@@ -399,7 +415,7 @@ def evaluate_planner(
         key = (job.task, job.home, job.seed)
         if key not in sampled:
             try:
-                env, inst = new_episode(job.task, job.seed, home=job.home)
+                env, inst = new_episode(job.task, job.seed, home=job.home, **layout)
                 sampled[key] = (plannable(inst.solution(env), skills), inst.params, inst.goal)
             except TaskSampleError as e:
                 sampled[key] = (f"cannot be set up: {e}", {}, "")
@@ -412,7 +428,14 @@ def evaluate_planner(
         goal = fill_goal(job.template, params) if job.template is not None else own_goal
         n_decisions = len(timed.latencies)
         try:
-            res = run_episode(goal, task=job.task, home=job.home, seed=job.seed, planner=timed)
+            res = run_episode(
+                goal,
+                task=job.task,
+                home=job.home,
+                seed=job.seed,
+                planner=timed,
+                furniture_seed=furniture_seed,
+            )
         except EpisodeError as e:
             report.excluded.setdefault(job.task, str(e))
             continue
@@ -420,6 +443,7 @@ def evaluate_planner(
             "task": job.task,
             "home": job.home,
             "seed": job.seed,
+            "furniture_seed": res.furniture_seed,
             "goal": goal,
             "success": res.success,
             "status": res.status,

@@ -155,6 +155,12 @@ def eval_planner(
     wordings: Annotated[
         Path | None, typer.Option(help="Another held-out wordings file for --paraphrases.")
     ] = None,
+    furniture_seed: Annotated[
+        int | None,
+        typer.Option(
+            help="Rearrange the homes' furniture with this seed (dev checks in training homes)."
+        ),
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Run the task suite with a planner on held-out seeds and homes; print success."""
@@ -208,6 +214,7 @@ def eval_planner(
                 goals=pairs,
                 wordings_path=wordings,
                 seed_offset=seed_base,
+                furniture_seed=furniture_seed,
                 on_start=start,
                 on_episode=episode,
             )

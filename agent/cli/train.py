@@ -28,9 +28,13 @@ def train_planner(
         ),
     ] = Path("planner-weights"),
     seed: Annotated[int, typer.Option(help="Data, split, initialisation and batch seed.")] = 0,
-    epochs: Annotated[int, typer.Option(help="Passes over the training examples.")] = 20,
-    episodes: Annotated[int, typer.Option(help="Episodes (seeds) per task and training home.")] = 4,
-    wordings: Annotated[int, typer.Option(help="Goal wordings each decision is learned in.")] = 2,
+    epochs: Annotated[int, typer.Option(help="Passes over the training examples.")] = 12,
+    episodes: Annotated[int, typer.Option(help="Episodes (seeds) per task and training home.")] = 8,
+    wordings: Annotated[int, typer.Option(help="Goal wordings each decision is learned in.")] = 4,
+    augment: Annotated[
+        float,
+        typer.Option(help="Chance each extra wording is rewritten the way people ask (0-1)."),
+    ] = 0.5,
     home: Annotated[
         list[str] | None,
         typer.Option(help="Training home (repeat); default apartment, studio, one_bedroom."),
@@ -55,6 +59,8 @@ def train_planner(
             fail(f"{name} must be at least 1, got {value}")
     if workers < 1:
         fail(f"--workers must be at least 1, got {workers}")
+    if not 0.0 <= augment <= 1.0:
+        fail(f"--augment is a chance between 0 and 1, got {augment}")
     from housemind.sim.home.plans import plan_names
     from housemind.sim.home.tasks import task_names
 
@@ -80,6 +86,7 @@ def train_planner(
         homes=homes,
         episodes_per_task=episodes,
         wordings_per_decision=wordings,
+        augment=augment,
         workers=workers,
         tasks=list(task) if task else None,
         cache_dir=cache,

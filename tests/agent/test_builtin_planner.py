@@ -109,6 +109,106 @@ def test_holding_something_offers_places_with_the_fixtures_relation():
     assert "wash(object=mug,target=sink)" not in ks  # the faucet is not known to be on
 
 
+def test_done_while_holding_something_keeps_a_small_affordance():
+    empty = enumerate_candidates(Belief.from_context(context(**MUG_ON_TABLE)), REGISTRY)
+    assert [c.affordance for c in empty if c.kind == "done"] == [1.0]
+    held = Belief.from_context(context(**MUG_ON_TABLE, held="mug", facts=["holding(mug)"]))
+    done = [c for c in enumerate_candidates(held, REGISTRY) if c.kind == "done"]
+    assert len(done) == 1 and done[0].affordance == pytest.approx(0.1)
+
+
+def test_where_the_household_said_things_belong_is_a_feature():
+    homes = {"mug": "cabinet", "plate": "shelf"}  # per object, and per kind (plate_2)
+    ctx = context(**MUG_ON_TABLE, home_places=homes, held="mug", facts=["holding(mug)"])
+    b = Belief.from_context(ctx)
+    assert b.told_home("mug") == "cabinet" and b.told_home("plate_2") == "shelf"
+    assert Belief.from_context(context(**MUG_ON_TABLE)).told_home("mug") is None
+    cands = enumerate_candidates(b, REGISTRY)
+    proc = PlannerProcessor(skill_vocabulary(), cache=EmbeddingCache(HashEmbedder()))
+    feats = proc.featurize("put the mug and plate 2 away", b, cands)
+    row = {c.key: feats.feats[i] for i, c in enumerate(cands)}
+    f = FEATURES.index
+    # the mug belongs in the cabinet: opening it while holding the mug, placing it there
+    assert row["open(target=cabinet)"][f("t_told_home_of_held")] == 1.0
+    assert row["open(target=fridge)"][f("t_told_home_of_held")] == 0.0
+    assert row["place(object=mug,relation=on,target=shelf)"][f("o_told_home")] == 0.0
+    assert row["place(object=mug,relation=on,target=shelf)"][f("o_has_told_home")] == 1.0
+    # plate 2 (named in the goal) belongs on the shelf, where it is not yet
+    assert row["place(object=mug,relation=on,target=shelf)"][f("t_told_home_of_goal_object")] == 1
+    assert row["close(target=fridge)"][f("t_told_home_of_goal_object")] == 0.0
+    free = Belief.from_context(context(**MUG_ON_TABLE, home_places={"plate": "counter"}))
+    cands = enumerate_candidates(free, REGISTRY)
+    feats = proc.featurize("put the plate 2 away", free, cands)
+    row = {c.key: feats.feats[i] for i, c in enumerate(cands)}
+    assert row["pick(object=plate_2)"][f("o_at_told_home")] == 1.0  # on the counter already
+    assert row["pick(object=mug)"][f("o_has_told_home")] == 0.0
+
+
+def test_weights_trained_before_new_features_use_the_columns_they_know():
+    old = [f for f in FEATURES if f not in ("o_told_home", "t_told_home_of_held")]
+    torch.manual_seed(0)
+    cfg = BuiltinPlannerConfig(skills=skill_vocabulary(), features=old)
+    planner = BuiltinPlanner(
+        model=NextSubtaskModel(cfg), config=cfg, cache=EmbeddingCache(HashEmbedder())
+    )
+    b = Belief.from_context(context(**MUG_ON_TABLE))
+    assert planner.rank("put the mug in the sink", b)[0].score > 0
+    bad = BuiltinPlannerConfig(skills=skill_vocabulary(), features=[*old, "telepathy"])
+    with pytest.raises(ValueError, match="telepathy"):
+        BuiltinPlanner(
+            model=NextSubtaskModel(bad), config=bad, cache=EmbeddingCache(HashEmbedder())
+        )
+
+
+class _EagerToFinish(torch.nn.Module):
+    """A fake network that always rates ``done`` best (a planner about to give up)."""
+
+    def __init__(self, done_index: int) -> None:
+        super().__init__()
+        self.done_index = done_index
+        self.bias = torch.nn.Parameter(torch.zeros(1))
+
+    def forward(self, skills: torch.Tensor, mask: torch.Tensor, **_: torch.Tensor) -> torch.Tensor:
+        logits = (skills == self.done_index).float() * 10.0 + self.bias
+        return logits.masked_fill(~mask, float("-inf"))
+
+
+def test_it_looks_in_rooms_left_before_giving_up_on_a_named_object():
+    cfg = BuiltinPlannerConfig(skills=skill_vocabulary(), features=list(FEATURES))
+    model = _EagerToFinish(cfg.skills.index("done"))
+    planner = BuiltinPlanner(model=model, config=cfg, cache=EmbeddingCache(HashEmbedder()))
+    ctx = context(**MUG_ON_TABLE)
+    # the goal names keys, which the robot has not seen: it looks in a room first
+    plan = planner.plan("put the keys on the shelf", ctx)
+    assert not plan.complete and [s.skill for s in plan.subtasks] == ["navigate"]
+    assert plan.subtasks[0].args["target"] in ctx.rooms
+    # everything it names is known: done ends the task
+    assert planner.plan("put the mug on the shelf", ctx).complete
+    # every room looked in during this task: done ends it, keys or not
+    looked = [Subtask(skill="navigate", args={"target": r}) for r in ctx.rooms]
+    plan = planner.replan("put the keys on the shelf", ctx, done=looked, failed=None, reason="")
+    assert plan.complete and plan.subtasks == []
+    off = cfg.model_copy(update={"look_before_done": False})
+    lazy = BuiltinPlanner(model=model, config=off, cache=EmbeddingCache(HashEmbedder()))
+    assert lazy.plan("put the keys on the shelf", ctx).complete
+
+
+def test_older_rollouts_get_the_households_conventions_from_their_episode():
+    from housemind.agent.planners.builtin.rollouts import DecisionRecord
+    from housemind.agent.planners.builtin.training import fill_told_homes
+    from housemind.sim.home.tasks import new_episode
+
+    ctx = context(**MUG_ON_TABLE).model_dump()
+    old = DecisionRecord("put_keys_away", "studio", 2, {}, "g", ctx, [], "done")
+    told = DecisionRecord(
+        "put_keys_away", "studio", 2, {}, "g", {**ctx, "home_places": {"a": "b"}}, [], "done"
+    )
+    assert fill_told_homes([old, told]) == 1
+    env, _ = new_episode("put_keys_away", 2, home="studio", furniture_seed=2)
+    assert old.context["home_places"] == {n: p for n, (_, p) in env.conventions().items()}
+    assert told.context["home_places"] == {"a": "b"}
+
+
 def test_imagined_effects_update_the_belief():
     b = Belief.from_context(context(**MUG_ON_TABLE))
     for st in (
@@ -264,6 +364,61 @@ def test_training_on_a_tiny_rollout_set_lowers_the_loss_and_writes_weights(tmp_p
     # The same settings again reuse the cached rollouts (and the finished checkpoint).
     again = train_planner(settings, embedder=HashEmbedder())
     assert again.machine["rollouts_cached"] and again.decisions == report.decisions
+
+
+def test_augmented_goals_read_like_people_and_keep_the_task_names():
+    from housemind.agent.planners.builtin.augment import augment_goal
+
+    goal = "put the banana peel and milk in the recycling bin"
+    keep = ["banana_peel", "milk", "recycling_bin"]
+    outs = {augment_goal(goal, keep, seed=s) for s in range(12)}
+    assert goal not in outs and len(outs) >= 6  # always changed, in many ways
+    for out in outs:
+        for name in ("banana peel", "milk", "recycling bin"):
+            assert name in out, out
+    # a pure function of its arguments (the same data and embedding cache every run)
+    assert augment_goal(goal, keep, seed=3) == augment_goal(goal, keep, seed=3)
+    assert augment_goal("  ", keep) == "  "
+
+
+def test_training_examples_learn_augmented_wordings_beside_the_rollouts_own():
+    from housemind.agent.planners.builtin.rollouts import DecisionRecord
+    from housemind.agent.planners.builtin.training import build_examples
+
+    ctx = context(**MUG_ON_TABLE).model_dump()
+    rec = DecisionRecord(
+        "bring_mug_to_coffee_table",
+        "h",
+        0,
+        {"objects": ["mug"], "dest": "table"},
+        "put the mug on the table",
+        ctx,
+        [],
+        "pick(object=mug)",
+    )
+    wordings = {"bring_mug_to_coffee_table": [f"wording {i} the {{objects}}" for i in range(5)]}
+    proc = PlannerProcessor(skill_vocabulary(), cache=EmbeddingCache(HashEmbedder()))
+    plain, bad = build_examples([rec], proc, wordings, per_decision=4, seed=0)
+    assert bad == 0 and len(plain) == 4
+    assert plain[0].own_wording and plain[0].features.goal == "put the mug on the table"
+    assert all(e.features.goal.startswith("wording") for e in plain[1:])
+    aug, _ = build_examples([rec], proc, wordings, per_decision=4, seed=0, augment=1.0)
+    assert aug[0].features.goal == "put the mug on the table"  # validation: never changed
+    assert all(a.features.goal != p.features.goal for a, p in zip(aug[1:], plain[1:], strict=True))
+    assert all("mug" in e.features.goal for e in aug)
+    assert len({e.label for e in aug}) == 1
+
+
+def test_rollouts_are_cached_in_blocks_of_seeds_so_more_episodes_reuse_them(tmp_path):
+    from housemind.agent.planners.builtin.training import TrainSettings
+
+    four = TrainSettings(out=tmp_path, episodes_per_task=4)
+    ten = TrainSettings(out=tmp_path, episodes_per_task=10)
+    assert four.blocks() == [(0, 4)] and ten.blocks() == [(0, 4), (4, 4), (8, 2)]
+    # the first block of a longer run is the whole data of a 4-episode run
+    assert ten.block_key(0, 4) == four.block_key(0, 4) == four.data_key()
+    assert len({ten.block_key(f, n) for f, n in ten.blocks()}) == 3
+    assert ten.data_key() != four.data_key()
 
 
 def test_priors_are_learned_from_the_experts_choices_and_borrowed_by_meaning():

@@ -49,6 +49,18 @@ def test_the_heldout_wordings_were_frozen_before_training_and_never_overlap():
             assert {f for _, f, _, _ in string.Formatter().parse(w) if f} <= fields, w
 
 
+def test_dev_wordings_are_separate_from_training_and_heldout():
+    dev = load_wordings(split="dev")
+    assert dev.split == "dev" and dev.frozen == "2026-12-03"
+    assert not dev.all() & load_wordings(split="train").all()
+    assert not dev.all() & load_wordings(split="heldout").all()
+    for name in task_names():
+        fields = {f for _, f, _, _ in string.Formatter().parse(get_task(name).goal) if f}
+        assert len(dev.tasks[name]) >= 2, name
+        for w in dev.tasks[name]:
+            assert {f for _, f, _, _ in string.Formatter().parse(w) if f} <= fields, w
+
+
 def test_bad_wordings_files_say_what_to_fix(tmp_path):
     f = tmp_path / "w.yaml"
     f.write_text("tasks:\n  no_such_task: ['x']\n")
@@ -121,6 +133,20 @@ def test_the_harness_runs_a_task_through_the_stack_and_excludes_unplannable_ones
         "turn_off_stove",
         "boil_the_kettle",
     }
+
+
+def test_the_harness_can_rearrange_the_furniture_of_training_homes():
+    rows = []
+    r = evaluate_planner(
+        "symbolic",
+        tasks=["turn_off_stove"],
+        homes=["studio"],
+        seed_offset=2000,
+        furniture_seed=2000,
+        on_episode=rows.append,
+    )
+    assert r.furniture_seed == 2000 and r.episodes == 1 and r.success == 1.0
+    assert rows[0]["furniture_seed"] == 2000 and rows[0]["seed"] == 2000
 
 
 @pytest.mark.slow

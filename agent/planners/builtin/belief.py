@@ -43,6 +43,8 @@ class Belief:
         failed: Keys (:func:`step_key`) of steps that failed in this task, with counts.
         visited: Places the robot drove to in this task.
         people: The people at home (the presence sensor), whom it can go and speak to.
+        homes: Where the household said things belong (object name or kind -> fixture;
+            memory's ``belongs_on`` preferences, :attr:`PlanContext.home_places`).
     """
 
     facts: set[str]
@@ -57,6 +59,7 @@ class Belief:
     failed: Counter[str] = field(default_factory=Counter)
     visited: set[str] = field(default_factory=set)
     people: list[str] = field(default_factory=list)
+    homes: dict[str, str] = field(default_factory=dict)
     _derived_cache: set[str] | None = field(default=None, repr=False)
 
     @classmethod
@@ -87,6 +90,7 @@ class Belief:
             failed=Counter(step_key(s.skill, s.args) for s in failed or []),
             visited={str(s.args.get("target")) for s in done if s.skill == "navigate"},
             people=list(context.people_home),
+            homes=dict(context.home_places),
         )
 
     # -- questions ----------------------------------------------------------------------
@@ -141,6 +145,11 @@ class Belief:
         if name in self.fixtures:
             return self.fixtures[name].kind
         return self.kinds.get(name, name)
+
+    def told_home(self, obj: str) -> str | None:
+        """The fixture the household said ``obj`` (or its kind) belongs on or in, if any."""
+        home = self.homes.get(obj) or self.homes.get(self.kind_of(obj))
+        return home if home in self.fixtures else None
 
     def is_open(self, fixture: str) -> bool | None:
         """True/False when the fixture's door state is believed, None when unknown."""
@@ -212,4 +221,5 @@ class Belief:
             failed=Counter(self.failed),
             visited=set(self.visited),
             people=self.people,
+            homes=self.homes,
         )

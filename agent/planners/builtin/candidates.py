@@ -20,7 +20,8 @@ preconditions over the believed facts (the same facts and reach rule as
 A step that failed earlier in the task keeps a reduced affordance, so the planner tries
 something else before repeating it; so does a step already done in this task (switching
 the stove on again after switching it off): the experts never repeat a step, and the
-factor keeps an uncertain planner from going round in circles.
+factor keeps an uncertain planner from going round in circles. ``done`` while the robot
+holds something keeps a small affordance: a chore does not end with a thing in the hand.
 """
 
 from __future__ import annotations
@@ -342,6 +343,7 @@ def enumerate_candidates(
     navigate_affordance: float = 0.9,
     failed_factor: float = 0.3,
     repeat_factor: float = 0.1,
+    held_done_factor: float = 0.1,
     max_per_skill: int = 400,
 ) -> list[Candidate]:
     """All feasible candidates (affordance > 0) for the belief, ``done`` last.
@@ -352,6 +354,8 @@ def enumerate_candidates(
         navigate_affordance: Affordance of a step that needs driving first.
         failed_factor: Factor on the affordance per earlier failure of the same step.
         repeat_factor: Factor per time the same step was done already in this task.
+        held_done_factor: Affordance of ``done`` while the robot holds something: a chore
+            does not end with a thing in the gripper (it goes somewhere first).
         max_per_skill: Bound on bindings per skill (a third-party skill over every pair of
             things could otherwise explode).
     """
@@ -404,5 +408,5 @@ def enumerate_candidates(
                     affordance=1.0,
                 )
             )
-    out.append(Candidate(kind="done"))
+    out.append(Candidate(kind="done", affordance=held_done_factor if b.held else 1.0))
     return out

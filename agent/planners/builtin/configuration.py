@@ -49,6 +49,10 @@ class BuiltinPlannerConfig(BaseModel):
             preconditions hold already).
         failed_factor: Affordance factor per earlier failure of the same step.
         repeat_factor: Affordance factor per time the same step was done in this task.
+        held_done_factor: Affordance of ``done`` while holding something.
+        look_before_done: When ``done`` would end the task while the goal names an object
+            the robot has not found and a room is left that it has not looked in this
+            task, look there first (the best ``explore``) instead of giving up.
         max_task_steps: Steps after which the planner gives up on a task.
     """
 
@@ -71,6 +75,8 @@ class BuiltinPlannerConfig(BaseModel):
     navigate_affordance: float = 0.9
     failed_factor: float = 0.3
     repeat_factor: float = 0.1
+    held_done_factor: float = 0.1
+    look_before_done: bool = True
     max_task_steps: int = 80
 
     def save(self, folder: str | Path) -> Path:

@@ -7,7 +7,9 @@ subtasks (:mod:`~agent.planners.builtin.candidates`), scores them with the train
 hold, or hold after driving there). It takes the best, imagines its effects, and scores
 again, up to ``horizon`` steps; it stops early after an ``explore`` step (new things must
 be seen first), after opening something whose contents it does not know (they are seen
-then) or when it judges the goal reached. The plan it returns is marked
+then) or when it judges the goal reached (but while the goal names an object it has not
+found and a room is left that it has not looked in, it looks there before it gives up).
+The plan it returns is marked
 incomplete, so the task graph asks again after running it, with fresh observations; when
 the first choice of a call is ``done`` it returns an empty, complete plan and the task
 ends.
@@ -35,6 +37,7 @@ from housemind.agent.planners.builtin.configuration import (
 )
 from housemind.agent.planners.builtin.modeling import NextSubtaskModel
 from housemind.agent.planners.builtin.processor import (
+    FEATURES,
     DecisionFeatures,
     EmbeddingCache,
     PlannerProcessor,
@@ -190,6 +193,19 @@ class BuiltinPlanner:
             place_prior=config.place_prior,
             room_prior=config.room_prior,
         )
+        unknown = [f for f in config.features if f not in FEATURES]
+        if unknown:
+            raise ValueError(
+                f"the planner weights use features this housemind does not compute "
+                f"({', '.join(unknown)}); upgrade housemind or retrain the weights with "
+                "'housemind train planner'"
+            )
+        # Weights trained before features were added use the columns they know, in order.
+        self._columns = (
+            None
+            if list(config.features) == list(FEATURES)
+            else [FEATURES.index(f) for f in config.features]
+        )
         self.decisions = 0
         self.seconds = 0.0
 
@@ -223,8 +239,11 @@ class BuiltinPlanner:
             navigate_affordance=self.config.navigate_affordance,
             failed_factor=self.config.failed_factor,
             repeat_factor=self.config.repeat_factor,
+            held_done_factor=self.config.held_done_factor,
         )
         feats = self.processor.featurize(goal, belief, cands, image)
+        if self._columns is not None:
+            feats.feats = feats.feats[:, self._columns]
         batch = batch_decisions([feats], self.processor.cache, self.config.image_size)
         threads = torch.get_num_threads()
         torch.set_num_threads(1)  # a few hundred rows: more threads only contend
@@ -270,7 +289,10 @@ class BuiltinPlanner:
         notes: list[str] = []
         complete = False
         for _ in range(self.horizon):
-            best = self.rank(goal, belief, image)[0]
+            ranked = self.rank(goal, belief, image)
+            best = ranked[0]
+            if best.candidate.kind == "done" and not steps and self.config.look_before_done:
+                best = self._look_instead(goal, belief, ranked) or best
             c = best.candidate
             note = f"{self._text(c)} ({best.relevance:.2f} x {c.affordance:.2f})"
             if c.kind == "done":
@@ -294,6 +316,19 @@ class BuiltinPlanner:
             rationale="; ".join(notes),
             backend=self.name,
         )
+
+    def _look_instead(
+        self, goal: str, belief: Belief, ranked: list[ScoredCandidate]
+    ) -> ScoredCandidate | None:
+        """The best ``explore`` when the goal names something not found yet, else None.
+
+        Ending the task is final; while a named object is missing and a room is left that
+        it has not looked in during this task, the robot looks there first (a person
+        searches the home before saying it is not there).
+        """
+        if not self.processor.unfound(goal, belief):
+            return None
+        return next((s for s in ranked if s.candidate.kind == "explore"), None)
 
     def describe(self) -> dict[str, Any]:
         """Size and settings, for people and benchmarks."""

@@ -14,7 +14,10 @@ The model sees, for each candidate subtask:
   kind belong, where they are usually found); the search rank memory gives a place for the
   goal's words; what training taught about kinds (where the experts put objects of the
   kind, in which rooms they found them; a kind never seen borrows from the most similar
-  one by meaning); how much of a room the robot already knows;
+  one by meaning); how much of a room the robot already knows; where the household said
+  each thing belongs (memory's ``belongs_on`` preferences): is this the target, is the
+  object there already, is this fixture the home of a thing the goal names or of the held
+  object;
 - the task's history: steps done, the same step or its inverse done before, failures,
   what was handled last, fixtures this task opened or switched on and left so;
 - the candidate's affordance (preconditions hold, or hold after driving there);
@@ -85,6 +88,9 @@ FEATURES: tuple[str, ...] = (
     "o_place_prior",
     "o_touched",
     "o_last_touched",
+    "o_told_home",
+    "o_at_told_home",
+    "o_has_told_home",
     # the place or thing it acts on or goes to
     "t_present",
     "t_is_fixture",
@@ -114,6 +120,8 @@ FEATURES: tuple[str, ...] = (
     "t_visited",
     "t_room_prior",
     "t_objects_in_room",
+    "t_told_home_of_goal_object",
+    "t_told_home_of_held",
     # an option of the step
     "v_on",
     "v_off",
@@ -416,6 +424,14 @@ class PlannerProcessor:
                     out.append(kind)
         return out
 
+    def unfound(self, goal: str, b: Belief) -> list[str]:
+        """Kinds of the objects ``goal`` names that the robot has not found yet."""
+        g = self.goal(goal)
+        things = sorted(set(b.places) | ({b.held} if b.held else set()))
+        things += sorted(b.fixtures) + list(b.rooms)
+        _, _, spans = self._mentions(g, things)
+        return self.unresolved(g, b, spans)
+
     def prior(self, table: dict[str, dict[str, float]], kind: str) -> dict[str, float]:
         """A learned distribution for an object kind.
 
@@ -482,6 +498,8 @@ class PlannerProcessor:
                 room_prior[room] = max(room_prior.get(room, 0.0), p)
         in_room = Counter(b.room_of(o) for o in b.places)
         goal_fixtures = [f for f in b.fixtures if f in exact]
+        goal_told_homes = {h for o in goal_objects if (h := b.told_home(o)) is not None}
+        held_home = b.told_home(b.held) if b.held else None
         g_feats = {
             "g_holding": float(b.held is not None),
             "g_unresolved": min(len(unresolved), 4) / 4.0,
@@ -547,6 +565,8 @@ class PlannerProcessor:
                 f["t_objects_at"] = min(at_place[c.target], 10) / 10.0
                 f["t_home_of_goal_object"] = goal_homes.get(c.target, 0.0)
                 f["t_visited"] = float(c.target in b.visited)
+                f["t_told_home_of_goal_object"] = float(c.target in goal_told_homes)
+                f["t_told_home_of_held"] = float(c.target == held_home)
                 if c.target in b.rooms:
                     f["t_room_prior"] = room_prior.get(room_kind(c.target), 0.0)
                     f["t_objects_in_room"] = min(in_room[c.target], 10) / 10.0
@@ -587,6 +607,10 @@ class PlannerProcessor:
         same_kind_said = any(x != o and b.is_object(x) and b.kind_of(x) == kind for x in exact)
         f["o_other_instance"] = float(o not in exact and same_kind_said)
         f["o_held"] = float(b.held == o)
+        home = b.told_home(o)
+        f["o_has_told_home"] = float(home is not None)
+        f["o_told_home"] = float(home is not None and home == target)
+        f["o_at_told_home"] = float(home is not None and b.places.get(o) == home)
         for pred in ("dirty", "clean", "folded", "filled", "empty", "dry"):
             f["o_" + pred] = float(f"{pred}({o})" in facts)
         place = b.places.get(o)

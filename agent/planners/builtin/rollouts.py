@@ -166,6 +166,7 @@ def rollout_episode(
     max_decisions: int = 60,
 ) -> tuple[list[DecisionRecord], RolloutStats]:
     """Follow one episode's expert solution through the runtime, recording decisions."""
+    from housemind.agent.episodes import teach_conventions
     from housemind.agent.planner_eval import fill_goal, plannable
     from housemind.agent.runtime import HomeRuntime
     from housemind.sim.home.tasks import TaskSampleError, new_episode
@@ -191,6 +192,8 @@ def rollout_episode(
     with tempfile.TemporaryDirectory(prefix="housemind-teach-") as tmp:
         rt = HomeRuntime(env, env.clock, db_url=f"sqlite:///{Path(tmp) / 'home.db'}")
         try:
+            # As an evaluation episode does: the household says where things belong.
+            teach_conventions(rt.memory, env)
             rt.perceive(task_id)
             done: list[Subtask] = []
             i = 0

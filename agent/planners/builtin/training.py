@@ -36,6 +36,7 @@ from typing import Any
 import numpy as np
 import torch
 
+from housemind.agent.planners.builtin.augment import augment_goal
 from housemind.agent.planners.builtin.belief import Belief
 from housemind.agent.planners.builtin.candidates import enumerate_candidates
 from housemind.agent.planners.builtin.configuration import (
@@ -66,6 +67,7 @@ __all__ = [
     "TrainReport",
     "TrainSettings",
     "build_examples",
+    "fill_told_homes",
     "learn_priors",
     "skill_vocabulary",
     "train_model",
@@ -76,6 +78,8 @@ logger = logging.getLogger(__name__)
 
 #: Bump when rollouts change meaning, so old caches are not reused.
 DATA_VERSION = 3
+#: Episode seeds per cached block of rollouts.
+ROLLOUT_BLOCK = 4
 
 
 @dataclass
@@ -92,6 +96,8 @@ class TrainSettings:
             furniture.
         wordings_per_decision: Each decision is learned in this many wordings of its goal
             (its rollout's own and others drawn from the training wordings).
+        augment: Chance that each of the other wordings is rewritten the way people ask
+            (an opening, an ending, a colloquial verb, a typo; :mod:`.augment`).
         batch_size: Decisions per optimisation step.
         lr: Peak learning rate (AdamW, cosine decay).
         weight_decay: AdamW weight decay.
@@ -108,10 +114,11 @@ class TrainSettings:
 
     out: Path
     seed: int = 0
-    epochs: int = 20
+    epochs: int = 12
     homes: tuple[str, ...] = ("apartment", "studio", "one_bedroom")
-    episodes_per_task: int = 4
-    wordings_per_decision: int = 2
+    episodes_per_task: int = 8
+    wordings_per_decision: int = 4
+    augment: float = 0.5
     batch_size: int = 32
     lr: float = 2e-3
     weight_decay: float = 1e-4
@@ -123,17 +130,35 @@ class TrainSettings:
     cache_dir: Path | None = None
     command: str = ""
 
-    def data_key(self) -> str:
-        """Hash of everything that decides the rollouts (names the cache)."""
-        spec = {
+    def blocks(self) -> list[tuple[int, int]]:
+        """The episode seeds in blocks of :data:`ROLLOUT_BLOCK`: ``(first seed, count)``.
+
+        Rollouts are made and cached per block, so training with more episodes per task
+        reuses the blocks already rolled out and rolls out only the new seeds.
+        """
+        n = self.episodes_per_task
+        return [(f, min(ROLLOUT_BLOCK, n - f)) for f in range(0, n, ROLLOUT_BLOCK)]
+
+    def block_key(self, first: int, count: int) -> str:
+        """Hash of everything that decides one block's rollouts (names its cache)."""
+        spec: dict[str, Any] = {
             "v": DATA_VERSION,
             "seed": self.seed,
             "homes": list(self.homes),
-            "episodes": self.episodes_per_task,
+            "episodes": count,
             "tasks": sorted(self.tasks) if self.tasks else None,
             "wordings": str(self.wordings_path or "default"),
         }
+        if first:
+            spec["first"] = first
         return hashlib.sha256(json.dumps(spec, sort_keys=True).encode()).hexdigest()[:16]
+
+    def data_key(self) -> str:
+        """Hash of everything that decides the rollouts (names the checkpoints)."""
+        keys = [self.block_key(f, n) for f, n in self.blocks()]
+        if len(keys) == 1:
+            return keys[0]
+        return hashlib.sha256(json.dumps(keys).encode()).hexdigest()[:16]
 
 
 @dataclass
@@ -173,6 +198,8 @@ class TrainReport:
     seconds_training: float
     seconds_total: float
     machine: dict[str, Any] = field(default_factory=dict)
+    wordings_per_decision: int = 0
+    augment: float = 0.0
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready form."""
@@ -195,6 +222,36 @@ def _save_records(folder: Path, records: list[DecisionRecord], stats: RolloutSta
     images = np.stack([r.image for r in records]) if records else np.zeros((0, 1, 1, 3))
     np.savez_compressed(folder / "images.npz", images=images)
     (folder / "stats.json").write_text(json.dumps(asdict(stats), indent=1))
+
+
+def fill_told_homes(records: Sequence[DecisionRecord]) -> int:
+    """Give records made before rollouts taught the household's conventions their homes.
+
+    Rollouts now tell the robot where things belong before the chore, as an evaluation
+    episode does (``home_places`` in the plan context); older cached rollouts lack them.
+    The conventions are a property of the episode's home (plan, seed, furniture), so they
+    are rebuilt from the episode. Returns how many records were filled.
+    """
+    from housemind.sim.home.tasks import TaskSampleError, new_episode
+
+    homes: dict[tuple[str, str, int], dict[str, str]] = {}
+    filled = 0
+    for r in records:
+        if r.context.get("home_places"):
+            continue
+        key = (r.task, r.home, r.seed)
+        if key not in homes:
+            furniture = r.seed if r.seed > 0 else None  # as episode_specs rearranges
+            try:
+                env, _ = new_episode(r.task, r.seed, home=r.home, furniture_seed=furniture)
+            except TaskSampleError:
+                homes[key] = {}
+                continue
+            homes[key] = {name: place for name, (_rel, place) in env.conventions().items()}
+        if homes[key]:
+            r.context["home_places"] = homes[key]
+            filled += 1
+    return filled
 
 
 def _load_records(folder: Path) -> tuple[list[DecisionRecord], RolloutStats] | None:
@@ -221,10 +278,15 @@ def build_examples(
     *,
     per_decision: int,
     seed: int,
+    augment: float = 0.0,
     registry: SkillRegistry = REGISTRY,
     on_record: Callable[[], None] | None = None,
 ) -> tuple[list[Example], int]:
     """Featurise every decision in ``per_decision`` wordings.
+
+    Each wording after the rollout's own is, with chance ``augment``, rewritten the way
+    people ask (:func:`~agent.planners.builtin.augment.augment_goal`; the names in the
+    task's parameters kept), in one of two variants per wording.
 
     Returns:
         The examples, and how many decisions were unusable (the expert's choice was not
@@ -251,6 +313,12 @@ def build_examples(
         others = [g for g in dict.fromkeys(others) if g != r.goal]
         rng.shuffle(others)
         goals += others[: max(0, per_decision - 1)]
+        if augment > 0:
+            keep = _param_words(r.params)
+            goals = [goals[0]] + [
+                augment_goal(g, keep, seed=rng.randrange(2)) if rng.random() < augment else g
+                for g in goals[1:]
+            ]
         for i, g in enumerate(goals):
             feats = processor.featurize(g, belief, cands, r.image)
             feats.feats = feats.feats.astype(np.float16)  # halves the memory of big sets
@@ -258,6 +326,15 @@ def build_examples(
         if on_record is not None:
             on_record()
     return out, unusable
+
+
+def _param_words(params: dict[str, Any]) -> list[str]:
+    """Every name in a task's parameters (what augmentation must not change)."""
+    out: list[str] = []
+    for v in params.values():
+        items = v if isinstance(v, list | tuple) else [v]
+        out.extend(str(x) for x in items if isinstance(x, str))
+    return out
 
 
 # -- training ---------------------------------------------------------------------------
@@ -578,26 +655,51 @@ def train_planner(
             f"{len(leaked)} training wordings are also held-out wordings (e.g. {leaked[0]!r}); "
             "remove them from the training file: held-out wordings are never trained on"
         )
-    tasks = list(settings.tasks or task_names())
-    specs = episode_specs(
-        tasks, settings.homes, range(settings.episodes_per_task), wordings.tasks, seed=settings.seed
-    )
-    cache_root = Path(settings.cache_dir or cache_dir() / "planner")
-    data_dir = cache_root / f"rollouts-{settings.data_key()}"
-
-    loaded = _load_records(data_dir)
-    if loaded is None:
-        if on_stage is not None:
-            on_stage("rollouts", len(specs))
-        records, stats = run_rollouts(
-            specs,
-            workers=settings.workers,
-            on_episode=(lambda s, st: on_advance(1)) if on_advance is not None else None,
+    try:
+        dev = load_wordings(None, split="dev").all()
+    except WordingsError:
+        dev = set()
+    leaked = sorted(wordings.all() & dev)
+    if leaked:
+        raise WordingsError(
+            f"{len(leaked)} training wordings are also development wordings (e.g. "
+            f"{leaked[0]!r}); remove them from the training file: development wordings "
+            "measure the planner and are never trained on"
         )
-        _save_records(data_dir, records, stats)
-    else:
-        records, stats = loaded
-        logger.info("using %d cached decisions from %s", len(records), data_dir)
+    tasks = list(settings.tasks or task_names())
+    cache_root = Path(settings.cache_dir or cache_dir() / "planner")
+    records: list[DecisionRecord] = []
+    stats = RolloutStats()
+    cached_blocks = 0
+    for first, count in settings.blocks():
+        data_dir = cache_root / f"rollouts-{settings.block_key(first, count)}"
+        loaded = _load_records(data_dir)
+        if loaded is None:
+            specs = episode_specs(
+                tasks,
+                settings.homes,
+                range(first, first + count),
+                wordings.tasks,
+                seed=settings.seed + 7919 * first,
+            )
+            if on_stage is not None:
+                on_stage(f"rollouts (seeds {first}-{first + count - 1})", len(specs))
+            block, block_stats = run_rollouts(
+                specs,
+                workers=settings.workers,
+                on_episode=(lambda s, st: on_advance(1)) if on_advance is not None else None,
+            )
+            _save_records(data_dir, block, block_stats)
+        else:
+            block, block_stats = loaded
+            cached_blocks += 1
+            logger.info("using %d cached decisions from %s", len(block), data_dir)
+        records.extend(block)
+        stats.merge(block_stats)
+    all_cached = cached_blocks == len(settings.blocks())
+    filled = fill_told_homes(records)
+    if filled:
+        logger.info("filled the household's conventions into %d older decisions", filled)
     t_roll = time.perf_counter()
 
     val_eps = _split(records, settings.val_fraction, settings.seed)
@@ -628,6 +730,7 @@ def train_planner(
         wordings.tasks,
         per_decision=settings.wordings_per_decision,
         seed=settings.seed,
+        augment=settings.augment,
         registry=registry,
         on_record=(lambda: on_advance(1)) if on_advance is not None else None,
     )
@@ -646,8 +749,10 @@ def train_planner(
                 settings.lr,
                 settings.batch_size,
                 settings.wordings_per_decision,
+                settings.augment,
                 settings.image_dropout,
                 settings.seed,
+                list(FEATURES),  # new features: a new model, not a resumed one
             ]
         ).encode()
     ).hexdigest()[:16]
@@ -703,7 +808,7 @@ def train_planner(
         val_accuracy=round(summary["val_accuracy"], 4),
         val_accuracy_no_image=round(val_no_image, 4),
         losses=[round(x, 4) for x in summary["losses"]],
-        seconds_rollouts=round(stats.seconds if loaded is not None else t_roll - t0, 1),
+        seconds_rollouts=round(stats.seconds, 1),
         seconds_features=round(t_feat - t_roll, 1),
         seconds_training=round(t_train - t_feat, 1),
         seconds_total=round(time.perf_counter() - t0, 1),
@@ -714,8 +819,11 @@ def train_planner(
             "torch": torch.__version__,
             "load_average": list(os.getloadavg()) if hasattr(os, "getloadavg") else None,
             # Cached rollouts: seconds_rollouts is the time they took when first made.
-            "rollouts_cached": loaded is not None,
+            "rollouts_cached": all_cached,
+            "rollout_blocks_cached": cached_blocks,
         },
+        wordings_per_decision=settings.wordings_per_decision,
+        augment=settings.augment,
     )
     (out / "training.json").write_text(json.dumps(report.as_dict(), indent=2) + "\n")
     return report
