@@ -29,7 +29,7 @@ import time
 from fnmatch import fnmatchcase
 from pathlib import Path
 
-from housemind.agent.knowledge import STATIC_PREDICATES
+from housemind.agent.knowledge import FIXTURE_TRAITS, STATIC_PREDICATES
 from housemind.agent.planners.base import (
     Plan,
     PlanContext,
@@ -82,8 +82,9 @@ OBSERVED_PREDICATES = frozenset(
 
 logger = logging.getLogger(__name__)
 
-#: Fixture kinds that heat: believed on with nobody home, a chore switches them off first.
-HEAT_KINDS = frozenset({"stove", "oven", "hob", "kettle", "toaster", "grill", "iron", "heater"})
+#: Fixture kinds that heat (the planning domain's ``heater`` and ``kettle`` traits):
+#: believed on with nobody home, a chore switches them off first.
+HEAT_KINDS = frozenset(k for k, ts in FIXTURE_TRAITS.items() if ts & {"heater", "kettle"})
 
 #: Predicates whose facts a plan's end check may rely on: memory keeps them for objects and
 #: fixtures (people and floors it sees only while it looks at them).

@@ -130,18 +130,22 @@ def test_filter_is_cheap(guard, capsys):
     assert us < 50  # target 20 us; slack for slow CI machines
 
 
+#: A spill 0.9 m ahead of a robot at the origin facing +x, in the kitchen.
+_SPILL = Detection(
+    name="spill_1",
+    kind="spill",
+    category="hazard",
+    position=(0.9, 0.0),
+    distance=0.6,
+    room="kitchen",
+    state={"radius": 0.3},
+)
+
+
 def test_floor_hazard_seen_becomes_a_zone_until_cleared():
     guard = ActionGuard()
     here = Proprio(x=0.0, y=0.0, theta=0.0)
-    spill = Detection(
-        name="spill_1",
-        kind="spill",
-        category="hazard",
-        position=(0.9, 0.0),
-        distance=0.6,
-        room="kitchen",
-        state={"radius": 0.3},
-    )
+    spill = _SPILL
     obs = Observation(
         time=datetime(2026, 1, 1, tzinfo=UTC),
         image=np.zeros((2, 2, 3), np.uint8),
@@ -162,15 +166,7 @@ def test_floor_hazard_seen_becomes_a_zone_until_cleared():
 def test_a_floor_hazard_wiped_up_is_forgotten_only_once_the_robot_sees_the_spot():
     guard = ActionGuard()
     t = datetime(2026, 1, 1, tzinfo=UTC)
-    spill = Detection(
-        name="spill_1",
-        kind="spill",
-        category="hazard",
-        position=(0.9, 0.0),
-        distance=0.6,
-        room="kitchen",
-        state={"radius": 0.3},
-    )
+    spill = _SPILL
     floor = Detection(
         name="kitchen",
         kind="floor",
