@@ -17,7 +17,6 @@ These only make sense with a simulator: a real robot has no snapshot (``ReplayEr
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Iterator
 from datetime import datetime
@@ -108,6 +107,7 @@ def task_replay(db: Any, task_id: str, path: str | Path, *, fps: float = 1.5) ->
     Raises:
         ReplayError: no checkpoints with a simulator snapshot for this task.
     """
+    from housemind.agent.graph import unpack_world
     from housemind.sim.home.recording import write_video
 
     frames: list[np.ndarray] = []
@@ -119,7 +119,7 @@ def task_replay(db: Any, task_id: str, path: str | Path, *, fps: float = 1.5) ->
         if not world or world == last:
             continue
         last = world
-        state = json.loads(world)
+        state = unpack_world(world)
         outcomes = values.get("outcomes") or []
         goal = values.get("goal", "")
         caption = goal

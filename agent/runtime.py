@@ -7,7 +7,6 @@ happened through an ``on_event`` callback (the CLI's live view listens to it).
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 import time
@@ -19,18 +18,19 @@ from typing import Any
 
 from housemind.agent.assist import AssistServices
 from housemind.agent.checkpoints import open_checkpointer
-from housemind.agent.graph import build_task_graph
+from housemind.agent.graph import build_task_graph, unpack_world
 from housemind.agent.home_lock import acquire_home_lock
 from housemind.agent.planners.base import FixtureInfo, PlanContext, Planner, Subtask
 from housemind.agent.planners.chain import PlannerChain
 from housemind.agent.planners.check import PlanCheck, SafetyPrecheck
 from housemind.agent.planners.validate import believed_facts
-from housemind.memory import Memory, open_database
+from housemind.memory import Memory, ObjectSighting, open_database
 from housemind.safety import ApprovalBook, AuditLog, PlanChecker, SafetyContext, SafetyMonitor
 from housemind.safety.verdict import SafetyVerdict, Verdict
 from housemind.scheduler import ChoreScheduler, InstructionStore, StandingInstruction, TaskQueue
 from housemind.scheduler.clock import Clock, SimClock
 from housemind.skills import REGISTRY, Executor, Observation, SkillRegistry
+from housemind.skills.executor import observe_without_image
 from housemind.skills.policies import PolicyChoice, policy_factory
 from housemind.skills.types import atom, state_facts
 
@@ -185,6 +185,9 @@ class HomeRuntime(AssistServices):
         self.planner: PlannerChain = chain.bind(PlanCheck(registry, safety=precheck))
         self._last_obs: Observation | None = None
         self._frames: deque[tuple[datetime, Any]] = deque(maxlen=3)  # camera, newest last
+        # A look that skips the camera, where the env can (HomeSim renders in tens of ms):
+        # the safety gate reads detections only, and so does a planner without images.
+        self._look_blind = observe_without_image(self.env) or self.env.observe
         self.graph = build_task_graph(self, checkpointer=self._open_checkpointer())
         self.survey()
         self.estop.start()  # last: nothing to leak if the set-up above fails
@@ -381,7 +384,7 @@ class HomeRuntime(AssistServices):
 
     def perceive(self, task_id: str) -> None:
         """Observe and write what is seen into spatial memory."""
-        obs = self.env.observe()
+        obs = self.env.observe() if self.planner.wants_images else self._look_blind()
         self._last_obs = obs
         self._keep_frame(obs)
         self.memory.spatial.observe(obs.detections, obs.time, robot_room=obs.proprio.room)
@@ -409,13 +412,19 @@ class HomeRuntime(AssistServices):
 
     def plan_context(self, goal: str) -> PlanContext:
         """Everything the planner may know, from memory and the latest observation."""
+        sp = self.memory.spatial
+        return self._plan_context(goal, sp.known_objects(), sp.fixtures())
+
+    def _plan_context(
+        self, goal: str, known: list[ObjectSighting], known_fixtures: dict[str, dict[str, Any]]
+    ) -> PlanContext:
         obs = self._last_obs or self.env.observe()
         sp = self.memory.spatial
         facts = set(obs.facts())
         # What is out of view now is as memory last saw it (its remembered state flags).
         in_view = {d.name for d in obs.detections}
         places, rooms, kinds = {}, {}, {}
-        for o in sp.known_objects():
+        for o in known:
             kinds[o.name] = o.kind
             if o.missing:
                 facts.add(atom("missing", o.name))
@@ -424,7 +433,7 @@ class HomeRuntime(AssistServices):
             if o.place and o.name != obs.proprio.held:
                 places[o.name] = o.place
                 rooms[o.name] = o.room
-        fixtures = {n: FixtureInfo(**info) for n, info in sp.fixtures().items()}
+        fixtures = {n: FixtureInfo(**info) for n, info in known_fixtures.items()}
         states = sp.fixture_states()
         for name in fixtures:
             if name not in in_view:
@@ -470,16 +479,18 @@ class HomeRuntime(AssistServices):
 
         A fresh look around, who is home, and what memory believes.
         """
-        obs = self.env.observe()
+        obs = self._look_blind()
         self._last_obs = obs
-        kinds = {o.name: o.kind for o in self.memory.spatial.known_objects()}
-        kinds.update({n: f["kind"] for n, f in self.memory.spatial.fixtures().items()})
+        # One read of memory serves both the kinds and the believed facts.
+        known, fixtures = self.memory.spatial.known_objects(), self.memory.spatial.fixtures()
+        kinds = {o.name: o.kind for o in known}
+        kinds.update({n: f["kind"] for n, f in fixtures.items()})
         return SafetyContext.from_observation(
             subtask,
             obs,
             risk=self.registry.get(subtask.skill).risk,
             people_home=self.env.presence(),
-            facts=self.believed_facts(),
+            facts=believed_facts(self._plan_context("", known, fixtures)),
             kinds=kinds,
             # the look-ahead asks whether a pet is home (an open door), not only near
             extra={"pets_home": [d.name for d in obs.detections if d.category == "pet"]},
@@ -666,7 +677,7 @@ class HomeRuntime(AssistServices):
             if isinstance(t.result, dict) and t.result.get("world"):
                 world = t.result["world"]
         if world:
-            self.restore(json.loads(world))
+            self.restore(unpack_world(world))
         finished = saved.values.get("status") in _FINAL and not saved.tasks
         self._assist_task = task_id  # the task whose corrections the planner sees
         self.event("chore_start", {"task_id": task_id, "goal": goal})

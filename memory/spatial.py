@@ -158,8 +158,10 @@ class ObjectSighting(BaseModel):
 
     @classmethod
     def from_record(cls, r: ObjectRecord) -> ObjectSighting:
-        """Build from an ``objects`` row."""
-        return cls(
+        """Build from an ``objects`` row (ORM or Core; its columns are already typed)."""
+        # No validation: the row's types are the columns' (the planner and the safety gate
+        # read every object after every subtask; validating them was most of the cost).
+        return cls.model_construct(
             name=r.name,
             kind=r.kind,
             place=r.place,
@@ -270,7 +272,7 @@ def _words(name: str | None) -> str:
     return (name or "").replace("_", " ")
 
 
-def _fixture_view(p: Place) -> dict[str, Any]:
+def _fixture_view(p: Any) -> dict[str, Any]:
     props = p.props or {}
     out: dict[str, Any] = {"name": p.name, "kind": p.kind, "room": p.room or ""}
     for flag in FIXTURE_FLAGS:
@@ -594,11 +596,13 @@ class SpatialMemory:
         return self._objects(None)
 
     def _objects(self, where: Any) -> list[ObjectSighting]:
-        q = select(ObjectRecord).order_by(ObjectRecord.name)
+        t = ObjectRecord.__table__
+        q = select(t).order_by(t.c.name)
         if where is not None:
             q = q.where(where)
-        with self.db.session() as s:
-            return [ObjectSighting.from_record(r) for r in s.scalars(q)]
+        # Core rows on a pooled connection: a fraction of an ORM session's cost.
+        with self.db.engine.connect() as conn:
+            return [ObjectSighting.from_record(r) for r in conn.execute(q)]  # type: ignore[arg-type]
 
     def rooms(self) -> list[str]:
         """Known rooms, by name."""
@@ -615,15 +619,17 @@ class SpatialMemory:
 
     def fixtures(self) -> dict[str, dict[str, Any]]:
         """Known fixtures as ``FixtureInfo``-compatible dicts, by name."""
-        with self.db.session() as s:
-            q = select(Place).where(Place.kind != "room").order_by(Place.name)
-            return {p.name: _fixture_view(p) for p in s.scalars(q)}
+        t = Place.__table__
+        q = select(t.c.name, t.c.kind, t.c.room, t.c.props).where(t.c.kind != "room")
+        with self.db.engine.connect() as conn:
+            return {r.name: _fixture_view(r) for r in conn.execute(q.order_by(t.c.name))}
 
     def fixture_states(self) -> dict[str, dict[str, Any]]:
         """Last observed state flags of every known fixture, by name (one query)."""
-        with self.db.session() as s:
-            q = select(Place.name, Place.props).where(Place.kind != "room")
-            return {name: dict((props or {}).get("state", {})) for name, props in s.execute(q)}
+        t = Place.__table__
+        q = select(t.c.name, t.c.props).where(t.c.kind != "room")
+        with self.db.engine.connect() as conn:
+            return {name: dict((props or {}).get("state", {})) for name, props in conn.execute(q)}
 
     def fixture_state(self, name: str) -> dict[str, Any]:
         """Last observed state flags of a fixture (``{"open": False}``), empty if unknown."""

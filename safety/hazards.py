@@ -34,6 +34,9 @@ __all__ = [
     "load_hazard_kb",
 ]
 
+# libyaml's loader where PyYAML has it (several times faster); safe either way.
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 
 class HazardKBError(RuleBookError):
     """The hazard knowledge base file is malformed; the message names the entry and field."""
@@ -240,7 +243,7 @@ def load_hazard_kb(path: str | Path | None = None) -> HazardKB:
     except OSError as e:
         raise HazardKBError(f"cannot read hazard knowledge base {p}: {e.strerror or e}") from None
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_YAML_LOADER)
     except yaml.YAMLError as e:
         raise HazardKBError(f"{p}: not valid YAML: {e}") from None
     return HazardKB.from_dict(data, source=str(p))

@@ -48,6 +48,7 @@ from housemind.skills.types import Detection, Observation, Proprio, RobotEnv
 
 __all__ = [
     "DEFAULT_RATE_HZ",
+    "observe_without_image",
     "ActionFilter",
     "Executor",
     "ExecutorObserver",
@@ -92,7 +93,7 @@ class ActionFilter(Protocol):
         ...
 
 
-def _observe_without_image(env: RobotEnv) -> Callable[[], Observation] | None:
+def observe_without_image(env: RobotEnv) -> Callable[[], Observation] | None:
     """``env.observe(image=False)`` if the env can skip its camera, else None."""
     observe = getattr(env, "observe", None)
     try:
@@ -456,7 +457,7 @@ class Executor:
         except PolicyError as e:
             return self._finish(out, "failure", str(e), obs, seen)
         if not getattr(policy, "uses_image", True):
-            blind = _observe_without_image(env)
+            blind = observe_without_image(env)
         cfg = self.chunking or getattr(policy, "chunking", None) or ChunkingConfig()
         guided = cfg.guide and bool(getattr(policy, "accepts_prefix", False))
         # In realtime mode a chunk takes wall time to compute: ask before the queue is dry.

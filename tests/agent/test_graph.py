@@ -1,10 +1,9 @@
-import json
 import sqlite3
 
 from langgraph.checkpoint.sqlite import SqliteSaver
 from langgraph.types import Command
 
-from housemind.agent.graph import build_task_graph
+from housemind.agent.graph import build_task_graph, unpack_world
 from housemind.agent.planners import FixtureInfo, PlanContext, get_planner
 from housemind.agent.planners.validate import believed_facts
 from housemind.safety.verdict import SafetyVerdict, Verdict
@@ -164,7 +163,7 @@ def test_every_checkpoint_carries_the_world(tmp_path):
     history = list(g.get_state_history(cfg("w1")))
     worlds = [h.values.get("world") for h in history if h.metadata.get("step", -1) > 0]
     assert worlds and all(w is not None for w in worlds)
-    assert json.loads(history[0].values["world"])["things"] == {"mug": "sink"}
+    assert unpack_world(history[0].values["world"])["things"] == {"mug": "sink"}
 
 
 def test_check_in_asks_and_uses_the_answer(tmp_path):

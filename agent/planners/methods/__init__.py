@@ -37,6 +37,9 @@ __all__ = [
     "registered_methods_dirs",
 ]
 
+# libyaml's loader where PyYAML has it (several times faster); safe either way.
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 SlotType = Literal[
     "things", "thing", "place", "fixture", "fixtures", "room", "person", "text", "word"
 ]
@@ -205,7 +208,7 @@ def _compiled(say: tuple[str, ...]) -> list[Pattern]:
 
 def _read(text: str, where: str) -> list[Method]:
     try:
-        data = yaml.safe_load(text) or []
+        data = yaml.load(text, Loader=_YAML_LOADER) or []
     except yaml.YAMLError as e:
         raise MethodError(f"{where}: not valid YAML: {e}") from None
     if not isinstance(data, list):
@@ -315,6 +318,6 @@ def recipes() -> Recipes:
     """
     f = resources.files(__package__) / "_recipes.yaml"
     try:
-        return Recipes.model_validate(yaml.safe_load(f.read_text(encoding="utf-8")))
+        return Recipes.model_validate(yaml.load(f.read_text(encoding="utf-8"), Loader=_YAML_LOADER))
     except (ValidationError, yaml.YAMLError) as e:
         raise MethodError(f"chore methods _recipes.yaml: {e}") from None
