@@ -347,6 +347,20 @@ def _split_places(rest: list[str]) -> tuple[list[str], list[tuple[str, list[str]
     return obj, places
 
 
+def _list_of_things(kb: KindBase, words: list[str]) -> bool:
+    """Whether ``words`` only list things ("microwave and washer", "the oven and the fridge")."""
+    runs: list[list[str]] = [[]]
+    for w in words:
+        if w in {"and", "or"}:
+            runs.append([])
+        elif w in {"the", "a", "an"}:
+            if runs[-1]:
+                return False  # "microwave the soup": a verb and its object
+        else:
+            runs[-1].append(w)
+    return all(r and kb.exact(" ".join(r)) is not None for r in runs)
+
+
 def _clause_ok(  # noqa: C901, PLR0911, PLR0912
     kb: KindBase, words: list[str], ctx: dict[str, object]
 ) -> bool:
@@ -380,11 +394,11 @@ def _clause_ok(  # noqa: C901, PLR0911, PLR0912
     verb = lemma(words[v])
     rest = words[v + 1 :]
     if verb not in _STOW | _REMOVE | _SHUT | _OFF_VERBS | set(_lemmas(["switch", "turn", "blow"])):
+        if ctx.get("verb") in _SHUT and _list_of_things(kb, words[v:]):
+            # "shut the dishwasher, microwave and washer": the same verb again.
+            return not any(_living(kb, w) for w in words[v:])
         if (lemma(words[v]),) in kb.verbs or (lemma(words[v]) in _HAZARD_VERBS):
             return False  # a command this module does not read as safekeeping
-        if ctx.get("verb") and kb.resolve(" ".join(words[v:]), meaning=False).kind:
-            # "shut the dishwasher, microwave and washer": the same verb again.
-            verb, rest = str(ctx["verb"]), words[v:]
         elif v == 0 and not _hazard_verbs(words) and _REMARK & said:
             # A remark ("the chicken was left out on the counter"): nothing it asks.
             for r in _runs(words):
