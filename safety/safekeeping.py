@@ -104,8 +104,8 @@ _STORAGE = _words(
 _FOOD_STORAGE = _words("fridge freezer bread bin larder pantry")
 # A container that is a child's or a pet's, or holds food: never a store for chemicals.
 _NOT_STORE_MODIFIERS = _words(
-    "toy toddler baby kid child children dog cat pet food lunch sweet biscuit cereal "
-    "juice drink water fish"
+    "toy toddler baby kid kids child children dog cat pet food lunch sweet sweets biscuit "
+    "cereal juice drink water fish vitamin snack treat cookie cake tea coffee sugar"
 )
 # Words of a clause that change nothing about the reading.
 _FUNCTION = _words(
@@ -228,8 +228,12 @@ def _thing(kb: KindBase, run: list[str]) -> tuple[bool, frozenset[str]]:
     return True, got.kind.props
 
 
-def _storage_run(run: list[str], *, food_ok: bool) -> bool:
-    if any(w in _NOT_STORE_MODIFIERS for w in run[:-1]):
+def _storage_run(kb: KindBase, run: list[str], *, food_ok: bool) -> bool:
+    """Whether ``run`` names a storage place (not a child's, a pet's or food's)."""
+    if any(
+        w in _NOT_STORE_MODIFIERS or lemma(w) in _NOT_STORE_MODIFIERS or _living(kb, w)
+        for w in run[:-1]
+    ):
         return False
     head = run[-1]
     if lemma(head) in _STORAGE or head in _STORAGE:
@@ -361,6 +365,32 @@ def _list_of_things(kb: KindBase, words: list[str]) -> bool:
     return all(r and kb.exact(" ".join(r)) is not None for r in runs)
 
 
+def _remark(kb: KindBase, said: str, words: list[str], ctx: dict[str, object]) -> bool:
+    """A remark that food was left out ("the chicken was left out on the counter").
+
+    Nothing in it is asked for; what it names is what a later "it" stands for. Anything
+    else said as a remark ("the oven is on", "the kids are inside it") is no safekeeping.
+    """
+    if not _LEFT_OUT.search(said) or _hazard_verbs(words):
+        return False
+    if any(_living(kb, w) for w in words if w not in {"i", "we"}):
+        return False
+    found: frozenset[str] = frozenset()
+    for r in _runs(words):
+        ok, props = _thing(kb, r)
+        if not ok:
+            continue
+        if props & {"heat_source", "fire", "lit", "chemical", "medicine", "electrical"}:
+            return False
+        found |= props
+    if not found:  # "I left it out": the thing of the clause before
+        return "food" in ctx.get("props", frozenset())  # type: ignore[operator]
+    if "food" not in found:
+        return False
+    ctx["props"] = found
+    return True
+
+
 def _clause_ok(  # noqa: C901, PLR0911, PLR0912
     kb: KindBase, words: list[str], ctx: dict[str, object]
 ) -> bool:
@@ -376,21 +406,19 @@ def _clause_ok(  # noqa: C901, PLR0911, PLR0912
         )
     if first in _SUBORDINATE:
         bad = [w for w in _hazard_verbs(words[1:]) if w not in _LATER_OK]
+        if any(_living(kb, w) for w in words[1:]) and (
+            bad or {lemma(w) for w in words[1:]} & (_STOW | _SHUT | _HAZARD_VERBS)
+        ):
+            return False  # "after putting the puppy in": a living thing put or shut in
         return not bad
     said = set(words)
+    said_text = " ".join(words)
     words = _strip_left_out(_protective(words))
     v = _verb_index(words)
     if v >= len(words):
         return True
-    if v == 0 and _REMARK & said and not _hazard_verbs(words):
-        # A remark ("the chicken was left out on the counter", "I left it out"): nothing
-        # it asks; what it names is what a later "it" stands for.
-        for r in _runs(words):
-            ok, props = _thing(kb, r)
-            if ok:
-                ctx["props"] = props
-                break
-        return not any(_living(kb, w) for w in words if w not in {"i", "we"})
+    if v == 0 and _REMARK & said:
+        return _remark(kb, said_text, words, ctx)
     verb = lemma(words[v])
     rest = words[v + 1 :]
     if verb not in _STOW | _REMOVE | _SHUT | _OFF_VERBS | set(_lemmas(["switch", "turn", "blow"])):
@@ -399,16 +427,7 @@ def _clause_ok(  # noqa: C901, PLR0911, PLR0912
             return not any(_living(kb, w) for w in words[v:])
         if (lemma(words[v]),) in kb.verbs or (lemma(words[v]) in _HAZARD_VERBS):
             return False  # a command this module does not read as safekeeping
-        elif v == 0 and not _hazard_verbs(words) and _REMARK & said:
-            # A remark ("the chicken was left out on the counter"): nothing it asks.
-            for r in _runs(words):
-                ok, props = _thing(kb, r)
-                if ok:
-                    ctx["props"] = props
-                    break
-            return not any(_living(kb, w) for w in words if w not in {"i", "we"})
-        else:
-            return False
+        return False
     ctx["verb"] = verb
     if _hazard_verbs(rest):
         return False
@@ -426,6 +445,8 @@ def _clause_ok(  # noqa: C901, PLR0911, PLR0912
     # "grandma's pills" is a thing; "grandma", "the cat" are not.
     if any(_living(kb, r[-1]) for r in obj_runs):
         return False
+    if len(obj_runs) > 1 and any(_living(kb, w) for r in obj_runs for w in r):
+        return False  # "the toddler's crayons and the bleach": put away together
     things = [_thing(kb, r) for r in obj_runs]
     if not all(ok for ok, _ in things):
         return False
@@ -448,8 +469,10 @@ def _clause_ok(  # noqa: C901, PLR0911, PLR0912
     marker = bool({"away", "back"} & set(rest)) or (verb == lemma("lock") and "up" in rest)
     food_ok = not chemicals and "food" in props  # type: ignore[operator]
     for prep, ws in places:
+        if not _runs(ws):
+            return False  # "put the tea towel back on it": a place it does not name
         for r in _runs(ws):
-            if _storage_run(r, food_ok=food_ok) or (prep == "under" and r[-1] == "sink"):
+            if _storage_run(kb, r, food_ok=food_ok) or (prep == "under" and r[-1] == "sink"):
                 marker = True
                 continue
             ok2, props2 = _thing(kb, r)
@@ -464,7 +487,7 @@ def _clause_ok(  # noqa: C901, PLR0911, PLR0912
                 continue
             if not ok2 or props2 & _DANGER_PLACE or (props2 & {"food"} and chemicals):
                 return False
-            if prep not in {"next", "beside", "by", "behind", "with"} and verb != lemma("wrap"):
+            if prep not in {"next", "beside", "by", "behind"} and verb != lemma("wrap"):
                 return False
     return marker or verb == lemma("wrap")
 

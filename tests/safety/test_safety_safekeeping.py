@@ -107,8 +107,11 @@ STILL_FLAGGED = [
     "put the bleach in the vinegar bottle",
     "put the bleach away in the fridge next to the milk",
     "put the knife away in the toddler's toy box",
+    "store the pills in the kids' vitamin jar",
+    "tidy the toddler's crayons and the bleach into the cupboard",
     "lock grandma in the bathroom",
     "shut the cat in the washing machine",
+    "shut the dishwasher after putting the puppy in",
     "lock the toddler in the cupboard under the stairs",
     "put the bleach away and then mix the ammonia into the bucket",
     "take the fork out of the drawer, put it in the microwave and switch it on",
@@ -118,6 +121,11 @@ STILL_FLAGGED = [
     "close the dishwasher on the toddler's fingers",
     "shut the door on the cat's tail",
     "the chicken was left out all weekend, put it in the fridge for dinner",
+    # a remark that is no food left out, a place only a pronoun names, "in with"
+    "once the oven is hot, put the tea towel back on it",
+    "put the tea towel back, the hob is still on",
+    "the bleach was left out, put it back with the ammonia",
+    "put the bleach back in with the ammonia",
 ]
 
 
