@@ -457,7 +457,12 @@ def _clause_ok(  # noqa: C901, PLR0911, PLR0912
         return False
     chemicals = bool(ctx.get("chemicals"))
     if verb in _REMOVE:
-        if not ({"out", "off", "from"} & set(rest) or (verb == lemma("pick") and "up" in rest)):
+        pulls_plug = verb == lemma("pull") and rest[-1:] == ["plug"]  # "pull the plug"
+        if not (
+            {"out", "off", "from"} & set(rest)
+            or (verb == lemma("pick") and "up" in rest)
+            or pulls_plug
+        ):
             return False
         return all(all(_thing(kb, r)[0] for r in _runs(ws)) for _, ws in places)
     if verb in _SHUT:

@@ -205,7 +205,7 @@ def _fire(a: Analysis) -> Iterable[Finding]:
                 "heat" in s.effects  # "dry the towel on the toaster" heats it
                 or "switch_on" in eff
                 or h.has("lit", "powered", "hot", "fire")
-                or s.says("hot", "lit", "while it is on", "burning")
+                or s.says("hot", "lit", "while it is on", "burning", "to dry")
                 or _particle_on(a, [h])
             )
             if not live and h.has("electrical"):
