@@ -23,17 +23,9 @@ def _words_only(monkeypatch):
 
 @pytest.fixture(scope="module")
 def monitor():
-    import os
-
-    old = os.environ.get("HOUSEMIND_SAFETY_EMBEDDINGS")
-    os.environ["HOUSEMIND_SAFETY_EMBEDDINGS"] = "0"
-    try:
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("HOUSEMIND_SAFETY_EMBEDDINGS", "0")
         yield SafetyMonitor()
-    finally:
-        if old is None:
-            del os.environ["HOUSEMIND_SAFETY_EMBEDDINGS"]
-        else:
-            os.environ["HOUSEMIND_SAFETY_EMBEDDINGS"] = old
 
 
 # (safe instruction refused or asked about before, its hazard twin that stays flagged)
