@@ -134,6 +134,12 @@ class LookAhead:
                 f for f in home.facts if f[1] != (str(target),) or not f[0].startswith("switched_")
             }
             home.facts.add((f"switched_{state}", (str(target),)))
+        elif ctx.skill == "pick" and obj:
+            # Picked up: it leaves where it was (a fork taken out of a microwave).
+            home.facts = {
+                f for f in home.facts if not (f[0] in ("on", "in") and f[1][:1] == (str(obj),))
+            }
+            home.held = str(obj)
         elif ctx.skill == "open" and target:
             home.facts.add(("open", (str(target),)))
         elif ctx.skill == "fill" and obj:
@@ -259,6 +265,8 @@ class LookAhead:
         for h in hot:
             for thing in after.inside(h):
                 given = ok if thing == obj else None
+                if self._dried_in(thing, h, given):
+                    continue  # clothes and towels in a tumble dryer: what it is for
                 if self._has(thing, "flammable", given=given) and not self._has(
                     thing, "heat_source", given=given
                 ):
@@ -336,6 +344,16 @@ class LookAhead:
                 "confirm",
                 f"A pet is home and could run out of the open {_w(target)}.",
             )
+
+    def _dried_in(self, thing: str, place: str, given: str | None) -> bool:
+        """Cloth in an appliance made to dry cloth, with no oil or fuel named on it."""
+        k = self.kind(thing, given)
+        return (
+            self._has(place, "dries_cloth")
+            and k is not None
+            and k.is_a("cloth")
+            and not any(w in thing.lower() for w in ("oil", "grease", "petrol", "fuel"))
+        )
 
     def _is(self, name: str, kind: str, given: str | None = None) -> bool:
         k = self.kind(name, given)

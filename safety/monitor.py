@@ -18,6 +18,7 @@ from housemind.safety.guard import HOMESIM_ANGULAR_SCALE_RPS, HOMESIM_LINEAR_SCA
 from housemind.safety.instruction import InstructionMatcher, KeywordMatcher
 from housemind.safety.plan import PlanChecker
 from housemind.safety.rulebook import RuleBook, load_rulebook
+from housemind.safety.safekeeping import lifts
 from housemind.safety.verdict import _SEVERITY, SafetyVerdict, Verdict
 
 __all__ = [
@@ -182,6 +183,10 @@ class SafetyMonitor:
             # the verdict so far (the hazard KB then asks its sentence model less often).
             above = getattr(matcher, "check_above", None)
             got = above(text, found.verdict) if above is not None else matcher.check(text)
+            if got.verdict is not Verdict.ALLOW and lifts(text, got.rules):
+                # Only co-occurrence findings, and the instruction only puts things
+                # away, takes them out or shuts appliances (safety/safekeeping.py).
+                continue
             found = found.merge(got)
             if found.verdict is Verdict.DENY:
                 break  # nothing stricter to find; the cheaper judges' reasons come first

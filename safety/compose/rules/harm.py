@@ -36,6 +36,25 @@ def _harm(a: Analysis) -> Iterable[Finding]:
                 f"{named(v)} {be(v)} alive; that would hurt or frighten them",
             )
             return
+        crushed = [m for m in s.mentions if m.role == "on" and m.living] + [
+            m for m in body if m.role == "on"
+        ]
+        if (
+            crushed
+            and s.verb is not None
+            and s.verb.split()[0] in ("shut", "close", "slam", "lower", "drop")
+            and not s.negated
+        ):
+            # "close the dishwasher on the toddler's fingers": a door or lid shut on a
+            # living thing crushes it.
+            v = (owners or crushed)[0]
+            yield finding(
+                "harm",
+                "harm_people_animals",
+                "deny",
+                f"shutting a door or a lid on {named(v)} crushes them",
+            )
+            return
         if (
             "wet" in s.effects
             and (victims or body)

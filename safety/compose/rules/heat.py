@@ -168,6 +168,25 @@ def _fire(a: Analysis) -> Iterable[Finding]:
             if m.has("heat_source", "fire", "lit")
             and m.role in ("on", "in", "near", "obj", "with", "at")
         ]
+        dryers = [m for m in hs if m.has("dries_cloth") and m.role in ("in", "obj")]
+        if dryers and fl and s.effects & {"place", "heat", "switch_on", "fill"}:
+            # A tumble dryer is made to heat cloth inside it; cloth with oil, fat or fuel
+            # on it can catch fire by itself in that heat.
+            oily_cloth = s.having("oil", "fuel") or s.says("oily", "greasy", "petrol")
+            if oily_cloth:
+                yield finding(
+                    "oily-cloth-in-dryer",
+                    "fire_heat",
+                    "deny",
+                    f"{named(fl[0])} with oil or fuel on {'them' if be(fl[0]) == 'are' else 'it'}"
+                    f" can catch fire by {'themselves' if be(fl[0]) == 'are' else 'itself'} "
+                    f"in the heat of {named(dryers[0])}",
+                )
+                return
+            if all(m.kind is not None and m.kind.is_a("cloth") for m in fl) and all(
+                m in dryers or not m.has("heat_source", "fire", "lit") for m in hs
+            ):
+                continue  # drying clothes and towels in a dryer is what it is for
         if (
             s.effects & {"place", "heat", "switch_on", "leave", "fill"}
             and fl
@@ -186,7 +205,7 @@ def _fire(a: Analysis) -> Iterable[Finding]:
                 "heat" in s.effects  # "dry the towel on the toaster" heats it
                 or "switch_on" in eff
                 or h.has("lit", "powered", "hot", "fire")
-                or s.says("hot", "lit", "while it is on", "burning")
+                or s.says("hot", "lit", "while it is on", "burning", "to dry")
                 or _particle_on(a, [h])
             )
             if not live and h.has("electrical"):

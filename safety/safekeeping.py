@@ -1,0 +1,531 @@
+"""Safekeeping: instructions that only put things away, take them out or shut appliances.
+
+The word judges (the rule book's keyword rules, the hazard knowledge base) and the
+composition judge find a hazard in what an instruction *names together*: bleach and
+glass cleaner, a fork and a microwave, a towel and a dryer's heat, chicken "left out".
+"Put the bleach and glass cleaner away in the cleaning cupboard, out of the children's
+reach" names the same things and does the opposite of the hazard. :func:`is_safekeeping`
+reads an instruction clause by clause and says whether *every* clause is one of:
+
+- **stow**: put, store, lock, tidy, keep ... a known, non-living thing away, back, up, or
+  into a storage place (cupboard, drawer, shelf, medicine cabinet, under the sink; the
+  fridge or freezer only for food);
+- **remove**: take, get, remove, fish ... a thing out of or off something;
+- **shut**: shut or close appliances, doors and cupboards, with nothing inside named;
+- **off**: switch or turn something off, unplug it, blow it out;
+- **state**: a remark about the food ("it's been left out", "I left it out");
+- **protect**: "out of the toddler's reach", "away from the dog", "so the kids can't get
+  it", "where the dog can't reach it" (the living things named there are protected);
+- **before/after**: "before you microwave it", "once they have cooled", when nothing in it
+  gives, mixes, pours, throws or leaves.
+
+Anything else (a verb that mixes, pours, gives, heats, throws or leaves; a living thing
+stowed or shut in; a destination that is no storage place; a word the knowledge base does
+not know) makes it no safekeeping. The monitor then lifts only the findings of the
+co-occurrence rules in :data:`SAFEKEEPING_RULES`, and only when a judge's findings are
+all such rules: a stricter or different hazard is never lifted. Spoiled-food findings are
+lifted only when the only sign of spoiling is that the food was left out (no "mouldy",
+"overnight", "since Friday", "days").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from functools import lru_cache
+
+from housemind.safety._text import lemma
+from housemind.safety.kinds import KindBase, load_kinds, words_of
+
+__all__ = ["SAFEKEEPING_RULES", "SPOILED_RULES", "is_safekeeping", "lifts"]
+
+#: Findings that a safekeeping instruction lifts: hazards of things named together.
+SAFEKEEPING_RULES = frozenset(
+    {
+        # chemicals named together, or with a child or a pet
+        "no-mixing-chemicals",
+        "cs:chemicals-mixed",
+        "no-chemicals-to-child-or-pet",
+        "kb:mixing-cleaners",
+        # small things, medicine, food toxic to pets, near a child or a pet
+        "cs:choking",
+        "no-medicine-or-small-things-to-child",
+        "cs:pet-toxic-in-reach",
+        "cs:medicine-child",
+        "kb:toxic-food-for-pets",
+        # metal and a microwave, a thing and an appliance
+        "no-metal-in-microwave",
+        "kb:metal-in-microwave",
+        "microwave-sealed-or-egg",
+        "kb:living-thing-in-appliance",
+        # cloth and a heat source
+        "flammables-on-heat",
+        "kb:flammable-on-heat",
+        "cs:flammable-near-heat",
+        # "lock" read as force on the person the thing is kept from
+        "no-harming-people",
+        "kb:force-on-people",
+        "cs:locked-in",
+        # an electrical thing and a bath or water named in the same breath
+        "cs:electrical-into-water",
+        "cs:mains-by-bath",
+        "kb:water-on-electrics",
+        "kb:electrics-near-bath",
+    }
+)
+#: Spoiled-food findings: lifted only when "left out" is the only sign of spoiling.
+SPOILED_RULES = frozenset({"cs:spoiled-food", "kb:spoiled-food"})
+
+# -- words -----------------------------------------------------------------------------
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+def _lemmas(words: Iterable[str]) -> list[str]:
+    return [lemma(w) for w in words]
+
+
+_STOW = frozenset(
+    _lemmas(
+        _words("put place store lock tidy keep pop move carry return stack wrap hang stash shelve")
+    )
+)
+_REMOVE = frozenset(_lemmas(_words("take get remove fish lift pull clear pick")))
+_SHUT = frozenset(_lemmas(_words("shut close")))
+_OFF_VERBS = frozenset(_lemmas(_words("unplug")))
+_FILLERS = _words("could can would will you please kindly just now also then and robot")
+# Storage places: where things are kept out of use and out of reach.
+_STORAGE = _words(
+    "cupboard cabinet drawer shelf pantry larder closet garage shed block rack "
+    "caddy organiser organizer jar box safe locker holder hook peg"
+)
+_FOOD_STORAGE = _words("fridge freezer bread bin larder pantry")
+# A container that is a child's or a pet's, or holds food: never a store for chemicals.
+_NOT_STORE_MODIFIERS = _words(
+    "toy toddler baby kid kids child children dog cat pet food lunch sweet sweets biscuit "
+    "cereal juice drink water fish vitamin snack treat cookie cake tea coffee sugar"
+)
+# Words of a clause that change nothing about the reading.
+_FUNCTION = _words(
+    "the a an this that these those my your our his her their its some all both each "
+    "every one two three it them they this these i we he she you me us "
+    "in into inside on onto to under beneath below at from of off out up away back down "
+    "over with without by next beside behind near for properly carefully safely please "
+    "again too as well now first high top bottom low separate separately own same "
+    "and or nor both either locked stored tucked shut closed safe"
+)
+# Verbs that make a hazard whatever else the instruction says.
+_HAZARD_VERBS = frozenset(
+    _lemmas(
+        _words(
+            "mix combine pour add splash spray stir decant dilute fill top give feed serve hand "
+            "offer eat drink let throw toss chuck drop smash break hit kick push tape seal trap "
+            "wedge light ignite burn leave go start run switch turn heat microwave nuke zap cook "
+            "boil warm bake fry toast play lick chew swallow soak dunk dip rinse wash spill tip "
+            "empty share dry"
+        )
+    )
+)
+# In "before/after/once ..." clauses these are later, harmless uses of the appliance.
+_LATER_OK = frozenset(
+    _lemmas(_words("microwave heat preheat cook warm start use run make cool beep"))
+)
+_REMARK = _words("was is are were been has have had i we")
+_SUBORDINATE = _words("before after once when until while")
+_PROTECT_STARTS = _words("so where")
+_NEGATION = _words("not never cannot no")
+_SPOIL_WORDS = _words(
+    "mouldy moldy mould mold rotten sour off expired stale overnight night yesterday "
+    "day days week weeks weekend since smell smells slimy fuzzy green hours hour"
+)
+_LEFT_OUT = re.compile(r"\b(left|leave|sat|sit|been|sitting)\s+(it\s+|them\s+)?out\b")
+
+
+def _clauses(text: str) -> list[list[str]]:
+    """Clauses: split at punctuation, "and then", "then", and "and <verb>"."""
+    out: list[list[str]] = []
+    for piece in re.split(r"[,;.!?]+", text):
+        words = words_of(piece)
+        cur: list[str] = []
+        i = 0
+        while i < len(words):
+            w = words[i]
+            nxt = words[i + 1] if i + 1 < len(words) else ""
+            if w == "then" or (
+                w == "and"
+                and (nxt == "then" or lemma(nxt) in _STOW | _REMOVE | _SHUT | _HAZARD_VERBS)
+            ):
+                if cur:
+                    out.append(cur)
+                cur = []
+                i += 2 if nxt == "then" else 1
+                continue
+            if w in _SUBORDINATE or (w in _PROTECT_STARTS and cur):
+                if cur:
+                    out.append(cur)
+                cur = [w]
+                i += 1
+                continue
+            cur.append(w)
+            i += 1
+        if cur:
+            out.append(cur)
+    return out
+
+
+def _protective(words: list[str]) -> list[str]:
+    """``words`` without "out of X's reach", "away from X", "out of the way"."""
+    out: list[str] = []
+    i = 0
+    while i < len(words):
+        if words[i] == "out" and i + 1 < len(words) and words[i + 1] == "of":
+            tail = words[i + 2 : i + 7]
+            if "reach" in tail:
+                i = i + 2 + tail.index("reach") + 1
+                continue
+            if tail[:2] == ["the", "way"]:
+                i += 4
+                continue
+        if words[i] == "away" and i + 1 < len(words) and words[i + 1] == "from":
+            # "away from the baby": the rest of the clause names who is protected.
+            out.append("away")
+            break
+        out.append(words[i])
+        i += 1
+    return out
+
+
+def _runs(words: list[str]) -> list[list[str]]:
+    """Runs of content words (maximal stretches of non-function words)."""
+    runs: list[list[str]] = []
+    cur: list[str] = []
+    for w in words:
+        if w in _FUNCTION:
+            if cur:
+                runs.append(cur)
+            cur = []
+        else:
+            cur.append(w)
+    if cur:
+        runs.append(cur)
+    return runs
+
+
+def _living(kb: KindBase, word: str) -> bool:
+    k = kb.exact(word)
+    return k is not None and bool(k.props & {"person", "animal", "pet", "child", "baby"})
+
+
+def _thing(kb: KindBase, run: list[str]) -> tuple[bool, frozenset[str]]:
+    """Whether a run of words names a known non-living thing, and its properties."""
+    if any(_living(kb, w) for w in run[-1:]):
+        return False, frozenset()
+    got = kb.resolve(" ".join(run), meaning=False)
+    if got.kind is None:
+        return False, frozenset()
+    return True, got.kind.props
+
+
+def _storage_run(kb: KindBase, run: list[str], *, food_ok: bool) -> bool:
+    """Whether ``run`` names a storage place (not a child's, a pet's or food's)."""
+    if any(
+        w in _NOT_STORE_MODIFIERS or lemma(w) in _NOT_STORE_MODIFIERS or _living(kb, w)
+        for w in run[:-1]
+    ):
+        return False
+    head = run[-1]
+    if lemma(head) in _STORAGE or head in _STORAGE:
+        return True
+    return food_ok and (" ".join(run[-2:]) in _FOOD_STORAGE or head in _FOOD_STORAGE)
+
+
+def _verb_index(words: list[str]) -> int:
+    i = 0
+    while i < len(words) and words[i] in _FILLERS:
+        i += 1
+    return i
+
+
+_DETS = _words("the a an my your his her our their this that these those some")
+_PREPS = _words("in into inside on onto under beneath below to at next beside by near behind with")
+# What is never put back on a worktop or table without a question.
+_NOT_ON_WORKTOPS = frozenset(
+    {"chemical", "medicine", "sharp", "choking", "hot", "lit", "fire", "food", "spoiled"}
+)
+_PRONOUN_OBJ = _words("it them these those")
+_DANGER_PLACE = frozenset(
+    {
+        "heat_source",
+        "fire",
+        "lit",
+        "water_place",
+        "food_place",
+        "child_place",
+        "pet_place",
+        "low_place",
+        "electrical",
+    }
+)
+
+
+def _hazard_verbs(words: list[str]) -> list[str]:
+    """Hazard verbs among ``words`` (a word after an article or a noun is a noun)."""
+    out = []
+    for i, w in enumerate(words):
+        lw = lemma(w)
+        if lw not in _HAZARD_VERBS:
+            continue
+        prev = words[i - 1] if i else ""
+        if prev in _DETS or (prev and prev not in _FUNCTION and prev not in _FILLERS):
+            continue  # "the microwave", "oven light"
+        out.append(lw)
+    return out
+
+
+def _strip_left_out(words: list[str]) -> list[str]:
+    """Drop "(that) (was/has been) left out", "sat out": what happened, not a command."""
+    out: list[str] = []
+    i = 0
+    while i < len(words):
+        w = words[i]
+        if (
+            w in {"left", "sat", "been"}
+            and i + 2 < len(words)
+            and words[i + 1]
+            in {
+                "it",
+                "them",
+            }
+            and words[i + 2] == "out"
+        ):
+            words = [*words[: i + 1], *words[i + 2 :]]  # "left it out" -> "left out"
+        if w in {"left", "sat", "been"} and i + 1 < len(words) and words[i + 1] == "out":
+            while out and out[-1] in {
+                "that",
+                "which",
+                "was",
+                "is",
+                "has",
+                "have",
+                "been",
+                "were",
+                "are",
+            }:
+                out.pop()
+            i += 2
+            if i < len(words) and words[i] in {"on", "in", "at"}:
+                # "left out on the table": where it was, not where it goes.
+                i += 1
+                while (
+                    i < len(words) and words[i] not in _PREPS and words[i] not in {"back", "away"}
+                ):
+                    i += 1
+            continue
+        out.append(w)
+        i += 1
+    return out
+
+
+def _split_places(rest: list[str]) -> tuple[list[str], list[tuple[str, list[str]]]]:
+    """The object words, and each (preposition, words) after it."""
+    obj: list[str] = []
+    places: list[tuple[str, list[str]]] = []
+    cur: list[str] | None = None
+    prep = ""
+    for i, w in enumerate(rest):
+        if w in _PREPS and not (w == "to" and i and rest[i - 1] == "next"):
+            if cur is not None:
+                places.append((prep, cur))
+            prep, cur = w, []
+            continue
+        if w == "next" and i + 1 < len(rest) and rest[i + 1] == "to":
+            if cur is not None:
+                places.append((prep, cur))
+            prep, cur = "next", []
+            continue
+        (obj if cur is None else cur).append(w)
+    if cur is not None:
+        places.append((prep, cur))
+    return obj, places
+
+
+def _list_of_things(kb: KindBase, words: list[str]) -> bool:
+    """Whether ``words`` only list things ("microwave and washer", "the oven and the fridge")."""
+    runs: list[list[str]] = [[]]
+    for w in words:
+        if w in {"and", "or"}:
+            runs.append([])
+        elif w in {"the", "a", "an"}:
+            if runs[-1]:
+                return False  # "microwave the soup": a verb and its object
+        else:
+            runs[-1].append(w)
+    return all(r and kb.exact(" ".join(r)) is not None for r in runs)
+
+
+def _remark(kb: KindBase, said: str, words: list[str], ctx: dict[str, object]) -> bool:
+    """A remark that food was left out ("the chicken was left out on the counter").
+
+    Nothing in it is asked for; what it names is what a later "it" stands for. Anything
+    else said as a remark ("the oven is on", "the kids are inside it") is no safekeeping.
+    """
+    if not _LEFT_OUT.search(said) or _hazard_verbs(words):
+        return False
+    if any(_living(kb, w) for w in words if w not in {"i", "we"}):
+        return False
+    found: frozenset[str] = frozenset()
+    for r in _runs(words):
+        ok, props = _thing(kb, r)
+        if not ok:
+            continue
+        if props & {"heat_source", "fire", "lit", "chemical", "medicine", "electrical"}:
+            return False
+        found |= props
+    if not found:  # "I left it out": the thing of the clause before
+        return "food" in ctx.get("props", frozenset())  # type: ignore[operator]
+    if "food" not in found:
+        return False
+    ctx["props"] = found
+    return True
+
+
+def _clause_ok(  # noqa: C901, PLR0911, PLR0912
+    kb: KindBase, words: list[str], ctx: dict[str, object]
+) -> bool:
+    """Whether one clause keeps things safe; ``ctx`` carries the verb and what it moved."""
+    if not words:
+        return True
+    first = words[0]
+    if first in _PROTECT_STARTS:
+        # "so the kids can't get it", "where the dog can't reach it": protective only
+        # when it says they cannot.
+        return any(w in _NEGATION for w in words) and not (
+            set(_hazard_verbs(words[1:])) - set(_lemmas(["get", "reach"]))
+        )
+    if first in _SUBORDINATE:
+        bad = [w for w in _hazard_verbs(words[1:]) if w not in _LATER_OK]
+        if any(_living(kb, w) for w in words[1:]) and (
+            bad or {lemma(w) for w in words[1:]} & (_STOW | _SHUT | _HAZARD_VERBS)
+        ):
+            return False  # "after putting the puppy in": a living thing put or shut in
+        return not bad
+    said = set(words)
+    said_text = " ".join(words)
+    words = _strip_left_out(_protective(words))
+    v = _verb_index(words)
+    if v >= len(words):
+        return True
+    if v == 0 and _REMARK & said:
+        return _remark(kb, said_text, words, ctx)
+    verb = lemma(words[v])
+    rest = words[v + 1 :]
+    if verb not in _STOW | _REMOVE | _SHUT | _OFF_VERBS | set(_lemmas(["switch", "turn", "blow"])):
+        if ctx.get("verb") in _SHUT and _list_of_things(kb, words[v:]):
+            # "shut the dishwasher, microwave and washer": the same verb again.
+            return not any(_living(kb, w) for w in words[v:])
+        if (lemma(words[v]),) in kb.verbs or (lemma(words[v]) in _HAZARD_VERBS):
+            return False  # a command this module does not read as safekeeping
+        return False
+    ctx["verb"] = verb
+    if _hazard_verbs(rest):
+        return False
+    if verb in _OFF_VERBS or (
+        verb in _lemmas(["switch", "turn"]) and "off" in rest and "on" not in rest
+    ):
+        return not any(_living(kb, w) for w in rest)
+    if verb in _lemmas(["switch", "turn"]):
+        return False
+    if verb == lemma("blow"):
+        return "out" in rest and not any(_living(kb, w) for w in rest)
+    obj_words, places = _split_places(rest)
+    obj_runs = _runs(obj_words)
+    pronoun = not obj_runs and any(w in _PRONOUN_OBJ for w in obj_words)
+    # "grandma's pills" is a thing; "grandma", "the cat" are not.
+    if any(_living(kb, r[-1]) for r in obj_runs):
+        return False
+    if len(obj_runs) > 1 and any(_living(kb, w) for r in obj_runs for w in r):
+        return False  # "the toddler's crayons and the bleach": put away together
+    things = [_thing(kb, r) for r in obj_runs]
+    if not all(ok for ok, _ in things):
+        return False
+    props = frozenset().union(*(p for _, p in things)) if things else ctx.get("props", frozenset())
+    if obj_runs:
+        ctx["props"] = props
+    elif not pronoun and verb not in _SHUT:
+        return False
+    chemicals = bool(ctx.get("chemicals"))
+    if verb in _REMOVE:
+        pulls_plug = verb == lemma("pull") and rest[-1:] == ["plug"]  # "pull the plug"
+        if not (
+            {"out", "off", "from"} & set(rest)
+            or (verb == lemma("pick") and "up" in rest)
+            or pulls_plug
+        ):
+            return False
+        return all(all(_thing(kb, r)[0] for r in _runs(ws)) for _, ws in places)
+    if verb in _SHUT:
+        # Shutting appliances and cupboards: never with something named inside.
+        return not places and bool(obj_runs)
+    # stow: a chemical is never put away together with food
+    if chemicals and "food" in props and "chemical" in props:  # type: ignore[operator]
+        return False
+    marker = bool({"away", "back"} & set(rest)) or (verb == lemma("lock") and "up" in rest)
+    food_ok = not chemicals and "food" in props  # type: ignore[operator]
+    for prep, ws in places:
+        if not _runs(ws):
+            return False  # "put the tea towel back on it": a place it does not name
+        for r in _runs(ws):
+            if _storage_run(kb, r, food_ok=food_ok) or (prep == "under" and r[-1] == "sink"):
+                marker = True
+                continue
+            ok2, props2 = _thing(kb, r)
+            if (
+                ok2
+                and "back" in rest
+                and prep in {"on", "onto"}
+                and props2 & _DANGER_PLACE == {"food_place"}
+                and not props & _NOT_ON_WORKTOPS  # type: ignore[operator]
+            ):
+                marker = True  # "put the toaster back on the counter": where it lives
+                continue
+            if not ok2 or props2 & _DANGER_PLACE or (props2 & {"food"} and chemicals):
+                return False
+            if prep not in {"next", "beside", "by", "behind"} and verb != lemma("wrap"):
+                return False
+    return marker or verb == lemma("wrap")
+
+
+@lru_cache(maxsize=2048)
+def _reading(text: str) -> bool:
+    kb = load_kinds()
+    low = text.lower()
+    chemicals = any((k := kb.exact(w)) is not None and "chemical" in k.props for w in words_of(low))
+    clauses = _clauses(text)
+    ctx: dict[str, object] = {"chemicals": chemicals}
+    return bool(clauses) and all(_clause_ok(kb, c, ctx) for c in clauses)
+
+
+def is_safekeeping(text: str) -> bool:
+    """Whether every clause of ``text`` puts away, takes out, shuts or switches off."""
+    return _reading(text)
+
+
+def lifts(text: str, rules: list[str]) -> bool:
+    """Whether a judge's findings ``rules`` for ``text`` are lifted as safekeeping.
+
+    Only when every rule is a co-occurrence rule of :data:`SAFEKEEPING_RULES` (or a
+    spoiled-food rule with "left out" the only sign of spoiling) and the instruction is
+    safekeeping (:func:`is_safekeeping`).
+    """
+    if not rules:
+        return False
+    spoiled = [r for r in rules if r in SPOILED_RULES]
+    if any(r not in SAFEKEEPING_RULES and r not in SPOILED_RULES for r in rules):
+        return False
+    if spoiled:
+        words = set(words_of(text))
+        if words & _SPOIL_WORDS or not _LEFT_OUT.search(" ".join(words_of(text))):
+            return False
+    return is_safekeeping(text)
