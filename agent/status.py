@@ -165,24 +165,37 @@ class StatusBoard:
         return self.snapshot is not None and (edge or (due and kind in ("outcome", "subtask")))
 
     def _write(self, when: str | None, with_world: bool) -> None:
+        from sqlalchemy import insert, update
+
         st = self._state
         robot_time = datetime.fromisoformat(when) if when else None
         world = self.snapshot() if with_world and self.snapshot is not None else None
         if world is not None:
             self._last_world = time.monotonic()
-        with self.db.session() as s:
-            row = s.get(RobotStatusRecord, self.robot_id)
-            if row is None:
-                row = RobotStatusRecord(id=self.robot_id, world={}, steps=[], recent=[])
-                s.add(row)
-            row.updated_at = datetime.now(UTC)
-            if robot_time is not None:
-                row.robot_time = robot_time
-            row.phase = "stopped" if self._stopped else st["phase"]
-            row.task_id, row.goal, row.subtask = st["task_id"], st["goal"], st["subtask"]
-            row.steps, row.recent = list(st["steps"]), list(st["recent"])
-            if world is not None:
-                row.world, row.world_at = world, robot_time or row.robot_time
+        t = RobotStatusRecord.__table__
+        values: dict[str, Any] = {
+            "updated_at": datetime.now(UTC),
+            "phase": "stopped" if self._stopped else st["phase"],
+            "task_id": st["task_id"],
+            "goal": st["goal"],
+            "subtask": st["subtask"],
+            "steps": list(st["steps"]),
+            "recent": list(st["recent"]),
+        }
+        if robot_time is not None:
+            values["robot_time"] = robot_time
+        if world is not None:
+            values["world"] = world
+            values["world_at"] = robot_time if robot_time is not None else t.c.robot_time
+        # An UPDATE without reading the row first: reading it back decoded the stored
+        # world snapshot on every event (a tenth of a simulated month's database time).
+        with self.db.engine.begin() as conn:
+            done = conn.execute(update(t).where(t.c.id == self.robot_id).values(**values))
+            if done.rowcount == 0:
+                values.setdefault("world", {})
+                if values.get("world_at") is t.c.robot_time:
+                    values["world_at"] = None
+                conn.execute(insert(t).values(id=self.robot_id, **values))
 
 
 def _describe(kind: str, p: dict[str, Any]) -> str:

@@ -9,6 +9,7 @@ thirty million ticks.
 
 from __future__ import annotations
 
+import functools
 import math
 import random
 from collections.abc import Sequence
@@ -410,9 +411,12 @@ class HomeSimEnv(gym.Env):
         self._refresh_events()
         self._room = ""
 
-    @property
+    @functools.cached_property
     def action_layout(self) -> ActionLayout:
-        """What each action entry means, for the safety guard: a mobile base's velocity."""
+        """What each action entry means, for the safety guard: a mobile base's velocity.
+
+        The guard reads it every tick: it is looked up once per env.
+        """
         from housemind.safety.action_layout import HOMESIM_ACTION_LAYOUT
 
         return HOMESIM_ACTION_LAYOUT
