@@ -184,6 +184,7 @@ class HomeRuntime(AssistServices):
         precheck = SafetyPrecheck(PlanChecker(self.safety.rulebook), registry, self._situation)
         self.planner: PlannerChain = chain.bind(PlanCheck(registry, safety=precheck))
         self._last_obs: Observation | None = None
+        self._folded_at: datetime | None = None  # robot time of the last look memory took
         self._frames: deque[tuple[datetime, Any]] = deque(maxlen=3)  # camera, newest last
         # A look that skips the camera, where the env can (HomeSim renders in tens of ms):
         # the safety gate reads detections only, and so does a planner without images.
@@ -387,7 +388,12 @@ class HomeRuntime(AssistServices):
         obs = self.env.observe() if self.planner.wants_images else self._look_blind()
         self._last_obs = obs
         self._keep_frame(obs)
+        if obs.time == self._folded_at:
+            # Memory took a look at this very instant (the subtask that just ended folded
+            # everything it saw): the robot has not moved and nothing else has either.
+            return
         self.memory.spatial.observe(obs.detections, obs.time, robot_room=obs.proprio.room)
+        self._folded_at = obs.time
 
     def _keep_frame(self, obs: Observation) -> None:
         if getattr(obs, "image", None) is None:
@@ -561,6 +567,7 @@ class HomeRuntime(AssistServices):
             self._last_obs = obs
             self._keep_frame(obs)
             self.memory.spatial.observe(out.seen, obs.time, robot_room=obs.proprio.room)
+            self._folded_at = obs.time
         self.memory.episodic.record(
             "subtask",
             f"{skill.text}: {out.status}" + (f" ({out.reason})" if out.reason else ""),
@@ -632,6 +639,7 @@ class HomeRuntime(AssistServices):
         if world:
             self.env.set_state(world)
             self._last_obs = None
+            self._folded_at = None
 
     def handle_answer(self, question: str, answer: str | None, task_id: str) -> str:
         """Act on a check-in answer: shopping items go on the shopping list."""
