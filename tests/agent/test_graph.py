@@ -1,3 +1,4 @@
+import json
 import sqlite3
 
 from langgraph.checkpoint.sqlite import SqliteSaver
@@ -230,3 +231,12 @@ def test_looking_forever_still_ends():
     )
     assert res["status"] == "failed"
     assert "gave up after looking and searching 6 times" in res["reason"]
+
+
+def test_a_world_is_stored_compressed_and_older_plain_json_still_restores():
+    from housemind.agent.graph import pack_world
+
+    world = {"things": {"mug": "sink"}, "clock": 12.5, "rng": [3, [1, 2, 3], None]}
+    packed = pack_world(world)
+    assert isinstance(packed, bytes) and unpack_world(packed) == world
+    assert unpack_world(json.dumps(world)) == world  # checkpoints written before packing
