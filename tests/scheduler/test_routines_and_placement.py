@@ -206,6 +206,18 @@ def test_one_quick_first_run_does_not_start_the_next_one_at_the_deadline():
     assert 20 * 60 < book.lead_s("make dinner") < 35 * 60
 
 
+def test_a_steady_chore_still_starts_a_tenth_of_its_length_early():
+    book = DurationBook(None)
+    for _ in range(40):  # dinners that always take 20 minutes: no deviation left
+        book.record("make dinner", 20 * 60, when=NOW)
+    est = book.estimate("make dinner")
+    assert est.dev_s < 30
+    assert book.lead_s("make dinner") >= 22 * 60  # not 21: a minute is no margin
+    for _ in range(40):  # a two-minute chore keeps the one-minute floor
+        book.record("wipe the table", 120, when=NOW)
+    assert book.lead_s("wipe the table") == pytest.approx(180, abs=5)
+
+
 def test_the_scheduler_reads_routine_constraints_and_durations_from_its_database(tmp_path):
     from housemind.memory import open_database
     from housemind.memory.symbolic import SymbolicMemory
