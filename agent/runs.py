@@ -288,7 +288,7 @@ def run_simulated(
         covered = status == "finished" and until <= env.clock.now()
         if on_ready is not None:
             on_ready()
-        summary = rt.summarize() if covered else rt.run_until(until, run_id=RUN_ID)
+        summary = rt.summarize(until=until) if covered else rt.run_until(until, run_id=RUN_ID)
     out = summary.as_dict()
     out.update(
         read_back=read,

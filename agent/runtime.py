@@ -76,6 +76,9 @@ class RunSummary:
     sim_seconds: float = 0.0
     wall_seconds: float = 0.0
     chores: list[dict[str, Any]] = field(default_factory=list)
+    #: Tasks already queued that fall due after the run's end (a delivery's put-away the
+    #: next morning): not due in this run, so not counted above.
+    upcoming: list[dict[str, Any]] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready form (a stable contract of ``--json``)."""
@@ -780,7 +783,7 @@ class HomeRuntime(AssistServices):
             if target >= end:
                 break
         self.event("run_end", {})
-        summary = self.summarize(since=None if run_id is not None else t0)
+        summary = self.summarize(since=None if run_id is not None else t0, until=end)
         if run_id is not None:
             summary.sim_seconds = (self.clock.now() - self.run_started(run_id)).total_seconds()
         summary.wall_seconds = time.perf_counter() - t0_wall
@@ -1013,16 +1016,26 @@ class HomeRuntime(AssistServices):
                 self.scheduler.invalidate()
         return "; ".join(n for n in notes if n)
 
-    def summarize(self, since: datetime | None = None) -> RunSummary:
+    def summarize(self, since: datetime | None = None, until: datetime | None = None) -> RunSummary:
         """Summarise the tasks in the database (due at or after ``since``).
 
         Each chore has ``goal``, ``kind`` (``chore``, ``check_in`` or ``reminder``),
         ``due``, ``status`` and ``finished_at`` (robot clock, None while unfinished).
+        Tasks due after ``until`` (the run's end) are listed in ``upcoming`` only.
         """
         summary = RunSummary()
         kinds = {i.id: i.kind.value for i in self.instructions.list()}
         for t in self.tasks.list():
             if since is not None and t.due_at < since:
+                continue
+            if until is not None and _aware(t.due_at) > until and t.state.value == "pending":
+                summary.upcoming.append(
+                    {
+                        "task_id": t.id,
+                        "goal": t.goal,
+                        "due": t.due_at.astimezone(self.clock.tz).isoformat(),
+                    }
+                )
                 continue
             res = t.result or {}
             status = res.get("status", t.state.value)

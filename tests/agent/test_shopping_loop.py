@@ -80,3 +80,23 @@ def test_no_answer_orders_what_is_running_low_and_says_so(tmp_path):
         assert all(item in ask.result["reason"] for item in low)
     else:
         assert "nothing is running low" in ask.result["reason"]
+
+
+def test_a_put_away_queued_for_after_the_run_is_upcoming_not_due(tmp_path):
+    env = HomeSimEnv(seed=0)
+    env.reset(seed=0)
+    with HomeRuntime(env, env.clock, db_url=f"sqlite:///{tmp_path / 'h.db'}") as rt:
+        now = env.clock.now()
+        rt.tasks.add_followup(
+            "task-next-morning",
+            "put the delivery away",
+            now + timedelta(hours=5),
+            result={"followup": "put_away", "items": ["milk"]},
+        )
+        summary = rt.run_until(now + timedelta(hours=1))
+        assert summary.chores_due == 0 and summary.chores == []
+        assert [u["task_id"] for u in summary.upcoming] == ["task-next-morning"]
+        # Once its time has come within a run, it is due (and done) like any other.
+        summary = rt.run_until(now + timedelta(hours=6))
+        assert "task-next-morning" in {c["task_id"] for c in summary.chores}
+        assert summary.upcoming == []
