@@ -25,7 +25,7 @@ from typing import Annotated, Any, Literal, Protocol, TypedDict
 from langgraph.graph import END, START, StateGraph
 from langgraph.types import interrupt
 
-from housemind.agent.help import MAX_HELP, subtasks_done, unreachable
+from housemind.agent.help import MAX_HELP, in_use, subtasks_done, unreachable
 from housemind.agent.planners.base import Plan, PlanContext, Planner, PlanningError, Subtask
 from housemind.agent.planners.validate import PlanValidationError, validate_plan
 from housemind.safety.verdict import SafetyVerdict, Verdict
@@ -171,6 +171,7 @@ def build_task_graph(services: TaskServices, *, max_replans: int = 10, checkpoin
         goal, task_id = state["goal"], state["task_id"]
         ctx = services.plan_context(goal)
         ctx.unreachable = unreachable(state.get("outcomes", []))
+        ctx.in_use = in_use(state.get("outcomes", []))
         done = subtasks_done(state)
         failed = state.get("failed")
         correction = state.get("correction")

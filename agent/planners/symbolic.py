@@ -174,6 +174,8 @@ class SymbolicPlanner:
         notes = list(spec.notes)
         if ctx.unreachable:
             notes += _leave_out(spec, set(ctx.unreachable))
+        if ctx.in_use:
+            notes += _leave_out(spec, set(ctx.in_use), users=ctx.in_use)
         if ctx.corrections:  # "no, put it in the top drawer": the chore's goal changes
             notes += apply_place_corrections(spec, beliefs, ctx.corrections)
         if spec.orders:
@@ -523,8 +525,16 @@ def _w(name: str) -> str:
     return name.replace("_", " ")
 
 
-def _leave_out(spec: ChoreSpec, things: set[str]) -> list[str]:
-    """Drop the goal facts about ``things`` (out of reach), keeping the rest of the chore."""
+def _leave_out(
+    spec: ChoreSpec, things: set[str], *, users: dict[str, str] | None = None
+) -> list[str]:
+    """Drop the goal facts about ``things``, keeping the rest of the chore.
+
+    Args:
+        spec: The chore (changed in place).
+        things: Things out of reach, or (with ``users``) in a person's hands.
+        users: Who is using each thing; None: the things are out of reach.
+    """
     left: list[str] = []
     for stage in spec.stages:
         keep = []
@@ -539,6 +549,8 @@ def _leave_out(spec: ChoreSpec, things: set[str]) -> list[str]:
     left = list(dict.fromkeys(left))
     if not left:
         return []
+    if users is not None:
+        return [f"leaving the {_w(t)}: {users[t]} is using it" for t in left]
     return [
         f"leaving the {', '.join(t.replace('_', ' ') for t in left)} where it is: tried to "
         "pick it up and could not get within reach"

@@ -186,6 +186,52 @@ def test_tidy_looks_first_then_puts_things_home(planner):
     assert set(p2.goal_facts) == {"in(shirt,laundry_basket)", "on(toy,shelf)", "hand_empty"}
 
 
+def test_a_thing_a_person_is_using_is_left_out_of_the_tidy_and_said_so(planner):
+    from housemind.agent.help import in_use
+
+    # A child playing with the ball: the robot drives to it and finds it in their hands.
+    went = {
+        "skill": "navigate",
+        "args": {"target": "ball"},
+        "status": "failure",
+        "reason": "the ball is with sam, who is using it",
+    }
+    grabbed = {
+        "skill": "pick",
+        "args": {"object": "mug"},
+        "status": "failure",
+        "reason": "cannot pick the mug: alex is using it",
+    }
+    ok = {"skill": "navigate", "args": {"target": "toy"}, "status": "success", "reason": ""}
+    assert in_use([ok, went, grabbed]) == {"ball": "sam", "mug": "alex"}
+    other = {**went, "reason": "no path to the ball from (1.00, 2.00); something blocks the way"}
+    assert in_use([other]) == {}  # not in anyone's hands
+
+    c = ctx(
+        robot_room="living_room",
+        object_places={"toy": "living_room", "ball": "living_room"},
+        object_rooms={"toy": "living_room", "ball": "living_room"},
+        object_kinds={"toy": "toy", "ball": "ball"},
+        in_use={"ball": "sam"},
+    )
+    done = [Subtask(skill="navigate", args={"target": "living_room"})]
+    p = validate_plan(
+        planner.replan("tidy the living room", c, done=done, failed=None, reason=""), REGISTRY, c
+    )
+    assert ("place", "toy", "shelf", "on") in steps(p)
+    assert not any("ball" in s for s in steps(p)) and not any("ball" in f for f in p.goal_facts)
+    assert "leaving the ball: sam is using it" in p.rationale
+    # Without it, the planner goes back for the ball (the fix is what leaves it out).
+    p2 = planner.replan(
+        "tidy the living room",
+        c.model_copy(update={"in_use": {}}),
+        done=done,
+        failed=None,
+        reason="",
+    )
+    assert any("ball" in s for s in steps(p2))
+
+
 def test_check_fridge_for_milk(planner):
     c = ctx()
     p = validate_plan(planner.plan("check the fridge for milk", c), REGISTRY, c)
