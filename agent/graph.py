@@ -356,7 +356,7 @@ def build_task_graph(services: TaskServices, *, max_replans: int = 10, checkpoin
                 return {"status": "failed", "reason": f"goal not reached: {', '.join(missing)}"}
             return {"needs_plan": True, "replans": state.get("replans", 0) + 1, "failed": None}
         notes = services.finish_checks([tuple(c) for c in p.checks], task_id)
-        return {"status": "done", "reason": "; ".join(notes)}
+        return {"status": "done", "reason": "; ".join([*p.left_out, *notes])}
 
     def ask(state: TaskState) -> dict:
         question = state["goal"]

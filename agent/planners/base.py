@@ -150,6 +150,10 @@ class Plan(BaseModel):
         estimated_s: Typical robot-clock seconds the subtasks take (0: no estimate; see
             ``housemind.agent.planners.estimate``).
         rationale: Why this plan, for people and logs.
+        left_out: What the chore leaves undone or did differently from what was said,
+            and why, one sentence each ("leaving the ball: sam is using it", "I can't tell
+            the gym clothes from the other clothes: washing all of them"); the task's
+            result says them to the person when the chore is done.
         backend: Which planner made it.
         step_rationales: A short reason per subtask, where the backend gives one (model
             backends do).
@@ -167,6 +171,7 @@ class Plan(BaseModel):
     orders: list[str] = Field(default_factory=list)
     estimated_s: float = 0.0
     rationale: str = ""
+    left_out: list[str] = Field(default_factory=list)
     backend: str = ""
     step_rationales: list[str] = Field(default_factory=list)
     fallbacks: list[str] = Field(default_factory=list)

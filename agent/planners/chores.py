@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from housemind.agent.knowledge import (
+    CATEGORY_WORDS,
     FIXTURE_TRAITS,
     HOME_PLACES,
     category_of,
@@ -49,6 +50,8 @@ class ChoreSpec:
         bindings: Values of free skill parameters, per skill.
         checks: ``(thing, place)`` to look for; missing ones go on the shopping list.
         notes: Why, for people.
+        told: What the person is told when the chore is done: where it does something
+            other than the words say (see :attr:`Plan.left_out`).
         orders: The chore orders the shopping list.
         methods: Names of the methods used.
         hints: Where the words say a thing to find is ("out of the microwave").
@@ -62,6 +65,7 @@ class ChoreSpec:
     bindings: dict[str, dict[str, str]] = field(default_factory=dict)
     checks: list[tuple[str, str]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    told: list[str] = field(default_factory=list)
     orders: bool = False
     methods: list[str] = field(default_factory=list)
     hints: dict[str, list[str]] = field(default_factory=dict)
@@ -166,6 +170,7 @@ def understand(
             out.bindings.setdefault(skill, {}).update(b)
         out.checks += s.checks
         out.notes += s.notes
+        out.told += [t for t in s.told if t not in out.told]
         out.orders |= s.orders
         out.methods.append(c.method.name)
     out.look = [r for r in out.look if r not in looked]
@@ -461,6 +466,14 @@ def _slot_value(
             spec.find.append(r)
             out.append(r.name)
         else:  # "a clean mug and mug 2": a mug other than the ones named
+            if r.word not in CATEGORY_WORDS and r.word.split()[-1] in CATEGORY_WORDS:
+                # "the gym clothes": no thing of this home is called so (see
+                # Beliefs.resolve_thing); the chore does all of them, and says so.
+                whole = r.word.split()[-1]
+                spec.told.append(
+                    f"I can't tell the {r.word} from the other {whole}, so I did it for all "
+                    f"the {whole}"
+                )
             chosen = _select(slot, sel, r, beliefs, spec, values, set(), body, exclude=named)
             out += _as_list(chosen)
     if kind == "thing":

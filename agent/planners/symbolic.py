@@ -171,13 +171,27 @@ class SymbolicPlanner:
             searched.append(str(failed.args.get("target")))
         looked = {s for s in searched if s in beliefs.rooms}
         spec = understand(goal, beliefs, self.methods, looked)
-        notes = list(spec.notes)
+        told = list(spec.told)  # what the person is told when the chore is done
         if ctx.unreachable:
-            notes += _leave_out(spec, set(ctx.unreachable))
+            told += _leave_out(spec, set(ctx.unreachable))
         if ctx.in_use:
-            notes += _leave_out(spec, set(ctx.in_use), users=ctx.in_use)
+            told += _leave_out(spec, set(ctx.in_use), users=ctx.in_use)
+        notes = [*spec.notes, *told]
         if ctx.corrections:  # "no, put it in the top drawer": the chore's goal changes
             notes += apply_place_corrections(spec, beliefs, ctx.corrections)
+        plan = self._plan_spec(goal, ctx, spec, beliefs, notes, searched)
+        plan.left_out = list(dict.fromkeys(told))
+        return plan
+
+    def _plan_spec(
+        self,
+        goal: str,
+        ctx: PlanContext,
+        spec: ChoreSpec,
+        beliefs: Beliefs,
+        notes: list[str],
+        searched: list[str],
+    ) -> Plan:
         if spec.orders:
             return self._order(goal, ctx, spec)
         mentioned = set(spec.use) | {
