@@ -316,6 +316,9 @@ def _expand(
     if stages and body.get("wash_first"):  # chosen dirty (see _select): washed first
         stages[0] = [*(f"clean({x})" for x in body["wash_first"]), *stages[0]]
         spec.use |= set(_use("sink", beliefs, values))
+    if stages and body.get("empty_first"):  # chosen full (see _select): poured out first
+        stages.insert(0, [f"empty({x})" for x in body["empty_first"]])
+        spec.use |= set(_use("sink", beliefs, values))
     for slot in body["restore"]:
         for thing in _as_list(values.get(slot)):
             if isinstance(thing, str) and beliefs.where(thing) is not None:
@@ -517,6 +520,10 @@ def _select(
         x for b in sel.besides for x in _as_list(values.get(b)) if isinstance(x, str)
     }
     cands = [c for c in cands if c not in exclude]
+    holding: list[str] = []
+    if sel.empty:  # a cup for a fresh drink, not one holding yesterday's coffee
+        holding = [c for c in cands if any(f.startswith(f"contains({c},") for f in beliefs.facts)]
+        cands = [c for c in cands if c not in holding]
     if sel.not_home:
         cands = [c for c in cands if not beliefs.at_home(c)]
     prefer = sel.prefer or []
@@ -538,6 +545,10 @@ def _select(
         if dirty:
             body.setdefault("wash_first", []).append(dirty[0])
             return dirty[0]
+        full = [c for c in holding if beliefs.holds(f"filled({c})")]
+        if full:  # each clean one holds something: pour one out at the sink first
+            body.setdefault("empty_first", []).append(full[0])
+            return full[0]
     if not cands:
         if sel.search or group is not None:
             pick = (prefer or sorted(kinds) or [slot])[0]

@@ -201,6 +201,30 @@ def test_with_no_clean_mug_known_a_dirty_one_is_washed_first():
     assert spec("make coffee", c).stages[0] == ["boiled(kettle)"]
 
 
+def test_a_cup_still_holding_yesterdays_coffee_never_counts_as_the_coffee_made_today():
+    kettle = FixtureInfo(name="kettle", kind="kettle", room="kitchen", switchable=True)
+    base = ["hand_empty", "closed(fridge)", "closed(cabinet)", "closed(pantry)"]
+    old = ["clean(mug)", "contains(mug,coffee)", "filled(mug)", "on(mug,table)"]
+    c = ctx(
+        fixtures={**F, "kettle": kettle},
+        object_kinds={"mug": "mug", "mug_2": "mug", "coffee": "coffee"},
+        object_places={"mug": "table", "mug_2": "cabinet", "coffee": "pantry"},
+        facts=[*base, *old, "clean(mug_2)", "empty(mug_2)"],
+    )
+    # An empty clean mug is known: that one is used, and coffee is made in it.
+    p = get_planner("symbolic").plan("make coffee", c)
+    assert ("brew", "mug_2") in [(x.skill, x.args.get("object")) for x in p.subtasks]
+    # The only clean mug holds yesterday's coffee: poured out at the sink, then made fresh
+    # (before, the plan only moved the full mug to the table and the chore was 'done').
+    c = c.model_copy(update={"object_kinds": {"mug": "mug", "coffee": "coffee"},
+                             "object_places": {"mug": "table", "coffee": "pantry"},
+                             "facts": [*base, *old]})  # fmt: skip
+    s = spec("make coffee", c)
+    assert s.stages[0] == ["empty(mug)"]
+    skills = [x.skill for x in get_planner("symbolic").plan("make coffee", c).subtasks]
+    assert "pour" in skills and skills.index("pour") < skills.index("brew")
+
+
 BINS = {
     "trash_bin": FixtureInfo(name="trash_bin", kind="trash_bin", room="kitchen", container=True),
     "recycling_bin": FixtureInfo(
