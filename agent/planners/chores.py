@@ -609,10 +609,18 @@ def _recipe(
         spec.checks.append((item, _store_place(beliefs, item)))
         spec.notes.append(f"missing: {word}, added to the shopping list")
         return True
-    for dish in options:
+    # Food this task could not get at (out of reach on a crowded shelf, in someone's hands)
+    # is tried last: another dish the kitchen has is cooked instead, since leaving the food
+    # out of the meal (see symbolic._leave_out) leaves nothing to cook.
+    blocked = set(beliefs.ctx.unreachable) | set(beliefs.ctx.in_use)
+    for dish in [*options, *options]:
         food = [n for n in beliefs.known_objects() if beliefs.kind(n) == dish.food]
         food = [n for n in food if beliefs.where(n) is not None]
         food = [n for n in food if f"used_up({n})" not in beliefs.facts]
+        if blocked:
+            food = [n for n in food if n not in blocked]
+            if not food and dish is options[-1]:
+                blocked = set()  # the second time round, whatever there is
         if food:
             break
     else:

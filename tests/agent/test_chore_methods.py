@@ -151,6 +151,22 @@ def test_a_dish_the_home_cannot_make_goes_on_the_shopping_list():
     assert s.stages[-1] == ["in(pasta,pantry)", "closed(pantry)"]
 
 
+def test_food_out_of_reach_in_this_task_gives_way_to_another_dish_the_kitchen_has():
+    c = ctx(
+        object_kinds={"pasta": "pasta", "rice": "rice", "pot": "pot"},
+        object_places={"pasta": "pantry", "rice": "pantry", "pot": "stove"},
+    )
+    assert "contains(pot,pasta)" in spec("make dinner", c).stages[0]
+    # The pasta could not be picked up (wedged in on a crowded shelf): the rice is cooked,
+    # rather than a pot of plain water (leaving the pasta out left nothing to cook).
+    c = c.model_copy(update={"unreachable": ["pasta"]})
+    s = spec("make dinner", c)
+    assert "contains(pot,rice)" in s.stages[0] and "cooking rice in the pot" in s.notes
+    # When every food is out of reach, the first one is still the one planned on.
+    c = c.model_copy(update={"unreachable": ["pasta", "rice"]})
+    assert "contains(pot,pasta)" in spec("make dinner", c).stages[0]
+
+
 def test_reminders_bind_the_message_and_shopping_orders_the_list():
     s = spec("remind alex to take the pills", ctx())
     assert s.stages == [["told(alex)"]]
