@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import re
 import time
 from fnmatch import fnmatchcase
 from pathlib import Path
@@ -110,6 +111,10 @@ _OBJECT_FIRST = frozenset(
 )
 
 
+#: A step failed because a supply ran out (HomeSim's brewing expert says so).
+_RAN_OUT = re.compile(r"\bthere is no [a-z_ ]+ left in the home\b")
+
+
 @register_planner("symbolic")
 class SymbolicPlanner:
     """Offline System 2 backend (the default): chore methods + PDDL + Fast Downward.
@@ -151,9 +156,19 @@ class SymbolicPlanner:
         failed: Subtask | None,
         reason: str,
     ) -> Plan:
-        """Plan again from the current context, knowing where the robot has looked."""
+        """Plan again from the current context, knowing where the robot has looked.
+
+        Raises:
+            PlanningError: also when a step failed because something the chore uses up
+                has run out ("there is no coffee left in the home"): no plan can help.
+        """
         t0 = time.perf_counter()
         try:
+            ran_out = _RAN_OUT.search(reason) if failed is not None else None
+            if ran_out:
+                # Searching the home again (for another mug, say) cannot bring coffee back;
+                # the chore fails with the reason a person can act on.
+                raise PlanningError(f"'{failed.text or failed.skill}' failed: {reason}")
             return self._plan(goal, context, done, failed)
         finally:
             self.timings.append(time.perf_counter() - t0)

@@ -241,6 +241,30 @@ def test_a_cup_still_holding_yesterdays_coffee_never_counts_as_the_coffee_made_t
     assert "pour" in skills and skills.index("pour") < skills.index("brew")
 
 
+def test_coffee_run_out_fails_the_chore_with_that_reason_not_a_search_for_another_mug():
+    kettle = FixtureInfo(name="kettle", kind="kettle", room="kitchen", switchable=True)
+    c = ctx(
+        fixtures={**F, "kettle": kettle},
+        object_kinds={"mug": "mug", "coffee": "coffee"},
+        object_places={"coffee": "pantry"},
+        held="mug",
+        facts=["holding(mug)", "clean(mug)", "empty(mug)", "closed(fridge)", "boiled(kettle)"],
+    )
+    brew = Subtask(
+        skill="brew",
+        args={"object": "mug", "target": "kettle", "drink": "coffee"},
+        text="make coffee in the mug with the kettle",
+    )
+    why = "there is no coffee left in the home; add it to the shopping list"
+    with pytest.raises(PlanningError, match="there is no coffee left in the home"):
+        get_planner("symbolic").replan("make coffee", c, done=[], failed=brew, reason=why)
+    # Any other failure of the same step is planned again as before.
+    p = get_planner("symbolic").replan(
+        "make coffee", c, done=[], failed=brew, reason="the mug is not near the kettle"
+    )
+    assert "brew" in [x.skill for x in p.subtasks]
+
+
 BINS = {
     "trash_bin": FixtureInfo(name="trash_bin", kind="trash_bin", room="kitchen", container=True),
     "recycling_bin": FixtureInfo(
