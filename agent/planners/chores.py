@@ -301,7 +301,17 @@ def _expand(
     for kind in m.requires.values():
         item = normalise(_format(kind, values))
         known = [n for n in beliefs.known_objects() if beliefs.kind(n) == item]
-        if not [n for n in known if beliefs.where(n) is not None]:
+        there = [n for n in known if beliefs.where(n) is not None]
+        if there and all(beliefs.holds(f"used_up({n})") for n in there):
+            # Seen used up (the coffee's pack empty): searching the home for more, or
+            # making the drink with nothing, cannot help; the chore fails saying why.
+            w = item.replace("_", " ")
+            raise PlanningError(
+                f"there is no {w} left in the home (seen used up: "
+                f"{', '.join(n.replace('_', ' ') for n in there)}); add {w} to the shopping "
+                "list"
+            )
+        if not there:
             spec.find.append(Unknown(item, item, missing_ok=True))
     others = [s for s in body["select"] if s != "things" and isinstance(values.get(s), list)]
     if (

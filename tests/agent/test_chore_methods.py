@@ -258,6 +258,10 @@ def test_coffee_run_out_fails_the_chore_with_that_reason_not_a_search_for_anothe
     why = "there is no coffee left in the home; add it to the shopping list"
     with pytest.raises(PlanningError, match="there is no coffee left in the home"):
         get_planner("symbolic").replan("make coffee", c, done=[], failed=brew, reason=why)
+    # Coffee seen used up: the chore fails at once with that reason (no search for more).
+    used = c.model_copy(update={"facts": [*c.facts, "used_up(coffee)", "on(coffee,counter)"]})
+    with pytest.raises(PlanningError, match=r"no coffee left in the home \(seen used up"):
+        get_planner("symbolic").plan("make coffee", used)
     # Any other failure of the same step is planned again as before.
     p = get_planner("symbolic").replan(
         "make coffee", c, done=[], failed=brew, reason="the mug is not near the kettle"
