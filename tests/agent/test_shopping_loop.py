@@ -80,3 +80,33 @@ def test_no_answer_orders_what_is_running_low_and_says_so(tmp_path):
         assert all(item in ask.result["reason"] for item in low)
     else:
         assert "nothing is running low" in ask.result["reason"]
+
+
+@pytest.mark.slow
+def test_coffee_a_standing_chore_makes_is_ordered_when_it_runs_low(tmp_path):
+    """A household with no shopping check-in: the coffee its daily chore makes is restocked."""
+    env = HomeSimEnv(home="house", seed=0)
+    (coffee,) = [n for n, o in env.world.objects.items() if o.kind == "coffee"]
+    env.world.objects[coffee].quantity = 0.1  # nearly used up
+    rt = HomeRuntime(
+        env,
+        env.clock,
+        db_url=f"sqlite:///{tmp_path / 'h.db'}",
+        grocery=HomeSimGrocery(env),
+        answerer=None,
+    )
+    rt.instruct(
+        parse_instruction("every weekday at 7:30 make coffee", now=env.clock.now(), tz="UTC"),
+        actor="owner",
+    )
+    assert rt.shopping.named_by_chores() == ["coffee"]
+    with rt:
+        rt.run_until(env.clock.now().replace(hour=8))
+        (made,) = [t for t in rt.tasks.list() if t.goal == "make coffee"]
+        (shop,) = [t for t in rt.tasks.list() if t.goal == "do the shopping"]
+        coming = rt.shopping.on_the_way()
+    # The coffee ran out during the chore (residents had some at breakfast): the chore
+    # fails saying so, and the coffee is ordered the same morning, not never.
+    assert made.state.value == "failed" and "no coffee left" in made.result["reason"]
+    assert shop.state.value == "done" and "ordered coffee" in shop.result["reason"]
+    assert "coffee" in coming
