@@ -243,7 +243,12 @@ def build_task_graph(services: TaskServices, *, max_replans: int = 10, checkpoin
             "plan",
             f"plan for '{goal}': " + "; ".join(s.text for s in p.subtasks),
             task_id,
-            {"backend": p.backend, "complete": p.complete, "fallbacks": p.fallbacks},
+            {
+                "backend": p.backend,
+                "complete": p.complete,
+                "fallbacks": p.fallbacks,
+                "rationale": p.rationale,
+            },
         )
         emit = getattr(services, "event", None)  # the live view, rerun logging
         if emit is not None:
