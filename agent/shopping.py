@@ -120,11 +120,16 @@ class ShoppingLoop:
         task = self.rt.tasks.get(task_id)
         if (task.result or {}).get("followup") == "shopping":
             return  # a shopping chore never queues another one (no ordering loops)
-        staples = {d.food for d in recipes().dishes.values()} | set(self.named_by_chores())
         now = self.rt.clock.now()
         listed = self.shopping_list()
         coming = self.on_the_way()
-        for kind in self.running_low():
+        low = self.running_low()
+        # The recipes' foods, and what a standing chore names that memory *saw* run low
+        # (never seen: a home that has none, where the chore says it is missing; ordering
+        # it every day would be a shopping chore a day for nothing).
+        staples = {d.food for d in recipes().dishes.values()}
+        staples |= {k for k in self.named_by_chores() if k in low}
+        for kind in low:
             if kind in staples and kind not in listed and kind not in coming:
                 self.rt.memory.symbolic.add_item("shopping", kind, added_by="robot", when=now)
                 listed.append(kind)

@@ -110,3 +110,29 @@ def test_coffee_a_standing_chore_makes_is_ordered_when_it_runs_low(tmp_path):
     assert made.state.value == "failed" and "no coffee left" in made.result["reason"]
     assert shop.state.value == "done" and "ordered coffee" in shop.result["reason"]
     assert "coffee" in coming
+
+
+@pytest.mark.slow
+def test_coffee_a_home_never_had_is_not_ordered_by_a_shopping_chore_a_day(tmp_path):
+    """No coffee in the home (nor seen run low): the chore says it is missing; no top-up."""
+    env = HomeSimEnv(home="two_bedroom", seed=0)
+    assert not any(o.kind == "coffee" for o in env.world.objects.values())
+    rt = HomeRuntime(
+        env,
+        env.clock,
+        db_url=f"sqlite:///{tmp_path / 'h.db'}",
+        grocery=HomeSimGrocery(env),
+        answerer=None,
+    )
+    rt.instruct(
+        parse_instruction("make coffee every day at 7am", now=env.clock.now(), tz="UTC"),
+        actor="owner",
+    )
+    with rt:
+        rt.run_until(env.clock.now().replace(hour=8) + timedelta(days=1))
+        tasks = rt.tasks.list()
+    assert sum(t.goal == "make coffee" for t in tasks) == 2
+    # The first morning's shop orders what runs low (rice); none is queued only to order
+    # the coffee the shop does not sell ("ordered nothing"), a shopping chore a day.
+    shops = [t.result.get("reason", "") for t in tasks if t.goal == "do the shopping"]
+    assert shops and not any(r.startswith("ordered nothing") for r in shops), shops
