@@ -12,8 +12,9 @@ whose result says something they needed was missing and went on the shopping lis
 coffee in the fridge: added coffee to the shopping list": nothing was made) are counted
 apart as ``chores_done_missing`` (they are also in ``chores_on_time``, as the runtime
 ends them done). A chore still waiting or pending when the run ends counts as not on time;
-one due after the run's end (a delivery to put away the next morning) is not counted. ``--out F`` also saves the
-JSON to ``F``; ``--only`` keeps each paragraph's index in the file.
+one due after the run's end (a delivery to put away the next morning) is not counted.
+``--out F`` also saves the JSON to ``F``; ``--only`` keeps each paragraph's index in the
+file.
 """
 
 from __future__ import annotations
