@@ -85,7 +85,11 @@ def paragraph_row(out: dict[str, Any], *, index: int, home: str, text: str) -> d
     # Done, but what it needed was missing ("no coffee in the fridge: added coffee to the
     # shopping list"): the runtime ends such a chore done with the note; nothing was made.
     missing = [
-        c for c in chores if c.get("status") == "done" and _MISSING in str(c.get("reason") or "")
+        c
+        for c in chores
+        if c.get("kind") == "chore"  # a check-in adds what it was told: that is its job
+        and c.get("status") == "done"
+        and _MISSING in str(c.get("reason") or "")
     ]
     return {
         "index": index,

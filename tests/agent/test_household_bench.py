@@ -67,6 +67,15 @@ def test_a_chore_done_with_what_it_needed_missing_is_counted_apart():
         "chores": [
             _chore("make coffee", "2026-11-23T07:00:00+00:00", "done", True, reason=said),
             _chore("make coffee", "2026-11-24T07:00:00+00:00", "done", True),
+            # a check-in that put what it was told on the list did its job
+            _chore(
+                "ask what to buy",
+                "2026-11-24T18:00:00+00:00",
+                "done",
+                True,
+                kind="check_in",
+                reason="added apple to the shopping list",
+            ),  # fmt: skip
         ],
         "checkins_asked": 0,
         "checkins_answered": 0,
@@ -75,7 +84,7 @@ def test_a_chore_done_with_what_it_needed_missing_is_counted_apart():
     }
     row = paragraph_row(out, index=13, home="two_bedroom", text="...")
     # Still on time as the runtime reports it, and said apart: nothing was made.
-    assert row["chores_on_time"] == 2 and row["chores_done_missing"] == 1
+    assert row["chores_on_time"] == 3 and row["chores_done_missing"] == 1
     assert [c["reason"] for c in row["done_missing"]] == [said]
 
 
