@@ -26,7 +26,7 @@ from typing import Annotated, Any, Literal, Protocol, TypedDict
 from langgraph.graph import END, START, StateGraph
 from langgraph.types import interrupt
 
-from housemind.agent.help import MAX_HELP, subtasks_done, unreachable
+from housemind.agent.help import MAX_HELP, in_use, subtasks_done, unreachable
 from housemind.agent.planners.base import Plan, PlanContext, Planner, PlanningError, Subtask
 from housemind.agent.planners.validate import PlanValidationError, validate_plan
 from housemind.safety.verdict import SafetyVerdict, Verdict
@@ -197,6 +197,7 @@ def build_task_graph(services: TaskServices, *, max_replans: int = 10, checkpoin
         goal, task_id = state["goal"], state["task_id"]
         ctx = services.plan_context(goal)
         ctx.unreachable = unreachable(state.get("outcomes", []))
+        ctx.in_use = in_use(state.get("outcomes", []))
         done = subtasks_done(state)
         failed = state.get("failed")
         correction = state.get("correction")
@@ -268,7 +269,12 @@ def build_task_graph(services: TaskServices, *, max_replans: int = 10, checkpoin
             "plan",
             f"plan for '{goal}': " + "; ".join(s.text for s in p.subtasks),
             task_id,
-            {"backend": p.backend, "complete": p.complete, "fallbacks": p.fallbacks},
+            {
+                "backend": p.backend,
+                "complete": p.complete,
+                "fallbacks": p.fallbacks,
+                "rationale": p.rationale,
+            },
         )
         emit = getattr(services, "event", None)  # the live view, rerun logging
         if emit is not None:
@@ -381,7 +387,7 @@ def build_task_graph(services: TaskServices, *, max_replans: int = 10, checkpoin
                 return {"status": "failed", "reason": f"goal not reached: {', '.join(missing)}"}
             return {"needs_plan": True, "replans": state.get("replans", 0) + 1, "failed": None}
         notes = services.finish_checks([tuple(c) for c in p.checks], task_id)
-        return {"status": "done", "reason": "; ".join(notes)}
+        return {"status": "done", "reason": "; ".join([*p.left_out, *notes])}
 
     def ask(state: TaskState) -> dict:
         question = state["goal"]

@@ -28,6 +28,7 @@ __all__ = [
     "MAX_HELP",
     "UNREACHABLE_AFTER",
     "HelpDesk",
+    "in_use",
     "need_help",
     "place_in_answer",
     "subtasks_done",
@@ -121,6 +122,34 @@ def unreachable(outcomes: list[dict[str, Any]]) -> list[str]:
         if thing and _REACH_FAILURE.search(str(o.get("reason", ""))):
             counts[thing] = counts.get(thing, 0) + 1
     return sorted(t for t, n in counts.items() if n >= UNREACHABLE_AFTER)
+
+
+#: "the ball is with sam, who is using it", "cannot pick the mug: alex is using it".
+_IN_USE = re.compile(
+    r"\bthe ([a-z0-9_]+) is with ([a-z0-9_]+), who is using it"
+    r"|\bcannot pick the ([a-z0-9_]+): ([a-z0-9_]+) is using it"
+)
+
+
+def in_use(outcomes: list[dict[str, Any]]) -> dict[str, str]:
+    """Things a step of this task found in a person's hands, each with who has it.
+
+    A child playing with a toy keeps it for a while; driving back to it on every retry
+    uses up the chore's retries and tidies nothing else. The planner leaves such things
+    out of this chore (the next time the chore runs, they are tried again).
+
+    Args:
+        outcomes: The task's subtask outcomes, oldest first.
+    """
+    out: dict[str, str] = {}
+    for o in outcomes:
+        if o.get("status") == "success":
+            continue
+        m = _IN_USE.search(str(o.get("reason", "")))
+        if m:
+            thing, person = (m[1], m[2]) if m[1] else (m[3], m[4])
+            out[thing] = person
+    return out
 
 
 def _failed_in_a_row(outcomes: list[dict[str, Any]]) -> tuple[dict[str, Any], int] | None:

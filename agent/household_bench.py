@@ -7,10 +7,14 @@ check, the scheduler, the symbolic planner, HomeSim's experts) in the floor plan
 and prints per paragraph and overall: chores due, done, done on time (a deadline chore
 finished by its deadline; any other chore done), late (done after its deadline), failed,
 not done (skipped, waiting or pending when the run ends), check-ins asked and answered,
-items bought, wall time, and each chore that was not on time with its reason. A chore still
-waiting or pending when the run ends counts as not on time; one due after the run's end (a
-delivery to put away the next morning) is not counted. ``--out F`` also saves the
-JSON to ``F``; ``--only`` keeps each paragraph's index in the file.
+items bought, wall time, and each chore that was not on time with its reason. Chores done
+whose result says something they needed was missing and went on the shopping list ("no
+coffee in the fridge: added coffee to the shopping list": nothing was made) are counted
+apart as ``chores_done_missing`` (they are also in ``chores_on_time``, as the runtime
+ends them done). A chore still waiting or pending when the run ends counts as not on time;
+one due after the run's end (a delivery to put away the next morning) is not counted.
+``--out F`` also saves the JSON to ``F``; ``--only`` keeps each paragraph's index in the
+file.
 """
 
 from __future__ import annotations
@@ -56,6 +60,10 @@ def run_household(text: str, home: str, *, days: float = 14.0, seed: int = 0) ->
     return out
 
 
+#: In a done chore's reason: what it needed was missing, and it went on the shopping list.
+_MISSING = "to the shopping list"
+
+
 def _count(chores: list[dict[str, Any]]) -> dict[str, int]:
     """Chores on time, late (done after the deadline), failed and not done."""
     late = sum(1 for c in chores if c.get("status") == "done" and not c.get("on_time"))
@@ -74,6 +82,15 @@ def paragraph_row(out: dict[str, Any], *, index: int, home: str, text: str) -> d
     until = datetime.fromisoformat(out["until"])
     chores = [c for c in out["chores"] if datetime.fromisoformat(c["due"]) <= until]
     fields = ("goal", "kind", "due", "deadline", "status", "finished_at", "reason")
+    # Done, but what it needed was missing ("no coffee in the fridge: added coffee to the
+    # shopping list"): the runtime ends such a chore done with the note; nothing was made.
+    missing = [
+        c
+        for c in chores
+        if c.get("kind") == "chore"  # a check-in adds what it was told: that is its job
+        and c.get("status") == "done"
+        and _MISSING in str(c.get("reason") or "")
+    ]
     return {
         "index": index,
         "home": home,
@@ -88,6 +105,8 @@ def paragraph_row(out: dict[str, Any], *, index: int, home: str, text: str) -> d
         "items_bought": len(out["items_bought"]),
         "wall_s": round(out["wall_s"], 1),
         "not_on_time": [{k: c.get(k) for k in fields} for c in chores if not c.get("on_time")],
+        "chores_done_missing": len(missing),
+        "done_missing": [{k: c.get(k) for k in fields} for c in missing],
     }
 
 
@@ -106,7 +125,7 @@ def run_households(
         seed: HomeSim seed.
         indices: The paragraphs' indices in their file (default ``0..n-1``).
     """
-    rows, due, on_time = [], 0, 0
+    rows, due, on_time, missing = [], 0, 0, 0
     indices = list(range(len(paragraphs))) if indices is None else indices
     for i, p in zip(indices, paragraphs, strict=True):
         try:
@@ -117,6 +136,7 @@ def run_households(
         row = paragraph_row(out, index=i, home=p["home"], text=p["text"])
         due += row["chores_due"]
         on_time += row["chores_on_time"]
+        missing += row["chores_done_missing"]
         rows.append(row)
     errors = sum(1 for r in rows if "error" in r)
     return {
@@ -127,6 +147,7 @@ def run_households(
         "chores_due": due,
         "chores_on_time": on_time,
         "on_time_rate": on_time / due if due else 0.0,
+        "chores_done_missing": missing,
         "per_paragraph": rows,
     }
 
@@ -159,7 +180,9 @@ def main(argv: list[str] | None = None) -> None:
                 f"#{r['index']} {r['home']}: {r['chores_on_time']}/{r['chores_due']} on time, "
                 f"{r['chores_late']} late, {r['chores_failed']} failed, {r['chores_not_done']} "
                 f"not done, {r['wall_s']} s"
-            )
+                + (f" ({r['chores_done_missing']} 'done' with a thing missing)"
+                   if r["chores_done_missing"] else "")
+            )  # fmt: skip
             for c in r["not_on_time"]:
                 print(f"    {c['status']}: {c['goal']} (due {c['due']}) {c['reason'] or ''}")
     print(

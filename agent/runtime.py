@@ -987,6 +987,10 @@ class HomeRuntime(AssistServices):
             info["reason"] = "; ".join(
                 r for r in (info["reason"], self._after_done(task, result)) if r
             )
+        elif status == "failed":
+            # What a failed chore found run out (no coffee left) is ordered as after a done
+            # one: the chore fails today, not every day after.
+            self.shopping.top_up(task.id)
         if self._active_run is not None:
             # The run's checkpoint first: a crash between the two leaves the task running,
             # and recovery then finds its graph finished and only records the outcome.

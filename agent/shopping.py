@@ -14,9 +14,11 @@ three points:
 3. **The put-away task finishes**: memory records what was bought and when (a fact
    ``bought_at`` per item in symbolic memory and a ``bought`` event in episodic memory).
 
-Besides, a staple a meal chore cooks with (pasta, rice, soup, eggs) that memory sees
-running low is ordered the same day (:meth:`top_up`), so the next day's meal does not wait
-for the weekly shop. A delivery that comes during the household's quiet hours (its stated
+Besides, a staple a meal chore cooks with (pasta, rice, soup, eggs), or a food or drink
+a standing chore names ("make coffee every weekday at 7:30": coffee), that memory sees
+running low is ordered the same day (:meth:`top_up`), so the next day's meal or coffee does
+not wait for the weekly shop (a household with no shopping check-in would otherwise run
+out for good). A delivery that comes during the household's quiet hours (its stated
 routine, else 22:00-07:00) is put away when they end: the robot does not clatter about
 while people sleep.
 
@@ -28,6 +30,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -117,11 +120,16 @@ class ShoppingLoop:
         task = self.rt.tasks.get(task_id)
         if (task.result or {}).get("followup") == "shopping":
             return  # a shopping chore never queues another one (no ordering loops)
-        staples = {d.food for d in recipes().dishes.values()}
         now = self.rt.clock.now()
         listed = self.shopping_list()
         coming = self.on_the_way()
-        for kind in self.running_low():
+        low = self.running_low()
+        # The recipes' foods, and what a standing chore names that memory *saw* run low
+        # (never seen: a home that has none, where the chore says it is missing; ordering
+        # it every day would be a shopping chore a day for nothing).
+        staples = {d.food for d in recipes().dishes.values()}
+        staples |= {k for k in self.named_by_chores() if k in low}
+        for kind in low:
             if kind in staples and kind not in listed and kind not in coming:
                 self.rt.memory.symbolic.add_item("shopping", kind, added_by="robot", when=now)
                 listed.append(kind)
@@ -129,6 +137,26 @@ class ShoppingLoop:
         wanted = [i for i in listed if (i in used_up or i in staples) and i not in coming]
         if wanted and not self._shop_queued():
             self.queue(SHOPPING_GOAL, now, key=f"topup:{task_id}", followup="shopping")
+
+    def named_by_chores(self) -> list[str]:
+        """Food and drink kinds the household's standing chores name ("make coffee": coffee).
+
+        What a chore is asked to make every day is a staple of this household, as the
+        foods of the meal recipes are: :meth:`top_up` orders it when it runs low.
+        """
+        from housemind.agent.knowledge import OBJECT_CATEGORY, category_of, normalise
+
+        out: list[str] = []
+        for instr in self.rt.instructions.list(enabled=True):
+            for word in re.findall(r"[a-z]+", (instr.goal or instr.text).lower()):
+                kind = normalise(word)
+                if (
+                    kind in OBJECT_CATEGORY
+                    and category_of(kind) in ("food", "drink")
+                    and kind not in out
+                ):
+                    out.append(kind)
+        return out
 
     def on_the_way(self) -> set[str]:
         """Items ordered and not yet put away (never ordered twice)."""

@@ -104,6 +104,10 @@ class PlanContext(BaseModel):
         unreachable: Things this task tried and failed to pick up, more than once, because
             no spot within reach could be found (see :func:`agent.help.unreachable`); a
             planner leaves them out and does the rest of the chore.
+        in_use: Things this task found in a person's hands (a toy a child is playing
+            with, a mug someone is drinking from), each with who has it (see
+            :func:`agent.help.in_use`); a planner leaves them out of this chore and does the
+            rest, rather than going back for them until its retries run out.
     """
 
     now: str = ""
@@ -127,6 +131,7 @@ class PlanContext(BaseModel):
 
     people_home: list[str] = Field(default_factory=list)
     unreachable: list[str] = Field(default_factory=list)
+    in_use: dict[str, str] = Field(default_factory=dict)
 
 
 class Plan(BaseModel):
@@ -145,6 +150,10 @@ class Plan(BaseModel):
         estimated_s: Typical robot-clock seconds the subtasks take (0: no estimate; see
             ``housemind.agent.planners.estimate``).
         rationale: Why this plan, for people and logs.
+        left_out: What the chore leaves undone or did differently from what was said,
+            and why, one sentence each ("leaving the ball: sam is using it", "I can't tell
+            the gym clothes from the other clothes: washing all of them"); the task's
+            result says them to the person when the chore is done.
         backend: Which planner made it.
         step_rationales: A short reason per subtask, where the backend gives one (model
             backends do).
@@ -162,6 +171,7 @@ class Plan(BaseModel):
     orders: list[str] = Field(default_factory=list)
     estimated_s: float = 0.0
     rationale: str = ""
+    left_out: list[str] = Field(default_factory=list)
     backend: str = ""
     step_rationales: list[str] = Field(default_factory=list)
     fallbacks: list[str] = Field(default_factory=list)

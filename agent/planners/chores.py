@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from housemind.agent.knowledge import (
+    CATEGORY_WORDS,
     FIXTURE_TRAITS,
     HOME_PLACES,
     category_of,
@@ -49,6 +50,8 @@ class ChoreSpec:
         bindings: Values of free skill parameters, per skill.
         checks: ``(thing, place)`` to look for; missing ones go on the shopping list.
         notes: Why, for people.
+        told: What the person is told when the chore is done: where it does something
+            other than the words say (see :attr:`Plan.left_out`).
         orders: The chore orders the shopping list.
         methods: Names of the methods used.
         hints: Where the words say a thing to find is ("out of the microwave").
@@ -62,6 +65,7 @@ class ChoreSpec:
     bindings: dict[str, dict[str, str]] = field(default_factory=dict)
     checks: list[tuple[str, str]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    told: list[str] = field(default_factory=list)
     orders: bool = False
     methods: list[str] = field(default_factory=list)
     hints: dict[str, list[str]] = field(default_factory=dict)
@@ -166,6 +170,7 @@ def understand(
             out.bindings.setdefault(skill, {}).update(b)
         out.checks += s.checks
         out.notes += s.notes
+        out.told += [t for t in s.told if t not in out.told]
         out.orders |= s.orders
         out.methods.append(c.method.name)
     out.look = [r for r in out.look if r not in looked]
@@ -296,7 +301,17 @@ def _expand(
     for kind in m.requires.values():
         item = normalise(_format(kind, values))
         known = [n for n in beliefs.known_objects() if beliefs.kind(n) == item]
-        if not [n for n in known if beliefs.where(n) is not None]:
+        there = [n for n in known if beliefs.where(n) is not None]
+        if there and all(beliefs.holds(f"used_up({n})") for n in there):
+            # Seen used up (the coffee's pack empty): searching the home for more, or
+            # making the drink with nothing, cannot help; the chore fails saying why.
+            w = item.replace("_", " ")
+            raise PlanningError(
+                f"there is no {w} left in the home (seen used up: "
+                f"{', '.join(n.replace('_', ' ') for n in there)}); add {w} to the shopping "
+                "list"
+            )
+        if not there:
             spec.find.append(Unknown(item, item, missing_ok=True))
     others = [s for s in body["select"] if s != "things" and isinstance(values.get(s), list)]
     if (
@@ -310,6 +325,9 @@ def _expand(
     stages = [_expand_goals(g, values, beliefs, spec) for g in body["stages"]]
     if stages and body.get("wash_first"):  # chosen dirty (see _select): washed first
         stages[0] = [*(f"clean({x})" for x in body["wash_first"]), *stages[0]]
+        spec.use |= set(_use("sink", beliefs, values))
+    if stages and body.get("empty_first"):  # chosen full (see _select): poured out first
+        stages.insert(0, [f"empty({x})" for x in body["empty_first"]])
         spec.use |= set(_use("sink", beliefs, values))
     for slot in body["restore"]:
         for thing in _as_list(values.get(slot)):
@@ -461,6 +479,14 @@ def _slot_value(
             spec.find.append(r)
             out.append(r.name)
         else:  # "a clean mug and mug 2": a mug other than the ones named
+            if r.word not in CATEGORY_WORDS and r.word.split()[-1] in CATEGORY_WORDS:
+                # "the gym clothes": no thing of this home is called so (see
+                # Beliefs.resolve_thing); the chore does all of them, and says so.
+                whole = r.word.split()[-1]
+                spec.told.append(
+                    f"I can't tell the {r.word} from the other {whole}, so I did it for all "
+                    f"the {whole}"
+                )
             chosen = _select(slot, sel, r, beliefs, spec, values, set(), body, exclude=named)
             out += _as_list(chosen)
     if kind == "thing":
@@ -504,6 +530,10 @@ def _select(
         x for b in sel.besides for x in _as_list(values.get(b)) if isinstance(x, str)
     }
     cands = [c for c in cands if c not in exclude]
+    holding: list[str] = []
+    if sel.empty:  # a cup for a fresh drink, not one holding yesterday's coffee
+        holding = [c for c in cands if any(f.startswith(f"contains({c},") for f in beliefs.facts)]
+        cands = [c for c in cands if c not in holding]
     if sel.not_home:
         cands = [c for c in cands if not beliefs.at_home(c)]
     prefer = sel.prefer or []
@@ -525,6 +555,10 @@ def _select(
         if dirty:
             body.setdefault("wash_first", []).append(dirty[0])
             return dirty[0]
+        full = [c for c in holding if beliefs.holds(f"filled({c})")]
+        if full:  # each clean one holds something: pour one out at the sink first
+            body.setdefault("empty_first", []).append(full[0])
+            return full[0]
     if not cands:
         if sel.search or group is not None:
             pick = (prefer or sorted(kinds) or [slot])[0]
@@ -585,10 +619,18 @@ def _recipe(
         spec.checks.append((item, _store_place(beliefs, item)))
         spec.notes.append(f"missing: {word}, added to the shopping list")
         return True
-    for dish in options:
+    # Food this task could not get at (out of reach on a crowded shelf, in someone's hands)
+    # is tried last: another dish the kitchen has is cooked instead, since leaving the food
+    # out of the meal (see symbolic._leave_out) leaves nothing to cook.
+    blocked = set(beliefs.ctx.unreachable) | set(beliefs.ctx.in_use)
+    for dish in [*options, *options]:
         food = [n for n in beliefs.known_objects() if beliefs.kind(n) == dish.food]
         food = [n for n in food if beliefs.where(n) is not None]
         food = [n for n in food if f"used_up({n})" not in beliefs.facts]
+        if blocked:
+            food = [n for n in food if n not in blocked]
+            if not food and dish is options[-1]:
+                blocked = set()  # the second time round, whatever there is
         if food:
             break
     else:

@@ -192,6 +192,9 @@ def _situation(
     if ctx.unreachable:
         out += ["", "Out of reach (picking them up failed twice in this chore; leave them out):"]
         out += [f"- {t}" for t in ctx.unreachable]
+    if ctx.in_use:
+        out += ["", "In use (a person has them; leave them out of this chore):"]
+        out += [f"- {t} (with {p})" for t, p in sorted(ctx.in_use.items())]
     if ctx.not_trash:
         out += ["", "Not trash (people said so; never put these in a bin):"]
         out += [f"- {k} (said by {v})" for k, v in sorted(ctx.not_trash.items())]

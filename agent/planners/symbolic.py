@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import re
 import time
 from fnmatch import fnmatchcase
 from pathlib import Path
@@ -110,6 +111,10 @@ _OBJECT_FIRST = frozenset(
 )
 
 
+#: A step failed because a supply ran out (HomeSim's brewing expert says so).
+_RAN_OUT = re.compile(r"\bthere is no [a-z_ ]+ left in the home\b")
+
+
 @register_planner("symbolic")
 class SymbolicPlanner:
     """Offline System 2 backend (the default): chore methods + PDDL + Fast Downward.
@@ -151,9 +156,19 @@ class SymbolicPlanner:
         failed: Subtask | None,
         reason: str,
     ) -> Plan:
-        """Plan again from the current context, knowing where the robot has looked."""
+        """Plan again from the current context, knowing where the robot has looked.
+
+        Raises:
+            PlanningError: also when a step failed because something the chore uses up
+                has run out ("there is no coffee left in the home"): no plan can help.
+        """
         t0 = time.perf_counter()
         try:
+            ran_out = _RAN_OUT.search(reason) if failed is not None else None
+            if ran_out:
+                # Searching the home again (for another mug, say) cannot bring coffee back;
+                # the chore fails with the reason a person can act on.
+                raise PlanningError(f"'{failed.text or failed.skill}' failed: {reason}")
             return self._plan(goal, context, done, failed)
         finally:
             self.timings.append(time.perf_counter() - t0)
@@ -171,11 +186,27 @@ class SymbolicPlanner:
             searched.append(str(failed.args.get("target")))
         looked = {s for s in searched if s in beliefs.rooms}
         spec = understand(goal, beliefs, self.methods, looked)
-        notes = list(spec.notes)
+        told = list(spec.told)  # what the person is told when the chore is done
         if ctx.unreachable:
-            notes += _leave_out(spec, set(ctx.unreachable))
+            told += _leave_out(spec, set(ctx.unreachable))
+        if ctx.in_use:
+            told += _leave_out(spec, set(ctx.in_use), users=ctx.in_use)
+        notes = [*spec.notes, *told]
         if ctx.corrections:  # "no, put it in the top drawer": the chore's goal changes
             notes += apply_place_corrections(spec, beliefs, ctx.corrections)
+        plan = self._plan_spec(goal, ctx, spec, beliefs, notes, searched)
+        plan.left_out = list(dict.fromkeys(told))
+        return plan
+
+    def _plan_spec(
+        self,
+        goal: str,
+        ctx: PlanContext,
+        spec: ChoreSpec,
+        beliefs: Beliefs,
+        notes: list[str],
+        searched: list[str],
+    ) -> Plan:
         if spec.orders:
             return self._order(goal, ctx, spec)
         mentioned = set(spec.use) | {
@@ -523,8 +554,16 @@ def _w(name: str) -> str:
     return name.replace("_", " ")
 
 
-def _leave_out(spec: ChoreSpec, things: set[str]) -> list[str]:
-    """Drop the goal facts about ``things`` (out of reach), keeping the rest of the chore."""
+def _leave_out(
+    spec: ChoreSpec, things: set[str], *, users: dict[str, str] | None = None
+) -> list[str]:
+    """Drop the goal facts about ``things``, keeping the rest of the chore.
+
+    Args:
+        spec: The chore (changed in place).
+        things: Things out of reach, or (with ``users``) in a person's hands.
+        users: Who is using each thing; None: the things are out of reach.
+    """
     left: list[str] = []
     for stage in spec.stages:
         keep = []
@@ -539,6 +578,8 @@ def _leave_out(spec: ChoreSpec, things: set[str]) -> list[str]:
     left = list(dict.fromkeys(left))
     if not left:
         return []
+    if users is not None:
+        return [f"leaving the {_w(t)}: {users[t]} is using it" for t in left]
     return [
         f"leaving the {', '.join(t.replace('_', ' ') for t in left)} where it is: tried to "
         "pick it up and could not get within reach"

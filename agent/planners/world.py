@@ -350,6 +350,17 @@ class Beliefs:
         m = _NUMBERED.match(key)
         if m:
             return Unknown(key, m["kind"])
+        if (
+            len(core) > 1
+            and core[-1] in CATEGORY_WORDS
+            and key not in OBJECT_CATEGORY
+            and not any(normalise(w) in self.kinds or w in OBJECT_CATEGORY for w in core[:-1])
+        ):
+            # "the gym clothes", "the kids' toys": words saying which of a group no thing of
+            # this home is known by (nothing tells gym clothes from other clothes). The
+            # whole group, under the person's words; the chore says it did all of them.
+            whole = core[-1]
+            return Group(text, frozenset(kinds_of(CATEGORY_WORDS[whole])), state, one)
         singular = _singular(key)
         plural = key not in OBJECT_CATEGORY and singular != key and singular in OBJECT_CATEGORY
         kind = singular if plural else key

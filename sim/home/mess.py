@@ -304,10 +304,14 @@ class MessMaker:
                 return
 
     def _free(self, world: WorldState, o: ObjectState) -> bool:
-        """Not in someone's hands and not shut in a running appliance."""
+        """Not in someone's hands, not shut in a running appliance, not on a lit hob.
+
+        A pot simmering on a switched-on stove is someone's cooking (the robot's dinner):
+        a resident starting a meal takes another one, not that one off the heat.
+        """
         if o.relation in ("held", "with"):
             return False
-        if o.relation == "in":
+        if o.relation in ("in", "on"):
             fs = world.fixtures.get(o.place)
             if fs is not None and fs.on and self.layout.fixtures[o.place].kind != "sink":
                 return False

@@ -16,7 +16,8 @@ Timed, discrete things are timers in ``WorldState.timers`` (name -> clock second
 
 * ``<fixture>_done``: an appliance programme ends (dishwasher, washer, dryer,
   microwave): what is inside is clean (dishwasher, washer: every object in it, as the v1
-  washer did), laundry from the washer is ``wet``, the dryer dries it; the appliance
+  washer did; the dishwasher also washes out what was left in a cup or a pot), laundry
+  from the washer is ``wet``, the dryer dries it; the appliance
   switches off with ``cycle == "done"``.
 * ``<fixture>_wash``: a running faucet cleans what lies in its basin after
   :data:`SINK_WASH_S` (v1 behaviour: armed when the faucet is switched on and when
@@ -396,6 +397,10 @@ class Processes:
             ok = OBJECT_KINDS.get(o.kind)
             if kind in ("washer", "dishwasher"):
                 o.dirty = False
+                if kind == "dishwasher":
+                    # What was left in a cup or a pot is washed out with the dirt: a mug
+                    # put in with coffee in it comes out empty (not yesterday's coffee).
+                    o.fill, o.liquid, o.food, o.cooked = 0.0, "", "", 0.0
                 if kind == "washer" and ok is not None and "washer" in ok.washable_in:
                     o.wet = True
             elif kind == "dryer":

@@ -151,6 +151,22 @@ def test_a_dish_the_home_cannot_make_goes_on_the_shopping_list():
     assert s.stages[-1] == ["in(pasta,pantry)", "closed(pantry)"]
 
 
+def test_food_out_of_reach_in_this_task_gives_way_to_another_dish_the_kitchen_has():
+    c = ctx(
+        object_kinds={"pasta": "pasta", "rice": "rice", "pot": "pot"},
+        object_places={"pasta": "pantry", "rice": "pantry", "pot": "stove"},
+    )
+    assert "contains(pot,pasta)" in spec("make dinner", c).stages[0]
+    # The pasta could not be picked up (wedged in on a crowded shelf): the rice is cooked,
+    # rather than a pot of plain water (leaving the pasta out left nothing to cook).
+    c = c.model_copy(update={"unreachable": ["pasta"]})
+    s = spec("make dinner", c)
+    assert "contains(pot,rice)" in s.stages[0] and "cooking rice in the pot" in s.notes
+    # When every food is out of reach, the first one is still the one planned on.
+    c = c.model_copy(update={"unreachable": ["pasta", "rice"]})
+    assert "contains(pot,pasta)" in spec("make dinner", c).stages[0]
+
+
 def test_reminders_bind_the_message_and_shopping_orders_the_list():
     s = spec("remind alex to take the pills", ctx())
     assert s.stages == [["told(alex)"]]
@@ -199,6 +215,58 @@ def test_with_no_clean_mug_known_a_dirty_one_is_washed_first():
     # a clean one known is used as it is
     c.facts.remove("dirty(mug)")
     assert spec("make coffee", c).stages[0] == ["boiled(kettle)"]
+
+
+def test_a_cup_still_holding_yesterdays_coffee_never_counts_as_the_coffee_made_today():
+    kettle = FixtureInfo(name="kettle", kind="kettle", room="kitchen", switchable=True)
+    base = ["hand_empty", "closed(fridge)", "closed(cabinet)", "closed(pantry)"]
+    old = ["clean(mug)", "contains(mug,coffee)", "filled(mug)", "on(mug,table)"]
+    c = ctx(
+        fixtures={**F, "kettle": kettle},
+        object_kinds={"mug": "mug", "mug_2": "mug", "coffee": "coffee"},
+        object_places={"mug": "table", "mug_2": "cabinet", "coffee": "pantry"},
+        facts=[*base, *old, "clean(mug_2)", "empty(mug_2)"],
+    )
+    # An empty clean mug is known: that one is used, and coffee is made in it.
+    p = get_planner("symbolic").plan("make coffee", c)
+    assert ("brew", "mug_2") in [(x.skill, x.args.get("object")) for x in p.subtasks]
+    # The only clean mug holds yesterday's coffee: poured out at the sink, then made fresh
+    # (before, the plan only moved the full mug to the table and the chore was 'done').
+    c = c.model_copy(update={"object_kinds": {"mug": "mug", "coffee": "coffee"},
+                             "object_places": {"mug": "table", "coffee": "pantry"},
+                             "facts": [*base, *old]})  # fmt: skip
+    s = spec("make coffee", c)
+    assert s.stages[0] == ["empty(mug)"]
+    skills = [x.skill for x in get_planner("symbolic").plan("make coffee", c).subtasks]
+    assert "pour" in skills and skills.index("pour") < skills.index("brew")
+
+
+def test_coffee_run_out_fails_the_chore_with_that_reason_not_a_search_for_another_mug():
+    kettle = FixtureInfo(name="kettle", kind="kettle", room="kitchen", switchable=True)
+    c = ctx(
+        fixtures={**F, "kettle": kettle},
+        object_kinds={"mug": "mug", "coffee": "coffee"},
+        object_places={"coffee": "pantry"},
+        held="mug",
+        facts=["holding(mug)", "clean(mug)", "empty(mug)", "closed(fridge)", "boiled(kettle)"],
+    )
+    brew = Subtask(
+        skill="brew",
+        args={"object": "mug", "target": "kettle", "drink": "coffee"},
+        text="make coffee in the mug with the kettle",
+    )
+    why = "there is no coffee left in the home; add it to the shopping list"
+    with pytest.raises(PlanningError, match="there is no coffee left in the home"):
+        get_planner("symbolic").replan("make coffee", c, done=[], failed=brew, reason=why)
+    # Coffee seen used up: the chore fails at once with that reason (no search for more).
+    used = c.model_copy(update={"facts": [*c.facts, "used_up(coffee)", "on(coffee,counter)"]})
+    with pytest.raises(PlanningError, match=r"no coffee left in the home \(seen used up"):
+        get_planner("symbolic").plan("make coffee", used)
+    # Any other failure of the same step is planned again as before.
+    p = get_planner("symbolic").replan(
+        "make coffee", c, done=[], failed=brew, reason="the mug is not near the kettle"
+    )
+    assert "brew" in [x.skill for x in p.subtasks]
 
 
 BINS = {

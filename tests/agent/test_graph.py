@@ -240,3 +240,30 @@ def test_a_world_is_stored_compressed_and_older_plain_json_still_restores():
     packed = pack_world(world)
     assert isinstance(packed, bytes) and unpack_world(packed) == world
     assert unpack_world(json.dumps(world)) == world  # checkpoints written before packing
+
+
+class _Telling:
+    """The symbolic planner, with what its plans leave out (``Plan.left_out``)."""
+
+    name = "telling"
+
+    def __init__(self, told):
+        self.inner = get_planner("symbolic")
+        self.told = told
+
+    def plan(self, goal, context):
+        return self.replan(goal, context, done=[], failed=None, reason="")
+
+    def replan(self, goal, context, *, done, failed, reason):
+        p = self.inner.replan(goal, context, done=done, failed=failed, reason=reason)
+        p.left_out = list(self.told)
+        return p
+
+
+def test_what_a_plan_left_out_is_said_in_the_done_chores_result():
+    env = PointRobotEnv()
+    svc = PointServices(env)
+    svc.planner = _Telling(["leaving the ball: sam is using it"])
+    res = build_task_graph(svc).invoke(start("t11", "put the mug on the sink"), cfg("t11"))
+    assert res["status"] == "done"
+    assert res["reason"] == "leaving the ball: sam is using it"

@@ -60,6 +60,34 @@ def test_the_paragraph_file_has_twenty_one_households_in_known_plans():
     assert {p["home"] for p in paragraphs} <= set(plan_names())
 
 
+def test_a_chore_done_with_what_it_needed_missing_is_counted_apart():
+    said = "no coffee in the fridge: added coffee to the shopping list"
+    out = {
+        "until": "2026-12-07T06:00:00+00:00",
+        "chores": [
+            _chore("make coffee", "2026-11-23T07:00:00+00:00", "done", True, reason=said),
+            _chore("make coffee", "2026-11-24T07:00:00+00:00", "done", True),
+            # a check-in that put what it was told on the list did its job
+            _chore(
+                "ask what to buy",
+                "2026-11-24T18:00:00+00:00",
+                "done",
+                True,
+                kind="check_in",
+                reason="added apple to the shopping list",
+            ),  # fmt: skip
+        ],
+        "checkins_asked": 0,
+        "checkins_answered": 0,
+        "items_bought": [],
+        "wall_s": 1.0,
+    }
+    row = paragraph_row(out, index=13, home="two_bedroom", text="...")
+    # Still on time as the runtime reports it, and said apart: nothing was made.
+    assert row["chores_on_time"] == 3 and row["chores_done_missing"] == 1
+    assert [c["reason"] for c in row["done_missing"]] == [said]
+
+
 @pytest.mark.slow
 def test_a_household_runs_two_weeks_with_its_chores_on_time(tmp_path, capsys):
     # Paragraph 13 (coffee every day, the plants every 3 days, in two_bedroom): a few

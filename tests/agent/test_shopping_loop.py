@@ -100,3 +100,59 @@ def test_a_put_away_queued_for_after_the_run_is_upcoming_not_due(tmp_path):
         summary = rt.run_until(now + timedelta(hours=6))
         assert "task-next-morning" in {c["task_id"] for c in summary.chores}
         assert summary.upcoming == []
+
+
+@pytest.mark.slow
+def test_coffee_a_standing_chore_makes_is_ordered_when_it_runs_low(tmp_path):
+    """A household with no shopping check-in: the coffee its daily chore makes is restocked."""
+    env = HomeSimEnv(home="house", seed=0)
+    (coffee,) = [n for n, o in env.world.objects.items() if o.kind == "coffee"]
+    env.world.objects[coffee].quantity = 0.1  # nearly used up
+    rt = HomeRuntime(
+        env,
+        env.clock,
+        db_url=f"sqlite:///{tmp_path / 'h.db'}",
+        grocery=HomeSimGrocery(env),
+        answerer=None,
+    )
+    rt.instruct(
+        parse_instruction("every weekday at 7:30 make coffee", now=env.clock.now(), tz="UTC"),
+        actor="owner",
+    )
+    assert rt.shopping.named_by_chores() == ["coffee"]
+    with rt:
+        rt.run_until(env.clock.now().replace(hour=8))
+        (made,) = [t for t in rt.tasks.list() if t.goal == "make coffee"]
+        (shop,) = [t for t in rt.tasks.list() if t.goal == "do the shopping"]
+        coming = rt.shopping.on_the_way()
+    # The coffee ran out during the chore (residents had some at breakfast): the chore
+    # fails saying so, and the coffee is ordered the same morning, not never.
+    assert made.state.value == "failed" and "no coffee left" in made.result["reason"]
+    assert shop.state.value == "done" and "ordered coffee" in shop.result["reason"]
+    assert "coffee" in coming
+
+
+@pytest.mark.slow
+def test_coffee_a_home_never_had_is_not_ordered_by_a_shopping_chore_a_day(tmp_path):
+    """No coffee in the home (nor seen run low): the chore says it is missing; no top-up."""
+    env = HomeSimEnv(home="two_bedroom", seed=0)
+    assert not any(o.kind == "coffee" for o in env.world.objects.values())
+    rt = HomeRuntime(
+        env,
+        env.clock,
+        db_url=f"sqlite:///{tmp_path / 'h.db'}",
+        grocery=HomeSimGrocery(env),
+        answerer=None,
+    )
+    rt.instruct(
+        parse_instruction("make coffee every day at 7am", now=env.clock.now(), tz="UTC"),
+        actor="owner",
+    )
+    with rt:
+        rt.run_until(env.clock.now().replace(hour=8) + timedelta(days=1))
+        tasks = rt.tasks.list()
+    assert sum(t.goal == "make coffee" for t in tasks) == 2
+    # The first morning's shop orders what runs low (rice); none is queued only to order
+    # the coffee the shop does not sell ("ordered nothing"), a shopping chore a day.
+    shops = [t.result.get("reason", "") for t in tasks if t.goal == "do the shopping"]
+    assert shops and not any(r.startswith("ordered nothing") for r in shops), shops

@@ -228,6 +228,19 @@ def test_dishwasher_cleans_what_is_in_it(appliances):
     assert env.world.fixtures["dishwasher"].cycle == "done"
 
 
+def test_the_dishwasher_washes_out_what_was_left_in_a_cup(appliances):
+    """A mug put in with coffee in it comes out empty, not a cup of yesterday's coffee."""
+    env = HomeSimEnv(seed=0, layout=appliances)
+    door(env, "dishwasher", True)
+    put_in_fixture(env.layout, env.world, "mug", "dishwasher")
+    mug = env.world.objects["mug"]
+    mug.liquid, mug.fill, mug.dirty = "coffee", 0.8, True
+    door(env, "dishwasher", False)
+    env.step(act(sw=1.0))
+    later(env, minutes=95)
+    assert not mug.dirty and mug.fill == 0.0 and mug.liquid == ""
+
+
 def test_microwave_heats_food_and_bursts_eggs(appliances):
     env = HomeSimEnv(seed=0, layout=appliances)
     door(env, "microwave", True)

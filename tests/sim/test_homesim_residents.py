@@ -448,3 +448,31 @@ def test_a_meal_eats_the_dinner_the_robot_cooked():
     p.food, p.cooked = "pasta", 2.5  # burnt: nobody eats that
     mess.begin("breakfast", w, adult, st, random.Random(1))
     assert p.food == "pasta"
+
+
+def test_a_resident_starting_to_cook_never_takes_a_pot_off_a_lit_hob():
+    """The robot's dinner simmering on the stove stays there when someone starts cooking."""
+    import random
+
+    from housemind.sim.home.mess import MessMaker
+    from housemind.sim.home.placement import put_in_fixture
+    from housemind.sim.home.walking import floor_planner
+
+    env = HomeSimEnv(home="house", seed=0)
+    lay, w = env.layout, env.world
+    stove = next(f for f in lay.fixtures if lay.fixtures[f].kind == "stove")
+    adult, st = next((n, r) for n, r in w.residents.items() if r.kind == "adult")
+    st.home = True
+    mess = MessMaker(lay, floor_planner(lay))
+    for name, o in w.objects.items():
+        if o.kind in ("pot", "pan"):
+            put_in_fixture(lay, w, name, stove)
+            o.food, o.cooked, o.liquid, o.fill, o.dirty = "pasta", 0.4, "water", 0.6, False
+    w.fixtures[stove].on = True
+    mess.begin("cook", w, adult, st, random.Random(0))
+    on_stove = [n for n, o in w.objects.items() if o.kind in ("pot", "pan")]
+    assert all(w.objects[n].relation == "on" and w.objects[n].place == stove for n in on_stove)
+    # With the hob off, the same pot is free to take (the fix is what leaves it there).
+    w.fixtures[stove].on = False
+    mess.begin("cook", w, adult, st, random.Random(0))
+    assert any(w.objects[n].relation == "with" for n in on_stove)

@@ -76,6 +76,9 @@ class Selector(BaseModel):
         besides: Slots whose things are not chosen (an idle pan, not the pot to cook in).
         optional: Nothing to choose is normal (things cleared out of the way first, if
             there are any): no note for people.
+        empty: Only things not believed to hold anything (a cup for a fresh drink: one
+            still holding yesterday's coffee would make the chore look done with nothing
+            made). When each one known holds something, a full one is poured out first.
     """
 
     model_config = ConfigDict(extra="forbid")
@@ -90,6 +93,7 @@ class Selector(BaseModel):
     search: bool = False
     besides: list[str] = Field(default_factory=list)
     optional: bool = False
+    empty: bool = False
 
 
 class Variant(BaseModel):
