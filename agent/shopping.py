@@ -38,12 +38,16 @@ if TYPE_CHECKING:
     from housemind.agent.runtime import HomeRuntime
     from housemind.skills.grocery import GroceryService
 
-__all__ = ["LOW_STOCK", "PUT_AWAY_GOAL", "SHOPPING_GOAL", "ShoppingLoop"]
+__all__ = ["LOW_STOCK", "PUT_AWAY_GOAL", "SHOPPING_GOAL", "STAPLE_REORDER", "ShoppingLoop"]
 
 logger = logging.getLogger(__name__)
 
 #: A food or drink whose last seen quantity (0-1 of a pack) is at most this is running low.
 LOW_STOCK = 0.25
+#: A meal's staple (pasta, rice, soup, eggs) is ordered when all the packs memory knows of
+#: it hold this much or less: residents' own meals use up to a third of a pack between the
+#: robot's looks, and a quarter left on Friday night was none at Saturday's dinner.
+STAPLE_REORDER = 0.5
 SHOPPING_GOAL = "do the shopping"
 PUT_AWAY_GOAL = "put the delivery away"
 #: How long after a delivery is due the robot fetches it from the door.
@@ -81,6 +85,18 @@ class ShoppingLoop:
                 out.append(o.kind)
         return out
 
+    def stock(self) -> dict[str, float]:
+        """Food and drink kinds memory knows, with the quantity of all their packs summed."""
+        from housemind.agent.knowledge import category_of
+
+        out: dict[str, float] = {}
+        for o in self.rt.memory.spatial.known_objects():
+            q = (o.state or {}).get("quantity")
+            if q is None or category_of(o.kind) not in ("food", "drink"):
+                continue
+            out[o.kind] = out.get(o.kind, 0.0) + (0.0 if o.missing else float(q))
+        return out
+
     def bought(self) -> list[dict[str, str]]:
         """What was bought, oldest first: ``{"item": ..., "when": ISO time}``."""
         facts = self.rt.memory.symbolic.facts(predicate="bought_at")
@@ -109,9 +125,9 @@ class ShoppingLoop:
     def top_up(self, task_id: str) -> None:
         """Order at once the staples a meal chore cooks with that run low (or are used up).
 
-        A food of the recipes (pasta, rice, soup, eggs) at :data:`LOW_STOCK` or less, or
-        anything on the shopping list that is used up, is ordered the same day, so the
-        next meal does not wait for the weekly shop.
+        A food of the recipes (pasta, rice, soup, eggs) with :data:`STAPLE_REORDER` or
+        less in all its packs, or anything on the shopping list that is used up, is
+        ordered the same day, so the next meal does not wait for the weekly shop.
         """
         from housemind.agent.planners.methods import recipes
 
@@ -127,9 +143,11 @@ class ShoppingLoop:
         # The recipes' foods, and what a standing chore names that memory *saw* run low
         # (never seen: a home that has none, where the chore says it is missing; ordering
         # it every day would be a shopping chore a day for nothing).
-        staples = {d.food for d in recipes().dishes.values()}
-        staples |= {k for k in self.named_by_chores() if k in low}
-        for kind in low:
+        meal_foods = {d.food for d in recipes().dishes.values()}
+        staples = meal_foods | {k for k in self.named_by_chores() if k in low}
+        stock = self.stock()
+        short = [k for k in meal_foods if k in stock and stock[k] <= STAPLE_REORDER]
+        for kind in dict.fromkeys([*low, *sorted(short)]):
             if kind in staples and kind not in listed and kind not in coming:
                 self.rt.memory.symbolic.add_item("shopping", kind, added_by="robot", when=now)
                 listed.append(kind)

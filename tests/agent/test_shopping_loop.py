@@ -156,3 +156,38 @@ def test_coffee_a_home_never_had_is_not_ordered_by_a_shopping_chore_a_day(tmp_pa
     # the coffee the shop does not sell ("ordered nothing"), a shopping chore a day.
     shops = [t.result.get("reason", "") for t in tasks if t.goal == "do the shopping"]
     assert shops and not any(r.startswith("ordered nothing") for r in shops), shops
+
+
+@pytest.mark.parametrize(
+    ("packs", "orders"),
+    [((0.4,), True), ((0.3, 0.15), True), ((0.4, 0.6), False), ((0.9,), False)],
+)
+def test_a_meal_staple_is_ordered_at_half_a_pack_in_all(tmp_path, packs, orders):
+    from housemind.skills.types import Detection
+
+    env = HomeSimEnv(seed=0)
+    env.reset(seed=0)
+    rt = HomeRuntime(
+        env, env.clock, db_url=f"sqlite:///{tmp_path / 'h.db'}", grocery=HomeSimGrocery(env)
+    )
+    with rt:
+        now = env.clock.now()
+        seen = [
+            Detection(
+                name=f"rice_{i}",
+                kind="rice",
+                category="object",
+                position=(1.0, 1.0),
+                distance=1.0,
+                room="kitchen",
+                relation=("in", "cabinet"),
+                state={"quantity": q},
+            )
+            for i, q in enumerate(packs)
+        ]
+        rt.memory.spatial.observe(seen, now, robot_room="kitchen")
+        rt.tasks.add_followup("task-dinner", "make dinner", now, result={})
+        rt.shopping.top_up("task-dinner")
+        shop = [t for t in rt.tasks.list(state="pending") if t.goal == "do the shopping"]
+        assert bool(shop) is orders
+        assert ("rice" in rt.shopping.shopping_list()) is orders
