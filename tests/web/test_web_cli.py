@@ -56,7 +56,16 @@ def test_serve_starts_the_dashboard_on_loopback(tmp_path):
             lines.append(proc.stderr.readline())
         text = "".join(lines)
         assert "nobody can sign in yet" in text and "warning" not in text
-        res = httpx.get(f"http://127.0.0.1:{port}/", follow_redirects=False)
+        # The address is printed as the server starts; on a busy machine it may take a
+        # moment more to accept connections.
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                res = httpx.get(f"http://127.0.0.1:{port}/", follow_redirects=False)
+                break
+            except httpx.ConnectError:
+                assert time.monotonic() < deadline and proc.poll() is None
+                time.sleep(0.2)
         assert res.status_code == 303 and res.headers["location"].startswith("/login")
         assert httpx.get(f"http://127.0.0.1:{port}/login").status_code == 200
     finally:
