@@ -527,6 +527,18 @@ class HomeRuntime(AssistServices):
         step) and its id travels with the verdict, so ``housemind approve ID`` can answer.
         """
         v = self.safety.check_subtask(self.safety_context(subtask), task_id=task_id)
+        waited = 0.0
+        while v.verdict is Verdict.DENY and waited < GATE_WAIT_MAX_S:
+            pause = self._passing_denial(v)
+            if pause is None:
+                break
+            # A refusal the situation lifts by itself (someone within reach of the knife
+            # walks on): wait as the rule says, then look and check again.
+            self._wait_robot_s(pause)
+            waited += pause
+            v = self.safety.check_subtask(self.safety_context(subtask), task_id=task_id)
+        if waited and v.verdict is Verdict.DENY:
+            v = v.model_copy(update={"reasons": [*v.reasons, f"(waited {waited:.0f} s)"]})
         if v.verdict is Verdict.CONFIRM:
             instruction_id = self._task_instruction(task_id)
             ok = self.approvals.covering(
@@ -566,6 +578,24 @@ class HomeRuntime(AssistServices):
                 },
             )
         return v
+
+    def _passing_denial(self, v: SafetyVerdict) -> float | None:
+        """How long to wait before checking again, if every rule that denied says to wait."""
+        if not v.rules:
+            return None
+        waits = {r.id: r.wait_s for r in self.safety.rulebook.plan_rules()}
+        pauses = [waits.get(rule) for rule in v.rules]
+        if any(p is None for p in pauses):
+            return None
+        return max(p for p in pauses if p is not None)
+
+    def _wait_robot_s(self, seconds: float) -> None:
+        """Let ``seconds`` of the robot's time pass, standing still (the home goes on)."""
+        idle = getattr(self.env, "idle_until", None)
+        if callable(idle):
+            idle(self.clock.now() + timedelta(seconds=seconds))
+        else:
+            self.clock.sleep(seconds)
 
     def _task_instruction(self, task_id: str) -> str | None:
         try:
@@ -1162,6 +1192,9 @@ def record_answer(db: Any, task_id: str, text: str, *, by: str = "owner") -> Non
 
 
 _FINAL = ("done", "failed", "denied", "skipped")
+#: The longest a step waits for a refusal to lift (rules with ``wait_s``) before the chore
+#: ends denied.
+GATE_WAIT_MAX_S = 300.0
 
 _SHOPPING_WORDS = re.compile(r"\b(shop|shopping|pick up|buy|grocer|groceries|store)\b", re.I)
 

@@ -239,10 +239,16 @@ class InstructionRule(_RuleBase):
 
 
 class PlanRule(_RuleBase):
-    """A rule over one plan step (skill, arguments and the situation)."""
+    """A rule over one plan step (skill, arguments and the situation).
+
+    ``wait_s`` marks a denial the situation lifts by itself (someone within reach of a
+    knife walks on): the robot waits that long and checks the step again, a few times,
+    before the chore ends denied (``agent.runtime.HomeRuntime.check_subtask``).
+    """
 
     level: Literal["plan"]
     when: PlanWhen
+    wait_s: float | None = Field(default=None, gt=0, le=600)
 
 
 Rule = Annotated[InstructionRule | PlanRule, Field(discriminator="level")]
