@@ -22,6 +22,7 @@ from pydantic import (
     model_validator,
 )
 
+from housemind._yaml import load_yaml
 from housemind.safety._text import GAP
 from housemind.safety.rulebook import RuleBookError
 
@@ -33,9 +34,6 @@ __all__ = [
     "default_hazard_kb_path",
     "load_hazard_kb",
 ]
-
-# libyaml's loader where PyYAML has it (several times faster); safe either way.
-_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class HazardKBError(RuleBookError):
@@ -243,7 +241,7 @@ def load_hazard_kb(path: str | Path | None = None) -> HazardKB:
     except OSError as e:
         raise HazardKBError(f"cannot read hazard knowledge base {p}: {e.strerror or e}") from None
     try:
-        data = yaml.load(text, Loader=_YAML_LOADER)
+        data = load_yaml(text)
     except yaml.YAMLError as e:
         raise HazardKBError(f"{p}: not valid YAML: {e}") from None
     return HazardKB.from_dict(data, source=str(p))

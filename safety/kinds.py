@@ -31,6 +31,7 @@ import numpy as np
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from housemind._yaml import load_yaml
 from housemind.safety._text import lemma, split_name
 from housemind.safety.rulebook import RuleBookError
 
@@ -46,8 +47,6 @@ __all__ = [
     "words_of",
 ]
 
-# libyaml's loader where PyYAML has it (several times faster); safe either way.
-_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 logger = logging.getLogger(__name__)
 
@@ -464,7 +463,7 @@ def load_kinds(path: str | Path | None = None) -> KindBase:
 @lru_cache(maxsize=4)
 def _load(p: str) -> KindBase:
     try:
-        data = yaml.load(Path(p).read_text(encoding="utf-8"), Loader=_YAML_LOADER)
+        data = load_yaml(Path(p).read_text(encoding="utf-8"))
     except OSError as e:
         raise KindBaseError(f"cannot read kinds file {p}: {e.strerror or e}") from None
     except yaml.YAMLError as e:

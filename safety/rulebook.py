@@ -38,6 +38,7 @@ from pydantic import (
     model_validator,
 )
 
+from housemind._yaml import load_yaml
 from housemind.safety._text import GAP
 from housemind.skills.types import parse_atom
 
@@ -55,8 +56,6 @@ __all__ = [
     "load_rulebook",
 ]
 
-# libyaml's loader where PyYAML has it (several times faster); safe either way.
-_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 Risk = Literal["low", "medium", "high"]
 Emptiness = Literal["empty", "not empty"]
@@ -521,7 +520,7 @@ def load_rulebook(path: str | Path | None = None) -> RuleBook:
     except OSError as e:
         raise RuleBookError(f"cannot read rule book {p}: {e.strerror or e}") from None
     try:
-        data = yaml.load(text, Loader=_YAML_LOADER)
+        data = load_yaml(text)
     except yaml.YAMLError as e:
         raise RuleBookError(f"{p}: not valid YAML: {e}") from None
     return RuleBook.from_dict(data, source=str(p))

@@ -17,6 +17,7 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from housemind._yaml import load_yaml
 from housemind.safety._text import lemma
 from housemind.safety.kinds import KindBaseError
 
@@ -48,8 +49,6 @@ __all__ = [
     "says_any",
 ]
 
-# libyaml's loader where PyYAML has it (several times faster); safe either way.
-_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 #: Token that stands for "'s" (and "s'"): "grandma's pills" -> grandma _poss_ pills.
 POSS = "_poss_"
@@ -93,7 +92,7 @@ def load_cues(path: str | None = None) -> Cues:
     """
     p = Path(path) if path else Path(str(resources.files(__package__).joinpath("cues.yaml")))
     try:
-        data = yaml.load(p.read_text(encoding="utf-8"), Loader=_YAML_LOADER)
+        data = load_yaml(p.read_text(encoding="utf-8"))
         cues = Cues.model_validate(data)
     except OSError as e:
         raise KindBaseError(f"cannot read the cue words {p}: {e.strerror or e}") from None

@@ -37,8 +37,8 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import yaml
 
+from housemind._yaml import load_yaml
 from housemind.sim.home.catalogue import fixture_kind, object_kind
 from housemind.sim.home.geometry import Rect, segment_blocked
 from housemind.sim.home.layout import (
@@ -119,8 +119,6 @@ _NUM_START = {"quantity", "moisture", "fill", "temp", "cooked"}
 #: planner's clearance plus the 2 cm by which the sampled clearance field may err.
 _APPROACH_CLEARANCE = PLAN_CLEARANCE + 0.02
 _FURNITURE_ATTEMPTS = 40
-#: libyaml's safe loader when PyYAML was built with it (10x faster), else the Python one.
-_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class PlanError(ValueError):
@@ -488,7 +486,7 @@ def read_plan(name: str) -> Plan:
     if path is None:
         raise _unknown_plan(name)
     with open(path, encoding="utf-8") as fh:
-        data = yaml.load(fh, Loader=_YAML_LOADER)  # a safe loader: plain data only
+        data = load_yaml(fh)  # a safe loader: plain data only
     return _parse(name, data, path)
 
 

@@ -23,6 +23,7 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from housemind._yaml import load_yaml
 from housemind.agent.planners.language import Pattern
 
 __all__ = [
@@ -37,8 +38,6 @@ __all__ = [
     "registered_methods_dirs",
 ]
 
-# libyaml's loader where PyYAML has it (several times faster); safe either way.
-_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 SlotType = Literal[
     "things", "thing", "place", "fixture", "fixtures", "room", "person", "text", "word"
@@ -212,7 +211,7 @@ def _compiled(say: tuple[str, ...]) -> list[Pattern]:
 
 def _read(text: str, where: str) -> list[Method]:
     try:
-        data = yaml.load(text, Loader=_YAML_LOADER) or []
+        data = load_yaml(text) or []
     except yaml.YAMLError as e:
         raise MethodError(f"{where}: not valid YAML: {e}") from None
     if not isinstance(data, list):
@@ -322,6 +321,6 @@ def recipes() -> Recipes:
     """
     f = resources.files(__package__) / "_recipes.yaml"
     try:
-        return Recipes.model_validate(yaml.load(f.read_text(encoding="utf-8"), Loader=_YAML_LOADER))
+        return Recipes.model_validate(load_yaml(f.read_text(encoding="utf-8")))
     except (ValidationError, yaml.YAMLError) as e:
         raise MethodError(f"chore methods _recipes.yaml: {e}") from None
