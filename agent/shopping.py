@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from housemind.agent.runtime import HomeRuntime
+    from housemind.memory import ObjectSighting
     from housemind.skills.grocery import GroceryService
 
 __all__ = ["LOW_STOCK", "PUT_AWAY_GOAL", "SHOPPING_GOAL", "STAPLE_REORDER", "ShoppingLoop"]
@@ -72,12 +73,16 @@ class ShoppingLoop:
         """The open items of the shopping list."""
         return [i.item for i in self.rt.memory.symbolic.items("shopping")]
 
-    def running_low(self) -> list[str]:
-        """Food and drink kinds memory last saw at :data:`LOW_STOCK` or less."""
+    def running_low(self, known: list[ObjectSighting] | None = None) -> list[str]:
+        """Food and drink kinds memory last saw at :data:`LOW_STOCK` or less.
+
+        Args:
+            known: Memory's objects, when the caller has just read them.
+        """
         from housemind.agent.knowledge import category_of
 
         out: list[str] = []
-        for o in self.rt.memory.spatial.known_objects():
+        for o in self.rt.memory.spatial.known_objects() if known is None else known:
             q = (o.state or {}).get("quantity")
             if q is None or q > LOW_STOCK or o.missing:
                 continue
@@ -85,12 +90,16 @@ class ShoppingLoop:
                 out.append(o.kind)
         return out
 
-    def stock(self) -> dict[str, float]:
-        """Food and drink kinds memory knows, with the quantity of all their packs summed."""
+    def stock(self, known: list[ObjectSighting] | None = None) -> dict[str, float]:
+        """Food and drink kinds memory knows, with the quantity of all their packs summed.
+
+        Args:
+            known: Memory's objects, when the caller has just read them.
+        """
         from housemind.agent.knowledge import category_of
 
         out: dict[str, float] = {}
-        for o in self.rt.memory.spatial.known_objects():
+        for o in self.rt.memory.spatial.known_objects() if known is None else known:
             q = (o.state or {}).get("quantity")
             if q is None or category_of(o.kind) not in ("food", "drink"):
                 continue
@@ -139,19 +148,20 @@ class ShoppingLoop:
         now = self.rt.clock.now()
         listed = self.shopping_list()
         coming = self.on_the_way()
-        low = self.running_low()
+        known = self.rt.memory.spatial.known_objects()  # one read for the three below
+        low = self.running_low(known)
         # The recipes' foods, and what a standing chore names that memory *saw* run low
         # (never seen: a home that has none, where the chore says it is missing; ordering
         # it every day would be a shopping chore a day for nothing).
         meal_foods = {d.food for d in recipes().dishes.values()}
         staples = meal_foods | {k for k in self.named_by_chores() if k in low}
-        stock = self.stock()
+        stock = self.stock(known)
         short = [k for k in meal_foods if k in stock and stock[k] <= STAPLE_REORDER]
         for kind in dict.fromkeys([*low, *sorted(short)]):
             if kind in staples and kind not in listed and kind not in coming:
                 self.rt.memory.symbolic.add_item("shopping", kind, added_by="robot", when=now)
                 listed.append(kind)
-        used_up = set(self._used_up())
+        used_up = set(self._used_up(known))
         wanted = [i for i in listed if (i in used_up or i in staples) and i not in coming]
         if wanted and not self._shop_queued():
             self.queue(SHOPPING_GOAL, now, key=f"topup:{task_id}", followup="shopping")
@@ -271,9 +281,9 @@ class ShoppingLoop:
             t += timedelta(minutes=15)
         return when
 
-    def _used_up(self) -> list[str]:
+    def _used_up(self, known: list[ObjectSighting] | None = None) -> list[str]:
         out = []
-        for o in self.rt.memory.spatial.known_objects():
+        for o in self.rt.memory.spatial.known_objects() if known is None else known:
             if (o.state or {}).get("quantity", 1.0) <= 0.0 and o.kind not in out:
                 out.append(o.kind)
         return out

@@ -21,6 +21,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from pydantic import BaseModel, Field
+from sqlalchemy import insert, update
 
 from housemind.memory.models import RobotStatusRecord
 
@@ -165,8 +166,6 @@ class StatusBoard:
         return self.snapshot is not None and (edge or (due and kind in ("outcome", "subtask")))
 
     def _write(self, when: str | None, with_world: bool) -> None:
-        from sqlalchemy import insert, update
-
         st = self._state
         robot_time = datetime.fromisoformat(when) if when else None
         world = self.snapshot() if with_world and self.snapshot is not None else None
