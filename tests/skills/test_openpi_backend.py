@@ -65,9 +65,9 @@ def test_homesim_subtasks_through_the_served_experts_match_the_local_run():
     # The same actions, tick for tick: the wire path loses nothing the experts use.
     assert [o.ticks for o in remote] == [o.ticks for o in local]
     assert remote_env.get_state()["world"]["robot"] == local_env.get_state()["world"]["robot"]
-    from housemind.sim.home.experts import CHUNK, CHUNK_S
+    from housemind.sim.home.experts import make_expert
 
-    chunk = max(CHUNK, round(CHUNK_S * remote_env.control_hz))  # 0.2 s of ticks
+    chunk = make_expert(remote_env, *subtasks[0]).chunk_len  # the experts' 0.2 s of ticks
     assert served == sum(math.ceil(o.ticks / chunk) for o in remote)  # one request per chunk
 
 
