@@ -7,11 +7,11 @@ check, the scheduler, the symbolic planner, HomeSim's experts) in the floor plan
 and prints per paragraph and overall: chores due, done, done on time (a deadline chore
 finished by its deadline; any other chore done), late (done after its deadline), failed,
 not done (skipped, waiting or pending when the run ends), check-ins asked and answered,
-items bought, wall time, and each chore that was not on time with its reason. Chores done
-whose result says something they needed was missing and went on the shopping list ("no
-coffee in the fridge: added coffee to the shopping list": nothing was made) are counted
-apart as ``chores_done_missing`` (they are also in ``chores_on_time``, as the runtime
-ends them done). A chore still waiting or pending when the run ends counts as not on time;
+items bought, wall time, and each chore that was not on time with its reason. A chore
+that ended done with nothing made, because something it needed is not in the home ("make
+tea" with no tea: it went on the shopping list; the run summary's ``missing``), is not on
+time: it is counted as ``chores_done_missing``. A chore still waiting or pending when the
+run ends counts as not on time;
 one due after the run's end (a delivery to put away the next morning) is not counted.
 ``--out F`` also saves the JSON to ``F``; ``--only`` keeps each paragraph's index in the
 file.
@@ -60,16 +60,28 @@ def run_household(text: str, home: str, *, days: float = 14.0, seed: int = 0) ->
     return out
 
 
-#: In a done chore's reason: what it needed was missing, and it went on the shopping list.
-_MISSING = "to the shopping list"
+def _made_nothing(c: dict[str, Any]) -> bool:
+    """Done, but something it needed is not in the home: nothing was made."""
+    return c.get("status") == "done" and bool(c.get("missing"))
+
+
+def _on_time(c: dict[str, Any]) -> bool:
+    return bool(c.get("on_time")) and not _made_nothing(c)
 
 
 def _count(chores: list[dict[str, Any]]) -> dict[str, int]:
-    """Chores on time, late (done after the deadline), failed and not done."""
-    late = sum(1 for c in chores if c.get("status") == "done" and not c.get("on_time"))
+    """Chores late (done after the deadline), failed, done missing something, not done."""
+    missing = sum(1 for c in chores if _made_nothing(c))
+    late = sum(
+        1 for c in chores if c.get("status") == "done" and not _on_time(c) and not _made_nothing(c)
+    )
     failed = sum(1 for c in chores if c.get("status") in ("failed", "denied"))
-    on_time = sum(1 for c in chores if c.get("on_time"))
-    return {"late": late, "failed": failed, "not_done": len(chores) - on_time - late - failed}
+    on_time = sum(1 for c in chores if _on_time(c))
+    return {
+        "late": late,
+        "failed": failed,
+        "not_done": len(chores) - on_time - late - failed - missing,
+    }
 
 
 def paragraph_row(out: dict[str, Any], *, index: int, home: str, text: str) -> dict[str, Any]:
@@ -81,30 +93,22 @@ def paragraph_row(out: dict[str, Any], *, index: int, home: str, text: str) -> d
     """
     until = datetime.fromisoformat(out["until"])
     chores = [c for c in out["chores"] if datetime.fromisoformat(c["due"]) <= until]
-    fields = ("goal", "kind", "due", "deadline", "status", "finished_at", "reason")
-    # Done, but what it needed was missing ("no coffee in the fridge: added coffee to the
-    # shopping list"): the runtime ends such a chore done with the note; nothing was made.
-    missing = [
-        c
-        for c in chores
-        if c.get("kind") == "chore"  # a check-in adds what it was told: that is its job
-        and c.get("status") == "done"
-        and _MISSING in str(c.get("reason") or "")
-    ]
+    fields = ("goal", "kind", "due", "deadline", "status", "finished_at", "reason", "missing")
+    missing = [c for c in chores if _made_nothing(c)]
     return {
         "index": index,
         "home": home,
         "text": text,
         "read_back": out.get("read_back", []),
         "chores_due": len(chores),
-        "chores_on_time": sum(1 for c in chores if c.get("on_time")),
+        "chores_on_time": sum(1 for c in chores if _on_time(c)),
         **{f"chores_{k}": v for k, v in _count(chores).items()},
         "due_after_the_run": len(out["chores"]) - len(chores),
         "checkins_asked": out["checkins_asked"],
         "checkins_answered": out["checkins_answered"],
         "items_bought": len(out["items_bought"]),
         "wall_s": round(out["wall_s"], 1),
-        "not_on_time": [{k: c.get(k) for k in fields} for c in chores if not c.get("on_time")],
+        "not_on_time": [{k: c.get(k) for k in fields} for c in chores if not _on_time(c)],
         "chores_done_missing": len(missing),
         "done_missing": [{k: c.get(k) for k in fields} for c in missing],
     }
@@ -178,11 +182,10 @@ def main(argv: list[str] | None = None) -> None:
         else:
             print(
                 f"#{r['index']} {r['home']}: {r['chores_on_time']}/{r['chores_due']} on time, "
-                f"{r['chores_late']} late, {r['chores_failed']} failed, {r['chores_not_done']} "
-                f"not done, {r['wall_s']} s"
-                + (f" ({r['chores_done_missing']} 'done' with a thing missing)"
-                   if r["chores_done_missing"] else "")
-            )  # fmt: skip
+                f"{r['chores_late']} late, {r['chores_failed']} failed, "
+                f"{r['chores_done_missing']} done with nothing made (something missing), "
+                f"{r['chores_not_done']} not done, {r['wall_s']} s"
+            )
             for c in r["not_on_time"]:
                 print(f"    {c['status']}: {c['goal']} (due {c['due']}) {c['reason'] or ''}")
     print(

@@ -110,6 +110,11 @@ class LiveView:
             )
         self.console.print(
             f"due {s['chores_due']} · done {s['chores_done']} · failed {s['chores_failed']} · "
-            f"subtasks {s['subtasks']} · safety events {s['safety_events']} · "
+            + (
+                f"done with something missing {s['chores_missing']} · "
+                if s.get("chores_missing")
+                else ""
+            )
+            + f"subtasks {s['subtasks']} · safety events {s['safety_events']} · "
             f"{s['sim_seconds'] / 3600:.1f} simulated hours in {s['wall_seconds']:.1f} s"
         )

@@ -71,6 +71,9 @@ class RunSummary:
     checkins_answered: int = 0
     items_bought: list[dict[str, str]] = field(default_factory=list)
     chores_on_time: int = 0
+    #: Chores that ended done with nothing made: what they needed is not in the home
+    #: (their ``missing``); not on time.
+    chores_missing: int = 0
 
     planner_fallbacks: int = 0
     sim_seconds: float = 0.0
@@ -1014,6 +1017,12 @@ class HomeRuntime(AssistServices):
                 approval_id=result.get("approval_id"),
             )
         if status == "done":
+            # What the chore needed and the home lacks ("make tea" with no tea): it ends
+            # done (it did all it could, and the item is on the shopping list), but nothing
+            # was made, and the run summary does not count it on time.
+            missing = list((result.get("plan") or {}).get("missing") or [])
+            if missing:
+                info["missing"] = missing
             info["reason"] = "; ".join(
                 r for r in (info["reason"], self._after_done(task, result)) if r
             )
@@ -1047,7 +1056,7 @@ class HomeRuntime(AssistServices):
             notes.append(self.shopping.order(list(orders), task.id))
         if (task.result or {}).get("followup") == "put_away":
             self.shopping.put_away_done(task.result or {})
-        self.shopping.top_up(task.id)
+        self.shopping.top_up(task.id, list((result.get("plan") or {}).get("missing") or []))
         did_work = bool(result.get("outcomes")) and "missing:" not in str(result.get("reason", ""))
         if task.instruction_id is not None and task.started_at is not None and did_work:
             # How long this chore takes in this home: deadline chores start that early. A
@@ -1100,12 +1109,18 @@ class HomeRuntime(AssistServices):
             summary.safety_events += int(res.get("safety_events", 0))
             summary.planner_fallbacks += int(res.get("planner_fallbacks", 0))
             deadline = res.get("deadline")
-            on_time = t.state.value == "done" and (
-                deadline is None
-                or t.finished_at is None
-                or _aware(t.finished_at) <= datetime.fromisoformat(deadline)
+            missing = list(res.get("missing") or []) if kind == "chore" else []
+            on_time = (
+                t.state.value == "done"
+                and not missing
+                and (
+                    deadline is None
+                    or t.finished_at is None
+                    or _aware(t.finished_at) <= datetime.fromisoformat(deadline)
+                )
             )
             summary.chores_on_time += on_time
+            summary.chores_missing += bool(missing)
             summary.chores.append(
                 {
                     "task_id": t.id,
@@ -1124,6 +1139,7 @@ class HomeRuntime(AssistServices):
                         else None
                     ),
                     "on_time": on_time,
+                    "missing": missing,
                     "reason": res.get("reason", res.get("question", "")),
                     "subtasks": int(res.get("subtasks", 0)),
                     "dispatch_count": t.dispatch_count,

@@ -18,7 +18,9 @@ Besides, a staple a meal chore cooks with (pasta, rice, soup, eggs), or a food o
 a standing chore names ("make coffee every weekday at 7:30": coffee), that memory sees
 running low is ordered the same day (:meth:`top_up`), so the next day's meal or coffee does
 not wait for the weekly shop (a household with no shopping check-in would otherwise run
-out for good). A delivery that comes during the household's quiet hours (its stated
+out for good). What a chore finds missing from the home ("make tea", and no tea anywhere)
+is ordered the same way, once: if the shop has none, it is not asked again for a week
+(:data:`UNAVAILABLE_FOR`). A delivery that comes during the household's quiet hours (its stated
 routine, else 22:00-07:00) is put away when they end: the robot does not clatter about
 while people sleep.
 
@@ -39,7 +41,14 @@ if TYPE_CHECKING:
     from housemind.memory import ObjectSighting
     from housemind.skills.grocery import GroceryService
 
-__all__ = ["LOW_STOCK", "PUT_AWAY_GOAL", "SHOPPING_GOAL", "STAPLE_REORDER", "ShoppingLoop"]
+__all__ = [
+    "LOW_STOCK",
+    "PUT_AWAY_GOAL",
+    "SHOPPING_GOAL",
+    "STAPLE_REORDER",
+    "UNAVAILABLE_FOR",
+    "ShoppingLoop",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -51,6 +60,8 @@ LOW_STOCK = 0.25
 STAPLE_REORDER = 0.5
 SHOPPING_GOAL = "do the shopping"
 PUT_AWAY_GOAL = "put the delivery away"
+#: A chore's missing item the shop said it has none of is not ordered again for this long.
+UNAVAILABLE_FOR = timedelta(days=7)
 #: How long after a delivery is due the robot fetches it from the door.
 _PUT_AWAY_AFTER = timedelta(minutes=5)
 
@@ -131,12 +142,19 @@ class ShoppingLoop:
             self.queue(SHOPPING_GOAL, now, key=f"shop:{task_id}", followup="shopping")
         return note
 
-    def top_up(self, task_id: str) -> None:
+    def top_up(self, task_id: str, missing: list[str] | tuple[str, ...] = ()) -> None:
         """Order at once the staples a meal chore cooks with that run low (or are used up).
 
         A food of the recipes (pasta, rice, soup, eggs) with :data:`STAPLE_REORDER` or
         less in all its packs, or anything on the shopping list that is used up, is
-        ordered the same day, so the next meal does not wait for the weekly shop.
+        ordered the same day, so the next meal does not wait for the weekly shop. So is
+        what the chore just found missing from the home (``missing``: "make tea" and no
+        tea anywhere), unless the shop said within :data:`UNAVAILABLE_FOR` that it has
+        none: one order, not one a day for nothing.
+
+        Args:
+            task_id: The chore that just ended.
+            missing: What it needed and the home does not have (its plan's ``missing``).
         """
         from housemind.agent.planners.methods import recipes
 
@@ -162,9 +180,21 @@ class ShoppingLoop:
                 self.rt.memory.symbolic.add_item("shopping", kind, added_by="robot", when=now)
                 listed.append(kind)
         used_up = set(self._used_up(known))
-        wanted = [i for i in listed if (i in used_up or i in staples) and i not in coming]
+        lacking = set(missing) - self.unavailable()
+        wanted = [
+            i for i in listed if (i in used_up or i in staples or i in lacking) and i not in coming
+        ]
         if wanted and not self._shop_queued():
             self.queue(SHOPPING_GOAL, now, key=f"topup:{task_id}", followup="shopping")
+
+    def unavailable(self) -> set[str]:
+        """Items the shop said it has none of, within :data:`UNAVAILABLE_FOR`."""
+        since = self.rt.clock.now() - UNAVAILABLE_FOR
+        return {
+            f.subject
+            for f in self.rt.memory.symbolic.facts(predicate="unavailable_at")
+            if datetime.fromisoformat(f.value) >= since
+        }
 
     def named_by_chores(self) -> list[str]:
         """Food and drink kinds the household's standing chores name ("make coffee": coffee).
@@ -220,6 +250,9 @@ class ShoppingLoop:
         delivery = self.grocery.order(items)
         for item in asked:
             sym.check_off("shopping", item, when=now)
+        for item in delivery.unavailable:  # not asked of the shop again for a while
+            when = now.isoformat()
+            sym.tell(item, "unavailable_at", when, source="robot", valid_from=now, replace=True)
         self.rt.memory.episodic.record(
             "order",
             f"ordered {', '.join(delivery.items) or 'nothing'}"

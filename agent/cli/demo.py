@@ -227,6 +227,12 @@ def run(
         f"{out['home']}: {how} to {until:%Y-%m-%d %H:%M}: "
         f"{out['chores_done']} of {out['chores_due']} chores done, "
         f"{out['chores_failed']} failed, {out['subtasks']} subtasks"
+        + (
+            f", {out['chores_missing']} done with nothing made (something they need is "
+            "missing; it is on the shopping list)"
+            if out.get("chores_missing")
+            else ""
+        )
         + (f", {out['planner_fallbacks']} planner fallbacks" if out["planner_fallbacks"] else "")
     )
     if "rerun" in out:

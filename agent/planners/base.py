@@ -154,6 +154,10 @@ class Plan(BaseModel):
             and why, one sentence each ("leaving the ball: sam is using it", "I can't tell
             the gym clothes from the other clothes: washing all of them"); the task's
             result says them to the person when the chore is done.
+        missing: What the chore needs and the home does not have, so nothing was made
+            ("make tea" with no tea in the home); the items are among ``checks`` and go on
+            the shopping list. The chore ends done, but its run summary does not count it
+            on time.
         backend: Which planner made it.
         step_rationales: A short reason per subtask, where the backend gives one (model
             backends do).
@@ -172,6 +176,7 @@ class Plan(BaseModel):
     estimated_s: float = 0.0
     rationale: str = ""
     left_out: list[str] = Field(default_factory=list)
+    missing: list[str] = Field(default_factory=list)
     backend: str = ""
     step_rationales: list[str] = Field(default_factory=list)
     fallbacks: list[str] = Field(default_factory=list)

@@ -56,6 +56,8 @@ class ChoreSpec:
         methods: Names of the methods used.
         hints: Where the words say a thing to find is ("out of the microwave").
         observe: Fixtures to look at first if their state is unknown.
+        missing: What the chore needs and the home does not have (no dish it can make):
+            nothing is made; it goes on the shopping list (see :attr:`Plan.missing`).
     """
 
     stages: list[list[str]] = field(default_factory=list)
@@ -70,6 +72,7 @@ class ChoreSpec:
     methods: list[str] = field(default_factory=list)
     hints: dict[str, list[str]] = field(default_factory=dict)
     observe: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -617,6 +620,7 @@ def _recipe(
     if options is None:
         item = normalise(word) or word
         spec.checks.append((item, _store_place(beliefs, item)))
+        spec.missing.append(item)
         spec.notes.append(f"missing: {word}, added to the shopping list")
         return True
     # Food this task could not get at (out of reach on a crowded shelf, in someone's hands)
@@ -642,6 +646,7 @@ def _recipe(
         if used_up:  # everything it could cook is used up: it goes on the shopping list
             for kind in dict.fromkeys(used_up):
                 spec.checks.append((kind, _store_place(beliefs, kind)))
+                spec.missing.append(kind)
             spec.notes.append(
                 f"missing: {' and '.join(dict.fromkeys(used_up))} for {word}, added to the "
                 "shopping list"

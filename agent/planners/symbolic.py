@@ -196,6 +196,7 @@ class SymbolicPlanner:
             notes += apply_place_corrections(spec, beliefs, ctx.corrections)
         plan = self._plan_spec(goal, ctx, spec, beliefs, notes, searched)
         plan.left_out = list(dict.fromkeys(told))
+        plan.missing = list(dict.fromkeys([*plan.missing, *spec.missing]))
         return plan
 
     def _plan_spec(
@@ -325,6 +326,7 @@ class SymbolicPlanner:
                 goal=goal,
                 subtasks=[],
                 checks=[(what.kind, store)],
+                missing=[what.kind],
                 rationale="; ".join(
                     [*notes, f"missing: {_w(what.kind)}, added to the shopping list"]
                 ),

@@ -60,12 +60,21 @@ def test_the_paragraph_file_has_twenty_one_households_in_known_plans():
     assert {p["home"] for p in paragraphs} <= set(plan_names())
 
 
-def test_a_chore_done_with_what_it_needed_missing_is_counted_apart():
+def test_a_chore_done_with_nothing_made_is_not_on_time():
     said = "no coffee in the fridge: added coffee to the shopping list"
     out = {
         "until": "2026-12-07T06:00:00+00:00",
         "chores": [
-            _chore("make coffee", "2026-11-23T07:00:00+00:00", "done", True, reason=said),
+            # the runtime's summary says what it needed (``missing``) and not on time; a
+            # row that still says on time (an older summary) is not counted on time either
+            _chore(
+                "make coffee",
+                "2026-11-23T07:00:00+00:00",
+                "done",
+                True,
+                reason=said,
+                missing=["coffee"],
+            ),  # fmt: skip
             _chore("make coffee", "2026-11-24T07:00:00+00:00", "done", True),
             # a check-in that put what it was told on the list did its job
             _chore(
@@ -83,9 +92,10 @@ def test_a_chore_done_with_what_it_needed_missing_is_counted_apart():
         "wall_s": 1.0,
     }
     row = paragraph_row(out, index=13, home="two_bedroom", text="...")
-    # Still on time as the runtime reports it, and said apart: nothing was made.
-    assert row["chores_on_time"] == 3 and row["chores_done_missing"] == 1
+    assert row["chores_on_time"] == 2 and row["chores_done_missing"] == 1
+    assert (row["chores_late"], row["chores_failed"], row["chores_not_done"]) == (0, 0, 0)
     assert [c["reason"] for c in row["done_missing"]] == [said]
+    assert [c["goal"] for c in row["not_on_time"]] == ["make coffee"]
 
 
 @pytest.mark.slow

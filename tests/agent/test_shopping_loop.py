@@ -134,7 +134,7 @@ def test_coffee_a_standing_chore_makes_is_ordered_when_it_runs_low(tmp_path):
 
 @pytest.mark.slow
 def test_coffee_a_home_never_had_is_not_ordered_by_a_shopping_chore_a_day(tmp_path):
-    """No coffee in the home (nor seen run low): the chore says it is missing; no top-up."""
+    """No coffee in the home: the chore says it is missing; the shop is asked once."""
     env = HomeSimEnv(home="two_bedroom", seed=0)
     assert not any(o.kind == "coffee" for o in env.world.objects.values())
     rt = HomeRuntime(
@@ -149,13 +149,18 @@ def test_coffee_a_home_never_had_is_not_ordered_by_a_shopping_chore_a_day(tmp_pa
         actor="owner",
     )
     with rt:
-        rt.run_until(env.clock.now().replace(hour=8) + timedelta(days=1))
+        summary = rt.run_until(env.clock.now().replace(hour=8) + timedelta(days=1))
         tasks = rt.tasks.list()
     assert sum(t.goal == "make coffee" for t in tasks) == 2
-    # The first morning's shop orders what runs low (rice); none is queued only to order
-    # the coffee the shop does not sell ("ordered nothing"), a shopping chore a day.
+    # Nothing was made: each coffee chore ends done, says what is missing, and is not on time.
+    coffees = [c for c in summary.chores if c["goal"] == "make coffee"]
+    assert [c["missing"] for c in coffees] == [["coffee"], ["coffee"]]
+    assert not any(c["on_time"] for c in coffees) and summary.chores_missing == 2
+    # The first morning's shop asks for the coffee with what runs low (rice) and hears the
+    # shop has none; no shopping chore is queued only to order it again the next day.
     shops = [t.result.get("reason", "") for t in tasks if t.goal == "do the shopping"]
     assert shops and not any(r.startswith("ordered nothing") for r in shops), shops
+    assert sum("the shop has no coffee" in r for r in shops) == 1, shops
 
 
 @pytest.mark.parametrize(
@@ -191,3 +196,36 @@ def test_a_meal_staple_is_ordered_at_half_a_pack_in_all(tmp_path, packs, orders)
         shop = [t for t in rt.tasks.list(state="pending") if t.goal == "do the shopping"]
         assert bool(shop) is orders
         assert ("rice" in rt.shopping.shopping_list()) is orders
+
+
+def test_what_a_chore_found_missing_is_ordered_once_not_daily_when_the_shop_has_none(tmp_path):
+    """ "make tea" and no tea in the home: ordered at once; the shop's "none" holds a week."""
+    env = HomeSimEnv(home="house", seed=0)
+    assert not any(o.kind == "tea" for o in env.world.objects.values())
+    rt = HomeRuntime(
+        env, env.clock, db_url=f"sqlite:///{tmp_path / 'h.db'}", grocery=HomeSimGrocery(env)
+    )
+    with rt:
+        now = env.clock.now()
+        sym = rt.memory.symbolic
+        sym.add_item("shopping", "tea", added_by="robot", when=now)  # the chore's check
+        rt.tasks.add_followup("task-tea-1", "make tea", now, result={})
+        rt.shopping.top_up("task-tea-1")  # not said missing: a kind never seen stays listed
+        assert not [t for t in rt.tasks.list(state="pending") if t.goal == "do the shopping"]
+        rt.shopping.top_up("task-tea-1", missing=["tea"])
+        (shop,) = [t for t in rt.tasks.list(state="pending") if t.goal == "do the shopping"]
+        # HomeSim's shop sells only what the home keeps: it has no tea
+        note = rt.shopping.order(rt.shopping.shopping_list(), shop.id)
+        assert "the shop has no tea" in note
+        assert rt.shopping.unavailable() == {"tea"}
+        rt.tasks.mark(shop.id, "running", when=now)
+        rt.tasks.mark(shop.id, "done", result={"reason": note}, when=now)
+        # the next morning's tea finds none again: no shopping chore a day for nothing
+        sym.add_item("shopping", "tea", added_by="robot", when=now)
+        rt.tasks.add_followup("task-tea-2", "make tea", now + timedelta(days=1), result={})
+        rt.shopping.top_up("task-tea-2", missing=["tea"])
+        assert not [t for t in rt.tasks.list(state="pending") if t.goal == "do the shopping"]
+        # a week on, the shop is asked again
+        env.clock.advance(8 * 24 * 3600.0)
+        rt.shopping.top_up("task-tea-2", missing=["tea"])
+        assert [t for t in rt.tasks.list(state="pending") if t.goal == "do the shopping"]
