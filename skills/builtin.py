@@ -237,10 +237,17 @@ class Water(SkillParams):
         "near({target})",
         "switched_on({target})",
     ],
-    effects=["clean({object})", "not dirty({object})"],
+    # What was left in it (a pan's burnt eggs) is scrubbed out with the dirt.
+    effects=[
+        "clean({object})",
+        "not dirty({object})",
+        "not contains({object},*)",
+        "not cooked({object})",
+        "not burnt({object})",
+    ],
     risk="low",
     timeout_s=40,
-    description="Scrub the held dish under the running faucet until it is clean.",
+    description="Scrub the held dish under the running faucet until it is clean and empty.",
 )
 class Wash(SkillParams):
     """Scrub the held ``object`` under the running faucet of ``target``."""

@@ -284,6 +284,13 @@ def _expand(
                 spec.stages = [[f"switched_off({f})" for f in lit]]
                 spec.use |= set(lit)
             return _Clause(m, values, spec, slots=slots)
+        vessel = values.get("vessel")
+        if isinstance(vessel, str) and beliefs.holds(f"burnt({vessel})"):
+            # Burnt food left in the pan (cooked again on a lit hob): cooking more in it
+            # burns at once. It is scrubbed out at the sink first.
+            body["scrub_first"] = [vessel]
+            spec.use |= set(beliefs.fixtures_of("sink")[:1])
+            spec.notes.append(f"the {vessel.replace('_', ' ')} has burnt food in it: washing it")
     for slot, sel in body["select"].items():
         if slot not in values:
             values[slot] = _select(slot, sel, None, beliefs, spec, values, looked, body)
@@ -328,6 +335,8 @@ def _expand(
     stages = [_expand_goals(g, values, beliefs, spec) for g in body["stages"]]
     if stages and body.get("wash_first"):  # chosen dirty (see _select): washed first
         stages[0] = [*(f"clean({x})" for x in body["wash_first"]), *stages[0]]
+    if stages and body.get("scrub_first"):  # a burnt pan: scrubbed out before cooking
+        stages[0] = [*(f"not burnt({x})" for x in body["scrub_first"]), *stages[0]]
         spec.use |= set(_use("sink", beliefs, values))
     if stages and body.get("empty_first"):  # chosen full (see _select): poured out first
         stages.insert(0, [f"empty({x})" for x in body["empty_first"]])

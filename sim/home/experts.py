@@ -1077,6 +1077,12 @@ class WashExpert(_HeldExpert):
     skill = "wash"
     required = ("object",)
 
+    @property
+    def done(self) -> bool:
+        """True once the dish is clean and nothing is left in it (a pan's burnt eggs)."""
+        o = self.env.world.objects.get(self.args["object"])
+        return o is not None and not o.dirty and not o.food
+
     def _chunk(self) -> np.ndarray:
         name, target = self.args["object"], self.args.get("target", "sink")
         o = self._held(name)
@@ -1086,7 +1092,7 @@ class WashExpert(_HeldExpert):
                 f"the {name} is not washed at a sink"
                 + (f"; it goes in the {kind.washable_in[0]}" if kind and kind.washable_in else "")
             )
-        if not o.dirty:
+        if not o.dirty and not o.food:
             return self._hold()
         spec = self._water_fixture(target)
         ok, score = self._over(spec.rect, 0.08)

@@ -229,11 +229,12 @@ def interact(
         return
     if kind.capacity_l > 0 and o.fill > 0.0:
         _pour(env, o, kind.capacity_l, gx, gy, dt)
-    if kind.can_be_dirty and "sink" in kind.washable_in and o.dirty:
+    if kind.can_be_dirty and "sink" in kind.washable_in and (o.dirty or o.food):
         if _running_water(idx, world, gx, gy):
             o.progress += dt
             if o.progress >= SCRUB_S - 1e-9:
-                o.dirty = False
+                # What was left in it (a pan's burnt eggs) is scrubbed out with the dirt.
+                o.dirty, o.food, o.cooked = False, "", 0.0
                 o.progress = 0.0
         return
     if kind.wiping_tool:

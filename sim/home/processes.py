@@ -34,7 +34,9 @@ Behaviour by fixture kind (from :mod:`sim.home.catalogue`):
   cooks while it is at 70 °C or more (a vessel's ``food``, or a cookable object itself):
   ``cooked`` rises by 1 per :data:`COOK_S` seconds at 100 °C, proportionally to the
   excess over 70 °C, and never past :data:`OVERCOOK_WET` while liquid remains (food in
-  water goes soft, it does not burn). At :data:`~sim.home.world.BURNT_AT` it is burnt,
+  water goes soft, it does not burn), nor off the heat (a pan's residual warmth after the
+  hob is switched off overcooks eggs to at most :data:`OVERCOOK_WET`: burning needs a
+  lit heat). At :data:`~sim.home.world.BURNT_AT` it is burnt,
   and smokes while hotter than :data:`SMOKE_C`; at :data:`FIRE_AT` (or
   :data:`FIRE_AT_FLAMMABLE` with something flammable within :data:`FLAMMABLE_NEAR_M`)
   on a burner or in an oven that is still on, it catches fire (so does anything
@@ -605,9 +607,11 @@ def _evolve(o: ObjectState, heat: _Heat, cap_l: float, cooks: bool, dt: float) -
     """Temperature, boil-off and doneness of one object over ``dt`` s in a fixed place."""
     th = heat.target_c
     temp = o.temp
+    lit = th > ROOM_TEMP_C  # on a hob, in an oven or microwave that is on
     while dt > 0.0:
         litres = o.fill * cap_l if (o.liquid and cap_l > 0.0) else 0.0
         wet = litres > 0.0
+        soft = wet or not lit  # in water, or off the heat: it overcooks, it never burns
         if wet and th > BOIL_C and temp >= BOIL_C - 1e-9 and heat.boil_l_per_s > 0.0:
             temp = BOIL_C
             d = min(dt, litres / heat.boil_l_per_s)
@@ -623,7 +627,7 @@ def _evolve(o: ObjectState, heat: _Heat, cap_l: float, cooks: bool, dt: float) -
         gap = temp - th
         if abs(gap) <= EPS_C:
             if cooks:
-                o.cooked = _capped(o.cooked, _cook(th, th, tau, dt), wet)
+                o.cooked = _capped(o.cooked, _cook(th, th, tau, dt), soft)
             temp = th
             break
         d_snap = tau * math.log(abs(gap) / EPS_C)
@@ -632,7 +636,7 @@ def _evolve(o: ObjectState, heat: _Heat, cap_l: float, cooks: bool, dt: float) -
             d_boil = tau * math.log((th - temp) / (th - BOIL_C))
         d = min(dt, d_snap, d_boil)
         if cooks:
-            o.cooked = _capped(o.cooked, _cook(temp, th, tau, d), wet)
+            o.cooked = _capped(o.cooked, _cook(temp, th, tau, d), soft)
         if d == d_boil:
             temp = BOIL_C
         elif d == d_snap:

@@ -323,3 +323,27 @@ def test_closing_a_door_nobody_has_seen_looks_at_it_first():
         reason="",
     )
     assert [s.skill for s in p.subtasks] == ["navigate", "close"] and p.complete
+
+
+def test_burnt_food_left_in_the_pan_is_scrubbed_out_before_the_meal_is_cooked():
+    # Yesterday's eggs, burnt on a hob lit later: cooking more in the pan burns at once.
+    c = ctx(
+        object_kinds={"eggs": "eggs", "pan": "pan"},
+        object_places={"eggs": "fridge", "pan": "stove"},
+        facts=[*ctx().facts, "closed(pantry)", "on(pan,stove)", "contains(pan,eggs)", "burnt(pan)"],
+    )
+    s = spec("make breakfast", c, looked=["kitchen"])
+    assert s.stages[0][0] == "not burnt(pan)" and "contains(pan,eggs)" in s.stages[0]
+    looked = [Subtask(skill="navigate", args={"target": "kitchen"}, text="go to the kitchen")]
+    planner = get_planner("symbolic")
+    plan = planner.replan("make breakfast", c, done=looked, failed=None, reason="")
+    steps = [(x.skill, x.args.get("object")) for x in plan.subtasks]
+    # scrubbed at the sink, then fresh eggs added, then cooked
+    assert steps.index(("wash", "pan")) < steps.index(("add", "eggs"))
+    assert steps.index(("add", "eggs")) < [k for k, _ in steps].index("cook")
+    # a pan that is not burnt is cooked in as it is
+    c.facts.remove("burnt(pan)")
+    c.facts.remove("contains(pan,eggs)")
+    again = planner.replan("make breakfast", c, done=looked, failed=None, reason="")
+    steps = [x.skill for x in again.subtasks]
+    assert "wash" not in steps and "cook" in steps

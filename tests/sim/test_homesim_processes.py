@@ -127,6 +127,25 @@ def test_soup_reduces_and_burns_sooner_than_pasta_in_more_water():
     assert pot.fill == 0.0 and is_burnt(pot)
 
 
+def test_eggs_left_in_a_hot_pan_after_the_hob_is_off_overcook_but_do_not_burn():
+    """Residual warmth keeps cooking (a pan cools for about half an hour); burning needs heat."""
+    env = HomeSimEnv(seed=0)
+    pot = pot_of(env, "", 0.0, "eggs")  # dry: eggs fried in the pot
+    switch(env, "stove")
+    while pot.cooked < 1.0:
+        later(env, seconds=10)
+    switch(env, "stove", on=False)
+    assert pot.temp > 150.0  # just done: the pan is still very hot
+    later(env, minutes=40)
+    assert 1.0 < pot.cooked <= OVERCOOK_WET and not is_burnt(pot)
+    # left on the lit hob instead, the same eggs burn
+    env = HomeSimEnv(seed=0)
+    pot = pot_of(env, "", 0.0, "eggs")
+    switch(env, "stove")
+    later(env, minutes=40)
+    assert is_burnt(pot)
+
+
 def test_empty_pot_on_a_lit_burner_keeps_heating():
     env = HomeSimEnv(seed=0)
     put_in_fixture(env.layout, env.world, "pot", "stove")
