@@ -26,7 +26,7 @@ from typing import Annotated, Any, Literal, Protocol, TypedDict
 from langgraph.graph import END, START, StateGraph
 from langgraph.types import interrupt
 
-from housemind.agent.help import MAX_HELP, in_use, subtasks_done, unreachable
+from housemind.agent.help import MAX_HELP, holder_in_answer, in_use, subtasks_done, unreachable
 from housemind.agent.planners.base import Plan, PlanContext, Planner, PlanningError, Subtask
 from housemind.agent.planners.validate import PlanValidationError, validate_plan
 from housemind.safety.verdict import SafetyVerdict, Verdict
@@ -75,6 +75,8 @@ class TaskState(TypedDict, total=False):
     correction: str | None
     stuck: dict[str, Any] | None
     helped: int
+    # Things a person said they have ("alex has it"), with who: planned around.
+    in_use: dict[str, str]
     done_from: int
     outcomes_from: int
     # Simulator snapshot after the last node, as JSON text (its random-generator states hold
@@ -197,7 +199,7 @@ def build_task_graph(services: TaskServices, *, max_replans: int = 10, checkpoin
         goal, task_id = state["goal"], state["task_id"]
         ctx = services.plan_context(goal)
         ctx.unreachable = unreachable(state.get("outcomes", []))
-        ctx.in_use = in_use(state.get("outcomes", []))
+        ctx.in_use = {**in_use(state.get("outcomes", [])), **(state.get("in_use") or {})}
         done = subtasks_done(state)
         failed = state.get("failed")
         correction = state.get("correction")
@@ -417,7 +419,12 @@ def build_task_graph(services: TaskServices, *, max_replans: int = 10, checkpoin
                 f"({need.get('reason', '')})",
             }
         note = services.help_answered(need, str(answer), by, state["task_id"], state["goal"])
+        holder = holder_in_answer(str(answer), by)
+        told = dict(state.get("in_use") or {})
+        if holder is not None and need.get("thing"):
+            told[str(need["thing"])] = holder  # "alex has it": planned around from now on
         return {
+            "in_use": told,
             "stuck": None,
             "helped": helped,
             "needs_plan": True,

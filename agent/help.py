@@ -28,6 +28,7 @@ __all__ = [
     "MAX_HELP",
     "UNREACHABLE_AFTER",
     "HelpDesk",
+    "holder_in_answer",
     "in_use",
     "need_help",
     "place_in_answer",
@@ -46,6 +47,32 @@ _PREPOSITIONS = re.compile(
     r"\b(?:in|inside|into|on|onto|on top of|under|underneath|behind|beside|next to|near|by|"
     r"at)\s+(?P<place>(?:the |my |our |a )?[a-z0-9' _-]+?)(?=$|[,.;!?]| and | but | i | it )"
 )
+
+
+#: "alex has it", "sam's using it", "I have it", "my daughter is holding it".
+_HAS_IT = re.compile(
+    r"^\s*(?:it's |it is |she's |he's )?(?:with )?(?P<who>[a-z][a-z_]*)\s*"
+    r"(?:has (?:got )?|'s got |is using |'s using |is holding |'s holding |have )(?:it|them)\b"
+    r"|^\s*(?:it's |it is )?with (?P<with>[a-z][a-z_]*)\s*[.!]?\s*$",
+    re.IGNORECASE,
+)
+_NOT_PEOPLE = frozenset({"it", "that", "this", "nobody", "noone", "someone", "who", "what"})
+
+
+def holder_in_answer(answer: str, by: str | None = None) -> str | None:
+    """Who has the thing, when a person's answer says so ("alex has it"), else None.
+
+    Args:
+        answer: The answer to "where is the X?".
+        by: Who answered ("I have it" is them; None: unknown, so no holder).
+    """
+    m = _HAS_IT.search(answer.strip())
+    if m is None:
+        return None
+    who = (m["who"] or m["with"]).lower()
+    if who in ("i", "me"):
+        return by.lower() if by else None
+    return None if who in _NOT_PEOPLE else who
 
 
 def need_help(
@@ -232,6 +259,12 @@ class HelpDesk:
             task_id=task_id,
             data={"need": need, "answer": answer, "by": by, "place": place},
         )
+        holder = holder_in_answer(answer, by) if place is None else None
+        if holder is not None and thing:
+            # Someone has it: this chore leaves it to them (another cup will do, or it is
+            # said to be left out), rather than searching the home for it again.
+            w = str(thing).replace("_", " ")
+            return f"{who} said {holder} has the {w}; leaving it to them"
         if place is None or not thing:
             return f"{who} answered '{answer}', which names no place I know; trying again"
         w, p = str(thing).replace("_", " "), place.replace("_", " ")

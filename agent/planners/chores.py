@@ -289,7 +289,6 @@ def _expand(
             # Burnt food left in the pan (cooked again on a lit hob): cooking more in it
             # burns at once. It is scrubbed out at the sink first.
             body["scrub_first"] = [vessel]
-            spec.use |= set(beliefs.fixtures_of("sink")[:1])
             spec.notes.append(f"the {vessel.replace('_', ' ')} has burnt food in it: washing it")
     for slot, sel in body["select"].items():
         if slot not in values:
@@ -335,6 +334,7 @@ def _expand(
     stages = [_expand_goals(g, values, beliefs, spec) for g in body["stages"]]
     if stages and body.get("wash_first"):  # chosen dirty (see _select): washed first
         stages[0] = [*(f"clean({x})" for x in body["wash_first"]), *stages[0]]
+        spec.use |= set(_use("sink", beliefs, values))
     if stages and body.get("scrub_first"):  # a burnt pan: scrubbed out before cooking
         stages[0] = [*(f"not burnt({x})" for x in body["scrub_first"]), *stages[0]]
         spec.use |= set(_use("sink", beliefs, values))
@@ -541,6 +541,8 @@ def _select(
     exclude = set(exclude) | {
         x for b in sel.besides for x in _as_list(values.get(b)) if isinstance(x, str)
     }
+    if sel.one:  # one thing to use (a cup): not one a person is using, if another will do
+        exclude |= set(beliefs.ctx.in_use)
     cands = [c for c in cands if c not in exclude]
     holding: list[str] = []
     if sel.empty:  # a cup for a fresh drink, not one holding yesterday's coffee

@@ -347,3 +347,17 @@ def test_burnt_food_left_in_the_pan_is_scrubbed_out_before_the_meal_is_cooked():
     again = planner.replan("make breakfast", c, done=looked, failed=None, reason="")
     steps = [x.skill for x in again.subtasks]
     assert "wash" not in steps and "cook" in steps
+
+
+def test_setting_the_table_with_only_dirty_dishes_washes_them_at_the_sink():
+    # The method uses only the table; a dish chosen dirty brings the sink in to wash it.
+    c = ctx(
+        robot_room="kitchen",
+        object_kinds={"plate": "plate", "spoon": "spoon", "glass": "glass"},
+        object_places={"plate": "table", "spoon": "table", "glass": "cabinet"},
+        facts=[*ctx().facts, "dirty(plate)", "dirty(spoon)", "clean(glass)", "empty(glass)"],
+    )
+    looked = [Subtask(skill="navigate", args={"target": "kitchen"}, text="go to the kitchen")]
+    plan = get_planner("symbolic").replan("set the table", c, done=looked, failed=None, reason="")
+    washed = [x.args.get("object") for x in plan.subtasks if x.skill == "wash"]
+    assert sorted(washed) == ["plate", "spoon"]

@@ -6,7 +6,7 @@ from langgraph.types import Command
 from test_graph import PointServices, cfg, start
 
 from housemind.agent.graph import build_task_graph
-from housemind.agent.help import need_help, place_in_answer
+from housemind.agent.help import holder_in_answer, need_help, place_in_answer
 from housemind.agent.planners import FixtureInfo, PlanCheck, PlanContext, get_planner
 from housemind.agent.planners.base import CorrectionNote, Plan, Subtask
 from housemind.agent.planners.corrections import parse_correction
@@ -162,6 +162,48 @@ def test_need_help_words_a_specific_question():
 )
 def test_place_in_answer(answer, place):
     assert place_in_answer(answer, _kitchen()) == place
+
+
+@pytest.mark.parametrize(
+    ("answer", "by", "holder"),
+    [
+        ("alex has it", None, "alex"),
+        ("Sam's using it right now", "alex", "sam"),
+        ("I have it", "alex", "alex"),
+        ("I have it", None, None),  # nobody known answered: nobody to leave it to
+        ("it's with grandma", None, "grandma"),
+        ("it's in the drawer", "alex", None),
+        ("nobody has it", "alex", None),
+        ("I don't know", "alex", None),
+    ],
+)
+def test_holder_in_answer(answer, by, holder):
+    assert holder_in_answer(answer, by) == holder
+
+
+def test_a_cup_someone_has_is_left_to_them_and_another_one_used():
+    from housemind.agent.planners.chores import understand
+    from housemind.agent.planners.methods import load_methods
+    from housemind.agent.planners.world import Beliefs
+
+    kettle = FixtureInfo(name="kettle", kind="kettle", room="kitchen", switchable=True)
+    cabinet = FixtureInfo(
+        name="cabinet", kind="cabinet", room="kitchen", openable=True, container=True
+    )
+    c = PlanContext(
+        rooms=["kitchen"],
+        fixtures={**_kitchen().fixtures, "kettle": kettle, "cabinet": cabinet},
+        robot_room="kitchen",
+        object_kinds={"mug": "mug", "glass": "glass", "tea": "tea"},
+        object_places={"mug": "table", "glass": "cabinet", "tea": "counter"},
+        facts=["hand_empty", "closed(cabinet)", "clean(mug)", "empty(mug)", "clean(glass)",
+               "empty(glass)"],
+    )  # fmt: skip
+    spec = understand("make tea", Beliefs(c), load_methods(), {"kitchen"})
+    assert any(f.startswith("contains(mug,") for f in spec.stages[-1])
+    c.in_use = {"mug": "alex"}  # "alex has it", said when the robot asked where the mug is
+    spec = understand("make tea", Beliefs(c), load_methods(), {"kitchen"})
+    assert any(f.startswith("contains(glass,") for f in spec.stages[-1])
 
 
 class HelpedServices(PointServices):
