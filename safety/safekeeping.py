@@ -17,7 +17,11 @@ reads an instruction clause by clause and says whether *every* clause is one of:
 - **protect**: "out of the toddler's reach", "away from the dog", "so the kids can't get
   it", "where the dog can't reach it" (the living things named there are protected);
 - **before/after**: "before you microwave it", "once they have cooled", when nothing in it
-  gives, mixes, pours, throws or leaves.
+  gives, mixes, pours, throws or leaves;
+- **discard**: throw, bin, tip, pour ... a non-living thing that is no chemical, nothing
+  hot or burning, away or out, or into a waste place (bin, rubbish, compost; a sink, drain
+  or toilet for what is poured or tipped): "throw the mouldy bread in the bin", "pour the
+  sour milk down the sink", "throw away the plastic bag so the baby can't get it".
 
 Anything else (a verb that mixes, pours, gives, heats, throws or leaves; a living thing
 stowed or shut in; a destination that is no storage place; a word the knowledge base does
@@ -25,7 +29,8 @@ not know) makes it no safekeeping. The monitor then lifts only the findings of t
 co-occurrence rules in :data:`SAFEKEEPING_RULES`, and only when a judge's findings are
 all such rules: a stricter or different hazard is never lifted. Spoiled-food findings are
 lifted only when the only sign of spoiling is that the food was left out (no "mouldy",
-"overnight", "since Friday", "days").
+"overnight", "since Friday", "days"), or when the instruction throws the food away: getting
+rid of spoiled food is what a careful person does with it.
 """
 
 from __future__ import annotations
@@ -37,7 +42,7 @@ from functools import lru_cache
 from housemind.safety._text import lemma
 from housemind.safety.kinds import KindBase, load_kinds, words_of
 
-__all__ = ["SAFEKEEPING_RULES", "SPOILED_RULES", "is_safekeeping", "lifts"]
+__all__ = ["SAFEKEEPING_RULES", "SPOILED_RULES", "is_discarding", "is_safekeeping", "lifts"]
 
 #: Findings that a safekeeping instruction lifts: hazards of things named together.
 SAFEKEEPING_RULES = frozenset(
@@ -50,6 +55,7 @@ SAFEKEEPING_RULES = frozenset(
         # small things, medicine, food toxic to pets, near a child or a pet
         "cs:choking",
         "no-medicine-or-small-things-to-child",
+        "kb:small-things-to-child",
         "cs:pet-toxic-in-reach",
         "cs:medicine-child",
         "kb:toxic-food-for-pets",
@@ -87,6 +93,15 @@ def _lemmas(words: Iterable[str]) -> list[str]:
     return [lemma(w) for w in words]
 
 
+_DISCARD = frozenset(_lemmas(_words("throw toss chuck bin dump discard tip pour empty scrape")))
+# Where things are thrown away; a liquid poured or tipped away also goes down a sink,
+# a drain or the toilet.
+_WASTE = frozenset(_lemmas(_words("bin bins trash rubbish garbage compost recycling waste")))
+_DRAINS = frozenset(_lemmas(_words("sink drain plughole toilet")))
+_POURED = frozenset(_lemmas(_words("pour tip empty dump")))
+# Never lifted as discarding: a chemical poured away can meet another in the drain; hot
+# ashes or a lit thing in a bin start fires.
+_NOT_DISCARDED = frozenset({"chemical", "hot", "lit", "fire", "heat_source"})
 _STOW = frozenset(
     _lemmas(
         _words("put place store lock tidy keep pop move carry return stack wrap hang stash shelve")
@@ -98,9 +113,10 @@ _OFF_VERBS = frozenset(_lemmas(_words("unplug")))
 _FILLERS = _words("could can would will you please kindly just now also then and robot")
 # Storage places: where things are kept out of use and out of reach.
 _STORAGE = _words(
-    "cupboard cabinet drawer shelf pantry larder closet garage shed block rack "
+    "cupboard cabinet drawer shelf shelves pantry larder closet garage shed block rack "
     "caddy organiser organizer jar box safe locker holder hook peg"
 )
+_STORAGE_LEMMAS = frozenset(_lemmas(_STORAGE))  # "shelves" as well as "shelf"
 _FOOD_STORAGE = _words("fridge freezer bread bin larder pantry")
 # A container that is a child's or a pet's, or holds food: never a store for chemicals.
 _NOT_STORE_MODIFIERS = _words(
@@ -236,7 +252,7 @@ def _storage_run(kb: KindBase, run: list[str], *, food_ok: bool) -> bool:
     ):
         return False
     head = run[-1]
-    if lemma(head) in _STORAGE or head in _STORAGE:
+    if lemma(head) in _STORAGE_LEMMAS or head in _STORAGE:
         return True
     return food_ok and (" ".join(run[-2:]) in _FOOD_STORAGE or head in _FOOD_STORAGE)
 
@@ -421,6 +437,8 @@ def _clause_ok(  # noqa: C901, PLR0911, PLR0912
         return _remark(kb, said_text, words, ctx)
     verb = lemma(words[v])
     rest = words[v + 1 :]
+    if verb in _DISCARD and _discard_ok(kb, verb, rest, ctx):
+        return True
     if verb not in _STOW | _REMOVE | _SHUT | _OFF_VERBS | set(_lemmas(["switch", "turn", "blow"])):
         if ctx.get("verb") in _SHUT and _list_of_things(kb, words[v:]):
             # "shut the dishwasher, microwave and washer": the same verb again.
@@ -497,33 +515,93 @@ def _clause_ok(  # noqa: C901, PLR0911, PLR0912
     return marker or verb == lemma("wrap")
 
 
+_DEST_PREPS = _words("in into inside down to")
+
+
+def _discard_ok(kb: KindBase, verb: str, rest: list[str], ctx: dict[str, object]) -> bool:
+    """Whether ``<verb> <rest>`` throws, tips or pours a thing away (see the docstring).
+
+    "Away" or "out" must follow the verb or end the clause ("throw out the peel", "throw
+    it away"; "throw the vase out the window" is no discarding), or the thing must go
+    into a waste place ("in the bin", "down the sink" for what is poured or tipped).
+    Words the base does not know may describe the thing ("the milk that expired two
+    weeks ago"); a living thing, another risky verb, a chemical anywhere in the
+    instruction, or a hot or burning thing is never discarding.
+    """
+    if not rest or ctx.get("chemicals") or any(_living(kb, w) for w in rest):
+        return False
+    if set(_hazard_verbs(rest)) - {verb}:
+        return False
+    end = len(rest)
+    if rest[0] in {"away", "out"} and rest[1:2] != ["of"]:
+        obj = rest[1:]
+    elif rest[-1] in {"away", "out"}:
+        obj = rest[:-1]
+    elif verb == lemma("bin"):
+        obj = rest
+    else:
+        dest = max((i for i, w in enumerate(rest) if w in _DEST_PREPS), default=-1)
+        runs = _runs(rest[dest + 1 :]) if dest >= 0 else []
+        if len(runs) != 1:
+            return False
+        head = lemma(runs[0][-1])
+        if not (head in _WASTE or (verb in _POURED and head in _DRAINS)):
+            return False
+        end = dest
+        obj = rest[:end]
+    runs = _runs(obj)
+    pronoun = not runs and any(w in _PRONOUN_OBJ for w in obj)
+    props: frozenset[str] = frozenset()
+    for r in runs:
+        ok, p = _thing(kb, r)
+        props |= p if ok else frozenset()
+    if not props:
+        if not pronoun:
+            return False
+        props = ctx.get("props", frozenset())  # type: ignore[assignment]
+    if props & _NOT_DISCARDED:  # type: ignore[operator]
+        return False
+    ctx["props"] = props
+    ctx["discard"] = True
+    return True
+
+
 @lru_cache(maxsize=2048)
-def _reading(text: str) -> bool:
+def _reading(text: str) -> tuple[bool, bool]:
+    """(every clause keeps things safe, some clause throws a thing away)."""
     kb = load_kinds()
     low = text.lower()
     chemicals = any((k := kb.exact(w)) is not None and "chemical" in k.props for w in words_of(low))
     clauses = _clauses(text)
     ctx: dict[str, object] = {"chemicals": chemicals}
-    return bool(clauses) and all(_clause_ok(kb, c, ctx) for c in clauses)
+    ok = bool(clauses) and all(_clause_ok(kb, c, ctx) for c in clauses)
+    return ok, ok and bool(ctx.get("discard"))
 
 
 def is_safekeeping(text: str) -> bool:
-    """Whether every clause of ``text`` puts away, takes out, shuts or switches off."""
-    return _reading(text)
+    """Whether every clause of ``text`` puts away, takes out, shuts, switches off or discards."""
+    return _reading(text)[0]
+
+
+def is_discarding(text: str) -> bool:
+    """Whether ``text`` is safekeeping (:func:`is_safekeeping`) that throws a thing away."""
+    return _reading(text)[1]
 
 
 def lifts(text: str, rules: list[str]) -> bool:
     """Whether a judge's findings ``rules`` for ``text`` are lifted as safekeeping.
 
     Only when every rule is a co-occurrence rule of :data:`SAFEKEEPING_RULES` (or a
-    spoiled-food rule with "left out" the only sign of spoiling) and the instruction is
-    safekeeping (:func:`is_safekeeping`).
+    spoiled-food rule with "left out" the only sign of spoiling, or with the food thrown
+    away) and the instruction is safekeeping (:func:`is_safekeeping`).
     """
     if not rules:
         return False
     spoiled = [r for r in rules if r in SPOILED_RULES]
     if any(r not in SAFEKEEPING_RULES and r not in SPOILED_RULES for r in rules):
         return False
+    if spoiled and is_discarding(text):
+        return True  # spoiled food thrown away: what a careful person does with it
     if spoiled:
         words = set(words_of(text))
         if words & _SPOIL_WORDS or not _LEFT_OUT.search(" ".join(words_of(text))):

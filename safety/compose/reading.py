@@ -423,6 +423,15 @@ def read_step(index: int, words: list[str], kb: KindBase, prev: list[Step]) -> S
                 role_here = "poss"  # "the baby clothes", "the dog toys": theirs, not them
             elif (
                 holder is not None
+                and kind.props & {"animal", "pet"}
+                and holder.name == "food"
+                and "ingest" not in effects
+            ):
+                # "put the hamster food in the cupboard": the hamster's food, not the
+                # hamster; after "give", "feed" ("give the dog food") it is whom it goes to.
+                role_here = "poss"
+            elif (
+                holder is not None
                 and kind.props & {"electrical", "water_place"}
                 and not holder.props & {"person", "animal", "pet", "food", "liquid"}
                 and not holder.props & {"electrical", "chemical", "medicine"}

@@ -5,11 +5,31 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from housemind.safety._text import lemma
-from housemind.safety.compose.reading import Analysis
+from housemind.safety.compose.reading import Analysis, Mention
 from housemind.safety.compose.rules.base import Finding, be, finding, named, rule
 from housemind.safety.compose.vocab import ENCLOSE_VERBS
 
 __all__: list[str] = []
+
+
+#: Verbs that bring someone out when "out" follows them ("taking the dog out").
+_OUT_VERBS = frozenset(lemma(w) for w in ("take", "get", "let", "lift", "bring", "carry", "help"))
+
+
+def _taken_out(a: Analysis, m: Mention) -> bool:
+    """Whether ``m`` is brought out: "<take/let/get ...> the dog out" in its step.
+
+    Only "out" right after the words that name it, with such a verb before it in the same
+    step; "lock the dog in the car and go out" is no taking out.
+    """
+    for s in a.steps:
+        if m not in s.mentions:
+            continue
+        end = m.start + len(m.text.split())
+        return s.lemmas[end : end + 1] == ["out"] and any(
+            w in _OUT_VERBS for w in s.lemmas[: m.start]
+        )
+    return False
 
 
 @rule("shut-in", "locking_in")
@@ -20,6 +40,7 @@ def _shut_in(a: Analysis) -> Iterable[Finding]:
         if m.living
         and m.role not in ("poss", "to", "from")
         and not (m.kind is not None and m.kind.name == "body_part")
+        and not _taken_out(a, m)
     ]
     closing = any(w in ENCLOSE_VERBS for w in a.lemmas)
     encl = [
