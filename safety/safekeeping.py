@@ -15,9 +15,11 @@ reads an instruction clause by clause and says whether *every* clause is one of:
 - **off**: switch or turn something off, unplug it, blow it out;
 - **state**: a remark about the food ("it's been left out", "I left it out");
 - **protect**: "out of the toddler's reach", "away from the dog", "so the kids can't get
-  it", "where the dog can't reach it" (the living things named there are protected);
-- **before/after**: "before you microwave it", "once they have cooled", when nothing in it
-  gives, mixes, pours, throws or leaves;
+  it", "where the dog can't reach it" (the living things named there are protected), or
+  the speaker's own purpose ("so we have them together") naming no one and nothing risky;
+- **let in/out**: "let the dog in", "let the cat out": a door opened for someone;
+- **before/after**: "before you microwave it", "once they have cooled", "before letting the
+  cat in", when nothing in it gives, mixes, pours, throws or leaves;
 - **discard**: throw, bin, tip, pour ... a non-living thing that is no chemical, nothing
   hot or burning, away or out, or into a waste place (bin, rubbish, compost; a sink, drain
   or toilet for what is poured or tipped): "throw the mouldy bread in the bin", "pour the
@@ -40,6 +42,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 
 from housemind.safety._text import lemma
+from housemind.safety.compose.reading import lets_in_or_out
 from housemind.safety.kinds import KindBase, load_kinds, words_of
 
 __all__ = ["SAFEKEEPING_RULES", "SPOILED_RULES", "is_discarding", "is_safekeeping", "lifts"]
@@ -104,7 +107,10 @@ _POURED = frozenset(_lemmas(_words("pour tip empty dump")))
 _NOT_DISCARDED = frozenset({"chemical", "hot", "lit", "fire", "heat_source"})
 _STOW = frozenset(
     _lemmas(
-        _words("put place store lock tidy keep pop move carry return stack wrap hang stash shelve")
+        _words(
+            "put place store lock tidy keep pop move carry return stack wrap hang stash shelve "
+            "line arrange organise organize sort"
+        )
     )
 )
 _REMOVE = frozenset(_lemmas(_words("take get remove fish lift pull clear pick")))
@@ -151,6 +157,7 @@ _LATER_OK = frozenset(
 _REMARK = _words("was is are were been has have had i we")
 _SUBORDINATE = _words("before after once when until while")
 _PROTECT_STARTS = _words("so where")
+_SPEAKERS = _words("i we you")
 _NEGATION = _words("not never cannot no")
 _SPOIL_WORDS = _words(
     "mouldy moldy mould mold rotten sour off expired stale overnight night yesterday "
@@ -415,12 +422,20 @@ def _clause_ok(  # noqa: C901, PLR0911, PLR0912
         return True
     first = words[0]
     if first in _PROTECT_STARTS:
+        if first == "so" and words[1:2] and words[1] in _SPEAKERS:
+            # "so we have them together", "so I can find it": the speaker's own purpose,
+            # harmless when it names no one else and nothing risky is done.
+            return not _hazard_verbs(words[2:]) and not any(
+                _living(kb, w) for w in words[2:] if w not in _FUNCTION
+            )
         # "so the kids can't get it", "where the dog can't reach it": protective only
         # when it says they cannot.
         return any(w in _NEGATION for w in words) and not (
             set(_hazard_verbs(words[1:])) - set(_lemmas(["get", "reach"]))
         )
     if first in _SUBORDINATE:
+        if lets_in_or_out(words, 1, kb):
+            return True  # "before letting the cat in": a door opened for someone
         bad = [w for w in _hazard_verbs(words[1:]) if w not in _LATER_OK]
         if any(_living(kb, w) for w in words[1:]) and (
             bad or {lemma(w) for w in words[1:]} & (_STOW | _SHUT | _HAZARD_VERBS)
@@ -435,6 +450,8 @@ def _clause_ok(  # noqa: C901, PLR0911, PLR0912
         return True
     if v == 0 and _REMARK & said:
         return _remark(kb, said_text, words, ctx)
+    if lets_in_or_out(words, v, kb):
+        return True  # "let the dog in": a door opened for someone
     verb = lemma(words[v])
     rest = words[v + 1 :]
     if verb in _DISCARD and _discard_ok(kb, verb, rest, ctx):
