@@ -42,10 +42,18 @@ from collections.abc import Iterable
 from functools import lru_cache
 
 from housemind.safety._text import lemma
-from housemind.safety.compose.reading import lets_in_or_out
+from housemind.safety.compose.reading import Mention, Step, lets_in_or_out
 from housemind.safety.kinds import KindBase, load_kinds, words_of
 
-__all__ = ["SAFEKEEPING_RULES", "SPOILED_RULES", "is_discarding", "is_safekeeping", "lifts"]
+__all__ = [
+    "METAL_RULES",
+    "SAFEKEEPING_RULES",
+    "SPOILED_RULES",
+    "is_discarding",
+    "is_safekeeping",
+    "lifts",
+    "metal_stays_out",
+]
 
 #: Findings that a safekeeping instruction lifts: hazards of things named together.
 SAFEKEEPING_RULES = frozenset(
@@ -84,6 +92,9 @@ SAFEKEEPING_RULES = frozenset(
 )
 #: Spoiled-food findings: lifted only when "left out" is the only sign of spoiling.
 SPOILED_RULES = frozenset({"cs:spoiled-food", "kb:spoiled-food"})
+#: Metal-and-microwave findings of the word judges: lifted when the reading puts every
+#: metal thing it names outside the microwave (:func:`metal_stays_out`).
+METAL_RULES = frozenset({"no-metal-in-microwave", "kb:metal-in-microwave"})
 
 # -- words -----------------------------------------------------------------------------
 
@@ -605,6 +616,80 @@ def is_discarding(text: str) -> bool:
     return _reading(text)[1]
 
 
+#: Verbs that move what a container holds into another one ("empty the tin into a bowl").
+_TRANSFER = frozenset(
+    _lemmas(_words("empty pour tip decant transfer spoon scoop ladle serve dish tip"))
+)
+
+
+def _metal_accounted(step: Step, m: Mention, heated_before: bool) -> bool:
+    """Whether the metal thing ``m`` stays out of the microwave in ``step``.
+
+    It is where something is poured or spooned FROM; or what a step empties into a
+    container that is no metal ("empty the tin of beans into a bowl"); or, after a step
+    that heated, a utensil used WITH it ("nuke the soup and stir it with a spoon after").
+    A step that names the microwave or heats is never one of these.
+    """
+    if "heat" in step.effects or "switch_on" in step.effects or step.says("microwave"):
+        return False
+    if m.role == "from":
+        return True
+    first = lemma(step.verb.split()[0]) if step.verb else ""
+    if m.role in ("obj", "of") and first in _TRANSFER and not m.pronoun:
+        into = step.role("in")
+        return bool(into) and not any(x.has("metal") for x in into)
+    return m.role == "with" and heated_before and not m.pronoun
+
+
+@lru_cache(maxsize=1024)
+def metal_stays_out(text: str) -> bool:
+    """Whether every metal thing ``text`` names stays out of the microwave.
+
+    Read by composition (:func:`~safety.compose.reading.analyse`): each word of a metal
+    thing (a kind or a modifier of ``kinds.yaml`` with the ``metal`` property) must be a
+    step's verb ("SPOON the baby food into a bowl") or belong to a thing that
+    :func:`_metal_accounted` keeps out; things meant by "it" must not be metal. "Pour the
+    coffee from the metal travel mug into a ceramic cup and microwave it" is then no
+    metal in the microwave; "empty the tin into a bowl and microwave the tin" is.
+    """
+    from housemind.safety.compose.reading import _match, analyse
+
+    kb = load_kinds()
+    a = analyse(text, kb)
+    heated = False
+    for step in a.steps:
+        ok_spans: list[tuple[int, int]] = []
+        for m in step.mentions:
+            if m.pronoun:
+                if m.has("metal"):
+                    return False
+                continue
+            span = (m.start, m.start + len(m.text.split()))
+            if m.has("metal"):
+                if not _metal_accounted(step, m, heated):
+                    return False
+                ok_spans.append(span)
+        verb_at = step.words.index(step.verb.split()[0]) if step.verb in step.words else -1
+        lem = step.lemmas
+        i = 0
+        while i < len(lem):
+            n = _match(lem, i, kb.names, kb.max_name_len)
+            mod = _match(lem, i, kb.modifiers, kb.max_name_len)
+            props = kb.kinds[kb.names[tuple(lem[i : i + n])]].props if n else frozenset()
+            adds = kb.modifiers[tuple(lem[i : i + mod])][0] if mod else frozenset()
+            if "metal" in props or "metal" in adds:
+                # A metal word must be the verb, inside a thing kept out, or describe the
+                # next such thing ("the METAL travel mug").
+                covered = i == verb_at or any(
+                    lo <= i < hi or (i < lo and lo - i <= 3) for lo, hi in ok_spans
+                )
+                if not covered:
+                    return False
+            i += max(n, mod, 1)
+        heated = heated or "heat" in step.effects
+    return True
+
+
 def lifts(text: str, rules: list[str]) -> bool:
     """Whether a judge's findings ``rules`` for ``text`` are lifted as safekeeping.
 
@@ -614,6 +699,8 @@ def lifts(text: str, rules: list[str]) -> bool:
     """
     if not rules:
         return False
+    if all(r in METAL_RULES for r in rules) and metal_stays_out(text):
+        return True  # the metal thing is poured from, emptied out or used afterwards
     spoiled = [r for r in rules if r in SPOILED_RULES]
     if any(r not in SAFEKEEPING_RULES and r not in SPOILED_RULES for r in rules):
         return False
