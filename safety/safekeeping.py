@@ -15,15 +15,9 @@ reads an instruction clause by clause and says whether *every* clause is one of:
 - **off**: switch or turn something off, unplug it, blow it out;
 - **state**: a remark about the food ("it's been left out", "I left it out");
 - **protect**: "out of the toddler's reach", "away from the dog", "so the kids can't get
-  it", "where the dog can't reach it" (the living things named there are protected), or
-  the speaker's own purpose ("so we have them together") naming no one and nothing risky;
-- **let in/out**: "let the dog in", "let the cat out": a door opened for someone;
-- **before/after**: "before you microwave it", "once they have cooled", "before letting the
-  cat in", when nothing in it gives, mixes, pours, throws or leaves;
-- **discard**: throw, bin, tip, pour ... a non-living thing that is no chemical, nothing
-  hot or burning, away or out, or into a waste place (bin, rubbish, compost; a sink, drain
-  or toilet for what is poured or tipped): "throw the mouldy bread in the bin", "pour the
-  sour milk down the sink", "throw away the plastic bag so the baby can't get it".
+  it", "where the dog can't reach it" (the living things named there are protected);
+- **before/after**: "before you microwave it", "once they have cooled", when nothing in it
+  gives, mixes, pours, throws or leaves.
 
 Anything else (a verb that mixes, pours, gives, heats, throws or leaves; a living thing
 stowed or shut in; a destination that is no storage place; a word the knowledge base does
@@ -31,8 +25,7 @@ not know) makes it no safekeeping. The monitor then lifts only the findings of t
 co-occurrence rules in :data:`SAFEKEEPING_RULES`, and only when a judge's findings are
 all such rules: a stricter or different hazard is never lifted. Spoiled-food findings are
 lifted only when the only sign of spoiling is that the food was left out (no "mouldy",
-"overnight", "since Friday", "days"), or when the instruction throws the food away: getting
-rid of spoiled food is what a careful person does with it.
+"overnight", "since Friday", "days").
 """
 
 from __future__ import annotations
@@ -42,18 +35,9 @@ from collections.abc import Iterable
 from functools import lru_cache
 
 from housemind.safety._text import lemma
-from housemind.safety.compose.reading import Mention, Step, lets_in_or_out
 from housemind.safety.kinds import KindBase, load_kinds, words_of
 
-__all__ = [
-    "METAL_RULES",
-    "SAFEKEEPING_RULES",
-    "SPOILED_RULES",
-    "is_discarding",
-    "is_safekeeping",
-    "lifts",
-    "metal_stays_out",
-]
+__all__ = ["SAFEKEEPING_RULES", "SPOILED_RULES", "is_safekeeping", "lifts"]
 
 #: Findings that a safekeeping instruction lifts: hazards of things named together.
 SAFEKEEPING_RULES = frozenset(
@@ -66,7 +50,6 @@ SAFEKEEPING_RULES = frozenset(
         # small things, medicine, food toxic to pets, near a child or a pet
         "cs:choking",
         "no-medicine-or-small-things-to-child",
-        "kb:small-things-to-child",
         "cs:pet-toxic-in-reach",
         "cs:medicine-child",
         "kb:toxic-food-for-pets",
@@ -92,9 +75,6 @@ SAFEKEEPING_RULES = frozenset(
 )
 #: Spoiled-food findings: lifted only when "left out" is the only sign of spoiling.
 SPOILED_RULES = frozenset({"cs:spoiled-food", "kb:spoiled-food"})
-#: Metal-and-microwave findings of the word judges: lifted when the reading puts every
-#: metal thing it names outside the microwave (:func:`metal_stays_out`).
-METAL_RULES = frozenset({"no-metal-in-microwave", "kb:metal-in-microwave"})
 
 # -- words -----------------------------------------------------------------------------
 
@@ -107,21 +87,9 @@ def _lemmas(words: Iterable[str]) -> list[str]:
     return [lemma(w) for w in words]
 
 
-_DISCARD = frozenset(_lemmas(_words("throw toss chuck bin dump discard tip pour empty scrape")))
-# Where things are thrown away; a liquid poured or tipped away also goes down a sink,
-# a drain or the toilet.
-_WASTE = frozenset(_lemmas(_words("bin bins trash rubbish garbage compost recycling waste")))
-_DRAINS = frozenset(_lemmas(_words("sink drain plughole toilet")))
-_POURED = frozenset(_lemmas(_words("pour tip empty dump")))
-# Never lifted as discarding: a chemical poured away can meet another in the drain; hot
-# ashes or a lit thing in a bin start fires.
-_NOT_DISCARDED = frozenset({"chemical", "hot", "lit", "fire", "heat_source"})
 _STOW = frozenset(
     _lemmas(
-        _words(
-            "put place store lock tidy keep pop move carry return stack wrap hang stash shelve "
-            "line arrange organise organize sort"
-        )
+        _words("put place store lock tidy keep pop move carry return stack wrap hang stash shelve")
     )
 )
 _REMOVE = frozenset(_lemmas(_words("take get remove fish lift pull clear pick")))
@@ -130,10 +98,9 @@ _OFF_VERBS = frozenset(_lemmas(_words("unplug")))
 _FILLERS = _words("could can would will you please kindly just now also then and robot")
 # Storage places: where things are kept out of use and out of reach.
 _STORAGE = _words(
-    "cupboard cabinet drawer shelf shelves pantry larder closet garage shed block rack "
+    "cupboard cabinet drawer shelf pantry larder closet garage shed block rack "
     "caddy organiser organizer jar box safe locker holder hook peg"
 )
-_STORAGE_LEMMAS = frozenset(_lemmas(_STORAGE))  # "shelves" as well as "shelf"
 _FOOD_STORAGE = _words("fridge freezer bread bin larder pantry")
 # A container that is a child's or a pet's, or holds food: never a store for chemicals.
 _NOT_STORE_MODIFIERS = _words(
@@ -168,7 +135,6 @@ _LATER_OK = frozenset(
 _REMARK = _words("was is are were been has have had i we")
 _SUBORDINATE = _words("before after once when until while")
 _PROTECT_STARTS = _words("so where")
-_SPEAKERS = _words("i we you")
 _NEGATION = _words("not never cannot no")
 _SPOIL_WORDS = _words(
     "mouldy moldy mould mold rotten sour off expired stale overnight night yesterday "
@@ -270,7 +236,7 @@ def _storage_run(kb: KindBase, run: list[str], *, food_ok: bool) -> bool:
     ):
         return False
     head = run[-1]
-    if lemma(head) in _STORAGE_LEMMAS or head in _STORAGE:
+    if lemma(head) in _STORAGE or head in _STORAGE:
         return True
     return food_ok and (" ".join(run[-2:]) in _FOOD_STORAGE or head in _FOOD_STORAGE)
 
@@ -433,20 +399,12 @@ def _clause_ok(  # noqa: C901, PLR0911, PLR0912
         return True
     first = words[0]
     if first in _PROTECT_STARTS:
-        if first == "so" and words[1:2] and words[1] in _SPEAKERS:
-            # "so we have them together", "so I can find it": the speaker's own purpose,
-            # harmless when it names no one else and nothing risky is done.
-            return not _hazard_verbs(words[2:]) and not any(
-                _living(kb, w) for w in words[2:] if w not in _FUNCTION
-            )
         # "so the kids can't get it", "where the dog can't reach it": protective only
         # when it says they cannot.
         return any(w in _NEGATION for w in words) and not (
             set(_hazard_verbs(words[1:])) - set(_lemmas(["get", "reach"]))
         )
     if first in _SUBORDINATE:
-        if lets_in_or_out(words, 1, kb):
-            return True  # "before letting the cat in": a door opened for someone
         bad = [w for w in _hazard_verbs(words[1:]) if w not in _LATER_OK]
         if any(_living(kb, w) for w in words[1:]) and (
             bad or {lemma(w) for w in words[1:]} & (_STOW | _SHUT | _HAZARD_VERBS)
@@ -461,12 +419,8 @@ def _clause_ok(  # noqa: C901, PLR0911, PLR0912
         return True
     if v == 0 and _REMARK & said:
         return _remark(kb, said_text, words, ctx)
-    if lets_in_or_out(words, v, kb):
-        return True  # "let the dog in": a door opened for someone
     verb = lemma(words[v])
     rest = words[v + 1 :]
-    if verb in _DISCARD and _discard_ok(kb, verb, rest, ctx):
-        return True
     if verb not in _STOW | _REMOVE | _SHUT | _OFF_VERBS | set(_lemmas(["switch", "turn", "blow"])):
         if ctx.get("verb") in _SHUT and _list_of_things(kb, words[v:]):
             # "shut the dishwasher, microwave and washer": the same verb again.
@@ -543,169 +497,33 @@ def _clause_ok(  # noqa: C901, PLR0911, PLR0912
     return marker or verb == lemma("wrap")
 
 
-_DEST_PREPS = _words("in into inside down to")
-
-
-def _discard_ok(kb: KindBase, verb: str, rest: list[str], ctx: dict[str, object]) -> bool:
-    """Whether ``<verb> <rest>`` throws, tips or pours a thing away (see the docstring).
-
-    "Away" or "out" must follow the verb or end the clause ("throw out the peel", "throw
-    it away"; "throw the vase out the window" is no discarding), or the thing must go
-    into a waste place ("in the bin", "down the sink" for what is poured or tipped).
-    Words the base does not know may describe the thing ("the milk that expired two
-    weeks ago"); a living thing, another risky verb, a chemical anywhere in the
-    instruction, or a hot or burning thing is never discarding.
-    """
-    if not rest or ctx.get("chemicals") or any(_living(kb, w) for w in rest):
-        return False
-    if set(_hazard_verbs(rest)) - {verb}:
-        return False
-    end = len(rest)
-    if rest[0] in {"away", "out"} and rest[1:2] != ["of"]:
-        obj = rest[1:]
-    elif rest[-1] in {"away", "out"}:
-        obj = rest[:-1]
-    elif verb == lemma("bin"):
-        obj = rest
-    else:
-        dest = max((i for i, w in enumerate(rest) if w in _DEST_PREPS), default=-1)
-        runs = _runs(rest[dest + 1 :]) if dest >= 0 else []
-        if len(runs) != 1:
-            return False
-        head = lemma(runs[0][-1])
-        if not (head in _WASTE or (verb in _POURED and head in _DRAINS)):
-            return False
-        end = dest
-        obj = rest[:end]
-    runs = _runs(obj)
-    pronoun = not runs and any(w in _PRONOUN_OBJ for w in obj)
-    props: frozenset[str] = frozenset()
-    for r in runs:
-        ok, p = _thing(kb, r)
-        props |= p if ok else frozenset()
-    if not props:
-        if not pronoun:
-            return False
-        props = ctx.get("props", frozenset())  # type: ignore[assignment]
-    if props & _NOT_DISCARDED:  # type: ignore[operator]
-        return False
-    ctx["props"] = props
-    ctx["discard"] = True
-    return True
-
-
 @lru_cache(maxsize=2048)
-def _reading(text: str) -> tuple[bool, bool]:
-    """(every clause keeps things safe, some clause throws a thing away)."""
+def _reading(text: str) -> bool:
     kb = load_kinds()
     low = text.lower()
     chemicals = any((k := kb.exact(w)) is not None and "chemical" in k.props for w in words_of(low))
     clauses = _clauses(text)
     ctx: dict[str, object] = {"chemicals": chemicals}
-    ok = bool(clauses) and all(_clause_ok(kb, c, ctx) for c in clauses)
-    return ok, ok and bool(ctx.get("discard"))
+    return bool(clauses) and all(_clause_ok(kb, c, ctx) for c in clauses)
 
 
 def is_safekeeping(text: str) -> bool:
-    """Whether every clause of ``text`` puts away, takes out, shuts, switches off or discards."""
-    return _reading(text)[0]
-
-
-def is_discarding(text: str) -> bool:
-    """Whether ``text`` is safekeeping (:func:`is_safekeeping`) that throws a thing away."""
-    return _reading(text)[1]
-
-
-#: Verbs that move what a container holds into another one ("empty the tin into a bowl").
-_TRANSFER = frozenset(
-    _lemmas(_words("empty pour tip decant transfer spoon scoop ladle serve dish tip"))
-)
-
-
-def _metal_accounted(step: Step, m: Mention, heated_before: bool) -> bool:
-    """Whether the metal thing ``m`` stays out of the microwave in ``step``.
-
-    It is where something is poured or spooned FROM; or what a step empties into a
-    container that is no metal ("empty the tin of beans into a bowl"); or, after a step
-    that heated, a utensil used WITH it ("nuke the soup and stir it with a spoon after").
-    A step that names the microwave or heats is never one of these.
-    """
-    if "heat" in step.effects or "switch_on" in step.effects or step.says("microwave"):
-        return False
-    if m.role == "from":
-        return True
-    first = lemma(step.verb.split()[0]) if step.verb else ""
-    if m.role in ("obj", "of") and first in _TRANSFER and not m.pronoun:
-        into = step.role("in")
-        return bool(into) and not any(x.has("metal") for x in into)
-    return m.role == "with" and heated_before and not m.pronoun
-
-
-@lru_cache(maxsize=1024)
-def metal_stays_out(text: str) -> bool:
-    """Whether every metal thing ``text`` names stays out of the microwave.
-
-    Read by composition (:func:`~safety.compose.reading.analyse`): each word of a metal
-    thing (a kind or a modifier of ``kinds.yaml`` with the ``metal`` property) must be a
-    step's verb ("SPOON the baby food into a bowl") or belong to a thing that
-    :func:`_metal_accounted` keeps out; things meant by "it" must not be metal. "Pour the
-    coffee from the metal travel mug into a ceramic cup and microwave it" is then no
-    metal in the microwave; "empty the tin into a bowl and microwave the tin" is.
-    """
-    from housemind.safety.compose.reading import _match, analyse
-
-    kb = load_kinds()
-    a = analyse(text, kb)
-    heated = False
-    for step in a.steps:
-        ok_spans: list[tuple[int, int]] = []
-        for m in step.mentions:
-            if m.pronoun:
-                if m.has("metal"):
-                    return False
-                continue
-            span = (m.start, m.start + len(m.text.split()))
-            if m.has("metal"):
-                if not _metal_accounted(step, m, heated):
-                    return False
-                ok_spans.append(span)
-        verb_at = step.words.index(step.verb.split()[0]) if step.verb in step.words else -1
-        lem = step.lemmas
-        i = 0
-        while i < len(lem):
-            n = _match(lem, i, kb.names, kb.max_name_len)
-            mod = _match(lem, i, kb.modifiers, kb.max_name_len)
-            props = kb.kinds[kb.names[tuple(lem[i : i + n])]].props if n else frozenset()
-            adds = kb.modifiers[tuple(lem[i : i + mod])][0] if mod else frozenset()
-            if "metal" in props or "metal" in adds:
-                # A metal word must be the verb, inside a thing kept out, or describe the
-                # next such thing ("the METAL travel mug").
-                covered = i == verb_at or any(
-                    lo <= i < hi or (i < lo and lo - i <= 3) for lo, hi in ok_spans
-                )
-                if not covered:
-                    return False
-            i += max(n, mod, 1)
-        heated = heated or "heat" in step.effects
-    return True
+    """Whether every clause of ``text`` puts away, takes out, shuts or switches off."""
+    return _reading(text)
 
 
 def lifts(text: str, rules: list[str]) -> bool:
     """Whether a judge's findings ``rules`` for ``text`` are lifted as safekeeping.
 
     Only when every rule is a co-occurrence rule of :data:`SAFEKEEPING_RULES` (or a
-    spoiled-food rule with "left out" the only sign of spoiling, or with the food thrown
-    away) and the instruction is safekeeping (:func:`is_safekeeping`).
+    spoiled-food rule with "left out" the only sign of spoiling) and the instruction is
+    safekeeping (:func:`is_safekeeping`).
     """
     if not rules:
         return False
-    if all(r in METAL_RULES for r in rules) and metal_stays_out(text):
-        return True  # the metal thing is poured from, emptied out or used afterwards
     spoiled = [r for r in rules if r in SPOILED_RULES]
     if any(r not in SAFEKEEPING_RULES and r not in SPOILED_RULES for r in rules):
         return False
-    if spoiled and is_discarding(text):
-        return True  # spoiled food thrown away: what a careful person does with it
     if spoiled:
         words = set(words_of(text))
         if words & _SPOIL_WORDS or not _LEFT_OUT.search(" ".join(words_of(text))):

@@ -31,7 +31,6 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
-import re
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -60,13 +59,6 @@ logger = logging.getLogger(__name__)
 DEFAULT_THRESHOLD = 0.60
 #: How much closer to a hazard example than to any ordinary chore a text must be.
 DEFAULT_MARGIN = 0.10
-
-
-#: A possessor ("the cat's", "Grandma's"); not "it's", "that's", "let's".
-_POSSESSOR = re.compile(
-    r"\b(?!(?:it|that|what|there|here|he|she|who|where|let)['\u2019]s\b)\w+['\u2019]s\b",
-    re.IGNORECASE,
-)
 
 
 def embeddings_available() -> bool:
@@ -336,12 +328,6 @@ class HazardMatcher:
         """
         tokens = lemmas(text)
         present = set(tokens)
-        # Meaning fills in one missing group only where the words name the others; a
-        # possessor names whose a thing is, not the thing ("take the cat's blanket out
-        # of the dryer" names no cat put anywhere), so it does not count for that.
-        owned = _POSSESSOR.sub(" ", text) if _POSSESSOR.search(text) else None
-        own_tokens = lemmas(owned) if owned is not None else tokens
-        own_present = set(own_tokens)
         out: list[HazardMatch] = []
         candidates: list[int] = []
         for i, c in enumerate(self._entries):
@@ -351,10 +337,6 @@ class HazardMatcher:
             if full:
                 out.append(HazardMatch(c.entry, "words", float("nan")))
             elif n_groups >= 2 and n_groups >= len(c.groups) - 1 and c.entry.examples:
-                if owned is not None:
-                    n_groups = c.words_match(own_tokens, own_present)[1]
-                    if n_groups < 2 or n_groups < len(c.groups) - 1:
-                        continue
                 candidates.append(i)
         # Only texts that say part of a hazard need the model (most chores never load it),
         # and only while the verdict could still get stricter.

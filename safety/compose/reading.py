@@ -43,7 +43,6 @@ __all__ = [
     "Step",
     "analyse",
     "kind_of_unknown",
-    "lets_in_or_out",
     "prev_or_here",
     "read_step",
     "split_steps",
@@ -323,7 +322,7 @@ def read_step(index: int, words: list[str], kb: KindBase, prev: list[Step]) -> S
             v = _verb_at(words[i:], kb)
     if v is not None:
         verb = " ".join(words[i : i + v[1]])
-        effects |= v[0] if not lets_in_or_out(words, i, kb) else frozenset()
+        effects |= v[0]
         verb_end = i + v[1]
     # Later verbs: "let the dog lick ...", "leave it running", "and go out".
     mentions: list[Mention] = []
@@ -424,15 +423,6 @@ def read_step(index: int, words: list[str], kb: KindBase, prev: list[Step]) -> S
                 role_here = "poss"  # "the baby clothes", "the dog toys": theirs, not them
             elif (
                 holder is not None
-                and kind.props & {"animal", "pet"}
-                and holder.name == "food"
-                and "ingest" not in effects
-            ):
-                # "put the hamster food in the cupboard": the hamster's food, not the
-                # hamster; after "give", "feed" ("give the dog food") it is whom it goes to.
-                role_here = "poss"
-            elif (
-                holder is not None
                 and kind.props & {"electrical", "water_place"}
                 and not holder.props & {"person", "animal", "pet", "food", "liquid"}
                 and not holder.props & {"electrical", "chemical", "medicine"}
@@ -488,7 +478,7 @@ def read_step(index: int, words: list[str], kb: KindBase, prev: list[Step]) -> S
             j += vv[1]  # "the smashed glass", "the broken plate": a description
             continue
         if vv is not None and j > verb_end:
-            effects |= vv[0] if not lets_in_or_out(words, j, kb) else frozenset()
+            effects |= vv[0]
             if verb is None:
                 verb = " ".join(words[j : j + vv[1]])
                 role = "obj"
@@ -521,35 +511,6 @@ def read_step(index: int, words: list[str], kb: KindBase, prev: list[Step]) -> S
 
 #: Verbs after which "<someone> <verb>" says what that someone does ("let the kids paint").
 _LETS = frozenset(lemma(w) for w in ("let", "make", "help", "allow"))
-#: "let the dog IN": a door opened for someone, when nothing but a clause follows.
-_IN_OUT = frozenset({"in", "out", "inside", "outside", "indoors", "outdoors", "through"})
-
-
-def lets_in_or_out(words: list[str], i: int, kb: KindBase) -> bool:
-    """Whether ``words[i:]`` is "let <a person or an animal> in/out" and nothing more.
-
-    "Let the cat in", "letting the dog out before ...": a door opened, not "let the dog
-    have the chocolate" (the verb "let" otherwise means someone is given or allowed
-    something). What follows the particle must end the clause ("and", "before", a comma
-    or the end): "let the dog in the kitchen with the bins" is not only a door opened.
-    """
-    if i >= len(words) or lemma(words[i]) != lemma("let"):
-        return False
-    k = i + 1
-    while k < len(words) and (words[k] in ARTICLES or words[k] in DETERMINERS):
-        k += 1
-    lem = [lemma(w) for w in words]
-    n = _match(lem, k, kb.names, kb.max_name_len)
-    if not n or not kb.kinds[kb.names[tuple(lem[k : k + n])]].props & {"person", "animal", "pet"}:
-        return False
-    k += n
-    if k >= len(words) or words[k] not in _IN_OUT:
-        return False
-    k += 1
-    if k < len(words) and words[k] in ("again", "now", "please"):
-        k += 1
-    return k >= len(words) or words[k] in CLAUSE or words[k] in ("and", "then", "but")
-
 
 #: Kinds named by age ("3 year old", "ten month old").
 _AGED = frozenset({"person", "baby", "child"})

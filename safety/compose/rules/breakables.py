@@ -49,14 +49,6 @@ def _throw(a: Analysis) -> Iterable[Finding]:
         for o in objs:
             kind_of_unknown(a, o)
             risky = o.has("fragile", "heavy", "valuable", "hot", "sharp", "electrical", "lit")
-            if (
-                not risky
-                and people
-                and all(m.role == "to" for m in people)
-                and o.kind is not None
-                and o.kind.is_a("toy")
-            ):
-                continue  # "throw the ball for the dog", "to the kids": a toy, thrown to play
             if people and o.has("heavy", "sharp", "hot", "lit"):
                 yield finding(
                     "throw-at-living",

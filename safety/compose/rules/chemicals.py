@@ -45,18 +45,6 @@ def _together(a: Analysis, x: Mention, y: Mention) -> bool:
     return ty is None or tx is None or tx == ty
 
 
-def _own_container(s: Step, m: Mention) -> bool:
-    """Whether ``m`` is the chemical's own container: "its own bottle", "the original tub".
-
-    Pouring a cleaner back into the bottle it came in is how it is kept; "their own" or
-    "the baby's bottle" could be someone's drink and is not read so.
-    """
-    return s.words[max(0, m.start - 2) : m.start] in _OWN
-
-
-_OWN = (["its", "own"], ["its", "original"], ["the", "original"])
-
-
 @rule("chemicals-mixed", "chemicals_mixing")
 def _chemicals(a: Analysis) -> Iterable[Finding]:
     chems = [
@@ -126,7 +114,7 @@ def _chemicals(a: Analysis) -> Iterable[Finding]:
         # A bowl or a plate is where food is served: a chemical decanted into one is drunk
         # or eaten by someone (or a pet) who takes it for food.
         into += [m for m in s.role("in") if m.kind is not None and m.kind.is_a("dish")]
-        into = [m for m in into if not m.has("chemical") and not _own_container(s, m)]
+        into = [m for m in into if not m.has("chemical")]
         if (
             into
             and s.effects & {"wet", "place", "fill", "mix"}
