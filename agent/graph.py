@@ -334,6 +334,17 @@ def build_task_graph(services: TaskServices, *, max_replans: int = 10, checkpoin
                 "status": "denied",
                 "reason": f"'{st.text}' was not approved",
             }
+        thing = st.args.get("object")
+        if v.verdict is Verdict.DENY and v.passing and st.skill == "pick" and thing:
+            # Not now (someone is within reach of the knife, and stayed while the robot
+            # waited): this chore leaves the thing and does the rest; the next run tries it.
+            event["answer"] = "left out"
+            return {
+                "safety": [event],
+                "in_use": {**(state.get("in_use") or {}), str(thing): "the person next to it"},
+                "needs_plan": True,
+                "failed": None,
+            }
         if v.verdict is Verdict.DENY:
             return {
                 "safety": [event],
@@ -466,7 +477,10 @@ def build_task_graph(services: TaskServices, *, max_replans: int = 10, checkpoin
         return "gate"
 
     def after_gate(state: TaskState) -> str:
-        return END if state.get("status") == "denied" else "dispatch"
+        if state.get("status") == "denied":
+            return END
+        # a step refused for now (a knife someone is next to) is left out: plan the rest
+        return "plan" if state.get("needs_plan") else "dispatch"
 
     def after_reflect(state: TaskState) -> str:
         if state.get("stuck"):
@@ -483,7 +497,7 @@ def build_task_graph(services: TaskServices, *, max_replans: int = 10, checkpoin
     g.add_edge("ask", END)
     g.add_conditional_edges("perceive", after_perceive, ["plan", "gate"])
     g.add_conditional_edges("plan", after_plan, ["gate", "reflect", "get_help", END])
-    g.add_conditional_edges("gate", after_gate, ["dispatch", END])
+    g.add_conditional_edges("gate", after_gate, ["dispatch", "plan", END])
     g.add_edge("dispatch", "reflect")
     g.add_conditional_edges("reflect", after_reflect, ["perceive", "get_help", END])
     g.add_conditional_edges("get_help", after_help, ["perceive", END])

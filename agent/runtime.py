@@ -542,6 +542,8 @@ class HomeRuntime(AssistServices):
             v = self.safety.check_subtask(self.safety_context(subtask), task_id=task_id)
         if waited and v.verdict is Verdict.DENY:
             v = v.model_copy(update={"reasons": [*v.reasons, f"(waited {waited:.0f} s)"]})
+        if v.verdict is Verdict.DENY and self._passing_denial(v) is not None:
+            v = v.model_copy(update={"passing": True})
         if v.verdict is Verdict.CONFIRM:
             instruction_id = self._task_instruction(task_id)
             ok = self.approvals.covering(

@@ -28,6 +28,9 @@ class SafetyVerdict(BaseModel):
     rules: list[str] = Field(default_factory=list)
     #: For a ``confirm`` waiting on a person: the approval request to answer.
     approval_id: str | None = None
+    #: A ``deny`` the situation lifts by itself (someone within reach walks on), still in
+    #: force after the robot waited: the step may be tried again later, not never.
+    passing: bool = False
 
     @property
     def allowed(self) -> bool:

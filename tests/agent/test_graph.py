@@ -267,3 +267,33 @@ def test_what_a_plan_left_out_is_said_in_the_done_chores_result():
     res = build_task_graph(svc).invoke(start("t11", "put the mug on the sink"), cfg("t11"))
     assert res["status"] == "done"
     assert res["reason"] == "leaving the ball: sam is using it"
+
+
+class _KnifeNearSomeone(PointServices):
+    """Picking the knife stays refused for now: someone is next to it (a passing denial)."""
+
+    def check_subtask(self, subtask, task_id):
+        if subtask.skill == "pick" and subtask.args.get("object") == "knife":
+            self.checked.append("pick knife")
+            return SafetyVerdict(
+                verdict=Verdict.DENY,
+                reasons=["Someone is within reach of the knife", "(waited 300 s)"],
+                rules=["no-picking-sharp-near-people"],
+                passing=True,
+            )
+        return super().check_subtask(subtask, task_id)
+
+
+def test_a_thing_the_gate_refuses_for_now_is_left_out_and_the_rest_done():
+    env = PointRobotEnv(things={"mug": "table", "knife": "table"})
+    svc = _KnifeNearSomeone(env)
+    g = build_task_graph(svc)
+    res = g.invoke(start("k1", "put the mug and the knife on the sink"), cfg("k1"))
+    assert res["status"] == "done", res.get("reason")
+    assert env.things == {"mug": "sink", "knife": "table"}
+    assert "leaving the knife" in res["reason"] and svc.checked.count("pick knife") == 1
+    # a refusal that does not pass by itself still ends the chore denied
+    env = PointRobotEnv(things={"mug": "table", "knife": "table"})
+    svc = PointServices(env, verdicts={"pick": Verdict.DENY})
+    res = build_task_graph(svc).invoke(start("k2", "put the knife on the sink"), cfg("k2"))
+    assert res["status"] == "denied"

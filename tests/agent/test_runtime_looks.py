@@ -76,6 +76,7 @@ def test_a_refusal_that_stays_ends_after_the_longest_wait_and_says_so(tmp_path):
         t0 = env.clock.now()
         v = rt.check_subtask(Subtask(skill="navigate", args={"target": "kitchen"}), "t1")
         assert v.verdict.value == "deny" and "(waited 300 s)" in v.reasons
+        assert v.passing  # still only "not now": a step may leave the thing for later
         assert (env.clock.now() - t0).total_seconds() == pytest.approx(300, abs=1)
 
 
@@ -85,5 +86,5 @@ def test_a_refusal_of_a_rule_without_a_wait_is_not_waited_for(tmp_path):
         rt.safety = _RefusesAtFirst(rt.safety, 1000, "no-placing-metal-in-microwave")
         t0 = env.clock.now()
         v = rt.check_subtask(Subtask(skill="navigate", args={"target": "kitchen"}), "t1")
-        assert v.verdict.value == "deny" and rt.safety.calls == 1
+        assert v.verdict.value == "deny" and rt.safety.calls == 1 and not v.passing
         assert env.clock.now() == t0

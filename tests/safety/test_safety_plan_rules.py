@@ -91,6 +91,15 @@ def test_knife_near_people_denied(monitor, skill, args):
     assert "knife" in v.reasons[0]
 
 
+def test_picking_a_knife_up_next_to_someone_waits_for_them(monitor):
+    v = check(monitor, ctx("pick", args={"object": "knife"}, people_near_robot=["sam"]))
+    assert v.verdict is Verdict.DENY and "no-picking-sharp-near-people" in v.rules
+    assert "knife" in v.reasons[0]
+    assert monitor.rulebook.rule("no-picking-sharp-near-people").wait_s == 20
+    assert check(monitor, ctx("pick", args={"object": "knife"}, people_near_robot=[])).allowed
+    assert check(monitor, ctx("pick", args={"object": "mug"}, people_near_robot=["sam"])).allowed
+
+
 def test_knife_with_nobody_near_or_mug_near_people_allowed(monitor):
     assert check(
         monitor,

@@ -10,6 +10,7 @@ V1_PLAN_RULES = {
     "heat-on-nobody-home",
     "hob-on-empty",
     "no-sharp-near-people",
+    "no-picking-sharp-near-people",
     "no-placing-metal-in-microwave",
     "liquid-onto-running-appliance",
     "high-risk-near-child",
