@@ -1030,8 +1030,12 @@ class HomeRuntime(AssistServices):
             )
         elif status == "failed":
             # What a failed chore found run out (no coffee left) is ordered as after a done
-            # one: the chore fails today, not every day after.
-            self.shopping.top_up(task.id)
+            # one: the chore fails today, not every day after. The step that found it may
+            # be the first to know (the pack was seen half full, a resident finished it).
+            from housemind.agent.knowledge import normalise
+
+            ran_out = _RAN_OUT.findall(str(result.get("reason", "")))
+            self.shopping.top_up(task.id, [normalise(k) or k for k in ran_out])
         if self._active_run is not None:
             # The run's checkpoint first: a crash between the two leaves the task running,
             # and recovery then finds its graph finished and only records the outcome.
@@ -1213,6 +1217,9 @@ _FINAL = ("done", "failed", "denied", "skipped")
 #: The longest a step waits for a refusal to lift (rules with ``wait_s``) before the chore
 #: ends denied.
 GATE_WAIT_MAX_S = 300.0
+#: A failed step's reason when something the chore uses ran out ("there is no coffee left
+#: in the home"): the thing is ordered at once.
+_RAN_OUT = re.compile(r"\bthere is no ([a-z_ ]+?) left in the home\b")
 
 _SHOPPING_WORDS = re.compile(r"\b(shop|shopping|pick up|buy|grocer|groceries|store)\b", re.I)
 

@@ -154,7 +154,8 @@ class ShoppingLoop:
 
         Args:
             task_id: The chore that just ended.
-            missing: What it needed and the home does not have (its plan's ``missing``).
+            missing: What it needed and the home does not have (its plan's ``missing``, or
+                what a failed step found run out: "there is no coffee left in the home").
         """
         from housemind.agent.planners.methods import recipes
 
@@ -175,12 +176,12 @@ class ShoppingLoop:
         staples = meal_foods | {k for k in self.named_by_chores() if k in low}
         stock = self.stock(known)
         short = [k for k in meal_foods if k in stock and stock[k] <= STAPLE_REORDER]
-        for kind in dict.fromkeys([*low, *sorted(short)]):
-            if kind in staples and kind not in listed and kind not in coming:
+        lacking = [k for k in dict.fromkeys(missing) if k not in self.unavailable()]
+        for kind in dict.fromkeys([*low, *sorted(short), *lacking]):
+            if (kind in staples or kind in lacking) and kind not in listed and kind not in coming:
                 self.rt.memory.symbolic.add_item("shopping", kind, added_by="robot", when=now)
                 listed.append(kind)
         used_up = set(self._used_up(known))
-        lacking = set(missing) - self.unavailable()
         wanted = [
             i for i in listed if (i in used_up or i in staples or i in lacking) and i not in coming
         ]

@@ -44,7 +44,8 @@ class ChoreSpec:
 
     Attributes:
         stages: Goal facts per stage, in order.
-        look: Rooms to look around before planning (not looked at in this task yet).
+        look: Rooms to look around (or fixtures to look at from their front) before planning
+            (not looked at in this task yet).
         find: Things to find before planning (their place is unknown).
         use: Things the plan may use besides those its goals name (a sink, a tool).
         bindings: Values of free skill parameters, per skill.
@@ -298,7 +299,13 @@ def _expand(
         try:
             r = beliefs.resolve_room(room)
         except PlanningError:
-            continue  # "kitchen" in a studio: nothing to look at by that name
+            # A fixture to look at from its front ("front_door": where deliveries are left,
+            # beyond what the robot sees from the middle of a long hall); else nothing of
+            # that name here ("kitchen" in a studio).
+            fx = beliefs.fixtures_of(room)
+            if not fx:
+                continue
+            r = fx[0]
         if r not in spec.look:
             spec.look.append(r)
     for kind in m.requires.values():

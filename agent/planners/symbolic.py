@@ -184,7 +184,7 @@ class SymbolicPlanner:
         searched = [str(s.args.get("target")) for s in done if s.skill == "navigate"]
         if failed is not None and failed.skill == "navigate":
             searched.append(str(failed.args.get("target")))
-        looked = {s for s in searched if s in beliefs.rooms}
+        looked = {s for s in searched if s in beliefs.rooms or s in beliefs.fixtures}
         spec = understand(goal, beliefs, self.methods, looked)
         told = list(spec.told)  # what the person is told when the chore is done
         if ctx.unreachable:

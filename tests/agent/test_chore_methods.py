@@ -361,3 +361,18 @@ def test_setting_the_table_with_only_dirty_dishes_washes_them_at_the_sink():
     plan = get_planner("symbolic").replan("set the table", c, done=looked, failed=None, reason="")
     washed = [x.args.get("object") for x in plan.subtasks if x.skill == "wash"]
     assert sorted(washed) == ["plate", "spoon"]
+
+
+def test_putting_a_delivery_away_looks_at_the_front_door_first():
+    # A delivery is left just inside the front door; from the middle of a long hall the
+    # robot may not see it, and memory still has the used-up pack at home in the pantry.
+    door = FixtureInfo(name="front_door", kind="front_door", room="hallway", openable=True)
+    c = ctx(fixtures={**F, "front_door": door}, robot_room="kitchen")
+    planner = get_planner("symbolic")
+    first = planner.replan("put the delivery away", c, done=[], failed=None, reason="")
+    assert [(s.skill, s.args) for s in first.subtasks] == [
+        ("navigate", {"target": "front_door"})
+    ] and not first.complete
+    at_door = Subtask(skill="navigate", args={"target": "front_door"}, text="go to the door")
+    then = planner.replan("put the delivery away", c, done=[at_door], failed=None, reason="")
+    assert then.subtasks[0].args != {"target": "front_door"}  # looked there: on to the hall

@@ -229,3 +229,22 @@ def test_what_a_chore_found_missing_is_ordered_once_not_daily_when_the_shop_has_
         env.clock.advance(8 * 24 * 3600.0)
         rt.shopping.top_up("task-tea-2", missing=["tea"])
         assert [t for t in rt.tasks.list(state="pending") if t.goal == "do the shopping"]
+
+
+def test_a_step_that_finds_the_coffee_run_out_orders_it_at_once(tmp_path):
+    """Memory saw the pack half full; a resident finished it: the failed step is the news."""
+    env = HomeSimEnv(home="house", seed=0)
+    rt = HomeRuntime(
+        env, env.clock, db_url=f"sqlite:///{tmp_path / 'h.db'}", grocery=HomeSimGrocery(env)
+    )
+    with rt:
+        now = env.clock.now()
+        task = rt.tasks.add_followup("task-coffee", "make coffee", now, result={})
+        rt.tasks.mark(task.id, "running", when=now)
+        said = (
+            "'make coffee in the mug with the kettle' failed: there is no coffee left in the "
+            "home; add it to the shopping list"
+        )
+        rt._finish_task(rt.tasks.get(task.id), {"status": "failed", "reason": said})
+        assert "coffee" in rt.shopping.shopping_list()
+        assert [t for t in rt.tasks.list(state="pending") if t.goal == "do the shopping"]

@@ -121,7 +121,8 @@ class Method(BaseModel):
             ("wash the shirt in the washer" is not washing up).
         defaults: A slot's words when the phrasing does not give them (``sink: sink``).
         needs: Fixture kinds the home must have for the method to apply.
-        look: Rooms to look around before choosing things (``"{room}"``, ``kitchen``).
+        look: Rooms to look around before choosing things (``"{room}"``, ``kitchen``), or
+            fixtures to look at from their front (``front_door``).
         observe: Slots whose fixtures must be seen before planning, when memory does not
             know whether they are open (closing a door nobody has seen: look at it first).
         select: How to choose things for a slot (see :class:`Selector`).
