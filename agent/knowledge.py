@@ -424,7 +424,8 @@ def static_facts(
         for flag in ("openable", "switchable", "container", "surface"):
             if get(flag, False):
                 out.add(f"{flag}({name})")
-        if get("container", False):
+        if get("container", False) and "kettle" not in FIXTURE_TRAITS.get(get("kind", ""), ()):
+            # A kettle holds water, not things: never somewhere to put the mug down.
             out.add(f"accepts_in({name})")
         if get("surface", False):
             out.add(f"accepts_on({name})")

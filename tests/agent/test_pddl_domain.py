@@ -186,3 +186,20 @@ def test_planners_side_by_side_never_mix_up_their_problems():
     for goal, res in zip(goals, results, strict=True):
         last = res.steps[-1]
         assert f"{last.args['relation']}({last.args['object']},{last.args['target']})" == goal[0]
+
+
+def test_a_kettle_holds_water_not_things():
+    from housemind.agent.planners import FixtureInfo
+
+    fixtures = {
+        "kettle": FixtureInfo(
+            name="kettle", kind="kettle", room="kitchen", openable=True, container=True
+        ),
+        "cabinet": FixtureInfo(
+            name="cabinet", kind="cabinet", room="kitchen", openable=True, container=True
+        ),
+    }
+    facts = static_facts(["kitchen"], fixtures, {"mug": "mug"})
+    # before: the planner put the mug down in the kettle to free its hand
+    assert "accepts_in(cabinet)" in facts and "accepts_in(kettle)" not in facts
+    assert "kettle(kettle)" in facts and "container(kettle)" in facts
