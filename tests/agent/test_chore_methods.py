@@ -376,3 +376,21 @@ def test_putting_a_delivery_away_looks_at_the_front_door_first():
     at_door = Subtask(skill="navigate", args={"target": "front_door"}, text="go to the door")
     then = planner.replan("put the delivery away", c, done=[at_door], failed=None, reason="")
     assert then.subtasks[0].args != {"target": "front_door"}  # looked there: on to the hall
+
+
+def test_coffee_made_is_not_checked_for_water_still_boiled_in_the_kettle():
+    # The brew pours the boiled water out, and it cools: checking it at the end sent a
+    # chore with the coffee made back to look for another cup.
+    kettle = FixtureInfo(name="kettle", kind="kettle", room="kitchen", switchable=True)
+    c = ctx(
+        fixtures={**F, "kettle": kettle},
+        robot_room="kitchen",
+        object_kinds={"mug": "mug", "coffee": "coffee"},
+        object_places={"mug": "cabinet", "coffee": "pantry"},
+        facts=[*ctx().facts, "closed(pantry)", "clean(mug)", "empty(mug)", "boiled(kettle)"],
+    )
+    looked = [Subtask(skill="navigate", args={"target": "kitchen"}, text="go to the kitchen")]
+    plan = get_planner("symbolic").replan("make coffee", c, done=looked, failed=None, reason="")
+    assert "brew" in [s.skill for s in plan.subtasks]
+    assert "contains(mug,coffee)" in plan.goal_facts
+    assert "boiled(kettle)" not in plan.goal_facts
