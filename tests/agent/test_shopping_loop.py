@@ -200,7 +200,7 @@ def test_a_meal_staple_is_ordered_at_half_a_pack_in_all(tmp_path, packs, orders)
 
 def test_what_a_chore_found_missing_is_ordered_once_not_daily_when_the_shop_has_none(tmp_path):
     """ "make tea" and no tea in the home: ordered at once; the shop's "none" holds a week."""
-    env = HomeSimEnv(home="house", seed=0)
+    env = HomeSimEnv(home="two_bedroom", seed=0)
     assert not any(o.kind == "tea" for o in env.world.objects.values())
     rt = HomeRuntime(
         env, env.clock, db_url=f"sqlite:///{tmp_path / 'h.db'}", grocery=HomeSimGrocery(env)
