@@ -1034,8 +1034,8 @@ class HomeRuntime(AssistServices):
             # be the first to know (the pack was seen half full, a resident finished it).
             from housemind.agent.knowledge import normalise
 
-            ran_out = _RAN_OUT.findall(str(result.get("reason", "")))
-            self.shopping.top_up(task.id, [normalise(k) or k for k in ran_out])
+            ran_out = [a or b for a, b in _RAN_OUT.findall(str(result.get("reason", "")))]
+            self.shopping.top_up(task.id, list(dict.fromkeys(normalise(k) or k for k in ran_out)))
         if self._active_run is not None:
             # The run's checkpoint first: a crash between the two leaves the task running,
             # and recovery then finds its graph finished and only records the outcome.
@@ -1218,8 +1218,11 @@ _FINAL = ("done", "failed", "denied", "skipped")
 #: ends denied.
 GATE_WAIT_MAX_S = 300.0
 #: A failed step's reason when something the chore uses ran out ("there is no coffee left
-#: in the home"): the thing is ordered at once.
-_RAN_OUT = re.compile(r"\bthere is no ([a-z_ ]+?) left in the home\b")
+#: in the home", "the bag of pet food is empty; add pet food to the shopping list"): the
+#: thing is ordered at once.
+_RAN_OUT = re.compile(
+    r"\bthere is no ([a-z_ ]+?) left in the home\b|\badd (?!it\b)([a-z_ ]+?) to the shopping list\b"
+)
 
 _SHOPPING_WORDS = re.compile(r"\b(shop|shopping|pick up|buy|grocer|groceries|store)\b", re.I)
 

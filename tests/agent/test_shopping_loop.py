@@ -248,3 +248,13 @@ def test_a_step_that_finds_the_coffee_run_out_orders_it_at_once(tmp_path):
         rt._finish_task(rt.tasks.get(task.id), {"status": "failed", "reason": said})
         assert "coffee" in rt.shopping.shopping_list()
         assert [t for t in rt.tasks.list(state="pending") if t.goal == "do the shopping"]
+        # the cat's food, in the words the pet-feeding step says it in
+        task = rt.tasks.add_followup("task-cat", "feed the cat", now, result={})
+        rt.tasks.mark(task.id, "running", when=now)
+        said = (
+            "stuck, and nobody answered in time: I asked 'I tried to serve the pet food into "
+            "the pet bowl mat 3 times and it did not work (the bag of pet food is empty; add "
+            "pet food to the shopping list)'"
+        )
+        rt._finish_task(rt.tasks.get(task.id), {"status": "failed", "reason": said})
+        assert "pet_food" in rt.shopping.shopping_list()

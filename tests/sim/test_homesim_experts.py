@@ -324,7 +324,9 @@ def test_a_pile_on_a_full_fixture_comes_up_one_by_one_and_a_thing_put_back_goes_
         for n, o in world.objects.items()
         if o.relation in ("on", "in") and o.place != counter and not lay.fixtures[o.place].openable
     ]
-    put = []
+    spot = lay.slots[counter][0]
+    # what already rests on the spot (the house's tea on its island) came to it first
+    put = [n for n, o in world.objects.items() if o.place == counter and (o.x, o.y) == spot]
     for name in movable:  # fill every slot and gap, then two more on a stack
         stacked = set(landing_spots(lay, world, counter, exclude=name)) == set(lay.slots[counter])
         put_in_fixture(lay, world, name, counter)
@@ -337,7 +339,6 @@ def test_a_pile_on_a_full_fixture_comes_up_one_by_one_and_a_thing_put_back_goes_
             >= 3
         ):
             break
-    spot = lay.slots[counter][0]
     pile = [
         n
         for n in world.objects
