@@ -176,7 +176,8 @@ class ShoppingLoop:
         staples = meal_foods | {k for k in self.named_by_chores() if k in low}
         stock = self.stock(known)
         short = [k for k in meal_foods if k in stock and stock[k] <= STAPLE_REORDER]
-        lacking = [k for k in dict.fromkeys(missing) if k not in self.unavailable()]
+        none_in_shop = self.unavailable() if missing else set()  # one read, not per item
+        lacking = [k for k in dict.fromkeys(missing) if k not in none_in_shop]
         for kind in dict.fromkeys([*low, *sorted(short), *lacking]):
             if (kind in staples or kind in lacking) and kind not in listed and kind not in coming:
                 self.rt.memory.symbolic.add_item("shopping", kind, added_by="robot", when=now)
