@@ -22,6 +22,7 @@ __all__ = [
     "FIXTURE_WORDS",
     "HOME_PLACES",
     "LIKELY_PLACES",
+    "LIQUID_TAKING_TRAITS",
     "OBJECT_CATEGORY",
     "OBJECT_TRAITS",
     "ROOM_WORDS",
@@ -216,6 +217,10 @@ FIXTURE_TRAITS: dict[str, frozenset[str]] = {
     "front_door": frozenset({"door"}),
 }
 
+#: Traits of what a liquid can be poured into (``takes_liquid``): a sink drains it, a kettle
+#: or a vessel holds it, a plant's soil soaks it up. Never a cabinet or a shelf.
+LIQUID_TAKING_TRAITS: frozenset[str] = frozenset({"faucet", "kettle", "vessel", "plant"})
+
 #: Static predicates of the planning domain (documented in docs/planning.md).
 STATIC_PREDICATES: frozenset[str] = frozenset(
     {
@@ -229,6 +234,7 @@ STATIC_PREDICATES: frozenset[str] = frozenset(
         "surface",
         "accepts_in",
         "accepts_on",
+        "takes_liquid",
         *(t for ts in FIXTURE_TRAITS.values() for t in ts),
         *(t for ts in OBJECT_TRAITS.values() for t in ts),
     }
@@ -415,6 +421,7 @@ def static_facts(
 
     Returns:
         Facts such as ``room(kitchen)``, ``accepts_in(sink)``, ``faucet(sink)``,
+        ``takes_liquid(kettle)``,
         ``movable(mug)``, ``vessel(mug)``, ``person(alex)``.
     """
     out = {f"room({r})" for r in rooms}
@@ -429,11 +436,17 @@ def static_facts(
             out.add(f"accepts_in({name})")
         if get("surface", False):
             out.add(f"accepts_on({name})")
-        for trait in FIXTURE_TRAITS.get(get("kind", ""), ()):
+        traits = FIXTURE_TRAITS.get(get("kind", ""), frozenset())
+        for trait in traits:
             out.add(f"{trait}({name})")
+        if traits & LIQUID_TAKING_TRAITS:
+            out.add(f"takes_liquid({name})")
     for name, kind in object_kinds.items():
         out.add(f"movable({name})")
-        for trait in OBJECT_TRAITS.get(kind, ()):
+        traits = OBJECT_TRAITS.get(kind, frozenset())
+        for trait in traits:
             out.add(f"{trait}({name})")
+        if traits & LIQUID_TAKING_TRAITS:
+            out.add(f"takes_liquid({name})")
     out |= {f"person({p})" for p in people}
     return out

@@ -185,7 +185,12 @@ class Fill(SkillParams):
 @skill(
     name="pour",
     template="pour the {object} into the {target}",
-    preconditions=["holding({object})", "filled({object})", "near({target})"],
+    preconditions=[
+        "holding({object})",
+        "filled({object})",
+        "takes_liquid({target})",
+        "near({target})",
+    ],
     effects=[
         "empty({object})",
         "not filled({object})",

@@ -194,7 +194,8 @@ class SymbolicPlanner:
         notes = [*spec.notes, *told]
         if ctx.corrections:  # "no, put it in the top drawer": the chore's goal changes
             notes += apply_place_corrections(spec, beliefs, ctx.corrections)
-        plan = self._plan_spec(goal, ctx, spec, beliefs, notes, searched)
+        running = _taps_left_running(done, beliefs) if failed is not None else []
+        plan = self._plan_spec(goal, ctx, spec, beliefs, notes, searched, running)
         plan.left_out = list(dict.fromkeys(told))
         plan.missing = list(dict.fromkeys([*plan.missing, *spec.missing]))
         return plan
@@ -207,6 +208,7 @@ class SymbolicPlanner:
         beliefs: Beliefs,
         notes: list[str],
         searched: list[str],
+        running: list[str] = (),
     ) -> Plan:
         if spec.orders:
             return self._order(goal, ctx, spec)
@@ -214,10 +216,17 @@ class SymbolicPlanner:
             a for st in spec.stages for f in st for a in parse_atom(f.removeprefix("not "))[1]
         }
         hot = [h for h in self._left_on(beliefs) if h not in mentioned]  # not the chore's own
+        # Nobody is home and something hot is believed on (a resident's kettle seen on hours
+        # ago): switch it off first, before walking away from it. A safety chore rather than
+        # a question nobody at home can answer.
+        why = f"nobody is home and the {', '.join(map(_w, hot))} is on"
+        if running:
+            # A step failed with the tap this chore turned on still running (the mug held
+            # coffee, so it could not be filled): turn it off before anything else, or the
+            # basin overflows while the chore tries another way.
+            hot = sorted(set(hot) | set(running))
+            why = f"the {', '.join(map(_w, running))} this chore turned on is still running"
         if hot:
-            # Nobody is home and something hot is believed on (a resident's kettle seen on
-            # hours ago): switch it off first, before walking away from it. A safety chore
-            # rather than a question nobody at home can answer.
             off = dataclasses.replace(
                 spec, stages=[[f"switched_off({h})" for h in hot]], look=[], find=[], checks=[]
             )
@@ -225,13 +234,7 @@ class SymbolicPlanner:
             if first.subtasks:
                 first.complete = False
                 first.goal_facts = []
-                first.rationale = "; ".join(
-                    [
-                        *notes,
-                        f"nobody is home and the {', '.join(map(_w, hot))} is on: "
-                        "switching it off first",
-                    ]
-                )
+                first.rationale = "; ".join([*notes, f"{why}: switching it off first"])
                 return first
         if spec.look:
             room = spec.look[0]
@@ -556,6 +559,22 @@ class SymbolicPlanner:
             f"no sequence of skills reaches {', '.join(goal)} from what the robot believes "
             "now (a thing out of reach, a closed door it cannot open, a tool missing?)"
         )
+
+
+def _taps_left_running(done: list[Subtask], beliefs: Beliefs) -> list[str]:
+    """Faucets this chore switched on (its last ``toggle`` of them) still believed running."""
+    last: dict[str, str] = {}
+    for s in done:
+        if s.skill == "toggle":
+            last[str(s.args.get("target"))] = str(s.args.get("state", "on"))
+    return sorted(
+        t
+        for t, state in last.items()
+        if state == "on"
+        and t in beliefs.fixtures
+        and "faucet" in FIXTURE_TRAITS.get(beliefs.fixtures[t].kind, ())
+        and beliefs.holds(f"switched_on({t})")
+    )
 
 
 def _w(name: str) -> str:
