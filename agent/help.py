@@ -3,7 +3,9 @@
 After bounded retries the task graph does not fail at once: when the planner cannot find a
 thing ("cannot find the watering can: looked in ..."), holds something it knows no place
 for, or the same step failed :data:`MAX_ATTEMPTS` times in a row, :func:`need_help` words a
-specific question ("I can't find the watering can; where is it?"). The task pauses on it
+specific question ("I can't find the watering can; where is it?"); a spill on the floor in
+the only way to where a step must go is asked about at once ("could you wipe it up,
+please?"), since trying again cannot get past it. The task pauses on it
 through the same interrupt as a check-in (``housemind answer TASK_ID "..."``; in
 simulation the resident answers when at home, truthfully). :class:`HelpDesk` reads a place
 out of the answer, remembers it (where the thing was said to be, or where it belongs, with
@@ -42,6 +44,10 @@ MAX_ATTEMPTS = 3
 MAX_HELP = 2
 
 _CANNOT_FIND = re.compile(r"cannot find the ([a-z0-9 _'-]+?): looked in ([^;]+)")
+#: A floor hazard (a spill) in the only way to where the robot must go.
+_HAZARD_IN_WAY = re.compile(
+    r"no way to the ([a-z0-9 _'-]+?) that keeps off the floor hazards \(([^)]+)\)"
+)
 _NO_PLACE = re.compile(r"holding the ([a-z0-9 _'-]+?) and knows no place to put it down")
 _PREPOSITIONS = re.compile(
     r"\b(?:in|inside|into|on|onto|on top of|under|underneath|behind|beside|next to|near|by|"
@@ -89,8 +95,22 @@ def need_help(
 
     Returns:
         ``{"kind", "thing", "question", "reason"}``: ``kind`` is ``find`` (where is a
-        thing), ``place`` (where does a held thing go) or ``stuck`` (a step keeps failing).
+        thing), ``place`` (where does a held thing go), ``hazard`` (a spill blocks the only
+        way: please wipe it up) or ``stuck`` (a step keeps failing).
     """
+    last = outcomes[-1] if outcomes else {}
+    failure = str(last.get("reason", "")) if last.get("status") != "success" else ""
+    m = _HAZARD_IN_WAY.search(reason or failure)
+    if m:
+        # Driving round or through it again does not help: a person can wipe it up.
+        target, hazards = m[1].replace("_", " "), m[2]
+        return {
+            "kind": "hazard",
+            "thing": None,
+            "question": f"There is a spill on the floor in my way to the {target} "
+            f"({hazards}); could you wipe it up, please?",
+            "reason": m[0],
+        }
     m = _CANNOT_FIND.search(reason)
     if m:
         thing, looked = m[1].strip(), m[2].strip()
@@ -259,6 +279,8 @@ class HelpDesk:
             task_id=task_id,
             data={"need": need, "answer": answer, "by": by, "place": place},
         )
+        if need.get("kind") == "hazard":
+            return f"{who} answered '{answer}' about the spill in the way; trying again"
         holder = holder_in_answer(answer, by) if place is None else None
         if holder is not None and thing:
             # Someone has it: this chore leaves it to them (another cup will do, or it is

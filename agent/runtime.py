@@ -686,6 +686,14 @@ class HomeRuntime(AssistServices):
         get = getattr(self.env, "get_state", None)
         return get() if get is not None else None
 
+    def _behind(self, world: dict[str, Any]) -> bool:
+        """Whether the simulator's clock is behind snapshot ``world`` (True if unknown)."""
+        elapsed = getattr(getattr(self.env, "clock", None), "elapsed", None)
+        then = world.get("clock_elapsed")
+        if not isinstance(elapsed, int | float) or not isinstance(then, int | float):
+            return True
+        return elapsed < then
+
     def restore(self, world: dict[str, Any] | None) -> None:
         """Put the simulator back to a snapshot taken by :meth:`snapshot`."""
         if world:
@@ -724,7 +732,11 @@ class HomeRuntime(AssistServices):
 
         A task whose graph already has checkpoints (the process died mid-task, or it
         waits for a person) continues from its last checkpoint, with the simulator put
-        back to the state that checkpoint recorded.
+        back to the state that checkpoint recorded. A task resumed with a person's answer
+        or approval is the exception: the home went on while it waited (people moved,
+        other chores ran, the person may have wiped up the spill they were asked about),
+        so it continues in the simulator as it is now, unless that is older than the
+        task's checkpoint (a process killed just after the task paused).
         """
         from langgraph.types import Command
 
@@ -737,7 +749,9 @@ class HomeRuntime(AssistServices):
             if isinstance(t.result, dict) and t.result.get("world"):
                 world = t.result["world"]
         if world:
-            self.restore(unpack_world(world))
+            snap = unpack_world(world)
+            if resume is None or self._behind(snap):
+                self.restore(snap)
         finished = saved.values.get("status") in _FINAL and not saved.tasks
         self._assist_task = task_id  # the task whose corrections the planner sees
         self.event("chore_start", {"task_id": task_id, "goal": goal})

@@ -41,6 +41,7 @@ _WHERE_IS = re.compile(
     r"(?P<thing>[a-z0-9 _'-]+?)(?: \(|;|\?|,|$)"
 )
 _WHERE_GOES = re.compile(r"holding the (?P<thing>[a-z0-9 _'-]+?) and don't know where it goes")
+_WIPE_UP = re.compile(r"\((?P<names>[a-z0-9_:, -]+)\); could you wipe it up")
 
 
 class SimulatedResident:
@@ -102,7 +103,24 @@ class SimulatedResident:
         return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
     def _help(self, question: str) -> str | None:
-        """The truthful answer to a question for help, or None for another question."""
+        """The truthful answer to a question for help, or None for another question.
+
+        Asked to wipe up a spill in the robot's way, the resident does (as they wipe up
+        the spills of the room they are in after a piece of work): water and food spills
+        go; a fire is not wiped up.
+        """
+        m = _WIPE_UP.search(question)
+        if m:
+            names = [n.strip() for n in m["names"].split(",")]
+            spills = self.env.world.spills
+            wet = [n for n in names if n in spills and spills[n].kind != "fire"]
+            if not any(n in spills for n in names):
+                return "I don't see a spill there"
+            if not wet:
+                return "that is not something I can wipe up"
+            for n in wet:
+                self.env.clean_spill(n)
+            return "done, I wiped it up"
         m = _WHERE_GOES.search(question)
         if m:
             name = self._object(m["thing"])

@@ -77,8 +77,9 @@ SPILL_KEEP_OFF_M = 0.3
 _DOORWAY_M = 0.6  # a person this near (m) a doorway's middle is "in the doorway"
 
 Pose = tuple[float, float, float]
-#: Which people count as obstacles: everyone at home, those standing still, or nobody.
-People = Literal["all", "standing", "none"]
+#: What counts as an obstacle: everyone at home, those standing still, or nobody (``none``:
+#: the floor hazards only; ``bare``: not even those, the home as built).
+People = Literal["all", "standing", "none", "bare"]
 
 
 class HomeSimExpert:
@@ -219,8 +220,11 @@ class HomeSimExpert:
 
         Args:
             extra: Clearance added to the person's radius.
-            who: ``all`` at home, only those ``standing`` (not walking anywhere), or ``none``.
+            who: ``all`` at home, only those ``standing`` (not walking anywhere), ``none`` (the
+            floor hazards only) or ``bare`` (nothing: the home as built).
         """
+        if who == "bare":
+            return []
         spills = self._spill_discs()
         if who == "none":
             return spills
@@ -587,7 +591,9 @@ class NavigateExpert(HomeSimExpert):
             for n, sp in self.env.world.spills.items()
             if any(sp.x == d[0] and sp.y == d[1] for d in spills)
         ]
-        if wet and any(occ.plan(start, g[:2]) is not None for g in self._goals("none")[:4]):
+        # The hazards may cover the very spots to stand at (water overflowing from the sink
+        # lies in front of it): look at the home as built.
+        if wet and any(occ.plan(start, g[:2]) is not None for g in self._goals("bare")[:4]):
             raise PolicyError(
                 f"no way to the {self.args['target']} that keeps off the floor hazards "
                 f"({', '.join(sorted(wet))}); someone must clean them up first"

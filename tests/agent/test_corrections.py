@@ -148,6 +148,21 @@ def test_need_help_words_a_specific_question():
     assert "where is the mug" in stuck["question"]
     # words no answer can fix are not a question
     assert need_help("fly", "no chore method understands 'fly to the moon'") is None
+    # a spill in the only way: asked about at once, since retrying cannot get past it
+    nav = {
+        "status": "failure",
+        "skill": "navigate",
+        "args": {"target": "sink"},
+        "text": "go to the sink",
+        "reason": "no way to the sink that keeps off the floor hazards (water_spill_1, "
+        "flood_sink); someone must clean them up first",
+    }
+    wet = need_help("x", "", [nav])
+    assert wet["kind"] == "hazard" and wet["question"] == (
+        "There is a spill on the floor in my way to the sink (water_spill_1, flood_sink); "
+        "could you wipe it up, please?"
+    )
+    assert need_help("x", "", [nav, {**nav, "status": "success"}]) is None
 
 
 @pytest.mark.parametrize(
@@ -277,3 +292,12 @@ def test_simulated_resident_answers_help_truthfully_when_home():
     )
     # a check-in still gets a shopping answer
     assert "where" not in ask("what should I buy when I go shopping?")
+    # asked to wipe up a spill in the robot's way, they do; a fire is not wiped up
+    env.add_spill("water_spill_1", 1.0, 1.0, radius=0.2)
+    env.add_spill("fire_1", 2.0, 1.0, radius=0.2, kind="fire")
+    q = "There is a spill on the floor in my way to the sink ({}); could you wipe it up, please?"
+    assert ask(q.format("water_spill_1")) == "done, I wiped it up"
+    assert "water_spill_1" not in env.world.spills
+    assert ask(q.format("water_spill_1")) == "I don't see a spill there"
+    assert ask(q.format("fire_1")) == "that is not something I can wipe up"
+    assert "fire_1" in env.world.spills

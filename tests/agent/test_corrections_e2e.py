@@ -249,3 +249,26 @@ def test_a_model_planner_gets_the_correction_in_its_prompt(tmp_path):
     prompts = [_text(b) for b in srv.requests]
     told = [p for p in prompts if "Corrections from the people of the house" in p]
     assert told and "corrected during the task: alex said 'no, put it in the fridge'" in told[0]
+
+
+def test_a_spill_in_the_only_way_is_wiped_up_by_a_person_the_robot_asks(tmp_path, monkeypatch):
+    # Water in front of the sink covers every spot to stand at: driving round it cannot
+    # work, so the robot asks at once, the resident wipes it up, and the chore goes on in
+    # the home as the resident left it (not rolled back to when the robot asked).
+    from housemind.sim.home.mess import MessMaker
+
+    monkeypatch.setattr(MessMaker, "_wipe_up", lambda self, world, st: None)  # only if asked
+    env, rt, _ = _home(tmp_path, 0, "put the plate in the sink every day at 7pm")
+    rt.answerer = SimulatedResident(env, seed=0)
+    x, y, _ = env.layout.approach["sink"]
+    env.add_spill("water_spill_1", x, y, radius=0.3)
+    start = env.clock.now()
+    with rt:
+        rt.run_until(start + timedelta(hours=20))
+        (task,) = rt.tasks.list()
+        (asked,) = rt.memory.episodic.for_task(task.id, kind="help")
+    assert "could you wipe it up" in task.result["question"]
+    assert "water_spill_1" in task.result["question"]
+    assert asked.data["answer"] == "done, I wiped it up"
+    assert task.state.value == "done" and not env.world.spills
+    assert env.object_location("plate") == ("in", "sink")
