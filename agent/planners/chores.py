@@ -173,6 +173,7 @@ def understand(
         for skill, b in s.bindings.items():
             out.bindings.setdefault(skill, {}).update(b)
         out.checks += s.checks
+        out.missing += [x for x in s.missing if x not in out.missing]
         out.notes += s.notes
         out.told += [t for t in s.told if t not in out.told]
         out.orders |= s.orders
@@ -322,6 +323,16 @@ def _expand(
             # Seen used up (the coffee's pack empty): searching the home for more, or
             # making the drink with nothing, cannot help; the chore fails saying why.
             w = item.replace("_", " ")
+            held = beliefs.ctx.held
+            if held in there:
+                # The pack in hand was found empty (serving from the bag of pet food): put
+                # it back and shop, rather than fail holding it. Kept in hand, it is no
+                # use, blocks the gripper, and the home's next delivery of it cannot come.
+                spec.missing.append(item)
+                spec.notes.append(f"missing: {w}, added to the shopping list")
+                spec.stages = [_home_facts(held, beliefs)]
+                spec.use.add(held)
+                return _Clause(m, values, spec, slots=slots)
             raise PlanningError(
                 f"there is no {w} left in the home (seen used up: "
                 f"{', '.join(n.replace('_', ' ') for n in there)}); add {w} to the shopping "
@@ -551,6 +562,9 @@ def _select(
     if sel.one:  # one thing to use (a cup): not one a person is using, if another will do
         exclude |= set(beliefs.ctx.in_use)
     cands = [c for c in cands if c not in exclude]
+    if sel.one:  # nor a pack seen used up (the empty bag of pet food), if another will do
+        left = [c for c in cands if not beliefs.holds(f"used_up({c})")]
+        cands = left or cands
     holding: list[str] = []
     if sel.empty:  # a cup for a fresh drink, not one holding yesterday's coffee
         holding = [c for c in cands if any(f.startswith(f"contains({c},") for f in beliefs.facts)]

@@ -304,6 +304,41 @@ def test_feeding_the_pet_fills_its_bowl_and_puts_the_bag_back():
     assert "filled(pet_bowl_mat)" in p.goal_facts and "on(pet_food,pet_bowl_mat)" in p.goal_facts
 
 
+def test_an_empty_bag_of_pet_food_is_put_back_and_shopped_for_not_served_from():
+    planner = get_planner("symbolic")
+    # Holding the bag that the serve found empty: put it back, pet food is missing (the
+    # runtime orders it). Kept in hand, the next delivery could not refill it (household
+    # #11: the cat went unfed for five days).
+    held = ctx(
+        object_kinds={"pet_food": "pet_food"},
+        object_places={"pet_food": "robot"},
+        facts=["holding(pet_food)", "used_up(pet_food)", "empty(pet_food)"],
+        held="pet_food",
+    )
+    p = planner.plan("feed the cat", held)
+    assert p.missing == ["pet_food"] and "missing: pet food" in p.rationale
+    assert ("place", "pet_food", "pet_bowl_mat", "on") in [
+        (s.skill, *s.args.values()) for s in p.subtasks
+    ]
+    assert not any(s.skill == "serve" for s in p.subtasks)
+    # Seen used up on a shelf: nothing to serve from, and nothing to put back.
+    shelf = ctx(
+        object_kinds={"pet_food": "pet_food"},
+        object_places={"pet_food": "pantry"},
+        facts=["hand_empty", "used_up(pet_food)", "empty(pet_food)"],
+    )
+    with pytest.raises(PlanningError, match="no pet food left in the home"):
+        planner.plan("feed the cat", shelf)
+    # The new bag is served from, not the empty one beside it.
+    two = ctx(
+        object_kinds={"pet_food": "pet_food", "pet_food_2": "pet_food"},
+        object_places={"pet_food": "pantry", "pet_food_2": "pantry"},
+        facts=["hand_empty", "used_up(pet_food)", "empty(pet_food)"],
+    )
+    serve = [s for s in planner.plan("feed the cat", two).subtasks if s.skill == "serve"]
+    assert serve and serve[0].args["object"] == "pet_food_2"
+
+
 def test_a_clause_no_method_understands_lists_what_the_planner_knows():
     with pytest.raises(PlanningError, match="does not understand 'juggle three oranges'"):
         get_planner("symbolic").plan("juggle three oranges", ctx())
