@@ -189,6 +189,7 @@ class Fill(SkillParams):
         "holding({object})",
         "filled({object})",
         "takes_liquid({target})",
+        "not holding({target})",
         "near({target})",
     ],
     effects=[

@@ -203,3 +203,33 @@ def test_a_kettle_holds_water_not_things():
     # before: the planner put the mug down in the kettle to free its hand
     assert "accepts_in(cabinet)" in facts and "accepts_in(kettle)" not in facts
     assert "kettle(kettle)" in facts and "container(kettle)" in facts
+
+
+def test_a_cup_is_poured_out_into_a_sink_never_into_a_cabinet_or_itself():
+    # The planner once emptied a mug of tea "into the cabinet" it stood at, and then "into
+    # the mug 2" it held (household #9): pour only into what takes liquid, never itself.
+    from housemind.agent.planners import FixtureInfo
+
+    fixtures = {
+        "sink": FixtureInfo(name="sink", kind="sink", room="kitchen", container=True),
+        "cabinet": FixtureInfo(
+            name="cabinet", kind="cabinet", room="kitchen", openable=True, container=True
+        ),
+    }
+    kinds = {"mug_2": "mug", "glass": "glass"}
+    facts = static_facts(["kitchen"], fixtures, kinds)
+    assert {"takes_liquid(sink)", "takes_liquid(mug_2)"} <= facts
+    assert "takes_liquid(cabinet)" not in facts
+    init = facts | {
+        "holding(mug_2)",
+        "filled(mug_2)",
+        "contains(mug_2,tea)",
+        "near(cabinet)",
+        "near(mug_2)",
+        "closed(cabinet)",
+        "in(glass,cabinet)",
+    }
+    res = compile_domain(REGISTRY).solve(["kitchen", *fixtures, *kinds], init, ["empty(mug_2)"])
+    assert res.solved
+    (pour,) = [a for a in res.steps if a.skill == "pour"]
+    assert pour.args["target"] == "sink"
