@@ -416,8 +416,12 @@ class BrewExpert(_HeldExpert):
             raise PolicyError(f"the {target} is not a kettle")
         env._sync()
         fs = env.world.fixtures[target]
-        if fs.liquid != "water" or fs.temp < housework.BREW_MIN_C:
+        if fs.liquid != "water" or fs.fill <= 0.0:
+            raise PolicyError(f"the {target} is empty; fill it with water and boil it first")
+        if fs.temp < housework.BREW_MIN_C:
             raise PolicyError(f"the water in the {target} is not hot; boil it first")
+        if o.fill <= 0.02 and o.dose != drink:
+            housework.dose(env, self.args["object"], drink)  # a tea bag in the cup
         self._reach(target, spec.rect)
         ok, score = self._over(spec.rect, 0.04)
         return self._align_then(

@@ -43,6 +43,8 @@ __all__ = [
     "SERVE_RATE",
     "add_portion",
     "brew",
+    "dose",
+    "drink_available",
     "free_floor_area",
     "portion_receiver",
     "serve",
@@ -180,12 +182,16 @@ def brew(env: HomeSimEnv, held: str, gx: float, gy: float, dt: float) -> bool:
         kcap = FIXTURE_KINDS[f.kind].capacity_l
         if fs.liquid != "water" or fs.fill * kcap <= 0.0 or fs.temp < BREW_MIN_C:
             return True  # cold or empty: nothing comes out
-        drink = o.liquid if o.liquid in _DRINKS and o.fill > 0.0 else _drink_available(world)
+        if o.liquid in _DRINKS and o.fill > 0.0:
+            drink: str | None = o.liquid
+        else:  # the dose put in the cup, else the first drink the home has (coffee, tea)
+            drink = o.dose or _drink_available(world)
         if drink is None:
             return True  # no coffee or tea in the home
         if o.fill <= 0.0 or o.liquid not in _DRINKS:
-            _use_dose(world, drink)
-            o.liquid, o.fill = drink, 0.0
+            if not o.dose:
+                _use_dose(world, drink)
+            o.liquid, o.fill, o.dose = drink, 0.0, ""
         litres = min(BREW_LPS * dt, (1.0 - o.fill) * cap, fs.fill * kcap)
         o.fill = min(1.0, o.fill + litres / cap)
         fs.fill = max(0.0, fs.fill - litres / kcap)
@@ -196,6 +202,28 @@ def brew(env: HomeSimEnv, held: str, gx: float, gy: float, dt: float) -> bool:
         env._refresh_events()
         return True
     return False
+
+
+def dose(env: HomeSimEnv, cup: str, drink: str) -> None:
+    """Put a dose of ``drink`` (a tea bag, a spoon of coffee) from the home's packs in ``cup``.
+
+    The brewing expert does this as it starts, so that the kettle's water makes the drink
+    asked for; a cup brewed without a dose gets the first drink the home has (coffee,
+    then tea), which is what a policy that cannot say which drink it wants makes.
+
+    Raises:
+        ValueError: if ``drink`` is not coffee or tea, or none is left in the home.
+    """
+    if drink not in _DRINKS:
+        raise ValueError(f"no dose of {drink!r}: drinks are {', '.join(_DRINKS)}")
+    world = env.world
+    if not drink_available(world, drink):
+        raise ValueError(f"there is no {drink} left in the home")
+    o = world.objects[cup]
+    if o.dose == drink:
+        return
+    _use_dose(world, drink)
+    o.dose = drink
 
 
 def drink_available(world: WorldState, drink: str) -> bool:

@@ -234,7 +234,7 @@ def interact(
             o.progress += dt
             if o.progress >= SCRUB_S - 1e-9:
                 # What was left in it (a pan's burnt eggs) is scrubbed out with the dirt.
-                o.dirty, o.food, o.cooked = False, "", 0.0
+                o.dirty, o.food, o.cooked, o.dose = False, "", 0.0, ""
                 o.progress = 0.0
         return
     if kind.wiping_tool:

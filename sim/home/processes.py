@@ -402,7 +402,7 @@ class Processes:
                 if kind == "dishwasher":
                     # What was left in a cup or a pot is washed out with the dirt: a mug
                     # put in with coffee in it comes out empty (not yesterday's coffee).
-                    o.fill, o.liquid, o.food, o.cooked = 0.0, "", "", 0.0
+                    o.fill, o.liquid, o.food, o.cooked, o.dose = 0.0, "", "", 0.0, ""
                 if kind == "washer" and ok is not None and "washer" in ok.washable_in:
                     o.wet = True
             elif kind == "dryer":

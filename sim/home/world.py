@@ -72,6 +72,8 @@ class ObjectState:
             held (see :mod:`sim.home.interactions`); back to 0 when it is grasped again.
         warm_s: Seconds a perishable (milk, cheese) has spent warmer than a fridge.
         spoiled: A perishable left out too long (see :mod:`sim.home.processes`).
+        dose: A dose of ``coffee`` or ``tea`` put in a cup for the kettle's water (a tea bag,
+            a spoon of coffee), empty if none; the drink the cup is brewed into.
         stack: Place in a pile of things at one spot of a full fixture (0: the first
             there, or alone; each thing put on the pile later goes underneath, one lower);
             the highest is on top and is the one grasped.
@@ -97,6 +99,7 @@ class ObjectState:
     warm_s: float = 0.0
     spoiled: bool = False
     stack: int = 0
+    dose: str = ""
 
 
 @dataclass(slots=True)

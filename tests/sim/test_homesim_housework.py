@@ -61,6 +61,26 @@ def test_coffee_needs_boiled_water_and_uses_coffee():
     assert coffee.quantity < q0
 
 
+def test_tea_is_brewed_from_the_tea_in_a_home_that_keeps_coffee_too():
+    # The house keeps coffee and tea; before, "make tea" filled the cup with coffee (the
+    # first drink the home has), so the brew never succeeded (household #9, six days).
+    env, inst = new_episode("make_coffee", 0, home="house")
+    packs = {k: [o for o in env.world.objects.values() if o.kind == k] for k in ("coffee", "tea")}
+    assert packs["coffee"] and packs["tea"]
+    before = {k: sum(o.quantity for o in v) for k, v in packs.items()}
+    steps = [
+        (sk, {**args, "drink": "tea"}) if sk == "brew" else (sk, args)
+        for sk, args in inst.solution(env)
+    ]
+    (cup,) = [args["object"] for sk, args in steps if sk == "brew"]
+    assert run_solution(env, steps, raise_errors=True)
+    o = env.world.objects[cup]
+    assert o.liquid == "tea" and o.fill > 0.8 and not o.dose
+    assert f"contains({cup},tea)" in env.observe().facts()
+    assert sum(p.quantity for p in packs["tea"]) < before["tea"]
+    assert sum(p.quantity for p in packs["coffee"]) == before["coffee"]
+
+
 def test_dinner_from_scratch_cooks_pasta_in_a_pot_of_water():
     env, inst = new_episode("cook_dinner_from_scratch", 0, home="one_bedroom")
     t0 = env.clock.now()
