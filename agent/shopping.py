@@ -202,13 +202,23 @@ class ShoppingLoop:
         """Food and drink kinds the household's standing chores name ("make coffee": coffee).
 
         What a chore is asked to make every day is a staple of this household, as the
-        foods of the meal recipes are: :meth:`top_up` orders it when it runs low.
+        foods of the meal recipes are: :meth:`top_up` orders it when it runs low. So is
+        what the chore's method always needs without naming it ("feed the cat": pet food,
+        the ``requires`` of the feeding method).
         """
         from housemind.agent.knowledge import OBJECT_CATEGORY, category_of, normalise
+        from housemind.agent.planners.language import clauses, clean_text
+        from housemind.agent.planners.methods import load_methods
 
+        needing = [
+            (m, [k for k in m.requires.values() if "{" not in k])
+            for m in load_methods()
+            if any("{" not in k for k in m.requires.values())
+        ]
         out: list[str] = []
         for instr in self.rt.instructions.list(enabled=True):
-            for word in re.findall(r"[a-z]+", (instr.goal or instr.text).lower()):
+            goal = instr.goal or instr.text
+            for word in re.findall(r"[a-z]+", goal.lower()):
                 kind = normalise(word)
                 if (
                     kind in OBJECT_CATEGORY
@@ -216,6 +226,10 @@ class ShoppingLoop:
                     and kind not in out
                 ):
                     out.append(kind)
+            for clause in clauses(clean_text(goal)):
+                for m, kinds in needing:
+                    if any(p.match(clause.text) is not None for p in m.patterns()):
+                        out += [k for k in kinds if k not in out]
         return out
 
     def on_the_way(self) -> set[str]:

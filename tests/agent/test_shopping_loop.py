@@ -258,3 +258,18 @@ def test_a_step_that_finds_the_coffee_run_out_orders_it_at_once(tmp_path):
         )
         rt._finish_task(rt.tasks.get(task.id), {"status": "failed", "reason": said})
         assert "pet_food" in rt.shopping.shopping_list()
+
+
+def test_what_a_chore_always_needs_without_naming_it_is_a_staple(tmp_path):
+    """'Feed the cat' names no food, yet needs pet food: it is restocked when it runs low."""
+    env = HomeSimEnv(home="house", seed=0)
+    rt = HomeRuntime(
+        env,
+        env.clock,
+        db_url=f"sqlite:///{tmp_path / 'h.db'}",
+        grocery=HomeSimGrocery(env),
+        answerer=None,
+    )
+    for text in ("feed the cat at 8 every morning", "make coffee every day at 7am"):
+        rt.instruct(parse_instruction(text, now=env.clock.now(), tz="UTC"), actor="owner")
+    assert sorted(rt.shopping.named_by_chores()) == ["coffee", "pet_food"]
