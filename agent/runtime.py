@@ -810,12 +810,14 @@ class HomeRuntime(AssistServices):
             self._checkpoint(run_id, end, started=t0)
         self._recover()
         sim = isinstance(self.clock, SimClock)
+        checked: datetime | None = None  # this loop's last check: up and busy since then
         while True:
             if self._home_lock is not None:
                 self._home_lock.ensure_held()  # else another runtime may own the home now
             now = self.clock.now()
-            for task in self.scheduler.fire_due(now):
+            for task in self.scheduler.fire_due(now, alive_since=checked):
                 self.event("chore_due", {"task_id": task.id, "goal": task.goal})
+            checked = now
             self._poll_waiting()
             self.hold_while_stopped()
             t_claim = time.perf_counter()

@@ -185,16 +185,24 @@ class ChoreScheduler:
     # -- firing ----------------------------------------------------------------------
 
     def fire_due(
-        self, now: datetime | None = None, *, instruction_ids: list[str] | None = None
+        self,
+        now: datetime | None = None,
+        *,
+        instruction_ids: list[str] | None = None,
+        alive_since: datetime | None = None,
     ) -> list[Task]:
         """Create tasks for every fire time since the last check, up to ``now``.
 
         Idempotent: calling it again for the same times creates nothing new. Fire times
-        older than the instruction's grace period become ``skipped`` tasks.
+        older than the instruction's grace period become ``skipped`` tasks, unless the
+        runtime was up all along since them (``alive_since``): a chore that fell due while
+        the robot was busy with another is late, not missed.
 
         Args:
             now: Aware current time; defaults to the clock's now.
             instruction_ids: Only these instructions (the wall-clock job uses one).
+            alive_since: When the caller last checked, if it has been running (and busy)
+                ever since; fire times from then on are never skipped as missed.
 
         Returns:
             The tasks for the fire times handled by this call, in time order.
@@ -229,7 +237,8 @@ class ChoreScheduler:
                     fires = rec.pairs_between(since, now)
                     nxt = rec.next_after(now)
                 for due, fire_time in fires:
-                    pending.append(self._fire_args(instruction, due, fire_time, now))
+                    live = alive_since is not None and fire_time >= alive_since
+                    pending.append(self._fire_args(instruction, due, fire_time, now, live=live))
                 if fires:
                     checked[instruction.id] = {"last_checked": now.isoformat()}
                 elif "last_checked" not in data:
@@ -256,9 +265,17 @@ class ChoreScheduler:
 
     @staticmethod
     def _fire_args(
-        instruction: StandingInstruction, due: datetime, fire_time: datetime, now: datetime
+        instruction: StandingInstruction,
+        due: datetime,
+        fire_time: datetime,
+        now: datetime,
+        *,
+        live: bool = False,
     ) -> tuple[StandingInstruction, datetime, TaskState, dict[str, Any]]:
         """The misfire policy: the state and result a fire time's task starts with.
+
+        ``live``: the fire time passed while the runtime was up (busy with another chore),
+        so the task is pending however late it is checked.
 
         ``result["occurrence"]`` is the rule's time the task is for (its id comes from it);
         a deadline chore's ``result["deadline"]`` is the same time.
@@ -268,7 +285,7 @@ class ChoreScheduler:
             result["deadline"] = due.astimezone(UTC).isoformat()
         late_s = (now - fire_time).total_seconds()
         grace_s = max(instruction.grace_period_s, MIN_GRACE_S)
-        if late_s <= grace_s:
+        if live or late_s <= grace_s:
             return instruction, fire_time, TaskState.PENDING, result
         result.update(
             reason=(

@@ -90,6 +90,25 @@ def test_late_check_skips_fire_times_beyond_grace(chores: ChoreScheduler, clock:
     assert chores.queue.claim_next(clock.now()).goal == "water the plants"
 
 
+def test_a_chore_due_while_the_robot_was_busy_is_late_not_missed(
+    chores: ChoreScheduler, clock: SimClock
+):
+    # Household #20: the check-in fell due at 18:30 while dinner was being cooked; the
+    # runtime checked again 308 s later and the check-in was skipped as missed.
+    _add(chores, "ask what to buy every day at 9:00")
+    chores.fire_due()  # first sight
+    clock.advance(3600 - 300)  # 08:55: the runtime checks, then runs a long chore
+    busy_from = clock.now()
+    assert chores.fire_due(alive_since=None) == []
+    clock.advance(300 + 7200)  # 11:00, two hours after the fire time
+    (task,) = chores.fire_due(alive_since=busy_from)
+    assert task.state == TaskState.PENDING
+    # Down (not checked since before it): the same lateness is a miss, as before.
+    clock.advance(timedelta(days=1).total_seconds())
+    (task,) = chores.fire_due()
+    assert task.state == TaskState.SKIPPED and "missed" in task.result["reason"]
+
+
 def test_paused_time_is_not_made_up(chores: ChoreScheduler, clock: SimClock):
     instr = _add(chores, "water the plants every day at 9:00")
     chores.store.pause(instr.id)
