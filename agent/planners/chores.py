@@ -670,6 +670,25 @@ def _recipe(
         if food:
             break
     else:
+        # The last of the rice went into the pot a step ago (a replan after a failure,
+        # mid-cooking or while tidying up): the meal is in the pot, not missing.
+        in_pot = [
+            (d, v)
+            for d in options
+            if any(beliefs.kind(n) == d.food for n in beliefs.known_objects())  # seen used up
+            for v in beliefs.known_objects()
+            if beliefs.kind(v) in d.vessel
+            and f"contains({v},{d.food})" in beliefs.facts
+            and f"burnt({v})" not in beliefs.facts
+        ]
+        if in_pot:
+            dish, vessel = in_pot[0]
+            values["food"], values["vessel"] = dish.food, vessel
+            values["liquid"] = "water" if dish.water else None
+            spec.notes.append(
+                f"the {dish.food.replace('_', ' ')} is in the {vessel.replace('_', ' ')} already"
+            )
+            return False
         used_up = [
             d.food
             for d in options

@@ -151,6 +151,21 @@ def test_a_dish_the_home_cannot_make_goes_on_the_shopping_list():
     assert s.stages[-1] == ["in(pasta,pantry)", "closed(pantry)"]
 
 
+def test_the_last_of_the_rice_in_the_pot_is_dinner_cooking_not_dinner_missing():
+    # Household #7: the last portion of rice went into the pot, dinner cooked, and the
+    # replan for tidying up found the pack used up and said dinner was missing.
+    kinds = {"rice": "rice", "pot": "pot"}
+    places = {"rice": "pantry", "pot": "stove"}
+    base = ["hand_empty", "closed(fridge)", "closed(cabinet)", "closed(dishwasher)"]
+    used = [*base, "used_up(rice)", "empty(rice)"]
+    s = spec("make dinner", ctx(object_kinds=kinds, object_places=places, facts=used))
+    assert s.missing == ["rice"] and not s.stages  # nothing left to cook with
+    cooking = [*used, "contains(pot,water)", "contains(pot,rice)", "on(pot,stove)"]
+    s = spec("make dinner", ctx(object_kinds=kinds, object_places=places, facts=cooking))
+    assert not s.missing and "the rice is in the pot already" in s.notes
+    assert s.stages[1][:2] == ["cooked(pot)", "switched_off(stove)"]
+
+
 def test_food_out_of_reach_in_this_task_gives_way_to_another_dish_the_kitchen_has():
     c = ctx(
         object_kinds={"pasta": "pasta", "rice": "rice", "pot": "pot"},
