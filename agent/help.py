@@ -5,7 +5,9 @@ thing ("cannot find the watering can: looked in ..."), holds something it knows 
 for, or the same step failed :data:`MAX_ATTEMPTS` times in a row, :func:`need_help` words a
 specific question ("I can't find the watering can; where is it?"); a spill on the floor in
 the only way to where a step must go is asked about at once ("could you wipe it up,
-please?"), since trying again cannot get past it. The task pauses on it
+please?"), since trying again cannot get past it, and so is a person who stood in the only
+way all the while the robot waited ("alex, could you let me past to the sink, please?").
+The task pauses on it
 through the same interrupt as a check-in (``housemind answer TASK_ID "..."``; in
 simulation the resident answers when at home, truthfully). :class:`HelpDesk` reads a place
 out of the answer, remembers it (where the thing was said to be, or where it belongs, with
@@ -47,6 +49,11 @@ _CANNOT_FIND = re.compile(r"cannot find the ([a-z0-9 _'-]+?): looked in ([^;]+)"
 #: A floor hazard (a spill) in the only way to where the robot must go.
 _HAZARD_IN_WAY = re.compile(
     r"no way to the ([a-z0-9 _'-]+?) that keeps off the floor hazards \(([^)]+)\)"
+)
+#: A person standing in the only way (HomeSim's navigation says who and what kind).
+_PERSON_IN_WAY = re.compile(
+    r"(?P<who>[a-z0-9_]+) \((?P<kind>adult|child|person)\) is standing .*? and blocks the only "
+    r"way to the (?P<target>[a-z0-9 _'-]+?);"
 )
 _NO_PLACE = re.compile(r"holding the ([a-z0-9 _'-]+?) and knows no place to put it down")
 _PREPOSITIONS = re.compile(
@@ -96,7 +103,8 @@ def need_help(
     Returns:
         ``{"kind", "thing", "question", "reason"}``: ``kind`` is ``find`` (where is a
         thing), ``place`` (where does a held thing go), ``hazard`` (a spill blocks the only
-        way: please wipe it up) or ``stuck`` (a step keeps failing).
+        way: please wipe it up), ``make_way`` (a person stands in the only way: could you
+        let me past?) or ``stuck`` (a step keeps failing).
     """
     last = outcomes[-1] if outcomes else {}
     failure = str(last.get("reason", "")) if last.get("status") != "success" else ""
@@ -110,6 +118,16 @@ def need_help(
             "question": f"There is a spill on the floor in my way to the {target} "
             f"({hazards}); could you wipe it up, please?",
             "reason": m[0],
+        }
+    m = _PERSON_IN_WAY.search(reason or failure)
+    if m:
+        # Waiting did not clear the way: say "excuse me", as a person would.
+        target = m["target"].replace("_", " ")
+        return {
+            "kind": "make_way",
+            "thing": None,
+            "question": f"{m['who']}, could you let me past to the {target}, please?",
+            "reason": m[0].rstrip(";"),
         }
     m = _CANNOT_FIND.search(reason)
     if m:
@@ -279,8 +297,9 @@ class HelpDesk:
             task_id=task_id,
             data={"need": need, "answer": answer, "by": by, "place": place},
         )
-        if need.get("kind") == "hazard":
-            return f"{who} answered '{answer}' about the spill in the way; trying again"
+        if need.get("kind") in ("hazard", "make_way"):
+            what = "the spill" if need["kind"] == "hazard" else "letting me past"
+            return f"{who} answered '{answer}' about {what}; trying again"
         holder = holder_in_answer(answer, by) if place is None else None
         if holder is not None and thing:
             # Someone has it: this chore leaves it to them (another cup will do, or it is

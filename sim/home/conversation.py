@@ -41,6 +41,7 @@ _WHERE_IS = re.compile(
     r"(?P<thing>[a-z0-9 _'-]+?)(?: \(|;|\?|,|$)"
 )
 _WHERE_GOES = re.compile(r"holding the (?P<thing>[a-z0-9 _'-]+?) and don't know where it goes")
+_LET_PAST = re.compile(r"^(?P<who>[a-z0-9_]+), could you let me past")
 _WIPE_UP = re.compile(r"\((?P<names>[a-z0-9_:, -]+)\); could you wipe it up")
 
 
@@ -81,6 +82,10 @@ class SimulatedResident:
         if not people or not (self.awake_hours[0] <= now.hour < self.awake_hours[1]):
             return None
         self.name = people[0]  # who answered (the runtime records it)
+        m = _LET_PAST.search(question.lower())
+        if m and m["who"] in people:
+            self.name = m["who"]  # asked by name: they answer, and step aside
+            return "sure" if self.env.make_way(m["who"]) else "sorry, I can't move right now"
         help_answer = self._help(question.lower())
         if help_answer is not None:
             return help_answer

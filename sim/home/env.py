@@ -551,6 +551,18 @@ class HomeSimEnv(gym.Env):
             raise ValueError(f"radius must be > 0, got {radius}")
         self.world.spills[name] = SpillState(float(x), float(y), float(radius), kind)
 
+    def make_way(self, name: str) -> bool:
+        """Ask person ``name`` to let the robot past; True if they step aside.
+
+        They walk to open floor of the same room out of the robot's way (see
+        :meth:`~sim.home.residents.ResidentSim.make_way`); pets and people away, walking or
+        placed with :meth:`place_person` do not.
+        """
+        self._sync()
+        moved = self._residents.make_way(self.world, name, self.clock.elapsed)
+        self._refresh_events()
+        return moved
+
     def clean_spill(self, name: str) -> None:
         """Remove a spill (someone mopped it up)."""
         self.world.spills.pop(name, None)

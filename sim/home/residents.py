@@ -132,6 +132,8 @@ _CHILD_ROOM_WORDS = ("kid", "child", "nursery")
 _KEEP_APART = 2 * RESIDENT_RADIUS  # two people's spots at least this far apart (m)
 #: Two people this far apart leave the robot room to pass between them (m).
 _ROOMY = 2 * (RESIDENT_RADIUS + PLAN_CLEARANCE) + 0.1
+#: A person asked to let the robot past steps at least this far aside (m).
+_STEP_ASIDE_M = 0.8
 
 
 @dataclass(frozen=True)
@@ -906,6 +908,37 @@ class ResidentSim:
                     if o.relation == "with" and o.place == name:
                         o.x, o.y = x, y
         return moving
+
+    def make_way(self, world: WorldState, name: str, now_s: float) -> bool:
+        """``name`` steps aside when the robot asks: to a spot of the same room out of its way.
+
+        A person (not a pet) standing still at home walks to the nearest open floor of the
+        room they are in, at least :data:`_STEP_ASIDE_M` from where they stood, where they
+        stand in nobody's way (:meth:`FloorPlanner.in_the_way` is 0); they stay there until
+        their routine moves them on. Returns False if they cannot (away, walking, a pet, a
+        routine fixed in place, or no such spot).
+        """
+        st = world.residents.get(name)
+        r = self.residents.get(name)
+        fl = self._floor
+        if st is None or r is None or fl is None or r.fixed or r.kind in PET_KINDS:
+            return False
+        if not st.home or st.path or st.room is None:
+            return False
+        self.advance(world, now_s)
+        taken = [self._dest(o) for n, o in world.residents.items() if n != name and o.home]
+        rb = world.robot
+        near = RESIDENT_RADIUS + ROBOT_RADIUS + 0.05
+        spots = [
+            p
+            for p in fl.floor_spots(st.room, 0.35)
+            if math.hypot(p[0] - st.x, p[1] - st.y) >= _STEP_ASIDE_M
+            and not fl.in_the_way(p)
+            and math.hypot(p[0] - rb.x, p[1] - rb.y) >= near
+            and all(math.hypot(p[0] - x, p[1] - y) >= _KEEP_APART for x, y in taken)
+        ]
+        spots.sort(key=lambda p: math.hypot(p[0] - st.x, p[1] - st.y))
+        return any(self._walk(st, p, now_s) for p in spots[:5])
 
     def _out(self, world: WorldState, name: str, st: ResidentState) -> None:
         st.home, st.room, st.x, st.y, st.path, st.leaving = False, None, 0.0, 0.0, [], False

@@ -1,5 +1,8 @@
 """Corrections and help requests: the words, the planners' use of them, the graph's pause."""
 
+import math
+from datetime import timedelta
+
 import pytest
 from langgraph.checkpoint.memory import InMemorySaver
 from langgraph.types import Command
@@ -163,6 +166,18 @@ def test_need_help_words_a_specific_question():
         "could you wipe it up, please?"
     )
     assert need_help("x", "", [nav, {**nav, "status": "success"}]) is None
+    # a person who stood in the only way all the while the robot waited: "excuse me"
+    blocked = {
+        **nav,
+        "reason": "alex (adult) is standing in the kitchen at (3.10, 6.95) and blocks the only "
+        "way to the pantry; waited 40 s. Ask alex to make way, or do something else and come "
+        "back later",
+    }
+    way = need_help("x", "", [blocked])
+    assert way["kind"] == "make_way"
+    assert way["question"] == "alex, could you let me past to the pantry, please?"
+    cat = {**blocked, "reason": blocked["reason"].replace("alex (adult)", "luna (cat)")}
+    assert need_help("x", "", [cat]) is None  # a cat is not asked
 
 
 @pytest.mark.parametrize(
@@ -292,6 +307,20 @@ def test_simulated_resident_answers_help_truthfully_when_home():
     )
     # a check-in still gets a shopping answer
     assert "where" not in ask("what should I buy when I go shopping?")
+    # asked by name to let the robot past, that person answers and steps aside; a cat not
+    house = HomeSimEnv(home="house", seed=0)
+    house.reset(seed=0)
+    house.idle_until(house.clock.now().replace(hour=19))
+    ask_house = SimulatedResident(house, seed=0)
+    who = [n for n in house.presence() if not house.world.residents[n].path][-1]
+    x, y = house.world.residents[who].x, house.world.residents[who].y
+    assert ask_house(f"{who}, could you let me past to the sink, please?") == "sure"
+    assert ask_house.name == who and house.world.residents[who].path
+    house.idle_until(house.clock.now() + timedelta(seconds=30))
+    st = house.world.residents[who]
+    assert not st.path and math.hypot(st.x - x, st.y - y) >= 0.8
+    pets = [n for n, p in house.world.residents.items() if p.kind in ("cat", "dog") and p.home]
+    assert pets and not any(house.make_way(pet) for pet in pets)
     # asked to wipe up a spill in the robot's way, they do; a fire is not wiped up
     env.add_spill("water_spill_1", 1.0, 1.0, radius=0.2)
     env.add_spill("fire_1", 2.0, 1.0, radius=0.2, kind="fire")

@@ -266,9 +266,12 @@ def test_a_spill_in_the_only_way_is_wiped_up_by_a_person_the_robot_asks(tmp_path
     with rt:
         rt.run_until(start + timedelta(hours=20))
         (task,) = rt.tasks.list()
-        (asked,) = rt.memory.episodic.for_task(task.id, kind="help")
-    assert "could you wipe it up" in task.result["question"]
-    assert "water_spill_1" in task.result["question"]
+        helps = rt.memory.episodic.for_task(task.id, kind="help")
+    # (alex, standing in the studio on the way to the cabinet, may be asked to step aside)
+    (asked,) = [h for h in helps if "could you wipe it up" in h.data["need"]["question"]]
+    assert "water_spill_1" in asked.data["need"]["question"]
     assert asked.data["answer"] == "done, I wiped it up"
+    let_past = [h for h in helps if "could you let me past" in h.data["need"]["question"]]
+    assert all(h.data["answer"] == "sure" and h.data["by"] == "alex" for h in let_past)
     assert task.state.value == "done" and not env.world.spills
     assert env.object_location("plate") == ("in", "sink")
