@@ -485,6 +485,21 @@ def test_a_tap_the_chore_left_running_when_a_step_failed_is_switched_off_first(p
     assert not any(s[0] == "toggle" for s in steps(p))
 
 
+def test_a_meal_cooked_in_this_task_is_not_missing_when_the_food_ran_out_after(planner):
+    # Household #7: dinner cooked, then eaten while the robot was kept from the pantry;
+    # the replan found the rice used up and the pot empty, and the dinner counted missing.
+    c = ctx(
+        object_kinds={"rice": "rice", "pot": "pot"},
+        object_places={"rice": "counter", "pot": "stove"},
+        object_rooms={"rice": "kitchen", "pot": "kitchen"},
+        facts=["hand_empty", "closed(fridge)", "used_up(rice)", "empty(rice)"],
+    )
+    assert planner.plan("make dinner", c).missing == ["rice"]
+    cooked = [Subtask(skill="cook", args={"object": "pot", "target": "stove"})]
+    p = planner.replan("make dinner", c, done=cooked, failed=None, reason="x")
+    assert p.missing == [] and "missing: rice" in p.rationale  # still shopped for
+
+
 def test_with_nobody_home_a_heat_source_believed_on_is_switched_off_first(planner):
     kettle = FixtureInfo(name="kettle", kind="kettle", room="kitchen", switchable=True)
     base = dict(
