@@ -52,6 +52,8 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
+#: Categories of what is bought to be used up: food, drink, and the pet's food.
+_CONSUMABLES = ("food", "drink", "pet_food")
 #: A food or drink whose last seen quantity (0-1 of a pack) is at most this is running low.
 LOW_STOCK = 0.25
 #: A meal's staple (pasta, rice, soup, eggs) is ordered when all the packs memory knows of
@@ -85,7 +87,7 @@ class ShoppingLoop:
         return [i.item for i in self.rt.memory.symbolic.items("shopping")]
 
     def running_low(self, known: list[ObjectSighting] | None = None) -> list[str]:
-        """Food and drink kinds memory last saw at :data:`LOW_STOCK` or less.
+        """Food, drink and pet food kinds memory last saw at :data:`LOW_STOCK` or less.
 
         Args:
             known: Memory's objects, when the caller has just read them.
@@ -97,12 +99,12 @@ class ShoppingLoop:
             q = (o.state or {}).get("quantity")
             if q is None or q > LOW_STOCK or o.missing:
                 continue
-            if category_of(o.kind) in ("food", "drink") and o.kind not in out:
+            if category_of(o.kind) in _CONSUMABLES and o.kind not in out:
                 out.append(o.kind)
         return out
 
     def stock(self, known: list[ObjectSighting] | None = None) -> dict[str, float]:
-        """Food and drink kinds memory knows, with the quantity of all their packs summed.
+        """Food, drink and pet food kinds memory knows, with all their packs summed.
 
         Args:
             known: Memory's objects, when the caller has just read them.
@@ -112,7 +114,7 @@ class ShoppingLoop:
         out: dict[str, float] = {}
         for o in self.rt.memory.spatial.known_objects() if known is None else known:
             q = (o.state or {}).get("quantity")
-            if q is None or category_of(o.kind) not in ("food", "drink"):
+            if q is None or category_of(o.kind) not in _CONSUMABLES:
                 continue
             out[o.kind] = out.get(o.kind, 0.0) + (0.0 if o.missing else float(q))
         return out
@@ -222,7 +224,7 @@ class ShoppingLoop:
                 kind = normalise(word)
                 if (
                     kind in OBJECT_CATEGORY
-                    and category_of(kind) in ("food", "drink")
+                    and category_of(kind) in _CONSUMABLES
                     and kind not in out
                 ):
                     out.append(kind)

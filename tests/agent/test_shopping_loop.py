@@ -273,3 +273,28 @@ def test_what_a_chore_always_needs_without_naming_it_is_a_staple(tmp_path):
     for text in ("feed the cat at 8 every morning", "make coffee every day at 7am"):
         rt.instruct(parse_instruction(text, now=env.clock.now(), tz="UTC"), actor="owner")
     assert sorted(rt.shopping.named_by_chores()) == ["coffee", "pet_food"]
+
+
+@pytest.mark.slow
+def test_pet_food_running_low_is_ordered_before_the_bag_is_empty(tmp_path):
+    """Household #11: the bag ran out mid-serve; pet food was never 'running low'."""
+    env = HomeSimEnv(home="house", seed=0)
+    (bag,) = [n for n, o in env.world.objects.items() if o.kind == "pet_food"]
+    env.world.objects[bag].quantity = 0.2  # a few bowls left
+    rt = HomeRuntime(
+        env,
+        env.clock,
+        db_url=f"sqlite:///{tmp_path / 'h.db'}",
+        grocery=HomeSimGrocery(env),
+        answerer=None,
+    )
+    rt.instruct(
+        parse_instruction("feed the cat at 8 every morning", now=env.clock.now(), tz="UTC"),
+        actor="owner",
+    )
+    with rt:
+        rt.run_until(env.clock.now().replace(hour=9))
+        (fed,) = [t for t in rt.tasks.list() if t.goal == "feed the cat"]
+        shops = [t for t in rt.tasks.list() if t.goal == "do the shopping"]
+    assert fed.state.value == "done"
+    assert shops and "ordered pet_food" in shops[0].result["reason"]
