@@ -416,6 +416,29 @@ def test_laundry_someone_already_washed_is_dried_folded_and_put_away_not_washed_
     assert all(s[0] != "place" or s[2] != "washer" for s in got)  # nothing goes back in
 
 
+def test_a_dried_load_is_folded_before_a_new_load_is_washed(planner):
+    # Household #14: a replan after the first load was dried chose the next dirty clothes,
+    # left the dried load in the dryer, ran two more loads and finished 3 h past its time.
+    c = _laundry_ctx(
+        object_places={"shirt": "dryer", "pants": "dryer", "towel": "laundry_basket"},
+        object_rooms={"shirt": "laundry", "pants": "laundry", "towel": "bedroom"},
+        object_kinds={"shirt": "shirt", "pants": "pants", "towel": "towel"},
+        facts=[
+            "in(shirt,dryer)",
+            "in(pants,dryer)",
+            "clean(shirt)",
+            "clean(pants)",
+            "in(towel,laundry_basket)",
+            "dirty(towel)",
+        ],
+    )
+    p = planner.replan("do the laundry", c, done=_looked_round(), failed=None, reason="")
+    got = steps(p)
+    folds = [i for i, s in enumerate(got) if s[0] == "fold" and s[1] in ("shirt", "pants")]
+    washes = [i for i, s in enumerate(got) if s == ("run", "washer")]
+    assert len(folds) == 2 and washes and max(folds) < washes[0]
+
+
 def test_dirty_laundry_in_a_basket_is_washed_dried_and_folded_on_the_bed(planner):
     c = _laundry_ctx(
         object_places={"shirt": "laundry_basket"},
