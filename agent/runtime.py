@@ -818,7 +818,10 @@ class HomeRuntime(AssistServices):
             for task in self.scheduler.fire_due(now, alive_since=checked):
                 self.event("chore_due", {"task_id": task.id, "goal": task.goal})
             checked = now
-            self._poll_waiting()
+            if self._poll_waiting():
+                # A resumed task may already wait on its next question ("could you let me
+                # past?" after "could you wipe it up?"): ask it now, not a poll period later.
+                continue
             self.hold_while_stopped()
             t_claim = time.perf_counter()
             task = self.tasks.claim_next(self.clock.now())
@@ -927,8 +930,13 @@ class HomeRuntime(AssistServices):
             logger.info("resuming task %s (%s) after a restart", task.id, task.goal)
             self._finish_task(task, self.run_task(task.id, task.goal, kind=self._kind(task)))
 
-    def _poll_waiting(self) -> None:
-        """Resume tasks waiting for a person once answered, or with the fallback on timeout."""
+    def _poll_waiting(self) -> int:
+        """Resume tasks waiting for a person once answered, or with the fallback on timeout.
+
+        Returns:
+            How many tasks were resumed (one may already wait on its next question).
+        """
+        resumed = 0
         for task in self.tasks.list(state="waiting"):
             res = task.result or {}
             since = (
@@ -960,6 +968,8 @@ class HomeRuntime(AssistServices):
                 )
             self.tasks.mark(task.id, "running", when=self.clock.now())
             self._finish_task(task, self.run_task(task.id, task.goal, resume=value))
+            resumed += 1
+        return resumed
 
     def _ask_again(self, task_id: str) -> str:
         """Ask an unanswered check-in again the next time its person is home (a note)."""

@@ -275,3 +275,5 @@ def test_a_spill_in_the_only_way_is_wiped_up_by_a_person_the_robot_asks(tmp_path
     assert all(h.data["answer"] == "sure" and h.data["by"] == "alex" for h in let_past)
     assert task.state.value == "done" and not env.world.spills
     assert env.object_location("plate") == ("in", "sink")
+    # A second question right after an answer is asked at once, not a poll period later.
+    assert (task.finished_at - task.due_at).total_seconds() < 600
