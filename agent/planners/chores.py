@@ -555,6 +555,10 @@ def _select(
                 places |= set(beliefs.rooms)
             else:
                 places |= set(beliefs.fixtures_of(a))
+    ran = [f for f in beliefs.ran if f in beliefs.fixtures]
+    if sel.until_run and any(beliefs.fixtures[f].kind in sel.until_run for f in ran):
+        # This task's load has been run: what was found since waits for the next time.
+        return None if sel.one else []
     cands = beliefs.members(Group("", frozenset(kinds), state), where=places)
     exclude = set(exclude) | {
         x for b in sel.besides for x in _as_list(values.get(b)) if isinstance(x, str)

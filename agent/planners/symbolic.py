@@ -181,6 +181,7 @@ class SymbolicPlanner:
         self.registry.load_entry_points()  # plug-ins register skills and chore methods
         self.methods = load_methods(self.methods_dirs)
         beliefs = Beliefs(ctx)
+        beliefs.ran = {str(s.args.get("target")) for s in done if s.skill == "run"}
         searched = [str(s.args.get("target")) for s in done if s.skill == "navigate"]
         if failed is not None and failed.skill == "navigate":
             searched.append(str(failed.args.get("target")))

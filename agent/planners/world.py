@@ -77,6 +77,8 @@ class Beliefs:
 
     def __init__(self, ctx: PlanContext) -> None:
         self.ctx = ctx
+        #: Fixtures this task has run (a successful ``run`` step; set by the planner).
+        self.ran: set[str] = set()
         self.facts = believed_facts(ctx)
         self.kinds: dict[str, str] = dict(ctx.object_kinds)
         if ctx.held and ctx.held not in self.kinds:

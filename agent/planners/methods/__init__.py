@@ -78,6 +78,9 @@ class Selector(BaseModel):
         empty: Only things not believed to hold anything (a cup for a fresh drink: one
             still holding yesterday's coffee would make the chore look done with nothing
             made). When each one known holds something, a full one is poured out first.
+        until_run: Fixture kinds: once this task has run one of them (the washer), no new
+            things are chosen; what was found since waits for the next time (one load of
+            laundry per chore, not a second one into the night).
     """
 
     model_config = ConfigDict(extra="forbid")
@@ -93,6 +96,7 @@ class Selector(BaseModel):
     besides: list[str] = Field(default_factory=list)
     optional: bool = False
     empty: bool = False
+    until_run: list[str] = Field(default_factory=list)
 
 
 class Variant(BaseModel):
