@@ -260,9 +260,8 @@ def test_a_step_that_finds_the_coffee_run_out_orders_it_at_once(tmp_path):
         assert "pet_food" in rt.shopping.shopping_list()
 
 
-def test_what_a_chore_always_needs_without_naming_it_is_a_staple(tmp_path):
-    """'Feed the cat' names no food, yet needs pet food: it is restocked when it runs low."""
-    env = HomeSimEnv(home="house", seed=0)
+def _shopping_home(env: HomeSimEnv, tmp_path, *instructions: str) -> HomeRuntime:
+    """A runtime with HomeSim's grocery service, nobody to answer, and these instructions."""
     rt = HomeRuntime(
         env,
         env.clock,
@@ -270,8 +269,16 @@ def test_what_a_chore_always_needs_without_naming_it_is_a_staple(tmp_path):
         grocery=HomeSimGrocery(env),
         answerer=None,
     )
-    for text in ("feed the cat at 8 every morning", "make coffee every day at 7am"):
+    for text in instructions:
         rt.instruct(parse_instruction(text, now=env.clock.now(), tz="UTC"), actor="owner")
+    return rt
+
+
+def test_what_a_chore_always_needs_without_naming_it_is_a_staple(tmp_path):
+    """'Feed the cat' names no food, yet needs pet food: it is restocked when it runs low."""
+    env = HomeSimEnv(home="house", seed=0)
+    chores = ("feed the cat at 8 every morning", "make coffee every day at 7am")
+    rt = _shopping_home(env, tmp_path, *chores)
     assert sorted(rt.shopping.named_by_chores()) == ["coffee", "pet_food"]
 
 
@@ -281,17 +288,7 @@ def test_pet_food_running_low_is_ordered_before_the_bag_is_empty(tmp_path):
     env = HomeSimEnv(home="house", seed=0)
     (bag,) = [n for n, o in env.world.objects.items() if o.kind == "pet_food"]
     env.world.objects[bag].quantity = 0.2  # a few bowls left
-    rt = HomeRuntime(
-        env,
-        env.clock,
-        db_url=f"sqlite:///{tmp_path / 'h.db'}",
-        grocery=HomeSimGrocery(env),
-        answerer=None,
-    )
-    rt.instruct(
-        parse_instruction("feed the cat at 8 every morning", now=env.clock.now(), tz="UTC"),
-        actor="owner",
-    )
+    rt = _shopping_home(env, tmp_path, "feed the cat at 8 every morning")
     with rt:
         rt.run_until(env.clock.now().replace(hour=9))
         (fed,) = [t for t in rt.tasks.list() if t.goal == "feed the cat"]
