@@ -16,13 +16,7 @@ CHECK_IN = "ask me what to buy when you go shopping every day at 18:30"
 def test_answered_items_are_ordered_delivered_put_away_and_remembered(tmp_path):
     env = HomeSimEnv(seed=0)
     env.reset(seed=0)
-    rt = HomeRuntime(
-        env,
-        env.clock,
-        db_url=f"sqlite:///{tmp_path / 'h.db'}",
-        grocery=HomeSimGrocery(env),
-        answerer=None,
-    )
+    rt = _shopping_home(env, tmp_path)
     rt.instruct(parse_instruction(CHECK_IN, now=env.clock.now(), tz="UTC"), actor="owner")
     start = env.clock.now()
     # Apples (not the milk: putting a liquid into the fridge asks a person first, see
@@ -108,13 +102,7 @@ def test_coffee_a_standing_chore_makes_is_ordered_when_it_runs_low(tmp_path):
     env = HomeSimEnv(home="house", seed=0)
     (coffee,) = [n for n, o in env.world.objects.items() if o.kind == "coffee"]
     env.world.objects[coffee].quantity = 0.1  # nearly used up
-    rt = HomeRuntime(
-        env,
-        env.clock,
-        db_url=f"sqlite:///{tmp_path / 'h.db'}",
-        grocery=HomeSimGrocery(env),
-        answerer=None,
-    )
+    rt = _shopping_home(env, tmp_path)
     rt.instruct(
         parse_instruction("every weekday at 7:30 make coffee", now=env.clock.now(), tz="UTC"),
         actor="owner",
@@ -137,13 +125,7 @@ def test_coffee_a_home_never_had_is_not_ordered_by_a_shopping_chore_a_day(tmp_pa
     """No coffee in the home: the chore says it is missing; the shop is asked once."""
     env = HomeSimEnv(home="two_bedroom", seed=0)
     assert not any(o.kind == "coffee" for o in env.world.objects.values())
-    rt = HomeRuntime(
-        env,
-        env.clock,
-        db_url=f"sqlite:///{tmp_path / 'h.db'}",
-        grocery=HomeSimGrocery(env),
-        answerer=None,
-    )
+    rt = _shopping_home(env, tmp_path)
     rt.instruct(
         parse_instruction("make coffee every day at 7am", now=env.clock.now(), tz="UTC"),
         actor="owner",
