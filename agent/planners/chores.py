@@ -555,8 +555,10 @@ def _select(
                 places |= set(beliefs.rooms)
             else:
                 places |= set(beliefs.fixtures_of(a))
-    ran = [f for f in beliefs.ran if f in beliefs.fixtures]
-    if sel.until_run and any(beliefs.fixtures[f].kind in sel.until_run for f in ran):
+    ran = {str(s.args.get("target")) for s in beliefs.done if s.skill == "run"}
+    if sel.until_run and any(
+        f in beliefs.fixtures and beliefs.fixtures[f].kind in sel.until_run for f in ran
+    ):
         # This task's load has been run: what was found since waits for the next time.
         return None if sel.one else []
     cands = beliefs.members(Group("", frozenset(kinds), state), where=places)
@@ -676,11 +678,12 @@ def _recipe(
     else:
         # The last of the rice went into the pot a step ago (a replan after a failure,
         # mid-cooking or while tidying up): the meal is in the pot, not missing.
+        known = beliefs.known_objects()
         in_pot = [
             (d, v)
             for d in options
-            if any(beliefs.kind(n) == d.food for n in beliefs.known_objects())  # seen used up
-            for v in beliefs.known_objects()
+            if any(beliefs.kind(n) == d.food for n in known)  # seen used up
+            for v in known
             if beliefs.kind(v) in d.vessel
             and f"contains({v},{d.food})" in beliefs.facts
             and f"burnt({v})" not in beliefs.facts
@@ -693,15 +696,15 @@ def _recipe(
                 f"the {dish.food.replace('_', ' ')} is in the {vessel.replace('_', ' ')} already"
             )
             return False
-        used_up = [
-            d.food
-            for d in options
-            if any(beliefs.kind(n) == d.food for n in beliefs.known_objects())
-        ]
+        used_up = [d.food for d in options if any(beliefs.kind(n) == d.food for n in known)]
         if used_up:  # everything it could cook is used up: it goes on the shopping list
+            # ... and the meal is missing, unless this task cooked it already (a replan
+            # after it found the pot eaten from and the last of the rice gone).
+            cooked = any(s.skill == "cook" for s in beliefs.done)
             for kind in dict.fromkeys(used_up):
                 spec.checks.append((kind, _store_place(beliefs, kind)))
-                spec.missing.append(kind)
+                if not cooked:
+                    spec.missing.append(kind)
             spec.notes.append(
                 f"missing: {' and '.join(dict.fromkeys(used_up))} for {word}, added to the "
                 "shopping list"

@@ -41,7 +41,7 @@ from housemind.agent.planners.base import (
 from housemind.agent.planners.chores import ChoreSpec, understand
 from housemind.agent.planners.corrections import apply_place_corrections
 from housemind.agent.planners.estimate import estimate_seconds
-from housemind.agent.planners.methods import Method, load_methods, recipes
+from housemind.agent.planners.methods import Method, load_methods
 from housemind.agent.planners.pddl import DomainError, compile_domain
 from housemind.agent.planners.world import Beliefs, Unknown
 from housemind.skills.spec import REGISTRY, SkillRegistry
@@ -181,18 +181,12 @@ class SymbolicPlanner:
         self.registry.load_entry_points()  # plug-ins register skills and chore methods
         self.methods = load_methods(self.methods_dirs)
         beliefs = Beliefs(ctx)
-        beliefs.ran = {str(s.args.get("target")) for s in done if s.skill == "run"}
+        beliefs.done = list(done)
         searched = [str(s.args.get("target")) for s in done if s.skill == "navigate"]
         if failed is not None and failed.skill == "navigate":
             searched.append(str(failed.args.get("target")))
         looked = {s for s in searched if s in beliefs.rooms or s in beliefs.fixtures}
         spec = understand(goal, beliefs, self.methods, looked)
-        if spec.missing and any(s.skill == "cook" for s in done):
-            # The meal was cooked in this task; a replan after it (the pot already eaten
-            # from, the last of the rice used) finds the food used up: it goes on the
-            # shopping list (spec.checks), but the meal is not missing.
-            foods = {d.food for d in recipes().dishes.values()}
-            spec.missing = [m for m in spec.missing if m not in foods]
         told = list(spec.told)  # what the person is told when the chore is done
         if ctx.unreachable:
             told += _leave_out(spec, set(ctx.unreachable))

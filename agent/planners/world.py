@@ -24,7 +24,7 @@ from housemind.agent.knowledge import (
     category_of,
     normalise,
 )
-from housemind.agent.planners.base import PlanContext, PlanningError
+from housemind.agent.planners.base import PlanContext, PlanningError, Subtask
 from housemind.agent.planners.validate import believed_facts
 from housemind.skills.types import parse_atom
 
@@ -77,8 +77,9 @@ class Beliefs:
 
     def __init__(self, ctx: PlanContext) -> None:
         self.ctx = ctx
-        #: Fixtures this task has run (a successful ``run`` step; set by the planner).
-        self.ran: set[str] = set()
+        #: The steps this task has done so far (set by the planner on a replan): what it ran
+        #: and cooked decides what is chosen anew and what counts as missing.
+        self.done: list[Subtask] = []
         self.facts = believed_facts(ctx)
         self.kinds: dict[str, str] = dict(ctx.object_kinds)
         if ctx.held and ctx.held not in self.kinds:
