@@ -132,6 +132,8 @@ _CHILD_ROOM_WORDS = ("kid", "child", "nursery")
 _KEEP_APART = 2 * RESIDENT_RADIUS  # two people's spots at least this far apart (m)
 #: Two people this far apart leave the robot room to pass between them (m).
 _ROOMY = 2 * (RESIDENT_RADIUS + PLAN_CLEARANCE) + 0.1
+#: A person's spot keeps this far from the robot's centre, so they never stand on it (m).
+_CLEAR_OF_ROBOT = RESIDENT_RADIUS + ROBOT_RADIUS + 0.05
 #: A person asked to let the robot past steps at least this far aside (m).
 _STEP_ASIDE_M = 0.8
 
@@ -928,13 +930,12 @@ class ResidentSim:
         self.advance(world, now_s)
         taken = [self._dest(o) for n, o in world.residents.items() if n != name and o.home]
         rb = world.robot
-        near = RESIDENT_RADIUS + ROBOT_RADIUS + 0.05
         spots = [
             p
             for p in fl.floor_spots(st.room, 0.35)
             if math.hypot(p[0] - st.x, p[1] - st.y) >= _STEP_ASIDE_M
             and not fl.in_the_way(p)
-            and math.hypot(p[0] - rb.x, p[1] - rb.y) >= near
+            and math.hypot(p[0] - rb.x, p[1] - rb.y) >= _CLEAR_OF_ROBOT
             and all(math.hypot(p[0] - x, p[1] - y) >= _KEEP_APART for x, y in taken)
         ]
         spots.sort(key=lambda p: math.hypot(p[0] - st.x, p[1] - st.y))
@@ -963,7 +964,7 @@ class ResidentSim:
             rng.shuffle(cands)
         taken = [self._dest(st) for n, st in world.residents.items() if n != r.name and st.home]
         rb = world.robot
-        lim_r = (RESIDENT_RADIUS + ROBOT_RADIUS + 0.05) ** 2
+        lim_r = _CLEAR_OF_ROBOT**2
         in_the_way = self._floor.in_the_way if self._floor is not None else None
 
         def tier(c: tuple[float, float]) -> int:
@@ -1088,7 +1089,7 @@ class ResidentSim:
 
     def _spot(self, world: WorldState, slot: RoutineSlot) -> tuple[float, float]:
         rb = world.robot
-        lim = (RESIDENT_RADIUS + ROBOT_RADIUS + 0.05) ** 2
+        lim = _CLEAR_OF_ROBOT**2
         for x, y in slot.spots:
             if (x - rb.x) ** 2 + (y - rb.y) ** 2 >= lim:
                 return (x, y)

@@ -12,6 +12,21 @@ from housemind.sim.home.grocery import HomeSimGrocery
 CHECK_IN = "ask me what to buy when you go shopping every day at 18:30"
 
 
+def _shopping_home(env: HomeSimEnv, tmp_path, *instructions: str, **kw) -> HomeRuntime:
+    """A runtime with HomeSim's grocery service, nobody to answer, and these instructions."""
+    rt = HomeRuntime(
+        env,
+        env.clock,
+        db_url=f"sqlite:///{tmp_path / 'h.db'}",
+        grocery=HomeSimGrocery(env),
+        answerer=None,
+        **kw,
+    )
+    for text in instructions:
+        rt.instruct(parse_instruction(text, now=env.clock.now(), tz="UTC"), actor="owner")
+    return rt
+
+
 @pytest.mark.slow
 def test_answered_items_are_ordered_delivered_put_away_and_remembered(tmp_path):
     env = HomeSimEnv(seed=0)
@@ -52,15 +67,7 @@ def test_answered_items_are_ordered_delivered_put_away_and_remembered(tmp_path):
 def test_no_answer_orders_what_is_running_low_and_says_so(tmp_path):
     env = HomeSimEnv(seed=0)
     env.reset(seed=0)
-    rt = HomeRuntime(
-        env,
-        env.clock,
-        db_url=f"sqlite:///{tmp_path / 'h.db'}",
-        grocery=HomeSimGrocery(env),
-        answerer=None,
-        wait_timeout_s=1800,
-    )
-    rt.instruct(parse_instruction(CHECK_IN, now=env.clock.now(), tz="UTC"), actor="owner")
+    rt = _shopping_home(env, tmp_path, CHECK_IN, wait_timeout_s=1800)
     with rt:
         rt.run_until(env.clock.now().replace(hour=19, minute=30))
         (ask,) = [t for t in rt.tasks.list() if t.instruction_id is not None]
@@ -240,20 +247,6 @@ def test_a_step_that_finds_the_coffee_run_out_orders_it_at_once(tmp_path):
         )
         rt._finish_task(rt.tasks.get(task.id), {"status": "failed", "reason": said})
         assert "pet_food" in rt.shopping.shopping_list()
-
-
-def _shopping_home(env: HomeSimEnv, tmp_path, *instructions: str) -> HomeRuntime:
-    """A runtime with HomeSim's grocery service, nobody to answer, and these instructions."""
-    rt = HomeRuntime(
-        env,
-        env.clock,
-        db_url=f"sqlite:///{tmp_path / 'h.db'}",
-        grocery=HomeSimGrocery(env),
-        answerer=None,
-    )
-    for text in instructions:
-        rt.instruct(parse_instruction(text, now=env.clock.now(), tz="UTC"), actor="owner")
-    return rt
 
 
 def test_what_a_chore_always_needs_without_naming_it_is_a_staple(tmp_path):
