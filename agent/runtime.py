@@ -1066,8 +1066,10 @@ class HomeRuntime(AssistServices):
             # The run's checkpoint first: a crash between the two leaves the task running,
             # and recovery then finds its graph finished and only records the outcome.
             self._checkpoint(*self._active_run)
-        self.tasks.mark(task.id, state, result=info, when=self.clock.now())
         if status != "waiting":
+            # Before the task is marked: a crash between the two leaves it running, and
+            # recovery, on the same simulated time, writes the same event again, which
+            # episodic memory keeps once (marked first, a crash lost the event for good).
             # Nobody needs to answer for a task that has ended: close its requests.
             self.approvals.close_for_task(
                 task.id, f"task {task.id} ended ({status}): {result.get('reason', '')}".strip()
@@ -1079,6 +1081,7 @@ class HomeRuntime(AssistServices):
                 task_id=task.id,
                 data={"reason": result.get("reason", "")},
             )
+        self.tasks.mark(task.id, state, result=info, when=self.clock.now())
 
     def _after_done(self, task: Any, result: dict[str, Any]) -> str:
         """What a finished chore sets going: orders, purchases, durations. A note or ''."""
