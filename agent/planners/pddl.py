@@ -16,10 +16,12 @@ things on or in an open fixture the robot stands at; the planner drives up to th
 itself, as HomeSim's expert solutions do, which lines the arm up best).
 
 The problem is built from the facts believed now (memory and perception, never a
-simulator's true state) over the things the goal concerns, and solved by Fast Downward
-(``lama-first``, satisficing, action costs: driving costs more than handling) through
-unified-planning. Domains are compiled once per registry state; identical problems are
-answered from a small cache, so a month of recurring chores calls the planner rarely.
+simulator's true state) over the things the goal concerns, written as PDDL by
+unified-planning and solved by Fast Downward (:data:`SEARCH_CONFIGS`: optimal A* first,
+then ``lama-first``; action costs: driving costs more than handling). Fast Downward's
+translator runs in this process and its search binary as a subprocess. Domains are
+compiled once per registry state; identical problems are answered from a small cache, so
+a month of recurring chores calls the planner rarely.
 """
 
 from __future__ import annotations
@@ -61,37 +63,127 @@ NAVIGATE_COST = 10
 #: Skills (by name) with another cost than 1.
 ACTION_COSTS: dict[str, int] = {"navigate": NAVIGATE_COST}
 _CACHE_SIZE = 512
-#: Searches tried in order: optimal A* with the LM-cut heuristic (the shortest chore; the
-#: problems of one chore are small), then greedy LAMA if that runs out of time. Each is
-#: ``(Fast Downward options, search time limit)``. A* gets 5 s: most problems take
+#: Fast Downward's ``lama-first`` alias (``driver/aliases.py``), spelled out because the
+#: search binary is called directly (below).
+LAMA_FIRST = (
+    "--search",
+    "let(hlm, eval_modify_costs(landmark_sum(lm_factory=lm_reasonable_orders_hps(lm_rhw()),"
+    "pref=false),cost_type=one),let(hff, eval_modify_costs(ff(),cost_type=one),"
+    "lazy_greedy([hff,hlm],preferred=[hff,hlm],cost_type=one,reopen_closed=false)))",
+)
+#: Searches tried in order on one translation: optimal A* with the LM-cut heuristic (the
+#: shortest chore; the problems of one chore are small), then greedy LAMA if that runs out
+#: of time. Each is ``(search options, CPU seconds)``. A* gets 5 s: most problems take
 #: milliseconds, and one that moves six things through two machines can take minutes
 #: (a month's laundry stalled there), while LAMA plans it in about a second.
-SEARCH_CONFIGS: tuple[tuple[tuple[str, ...], str], ...] = (
-    (("--search-options", "--search", "astar(lmcut())"), "5s"),
-    (("--alias", "lama-first"), "60s"),
+SEARCH_CONFIGS: tuple[tuple[tuple[str, ...], float], ...] = (
+    (("--search", "astar(lmcut())"), 5.0),
+    (LAMA_FIRST, 60.0),
 )
 #: Fast Downward exit codes that prove there is no plan (translator or search).
 _UNSOLVABLE = (10, 11, 12)
+#: Exit codes of a search that wrote a plan (some with a limit hit afterwards).
+_PLANNED = (0, 1, 2, 3)
+_SEARCH_OUT_OF_TIME = 23
+_TRANSLATE_INPUT_ERROR = 31
+_TRANSLATE_OUT_OF_MEMORY = 20
 
 
-def _run_fast_downward(domain: str, problem: str, plan: str, config: tuple, cwd: str) -> int:
-    """Run the Fast Downward shipped with up-fast-downward in ``cwd``; its exit code.
+def _fd_bin() -> str:
+    """The folder of the Fast Downward build that up-fast-downward ships."""
+    return str(resources.files("up_fast_downward") / "downward" / "builds" / "release" / "bin")
 
-    Fast Downward writes its translation (``output.sas``) to the working directory: each
-    call gets its own, so planners running side by side never read each other's.
+
+class _Translator:
+    """Fast Downward's translator (PDDL to its SAS format), run in this process.
+
+    Its driver would start two Python processes per problem (itself and the translator,
+    about 70 ms before any work); the translator is a Python package with an API of its
+    own (``options.set_options`` then ``main.main``), so it runs here, one problem at a
+    time (it keeps its options in module state), and only the C++ search is a subprocess.
+    Its progress log goes nowhere: each of its modules gets a ``print`` that writes only
+    to files it names (the SAS output), never to this process's standard output.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._mods: tuple[Any, Any, Any] | None = None
+
+    def _load(self) -> tuple[Any, Any, Any]:
+        if self._mods is None:
+            import importlib
+            import pkgutil
+
+            if _fd_bin() not in sys.path:
+                sys.path.append(_fd_bin())
+            package = importlib.import_module("fast_downward.translate")
+            for info in pkgutil.walk_packages(package.__path__, package.__name__ + "."):
+                importlib.import_module(info.name).print = _quiet_print
+            self._mods = (
+                importlib.import_module("fast_downward.translate.options"),
+                importlib.import_module("fast_downward.translate.main"),
+                importlib.import_module("fast_downward.translate.pddl_parser"),
+            )
+        return self._mods
+
+    def __call__(self, domain: str, problem: str, sas: str) -> int:
+        """Translate ``domain`` and ``problem`` into ``sas``; Fast Downward's exit code."""
+        with self._lock:
+            options, main, parser = self._load()
+            options.set_options([domain, problem, "--sas-file", sas])
+            try:
+                main.main()
+            except parser.ParseError as e:
+                logger.info("Fast Downward's translator cannot read the problem: %s", e)
+                return _TRANSLATE_INPUT_ERROR
+            except MemoryError:
+                return _TRANSLATE_OUT_OF_MEMORY
+            except SystemExit as e:  # the translator exits on some errors
+                return e.code if isinstance(e.code, int) else _TRANSLATE_INPUT_ERROR
+            return 0
+
+
+def _quiet_print(*args: Any, file: Any = None, **kwargs: Any) -> None:
+    if file is not None and file is not sys.stdout:
+        print(*args, file=file, **kwargs)
+
+
+_translate = _Translator()
+
+
+def _search(sas: str, plan: str, config: tuple[tuple[str, ...], float], cwd: str) -> int:
+    """Run Fast Downward's search on translation ``sas``; its exit code.
+
+    The CPU-time limit is set on the child, as Fast Downward's driver sets it (with
+    ``prlimit``: no code runs in the child before ``exec``, so this is safe beside the
+    runtime's threads); a wall-clock limit of a few times as long catches a child that
+    waits without computing.
     """
     options, limit = config
-    driver = resources.files("up_fast_downward") / "downward" / "fast-downward.py"
-    cmd = [sys.executable, str(driver), "--plan-file", plan, "--search-time-limit", limit]
-    cmd += ["--log-level", "warning"]
-    if options and options[0] == "--alias":
-        cmd += [*options, domain, problem]
-    else:
-        cmd += [domain, problem, *options]
-    res = subprocess.run(cmd, capture_output=True, text=True, check=False, cwd=cwd)
-    if res.returncode not in (0, 1, 2, 3, *_UNSOLVABLE):
-        logger.info("Fast Downward: %s", (res.stdout + res.stderr)[-2000:])
-    return res.returncode
+    cmd = [os.path.join(_fd_bin(), "downward"), *options, "--internal-plan-file", plan]
+    with open(sas, encoding="utf-8") as fh:
+        proc = subprocess.Popen(
+            cmd, stdin=fh, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, cwd=cwd, text=True
+        )
+    try:
+        import resource
+
+        seconds = max(1, int(limit + 0.999))
+        resource.prlimit(proc.pid, resource.RLIMIT_CPU, (seconds, seconds + 1))
+    except (ImportError, AttributeError, OSError):  # no prlimit here; the wall limit holds
+        pass
+    try:
+        out, _ = proc.communicate(timeout=3 * limit + 1)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.communicate()
+        return _SEARCH_OUT_OF_TIME
+    code = proc.returncode
+    if code < 0:  # killed by the CPU limit (SIGXCPU/SIGKILL)
+        return _SEARCH_OUT_OF_TIME
+    if code not in (*_PLANNED, *_UNSOLVABLE):
+        logger.info("Fast Downward: %s", out[-2000:])
+    return code
 
 
 class DomainError(ValueError):
@@ -396,9 +488,17 @@ class Domain:
                 writer = PDDLWriter(problem)
                 writer.write_domain(dom)
                 writer.write_problem(prob)
+            sas = os.path.join(tmp, "output.sas")
+            code = _translate(dom, prob, sas)
+            if code in _UNSOLVABLE:
+                logger.info("Fast Downward: no plan exists for %s", goal)
+                return [], False
+            if code != 0:
+                logger.info("Fast Downward's translator ended with code %s", code)
+                return [], False
             for config in SEARCH_CONFIGS:
-                code = _run_fast_downward(dom, prob, plan, config, cwd=tmp)
-                if code in (0, 1, 2, 3) and os.path.exists(plan):
+                code = _search(sas, plan, config, cwd=tmp)
+                if code in _PLANNED and os.path.exists(plan):
                     with open(plan, encoding="utf-8") as fh:
                         lines = fh.read().splitlines()
                     with _UP_LOCK:

@@ -233,3 +233,85 @@ def test_a_cup_is_poured_out_into_a_sink_never_into_a_cabinet_or_itself():
     assert res.solved
     (pour,) = [a for a in res.steps if a.skill == "pour"]
     assert pour.args["target"] == "sink"
+
+
+def test_only_the_search_is_a_subprocess_and_the_translator_prints_nothing(monkeypatch, capfd):
+    # The translator runs in this process (two Python start-ups saved per problem); the
+    # one child per search is Fast Downward's C++ binary, and its log never reaches stdout.
+    from housemind.agent.planners import pddl
+
+    started: list[list[str]] = []
+    real = subprocess.Popen
+
+    def popen(cmd, *args, **kwargs):
+        started.append(list(cmd))
+        return real(cmd, *args, **kwargs)
+
+    monkeypatch.setattr(pddl.subprocess, "Popen", popen)
+    monkeypatch.setattr(pddl.subprocess, "run", None)  # the driver's way: not used
+    fixtures, kinds, static = _home()
+    init = static | {"near(kitchen)", "hand_empty", "on(vase,shelf)"}
+    res = pddl.Domain(compile_domain(REGISTRY).schemas).solve(
+        ["kitchen", *fixtures, *kinds], init, ["on(vase,counter)"]
+    )
+    assert res.solved and not res.cached and res.steps[-1].skill == "place"
+    assert len(started) == 1 and os.path.basename(started[0][0]) == "downward"
+    assert "--internal-plan-file" in started[0]
+    out, _ = capfd.readouterr()
+    assert "Translator" not in out and "Parsing" not in out
+
+
+def _fake_search(tmp_path, body: str) -> str:
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    exe = bin_dir / "downward"
+    exe.write_text(f"#!{sys.executable}\n{body}\n")
+    exe.chmod(0o755)
+    return str(bin_dir)
+
+
+@pytest.mark.parametrize(
+    ("body", "limit", "within"),
+    [
+        # computes: stopped by the CPU limit (1 s) before the wall-clock one (4 s)
+        ("while True: pass", 1.0, 3.5),
+        # waits: stopped by the wall-clock limit (1.3 s)
+        ("import time; time.sleep(60)", 0.1, 10),
+    ],
+)
+def test_a_search_past_its_limit_is_stopped_and_reported_out_of_time(
+    tmp_path, monkeypatch, body, limit, within
+):
+    import time
+
+    from housemind.agent.planners import pddl
+
+    monkeypatch.setattr(pddl, "_fd_bin", lambda: _fake_search(tmp_path, body))
+    sas = tmp_path / "output.sas"
+    sas.write_text("begin_version\n3\nend_version\n")
+    t0 = time.perf_counter()
+    code = pddl._search(str(sas), str(tmp_path / "plan"), (("--search", "x"), limit), str(tmp_path))
+    assert code == pddl._SEARCH_OUT_OF_TIME
+    assert time.perf_counter() - t0 < within
+
+
+def test_a_search_out_of_time_falls_back_to_the_next_search(monkeypatch):
+    from housemind.agent.planners import pddl
+
+    fixtures, kinds, static = _home()
+    init = static | {"near(kitchen)", "hand_empty", "on(vase,shelf)"}
+    tried: list[str] = []
+    real = pddl._search
+
+    def search(sas, plan, config, cwd):
+        tried.append(config[0][-1])
+        if len(tried) == 1:
+            return pddl._SEARCH_OUT_OF_TIME
+        return real(sas, plan, config, cwd)
+
+    monkeypatch.setattr(pddl, "_search", search)
+    res = pddl.Domain(compile_domain(REGISTRY).schemas).solve(
+        ["kitchen", *fixtures, *kinds], init, ["on(vase,counter)"]
+    )
+    assert res.solved and res.steps[-1].skill == "place"
+    assert tried == [pddl.SEARCH_CONFIGS[0][0][-1], pddl.LAMA_FIRST[-1]]
