@@ -448,6 +448,15 @@ def build_task_graph(services: TaskServices, *, max_replans: int = 10, checkpoin
             "outcomes_from": len(state.get("outcomes", [])),
         }
 
+    # The last snapshot packed and its bytes: most nodes (plan, gate, reflect) leave the
+    # world as it was, and comparing two snapshots costs a fraction of packing one.
+    last: list[Any] = [None, None]
+
+    def packed(world: dict[str, Any]) -> bytes:
+        if world != last[0]:
+            last[:] = [world, pack_world(world)]
+        return last[1]
+
     def with_world(node):
         # Every node's checkpoint carries the simulator state it left behind, so a run
         # killed at any moment resumes the same simulated home from the same point.
@@ -455,7 +464,7 @@ def build_task_graph(services: TaskServices, *, max_replans: int = 10, checkpoin
             update = node(state)
             world = services.snapshot()
             if world is not None:
-                update = {**update, "world": pack_world(world)}
+                update = {**update, "world": packed(world)}
             return update
 
         run.__name__ = node.__name__

@@ -167,6 +167,33 @@ def test_every_checkpoint_carries_the_world(tmp_path):
     assert unpack_world(history[0].values["world"])["things"] == {"mug": "sink"}
 
 
+def test_a_world_left_as_it_was_is_not_packed_again(tmp_path, monkeypatch):
+    # plan, gate and reflect leave the world as they found it: the checkpoint reuses the
+    # bytes packed last, and only a node that changed the world packs a new snapshot
+    from housemind.agent import graph
+
+    packed: list[dict] = []
+    real = graph.pack_world
+
+    def counting(world):
+        packed.append(world)
+        return real(world)
+
+    monkeypatch.setattr(graph, "pack_world", counting)
+    env = PointRobotEnv()
+    svc = PointServices(env)
+    conn = sqlite3.connect(tmp_path / "ck.db", check_same_thread=False)
+    g = build_task_graph(svc, checkpointer=SqliteSaver(conn))
+    res = g.invoke(start("w2", "put the mug on the sink"), cfg("w2"))
+    assert res["status"] == "done"
+    history = list(g.get_state_history(cfg("w2")))
+    nodes = [h for h in history if h.metadata.get("step", -1) > 0]
+    stored = [unpack_world(h.values["world"]) for h in reversed(nodes)]
+    changes = sum(a != b for a, b in zip(stored, stored[1:], strict=False))
+    assert len(packed) == changes + 1 < len(nodes)
+    assert stored[-1]["things"] == {"mug": "sink"} and stored[-1]["held"] is None
+
+
 def test_check_in_asks_and_uses_the_answer(tmp_path):
     env = PointRobotEnv()
     svc = PointServices(env)
