@@ -314,4 +314,36 @@ def test_a_search_out_of_time_falls_back_to_the_next_search(monkeypatch):
         ["kitchen", *fixtures, *kinds], init, ["on(vase,counter)"]
     )
     assert res.solved and res.steps[-1].skill == "place"
-    assert tried == [pddl.SEARCH_CONFIGS[0][0][-1], pddl.LAMA_FIRST[-1]]
+    assert tried == [pddl.SEARCH_CONFIGS[0][0][-1], pddl.MERGE_AND_SHRINK[-1]]
+
+
+def test_a_search_that_gives_up_hands_over_to_the_next_which_is_also_optimal(monkeypatch):
+    # LM-cut with no time at all gives up (exit code 12: proves nothing); merge-and-shrink
+    # then plans, and its plan costs what LM-cut's does
+    from housemind.agent.planners import pddl
+
+    fixtures, kinds, static = _home()
+    init = static | {"near(kitchen)", "hand_empty", "in(milk,fridge)", "closed(fridge)"}
+    things = ["kitchen", *fixtures, *kinds]
+    goal = ["on(milk,counter)", "in(mug,sink)", "closed(fridge)"]
+    init |= {"on(mug,shelf)"}
+    best = pddl.Domain(compile_domain(REGISTRY).schemas).solve(things, init, goal)
+    tried: list[int] = []
+    real = pddl._search
+
+    def search(sas, plan, config, cwd):
+        code = real(sas, plan, config, cwd)
+        tried.append(code)
+        return code
+
+    monkeypatch.setattr(pddl, "_search", search)
+    capped = (("--search", "astar(lmcut(), max_time=0)"), 5.0)
+    monkeypatch.setattr(pddl, "SEARCH_CONFIGS", (capped, *pddl.SEARCH_CONFIGS[1:]))
+    res = pddl.Domain(compile_domain(REGISTRY).schemas).solve(things, init, goal)
+    assert tried == [pddl._GAVE_UP, 0]
+    assert res.solved and not res.cached
+
+    def cost(r):
+        return sum(pddl.ACTION_COSTS.get(s.skill, 1) for s in r.steps)
+
+    assert cost(res) == cost(best)
