@@ -15,8 +15,9 @@ three points:
    ``bought_at`` per item in symbolic memory and a ``bought`` event in episodic memory).
 
 Besides, a staple a meal chore cooks with (pasta, rice, soup, eggs), or a food or drink
-a standing chore names ("make coffee every weekday at 7:30": coffee), that memory sees
-running low is ordered the same day (:meth:`top_up`), so the next day's meal or coffee does
+a standing chore names ("make coffee every weekday at 7:30": coffee), is ordered the same
+day once memory sees half a pack or less of it left (:data:`STAPLE_REORDER`,
+:meth:`top_up`), so the next day's meal or coffee does
 not wait for the weekly shop (a household with no shopping check-in would otherwise run
 out for good). What a chore finds missing from the home ("make tea", and no tea anywhere)
 is ordered the same way, once: if the shop has none, it is not asked again for a week
@@ -56,9 +57,11 @@ logger = logging.getLogger(__name__)
 _CONSUMABLES = ("food", "drink", "pet_food")
 #: A food or drink whose last seen quantity (0-1 of a pack) is at most this is running low.
 LOW_STOCK = 0.25
-#: A meal's staple (pasta, rice, soup, eggs) is ordered when all the packs memory knows of
-#: it hold this much or less: residents' own meals use up to a third of a pack between the
-#: robot's looks, and a quarter left on Friday night was none at Saturday's dinner.
+#: A staple (a meal's pasta, rice, soup or eggs; what a standing chore makes or needs, such
+#: as coffee or pet food) is ordered when all the packs memory knows of it hold this much or
+#: less: residents' own meals use up to a third of a pack between the robot's looks, a
+#: quarter left on Friday night was none at Saturday's dinner, and coffee ordered at a
+#: quarter of a pack ran out the next morning, before the delivery.
 STAPLE_REORDER = 0.5
 SHOPPING_GOAL = "do the shopping"
 PUT_AWAY_GOAL = "put the delivery away"
@@ -145,11 +148,12 @@ class ShoppingLoop:
         return note
 
     def top_up(self, task_id: str, missing: list[str] | tuple[str, ...] = ()) -> None:
-        """Order at once the staples a meal chore cooks with that run low (or are used up).
+        """Order at once the staples the household's chores use that run low (or are used up).
 
-        A food of the recipes (pasta, rice, soup, eggs) with :data:`STAPLE_REORDER` or
-        less in all its packs, or anything on the shopping list that is used up, is
-        ordered the same day, so the next meal does not wait for the weekly shop. So is
+        A food of the recipes (pasta, rice, soup, eggs) or a food or drink a standing chore
+        names or needs (coffee, pet food) with :data:`STAPLE_REORDER` or less in all its
+        packs, or anything on the shopping list that is used up, is ordered the same day,
+        so the next meal or coffee does not wait for the weekly shop. So is
         what the chore just found missing from the home (``missing``: "make tea" and no
         tea anywhere), unless the shop said within :data:`UNAVAILABLE_FOR` that it has
         none: one order, not one a day for nothing.
@@ -175,9 +179,13 @@ class ShoppingLoop:
         # (never seen: a home that has none, where the chore says it is missing; ordering
         # it every day would be a shopping chore a day for nothing).
         meal_foods = {d.food for d in recipes().dishes.values()}
-        staples = meal_foods | {k for k in self.named_by_chores() if k in low}
+        chore_foods = set(self.named_by_chores())
+        staples = meal_foods | {k for k in chore_foods if k in low}
         stock = self.stock(known)
-        short = [k for k in meal_foods if k in stock and stock[k] <= STAPLE_REORDER]
+        # A staple is reordered with half a pack left in all its packs, the daily coffee
+        # as the dinner's pasta: residents use it too, and a delivery takes hours.
+        short = [k for k in meal_foods | chore_foods if k in stock and stock[k] <= STAPLE_REORDER]
+        staples |= set(short)
         none_in_shop = self.unavailable() if missing else set()  # one read, not per item
         lacking = [k for k in dict.fromkeys(missing) if k not in none_in_shop]
         for kind in dict.fromkeys([*low, *sorted(short), *lacking]):

@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 
 from housemind.agent.runtime import HomeRuntime, record_answer
+from housemind.agent.shopping import LOW_STOCK, STAPLE_REORDER
 from housemind.scheduler import parse_instruction
 from housemind.sim.home import HomeSimEnv
 from housemind.sim.home.grocery import HomeSimGrocery
@@ -125,6 +126,23 @@ def test_coffee_a_standing_chore_makes_is_ordered_when_it_runs_low(tmp_path):
     assert made.state.value == "failed" and "no coffee left" in made.result["reason"]
     assert shop.state.value == "done" and "ordered coffee" in shop.result["reason"]
     assert "coffee" in coming
+
+
+@pytest.mark.slow
+def test_coffee_with_half_a_pack_left_is_ordered_before_it_runs_low(tmp_path):
+    """Household #3: coffee ordered at a quarter of a pack ran out before the delivery."""
+    env = HomeSimEnv(home="house", seed=0)
+    (coffee,) = [n for n, o in env.world.objects.items() if o.kind == "coffee"]
+    env.world.objects[coffee].quantity = 0.45  # more than LOW_STOCK, at most STAPLE_REORDER
+    rt = _shopping_home(env, tmp_path, "every weekday at 7:30 make coffee")
+    with rt:
+        rt.run_until(env.clock.now().replace(hour=8))
+        (made,) = [t for t in rt.tasks.list() if t.goal == "make coffee"]
+        shops = [t for t in rt.tasks.list() if t.goal == "do the shopping"]
+        left = rt.shopping.stock()["coffee"]
+    assert made.state.value == "done"
+    assert LOW_STOCK < left <= STAPLE_REORDER
+    assert shops and "ordered coffee" in shops[0].result["reason"]
 
 
 @pytest.mark.slow
