@@ -27,7 +27,14 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-__all__ = ["load_paragraphs", "paragraph_row", "run_household", "run_households"]
+__all__ = [
+    "MONTH_PARAGRAPH",
+    "load_paragraphs",
+    "paragraph_row",
+    "run_household",
+    "run_households",
+    "run_month",
+]
 
 DEFAULT_FILE = Path(__file__).resolve().parents[1] / "tests" / "data" / "household_paragraphs.yaml"
 
@@ -153,6 +160,71 @@ def run_households(
         "on_time_rate": on_time / due if due else 0.0,
         "chores_done_missing": missing,
         "per_paragraph": rows,
+    }
+
+
+#: The paragraph of the project's headline (``examples/household.txt``, the README).
+MONTH_PARAGRAPH = (
+    "I like to have dinner made at 6:00 p.m. I wake up and go to work at 7:00 a.m. I like to "
+    "do my laundry on Saturday, so make sure that it's ready. By the way, check in with me "
+    "every Monday to see what I want you to pick up when you do the shopping."
+)
+
+
+def run_month(
+    text: str = MONTH_PARAGRAPH, home: str = "house", *, days: float = 30.0, seed: int = 0
+) -> dict[str, Any]:
+    """A paragraph for a simulated month: its chores per goal, wall and CPU time.
+
+    What ``housemind bench month`` prints (issue #11's "about a minute of wall time"):
+    the run's own wall time (from opening the home to the summary; the process's start-up
+    and imports are not in it), this process's CPU time over the same span, and per goal
+    how many chores were due, done, on time, and when the first and last finished (time
+    of day).
+
+    Args:
+        text: The paragraph (default: the README's).
+        home: Floor plan.
+        days: Simulated days.
+        seed: HomeSim seed.
+    """
+    import platform
+
+    cpu0 = time.process_time()
+    out = run_household(text, home, days=days, seed=seed)
+    cpu = time.process_time() - cpu0
+    row = paragraph_row(out, index=0, home=home, text=text)
+    until = datetime.fromisoformat(out["until"])
+    per_goal: dict[str, dict[str, Any]] = {}
+    for c in out["chores"]:
+        if datetime.fromisoformat(c["due"]) > until:
+            continue
+        g = per_goal.setdefault(c["goal"], {"due": 0, "done": 0, "on_time": 0, "finished": []})
+        g["due"] += 1
+        g["done"] += c.get("status") == "done"
+        g["on_time"] += _on_time(c)
+        if c.get("finished_at"):
+            g["finished"].append(datetime.fromisoformat(c["finished_at"]).strftime("%H:%M"))
+    for g in per_goal.values():
+        times = sorted(g.pop("finished"))
+        g["first_finished"], g["last_finished"] = (times[0], times[-1]) if times else (None, None)
+    return {
+        "days": days,
+        "seed": seed,
+        "home": home,
+        "chores_due": row["chores_due"],
+        "chores_on_time": row["chores_on_time"],
+        "chores_failed": row["chores_failed"],
+        "chores_done_missing": row["chores_done_missing"],
+        "checkins_asked": out["checkins_asked"],
+        "checkins_answered": out["checkins_answered"],
+        "items_bought": row["items_bought"],
+        "subtasks": out["subtasks"],
+        "per_goal": per_goal,
+        "not_on_time": row["not_on_time"],
+        "wall_s": round(out["wall_s"], 1),
+        "cpu_s": round(cpu, 1),
+        "machine": f"{platform.machine()} {platform.system()} Python {platform.python_version()}",
     }
 
 

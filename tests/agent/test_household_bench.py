@@ -113,3 +113,29 @@ def test_a_household_runs_two_weeks_with_its_chores_on_time(tmp_path, capsys):
     assert row["chores_due"] >= 14 + 2  # the kettle every morning, two Fridays
     assert row["chores_on_time"] >= 0.98 * row["chores_due"], row["not_on_time"]
     assert "overall:" in capsys.readouterr().out
+
+
+def test_the_month_bench_prints_chores_per_goal_and_its_times(tmp_path):
+    # `housemind bench month`, one simulated day of the README's paragraph in `house`
+    from typer.testing import CliRunner
+
+    from housemind.agent.cli import app
+
+    res = CliRunner().invoke(app, ["bench", "month", "--days", "1", "--json"])
+    assert res.exit_code == 0, res.output
+    out = json.loads(res.output)
+    dinner = out["per_goal"]["make dinner"]
+    assert (dinner["due"], dinner["done"], dinner["on_time"]) == (1, 1, 1)
+    assert dinner["last_finished"] <= "18:00"
+    assert out["chores_due"] == sum(g["due"] for g in out["per_goal"].values())
+    assert out["chores_failed"] == 0 and out["subtasks"] > 0
+    assert out["wall_s"] > 0 and out["cpu_s"] > 0 and out["home"] == "house"
+    bad = CliRunner().invoke(app, ["bench", "month", "--days", "1", "--home", "castle"])
+    assert bad.exit_code != 0 and "unknown home 'castle'" in bad.output
+    words = tmp_path / "said.txt"
+    words.write_text("water the plants every day at 8am\n")
+    res = CliRunner().invoke(
+        app, ["bench", "month", "--days", "1", "--instructions", str(words), "--json"]
+    )
+    assert res.exit_code == 0, res.output
+    assert list(json.loads(res.output)["per_goal"]) == ["water the plants"]
