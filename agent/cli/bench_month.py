@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from housemind.agent.cli._common import JsonOpt, console, fail
+from housemind.agent.cli._common import JsonOpt, check_days, console, fail
 
 __all__ = ["bench_month"]
 
@@ -25,15 +25,15 @@ def bench_month(
 ) -> None:
     """A household's month: chores on time per goal, the run's wall and CPU time."""
     from housemind.agent.household_bench import MONTH_PARAGRAPH, run_month
+    from housemind.agent.runs import RunError, read_instruction_lines
 
-    if days <= 0:
-        fail(f"--days must be more than 0, got {days:g}")
+    check_days(days)
     text = MONTH_PARAGRAPH
     if instructions is not None:
         try:
-            text = " ".join(instructions.read_text(encoding="utf-8").split())
-        except (OSError, UnicodeDecodeError) as e:
-            fail(f"cannot read --instructions {instructions}: {e}")
+            text = " ".join(read_instruction_lines(instructions))
+        except RunError as e:
+            fail(f"--instructions: {e}")
         if not text:
             fail(f"--instructions {instructions} is empty: write the standing instructions in it")
     try:

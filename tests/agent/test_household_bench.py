@@ -132,6 +132,8 @@ def test_the_month_bench_prints_chores_per_goal_and_its_times(tmp_path):
     assert out["wall_s"] > 0 and out["cpu_s"] > 0 and out["home"] == "house"
     bad = CliRunner().invoke(app, ["bench", "month", "--days", "1", "--home", "castle"])
     assert bad.exit_code != 0 and "unknown home 'castle'" in bad.output
+    endless = CliRunner().invoke(app, ["bench", "month", "--days", "inf"])
+    assert endless.exit_code != 0 and "finite number of days" in endless.output
     words = tmp_path / "said.txt"
     words.write_text("water the plants every day at 8am\n")
     res = CliRunner().invoke(
