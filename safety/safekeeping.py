@@ -143,11 +143,22 @@ _SPOIL_WORDS = _words(
 _LEFT_OUT = re.compile(r"\b(left|leave|sat|sit|been|sitting)\s+(it\s+|them\s+)?out\b")
 
 
+#: Chat spellings read as the words they stand for; politeness carries no meaning here.
+_CHAT = {"u": "you", "ur": "your", "r": "are"}
+_POLITE = _words("please pls plz plse thanks thx ty cheers kindly")
+#: "put it where it belongs", "back in their places": the same as "put it away".
+_ITS_PLACE = re.compile(
+    r"\bwhere (?:it|they|each one|each) (?:belongs?|goes|go|lives?)\b"
+    r"|\bin (?:its|their) (?:proper |usual |own )?places?\b",
+    re.IGNORECASE,
+)
+
+
 def _clauses(text: str) -> list[list[str]]:
     """Clauses: split at punctuation, "and then", "then", and "and <verb>"."""
     out: list[list[str]] = []
-    for piece in re.split(r"[,;.!?]+", text):
-        words = words_of(piece)
+    for piece in re.split(r"[,;.!?]+", _ITS_PLACE.sub("away", text)):
+        words = [_CHAT.get(w, w) for w in words_of(piece) if w not in _POLITE]
         cur: list[str] = []
         i = 0
         while i < len(words):
@@ -371,8 +382,10 @@ def _remark(kb: KindBase, said: str, words: list[str], ctx: dict[str, object]) -
     Nothing in it is asked for; what it names is what a later "it" stands for. Anything
     else said as a remark ("the oven is on", "the kids are inside it") is no safekeeping.
     """
-    if not _LEFT_OUT.search(said) or _hazard_verbs(words):
+    if _hazard_verbs(words):
         return False
+    if not _LEFT_OUT.search(said):
+        return _where_remark(kb, words, ctx)
     if any(_living(kb, w) for w in words if w not in {"i", "we"}):
         return False
     found: frozenset[str] = frozenset()
@@ -388,6 +401,46 @@ def _remark(kb: KindBase, said: str, words: list[str], ctx: dict[str, object]) -
     if "food" not in found:
         return False
     ctx["props"] = found
+    return True
+
+
+#: What a remark may say of people besides that they come: "the kids are coming over".
+_COMING = _words(
+    "coming come over round around home back soon later tonight today tomorrow here "
+    "visiting arriving due staying the weekend this afternoon evening morning for"
+)
+_BE = _words("is are was were")
+_STILL = _words("still now just already")
+
+
+def _where_remark(kb: KindBase, words: list[str], ctx: dict[str, object]) -> bool:
+    """A remark of where a thing is, or that people are coming; nothing asked for.
+
+    "the fork is still in the microwave" names what a later "it" stands for (a thing,
+    never a living one); "the kids are coming over" only says who is coming, and a later
+    "it" or "them" can then not be read as a thing to put away.
+    """
+    be = next((i for i, w in enumerate(words) if w in _BE), -1)
+    if be <= 0:
+        return False
+    subject = _runs([w for w in words[:be] if w not in _FUNCTION])
+    rest = [w for w in words[be + 1 :] if w not in _STILL]
+    if len(subject) != 1:
+        return False
+    if _living(kb, subject[0][-1]):
+        if rest and all(w in _COMING or w in _FUNCTION for w in rest) and (
+            {"coming", "come", "visiting", "arriving", "due", "over", "round"} & set(rest)
+        ):
+            ctx["props"] = frozenset({"person"})
+            return True
+        return False
+    ok, props = _thing(kb, subject[0])
+    if not ok or not rest or rest[0] not in {"in", "inside", "on", "under"}:
+        return False
+    places = _runs(rest[1:])
+    if len(places) != 1 or not _thing(kb, places[0])[0]:
+        return False
+    ctx["props"] = props
     return True
 
 
@@ -451,6 +504,8 @@ def _clause_ok(  # noqa: C901, PLR0911, PLR0912
     if not all(ok for ok, _ in things):
         return False
     props = frozenset().union(*(p for _, p in things)) if things else ctx.get("props", frozenset())
+    if pronoun and props & {"person", "child", "baby", "animal", "pet"}:  # type: ignore[operator]
+        return False  # "the kids are coming over, lock them in": them are the kids
     if obj_runs:
         ctx["props"] = props
     elif not pronoun and verb not in _SHUT:

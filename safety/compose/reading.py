@@ -390,6 +390,20 @@ def read_step(index: int, words: list[str], kb: KindBase, prev: list[Step]) -> S
                 key = None
             if key is not None:
                 continue
+        if (
+            j == verb_end
+            and verb is not None
+            and w in _DATIVE
+            and lemma(verb.split()[0]) in _FETCH
+            and j + 1 < len(words)
+            and (words[j + 1] in ARTICLES or words[j + 1] in DETERMINERS)
+        ):
+            # "grab me a mug", "get us the milk": for whom, not whom it is done to.
+            kind = kb.kinds[kb.names[(lem[j],)]] if (lem[j],) in kb.names else None
+            if kind is not None:
+                mentions.append(Mention(w, kind, frozenset(kind.props), 1.0, "to", j))
+                j += 1
+                continue
         if w in ("them", "they") and prev_or_here(mentions, prev):
             # "wrap the glasses and put THEM in the box": the glasses, not some people.
             ref = _resolve(w, effects, mentions, prev)
@@ -511,6 +525,12 @@ def read_step(index: int, words: list[str], kb: KindBase, prev: list[Step]) -> S
 
 #: Verbs after which "<someone> <verb>" says what that someone does ("let the kids paint").
 _LETS = frozenset(lemma(w) for w in ("let", "make", "help", "allow"))
+#: Verbs of fetching that take whom it is for first: "grab me a mug", "get us the milk".
+_FETCH = frozenset(
+    lemma(w) for w in ("grab", "get", "fetch", "bring", "pour", "pass", "find", "pick", "pull")
+)
+#: Pronouns that can be that "for whom".
+_DATIVE = frozenset({"me", "us", "him", "her", "them"})
 
 #: Kinds named by age ("3 year old", "ten month old").
 _AGED = frozenset({"person", "baby", "child"})
