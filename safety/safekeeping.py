@@ -428,8 +428,10 @@ def _where_remark(kb: KindBase, words: list[str], ctx: dict[str, object]) -> boo
     if len(subject) != 1:
         return False
     if _living(kb, subject[0][-1]):
-        if rest and all(w in _COMING or w in _FUNCTION for w in rest) and (
-            {"coming", "come", "visiting", "arriving", "due", "over", "round"} & set(rest)
+        if (
+            rest
+            and all(w in _COMING or w in _FUNCTION for w in rest)
+            and ({"coming", "come", "visiting", "arriving", "due", "over", "round"} & set(rest))
         ):
             ctx["props"] = frozenset({"person"})
             return True
