@@ -41,6 +41,18 @@ def train_planner(
     ] = None,
     task: Annotated[list[str] | None, typer.Option(help="Only this task (repeat).")] = None,
     workers: Annotated[int, typer.Option(help="Processes for the rollouts.")] = 1,
+    dagger: Annotated[
+        int,
+        typer.Option(
+            help="DAgger: episodes per task and training home in which the planner trained "
+            "on the experts' rollouts drives and the symbolic planner labels its mistakes; "
+            "then it is trained again on both (0: experts' rollouts only)."
+        ),
+    ] = 0,
+    dagger_from: Annotated[
+        Path | None,
+        typer.Option(help="With --dagger: roll out these weights instead of training them first."),
+    ] = None,
     cache: Annotated[
         Path | None,
         typer.Option(help="Folder for cached rollouts and checkpoints (default: user cache)."),
@@ -59,6 +71,10 @@ def train_planner(
             fail(f"{name} must be at least 1, got {value}")
     if workers < 1:
         fail(f"--workers must be at least 1, got {workers}")
+    if dagger < 0:
+        fail(f"--dagger must be 0 or more, got {dagger}")
+    if dagger_from is not None and not (dagger_from / "model.safetensors").is_file():
+        fail(f"--dagger-from {dagger_from} has no model.safetensors; give a weights folder")
     if not 0.0 <= augment <= 1.0:
         fail(f"--augment is a chance between 0 and 1, got {augment}")
     from housemind.sim.home.plans import plan_names
@@ -90,6 +106,8 @@ def train_planner(
         workers=workers,
         tasks=list(task) if task else None,
         cache_dir=cache,
+        dagger_episodes=dagger,
+        dagger_learner=str(dagger_from) if dagger_from is not None else "",
         command="housemind " + " ".join(shlex.quote(a) for a in sys.argv[1:]),
     )
     con = console(stderr=True)

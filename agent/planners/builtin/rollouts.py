@@ -17,6 +17,13 @@ candidate of the built-in planner:
 
 The teacher uses privileged knowledge only to choose labels; the records hold nothing the
 robot would not know.
+
+:func:`dagger_episode` adds what imitation alone never shows: the states the *learned*
+planner gets itself into (DAgger, Ross et al. 2011). The learned planner drives the episode
+one step per decision; at every decision the symbolic planner, given the task's own goal
+from that state, says what it would do next, and that is the label. When the learned
+planner would end the task while the teacher still has steps, the teacher's step is taken
+instead, so the episode goes on to the states after it.
 """
 
 from __future__ import annotations
@@ -27,6 +34,7 @@ import tempfile
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +49,7 @@ __all__ = [
     "DecisionRecord",
     "EpisodeSpec",
     "RolloutStats",
+    "dagger_episode",
     "episode_specs",
     "rollout_episode",
     "run_rollouts",
@@ -274,7 +283,213 @@ def rollout_episode(
     return records, stats
 
 
-def _run_batch(specs: Sequence[EpisodeSpec]) -> list[tuple[list[DecisionRecord], RolloutStats]]:
+def _teacher_label(plan: Any, belief: Belief) -> str | None:
+    """The teacher's next step as a candidate key (None: nothing a candidate can say).
+
+    Driving to a fixture or an object is what the learned planner adds itself before a
+    step; driving to a room it has not looked in this task, in a plan that is not complete,
+    is a search (``explore``); no steps in a complete plan is ``done``.
+    """
+    for st in plan.subtasks:
+        if st.skill != "navigate":
+            args = dict(st.args)
+            if st.skill == "say":
+                args["message"] = SAY_FROM_GOAL
+            return step_key(st.skill, args)
+    if plan.complete:
+        return "done" if not plan.subtasks else None
+    for st in plan.subtasks:  # only driving, and more to come: a search
+        target = str(st.args.get("target", ""))
+        if target in belief.rooms and target not in belief.visited:
+            return step_key("explore", {"target": target})
+    return None
+
+
+def _mishandles(own: Any, taught: Any) -> bool:
+    """Whether the learner's next step does to a thing what the teacher's plan does not.
+
+    It puts the thing elsewhere, places it where the teacher folds it, pours where the
+    teacher waters. Another order of the same steps, or a step on something the teacher's
+    plan leaves alone (switching the tap off), is no mistake.
+    """
+    step = next((st for st in own.subtasks if st.skill != "navigate"), None)
+    if step is None or "object" not in step.args:
+        return False
+    thing = step.args["object"]
+    theirs = [
+        (st.skill, dict(st.args))
+        for st in taught.subtasks
+        if st.skill != "navigate" and st.args.get("object") == thing
+    ]
+    return bool(theirs) and (step.skill, dict(step.args)) not in theirs
+
+
+def _teach(teacher: Any, goal: str, rt: Any, done: list[Subtask], task_id: str) -> Any:
+    """The teacher's plan from here, after it has looked where it wants to look.
+
+    The symbolic planner looks before it acts (a plan of driving only, marked incomplete);
+    those drives are taken (and added to ``done``) and it is asked again, at most three
+    times. None when it has no plan.
+    """
+    from housemind.agent.planners.base import PlanningError
+
+    for _ in range(3):
+        try:
+            plan = teacher.replan(goal, rt.plan_context(goal), done=done, failed=None, reason="")
+        except PlanningError as e:
+            logger.debug("teacher: %s", e)
+            return None
+        if plan.complete or any(st.skill != "navigate" for st in plan.subtasks):
+            return plan
+        if not plan.subtasks:
+            return None
+        for st in plan.subtasks:
+            if rt.execute(st, task_id)["status"] != "success":
+                return None
+            done.append(st)
+    return None
+
+
+_LEARNERS: dict[str, Any] = {}
+
+
+def _learner(weights: str, embedder: Any = None) -> Any:
+    """The learned planner rolled out by :func:`dagger_episode` (one per process)."""
+    if weights not in _LEARNERS:
+        from housemind.agent.planners.builtin.planner import BuiltinPlanner
+        from housemind.agent.planners.builtin.processor import EmbeddingCache
+
+        cache = EmbeddingCache(embedder) if embedder is not None else None
+        _LEARNERS[weights] = BuiltinPlanner(weights or None, horizon=1, cache=cache)
+    return _LEARNERS[weights]
+
+
+def dagger_episode(
+    spec: EpisodeSpec,
+    weights: str = "",
+    *,
+    registry: SkillRegistry = REGISTRY,
+    max_decisions: int = 40,
+    embedder: Any = None,
+) -> tuple[list[DecisionRecord], RolloutStats]:
+    """Let the learned planner drive one episode; label its mistakes with the teacher's step.
+
+    The teacher is the symbolic planner given the task's own goal (it knows the suite's
+    chores) and the same memory. A decision is recorded where the two part ways: the
+    learned planner would stop while the teacher has steps left, or would do to a thing
+    what the teacher's complete plan does not (put it elsewhere, place it instead of
+    folding it). Another order of the same steps is not recorded: the experts' rollouts
+    already teach one order, and a second teacher's order would only contradict it.
+
+    Args:
+        spec: The episode.
+        weights: The learned planner's folder ("" for the shipped weights).
+        registry: Skill registry.
+        max_decisions: Decisions at most.
+        embedder: Sentence model for the learned planner (default: the shipped one).
+    """
+    from housemind.agent.episodes import teach_conventions
+    from housemind.agent.planner_eval import fill_goal, plannable
+    from housemind.agent.planners.base import PlanningError
+    from housemind.agent.planners.symbolic import SymbolicPlanner
+    from housemind.agent.runtime import HomeRuntime
+    from housemind.sim.home.tasks import TaskSampleError, new_episode
+
+    stats = RolloutStats()
+    try:
+        env, inst = new_episode(
+            spec.task, spec.seed, home=spec.home, furniture_seed=spec.furniture_seed
+        )
+    except TaskSampleError as e:
+        stats.skipped[spec.task] = f"cannot be set up in {spec.home}: {e}"
+        return [], stats
+    why = plannable(inst.solution(env), registry.names())
+    if why:
+        stats.skipped[spec.task] = why
+        return [], stats
+    goal = fill_goal(spec.template, inst.params) if spec.template else inst.goal
+    learner = _learner(weights, embedder)
+    teacher = SymbolicPlanner(registry=registry)
+    records: list[DecisionRecord] = []
+    stats.episodes = 1
+    task_id = f"dagger-{spec.task}-{spec.seed}"
+    with tempfile.TemporaryDirectory(prefix="housemind-dagger-") as tmp:
+        rt = HomeRuntime(env, env.clock, db_url=f"sqlite:///{Path(tmp) / 'home.db'}")
+        try:
+            teach_conventions(rt.memory, env)
+            rt.perceive(task_id)
+            done: list[Subtask] = []
+            failures = 0
+            for _ in range(max_decisions):
+                taught = _teach(teacher, inst.goal, rt, done, task_id)
+                if taught is None:
+                    _abort(stats, "the teacher has no plan")
+                    break
+                ctx = rt.plan_context(goal)
+                belief = Belief.from_context(ctx, done=done)
+                label = _teacher_label(taught, belief)
+                if label is None:
+                    _abort(stats, "the teacher's step is no candidate")
+                    break
+                try:
+                    own = learner.replan(goal, ctx, done=done, failed=None, reason="")
+                except PlanningError:
+                    own = None
+                chose = _teacher_label(own, belief) if own is not None else "done"
+                logger.debug(
+                    "teacher %s%s, learner %s (%s)",
+                    label,
+                    "" if taught.complete else " (more to come)",
+                    chose,
+                    spec.task,
+                )
+                if chose != label and (
+                    chose == "done" or (taught.complete and _mishandles(own, taught))
+                ):
+                    stats.explores += label.startswith("explore(")
+                    records.append(
+                        DecisionRecord(
+                            task=spec.task,
+                            home=spec.home,
+                            seed=spec.seed,
+                            params=dict(inst.params),
+                            goal=goal,
+                            context=ctx.model_dump(exclude={"images", "memories"}),
+                            done=[d.model_dump() for d in done],
+                            label=label,
+                            image=env.observe().image.copy(),
+                        )
+                    )
+                if label == "done":
+                    break
+                steps = list(own.subtasks) if own is not None else []
+                if chose == "done" or not steps:  # it would stop: the teacher takes it on
+                    steps = [spoken(st, goal) for st in taught.subtasks[:2]]
+                    if not steps:
+                        break
+                for step in steps:
+                    out = rt.execute(step, task_id)
+                    if out["status"] != "success":
+                        # As in a run: the next decision plans again from what happened.
+                        logger.debug("%s failed: %s (%s)", step.args, out.get("reason"), spec)
+                        failures += 1
+                        break
+                    done.append(step)
+                if failures > 2:
+                    _abort(stats, "steps kept failing")
+                    break
+            stats.succeeded = int(inst.check(env))
+        finally:
+            rt.close()
+    stats.decisions = len(records)
+    return records, stats
+
+
+def _run_batch(
+    specs: Sequence[EpisodeSpec], learner: str | None = None
+) -> list[tuple[list[DecisionRecord], RolloutStats]]:
+    if learner is not None:
+        return [dagger_episode(s, learner) for s in specs]
     return [rollout_episode(s) for s in specs]
 
 
@@ -283,14 +498,25 @@ def run_rollouts(
     *,
     workers: int = 1,
     on_episode: Callable[[EpisodeSpec, RolloutStats], None] | None = None,
+    learner: str | None = None,
+    embedder: Any = None,
 ) -> tuple[list[DecisionRecord], RolloutStats]:
-    """Roll out every episode (in ``workers`` processes); records in ``specs`` order."""
+    """Roll out every episode (in ``workers`` processes); records in ``specs`` order.
+
+    With ``learner`` (a weights folder, "" for the shipped weights) the episodes are
+    :func:`dagger_episode` rollouts of that learned planner (``embedder``: its sentence
+    model, in this process only; workers load the shipped one); otherwise the experts'.
+    """
     t0 = time.perf_counter()
     total = RolloutStats()
     records: list[DecisionRecord] = []
     if workers <= 1:
         for s in specs:
-            recs, st = rollout_episode(s)
+            recs, st = (
+                rollout_episode(s)
+                if learner is None
+                else dagger_episode(s, learner, embedder=embedder)
+            )
             records.extend(recs)
             total.merge(st)
             if on_episode is not None:
@@ -302,7 +528,8 @@ def run_rollouts(
 
     chunks = [list(specs[i : i + 4]) for i in range(0, len(specs), 4)]
     with ProcessPoolExecutor(workers, mp_context=mp.get_context("spawn")) as pool:
-        for chunk, results in zip(chunks, pool.map(_run_batch, chunks), strict=True):
+        work = partial(_run_batch, learner=learner)
+        for chunk, results in zip(chunks, pool.map(work, chunks), strict=True):
             for s, (recs, st) in zip(chunk, results, strict=True):
                 records.extend(recs)
                 total.merge(st)

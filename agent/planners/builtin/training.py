@@ -28,7 +28,7 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -80,6 +80,9 @@ logger = logging.getLogger(__name__)
 DATA_VERSION = 3
 #: Episode seeds per cached block of rollouts.
 ROLLOUT_BLOCK = 4
+#: First episode seed of the DAgger rollouts (the experts' rollouts use 0, 1, ...; the
+#: evaluation's held-out seeds start at 1000, the development checks' at 2000).
+DAGGER_SEED_BASE = 100
 
 
 @dataclass
@@ -109,6 +112,13 @@ class TrainSettings:
         wordings_path: Training wordings file (default: the repository's).
         cache_dir: Where rollouts and checkpoints are kept (default under the
             housemind cache folder).
+        dagger_episodes: Episodes per task and training home in which a learned planner
+            drives and the symbolic planner labels where it goes wrong
+            (:func:`~agent.planners.builtin.rollouts.dagger_episode`; 0: none). Seeds
+            from :data:`DAGGER_SEED_BASE`, furniture rearranged; training episodes only.
+        dagger_learner: That learned planner's weights folder ("": train one first on the
+            experts' rollouts alone, in the same run; the one command then reproduces
+            both rounds).
         command: The command line that started training (recorded).
     """
 
@@ -128,6 +138,8 @@ class TrainSettings:
     tasks: list[str] | None = None
     wordings_path: Path | None = None
     cache_dir: Path | None = None
+    dagger_episodes: int = 0
+    dagger_learner: str = ""
     command: str = ""
 
     def blocks(self) -> list[tuple[int, int]]:
@@ -153,9 +165,31 @@ class TrainSettings:
             spec["first"] = first
         return hashlib.sha256(json.dumps(spec, sort_keys=True).encode()).hexdigest()[:16]
 
+    def dagger_key(self) -> str:
+        """Hash of everything that decides the DAgger rollouts (names their cache)."""
+        from housemind.agent.planners.builtin.configuration import default_weights_dir
+
+        folder = Path(self.dagger_learner) if self.dagger_learner else default_weights_dir()
+        try:
+            learner = hashlib.sha256((folder / WEIGHTS_NAME).read_bytes()).hexdigest()[:16]
+        except OSError:
+            learner = str(folder)
+        spec = {
+            "v": DATA_VERSION,
+            "dagger": self.dagger_episodes,
+            "seed": self.seed,
+            "homes": list(self.homes),
+            "tasks": sorted(self.tasks) if self.tasks else None,
+            "wordings": str(self.wordings_path or "default"),
+            "learner": learner,
+        }
+        return hashlib.sha256(json.dumps(spec, sort_keys=True).encode()).hexdigest()[:16]
+
     def data_key(self) -> str:
         """Hash of everything that decides the rollouts (names the checkpoints)."""
         keys = [self.block_key(f, n) for f, n in self.blocks()]
+        if self.dagger_episodes:
+            keys.append(self.dagger_key())
         if len(keys) == 1:
             return keys[0]
         return hashlib.sha256(json.dumps(keys).encode()).hexdigest()[:16]
@@ -200,6 +234,9 @@ class TrainReport:
     machine: dict[str, Any] = field(default_factory=dict)
     wordings_per_decision: int = 0
     augment: float = 0.0
+    dagger_episodes: int = 0
+    dagger_decisions: int = 0
+    dagger_succeeded: int = 0
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready form."""
@@ -700,9 +737,50 @@ def train_planner(
     filled = fill_told_homes(records)
     if filled:
         logger.info("filled the household's conventions into %d older decisions", filled)
-    t_roll = time.perf_counter()
-
+    # Validation: experts' episodes only, so its accuracy stays comparable between runs.
     val_eps = _split(records, settings.val_fraction, settings.seed)
+    dagger_stats = RolloutStats()
+    if settings.dagger_episodes and not settings.dagger_learner:
+        # DAgger's learner is the planner trained on the experts' rollouts alone: train it
+        # first (its checkpoints are cached like any training's), then roll it out.
+        first_round = replace(settings, dagger_episodes=0)
+        first_round.out = cache_root / f"dagger-learner-{first_round.data_key()}"
+        train_planner(
+            first_round,
+            registry=registry,
+            embedder=embedder,
+            on_stage=on_stage,
+            on_advance=on_advance,
+            on_epoch=on_epoch,
+        )
+        settings = replace(settings, dagger_learner=str(first_round.out))
+    if settings.dagger_episodes:
+        data_dir = cache_root / f"dagger-{settings.dagger_key()}"
+        loaded = _load_records(data_dir)
+        if loaded is None:
+            first = DAGGER_SEED_BASE
+            specs = episode_specs(
+                tasks,
+                settings.homes,
+                range(first, first + settings.dagger_episodes),
+                wordings.tasks,
+                seed=settings.seed + 7919 * first,
+            )
+            if on_stage is not None:
+                on_stage("DAgger rollouts", len(specs))
+            block, dagger_stats = run_rollouts(
+                specs,
+                workers=settings.workers,
+                on_episode=(lambda s, st: on_advance(1)) if on_advance is not None else None,
+                learner=settings.dagger_learner,
+                embedder=embedder,
+            )
+            _save_records(data_dir, block, dagger_stats)
+            all_cached = False
+        else:
+            block, dagger_stats = loaded
+        records.extend(block)
+    t_roll = time.perf_counter()
     cache = EmbeddingCache(embedder)
     from housemind.sim.home.catalogue import OBJECT_KINDS
 
@@ -824,6 +902,9 @@ def train_planner(
         },
         wordings_per_decision=settings.wordings_per_decision,
         augment=settings.augment,
+        dagger_episodes=dagger_stats.episodes,
+        dagger_decisions=dagger_stats.decisions,
+        dagger_succeeded=dagger_stats.succeeded,
     )
     (out / "training.json").write_text(json.dumps(report.as_dict(), indent=2) + "\n")
     return report
