@@ -508,3 +508,16 @@ def test_the_plan_check_accepts_people_at_home_and_free_text_but_not_strangers()
     check_names(plan, REGISTRY, context(people_home=["alex"]))
     with pytest.raises(PlanValidationError, match="'alex'"):
         check_names(plan, REGISTRY, context())  # nobody called alex is home
+
+
+def test_read_only_camera_frames_are_batched_without_a_warning():
+    import warnings
+
+    from housemind.agent.planners.builtin.planner import image_batch
+
+    frame = np.full((8, 8, 3), 255, np.uint8)
+    frame.setflags(write=False)  # as a frame decoded from a buffer is
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        images, has = image_batch([frame, None], 8)
+    assert has.tolist() == [1.0, 0.0] and float(images[0].min()) == 1.0

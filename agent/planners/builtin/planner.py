@@ -99,7 +99,8 @@ def image_batch(
             from PIL import Image
 
             im = np.asarray(Image.fromarray(im).resize((size, size), Image.BILINEAR))
-        out[i] = torch.from_numpy(np.ascontiguousarray(im)).permute(2, 0, 1).float() / 255.0
+        # a copy: camera frames may be read-only views, which torch warns about sharing
+        out[i] = torch.from_numpy(np.array(im, copy=True)).permute(2, 0, 1).float() / 255.0
         has[i] = 1.0
     return out, has
 
