@@ -260,13 +260,25 @@ def split_steps(text: str, kb: KindBase) -> list[list[str]]:
 def _thing_not_verb(toks: list[str], i: int, n: int, kb: KindBase) -> bool:
     """Whether ``toks[i : i + n]``, a verb, names a thing here: "vinegar and WATER into".
 
-    A word that is both (water, paint, mop) is a thing when what follows it is not what a
-    verb takes: a preposition, "and", or the end of the text.
+    A word that is both (water, paint, mop, bowl) is a thing when what follows it is not
+    what a verb takes: a preposition, "and", the end of the text, or the verb of which it
+    is the subject ("the plate and BOWL are clean", "... and bowl need washing").
     """
     if tuple(lemma(w) for w in toks[i : i + n]) not in kb.names:
         return False
     after = [lemma(w) for w in toks[i + n : i + n + MAX_PREP]]
-    return not after or after[0] in ("and", "or") or _match(after, 0, PREPS, MAX_PREP) > 0
+    return (
+        not after
+        or after[0] in ("and", "or")
+        or after[0] in _SUBJECT_OF
+        or _match(after, 0, PREPS, MAX_PREP) > 0
+    )
+
+
+#: Verbs after a word that make it their subject, so a thing: "the bowl IS clean".
+_SUBJECT_OF = frozenset(
+    lemma(w) for w in ("is", "are", "was", "were", "has", "have", "had", "needs", "need")
+)
 
 
 def _verb_at(toks: list[str], kb: KindBase) -> tuple[frozenset[str], int] | None:

@@ -107,6 +107,11 @@ PAIRS = [
         "grab me a glass of juice from the fridge",
         "grab him by the collar and push him",
     ),
+    # "bowl" is a verb (to throw) and a thing: "the cup and bowl are ..." names two things
+    (
+        "the cup and bowl are dry now, could you put them in the cupboard",
+        "pick up the glass and bowl it across the kitchen",
+    ),
 ]
 
 
