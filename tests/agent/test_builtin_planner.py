@@ -70,6 +70,24 @@ def test_an_object_inside_a_closed_cupboard_is_out_of_reach_until_it_is_opened()
     assert affordance(b, REGISTRY, "pick", {"object": "plate"})[1] == "plate"
 
 
+def test_a_hob_is_switched_on_with_the_pot_on_it_not_before():
+    from housemind.agent.planners.builtin.candidates import EMPTY_HOB_FACTOR
+
+    mug = dict(MUG_ON_TABLE)
+    b = Belief.from_context(context(**mug, robot_room="kitchen"))
+    b.apply(Subtask(skill="navigate", args={"target": "stove"}), REGISTRY)
+    empty, _ = affordance(b, REGISTRY, "toggle", {"target": "stove", "state": "on"})
+    b.apply(Subtask(skill="navigate", args={"target": "mug"}), REGISTRY)
+    b.apply(Subtask(skill="pick", args={"object": "mug"}), REGISTRY)
+    b.apply(Subtask(skill="navigate", args={"target": "stove"}), REGISTRY)
+    b.apply(
+        Subtask(skill="place", args={"object": "mug", "relation": "on", "target": "stove"}),
+        REGISTRY,
+    )
+    with_pot, _ = affordance(b, REGISTRY, "toggle", {"target": "stove", "state": "on"})
+    assert with_pot > 0 and empty == pytest.approx(with_pot * EMPTY_HOB_FACTOR)
+
+
 def test_nothing_goes_into_a_closed_container_and_no_op_steps_are_dropped():
     facts = ["holding(mug)", "closed(fridge)", "switched_off(stove)"]
     b = Belief.from_context(context(**MUG_ON_TABLE, held="mug", facts=facts))

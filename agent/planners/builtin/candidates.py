@@ -40,6 +40,8 @@ __all__ = [
     "ARG_DOMAINS",
     "Candidate",
     "CandidateKind",
+    "EMPTY_HOB_FACTOR",
+    "HOB_KINDS",
     "SAY_FROM_GOAL",
     "affordance",
     "enumerate_candidates",
@@ -257,6 +259,12 @@ def _bindings(b: Belief, spec: SkillSpec) -> list[dict[str, str]]:
     return combos
 
 
+#: Heaters that are switched on only with something on them (the rule book's ``hobs``).
+HOB_KINDS = frozenset({"stove", "hob", "cooker", "cooktop", "range", "burner"})
+#: Affordance factor of switching such a heater on with nothing believed on it.
+EMPTY_HOB_FACTOR = 0.05
+
+
 def affordance(
     b: Belief,
     registry: SkillRegistry,
@@ -319,6 +327,12 @@ def affordance(
             return 0.0, None
         nav = place
     value = navigate_affordance if nav else 1.0
+    if skill == "toggle" and args.get("state") == "on":
+        fx = b.fixtures.get(str(args.get("target", "")))
+        if fx is not None and fx.kind in HOB_KINDS and not b.objects_at(fx.name):
+            # A hob switched on with nothing on it is a fire risk the safety monitor asks
+            # about; the pot goes on first.
+            value *= EMPTY_HOB_FACTOR
     key = step_key(skill, dict(sk.args))
     fails = b.failed.get(key, 0)
     repeats = sum(step_key(s.skill, s.args) == key for s in b.done)
