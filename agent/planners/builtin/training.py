@@ -83,6 +83,8 @@ ROLLOUT_BLOCK = 4
 #: First episode seed of the DAgger rollouts (the experts' rollouts use 0, 1, ...; the
 #: evaluation's held-out seeds start at 1000, the development checks' at 2000).
 DAGGER_SEED_BASE = 100
+#: Bump when what DAgger labels changes, so old DAgger caches are not reused.
+DAGGER_VERSION = 2
 
 
 @dataclass
@@ -176,6 +178,7 @@ class TrainSettings:
             learner = str(folder)
         spec = {
             "v": DATA_VERSION,
+            "dagger_v": DAGGER_VERSION,
             "dagger": self.dagger_episodes,
             "seed": self.seed,
             "homes": list(self.homes),
