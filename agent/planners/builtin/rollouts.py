@@ -378,9 +378,8 @@ def dagger_episode(
     chores) and the same memory. A decision is recorded where the two part ways: the
     learned planner would stop before the task's goal holds, or would do to a thing what
     the teacher's complete plan does not (put it elsewhere, place it instead of folding
-    it) and the task's expert solution does not either. Another order of the same steps,
-    or a step the expert takes, is not recorded: the experts' rollouts already teach it,
-    and a second teacher's habits would only contradict them.
+    it). Another order of the same steps is not recorded: the experts' rollouts already
+    teach one order, and a second teacher's order would only contradict it.
 
     Args:
         spec: The episode.
@@ -404,10 +403,7 @@ def dagger_episode(
     except TaskSampleError as e:
         stats.skipped[spec.task] = f"cannot be set up in {spec.home}: {e}"
         return [], stats
-    solution = inst.solution(env)
-    why = plannable(solution, registry.names())
-    # What the experts' rollouts teach for this episode: never labelled a mistake here.
-    expert = {step_key(sk, dict(a)) for sk, a in solution if sk != "navigate"}
+    why = plannable(inst.solution(env), registry.names())
     if why:
         stats.skipped[spec.task] = why
         return [], stats
@@ -449,7 +445,7 @@ def dagger_episode(
                 )
                 if chose != label and (
                     (chose == "done" and not inst.check(env))
-                    or (taught.complete and chose not in expert and _mishandles(own, taught))
+                    or (taught.complete and _mishandles(own, taught))
                 ):
                     stats.explores += label.startswith("explore(")
                     records.append(

@@ -84,7 +84,7 @@ ROLLOUT_BLOCK = 4
 #: evaluation's held-out seeds start at 1000, the development checks' at 2000).
 DAGGER_SEED_BASE = 100
 #: Bump when what DAgger labels changes, so old DAgger caches are not reused.
-DAGGER_VERSION = 2
+DAGGER_VERSION = 3
 
 
 @dataclass
