@@ -32,7 +32,8 @@ import logging
 import random
 import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -168,6 +169,71 @@ def _abort(stats: RolloutStats, why: str) -> None:
     stats.aborted[why] = stats.aborted.get(why, 0) + 1
 
 
+def _start(
+    spec: EpisodeSpec, registry: SkillRegistry, stats: RolloutStats
+) -> tuple[Any, Any, list] | None:
+    """The episode's env, task instance and expert solution (None: skipped, and why)."""
+    from housemind.agent.planner_eval import plannable
+    from housemind.sim.home.tasks import TaskSampleError, new_episode
+
+    try:
+        env, inst = new_episode(
+            spec.task, spec.seed, home=spec.home, furniture_seed=spec.furniture_seed
+        )
+    except TaskSampleError as e:
+        stats.skipped[spec.task] = f"cannot be set up in {spec.home}: {e}"
+        return None
+    solution = inst.solution(env)
+    why = plannable(solution, registry.names())
+    if why:
+        stats.skipped[spec.task] = why
+        return None
+    return env, inst, solution
+
+
+@contextmanager
+def _runtime(env: Any, task_id: str) -> Iterator[Any]:
+    """A runtime over ``env`` in a throw-away database, having looked around once.
+
+    It is told the household's conventions first, as an evaluation episode is.
+    """
+    from housemind.agent.episodes import teach_conventions
+    from housemind.agent.runtime import HomeRuntime
+
+    with tempfile.TemporaryDirectory(prefix="housemind-teach-") as tmp:
+        rt = HomeRuntime(env, env.clock, db_url=f"sqlite:///{Path(tmp) / 'home.db'}")
+        try:
+            teach_conventions(rt.memory, env)
+            rt.perceive(task_id)
+            yield rt
+        finally:
+            rt.close()
+
+
+def _record(
+    spec: EpisodeSpec,
+    inst: Any,
+    goal: str,
+    ctx: PlanContext,
+    done: list[Subtask],
+    label: str,
+    env: Any,
+    sought: str = "",
+) -> DecisionRecord:
+    return DecisionRecord(
+        task=spec.task,
+        home=spec.home,
+        seed=spec.seed,
+        params=dict(inst.params),
+        goal=goal,
+        context=ctx.model_dump(exclude={"images", "memories"}),
+        done=[s.model_dump() for s in done],
+        label=label,
+        sought=sought,
+        image=env.observe().image.copy(),
+    )
+
+
 def rollout_episode(
     spec: EpisodeSpec,
     *,
@@ -175,110 +241,79 @@ def rollout_episode(
     max_decisions: int = 60,
 ) -> tuple[list[DecisionRecord], RolloutStats]:
     """Follow one episode's expert solution through the runtime, recording decisions."""
-    from housemind.agent.episodes import teach_conventions
-    from housemind.agent.planner_eval import fill_goal, plannable
-    from housemind.agent.runtime import HomeRuntime
-    from housemind.sim.home.tasks import TaskSampleError, new_episode
+    from housemind.agent.planner_eval import fill_goal
 
     stats = RolloutStats()
-    try:
-        env, inst = new_episode(
-            spec.task, spec.seed, home=spec.home, furniture_seed=spec.furniture_seed
-        )
-    except TaskSampleError as e:
-        stats.skipped[spec.task] = f"cannot be set up in {spec.home}: {e}"
+    started = _start(spec, registry, stats)
+    if started is None:
         return [], stats
-    solution = inst.solution(env)
-    why = plannable(solution, registry.names())
-    if why:
-        stats.skipped[spec.task] = why
-        return [], stats
+    env, inst, solution = started
     goal = fill_goal(spec.template, inst.params) if spec.template else inst.goal
     intents = [(s, dict(a)) for s, a in solution if s != "navigate"]
     records: list[DecisionRecord] = []
     stats.episodes = 1
     task_id = f"teach-{spec.task}-{spec.seed}"
-    with tempfile.TemporaryDirectory(prefix="housemind-teach-") as tmp:
-        rt = HomeRuntime(env, env.clock, db_url=f"sqlite:///{Path(tmp) / 'home.db'}")
-        try:
-            # As an evaluation episode does: the household says where things belong.
-            teach_conventions(rt.memory, env)
-            rt.perceive(task_id)
-            done: list[Subtask] = []
-            i = 0
-            for _ in range(max_decisions):
-                ctx = rt.plan_context(goal)
-                belief = Belief.from_context(ctx, done=done)
+    with _runtime(env, task_id) as rt:
+        done: list[Subtask] = []
+        i = 0
+        for _ in range(max_decisions):
+            ctx = rt.plan_context(goal)
+            belief = Belief.from_context(ctx, done=done)
 
-                def record(label: str, ctx: PlanContext = ctx, sought: str = "") -> None:
-                    records.append(
-                        DecisionRecord(
-                            task=spec.task,
-                            home=spec.home,
-                            seed=spec.seed,
-                            params=dict(inst.params),
-                            goal=goal,
-                            context=ctx.model_dump(exclude={"images", "memories"}),
-                            done=[s.model_dump() for s in done],
-                            label=label,
-                            sought=sought,
-                            image=env.observe().image.copy(),
-                        )
-                    )
+            def record(label: str, ctx: PlanContext = ctx, sought: str = "") -> None:
+                records.append(_record(spec, inst, goal, ctx, done, label, env, sought))
 
-                if i == len(intents):
-                    record("done")
+            if i == len(intents):
+                record("done")
+                break
+            skill, args = intents[i]
+            if skill == "say":  # the words come from the goal (see candidates.spoken)
+                args = {**args, "message": SAY_FROM_GOAL}
+            unseen = [
+                v
+                for v in args.values()
+                if isinstance(v, str) and v in env.world.objects and not belief.knows(v)
+            ]
+            if unseen:
+                state = env.world.objects[unseen[0]]
+                place = state.place if state.relation in ("on", "in", "floor") else None
+                room = ctx.fixtures[place].room if place in ctx.fixtures else place
+                if room is None or room not in ctx.rooms or room in belief.visited:
+                    _abort(stats, "an object the robot cannot find by looking")
                     break
-                skill, args = intents[i]
-                if skill == "say":  # the words come from the goal (see candidates.spoken)
-                    args = {**args, "message": SAY_FROM_GOAL}
-                unseen = [
-                    v
-                    for v in args.values()
-                    if isinstance(v, str) and v in env.world.objects and not belief.knows(v)
-                ]
-                if unseen:
-                    state = env.world.objects[unseen[0]]
-                    place = state.place if state.relation in ("on", "in", "floor") else None
-                    room = ctx.fixtures[place].room if place in ctx.fixtures else place
-                    if room is None or room not in ctx.rooms or room in belief.visited:
-                        _abort(stats, "an object the robot cannot find by looking")
-                        break
-                    record(step_key("explore", {"target": room}), sought=state.kind)
-                    stats.explores += 1
-                    step = Subtask(skill="navigate", args={"target": room})
-                    if rt.execute(step, task_id)["status"] != "success":
-                        _abort(stats, "driving to look failed")
-                        break
-                    done.append(step)
-                    continue
-                sk = registry.bind(skill, args)
-                if all(f in belief.derived() for f in sk.add_effects()):
-                    i += 1  # the expert repeats a step whose effect holds (opens an open door)
-                    continue
-                aff, nav = affordance(belief, registry, skill, args)
-                if aff <= 0:
-                    _abort(stats, f"expert {skill} not feasible as the robot believes")
-                    logger.debug("infeasible %s %s in %s", skill, args, spec)
+                record(step_key("explore", {"target": room}), sought=state.kind)
+                stats.explores += 1
+                step = Subtask(skill="navigate", args={"target": room})
+                if rt.execute(step, task_id)["status"] != "success":
+                    _abort(stats, "driving to look failed")
                     break
-                record(step_key(skill, args))
-                steps = [Subtask(skill="navigate", args={"target": nav})] if nav else []
-                steps.append(spoken(Subtask(skill=skill, args=args), goal))
-                ok = True
-                for step in steps:
-                    out = rt.execute(step, task_id)
-                    if out["status"] != "success":
-                        _abort(stats, f"{step.skill} failed")
-                        logger.debug("%s failed: %s (%s)", step, out.get("reason"), spec)
-                        ok = False
-                        break
-                    done.append(step)
-                if not ok:
+                done.append(step)
+                continue
+            sk = registry.bind(skill, args)
+            if all(f in belief.derived() for f in sk.add_effects()):
+                i += 1  # the expert repeats a step whose effect holds (opens an open door)
+                continue
+            aff, nav = affordance(belief, registry, skill, args)
+            if aff <= 0:
+                _abort(stats, f"expert {skill} not feasible as the robot believes")
+                logger.debug("infeasible %s %s in %s", skill, args, spec)
+                break
+            record(step_key(skill, args))
+            steps = [Subtask(skill="navigate", args={"target": nav})] if nav else []
+            steps.append(spoken(Subtask(skill=skill, args=args), goal))
+            ok = True
+            for step in steps:
+                out = rt.execute(step, task_id)
+                if out["status"] != "success":
+                    _abort(stats, f"{step.skill} failed")
+                    logger.debug("%s failed: %s (%s)", step, out.get("reason"), spec)
+                    ok = False
                     break
-                i += 1
-            stats.succeeded = int(i == len(intents) and inst.check(env))
-        finally:
-            rt.close()
+                done.append(step)
+            if not ok:
+                break
+            i += 1
+        stats.succeeded = int(i == len(intents) and inst.check(env))
     stats.decisions = len(records)
     return records, stats
 
@@ -388,100 +423,72 @@ def dagger_episode(
         max_decisions: Decisions at most.
         embedder: Sentence model for the learned planner (default: the shipped one).
     """
-    from housemind.agent.episodes import teach_conventions
-    from housemind.agent.planner_eval import fill_goal, plannable
+    from housemind.agent.planner_eval import fill_goal
     from housemind.agent.planners.base import PlanningError
     from housemind.agent.planners.symbolic import SymbolicPlanner
-    from housemind.agent.runtime import HomeRuntime
-    from housemind.sim.home.tasks import TaskSampleError, new_episode
 
     stats = RolloutStats()
-    try:
-        env, inst = new_episode(
-            spec.task, spec.seed, home=spec.home, furniture_seed=spec.furniture_seed
-        )
-    except TaskSampleError as e:
-        stats.skipped[spec.task] = f"cannot be set up in {spec.home}: {e}"
+    started = _start(spec, registry, stats)
+    if started is None:
         return [], stats
-    why = plannable(inst.solution(env), registry.names())
-    if why:
-        stats.skipped[spec.task] = why
-        return [], stats
+    env, inst, _solution = started
     goal = fill_goal(spec.template, inst.params) if spec.template else inst.goal
     learner = _learner(weights, embedder)
     teacher = SymbolicPlanner(registry=registry)
     records: list[DecisionRecord] = []
     stats.episodes = 1
     task_id = f"dagger-{spec.task}-{spec.seed}"
-    with tempfile.TemporaryDirectory(prefix="housemind-dagger-") as tmp:
-        rt = HomeRuntime(env, env.clock, db_url=f"sqlite:///{Path(tmp) / 'home.db'}")
-        try:
-            teach_conventions(rt.memory, env)
-            rt.perceive(task_id)
-            done: list[Subtask] = []
-            failures = 0
-            for _ in range(max_decisions):
-                taught = _teach(teacher, inst.goal, rt, done, task_id)
-                if taught is None:
-                    _abort(stats, "the teacher has no plan")
+    with _runtime(env, task_id) as rt:
+        done: list[Subtask] = []
+        failures = 0
+        for _ in range(max_decisions):
+            taught = _teach(teacher, inst.goal, rt, done, task_id)
+            if taught is None:
+                _abort(stats, "the teacher has no plan")
+                break
+            ctx = rt.plan_context(goal)
+            belief = Belief.from_context(ctx, done=done)
+            label = _teacher_label(taught, belief)
+            if label is None:
+                _abort(stats, "the teacher's step is no candidate")
+                break
+            try:
+                own = learner.replan(goal, ctx, done=done, failed=None, reason="")
+            except PlanningError:
+                own = None
+            chose = _teacher_label(own, belief) if own is not None else "done"
+            logger.debug(
+                "teacher %s%s, learner %s (%s)",
+                label,
+                "" if taught.complete else " (more to come)",
+                chose,
+                spec.task,
+            )
+            if chose != label and (
+                (chose == "done" and not inst.check(env))
+                or (taught.complete and _mishandles(own, taught))
+            ):
+                stats.explores += label.startswith("explore(")
+                records.append(_record(spec, inst, goal, ctx, done, label, env))
+            if label == "done":
+                break
+            steps = list(own.subtasks) if own is not None else []
+            if chose == "done" or not steps:  # it would stop: the teacher takes it on
+                steps = [spoken(st, goal) for st in taught.subtasks[:2]]
+                if not steps:
                     break
-                ctx = rt.plan_context(goal)
-                belief = Belief.from_context(ctx, done=done)
-                label = _teacher_label(taught, belief)
-                if label is None:
-                    _abort(stats, "the teacher's step is no candidate")
+            for step in steps:
+                out = rt.execute(step, task_id)
+                if out["status"] != "success":
+                    # As in a run: the next decision plans again from what happened.
+                    logger.debug("%s failed: %s (%s)", step.args, out.get("reason"), spec)
+                    failures += 1
                     break
-                try:
-                    own = learner.replan(goal, ctx, done=done, failed=None, reason="")
-                except PlanningError:
-                    own = None
-                chose = _teacher_label(own, belief) if own is not None else "done"
-                logger.debug(
-                    "teacher %s%s, learner %s (%s)",
-                    label,
-                    "" if taught.complete else " (more to come)",
-                    chose,
-                    spec.task,
-                )
-                if chose != label and (
-                    (chose == "done" and not inst.check(env))
-                    or (taught.complete and _mishandles(own, taught))
-                ):
-                    stats.explores += label.startswith("explore(")
-                    records.append(
-                        DecisionRecord(
-                            task=spec.task,
-                            home=spec.home,
-                            seed=spec.seed,
-                            params=dict(inst.params),
-                            goal=goal,
-                            context=ctx.model_dump(exclude={"images", "memories"}),
-                            done=[d.model_dump() for d in done],
-                            label=label,
-                            image=env.observe().image.copy(),
-                        )
-                    )
-                if label == "done":
-                    break
-                steps = list(own.subtasks) if own is not None else []
-                if chose == "done" or not steps:  # it would stop: the teacher takes it on
-                    steps = [spoken(st, goal) for st in taught.subtasks[:2]]
-                    if not steps:
-                        break
-                for step in steps:
-                    out = rt.execute(step, task_id)
-                    if out["status"] != "success":
-                        # As in a run: the next decision plans again from what happened.
-                        logger.debug("%s failed: %s (%s)", step.args, out.get("reason"), spec)
-                        failures += 1
-                        break
-                    done.append(step)
-                if failures > 2:
-                    _abort(stats, "steps kept failing")
-                    break
-            stats.succeeded = int(inst.check(env))
-        finally:
-            rt.close()
+                done.append(step)
+            if failures > 2:
+                _abort(stats, "steps kept failing")
+                break
+        stats.succeeded = int(inst.check(env))
     stats.decisions = len(records)
     return records, stats
 
