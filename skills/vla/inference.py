@@ -130,7 +130,7 @@ def export_onnx(model: Any, path: str | Path) -> Path:
 
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    sampler = ChunkSampler(model.eval())
+    sampler = ChunkSampler(model.eval()).eval()  # the wrapper too: export warns otherwise
     sample = _sample_inputs(model.config)
     args = tuple(torch.from_numpy(sample[n]) for n in _INPUTS)
     tmp = path.with_name(path.name + ".tmp")

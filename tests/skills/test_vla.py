@@ -330,6 +330,7 @@ def test_evaluation_compares_backends_on_identical_instances():
 
 
 @pytest.mark.slow
+@pytest.mark.filterwarnings("error:Exporting a model while it is in training mode")
 def test_onnx_export_matches_torch(tmp_path):
     pytest.importorskip("onnxruntime")
     from housemind.skills.vla.inference import (
