@@ -218,3 +218,7 @@ def test_train_planner_bad_input_says_what_to_do(tmp_path):
     f.write_text("x")
     res = runner.invoke(app, ["train", "planner", "--out", str(f)])
     assert res.exit_code == 2 and "is a file" in res.output
+    res = runner.invoke(app, ["train", "planner", "--dagger", "-1"])
+    assert res.exit_code == 2 and "--dagger must be 0 or more" in res.output
+    res = runner.invoke(app, ["train", "planner", "--dagger", "2", "--dagger-from", str(tmp_path)])
+    assert res.exit_code == 2 and "has no model.safetensors" in res.output
