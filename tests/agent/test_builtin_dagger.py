@@ -24,7 +24,7 @@ def plan(*steps: Subtask, complete: bool = True) -> Plan:
 
 def test_the_teachers_next_step_is_a_candidate_key():
     belief = Belief.from_context(context())
-    label = rollouts._teacher_label
+    label = rollouts._next_key
     assert (
         label(plan(step("navigate", target="table"), step("pick", object="mug")), belief)
         == "pick(object=mug)"

@@ -29,6 +29,7 @@ from __future__ import annotations
 import re
 import typing
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Literal
 
 from housemind.agent.planners.base import Subtask
@@ -41,10 +42,10 @@ __all__ = [
     "Candidate",
     "CandidateKind",
     "EMPTY_HOB_FACTOR",
-    "HOB_KINDS",
     "SAY_FROM_GOAL",
     "affordance",
     "enumerate_candidates",
+    "hob_kinds",
     "message_from_goal",
     "spoken",
 ]
@@ -259,10 +260,20 @@ def _bindings(b: Belief, spec: SkillSpec) -> list[dict[str, str]]:
     return combos
 
 
-#: Heaters that are switched on only with something on them (the rule book's ``hobs``).
-HOB_KINDS = frozenset({"stove", "hob", "cooker", "cooktop", "range", "burner"})
-#: Affordance factor of switching such a heater on with nothing believed on it.
+#: Affordance factor of switching a hob on with nothing believed on it.
 EMPTY_HOB_FACTOR = 0.05
+
+
+@lru_cache(maxsize=1)
+def hob_kinds() -> frozenset[str]:
+    """Heaters switched on only with something on them: the safety rule book's ``hobs``.
+
+    Read from the rule book, so the planner avoids what the monitor's ``hob-on-empty``
+    rule asks about, with one list of kinds for both.
+    """
+    from housemind.safety.rulebook import load_rulebook
+
+    return frozenset(load_rulebook().groups.get("hobs", ()))
 
 
 def affordance(
@@ -329,7 +340,7 @@ def affordance(
     value = navigate_affordance if nav else 1.0
     if skill == "toggle" and args.get("state") == "on":
         fx = b.fixtures.get(str(args.get("target", "")))
-        if fx is not None and fx.kind in HOB_KINDS and not b.objects_at(fx.name):
+        if fx is not None and fx.kind in hob_kinds() and not b.objects_at(fx.name):
             # A hob switched on with nothing on it is a fire risk the safety monitor asks
             # about; the pot goes on first.
             value *= EMPTY_HOB_FACTOR

@@ -318,8 +318,8 @@ def rollout_episode(
     return records, stats
 
 
-def _teacher_label(plan: Any, belief: Belief) -> str | None:
-    """The teacher's next step as a candidate key (None: nothing a candidate can say).
+def _next_key(plan: Any, belief: Belief) -> str | None:
+    """A plan's next step as a candidate key (None: nothing a candidate can say).
 
     Driving to a fixture or an object is what the learned planner adds itself before a
     step; driving to a room it has not looked in this task, in a plan that is not complete,
@@ -448,7 +448,7 @@ def dagger_episode(
                 break
             ctx = rt.plan_context(goal)
             belief = Belief.from_context(ctx, done=done)
-            label = _teacher_label(taught, belief)
+            label = _next_key(taught, belief)
             if label is None:
                 _abort(stats, "the teacher's step is no candidate")
                 break
@@ -456,7 +456,7 @@ def dagger_episode(
                 own = learner.replan(goal, ctx, done=done, failed=None, reason="")
             except PlanningError:
                 own = None
-            chose = _teacher_label(own, belief) if own is not None else "done"
+            chose = _next_key(own, belief) if own is not None else "done"
             logger.debug(
                 "teacher %s%s, learner %s (%s)",
                 label,
