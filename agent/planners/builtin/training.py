@@ -711,29 +711,40 @@ def train_planner(
     records: list[DecisionRecord] = []
     stats = RolloutStats()
     cached_blocks = 0
+
+    def rolled_out(
+        data_dir: Path, first: int, count: int, stage: str, learner: str | None = None
+    ) -> tuple[list[DecisionRecord], RolloutStats, bool]:
+        """Seeds ``first ..`` rolled out (experts', or ``learner``'s DAgger), cached."""
+        loaded = _load_records(data_dir)
+        if loaded is not None:
+            logger.info("using %d cached decisions from %s", len(loaded[0]), data_dir)
+            return *loaded, True
+        specs = episode_specs(
+            tasks,
+            settings.homes,
+            range(first, first + count),
+            wordings.tasks,
+            seed=settings.seed + 7919 * first,
+        )
+        if on_stage is not None:
+            on_stage(stage, len(specs))
+        block, block_stats = run_rollouts(
+            specs,
+            workers=settings.workers,
+            on_episode=(lambda s, st: on_advance(1)) if on_advance is not None else None,
+            learner=learner,
+            embedder=embedder if learner is not None else None,
+        )
+        _save_records(data_dir, block, block_stats)
+        return block, block_stats, False
+
     for first, count in settings.blocks():
         data_dir = cache_root / f"rollouts-{settings.block_key(first, count)}"
-        loaded = _load_records(data_dir)
-        if loaded is None:
-            specs = episode_specs(
-                tasks,
-                settings.homes,
-                range(first, first + count),
-                wordings.tasks,
-                seed=settings.seed + 7919 * first,
-            )
-            if on_stage is not None:
-                on_stage(f"rollouts (seeds {first}-{first + count - 1})", len(specs))
-            block, block_stats = run_rollouts(
-                specs,
-                workers=settings.workers,
-                on_episode=(lambda s, st: on_advance(1)) if on_advance is not None else None,
-            )
-            _save_records(data_dir, block, block_stats)
-        else:
-            block, block_stats = loaded
-            cached_blocks += 1
-            logger.info("using %d cached decisions from %s", len(block), data_dir)
+        block, block_stats, cached = rolled_out(
+            data_dir, first, count, f"rollouts (seeds {first}-{first + count - 1})"
+        )
+        cached_blocks += cached
         records.extend(block)
         stats.merge(block_stats)
     all_cached = cached_blocks == len(settings.blocks())
@@ -758,30 +769,14 @@ def train_planner(
         )
         settings = replace(settings, dagger_learner=str(first_round.out))
     if settings.dagger_episodes:
-        data_dir = cache_root / f"dagger-{settings.dagger_key()}"
-        loaded = _load_records(data_dir)
-        if loaded is None:
-            first = DAGGER_SEED_BASE
-            specs = episode_specs(
-                tasks,
-                settings.homes,
-                range(first, first + settings.dagger_episodes),
-                wordings.tasks,
-                seed=settings.seed + 7919 * first,
-            )
-            if on_stage is not None:
-                on_stage("DAgger rollouts", len(specs))
-            block, dagger_stats = run_rollouts(
-                specs,
-                workers=settings.workers,
-                on_episode=(lambda s, st: on_advance(1)) if on_advance is not None else None,
-                learner=settings.dagger_learner,
-                embedder=embedder,
-            )
-            _save_records(data_dir, block, dagger_stats)
-            all_cached = False
-        else:
-            block, dagger_stats = loaded
+        block, dagger_stats, cached = rolled_out(
+            cache_root / f"dagger-{settings.dagger_key()}",
+            DAGGER_SEED_BASE,
+            settings.dagger_episodes,
+            "DAgger rollouts",
+            learner=settings.dagger_learner,
+        )
+        all_cached = all_cached and cached
         records.extend(block)
     t_roll = time.perf_counter()
     cache = EmbeddingCache(embedder)
