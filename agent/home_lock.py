@@ -42,6 +42,10 @@ logger = logging.getLogger(__name__)
 #: How often a waiting runtime (a standby) tries the lock again.
 POLL_S = 0.5
 
+#: How long a refused runtime waits for the holder's note: the holder writes it just after
+#: taking the file lock, so a runtime started at the same moment may look in between.
+NOTE_WAIT_S = 2.0
+
 
 class HomeBusyError(RuntimeError):
     """Another runtime runs this home; the message names it and says what to do."""
@@ -228,16 +232,23 @@ class FileHomeLock(HomeLock):
             self._lock.acquire(timeout=0)
         except Timeout:
             return False
+        # Written whole and then renamed, so a reader never sees half a note.
+        tmp = self.note.with_name(f"{self.note.name}.{os.getpid()}.tmp")
         with contextlib.suppress(OSError):
-            self.note.write_text(json.dumps(_who()))
+            tmp.write_text(json.dumps(_who()))
+            os.replace(tmp, self.note)
         return True
 
     def holder(self) -> str | None:  # noqa: D102
-        try:
-            who = json.loads(self.note.read_text())
-            return f"pid {who['pid']} on {who['host']}, since {who['since']}"
-        except (OSError, ValueError, KeyError, TypeError):
-            return f"the process holding {self.path}"
+        deadline = time.monotonic() + NOTE_WAIT_S
+        while True:
+            try:
+                who = json.loads(self.note.read_text())
+                return f"pid {who['pid']} on {who['host']}, since {who['since']}"
+            except (OSError, ValueError, KeyError, TypeError):
+                if time.monotonic() >= deadline:
+                    return f"the process holding {self.path}; it wrote no note of who it is"
+                time.sleep(0.05)
 
     def release(self) -> None:  # noqa: D102
         if self._lock.is_locked:

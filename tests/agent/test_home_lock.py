@@ -52,6 +52,28 @@ def test_a_second_lock_on_one_home_is_refused_and_names_the_holder(home):
     b.close()
 
 
+def test_a_runtime_refused_before_the_holder_wrote_its_note_still_names_it(tmp_path):
+    """Two runtimes started at one moment: the loser may look between the winner taking the file
+    lock and writing its note (CI saw it). It waits for the note instead of naming no one."""
+    url = f"sqlite:///{tmp_path / 'home.db'}"
+    open_database(url).close()
+    a, b = _db(url), _db(url)
+    first = acquire_home_lock(a)
+    assert first is not None
+    note = first.note  # type: ignore[attr-defined]
+    text = note.read_text()
+    note.unlink()  # as if the winner had not written it yet
+    writer = threading.Timer(0.3, lambda: note.write_text(text))
+    writer.start()
+    with pytest.raises(HomeBusyError) as err:
+        acquire_home_lock(b)
+    writer.join()
+    assert "pid" in str(err.value)
+    first.release()
+    a.close()
+    b.close()
+
+
 def test_two_homes_do_not_lock_each_other(any_db):
     a, b = _db(any_db()), _db(any_db())
     la, lb = acquire_home_lock(a), acquire_home_lock(b)
