@@ -43,6 +43,7 @@ __all__ = [
     "load_goal_file",
     "load_wordings",
     "plannable",
+    "protected_wordings",
     "wordings_dir",
 ]
 
@@ -59,6 +60,26 @@ HELDOUT_FILE = "goal_wordings_heldout.yaml"
 TRAIN_FILE = "goal_wordings_train.yaml"
 #: Development wordings: measured in the training homes while working, never trained on.
 DEV_FILE = "goal_wordings_dev.yaml"
+
+
+def protected_wordings(split: str) -> set[str]:
+    """Every template of the repository's ``split`` files that training must never see.
+
+    ``split`` is ``heldout`` or ``dev``: every ``goal_wordings_<split>*.yaml`` (the first
+    round's file and later rounds', e.g. ``goal_wordings_heldout2.yaml``). Empty when
+    housemind is installed without its repository.
+
+    Raises:
+        WordingsError: when one of those files cannot be read.
+    """
+    try:
+        folder = wordings_dir()
+    except WordingsError:
+        return set()
+    out: set[str] = set()
+    for path in sorted(folder.glob(f"goal_wordings_{split}*.yaml")):
+        out |= load_wordings(path, split=split).all()
+    return out
 
 
 class WordingsError(ValueError):

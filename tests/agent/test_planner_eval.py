@@ -61,6 +61,41 @@ def test_dev_wordings_are_separate_from_training_and_heldout():
             assert {f for _, f, _, _ in string.Formatter().parse(w) if f} <= fields, w
 
 
+def test_second_round_wordings_are_frozen_and_protected_from_training(tmp_path):
+    """Round 2's held-out and development files (2026-12-04) overlap nothing, and training
+    refuses a wording from any held-out or development file, not only the first round's."""
+    from housemind.agent.planner_eval import protected_wordings, wordings_dir
+    from housemind.agent.planners.builtin.training import TrainSettings, train_planner
+
+    held2 = load_wordings(wordings_dir() / "goal_wordings_heldout2.yaml")
+    dev2 = load_wordings(wordings_dir() / "goal_wordings_dev2.yaml", split="dev")
+    assert held2.split == "heldout" and held2.frozen == "2026-12-04"
+    assert dev2.split == "dev" and dev2.frozen == "2026-12-04"
+    others = [load_wordings(split=s).all() for s in ("train", "dev", "heldout")]
+    for new in (held2.all(), dev2.all()):
+        assert all(not new & old for old in others)
+    assert not held2.all() & dev2.all()
+    assert set(held2.tasks) == set(dev2.tasks) == set(task_names())
+    assert held2.all() <= protected_wordings("heldout")
+    assert dev2.all() <= protected_wordings("dev")
+    for leaked, what in ((held2, "held-out"), (dev2, "development")):
+        task = sorted(leaked.tasks)[0]
+        train = tmp_path / f"train-{what}.yaml"
+        train.write_text(json.dumps({"split": "train", "tasks": {task: [leaked.tasks[task][0]]}}))
+        with pytest.raises(WordingsError, match=f"also {what} wordings"):
+            train_planner(  # small, should the guard ever let it start
+                TrainSettings(
+                    out=tmp_path / "w",
+                    wordings_path=train,
+                    tasks=(task,),
+                    homes=("studio",),
+                    episodes_per_task=1,
+                    epochs=1,
+                    cache_dir=tmp_path / "cache",
+                )
+            )
+
+
 def test_bad_wordings_files_say_what_to_fix(tmp_path):
     f = tmp_path / "w.yaml"
     f.write_text("tasks:\n  no_such_task: ['x']\n")

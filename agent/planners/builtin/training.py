@@ -678,28 +678,20 @@ def train_planner(
         WordingsError: when the training wordings cannot be read or overlap the held-out
             wordings.
     """
-    from housemind.agent.planner_eval import WordingsError, load_wordings
+    from housemind.agent.planner_eval import WordingsError, load_wordings, protected_wordings
     from housemind.memory.embeddings import cache_dir
     from housemind.sim.home.tasks import task_names
 
     t0 = time.perf_counter()
     torch.manual_seed(settings.seed)
     wordings = load_wordings(settings.wordings_path, split="train")
-    try:
-        heldout = load_wordings(None, split="heldout").all()
-    except WordingsError:
-        heldout = set()  # installed without the repository: nothing to compare with
-    leaked = sorted(wordings.all() & heldout)
+    leaked = sorted(wordings.all() & protected_wordings("heldout"))
     if leaked:
         raise WordingsError(
             f"{len(leaked)} training wordings are also held-out wordings (e.g. {leaked[0]!r}); "
             "remove them from the training file: held-out wordings are never trained on"
         )
-    try:
-        dev = load_wordings(None, split="dev").all()
-    except WordingsError:
-        dev = set()
-    leaked = sorted(wordings.all() & dev)
+    leaked = sorted(wordings.all() & protected_wordings("dev"))
     if leaked:
         raise WordingsError(
             f"{len(leaked)} training wordings are also development wordings (e.g. "
