@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-__all__ = ["GAP", "lemma", "lemmas", "split_name"]
+__all__ = ["GAP", "lemma", "lemmas", "plain_idioms", "split_name"]
 
 #: Marker for "a few words may stand here" inside a phrase ("leave ... on").
 GAP = "..."
@@ -123,3 +123,17 @@ def lemmas(text: str) -> list[str]:
     for short, long in _CONTRACTIONS:
         t = t.replace(short, long)
     return [tok if tok == GAP else lemma(tok) for tok in _TOKEN.findall(t)]
+
+
+#: Idioms whose words read as a hazard but mean something harmless: "my boss is dropping
+#: by" is a visit, not something dropped. Replaced before any judge reads the text.
+_IDIOMS = (
+    (re.compile(r"\b(?:drop|drops|dropping|dropped)\s+(?:by|round|in\s+on)\b", re.I), "visiting"),
+)
+
+
+def plain_idioms(text: str) -> str:
+    """``text`` with harmless idioms said plainly (``dropping by`` -> ``visiting``)."""
+    for pattern, plain in _IDIOMS:
+        text = pattern.sub(plain, text)
+    return text

@@ -56,6 +56,27 @@ def _find_run(tokens: list[str], run: tuple[str, ...], start: int, stop: int) ->
     return -1
 
 
+# "leave ... on" means switched on: "leave the tap on", "leave it on all night". "Leave a
+# towel out on the bed" puts a towel out on a bed; the "on" after "out" starts a place.
+# ("leave the straighteners on the bed" stays both: they may well be on.)
+_ON_VERBS = frozenset(lemmas("leave keep turn switch"))
+_ON = lemmas("on")[0]
+_OUT = lemmas("out")[0]
+_DETERMINERS = frozenset(lemmas("the a an my your his her their our this that"))
+_ON_SETTING = frozenset(lemmas("whole entire low lowest high highest full max maximum same"))
+
+
+def _on_starts_a_place(tokens: list[str], phrase: _Phrase, end: int) -> bool:
+    """Whether a "leave ... on" match ending at ``end`` has "on" + a place ("on the bed")."""
+    if len(phrase) < 2 or phrase[-1] != (_ON,) or phrase[0][0] not in _ON_VERBS:
+        return False
+    det = tokens[end] if end < len(tokens) else ""
+    nxt = tokens[end + 1] if end + 1 < len(tokens) else ""
+    out = tokens[end - 2] if end >= 2 else ""
+    # ... and nothing else is said to be on ("out on the board, switched on")
+    return out == _OUT and det in _DETERMINERS and nxt not in _ON_SETTING and tokens.count(_ON) == 1
+
+
 def _phrase_spans(tokens: list[str], present: set[str], phrase: _Phrase) -> list[_Span]:
     """For each occurrence of ``phrase``, the positions of the words it matched."""
     # Cheap rejection first: every lemma of the phrase must occur somewhere.
@@ -77,7 +98,7 @@ def _phrase_spans(tokens: list[str], present: set[str], phrase: _Phrase) -> list
             if pos < 0:
                 break
             words.update(range(pos - len(run), pos))
-        if pos >= 0:
+        if pos >= 0 and not _on_starts_a_place(tokens, phrase, pos):
             spans.append(frozenset(words))
         start = end - len(first) + 1
 

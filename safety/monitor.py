@@ -12,6 +12,7 @@ import logging
 import os
 from collections.abc import Iterable, Sequence
 
+from housemind.safety._text import plain_idioms
 from housemind.safety.audit import AuditLevel, AuditLog
 from housemind.safety.context import SafetyContext
 from housemind.safety.guard import HOMESIM_ANGULAR_SCALE_RPS, HOMESIM_LINEAR_SCALE_MPS, ActionGuard
@@ -178,12 +179,13 @@ class SafetyMonitor:
                 rules=[ONLY_REGISTERED_RULE],
             )
         found = SafetyVerdict()
+        judged = plain_idioms(text)  # "dropping by" is a visit: the judges read it so
         for matcher in self._matchers:
             # A judge that can skip work that cannot make the verdict stricter is told
             # the verdict so far (the hazard KB then asks its sentence model less often).
             above = getattr(matcher, "check_above", None)
-            got = above(text, found.verdict) if above is not None else matcher.check(text)
-            if got.verdict is not Verdict.ALLOW and lifts(text, got.rules):
+            got = above(judged, found.verdict) if above is not None else matcher.check(judged)
+            if got.verdict is not Verdict.ALLOW and lifts(judged, got.rules):
                 # Only co-occurrence findings, and the instruction only puts things
                 # away, takes them out or shuts appliances (safety/safekeeping.py).
                 continue

@@ -37,7 +37,7 @@ from functools import lru_cache
 from housemind.safety._text import lemma
 from housemind.safety.kinds import KindBase, load_kinds, words_of
 
-__all__ = ["SAFEKEEPING_RULES", "SPOILED_RULES", "is_safekeeping", "lifts"]
+__all__ = ["SAFEKEEPING_RULES", "SPOILED_RULES", "STRICT_RULES", "is_safekeeping", "lifts"]
 
 #: Findings that a safekeeping instruction lifts: hazards of things named together.
 SAFEKEEPING_RULES = frozenset(
@@ -56,6 +56,7 @@ SAFEKEEPING_RULES = frozenset(
         # metal and a microwave, a thing and an appliance
         "no-metal-in-microwave",
         "kb:metal-in-microwave",
+        "cs:microwave-unsafe",
         "microwave-sealed-or-egg",
         "kb:living-thing-in-appliance",
         # cloth and a heat source
@@ -66,12 +67,28 @@ SAFEKEEPING_RULES = frozenset(
         "no-harming-people",
         "kb:force-on-people",
         "cs:locked-in",
+        # a knife, a chemical and a child named together ("put the knife away before the
+        # toddler wakes up")
+        "no-sharp-to-child",
+        "cs:hazard-given-to-child",
+        "kb:chemicals-in-reach-of-child",
+        # water named with what only switches it off ("turn the tap off before it
+        # overflows")
+        "no-water-left-running",
+        "kb:water-left-running",
+        "cs:overflow",
+        "cs:water-left-running",
         # an electrical thing and a bath or water named in the same breath
         "cs:electrical-into-water",
         "cs:mains-by-bath",
         "kb:water-on-electrics",
         "kb:electrics-near-bath",
     }
+)
+#: Findings of a child named with a knife or a chemical: lifted only when the thing goes
+#: into a closed store or away (:func:`is_safekeeping` with ``strict``).
+STRICT_RULES = frozenset(
+    {"no-sharp-to-child", "cs:hazard-given-to-child", "kb:chemicals-in-reach-of-child"}
 )
 #: Spoiled-food findings: lifted only when "left out" is the only sign of spoiling.
 SPOILED_RULES = frozenset({"cs:spoiled-food", "kb:spoiled-food"})
@@ -114,7 +131,7 @@ _FUNCTION = _words(
     "in into inside on onto to under beneath below at from of off out up away back down "
     "over with without by next beside behind near for properly carefully safely please "
     "again too as well now first high top bottom low separate separately own same "
-    "and or nor both either locked stored tucked shut closed safe"
+    "and or nor both either locked stored tucked shut closed safe somewhere"
 )
 # Verbs that make a hazard whatever else the instruction says.
 _HAZARD_VERBS = frozenset(
@@ -141,6 +158,11 @@ _SPOIL_WORDS = _words(
     "day days week weeks weekend since smell smells slimy fuzzy green hours hour"
 )
 _LEFT_OUT = re.compile(r"\b(left|leave|sat|sit|been|sitting)\s+(it\s+|them\s+)?out\b")
+#: Spoiling that has not happened: "the milk will go off if the fridge stays open".
+_MAY_SPOIL = re.compile(
+    r"\b(?:will|would|might|could|can|ll|before (?:it|they|the \w+))\s+(?:go|goes|going)\s+"
+    r"(?:off|bad)\b"
+)
 
 
 #: Chat spellings read as the words they stand for; politeness carries no meaning here.
@@ -266,6 +288,16 @@ _NOT_ON_WORKTOPS = frozenset(
     {"chemical", "medicine", "sharp", "choking", "hot", "lit", "fire", "food", "spoiled"}
 )
 _PRONOUN_OBJ = _words("it them these those")
+#: A place a small child reaches, and what must never be kept there.
+_LOW = _words("low lower bottom lowest")
+_CHILD_HAZARDS = frozenset({"chemical", "medicine", "sharp", "choking"})
+#: Closed stores a child does not get into; with children named, a knife, a chemical or
+#: medicine goes only there (or "away", its usual place).
+_SECURE = _words("cupboard cabinet locker safe closet garage shed pantry larder")
+#: The person says the place is out of a child's reach.
+_OUT_OF_REACH = re.compile(
+    r"\bout of (?:\S+\s+){0,4}?reach\b|\b(?:can ?not|can't|cannot|won't) (?:reach|get)"
+)
 _DANGER_PLACE = frozenset(
     {
         "heat_source",
@@ -409,6 +441,7 @@ _COMING = _words(
     "coming come over round around home back soon later tonight today tomorrow here "
     "visiting arriving due staying the weekend this afternoon evening morning for"
 )
+_ARRIVE = _words("coming come visiting arriving due over round")
 _BE = _words("is are was were")
 _STILL = _words("still now just already")
 
@@ -428,11 +461,7 @@ def _where_remark(kb: KindBase, words: list[str], ctx: dict[str, object]) -> boo
     if len(subject) != 1:
         return False
     if _living(kb, subject[0][-1]):
-        if (
-            rest
-            and all(w in _COMING or w in _FUNCTION for w in rest)
-            and ({"coming", "come", "visiting", "arriving", "due", "over", "round"} & set(rest))
-        ):
+        if rest and all(w in _COMING or w in _FUNCTION for w in rest) and (_ARRIVE & set(rest)):
             ctx["props"] = frozenset({"person"})
             return True
         return False
@@ -444,6 +473,58 @@ def _where_remark(kb: KindBase, words: list[str], ctx: dict[str, object]) -> boo
         return False
     ctx["props"] = props
     return True
+
+
+_ADVERBS = _words("nearly almost just accidentally already")
+_PAST = _words("put left forgot got made took saw found spilt spilled dropped")
+
+
+def _past_remark(kb: KindBase, words: list[str], ctx: dict[str, object]) -> bool:
+    """What the person did: "I nearly heated my soup with the fork still in the microwave".
+
+    Nothing in it is asked for; what it names is what a later "it" stands for. Never when
+    it names a living thing besides the speaker ("I left the baby in the bath").
+    """
+    k = 1
+    if not words or words[0] not in {"i", "we"}:
+        return False
+    while k < len(words) and words[k] in _ADVERBS:
+        k += 1
+    if k >= len(words) or not (words[k] in _PAST or words[k].endswith("ed")):
+        return False
+    if any(_living(kb, w) for w in words[k + 1 :]):
+        return False
+    found: frozenset[str] = frozenset()
+    for r in _runs(words[k + 1 :]):
+        ok, props = _thing(kb, r)
+        if ok:
+            found |= props
+    if not found:
+        return False
+    ctx["props"] = found
+    return True
+
+
+def _spoil_remark(kb: KindBase, words: list[str], ctx: dict[str, object]) -> bool:
+    """A remark that food will spoil unless something is done; nothing in it is asked for."""
+    words = _MAY_SPOIL.sub(" ", " ".join(words)).split()
+    if _hazard_verbs(words) or any(_living(kb, w) for w in words if w not in {"i", "we"}):
+        return False
+    found = frozenset().union(*(p for ok, p in (_thing(kb, r) for r in _runs(words)) if ok))
+    if found & {"heat_source", "fire", "lit", "chemical", "medicine"}:
+        return False
+    if "food" in found:
+        ctx["props"] = found
+    return True
+
+
+def _elliptic_stow(kb: KindBase, words: list[str]) -> bool:
+    """Whether ``words`` are "<thing> into|back in|away ..." with the verb left out."""
+    cut = next((i for i, w in enumerate(words) if w in {"into", "back", "away"}), -1)
+    if cut <= 0 or (lemma(words[0]),) in kb.verbs or lemma(words[0]) in _HAZARD_VERBS:
+        return False
+    runs = _runs(words[:cut])
+    return len(runs) == 1 and _thing(kb, runs[0])[0]
 
 
 def _clause_ok(  # noqa: C901, PLR0911, PLR0912
@@ -468,14 +549,22 @@ def _clause_ok(  # noqa: C901, PLR0911, PLR0912
         return not bad
     said = set(words)
     said_text = " ".join(words)
+    if _MAY_SPOIL.search(said_text):
+        # "the milk will go off if the fridge stays open like that": why, not what to do.
+        return _spoil_remark(kb, words, ctx)
     words = _strip_left_out(_protective(words))
     v = _verb_index(words)
     if v >= len(words):
+        return True
+    if _past_remark(kb, words, ctx):
         return True
     if v == 0 and _REMARK & said:
         return _remark(kb, said_text, words, ctx)
     verb = lemma(words[v])
     rest = words[v + 1 :]
+    if _elliptic_stow(kb, words[v:]):
+        # "detergent into the cleaning cupboard pls": "put" said without the verb.
+        verb, rest = lemma("put"), words[v:]
     if verb not in _STOW | _REMOVE | _SHUT | _OFF_VERBS | set(_lemmas(["switch", "turn", "blow"])):
         if ctx.get("verb") in _SHUT and _list_of_things(kb, words[v:]):
             # "shut the dishwasher, microwave and washer": the same verb again.
@@ -523,11 +612,22 @@ def _clause_ok(  # noqa: C901, PLR0911, PLR0912
             return False
         return all(all(_thing(kb, r)[0] for r in _runs(ws)) for _, ws in places)
     if verb in _SHUT:
-        # Shutting appliances and cupboards: never with something named inside.
-        return not places and bool(obj_runs)
+        # Shutting appliances and cupboards: never with something named inside; "close
+        # it" after a remark that named no living thing.
+        living = {"person", "child", "baby", "animal", "pet"}
+        return not places and (bool(obj_runs) or (pronoun and not props & living))  # type: ignore[operator]
     # stow: a chemical is never put away together with food
     if chemicals and "food" in props and "chemical" in props:  # type: ignore[operator]
         return False
+    if props & _CHILD_HAZARDS:  # type: ignore[operator]
+        if any(w in _LOW for _, ws in places for w in ws):
+            return False  # "on the bottom shelf": where a toddler reaches
+        if (
+            ctx.get("children")
+            and not ctx.get("protected")
+            and not all(r[-1] in _SECURE for _, ws in places for r in _runs(ws))
+        ):
+            return False  # the kids are about: a shelf or a drawer is not out of reach
     marker = bool({"away", "back"} & set(rest)) or (verb == lemma("lock") and "up" in rest)
     food_ok = not chemicals and "food" in props  # type: ignore[operator]
     for prep, ws in places:
@@ -555,18 +655,29 @@ def _clause_ok(  # noqa: C901, PLR0911, PLR0912
 
 
 @lru_cache(maxsize=2048)
-def _reading(text: str) -> bool:
+def _reading(text: str, strict: bool = False) -> bool:
     kb = load_kinds()
     low = text.lower()
     chemicals = any((k := kb.exact(w)) is not None and "chemical" in k.props for w in words_of(low))
     clauses = _clauses(text)
-    ctx: dict[str, object] = {"chemicals": chemicals}
+    children = any(
+        (k := kb.exact(w)) is not None and k.props & {"child", "baby"} for w in words_of(low)
+    )
+    ctx: dict[str, object] = {
+        "chemicals": chemicals,
+        "children": children and strict,
+        "protected": bool(_OUT_OF_REACH.search(low)),
+    }
     return bool(clauses) and all(_clause_ok(kb, c, ctx) for c in clauses)
 
 
-def is_safekeeping(text: str) -> bool:
-    """Whether every clause of ``text`` puts away, takes out, shuts or switches off."""
-    return _reading(text)
+def is_safekeeping(text: str, *, strict: bool = False) -> bool:
+    """Whether every clause of ``text`` puts away, takes out, shuts or switches off.
+
+    ``strict``: with a child named, a knife, a chemical or medicine must go into a closed
+    store (a cupboard, a cabinet ...) or "away", unless the person says it is out of reach.
+    """
+    return _reading(text, strict)
 
 
 def lifts(text: str, rules: list[str]) -> bool:
@@ -582,7 +693,8 @@ def lifts(text: str, rules: list[str]) -> bool:
     if any(r not in SAFEKEEPING_RULES and r not in SPOILED_RULES for r in rules):
         return False
     if spoiled:
-        words = set(words_of(text))
-        if words & _SPOIL_WORDS or not _LEFT_OUT.search(" ".join(words_of(text))):
+        said = " ".join(words_of(text))
+        plain = _MAY_SPOIL.sub(" ", said)
+        if set(plain.split()) & _SPOIL_WORDS or not (_LEFT_OUT.search(plain) or plain != said):
             return False
-    return is_safekeeping(text)
+    return is_safekeeping(text, strict=any(r in STRICT_RULES for r in rules))

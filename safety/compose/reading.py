@@ -236,6 +236,11 @@ def split_steps(text: str, kb: KindBase) -> list[list[str]]:
     parts = [p for p in _SPLIT.split(text) if p and p.strip()]
     steps: list[list[str]] = []
     for part in parts:
+        head, comma, tail = part.partition(",")
+        if comma and _person_clause(tokens(head, kb)):
+            # "before I start cooking, empty the dishwasher": the person's clause ends there
+            steps.append(tokens(head, kb))
+            part = tail
         toks = tokens(part, kb)
         # "... and <verb> ...", ", <verb> ..." start a new step.
         cur: list[str] = []
@@ -271,10 +276,13 @@ def _thing_not_verb(toks: list[str], i: int, n: int, kb: KindBase) -> bool:
         not after
         or after[0] in ("and", "or")
         or after[0] in _SUBJECT_OF
+        or after[0] in _MOVED
         or _match(after, 0, PREPS, MAX_PREP) > 0
     )
 
 
+#: Words after a thing being moved: "the plate and BOWL back where they go".
+_MOVED = frozenset({"back", "away"})
 #: Verbs after a word that make it their subject, so a thing: "the bowl IS clean".
 _SUBJECT_OF = frozenset(
     lemma(w) for w in ("is", "are", "was", "were", "has", "have", "had", "needs", "need")
@@ -532,7 +540,26 @@ def read_step(index: int, words: list[str], kb: KindBase, prev: list[Step]) -> S
                 j = k
                 continue
         j += 1
+    if _person_clause(words):
+        # "I'm about to put the kids to bed", "before I start cooking": what the person
+        # does. Who and what it names still count (a child, a bath); its verbs are not the
+        # robot's, so they have no effect (its verb still says whether the person leaves).
+        effects = set()
     return Step(index, words, lem, verb, frozenset(effects), mentions)
+
+
+#: Words after "I"/"we" that turn what follows into a request: "I want you to ...".
+_ASKS = frozenset({"you", "want", "need", "like", "wish", "prefer", "would", "let", "please"})
+
+
+def _person_clause(words: list[str]) -> bool:
+    """Whether ``words`` say what the person themself does ("before I start cooking")."""
+    k = 0
+    while k < len(words) and words[k] in CLAUSE:
+        k += 1
+    if k >= len(words) or words[k] not in ("i", "we"):
+        return False
+    return not any(w in _ASKS for w in words[k + 1 :])
 
 
 #: Verbs after which "<someone> <verb>" says what that someone does ("let the kids paint").
@@ -707,10 +734,28 @@ def kind_of_unknown(a: Analysis, m: Mention) -> Mention:
     return m
 
 
+_THING_SUBJECTS = frozenset({"it", "everything", "else", "rest", "that", "this", "which", "they"})
+
+
+def _thing_goes(s: Step) -> bool:
+    """Whether the "go" of ``s`` is said of a thing ("the rest goes in the drawer")."""
+    at = next((i for i, w in enumerate(s.lemmas) if w == lemma("go")), -1)
+    if at <= 0:
+        return False
+    if s.words[at - 1] in _THING_SUBJECTS:
+        return True
+    return any(
+        not m.living and m.kind is not None and m.start + len(m.text.split()) == at
+        for m in s.mentions
+    )
+
+
 def _leaves(steps: list[Step], *, home: bool = False) -> bool:
     """Whether a step takes the carer away (``home``: out of the home, not to bed)."""
     for s in steps:
         first = s.verb.split()[0] if s.verb else ""
+        if first == "go" and _thing_goes(s):
+            continue  # "dirty dishes go to the sink": where a thing belongs
         if first in ("go", "head", "nip", "pop", "drive") and not s.mentions:
             return True
         dest = s.role("to", "in", "obj")

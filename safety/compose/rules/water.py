@@ -52,18 +52,35 @@ def _water(a: Analysis) -> Iterable[Finding]:
             "water running with the drain blocked can flood the room",
         )
         return
-    slippy = [
-        m
-        for m in a.mentions()
-        if m.has("liquid", "wet") or (m.kind is not None and m.kind.is_a("ice"))
-    ]
-    floor = a.having("high_place", "floor", "low_place")
-    if (
-        slippy
-        and floor
-        and (eff & {"wet", "leave"})
-        and not a.says("into the drain", "outside", "dry")
-    ):
+    # A step that wets or leaves something on a floor or stair: the liquid named in that
+    # step, or named before and referred to ("fill the mug with coffee and tip IT onto the
+    # stairs"), on a floor named in that step or, where it names no place, in the steps
+    # before. "Drinks" in "they are coming for drinks, get the keys off the coffee table"
+    # wets nothing.
+    slippy: list = []
+    floor: list = []
+    named_before: list = []
+    floors_before: list = []
+    for s in a.steps:
+        wet = [
+            m
+            for m in s.mentions
+            if m.has("liquid", "wet") or (m.kind is not None and m.kind.is_a("ice"))
+        ]
+        under = s.having("high_place", "floor", "low_place")
+        if not under and not s.role("on", "in", "to", "at", "near"):
+            under = floors_before  # "go to the stairs and pour the water (there)"
+        if not wet and any(m.pronoun and m.role == "obj" for m in s.mentions):
+            wet = named_before
+        if wet and under and s.effects & {"wet", "leave"}:
+            slippy, floor = slippy + wet, floor + under
+        floors_before = floors_before + s.having("high_place", "floor", "low_place")
+        named_before = named_before + [
+            m
+            for m in s.mentions
+            if m.has("liquid", "wet") or (m.kind is not None and m.kind.is_a("ice"))
+        ]
+    if slippy and not a.says("into the drain", "outside", "dry"):
         if (
             any(m.has("high_place") for m in floor)
             or a.having("elderly")
