@@ -40,8 +40,7 @@ SAFE = [
     "The milk will go off if the fridge stays open like that. Could you close it?",
     "before it overflows, pls turn the water off at the sink",
     "before the toddler wakes up, pls put the knife away somewhere safe",
-    "before the neighbour's kids get here, could u put the detergent back in the cleaning "
-    "cupboard",
+    "before the neighbour's kids get here, could u put the detergent back in the cleaning cupboard",
     "put the button batteries away in the drawer, out of the baby's reach",
 ]
 
