@@ -284,7 +284,8 @@ class PlannerEvalReport:
 
     Attributes:
         planner: The backend evaluated.
-        wordings: ``suite`` (the tasks' own goals), ``heldout`` (paraphrases) or ``file``.
+        wordings: ``suite`` (the tasks' own goals), ``heldout`` or ``dev`` (paraphrases from a
+            wordings file of that split) or ``file`` (``--goals``).
         homes: Floor plans evaluated.
         seeds: Seeds of each task in each home.
         furniture_seed: The homes' furniture rearranged with this seed (None: as drawn).
@@ -398,8 +399,8 @@ def evaluate_planner(
             by_task.setdefault(t, []).append(g)
         names = [t for t in names if t in by_task] if tasks else list(by_task)
     elif paraphrases:
-        mode = "heldout"
         wordings = load_wordings(wordings_path, split="heldout")
+        mode = wordings.split  # "heldout", or "dev" for a development file
         by_task = {t: list(wordings.tasks.get(t, [])) for t in names}
         missing = [t for t, ws in by_task.items() if not ws]
         if missing:
