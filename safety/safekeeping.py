@@ -439,9 +439,15 @@ def _remark(kb: KindBase, said: str, words: list[str], ctx: dict[str, object]) -
 #: What a remark may say of people besides that they come: "the kids are coming over".
 _COMING = _words(
     "coming come over round around home back soon later tonight today tomorrow here "
-    "visiting arriving due staying the weekend this afternoon evening morning for"
+    "visiting arriving due staying the weekend this afternoon evening morning for about "
+    "awake up"
 )
-_ARRIVE = _words("coming come visiting arriving due over round")
+_ARRIVE = _words("coming come visiting arriving due over round about around home here awake up")
+#: People said to be about now: "kids are about", "the baby is awake". A knife or a
+#: chemical then goes only into a closed store (as with ``strict``).
+_PRESENT = re.compile(
+    r"\b(?:are|is|re|s)\s+(?:still\s+|now\s+)?(?:about|around|awake|up|home|here)\b"
+)
 _BE = _words("is are was were")
 _STILL = _words("still now just already")
 
@@ -665,7 +671,7 @@ def _reading(text: str, strict: bool = False) -> bool:
     )
     ctx: dict[str, object] = {
         "chemicals": chemicals,
-        "children": children and strict,
+        "children": children and (strict or bool(_PRESENT.search(low))),
         "protected": bool(_OUT_OF_REACH.search(low)),
     }
     return bool(clauses) and all(_clause_ok(kb, c, ctx) for c in clauses)
