@@ -88,6 +88,37 @@ def test_a_hob_is_switched_on_with_the_pot_on_it_not_before():
     assert with_pot > 0 and empty == pytest.approx(with_pot * EMPTY_HOB_FACTOR)
 
 
+def test_a_place_the_goal_says_not_to_use_is_not_used():
+    from housemind.agent.planners.builtin.candidates import NEGATED_PLACE_FACTOR, negated_places
+
+    places = ["fridge", "recycling_bin", "counter", "bed", "dishwasher", "kitchen_sink"]
+    said = {
+        "the milk is all used up, so pls don't put it back in the fridge; it goes in the "
+        "recycling bin": {"fridge"},
+        "put the mug away, not on the counter": {"counter"},
+        "never put the wool jumper in the dishwasher": {"dishwasher"},
+        "wash it in the kitchen sink, don't put it in the dishwasher": {"dishwasher"},
+        # no ban: a reminder, a remark, a reason
+        "don't forget to put the milk in the fridge": set(),
+        "the milk is not in the fridge, find it and put it in the fridge": set(),
+        "move the mug into the dishwasher, they're not safe for kids": set(),
+    }
+    for goal, banned in said.items():
+        assert negated_places(goal, places) == banned, goal
+    # the planner ranks such a step below the others, whatever the model says of it
+    planner = tiny_planner()
+    facts = ["holding(mug)", "open(cabinet)"]
+    b = Belief.from_context(context(**MUG_ON_TABLE, held="mug", facts=facts))
+    goal = "put the mug somewhere, not on the counter"
+    ranked = {s.candidate.key: s for s in planner.rank(goal, b)}
+    banned = ranked["place(object=mug,relation=on,target=counter)"]
+    other = ranked["place(object=mug,relation=in,target=cabinet)"]
+    assert banned.score == pytest.approx(
+        banned.relevance * banned.candidate.affordance * NEGATED_PLACE_FACTOR
+    )
+    assert other.score == pytest.approx(other.relevance * other.candidate.affordance)
+
+
 def test_nothing_goes_into_a_closed_container_and_no_op_steps_are_dropped():
     facts = ["holding(mug)", "closed(fridge)", "switched_off(stove)"]
     b = Belief.from_context(context(**MUG_ON_TABLE, held="mug", facts=facts))

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import re
 import typing
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Literal
@@ -42,10 +43,13 @@ __all__ = [
     "Candidate",
     "CandidateKind",
     "EMPTY_HOB_FACTOR",
+    "NEGATED_PLACE_FACTOR",
     "SAY_FROM_GOAL",
     "affordance",
     "enumerate_candidates",
     "hob_kinds",
+    "negated_places",
+    "puts_into",
     "message_from_goal",
     "spoken",
 ]
@@ -262,6 +266,48 @@ def _bindings(b: Belief, spec: SkillSpec) -> list[dict[str, str]]:
 
 #: Affordance factor of switching a hob on with nothing believed on it.
 EMPTY_HOB_FACTOR = 0.05
+
+
+#: Affordance kept by putting something where the goal says not to ("don't put it back
+#: in the fridge; it goes in the recycling bin").
+NEGATED_PLACE_FACTOR = 0.001
+#: Skills that put a thing somewhere (their ``target`` is where).
+_PUTTING = frozenset({"place", "load", "add", "pour"})
+_NEGATED = re.compile(
+    r"(?:\b(?:don'?t|do not|never)\s+(?:\w+\s+){0,5}?|(?:,|\bbut)\s*not\s+(?:back\s+)?)"
+    r"(?:in|into|inside|on|onto)\s+(?:the\s+|my\s+|a\s+)?"
+    r"(?P<place>[a-z][a-z _]*?)(?=\s*(?:[,;.!?]|\bbut\b|\band\b|\bit\b|$))",
+    re.IGNORECASE,
+)
+_NOT_A_BAN = re.compile(r"\b(?:don'?t|do not|never)\s+(?:forget|worry|mind|let)\b", re.I)
+
+
+def puts_into(c: Candidate) -> str | None:
+    """Where a candidate puts a thing (``place``, ``load``, ``add``, ``pour``), if it does."""
+    return c.target if c.kind == "act" and c.skill in _PUTTING else None
+
+
+def negated_places(goal: str, places: Iterable[str]) -> frozenset[str]:
+    """Places the goal says a thing must not go: "don't put it back in the fridge".
+
+    Only what a negation says directly ("don't put it in the X", "never leave it on the
+    X", "..., not on the X"); "don't forget to put it in the fridge" and "the milk's not in
+    the fridge" ban nothing.
+
+    Args:
+        goal: The goal as said.
+        places: The home's fixture names (``kitchen_sink``).
+    """
+    text = _NOT_A_BAN.sub(" ", goal.lower().replace("\u2019", "'"))
+    said = {m.group("place").strip() for m in _NEGATED.finditer(text)}
+    if not said:
+        return frozenset()
+    out = set()
+    for p in places:
+        name = p.replace("_", " ").lower()
+        if any(s == name or s.endswith(" " + name) or s.startswith(name) for s in said):
+            out.add(p)
+    return frozenset(out)
 
 
 @lru_cache(maxsize=1)

@@ -29,7 +29,14 @@ import torch
 
 from housemind.agent.planners.base import Plan, PlanContext, PlanningError, Subtask
 from housemind.agent.planners.builtin.belief import Belief
-from housemind.agent.planners.builtin.candidates import Candidate, enumerate_candidates, spoken
+from housemind.agent.planners.builtin.candidates import (
+    NEGATED_PLACE_FACTOR,
+    Candidate,
+    enumerate_candidates,
+    negated_places,
+    puts_into,
+    spoken,
+)
 from housemind.agent.planners.builtin.configuration import (
     WEIGHTS_NAME,
     BuiltinPlannerConfig,
@@ -254,8 +261,16 @@ class BuiltinPlanner:
         finally:
             torch.set_num_threads(threads)
         rel = torch.softmax(logits, dim=0).numpy()
+        # What the person said not to do: "don't put it back in the fridge".
+        banned = negated_places(goal, belief.fixtures)
         scored = [
-            ScoredCandidate(c, float(r), float(r) * c.affordance)
+            ScoredCandidate(
+                c,
+                float(r),
+                float(r)
+                * c.affordance
+                * (NEGATED_PLACE_FACTOR if banned and puts_into(c) in banned else 1.0),
+            )
             for c, r in zip(cands, rel, strict=True)
         ]
         scored.sort(key=lambda s: (-s.score, s.candidate.key))
