@@ -16,12 +16,9 @@ from __future__ import annotations
 import random
 import re
 import zlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 
-__all__ = ["CONTEXT_CHANCE", "augment_goal"]
-
-#: Chance that a rewrite opens with a remark about another place of the home.
-CONTEXT_CHANCE = 0.3
+__all__ = ["augment_goal"]
 
 #: Openings that turn an order into a request or give a reason first.
 _PREFIXES: tuple[str, ...] = (
@@ -71,15 +68,6 @@ _VERBS: dict[str, tuple[str, ...]] = {
     "please": ("pls", "plz"),
     "you": ("u", "ya"),
 }
-#: A remark that names another place of the home first, which the request is not about
-#: ("The counter's cluttered. Could you put away the clean plate?").
-_CONTEXTS: tuple[str, ...] = (
-    "The {d}'s a mess. ",
-    "The {d} is cluttered. ",
-    "I've just wiped the {d}. ",
-    "I'll be by the {d} if you need me. ",
-    "I'm about to tidy the {d}; ",
-)
 _WORD = re.compile(r"[A-Za-z']+")
 
 
@@ -96,9 +84,7 @@ def _typo(word: str, rng: random.Random) -> str:
     return word[:i] + word[i] + word[i:]
 
 
-def augment_goal(
-    goal: str, keep: Iterable[str] = (), *, seed: int = 0, others: Sequence[str] = ()
-) -> str:
+def augment_goal(goal: str, keep: Iterable[str] = (), *, seed: int = 0) -> str:
     """A rewording of ``goal`` as people say it; the words of ``keep`` stay as they are.
 
     Args:
@@ -106,9 +92,6 @@ def augment_goal(
         keep: Names whose words must not change (the task's objects, fixtures, people,
             rooms, with spaces or underscores).
         seed: Varies the rewrite; the result is a pure function of the arguments.
-        others: Places of the home the task is not about (fixtures, rooms): sometimes one
-            is named first in a remark ("The counter's cluttered. ..."), so the planner
-            learns that a place named is not always where things go.
 
     Returns:
         The rewritten goal (at least one change: an opening, an ending, a colloquial verb
@@ -143,9 +126,4 @@ def augment_goal(
         out = out.rstrip(" .!?") + rng.choice(_SUFFIXES)
     if out == text:  # always some change: an ending
         out = text.rstrip(" .!?") + rng.choice(_SUFFIXES)
-    places = sorted(
-        {str(o).replace("_", " ") for o in others} - {k.replace("_", " ") for k in keep}
-    )
-    if places and rng.random() < CONTEXT_CHANCE:
-        out = rng.choice(_CONTEXTS).format(d=rng.choice(places)) + out
     return out

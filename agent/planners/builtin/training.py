@@ -61,7 +61,6 @@ from housemind.memory.embeddings import TextEmbedder
 from housemind.skills.spec import REGISTRY, SkillRegistry
 
 __all__ = [
-    "AUGMENT_VERSION",
     "DATA_VERSION",
     "Example",
     "PackedExamples",
@@ -86,8 +85,6 @@ ROLLOUT_BLOCK = 4
 DAGGER_SEED_BASE = 100
 #: Bump when what DAgger labels changes, so old DAgger caches are not reused.
 DAGGER_VERSION = 3
-#: Bump when goal augmentation changes (:mod:`.augment`), so old checkpoints are not reused.
-AUGMENT_VERSION = 2
 
 
 @dataclass
@@ -358,11 +355,8 @@ def build_examples(
         goals += others[: max(0, per_decision - 1)]
         if augment > 0:
             keep = _param_words(r.params)
-            places = sorted(set(belief.fixtures) | set(belief.rooms))
             goals = [goals[0]] + [
-                augment_goal(g, keep, seed=rng.randrange(2), others=places)
-                if rng.random() < augment
-                else g
+                augment_goal(g, keep, seed=rng.randrange(2)) if rng.random() < augment else g
                 for g in goals[1:]
             ]
         for i, g in enumerate(goals):
@@ -824,7 +818,6 @@ def train_planner(
                 settings.batch_size,
                 settings.wordings_per_decision,
                 settings.augment,
-                AUGMENT_VERSION,
                 settings.image_dropout,
                 settings.seed,
                 list(FEATURES),  # new features: a new model, not a resumed one
