@@ -110,13 +110,18 @@ def test_a_place_the_goal_says_not_to_use_is_not_used():
     facts = ["holding(mug)", "open(cabinet)"]
     b = Belief.from_context(context(**MUG_ON_TABLE, held="mug", facts=facts))
     goal = "put the mug somewhere, not on the counter"
-    ranked = {s.candidate.key: s for s in planner.rank(goal, b)}
+    order = planner.rank(goal, b)
+    ranked = {s.candidate.key: s for s in order}
     banned = ranked["place(object=mug,relation=on,target=counter)"]
     other = ranked["place(object=mug,relation=in,target=cabinet)"]
-    assert banned.score == pytest.approx(
-        banned.relevance * banned.candidate.affordance * NEGATED_PLACE_FACTOR
-    )
+    # not chosen among: its relevance goes to the others, it ranks below every step that
+    # has any score
+    assert banned.relevance == 0.0 and banned.score == 0.0 and NEGATED_PLACE_FACTOR < 0.01
+    assert sum(s.relevance for s in order) == pytest.approx(1.0)
     assert other.score == pytest.approx(other.relevance * other.candidate.affordance)
+    assert all(order.index(banned) > order.index(s) for s in order if s.score > 0)
+    plain = {s.candidate.key: s for s in planner.rank("put the mug somewhere", b)}
+    assert plain["place(object=mug,relation=on,target=counter)"].relevance > 0
 
 
 def test_nothing_goes_into_a_closed_container_and_no_op_steps_are_dropped():

@@ -260,18 +260,18 @@ class BuiltinPlanner:
                 logits = self.model(**batch)[0]
         finally:
             torch.set_num_threads(threads)
+        # What the person said not to do ("don't put it back in the fridge") is not chosen
+        # among: the relevance is shared by the other candidates.
+        places = negated_places(goal, belief.fixtures)
+        banned = [bool(places) and puts_into(c) in places for c in cands]
+        if any(banned) and not all(banned):
+            logits = logits.masked_fill(torch.tensor(banned), float("-inf"))
         rel = torch.softmax(logits, dim=0).numpy()
-        # What the person said not to do: "don't put it back in the fridge".
-        banned = negated_places(goal, belief.fixtures)
         scored = [
             ScoredCandidate(
-                c,
-                float(r),
-                float(r)
-                * c.affordance
-                * (NEGATED_PLACE_FACTOR if banned and puts_into(c) in banned else 1.0),
+                c, float(r), float(r) * c.affordance * (NEGATED_PLACE_FACTOR if ban else 1.0)
             )
-            for c, r in zip(cands, rel, strict=True)
+            for c, r, ban in zip(cands, rel, banned, strict=True)
         ]
         scored.sort(key=lambda s: (-s.score, s.candidate.key))
         return scored
