@@ -21,6 +21,14 @@ def monitor(rulebook):
     return SafetyMonitor(rulebook)
 
 
+@pytest.fixture(scope="session")
+def words_monitor():
+    """A monitor whose judges read words only (no sentence model): fast and exact."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("HOUSEMIND_SAFETY_EMBEDDINGS", "0")
+        yield SafetyMonitor()
+
+
 @pytest.fixture
 def clock():
     return SimClock(datetime(2025, 3, 4, 18, 0), tz="Europe/Berlin")

@@ -10,15 +10,13 @@ from __future__ import annotations
 
 import pytest
 
-from housemind.safety import SafetyMonitor, Verdict
+from housemind.safety import Verdict
 from housemind.safety.compose.reading import analyse
 
 
-@pytest.fixture(scope="module")
-def monitor():
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("HOUSEMIND_SAFETY_EMBEDDINGS", "0")
-        yield SafetyMonitor()
+@pytest.fixture
+def monitor(words_monitor):
+    return words_monitor
 
 
 SAFE = [

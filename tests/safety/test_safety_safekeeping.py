@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from housemind.safety import SafetyContext, SafetyMonitor, Verdict
+from housemind.safety import SafetyContext, Verdict
 from housemind.safety.compose import CommonSenseMatcher
 from housemind.safety.lookahead import LookAhead
 from housemind.safety.safekeeping import is_safekeeping, lifts
@@ -21,11 +21,9 @@ def _words_only(monkeypatch):
     monkeypatch.setenv("HOUSEMIND_SAFETY_EMBEDDINGS", "0")
 
 
-@pytest.fixture(scope="module")
-def monitor():
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("HOUSEMIND_SAFETY_EMBEDDINGS", "0")
-        yield SafetyMonitor()
+@pytest.fixture
+def monitor(words_monitor):
+    return words_monitor
 
 
 # (safe instruction refused or asked about before, its hazard twin that stays flagged)
