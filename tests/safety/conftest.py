@@ -21,9 +21,12 @@ def monitor(rulebook):
     return SafetyMonitor(rulebook)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def words_monitor():
-    """A monitor whose judges read words only (no sentence model): fast and exact."""
+    """A monitor whose judges read words only (no sentence model): fast and exact.
+
+    Module-scoped: the setting is undone after the module, so later modules keep theirs.
+    """
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("HOUSEMIND_SAFETY_EMBEDDINGS", "0")
         yield SafetyMonitor()
