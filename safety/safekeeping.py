@@ -246,9 +246,13 @@ def _runs(words: list[str]) -> list[list[str]]:
     return runs
 
 
+#: Properties of a living thing (a person, a child, an animal).
+_LIVING = frozenset({"person", "child", "baby", "animal", "pet"})
+
+
 def _living(kb: KindBase, word: str) -> bool:
     k = kb.exact(word)
-    return k is not None and bool(k.props & {"person", "animal", "pet", "child", "baby"})
+    return k is not None and bool(k.props & _LIVING)
 
 
 def _thing(kb: KindBase, run: list[str]) -> tuple[bool, frozenset[str]]:
@@ -601,7 +605,7 @@ def _clause_ok(  # noqa: C901, PLR0911, PLR0912
     if not all(ok for ok, _ in things):
         return False
     props = frozenset().union(*(p for _, p in things)) if things else ctx.get("props", frozenset())
-    if pronoun and props & {"person", "child", "baby", "animal", "pet"}:  # type: ignore[operator]
+    if pronoun and props & _LIVING:  # type: ignore[operator]
         return False  # "the kids are coming over, lock them in": them are the kids
     if obj_runs:
         ctx["props"] = props
@@ -620,8 +624,7 @@ def _clause_ok(  # noqa: C901, PLR0911, PLR0912
     if verb in _SHUT:
         # Shutting appliances and cupboards: never with something named inside; "close
         # it" after a remark that named no living thing.
-        living = {"person", "child", "baby", "animal", "pet"}
-        return not places and (bool(obj_runs) or (pronoun and not props & living))  # type: ignore[operator]
+        return not places and (bool(obj_runs) or (pronoun and not props & _LIVING))  # type: ignore[operator]
     # stow: a chemical is never put away together with food
     if chemicals and "food" in props and "chemical" in props:  # type: ignore[operator]
         return False

@@ -237,9 +237,10 @@ def split_steps(text: str, kb: KindBase) -> list[list[str]]:
     steps: list[list[str]] = []
     for part in parts:
         head, comma, tail = part.partition(",")
-        if comma and _person_clause(tokens(head, kb)):
+        own = tokens(head, kb) if comma else []
+        if own and _person_clause(own):
             # "before I start cooking, empty the dishwasher": the person's clause ends there
-            steps.append(tokens(head, kb))
+            steps.append(own)
             part = tail
         toks = tokens(part, kb)
         # "... and <verb> ...", ", <verb> ..." start a new step.

@@ -4,10 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from housemind.safety.compose.reading import Analysis
+from housemind.safety.compose.reading import Analysis, Mention
 from housemind.safety.compose.rules.base import Finding, finding, named, rule
 
 __all__: list[str] = []
+
+
+def _slippery(m: Mention) -> bool:
+    """A liquid, something wet, or ice: what makes a floor slippery."""
+    return m.has("liquid", "wet") or (m.kind is not None and m.kind.is_a("ice"))
 
 
 @rule("water-left-running", "water_flooding")
@@ -62,24 +67,18 @@ def _water(a: Analysis) -> Iterable[Finding]:
     named_before: list = []
     floors_before: list = []
     for s in a.steps:
-        wet = [
-            m
-            for m in s.mentions
-            if m.has("liquid", "wet") or (m.kind is not None and m.kind.is_a("ice"))
-        ]
-        under = s.having("high_place", "floor", "low_place")
+        own = [m for m in s.mentions if _slippery(m)]
+        floors = s.having("high_place", "floor", "low_place")
+        wet = own or (
+            named_before if any(m.pronoun and m.role == "obj" for m in s.mentions) else []
+        )
+        under = floors
         if not under and not s.role("on", "in", "to", "at", "near"):
             under = floors_before  # "go to the stairs and pour the water (there)"
-        if not wet and any(m.pronoun and m.role == "obj" for m in s.mentions):
-            wet = named_before
         if wet and under and s.effects & {"wet", "leave"}:
             slippy, floor = slippy + wet, floor + under
-        floors_before = floors_before + s.having("high_place", "floor", "low_place")
-        named_before = named_before + [
-            m
-            for m in s.mentions
-            if m.has("liquid", "wet") or (m.kind is not None and m.kind.is_a("ice"))
-        ]
+        floors_before = floors_before + floors
+        named_before = named_before + own
     if slippy and not a.says("into the drain", "outside", "dry"):
         if (
             any(m.has("high_place") for m in floor)
