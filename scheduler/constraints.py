@@ -46,6 +46,7 @@ __all__ = [
     "constraints_for",
     "forbidden_windows",
     "is_noisy",
+    "is_days_lead",
 ]
 
 # Phrases first (longest), then words: each maps to a concept.
@@ -427,6 +428,11 @@ def _windows(when: str, sentence: str) -> list[str] | None:
     if asleep:
         out.append(ASLEEP)
     return out
+
+
+def is_days_lead(words: str) -> bool:
+    """True when ``words`` only name days ("On weekends"), as before ", don't ..."."""
+    return re.fullmatch(rf"(?:on\s+)?{_DAYS_WORDS}", words.strip(), re.IGNORECASE) is not None
 
 
 def parse_constraint(sentence: str) -> tuple[str, str] | None:

@@ -79,7 +79,7 @@ from housemind.scheduler._when import (
     split_times,
     vague_question,
 )
-from housemind.scheduler.constraints import parse_constraint
+from housemind.scheduler.constraints import is_days_lead, parse_constraint
 from housemind.scheduler.durations import estimate_duration_s
 from housemind.scheduler.errors import AmbiguousInstructionError, InstructionParseError
 from housemind.scheduler.instructions import (
@@ -265,6 +265,29 @@ def split_sentences(text: str) -> list[str]:
     """Split a paragraph into sentences (after "a.m."/"p.m." became "am"/"pm")."""
     parts = re.split(r"(?<=[.!?;])\s+|\n+", _normalise_sentence(text))
     return [p.strip().rstrip(".!?;").strip() for p in parts if p.strip().rstrip(".!?;").strip()]
+
+
+# "Feed the cat at 7 and don't run the washer after 10pm": a constraint said after a chore.
+_CONSTRAINT_TAIL_RE = re.compile(
+    r"\s*(?:,\s*(?:and|but)?|\s(?:and|but))\s+(?=(?:please\s+)?(?:never|don'?t|do\s+not)\s)",
+    re.IGNORECASE,
+)
+
+
+def _constraint_tails(sentence: str) -> list[str]:
+    """``sentence`` with a trailing constraint clause split off ("..., and never ...").
+
+    The split is made only where the words after it read as a constraint on their own
+    (:func:`~scheduler.constraints.parse_constraint`), so "... and don't forget the fern"
+    stays one sentence.
+    """
+    # The last clause first: "..., don't run the dryer after 10 pm and never vacuum
+    # before 8 am" is two constraints, not one with two windows.
+    for m in reversed(list(_CONSTRAINT_TAIL_RE.finditer(sentence))):
+        head, tail = sentence[: m.start()].strip(" ,"), sentence[m.end() :].strip()
+        if head and not is_days_lead(head) and parse_constraint(_strip_fillers(tail)):
+            return [*_constraint_tails(head), tail]
+    return [sentence]
 
 
 # "Dinner at 6:30 please, every day": a polite word inside the sentence.
@@ -1191,7 +1214,8 @@ def parse_paragraph(
     seen: set[str] = set()
     flexible: set[str] = set()  # check-ins and reminders whose time was not said
     routine_days: list[tuple[str, str]] = []
-    for sentence in split_sentences(text):
+    sentences = [part for s in split_sentences(text) for part in _constraint_tails(s)]
+    for sentence in sentences:
         # "I get up at 6:30 on weekdays. Make me breakfast by 7.": on those days
         days, routine_days = routine_days, []
         body = _strip_fillers(sentence)

@@ -103,6 +103,43 @@ def test_constraint_is_stored_and_read_back():
     assert read_back(instr) == "I won't run the dishwasher between 22:30 and 07:00."
 
 
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        (
+            "feed the cat every mornign at 7 and dont run the washer after 10pm",
+            [("feed the cat", "recurring_chore", None), ("run the washer", "constraint",
+                                                          "* 22:00-07:00")],
+        ),
+        (
+            "do the laundry on saturdays, don't run the dryer after 10 pm and never vacuum "
+            "before 8 am",
+            [("do the laundry", "recurring_chore", None),
+             ("run the dryer", "constraint", "* 22:00-07:00"),
+             ("vacuum", "constraint", "* 00:00-08:00")],
+        ),
+        (
+            "make dinner by 6pm every day, and please never use the oven after 9 pm",
+            [("make dinner", "deadline_chore", None),
+             ("use the oven", "constraint", "* 21:00-07:00")],
+        ),
+    ],
+)  # fmt: skip
+def test_a_constraint_said_after_a_chore_is_its_own_instruction(text, expected):
+    result = parse_paragraph(text, now=NOW, tz="Europe/Berlin")
+    got = [(i.goal, i.kind.value, i.window) for i in result.instructions]
+    assert got == expected
+    assert not result.questions
+
+
+def test_a_reminder_after_and_is_not_split_off_as_a_constraint():
+    # "don't forget" is no constraint: the sentence stays one chore
+    result = parse_paragraph(
+        "water the plants every day at 9am and don't forget the fern", now=NOW, tz="UTC"
+    )
+    assert [i.kind.value for i in result.instructions] == ["recurring_chore"]
+
+
 def test_reminder_is_its_own_kind_with_a_plannable_goal():
     instr = _one("remind me to take my pills at 9pm")
     assert instr.kind is InstructionKind.REMINDER
