@@ -575,3 +575,62 @@ def test_read_only_camera_frames_are_batched_without_a_warning():
         warnings.simplefilter("error")
         images, has = image_batch([frame, None], 8)
     assert has.tolist() == [1.0, 0.0] and float(images[0].min()) == 1.0
+
+
+# -- what it will not plan -------------------------------------------------------------
+
+
+def test_a_goal_unlike_every_known_chore_is_refused_naming_the_closest():
+    from housemind.agent.planners.builtin.scope import GoalScope
+
+    cache = EmbeddingCache(HashEmbedder())
+
+    def embed(texts):
+        cache.ensure(texts)
+        return np.stack([cache.get(t) for t in texts])
+
+    scope = GoalScope(["put the mug in the sink", "vacuum the kitchen"], embed, threshold=0.5)
+    p = tiny_planner(scope=scope)
+    c = context(**MUG_ON_TABLE)
+    assert p.plan("put the mug in the sink please", c).backend == "builtin"
+    with pytest.raises(PlanningError, match="not a chore .* closest it knows is 'vacuum"):
+        p.plan("vacuum my car tyres", c)
+    with pytest.raises(PlanningError, match="not a chore"):
+        p.plan("fly to the moon", c)
+    # replans of a goal it accepted are not judged again
+    p.replan("fly to the moon", c, done=[], failed=None, reason="")
+
+
+def test_a_planner_with_its_own_sentence_model_has_no_shipped_scope():
+    assert tiny_planner().scope is None  # the shipped vectors are MiniLM's, not the fake's
+    assert tiny_planner(scope=False).scope is None
+
+
+@pytest.mark.slow
+def test_the_shipped_scope_refuses_what_no_chore_covers_and_plans_the_rest():
+    p = get_planner("builtin")
+    assert p.scope is not None and p.scope.threshold == 0.55
+    assert len(p.scope.texts) > 1000
+    c = context(**MUG_ON_TABLE)
+    for goal in ("fly to the moon", "paint the bedroom walls blue", "do my taxes"):
+        with pytest.raises(PlanningError, match="not a chore the built-in planner has learned"):
+            p.plan(goal, c)
+    for goal in ("could you pop the mug in the sink", "vacuum the kitchen pls"):
+        assert p.scope.judge(goal).known
+
+
+@pytest.mark.slow
+def test_the_shipped_scope_list_is_what_its_command_builds():
+    import json
+
+    from safetensors.numpy import load_file
+
+    from housemind.agent.planners.builtin.scope import (
+        SCOPE_FILE,
+        SCOPE_VECTORS,
+        build_scope_texts,
+    )
+
+    data = json.loads(SCOPE_FILE.read_text())
+    assert data["texts"] == build_scope_texts()
+    assert load_file(str(SCOPE_VECTORS))["vectors"].shape == (len(data["texts"]), 384)

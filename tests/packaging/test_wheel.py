@@ -46,6 +46,8 @@ def test_wheel_installs_in_a_clean_venv_and_runs_the_demo(tmp_path):
                  "housemind/agent/web/static/style.css",
                  "housemind/agent/planners/builtin/weights/model.safetensors",
                  "housemind/agent/planners/builtin/weights/config.json",
+                 "housemind/agent/planners/builtin/scope.json",
+                 "housemind/agent/planners/builtin/scope.safetensors",
                  "housemind/skills/vla/weights/homesim/model.safetensors",
                  "housemind/skills/vla/weights/homesim/config.json",
                  "housemind/sim/home/vla_heldout.json"):  # fmt: skip

@@ -51,6 +51,7 @@ from housemind.agent.planners.builtin.processor import (
     decode_image,
     display,
 )
+from housemind.agent.planners.builtin.scope import GoalScope
 from housemind.skills.spec import REGISTRY, SkillRegistry
 
 __all__ = ["BuiltinPlanner", "ScoredCandidate", "batch_decisions", "image_batch", "load_model"]
@@ -168,6 +169,11 @@ class BuiltinPlanner:
         model: An already loaded model (with ``config``), instead of ``weights``.
         config: The config of ``model``.
         cache: Sentence-embedding cache to share (one is made otherwise).
+        scope: Refuse goals unlike every chore it was trained on
+            (:mod:`~agent.planners.builtin.scope`): ``True`` (the shipped reference list,
+            when the planner embeds with the shipped sentence model; none otherwise), a
+            :class:`~agent.planners.builtin.scope.GoalScope`, or ``False`` (plan anything;
+            the training rollouts use this).
     """
 
     name = "builtin"
@@ -183,6 +189,7 @@ class BuiltinPlanner:
         model: NextSubtaskModel | None = None,
         config: BuiltinPlannerConfig | None = None,
         cache: EmbeddingCache | None = None,
+        scope: bool | GoalScope = True,
     ) -> None:
         if model is None:
             model, config = load_model(weights)
@@ -214,13 +221,36 @@ class BuiltinPlanner:
             if list(config.features) == list(FEATURES)
             else [FEATURES.index(f) for f in config.features]
         )
+        if scope is True:  # the shipped list is in the shipped sentence model's terms
+            shipped = self.processor.cache.shipped_model
+            scope = GoalScope.load(self._embed, model=config.embedding_model) if shipped else None
+        self.scope: GoalScope | None = scope or None
         self.decisions = 0
         self.seconds = 0.0
+
+    def _embed(self, texts: list[str]) -> np.ndarray:
+        cache = self.processor.cache
+        cache.ensure(texts)
+        return np.stack([cache.get(t) for t in texts])
 
     # -- the Planner protocol ----------------------------------------------------------
 
     def plan(self, goal: str, context: PlanContext) -> Plan:
-        """Plan the first steps toward ``goal``."""
+        """Plan the first steps toward ``goal``.
+
+        Raises:
+            PlanningError: The goal is empty, or unlike every chore the planner was trained
+                on (the message names the closest one it knows).
+        """
+        if self.scope is not None and goal.strip():
+            verdict = self.scope.judge(goal)
+            if not verdict.known:
+                raise PlanningError(
+                    f"'{goal}' is not a chore the built-in planner has learned (the closest "
+                    f"it knows is '{verdict.nearest}', similarity {verdict.similarity:.2f} < "
+                    f"{self.scope.threshold:.2f}); say it as one of the chores in "
+                    "'housemind sim tasks', or use a model planner (--planner litellm:...)"
+                )
         return self._decide(goal, context, done=[], failed=None)
 
     def replan(

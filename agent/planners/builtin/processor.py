@@ -194,6 +194,15 @@ class EmbeddingCache:
         return self._embedder
 
     @property
+    def shipped_model(self) -> bool:
+        """True when texts are embedded by the process-wide default sentence model."""
+        if self._embedder is None:
+            return True
+        from housemind.memory.embeddings import get_embedder
+
+        return self._embedder is get_embedder()
+
+    @property
     def dim(self) -> int:
         """Embedding size."""
         return int(self.embedder.dim)
@@ -318,7 +327,7 @@ class PlannerProcessor:
         vocab = set(object_vocab) or set(KIND_PRIORS) | set(HOME_PLACES)
         self.object_vocab = sorted(vocab)
         self._vocab_tokens = {k: display(k).split() for k in self.object_vocab}
-        self.cache = cache or EmbeddingCache()
+        self.cache = cache if cache is not None else EmbeddingCache()  # an empty one is falsy
         self.place_prior = dict(place_prior or {})
         self.room_prior = dict(room_prior or {})
         self._goals: dict[str, GoalInfo] = {}

@@ -395,7 +395,7 @@ def _learner(weights: str, embedder: Any = None) -> Any:
         from housemind.agent.planners.builtin.processor import EmbeddingCache
 
         cache = EmbeddingCache(embedder) if embedder is not None else None
-        _LEARNERS[weights] = BuiltinPlanner(weights or None, horizon=1, cache=cache)
+        _LEARNERS[weights] = BuiltinPlanner(weights or None, horizon=1, cache=cache, scope=False)
     return _LEARNERS[weights]
 
 
