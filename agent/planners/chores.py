@@ -223,7 +223,9 @@ def _resolve_clause(
     raise PlanningError(
         f"the symbolic planner does not understand {clause.text!r}. It knows chores such as: "
         + "; ".join(f"'{k}'" for k in known)
-        + " (all phrasings: docs/planning.md). For other goals use a model planner."
+        + " (all phrasings: docs/planning.md). For other wordings of the task suite's "
+        "chores add the built-in learned planner (--planner symbolic,builtin); for other "
+        "goals use a model planner (--planner litellm:...)."
     )
 
 
