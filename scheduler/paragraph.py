@@ -290,6 +290,56 @@ def _constraint_tails(sentence: str) -> list[str]:
     return [sentence]
 
 
+# "run the dishwasher every night but never after 11pm": the activity is the chore's.
+_ELLIPTIC_CONSTRAINT_RE = re.compile(
+    r"^(?:please\s+)?(?P<neg>never|not|don'?t|do\s+not)\s+(?:(?:do|run)\s+it\s+)?"
+    r"(?P<when>(?:after|before|between|past|later\s+than|earlier\s+than|at\s+night|overnight"
+    r"|on|while|when)\b.*)$",
+    re.IGNORECASE,
+)
+# "tidy the kids' room every day before 8pm, they go to bed at 8": a remark after a chore.
+_REMARK_TAIL_RE = re.compile(
+    r",\s*(?:(?:as|because|since|cause|cos)\s+)?(?=(?:they|he|she|we|i|it)(?:'\w+)?\s)",
+    re.IGNORECASE,
+)
+
+
+def _split_tail(
+    sentence: str, *, now: datetime, tz: str, priority: int, speaker: str
+) -> list[str] | None:
+    """A chore with something else said after it, as two sentences; None when not so.
+
+    Two shapes: a constraint whose activity is the chore's ("run the dishwasher every
+    night but never after 11pm" -> "never run the dishwasher after 11pm"), and a remark
+    of its own ("..., they go to bed at 8"), read as a sentence of its own (a routine,
+    a chore, or a question back). The chore must read on its own first.
+    """
+    for m in _CONSTRAINT_TAIL_RE.finditer(sentence):
+        tail = _ELLIPTIC_CONSTRAINT_RE.match(sentence[m.end() :].strip())
+        head = sentence[: m.start()].strip(" ,")
+        if tail is None or not head:
+            continue
+        try:
+            found = _chores(head, now=now, tz=tz, priority=priority, speaker=speaker)
+        except InstructionParseError:  # AmbiguousInstructionError too
+            continue
+        goals = {i.goal for i, _ in found}
+        if len(goals) == 1:
+            full = f"never {goals.pop()} {tail.group('when')}"
+            if parse_constraint(full) is not None:
+                return [head, full]
+    for m in _REMARK_TAIL_RE.finditer(sentence):
+        head, tail = sentence[: m.start()].strip(), sentence[m.end() :].strip()
+        if not head or not tail:
+            continue
+        try:
+            _chores(head, now=now, tz=tz, priority=priority, speaker=speaker)
+        except InstructionParseError:
+            continue
+        return [head, tail]
+    return None
+
+
 # "Dinner at 6:30 please, every day": a polite word inside the sentence.
 _INNER_PLEASE_RE = re.compile(r"(?<=\w)\s*,?\s+(?:please|pls|plz)\s*(?:,\s*|(?=\s))", re.I)
 # "do the dishes after dinner every day, say 8pm": "say" offers the time.
@@ -1215,7 +1265,11 @@ def parse_paragraph(
     flexible: set[str] = set()  # check-ins and reminders whose time was not said
     routine_days: list[tuple[str, str]] = []
     sentences = [part for s in split_sentences(text) for part in _constraint_tails(s)]
-    for sentence in sentences:
+    while sentences:
+        sentence = sentences.pop(0)
+        parts = _split_tail(sentence, now=now, tz=tz, priority=priority, speaker=speaker)
+        if parts is not None:
+            sentence, sentences = parts[0], [*parts[1:], *sentences]
         # "I get up at 6:30 on weekdays. Make me breakfast by 7.": on those days
         days, routine_days = routine_days, []
         body = _strip_fillers(sentence)

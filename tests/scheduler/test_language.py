@@ -132,6 +132,36 @@ def test_a_constraint_said_after_a_chore_is_its_own_instruction(text, expected):
     assert not result.questions
 
 
+def test_a_constraint_without_its_activity_takes_the_chores():
+    result = parse_paragraph(
+        "run the dishwasher every night but never after 11pm", now=NOW, tz="Europe/Berlin"
+    )
+    got = [(i.goal, i.kind.value, i.window) for i in result.instructions]
+    assert got == [
+        ("run the dishwasher", "recurring_chore", None),
+        ("run the dishwasher", "constraint", "* 23:00-07:00"),
+    ]
+
+
+def test_a_remark_after_a_chore_is_read_on_its_own():
+    result = parse_paragraph(
+        "please tidy the kids room every day before 8pm, they go to bed at 8",
+        now=NOW,
+        tz="Europe/Berlin",
+    )
+    [chore] = result.instructions
+    assert chore.kind is InstructionKind.DEADLINE_CHORE
+    assert chore.goal == "tidy the kids room"
+    assert chore.rrule == "RRULE:FREQ=DAILY;BYHOUR=20;BYMINUTE=0"
+    assert len(result.questions) == 1 and "they go to bed at 8" in result.questions[0]
+    # a routine said after a chore becomes a fact
+    result = parse_paragraph(
+        "make dinner by 6pm every day, I get home at 5:30", now=NOW, tz="Europe/Berlin"
+    )
+    assert [i.goal for i in result.instructions] == ["make dinner"]
+    assert [(f.predicate, f.value) for f in result.facts] == [("gets_home_at", "17:30")]
+
+
 def test_a_reminder_after_and_is_not_split_off_as_a_constraint():
     # "don't forget" is no constraint: the sentence stays one chore
     result = parse_paragraph(
