@@ -340,6 +340,34 @@ def _split_tail(
     return None
 
 
+# Qualifiers the schedule cannot follow yet: what they are, for the note to the person.
+_UNFOLLOWED: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"\s*,?\s*(?:but\s+)?(?:not|except)\s+(?:on\s+)?(?:the\s+)?(?:bank|public)"
+                r"\s+holidays?\b", re.I), "bank holidays"),
+    (re.compile(r"\s*,?\s*(?:but\s+)?(?:not|except)\s+(?:in|during)\s+(?:the\s+)?"
+                r"(?:school\s+)?holidays\b", re.I), "holidays"),
+    (re.compile(r"\s+(?:in|during|over)\s+(?:the\s+)?(?:summer|winter|spring|autumn|fall)"
+                r"(?:time|s)?\b", re.I), "the seasons"),
+    (re.compile(r"\s+(?:in|during)\s+(?:the\s+)?school\s+holidays\b", re.I), "school holidays"),
+)  # fmt: skip
+
+
+def _unfollowed(sentence: str) -> tuple[str, list[str]]:
+    """``sentence`` without qualifiers the schedule cannot follow, and a note for each."""
+    notes = []
+    for pattern, what in _UNFOLLOWED:
+        m = pattern.search(sentence)
+        if m is not None:
+            said = m.group(0).strip(" ,")
+            sentence = (sentence[: m.start()] + sentence[m.end() :]).strip()
+            notes.append(
+                f"I can't follow '{said}' yet (I don't know {what}): the chore runs on every "
+                "day its schedule names; pause it with 'housemind instructions pause ID' when "
+                "it should not run."
+            )
+    return sentence, notes
+
+
 # "Dinner at 6:30 please, every day": a polite word inside the sentence.
 _INNER_PLEASE_RE = re.compile(r"(?<=\w)\s*,?\s+(?:please|pls|plz)\s*(?:,\s*|(?=\s))", re.I)
 # "do the dishes after dinner every day, say 8pm": "say" offers the time.
@@ -1270,6 +1298,8 @@ def parse_paragraph(
         parts = _split_tail(sentence, now=now, tz=tz, priority=priority, speaker=speaker)
         if parts is not None:
             sentence, sentences = parts[0], [*parts[1:], *sentences]
+        sentence, unfollowed = _unfollowed(sentence)
+        result.notes.extend(unfollowed)
         # "I get up at 6:30 on weekdays. Make me breakfast by 7.": on those days
         days, routine_days = routine_days, []
         body = _strip_fillers(sentence)

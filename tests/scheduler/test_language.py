@@ -162,6 +162,21 @@ def test_a_remark_after_a_chore_is_read_on_its_own():
     assert [(f.predicate, f.value) for f in result.facts] == [("gets_home_at", "17:30")]
 
 
+@pytest.mark.parametrize(
+    "text, goal, said",
+    [
+        ("vacuum the living room every monday and thursday at 10am but not on bank holidays",
+         "vacuum the living room", "but not on bank holidays"),
+        ("water the tomatoes every evening in summer", "water the tomatoes", "in summer"),
+    ],
+)  # fmt: skip
+def test_a_qualifier_the_schedule_cannot_follow_is_said_not_stored_in_the_goal(text, goal, said):
+    result = parse_paragraph(text, now=NOW, tz="Europe/Berlin")
+    [instr] = result.instructions
+    assert instr.goal == goal
+    assert len(result.notes) == 1 and f"can't follow '{said}'" in result.notes[0]
+
+
 def test_a_reminder_after_and_is_not_split_off_as_a_constraint():
     # "don't forget" is no constraint: the sentence stays one chore
     result = parse_paragraph(
