@@ -238,13 +238,39 @@ def test_it_looks_in_rooms_left_before_giving_up_on_a_named_object():
     assert plan.subtasks[0].args["target"] in ctx.rooms
     # everything it names is known: done ends the task
     assert planner.plan("put the mug on the shelf", ctx).complete
-    # every room looked in during this task: done ends it, keys or not
+    # every room looked in during this task and no keys: it says so (the runtime then
+    # asks a person where they are) instead of calling the chore done
     looked = [Subtask(skill="navigate", args={"target": r}) for r in ctx.rooms]
-    plan = planner.replan("put the keys on the shelf", ctx, done=looked, failed=None, reason="")
-    assert plan.complete and plan.subtasks == []
+    with pytest.raises(PlanningError, match="cannot find the keys: looked in "):
+        planner.replan("put the keys on the shelf", ctx, done=looked, failed=None, reason="")
+    from housemind.agent.help import need_help
+
+    with pytest.raises(PlanningError) as stuck:
+        planner.replan("put the keys on the shelf", ctx, done=looked, failed=None, reason="")
+    need = need_help("put the keys on the shelf", str(stuck.value), [])
+    assert need is not None and need["kind"] == "find" and need["thing"] == "keys"
     off = cfg.model_copy(update={"look_before_done": False})
     lazy = BuiltinPlanner(model=model, config=off, cache=EmbeddingCache(HashEmbedder()))
     assert lazy.plan("put the keys on the shelf", ctx).complete
+
+
+def test_it_looks_first_where_a_person_said_the_thing_is():
+    planner = tiny_planner()
+    ctx = context(**MUG_ON_TABLE, told_places={"keys": ["cabinet"]})
+    plan = planner.plan("put the keys on the shelf", ctx)
+    assert [(s.skill, s.args["target"]) for s in plan.subtasks] == [
+        ("navigate", "cabinet"),
+        ("open", "cabinet"),
+    ]
+    assert not plan.complete and "a person said" in plan.rationale
+    # looked there (driven to it, opened): the network chooses as usual again
+    looked = [Subtask(skill="navigate", args={"target": "cabinet"})]
+    opened = context(**{**MUG_ON_TABLE, "told_places": {"keys": ["cabinet"]}},
+                     facts=["hand_empty", "open(cabinet)"])  # fmt: skip
+    again = planner.replan("put the keys on the shelf", opened, done=looked, failed=None, reason="")
+    assert "a person said" not in again.rationale
+    # nothing said about what the goal names: no override
+    assert "a person said" not in planner.plan("put the mug on the shelf", ctx).rationale
 
 
 def test_older_rollouts_get_the_households_conventions_from_their_episode():

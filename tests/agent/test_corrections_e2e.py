@@ -152,6 +152,26 @@ def test_stuck_robot_asks_the_resident_and_finishes_the_chore(tmp_path):
     assert env.object_location("watering_can") == ("on", "table")
 
 
+def test_the_builtin_planner_asks_where_a_thing_is_and_looks_there(tmp_path):
+    from housemind.agent.planners import get_planner
+
+    env, rt, _ = _hidden_watering_can(tmp_path, planner=get_planner("builtin"))
+    rt.answerer = SimulatedResident(env, seed=0)
+    start = env.clock.now()
+    with rt:
+        rt.run_until(start + timedelta(hours=14))
+        (task,) = rt.tasks.list()
+        (asked,) = rt.memory.episodic.for_task(task.id, kind="help")
+        texts = [e.text for e in rt.memory.episodic.for_task(task.id)]
+    # it searched the rooms, then said it could not find it instead of calling it done
+    assert "I can't find the watering can (I looked in" in task.result["question"]
+    assert asked.data["place"] == "oven"
+    # with the answer it goes to the oven, opens it and takes the can out
+    after = texts[texts.index(next(t for t in texts if t.startswith("asked: "))) :]
+    assert "go to the oven: success" in after and "open the oven: success" in after
+    assert "pick up the watering can: success" in after
+
+
 def test_a_person_answers_a_help_request_through_the_cli_path(tmp_path):
     env, rt, _ = _hidden_watering_can(tmp_path)
     start = env.clock.now()

@@ -330,6 +330,17 @@ class BuiltinPlanner:
                 "say it more simply or break it into smaller chores"
             )
         belief = Belief.from_context(context, done=done, failed=[failed] if failed else [])
+        told = self._look_where_told(goal, belief, context)
+        if told:
+            self.decisions += 1
+            self.seconds += time.perf_counter() - t0
+            return Plan(
+                goal=goal,
+                subtasks=told,
+                complete=False,
+                rationale=f"look where a person said it is ({told[0].args['target']})",
+                backend=self.name,
+            )
         image = decode_image(context.images[0]) if context.images else None
         steps: list[Subtask] = []
         notes: list[str] = []
@@ -338,7 +349,15 @@ class BuiltinPlanner:
             ranked = self.rank(goal, belief, image)
             best = ranked[0]
             if best.candidate.kind == "done" and not steps and self.config.look_before_done:
-                best = self._look_instead(goal, belief, ranked) or best
+                look = self._look_instead(goal, belief, ranked)
+                if look is None and (missing := self.processor.unfound(goal, belief)):
+                    # Looked everywhere it could: say so (the runtime asks a person where
+                    # it is) rather than call a chore done that never found its things.
+                    raise PlanningError(
+                        f"cannot find the {display(missing[0])}: looked in "
+                        f"{', '.join(display(r) for r in sorted(belief.rooms))}"
+                    )
+                best = look or best
             c = best.candidate
             note = f"{self._text(c)} ({best.relevance:.2f} x {c.affordance:.2f})"
             if c.kind == "done":
@@ -362,6 +381,39 @@ class BuiltinPlanner:
             rationale="; ".join(notes),
             backend=self.name,
         )
+
+    def _look_where_told(self, goal: str, belief: Belief, context: PlanContext) -> list[Subtask]:
+        """Steps to look where a person said a thing the goal names is, if not done yet.
+
+        A person's answer ("it's in the oven", ``PlanContext.told_places``) comes before
+        the network's guesses: drive there and open it when it is closed. Once looked
+        there in this task (or when nothing was said), the network chooses as usual.
+        """
+        if not context.told_places:
+            return []
+        for kind in self.processor.unfound(goal, belief):
+            told = [
+                p
+                for name, places in context.told_places.items()
+                if name == kind or belief.kinds.get(name) == kind
+                for p in places
+            ]
+            for place in told:
+                if place not in belief.fixtures and place not in belief.rooms:
+                    continue
+                went = any(
+                    d.skill == "navigate" and d.args.get("target") == place for d in belief.done
+                )
+                fx = belief.fixtures.get(place)
+                closed = fx is not None and fx.openable and belief.is_open(place) is not True
+                if went and not closed:
+                    continue  # looked there already in this task
+                steps = [] if went else [Subtask(skill="navigate", args={"target": place})]
+                if closed and "open" in self.registry.names():
+                    steps.append(Subtask(skill="open", args={"target": place}))
+                if steps:
+                    return [spoken(st, goal) for st in steps]
+        return []
 
     def _look_instead(
         self, goal: str, belief: Belief, ranked: list[ScoredCandidate]

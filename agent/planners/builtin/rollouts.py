@@ -347,6 +347,8 @@ def _mishandles(own: Any, taught: Any) -> bool:
     teacher waters. Another order of the same steps, or a step on something the teacher's
     plan leaves alone (switching the tap off), is no mistake.
     """
+    if own is None:  # the learner could not plan (it said why): it would stop, as at "done"
+        return False
     step = next((st for st in own.subtasks if st.skill != "navigate"), None)
     if step is None or "object" not in step.args:
         return False
