@@ -31,6 +31,7 @@ QUESTION_FORMS = (
     "what happened yesterday evening / today / this morning / on Tuesday / last week?",
     "what is in the fridge? / what is on the table?",
     "what do you know about alex?",
+    "what did you buy last week? / what have you ordered?",
 )
 
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -67,7 +68,7 @@ class Answer(BaseModel):
         answer: The answer in words.
         evidence: What the answer rests on.
         understood: False when the question form is not supported.
-        form: Which question form matched (``where``, ``list``, ``last``, ``window``,
+        form: Which question form matched (``where``, ``bought``, ``list``, ``last``, ``window``,
             ``contents``, ``about``), or None.
     """
 
@@ -258,6 +259,7 @@ class Memory:
         # Order matters: "what is on the shopping list" is a list question, not contents.
         handlers: list[tuple[tuple[re.Pattern[str], ...], _Handler]] = [
             (_RE_WHERE, self._ask_where),
+            (_RE_BOUGHT, self._ask_bought),
             (_RE_LIST, self._ask_list),
             (_RE_LAST, self._ask_last),
             (_RE_WINDOW, self._ask_window),
@@ -328,6 +330,31 @@ class Memory:
             evidence=ev,
             form="list",
         )
+
+    def _ask_bought(self, m: re.Match[str], now: datetime) -> Answer:
+        phrase = (m.group("when") or "").strip()
+        if phrase:
+            window = _window(phrase, now)
+            if window is None:
+                return Answer(
+                    answer=f"I don't understand the time {phrase!r}. Try 'today', "
+                    "'yesterday', 'on Tuesday', 'this week' or 'last week'.",
+                    understood=False,
+                    form="bought",
+                )
+            label, start, end = window
+        else:
+            label, start, end = "so far", datetime.min.replace(tzinfo=now.tzinfo), now
+        events = self.episodic.between(start, min(end, now), kind="bought")
+        ev = [_event_evidence(e) for e in events]
+        if not events:
+            return Answer(answer=f"Nothing was bought {label}.", evidence=ev, form="bought")
+        lines = [f"{_when(e.time, now)}: {_w(e.text.removeprefix('bought '))}" for e in events]
+        newest = lines[::-1][:_MAX_LISTED]
+        more = len(lines) - len(newest)
+        text = f"Bought {label} ({len(events)} deliver{'ies' if len(events) != 1 else 'y'}), "
+        text += "newest first: " + "; ".join(newest) + (f"; and {more} more." if more else ".")
+        return Answer(answer=text, evidence=ev, form="bought")
 
     def _ask_last(self, m: re.Match[str], now: datetime) -> Answer:
         action = m.group("action")
@@ -463,6 +490,13 @@ _RE_WHERE = (
     ),
     re.compile(rf"^have\s+you\s+seen\s+{_ART}(?P<thing>.+?){_TAIL}"),
     re.compile(rf"^when\s+did\s+you\s+last\s+(?:see|spot|notice)\s+{_ART}(?P<thing>.+)$"),
+)
+_RE_BOUGHT = (
+    re.compile(
+        r"^what\s+(?:did|have)\s+(?:you|we)\s+(?:buy|bought|order|ordered|get\s+delivered"
+        r"|had\s+delivered)(?:\s+(?P<when>.+))?$"
+    ),
+    re.compile(r"^what\s+(?:was|has\s+been)\s+(?:bought|ordered|delivered)(?:\s+(?P<when>.+))?$"),
 )
 _RE_LIST = (
     re.compile(rf"^what\s+(?:is|are|do\s+we\s+have)\s+(?:on|in)\s+{_ART}(?P<list>.+?)\s+list$"),

@@ -76,6 +76,23 @@ def test_shopping_list(home: Memory) -> None:
     assert home.ask("what is on the todo list", NOW).answer == "The todo list is empty."
 
 
+def test_what_did_you_buy(home: Memory) -> None:
+    assert home.ask("what did you buy?", NOW).answer == "Nothing was bought so far."
+    home.episodic.record("bought", "bought pet_food, milk (order order_1)", h(10))
+    home.episodic.record("bought", "bought eggs (order order_2)", h(24 + 9))
+    a = home.ask("What did you buy?", NOW)
+    assert a.understood and a.form == "bought"
+    assert a.answer.startswith("Bought so far (2 deliveries), newest first: today at 09:00: eggs")
+    assert "yesterday at 10:00: pet food, milk (order order 1)" in a.answer
+    assert len(a.evidence) == 2
+    a = home.ask("what have you ordered yesterday", NOW)
+    assert "(1 delivery)" in a.answer and "pet food" in a.answer and "eggs" not in a.answer
+    assert home.ask("what was delivered today?", NOW).answer.count("eggs") == 1
+    assert not home.ask("what did you buy in the spring", NOW).understood
+    # the shopping list is still the list, not what was bought
+    assert home.ask("what do we need to buy?", NOW).form == "list"
+
+
 def test_when_did_you_last(home: Memory) -> None:
     a = home.ask("When did you last water the plants?", NOW)
     assert a.form == "last"
