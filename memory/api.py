@@ -336,12 +336,7 @@ class Memory:
         if phrase:
             window = _window(phrase, now)
             if window is None:
-                return Answer(
-                    answer=f"I don't understand the time {phrase!r}. Try 'today', "
-                    "'yesterday', 'on Tuesday', 'this week' or 'last week'.",
-                    understood=False,
-                    form="bought",
-                )
+                return _time_not_understood(phrase, "bought")
             label, start, end = window
         else:
             label, start, end = "so far", datetime.min.replace(tzinfo=now.tzinfo), now
@@ -378,12 +373,7 @@ class Memory:
         if topic is not None:
             return self._ask_topic(topic[0], topic[1], now)
         if window is None:
-            return Answer(
-                answer=f"I don't understand the time {phrase!r}. Try 'today', 'yesterday "
-                "evening', 'this morning', 'on Tuesday' or 'last week'.",
-                understood=False,
-                form="window",
-            )
+            return _time_not_understood(phrase, "window")
         label, start, end = window
         end = min(end, now)
         events = self.episodic.between(start, end) if start < end else []
@@ -527,6 +517,15 @@ def _normalise(question: str) -> str:
 
 def _slug(phrase: str) -> str:
     return "_".join(phrase.strip().lower().split())
+
+
+def _time_not_understood(phrase: str, form: str) -> Answer:
+    return Answer(
+        answer=f"I don't understand the time {phrase!r}. Try 'today', 'yesterday evening', "
+        "'this morning', 'on Tuesday' or 'last week'.",
+        understood=False,
+        form=form,
+    )
 
 
 def _w(name: str | None) -> str:
