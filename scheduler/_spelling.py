@@ -66,6 +66,7 @@ _ABBREVIATIONS = {
     "nite": "night",
     "nites": "nights",
     "arvo": "afternoon",
+    "b4": "before",
     "fortnite": "fortnight",
 }
 # Only in a schedule position ("every sat", "mon & thu", "on weds").

@@ -218,9 +218,9 @@ def normalise(text: str) -> str:
     text = re.sub(
         r"\b(?:school|work|working)\s*days\b|\bweeknights\b", "weekdays", text, flags=re.I
     )
-    text = re.sub(r"\bat (?:the )?weekends?\b", "on weekends", text, flags=re.IGNORECASE)
+    text = re.sub(r"\b(?:at|on) (?:the )?weekends?\b", "on weekends", text, flags=re.IGNORECASE)
     text = re.sub(
-        rf"\bevery\s+(?P<base>day|weekday)s?\s+(?:except|but\s+not|apart\s+from|other\s+than)\s+"
+        rf"\bevery\s+(?P<base>day|weekday|{_PART})s?\s+(?:except|but\s+not|apart\s+from|other\s+than)\s+"
         rf"(?:on\s+)?(?P<days>{_DAYS}|weekends)",
         _except,
         text,
@@ -245,7 +245,9 @@ def normalise(text: str) -> str:
 
 def _except(m: re.Match[str]) -> str:
     """Days but some: "every day except Sunday" -> "every monday, ... and saturday"."""
-    base = range(7) if m.group("base").lower() == "day" else range(5)
+    said_base = m.group("base").lower()
+    base = range(5) if said_base == "weekday" else range(7)
+    part = "" if said_base in ("day", "weekday") else f" {said_base}"  # "every morning"
     said = m.group("days").lower()
     skip = (
         {5, 6}
@@ -255,7 +257,8 @@ def _except(m: re.Match[str]) -> str:
     keep = [_DAY_LIST[i] for i in base if i not in skip]
     if not keep:
         return m.group(0)
-    return "every " + (", ".join(keep[:-1]) + " and " + keep[-1] if len(keep) > 1 else keep[0])
+    days = ", ".join(keep[:-1]) + " and " + keep[-1] if len(keep) > 1 else keep[0]
+    return f"every {days}{part}"
 
 
 def _spoken_times(text: str) -> str:

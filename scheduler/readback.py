@@ -276,7 +276,8 @@ def read_back(instruction: StandingInstruction) -> str:
         One sentence, e.g. "I'll have dinner ready every day by 18:00, starting around
         17:15."
     """
-    goal = instruction.goal
+    # "wake me up" is said back "wake you up" (the stored goal keeps the person's words)
+    goal = re.sub(r"\bme\b", "you", instruction.goal)
     paused = "" if instruction.enabled else " (paused)"
     if instruction.kind is InstructionKind.CONSTRAINT:
         return f"{_constraint_words(instruction)}{paused}."

@@ -177,6 +177,26 @@ def test_a_qualifier_the_schedule_cannot_follow_is_said_not_stored_in_the_goal(t
     assert len(result.notes) == 1 and f"can't follow '{said}'" in result.notes[0]
 
 
+@pytest.mark.parametrize(
+    "text, read",
+    [
+        ("plz empty the dishwasher evry morning b4 8",
+         "I'll have the dishwasher emptied every day by 08:00, starting around 07:50."),
+        ("tidy up the living room at noon on the weekend",
+         "I'll tidy up the living room every Saturday and Sunday at 12:00."),
+        ("make my bed every morning except sunday",
+         "I'll make the bed every Monday, Tuesday, Wednesday, Thursday, Friday and Saturday "
+         "at 08:00."),
+        ("make coffee every morning except weekends at 7",
+         "I'll make coffee every weekday at 07:00."),
+        ("wake me up at 6:30 on weekdays", "I'll wake you up every weekday at 06:30."),
+    ],
+)  # fmt: skip
+def test_more_ways_people_type_a_schedule(text, read):
+    [instr] = parse_paragraph(text, now=NOW, tz="Europe/Berlin").instructions
+    assert read_back(instr) == read
+
+
 def test_a_reminder_after_and_is_not_split_off_as_a_constraint():
     # "don't forget" is no constraint: the sentence stays one chore
     result = parse_paragraph(
