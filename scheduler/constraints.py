@@ -314,6 +314,13 @@ _ASLEEP_RE = re.compile(
     r"|people\s+are|they'?re|they\s+are|the\s+\w+\s+(?:is|are))\s+(?:asleep|sleeping|in\s+bed)",
     re.IGNORECASE,
 )
+# "while the baby naps, usually 1 to 3pm": the times say when.
+_WHILE_TIMES_RE = re.compile(
+    rf"\b(?:while|when)\b[^,(]*?\s*[,(]\s*(?:(?:usually|normally|typically|generally|that'?s"
+    rf"|which\s+is|around|about|roughly)\s+)*(?:from\s+)?(?P<a>{TIME})\s*(?:to|-|–|until|till)"
+    rf"\s*(?P<b>{TIME})\s*\)?",
+    re.IGNORECASE,
+)
 _LEAD_DAYS_RE = re.compile(
     rf"^(?P<lead>(?:on\s+)?{_DAYS_WORDS})\s*,?\s+(?P<rest>{_NEG}\s+.+)$", re.IGNORECASE
 )
@@ -456,6 +463,7 @@ def parse_constraint(sentence: str) -> tuple[str, str] | None:
     """
     text = normalise(sentence.strip().rstrip(".!"))
     text = re.sub(r"[,\s]+please$", "", text, flags=re.IGNORECASE)
+    text = _WHILE_TIMES_RE.sub(r"between \g<a> and \g<b>", text)
     lead = _LEAD_DAYS_RE.match(text)
     if lead is not None:  # "On weekends, don't start any chores before 9 am"
         text = f"{lead.group('rest')} {lead.group('lead')}"

@@ -299,7 +299,9 @@ _ELLIPTIC_CONSTRAINT_RE = re.compile(
 )
 # "tidy the kids' room every day before 8pm, they go to bed at 8": a remark after a chore.
 _REMARK_TAIL_RE = re.compile(
-    r",\s*(?:(?:as|because|since|cause|cos)\s+)?(?=(?:they|he|she|we|i|it)(?:'\w+)?\s)",
+    r",\s*(?:(?:and|but|as|because|since|cause|cos)\s+)?"
+    r"(?=(?:(?:on|at|during)\s+(?:the\s+)?(?:weekends?|weekdays|\w+days)\s*,?\s+)?"
+    r"(?:they|he|she|we|i|it)(?:'\w+)?\s)",
     re.IGNORECASE,
 )
 
@@ -366,6 +368,45 @@ def _unfollowed(sentence: str) -> tuple[str, list[str]]:
                 "it should not run."
             )
     return sentence, notes
+
+
+# "Hi!", "Thanks!": said to be friendly, nothing to do or ask about.
+_PLEASANTRY_RE = re.compile(
+    r"^(?:(?:oh\s+)?(?:hi|hello|hey|hiya|howdy|good\s+(?:morning|afternoon|evening)|thanks"
+    r"|thank\s+you|thx|ty|ta|cheers|ok|okay|great|cool|bye|goodbye)(?:\s+(?:so\s+much|a\s+lot"
+    r"|very\s+much|robot|there|buddy|mate|housemind|everyone|all))*\s*[!.,:)]*\s*)+$",
+    re.IGNORECASE,
+)
+# "The dog needs feeding at 7": what needs doing to what.
+_NEEDS_DOING_RE = re.compile(
+    r"^(?P<det>the|my|our|his|her|their)\s+(?P<thing>[a-z][a-z' ]*?)\s+needs?\s+"
+    r"(?:(?:to\s+be\s+)?(?P<done>[a-z]+ed)|(?P<doing>[a-z]+ing))\b(?P<rest>.*)$",
+    re.IGNORECASE,
+)
+_KEEPS_E = ("mak", "tak", "bak", "stor", "rins", "wip", "sav", "chang", "serv", "lov", "us",
+            "prepar", "polish", "tidi")  # fmt: skip
+
+
+def _verb_of(form: str) -> str:
+    """The plain verb of an -ing or -ed form: feeding -> feed, mopped -> mop, made -> make."""
+    stem = form[:-3] if form.endswith("ing") else form[:-2]
+    if form.endswith("ied"):
+        return stem[:-1] + "y"  # emptied -> empty
+    if len(stem) > 2 and stem[-1] == stem[-2] and stem[-1] not in "ls":
+        stem = stem[:-1]  # mopping -> mop (but not "filling")
+    if stem in _KEEPS_E:
+        stem += "e"
+    return stem
+
+
+def _needs_doing(sentence: str) -> str:
+    """What needs doing, as a chore: "The dog needs feeding at 7" -> "feed the dog at 7"."""
+    m = _NEEDS_DOING_RE.match(sentence)
+    if m is None:
+        return sentence
+    thing = m.group("thing").strip()
+    verb = _verb_of((m.group("doing") or m.group("done")).lower())
+    return f"{verb} the {thing}{m.group('rest')}"
 
 
 # "Dinner at 6:30 please, every day": a polite word inside the sentence.
@@ -468,6 +509,8 @@ def _routine_text(sentence: str) -> str:
     text = re.sub(r"\b(i|we)\s+will\s+be\b", lambda m: f"{m.group(1)} am", text, flags=re.I)
     text = re.sub(r"^we are\b", "we am", text, flags=re.IGNORECASE)
     text = _ADVERB_RE.sub("", text)
+    # "we sleep in till 9": up at 9
+    text = re.sub(r"\b(sleep|lie)\s+in\s+(?:till|until|to|'til)\b", "get up at", text, flags=re.I)
     # "I work from 9 to 5": out from the start of work until it ends
     text = re.sub(
         rf"^(i|we)\s+work\s+(?:from\s+)?(?P<a>{TIME})\s*(?:to|till|until|-|–)\s*(?P<b>{TIME})",
@@ -1293,13 +1336,18 @@ def parse_paragraph(
     flexible: set[str] = set()  # check-ins and reminders whose time was not said
     routine_days: list[tuple[str, str]] = []
     sentences = [part for s in split_sentences(text) for part in _constraint_tails(s)]
+    tails: set[str] = set()  # said after a chore in its sentence: its days are not the next's
     while sentences:
         sentence = sentences.pop(0)
         parts = _split_tail(sentence, now=now, tz=tz, priority=priority, speaker=speaker)
         if parts is not None:
             sentence, sentences = parts[0], [*parts[1:], *sentences]
+            tails.update(parts[1:])
         sentence, unfollowed = _unfollowed(sentence)
         result.notes.extend(unfollowed)
+        if _PLEASANTRY_RE.match(sentence):
+            continue
+        sentence = _needs_doing(sentence)
         # "I get up at 6:30 on weekdays. Make me breakfast by 7.": on those days
         days, routine_days = routine_days, []
         body = _strip_fillers(sentence)
@@ -1313,7 +1361,7 @@ def parse_paragraph(
                 facts = _preference_facts(body, speaker=speaker)
             if facts:
                 result.facts.extend(facts)
-                routine_days = _routine_days(facts)
+                routine_days = _routine_days(facts) if sentence not in tails else []
                 continue
             limit = _constraint(sentence, tz=tz, priority=priority, speaker=speaker)
             if limit is not None:

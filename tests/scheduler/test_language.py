@@ -197,6 +197,23 @@ def test_more_ways_people_type_a_schedule(text, read):
     assert read_back(instr) == read
 
 
+def test_a_paragraph_with_greetings_remarks_and_needs():
+    text = (
+        "Hi! Breakfast should be ready by 7:30 on weekdays, and on weekends we sleep in till 9."
+        " The dog needs feeding at 7am and 5pm. Don't vacuum while the baby naps, usually 1 to"
+        " 3pm. The plants need watering every other day at 8am. Thanks!"
+    )
+    result = parse_paragraph(text, now=NOW, tz="Europe/Berlin")
+    assert [read_back(i) for i in result.instructions] == [
+        "I'll have breakfast ready every weekday by 07:30, starting around 07:10.",
+        "I'll feed the dog every day at 07:00 and 17:00.",
+        "I won't vacuum between 13:00 and 15:00.",
+        "I'll water the plants every other day at 08:00.",
+    ]
+    assert [(f.predicate, f.value) for f in result.facts] == [("wakes_at", "09:00")]
+    assert result.questions == []  # "Hi!" and "Thanks!" ask nothing
+
+
 def test_a_reminder_after_and_is_not_split_off_as_a_constraint():
     # "don't forget" is no constraint: the sentence stays one chore
     result = parse_paragraph(
