@@ -254,6 +254,8 @@ _TIME_KINDS = frozenset({"at", "by", "part_of_day", "bare_at", "meal_time"})
 
 
 def _normalise_sentence(text: str) -> str:
+    # chat spelling of a request: "could u", "can u pls"
+    text = re.sub(r"\b(can|could|would|will)\s+u\b", r"\1 you", text, flags=re.IGNORECASE)
     # "6 p.m. I wake" ends a sentence; "6 p.m. every day" does not.
     text = re.sub(r"\b([aApP])\.\s?[mM]\.(?=\s+[A-Z]|\s*$)", r"\1m.", text)
     text = re.sub(r"\b([ap])\.\s?m\.?(?=\W|$)", r"\1m", text, flags=re.IGNORECASE)
@@ -373,8 +375,10 @@ def _unfollowed(sentence: str) -> tuple[str, list[str]]:
 # "Hi!", "Thanks!": said to be friendly, nothing to do or ask about.
 _PLEASANTRY_RE = re.compile(
     r"^(?:(?:oh\s+)?(?:hi|hello|hey|hiya|howdy|good\s+(?:morning|afternoon|evening)|thanks"
-    r"|thank\s+you|thx|ty|ta|cheers|ok|okay|great|cool|bye|goodbye)(?:\s+(?:so\s+much|a\s+lot"
-    r"|very\s+much|robot|there|buddy|mate|housemind|everyone|all))*\s*[!.,:)]*\s*)+$",
+    r"|thank\s+you|thx|ty|ta|cheers|ok|okay|great|cool|bye|goodbye|so|right|a\s+few\s+things"
+    r"|a\s+couple\s+(?:of\s+)?things|some\s+things|quick\s+one|one\s+more\s+thing)"
+    r"(?:\s+(?:so\s+much|a\s+lot|very\s+much|robot|there|buddy|mate|housemind|everyone|all))*"
+    r"\s*[!.,:;)-]*\s*)+$",
     re.IGNORECASE,
 )
 # "The dog needs feeding at 7": what needs doing to what.
@@ -399,8 +403,21 @@ def _verb_of(form: str) -> str:
     return stem
 
 
+_GOES_OUT_RE = re.compile(
+    r"^(?:the|my|our)\s+(?P<thing>[a-z][a-z' ]*?)\s+(?:goes|go|needs?\s+to\s+go|has\s+to\s+go"
+    r"|have\s+to\s+go|should\s+go|must\s+go)\s+out\b(?P<rest>.*)$",
+    re.IGNORECASE,
+)
+
+
 def _needs_doing(sentence: str) -> str:
-    """What needs doing, as a chore: "The dog needs feeding at 7" -> "feed the dog at 7"."""
+    """What needs doing, as a chore: "The dog needs feeding at 7" -> "feed the dog at 7".
+
+    Also "the recycling goes out on Tuesday nights" -> "take out the recycling on ...".
+    """
+    m = _GOES_OUT_RE.match(sentence)
+    if m is not None:
+        return f"take out the {m.group('thing').strip()}{m.group('rest')}"
     m = _NEEDS_DOING_RE.match(sentence)
     if m is None:
         return sentence

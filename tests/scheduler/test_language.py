@@ -214,6 +214,27 @@ def test_a_paragraph_with_greetings_remarks_and_needs():
     assert result.questions == []  # "Hi!" and "Thanks!" ask nothing
 
 
+def test_a_paragraph_typed_in_chat_spelling():
+    text = (
+        "hey, a few things. i leave for work around 8:15 and get back at 6. could u have "
+        "dinner ready by 7 on weeknights? the recycling goes out tuesday nights. also pls "
+        "water the plants on mon wed and fri mornings. never run the dryer after 10pm, the "
+        "neighbours complain. ty!"
+    )
+    result = parse_paragraph(text, now=NOW, tz="Europe/Berlin")
+    assert [read_back(i) for i in result.instructions] == [
+        "I'll have dinner ready every weekday by 19:00, starting around 18:15.",
+        "I'll take out the recycling every Tuesday at 21:00.",
+        "I'll water the plants every Monday, Wednesday and Friday at 08:00.",
+        "I won't run the dryer between 22:00 and 07:00.",
+    ]
+    assert [(f.predicate, f.value) for f in result.facts] == [
+        ("leaves_for_work_at", "08:15"),
+        ("gets_home_at", "18:00"),
+    ]
+    assert result.questions == []
+
+
 def test_a_reminder_after_and_is_not_split_off_as_a_constraint():
     # "don't forget" is no constraint: the sentence stays one chore
     result = parse_paragraph(
