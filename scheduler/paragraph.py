@@ -56,6 +56,7 @@ from housemind.scheduler._goals import (
     STATE_WORDS,
     VERBS,
     check_in_goal,
+    goal_for_object,
     goal_for_state,
     object_phrase,
     reminder_goal,
@@ -410,6 +411,15 @@ _GOES_OUT_RE = re.compile(
 )
 
 
+_IRREGULAR = {"made": "make", "done": "do", "set": "set", "swept": "sweep", "fed": "feed",
+              "hung up": "hang up", "put away": "put away"}  # fmt: skip
+_NEEDS_IT_DONE_RE = re.compile(
+    r"^(?:the|my|our)\s+[a-z]+\s+needs?\s+(?P<obj>(?:his|her|their|the|my|our)\s+[a-z' ]+?)\s+"
+    r"(?P<state>[a-z]+ed|made|done|set|swept|fed|hung\s+up|put\s+away)\b(?P<rest>.*)$",
+    re.IGNORECASE,
+)
+
+
 def _needs_doing(sentence: str) -> str:
     """What needs doing, as a chore: "The dog needs feeding at 7" -> "feed the dog at 7".
 
@@ -418,12 +428,48 @@ def _needs_doing(sentence: str) -> str:
     m = _GOES_OUT_RE.match(sentence)
     if m is not None:
         return f"take out the {m.group('thing').strip()}{m.group('rest')}"
+    m = _NEEDS_IT_DONE_RE.match(sentence)
+    if m is not None:  # "my son needs his lunchbox packed at 7:30" -> "pack his lunchbox ..."
+        state = " ".join(m.group("state").lower().split())
+        verb = _IRREGULAR.get(state) or _verb_of(state)
+        return f"{verb} {m.group('obj').strip()}{m.group('rest')}"
     m = _NEEDS_DOING_RE.match(sentence)
     if m is None:
         return sentence
     thing = m.group("thing").strip()
     verb = _verb_of((m.group("doing") or m.group("done")).lower())
     return f"{verb} the {thing}{m.group('rest')}"
+
+
+# "My daughter visits on Sundays": someone else's habit, no chore.
+_ABOUT_SOMEONE_RE = re.compile(
+    r"^(?:my|our)\s+(?:\w+\s+)?(?P<who>daughter|son|husband|wife|partner|mum|mom|mother|dad"
+    r"|father|parents|kids|children|boss|cleaner|nanny|sister|brother|friend|friends|neighbour"
+    r"|neighbor|neighbours|neighbors|grandma|grandpa|granny|grandad|in-laws|girlfriend"
+    r"|boyfriend|family|guests?|carer|babysitter)\s+(?!needs?\b|wants?\b|likes?\b)"
+    r"(?:usually\s+|always\s+|often\s+|normally\s+)?(?P<verb>[a-z]+s|come|visit|arrive|leave"
+    r"|go|are|is)\b",
+    re.IGNORECASE,
+)
+# "I have lunch at 12:30, so have it ready by then": the routine, and the chore it asks.
+_MEAL_SO_RE = re.compile(
+    rf"^(?P<routine>(?:i|we)\s+(?:usually\s+|always\s+|normally\s+)?(?:have|eat)\s+"
+    rf"(?P<meal>breakfast|brunch|lunch|dinner|supper|tea)\s+(?:at|around|about)\s+"
+    rf"(?P<time>{TIME})(?P<days>(?:\s+(?:on|every)\s+[a-z, ]+?)?))\s*,?\s*(?:so|and)\s+"
+    rf"(?:please\s+|pls\s+)?(?:have|get|make)\s+(?:it|(?P=meal))\s+(?:ready|done|made)"
+    rf"(?:\s+(?:by\s+then|for\s+then|in\s+time))?$",
+    re.IGNORECASE,
+)
+
+
+def _meal_so(sentence: str) -> list[str] | None:
+    """The routine and the chore: "I have lunch at 12:30, so have it ready by then"."""
+    m = _MEAL_SO_RE.match(sentence.strip().rstrip(".!"))
+    if m is None:
+        return None
+    days = m.group("days").strip()
+    chore = f"have {m.group('meal')} ready by {m.group('time')} {days or 'every day'}"
+    return [m.group("routine").strip(), chore.strip()]
 
 
 # "Dinner at 6:30 please, every day": a polite word inside the sentence.
@@ -441,7 +487,14 @@ def _strip_fillers(sentence: str) -> str:
         sentence = _TRAILING_FILLER_RE.sub("", sentence).strip()
         sentence = _INNER_PLEASE_RE.sub(" ", sentence).strip()
         sentence = _SAY_TIME_RE.sub(" at ", sentence)
-        sentence = re.sub(r"\bat\s+(?:around|about)\s+", "at ", sentence, flags=re.I)
+        sentence = re.sub(r"\b(at|by)\s+(?:around|about|roughly)\s+", r"\1 ", sentence, flags=re.I)
+        # "every evening around 9pm": at 9pm ("by about 7" stays a deadline)
+        sentence = re.sub(
+            rf"(?<!\bby )(?<!\bat )\b(?:around|about|roughly|approximately|approx)\s+(?={TIME}\b)",
+            "at ",
+            sentence,
+            flags=re.I,
+        )
     return sentence
 
 
@@ -642,11 +695,15 @@ def _routines(sentence: str, *, now: datetime, tz: str, speaker: str) -> list[Pa
     "I wake up at 6:30 and go to work at 8"; "I get up at 6 on weekdays and 8 on weekends";
     "My husband gets home at 7" (facts about "husband").
     """
-    speaker, sentence = _subject(sentence, speaker)
-    facts = _routine_facts(sentence, now=now, tz=tz, speaker=speaker)
+    said = sentence
+    who, sentence = _subject(sentence, speaker)
+    facts = _routine_facts(sentence, now=now, tz=tz, speaker=who)
     if not facts:
-        facts = _split_routine(sentence, now=now, tz=tz, speaker=speaker)
-    return _with_work_days(facts, sentence)
+        facts = _split_routine(sentence, now=now, tz=tz, speaker=who)
+    facts = _with_work_days(facts, sentence)
+    if who != speaker:  # keep the words said about them ("my husband gets home at 7")
+        facts = [f.model_copy(update={"text": said}) for f in facts]
+    return facts
 
 
 def _split_routine(sentence: str, *, now: datetime, tz: str, speaker: str) -> list[ParsedFact]:
@@ -901,6 +958,9 @@ def _build(
         deadline=deadline and not person_kind,
     )
     kind = reading.kind
+    goal = reading.goal
+    if kind is InstructionKind.RECURRING_CHORE and not starts_with_verb(goal):
+        goal = _verbless(goal)  # "laundry every sunday" -> "do the laundry"
     if kind is InstructionKind.RECURRING_CHORE:
         if when.one_off:
             kind = InstructionKind.ONE_OFF
@@ -910,11 +970,11 @@ def _build(
         id=instruction_id(reading.text),
         text=reading.text,
         kind=kind,
-        goal=reading.goal,
+        goal=goal,
         rrule=when.rrule,
         timezone=tz,
         time_is_deadline=when.deadline and not person_kind,
-        duration_s=CHECK_IN_DURATION_S if person_kind else estimate_duration_s(reading.goal),
+        duration_s=CHECK_IN_DURATION_S if person_kind else estimate_duration_s(goal),
         priority=priority,
         answers_to=reading.answers_to,
         person=reading.person,
@@ -922,6 +982,25 @@ def _build(
         window=reading.window,
     )
     return instr, when.said_time
+
+
+_MEALS = ("breakfast", "brunch", "lunch", "dinner", "supper", "tea", "coffee")
+
+
+def _verbless(goal: str) -> str:
+    """A chore said as a thing alone ("laundry", "the trash"): the chore that thing means.
+
+    Only a short noun phrase the household chores name (meals, laundry, dishes, bed,
+    bins); anything else is left as said.
+    """
+    words = goal.split()
+    if not words or len(words) > 3:
+        return goal
+    said = words[0].lower() in (*DETERMINERS, "my", "our") or words[-1].lower() in _MEALS
+    verbed = goal_for_object(goal if said else f"the {goal}")
+    if verbed.startswith("get ") and verbed.endswith(" ready"):
+        return goal  # no chore of its own
+    return verbed
 
 
 def _segments(body: str) -> list[tuple[str, str]]:
@@ -1364,6 +1443,9 @@ def parse_paragraph(
         result.notes.extend(unfollowed)
         if _PLEASANTRY_RE.match(sentence):
             continue
+        meal = _meal_so(_strip_fillers(sentence))
+        if meal is not None:
+            sentence, sentences = meal[0], [meal[1], *sentences]
         sentence = _needs_doing(sentence)
         # "I get up at 6:30 on weekdays. Make me breakfast by 7.": on those days
         days, routine_days = routine_days, []
@@ -1381,8 +1463,22 @@ def parse_paragraph(
                 routine_days = _routine_days(facts) if sentence not in tails else []
                 continue
             limit = _constraint(sentence, tz=tz, priority=priority, speaker=speaker)
+            someone = _ABOUT_SOMEONE_RE.match(body) if limit is None else None
             if limit is not None:
                 found = [(limit, True)]
+            elif someone is not None:
+                ask = re.search(
+                    r",\s*(?=(?:please|pls|plz|could you|can you|would you)\b)", sentence, re.I
+                )
+                if ask is not None:  # "my daughter visits on Sundays, please make lunch ..."
+                    sentences.insert(0, sentence[ask.end() :])
+                    continue
+                who = someone.group("who").lower()
+                result.questions.append(
+                    f"{sentence!r}: that is about your {who}; is there something I should do "
+                    f"then? Say it as a chore, e.g. 'make lunch for four every Sunday at 12'."
+                )
+                continue
             else:
                 found = _chores(
                     sentence, now=now, tz=tz, priority=priority, speaker=speaker, days=days

@@ -78,6 +78,20 @@ _ROUTINE_WORDS = {
     "has_dinner_at": "have dinner",
 }
 _WEEKDAYS = ["MO", "TU", "WE", "TH", "FR"]
+_THIRD_PERSON_VERBS = {"go": "goes", "have": "has"}
+
+
+def _whose_routine(fact: Any) -> str:
+    """Whose routine a fact is: "you" (the speaker), "your husband", or "Alex"."""
+    subject = str(getattr(fact, "subject", "") or "")
+    text = str(getattr(fact, "text", "") or "").strip().lower()
+    if not subject or re.match(r"^(?:i|we)\b", text):
+        return "you"
+    if re.search(rf"\b(?:my|our)\s+(?:\w+\s+)?{re.escape(subject.lower())}\b", text):
+        return f"your {subject.replace('_', ' ')}"
+    if re.search(rf"\b{re.escape(subject.lower())}\b", text):
+        return subject.replace("_", " ").capitalize()
+    return "you"
 
 
 def _join(items: list[str], word: str = "and") -> str:
@@ -349,7 +363,11 @@ def read_back_fact(fact: Any) -> str:
                 days = " on " + _join([_DAY_NAMES[d] + "s" for d in byday if d in _DAY_NAMES])
             else:
                 days = " every day"
-        return f"Noted: you {_ROUTINE_WORDS[predicate]} at {value}{days}."
+        who, verb = _whose_routine(fact), _ROUTINE_WORDS[predicate]
+        if who != "you":  # "my husband gets home at 7": his routine, said back as his
+            first, _, rest = verb.partition(" ")
+            verb = f"{_THIRD_PERSON_VERBS.get(first, first + 's')} {rest}".strip()
+        return f"Noted: {who} {verb} at {value}{days}."
     if predicate == "quiet_hours":
         start, _, end = value.partition("-")
         return f"Noted: quiet hours are {start} to {end}; no noisy chores then."

@@ -235,6 +235,42 @@ def test_a_paragraph_typed_in_chat_spelling():
     assert result.questions == []
 
 
+@pytest.mark.parametrize(
+    "text, read",
+    [
+        ("I have lunch at 12:30, so have it ready by then",
+         ["I'll have lunch ready every day by 12:30, starting around 12:00.",
+          "Noted: you have lunch at 12:30 every day."]),
+        ("laundry every sunday", ["I'll do the laundry every Sunday at 09:00."]),
+        ("trash every tuesday night", ["I'll take out the trash every Tuesday at 21:00."]),
+        ("water the plants every evening around 9pm",
+         ["I'll water the plants every day at 21:00."]),
+        ("have dinner ready by about 7pm every day",
+         ["I'll have dinner ready every day by 19:00, starting around 18:15."]),
+        ("my son needs his lunchbox packed every weekday at 7:30",
+         ["I'll pack his lunchbox every weekday at 07:30."]),
+        ("my husband gets home at 7pm", ["Noted: your husband gets home at 19:00 every day."]),
+    ],
+)  # fmt: skip
+def test_what_people_say_around_their_chores(text, read):
+    result = parse_paragraph(text, now=NOW, tz="Europe/Berlin")
+    said = [read_back(i) for i in result.instructions] + [read_back_fact(f) for f in result.facts]
+    assert said == read and not result.questions
+
+
+def test_someone_elses_habit_is_a_question_not_a_chore():
+    result = parse_paragraph("My daughter visits on Sundays", now=NOW, tz="Europe/Berlin")
+    assert result.instructions == []
+    assert "about your daughter" in result.questions[0]
+    # a request about them is still a chore
+    result = parse_paragraph(
+        "my daughter visits on Sundays, please make lunch for four every Sunday at 12",
+        now=NOW,
+        tz="Europe/Berlin",
+    )
+    assert [i.goal for i in result.instructions] == ["make lunch for four"]
+
+
 def test_a_reminder_after_and_is_not_split_off_as_a_constraint():
     # "don't forget" is no constraint: the sentence stays one chore
     result = parse_paragraph(
