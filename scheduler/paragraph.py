@@ -438,6 +438,10 @@ def _needs_doing(sentence: str) -> str:
         return sentence
     thing = m.group("thing").strip()
     verb = _verb_of((m.group("doing") or m.group("done")).lower())
+    if verb == "do":  # "the dishes need doing": the chore that thing means
+        chore = goal_for_object(f"the {thing}")
+        if not chore.startswith("get "):
+            return f"{chore}{m.group('rest')}"
     return f"{verb} the {thing}{m.group('rest')}"
 
 
@@ -464,7 +468,7 @@ _MEAL_SO_RE = re.compile(
 
 def _meal_so(sentence: str) -> list[str] | None:
     """The routine and the chore: "I have lunch at 12:30, so have it ready by then"."""
-    m = _MEAL_SO_RE.match(sentence.strip().rstrip(".!"))
+    m = _MEAL_SO_RE.match(normalise(sentence.strip().rstrip(".!")))
     if m is None:
         return None
     days = m.group("days").strip()

@@ -250,6 +250,11 @@ def test_a_paragraph_typed_in_chat_spelling():
         ("my son needs his lunchbox packed every weekday at 7:30",
          ["I'll pack his lunchbox every weekday at 07:30."]),
         ("my husband gets home at 7pm", ["Noted: your husband gets home at 19:00 every day."]),
+        ("I have lunch at half past twelve, so have it ready by then",
+         ["I'll have lunch ready every day by 12:30, starting around 12:00.",
+          "Noted: you have lunch at 12:30 every day."]),
+        ("the dishes need doing every evening around 9pm",
+         ["I'll wash the dishes every day at 21:00."]),
     ],
 )  # fmt: skip
 def test_what_people_say_around_their_chores(text, read):
