@@ -200,6 +200,13 @@ def normalise(text: str) -> str:
         flags=re.IGNORECASE,
     )
     text = _spoken_times(text)
+    # "twice a day, 8am and 6pm": the times say when
+    text = re.sub(
+        rf"\b((?:once|twice|three\s+times|\d\s+times)\s+a\s+day)\s*,\s*(?={_CLOCK})",
+        r"\1 at ",
+        text,
+        flags=re.IGNORECASE,
+    )
 
     def nth_weekday(m: re.Match[str]) -> str:
         raw = m.group("n").lower()

@@ -420,6 +420,14 @@ _NEEDS_IT_DONE_RE = re.compile(
 )
 
 
+_PET_EATS_RE = re.compile(
+    r"^(?:the|my|our)\s+(?P<pet>cats?|dogs?|kittens?|pupp(?:y|ies)|fish|rabbits?|hamsters?"
+    r"|guinea\s+pigs?|parrots?|birds?|pets?)\s+(?:eats?|(?:has|have)\s+(?:its|his|her|their)"
+    r"\s+(?:food|meals?|dinner|breakfast))\b(?P<rest>.*)$",
+    re.IGNORECASE,
+)
+
+
 def _needs_doing(sentence: str) -> str:
     """What needs doing, as a chore: "The dog needs feeding at 7" -> "feed the dog at 7".
 
@@ -428,6 +436,9 @@ def _needs_doing(sentence: str) -> str:
     m = _GOES_OUT_RE.match(sentence)
     if m is not None:
         return f"take out the {m.group('thing').strip()}{m.group('rest')}"
+    m = _PET_EATS_RE.match(sentence)
+    if m is not None:  # "the cat eats twice a day, 8am and 6pm" -> "feed the cat ..."
+        return f"feed the {m.group('pet')}{m.group('rest')}"
     m = _NEEDS_IT_DONE_RE.match(sentence)
     if m is not None:  # "my son needs his lunchbox packed at 7:30" -> "pack his lunchbox ..."
         state = " ".join(m.group("state").lower().split())
@@ -527,7 +538,7 @@ _ROUTINE: tuple[tuple[str, str], ...] = (
 _AM_ROUTINE = {"wakes_at", "leaves_for_work_at", "has_breakfast_at", "leaves_home_at"}
 _PM_ROUTINE = {"gets_home_at", "goes_to_bed_at", "has_dinner_at"}
 _ADVERB_RE = re.compile(
-    r"\b(?:usually|normally|always|generally|typically|mostly|often|tend to|late|early"
+    r"\b(?:usually|normally|always|generally|typically|mostly|often|tend to|late|early|both"
     r"|pretty much|more or less)\s+",
     re.IGNORECASE,
 )

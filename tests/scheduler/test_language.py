@@ -255,6 +255,9 @@ def test_a_paragraph_typed_in_chat_spelling():
           "Noted: you have lunch at 12:30 every day."]),
         ("the dishes need doing every evening around 9pm",
          ["I'll wash the dishes every day at 21:00."]),
+        ("The cat eats twice a day, 8am and 6pm",
+         ["I'll feed the cat every day at 08:00 and 18:00."]),
+        ("we both get up at 6:30", ["Noted: you wake up at 06:30 every day."]),
     ],
 )  # fmt: skip
 def test_what_people_say_around_their_chores(text, read):
