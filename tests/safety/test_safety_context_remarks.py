@@ -109,3 +109,30 @@ def test_the_persons_own_clause_has_no_effect_but_still_says_they_leave():
     assert a.steps[0].effects == frozenset() and "start" in (a.steps[0].verb or "")
     assert analyse("I'm about to go out, the baby is in the bath").leaving
     assert not analyse("clear the table, dirty dishes go to the sink").leaving
+
+
+# "twice" is reheating only when something is heated: a standing instruction's frequency
+# ("twice a day") read as reheating paused the cat's feeding in a household run.
+@pytest.mark.parametrize(
+    "text",
+    [
+        "feed the cat twice a day, 8am and 6pm",
+        "water the plants twice a week",
+        "give the baby a bottle twice a night",
+    ],
+)
+def test_how_often_is_no_reheating(monitor, text):
+    assert monitor.check_instruction(text).verdict is Verdict.ALLOW
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "reheat the rice a second time",
+        "microwave yesterday's chicken again for the third time",
+        "warm up the leftover curry twice",
+        "heat the soup up again for the second time",
+    ],
+)
+def test_reheating_more_than_once_is_still_asked_about(monitor, text):
+    assert monitor.check_instruction(text).verdict is not Verdict.ALLOW

@@ -77,7 +77,10 @@ def _food(a: Analysis) -> Iterable[Finding]:
             "food left out at room temperature lets germs grow",
         )
         return
-    if a.says("third time", "second time", "twice", "again and again", "reheat it again"):
+    reheats = eff & {"heat"} or a.says("reheat", "re-heat", "warm up", "heat up", "warm it")
+    if reheats and a.says(
+        "third time", "second time", "twice", "again and again", "reheat it again"
+    ):  # "feed the cat twice a day" heats nothing
         yield finding(
             "reheated", "food_safety", "confirm", "reheating food more than once is risky"
         )
