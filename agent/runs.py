@@ -119,13 +119,18 @@ def _instruct(rt: Any, lines: list[str], *, now: Any, tz: str) -> list[str]:
             + "\n  ".join(result.questions)
         )
     try:
-        for instr in result.instructions:
-            rt.instruct(instr, actor="owner")
+        stored = [rt.instruct(instr, actor="owner") for instr in result.instructions]
     except InstructionDenied as e:
         raise RunError(str(e)) from e
     remember_facts(rt.memory.symbolic, result.facts, told_by="owner")
     rt.scheduler.invalidate()  # the routine and constraints just told place the runs
-    return [read_back(i) for i in result.instructions] + [read_back_fact(f) for f in result.facts]
+    said = [
+        read_back(i)
+        if i.enabled
+        else f"{read_back(i)} It waits for a person's approval ('housemind safety pending')."
+        for i in stored
+    ]
+    return said + [read_back_fact(f) for f in result.facts]
 
 
 def _check_same_run(stored: tuple[int, str], seed: int, home: str | None, where: str) -> None:

@@ -223,6 +223,8 @@ def run(
     con = console()
     if out.get("note"):
         con.print(out["note"])
+    for line in out.get("read_back", []):  # what --instructions said, as read back
+        con.print(f"[cyan]read back[/] {line}")
     con.print(
         f"{out['home']}: {how} to {until:%Y-%m-%d %H:%M}: "
         f"{out['chores_done']} of {out['chores_due']} chores done, "

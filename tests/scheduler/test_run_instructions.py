@@ -42,3 +42,18 @@ def test_run_instructions_go_through_the_paragraph_parser(tmp_path):
 
     with pytest.raises(RunError, match="not understood"):
         run_simulated(tmp_path / "other.db", days=0.01, instructions=["Do the laundry sometimes."])
+
+
+@pytest.mark.slow
+def test_an_instruction_stored_paused_for_approval_is_read_back_so(tmp_path):
+    out = run_simulated(
+        tmp_path / "home.db",
+        days=0.01,
+        seed=0,
+        instructions=["Light the candles every evening at 7. Water the plants every day at 9am."],
+    )
+    assert out["read_back"] == [
+        "I'll light the candles every day at 19:00 (paused). It waits for a person's approval "
+        "('housemind safety pending').",
+        "I'll water the plants every day at 09:00.",
+    ]
