@@ -971,6 +971,23 @@ class HomeRuntime(AssistServices):
             resumed += 1
         return resumed
 
+    def _nobody_to_remind(self, task: Any) -> str | None:
+        """The person a reminder was for, when they (or, for "me", anybody) are not home."""
+        from housemind.scheduler import InstructionKind
+
+        if task.instruction_id is None:
+            return None
+        try:
+            instr = self.instructions.get(task.instruction_id)
+        except KeyError:
+            return None
+        if instr.kind is not InstructionKind.REMINDER or not instr.person:
+            return None
+        home = self._people_home()
+        person = instr.person
+        out = not home if person in ("owner", "me") else person not in home
+        return ("you" if person in ("owner", "me") else person) if out else None
+
     def _ask_again(self, task_id: str) -> str:
         """Ask an unanswered check-in again the next time its person is home (a note)."""
         from housemind.scheduler.routines import HouseholdRoutine, ask_again
@@ -1018,6 +1035,13 @@ class HomeRuntime(AssistServices):
         self._finish_task(task, self.run_task(task.id, task.goal, kind=self._kind(task)))
 
     def _finish_task(self, task: Any, result: dict[str, Any]) -> None:
+        if result.get("status") == "failed" and (who := self._nobody_to_remind(task)):
+            # A reminder with its person out is not a failed chore: it is said again the
+            # next time they are home (as an unanswered check-in is asked again).
+            again = self._ask_again(task.id)
+            was = "were" if who == "you" else "was"
+            reason = f"{who} {was} not home to be reminded" + (f"; {again}" if again else "")
+            result = {**result, "status": "skipped", "reason": reason}
         status = result.get("status", "failed")
         outcomes = result.get("outcomes", [])
         decisions = result.get("decisions", [])

@@ -288,3 +288,19 @@ def test_pet_food_running_low_is_ordered_before_the_bag_is_empty(tmp_path):
         shops = [t for t in rt.tasks.list() if t.goal == "do the shopping"]
     assert fed.state.value == "done"
     assert shops and "ordered pet_food" in shops[0].result["reason"]
+
+
+def test_a_reminder_with_nobody_home_is_said_again_later_not_failed(tmp_path):
+    env = HomeSimEnv(seed=0)
+    env.reset(seed=0)
+    rt = _shopping_home(env, tmp_path, "remind me to take my pills every day at 6:10am")
+    for person in env.world.residents.values():
+        person.home = False  # everybody out at 06:10
+    with rt:
+        rt.run_until(env.clock.now() + timedelta(minutes=20))
+        (task,) = rt.tasks.list()
+        again = [i for i in rt.instructions.list() if "(asked again at" in i.text]
+        summary = rt.summarize()
+    assert task.state.value == "skipped"
+    assert task.result["reason"].startswith("you were not home to be reminded; will ask again")
+    assert len(again) == 1 and summary.chores_failed == 0
