@@ -40,6 +40,7 @@ Sentences the offline reader cannot handle go to an optional model client (anyth
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import re
 from dataclasses import dataclass, field
@@ -485,6 +486,89 @@ def _meal_so(sentence: str) -> list[str] | None:
     days = m.group("days").strip()
     chore = f"have {m.group('meal')} ready by {m.group('time')} {days or 'every day'}"
     return [m.group("routine").strip(), chore.strip()]
+
+
+# "after I leave for work", "before I get home", "as soon as I wake up": a time from the
+# person's routine. (predicate, minutes after it, "by" for a deadline, words for a question)
+_RELATIVE: tuple[tuple[str, str, int, bool, str], ...] = (
+    (r"(?:after|once|when|as\s+soon\s+as)\s+(?:i|we)(?:'ve)?\s+(?:leave|left|go|gone|head\s+off)"
+     r"\s+(?:for|to)\s+work", "leaves_for_work_at", 15, False, "leave for work"),
+    (r"(?:after|once|when|as\s+soon\s+as)\s+(?:i|we)(?:'ve)?\s+(?:leave|left)\s+(?:the\s+house"
+     r"|home)", "leaves_home_at", 15, False, "leave the house"),
+    (r"before\s+(?:i|we)\s+(?:get|come)\s+(?:back\s+)?home|before\s+(?:i|we)\s+get\s+back",
+     "gets_home_at", 0, True, "get home"),
+    (r"(?:when|once|as\s+soon\s+as|after)\s+(?:i|we)(?:'ve)?\s+(?:get|got|come|come\s+back)"
+     r"\s+home|(?:when|once|as\s+soon\s+as)\s+(?:i|we)\s+get\s+back", "gets_home_at", 0, False,
+     "get home"),
+    (r"(?:when|once|as\s+soon\s+as)\s+(?:i|we)\s+(?:wake\s+up|get\s+up|wake)", "wakes_at", 0,
+     False, "wake up"),
+    (r"before\s+(?:i|we)\s+(?:wake\s+up|get\s+up|wake)", "wakes_at", 0, True, "wake up"),
+)  # fmt: skip
+_DAY_WORDS = {"MO": "monday", "TU": "tuesday", "WE": "wednesday", "TH": "thursday",
+              "FR": "friday", "SA": "saturday", "SU": "sunday"}  # fmt: skip
+
+
+def _routine_time(sentence: str, known: dict[str, Any]) -> tuple[str, str | None]:
+    """``sentence`` with a routine-relative time said as a clock time, or a question.
+
+    "vacuum every Monday after I leave for work" with "I leave for work at 8" known becomes
+    "vacuum every Monday at 08:15"; without its days the routine's days are used ("make
+    the bed after I leave for work": on the work days). When the routine is not known, the
+    question asks for it.
+
+    Args:
+        sentence: One sentence.
+        known: Routine predicate -> a fact with ``value`` (``HH:MM``) and ``rrule``.
+
+    Returns:
+        The sentence (rewritten or not) and a question, or None.
+    """
+    for pattern, predicate, minutes, by, words in _RELATIVE:
+        m = re.search(rf"\b(?:{pattern})\b", sentence, re.IGNORECASE)
+        if m is None:
+            continue
+        fact = known.get(predicate)
+        if fact is None:
+            return sentence, (
+                f"when do you {words}? Tell me, e.g. 'I {words} at 8 on weekdays', and say "
+                "this again"
+            )
+        hour, minute = (int(x) for x in str(fact.value).split(":"))
+        total = hour * 60 + minute + (-minutes if by else minutes)
+        at = f"{'by' if by else 'at'} {total // 60 % 24:02d}:{total % 60:02d}"
+        text = f"{sentence[: m.start()].rstrip(' ,')} {at} {sentence[m.end() :].lstrip(' ,')}"
+        _, clauses = split_schedule(f"x {sentence}")
+        byday = ""
+        rrule = getattr(fact, "rrule", None)
+        if rrule and not any(k in _DAY_KINDS for k, _ in clauses):
+            _, rules = split_rules(rrule)
+            byday = rules[0].get("BYDAY", "") if rules else ""
+        if byday:
+            names = [_DAY_WORDS[d] + "s" for d in byday.split(",") if d in _DAY_WORDS]
+            text += " on " + (", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1
+                              else names[0])  # fmt: skip
+        elif not clauses:
+            text += " every day"
+        return " ".join(text.split()), None
+    return sentence, None
+
+
+def _routine_lookup(facts: list[Any], speaker: str) -> dict[str, Any]:
+    """The speaker's routine facts by predicate (the latest said wins).
+
+    Facts from memory keep their days beside them (``wakes_at_rrule``); they are joined.
+    """
+    mine = [f for f in facts if getattr(f, "subject", speaker) == speaker]
+    days = {f.predicate[: -len("_rrule")]: str(f.value) for f in mine
+            if f.predicate.endswith("_rrule")}  # fmt: skip
+    out: dict[str, Any] = {}
+    for f in mine:
+        if not re.fullmatch(r"\d\d:\d\d", str(f.value)):
+            continue
+        rrule = getattr(f, "rrule", None) or days.get(f.predicate)
+        out[f.predicate] = ParsedFact(subject=speaker, predicate=f.predicate, value=str(f.value),
+                                      rrule=rrule)  # fmt: skip
+    return out
 
 
 # "Dinner at 6:30 please, every day": a polite word inside the sentence.
@@ -1448,6 +1532,13 @@ def parse_paragraph(
     routine_days: list[tuple[str, str]] = []
     sentences = [part for s in split_sentences(text) for part in _constraint_tails(s)]
     tails: set[str] = set()  # said after a chore in its sentence: its days are not the next's
+    # The routine said anywhere in the paragraph (or known before) places "after I leave
+    # for work" chores, wherever in the paragraph it is said.
+    told: list[Any] = list(routine_facts or [])
+    for s in sentences:
+        with contextlib.suppress(InstructionParseError):
+            told += _routines(_strip_fillers(s), now=now, tz=tz, speaker=speaker)
+    routine_now = _routine_lookup(told, speaker)
     while sentences:
         sentence = sentences.pop(0)
         parts = _split_tail(sentence, now=now, tz=tz, priority=priority, speaker=speaker)
@@ -1462,6 +1553,10 @@ def parse_paragraph(
         if meal is not None:
             sentence, sentences = meal[0], [meal[1], *sentences]
         sentence = _needs_doing(sentence)
+        sentence, ask = _routine_time(sentence, routine_now)
+        if ask is not None:
+            result.questions.append(f"{sentence!r}: {ask}")
+            continue
         # "I get up at 6:30 on weekdays. Make me breakfast by 7.": on those days
         days, routine_days = routine_days, []
         body = _strip_fillers(sentence)

@@ -279,6 +279,44 @@ def test_someone_elses_habit_is_a_question_not_a_chore():
     assert [i.goal for i in result.instructions] == ["make lunch for four"]
 
 
+@pytest.mark.parametrize(
+    "text, read",
+    [
+        ("I leave for work at 8 on weekdays. Vacuum downstairs every Monday, Wednesday and "
+         "Friday after I leave for work.",
+         "I'll vacuum downstairs every Monday, Wednesday and Friday at 08:15."),
+        # the routine may come after, and its days are the chore's when it names none
+        ("Make the bed after I leave for work. I leave for work at 7:45 on weekdays.",
+         "I'll make the bed every weekday at 08:00."),
+        ("I get home at 6pm. Please make sure the kitchen is clean before I get home.",
+         "I'll have the kitchen cleaned every day by 18:00, starting around 17:30."),
+        ("I wake up at 6:30. Make coffee as soon as I wake up.",
+         "I'll make coffee every day at 06:30."),
+    ],
+)  # fmt: skip
+def test_a_time_said_by_the_routine(text, read):
+    result = parse_paragraph(text, now=NOW, tz="Europe/Berlin")
+    assert read_back(result.instructions[0]) == read and not result.questions
+
+
+def test_a_time_said_by_an_unknown_routine_is_asked_for():
+    result = parse_paragraph("make the bed after I leave for work", now=NOW, tz="UTC")
+    assert result.instructions == []
+    assert "when do you leave for work?" in result.questions[0]
+    # known from memory (facts stored earlier, their days beside them)
+    from types import SimpleNamespace as F
+
+    known = [
+        F(subject="owner", predicate="leaves_for_work_at", value="08:00"),
+        F(subject="owner", predicate="leaves_for_work_at_rrule",
+          value="RRULE:FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR;BYHOUR=8;BYMINUTE=0"),
+    ]  # fmt: skip
+    result = parse_paragraph(
+        "make the bed after I leave for work", now=NOW, tz="UTC", routine_facts=known
+    )
+    assert read_back(result.instructions[0]) == "I'll make the bed every weekday at 08:15."
+
+
 def test_a_reminder_after_and_is_not_split_off_as_a_constraint():
     # "don't forget" is no constraint: the sentence stays one chore
     result = parse_paragraph(
