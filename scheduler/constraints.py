@@ -401,6 +401,18 @@ def _between(a: str, b: str, sentence: str) -> tuple[tuple[int, int], tuple[int,
 
 def _windows(when: str, sentence: str) -> list[str] | None:
     """The forbidden windows a "when" phrase names, or None if it names none."""
+    # "before 8 on weekdays or 10 on weekends": a window per day group
+    pair = re.match(
+        rf"^(?P<rel>before|after|past)\s+(?P<t1>{TIME})\s+(?P<d1>(?:on|at)\s+.+?)\s*,?\s+"
+        rf"(?:or|and)\s+(?:(?P<rel2>before|after|past)\s+)?(?P<t2>{TIME})\s+(?P<d2>(?:on|at)\s+.+)$",
+        when.strip(),
+        re.IGNORECASE,
+    )
+    if pair is not None:
+        first = _windows(f"{pair['rel']} {pair['t1']} {pair['d1']}", sentence)
+        second = _windows(f"{pair['rel2'] or pair['rel']} {pair['t2']} {pair['d2']}", sentence)
+        if first and second and not any(w.startswith("*") for w in (*first, *second)):
+            return first + second
     times: list[str] = []
     asleep = False
     rest = when

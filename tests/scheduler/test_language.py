@@ -389,8 +389,12 @@ def test_read_back_of_an_old_stored_check_in_goal():
         ("do not run the dryer at night", "* 22:00-07:00"),
         ("don't vacuum when the baby is sleeping", "asleep"),
         ("don't do the laundry after 9pm or before 8am", "* 21:00-07:00; * 00:00-08:00"),
+        ("Don't do any noisy chores before 8 on weekdays or 10 on weekends",
+         "MO,TU,WE,TH,FR 00:00-08:00; SA,SU 00:00-10:00"),
+        ("never vacuum before 9 on weekdays and before 11 on sundays",
+         "MO,TU,WE,TH,FR 00:00-09:00; SU 00:00-11:00"),
     ],
-)
+)  # fmt: skip
 def test_constraint_windows(text, window):
     instr = _one(text)
     assert instr.kind is InstructionKind.CONSTRAINT and instr.window == window
