@@ -92,6 +92,7 @@ from housemind.scheduler.instructions import (
     instruction_id,
     parse_instruction,
 )
+from housemind.scheduler.routines import HouseholdRoutine
 
 __all__ = [
     "DEFAULT_DEADLINE",
@@ -504,21 +505,21 @@ _RELATIVE: tuple[tuple[str, str, int, bool, str], ...] = (
      False, "wake up"),
     (r"before\s+(?:i|we)\s+(?:wake\s+up|get\s+up|wake)", "wakes_at", 0, True, "wake up"),
 )  # fmt: skip
-_DAY_WORDS = {"MO": "monday", "TU": "tuesday", "WE": "wednesday", "TH": "thursday",
-              "FR": "friday", "SA": "saturday", "SU": "sunday"}  # fmt: skip
+_WEEK = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 
 
-def _routine_time(sentence: str, known: dict[str, Any]) -> tuple[str, str | None]:
+def _routine_time(sentence: str, routine: HouseholdRoutine, person: str) -> tuple[str, str | None]:
     """``sentence`` with a routine-relative time said as a clock time, or a question.
 
     "vacuum every Monday after I leave for work" with "I leave for work at 8" known becomes
     "vacuum every Monday at 08:15"; without its days the routine's days are used ("make
-    the bed after I leave for work": on the work days). When the routine is not known, the
-    question asks for it.
+    the bed after I leave for work": on the work days). When the routine is not known, or
+    its time differs from day to day, the question asks for the time.
 
     Args:
         sentence: One sentence.
-        known: Routine predicate -> a fact with ``value`` (``HH:MM``) and ``rrule``.
+        routine: The household's routine (said in the paragraph or known before).
+        person: Whose routine the words are ("I").
 
     Returns:
         The sentence (rewritten or not) and a question, or None.
@@ -527,48 +528,29 @@ def _routine_time(sentence: str, known: dict[str, Any]) -> tuple[str, str | None
         m = re.search(rf"\b(?:{pattern})\b", sentence, re.IGNORECASE)
         if m is None:
             continue
-        fact = known.get(predicate)
-        if fact is None:
+        times = routine.times(person, predicate)
+        if not times:
             return sentence, (
                 f"when do you {words}? Tell me, e.g. 'I {words} at 8 on weekdays', and say "
                 "this again"
             )
-        hour, minute = (int(x) for x in str(fact.value).split(":"))
+        if len(set(times.values())) > 1:
+            return sentence, (
+                f"you {words} at different times on different days; say the time instead, "
+                "e.g. 'at 7 on weekdays and 9 at weekends'"
+            )
+        hour, minute = (int(x) for x in next(iter(times.values())).split(":"))
         total = hour * 60 + minute + (-minutes if by else minutes)
         at = f"{'by' if by else 'at'} {total // 60 % 24:02d}:{total % 60:02d}"
         text = f"{sentence[: m.start()].rstrip(' ,')} {at} {sentence[m.end() :].lstrip(' ,')}"
         _, clauses = split_schedule(f"x {sentence}")
-        byday = ""
-        rrule = getattr(fact, "rrule", None)
-        if rrule and not any(k in _DAY_KINDS for k, _ in clauses):
-            _, rules = split_rules(rrule)
-            byday = rules[0].get("BYDAY", "") if rules else ""
-        if byday:
-            names = [_DAY_WORDS[d] + "s" for d in byday.split(",") if d in _DAY_WORDS]
-            text += " on " + (", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1
-                              else names[0])  # fmt: skip
+        days = _days_clause(",".join(_WEEK[d] for d in times)) if len(times) < 7 else []
+        if days and not any(k in _DAY_KINDS for k, _ in clauses):
+            text += f" {days[0][1]}"  # the routine's days ("on weekdays")
         elif not clauses:
             text += " every day"
         return " ".join(text.split()), None
     return sentence, None
-
-
-def _routine_lookup(facts: list[Any], speaker: str) -> dict[str, Any]:
-    """The speaker's routine facts by predicate (the latest said wins).
-
-    Facts from memory keep their days beside them (``wakes_at_rrule``); they are joined.
-    """
-    mine = [f for f in facts if getattr(f, "subject", speaker) == speaker]
-    days = {f.predicate[: -len("_rrule")]: str(f.value) for f in mine
-            if f.predicate.endswith("_rrule")}  # fmt: skip
-    out: dict[str, Any] = {}
-    for f in mine:
-        if not re.fullmatch(r"\d\d:\d\d", str(f.value)):
-            continue
-        rrule = getattr(f, "rrule", None) or days.get(f.predicate)
-        out[f.predicate] = ParsedFact(subject=speaker, predicate=f.predicate, value=str(f.value),
-                                      rrule=rrule)  # fmt: skip
-    return out
 
 
 # "Dinner at 6:30 please, every day": a polite word inside the sentence.
@@ -846,6 +828,11 @@ def _routine_days(facts: list[ParsedFact]) -> list[tuple[str, str]]:
     rules = {split_rrule(f.rrule or "")[1].get("BYDAY", "") for f in facts}
     if len(rules) != 1 or not (byday := rules.pop()):
         return []
+    return _days_clause(byday)
+
+
+def _days_clause(byday: str) -> list[tuple[str, str]]:
+    """Days as a day clause: "MO,TU,WE,TH,FR" -> ``[("on_days", "on weekdays")]``."""
     if byday == WEEKDAYS:
         return [("on_days", "on weekdays")]
     if byday == "SA,SU":
@@ -1538,7 +1525,7 @@ def parse_paragraph(
     for s in sentences:
         with contextlib.suppress(InstructionParseError):
             told += _routines(_strip_fillers(s), now=now, tz=tz, speaker=speaker)
-    routine_now = _routine_lookup(told, speaker)
+    routine_now = HouseholdRoutine.from_facts(told, tz=tz)
     while sentences:
         sentence = sentences.pop(0)
         parts = _split_tail(sentence, now=now, tz=tz, priority=priority, speaker=speaker)
@@ -1553,7 +1540,7 @@ def parse_paragraph(
         if meal is not None:
             sentence, sentences = meal[0], [meal[1], *sentences]
         sentence = _needs_doing(sentence)
-        sentence, ask = _routine_time(sentence, routine_now)
+        sentence, ask = _routine_time(sentence, routine_now, speaker)
         if ask is not None:
             result.questions.append(f"{sentence!r}: {ask}")
             continue
@@ -1618,8 +1605,6 @@ def parse_paragraph(
                     flexible.add(instr.id)
     known = [*(routine_facts or []), *result.facts]
     if flexible and known:
-        from housemind.scheduler.routines import HouseholdRoutine
-
         routine = HouseholdRoutine.from_facts(known, tz=tz)
         placed = []
         for instr in result.instructions:

@@ -142,6 +142,11 @@ class HouseholdRoutine:
         """The people whose routine is known."""
         return sorted(self._people)
 
+    def times(self, person: str, predicate: str) -> dict[int, str]:
+        """When ``person`` does ``predicate`` ("wakes_at"): weekday (0 = Monday) -> ``HH:MM``."""
+        p = self._people.get(person)
+        return {d: _hhmm(m) for d, m in sorted(p.times.get(predicate, {}).items())} if p else {}
+
     def said_sleep(self, person: str) -> bool:
         """Whether ``person`` said when they go to bed or get up."""
         p = self._people.get(person)

@@ -315,6 +315,14 @@ def test_a_time_said_by_an_unknown_routine_is_asked_for():
         "make the bed after I leave for work", now=NOW, tz="UTC", routine_facts=known
     )
     assert read_back(result.instructions[0]) == "I'll make the bed every weekday at 08:15."
+    # a routine with one time on some days and another on others: the time is asked for
+    result = parse_paragraph(
+        "I get up at 6:30 on weekdays and 9 on weekends. Make coffee as soon as I wake up.",
+        now=NOW,
+        tz="UTC",
+    )
+    assert result.instructions == []
+    assert "you wake up at different times on different days" in result.questions[0]
 
 
 def test_a_reminder_after_and_is_not_split_off_as_a_constraint():
