@@ -609,12 +609,7 @@ def test_read_only_camera_frames_are_batched_without_a_warning():
 def test_a_goal_unlike_every_known_chore_is_refused_naming_the_closest():
     from housemind.agent.planners.builtin.scope import GoalScope
 
-    cache = EmbeddingCache(HashEmbedder())
-
-    def embed(texts):
-        cache.ensure(texts)
-        return np.stack([cache.get(t) for t in texts])
-
+    embed = EmbeddingCache(HashEmbedder()).matrix
     scope = GoalScope(["put the mug in the sink", "vacuum the kitchen"], embed, threshold=0.5)
     p = tiny_planner(scope=scope)
     c = context(**MUG_ON_TABLE)

@@ -222,16 +222,12 @@ class BuiltinPlanner:
             else [FEATURES.index(f) for f in config.features]
         )
         if scope is True:  # the shipped list is in the shipped sentence model's terms
-            shipped = self.processor.cache.shipped_model
-            scope = GoalScope.load(self._embed, model=config.embedding_model) if shipped else None
+            cache = self.processor.cache
+            shipped = cache.shipped_model
+            scope = GoalScope.load(cache.matrix, model=config.embedding_model) if shipped else None
         self.scope: GoalScope | None = scope or None
         self.decisions = 0
         self.seconds = 0.0
-
-    def _embed(self, texts: list[str]) -> np.ndarray:
-        cache = self.processor.cache
-        cache.ensure(texts)
-        return np.stack([cache.get(t) for t in texts])
 
     # -- the Planner protocol ----------------------------------------------------------
 

@@ -74,7 +74,7 @@ class GoalScope:
 
     Args:
         texts: Reference chores (wordings with real things filled in).
-        embed: Texts -> vectors (the planner's sentence-embedding cache).
+        embed: Texts -> vectors (``EmbeddingCache.matrix`` of the planner's cache).
         threshold: Similarity below which a goal is out of scope.
 
     Raises:
@@ -295,14 +295,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         if not args.out_of_scope:
             ap.error("--eval needs --out-of-scope YAML")
-        cache = EmbeddingCache()
-
-        def embed(texts: list[str]) -> np.ndarray:
-            cache.ensure(texts)
-            return np.stack([cache.get(t) for t in texts])
-
         report = evaluate_scope(
-            GoalScope.load(embed, threshold=args.threshold),
+            GoalScope.load(EmbeddingCache().matrix, threshold=args.threshold),
             wordings=args.eval,
             homes=args.home or list(TRAIN_HOMES),
             seed=args.seed,
