@@ -55,6 +55,7 @@ from housemind.scheduler._goals import (
     READY_STATES,
     REMINDER_RE,
     STATE_WORDS,
+    STATES,
     VERBS,
     check_in_goal,
     goal_for_object,
@@ -297,7 +298,7 @@ def _constraint_tails(sentence: str) -> list[str]:
 
 # "run the dishwasher every night but never after 11pm": the activity is the chore's.
 _ELLIPTIC_CONSTRAINT_RE = re.compile(
-    r"^(?:please\s+)?(?P<neg>never|not|don'?t|do\s+not)\s+(?:(?:do|run)\s+it\s+)?"
+    r"^(?:please\s+)?(?:never|not|don'?t|do\s+not)\s+(?:(?:do|run)\s+it\s+)?"
     r"(?P<when>(?:after|before|between|past|later\s+than|earlier\s+than|at\s+night|overnight"
     r"|on|while|when)\b.*)$",
     re.IGNORECASE,
@@ -406,6 +407,11 @@ def _verb_of(form: str) -> str:
     return stem
 
 
+def _verb_for(form: str) -> str:
+    """The verb of a finished state or -ing form: the chore words' (:data:`STATES`) first."""
+    return STATES.get(form) or {"made": "make", "done": "do"}.get(form) or _verb_of(form)
+
+
 _GOES_OUT_RE = re.compile(
     r"^(?:the|my|our)\s+(?P<thing>[a-z][a-z' ]*?)\s+(?:goes|go|needs?\s+to\s+go|has\s+to\s+go"
     r"|have\s+to\s+go|should\s+go|must\s+go)\s+out\b(?P<rest>.*)$",
@@ -413,8 +419,6 @@ _GOES_OUT_RE = re.compile(
 )
 
 
-_IRREGULAR = {"made": "make", "done": "do", "set": "set", "swept": "sweep", "fed": "feed",
-              "hung up": "hang up", "put away": "put away"}  # fmt: skip
 _NEEDS_IT_DONE_RE = re.compile(
     r"^(?:the|my|our)\s+[a-z]+\s+needs?\s+(?P<obj>(?:his|her|their|the|my|our)\s+[a-z' ]+?)\s+"
     r"(?P<state>[a-z]+ed|made|done|set|swept|fed|hung\s+up|put\s+away)\b(?P<rest>.*)$",
@@ -443,14 +447,13 @@ def _needs_doing(sentence: str) -> str:
         return f"feed the {m.group('pet')}{m.group('rest')}"
     m = _NEEDS_IT_DONE_RE.match(sentence)
     if m is not None:  # "my son needs his lunchbox packed at 7:30" -> "pack his lunchbox ..."
-        state = " ".join(m.group("state").lower().split())
-        verb = _IRREGULAR.get(state) or _verb_of(state)
+        verb = _verb_for(" ".join(m.group("state").lower().split()))
         return f"{verb} {m.group('obj').strip()}{m.group('rest')}"
     m = _NEEDS_DOING_RE.match(sentence)
     if m is None:
         return sentence
     thing = m.group("thing").strip()
-    verb = _verb_of((m.group("doing") or m.group("done")).lower())
+    verb = _verb_for((m.group("doing") or m.group("done")).lower())
     if verb == "do":  # "the dishes need doing": the chore that thing means
         chore = goal_for_object(f"the {thing}")
         if not chore.startswith("get "):
