@@ -14,7 +14,10 @@ HomeSim's default start (Monday 2026-11-23 06:00 UTC), and instructions given wi
 **The household.** In a run, the simulated resident (``SimulatedResident``) answers
 check-ins and, when home and awake, the robot's confirmation requests in person; shopping
 chores order through HomeSim's grocery service (deliveries at the front door hours later).
-See ``docs/household.md``.
+The simulated people live the routine their people stated ("I wake up and go to work at
+7", "I have lunch at 12:30": :func:`stated_routines`, ``sim.home.following``), from the
+run's start, or from the start of the extension that was told it. See
+``docs/household.md``.
 
 **Durability and extension.** ``--days N`` means "run until N days after the run's
 start". Running the same command again after a crash resumes the stored run; a larger
@@ -26,6 +29,7 @@ and says so.
 from __future__ import annotations
 
 import contextlib
+import logging
 import math
 from collections.abc import Callable
 from datetime import datetime, timedelta
@@ -35,7 +39,15 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from housemind.agent.planners import Planner
 
-__all__ = ["RunError", "read_instruction_lines", "run_simulated", "timeline_start"]
+__all__ = [
+    "RunError",
+    "read_instruction_lines",
+    "run_simulated",
+    "stated_routines",
+    "timeline_start",
+]
+
+log = logging.getLogger(__name__)
 
 RUN_ID = "main"
 
@@ -90,6 +102,44 @@ def _stored_run(database: Any) -> tuple[int, str] | None:
         if rec is None:
             return None
         return int(rec.seed or 0), str((rec.world or {}).get("home", "apartment"))
+
+
+def stated_routines(facts: Any, *, tz: str) -> dict[str, dict[int, Any]]:
+    """What each person said of their days, as HomeSim's residents can live it.
+
+    Args:
+        facts: Memory's facts (``SymbolicMemory.facts()``).
+        tz: The home's IANA time zone.
+
+    Returns:
+        ``{person: {weekday: sim.home.following.StatedDay}}`` for everyone who stated a
+        wake, leave, come-home, bed or meal time.
+    """
+    from housemind.scheduler.routines import HouseholdRoutine
+    from housemind.sim.home.following import StatedDay
+
+    routine = HouseholdRoutine.from_facts(facts, tz=tz)
+    meals = (("breakfast", "has_breakfast_at"), ("lunch", "has_lunch_at"),
+             ("dinner", "has_dinner_at"))  # fmt: skip
+    out: dict[str, dict[int, Any]] = {}
+    for person in routine.people():
+        days = {}
+        for d in range(7):
+            day = StatedDay(
+                wake=routine.minutes(person, "wakes_at", d),
+                away=routine.away(person, d),
+                bed=routine.minutes(person, "goes_to_bed_at", d),
+                meals=tuple(
+                    (meal, m)
+                    for meal, predicate in meals
+                    if (m := routine.minutes(person, predicate, d)) is not None
+                ),
+            )
+            if day != StatedDay():
+                days[d] = day
+        if days:
+            out[person] = days
+    return out
 
 
 def _instruct(rt: Any, lines: list[str], *, now: Any, tz: str) -> list[str]:
@@ -285,6 +335,12 @@ def run_simulated(
             rt.resume_run(RUN_ID)  # the simulated home as the last process left it
         started = rt.run_started(RUN_ID) if status is not None else env.clock.now()
         read = _instruct(rt, instructions or [], now=env.clock.now(), tz=str(env.clock.tz))
+        # The simulated people live the routine their people stated (every start: a
+        # resumed or extended run too, with what was told between runs).
+        for note in env.follow_routines(
+            stated_routines(rt.memory.symbolic.facts(), tz=str(env.clock.tz))
+        ):
+            log.info("simulated residents: %s", note)
         if not rt.instructions.list():
             raise RunError(
                 f"{where} has no standing instructions; add them with --instructions FILE"

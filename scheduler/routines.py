@@ -34,6 +34,7 @@ from housemind.scheduler._rrule import load_zone, parse_window, split_rrule, win
 __all__ = [
     "DEFAULT_AWAY_H",
     "LEAVE_MARGIN_MIN",
+    "MEAL_PREDICATES",
     "ROUTINE_PREDICATES",
     "SETTLE_MIN",
     "HouseholdRoutine",
@@ -55,6 +56,10 @@ ROUTINE_PREDICATES = (
     "gets_home_at",
     "goes_to_bed_at",
 )
+#: When someone has their meals ("I have lunch at 12:30"): not used for scheduling, but a
+#: simulated resident eats then (``sim.home.following``).
+MEAL_PREDICATES = ("has_breakfast_at", "has_lunch_at", "has_dinner_at")
+_READ = (*ROUTINE_PREDICATES, *MEAL_PREDICATES)
 _LEAVES = ("leaves_for_work_at", "leaves_home_at")
 _DAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 
@@ -111,7 +116,8 @@ class HouseholdRoutine:
             quiet_hours: Overrides a quiet-hours fact.
 
         Returns:
-            The routine; predicates other than :data:`ROUTINE_PREDICATES` are ignored.
+            The routine; predicates other than :data:`ROUTINE_PREDICATES` and
+            :data:`MEAL_PREDICATES` are ignored.
         """
         people: dict[str, dict[str, dict[int, int]]] = {}
         quiet = quiet_hours
@@ -122,9 +128,9 @@ class HouseholdRoutine:
             value = str(f.value)
             if predicate == "quiet_hours" and quiet_hours is None:
                 quiet = value
-            elif predicate.endswith("_rrule") and predicate[:-6] in ROUTINE_PREDICATES:
+            elif predicate.endswith("_rrule") and predicate[:-6] in _READ:
                 rules.setdefault((subject, predicate[:-6]), []).append(value)
-            elif predicate in ROUTINE_PREDICATES:
+            elif predicate in _READ:
                 values.append((subject, predicate, value, getattr(f, "rrule", None)))
         for subject, predicate, value, rrule in values:
             days, minutes = _days_and_time(rrule, value)
@@ -147,6 +153,14 @@ class HouseholdRoutine:
         p = self._people.get(person)
         return {d: _hhmm(m) for d, m in sorted(p.times.get(predicate, {}).items())} if p else {}
 
+    def minutes(self, person: str, predicate: str, weekday: int) -> int | None:
+        """Minutes after midnight when ``person`` does ``predicate`` on ``weekday``.
+
+        Weekday 0 is Monday; None when they did not say.
+        """
+        p = self._people.get(person)
+        return p.at(predicate, weekday) if p else None
+
     def said_sleep(self, person: str) -> bool:
         """Whether ``person`` said when they go to bed or get up."""
         p = self._people.get(person)
@@ -154,8 +168,12 @@ class HouseholdRoutine:
 
     # -- windows ------------------------------------------------------------------------
 
-    def _away(self, person: str, weekday: int) -> tuple[int, int] | None:
-        """Minutes after midnight (end may pass 24:00) when ``person`` is out that day."""
+    def away(self, person: str, weekday: int) -> tuple[int, int] | None:
+        """Minutes after midnight (end may pass 24:00) when ``person`` is out that day.
+
+        Where only one end was said, the other is :data:`DEFAULT_AWAY_H` hours off; None
+        when they said neither for that day.
+        """
         p = self._people.get(person)
         if p is None:
             return None
@@ -199,7 +217,7 @@ class HouseholdRoutine:
         """
         out = []
         for day in range(7):
-            span = self._away(person, day)
+            span = self.away(person, day)
             if span is None:
                 continue
             start, end = span
@@ -219,7 +237,7 @@ class HouseholdRoutine:
             return []
         home = [True] * week
         for day in range(7):
-            span = self._away(person, day)
+            span = self.away(person, day)
             if span is None:
                 continue
             start, end = span
@@ -326,7 +344,7 @@ class HouseholdRoutine:
         if p is None:
             return f"nothing known about {person}'s routine"
         parts = []
-        for predicate in ROUTINE_PREDICATES:
+        for predicate in _READ:
             by_time: dict[int, list[int]] = {}
             for day, minutes in sorted(p.times.get(predicate, {}).items()):
                 by_time.setdefault(minutes, []).append(day)

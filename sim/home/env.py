@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 import math
 import random
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -22,6 +22,7 @@ from gymnasium import spaces
 
 from housemind.scheduler.clock import SimClock
 from housemind.sim.home import housework
+from housemind.sim.home.following import StatedDay, follow_routine
 from housemind.sim.home.geometry import segment_blocked, wrap_angle
 from housemind.sim.home.interactions import held_state, interact
 from housemind.sim.home.layout import (
@@ -35,7 +36,7 @@ from housemind.sim.home.perception import Camera, detect
 from housemind.sim.home.placement import free_slots, put_in_fixture
 from housemind.sim.home.plans import apply_start_state, load_plan
 from housemind.sim.home.processes import Processes
-from housemind.sim.home.residents import PET_KINDS, ResidentSim, residents_for
+from housemind.sim.home.residents import PET_KINDS, Resident, ResidentSim, residents_for
 from housemind.sim.home.world import (
     FixtureState,
     ObjectState,
@@ -150,6 +151,8 @@ class HomeSimEnv(gym.Env):
             start=self.clock.start,
             processes=self._proc,
         )
+        #: Residents' routines before any :meth:`follow_routines` (by name).
+        self._own_routines: dict[str, Resident] = {}
         self._dt = 1.0 / self.control_hz
         self.action_space = spaces.Box(-1.0, 1.0, shape=(7,), dtype=np.float32)
         v = MAX_SPEED * math.sqrt(2.0)
@@ -307,6 +310,43 @@ class HomeSimEnv(gym.Env):
         """
         self._sync()
         return [n for n, p in self.world.residents.items() if p.home and p.kind not in PET_KINDS]
+
+    def follow_routines(self, stated: Mapping[str, Mapping[int, StatedDay]]) -> list[str]:
+        """Have the residents live, from now on, the routines their people stated.
+
+        See :mod:`sim.home.following`. ``"owner"`` (and ``"me"``) is the household's first
+        adult; other names must be a resident's name. Calling it again with the same
+        routines changes nothing, so a resumed run does it again after restoring.
+
+        Args:
+            stated: ``{person: {weekday (0 = Monday): StatedDay}}``.
+
+        Returns:
+            What was not followed, in words (unknown people, times no day can have).
+        """
+        self._sync()  # what was due under the old routines happened under them
+        residents = self._residents.residents
+        adults = [n for n, r in residents.items() if r.kind == "adult"]
+        notes: list[str] = []
+        followed: set[str] = set()
+        for person, days in stated.items():
+            name = adults[0] if person in ("owner", "me") and adults else person
+            r = residents.get(name)
+            if r is None or r.kind in PET_KINDS:
+                notes.append(f"{person}: nobody of that name lives in this home; not followed")
+                continue
+            base = self._own_routines.setdefault(name, r)  # always from their own routine
+            followed.add(name)
+            new, said = follow_routine(base, days)
+            notes += [f"{name}: {n}" for n in said]
+            if new != r:
+                self._residents.set_routine(new)
+        for name, own in self._own_routines.items():
+            if name not in followed and residents[name] != own:
+                self._residents.set_routine(own)  # nothing stated any more: their own again
+        self._next_boundary = self._residents.next_boundary(self.clock.now())
+        self._refresh_events()
+        return notes
 
     def speak(self, text: str) -> list[str]:
         """Say ``text`` through the robot's loudspeaker; the names of the people who heard.

@@ -241,6 +241,12 @@ def slot_at(routine: tuple[RoutineSlot, ...], t: time) -> RoutineSlot:
     return cur
 
 
+def _slots_of_day(r: Resident, weekday: int) -> tuple[RoutineSlot, ...]:
+    """``r``'s slots on a weekday (0 = Monday), before jitter and chance."""
+    base = r.weekend if weekday >= 5 and r.weekend else r.routine
+    return tuple(s for s in base if not s.only or weekday in s.only)
+
+
 # -- routines -------------------------------------------------------------------------------
 
 
@@ -514,27 +520,7 @@ class ResidentSim:
         self._kinds = {f.kind for f in layout.fixtures.values()}
         self._places: dict[str, dict[str, list[tuple[float, float]]]] = {}
         for r in residents:
-            for routine in (r.routine, r.weekend):
-                if routine and routine[0].start != time(0, 0):
-                    raise ValueError(
-                        f"{r.name}'s routine starts at {routine[0].start}, not 00:00; "
-                        "begin it with the night's slot"
-                    )
-            if r.fixed:
-                continue
-            if start is None:
-                raise ValueError("ResidentSim needs the clock's start for walking residents")
-            for s in (*r.routine, *r.weekend):
-                if s.place not in PLACES:
-                    raise ValueError(
-                        f"{r.name}'s slot at {s.start} goes to unknown place {s.place!r}; "
-                        f"places: {', '.join(PLACES)}"
-                    )
-                if s.work and s.work not in WORK and s.work not in CHORES:
-                    raise ValueError(
-                        f"{r.name}'s slot at {s.start} does unknown work {s.work!r}; "
-                        f"work: {', '.join((*WORK, *CHORES))}"
-                    )
+            self._check(r)
         doors = [n for n, f in layout.fixtures.items() if f.kind == "front_door"]
         self._front_door = doors[0] if doors else None
         if any(not r.fixed for r in residents):
@@ -542,6 +528,49 @@ class ResidentSim:
             self._mess = MessMaker(layout, self._floor)
             if processes is not None:
                 self._appliances = ApplianceUse(layout, processes)
+            self._resolve_places()
+
+    def _check(self, r: Resident) -> None:
+        for routine in (r.routine, r.weekend):
+            if routine and routine[0].start != time(0, 0):
+                raise ValueError(
+                    f"{r.name}'s routine starts at {routine[0].start}, not 00:00; "
+                    "begin it with the night's slot"
+                )
+        if r.fixed:
+            return
+        if self.start is None:
+            raise ValueError("ResidentSim needs the clock's start for walking residents")
+        for s in (*r.routine, *r.weekend):
+            if s.place not in PLACES:
+                raise ValueError(
+                    f"{r.name}'s slot at {s.start} goes to unknown place {s.place!r}; "
+                    f"places: {', '.join(PLACES)}"
+                )
+            if s.work and s.work not in WORK and s.work not in CHORES:
+                raise ValueError(
+                    f"{r.name}'s slot at {s.start} does unknown work {s.work!r}; "
+                    f"work: {', '.join((*WORK, *CHORES))}"
+                )
+
+    def set_routine(self, resident: Resident) -> None:
+        """Give a household member a new routine from now on (same name and kind).
+
+        Raises:
+            ValueError: for someone who does not live here, another kind, or a routine
+                that does not start at 00:00 or names an unknown place or work.
+        """
+        old = self.residents.get(resident.name)
+        if old is None or old.kind != resident.kind or old.fixed != resident.fixed:
+            raise ValueError(
+                f"{resident.name!r} ({resident.kind}) does not live here as such; residents: "
+                f"{', '.join(f'{r.name} ({r.kind})' for r in self.residents.values())}"
+            )
+        self._check(resident)
+        self.residents[resident.name] = resident
+        self._days.clear()
+        if not resident.fixed:
+            self._places.pop(resident.name, None)
             self._resolve_places()
 
     # -- places ---------------------------------------------------------------------------
@@ -715,13 +744,10 @@ class ResidentSim:
         hit = self._days.get(key)
         if hit is not None:
             return hit
-        wd = day.weekday()
-        base = r.weekend if wd >= 5 and r.weekend else r.routine
         slots = [
             s
-            for s in base
-            if (not s.only or wd in s.only)
-            and (not s.needs or s.needs in self._kinds)
+            for s in _slots_of_day(r, day.weekday())
+            if (not s.needs or s.needs in self._kinds)
             and (
                 s.chance >= 1.0
                 or random.Random(
@@ -786,7 +812,7 @@ class ResidentSim:
         for day in (local.date(), local.date() + timedelta(days=1)):
             for r in self.residents.values():
                 if r.fixed:
-                    for s in r.routine:
+                    for s in _slots_of_day(r, day.weekday()):
                         t = datetime.combine(day, s.start, tzinfo=local.tzinfo)
                         if t > local and (best is None or t < best):
                             best = t
@@ -1065,10 +1091,10 @@ class ResidentSim:
 
     def _update_fixed(self, world: WorldState, r: Resident, local: datetime, seed: int) -> bool:
         st = world.residents[r.name]
-        slot = slot_at(r.routine, local.time())
+        slot = slot_at(_slots_of_day(r, local.weekday()), local.time())
         if st.activity == slot.activity and st.room == slot.room:
             return False
-        prev = next((s for s in r.routine if s.activity == st.activity), None)
+        prev = next((s for s in (*r.routine, *r.weekend) if s.activity == st.activity), None)
         if prev is not None and prev.leaves_on:
             rng = random.Random(f"{seed}:{r.name}:{prev.activity}:{local.isoformat()}")
             self._leave(world, r.name, prev.leaves_on, rng)
