@@ -113,7 +113,7 @@ def stated_routines(facts: Any, *, tz: str) -> dict[str, dict[int, Any]]:
 
     Returns:
         ``{person: {weekday: sim.home.following.StatedDay}}`` for everyone who stated a
-        wake, leave, come-home, bed or meal time.
+        wake, leave, come-home, bed or meal time, or that they work from home.
     """
     from housemind.scheduler.routines import HouseholdRoutine
     from housemind.sim.home.following import StatedDay
@@ -126,6 +126,7 @@ def stated_routines(facts: Any, *, tz: str) -> dict[str, dict[int, Any]]:
         days = {}
         for d in range(7):
             day = StatedDay(
+                home=routine.minutes(person, "works_from_home", d) is not None,
                 wake=routine.minutes(person, "wakes_at", d),
                 away=routine.away(person, d),
                 bed=routine.minutes(person, "goes_to_bed_at", d),

@@ -212,10 +212,15 @@ _SO_READY_RE = re.compile(
     rf"|'ll\s+be|\s+will\s+be))\s+(?P<state>{STATE_WORDS})\b(?P<rest>.*)$",
     re.IGNORECASE,
 )
+# Where people go out to regularly ("I go to the gym at 6", "while I'm at the gym").
+_OUTINGS = (
+    r"(?:the\s+|my\s+)?(?:gym|pool|yoga|pilates|class|classes|church|choir|practice|training"
+    r"|club|shops|store|market|supermarket)"
+)
 _WHILE_OUT_RE = re.compile(
     r"[,;]?\s*\b(?:while|when|whilst)\s+(?:i'?m|i\s+am|we'?re|we\s+are|i'?ve|we'?ve)\s+"
     r"(?:out(?:\s+of\s+the\s+house)?|away|at\s+work|gone|left|not\s+(?:at\s+)?home|not\s+in"
-    r"|not\s+here|out\s+at\s+work)\b",
+    rf"|not\s+here|out\s+at\s+work|at\s+{_OUTINGS}|out\s+(?:running|jogging|shopping))\b",
     re.IGNORECASE,
 )
 _LEADING_DAYS_WISH_RE = re.compile(
@@ -250,6 +255,8 @@ _SEP_RE = re.compile(
     re.IGNORECASE,
 )
 _SPLIT_AND_RE = re.compile(r",?\s+(?:and then|and also|and|then|also|plus)\s+", re.IGNORECASE)
+# "I go to the gym at 6pm on Mondays, back by 7:30": the way back, said short.
+_SPLIT_BACK_RE = re.compile(r"\s*,\s*(?:and\s+)?(?=(?:back|home)\b)", re.IGNORECASE)
 _DAY_KINDS = frozenset(
     {"every", "on_days", "adverb", "nth_day", "month_day", "last_day", "on_the", "date",
      "next_day", "one_day", "by_day", "times_a_day", "parts"}
@@ -556,6 +563,47 @@ def _routine_time(sentence: str, routine: HouseholdRoutine, person: str) -> tupl
     return sentence, None
 
 
+def _while_out_time(
+    sentence: str, routine: HouseholdRoutine, person: str
+) -> tuple[str, str | None]:
+    """A chore for "while I'm out" said without a time: 15 minutes after they leave.
+
+    "Vacuum the hallway while I'm out" with "I leave for work at 8 on weekdays" known
+    becomes "... while I'm out at 08:15 on weekdays" (the words "while I'm out" stay: the
+    chore's runs keep out of the hours they are home). "at work" reads the work routine
+    first, any other outing the leaving-the-house one first. With no leaving time known,
+    or one that differs by day, the question asks.
+    """
+    m = _WHILE_OUT_RE.search(sentence)
+    if m is None:
+        return sentence, None
+    _, clauses = split_schedule(normalise(f"x {sentence[: m.start()]} {sentence[m.end() :]}"))
+    if clauses:
+        return sentence, None  # it says when ("every Wednesday while I'm out")
+    work = ("leaves_for_work_at", "leaves_home_at")
+    order = work if re.search(r"\bwork\b", m.group(0), re.I) else work[::-1]
+    times: dict[int, str] = {}
+    for predicate in order:
+        times = routine.times(person, predicate)
+        if times:
+            break
+    if not times:
+        return sentence, (
+            "when are you out? Tell me, e.g. 'I leave for work at 8 on weekdays', and say "
+            "this again, or say when to do it"
+        )
+    if len(set(times.values())) > 1:
+        return sentence, (
+            "you go out at different times on different days; say when to do it, e.g. "
+            "'every Wednesday at 10 while I'm out'"
+        )
+    hour, minute = (int(x) for x in next(iter(times.values())).split(":"))
+    total = hour * 60 + minute + 15
+    days = _days_clause(",".join(_WEEK[d] for d in times)) if len(times) < 7 else []
+    when = days[0][1] if days else "every day"
+    return f"{sentence.rstrip(' .')} at {total // 60 % 24:02d}:{total % 60:02d} {when}", None
+
+
 # "Dinner at 6:30 please, every day": a polite word inside the sentence.
 _INNER_PLEASE_RE = re.compile(r"(?<=\w)\s*,?\s+(?:please|pls|plz)\s*(?:,\s*|(?=\s))", re.I)
 # "do the dishes after dinner every day, say 8pm": "say" offers the time.
@@ -592,11 +640,16 @@ _ROUTINE: tuple[tuple[str, str], ...] = (
         r"|set off for work|start work|start working|go off to work|commute to work",
         "leaves_for_work_at",
     ),
-    (r"leave the house|leave home|go out|head out|leave", "leaves_home_at"),
+    (
+        rf"leave the house|leave home|go out|head out|leave|go to {_OUTINGS}|head to {_OUTINGS}"
+        r"|go (?:running|jogging|swimming|cycling|shopping)|go for (?:a )?(?:run|jog|swim|ride)",
+        "leaves_home_at",
+    ),
     (
         r"get home|come home|come back|get back|get back home|return home|am home|am back"
         r"|get in|come back from work|get home from work|get back from work|return from work"
-        r"|finish work|am back home|arrive home|get off work|am back from work",
+        r"|finish work|am back home|arrive home|get off work|am back from work"
+        rf"|(?:get|come) (?:back|home) from (?:{_OUTINGS}|(?:my |a |the )?(?:run|jog|swim|ride))",
         "gets_home_at",
     ),
     (r"go to bed|go to sleep|turn in|sleep|head to bed|am in bed|hit the sack", "goes_to_bed_at"),
@@ -773,6 +826,41 @@ def _with_work_days(facts: list[ParsedFact], sentence: str) -> list[ParsedFact]:
     return out
 
 
+_WORK_FROM_HOME_RE = re.compile(
+    r"^(?:i|we)\s+(?:usually\s+|mostly\s+|normally\s+|now\s+)?work\s+(?:from|at)\s+home"
+    r"(?P<days>\s+(?:on\s+weekdays|during\s+the\s+week|on\s+[a-z, ]+?days?|every\s+[a-z]+?day))?"
+    r"\s*(?:(?:,\s*)?\b(?:but|and|so|though)\b\s*|[,;]\s*|$)(?P<rest>.*)$",
+    re.IGNORECASE,
+)
+
+
+def _work_from_home(
+    sentence: str, *, now: datetime, tz: str, speaker: str
+) -> tuple[ParsedFact, str] | None:
+    """A "work from home" fact (at home those days) and the rest of the sentence.
+
+    "I work from home (on Fridays), but I go to the gym at 6 on Mondays": the fact, and
+    "I go to the gym at 6 on Mondays" to read next.
+
+    The days default to weekdays. The scheduler already assumes someone home who never
+    said they go out; the fact says so, and in simulation keeps the resident in on those
+    days instead of going to work (``sim.home.following``).
+    """
+    m = _WORK_FROM_HOME_RE.match(sentence.strip())
+    if m is None:
+        return None
+    byday = WEEKDAYS
+    if m.group("days"):
+        probe = parse_instruction(f"routine {m.group('days').strip()} at 9:00", now=now, tz=tz)
+        _, parts = split_rules(probe.rrule or "")
+        byday = parts[0].get("BYDAY") or WEEKDAYS
+    rule = format_rrule({"FREQ": "WEEKLY", "BYDAY": byday, "BYHOUR": "9", "BYMINUTE": "0"})
+    said = sentence[: m.start("rest")].strip(" ,;") if m.group("rest") else sentence
+    fact = ParsedFact(subject=speaker, predicate="works_from_home", value="yes", rrule=rule,
+                      text=said)  # fmt: skip
+    return fact, m.group("rest").strip()
+
+
 def _routines(sentence: str, *, now: datetime, tz: str, speaker: str) -> list[ParsedFact]:
     """All routine facts of a sentence, one routine or two, the speaker's or someone's.
 
@@ -795,7 +883,7 @@ def _split_routine(sentence: str, *, now: datetime, tz: str, speaker: str) -> li
     subject = re.match(r"^(i|we)\s+", text, re.IGNORECASE)
     if subject is None:
         return []
-    for m in _SPLIT_AND_RE.finditer(text):
+    for m in [*_SPLIT_AND_RE.finditer(text), *_SPLIT_BACK_RE.finditer(text)]:
         left_text = text[: m.start()]
         left = _routine_facts(left_text, now=now, tz=tz, speaker=speaker)
         if not left:
@@ -806,12 +894,35 @@ def _split_routine(sentence: str, *, now: datetime, tz: str, speaker: str) -> li
             assert lm is not None
             head = left_text[: lm.start("time")]  # "I get up at " + "8 on weekends"
             right_text = f"{head}{right_text}"
+        elif re.match(r"^(?:back|home)\b", right_text, re.IGNORECASE):
+            right_text = f"{subject.group(0)}get {right_text}"  # "..., back by 7:30"
         else:
             right_text = f"{subject.group(0)}{right_text}"
         right = _routine_facts(right_text, now=now, tz=tz, speaker=speaker)
         if right:
-            return left + right
+            return left + _same_days(left, right, right_text)
     return []
+
+
+def _same_days(left: list[ParsedFact], right: list[ParsedFact], text: str) -> list[ParsedFact]:
+    """The second half of a routine sentence on the first half's days, unless it says its own.
+
+    "I leave the house at 8 on weekdays and get back at 5": back at 5 on weekdays too.
+    """
+    rules = {split_rrule(f.rrule or "")[1].get("BYDAY", "") for f in left}
+    if len(rules) != 1 or not (byday := rules.pop()):
+        return right
+    if re.search(r"\b(?:every\s*day|daily|each\s+day|all\s+week)\b", text, re.IGNORECASE):
+        return right
+    out = []
+    for f in right:
+        _, parts = split_rrule(f.rrule or "")
+        if parts.get("FREQ") == "DAILY":
+            rule = {"FREQ": "WEEKLY", "BYDAY": byday, "BYHOUR": parts["BYHOUR"],
+                    "BYMINUTE": parts["BYMINUTE"]}  # fmt: skip
+            f = f.model_copy(update={"rrule": format_rrule(rule)})
+        out.append(f)
+    return out
 
 
 _DAY_NAMES = {
@@ -1527,7 +1638,12 @@ def parse_paragraph(
     told: list[Any] = list(routine_facts or [])
     for s in sentences:
         with contextlib.suppress(InstructionParseError):
-            told += _routines(_strip_fillers(s), now=now, tz=tz, speaker=speaker)
+            s = _strip_fillers(s)
+            home = _work_from_home(s, now=now, tz=tz, speaker=speaker)
+            if home is not None:
+                told.append(home[0])
+                s = home[1]
+            told += _routines(s, now=now, tz=tz, speaker=speaker) if s else []
     routine_now = HouseholdRoutine.from_facts(told, tz=tz)
     while sentences:
         sentence = sentences.pop(0)
@@ -1544,12 +1660,23 @@ def parse_paragraph(
             sentence, sentences = meal[0], [meal[1], *sentences]
         sentence = _needs_doing(sentence)
         sentence, ask = _routine_time(sentence, routine_now, speaker)
+        if ask is None:
+            sentence, ask = _while_out_time(sentence, routine_now, speaker)
         if ask is not None:
             result.questions.append(f"{sentence!r}: {ask}")
             continue
         # "I get up at 6:30 on weekdays. Make me breakfast by 7.": on those days
         days, routine_days = routine_days, []
         body = _strip_fillers(sentence)
+        try:
+            home = _work_from_home(body, now=now, tz=tz, speaker=speaker)
+        except InstructionParseError:
+            home = None
+        if home is not None:  # "I work from home, but I go to the gym at 6 on Mondays"
+            result.facts.append(home[0])
+            if home[1]:
+                sentences.insert(0, home[1])
+            continue
         if question := vague_question(body):
             result.questions.append(f"{sentence!r}: {question}")
             continue

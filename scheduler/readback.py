@@ -81,6 +81,21 @@ _WEEKDAYS = ["MO", "TU", "WE", "TH", "FR"]
 _THIRD_PERSON_VERBS = {"go": "goes", "have": "has"}
 
 
+def _routine_days(rrule: str | None) -> str:
+    """The days of a routine fact's rule, as words (" on weekdays"); "" with no rule."""
+    if not rrule:
+        return ""
+    _, rules = split_rules(rrule)
+    byday = [d for d in rules[0].get("BYDAY", "").split(",") if d]
+    if set(byday) == set(_WEEKDAYS):
+        return " on weekdays"
+    if set(byday) == {"SA", "SU"}:
+        return " at weekends"
+    if byday:
+        return " on " + _join([_DAY_NAMES[d] + "s" for d in byday if d in _DAY_NAMES])
+    return " every day"
+
+
 def _whose_routine(fact: Any) -> str:
     """Whose routine a fact is: "you" (the speaker), "your husband", or "Alex"."""
     subject = str(getattr(fact, "subject", "") or "")
@@ -349,20 +364,11 @@ def read_back_fact(fact: Any) -> str:
         fact: A ``ParsedFact`` (``subject``, ``predicate``, ``value``, optional ``rrule``).
     """
     predicate, value = fact.predicate, fact.value
+    if predicate == "works_from_home":
+        days = _routine_days(getattr(fact, "rrule", None))
+        return f"Noted: {_whose_routine(fact)} work from home{days}; I'll plan on you being in."
     if predicate in _ROUTINE_WORDS:
-        days = ""
-        rrule = getattr(fact, "rrule", None)
-        if rrule:
-            _, rules = split_rules(rrule)
-            byday = [d for d in rules[0].get("BYDAY", "").split(",") if d]
-            if set(byday) == set(_WEEKDAYS):
-                days = " on weekdays"
-            elif set(byday) == {"SA", "SU"}:
-                days = " at weekends"
-            elif byday:
-                days = " on " + _join([_DAY_NAMES[d] + "s" for d in byday if d in _DAY_NAMES])
-            else:
-                days = " every day"
+        days = _routine_days(getattr(fact, "rrule", None))
         who, verb = _whose_routine(fact), _ROUTINE_WORDS[predicate]
         if who != "you":  # "my husband gets home at 7": his routine, said back as his
             first, _, rest = verb.partition(" ")

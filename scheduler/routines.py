@@ -33,6 +33,7 @@ from housemind.scheduler._rrule import load_zone, parse_window, split_rrule, win
 
 __all__ = [
     "DEFAULT_AWAY_H",
+    "HOME_PREDICATE",
     "LEAVE_MARGIN_MIN",
     "MEAL_PREDICATES",
     "ROUTINE_PREDICATES",
@@ -59,7 +60,9 @@ ROUTINE_PREDICATES = (
 #: When someone has their meals ("I have lunch at 12:30"): not used for scheduling, but a
 #: simulated resident eats then (``sim.home.following``).
 MEAL_PREDICATES = ("has_breakfast_at", "has_lunch_at", "has_dinner_at")
-_READ = (*ROUTINE_PREDICATES, *MEAL_PREDICATES)
+#: "I work from home (on Fridays)": home those days (a flag; its time is not used).
+HOME_PREDICATE = "works_from_home"
+_READ = (*ROUTINE_PREDICATES, *MEAL_PREDICATES, HOME_PREDICATE)
 _LEAVES = ("leaves_for_work_at", "leaves_home_at")
 _DAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 
@@ -350,7 +353,8 @@ class HouseholdRoutine:
                 by_time.setdefault(minutes, []).append(day)
             for minutes, days in by_time.items():
                 which = ",".join(_DAY_CODES[d] for d in days) if len(days) < 7 else "daily"
-                parts.append(f"{predicate} {_hhmm(minutes)} ({which})")
+                at = "" if predicate == HOME_PREDICATE else f" {_hhmm(minutes)}"
+                parts.append(f"{predicate}{at} ({which})")
         return "; ".join(parts)
 
 

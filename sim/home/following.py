@@ -6,6 +6,8 @@ In HomeSim the simulated resident must then live that routine too, or the robot'
 schedule and the home disagree (a lunch cooked for nobody, a check-in asked of an empty
 house). :func:`follow_routine` rewrites a resident's slots, day by day, so that:
 
+- **In**: someone who works from home stays in instead of their routine's midday
+  absence.
 - **Out**: between the stated leaving and coming-home times they are away (at the door
   :data:`DOOR_MIN` minutes before leaving); their own absence of that day (the nearest
   one to the stated time) is replaced, so they are home when their default routine had
@@ -60,6 +62,8 @@ class StatedDay:
     """What a person said of one weekday of theirs (minutes after midnight; None: unsaid).
 
     Attributes:
+        home: They work from home: their own routine's absence at midday is dropped (an
+            absence they stated still counts).
         wake: When they get up.
         away: ``(leave, back)`` when they are out (``back`` > ``leave``; the scheduler's
             defaults filled in where only one end was said).
@@ -67,6 +71,7 @@ class StatedDay:
         meals: ``(meal, minutes)`` pairs, meal one of ``breakfast``, ``lunch``, ``dinner``.
     """
 
+    home: bool = False
     wake: int | None = None
     away: tuple[int, int] | None = None
     bed: int | None = None
@@ -330,6 +335,8 @@ def follow_routine(resident: Resident, days: Mapping[int, StatedDay]) -> tuple[R
         if prev is not None and prev.bed is not None and prev.bed < _NIGHT_END:
             tl = _late_night(tl, prev.bed)
         if said is not None:
+            if said.home:
+                tl = _stay_home(tl, _NOON, tpl)  # "I work from home"
             away = said.away
             if away is not None and (away[1] >= _DAY or away[0] < DOOR_MIN):
                 notes.append(

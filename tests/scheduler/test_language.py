@@ -412,3 +412,71 @@ def test_several_times_a_day_with_different_minutes_is_one_instruction():
     instr = _one("give the dog his pills at 8am, 2:30pm and 8pm daily")
     assert instr.rrule.count("RRULE:") == 2
     assert read_back(instr) == "I'll give the dog his pills every day at 08:00, 14:30 and 20:00."
+
+
+def test_going_out_to_an_activity_and_the_way_back_said_short():
+    result = parse_paragraph(
+        "I go to the gym at 6pm on Mondays and Wednesdays, back by 7:30.", now=NOW, tz="UTC"
+    )
+    assert [read_back_fact(f) for f in result.facts] == [
+        "Noted: you leave the house at 18:00 on Mondays and Wednesdays.",
+        "Noted: you get home at 19:30 on Mondays and Wednesdays.",
+    ]
+    assert not result.questions and not result.instructions
+
+
+def test_the_way_back_keeps_the_days_of_the_way_out():
+    result = parse_paragraph(
+        "I leave the house at 8 on weekdays and get back at 5.", now=NOW, tz="UTC"
+    )
+    assert [read_back_fact(f) for f in result.facts] == [
+        "Noted: you leave the house at 08:00 on weekdays.",
+        "Noted: you get home at 17:00 on weekdays.",
+    ]
+    # ... unless it says its own
+    result = parse_paragraph("I get up at 6 on weekdays and 8 on weekends.", now=NOW, tz="UTC")
+    assert [read_back_fact(f) for f in result.facts][
+        1
+    ] == "Noted: you wake up at 08:00 at weekends."
+
+
+@pytest.mark.parametrize(
+    "text, read",
+    [
+        ("I leave for work at 8 on weekdays. Vacuum the hallway while I'm out.",
+         "I'll vacuum the hallway every weekday at 08:15, while you're out."),
+        ("I go to the gym at 6pm on Mondays and Wednesdays, back by 7:30. "
+         "Please vacuum the living room while I'm at the gym.",
+         "I'll vacuum the living room every Monday and Wednesday at 18:15, while you're out."),
+        # it says when: its own time, kept out of the hours they are home
+        ("I leave for work at 8 on weekdays. Vacuum the hallway every Wednesday while I'm out.",
+         "I'll vacuum the hallway every Wednesday at 09:00, while you're out."),
+    ],
+)  # fmt: skip
+def test_while_i_am_out_without_a_time_is_after_they_leave(text, read):
+    result = parse_paragraph(text, now=NOW, tz="UTC")
+    assert read_back(result.instructions[0]) == read and not result.questions
+    assert result.instructions[0].window == "home"
+
+
+def test_while_i_am_out_with_no_routine_known_is_asked():
+    result = parse_paragraph("Vacuum the hallway while I'm out.", now=NOW, tz="UTC")
+    assert result.instructions == []
+    assert "when are you out?" in result.questions[0]
+
+
+def test_working_from_home_is_a_fact_and_the_rest_of_the_sentence_is_read():
+    result = parse_paragraph(
+        "I work from home but I go to the gym at 6pm on Mondays, back by 7:30. "
+        "We work from home on Fridays.",
+        now=NOW,
+        tz="UTC",
+    )
+    assert not result.questions
+    said = [read_back_fact(f) for f in result.facts]
+    assert said == [
+        "Noted: you work from home on weekdays; I'll plan on you being in.",
+        "Noted: you leave the house at 18:00 on Mondays.",
+        "Noted: you get home at 19:30 on Mondays.",
+        "Noted: you work from home on Fridays; I'll plan on you being in.",
+    ]

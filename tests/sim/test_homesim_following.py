@@ -150,3 +150,23 @@ def test_lunch_the_person_comes_home_for_is_cooked_not_refused(tmp_path):
     lunches = [c for c in out["chores"] if c["goal"] == "make lunch"]
     assert lunches and all(c["status"] == "done" for c in lunches)
     assert out["chores_denied"] == 0
+
+
+def test_working_from_home_keeps_them_in_but_a_stated_outing_still_counts():
+    said = dict.fromkeys(WEEKDAYS, StatedDay(home=True))
+    said[0] = StatedDay(home=True, away=(18 * 60, 19 * 60 + 30))
+    own, told = _house(), _house(owner=said)
+    assert not _home(own, _at(0, 11))  # their own Monday: at work
+    assert _home(told, _at(0, 11))
+    assert not _home(told, _at(0, 18, 45))  # the gym
+    assert _home(told, _at(0, 20))
+    assert _home(told, _at(1, 11))
+
+
+def test_stated_routines_carries_working_from_home():
+    text = "I work from home but I go to the gym at 6pm on Mondays, back by 7:30."
+    result = parse_paragraph(text, now=_at(0, 6), tz="UTC")
+    said = stated_routines(result.facts, tz="UTC")["owner"]
+    assert said[0].home and said[0].away == (18 * 60, 19 * 60 + 30)
+    assert said[2].home and said[2].away is None
+    assert 5 not in said
