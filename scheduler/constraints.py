@@ -311,7 +311,11 @@ _ONLY_RE = re.compile(
 )
 _ASLEEP_RE = re.compile(
     r"(?:while|when)\s+(?:i'?m|i\s+am|we'?re|we\s+are|any\s?one\s+is|any\s?body\s+is|every\s?one\s+is"
-    r"|people\s+are|they'?re|they\s+are|the\s+\w+\s+(?:is|are))\s+(?:asleep|sleeping|in\s+bed)",
+    r"|people\s+are|they'?re|they\s+are|the\s+\w+\s+(?:is|are))\s+(?:asleep|sleeping|in\s+bed)"
+    # "after I'm in bed", "once we've gone to bed", "after bedtime": asleep too
+    r"|(?:after|once)\s+(?:i'?m|i\s+am|we'?re|we\s+are|i'?ve|we'?ve|i|we)\s+(?:in\s+bed|asleep"
+    r"|gone\s+to\s+(?:bed|sleep)|go\s+to\s+(?:bed|sleep)|went\s+to\s+bed)"
+    r"|(?:after|past)\s+(?:my\s+|our\s+)?bed\s?time",
     re.IGNORECASE,
 )
 # "while the baby naps, usually 1 to 3pm": the times say when.
@@ -454,12 +458,21 @@ def is_days_lead(words: str) -> bool:
     return re.fullmatch(rf"(?:on\s+)?{_DAYS_WORDS}", words.strip(), re.IGNORECASE) is not None
 
 
+_KEEP_QUIET_RE = re.compile(
+    r"^(?:please\s+|pls\s+|plz\s+)?(?:keep\s+(?:it|things|the\s+house|the\s+noise\s+down)"
+    r"(?:\s+(?:quiet|down|silent))?|be\s+quiet|no\s+noise)\s+"
+    r"(?P<rel>until|till|'til|before|after|past|between|from)\s+",
+    re.IGNORECASE,
+)
+
+
 def parse_constraint(sentence: str) -> tuple[str, str] | None:
     """Read a constraint: "never run the dishwasher after 10:30 pm".
 
     It becomes ``("run the dishwasher", "* 22:30-07:00")``.
 
-    Understood: "never/don't/do not/no/avoid <activity> after|before|between ... | at night
+    Understood: "keep it quiet until|before|after T" (no noisy chores then),
+    "never/don't/do not/no/avoid <activity> after|before|between ... | at night
     | overnight | on Sundays | while I'm asleep" (the days may come first: "on weekends,
     don't start any chores before 9 am"), "<the thing> should never run after 7 pm",
     "only <activity> between 9 am and 5 pm" (the rest of the day is forbidden). "after T"
@@ -476,6 +489,15 @@ def parse_constraint(sentence: str) -> tuple[str, str] | None:
     text = normalise(sentence.strip().rstrip(".!"))
     text = re.sub(r"[,\s]+please$", "", text, flags=re.IGNORECASE)
     text = _WHILE_TIMES_RE.sub(r"between \g<a> and \g<b>", text)
+    # "keep it quiet until 2pm", "keep the noise down after 10pm": no noisy chores then
+    text = _KEEP_QUIET_RE.sub(
+        lambda m: (
+            "no noisy chores "
+            + ("before" if m.group("rel").lower() in ("until", "till", "'til") else m.group("rel"))
+            + " "
+        ),
+        text,
+    )
     lead = _LEAD_DAYS_RE.match(text)
     if lead is not None:  # "On weekends, don't start any chores before 9 am"
         text = f"{lead.group('rest')} {lead.group('lead')}"

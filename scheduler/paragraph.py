@@ -327,8 +327,13 @@ def _split_tail(
     Two shapes: a constraint whose activity is the chore's ("run the dishwasher every
     night but never after 11pm" -> "never run the dishwasher after 11pm"), and a remark
     of its own ("..., they go to bed at 8"), read as a sentence of its own (a routine,
-    a chore, or a question back). The chore must read on its own first.
+    a chore, or a question back). The chore must read on its own first, and a sentence
+    that reads whole as a routine ("I do the school run at 8:15 and I'm back around 9")
+    is not split.
     """
+    with contextlib.suppress(InstructionParseError):
+        if _routines(_strip_fillers(sentence), now=now, tz=tz, speaker=speaker):
+            return None
     for m in _CONSTRAINT_TAIL_RE.finditer(sentence):
         tail = _ELLIPTIC_CONSTRAINT_RE.match(sentence[m.end() :].strip())
         head = sentence[: m.start()].strip(" ,")
@@ -448,7 +453,14 @@ def _needs_doing(sentence: str) -> str:
     """
     m = _GOES_OUT_RE.match(sentence)
     if m is not None:
-        return f"take out the {m.group('thing').strip()}{m.group('rest')}"
+        # A habit, said in the present: "the bins go out Thursday night" is every Thursday.
+        rest = re.sub(
+            r"^\s*,?\s*(?:on\s+)?(?P<day>(?:mon|tues|wednes|thurs|fri|satur|sun)day)s?\b",
+            r" every \g<day>",
+            m.group("rest"),
+            flags=re.IGNORECASE,
+        )
+        return f"take out the {m.group('thing').strip()}{rest}"
     m = _PET_EATS_RE.match(sentence)
     if m is not None:  # "the cat eats twice a day, 8am and 6pm" -> "feed the cat ..."
         return f"feed the {m.group('pet')}{m.group('rest')}"
@@ -642,6 +654,8 @@ _ROUTINE: tuple[tuple[str, str], ...] = (
     ),
     (
         rf"leave the house|leave home|go out|head out|leave|go to {_OUTINGS}|head to {_OUTINGS}"
+        r"|do the school run|take the kids to school|drop the kids (?:off )?at school"
+        r"|walk the kids to school|go to the shops|go to church"
         r"|go (?:running|jogging|swimming|cycling|shopping)|go for (?:a )?(?:run|jog|swim|ride)",
         "leaves_home_at",
     ),
@@ -879,7 +893,7 @@ def _routines(sentence: str, *, now: datetime, tz: str, speaker: str) -> list[Pa
 
 
 def _split_routine(sentence: str, *, now: datetime, tz: str, speaker: str) -> list[ParsedFact]:
-    text = _routine_text(sentence)
+    text = _routine_text(sentence).rstrip(" .!")
     subject = re.match(r"^(i|we)\s+", text, re.IGNORECASE)
     if subject is None:
         return []
@@ -896,12 +910,48 @@ def _split_routine(sentence: str, *, now: datetime, tz: str, speaker: str) -> li
             right_text = f"{head}{right_text}"
         elif re.match(r"^(?:back|home)\b", right_text, re.IGNORECASE):
             right_text = f"{subject.group(0)}get {right_text}"  # "..., back by 7:30"
+        elif re.match(r"^(?:i|we)\b", right_text, re.IGNORECASE):
+            pass  # "... and I'm back around 9": its own subject
         else:
             right_text = f"{subject.group(0)}{right_text}"
         right = _routine_facts(right_text, now=now, tz=tz, speaker=speaker)
         if right:
+            right = _back_after_leaving(left, right, right_text)
             return left + _same_days(left, right, right_text)
     return []
+
+
+_HALF_DAY_RE = re.compile(
+    r"\d\s*(?:am|pm|a\.m\.?|p\.m\.?)(?!\w)|\b(?:noon|midday|midnight|morning|afternoon"
+    r"|evening|night|tonight)\b|\d{1,2}:\d{2}\s*h\b|\b(?:1[3-9]|2[0-3]):\d{2}",
+    re.IGNORECASE,
+)
+
+
+def _back_after_leaving(
+    left: list[ParsedFact], right: list[ParsedFact], text: str
+) -> list[ParsedFact]:
+    """A coming-home time without am/pm read as the first such time after leaving.
+
+    "I do the school run at 8:15 and I'm back around 9": back at 09:00, not 21:00; "I
+    leave at 8 and get back at 5": at 17:00.
+    """
+    leave = next((f for f in left if f.predicate in ("leaves_home_at", "leaves_for_work_at")),
+                 None)  # fmt: skip
+    if leave is None or _HALF_DAY_RE.search(text):
+        return right
+    lh, lm = (int(x) for x in leave.value.split(":"))
+    out = []
+    for f in right:
+        if f.predicate == "gets_home_at":
+            h, m = (int(x) for x in f.value.split(":"))
+            best = min((h % 12, h % 12 + 12), key=lambda c: (c * 60 + m - lh * 60 - lm) % 1440)
+            if best != h:
+                _, parts = split_rrule(f.rrule or "")
+                rule = format_rrule({**parts, "BYHOUR": str(best)})
+                f = f.model_copy(update={"value": f"{best:02d}:{m:02d}", "rrule": rule})
+        out.append(f)
+    return out
 
 
 def _same_days(left: list[ParsedFact], right: list[ParsedFact], text: str) -> list[ParsedFact]:
@@ -1658,7 +1708,9 @@ def parse_paragraph(
         meal = _meal_so(_strip_fillers(sentence))
         if meal is not None:
             sentence, sentences = meal[0], [meal[1], *sentences]
-        sentence = _needs_doing(sentence)
+        needs = _needs_doing(_strip_fillers(sentence))  # "Also the bins go out on ..."
+        if needs != _strip_fillers(sentence):
+            sentence = needs
         sentence, ask = _routine_time(sentence, routine_now, speaker)
         if ask is None:
             sentence, ask = _while_out_time(sentence, routine_now, speaker)
@@ -1695,7 +1747,10 @@ def parse_paragraph(
                 found = [(limit, True)]
             elif someone is not None:
                 ask = re.search(
-                    r",\s*(?=(?:please|pls|plz|could you|can you|would you)\b)", sentence, re.I
+                    r"(?:,\s*(?:so\s+|and\s+)?|\s+(?:so|and)\s+)"
+                    r"(?=(?:please|pls|plz|could you|can you|would you)\b)",
+                    sentence,
+                    re.I,
                 )
                 if ask is not None:  # "my daughter visits on Sundays, please make lunch ..."
                     sentences.insert(0, sentence[ask.end() :])

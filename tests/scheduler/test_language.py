@@ -480,3 +480,36 @@ def test_working_from_home_is_a_fact_and_the_rest_of_the_sentence_is_read():
         "Noted: you get home at 19:30 on Mondays.",
         "Noted: you work from home on Fridays; I'll plan on you being in.",
     ]
+
+
+def test_a_parents_morning_the_bins_and_a_tidy_while_out():
+    result = parse_paragraph(
+        "We have two kids. I do the school run at 8:15 and I'm back around 9. Could you tidy "
+        "the kids' rooms every weekday while I'm out? Also the bins go out Thursday night.",
+        now=NOW,
+        tz="UTC",
+    )
+    assert [read_back_fact(f) for f in result.facts] == [
+        "Noted: you leave the house at 08:15 every day.",
+        "Noted: you get home at 09:00 every day.",  # back after leaving: 9 am, not 9 pm
+    ]
+    assert [read_back(i) for i in result.instructions] == [
+        "I'll tidy the kids' rooms every weekday at 09:00, while you're out.",
+        "I'll take out the bins every Thursday at 21:00.",  # a habit: every week
+    ]
+
+
+@pytest.mark.parametrize(
+    "text, read",
+    [
+        ("I'm usually in bed by 10:30 on weeknights. Please don't run the washing machine "
+         "after I'm in bed.", "I won't run the washing machine while anyone is asleep."),
+        ("no vacuuming after bedtime", "I won't vacuum while anyone is asleep."),
+        ("my partner works nights so please keep it quiet until 2pm",
+         "I won't do noisy chores before 14:00."),
+        ("keep the noise down after 10pm", "I won't do noisy chores between 22:00 and 07:00."),
+    ],
+)  # fmt: skip
+def test_quiet_said_by_bed_time_or_keep_it_quiet(text, read):
+    result = parse_paragraph(text, now=NOW, tz="UTC")
+    assert [read_back(i) for i in result.instructions] == [read] and not result.questions
