@@ -179,6 +179,7 @@ def normalise(text: str) -> str:
     """Spell out what people abbreviate or misspell in schedules.
 
     "a.m." becomes "am", "every wed" "every wednesday", "every 4th day" "every 4 days",
+    "every two days" "every 2 days",
     "fortnightly" "every 2 weeks", "everyday" "every day", "by the afternoon" "by noon" (by
     the morning: 8 am, by the evening: 6 pm).
     """
@@ -196,6 +197,14 @@ def normalise(text: str) -> str:
         r"\bevery\s+(?P<n>\d+(?:st|nd|rd|th)|second|third|fourth|fifth|sixth|seventh|eighth"
         r"|ninth|tenth)\s+(?P<unit>day|week|month)s?\b",
         interval,
+        text,
+        flags=re.IGNORECASE,
+    )
+    # "every two days", "every three weeks": the number in digits
+    text = re.sub(
+        r"\bevery\s+(?P<n>two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+"
+        r"(?P<unit>days|weeks|months|hours)\b",
+        lambda m: f"every {_NUMBER_WORDS[m.group('n').lower()]} {m.group('unit')}",
         text,
         flags=re.IGNORECASE,
     )

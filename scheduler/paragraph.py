@@ -230,7 +230,7 @@ _LEADING_DAYS_WISH_RE = re.compile(
     re.IGNORECASE,
 )
 _FOR_ME_RE = re.compile(
-    r"^(make|cook|fix|prepare|get|bring|brew|pour)\s+(?:me|us)\s+(?=(?:a|an|some|the|my|our)?\s*"
+    r"\b(make|cook|fix|prepare|get|bring|brew|pour)\s+(?:me|us)\s+(?=(?:a|an|some|the|my|our)?\s*"
     r"(?:dinner|supper|lunch|breakfast|brunch|coffee|tea|cup|snack|sandwich)\b)",
     re.IGNORECASE,
 )
@@ -369,6 +369,10 @@ _UNFOLLOWED: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\s+(?:in|during|over)\s+(?:the\s+)?(?:summer|winter|spring|autumn|fall)"
                 r"(?:time|s)?\b", re.I), "the seasons"),
     (re.compile(r"\s+(?:in|during)\s+(?:the\s+)?school\s+holidays\b", re.I), "school holidays"),
+    (re.compile(r"\s*,?\s*(?:unless|except\s+(?:if|when)|but\s+not\s+(?:if|when))\s+it(?:'s|'s"
+                r"|\s+is|\s+has|\s+was)?\s*(?:been\s+)?(?:rained|rains|raining|rainy|wet|snowing"
+                r"|snowed|forecast\s+to\s+rain|going\s+to\s+rain)\b(?:\s+(?:today|that\s+day|"
+                r"overnight))?", re.I), "the weather"),
 )  # fmt: skip
 
 
@@ -446,11 +450,28 @@ _PET_EATS_RE = re.compile(
 )
 
 
+# "make sure there's always milk in the fridge": a standing check (what is missing is shopped)
+_ALWAYS_IN_RE = re.compile(
+    r"^(?:(?:could|can|would)\s+you\s+|please\s+|pls\s+)?(?:make\s+sure|ensure|see\s+that|"
+    r"check\s+that)\s+(?:(?:there'?s|there\s+is|there\s+are|we\s+have|we'?ve\s+got|i\s+have|"
+    r"i'?ve\s+got)\s+always|(?:we|i)\s+always\s+(?:have|got))\s+(?:some\s+|enough\s+)?"
+    r"(?P<what>[a-z][a-z ]*?)\s+"
+    r"in\s+the\s+(?P<where>[a-z][a-z ]*?)(?P<rest>(?:\s+(?:every|each|on|at|by|in)\b.*)?)[?.!]*$",
+    re.IGNORECASE,
+)
+
+
 def _needs_doing(sentence: str) -> str:
     """What needs doing, as a chore: "The dog needs feeding at 7" -> "feed the dog at 7".
 
-    Also "the recycling goes out on Tuesday nights" -> "take out the recycling on ...".
+    Also "the recycling goes out on Tuesday nights" -> "take out the recycling on ...", and
+    "make sure there's always milk in the fridge" -> "check the fridge for milk every day"
+    (a check puts what is missing on the shopping list).
     """
+    m = _ALWAYS_IN_RE.match(sentence)
+    if m is not None:
+        rest = m.group("rest").strip() or "every day"
+        return f"check the {m.group('where').strip()} for {m.group('what').strip()} {rest}"
     m = _GOES_OUT_RE.match(sentence)
     if m is not None:
         # A habit, said in the present: "the bins go out Thursday night" is every Thursday.
@@ -490,6 +511,34 @@ _ABOUT_SOMEONE_RE = re.compile(
     r"|go|are|is)\b",
     re.IGNORECASE,
 )
+# "My daughter comes on Saturdays around 11, so have the living room tidy by then"
+_SO_REQUEST_RE = re.compile(
+    r",?\s+so\s+(?=(?:please\s+|pls\s+)?(?:have|make|get|tidy|clean|prepare|cook|set|put|do"
+    r"|bake|hoover|vacuum|change|make\s+sure)\b)",
+    re.IGNORECASE,
+)
+_THEN_RE = re.compile(r"\b(?:by|before|for)\s+(?:then|that\s+time|that)\b", re.IGNORECASE)
+
+
+def _by_then(habit: str, request: str) -> str:
+    """The request, with "by then" said as the habit's time and days.
+
+    "My daughter comes on Saturdays around 11" + "have the living room tidy by then" is
+    "have the living room tidy by 11 on saturdays". A request with its own schedule, or
+    without "then", is left as it is.
+    """
+    m = _THEN_RE.search(request)
+    if m is None:
+        return request
+    _, clauses = split_schedule(normalise(f"x {_strip_fillers(habit)}"))
+    at = next((raw for kind, raw in clauses if kind == "at"), None)
+    if at is None:
+        return request
+    days = " ".join(raw for kind, raw in clauses if kind in _DAY_KINDS)
+    when = f"by {at.split(None, 1)[1]}{' ' + days if days else ''}"
+    return f"{request[: m.start()]}{when}{request[m.end() :]}"
+
+
 # "I have lunch at 12:30, so have it ready by then": the routine, and the chore it asks.
 _MEAL_SO_RE = re.compile(
     rf"^(?P<routine>(?:i|we)\s+(?:usually\s+|always\s+|normally\s+)?(?:have|eat)\s+"
@@ -573,6 +622,29 @@ def _routine_time(sentence: str, routine: HouseholdRoutine, person: str) -> tupl
             text += " every day"
         return " ".join(text.split()), None
     return sentence, None
+
+
+# "make me a coffee before I leave at 7:45": the routine's time said with it.
+_INLINE_ROUTINE_RE = re.compile(
+    r"\b(?P<rel>before|by\s+the\s+time|after|once|when|as\s+soon\s+as)\s+(?:i|we)(?:'ve)?\s+"
+    r"(?:leave|go|head\s+off|get\s+home|get\s+back|come\s+home|wake\s+up|get\s+up|wake)"
+    r"(?:\s+(?:for|to)\s+work|\s+the\s+house|\s+home|\s+out)?\s*,?\s+(?:at|around|about)\s+"
+    rf"(?P<time>{TIME})",
+    re.IGNORECASE,
+)
+
+
+def _inline_routine_time(sentence: str) -> str:
+    """A routine time said with its clock time, as the clock time alone.
+
+    "... before I leave at 7:45" is "... by 7:45"; "... when I get home at 6" is "at 6".
+    """
+    m = _INLINE_ROUTINE_RE.search(sentence)
+    if m is None:
+        return sentence
+    rel = m.group("rel").lower()
+    at = "by" if rel.startswith(("before", "by")) else "at"
+    return f"{sentence[: m.start()]}{at} {m.group('time')}{sentence[m.end() :]}"
 
 
 def _while_out_time(
@@ -1711,6 +1783,7 @@ def parse_paragraph(
         needs = _needs_doing(_strip_fillers(sentence))  # "Also the bins go out on ..."
         if needs != _strip_fillers(sentence):
             sentence = needs
+        sentence = _inline_routine_time(sentence)
         sentence, ask = _routine_time(sentence, routine_now, speaker)
         if ask is None:
             sentence, ask = _while_out_time(sentence, routine_now, speaker)
@@ -1753,7 +1826,11 @@ def parse_paragraph(
                     re.I,
                 )
                 if ask is not None:  # "my daughter visits on Sundays, please make lunch ..."
-                    sentences.insert(0, sentence[ask.end() :])
+                    sentences.insert(0, _by_then(sentence[: ask.start()], sentence[ask.end() :]))
+                    continue
+                so = _SO_REQUEST_RE.search(sentence)
+                if so is not None:  # "... comes on Saturdays around 11, so have ... by then"
+                    sentences.insert(0, _by_then(sentence[: so.start()], sentence[so.end() :]))
                     continue
                 who = someone.group("who").lower()
                 result.questions.append(

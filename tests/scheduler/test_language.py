@@ -513,3 +513,35 @@ def test_a_parents_morning_the_bins_and_a_tidy_while_out():
 def test_quiet_said_by_bed_time_or_keep_it_quiet(text, read):
     result = parse_paragraph(text, now=NOW, tz="UTC")
     assert [read_back(i) for i in result.instructions] == [read] and not result.questions
+
+
+@pytest.mark.parametrize(
+    "text, read",
+    [
+        ("clean the litter box every two days",
+         "I'll clean the litter box every other day at 09:00."),
+        ("water the plants every three days at 9am",
+         "I'll water the plants every 3 days at 09:00."),
+        ("Every weekday morning make me a coffee before I leave at 7:45.",
+         "I'll have a coffee ready every weekday by 07:45, starting around 07:40."),
+        ("turn the heating on when I get home at 6pm every weekday",
+         "I'll turn the heating on every weekday at 18:00."),
+        ("My daughter comes on Saturdays around 11, so have the living room tidy by then.",
+         "I'll have the living room tidied every Saturday by 11:00, starting around 10:40."),
+        ("my in-laws visit every Sunday at 2pm, please make tea for them by then",
+         "I'll have tea for them ready every Sunday by 14:00, starting around 13:55."),
+        ("Could you make sure there's always milk in the fridge?",
+         "I'll check the fridge for milk every day at 09:00."),
+        ("please make sure we always have eggs in the fridge",
+         "I'll check the fridge for eggs every day at 09:00."),
+    ],
+)  # fmt: skip
+def test_more_of_what_people_say(text, read):
+    result = parse_paragraph(text, now=NOW, tz="UTC")
+    assert [read_back(i) for i in result.instructions] == [read] and not result.questions
+
+
+def test_the_weather_is_a_qualifier_the_schedule_cannot_follow():
+    result = parse_paragraph("Water the garden every evening unless it rained.", now=NOW, tz="UTC")
+    assert [i.goal for i in result.instructions] == ["water the garden"]
+    assert "the weather" in result.notes[0]
