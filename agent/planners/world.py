@@ -270,6 +270,10 @@ class Beliefs:
         for r in self.rooms:  # "bedroom" in a home whose bedroom is "main_bedroom"
             if r.endswith(word) or word.endswith(r) or r.startswith(word):
                 return r
+        stem = _room_stem(words)  # "the kids' rooms" in a home with a "kids_room"
+        for r in self.rooms:
+            if _room_stem(r) == stem:
+                return r
         known = ", ".join(self.rooms) or "no rooms mapped yet"
         raise PlanningError(f"unknown room {words!r}; this home has: {known}")
 
@@ -429,3 +433,9 @@ def _singular(key: str) -> str:
 def _kind_of_name(name: str) -> str:
     m = _NUMBERED.match(name)
     return m["kind"] if m else name
+
+
+def _room_stem(name: str) -> str:
+    """A room name without possessives and plurals: "kids' rooms" and "kids_room": kid_room."""
+    words = [w for w in re.split(r"[\s_'’]+", name.lower()) if w and w != "the"]
+    return "_".join(w[:-1] if len(w) > 3 and w.endswith("s") else w for w in words)

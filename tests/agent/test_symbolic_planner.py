@@ -546,3 +546,11 @@ def test_with_nobody_home_a_heat_source_believed_on_is_switched_off_first(planne
     # Someone at home: the chore goes on as asked (the gate asks them if it matters).
     p = planner.plan("take the mug to the sink", ctx(facts=on, people_home=["alex"], **base))
     assert not any("kettle" in s for s in steps(p))
+
+
+def test_a_room_said_with_a_possessive_or_plural_is_the_homes_room(planner):
+    c = ctx(rooms=[*ROOMS, "kids_room"])
+    for said in ("go to the kids' rooms", "go to the kid's room", "go to the kids room"):
+        assert steps(planner.plan(said, c))[0] == ("navigate", "kids_room")
+    with pytest.raises(PlanningError, match="unknown"):
+        planner.plan("go to the garage", c)
