@@ -33,6 +33,8 @@ from housemind.skills.types import parse_atom
 __all__ = ["ChoreSpec", "understand"]
 
 _LOCATION = {"on", "in", "holding"}
+#: Words for people where a place is expected ("bring me the mug").
+_PEOPLE_WORDS = frozenset({"me", "us", "him", "her", "them", "you", "my wife", "my husband"})
 _PRONOUNS = {"it", "them", "everything", "the rest", "those", "these", "all of them", "this"}
 #: Surfaces to put things on when told "to the <room>", best first.
 _ROOM_SURFACES = ("table", "counter", "coffee_table", "desk", "island", "nightstand", "shelf")
@@ -488,6 +490,13 @@ def _slot_value(
                 if surf is None:
                     raise PlanningError(f"no surface known in the {room.replace('_', ' ')}")
                 return [surf]
+        if low in _PEOPLE_WORDS:
+            who = "you" if low in ("me", "us") else phrase
+            raise PlanningError(
+                f"I cannot hand things to {who} yet (HomeSim's robot puts things down, it "
+                "does not give them to people); say where to put it, e.g. 'put the glass of "
+                "water on the coffee table'"
+            )
         raise _NoMatch(
             f"unknown place {phrase!r}; known fixtures: "
             f"{', '.join(sorted(beliefs.fixtures)) or 'none mapped yet'}"

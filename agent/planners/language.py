@@ -221,7 +221,9 @@ class Pattern:
                 if name in self._slots:
                     raise ValueError(f"pattern {self.text!r} uses slot {{{name}}} twice")
                 self._slots.append(name)
-                pieces.append(f"(?P<{name}>.+?)")
+                # Whole words: a slot never starts or ends inside a word ("bring me a
+                # glass" must not read as the place "m" and the things "e a glass").
+                pieces.append(f"(?P<{name}>(?<!\\w).+?(?!\\w))")
                 self._pos = end + 1
             elif c in "[(":
                 self._pos += 1

@@ -554,3 +554,13 @@ def test_a_room_said_with_a_possessive_or_plural_is_the_homes_room(planner):
         assert steps(planner.plan(said, c))[0] == ("navigate", "kids_room")
     with pytest.raises(PlanningError, match="unknown"):
         planner.plan("go to the garage", c)
+
+
+def test_slots_hold_whole_words_and_a_person_is_no_place(planner):
+    from housemind.agent.planners.language import Pattern
+
+    m = Pattern("(bring|take|carry) {place} {things}").regex.match("bring me a glass of water")
+    assert m is not None and m.group("place") == "me"  # never "m" and "e a glass ..."
+    c = ctx(object_kinds={"mug": "mug"}, object_places={"mug": "table"})
+    with pytest.raises(PlanningError, match="cannot hand things to you"):
+        planner.plan("bring me the mug", c)
