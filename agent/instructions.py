@@ -93,6 +93,11 @@ class InstructOutcome:
         return [f for _, r in self.results for f in r.facts]
 
     @property
+    def notes(self) -> list[str]:
+        """What was decided for the person, or cannot be followed ("unless it rained")."""
+        return [n for _, r in self.results for n in r.notes]
+
+    @property
     def exit_code(self) -> int:
         """0 understood (and stored), 1 refused by the safety monitor, 3 only questions."""
         if self.denied:

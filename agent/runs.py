@@ -181,7 +181,7 @@ def _instruct(rt: Any, lines: list[str], *, now: Any, tz: str) -> list[str]:
         else f"{read_back(i)} It waits for a person's approval ('housemind safety pending')."
         for i in stored
     ]
-    return said + [read_back_fact(f) for f in result.facts]
+    return said + [read_back_fact(f) for f in result.facts] + [f"note: {n}" for n in result.notes]
 
 
 def _check_same_run(stored: tuple[int, str], seed: int, home: str | None, where: str) -> None:

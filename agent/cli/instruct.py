@@ -108,6 +108,7 @@ def _print_json(out: Any) -> None:
                 "stored": [instruction_json(i, out.now) for i in out.stored],
                 "facts": [fact_json(f) for f in out.facts],
                 "questions": out.questions,
+                "notes": out.notes,
                 "needs_approval": out.needs_approval,
                 "approvals": out.approvals,
                 "conflicts": out.conflicts,
@@ -140,6 +141,8 @@ def _print_stored(out: Any) -> None:
             typer.echo(f"  · {reason}")
     for fact in out.facts:
         typer.echo(_fact_sentence(fact))
+    for note in out.notes:
+        typer.echo(f"note: {note}")
     for q in out.questions:
         typer.echo(f"question: {q}")
     for c in out.conflicts:

@@ -177,3 +177,14 @@ def test_more_bad_input_found_as_a_new_user(tmp_path, cmd, waiting_checkin):
         app, [*cmd, "--db", str(waiting_checkin)] if cmd[0] in ("instructions", "memory") else cmd
     )
     _clean_error(res)
+
+
+def test_instruct_says_what_it_cannot_follow(tmp_path):
+    db = tmp_path / "home.db"
+    text = "Water the garden every evening unless it rained."
+    res = runner.invoke(app, ["instruct", "--db", str(db), *NOW, text])
+    assert res.exit_code == 0, res.output
+    assert "I'll water the garden every day at 18:00." in res.output
+    assert "note: I can't follow 'unless it rained' yet" in res.output
+    res = runner.invoke(app, ["instruct", "--db", str(tmp_path / "b.db"), *NOW, "--json", text])
+    assert "the weather" in json.loads(res.output)["notes"][0]
