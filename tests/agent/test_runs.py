@@ -73,3 +73,17 @@ def test_run_cli_json_has_the_home_and_kind(tmp_path):
     out = json.loads(res.output)
     assert out["home"] == "one_bedroom" and out["chores_done"] == 1
     assert {"checkins_asked", "checkins_answered"} <= set(out)
+
+
+@pytest.mark.slow
+def test_a_routine_told_between_runs_is_lived_from_the_extension_on(tmp_path):
+    # Day 1: nothing said of the routine, so the house's adult is out at work at noon as
+    # their own routine has it, and cooking for an empty house is refused. Then the person
+    # says they have lunch at home; the extension's resident lives it and lunch is cooked.
+    db = tmp_path / "h.db"
+    lunch = ["have lunch ready by 12:30 every day"]
+    first = run_simulated(db, days=1, home="house", instructions=lunch)
+    assert [c["status"] for c in first["chores"] if c["goal"] == "make lunch"] == ["denied"]
+    more = run_simulated(db, days=2, instructions=["I have lunch at 12:30."])
+    day2 = [c for c in more["chores"] if c["goal"] == "make lunch" and c["due"] >= "2026-11-24"]
+    assert day2 and day2[0]["status"] == "done"
