@@ -295,6 +295,22 @@ def _spoken_times(text: str) -> str:
     text = re.sub(
         rf"\b(?P<q>half|quarter)\s+past\s+(?P<h>{words}|\d{{1,2}})\b", past, text, flags=re.I
     )
+    # "around half 5" (British): half past
+    text = re.sub(
+        rf"\b(?P<lead>(?:at|by|around|about|till|until|before|after)\s+)half\s+"
+        rf"(?P<h>{words}|\d{{1,2}})\b(?!\s*(?:hours?|days?|an?\b))",
+        lambda m: f"{m.group('lead')}{hour(m.group('h'))}:30",
+        text,
+        flags=re.I,
+    )
+    # "at 6.30", "by 7.15": a dot for the colon
+    text = re.sub(
+        r"\b(?P<lead>(?:at|by|around|about|till|until|before|after|from|to)\s+)(?P<h>\d{1,2})\."
+        r"(?P<m>[0-5]\d)(?!\.?\d)",
+        r"\g<lead>\g<h>:\g<m>",
+        text,
+        flags=re.I,
+    )
     text = re.sub(rf"\bquarter\s+to\s+(?P<h>{words}|\d{{1,2}})\b", to, text, flags=re.I)
 
     def spoken(m: re.Match[str]) -> str:

@@ -257,6 +257,8 @@ _SEP_RE = re.compile(
 _SPLIT_AND_RE = re.compile(r",?\s+(?:and then|and also|and|then|also|plus)\s+", re.IGNORECASE)
 # "I go to the gym at 6pm on Mondays, back by 7:30": the way back, said short.
 _SPLIT_BACK_RE = re.compile(r"\s*,\s*(?:and\s+)?(?=(?:back|home)\b)", re.IGNORECASE)
+# "I'm up at 6:30, out the door by 7:15": routine parts after a bare comma.
+_SPLIT_COMMA_RE = re.compile(r"\s*,\s*(?!and\b|then\b)", re.IGNORECASE)
 _DAY_KINDS = frozenset(
     {"every", "on_days", "adverb", "nth_day", "month_day", "last_day", "on_the", "date",
      "next_day", "one_day", "by_day", "times_a_day", "parts"}
@@ -727,6 +729,7 @@ _ROUTINE: tuple[tuple[str, str], ...] = (
     (
         rf"leave the house|leave home|go out|head out|leave|go to {_OUTINGS}|head to {_OUTINGS}"
         r"|do the school run|take the kids to school|drop the kids (?:off )?at school"
+        r"|am out the door|am out of the (?:door|house)|get out the door|head out the door"
         r"|walk the kids to school|go to the shops|go to church"
         r"|go (?:running|jogging|swimming|cycling|shopping)|go for (?:a )?(?:run|jog|swim|ride)",
         "leaves_home_at",
@@ -797,7 +800,8 @@ _LIKE_PREDICATES = {
 
 def _routine_text(sentence: str) -> str:
     """Routine words in one order ("on weekends I'm up at 9": "I am up at 9 on weekends")."""
-    text = re.sub(r"\b(i|we)'(m|re)\b", lambda m: f"{m.group(1)} am", sentence, flags=re.I)
+    text = re.sub(r"^(?:so\s+|and\s+|ok\s+)?im\b", "I am", sentence.strip(), flags=re.I)
+    text = re.sub(r"\b(i|we)'(m|re)\b", lambda m: f"{m.group(1)} am", text, flags=re.I)
     text = re.sub(r"\b(i|we)'ll\s+be\b", lambda m: f"{m.group(1)} am", text, flags=re.I)
     text = re.sub(r"\b(i|we)\s+will\s+be\b", lambda m: f"{m.group(1)} am", text, flags=re.I)
     text = re.sub(r"^we are\b", "we am", text, flags=re.IGNORECASE)
@@ -964,32 +968,44 @@ def _routines(sentence: str, *, now: datetime, tz: str, speaker: str) -> list[Pa
     return facts
 
 
-def _split_routine(sentence: str, *, now: datetime, tz: str, speaker: str) -> list[ParsedFact]:
+def _split_routine(
+    sentence: str, *, now: datetime, tz: str, speaker: str, depth: int = 0
+) -> list[ParsedFact]:
+    """Facts of a routine sentence said in parts.
+
+    "I wake up at 6:30 and go to work at 8"; "I'm up at 6:30 weekdays, out the door by
+    7:15, home around 5:30" (a part without its subject takes the first part's; up to four
+    parts).
+    """
     text = _routine_text(sentence).rstrip(" .!")
     subject = re.match(r"^(i|we)\s+", text, re.IGNORECASE)
     if subject is None:
         return []
-    for m in [*_SPLIT_AND_RE.finditer(text), *_SPLIT_BACK_RE.finditer(text)]:
+    who = subject.group(0)
+    cuts = [*_SPLIT_AND_RE.finditer(text), *_SPLIT_BACK_RE.finditer(text)]
+    cuts += list(_SPLIT_COMMA_RE.finditer(text))
+    for m in cuts:
         left_text = text[: m.start()]
         left = _routine_facts(left_text, now=now, tz=tz, speaker=speaker)
         if not left:
             continue
-        right_text = text[m.end() :]
-        if re.match(rf"^{TIME}\b", right_text, re.IGNORECASE):
+        rest = text[m.end() :]
+        if re.match(rf"^{TIME}\b", rest, re.IGNORECASE):
             lm = _ROUTINE_RE.match(left_text)
             assert lm is not None
-            head = left_text[: lm.start("time")]  # "I get up at " + "8 on weekends"
-            right_text = f"{head}{right_text}"
-        elif re.match(r"^(?:back|home)\b", right_text, re.IGNORECASE):
-            right_text = f"{subject.group(0)}get {right_text}"  # "..., back by 7:30"
-        elif re.match(r"^(?:i|we)\b", right_text, re.IGNORECASE):
-            pass  # "... and I'm back around 9": its own subject
-        else:
-            right_text = f"{subject.group(0)}{right_text}"
-        right = _routine_facts(right_text, now=now, tz=tz, speaker=speaker)
-        if right:
-            right = _back_after_leaving(left, right, right_text)
-            return left + _same_days(left, right, right_text)
+            tries = [f"{left_text[: lm.start('time')]}{rest}"]  # "I get up at " + "8 on ..."
+        elif re.match(r"^(?:i|we)\b", rest, re.IGNORECASE):
+            tries = [rest]  # "... and I'm back around 9": its own subject
+        else:  # "..., back by 7:30", "..., out the door by 7:15", "... and go to work at 8"
+            tries = [f"{who}{rest}", f"{who}am {rest}", f"{who}get {rest}"]
+        for right_text in tries:
+            right = _routine_facts(right_text, now=now, tz=tz, speaker=speaker)
+            if not right and depth < 3:
+                right = _split_routine(right_text, now=now, tz=tz, speaker=speaker,
+                                       depth=depth + 1)  # fmt: skip
+            if right:
+                right = _back_after_leaving(left, right, right_text)
+                return left + _same_days(left, right, right_text)
     return []
 
 
@@ -1463,6 +1479,7 @@ def _chores(
     try:
         reading = _read(sentence, speaker=speaker)
         if not _SCHEDULE_WORDS_RE.search(reading.goal) and not _two_verbs(reading.goal):
+            _check_goal(reading.goal, sentence)
             return [_build(reading, now=now, tz=tz, priority=priority, speaker=speaker, days=days)]
         whole = _build(reading, now=now, tz=tz, priority=priority, speaker=speaker, days=days)
     except AmbiguousInstructionError:
@@ -1481,9 +1498,37 @@ def _chores(
         except InstructionParseError as exc:
             first_error = first_error or exc
     if whole is not None:
+        _check_goal(whole[0].goal, sentence, schedule_words=True)
         return [whole]
     assert first_error is not None
     raise first_error
+
+
+# A goal that is not a command: someone's habit or a routine read as a chore ("the wife
+# Sara gets up for her shift", "im usually up at 6.30, out the door by 7.15").
+_NOT_A_COMMAND_RE = re.compile(
+    r"^(?:i|im|i'm|i'd|ive|i've|we|we're|you|he|she|they|it|it's|its|there|this|that|these"
+    r"|those|the|a|an|my|our|his|her|their|other|both|all)\b",
+    re.IGNORECASE,
+)
+_CLOCK_IN_GOAL_RE = re.compile(r"\b\d{1,2}[:.]\d{2}\b|\b\d{1,2}\s*(?:am|pm)\b", re.IGNORECASE)
+
+
+def _check_goal(goal: str, sentence: str, *, schedule_words: bool = False) -> None:
+    """Refuse a goal that is plainly not one chore (the person is asked instead).
+
+    Raises:
+        InstructionParseError: the goal does not start as a command, holds a clock time,
+            or (``schedule_words``) still holds schedule words after reading.
+    """
+    if _NOT_A_COMMAND_RE.match(goal.strip()):
+        raise InstructionParseError(sentence, f"{goal!r} does not say what to do")
+    if _CLOCK_IN_GOAL_RE.search(goal) or (schedule_words and _SCHEDULE_WORDS_RE.search(goal)):
+        raise InstructionParseError(
+            sentence,
+            f"{goal!r} holds more than one schedule; say each chore with its own, e.g. "
+            "'vacuum upstairs every Monday at 10am. vacuum downstairs every Tuesday at 10am'",
+        )
 
 
 def _two_verbs(goal: str) -> bool:

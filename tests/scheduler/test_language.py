@@ -545,3 +545,32 @@ def test_the_weather_is_a_qualifier_the_schedule_cannot_follow():
     result = parse_paragraph("Water the garden every evening unless it rained.", now=NOW, tz="UTC")
     assert [i.goal for i in result.instructions] == ["water the garden"]
     assert "the weather" in result.notes[0]
+
+
+def test_a_routine_typed_in_one_breath():
+    result = parse_paragraph(
+        "hey! so im usually up at 6.30 weekdays, out the door by 7.15, home around half 5.",
+        now=NOW,
+        tz="UTC",
+    )
+    assert not result.questions and not result.instructions
+    assert [read_back_fact(f) for f in result.facts] == [
+        "Noted: you wake up at 06:30 on weekdays.",
+        "Noted: you leave the house at 07:15 on weekdays.",
+        "Noted: you get home at 17:30 on weekdays.",
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "My wife Sara gets up at 5 for her shift",
+        "Please make Sara's coffee at 5:10 and mine at 7:10.",
+        "vacuum upstairs every monday and thursday, downstairs on tuesdays and fridays, both "
+        "at 10am",
+        "Other days dinner by 6:30.",
+    ],
+)
+def test_what_is_not_one_chore_is_asked_about_never_stored_garbled(text):
+    result = parse_paragraph(text, now=NOW, tz="UTC")
+    assert result.instructions == [] and result.questions
