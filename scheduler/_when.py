@@ -231,6 +231,13 @@ def normalise(text: str) -> str:
         flags=re.IGNORECASE,
     )
     text = re.sub(r"\bduring the week\b", "on weekdays", text, flags=re.IGNORECASE)
+    # "on school nights": the nights before a school day
+    text = re.sub(
+        r"\b(?:on\s+)?school\s*nights\b",
+        "on sundays, mondays, tuesdays, wednesdays and thursdays",
+        text,
+        flags=re.I,
+    )
     text = re.sub(
         r"\b(?:school|work|working)\s*days\b|\bweeknights\b", "weekdays", text, flags=re.I
     )

@@ -375,7 +375,20 @@ _UNFOLLOWED: tuple[tuple[re.Pattern[str], str], ...] = (
                 r"|\s+is|\s+has|\s+was)?\s*(?:been\s+)?(?:rained|rains|raining|rainy|wet|snowing"
                 r"|snowed|forecast\s+to\s+rain|going\s+to\s+rain)\b(?:\s+(?:today|that\s+day|"
                 r"overnight))?", re.I), "the weather"),
+    (re.compile(r"\s+(?:at|around|by)\s+(?:sunset|sunrise|dusk|dawn|nightfall|first\s+light)\b",
+                re.I), "sunrise and sunset times"),
+    (re.compile(r"\s*,?\s*(?:but\s+)?(?:only\s+(?:if|when)\s+[^,.;]+|if\s+(?:it\s+needs\s+it"
+                r"|needed|necessary|it'?s\s+full|they\s+need\s+it))", re.I),
+     "how full or dirty things are before the run"),
 )  # fmt: skip
+
+
+# "Morning routine: coffee at 6:45, then open the blinds at 7": a part of the day as a header
+_HEADER_RE = re.compile(
+    r"^(?P<part>mornings?|evenings?|nights?|weekdays?|weekends?|(?:mon|tues|wednes|thurs|fri"
+    r"|satur|sun)days?)(?:\s+routine)?\s*:\s*(?P<rest>\S.*)$",
+    re.IGNORECASE,
+)
 
 
 def _unfollowed(sentence: str) -> tuple[str, list[str]]:
@@ -1479,8 +1492,9 @@ def _chores(
     try:
         reading = _read(sentence, speaker=speaker)
         if not _SCHEDULE_WORDS_RE.search(reading.goal) and not _two_verbs(reading.goal):
-            _check_goal(reading.goal, sentence)
-            return [_build(reading, now=now, tz=tz, priority=priority, speaker=speaker, days=days)]
+            built = _build(reading, now=now, tz=tz, priority=priority, speaker=speaker, days=days)
+            _check_goal(reading.goal, sentence)  # after the schedule's own errors
+            return [built]
         whole = _build(reading, now=now, tz=tz, priority=priority, speaker=speaker, days=days)
     except AmbiguousInstructionError:
         raise
@@ -1523,6 +1537,13 @@ def _check_goal(goal: str, sentence: str, *, schedule_words: bool = False) -> No
     """
     if _NOT_A_COMMAND_RE.match(goal.strip()):
         raise InstructionParseError(sentence, f"{goal!r} does not say what to do")
+    if re.fullmatch(
+        r"\w+(?:\s+\w+)?\s+(?:it|it\s+all|them|them\s+all|everything|that|this)"
+        r"(?:\s+(?:done|ready|finished|sorted|clean|cleaned))?",
+        goal.strip(),
+        re.I,
+    ):
+        raise InstructionParseError(sentence, f"{goal!r} does not say which chore")
     if _CLOCK_IN_GOAL_RE.search(goal) or (schedule_words and _SCHEDULE_WORDS_RE.search(goal)):
         raise InstructionParseError(
             sentence,
@@ -1818,6 +1839,11 @@ def parse_paragraph(
         if parts is not None:
             sentence, sentences = parts[0], [*parts[1:], *sentences]
             tails.update(parts[1:])
+        head = _HEADER_RE.match(sentence.strip())
+        if head is not None:  # "Evenings: close the curtains and lock up at 11"
+            part = head.group("part").lower().rstrip("s")
+            when = {"weekday": "on weekdays", "weekend": "on weekends"}.get(part, f"every {part}")
+            sentence = f"{head.group('rest').rstrip(' .!')} {when}"
         sentence, unfollowed = _unfollowed(sentence)
         result.notes.extend(unfollowed)
         if _PLEASANTRY_RE.match(sentence):

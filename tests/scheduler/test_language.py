@@ -574,3 +574,41 @@ def test_a_routine_typed_in_one_breath():
 def test_what_is_not_one_chore_is_asked_about_never_stored_garbled(text):
     result = parse_paragraph(text, now=NOW, tz="UTC")
     assert result.instructions == [] and result.questions
+
+
+def test_a_part_of_the_day_as_a_header_and_times_it_cannot_know():
+    result = parse_paragraph(
+        "Morning routine: coffee at 6:45, then open the blinds at 7. Evenings: close the "
+        "curtains at sunset and lock up at 11.",
+        now=NOW,
+        tz="UTC",
+    )
+    assert not result.questions
+    assert [read_back(i) for i in result.instructions] == [
+        "I'll have coffee ready every day by 06:45, starting around 06:40.",
+        "I'll open the blinds every day at 07:00.",
+        "I'll close the curtains every day at 18:00.",
+        "I'll lock up every day at 23:00.",
+    ]
+    assert "sunrise and sunset times" in result.notes[0]
+
+
+@pytest.mark.parametrize(
+    "text, read, note",
+    [
+        ("Can you run the dishwasher every night at 10 but only if it's full?",
+         "I'll run the dishwasher every day at 22:00.", "how full or dirty"),
+        ("Remind the kids to brush their teeth at 7:30pm on school nights.",
+         "I'll remind the kids to brush their teeth every Monday, Tuesday, Wednesday, "
+         "Thursday and Sunday at 19:30.", None),
+    ],
+)  # fmt: skip
+def test_conditions_and_school_nights(text, read, note):
+    result = parse_paragraph(text, now=NOW, tz="UTC")
+    assert [read_back(i) for i in result.instructions] == [read] and not result.questions
+    assert (note is None and not result.notes) or note in result.notes[0]
+
+
+def test_it_all_without_a_chore_is_asked_about():
+    result = parse_paragraph("Have it all done by 5.", now=NOW, tz="UTC")
+    assert result.instructions == [] and "does not say which chore" in result.questions[0]
