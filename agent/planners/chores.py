@@ -319,6 +319,7 @@ def _expand(
         if w in recipes().dishes or (w in recipes().meals and normalise(word) not in HOME_PLACES):
             # "make dinner" is a meal (make_meal), not a drink nobody has heard of
             raise _NoMatch(f"{word!r} is a meal, not something to {m.name.replace('_', ' ')}")
+        _not_furniture(word, beliefs)
     for kind in m.requires.values():
         item = normalise(_format(kind, values))
         known = [n for n in beliefs.known_objects() if beliefs.kind(n) == item]
@@ -490,6 +491,17 @@ def _slot_value(
                 if surf is None:
                     raise PlanningError(f"no surface known in the {room.replace('_', ' ')}")
                 return [surf]
+        if kind == "fixture":
+            try:
+                room = beliefs.resolve_room(phrase)
+            except PlanningError:
+                room = None
+            if room is not None:  # "clean the bathroom": a room where a fixture was meant
+                r = room.replace("_", " ")
+                raise _NoMatch(
+                    f"the {r} is a room; say what to do there, e.g. 'tidy the {r}', "
+                    f"'vacuum the {r}' or 'wipe the ... in the {r}'"
+                )
         if low in _PEOPLE_WORDS:
             who = "you" if low in ("me", "us") else phrase
             raise PlanningError(
@@ -661,6 +673,25 @@ def _check_kinds(m: Method, slot: str, value: Any, beliefs: Beliefs) -> None:
             raise _NoMatch(f"the {v.replace('_', ' ')} is not a {' or '.join(allowed)}")
 
 
+def _not_furniture(word: str, beliefs: Beliefs, what: str = "make") -> None:
+    """Refuse a home's fixture or room as a dish or a drink ("make the beds").
+
+    Raises:
+        _NoMatch: ``word`` names a fixture or a room of this home (so the next method is
+            tried, and none of them puts "beds" on the shopping list).
+    """
+    item = normalise(word)
+    single = item[:-1] if item.endswith("s") and len(item) > 3 else item
+    if beliefs.fixtures_of(item) or beliefs.fixtures_of(single) or single in beliefs.rooms:
+        said = item.replace("_", " ")
+        raise _NoMatch(
+            f"'{said}' is part of this home (furniture or a room), not a dish or a drink to "
+            f"{what}; the robot has no skill for making beds yet"
+            if single == "bed"
+            else f"'{said}' is part of this home (furniture or a room), not a dish or a drink"
+        )
+
+
 def _recipe(
     m: Method, word: str, beliefs: Beliefs, spec: ChoreSpec, values: dict[str, Any]
 ) -> bool:
@@ -668,6 +699,7 @@ def _recipe(
     options = recipes().options(word)
     if options is None:
         item = normalise(word) or word
+        _not_furniture(word, beliefs)
         spec.checks.append((item, _store_place(beliefs, item)))
         spec.missing.append(item)
         spec.notes.append(f"missing: {word}, added to the shopping list")

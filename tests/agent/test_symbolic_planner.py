@@ -564,3 +564,14 @@ def test_slots_hold_whole_words_and_a_person_is_no_place(planner):
     c = ctx(object_kinds={"mug": "mug"}, object_places={"mug": "table"})
     with pytest.raises(PlanningError, match="cannot hand things to you"):
         planner.plan("bring me the mug", c)
+
+
+def test_furniture_is_no_dish_and_a_room_is_no_surface(planner):
+    bed = FixtureInfo(name="bed", kind="bed", room="bedroom", surface=True)
+    kettle = FixtureInfo(name="kettle", kind="kettle", room="kitchen", switchable=True)
+    c = ctx(fixtures={**FIXTURES, "bed": bed, "kettle": kettle})
+    # never "no beds in the fridge: added beds to the shopping list"
+    with pytest.raises(PlanningError, match="no skill for making beds"):
+        planner.plan("make the beds", c)
+    with pytest.raises(PlanningError, match="the bathroom is a room; say what to do there"):
+        planner.plan("clean the bathroom", c)
