@@ -1504,9 +1504,12 @@ def _chores(
     segments = _segments(body)
     if len(segments) > 1:
         try:
-            return _segment_chores(
+            found = _segment_chores(
                 segments, now=now, tz=tz, priority=priority, speaker=speaker, days=days
             )
+            for instr, _ in found:
+                _check_goal(instr.goal, sentence, schedule_words=True)
+            return found
         except AmbiguousInstructionError:
             raise
         except InstructionParseError as exc:
@@ -1522,10 +1525,15 @@ def _chores(
 # Sara gets up for her shift", "im usually up at 6.30, out the door by 7.15").
 _NOT_A_COMMAND_RE = re.compile(
     r"^(?:i|im|i'm|i'd|ive|i've|we|we're|you|he|she|they|it|it's|its|there|this|that|these"
-    r"|those|the|a|an|my|our|his|her|their|other|both|all)\b",
+    r"|those|the|a|an|my|our|his|her|their|other|both|all|usually|normally|always|often"
+    r"|sometimes|generally|typically|mostly)\b",
     re.IGNORECASE,
 )
-_CLOCK_IN_GOAL_RE = re.compile(r"\b\d{1,2}[:.]\d{2}\b|\b\d{1,2}\s*(?:am|pm)\b", re.IGNORECASE)
+_CLOCK_IN_GOAL_RE = re.compile(
+    r"\b\d{1,2}[:.]\d{2}\b|\b\d{1,2}\s*(?:am|pm)\b|\b(?:after|before|at|by|until|till|around)"
+    r"\s+\d{1,2}\b(?!\s*(?:minutes?|mins?|hours?|days?|people|of|x|%))",
+    re.IGNORECASE,
+)
 
 
 def _check_goal(goal: str, sentence: str, *, schedule_words: bool = False) -> None:
@@ -1851,6 +1859,8 @@ def parse_paragraph(
         meal = _meal_so(_strip_fillers(sentence))
         if meal is not None:
             sentence, sentences = meal[0], [meal[1], *sentences]
+        # "feed Luna (the cat) at 7": an aside naming what someone is
+        sentence = re.sub(r"\s*\((?:the|our|my|a)\s+[a-z' ]+\)", "", sentence, flags=re.I)
         needs = _needs_doing(_strip_fillers(sentence))  # "Also the bins go out on ..."
         if needs != _strip_fillers(sentence):
             sentence = needs
