@@ -16,7 +16,7 @@ house). :func:`follow_routine` rewrites a resident's slots, day by day, so that:
 - **Up**: their morning (from getting up to leaving, or to noon) is fitted between the
   stated wake time and its end, keeping its order and proportions; a morning shorter
   than :data:`MIN_MORNING_MIN` starts that long before its end (someone who "wakes up and
-  goes to work at 7" is up at 06:40).
+  goes to work at 7" is up at 06:35).
 - **Meals**: a stated meal time moves that meal (and the cooking just before it) there,
   or adds it on a day that had none; a meal inside a stated absence is eaten out (not
   followed); one inside an absence of the resident's own routine (nothing said of it)
