@@ -115,18 +115,17 @@ def stated_routines(facts: Any, *, tz: str) -> dict[str, dict[int, Any]]:
         ``{person: {weekday: sim.home.following.StatedDay}}`` for everyone who stated a
         wake, leave, come-home, bed or meal time, or that they work from home.
     """
-    from housemind.scheduler.routines import HouseholdRoutine
+    from housemind.scheduler.routines import HOME_PREDICATE, MEAL_PREDICATES, HouseholdRoutine
     from housemind.sim.home.following import StatedDay
 
     routine = HouseholdRoutine.from_facts(facts, tz=tz)
-    meals = (("breakfast", "has_breakfast_at"), ("lunch", "has_lunch_at"),
-             ("dinner", "has_dinner_at"))  # fmt: skip
+    meals = [(p.removeprefix("has_").removesuffix("_at"), p) for p in MEAL_PREDICATES]
     out: dict[str, dict[int, Any]] = {}
     for person in routine.people():
         days = {}
         for d in range(7):
             day = StatedDay(
-                home=routine.minutes(person, "works_from_home", d) is not None,
+                home=routine.minutes(person, HOME_PREDICATE, d) is not None,
                 wake=routine.minutes(person, "wakes_at", d),
                 away=routine.away(person, d),
                 bed=routine.minutes(person, "goes_to_bed_at", d),

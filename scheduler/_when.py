@@ -189,22 +189,16 @@ def normalise(text: str) -> str:
 
     def interval(m: re.Match[str]) -> str:
         raw = m.group("n").lower()
-        n = _ORDINAL_WORDS.get(raw) or int(re.sub(r"\D", "", raw))
+        n = _ORDINAL_WORDS.get(raw) or _NUMBER_WORDS.get(raw) or int(re.sub(r"\D", "", raw))
         unit = m.group("unit").lower()
         return f"every {n} {unit}s" if n != 1 else f"every {unit}"
 
+    # "every 4th day", "every second week", "every two days": the number in digits
     text = re.sub(
         r"\bevery\s+(?P<n>\d+(?:st|nd|rd|th)|second|third|fourth|fifth|sixth|seventh|eighth"
-        r"|ninth|tenth)\s+(?P<unit>day|week|month)s?\b",
+        r"|ninth|tenth|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+"
+        r"(?P<unit>day|week|month|hour)s?\b",
         interval,
-        text,
-        flags=re.IGNORECASE,
-    )
-    # "every two days", "every three weeks": the number in digits
-    text = re.sub(
-        r"\bevery\s+(?P<n>two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+"
-        r"(?P<unit>days|weeks|months|hours)\b",
-        lambda m: f"every {_NUMBER_WORDS[m.group('n').lower()]} {m.group('unit')}",
         text,
         flags=re.IGNORECASE,
     )

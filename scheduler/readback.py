@@ -365,8 +365,10 @@ def read_back_fact(fact: Any) -> str:
     """
     predicate, value = fact.predicate, fact.value
     if predicate == "works_from_home":
-        days = _routine_days(getattr(fact, "rrule", None))
-        return f"Noted: {_whose_routine(fact)} work from home{days}; I'll plan on you being in."
+        days, who = _routine_days(getattr(fact, "rrule", None)), _whose_routine(fact)
+        if who == "you":
+            return f"Noted: you work from home{days}; I'll plan on you being in."
+        return f"Noted: {who} works from home{days}; I'll plan on them being in."
     if predicate in _ROUTINE_WORDS:
         days = _routine_days(getattr(fact, "rrule", None))
         who, verb = _whose_routine(fact), _ROUTINE_WORDS[predicate]

@@ -119,8 +119,8 @@ class HouseholdRoutine:
             quiet_hours: Overrides a quiet-hours fact.
 
         Returns:
-            The routine; predicates other than :data:`ROUTINE_PREDICATES` and
-            :data:`MEAL_PREDICATES` are ignored.
+            The routine; predicates other than :data:`ROUTINE_PREDICATES`,
+            :data:`MEAL_PREDICATES` and :data:`HOME_PREDICATE` are ignored.
         """
         people: dict[str, dict[str, dict[int, int]]] = {}
         quiet = quiet_hours

@@ -27,7 +27,7 @@ from housemind.agent.knowledge import (
 from housemind.agent.planners.base import PlanningError
 from housemind.agent.planners.language import Clause, clauses, clean_text
 from housemind.agent.planners.methods import Method, Selector, recipes
-from housemind.agent.planners.world import Beliefs, Group, Unknown, kinds_of, split_list
+from housemind.agent.planners.world import Beliefs, Group, Unknown, kinds_of, name_stem, split_list
 from housemind.skills.types import parse_atom
 
 __all__ = ["ChoreSpec", "understand"]
@@ -673,23 +673,20 @@ def _check_kinds(m: Method, slot: str, value: Any, beliefs: Beliefs) -> None:
             raise _NoMatch(f"the {v.replace('_', ' ')} is not a {' or '.join(allowed)}")
 
 
-def _not_furniture(word: str, beliefs: Beliefs, what: str = "make") -> None:
+def _not_furniture(word: str, beliefs: Beliefs) -> None:
     """Refuse a home's fixture or room as a dish or a drink ("make the beds").
 
     Raises:
         _NoMatch: ``word`` names a fixture or a room of this home (so the next method is
             tried, and none of them puts "beds" on the shopping list).
     """
-    item = normalise(word)
-    single = item[:-1] if item.endswith("s") and len(item) > 3 else item
+    item, single = normalise(word), name_stem(word)
     if beliefs.fixtures_of(item) or beliefs.fixtures_of(single) or single in beliefs.rooms:
         said = item.replace("_", " ")
-        raise _NoMatch(
-            f"'{said}' is part of this home (furniture or a room), not a dish or a drink to "
-            f"{what}; the robot has no skill for making beds yet"
-            if single == "bed"
-            else f"'{said}' is part of this home (furniture or a room), not a dish or a drink"
-        )
+        why = f"'{said}' is part of this home (furniture or a room), not a dish or a drink"
+        if single == "bed":
+            why += "; the robot has no skill for making beds yet"
+        raise _NoMatch(why)
 
 
 def _recipe(

@@ -28,7 +28,7 @@ from housemind.agent.planners.base import PlanContext, PlanningError, Subtask
 from housemind.agent.planners.validate import believed_facts
 from housemind.skills.types import parse_atom
 
-__all__ = ["Beliefs", "Group", "Unknown"]
+__all__ = ["Beliefs", "Group", "Unknown", "name_stem"]
 
 _ARTICLES = {"the", "a", "an", "my", "our", "your", "some", "his", "her", "their", "any"}
 #: Words that describe a state, not a thing ("the dirty plate"); kept as a filter.
@@ -270,9 +270,9 @@ class Beliefs:
         for r in self.rooms:  # "bedroom" in a home whose bedroom is "main_bedroom"
             if r.endswith(word) or word.endswith(r) or r.startswith(word):
                 return r
-        stem = _room_stem(words)  # "the kids' rooms" in a home with a "kids_room"
+        stem = name_stem(words)  # "the kids' rooms" in a home with a "kids_room"
         for r in self.rooms:
-            if _room_stem(r) == stem:
+            if name_stem(r) == stem:
                 return r
         known = ", ".join(self.rooms) or "no rooms mapped yet"
         raise PlanningError(f"unknown room {words!r}; this home has: {known}")
@@ -435,7 +435,7 @@ def _kind_of_name(name: str) -> str:
     return m["kind"] if m else name
 
 
-def _room_stem(name: str) -> str:
-    """A room name without possessives and plurals: "kids' rooms" and "kids_room": kid_room."""
+def name_stem(name: str) -> str:
+    """A name without articles, possessives and plurals ("kids' rooms", "kids_room": kid_room)."""
     words = [w for w in re.split(r"[\s_'’]+", name.lower()) if w and w != "the"]
     return "_".join(w[:-1] if len(w) > 3 and w.endswith("s") else w for w in words)

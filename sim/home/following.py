@@ -38,7 +38,7 @@ from dataclasses import dataclass, replace
 from datetime import time
 
 from housemind.sim.home.mess import WORK
-from housemind.sim.home.residents import PET_KINDS, Resident, RoutineSlot
+from housemind.sim.home.residents import PET_KINDS, Resident, RoutineSlot, slots_of_day
 
 __all__ = ["DOOR_MIN", "MEAL_MIN", "MIN_MORNING_MIN", "StatedDay", "follow_routine"]
 
@@ -292,7 +292,7 @@ def _apply_meal(
         tmpl = tpl.meal(meal)
         if tmpl is None:
             return tl, f"no {meal} in their routine to move"
-        slot, length, new = tmpl, MEAL_MIN, [(at, tmpl)]
+        length, new = MEAL_MIN, [(at, tmpl)]
     end = min(at + max(length, 15), _DAY)
     return _overlay(tl, new[0][0], end, new, tpl), None
 
@@ -326,9 +326,7 @@ def follow_routine(resident: Resident, days: Mapping[int, StatedDay]) -> tuple[R
     week: list[RoutineSlot] = []
     weekend: list[RoutineSlot] = []
     for d in range(7):
-        base = resident.weekend if d >= 5 and resident.weekend else resident.routine
-        slots = sorted((s for s in base if not s.only or d in s.only), key=lambda s: s.start)
-        tl: _Timeline = [(s.start.hour * 60 + s.start.minute, s) for s in slots]
+        tl: _Timeline = [(s.start.hour * 60 + s.start.minute, s) for s in slots_of_day(resident, d)]
         said = days.get(d)
         prev = days.get((d - 1) % 7)
         name = _DAY_NAMES[d]
@@ -344,13 +342,14 @@ def follow_routine(resident: Resident, days: Mapping[int, StatedDay]) -> tuple[R
                     "midnight; not followed"
                 )
                 away = None
+            stated = away  # said, and one a day can have
             if said.wake is not None and said.wake >= _NOON:
                 notes.append(f"{name}: getting up at {_hhmm(said.wake)}; not followed")
             elif said.wake is not None:
                 if away is None:
                     away = _default_leave(tl, said.wake)  # their own absence, later
                 if away is not None and away[0] == away[1]:  # no time left to go out
-                    i, j = _morning(tl)
+                    _, j = _morning(tl)
                     k = j + 1 if j < len(tl) and _is_door(tl[j][1]) else j
                     tl = [p for n, p in enumerate(tl) if n not in (j, k)]
                     away = None
@@ -359,9 +358,9 @@ def follow_routine(resident: Resident, days: Mapping[int, StatedDay]) -> tuple[R
             if away is not None:
                 tl = _apply_away(tl, away, tpl)
             for meal, at in said.meals:
-                if not (away and away[0] <= at < away[1]):
+                if not (stated and stated[0] <= at < stated[1]):
                     tl = _stay_home(tl, at, tpl)  # a meal at home: not out that day
-                tl, note = _apply_meal(tl, meal, at, tpl, said.away if away else None)
+                tl, note = _apply_meal(tl, meal, at, tpl, stated)
                 if note:
                     notes.append(f"{name}: {note}")
             if said.bed is not None:

@@ -58,6 +58,7 @@ __all__ = [
     "make_household",
     "residents_for",
     "slot_at",
+    "slots_of_day",
 ]
 
 #: Who may live in a home.
@@ -241,10 +242,12 @@ def slot_at(routine: tuple[RoutineSlot, ...], t: time) -> RoutineSlot:
     return cur
 
 
-def _slots_of_day(r: Resident, weekday: int) -> tuple[RoutineSlot, ...]:
-    """``r``'s slots on a weekday (0 = Monday), before jitter and chance."""
+def slots_of_day(r: Resident, weekday: int) -> tuple[RoutineSlot, ...]:
+    """``r``'s slots on a weekday (0 = Monday), before jitter and chance, in order."""
     base = r.weekend if weekday >= 5 and r.weekend else r.routine
-    return tuple(s for s in base if not s.only or weekday in s.only)
+    return tuple(
+        sorted((s for s in base if not s.only or weekday in s.only), key=lambda s: s.start)
+    )
 
 
 # -- routines -------------------------------------------------------------------------------
@@ -746,7 +749,7 @@ class ResidentSim:
             return hit
         slots = [
             s
-            for s in _slots_of_day(r, day.weekday())
+            for s in slots_of_day(r, day.weekday())
             if (not s.needs or s.needs in self._kinds)
             and (
                 s.chance >= 1.0
@@ -812,7 +815,7 @@ class ResidentSim:
         for day in (local.date(), local.date() + timedelta(days=1)):
             for r in self.residents.values():
                 if r.fixed:
-                    for s in _slots_of_day(r, day.weekday()):
+                    for s in slots_of_day(r, day.weekday()):
                         t = datetime.combine(day, s.start, tzinfo=local.tzinfo)
                         if t > local and (best is None or t < best):
                             best = t
@@ -1091,7 +1094,7 @@ class ResidentSim:
 
     def _update_fixed(self, world: WorldState, r: Resident, local: datetime, seed: int) -> bool:
         st = world.residents[r.name]
-        slot = slot_at(_slots_of_day(r, local.weekday()), local.time())
+        slot = slot_at(slots_of_day(r, local.weekday()), local.time())
         if st.activity == slot.activity and st.room == slot.room:
             return False
         prev = next((s for s in (*r.routine, *r.weekend) if s.activity == st.activity), None)

@@ -624,3 +624,14 @@ def test_it_all_without_a_chore_is_asked_about():
 def test_a_remark_or_a_time_left_in_the_goal_is_asked_about(text):
     result = parse_paragraph(text, now=NOW, tz="UTC")
     assert result.instructions == [] and result.questions
+
+
+def test_working_from_home_is_said_back_as_whose_it_is():
+    from types import SimpleNamespace as F
+
+    rule = "RRULE:FREQ=WEEKLY;BYDAY=FR;BYHOUR=9;BYMINUTE=0"
+    his = F(subject="husband", predicate="works_from_home", value="yes", rrule=rule,
+            text="my husband works from home on Fridays")  # fmt: skip
+    assert read_back_fact(his) == (
+        "Noted: your husband works from home on Fridays; I'll plan on them being in."
+    )
