@@ -14,6 +14,7 @@ from housemind.agent.knowledge import static_facts
 from housemind.agent.planners.pddl import DomainError, compile_domain, domain_pddl
 from housemind.skills import REGISTRY, SkillParams, SkillRegistry, skill
 from housemind.skills import builtin as _builtin  # noqa: F401 - the built-in skills
+from housemind.skills.types import parse_atom
 
 
 def test_every_builtin_skill_compiles_with_its_literal_variants():
@@ -317,6 +318,41 @@ def test_a_search_out_of_time_falls_back_to_the_next_search(monkeypatch):
     assert tried == [pddl.SEARCH_CONFIGS[0][0][-1], pddl.MERGE_AND_SHRINK[-1]]
 
 
+def test_a_problem_with_many_open_goals_starts_with_merge_and_shrink_at_the_same_cost(
+    monkeypatch,
+):
+    # moving several things is where LM-cut is slow; merge-and-shrink, also optimal, goes
+    # first there, and a problem with few open goals keeps LM-cut first
+    from housemind.agent.planners import pddl
+
+    fixtures, kinds, static = _home()
+    things = ["kitchen", *fixtures, *kinds]
+    init = static | {"near(kitchen)", "hand_empty", "on(milk,counter)", "on(mug,counter)"}
+    init |= {"on(vase,counter)", "open(fridge)"}
+    goal = ["in(milk,fridge)", "in(mug,sink)", "on(vase,shelf)", "closed(fridge)"]
+    assert sum(g not in init for g in goal) == pddl.MANY_OPEN_GOALS
+    tried: list[str] = []
+    real = pddl._search
+
+    def search(sas, plan, config, cwd):
+        tried.append(config[0][-1])
+        return real(sas, plan, config, cwd)
+
+    monkeypatch.setattr(pddl, "_search", search)
+    res = pddl.Domain(compile_domain(REGISTRY).schemas).solve(things, init, goal)
+    assert res.solved and tried == [pddl.MERGE_AND_SHRINK[-1]]
+    tried.clear()
+    monkeypatch.setattr(pddl, "MANY_OPEN_GOALS", 99)
+    lmcut = pddl.Domain(compile_domain(REGISTRY).schemas).solve(things, init, goal)
+    assert tried == [pddl.SEARCH_CONFIGS[0][0][-1]]
+
+    def cost(r):
+        return sum(pddl.ACTION_COSTS.get(s.skill, 1) for s in r.steps)
+
+    assert cost(res) == cost(lmcut)
+    assert pddl.searches_for(1) == pddl.SEARCH_CONFIGS
+
+
 def test_a_search_that_gives_up_hands_over_to_the_next_which_is_also_optimal(monkeypatch):
     # LM-cut with no time at all gives up (exit code 12: proves nothing); merge-and-shrink
     # then plans, and its plan costs what LM-cut's does
@@ -347,3 +383,69 @@ def test_a_search_that_gives_up_hands_over_to_the_next_which_is_also_optimal(mon
         return sum(pddl.ACTION_COSTS.get(s.skill, 1) for s in r.steps)
 
     assert cost(res) == cost(best)
+
+
+def _written_by_unified_planning(domain, objects, init, goal):
+    import warnings
+
+    from unified_planning.io import PDDLWriter
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        w = PDDLWriter(domain._problem(objects, init, goal, None))
+        return w.get_domain(), w.get_problem()
+
+
+@pytest.mark.parametrize(
+    "goal",
+    [
+        ["on(milk,counter)"],
+        ["on(milk,counter)", "closed(fridge)", "not open(fridge)", "not switched_on(sink)"],
+    ],
+)
+def test_problems_are_written_exactly_as_unified_planning_writes_them(goal):
+    # after the first problem the domain file is reused and each problem written from its
+    # names: the files Fast Downward reads are the same, byte for byte
+    from housemind.agent.planners import pddl
+
+    fixtures, kinds, static = _home()
+    domain = pddl.Domain(compile_domain(REGISTRY).schemas)
+    init = static | {"near(kitchen)", "hand_empty", "in(milk,fridge)", "closed(fridge)"}
+    things = sorted({"kitchen", *fixtures, *kinds} | set(domain.constants))
+    first = domain.solve(things, init, goal)
+    (written,) = domain._written.values()
+    assert written.writes(things)
+    init2 = sorted(init - {"in(milk,fridge)"} | {"on(milk,shelf)", "on(mug,milk)"})
+    for objs, facts in ((things, sorted(init)), ([t for t in things if t != "vase"], init2)):
+        facts = [
+            f
+            for f in facts
+            if parse_atom(f)[0] in domain.predicates and all(a in objs for a in parse_atom(f)[1])
+        ]
+        ref_domain, ref_problem = _written_by_unified_planning(domain, list(objs), facts, goal)
+        assert written.text == ref_domain
+        assert domain._problem_text(written, list(objs), facts, goal) == ref_problem
+    again = pddl.Domain(compile_domain(REGISTRY).schemas)
+    init3 = init | {"on(mug,counter)"}  # not the cached problem: solved from written names
+    assert again.solve(things, init, goal).steps == first.steps
+    assert again.solve(things, init3, goal).solved and len(again._written) == 1
+
+
+def test_names_unified_planning_would_change_go_through_unified_planning():
+    from housemind.agent.planners import pddl
+
+    fixtures, kinds, static = _home()
+    domain = pddl.Domain(compile_domain(REGISTRY).schemas)
+    init = static | {"near(kitchen)", "hand_empty", "on(milk,shelf)"}
+    domain.solve(["kitchen", *fixtures, *kinds], init, ["on(milk,counter)"])
+    (written,) = domain._written.values()
+    assert not written.writes(["Mug"]) and not written.writes(["2nd_mug"])
+    kinds2 = {"Milk": "milk", "mug": "mug"}
+    static2 = static_facts(["kitchen"], fixtures, kinds2)
+    res = domain.solve(
+        ["kitchen", *fixtures, *kinds2],
+        static2 | {"near(kitchen)", "hand_empty", "on(Milk,shelf)"},
+        ["on(Milk,counter)"],
+    )
+    assert res.solved and res.steps[-1].args["target"] == "counter"
+    assert [s.args.get("object") for s in res.steps if s.skill == "pick"] == ["Milk"]
