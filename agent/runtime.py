@@ -7,6 +7,7 @@ happened through an ``on_event`` callback (the CLI's live view listens to it).
 
 from __future__ import annotations
 
+import gc
 import logging
 import re
 import time
@@ -802,6 +803,17 @@ class HomeRuntime(AssistServices):
             run_id: With a simulator, keep a durable checkpoint of the run under this id
                 (see :meth:`resume_run`), written at every safe point between chores.
         """
+        # What exists when the loop starts (models, the home, the registry, the compiled
+        # graph) lives as long as the loop: keep it out of the collector's full passes,
+        # which walk every object (a simulated month: 17 of them, 2.9 s). Objects made
+        # later are collected as usual; at the end everything is collectable again.
+        gc.freeze()
+        try:
+            return self._run_until(end, run_id)
+        finally:
+            gc.unfreeze()
+
+    def _run_until(self, end: datetime, run_id: str | None) -> RunSummary:
         t0_wall = time.perf_counter()
         t0 = self.clock.now()
         self._active_run = (run_id, end) if run_id is not None else None
