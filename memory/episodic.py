@@ -11,6 +11,7 @@ is written (:meth:`EpisodicMemory.record_many` embeds a batch at once).
 
 from __future__ import annotations
 
+import functools
 import logging
 import math
 from collections import Counter
@@ -99,6 +100,15 @@ class EventSearcher(Protocol):
         ...
 
 
+@functools.lru_cache(maxsize=16384)
+def _doc_terms(text: str, place: str | None) -> Counter[str]:
+    """Term counts of one event (events never change: each is read once, not per query).
+
+    The returned counter is shared: read it, never change it.
+    """
+    return Counter(tokens(f"{text} {place or ''}"))
+
+
 class KeywordSearcher:
     """BM25 over stemmed, stopword-free words of the event text and place.
 
@@ -123,12 +133,18 @@ class KeywordSearcher:
             return []
         likes = [func.lower(Event.text).like(f"%{t}%") for t in terms]
         likes += [func.lower(Event.place).like(f"%{t}%") for t in terms]
-        q = base.where(or_(*likes)).order_by(Event.time.desc()).limit(self.max_candidates)
-        candidates = list(session.scalars(q))
+        # Only the columns that are scored (whole events only for the hits returned).
+        q = (
+            base.with_only_columns(Event.id, Event.time, Event.text, Event.place)
+            .where(or_(*likes))
+            .order_by(Event.time.desc())
+            .limit(self.max_candidates)
+        )
+        candidates = session.execute(q).all()
         if not candidates:
             return []
         total = session.scalar(select(func.count()).select_from(base.subquery())) or 1
-        docs = [Counter(tokens(f"{e.text} {e.place or ''}")) for e in candidates]
+        docs = [_doc_terms(e.text, e.place) for e in candidates]
         avg_len = sum(sum(d.values()) for d in docs) / len(docs) or 1.0
         df = {t: sum(1 for d in docs if t in d) for t in terms}
         hits = []
@@ -150,7 +166,12 @@ class KeywordSearcher:
                 hits.append((score, e.time, e))
         # Equal scores: the more recent event first.
         hits.sort(key=lambda h: (h[0], h[1]), reverse=True)
-        return [EventHit(event=EventView.from_record(e), score=sc) for sc, _, e in hits[:limit]]
+        best = hits[:limit]
+        events = {
+            e.id: e
+            for e in session.scalars(select(Event).where(Event.id.in_([e.id for *_, e in best])))
+        }
+        return [EventHit(event=EventView.from_record(events[e.id]), score=sc) for sc, _, e in best]
 
 
 class EpisodicMemory:

@@ -695,25 +695,33 @@ class SpatialMemory:
         explored = {p.name for p in all_places if p.kind == "room" and p.last_seen_at}
         known_rooms = [p.name for p in all_places if p.kind == "room"]
         all_rooms = rooms if rooms is not None else known_rooms
+        # The sightings read once (ORM attributes are slow), by object and by kind, in
+        # their order (most often seen first).
+        by_object: dict[str, list[str]] = {}
+        by_kind: dict[str, list[tuple[str, str]]] = {}
+        for sg in sightings:
+            obj, place = sg.object, sg.place
+            by_object.setdefault(obj, []).append(place)
+            by_kind.setdefault(sg.kind, []).append((obj, place))
         result: dict[str, list[str]] = {}
         for name in names:
-            out: list[str] = []
+            out: dict[str, None] = {}  # insertion-ordered set
 
-            def add(place: str | None, out: list[str] = out) -> None:
-                if place and place not in out:
-                    out.append(place)
+            def add(place: str | None, out: dict[str, None] = out) -> None:
+                if place:
+                    out.setdefault(place)
 
             r = records.get(name)
             kind = kinds[name]
             missing_at = r.place if r is not None and r.missing_since is not None else None
             if r is not None and missing_at is None:
                 add(r.place)
-            for sg in sightings:
-                if sg.object == name and sg.place != missing_at:
-                    add(sg.place)
-            for sg in sightings:
-                if sg.kind == kind and sg.object != name and sg.place != missing_at:
-                    add(sg.place)
+            for place in by_object.get(name, ()):
+                if place != missing_at:
+                    add(place)
+            for obj, place in by_kind.get(kind, ()):
+                if obj != name and place != missing_at:
+                    add(place)
             prior = _prior(kind)
             for fixture_kind in prior:
                 if fixture_kind == "floor":
@@ -729,7 +737,7 @@ class SpatialMemory:
                     if room != missing_at:
                         add(room)
             add(missing_at)
-            result[name] = out
+            result[name] = list(out)
         return result
 
     # --- object permanence -----------------------------------------------------------

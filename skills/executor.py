@@ -209,15 +209,17 @@ class _MalformedChunk(PolicyError):
 
 
 def _proprio_from_array(p: np.ndarray, prev: Proprio) -> Proprio:
-    # gym obs layout: [x, y, cos θ, sin θ, vx, vy, wz, gripper] (Proprio.as_array)
+    # gym obs layout: [x, y, cos θ, sin θ, vx, vy, wz, gripper] (Proprio.as_array);
+    # tolist(): one conversion to Python floats instead of eight
+    x, y, c, s, vx, vy, wz, gripper = p[:8].tolist()
     return Proprio(
-        x=float(p[0]),
-        y=float(p[1]),
-        theta=math.atan2(float(p[3]), float(p[2])),
-        vx=float(p[4]),
-        vy=float(p[5]),
-        wz=float(p[6]),
-        gripper=float(p[7]),
+        x=x,
+        y=y,
+        theta=math.atan2(s, c),
+        vx=vx,
+        vy=vy,
+        wz=wz,
+        gripper=gripper,
         held=prev.held,
         room=prev.room,
         held_state=prev.held_state,
