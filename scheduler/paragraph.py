@@ -1465,7 +1465,8 @@ def _segment_kind(text: str) -> str:
         return "chore"
     if first in ("set", "clean", "empty", "tidy", "dry"):
         # verbs that are also states ("clean", "empty"): a verb when an object follows
-        return "chore" if re.match(r"^\w+\s+(?:the|my|our|up|out|a|an)\b", low) else "cont"
+        obj = r"^\w+\s+(?:the|my|our|your|his|her|their|its|up|out|a|an)\b"
+        return "chore" if re.match(obj, low) else "cont"
     if first in DETERMINERS or re.match(r"^\w+s'\s", low):
         return "elided"
     goal, clauses = split_schedule(text)
@@ -1567,7 +1568,8 @@ def _two_verbs(goal: str) -> bool:
                                                          m.group(1)):  # fmt: skip
             return True
         if m.group(1) in ("set", "clean", "empty", "tidy") and re.match(
-            r"^\s+(?:and|then|and then)\s+\w+\s+(?:the|my|our)\b", goal[m.start() :]
+            r"^\s+(?:and|then|and then)\s+\w+\s+(?:the|my|our|your|his|her|their|its)\b",
+            goal[m.start() :],
         ):
             return True
     return False
@@ -1623,13 +1625,18 @@ def _segment_chores(
         )
     # A clause with no days borrows them: from a leading schedule ("every Saturday vacuum
     # the hall and clean the bathroom"), else from a trailing one ("feed the cat at 7am
-    # and water the plants at 8am every day").
+    # and water the plants at 8am every day"). A trailing one is not lent to a clause with
+    # several times of day, which is every day ("feed Luna at 7am and 6pm, and clean her
+    # litter tray every other day": the feeding is every day).
     donor = None
     if readings[0].leading and readings[0].day_clauses:
         donor = readings[0]
     elif readings[-1].day_clauses:
         donor = readings[-1]
     for r in readings:
+        times = [t for k, raw in r.clauses if k in _TIME_KINDS for t in split_times(raw)]
+        if donor is not readings[0] and not r.day_clauses and len(times) > 1:
+            continue  # a leading schedule is lent to all ("every Saturday, ...")
         if donor is not None and r is not donor and not r.day_clauses:
             if not r.clauses and donor is readings[0]:
                 r.extra = r.extra + donor.clauses

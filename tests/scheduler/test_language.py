@@ -80,6 +80,30 @@ def test_two_chores_in_one_sentence_share_the_verb_and_time():
     assert trash.id != recycling.id
 
 
+def test_a_chore_said_several_times_a_day_keeps_every_day_beside_another_chore_s_days():
+    # "clean her litter tray" is a chore (a possessive after the verb), and the trailing
+    # "every other day" is the litter tray's: feeding twice a day is every day
+    result = parse_paragraph(
+        "Feed Luna at 7am and 6pm, and clean her litter tray every other day.",
+        now=NOW,
+        tz="Europe/Berlin",
+    )
+    assert result.questions == []
+    feed, litter = result.instructions
+    assert feed.goal == "feed Luna" and _runs(feed, 3) == ["Fri 27 18:00", "Sat 28 07:00",
+                                                          "Sat 28 18:00"]  # fmt: skip
+    assert litter.goal == "clean her litter tray" and "INTERVAL=2" in litter.rrule
+    # a list of single times still shares the days said at the end, and a leading
+    # schedule is lent to a clause with several times too
+    for text in (
+        "Vacuum the hall at 10am, mop the kitchen at 11am and clean the bathroom at noon "
+        "on Saturdays.",
+        "Every Saturday, vacuum the hall and feed the cat at 7am and 6pm.",
+    ):
+        got = parse_paragraph(text, now=NOW, tz="Europe/Berlin").instructions
+        assert len(got) >= 2 and all("BYDAY=SA" in i.rrule for i in got), text
+
+
 def test_deadline_by_a_day_every_week():
     instr = _one("make sure my gym clothes are washed by Sunday at noon every week")
     assert instr.kind is InstructionKind.DEADLINE_CHORE and instr.time_is_deadline
