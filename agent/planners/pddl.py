@@ -309,9 +309,9 @@ class _WrittenDomain:
     """A domain file as unified-planning wrote it, and the names it chose.
 
     The domain depends only on the skills allowed (and on whether the goal negates a fact,
-    which adds a requirement), so it is written once; each problem is then written from
-    these names in unified-planning's own format (:meth:`Domain._problem_text`), which
-    building and writing the whole model each time would cost 30 ms a problem.
+    which adds a requirement), so it is written once; each later problem is written from
+    these names in unified-planning's own format (:meth:`Domain._problem_text`) instead of
+    building and writing the whole model again (about 30 ms a problem).
     """
 
     text: str
