@@ -135,3 +135,23 @@ def test_run_solution_reports_a_failing_step():
     assert run_solution(env, [("pick", {"object": inst.params["objects"][0]})]) is False
     with pytest.raises(Exception, match="beyond reach|navigate"):
         run_solution(env, [("pick", {"object": inst.params["objects"][0]})], raise_errors=True)
+
+
+def test_a_clean_one_of_the_kind_does_when_the_goal_says_a_clean_mug():
+    # "bring a clean mug to the coffee table": the sampler chose 'mug' (in the cabinet),
+    # but another clean mug brought there meets the words too; a dirty one does not
+    import random
+
+    from housemind.sim.home.tasks._common import place_in
+
+    env, inst = new_episode("bring_mug_to_coffee_table", 8, home="house")
+    assert inst.params["objects"] == ["mug"] and get_task(inst.task).any_such
+    assert not inst.check(env)
+    other = env.world.objects["mug_2"]
+    assert other.kind == "mug" and not other.dirty
+    place_in(env, "mug_2", "coffee_table", random.Random(0))
+    assert inst.check(env)
+    other.dirty = True
+    assert not inst.check(env)
+    # a task that names its things ("put the book on the nightstand") takes no stand-in
+    assert not get_task("bring_book_to_nightstand").any_such

@@ -287,6 +287,9 @@ class MoveTask(Task):
     state: ClassVar[dict[str, Any]] = {}
     closed: ClassVar[bool] = True
     needs: ClassVar[tuple[str, ...]] = ()  # further fixture kinds the task needs
+    #: The goal's words ask for any such thing ("bring a clean mug"): another object of a
+    #: chosen one's kind, in the task's ``state``, at the destination does as well.
+    any_such: ClassVar[bool] = False
 
     def _dest(self, layout: HomeLayout, name: str | None = None) -> str | None:
         if self.dest == ("home",):
@@ -379,14 +382,38 @@ class MoveTask(Task):
         return home if dest == home[1] else (rel_for(env.layout, dest), dest)
 
     def check(self, env: HomeSimEnv, params: dict[str, Any]) -> bool:
-        """Every chosen object on/in its destination (closed, if required)."""
+        """Every chosen object on/in its destination (closed, if required).
+
+        With :attr:`any_such`, an object of the same kind in the task's ``state`` may
+        stand in for a chosen one (each stands in once).
+        """
         dests = set()
+        used: set[str] = set()
         for name in params["objects"]:
             want = self._goal_of(env, params, name)
-            if loc(env, name) != want:
+            if loc(env, name) == want and name not in used:
+                used.add(name)
+            elif self.any_such and (other := self._such(env, name, want, used)) is not None:
+                used.add(other)
+            else:
                 return False
             dests.add(want[1])
         return not self.closed or all_closed(env, dests)
+
+    def _such(
+        self, env: HomeSimEnv, name: str, want: tuple[str, str], used: set[str]
+    ) -> str | None:
+        """Another object like ``name`` (its kind, the task's state) at ``want``."""
+        kind = env.world.objects[name].kind
+        for other, o in env.world.objects.items():
+            if (
+                other not in used
+                and o.kind == kind
+                and all(getattr(o, k) == v for k, v in self.state.items())
+                and loc(env, other) == want
+            ):
+                return other
+        return None
 
     def goal_facts(self, env: HomeSimEnv, params: dict[str, Any]) -> list[str]:
         """``rel(object,dest)`` for each object, and ``closed(dest)`` if required."""

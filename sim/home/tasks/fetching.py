@@ -65,6 +65,7 @@ class BringMugToCoffeeTable(MoveTask):
     start = ("cabinet", "counter", "table")
     dest = ("coffee_table",)
     state = {"dirty": False}
+    any_such = True
 
 
 @register_task
@@ -102,3 +103,4 @@ class BringTowelToBathroom(MoveTask):
     start = ("laundry_basket", "washer", "dryer", "sofa", "shelf")
     dest = ("bed",)
     state = {"dirty": False}
+    any_such = True
