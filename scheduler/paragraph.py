@@ -1454,6 +1454,10 @@ def _explicit_times(reading: _Reading) -> list[tuple[str, str]]:
     return out
 
 
+#: Words after a verb that is also a state ("clean", "empty") that make it a verb.
+_WHOSE = "the|my|our|your|his|her|their|its"
+
+
 def _segment_kind(text: str) -> str:
     low = text.lower()
     first = low.split(" ", 1)[0] if low else ""
@@ -1465,7 +1469,7 @@ def _segment_kind(text: str) -> str:
         return "chore"
     if first in ("set", "clean", "empty", "tidy", "dry"):
         # verbs that are also states ("clean", "empty"): a verb when an object follows
-        obj = r"^\w+\s+(?:the|my|our|your|his|her|their|its|up|out|a|an)\b"
+        obj = rf"^\w+\s+(?:{_WHOSE}|up|out|a|an)\b"
         return "chore" if re.match(obj, low) else "cont"
     if first in DETERMINERS or re.match(r"^\w+s'\s", low):
         return "elided"
@@ -1568,8 +1572,7 @@ def _two_verbs(goal: str) -> bool:
                                                          m.group(1)):  # fmt: skip
             return True
         if m.group(1) in ("set", "clean", "empty", "tidy") and re.match(
-            r"^\s+(?:and|then|and then)\s+\w+\s+(?:the|my|our|your|his|her|their|its)\b",
-            goal[m.start() :],
+            rf"^\s+(?:and|then|and then)\s+\w+\s+(?:{_WHOSE})\b", goal[m.start() :]
         ):
             return True
     return False

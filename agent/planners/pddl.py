@@ -625,8 +625,7 @@ class Domain:
         out.append("\n )\n (:init")
         facts = [atom(f) for f in dict.fromkeys(init)]
         if "loose__" in preds:
-            inside = {parse_atom(f)[1][0] for f in init if parse_atom(f)[0] == "in"}
-            facts += [f"(loose__ o_{n})" for n in objects if n not in inside]
+            facts += [f"(loose__ o_{n})" for n in _loose_things(objects, init)]
         facts.append("(= (total-cost) 0)")
         out.append("".join(f"\n              {f}" for f in facts))
         goals = [
@@ -745,16 +744,12 @@ class Domain:
                     act.add_effect(loose(arg(x)), False)
             problem.add_action(act)
             costs[act] = Int(s.cost)
-        inside = set()
         for fact in init:
             pred, args = parse_atom(fact)
             problem.set_initial_value(fluents[pred](*(objs[a] for a in args)), True)
-            if pred == "in":
-                inside.add(args[0])
         if has_reach:
-            for n in objects:
-                if n not in inside:
-                    problem.set_initial_value(loose(objs[n]), True)
+            for n in _loose_things(objects, init):
+                problem.set_initial_value(loose(objs[n]), True)
         for g in goal:
             pred, args = parse_atom(g.removeprefix("not "))
             atom = fluents[pred](*(objs[a] for a in args))
@@ -770,6 +765,12 @@ def _unprefix(writer: Any, pddl_name: str, prefix: str) -> str:
     except Exception:  # noqa: BLE001 - unified-planning raises when it kept the name as given
         name = pddl_name
     return name.removeprefix(prefix)
+
+
+def _loose_things(objects: Iterable[str], init: Iterable[str]) -> list[str]:
+    """The things of ``objects`` inside nothing in ``init`` (``loose__`` holds for them)."""
+    inside = {args[0] for pred, args in map(parse_atom, init) if pred == "in"}
+    return [n for n in objects if n not in inside]
 
 
 def _loosened(s: ActionSchema) -> list[str]:
