@@ -14,11 +14,16 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import sys
+import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 __all__ = [
     "DistInfo",
+    "all_gather",
+    "all_reduce_sum",
     "barrier",
     "check_in_sync",
     "launched_rank",
@@ -186,13 +191,13 @@ def check_in_sync(model: Any, info: DistInfo) -> str:
     Raises:
         RuntimeError: if the ranks' weights differ.
     """
-    import torch.distributed as dist
+    import torch
 
     mine = weights_digest(model)
     if info.world == 1:
         return mine
-    digests: list[Any] = [None] * info.world
-    dist.all_gather_object(digests, mine)
+    raw = torch.tensor(list(bytes.fromhex(mine)), dtype=torch.uint8, device=info.device)
+    digests = [bytes(t.cpu().tolist()).hex() for t in all_gather(raw, info)]
     if len(set(digests)) > 1:
         raise RuntimeError(
             f"the {info.world} training processes ended with different weights "
@@ -200,3 +205,57 @@ def check_in_sync(model: Any, info: DistInfo) -> str:
             "so the saved model would depend on which rank wrote it. Report this as a bug."
         )
     return mine
+
+
+def all_reduce_sum(tensor: Any, info: DistInfo) -> Any:
+    """Sum ``tensor`` over every rank, in place; returns it (unchanged in a world of one)."""
+    if info.world == 1:
+        return tensor
+    import torch.distributed as dist
+
+    before = _python_refs([tensor])
+    dist.all_reduce(tensor)
+    _wait_until_let_go([tensor], before)
+    return tensor
+
+
+def all_gather(tensor: Any, info: DistInfo) -> list[Any]:
+    """Every rank's ``tensor`` (same shape on all ranks), in rank order."""
+    if info.world == 1:
+        return [tensor]
+    import torch
+    import torch.distributed as dist
+
+    out = [torch.empty_like(tensor) for _ in range(info.world)]
+    before = _python_refs([tensor, *out])
+    dist.all_gather(out, tensor)
+    _wait_until_let_go([tensor, *out], before)
+    return out
+
+
+def _python_refs(tensors: Sequence[Any]) -> list[int]:
+    return [sys.getrefcount(t) for t in tensors]
+
+
+def _wait_until_let_go(tensors: Sequence[Any], before: list[int], timeout: float = 30.0) -> None:
+    """Wait, without holding the GIL, until the process group has dropped ``tensors``.
+
+    A collective's ``wait()`` returns when the data has arrived, but the gloo worker
+    thread that ran it drops its references to the tensors a moment later. Since torch
+    2.10 a C++ thread that drops a tensor's last C++ reference decrements the tensor's
+    Python object and so takes the GIL; if the interpreter is already shutting down by
+    then (the collective was the last thing a short script did), the thread is ended
+    inside a ``noexcept`` destructor and the process aborts with "terminate called
+    without an active exception" after its work was done. While the process group holds
+    a tensor, torch holds one more reference to its Python object, so this waits until
+    the count is back to what it was before the collective.
+    """
+    deadline = time.monotonic() + timeout
+    while any(now > then for now, then in zip(_python_refs(tensors), before, strict=True)):
+        if time.monotonic() > deadline:
+            logger.warning(
+                "the process group still holds tensors of a finished collective after %.0f s",
+                timeout,
+            )
+            return
+        time.sleep(0.0005)

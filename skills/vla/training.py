@@ -248,7 +248,9 @@ def _train(
     if world > 1:
         _same_start_everywhere(start, dist_info, last)
         train_model = torch.nn.parallel.DistributedDataParallel(
-            model, device_ids=[device.index] if device.type == "cuda" else None
+            model,
+            device_ids=[device.index] if device.type == "cuda" else None,
+            broadcast_buffers=False,  # the only buffer is a constant grid
         )
     h = mcfg.chunk_size
     val_batch = None
@@ -340,22 +342,21 @@ def _mean_over_ranks(values: list[float], dist_info: Any) -> float:
     if dist_info.world == 1:
         return local
     import torch
-    import torch.distributed as dist
+
+    from housemind.skills.vla.distributed import all_reduce_sum
 
     total = torch.tensor([local], dtype=torch.float64, device=dist_info.device)
-    dist.all_reduce(total)
-    return float(total.item()) / dist_info.world
+    return float(all_reduce_sum(total, dist_info).item()) / dist_info.world
 
 
 def _same_start_everywhere(start: int, dist_info: Any, last: Path) -> None:
     """Refuse to train when the ranks resumed from different steps (no shared folder)."""
     import torch
-    import torch.distributed as dist
+
+    from housemind.skills.vla.distributed import all_gather
 
     mine = torch.tensor([start], dtype=torch.int64, device=dist_info.device)
-    steps = [torch.zeros_like(mine) for _ in range(dist_info.world)]
-    dist.all_gather(steps, mine)
-    seen = sorted({int(s.item()) for s in steps})
+    seen = sorted({int(s.item()) for s in all_gather(mine, dist_info)})
     if len(seen) > 1:
         raise ValueError(
             f"the processes resumed from different steps {seen} of {last}: every rank must "

@@ -24,6 +24,10 @@ pytest.importorskip("safetensors")
 from housemind.skills.vla.checkpoint import load_model  # noqa: E402
 from housemind.skills.vla.distributed import (  # noqa: E402
     DistInfo,
+    _python_refs,
+    _wait_until_let_go,
+    all_gather,
+    all_reduce_sum,
     check_in_sync,
     setup,
     shard,
@@ -63,6 +67,34 @@ def test_the_weights_digest_sees_a_one_ulp_change():
         w = model.out.bias
         w[0] = torch.nextafter(w[0], torch.tensor(1.0))
     assert weights_digest(model) != before
+
+
+def test_collectives_in_a_world_of_one_return_the_tensor_itself():
+    one = DistInfo(0, 1, 0, torch.device("cpu"))
+    t = torch.tensor([3.0])
+    assert all_reduce_sum(t, one) is t and all_gather(t, one) == [t]
+
+
+def test_a_collective_returns_only_once_the_process_group_let_go_of_its_tensors():
+    """The wait that keeps a gloo worker thread from dropping a tensor at interpreter exit.
+
+    A thread that holds a C++ reference to a tensor raises its Python reference count
+    (torch holds the Python object while C++ does); the wait ends when it is released.
+    """
+    import threading
+    import time
+
+    t = torch.zeros(3)
+    before = _python_refs([t])
+    held = [t.view(3)]  # a C++ reference, like a worker thread's work object
+    threading.Timer(0.2, held.clear).start()
+    assert _python_refs([t])[0] > before[0]
+    t0 = time.monotonic()
+    _wait_until_let_go([t], before)
+    assert time.monotonic() - t0 >= 0.15 and _python_refs([t]) == before
+    t1 = time.monotonic()
+    _wait_until_let_go([t], before)  # nothing held: returns at once
+    assert time.monotonic() - t1 < 0.1
 
 
 def _tiny_model() -> VLAModel:
