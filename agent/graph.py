@@ -26,7 +26,14 @@ from typing import Annotated, Any, Literal, Protocol, TypedDict
 from langgraph.graph import END, START, StateGraph
 from langgraph.types import interrupt
 
-from housemind.agent.help import MAX_HELP, holder_in_answer, in_use, subtasks_done, unreachable
+from housemind.agent.help import (
+    MAX_HELP,
+    holder_in_answer,
+    in_the_way,
+    in_use,
+    subtasks_done,
+    unreachable,
+)
 from housemind.agent.planners.base import Plan, PlanContext, Planner, PlanningError, Subtask
 from housemind.agent.planners.validate import PlanValidationError, validate_plan
 from housemind.safety.verdict import SafetyVerdict, Verdict
@@ -199,6 +206,11 @@ def build_task_graph(services: TaskServices, *, max_replans: int = 10, checkpoin
         goal, task_id = state["goal"], state["task_id"]
         ctx = services.plan_context(goal)
         ctx.unreachable = unreachable(state.get("outcomes", []))
+        ctx.in_the_way = {
+            t: why
+            for t, why in in_the_way(state.get("outcomes", [])).items()
+            if t in ctx.unreachable
+        }
         ctx.in_use = {**in_use(state.get("outcomes", [])), **(state.get("in_use") or {})}
         done = subtasks_done(state)
         failed = state.get("failed")

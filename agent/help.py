@@ -37,6 +37,7 @@ __all__ = [
     "need_help",
     "place_in_answer",
     "subtasks_done",
+    "in_the_way",
     "unreachable",
 ]
 
@@ -54,6 +55,11 @@ _HAZARD_IN_WAY = re.compile(
 _PERSON_IN_WAY = re.compile(
     r"(?P<who>[a-z0-9_]+) \((?P<kind>adult|child|person)\) is standing .*? and blocks the only "
     r"way to the (?P<target>[a-z0-9 _'-]+?);"
+)
+#: A person standing where the robot would stand to pick (place, open...) something.
+_PERSON_AT_SPOT = re.compile(
+    r"within reach from which to (?P<what>[a-z0-9 _'-]+?) \(waited [0-9.]+ s\): "
+    r"(?P<who>[a-z0-9_]+) \((?P<kind>adult|child|person)\b"
 )
 _NO_PLACE = re.compile(r"holding the ([a-z0-9 _'-]+?) and knows no place to put it down")
 _PREPOSITIONS = re.compile(
@@ -103,8 +109,9 @@ def need_help(
     Returns:
         ``{"kind", "thing", "question", "reason"}``: ``kind`` is ``find`` (where is a
         thing), ``place`` (where does a held thing go), ``hazard`` (a spill blocks the only
-        way: please wipe it up), ``make_way`` (a person stands in the only way: could you
-        let me past?) or ``stuck`` (a step keeps failing).
+        way: please wipe it up), ``make_way`` (a person stands in the only way, or where
+        the robot must stand to reach a thing: could you let me past / make room?) or
+        ``stuck`` (a step keeps failing).
     """
     last = outcomes[-1] if outcomes else {}
     failure = str(last.get("reason", "")) if last.get("status") != "success" else ""
@@ -128,6 +135,16 @@ def need_help(
             "thing": None,
             "question": f"{m['who']}, could you let me past to the {target}, please?",
             "reason": m[0].rstrip(";"),
+        }
+    m = _PERSON_AT_SPOT.search(reason or failure)
+    if m:
+        # Someone stands where the robot must stand to reach the thing: ask them by name.
+        what = m["what"].replace("_", " ")
+        return {
+            "kind": "make_way",
+            "thing": None,
+            "question": f"{m['who']}, could you make room for me to {what}, please?",
+            "reason": m[0],
         }
     m = _CANNOT_FIND.search(reason)
     if m:
@@ -187,6 +204,32 @@ def unreachable(outcomes: list[dict[str, Any]]) -> list[str]:
         if thing and _REACH_FAILURE.search(str(o.get("reason", ""))):
             counts[thing] = counts.get(thing, 0) + 1
     return sorted(t for t, n in counts.items() if n >= UNREACHABLE_AFTER)
+
+
+#: What a manipulation says after holding still for someone in the way (HomeSim's experts:
+#: "no free spot within reach from which to pick the pants (waited 8 s): rex (dog, ...)").
+_IN_THE_WAY = re.compile(r"within reach from which to .*?\(waited [0-9.]+ s\): (.+)$")
+
+
+def in_the_way(outcomes: list[dict[str, Any]]) -> dict[str, str]:
+    """Things whose pick failed because a person or pet took the only spots within reach.
+
+    Each maps to the newest such reason's account of who is in the way and what to do
+    ("rex (dog, asleep) is in the living room ..., where the robot would stand; come back
+    when rex has moved"), for the person's report when the planner leaves the thing out.
+
+    Args:
+        outcomes: The task's subtask outcomes, oldest first.
+    """
+    out: dict[str, str] = {}
+    for o in outcomes:
+        if o.get("skill") not in ("pick", "unload") or o.get("status") == "success":
+            continue
+        thing = (o.get("args") or {}).get("object")
+        m = _IN_THE_WAY.search(str(o.get("reason", "")))
+        if thing and m:
+            out[thing] = m[1]
+    return out
 
 
 #: "the ball is with sam, who is using it", "cannot pick the mug: alex is using it".

@@ -104,6 +104,9 @@ class PlanContext(BaseModel):
         unreachable: Things this task tried and failed to pick up, more than once, because
             no spot within reach could be found (see :func:`agent.help.unreachable`); a
             planner leaves them out and does the rest of the chore.
+        in_the_way: Of those, the ones a person or pet kept the robot from (the spots
+            within reach were taken), each with who and what to do (see
+            :func:`agent.help.in_the_way`), for what the person is told.
         in_use: Things this task found in a person's hands (a toy a child is playing
             with, a mug someone is drinking from), each with who has it (see
             :func:`agent.help.in_use`); a planner leaves them out of this chore and does the
@@ -131,6 +134,7 @@ class PlanContext(BaseModel):
 
     people_home: list[str] = Field(default_factory=list)
     unreachable: list[str] = Field(default_factory=list)
+    in_the_way: dict[str, str] = Field(default_factory=dict)
     in_use: dict[str, str] = Field(default_factory=dict)
 
 

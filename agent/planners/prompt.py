@@ -191,7 +191,10 @@ def _situation(
         out += [f"- {k}: {', '.join(v)}" for k, v in sorted(ctx.told_places.items())]
     if ctx.unreachable:
         out += ["", "Out of reach (picking them up failed twice in this chore; leave them out):"]
-        out += [f"- {t}" for t in ctx.unreachable]
+        out += [
+            f"- {t} ({ctx.in_the_way[t]})" if t in ctx.in_the_way else f"- {t}"
+            for t in ctx.unreachable
+        ]
     if ctx.in_use:
         out += ["", "In use (a person has them; leave them out of this chore):"]
         out += [f"- {t} (with {p})" for t, p in sorted(ctx.in_use.items())]

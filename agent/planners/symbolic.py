@@ -189,7 +189,7 @@ class SymbolicPlanner:
         spec = understand(goal, beliefs, self.methods, looked)
         told = list(spec.told)  # what the person is told when the chore is done
         if ctx.unreachable:
-            told += _leave_out(spec, set(ctx.unreachable))
+            told += _leave_out(spec, set(ctx.unreachable), why=ctx.in_the_way)
         if ctx.in_use:
             told += _leave_out(spec, set(ctx.in_use), users=ctx.in_use)
         notes = [*spec.notes, *told]
@@ -583,7 +583,11 @@ def _w(name: str) -> str:
 
 
 def _leave_out(
-    spec: ChoreSpec, things: set[str], *, users: dict[str, str] | None = None
+    spec: ChoreSpec,
+    things: set[str],
+    *,
+    users: dict[str, str] | None = None,
+    why: dict[str, str] | None = None,
 ) -> list[str]:
     """Drop the goal facts about ``things``, keeping the rest of the chore.
 
@@ -591,6 +595,7 @@ def _leave_out(
         spec: The chore (changed in place).
         things: Things out of reach, or (with ``users``) in a person's hands.
         users: Who is using each thing; None: the things are out of reach.
+        why: For things out of reach because someone is in the way: who, and what to do.
     """
     left: list[str] = []
     for stage in spec.stages:
@@ -608,7 +613,12 @@ def _leave_out(
         return []
     if users is not None:
         return [f"leaving the {_w(t)}: {users[t]} is using it" for t in left]
-    return [
-        f"leaving the {', '.join(t.replace('_', ' ') for t in left)} where it is: tried to "
-        "pick it up and could not get within reach"
-    ]
+    why = why or {}
+    told = [f"leaving the {_w(t)} where it is: {why[t]}" for t in left if t in why]
+    rest = [t for t in left if t not in why]
+    if rest:
+        told.append(
+            f"leaving the {', '.join(_w(t) for t in rest)} where it is: tried to "
+            "pick it up and could not get within reach"
+        )
+    return told

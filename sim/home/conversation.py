@@ -41,7 +41,7 @@ _WHERE_IS = re.compile(
     r"(?P<thing>[a-z0-9 _'-]+?)(?: \(|;|\?|,|$)"
 )
 _WHERE_GOES = re.compile(r"holding the (?P<thing>[a-z0-9 _'-]+?) and don't know where it goes")
-_LET_PAST = re.compile(r"^(?P<who>[a-z0-9_]+), could you let me past")
+_LET_PAST = re.compile(r"^(?P<who>[a-z0-9_]+), could you (?:let me past|make room for me)")
 _WIPE_UP = re.compile(r"\((?P<names>[a-z0-9_:, -]+)\); could you wipe it up")
 
 

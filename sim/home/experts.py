@@ -31,6 +31,7 @@ from housemind.sim.home.layout import APPROACH_STANDOFF, RESIDENT_RADIUS, ROBOT_
 from housemind.sim.home.occupancy import PLAN_CLEARANCE
 from housemind.sim.home.perception import HALF_FOV, VIEW_RANGE
 from housemind.sim.home.placement import landing_spots
+from housemind.sim.home.residents import PET_KINDS
 from housemind.sim.home.world import ObjectState
 from housemind.skills.policies.base import PolicyError
 from housemind.skills.types import EMPTY_BELOW, FILLED_AT, REACH_M, Observation
@@ -38,7 +39,15 @@ from housemind.skills.types import EMPTY_BELOW, FILLED_AT, REACH_M, Observation
 if TYPE_CHECKING:
     from housemind.sim.home.env import HomeSimEnv
 
-__all__ = ["CHUNK", "CHUNK_S", "EXPERTS", "WAIT_FOR_PEOPLE_S", "HomeSimExpert", "make_expert"]
+__all__ = [
+    "CHUNK",
+    "CHUNK_S",
+    "EXPERTS",
+    "WAIT_FOR_PEOPLE_S",
+    "WAIT_TO_REACH_S",
+    "HomeSimExpert",
+    "make_expert",
+]
 
 #: Actions per chunk at 50 Hz, HomeSim's old control rate (the fewest a chunk has).
 CHUNK = 10
@@ -69,6 +78,11 @@ _VIEW_MARGIN = 0.2  # rad inside the camera's field of view a target is lined up
 #: plus the longest drive the expert sweep measures (~25 s in the house) and a room's
 #: 360° scan stay inside the navigate skill's 90 s timeout.
 WAIT_FOR_PEOPLE_S = 40.0
+#: Longest a manipulation (pick, place, open, ...) holds still, in all, when the only spots
+#: within reach of its target are taken by people or pets (someone at the counter, a dog
+#: asleep in front of the sofa). Short: these skills time out after 20-40 s, and someone
+#: who stays longer is left in peace; the failure says who is in the way.
+WAIT_TO_REACH_S = 8.0
 #: A walking person on the robot's path this near ahead (m, along the path) makes it yield.
 _YIELD_AHEAD_M = 1.5
 #: How far (m) the safety guard keeps the robot off a floor hazard (the rule book's
@@ -110,6 +124,9 @@ class HomeSimExpert:
         self._tries = 0
         self._path_ref: list | None = None
         self._idx = 0
+        self._reach_waited_s = 0.0
+        self._reach_look_at_s = 0.0
+        self._in_the_way: str | None = None
 
     def predict_chunk(self, obs: Observation, instruction: str) -> np.ndarray:
         """The next :attr:`chunk_len` actions, ``float32[chunk_len, 7]``.
@@ -275,16 +292,17 @@ class HomeSimExpert:
         headings: Callable[[float, float], list[float]],
         radius: float = 0.8,
         step: float = 0.05,
+        who: People = "all",
     ) -> Pose | None:
         """The cheapest reachable pose near the robot that ``score`` accepts.
 
         Candidates lie on a ``step`` grid (5 cm) within ``radius`` of the robot, reachable
         in a straight line, with clearance; ``score`` returns an extra cost or None to
-        reject.
+        reject. ``who`` are the people kept clear of (see :meth:`_blockers`).
         """
         x0, y0, th0 = self._pose()
         occ = self.env.occupancy
-        blockers = self._blockers(ROBOT_RADIUS + 0.03)
+        blockers = self._blockers(ROBOT_RADIUS + 0.03, who)
         best: tuple[float, Pose] | None = None
         n = int(radius / step)
         cands = []
@@ -297,7 +315,7 @@ class HomeSimExpert:
         for dist, x, y in cands:
             if best is not None and dist >= best[0]:
                 break
-            if dist > 0 and not self._standable(x, y, ROBOT_RADIUS + 0.03):
+            if dist > 0 and not self._standable(x, y, ROBOT_RADIUS + 0.03, who):
                 continue
             for th in headings(x, y):
                 extra = score((x, y, th))
@@ -316,6 +334,7 @@ class HomeSimExpert:
         score: Callable[[Pose], float | None],
         headings: Callable[[float, float], list[float]],
         radius: float = 1.4,
+        who: People = "all",
     ) -> tuple[Pose | None, list[tuple[float, float]] | None]:
         """Like :meth:`_search_pose` but further out, reached by a planned path.
 
@@ -333,7 +352,7 @@ class HomeSimExpert:
         cands.sort()
         found: list[tuple[float, Pose]] = []
         for dist, x, y in cands:
-            if not self._standable(x, y, ROBOT_RADIUS + 0.03):
+            if not self._standable(x, y, ROBOT_RADIUS + 0.03, who):
                 continue
             for th in headings(x, y):
                 extra = score((x, y, th))
@@ -343,7 +362,7 @@ class HomeSimExpert:
             if len(found) >= 8:
                 break
         found.sort(key=lambda c: c[0])
-        blockers = self._blockers(ROBOT_RADIUS + 0.03)
+        blockers = self._blockers(ROBOT_RADIUS + 0.03, who)
         for _, goal in found:
             path = self.env.occupancy.plan((x0, y0), goal[:2], blockers)
             if path is not None:
@@ -382,24 +401,80 @@ class HomeSimExpert:
             if not arrived:
                 return chunk
             self._goal = None  # arrived but not ready: look again
+        if self._in_the_way is not None and self._reach_waited_s < self._reach_look_at_s:
+            return self._wait_to_reach()  # someone is in the way: look again each second
         self._tries += 1
         if self._tries > 4:
             raise PolicyError(f"could not line up to {what} after {self._tries - 1} tries")
-        goal = self._search_pose(score, headings)
-        if goal is None:  # a tight spot (a thing squeezed between others): a finer grid
-            goal = self._search_pose(score, headings, radius=0.5, step=0.02)
-        path = None if goal is None else [self._pose()[:2], goal[:2]]
-        if goal is None:  # hemmed in: look further, and drive there around obstacles
-            goal, path = self._search_far(score, headings)
+        goal, path = self._reach_pose(score, headings)
         if goal is None or path is None:
-            raise PolicyError(
-                f"no free spot within reach from which to {what}; navigate closer first"
-            )
+            who = self._who_is_in_the_way(score, headings)
+            if who is None:
+                raise PolicyError(
+                    f"no free spot within reach from which to {what}; navigate closer first"
+                )
+            self._tries -= 1  # holding still for someone is not a try
+            if self._reach_waited_s >= WAIT_TO_REACH_S:
+                raise PolicyError(
+                    f"no free spot within reach from which to {what} (waited "
+                    f"{WAIT_TO_REACH_S:g} s): {who}"
+                )
+            self._in_the_way = who
+            self._reach_look_at_s = self._reach_waited_s + 1.0
+            return self._wait_to_reach()
+        self._in_the_way = None
         self._goal, self._goal_path = goal, path
         chunk, arrived = self._follow(self._goal_path, goal[2], face_travel=False)
         if arrived:  # the best pose is this one, and it is not ready: holding still is no answer
             raise PolicyError(f"could not line up to {what}; the robot cannot get closer")
         return chunk
+
+    def _reach_pose(
+        self,
+        score: Callable[[Pose], float | None],
+        headings: Callable[[float, float], list[float]],
+        who: People = "all",
+    ) -> tuple[Pose | None, list[tuple[float, float]] | None]:
+        """A pose ``score`` accepts and the path there: near, then finer, then further out."""
+        goal = self._search_pose(score, headings, who=who)
+        if goal is None:  # a tight spot (a thing squeezed between others): a finer grid
+            goal = self._search_pose(score, headings, radius=0.5, step=0.02, who=who)
+        if goal is not None:
+            return goal, [self._pose()[:2], goal[:2]]
+        return self._search_far(score, headings, who=who)  # hemmed in: plan a path there
+
+    def _who_is_in_the_way(
+        self,
+        score: Callable[[Pose], float | None],
+        headings: Callable[[float, float], list[float]],
+    ) -> str | None:
+        """Who takes the spot the robot would act from, when people and pets are why none is free.
+
+        Returns None when no spot would be free without them either (a thing out of reach
+        for good); else the person or pet nearest that spot, what they are doing and where.
+        """
+        goal, _ = self._reach_pose(score, headings, who="none")
+        if goal is None:
+            return None
+        here = [(n, p) for n, p in self.env.world.residents.items() if p.home]
+        if not here:
+            return None
+        name, p = min(here, key=lambda np_: math.hypot(np_[1].x - goal[0], np_[1].y - goal[1]))
+        doing = f", {p.activity}" if getattr(p, "activity", "") else ""
+        then = (
+            f"come back when {name} has moved"
+            if p.kind in PET_KINDS
+            else f"ask {name} to make way, or come back later"
+        )
+        return (
+            f"{name} ({p.kind}{doing}) is {_where(self.env, p.x, p.y)} at "
+            f"({p.x:.2f}, {p.y:.2f}), where the robot would stand; {then}"
+        )
+
+    def _wait_to_reach(self) -> np.ndarray:
+        """Hold still one chunk for the person or pet in the way (counts toward the limit)."""
+        self._reach_waited_s += self.chunk_len / self.env.control_hz
+        return self._hold()
 
 
 class NavigateExpert(HomeSimExpert):
