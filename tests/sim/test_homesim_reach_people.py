@@ -93,8 +93,7 @@ def test_in_the_way_reads_who_from_the_reach_failures():
             "skill": "pick",
             "args": {"object": "mug"},
             "status": "failure",
-            "reason": "no free spot within reach from which to pick the mug; navigate closer "
-            "first",
+            "reason": "no free spot within reach from which to pick the mug; navigate closer first",
         },
     ]
     assert unreachable(outcomes) == ["pants"]  # still out of reach for this chore
