@@ -22,7 +22,7 @@ place the home does not have) fail as before, with the planner's reason.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from housemind.agent.planners.base import PlanContext, PlanningError, Subtask
@@ -126,25 +126,19 @@ def need_help(
             f"({hazards}); could you wipe it up, please?",
             "reason": m[0],
         }
-    m = _PERSON_IN_WAY.search(reason or failure)
+    m = _PERSON_IN_WAY.search(reason or failure) or _PERSON_AT_SPOT.search(reason or failure)
     if m:
-        # Waiting did not clear the way: say "excuse me", as a person would.
-        target = m["target"].replace("_", " ")
+        # Waiting did not clear the way (or the spot to reach a thing from): say "excuse
+        # me" to them by name, as a person would.
+        if "target" in m.re.groupindex:
+            ask = f"let me past to the {m['target'].replace('_', ' ')}"
+        else:
+            ask = f"make room for me to {m['what'].replace('_', ' ')}"
         return {
             "kind": "make_way",
             "thing": None,
-            "question": f"{m['who']}, could you let me past to the {target}, please?",
+            "question": f"{m['who']}, could you {ask}, please?",
             "reason": m[0].rstrip(";"),
-        }
-    m = _PERSON_AT_SPOT.search(reason or failure)
-    if m:
-        # Someone stands where the robot must stand to reach the thing: ask them by name.
-        what = m["what"].replace("_", " ")
-        return {
-            "kind": "make_way",
-            "thing": None,
-            "question": f"{m['who']}, could you make room for me to {what}, please?",
-            "reason": m[0],
         }
     m = _CANNOT_FIND.search(reason)
     if m:
@@ -197,13 +191,20 @@ def unreachable(outcomes: list[dict[str, Any]]) -> list[str]:
         outcomes: The task's subtask outcomes, oldest first.
     """
     counts: dict[str, int] = {}
+    for thing, reason in _failed_picks(outcomes):
+        if _REACH_FAILURE.search(reason):
+            counts[thing] = counts.get(thing, 0) + 1
+    return sorted(t for t, n in counts.items() if n >= UNREACHABLE_AFTER)
+
+
+def _failed_picks(outcomes: list[dict[str, Any]]) -> Iterator[tuple[str, str]]:
+    """``(thing, reason)`` of each failed pick (or unload), oldest first."""
     for o in outcomes:
         if o.get("skill") not in ("pick", "unload") or o.get("status") == "success":
             continue
         thing = (o.get("args") or {}).get("object")
-        if thing and _REACH_FAILURE.search(str(o.get("reason", ""))):
-            counts[thing] = counts.get(thing, 0) + 1
-    return sorted(t for t, n in counts.items() if n >= UNREACHABLE_AFTER)
+        if thing:
+            yield str(thing), str(o.get("reason", ""))
 
 
 #: What a manipulation says after holding still for someone in the way (HomeSim's experts:
@@ -222,12 +223,9 @@ def in_the_way(outcomes: list[dict[str, Any]]) -> dict[str, str]:
         outcomes: The task's subtask outcomes, oldest first.
     """
     out: dict[str, str] = {}
-    for o in outcomes:
-        if o.get("skill") not in ("pick", "unload") or o.get("status") == "success":
-            continue
-        thing = (o.get("args") or {}).get("object")
-        m = _IN_THE_WAY.search(str(o.get("reason", "")))
-        if thing and m:
+    for thing, reason in _failed_picks(outcomes):
+        m = _IN_THE_WAY.search(reason)
+        if m:
             out[thing] = m[1]
     return out
 
