@@ -243,12 +243,27 @@ class ShoppingLoop:
         return out
 
     def on_the_way(self) -> set[str]:
-        """Items ordered and not yet put away (never ordered twice)."""
+        """Items ordered and not yet put away (never ordered twice).
+
+        An order the grocery service does not know is not on its way, even with its
+        put-away queued: a run killed just after ordering resumes with the simulated home
+        as it was before the order (its last snapshot), so the chore that ordered orders
+        again (the same order, on the same simulated time) instead of leaving a put-away
+        with no delivery and the items never bought.
+        """
+        aways = [
+            t.result or {}
+            for state in ("pending", "running")
+            for t in self.rt.tasks.list(state=state)
+            if (t.result or {}).get("followup") == "put_away"
+        ]
+        known = None
+        if aways and self.grocery is not None:
+            known = {d.id for d in self.grocery.deliveries()}
         out: set[str] = set()
-        for state in ("pending", "running"):
-            for t in self.rt.tasks.list(state=state):
-                if (t.result or {}).get("followup") == "put_away":
-                    out |= set(t.result.get("items", []))
+        for r in aways:
+            if known is None or not r.get("order") or r["order"] in known:
+                out |= set(r.get("items", []))
         return out
 
     def _shop_queued(self) -> bool:
@@ -274,8 +289,6 @@ class ShoppingLoop:
             )
             return f"no grocery service to order from; {', '.join(items)} stay on the list"
         delivery = self.grocery.order(items)
-        for item in asked:
-            sym.check_off("shopping", item, when=now)
         for item in delivery.unavailable:  # not asked of the shop again for a while
             when = now.isoformat()
             sym.tell(item, "unavailable_at", when, source="robot", valid_from=now, replace=True)
@@ -297,6 +310,10 @@ class ShoppingLoop:
                 order=delivery.id,
                 items=list(delivery.items),
             )
+        # Off the list last: a crash before this leaves the items on it, and the order
+        # (or the put-away of one the shop knows) is found again on recovery.
+        for item in asked:
+            sym.check_off("shopping", item, when=now)
         note = f"ordered {', '.join(delivery.items)}" if delivery.items else "ordered nothing"
         if delivery.unavailable:
             note += f"; the shop has no {', '.join(delivery.unavailable)}"

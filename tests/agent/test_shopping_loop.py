@@ -304,3 +304,36 @@ def test_a_reminder_with_nobody_home_is_said_again_later_not_failed(tmp_path):
     assert task.state.value == "skipped"
     assert task.result["reason"].startswith("you were not home to be reminded; will ask again")
     assert len(again) == 1 and summary.chores_failed == 0
+
+
+def test_an_order_lost_with_the_home_snapshot_is_placed_again_not_forgotten(tmp_path):
+    """A run killed after a shopping chore ordered resumes with the simulated home as its
+    last snapshot left it, from before the order. Recovery finishes the chore again: the
+    same order must be placed again (same order, same put-away task), not skipped as "on
+    the way" or "nothing to order" because memory already wrote it down (found by the
+    SIGKILL test of tests/test_durable_run.py, which failed now and then on this)."""
+    env = HomeSimEnv(seed=0)
+    env.reset(seed=0)
+    rt = HomeRuntime(
+        env, env.clock, db_url=f"sqlite:///{tmp_path / 'h.db'}", grocery=HomeSimGrocery(env)
+    )
+    with rt:
+        now = env.clock.now()
+        rt.memory.symbolic.add_item("shopping", "apple", added_by="alex", when=now)
+        rt.tasks.add_followup("task-shop", "do the shopping", now, result={})
+        before = rt.snapshot()  # the home's last snapshot: no order yet
+        first = rt.shopping.order(["apple"], "task-shop")
+        assert "ordered apple" in first
+        (away,) = [t for t in rt.tasks.list(state="pending") if t.goal == "put the delivery away"]
+        assert rt.shopping.shopping_list() == []
+        rt.restore(before)  # killed before the next snapshot: the shop never got the order
+        assert not HomeSimGrocery(env).deliveries()
+        again = rt.shopping.order(["apple"], "task-shop")  # recovery ends the chore again
+        assert "ordered apple" in again
+        (d,) = HomeSimGrocery(env).deliveries()
+        assert d.id == away.result["order"] and d.items == ["apple"]
+        aways = [t for t in rt.tasks.list(state="pending") if t.goal == "put the delivery away"]
+        assert [t.id for t in aways] == [away.id]  # the same put-away, once
+        # and an order the shop does know is never placed twice
+        assert "on the way" in rt.shopping.order(["apple"], "task-shop")
+        assert len(HomeSimGrocery(env).deliveries()) == 1
