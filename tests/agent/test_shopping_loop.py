@@ -314,10 +314,7 @@ def test_an_order_lost_with_the_home_snapshot_is_placed_again_not_forgotten(tmp_
     SIGKILL test of tests/test_durable_run.py, which failed now and then on this)."""
     env = HomeSimEnv(seed=0)
     env.reset(seed=0)
-    rt = HomeRuntime(
-        env, env.clock, db_url=f"sqlite:///{tmp_path / 'h.db'}", grocery=HomeSimGrocery(env)
-    )
-    with rt:
+    with _shopping_home(env, tmp_path) as rt:
         now = env.clock.now()
         rt.memory.symbolic.add_item("shopping", "apple", added_by="alex", when=now)
         rt.tasks.add_followup("task-shop", "do the shopping", now, result={})
