@@ -252,10 +252,10 @@ class ShoppingLoop:
         with no delivery and the items never bought.
         """
         aways = [
-            t.result or {}
+            r
             for state in ("pending", "running")
             for t in self.rt.tasks.list(state=state)
-            if (t.result or {}).get("followup") == "put_away"
+            if (r := t.result or {}).get("followup") == "put_away"
         ]
         known = None
         if aways and self.grocery is not None:

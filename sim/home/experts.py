@@ -126,7 +126,6 @@ class HomeSimExpert:
         self._idx = 0
         self._reach_waited_s = 0.0
         self._reach_look_at_s = 0.0
-        self._in_the_way: str | None = None
 
     def predict_chunk(self, obs: Observation, instruction: str) -> np.ndarray:
         """The next :attr:`chunk_len` actions, ``float32[chunk_len, 7]``.
@@ -401,7 +400,7 @@ class HomeSimExpert:
             if not arrived:
                 return chunk
             self._goal = None  # arrived but not ready: look again
-        if self._in_the_way is not None and self._reach_waited_s < self._reach_look_at_s:
+        if self._reach_waited_s < self._reach_look_at_s:
             return self._wait_to_reach()  # someone is in the way: look again each second
         self._tries += 1
         if self._tries > 4:
@@ -419,10 +418,8 @@ class HomeSimExpert:
                     f"no free spot within reach from which to {what} (waited "
                     f"{WAIT_TO_REACH_S:g} s): {who}"
                 )
-            self._in_the_way = who
             self._reach_look_at_s = self._reach_waited_s + 1.0
             return self._wait_to_reach()
-        self._in_the_way = None
         self._goal, self._goal_path = goal, path
         chunk, arrived = self._follow(self._goal_path, goal[2], face_travel=False)
         if arrived:  # the best pose is this one, and it is not ready: holding still is no answer
@@ -460,7 +457,7 @@ class HomeSimExpert:
         if not here:
             return None
         name, p = min(here, key=lambda np_: math.hypot(np_[1].x - goal[0], np_[1].y - goal[1]))
-        doing = f", {p.activity}" if getattr(p, "activity", "") else ""
+        doing = f", {p.activity}" if p.activity else ""
         then = (
             f"come back when {name} has moved"
             if p.kind in PET_KINDS
