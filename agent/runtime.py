@@ -423,6 +423,11 @@ class HomeRuntime(AssistServices):
         presence = getattr(self.env, "presence", None)
         return list(presence()) if callable(presence) else []
 
+    def _pets(self) -> dict[str, str]:
+        """The household's pets by name and kind, if the home says (HomeSim does)."""
+        pets = getattr(self.env, "pets", None)
+        return dict(pets()) if callable(pets) else {}
+
     def plan_context(self, goal: str) -> PlanContext:
         """Everything the planner may know, from memory and the latest observation."""
         sp = self.memory.spatial
@@ -487,6 +492,7 @@ class HomeRuntime(AssistServices):
             memories=self.memory.context_for(goal, now=self.clock.now()) if goal else [],
             images=self._images(self.planner.wants_images) if goal else [],
             people_home=self._people_home() if goal else [],
+            pets=self._pets() if goal else {},
         )
         return ctx if facts_only else self._with_corrections(ctx, goal)
 

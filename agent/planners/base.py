@@ -101,6 +101,8 @@ class PlanContext(BaseModel):
             newest first; a search looks there first.
         people_home: Names of the people at home now (the presence sensor), whom the
             robot can go to and speak to (``navigate`` may take a person as its target).
+        pets: The household's pets, name -> kind (``{"rex": "dog"}``), so that "feed rex"
+            reads as feeding the dog (see :func:`agent.planners.language.pets_as_kinds`).
         unreachable: Things this task tried and failed to pick up, more than once, because
             no spot within reach could be found (see :func:`agent.help.unreachable`); a
             planner leaves them out and does the rest of the chore.
@@ -133,6 +135,7 @@ class PlanContext(BaseModel):
     told_places: dict[str, list[str]] = Field(default_factory=dict)
 
     people_home: list[str] = Field(default_factory=list)
+    pets: dict[str, str] = Field(default_factory=dict)
     unreachable: list[str] = Field(default_factory=list)
     in_the_way: dict[str, str] = Field(default_factory=dict)
     in_use: dict[str, str] = Field(default_factory=dict)

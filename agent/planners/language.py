@@ -16,9 +16,10 @@ wins when several match.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
-__all__ = ["CLAUSE_VERBS", "Clause", "Pattern", "clauses", "clean_text"]
+__all__ = ["CLAUSE_VERBS", "Clause", "Pattern", "clauses", "clean_text", "pets_as_kinds"]
 
 _POLITE = re.compile(
     r"^(?:(?:please|could you|can you|would you|will you|kindly|robot,?|hey,?|ok,?|okay,?)\s+)+"
@@ -81,6 +82,30 @@ def clean_text(text: str) -> str:
     t = t.strip().rstrip(".!?").strip()
     t = _POLITE.sub("", t)
     return re.sub(r"\s+please$", "", t)
+
+
+def pets_as_kinds(text: str, pets: Mapping[str, str]) -> str:
+    """Say the household's pets by what they are: "feed rex" -> "feed the dog".
+
+    A pet's name means nothing to a planner that has not met that pet; its kind does (a
+    planner trained in a home with a cat named luna still knows how to feed a dog). Whole
+    words only, any case; "rex's bowl" becomes "the dog's bowl".
+
+    Args:
+        text: A goal in words.
+        pets: The household's pets, name -> kind (:attr:`PlanContext.pets`).
+    """
+    for name, kind in pets.items():
+        if not name:
+            continue
+        words = name.replace("_", " ")
+        text = re.sub(
+            rf"(?<![\w']){re.escape(words)}(?![\w])",
+            f"the {kind.replace('_', ' ')}",
+            text,
+            flags=re.IGNORECASE,
+        )
+    return text
 
 
 @dataclass(frozen=True)

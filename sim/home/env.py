@@ -311,6 +311,14 @@ class HomeSimEnv(gym.Env):
         self._sync()
         return [n for n, p in self.world.residents.items() if p.home and p.kind not in PET_KINDS]
 
+    def pets(self) -> dict[str, str]:
+        """The household's pets, name -> kind (``{"rex": "dog"}``), home or out.
+
+        What a household tells its robot at set-up, like who lives there: a planner reads
+        "feed rex" as feeding the dog.
+        """
+        return {n: p.kind for n, p in self.world.residents.items() if p.kind in PET_KINDS}
+
     def follow_routines(self, stated: Mapping[str, Mapping[int, StatedDay]]) -> list[str]:
         """Have the residents live, from now on, the routines their people stated.
 

@@ -45,6 +45,7 @@ class Belief:
         people: The people at home (the presence sensor), whom it can go and speak to.
         homes: Where the household said things belong (object name or kind -> fixture;
             memory's ``belongs_on`` preferences, :attr:`PlanContext.home_places`).
+        pets: The household's pets, name -> kind (:attr:`PlanContext.pets`).
     """
 
     facts: set[str]
@@ -60,6 +61,7 @@ class Belief:
     visited: set[str] = field(default_factory=set)
     people: list[str] = field(default_factory=list)
     homes: dict[str, str] = field(default_factory=dict)
+    pets: dict[str, str] = field(default_factory=dict)
     _derived_cache: set[str] | None = field(default=None, repr=False)
 
     @classmethod
@@ -91,6 +93,7 @@ class Belief:
             visited={str(s.args.get("target")) for s in done if s.skill == "navigate"},
             people=list(context.people_home),
             homes=dict(context.home_places),
+            pets=dict(context.pets),
         )
 
     # -- questions ----------------------------------------------------------------------

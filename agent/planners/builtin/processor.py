@@ -40,6 +40,7 @@ import numpy as np
 from housemind.agent.knowledge import HOME_PLACES
 from housemind.agent.planners.builtin.belief import Belief, step_key
 from housemind.agent.planners.builtin.candidates import Candidate
+from housemind.agent.planners.language import pets_as_kinds
 from housemind.memory.embeddings import TextEmbedder
 from housemind.memory.spatial import KIND_PRIORS
 
@@ -473,7 +474,12 @@ class PlannerProcessor:
         candidates: Sequence[Candidate],
         image: np.ndarray | None = None,
     ) -> DecisionFeatures:
-        """Features of every candidate of one decision."""
+        """Features of every candidate of one decision.
+
+        The household's pets are read by kind ("feed rex" as "feed the dog"), in training
+        and in use alike.
+        """
+        goal = pets_as_kinds(goal, b.pets)
         g = self.goal(goal)
         objects = sorted(set(b.places) | ({b.held} if b.held else set()))
         things = objects + sorted(b.fixtures) + list(b.rooms)

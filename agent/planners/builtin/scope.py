@@ -29,6 +29,8 @@ from typing import Any
 
 import numpy as np
 
+from housemind.agent.planners.language import pets_as_kinds
+
 __all__ = [
     "SCOPE_FILE",
     "SCOPE_THRESHOLD",
@@ -205,14 +207,15 @@ def build_scope_texts(
                 continue
             for seed in seeds:
                 try:
-                    _, inst = new_episode(name, seed, home=home)
+                    env, inst = new_episode(name, seed, home=home)
                 except TaskSampleError:
                     continue
-                out.add(" ".join(inst.goal.split()))
+                pets = env.pets()  # read by kind, as the planner reads a goal
+                out.add(" ".join(pets_as_kinds(inst.goal, pets).split()))
                 for template in train.tasks.get(name, []):
                     text = _fill_any(template, inst.params)
                     if text:
-                        out.add(" ".join(text.split()))
+                        out.add(" ".join(pets_as_kinds(text, pets).split()))
     return sorted(out)
 
 
@@ -253,10 +256,13 @@ def evaluate_scope(
             if home not in TASKS[name].homes():
                 continue
             try:
-                _, inst = new_episode(name, seed, home=home, **layout)
+                env, inst = new_episode(name, seed, home=home, **layout)
             except TaskSampleError:
                 continue
-            goals += [t for t in (_fill_any(w, inst.params) for w in templates) if t]
+            pets = env.pets()
+            goals += [
+                pets_as_kinds(t, pets) for t in (_fill_any(w, inst.params) for w in templates) if t
+            ]
     data = yaml.safe_load(Path(out_of_scope).read_text())
     outside = [str(g) for g in data["goals"]]
 
