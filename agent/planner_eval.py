@@ -32,6 +32,7 @@ from typing import Any
 
 __all__ = [
     "DEFAULT_HOMES",
+    "DEV_HOMES",
     "EVAL_SEED_OFFSET",
     "TRAIN_HOMES",
     "GoalWordings",
@@ -53,6 +54,9 @@ logger = logging.getLogger(__name__)
 TRAIN_HOMES: tuple[str, ...] = ("apartment", "studio", "one_bedroom")
 #: Floor plans held out of training: the default of the evaluation.
 DEFAULT_HOMES: tuple[str, ...] = ("two_bedroom", "house")
+#: Floor plans for development: neither trained in nor held out (a new home to measure
+#: generalisation on while working; see ``docs/builtin_planner.md``).
+DEV_HOMES: tuple[str, ...] = ("bungalow",)
 #: Evaluation seeds start here; training uses seeds below it.
 EVAL_SEED_OFFSET = 1000
 

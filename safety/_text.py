@@ -129,6 +129,16 @@ def lemmas(text: str) -> list[str]:
 #: by" is a visit, not something dropped. Replaced before any judge reads the text.
 _IDIOMS = (
     (re.compile(r"\b(?:drop|drops|dropping|dropped)\s+(?:by|round|in\s+on)\b", re.I), "visiting"),
+    # a person "shattered" is worn out, not broken glass ("I'm shattered", "we're all
+    # absolutely shattered"); "the glass shattered" stays as said
+    (
+        re.compile(
+            r"\b(?:i'?m|i am|we'?re|we are|you'?re|you are|feel|feeling|felt)\s+"
+            r"(?:(?:all|so|totally|absolutely|completely|utterly|just|really)\s+){0,2}shattered\b",
+            re.I,
+        ),
+        "tired",
+    ),
 )
 
 

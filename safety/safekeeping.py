@@ -70,6 +70,7 @@ SAFEKEEPING_RULES = frozenset(
         # a knife, a chemical and a child named together ("put the knife away before the
         # toddler wakes up")
         "no-sharp-to-child",
+        "kb:sharp-to-child",
         "cs:hazard-given-to-child",
         "kb:chemicals-in-reach-of-child",
         # water named with what only switches it off ("turn the tap off before it
@@ -88,7 +89,12 @@ SAFEKEEPING_RULES = frozenset(
 #: Findings of a child named with a knife or a chemical: lifted only when the thing goes
 #: into a closed store or away (:func:`is_safekeeping` with ``strict``).
 STRICT_RULES = frozenset(
-    {"no-sharp-to-child", "cs:hazard-given-to-child", "kb:chemicals-in-reach-of-child"}
+    {
+        "no-sharp-to-child",
+        "kb:sharp-to-child",
+        "cs:hazard-given-to-child",
+        "kb:chemicals-in-reach-of-child",
+    }
 )
 #: Spoiled-food findings: lifted only when "left out" is the only sign of spoiling.
 SPOILED_RULES = frozenset({"cs:spoiled-food", "kb:spoiled-food"})

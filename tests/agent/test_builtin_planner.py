@@ -7,9 +7,15 @@ import sys
 import numpy as np
 import pytest
 import torch
-from builtin_fakes import HashEmbedder, context
+from builtin_fakes import FIXTURES, HashEmbedder, context
 
-from housemind.agent.planners import PlanningError, Subtask, get_planner, validate_plan
+from housemind.agent.planners import (
+    FixtureInfo,
+    PlanningError,
+    Subtask,
+    get_planner,
+    validate_plan,
+)
 from housemind.agent.planners.builtin.belief import Belief
 from housemind.agent.planners.builtin.candidates import (
     affordance,
@@ -655,3 +661,99 @@ def test_the_shipped_scope_list_is_what_its_command_builds():
     data = json.loads(SCOPE_FILE.read_text())
     assert data["texts"] == build_scope_texts()
     assert load_file(str(SCOPE_VECTORS))["vectors"].shape == (len(data["texts"]), 384)
+
+
+# -- homes it was not trained in ------------------------------------------------------
+
+#: The fake home with a second cabinet and a second shelf, in other rooms.
+TWO_OF_A_KIND = {
+    **FIXTURES,
+    "cabinet_2": FixtureInfo(
+        name="cabinet_2", kind="cabinet", room="living_room", openable=True, container=True
+    ),
+    "shelf_2": FixtureInfo(name="shelf_2", kind="shelf", room="bedroom", surface=True),
+}
+
+
+def test_a_fixture_the_goal_names_is_not_traded_for_another_of_its_kind():
+    from housemind.agent.planners.builtin.candidates import unnamed_siblings
+
+    ctx = context(**MUG_ON_TABLE, fixtures=TWO_OF_A_KIND, held="mug", facts=["holding(mug)"])
+    b = Belief.from_context(ctx)
+    planner = tiny_planner()
+
+    def siblings(goal: str) -> set[str]:
+        return set(unnamed_siblings(planner.processor.exact_names(goal, b), b))
+
+    assert siblings("put the mug on the shelf") == {"shelf_2"}
+    assert siblings("put the mug on the shelf 2") == {"shelf"}
+    # naming the room says which one; naming neither leaves the choice to the model
+    assert siblings("put the mug on the shelf in the bedroom") == set()
+    assert siblings("put the mug away") == set()
+    # even where the household keeps mugs on the other shelf, "the shelf" is the shelf
+    told = context(
+        **MUG_ON_TABLE,
+        fixtures=TWO_OF_A_KIND,
+        held="mug",
+        facts=["holding(mug)"],
+        home_places={"mug": "shelf_2"},
+    )
+    ranked = {
+        s.candidate.key: s
+        for s in planner.rank("put the mug on the shelf", Belief.from_context(told))
+    }
+    assert ranked["place(object=mug,relation=on,target=shelf_2)"].score == 0.0
+    assert ranked["place(object=mug,relation=on,target=shelf)"].score > 0.0
+
+
+def test_it_speaks_only_to_someone_the_goal_names():
+    planner = tiny_planner()
+    ctx = context(**MUG_ON_TABLE, people_home=["alex", "sam"])
+    b = Belief.from_context(ctx)
+    said = {s.candidate.key for s in planner.rank("please remind alex to take the pills", b)}
+    assert "say(message=,person=alex)" in said and "say(message=,person=sam)" not in said
+    # a chore it cannot finish is not a message for whoever is home
+    chore = {s.candidate.key for s in planner.rank("keys on the table pls", b)}
+    assert not any(k.startswith("say(") for k in chore)
+
+
+def test_with_every_room_looked_in_it_opens_closed_places_before_giving_up():
+    cfg = BuiltinPlannerConfig(skills=skill_vocabulary(), features=list(FEATURES))
+    model = _EagerToFinish(cfg.skills.index("done"))
+    planner = BuiltinPlanner(model=model, config=cfg, cache=EmbeddingCache(HashEmbedder()))
+    ctx = context(
+        **MUG_ON_TABLE,
+        fixtures=TWO_OF_A_KIND,
+        facts=["hand_empty", "closed(fridge)", "closed(cabinet)", "closed(cabinet_2)"],
+        search_candidates={"keys": ["cabinet_2", "shelf"]},
+    )
+    looked = [Subtask(skill="navigate", args={"target": r}) for r in ctx.rooms]
+    plan = planner.replan("put the keys on the shelf", ctx, done=looked, failed=None, reason="")
+    assert [s.skill for s in plan.subtasks][-1] == "open"
+    assert plan.subtasks[-1].args["target"] == "cabinet_2" and not plan.complete
+    # opened already in this task and still no keys: it says it cannot find them
+    opened = [*looked, Subtask(skill="open", args={"target": "cabinet_2"})]
+    with pytest.raises(PlanningError, match="cannot find the keys"):
+        planner.replan("put the keys on the shelf", ctx, done=opened, failed=None, reason="")
+
+
+def test_the_households_pets_are_read_by_kind_in_training_and_in_use(tmp_path):
+    from housemind.agent.planners.language import pets_as_kinds
+
+    pets = {"rex": "dog", "luna": "cat"}
+    assert pets_as_kinds("could you feed Rex for me", pets) == "could you feed the dog for me"
+    assert pets_as_kinds("rex's bowl is empty", pets) == "the dog's bowl is empty"
+    assert pets_as_kinds("put the lunar calendar away", pets) == "put the lunar calendar away"
+    planner = tiny_planner()
+    b = Belief.from_context(context(**MUG_ON_TABLE, pets=pets))
+    cands = enumerate_candidates(b, REGISTRY)
+    feats = planner.processor.featurize("feed rex", b, cands)
+    assert feats.goal == "feed the dog"
+    # HomeSim's household tells the runtime's plan context who the pets are
+    from housemind.agent.runtime import HomeRuntime
+    from housemind.sim.home.env import HomeSimEnv
+
+    env = HomeSimEnv(home="bungalow", seed=0)
+    assert env.pets() == {"rex": "dog"}
+    with HomeRuntime(env, env.clock, db_url=f"sqlite:///{tmp_path / 'home.db'}") as rt:
+        assert rt.plan_context("feed rex").pets == {"rex": "dog"}

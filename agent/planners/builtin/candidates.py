@@ -51,6 +51,7 @@ __all__ = [
     "negated_places",
     "puts_into",
     "message_from_goal",
+    "unnamed_siblings",
     "spoken",
 ]
 
@@ -308,6 +309,29 @@ def negated_places(goal: str, places: Iterable[str]) -> frozenset[str]:
         if any(s == name or s.endswith(" " + name) or s.startswith(name) for s in said):
             out.add(p)
     return frozenset(out)
+
+
+def unnamed_siblings(named: Iterable[str], b: Belief) -> frozenset[str]:
+    """Fixtures the goal passes over by naming another of their kind.
+
+    "Put the toys in the toy box" in a home with ``toy_box`` and ``toy_box_2`` means the
+    one it names, even where the household keeps some of the toys in the other: a fixture
+    of a kind the goal names by another fixture's exact name is not a place to put things,
+    unless the goal names it too or names its room ("the toy box in the kids' room").
+
+    Args:
+        named: The names the goal says exactly (fixtures, rooms, objects).
+        b: The belief (fixtures, their kinds and rooms).
+    """
+    named = set(named)
+    kinds = {b.fixtures[n].kind for n in named if n in b.fixtures}
+    if not kinds:
+        return frozenset()
+    return frozenset(
+        name
+        for name, fx in b.fixtures.items()
+        if fx.kind in kinds and name not in named and fx.room not in named
+    )
 
 
 @lru_cache(maxsize=1)

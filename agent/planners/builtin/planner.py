@@ -36,6 +36,7 @@ from housemind.agent.planners.builtin.candidates import (
     negated_places,
     puts_into,
     spoken,
+    unnamed_siblings,
 )
 from housemind.agent.planners.builtin.configuration import (
     WEIGHTS_NAME,
@@ -276,6 +277,11 @@ class BuiltinPlanner:
             repeat_factor=self.config.repeat_factor,
             held_done_factor=self.config.held_done_factor,
         )
+        # The robot speaks to someone only when the goal names them ("remind alex to ..."):
+        # a chore it cannot finish is not a message for whoever is home.
+        named = self.processor.exact_names(goal, belief)
+        cands = [c for c in cands if not (c.kind == "act" and c.skill == "say")
+                 or c.target in named]  # fmt: skip
         feats = self.processor.featurize(goal, belief, cands, image)
         if self._columns is not None:
             feats.feats = feats.feats[:, self._columns]
@@ -287,9 +293,10 @@ class BuiltinPlanner:
                 logits = self.model(**batch)[0]
         finally:
             torch.set_num_threads(threads)
-        # What the person said not to do ("don't put it back in the fridge") is not chosen
-        # among: the relevance is shared by the other candidates.
-        places = negated_places(goal, belief.fixtures)
+        # What the person said not to do ("don't put it back in the fridge"), and the other
+        # fixtures of a kind the goal names one of ("in the toy box", not toy box 2), are not
+        # chosen among: the relevance is shared by the other candidates.
+        places = negated_places(goal, belief.fixtures) | unnamed_siblings(named, belief)
         banned = [bool(places) and puts_into(c) in places for c in cands]
         if any(banned) and not all(banned):
             logits = logits.masked_fill(torch.tensor(banned), float("-inf"))
@@ -419,11 +426,35 @@ class BuiltinPlanner:
 
         Ending the task is final; while a named object is missing and a room is left that
         it has not looked in during this task, the robot looks there first (a person
-        searches the home before saying it is not there).
+        searches the home before saying it is not there). With every room looked in, it
+        opens the closed places it has not opened in this task where the missing thing
+        may be: memory's search candidates first (a second cabinet), then the fixtures of
+        the kinds training put such things in (a towel in the washer).
         """
-        if not self.processor.unfound(goal, belief):
+        missing = self.processor.unfound(goal, belief)
+        if not missing:
             return None
-        return next((s for s in ranked if s.candidate.kind == "explore"), None)
+        room = next((s for s in ranked if s.candidate.kind == "explore"), None)
+        if room is not None:
+            return room
+        opened = {str(s.args.get("target")) for s in belief.done if s.skill == "open"}
+        opens = {
+            s.candidate.target: s
+            for s in ranked
+            if s.candidate.kind == "act"
+            and s.candidate.skill == "open"
+            and s.candidate.affordance > 0
+        }
+        for kind in missing:
+            learned = self.processor.prior(self.processor.place_prior, kind)
+            by_kind = sorted(
+                (p for p in opens if learned.get(belief.kind_of(p), 0.0) > 0),
+                key=lambda p: -learned[belief.kind_of(p)],
+            )
+            for place in [*belief.search.get(kind, []), *by_kind]:
+                if place in opens and place not in opened and belief.is_open(place) is not True:
+                    return opens[place]
+        return None
 
     def describe(self) -> dict[str, Any]:
         """Size and settings, for people and benchmarks."""

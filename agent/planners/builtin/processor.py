@@ -400,6 +400,14 @@ class PlannerProcessor:
                 exact.add(name)
         return exact, set(spans), [h for hits in spans.values() for h in hits]
 
+    def exact_names(self, goal: str, b: Belief) -> set[str]:
+        """The known things, fixtures, rooms and people ``goal`` names exactly."""
+        g = self.goal(pets_as_kinds(goal, b.pets))
+        objects = sorted(set(b.places) | ({b.held} if b.held else set()))
+        names = objects + sorted(b.fixtures) + list(b.rooms) + list(b.people)
+        exact, _, _ = self._mentions(g, names)
+        return exact
+
     def _kind_said(self, g: GoalInfo, kind: str) -> bool:
         words = display(kind).split()
         if not words:

@@ -76,8 +76,9 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-#: Bump when rollouts change meaning, so old caches are not reused.
-DATA_VERSION = 3
+#: Bump when rollouts change meaning, so old caches are not reused (4: plan contexts name
+#: the household's pets).
+DATA_VERSION = 4
 #: Episode seeds per cached block of rollouts.
 ROLLOUT_BLOCK = 4
 #: First episode seed of the DAgger rollouts (the experts' rollouts use 0, 1, ...; the
