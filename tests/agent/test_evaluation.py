@@ -14,7 +14,12 @@ from housemind.agent.evaluation import HELD_OUT_SEED_BASE, evaluate_tasks, task_
 def test_task_homes_pairs_each_task_with_the_plans_it_applies_to():
     pairs = task_homes(["pot_on_stove", "feed_the_pet"])
     assert ("pot_on_stove", "apartment") in pairs
-    assert {h for t, h in pairs if t == "feed_the_pet"} == {"one_bedroom", "two_bedroom", "bungalow", "house"}
+    assert {h for t, h in pairs if t == "feed_the_pet"} == {
+        "one_bedroom",
+        "two_bedroom",
+        "bungalow",
+        "house",
+    }
     assert task_homes(["feed_the_pet"], ["apartment"]) == []
     with pytest.raises(ValueError, match="unknown floor plan 'castle'"):
         task_homes(None, ["castle"])
