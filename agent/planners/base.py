@@ -102,7 +102,7 @@ class PlanContext(BaseModel):
         people_home: Names of the people at home now (the presence sensor), whom the
             robot can go to and speak to (``navigate`` may take a person as its target).
         pets: The household's pets, name -> kind (``{"rex": "dog"}``), so that "feed rex"
-            reads as feeding the dog (see :func:`agent.planners.language.pets_as_kinds`).
+            reads as feeding the pet (see :func:`agent.planners.language.pets_as_pet`).
         unreachable: Things this task tried and failed to pick up, more than once, because
             no spot within reach could be found (see :func:`agent.help.unreachable`); a
             planner leaves them out and does the rest of the chore.

@@ -19,7 +19,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-__all__ = ["CLAUSE_VERBS", "Clause", "Pattern", "clauses", "clean_text", "pets_as_kinds"]
+__all__ = ["CLAUSE_VERBS", "Clause", "Pattern", "clauses", "clean_text", "pets_as_pet"]
 
 _POLITE = re.compile(
     r"^(?:(?:please|could you|can you|would you|will you|kindly|robot,?|hey,?|ok,?|okay,?)\s+)+"
@@ -84,26 +84,24 @@ def clean_text(text: str) -> str:
     return re.sub(r"\s+please$", "", t)
 
 
-def pets_as_kinds(text: str, pets: Mapping[str, str]) -> str:
-    """Say the household's pets by what they are: "feed rex" -> "feed the dog".
+def pets_as_pet(text: str, pets: Mapping[str, str]) -> str:
+    """Say the household's pets as "the pet": "feed rex" -> "feed the pet".
 
-    A pet's name means nothing to a planner that has not met that pet; its kind does (a
-    planner trained in a home with a cat named luna still knows how to feed a dog). Whole
-    words only, any case; "rex's bowl" becomes "the dog's bowl".
+    A pet's name means nothing to a planner that has not met that pet, and its kind
+    little more: the built-in planner, trained in a home with a cat, learned "feed the cat"
+    and gave a dog a glass of water. "The pet" reads the same in every home. Whole words
+    only, any case; "rex's bowl" becomes "the pet's bowl".
 
     Args:
         text: A goal in words.
         pets: The household's pets, name -> kind (:attr:`PlanContext.pets`).
     """
-    for name, kind in pets.items():
+    for name in pets:
         if not name:
             continue
         words = name.replace("_", " ")
         text = re.sub(
-            rf"(?<![\w']){re.escape(words)}(?![\w])",
-            f"the {kind.replace('_', ' ')}",
-            text,
-            flags=re.IGNORECASE,
+            rf"(?<![\w']){re.escape(words)}(?![\w])", "the pet", text, flags=re.IGNORECASE
         )
     return text
 

@@ -315,7 +315,7 @@ class HomeSimEnv(gym.Env):
         """The household's pets, name -> kind (``{"rex": "dog"}``), home or out.
 
         What a household tells its robot at set-up, like who lives there: a planner reads
-        "feed rex" as feeding the dog.
+        "feed rex" as feeding the pet.
         """
         return {n: p.kind for n, p in self.world.residents.items() if p.kind in PET_KINDS}
 

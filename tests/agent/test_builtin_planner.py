@@ -737,18 +737,18 @@ def test_with_every_room_looked_in_it_opens_closed_places_before_giving_up():
         planner.replan("put the keys on the shelf", ctx, done=opened, failed=None, reason="")
 
 
-def test_the_households_pets_are_read_by_kind_in_training_and_in_use(tmp_path):
-    from housemind.agent.planners.language import pets_as_kinds
+def test_the_households_pets_are_read_as_the_pet_in_training_and_in_use(tmp_path):
+    from housemind.agent.planners.language import pets_as_pet
 
     pets = {"rex": "dog", "luna": "cat"}
-    assert pets_as_kinds("could you feed Rex for me", pets) == "could you feed the dog for me"
-    assert pets_as_kinds("rex's bowl is empty", pets) == "the dog's bowl is empty"
-    assert pets_as_kinds("put the lunar calendar away", pets) == "put the lunar calendar away"
+    assert pets_as_pet("could you feed Rex for me", pets) == "could you feed the pet for me"
+    assert pets_as_pet("rex's bowl is empty", pets) == "the pet's bowl is empty"
+    assert pets_as_pet("put the lunar calendar away", pets) == "put the lunar calendar away"
     planner = tiny_planner()
     b = Belief.from_context(context(**MUG_ON_TABLE, pets=pets))
     cands = enumerate_candidates(b, REGISTRY)
     feats = planner.processor.featurize("feed rex", b, cands)
-    assert feats.goal == "feed the dog"
+    assert feats.goal == "feed the pet"
     # HomeSim's household tells the runtime's plan context who the pets are
     from housemind.agent.runtime import HomeRuntime
     from housemind.sim.home.env import HomeSimEnv

@@ -53,7 +53,7 @@ from housemind.agent.planners.builtin.processor import (
     display,
 )
 from housemind.agent.planners.builtin.scope import GoalScope
-from housemind.agent.planners.language import pets_as_kinds
+from housemind.agent.planners.language import pets_as_pet
 from housemind.skills.spec import REGISTRY, SkillRegistry
 
 __all__ = ["BuiltinPlanner", "ScoredCandidate", "batch_decisions", "image_batch", "load_model"]
@@ -241,7 +241,7 @@ class BuiltinPlanner:
                 on (the message names the closest one it knows).
         """
         if self.scope is not None and goal.strip():
-            verdict = self.scope.judge(pets_as_kinds(goal, context.pets))
+            verdict = self.scope.judge(pets_as_pet(goal, context.pets))
             if not verdict.known:
                 raise PlanningError(
                     f"'{goal}' is not a chore the built-in planner has learned (the closest "

@@ -40,7 +40,7 @@ import numpy as np
 from housemind.agent.knowledge import HOME_PLACES
 from housemind.agent.planners.builtin.belief import Belief, step_key
 from housemind.agent.planners.builtin.candidates import Candidate
-from housemind.agent.planners.language import pets_as_kinds
+from housemind.agent.planners.language import pets_as_pet
 from housemind.memory.embeddings import TextEmbedder
 from housemind.memory.spatial import KIND_PRIORS
 
@@ -402,7 +402,7 @@ class PlannerProcessor:
 
     def exact_names(self, goal: str, b: Belief) -> set[str]:
         """The known things, fixtures, rooms and people ``goal`` names exactly."""
-        g = self.goal(pets_as_kinds(goal, b.pets))
+        g = self.goal(pets_as_pet(goal, b.pets))
         objects = sorted(set(b.places) | ({b.held} if b.held else set()))
         names = objects + sorted(b.fixtures) + list(b.rooms) + list(b.people)
         exact, _, _ = self._mentions(g, names)
@@ -484,10 +484,10 @@ class PlannerProcessor:
     ) -> DecisionFeatures:
         """Features of every candidate of one decision.
 
-        The household's pets are read by kind ("feed rex" as "feed the dog"), in training
+        The household's pets are read as "the pet" ("feed rex" as "feed the pet"), in training
         and in use alike.
         """
-        goal = pets_as_kinds(goal, b.pets)
+        goal = pets_as_pet(goal, b.pets)
         g = self.goal(goal)
         objects = sorted(set(b.places) | ({b.held} if b.held else set()))
         things = objects + sorted(b.fixtures) + list(b.rooms)

@@ -29,7 +29,7 @@ from typing import Any
 
 import numpy as np
 
-from housemind.agent.planners.language import pets_as_kinds
+from housemind.agent.planners.language import pets_as_pet
 
 __all__ = [
     "SCOPE_FILE",
@@ -210,12 +210,12 @@ def build_scope_texts(
                     env, inst = new_episode(name, seed, home=home)
                 except TaskSampleError:
                     continue
-                pets = env.pets()  # read by kind, as the planner reads a goal
-                out.add(" ".join(pets_as_kinds(inst.goal, pets).split()))
+                pets = env.pets()  # "the pet", as the planner reads a goal
+                out.add(" ".join(pets_as_pet(inst.goal, pets).split()))
                 for template in train.tasks.get(name, []):
                     text = _fill_any(template, inst.params)
                     if text:
-                        out.add(" ".join(pets_as_kinds(text, pets).split()))
+                        out.add(" ".join(pets_as_pet(text, pets).split()))
     return sorted(out)
 
 
@@ -261,7 +261,7 @@ def evaluate_scope(
                 continue
             pets = env.pets()
             goals += [
-                pets_as_kinds(t, pets) for t in (_fill_any(w, inst.params) for w in templates) if t
+                pets_as_pet(t, pets) for t in (_fill_any(w, inst.params) for w in templates) if t
             ]
     data = yaml.safe_load(Path(out_of_scope).read_text())
     outside = [str(g) for g in data["goals"]]
