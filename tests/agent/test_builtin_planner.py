@@ -244,9 +244,12 @@ def test_it_looks_in_rooms_left_before_giving_up_on_a_named_object():
     assert plan.subtasks[0].args["target"] in ctx.rooms
     # everything it names is known: done ends the task
     assert planner.plan("put the mug on the shelf", ctx).complete
-    # every room looked in during this task and no keys: it says so (the runtime then
-    # asks a person where they are) instead of calling the chore done
-    looked = [Subtask(skill="navigate", args={"target": r}) for r in ctx.rooms]
+    # every room looked in and every closed place opened during this task, and no keys:
+    # it says so (the runtime then asks a person where they are) instead of calling the
+    # chore done
+    looked = [Subtask(skill="navigate", args={"target": r}) for r in ctx.rooms] + [
+        Subtask(skill="open", args={"target": f}) for f in ("fridge", "cabinet")
+    ]
     with pytest.raises(PlanningError, match="cannot find the keys: looked in "):
         planner.replan("put the keys on the shelf", ctx, done=looked, failed=None, reason="")
     from housemind.agent.help import need_help
