@@ -244,12 +244,10 @@ def test_it_looks_in_rooms_left_before_giving_up_on_a_named_object():
     assert plan.subtasks[0].args["target"] in ctx.rooms
     # everything it names is known: done ends the task
     assert planner.plan("put the mug on the shelf", ctx).complete
-    # every room looked in and every closed place opened during this task, and no keys:
-    # it says so (the runtime then asks a person where they are) instead of calling the
-    # chore done
-    looked = [Subtask(skill="navigate", args={"target": r}) for r in ctx.rooms] + [
-        Subtask(skill="open", args={"target": f}) for f in ("fridge", "cabinet")
-    ]
+    # every room looked in during this task and no keys (nor a place memory or training
+    # suggests for them): it says so (the runtime then asks a person where they are)
+    # instead of calling the chore done
+    looked = [Subtask(skill="navigate", args={"target": r}) for r in ctx.rooms]
     with pytest.raises(PlanningError, match="cannot find the keys: looked in "):
         planner.replan("put the keys on the shelf", ctx, done=looked, failed=None, reason="")
     from housemind.agent.help import need_help
@@ -734,23 +732,11 @@ def test_with_every_room_looked_in_it_opens_closed_places_before_giving_up():
     plan = planner.replan("put the keys on the shelf", ctx, done=looked, failed=None, reason="")
     assert [s.skill for s in plan.subtasks][-1] == "open"
     assert plan.subtasks[-1].args["target"] == "cabinet_2" and not plan.complete
-    # not there: then the other closed places, and with every one opened, it says it
-    # cannot find them
+    # opened already in this task and still no keys: it says it cannot find them (the
+    # fridge is no place to look for keys; a person is asked)
     opened = [*looked, Subtask(skill="open", args={"target": "cabinet_2"})]
-    seen = {"cabinet_2"}
-    for _ in range(3):
-        try:
-            plan = planner.replan(
-                "put the keys on the shelf", ctx, done=opened, failed=None, reason=""
-            )
-        except PlanningError as e:
-            assert "cannot find the keys" in str(e)
-            break
-        step = plan.subtasks[-1]
-        assert step.skill == "open" and step.args["target"] not in seen
-        seen.add(step.args["target"])
-        opened.append(step)
-    assert seen == {"cabinet_2", "cabinet", "fridge"}
+    with pytest.raises(PlanningError, match="cannot find the keys"):
+        planner.replan("put the keys on the shelf", ctx, done=opened, failed=None, reason="")
 
 
 def test_the_households_pets_are_read_as_the_pet_in_training_and_in_use(tmp_path):

@@ -429,8 +429,8 @@ class BuiltinPlanner:
         searches the home before saying it is not there). With every room looked in, it
         opens the closed places it has not opened in this task where the missing thing
         may be: memory's search candidates first (a second cabinet), then the fixtures of
-        the kinds training put such things in (a towel in the washer), then any other, as
-        the network ranks them.
+        the kinds training put such things in (a towel in the washer). Other places (a
+        watering can in the oven) are for a person to say.
         """
         missing = self.processor.unfound(goal, belief)
         if not missing:
@@ -455,11 +455,7 @@ class BuiltinPlanner:
             for place in [*belief.search.get(kind, []), *by_kind]:
                 if place in opens and place not in opened and belief.is_open(place) is not True:
                     return opens[place]
-        # then any other closed place, as the network ranks them (a towel in the dryer)
-        return next(
-            (s for t, s in opens.items() if t not in opened and belief.is_open(t) is not True),
-            None,
-        )
+        return None
 
     def describe(self) -> dict[str, Any]:
         """Size and settings, for people and benchmarks."""
