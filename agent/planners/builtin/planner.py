@@ -280,8 +280,7 @@ class BuiltinPlanner:
         # The robot speaks to someone only when the goal names them ("remind alex to ..."):
         # a chore it cannot finish is not a message for whoever is home.
         named = self.processor.exact_names(goal, belief)
-        cands = [c for c in cands if not (c.kind == "act" and c.skill == "say")
-                 or c.target in named]  # fmt: skip
+        cands = [c for c in cands if c.kind != "act" or c.skill != "say" or c.target in named]
         feats = self.processor.featurize(goal, belief, cands, image)
         if self._columns is not None:
             feats.feats = feats.feats[:, self._columns]
