@@ -438,6 +438,7 @@ class BuiltinPlanner:
         if room is not None:
             return room
         opened = {str(s.args.get("target")) for s in belief.done if s.skill == "open"}
+        # an open step keeps affordance only for a place believed closed or unknown
         opens = {
             s.candidate.target: s
             for s in ranked
@@ -452,7 +453,7 @@ class BuiltinPlanner:
                 key=lambda p: -learned[belief.kind_of(p)],
             )
             for place in [*belief.search.get(kind, []), *by_kind]:
-                if place in opens and place not in opened and belief.is_open(place) is not True:
+                if place in opens and place not in opened:
                     return opens[place]
         return None
 
