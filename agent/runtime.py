@@ -447,8 +447,11 @@ class HomeRuntime(AssistServices):
         # What is out of view now is as memory last saw it (its remembered state flags).
         in_view = {d.name for d in obs.detections}
         places, rooms, kinds = {}, {}, {}
+        held_from = None
         for o in known:
             kinds[o.name] = o.kind
+            if o.name == obs.proprio.held:
+                held_from = o.place or None  # memory keeps where it was taken from
             if o.missing:
                 facts.add(atom("missing", o.name))
             elif o.name not in in_view and o.name != obs.proprio.held and o.state:
@@ -479,6 +482,7 @@ class HomeRuntime(AssistServices):
             now=self.clock.now().isoformat(),
             robot_room=obs.proprio.room,
             held=obs.proprio.held,
+            held_from=held_from,
             facts=sorted(facts),
             rooms=list(self.env.rooms),
             fixtures=fixtures,

@@ -80,6 +80,8 @@ class PlanContext(BaseModel):
         now: ISO time of planning.
         robot_room: Room the robot is in.
         held: Object in the gripper, if any.
+        held_from: Where memory last saw the held object before it was picked up (the
+            fixture or room it was taken from), if known.
         facts: Facts believed true now (observation facts plus remembered ones).
         rooms: Rooms of the home.
         fixtures: Known fixtures by name.
@@ -118,6 +120,7 @@ class PlanContext(BaseModel):
     now: str = ""
     robot_room: str = ""
     held: str | None = None
+    held_from: str | None = None
     facts: list[str] = Field(default_factory=list)
     rooms: list[str] = Field(default_factory=list)
     fixtures: dict[str, FixtureInfo] = Field(default_factory=dict)

@@ -46,6 +46,8 @@ class Belief:
         homes: Where the household said things belong (object name or kind -> fixture;
             memory's ``belongs_on`` preferences, :attr:`PlanContext.home_places`).
         pets: The household's pets, name -> kind (:attr:`PlanContext.pets`).
+        held_from: Where the held object was before it was picked up, if known
+            (:attr:`PlanContext.held_from`; an imagined pick sets it too).
     """
 
     facts: set[str]
@@ -62,6 +64,7 @@ class Belief:
     people: list[str] = field(default_factory=list)
     homes: dict[str, str] = field(default_factory=dict)
     pets: dict[str, str] = field(default_factory=dict)
+    held_from: str | None = None
     _derived_cache: set[str] | None = field(default=None, repr=False)
 
     @classmethod
@@ -94,6 +97,7 @@ class Belief:
             people=list(context.people_home),
             homes=dict(context.home_places),
             pets=dict(context.pets),
+            held_from=context.held_from if context.held else None,
         )
 
     # -- questions ----------------------------------------------------------------------
@@ -195,13 +199,13 @@ class Belief:
             pred, args = parse_atom(f)
             if pred == "holding" and args:
                 self.held = args[0]
-                self.places.pop(args[0], None)
+                self.held_from = self.places.pop(args[0], None)
             elif pred in ("in", "on") and len(args) == 2:
                 self.places[args[0]] = args[1]
                 if self.held == args[0]:
-                    self.held = None
+                    self.held = self.held_from = None
             elif pred == "hand_empty":
-                self.held = None
+                self.held = self.held_from = None
         if self.held is not None:
             self.facts.discard("hand_empty")
         if step.skill == "navigate":
@@ -225,4 +229,6 @@ class Belief:
             visited=set(self.visited),
             people=self.people,
             homes=self.homes,
+            pets=self.pets,
+            held_from=self.held_from,
         )

@@ -46,13 +46,16 @@ __all__ = [
     "NEGATED_PLACE_FACTOR",
     "SAY_FROM_GOAL",
     "affordance",
+    "away_from_home",
     "enumerate_candidates",
     "hob_kinds",
     "negated_places",
     "puts_into",
+    "puts_straight_back",
     "message_from_goal",
     "unnamed_siblings",
     "spoken",
+    "stows_unpoured",
 ]
 
 CandidateKind = Literal["act", "explore", "done"]
@@ -332,6 +335,75 @@ def unnamed_siblings(named: Iterable[str], b: Belief) -> frozenset[str]:
         for name, fx in b.fixtures.items()
         if fx.kind in kinds and name not in named and fx.room not in named
     )
+
+
+def away_from_home(c: Candidate, b: Belief, named: Iterable[str]) -> bool:
+    """Whether a candidate stows a thing in a closed store other than the one it belongs in.
+
+    "The knife goes in the drawer": with a cabinet left open beside it, putting the knife
+    away still means the drawer. A ``place`` into an openable fixture where the household
+    keeps other things (some thing's told home, so a store, not a bin or an appliance) is
+    passed over when the thing has a told home elsewhere, unless the goal names that
+    fixture or its room ("put the knife in the cabinet" is a person's word).
+
+    Args:
+        c: The candidate.
+        b: The belief (told homes, fixtures).
+        named: Fixtures and rooms the goal names, exactly or by meaning.
+    """
+    if c.kind != "act" or c.skill != "place" or c.obj is None or c.target is None:
+        return False
+    home = b.told_home(c.obj)
+    fx = b.fixtures.get(c.target)
+    if home is None or home == c.target or fx is None or not fx.openable:
+        return False
+    named = set(named)
+    if c.target in named or fx.room in named:
+        return False
+    return c.target in set(b.homes.values())
+
+
+def puts_straight_back(c: Candidate, b: Belief, named: Iterable[str]) -> bool:
+    """Whether a candidate puts a thing the goal names straight back where it was taken from.
+
+    "The milk is all gone, recycle it in the recycling bin": taken out of the fridge, the
+    milk does not go back in. A thing the goal names, picked up by the last step that was
+    not driving, is not put back on or in the place it came from (``Belief.held_from``);
+    nothing was done with it. A thing the goal does not name (picked up by mistake) may
+    go back.
+
+    Args:
+        c: The candidate.
+        b: The belief (what is held, where it came from, the steps done).
+        named: What the goal names exactly.
+    """
+    if c.kind != "act" or c.skill not in ("place", "load") or c.obj is None:
+        return False
+    if c.obj != b.held or b.held_from is None or c.target != b.held_from:
+        return False
+    if c.obj not in set(named):
+        return False
+    last = next((s for s in reversed(b.done) if s.skill != "navigate"), None)
+    return (
+        last is not None and last.skill in ("pick", "unload") and last.args.get("object") == c.obj
+    )
+
+
+def stows_unpoured(c: Candidate, b: Belief) -> bool:
+    """Whether a candidate shuts away a container this task filled and has not emptied.
+
+    "Give the plant 2 a drink and put the watering can away after": with the can filled
+    and the plant not found yet, the can does not go back in the cupboard full; water
+    drawn in a chore is for the chore. A ``place`` into an openable fixture of a thing
+    this task filled (a ``fill`` step) and still believed ``filled`` (not yet watered
+    from or poured out) is passed over.
+    """
+    if c.kind != "act" or c.skill != "place" or c.obj is None or c.obj != b.held:
+        return False
+    fx = b.fixtures.get(c.target or "")
+    if fx is None or not fx.openable or f"filled({c.obj})" not in b.derived():
+        return False
+    return any(s.skill == "fill" and s.args.get("object") == c.obj for s in b.done)
 
 
 @lru_cache(maxsize=1)

@@ -32,10 +32,13 @@ from housemind.agent.planners.builtin.belief import Belief
 from housemind.agent.planners.builtin.candidates import (
     NEGATED_PLACE_FACTOR,
     Candidate,
+    away_from_home,
     enumerate_candidates,
     negated_places,
     puts_into,
+    puts_straight_back,
     spoken,
+    stows_unpoured,
     unnamed_siblings,
 )
 from housemind.agent.planners.builtin.configuration import (
@@ -295,8 +298,18 @@ class BuiltinPlanner:
         # What the person said not to do ("don't put it back in the fridge"), and the other
         # fixtures of a kind the goal names one of ("in the toy box", not toy box 2), are not
         # chosen among: the relevance is shared by the other candidates.
+        # A thing the household keeps somewhere goes back there, not into another store left
+        # open beside it, unless the goal says so; a thing the goal names, just taken, does
+        # not go straight back where it was; water drawn for the chore is used first.
         places = negated_places(goal, belief.fixtures) | unnamed_siblings(named, belief)
-        banned = [bool(places) and puts_into(c) in places for c in cands]
+        meant = self.processor.fixtures_meant(goal, belief) if belief.homes else set()
+        banned = [
+            (bool(places) and puts_into(c) in places)
+            or away_from_home(c, belief, meant)
+            or puts_straight_back(c, belief, named)
+            or stows_unpoured(c, belief)
+            for c in cands
+        ]
         if any(banned) and not all(banned):
             logits = logits.masked_fill(torch.tensor(banned), float("-inf"))
         rel = torch.softmax(logits, dim=0).numpy()

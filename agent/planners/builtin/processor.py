@@ -32,8 +32,8 @@ import base64
 import io
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -49,6 +49,7 @@ __all__ = [
     "DecisionFeatures",
     "EmbeddingCache",
     "GoalInfo",
+    "MEANT_SIM",
     "PlannerProcessor",
     "decode_image",
     "display",
@@ -158,6 +159,76 @@ def display(name: str) -> str:
     return name.replace("_", " ").strip()
 
 
+#: A clause that sets the scene by saying how a thing is: "The sink's piling up again",
+#: "the counter is a mess". Its subject is what the person sees, not where things go.
+_SCENE_SUBJECT = re.compile(
+    r"^the\s+(?P<subject>[a-z0-9 ]+?)(?:'s|\s+is|\s+are|\s+was|\s+were|\s+has|\s+have"
+    r"|\s+looks?|\s+keeps?)\b",
+    re.IGNORECASE,
+)
+#: A clause with any of these asks for something: it is the request, not the scene.
+_ASKS = re.compile(
+    r"\b(?:could|can|would|will)\s+(?:you|u)\b|\b(?:please|pls|plz)\b", re.IGNORECASE
+)
+_CLAUSE_END = re.compile(r"[.!?;:,]+|\s-\s")
+#: Words that point back at something said: a clause with one is not mere scenery ("the
+#: bin is the place for it"), and a request with one may mean the scene's subject.
+_POINTS_BACK = frozenset({"it", "them", "there", "this", "that", "these", "those", "its"})
+#: A clause that says a place will do ("the coffee table is fine", "the shelf is free") says
+#: where things go.
+_WILL_DO = frozenset(
+    {"fine", "ok", "okay", "good", "great", "perfect", "best", "place", "spot", "free", "empty"}
+    | {"clear", "where"}
+)
+
+
+def scene_clauses(text: str) -> list[tuple[int, int]]:
+    """Token ranges (of :func:`goal_tokens`) of what scene-setting clauses are about.
+
+    People say a request with its setting around it: "The counter's cluttered. Could you
+    put away the clean plate?", "The sink's piling up again. Could you load the bowl into
+    the dishwasher?". A clause (between punctuation) that asks nothing and opens by saying
+    how something is ("the X is ...", "the X's ...") sets the scene; its subject X is what
+    the person sees, not where things go. Where the person is ("I'm on the sofa, could you
+    bring me the remote") is not scenery: it says where to bring things. Nor is a clause
+    that points back at something ("the bin is the place for it") or says a place will do
+    ("the coffee table is fine"), and nothing is when the request points back ("the
+    coffee table is sticky, wipe it down").
+    """
+    out: list[tuple[int, int]] = []
+    pos = 0
+    rest: list[str] = []
+    for piece in _CLAUSE_END.split(text.replace("\u2019", "'")):
+        tokens = goal_tokens(piece)
+        m = _SCENE_SUBJECT.match(piece.strip())
+        if tokens and m and not _ASKS.search(piece) and not (_POINTS_BACK | _WILL_DO) & set(tokens):
+            out.append((pos + 1, pos + 1 + len(goal_tokens(m.group("subject")))))
+        else:
+            rest += tokens
+        pos += len(tokens)
+    # "the coffee table is sticky, wipe it": the request points back at the scene
+    return [] if _POINTS_BACK & set(rest) else out
+
+
+def _without_scenery(
+    spans: dict[str, list[tuple[int, int]]],
+    scene: Sequence[tuple[int, int]],
+    places: Collection[str],
+) -> dict[str, list[tuple[int, int]]]:
+    """``spans`` less the ``places`` said only in scene clauses, if the request names any."""
+
+    def in_scene(hit: tuple[int, int]) -> bool:
+        return any(a <= hit[0] and hit[1] <= b for a, b in scene)
+
+    if not any(not in_scene(h) for hits in spans.values() for h in hits):
+        return spans  # "The front door's open. Could you shut it?": the scene says what
+    return {
+        name: hits
+        for name, hits in spans.items()
+        if name not in places or not all(in_scene(h) for h in hits)
+    }
+
+
 def decode_image(data: str | bytes) -> np.ndarray:
     """A base64 PNG (as :class:`PlanContext.images` holds them) -> ``uint8[H, W, 3]``.
 
@@ -242,6 +313,7 @@ class GoalInfo:
     phrases: list[str]
     vector: np.ndarray
     phrase_vectors: np.ndarray
+    scene: list[tuple[int, int]] = field(default_factory=list)
 
     def sem(self, vec: np.ndarray) -> float:
         """Best cosine between ``vec`` and any 1-3 word phrase of the goal."""
@@ -287,6 +359,9 @@ def _phrases(tokens: list[str], max_n: int = 3) -> list[str]:
 
 
 _BACKOFF_SIM = 0.5
+#: A goal phrase this close to a fixture's name (sentence embeddings) names it: "the
+#: cupboard" names the cabinet (0.74), "the kitchen" does not (0.58).
+MEANT_SIM = 0.62
 _ROOM_NUMBER = re.compile(r"_\d+$")
 
 
@@ -353,6 +428,7 @@ class PlannerProcessor:
                 phrases=phrases,
                 vector=self.cache.get(text),
                 phrase_vectors=self.cache.matrix(phrases),
+                scene=scene_clauses(text),
             )
             self._goals[text] = info
         return info
@@ -360,9 +436,14 @@ class PlannerProcessor:
     # -- mentions ------------------------------------------------------------------------
 
     def _mentions(
-        self, g: GoalInfo, names: Iterable[str]
+        self, g: GoalInfo, names: Iterable[str], places: Collection[str] = ()
     ) -> tuple[set[str], set[str], list[tuple[int, int]]]:
-        """Names the goal says exactly (longest match wins), names said at all, and where."""
+        """Names the goal says exactly (longest match wins), names said at all, and where.
+
+        Of ``places`` (the fixtures), one said only in a clause that sets the scene ("The
+        sink's piling up again. Could you load the bowl into the dishwasher?") is not said,
+        when the rest of the goal names something itself (see :func:`scene_clauses`).
+        """
         spans: dict[str, list[tuple[int, int]]] = {}
         for name in names:
             words = display(name).split()
@@ -385,6 +466,8 @@ class PlannerProcessor:
                 ]
             if hits:
                 spans[name] = hits
+        if g.scene and places:
+            spans = _without_scenery(spans, g.scene, places)
         exact = set()
         for name, hits in spans.items():
             covered = all(
@@ -405,8 +488,22 @@ class PlannerProcessor:
         g = self.goal(pets_as_pet(goal, b.pets))
         objects = sorted(set(b.places) | ({b.held} if b.held else set()))
         names = objects + sorted(b.fixtures) + list(b.rooms) + list(b.people)
-        exact, _, _ = self._mentions(g, names)
+        exact, _, _ = self._mentions(g, names, b.fixtures)
         return exact
+
+    def fixtures_meant(self, goal: str, b: Belief, threshold: float = MEANT_SIM) -> set[str]:
+        """Fixtures the goal names, exactly or by a phrase that means one ("the cupboard").
+
+        A goal phrase whose sentence embedding is at least ``threshold`` from a fixture's
+        name names it. Rooms the goal names exactly are included.
+        """
+        g = self.goal(pets_as_pet(goal, b.pets))
+        names = sorted(b.fixtures)
+        out = {n for n in self.exact_names(goal, b) if n in b.fixtures or n in b.rooms}
+        if names and len(g.phrase_vectors):
+            sims = self.cache.matrix([display(n) for n in names]) @ g.phrase_vectors.T
+            out |= {n for n, s in zip(names, sims.max(axis=1), strict=True) if s >= threshold}
+        return out
 
     def _kind_said(self, g: GoalInfo, kind: str) -> bool:
         words = display(kind).split()
@@ -491,7 +588,7 @@ class PlannerProcessor:
         g = self.goal(goal)
         objects = sorted(set(b.places) | ({b.held} if b.held else set()))
         things = objects + sorted(b.fixtures) + list(b.rooms)
-        exact, said, spans = self._mentions(g, things)
+        exact, said, spans = self._mentions(g, things, b.fixtures)
         if things and len(g.phrase_vectors):
             sims = self.cache.matrix([display(n) for n in things]) @ g.phrase_vectors.T
             sem = dict(zip(things, sims.max(axis=1).tolist(), strict=True))
