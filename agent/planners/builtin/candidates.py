@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import re
 import typing
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Literal
@@ -337,7 +337,7 @@ def unnamed_siblings(named: Iterable[str], b: Belief) -> frozenset[str]:
     )
 
 
-def away_from_home(c: Candidate, b: Belief, named: Iterable[str]) -> bool:
+def away_from_home(c: Candidate, b: Belief, named: Collection[str]) -> bool:
     """Whether a candidate stows a thing in a closed store other than the one it belongs in.
 
     "The knife goes in the drawer": with a cabinet left open beside it, putting the knife
@@ -357,13 +357,12 @@ def away_from_home(c: Candidate, b: Belief, named: Iterable[str]) -> bool:
     fx = b.fixtures.get(c.target)
     if home is None or home == c.target or fx is None or not fx.openable:
         return False
-    named = set(named)
     if c.target in named or fx.room in named:
         return False
-    return c.target in set(b.homes.values())
+    return c.target in b.homes.values()
 
 
-def puts_straight_back(c: Candidate, b: Belief, named: Iterable[str]) -> bool:
+def puts_straight_back(c: Candidate, b: Belief, named: Collection[str]) -> bool:
     """Whether a candidate puts a thing the goal names straight back where it was taken from.
 
     "The milk is all gone, recycle it in the recycling bin": taken out of the fridge, the
@@ -381,7 +380,7 @@ def puts_straight_back(c: Candidate, b: Belief, named: Iterable[str]) -> bool:
         return False
     if c.obj != b.held or b.held_from is None or c.target != b.held_from:
         return False
-    if c.obj not in set(named):
+    if c.obj not in named:
         return False
     last = next((s for s in reversed(b.done) if s.skill != "navigate"), None)
     return (

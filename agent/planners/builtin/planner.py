@@ -302,7 +302,7 @@ class BuiltinPlanner:
         # open beside it, unless the goal says so; a thing the goal names, just taken, does
         # not go straight back where it was; water drawn for the chore is used first.
         places = negated_places(goal, belief.fixtures) | unnamed_siblings(named, belief)
-        meant = self.processor.fixtures_meant(goal, belief) if belief.homes else set()
+        meant = self.processor.fixtures_meant(goal, belief, exact=named) if belief.homes else ()
         banned = [
             (bool(places) and puts_into(c) in places)
             or away_from_home(c, belief, meant)

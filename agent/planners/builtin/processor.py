@@ -180,6 +180,8 @@ _WILL_DO = frozenset(
     {"fine", "ok", "okay", "good", "great", "perfect", "best", "place", "spot", "free", "empty"}
     | {"clear", "where"}
 )
+#: A clause with any of these words is no scenery.
+_NOT_SCENERY = _POINTS_BACK | _WILL_DO
 
 
 def scene_clauses(text: str) -> list[tuple[int, int]]:
@@ -201,7 +203,7 @@ def scene_clauses(text: str) -> list[tuple[int, int]]:
     for piece in _CLAUSE_END.split(text.replace("\u2019", "'")):
         tokens = goal_tokens(piece)
         m = _SCENE_SUBJECT.match(piece.strip())
-        if tokens and m and not _ASKS.search(piece) and not (_POINTS_BACK | _WILL_DO) & set(tokens):
+        if tokens and m and not _ASKS.search(piece) and not _NOT_SCENERY & set(tokens):
             out.append((pos + 1, pos + 1 + len(goal_tokens(m.group("subject")))))
         else:
             rest += tokens
@@ -491,15 +493,23 @@ class PlannerProcessor:
         exact, _, _ = self._mentions(g, names, b.fixtures)
         return exact
 
-    def fixtures_meant(self, goal: str, b: Belief, threshold: float = MEANT_SIM) -> set[str]:
+    def fixtures_meant(
+        self,
+        goal: str,
+        b: Belief,
+        threshold: float = MEANT_SIM,
+        exact: Collection[str] | None = None,
+    ) -> set[str]:
         """Fixtures the goal names, exactly or by a phrase that means one ("the cupboard").
 
         A goal phrase whose sentence embedding is at least ``threshold`` from a fixture's
-        name names it. Rooms the goal names exactly are included.
+        name names it. Rooms the goal names exactly are included. ``exact``: the goal's
+        :meth:`exact_names`, when the caller has them already.
         """
         g = self.goal(pets_as_pet(goal, b.pets))
         names = sorted(b.fixtures)
-        out = {n for n in self.exact_names(goal, b) if n in b.fixtures or n in b.rooms}
+        said = self.exact_names(goal, b) if exact is None else exact
+        out = {n for n in said if n in b.fixtures or n in b.rooms}
         if names and len(g.phrase_vectors):
             sims = self.cache.matrix([display(n) for n in names]) @ g.phrase_vectors.T
             out |= {n for n, s in zip(names, sims.max(axis=1), strict=True) if s >= threshold}
