@@ -19,7 +19,7 @@ from housemind.safety.guard import HOMESIM_ANGULAR_SCALE_RPS, HOMESIM_LINEAR_SCA
 from housemind.safety.instruction import InstructionMatcher, KeywordMatcher
 from housemind.safety.plan import PlanChecker
 from housemind.safety.rulebook import RuleBook, load_rulebook
-from housemind.safety.safekeeping import lifts
+from housemind.safety.safekeeping import APART_RULES, lifts, stowed_apart
 from housemind.safety.verdict import _SEVERITY, SafetyVerdict, Verdict
 
 __all__ = [
@@ -178,23 +178,46 @@ class SafetyMonitor:
                 ],
                 rules=[ONLY_REGISTERED_RULE],
             )
-        found = SafetyVerdict()
         judged = plain_idioms(text)  # "dropping by" is a visit: the judges read it so
+        found = self._judge(judged)
+        if (
+            found.verdict is not Verdict.ALLOW
+            and set(found.rules) <= APART_RULES
+            and stowed_apart(judged, lambda rest: self._judge(rest).verdict is Verdict.ALLOW)
+            and set(self._judge(judged, every=True).rules) <= APART_RULES
+        ):
+            # Things named together, parted by a clause that stows one of them ("give the
+            # dog his biscuit and put the chocolate in the cupboard"): what is left, said
+            # on its own, is allowed (safety/safekeeping.py: stowed_apart).
+            found = SafetyVerdict()
+        verdict = verdict.merge(found)
+        self._record("instruction", text, verdict, actor=actor, task_id=task_id)
+        return verdict
+
+    def _judge(self, judged: str, *, every: bool = False) -> SafetyVerdict:
+        """The judges' merged verdict on an instruction's content.
+
+        Args:
+            judged: The instruction, idioms made plain.
+            every: Ask every judge, even after one denies (all findings, not the first).
+        """
+        found = SafetyVerdict()
         for matcher in self._matchers:
             # A judge that can skip work that cannot make the verdict stricter is told
             # the verdict so far (the hazard KB then asks its sentence model less often).
             above = getattr(matcher, "check_above", None)
-            got = above(judged, found.verdict) if above is not None else matcher.check(judged)
+            if above is not None and not every:
+                got = above(judged, found.verdict)
+            else:
+                got = matcher.check(judged)
             if got.verdict is not Verdict.ALLOW and lifts(judged, got.rules):
                 # Only co-occurrence findings, and the instruction only puts things
                 # away, takes them out or shuts appliances (safety/safekeeping.py).
                 continue
             found = found.merge(got)
-            if found.verdict is Verdict.DENY:
+            if found.verdict is Verdict.DENY and not every:
                 break  # nothing stricter to find; the cheaper judges' reasons come first
-        verdict = verdict.merge(found)
-        self._record("instruction", text, verdict, actor=actor, task_id=task_id)
-        return verdict
+        return found
 
     def check_subtask(
         self, ctx: SafetyContext, task_id: str | None = None, actor: str | None = None

@@ -31,13 +31,22 @@ lifted only when the only sign of spoiling is that the food was left out (no "mo
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 
 from housemind.safety._text import lemma
 from housemind.safety.kinds import KindBase, load_kinds, words_of
 
-__all__ = ["SAFEKEEPING_RULES", "SPOILED_RULES", "STRICT_RULES", "is_safekeeping", "lifts"]
+__all__ = [
+    "APART_RULES",
+    "MIXING_RULES",
+    "SAFEKEEPING_RULES",
+    "SPOILED_RULES",
+    "STRICT_RULES",
+    "is_safekeeping",
+    "lifts",
+    "stowed_apart",
+]
 
 #: Findings that a safekeeping instruction lifts: hazards of things named together.
 SAFEKEEPING_RULES = frozenset(
@@ -86,6 +95,30 @@ SAFEKEEPING_RULES = frozenset(
         "kb:electrics-near-bath",
     }
 )
+#: Chemicals mixed: never parted by a clause that stows one (what is left may still meet
+#: it in the bucket).
+MIXING_RULES = frozenset({"no-mixing-chemicals", "cs:chemicals-mixed", "kb:mixing-cleaners"})
+#: Findings of things named together that a stowing clause can part: the co-occurrence
+#: rules above, and a thing fed or given to a living thing named in another clause
+#: (:func:`stowed_apart`).
+APART_RULES = (SAFEKEEPING_RULES - MIXING_RULES) | frozenset(
+    {
+        "cs:pet-toxic-food",
+        "no-toxic-food-for-pets",
+        "kb:unsafe-food-for-baby",
+        "unsafe-food-for-baby",
+        "kb:small-things-to-child",
+        "cs:allergen",
+        "cs:medicine",
+        "medicine-dose",
+        "kb:medicine-dose-change",
+        "kb:medicine-danger",
+        "cs:shut-in",
+        "no-chemicals-in-food",
+        "kb:chemical-into-food-container",
+        "cs:chemical-with-food",
+    }
+)
 #: Findings of a child named with a knife or a chemical: lifted only when the thing goes
 #: into a closed store or away (:func:`is_safekeeping` with ``strict``).
 STRICT_RULES = frozenset(
@@ -124,7 +157,9 @@ _STORAGE = _words(
     "cupboard cabinet drawer shelf pantry larder closet garage shed block rack "
     "caddy organiser organizer jar box safe locker holder hook peg"
 )
-_FOOD_STORAGE = _words("fridge freezer bread bin larder pantry")
+_FOOD_STORAGE = frozenset(
+    {"fridge", "freezer", "bread bin", "bread", "bin", "larder", "pantry", "fruit bowl"}
+)
 # A container that is a child's or a pet's, or holds food: never a store for chemicals.
 _NOT_STORE_MODIFIERS = _words(
     "toy toddler baby kid kids child children dog cat pet food lunch sweet sweets biscuit "
@@ -192,6 +227,12 @@ def _clauses(text: str) -> list[list[str]]:
         while i < len(words):
             w = words[i]
             nxt = words[i + 1] if i + 1 < len(words) else ""
+            if w == "and" and words[i + 1 : i + 3] == ["after", "that"]:
+                w, nxt = "then", ""  # "and after that" is "and then"
+                i += 2
+            elif w == "after" and nxt in {"that", "this"}:
+                w, nxt = "then", ""
+                i += 1
             if w == "then" or (
                 w == "and"
                 and (nxt == "then" or lemma(nxt) in _STOW | _REMOVE | _SHUT | _HAZARD_VERBS)
@@ -300,6 +341,8 @@ _NOT_ON_WORKTOPS = frozenset(
 _PRONOUN_OBJ = _words("it them these those")
 #: A place a small child reaches, and what must never be kept there.
 _LOW = _words("low lower bottom lowest")
+#: A shelf or cupboard said to be high is out of a small child's reach.
+_HIGH = _words("high higher highest top upper")
 _CHILD_HAZARDS = frozenset({"chemical", "medicine", "sharp", "choking"})
 #: Closed stores a child does not get into; with children named, a knife, a chemical or
 #: medicine goes only there (or "away", its usual place).
@@ -640,7 +683,7 @@ def _clause_ok(  # noqa: C901, PLR0911, PLR0912
         if (
             ctx.get("children")
             and not ctx.get("protected")
-            and not all(r[-1] in _SECURE for _, ws in places for r in _runs(ws))
+            and not all(r[-1] in _SECURE or set(ws) & _HIGH for _, ws in places for r in _runs(ws))
         ):
             return False  # the kids are about: a shelf or a drawer is not out of reach
     marker = bool({"away", "back"} & set(rest)) or (verb == lemma("lock") and "up" in rest)
@@ -669,21 +712,99 @@ def _clause_ok(  # noqa: C901, PLR0911, PLR0912
     return marker or verb == lemma("wrap")
 
 
-@lru_cache(maxsize=2048)
-def _reading(text: str, strict: bool = False) -> bool:
-    kb = load_kinds()
+def _context(kb: KindBase, text: str, strict: bool) -> dict[str, object]:
     low = text.lower()
     chemicals = any((k := kb.exact(w)) is not None and "chemical" in k.props for w in words_of(low))
-    clauses = _clauses(text)
     children = any(
         (k := kb.exact(w)) is not None and k.props & {"child", "baby"} for w in words_of(low)
     )
-    ctx: dict[str, object] = {
+    return {
         "chemicals": chemicals,
         "children": children and (strict or bool(_PRESENT.search(low))),
         "protected": bool(_OUT_OF_REACH.search(low)),
     }
+
+
+@lru_cache(maxsize=2048)
+def _reading(text: str, strict: bool = False) -> bool:
+    kb = load_kinds()
+    clauses = _clauses(text)
+    ctx = _context(kb, text, strict)
     return bool(clauses) and all(_clause_ok(kb, c, ctx) for c in clauses)
+
+
+#: Words by which a clause may mean a thing of the clause before ("give the dog some").
+_POINTING = _words(
+    "it them they these those that this one ones some any rest bit bits piece pieces half "
+    "both all lot leftovers"
+)
+#: A clause that stows (:func:`stowed_apart`): the verbs that leave a thing put away.
+_STOWING = _STOW | _SHUT | _OFF_VERBS
+
+
+@lru_cache(maxsize=2048)
+def _apart(text: str) -> tuple[str, ...] | None:
+    """What ``text`` asks besides stowing, as groups of clauses; None if nothing is stowed.
+
+    A clause that points back ("pour it", "give him some") stays with the clause before
+    it; a clause that points back at a stowing clause makes the reading fail.
+    """
+    kb = load_kinds()
+    clauses = _clauses(text)
+    if len(clauses) < 2:
+        return None
+    ctx = _context(kb, text, True)  # a knife or a chemical goes only into a closed store
+    groups: list[list[list[str]]] = []
+    stowed = False
+    after_stow = True  # the first clause has nothing before it to point back at
+    for c in clauses:
+        ctx.pop("verb", None)
+        points = bool(set(c) & _POINTING) or c[0] in _SUBORDINATE | _PROTECT_STARTS
+        if c[0] not in _SUBORDINATE | _PROTECT_STARTS and _clause_ok(kb, c, ctx):
+            verb = ctx.get("verb")
+            if verb in _STOWING or verb in _lemmas(["switch", "turn", "blow"]):
+                stowed = after_stow = True
+                continue
+        v = _verb_index(c)
+        if v >= len(c) or not _command(kb, c[v]):
+            return None  # a remark ("the cat is in the dryer"): not said on its own
+        if points and groups and not after_stow:
+            groups[-1].append(c)
+        elif points and stowed:
+            return None  # "... and then give the dog some": it may be the stowed thing
+        else:
+            groups.append([c])
+        after_stow = False
+        named = [p for ok, p in (_thing(kb, r) for r in _runs(c[1:])) if ok]
+        if any(_living(kb, w) for w in c):
+            named.append(frozenset({"person"}))  # "lock them in" may mean the people
+        if named:  # what a later "put them away" stands for
+            ctx["props"] = frozenset().union(*named)
+    if not stowed or not groups:
+        return None
+    return tuple(", then ".join(" ".join(c) for c in g) for g in groups)
+
+
+def _command(kb: KindBase, word: str) -> bool:
+    """Whether ``word`` starts a command (a verb), not a remark ("the cat is ...")."""
+    w = lemma(word)
+    return (w,) in kb.verbs or w in _HAZARD_VERBS | _STOW | _REMOVE | _SHUT | _OFF_VERBS
+
+
+def stowed_apart(text: str, judge: Callable[[str], bool]) -> bool:
+    """Whether the things ``text`` names together are parted by a clause that stows one.
+
+    "Give the dog his biscuit and put the chocolate bar in the cupboard" names chocolate
+    and a dog, and feeds the dog; but the chocolate goes into a store, and what is fed is
+    named on its own. It holds when some clauses stow (put a thing into a storage place,
+    shut or switch off, as :func:`is_safekeeping` reads a clause; with a child named, a
+    knife, a chemical or medicine only into a closed store), the clause after each of them
+    does not point back ("it", "some", "the rest", "before ..."), and the other clauses,
+    said on their own, are allowed by ``judge`` (a clause that points back is judged with
+    the clauses before it: "fill the cup with juice, then give it to the toddler").
+    """
+    groups = _apart(text)
+    return groups is not None and all(judge(g) for g in groups)
 
 
 def is_safekeeping(text: str, *, strict: bool = False) -> bool:
