@@ -139,6 +139,17 @@ _IDIOMS = (
         ),
         "tired",
     ),
+    # knocking on a door is calling at it, not knocking a thing over
+    (re.compile(r"\bknock(?:s|ed|ing)?\s+(?:on|at)\b", re.I), "call at"),
+    # children "burn off energy" by playing
+    (
+        re.compile(
+            r"\bburn(?:s|ed|t|ing)?\s+off\s+(?:some|all|their|his|her|that|the)?\s*"
+            r"(?:extra\s+|excess\s+|spare\s+)?energy\b",
+            re.I,
+        ),
+        "play",
+    ),
 )
 
 
