@@ -541,6 +541,15 @@ def read_step(index: int, words: list[str], kb: KindBase, prev: list[Step]) -> S
                 j = k
                 continue
         j += 1
+    if (
+        verb is not None
+        and lemma(verb.split()[0]) in _PUT_ON
+        and "on" in words[verb_end:]
+        and not any(m.role == "on" for m in mentions)
+        and any(m.role == "obj" and m.has("heat_source") for m in mentions)
+    ):
+        # "put the kettle on", "pop the chip pan on full": on, not on top of something.
+        effects.add("switch_on")
     if _person_clause(words):
         # "I'm about to put the kids to bed", "before I start cooking": what the person
         # does. Who and what it names still count (a child, a bath); its verbs are not the
@@ -548,6 +557,9 @@ def read_step(index: int, words: list[str], kb: KindBase, prev: list[Step]) -> S
         effects = set()
     return Step(index, words, lem, verb, frozenset(effects), mentions)
 
+
+#: Verbs that with "on" and no place after it start an appliance ("put the oven on").
+_PUT_ON = frozenset(lemma(w) for w in ("put", "pop", "stick", "bung", "get", "have", "set"))
 
 #: Words after "I"/"we" that turn what follows into a request: "I want you to ...".
 _ASKS = frozenset({"you", "want", "need", "like", "wish", "prefer", "would", "let", "please"})
@@ -755,10 +767,14 @@ def _leaves(steps: list[Step], *, home: bool = False) -> bool:
     """Whether a step takes the carer away (``home``: out of the home, not to bed)."""
     for s in steps:
         first = s.verb.split()[0] if s.verb else ""
+        if not first and s.words[:1] == ["go"] and not s.mentions:
+            first = "go"  # "... and then go, and hang the washing out"
         if first == "go" and _thing_goes(s):
             continue  # "dirty dishes go to the sink": where a thing belongs
         if first in ("go", "head", "nip", "pop", "drive") and not s.mentions:
             return True
+        if not home and s.words[:2] in (["go", "and"], ["then", "go"]):
+            return True  # "go and pick the kids up": the carer goes to do something else
         dest = s.role("to", "in", "obj")
         if first in ("go", "head", "nip", "drive") and dest:
             if not home:

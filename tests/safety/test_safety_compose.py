@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from housemind.safety import Verdict
 from housemind.safety.compose import CommonSenseMatcher, analyse
 from housemind.safety.kinds import KindBaseError, load_kinds, split_name
 
@@ -171,3 +172,24 @@ def test_kinds_file_is_validated(tmp_path):
     bad.write_text("properties: {}\nkinds:\n  a: {is: [b]}\n")
     with pytest.raises(KindBaseError, match="unknown kind 'b'"):
         load_kinds(bad)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "put the toaster on for my crumpets and then go and hang the washing out",
+        "pop the chip pan on full, then go and fetch the kids from school",
+        "stick the deep fat fryer on and go upstairs for a nap",
+    ],
+)
+def test_an_appliance_put_on_and_left_is_flagged(text):
+    v = CommonSenseMatcher().check(text)
+    assert v.verdict is not Verdict.ALLOW and "cs:heat-left-on" in v.rules, (text, v.rules)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["put the kettle on", "put the pan on the hob and stay in the kitchen", "put the lid on"],
+)
+def test_putting_on_with_someone_there_is_allowed(text):
+    assert CommonSenseMatcher().check(text).verdict is Verdict.ALLOW, text
