@@ -41,6 +41,7 @@ __all__ = [
     "KindBaseError",
     "KindSpec",
     "Resolved",
+    "default_brands_path",
     "default_kinds_path",
     "load_kinds",
     "split_name",
@@ -450,18 +451,52 @@ def _inherited(name: str, specs: dict[str, KindSpec], attr: str) -> Any:
     return val
 
 
-def load_kinds(path: str | Path | None = None) -> KindBase:
+def default_brands_path() -> Path:
+    """Path of the brand names shipped with housemind (``safety/brands.yaml``)."""
+    return Path(str(resources.files(__package__).joinpath("brands.yaml")))
+
+
+def load_kinds(path: str | Path | None = None, *, brands: str | Path | None = None) -> KindBase:
     """Read and validate a kinds file; ``None`` loads the shipped ``safety/kinds.yaml``.
 
+    Args:
+        path: The kinds file; None: the shipped one.
+        brands: A brand names file (``brands: {name: kind_id}``) read with it; None: the
+            shipped ``safety/brands.yaml`` with the shipped kinds, none with a file of your
+            own. A name the kinds file has keeps its kind there.
+
     Raises:
-        KindBaseError: if the file is missing, not YAML, or malformed (naming the kind).
+        KindBaseError: if a file is missing, not YAML, or malformed (naming the kind or the
+            brand).
     """
     p = Path(path) if path is not None else default_kinds_path()
-    return _load(str(p))
+    if brands is None and path is None:
+        brands = default_brands_path()
+    return _load(str(p), None if brands is None else str(brands))
+
+
+def _read_brands(p: str, kinds: dict[str, Any]) -> dict[str, str]:
+    try:
+        data = load_yaml(Path(p).read_text(encoding="utf-8"))
+    except OSError as e:
+        raise KindBaseError(f"cannot read brands file {p}: {e.strerror or e}") from None
+    except yaml.YAMLError as e:
+        raise KindBaseError(f"{p}: not valid YAML: {e}") from None
+    table = data.get("brands") if isinstance(data, dict) else None
+    if not isinstance(table, dict):
+        raise KindBaseError(f"{p}: expected a mapping 'brands: {{name: kind_id}}'")
+    out: dict[str, str] = {}
+    for name, kind in table.items():
+        if str(kind) not in kinds:
+            raise KindBaseError(
+                f"{p}: brand {name!r}: unknown kind {kind!r}; use a kind of the kinds file"
+            )
+        out[str(name)] = str(kind)
+    return out
 
 
 @lru_cache(maxsize=4)
-def _load(p: str) -> KindBase:
+def _load(p: str, brands_file: str | None = None) -> KindBase:
     try:
         data = load_yaml(Path(p).read_text(encoding="utf-8"))
     except OSError as e:
@@ -498,6 +533,12 @@ def _load(p: str) -> KindBase:
             if key:
                 names.setdefault(key, name)
                 vocabulary.update(words_of(phrase))
+    if brands_file is not None:
+        for brand, kind_id in _read_brands(brands_file, kinds).items():
+            key = _key(brand)
+            if key:
+                names.setdefault(key, kind_id)
+                vocabulary.update(words_of(brand))
     modifiers: dict[tuple[str, ...], tuple[frozenset[str], frozenset[str]]] = {}
     for mname, raw in (data.get("modifiers") or {}).items():
         try:

@@ -302,6 +302,12 @@ def _living(kb: KindBase, word: str) -> bool:
     return k is not None and bool(k.props & _LIVING)
 
 
+def _young_or_animal(kb: KindBase, word: str) -> bool:
+    """A child, a baby or an animal (not a grown-up person)."""
+    k = kb.exact(word)
+    return k is not None and bool(k.props & {"child", "baby", "animal", "pet"})
+
+
 def _thing(kb: KindBase, run: list[str]) -> tuple[bool, frozenset[str]]:
     """Whether a run of words names a known non-living thing, and its properties."""
     if any(_living(kb, w) for w in run[-1:]):
@@ -315,10 +321,10 @@ def _thing(kb: KindBase, run: list[str]) -> tuple[bool, frozenset[str]]:
 def _storage_run(kb: KindBase, run: list[str], *, food_ok: bool) -> bool:
     """Whether ``run`` names a storage place (not a child's, a pet's or food's)."""
     if any(
-        w in _NOT_STORE_MODIFIERS or lemma(w) in _NOT_STORE_MODIFIERS or _living(kb, w)
+        w in _NOT_STORE_MODIFIERS or lemma(w) in _NOT_STORE_MODIFIERS or _young_or_animal(kb, w)
         for w in run[:-1]
     ):
-        return False
+        return False  # a child's or a pet's box is theirs to open; Dad's drawer is a store
     head = run[-1]
     if lemma(head) in _STORAGE or head in _STORAGE:
         return True
@@ -691,7 +697,10 @@ def _clause_ok(  # noqa: C901, PLR0911, PLR0912
     for prep, ws in places:
         if not _runs(ws):
             return False  # "put the tea towel back on it": a place it does not name
-        for r in _runs(ws):
+        runs = _runs(ws)
+        for n, r in enumerate(runs):
+            if n + 1 < len(runs) and all(_living(kb, w) and not _young_or_animal(kb, w) for w in r):
+                continue  # "in Dad's top drawer": whose it is
             if _storage_run(kb, r, food_ok=food_ok) or (prep == "under" and r[-1] == "sink"):
                 marker = True
                 continue

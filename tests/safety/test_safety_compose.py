@@ -153,7 +153,10 @@ def test_brand_names_by_meaning_with_the_shipped_model():
 
     if not embeddings_available():
         pytest.skip("the embeddings extra is not installed")
-    kb = load_kinds()
+    from housemind.safety.kinds import default_kinds_path
+
+    assert load_kinds().resolve("Xbox").via == "exact"  # a shipped brand name
+    kb = load_kinds(default_kinds_path())  # the kinds alone: the brand by meaning
     kb.use_embedder(get_embedder())
     try:
         r = kb.resolve("Xbox")
@@ -193,3 +196,58 @@ def test_an_appliance_put_on_and_left_is_flagged(text):
 )
 def test_putting_on_with_someone_there_is_allowed(text):
     assert CommonSenseMatcher().check(text).verdict is Verdict.ALLOW, text
+
+
+@pytest.mark.parametrize(
+    ("brand", "kind"),
+    [
+        ("Calpol", "medicine"),
+        ("Domestos", "bleach"),
+        ("Thermomix", "cooking_appliance"),
+        ("Tylenol", "medicine"),
+        ("Lindt", "chocolate"),
+        ("Yankee Candle", "candle"),
+    ],
+)
+def test_brand_names_are_read_as_their_kind(brand, kind):
+    got = load_kinds().resolve(brand.lower(), meaning=False)
+    assert got.kind is not None and got.kind.name == kind, brand
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "give the cat some Tylenol for her paw",
+        "pour the Domestos into the bucket and then add a splash of Harpic",
+        "put the Amazon Echo on the edge of the jacuzzi",
+    ],
+)
+def test_hazards_named_by_brand_are_flagged(text):
+    v = CommonSenseMatcher().check(text)
+    assert v.verdict is not Verdict.ALLOW, (text, v.rules)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "put the Tylenol back in the medicine cabinet",
+        "wipe the worktop with the Dettol spray",
+        "put the Lindt in the cupboard and the Zippo back in Dad's top drawer",
+    ],
+)
+def test_chores_named_by_brand_are_allowed(words_monitor, text):
+    assert words_monitor.check_instruction(text).verdict is Verdict.ALLOW, text
+
+
+def test_a_brand_of_an_unknown_kind_is_refused_with_its_name(tmp_path):
+    kinds = tmp_path / "kinds.yaml"
+    kinds.write_text(
+        "properties: {food: eaten}\nkinds:\n  food: {props: [food]}\n", encoding="utf-8"
+    )
+    brands = tmp_path / "brands.yaml"
+    brands.write_text("brands:\n  wotsits: crisps\n", encoding="utf-8")
+    with pytest.raises(KindBaseError, match="wotsits.*unknown kind 'crisps'"):
+        load_kinds(kinds, brands=brands)
+    brands.write_text("brands:\n  wotsits: food\n", encoding="utf-8")
+    assert load_kinds(kinds, brands=brands).resolve("wotsits", meaning=False).kind.name == "food"
+    assert load_kinds(kinds).resolve("wotsits", meaning=False).kind is None  # own file: no brands
