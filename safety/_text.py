@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-__all__ = ["GAP", "lemma", "lemmas", "plain_idioms", "split_name"]
+__all__ = ["GAP", "base_form", "lemma", "lemmas", "plain_idioms", "split_name"]
 
 #: Marker for "a few words may stand here" inside a phrase ("leave ... on").
 GAP = "..."
@@ -153,8 +153,55 @@ _IDIOMS = (
 )
 
 
+#: "Would you mind holding ...": a polite request, not "mind" (watch over) as a verb.
+_MIND = re.compile(
+    r"\b(?:would|do|could|will|wud|wd)\s+(?:you|u|ya|yu)\s+mind\s+"
+    r"(?:(?:just|quickly|please|maybe)\s+)?([a-z]+ing)\b",
+    re.I,
+)
+_IRREGULAR_ING = {
+    "doing": "do",
+    "using": "use",
+    "lying": "lie",
+    "dying": "die",
+    "tying": "tie",
+    "being": "be",
+    "seeing": "see",
+    "going": "go",
+    "eyeing": "eye",
+    "taking": "take",
+    "making": "make",
+    "having": "have",
+    "coming": "come",
+    "giving": "give",
+    "leaving": "leave",
+}
+
+
+def base_form(word: str) -> str:
+    """The verb of an -ing word: ``holding`` -> ``hold``, ``putting`` -> ``put``."""
+    low = word.lower()
+    if low in _IRREGULAR_ING:
+        return _IRREGULAR_ING[low]
+    if not low.endswith("ing") or len(low) < 5:
+        return word
+    stem = low[:-3]
+    if len(stem) >= 3 and stem[-1] == stem[-2] and stem[-1] not in "lsz":
+        return stem[:-1]  # putting, popping, stirring
+    from housemind.safety.kinds import _english
+
+    english = _english()
+    if stem + "e" in english and stem not in english:
+        return stem + "e"  # leaving, making, wiping
+    return stem
+
+
 def plain_idioms(text: str) -> str:
-    """``text`` with harmless idioms said plainly (``dropping by`` -> ``visiting``)."""
+    """``text`` with harmless idioms said plainly (``dropping by`` -> ``visiting``).
+
+    A polite "would you mind ...ing" becomes "please ..." ("would you mind reheating the
+    rice" -> "please reheat the rice"), so the judges read the verb asked for.
+    """
     for pattern, plain in _IDIOMS:
         text = pattern.sub(plain, text)
-    return text
+    return _MIND.sub(lambda m: "please " + base_form(m.group(1)), text)

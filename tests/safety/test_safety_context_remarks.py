@@ -189,3 +189,33 @@ def test_idioms_are_not_hazards(words_monitor, text):
 )
 def test_the_same_words_said_of_things_stay_flagged(words_monitor, text):
     assert words_monitor.check_instruction(text).verdict is not Verdict.ALLOW, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "would you mind reheating the chicken that's been sat out since Friday",
+        "we're off out, would you mind leaving the curling tongs heating up on the duvet",
+    ],
+)
+def test_would_you_mind_asks_for_the_verb_after_it(words_monitor, text):
+    assert words_monitor.check_instruction(text).verdict is not Verdict.ALLOW, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "would you mind putting the kettle on for me",
+        "would you mind the baby while I shower",
+        "do you mind tidying the toys into the toy box",
+    ],
+)
+def test_polite_chores_stay_allowed(words_monitor, text):
+    assert words_monitor.check_instruction(text).verdict is Verdict.ALLOW, text
+
+
+def test_base_form_of_ing_words():
+    from housemind.safety._text import base_form
+
+    got = [base_form(w) for w in ("holding", "putting", "using", "stirring", "heating")]
+    assert got == ["hold", "put", "use", "stir", "heat"]
