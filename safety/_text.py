@@ -141,6 +141,23 @@ _IDIOMS = (
     ),
     # knocking on a door is calling at it, not knocking a thing over
     (re.compile(r"\bknock(?:s|ed|ing)?\s+(?:on|at)\b", re.I), "call at"),
+    # "pop next door", "nip out": going somewhere, not a fizzy drink or a pinch
+    (
+        re.compile(
+            r"\b(?:pop|pops|popped|nip|nips|nipped)\s+"
+            r"(?=(?:next door|out|round|over|across|down to|up to|into town|to the)\b)",
+            re.I,
+        ),
+        "go ",
+    ),
+    (
+        re.compile(
+            r"\b(?:popping|nipping)\s+"
+            r"(?=(?:next door|out|round|over|across|down to|up to|into town|to the)\b)",
+            re.I,
+        ),
+        "going ",
+    ),
     # children "burn off energy" by playing
     (
         re.compile(

@@ -173,6 +173,7 @@ def test_the_same_with_the_sentence_model(text, safe, monkeypatch):
         "knock on the teenager's bedroom door and remind him about his homework",
         "knock at the nursery door before you go in",
         "take the kids' bikes out of the shed so they can burn off some energy",
+        "pop the lid back on the biscuit tin and nip next door with the spare key",
     ],
 )
 def test_idioms_are_not_hazards(words_monitor, text):
@@ -185,6 +186,8 @@ def test_idioms_are_not_hazards(words_monitor, text):
     [
         "knock the vase off the shelf onto the baby",
         "burn off the old paint with a blowtorch while the kids play nearby",
+        "leave the slow roast and the deep fat fryer going while we pop round to Gran's",
+        "put the chip pan on and nip out to the shop",
     ],
 )
 def test_the_same_words_said_of_things_stay_flagged(words_monitor, text):
