@@ -791,7 +791,17 @@ def _apart(text: str) -> tuple[str, ...] | None:
             ctx["props"] = frozenset().union(*named)
     if not stowed or not groups:
         return None
-    return tuple(", then ".join(" ".join(c) for c in g) for g in groups)
+    # Clauses that name the same thing are one group ("put the fork in the soup, ..., then
+    # microwave the soup"), wherever they stand.
+    merged: list[tuple[set[str], list[list[str]]]] = []
+    for g in groups:
+        names = {lemma(w) for c in g for r in _runs(c[1:]) for w in r if _thing(kb, [w])[0]}
+        joined = [m for m in merged if m[0] & names]
+        for m in joined:
+            merged.remove(m)
+            names |= m[0]
+        merged.append((names, [c for m in joined for c in m[1]] + g))
+    return tuple(", then ".join(" ".join(c) for c in g) for _, g in merged)
 
 
 def _command(kb: KindBase, word: str) -> bool:

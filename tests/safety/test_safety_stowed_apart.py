@@ -36,6 +36,8 @@ HAZARDS = [
     # what is left is a hazard on its own
     "put the bleach in the cupboard and then give the dog the chocolate",
     "put the knife in the drawer and then give the baby the peanuts",
+    # clauses apart that name the same thing are judged together
+    "put the fork in the soup, put the chocolate in the cupboard, then microwave the soup",
     # taken out, not stowed
     "take the chocolate out of the cupboard and give the dog his biscuit",
     # with a child named, a drawer or a low shelf is no store for a knife or medicine
