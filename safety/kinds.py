@@ -365,6 +365,10 @@ def _english() -> frozenset[str]:
 _RESPELL_CACHE: dict[tuple[int, str], str | None] = {}
 
 
+#: Word starts whose first letter is not heard, so a typist may leave it out.
+_SILENT_FIRST = frozenset({"kn", "wr", "gn", "ps", "wh"})
+
+
 def _respell(word: str, vocabulary: frozenset[str]) -> str | None:
     key = (id(vocabulary), word)
     if key in _RESPELL_CACHE:
@@ -375,8 +379,10 @@ def _respell(word: str, vocabulary: frozenset[str]) -> str | None:
         limit = 1 if len(word) <= 6 else 2
         best: tuple[int, int, int, str] | None = None
         for cand in vocabulary:
-            if abs(len(cand) - len(word)) > limit or cand[0] != word[0]:
-                continue
+            if abs(len(cand) - len(word)) > limit or (
+                cand[0] != word[0] and not (cand[:2] in _SILENT_FIRST and cand[1] == word[0])
+            ):
+                continue  # the first letter is kept, or a silent one left out ("nife")
             cf = _fold(cand)
             for lim in range(0, limit + 1):
                 if _edits_within(folded, cf, lim):
@@ -384,9 +390,9 @@ def _respell(word: str, vocabulary: frozenset[str]) -> str | None:
                     # left a letter out of ("toastr" is "toaster" before "toast"), then
                     # the alphabet.
                     raw = next(n for n in range(0, 4) if n == 3 or _edits_within(word, cand, n))
-                    key = (lim, raw, int(len(cand) < len(word)), cand)
-                    if best is None or key < best:
-                        best = key
+                    rank = (lim, raw, int(len(cand) < len(word)), cand)
+                    if best is None or rank < best:
+                        best = rank
                     break
         out = best[3] if best else None
     _RESPELL_CACHE[key] = out

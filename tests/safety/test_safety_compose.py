@@ -251,3 +251,11 @@ def test_a_brand_of_an_unknown_kind_is_refused_with_its_name(tmp_path):
     brands.write_text("brands:\n  wotsits: food\n", encoding="utf-8")
     assert load_kinds(kinds, brands=brands).resolve("wotsits", meaning=False).kind.name == "food"
     assert load_kinds(kinds).resolve("wotsits", meaning=False).kind is None  # own file: no brands
+
+
+def test_a_silent_first_letter_left_out_is_repaired():
+    from housemind.safety.compose.reading import tokens
+
+    kb = load_kinds()
+    assert tokens("put the nife in the drawer", kb)[2] == "knife"
+    assert tokens("rap the present", kb)[0] == "rap"  # a word of its own stays
