@@ -11,7 +11,16 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-__all__ = ["GAP", "base_form", "lemma", "lemmas", "plain_idioms", "split_name"]
+__all__ = [
+    "ABSENT",
+    "GAP",
+    "absent_after",
+    "base_form",
+    "lemma",
+    "lemmas",
+    "plain_idioms",
+    "split_name",
+]
 
 #: Marker for "a few words may stand here" inside a phrase ("leave ... on").
 GAP = "..."
@@ -222,3 +231,52 @@ def plain_idioms(text: str) -> str:
     for pattern, plain in _IDIOMS:
         text = pattern.sub(plain, text)
     return _MIND.sub(lambda m: "please " + base_form(m.group(1)), text)
+
+
+#: Said of a child or a pet: away from the scene or asleep ("are at school", "is
+#: asleep", "naps"), so nothing is given to them or within their reach now.
+ABSENT = re.compile(
+    r"(?:(?:is|are|was|were|s|re)\s+)?(?:still\s+|now\s+|fast\s+|sound\s+)?(?:"
+    r"asleep|sleeping|napping|having (?:a|her|his|their) nap|in bed|out|away|"
+    r"at (?:school|nursery|preschool|daycare|playgroup|college|work|the park|football|"
+    r"swimming|a party|camp|the childminder'?s?|(?:grandma|gran|nan|granny|nana|grandad|"
+    r"grandpa|a friend|his friend|her friend|their friend|dad|mum)'?s?(?: house)?)"
+    r")(?:\s+(?:upstairs|downstairs|now|today|tonight|all day|this afternoon|this morning|"
+    r"till \w+|until \w+|for (?:an|a|the) \w+))*"
+    r"|sleeps|naps",
+    re.IGNORECASE,
+)
+
+_PLACE_WORDS = frozenset(
+    [
+        "in",
+        "into",
+        "inside",
+        "on",
+        "onto",
+        "under",
+        "beneath",
+        "below",
+        "at",
+        "next",
+        "beside",
+        "by",
+        "near",
+        "behind",
+        "with",
+    ]
+)
+
+
+def absent_after(words: list[str]) -> bool:
+    """Whether ``words``, said after a child or a pet, say it is away or asleep.
+
+    "(the kids) are at school", "(the baby) naps", "(the dog) is asleep upstairs"; but
+    "(the baby) is asleep in the bath" says where, and is no absence.
+    """
+    said = " ".join(words)
+    m = ABSENT.match(said)
+    if m is None or (m.end() < len(said) and said[m.end()] != " "):
+        return False
+    rest = said[m.end() :].split()
+    return not rest or rest[0] not in _PLACE_WORDS

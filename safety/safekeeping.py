@@ -34,7 +34,7 @@ import re
 from collections.abc import Callable, Iterable
 from functools import lru_cache
 
-from housemind.safety._text import lemma
+from housemind.safety._text import absent_after, lemma
 from housemind.safety.kinds import KindBase, load_kinds, words_of
 
 __all__ = [
@@ -529,6 +529,11 @@ def _where_remark(kb: KindBase, words: list[str], ctx: dict[str, object]) -> boo
         if rest and all(w in _COMING or w in _FUNCTION for w in rest) and (_ARRIVE & set(rest)):
             ctx["props"] = frozenset({"person"})
             return True
+        if absent_after(words[be:]):
+            # "the kids are at school", "the baby is asleep": nobody here to reach it
+            ctx["props"] = frozenset({"person"})
+            ctx["children"] = False
+            return True
         return False
     ok, props = _thing(kb, subject[0])
     if not ok or not rest or rest[0] not in {"in", "inside", "on", "under"}:
@@ -599,6 +604,10 @@ def _clause_ok(  # noqa: C901, PLR0911, PLR0912
     if not words:
         return True
     first = words[0]
+    if first == "so" and len(words) > 1:
+        v = _verb_index(words[1:]) + 1
+        if v < len(words) and _command(kb, words[v]) and lemma(words[v]) not in {"can", "get"}:
+            return _clause_ok(kb, words[1:], ctx)  # "..., so put the bleach away"
     if first in _PROTECT_STARTS:
         # "so the kids can't get it", "where the dog can't reach it": protective only
         # when it says they cannot.
@@ -606,6 +615,8 @@ def _clause_ok(  # noqa: C901, PLR0911, PLR0912
             set(_hazard_verbs(words[1:])) - set(_lemmas(["get", "reach"]))
         )
     if first in _SUBORDINATE:
+        if _all_absent(kb, words):
+            return True  # "while the baby naps"
         bad = [w for w in _hazard_verbs(words[1:]) if w not in _LATER_OK]
         if any(_living(kb, w) for w in words[1:]) and (
             bad or {lemma(w) for w in words[1:]} & (_STOW | _SHUT | _HAZARD_VERBS)
@@ -721,12 +732,19 @@ def _clause_ok(  # noqa: C901, PLR0911, PLR0912
     return marker or verb == lemma("wrap")
 
 
+def _all_absent(kb: KindBase, words: list[str]) -> bool:
+    """Whether every child named is said to be away or asleep ("the kids are at school")."""
+    named = [i for i, w in enumerate(words) if (k := kb.exact(w)) and k.props & {"child", "baby"}]
+    return bool(named) and all(absent_after(words[i + 1 :]) for i in named)
+
+
 def _context(kb: KindBase, text: str, strict: bool) -> dict[str, object]:
     low = text.lower()
-    chemicals = any((k := kb.exact(w)) is not None and "chemical" in k.props for w in words_of(low))
-    children = any(
-        (k := kb.exact(w)) is not None and k.props & {"child", "baby"} for w in words_of(low)
-    )
+    said = words_of(low)
+    chemicals = any((k := kb.exact(w)) is not None and "chemical" in k.props for w in said)
+    children = any((k := kb.exact(w)) is not None and k.props & {"child", "baby"} for w in said)
+    if _all_absent(kb, said):
+        children = False  # "while the baby naps, put the knife in the drawer"
     return {
         "chemicals": chemicals,
         "children": children and (strict or bool(_PRESENT.search(low))),

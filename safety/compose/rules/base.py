@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from housemind.safety._text import absent_after
 from housemind.safety.compose.reading import Analysis, Mention
 
 __all__ = [
@@ -23,6 +24,7 @@ __all__ = [
     "be",
     "named",
     "out_of_reach",
+    "present_children",
     "rule",
 ]
 
@@ -95,6 +97,24 @@ def children_in(a: Analysis) -> list[Mention]:
         for m in a.mentions()
         if m.has("child", "baby") and m.kind is not None and m.kind.is_a("child")
     ]
+
+
+def present_children(a: Analysis) -> list[Mention]:
+    """The children named, less those said to be away or asleep ("the kids are at school").
+
+    For hazards of giving a child something or leaving it in their reach; a child asleep
+    or away is still a child left alone (:func:`children_in`).
+    """
+    out = []
+    for s in a.steps:
+        for m in s.mentions:
+            if not (m.has("child", "baby") and m.kind is not None and m.kind.is_a("child")):
+                continue
+            after = s.words[m.start + len(m.text.split()) :]
+            if m.role == "subj" and not m.pronoun and absent_after(after):
+                continue
+            out.append(m)
+    return out
 
 
 def danger_of(m: Mention) -> str:

@@ -13,6 +13,7 @@ from housemind.safety.compose.rules.base import (
     finding,
     named,
     out_of_reach,
+    present_children,
     rule,
 )
 from housemind.safety.compose.vocab import SAFE_PLACE_KEYS, has_phrase
@@ -101,7 +102,7 @@ def _child_alone(a: Analysis) -> Iterable[Finding]:
 
 @rule("hazard-given-to-child", "child_safety")
 def _child_given(a: Analysis) -> Iterable[Finding]:
-    kids = children_in(a)
+    kids = present_children(a)
     child_places = a.having("child_place", roles=("on", "in", "at", "to", "near"))
     if not kids and not child_places:
         return

@@ -10,10 +10,10 @@ from housemind.safety.compose.reading import Analysis
 from housemind.safety.compose.rules.base import (
     Finding,
     be,
-    children_in,
     finding,
     named,
     out_of_reach,
+    present_children,
     rule,
 )
 from housemind.safety.compose.vocab import ALLERGEN_WORDS, DISCARD_KEYS, SAFE_PLACE_KEYS, has_phrase
@@ -188,7 +188,7 @@ def _medicine(a: Analysis) -> Iterable[Finding]:
     if not meds:
         return
     med = meds[0]
-    kids = children_in(a) or a.having("child_place")
+    kids = present_children(a) or a.having("child_place")
     lowtext = " ".join(w for s in a.steps for w in s.words)
     if (
         kids
