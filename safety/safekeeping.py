@@ -39,6 +39,7 @@ from housemind.safety.kinds import KindBase, load_kinds, words_of
 
 __all__ = [
     "APART_RULES",
+    "LIVING_APART_RULES",
     "MIXING_RULES",
     "SAFEKEEPING_RULES",
     "SPOILED_RULES",
@@ -119,6 +120,9 @@ APART_RULES = (SAFEKEEPING_RULES - MIXING_RULES) | frozenset(
         "cs:chemical-with-food",
     }
 )
+#: A living thing and an appliance named together: lifted when no step of the reading
+#: (safety/compose) names both (:func:`lifts`).
+LIVING_APART_RULES = frozenset({"kb:living-thing-in-appliance"})
 #: Findings of a child named with a knife or a chemical: lifted only when the thing goes
 #: into a closed store or away (:func:`is_safekeeping` with ``strict``).
 STRICT_RULES = frozenset(
@@ -853,15 +857,30 @@ def is_safekeeping(text: str, *, strict: bool = False) -> bool:
     return _reading(text, strict)
 
 
+@lru_cache(maxsize=1024)
+def _living_put_in(text: str) -> bool:
+    """Whether a step of ``text`` names a living thing with an appliance or enclosure."""
+    from housemind.safety.compose.reading import analyse
+
+    return any(
+        any(m.living for m in s.mentions)
+        and any(not m.living and m.has("electrical", "enclosure") for m in s.mentions)
+        for s in analyse(text).steps
+    )
+
+
 def lifts(text: str, rules: list[str]) -> bool:
     """Whether a judge's findings ``rules`` for ``text`` are lifted as safekeeping.
 
     Only when every rule is a co-occurrence rule of :data:`SAFEKEEPING_RULES` (or a
     spoiled-food rule with "left out" the only sign of spoiling) and the instruction is
-    safekeeping (:func:`is_safekeeping`).
+    safekeeping (:func:`is_safekeeping`); or when the only finding is a living thing and
+    an appliance named together (:data:`LIVING_APART_RULES`) and no step names both.
     """
     if not rules:
         return False
+    if set(rules) <= LIVING_APART_RULES and not _living_put_in(text):
+        return True  # "the cat's on the windowsill, put the apple in the fridge"
     spoiled = [r for r in rules if r in SPOILED_RULES]
     if any(r not in SAFEKEEPING_RULES and r not in SPOILED_RULES for r in rules):
         return False

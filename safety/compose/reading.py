@@ -238,8 +238,9 @@ def split_steps(text: str, kb: KindBase) -> list[list[str]]:
     for part in parts:
         head, comma, tail = part.partition(",")
         own = tokens(head, kb) if comma else []
-        if own and _person_clause(own):
-            # "before I start cooking, empty the dishwasher": the person's clause ends there
+        if own and (_person_clause(own) or _scene_clause(own, kb)):
+            # "before I start cooking, empty the dishwasher", "the cat's on the windowsill,
+            # put the apple in the fridge": the person's clause, or what they see, ends there
             steps.append(own)
             part = tail
         toks = tokens(part, kb)
@@ -261,6 +262,59 @@ def split_steps(text: str, kb: KindBase) -> list[list[str]]:
         if cur:
             steps.append(cur)
     return steps
+
+
+#: After "'s", words that make it "is" ("the cat's on the sill"), not a possessive.
+_IS_AFTER = frozenset(
+    {
+        "on",
+        "in",
+        "at",
+        "under",
+        "by",
+        "near",
+        "asleep",
+        "out",
+        "away",
+        "gone",
+        "been",
+        "got",
+        "still",
+        "just",
+        "here",
+        "there",
+        "all",
+        "fast",
+        "sound",
+        "coming",
+        "having",
+        "getting",
+        "being",
+        "going",
+        "playing",
+        "sleeping",
+        "napping",
+        "outside",
+        "upstairs",
+        "downstairs",
+    }
+)
+
+
+def _scene_clause(words: list[str], kb: KindBase) -> bool:
+    """Whether ``words`` only say how things are ("the cat's on the windowsill").
+
+    A subject, then "is" / "are" / "'s" (as "is"), and no request: such a clause before a
+    comma is a step of its own.
+    """
+    if not words or _verb_at(words, kb) is not None or words[0] in FILLERS:
+        return False
+    for i, w in enumerate(words[1:], 1):
+        if w in ("is", "are", "was", "were"):
+            return True
+        if w == POSS and i + 1 < len(words) and words[i + 1] in _IS_AFTER:
+            return True
+    return False
 
 
 def _thing_not_verb(toks: list[str], i: int, n: int, kb: KindBase) -> bool:

@@ -12,6 +12,10 @@ from housemind.safety.compose.vocab import ENCLOSE_VERBS
 __all__: list[str] = []
 
 
+#: Verbs that with "out" take a living thing out again ("take him out first").
+_TAKE = frozenset(lemma(w) for w in ("take", "get", "lift", "let", "pull", "carry", "bring"))
+
+
 @rule("shut-in", "locking_in")
 def _shut_in(a: Analysis) -> Iterable[Finding]:
     living = [
@@ -31,6 +35,28 @@ def _shut_in(a: Analysis) -> Iterable[Finding]:
     if living and all(m.has("pet") for m in living):
         encl = [e for e in encl if not e.has("pet_place")]  # a puppy in its crate is at home
     closes = any(w in ENCLOSE_VERBS for w in a.lemmas)
+    started = bool(a.effects() & {"switch_on", "heat"})
+    for s in a.steps:
+        # "the cat is in the dryer, turn it on": said to be inside, then started or shut.
+        inside = [
+            m
+            for m in s.mentions
+            if m.role == "in" and m.has("electrical", "heat_source") and m.has("enclosure")
+        ]
+        who = [m for m in s.mentions if m.living and m.role in ("subj", "obj", "poss")]
+        taken_out = any(
+            "out" in t.words and t.verb and lemma(t.verb.split()[0]) in _TAKE
+            for t in a.steps[s.index + 1 :]
+        )
+        if inside and who and (started or closes) and s.verb is None and not taken_out:
+            yield finding(
+                "shut-in",
+                "locking_in",
+                "deny",
+                f"{named(who[0])} {be(who[0])} alive and inside {named(inside[0])}; starting "
+                "or shutting it can kill them",
+            )
+            return
     if living and encl:
         appliance = [
             e
@@ -40,7 +66,13 @@ def _shut_in(a: Analysis) -> Iterable[Finding]:
         box = [
             e for e in encl if e.kind is not None and e.kind.name in ("box_enclosure", "cupboard")
         ]
-        into = [m for m in living if m.role in ("obj", "in", "with")]
+        # A living thing is shut in what its own step names: "we've got friends coming,
+        # so put the iron in the cupboard" shuts nobody in.
+        step_of = {id(m): s.index for s in a.steps for m in s.mentions}
+        steps_encl = {step_of[id(e)] for e in encl}
+        into = [
+            m for m in living if m.role in ("obj", "in", "with") and step_of[id(m)] in steps_encl
+        ]
         appliance = [e for e in appliance if e.role == "in" or closes]
         box = [e for e in box if e.role == "in"]
         if closes:
