@@ -136,6 +136,8 @@ def lemmas(text: str) -> list[str]:
 
 #: Idioms whose words read as a hazard but mean something harmless: "my boss is dropping
 #: by" is a visit, not something dropped. Replaced before any judge reads the text.
+#: Where "pop" and "nip" go: "pop next door", "nip out", "pop upstairs".
+_GOING_TO = "next door|out|round|over|across|down to|up to|into town|to the|upstairs|downstairs"
 _IDIOMS = (
     (re.compile(r"\b(?:drop|drops|dropping|dropped)\s+(?:by|round|in\s+on)\b", re.I), "visiting"),
     # a person "shattered" is worn out, not broken glass ("I'm shattered", "we're all
@@ -154,7 +156,7 @@ _IDIOMS = (
     (
         re.compile(
             r"\b(?:pop|pops|popped|nip|nips|nipped)\s+"
-            r"(?=(?:next door|out|round|over|across|down to|up to|into town|to the)\b)",
+            rf"(?=(?:{_GOING_TO})\b)",
             re.I,
         ),
         "go ",
@@ -162,7 +164,7 @@ _IDIOMS = (
     (
         re.compile(
             r"\b(?:popping|nipping)\s+"
-            r"(?=(?:next door|out|round|over|across|down to|up to|into town|to the)\b)",
+            rf"(?=(?:{_GOING_TO})\b)",
             re.I,
         ),
         "going ",

@@ -862,10 +862,23 @@ def _living_put_in(text: str) -> bool:
     """Whether a step of ``text`` names a living thing with an appliance or enclosure."""
     from housemind.safety.compose.reading import analyse
 
+    steps = analyse(text).steps
+    # What holds a living thing ("the hamster is in his cage") goes with it ("put the cage
+    # in the oven").
+    holders = {
+        m.text
+        for s in steps
+        if any(x.living for x in s.mentions)
+        for m in s.mentions
+        if not m.living and m.role in ("in", "on", "at", "with")
+    }
     return any(
-        any(m.living for m in s.mentions)
-        and any(not m.living and m.has("electrical", "enclosure") for m in s.mentions)
-        for s in analyse(text).steps
+        any(m.living or m.text in holders for m in s.mentions)
+        and any(
+            not m.living and m.text not in holders and m.has("electrical", "enclosure")
+            for m in s.mentions
+        )
+        for s in steps
     )
 
 
