@@ -53,3 +53,11 @@ def test_absence_is_said_of_the_child_not_of_a_place():
     assert absent_after(["naps"])
     assert not absent_after(["is", "asleep", "in", "the", "bath"])
     assert not absent_after(["is", "playing", "in", "the", "lounge"])
+
+
+def test_medicine_is_in_reach_only_where_the_step_puts_it(words_monitor):
+    text = "once the toddler is in bed, put the medicine back in the cabinet"
+    assert words_monitor.check_instruction(text).verdict is Verdict.ALLOW
+    assert words_monitor.check_instruction("leave the pills on the floor").verdict is not (
+        Verdict.ALLOW
+    )

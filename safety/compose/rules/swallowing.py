@@ -292,7 +292,11 @@ def _medicine(a: Analysis) -> Iterable[Finding]:
         return
     if a.having("pet"):
         return  # the pet rule speaks for pets
-    if a.having("low_place", "floor") and (a.effects() & {"place", "leave"}):
+    if any(
+        s.having("low_place", "floor", roles=("on", "in", "at", "near", "obj"))
+        and s.effects & {"place", "leave"}
+        for s in a.steps
+    ):  # put down where a child reaches, in the step that puts it there
         yield finding(
             "medicine-in-reach",
             "medicine",
