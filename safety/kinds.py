@@ -481,13 +481,18 @@ def load_kinds(path: str | Path | None = None, *, brands: str | Path | None = No
     return _load(str(p), None if brands is None else str(brands))
 
 
-def _read_brands(p: str, kinds: dict[str, Any]) -> dict[str, str]:
+def _read_yaml(p: str, what: str) -> Any:
+    """The YAML of file ``p`` (a ``what`` file), or a KindBaseError that says why not."""
     try:
-        data = load_yaml(Path(p).read_text(encoding="utf-8"))
+        return load_yaml(Path(p).read_text(encoding="utf-8"))
     except OSError as e:
-        raise KindBaseError(f"cannot read brands file {p}: {e.strerror or e}") from None
+        raise KindBaseError(f"cannot read {what} file {p}: {e.strerror or e}") from None
     except yaml.YAMLError as e:
         raise KindBaseError(f"{p}: not valid YAML: {e}") from None
+
+
+def _read_brands(p: str, kinds: dict[str, Any]) -> dict[str, str]:
+    data = _read_yaml(p, "brands")
     table = data.get("brands") if isinstance(data, dict) else None
     if not isinstance(table, dict):
         raise KindBaseError(f"{p}: expected a mapping 'brands: {{name: kind_id}}'")
@@ -503,12 +508,7 @@ def _read_brands(p: str, kinds: dict[str, Any]) -> dict[str, str]:
 
 @lru_cache(maxsize=4)
 def _load(p: str, brands_file: str | None = None) -> KindBase:
-    try:
-        data = load_yaml(Path(p).read_text(encoding="utf-8"))
-    except OSError as e:
-        raise KindBaseError(f"cannot read kinds file {p}: {e.strerror or e}") from None
-    except yaml.YAMLError as e:
-        raise KindBaseError(f"{p}: not valid YAML: {e}") from None
+    data = _read_yaml(p, "kinds")
     if not isinstance(data, dict):
         raise KindBaseError(f"{p}: expected a mapping with properties, kinds, modifiers, verbs")
     unknown = set(data) - {"properties", "kinds", "modifiers", "verbs"}
