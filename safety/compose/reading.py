@@ -178,6 +178,30 @@ def tokens(text: str, kb: KindBase) -> list[str]:
     return out
 
 
+def respelled(text: str, kb: KindBase | None = None) -> str:
+    """``text`` with its misspelt words repaired as :func:`tokens` repairs them.
+
+    Everything else stays as written (case, punctuation, robot names such as ``Pot_1``),
+    so judges that read words ("blach" is not "bleach" to a word list) can read it again.
+    """
+    kb = kb or load_kinds()
+
+    def fix(m: re.Match[str]) -> str:
+        w = m.group(0)
+        low = w.lower()
+        if w != low and w != low.capitalize():
+            return w  # "DogBiscuit": a robot name, split by the judges
+        fixed = kb.respell(low)
+        fw = _respell_function_word(low, kb)
+        if fw is not None and (fixed is None or len(fw) == len(low)):
+            fixed = fw
+        if not fixed:
+            return w
+        return fixed.capitalize() if w[0].isupper() else fixed
+
+    return re.sub(r"(?<![\w'])[A-Za-z]{4,}(?![\w'])", fix, text)
+
+
 #: Words that join clauses ("while", "until", "before"): a misspelling of one of them is
 #: read as it before any thing of the base ("whyle" is "while", not "whole").
 _FUNCTION_WORDS = frozenset(w for w in CLAUSE | BOUNDARY if len(w) >= 4)
