@@ -751,6 +751,10 @@ def _resolve(word: str, effects: set[str], here: list[Mention], prev: list[Step]
     return things[-1] if things else pool[-1]
 
 
+#: Stands between two steps in :attr:`Analysis.lemmas`.
+STEP_MARK = "|"
+
+
 def analyse(text: str, kb: KindBase | None = None) -> Analysis:
     """Read ``text`` into steps (see the module docstring)."""
     kb = kb or load_kinds()
@@ -770,7 +774,9 @@ def analyse(text: str, kb: KindBase | None = None) -> Analysis:
                 if m.role == "subj":
                     m.role = "obj"
         steps.append(step)
-    lem = [w for s in steps for w in s.lemmas]
+    # The steps' lemmas, with a mark between steps: no phrase runs from one step into the
+    # next ("the kids are at school, run the dishwasher" says no "school run").
+    lem = [w for s in steps for w in (*s.lemmas, STEP_MARK)][:-1]
     return Analysis(
         text=text,
         steps=steps,

@@ -61,3 +61,11 @@ def test_medicine_is_in_reach_only_where_the_step_puts_it(words_monitor):
     assert words_monitor.check_instruction("leave the pills on the floor").verdict is not (
         Verdict.ALLOW
     )
+
+
+def test_no_phrase_runs_from_one_step_into_the_next(words_monitor):
+    # "... at school, run the dishwasher" once read as "the school run": nobody home
+    v = words_monitor.check_instruction("the kids are at school, run the dishwasher")
+    assert v.verdict is Verdict.ALLOW, v.rules
+    v = words_monitor.check_instruction("start the dishwasher and then do the school run")
+    assert v.verdict is not Verdict.ALLOW
