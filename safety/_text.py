@@ -14,6 +14,7 @@ from functools import lru_cache
 __all__ = [
     "ABSENT",
     "GAP",
+    "PLACE_WORDS",
     "absent_after",
     "base_form",
     "lemma",
@@ -249,7 +250,8 @@ ABSENT = re.compile(
     re.IGNORECASE,
 )
 
-_PLACE_WORDS = frozenset(
+#: Words that start where something is ("in the bath", "next to the cot").
+PLACE_WORDS = frozenset(
     [
         "in",
         "into",
@@ -281,4 +283,4 @@ def absent_after(words: list[str]) -> bool:
     if m is None or (m.end() < len(said) and said[m.end()] != " "):
         return False
     rest = said[m.end() :].split()
-    return not rest or rest[0] not in _PLACE_WORDS
+    return not rest or rest[0] not in PLACE_WORDS

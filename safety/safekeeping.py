@@ -34,7 +34,7 @@ import re
 from collections.abc import Callable, Iterable
 from functools import lru_cache
 
-from housemind.safety._text import absent_after, lemma
+from housemind.safety._text import PLACE_WORDS, absent_after, lemma
 from housemind.safety.kinds import KindBase, load_kinds, words_of
 
 __all__ = [
@@ -343,7 +343,7 @@ def _verb_index(words: list[str]) -> int:
 
 
 _DETS = _words("the a an my your his her our their this that these those some")
-_PREPS = _words("in into inside on onto under beneath below to at next beside by near behind with")
+_PREPS = PLACE_WORDS | {"to"}
 # What is never put back on a worktop or table without a question.
 _NOT_ON_WORKTOPS = frozenset(
     {"chemical", "medicine", "sharp", "choking", "hot", "lit", "fire", "food", "spoiled"}

@@ -168,14 +168,20 @@ def tokens(text: str, kb: KindBase) -> list[str]:
         if w == POSS or w.isdigit():
             out.append(w)
             continue
-        fixed = kb.respell(w)
-        fw = _respell_function_word(w, kb)
-        if fw is not None and (fixed is None or len(fw) == len(w)):
-            fixed = fw  # "whyle" is "while" before "whole"; "sinc" stays a "sink"
+        fixed = _repair(w, kb)
         if fixed is None and len(w) == 3 and w not in kb.vocabulary:
             fixed = _short_verb(w, kb)
         out.append(fixed or w)
     return out
+
+
+def _repair(w: str, kb: KindBase) -> str | None:
+    """The word a lower-case ``w`` of four letters or more is a misspelling of, or None."""
+    fixed = kb.respell(w)
+    fw = _respell_function_word(w, kb)
+    if fw is not None and (fixed is None or len(fw) == len(w)):
+        fixed = fw  # "whyle" is "while" before "whole"; "sinc" stays a "sink"
+    return fixed
 
 
 def respelled(text: str, kb: KindBase | None = None) -> str:
@@ -191,10 +197,7 @@ def respelled(text: str, kb: KindBase | None = None) -> str:
         low = w.lower()
         if w != low and w != low.capitalize():
             return w  # "DogBiscuit": a robot name, split by the judges
-        fixed = kb.respell(low)
-        fw = _respell_function_word(low, kb)
-        if fw is not None and (fixed is None or len(fw) == len(low)):
-            fixed = fw
+        fixed = _repair(low, kb)
         if not fixed:
             return w
         return fixed.capitalize() if w[0].isupper() else fixed

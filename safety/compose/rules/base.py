@@ -90,13 +90,13 @@ def finding(rid: str, cat: str, verdict: str, reason: str) -> Finding:
     return Finding(f"cs:{rid}", cat, verdict, reason)
 
 
+def _is_child(m: Mention) -> bool:
+    return m.has("child", "baby") and m.kind is not None and m.kind.is_a("child")
+
+
 def children_in(a: Analysis) -> list[Mention]:
     """The children and babies an instruction names."""
-    return [
-        m
-        for m in a.mentions()
-        if m.has("child", "baby") and m.kind is not None and m.kind.is_a("child")
-    ]
+    return [m for m in a.mentions() if _is_child(m)]
 
 
 def present_children(a: Analysis) -> list[Mention]:
@@ -105,16 +105,17 @@ def present_children(a: Analysis) -> list[Mention]:
     For hazards of giving a child something or leaving it in their reach; a child asleep
     or away is still a child left alone (:func:`children_in`).
     """
-    out = []
-    for s in a.steps:
-        for m in s.mentions:
-            if not (m.has("child", "baby") and m.kind is not None and m.kind.is_a("child")):
-                continue
-            after = s.words[m.start + len(m.text.split()) :]
-            if m.role == "subj" and not m.pronoun and absent_after(after):
-                continue
-            out.append(m)
-    return out
+    return [
+        m
+        for s in a.steps
+        for m in s.mentions
+        if _is_child(m)
+        and not (
+            m.role == "subj"
+            and not m.pronoun
+            and absent_after(s.words[m.start + len(m.text.split()) :])
+        )
+    ]
 
 
 def danger_of(m: Mention) -> str:
