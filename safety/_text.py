@@ -13,6 +13,7 @@ from functools import lru_cache
 
 __all__ = [
     "ABSENT",
+    "COVER_WORDS",
     "GAP",
     "PLACE_WORDS",
     "absent_after",
@@ -251,6 +252,13 @@ ABSENT = re.compile(
 )
 
 #: Words that start where something is ("in the bath", "next to the cot").
+#: Last words of what covers or wraps a thing and is taken off before it is used ("take
+#: the foil off the dish and microwave it").
+COVER_WORDS = frozenset(
+    {"foil", "lid", "film", "clingfilm", "wrap", "wrapper", "cover", "packaging", "sleeve"}
+    | {"cap", "seal", "label", "sticker", "tie", "paper", "bag", "box", "plastic"}
+)
+
 PLACE_WORDS = frozenset(
     [
         "in",

@@ -109,6 +109,8 @@ class HazardEntry(BaseModel):
         examples: Sentences describing the hazard, matched by meaning.
         near_misses: Ordinary chores that sound like it ("wash the fork"); a match by
             meaning must be closer to ``examples`` than to these.
+        not_from: Words naming where something is taken from ("out of the tin", "from
+            the flask") do not count (see :func:`~safety.instruction.source_positions`).
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -125,6 +127,7 @@ class HazardEntry(BaseModel):
     needs: list[Literal["objects", "actions", "contexts"]] = Field(default_factory=list)
     examples: list[str] = Field(default_factory=list)
     near_misses: list[str] = Field(default_factory=list)
+    not_from: bool = False
 
     @field_validator(
         "objects", "actions", "contexts", "unless", "examples", "near_misses", mode="before"

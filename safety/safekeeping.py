@@ -868,7 +868,8 @@ def _living_put_in(text: str) -> bool:
     holders = {
         m.text
         for s in steps
-        if any(x.living and x.role != "poss" for x in s.mentions)
+        # said to be there ("the hamster is in his cage"), not put there ("put it in the oven")
+        if any(x.living and x.role == "subj" for x in s.mentions)
         for m in s.mentions
         if not m.living and m.role in ("in", "on", "at", "with")
     }

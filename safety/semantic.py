@@ -41,7 +41,15 @@ import numpy as np
 
 from housemind.safety._text import lemmas
 from housemind.safety.hazards import HazardEntry, HazardException, HazardKB, load_hazard_kb
-from housemind.safety.instruction import _compile_phrase, _disjoint, _Phrase, _phrase_spans, _Span
+from housemind.safety.instruction import (
+    _apart_from,
+    _compile_phrase,
+    _disjoint,
+    _Phrase,
+    _phrase_spans,
+    _Span,
+    source_positions,
+)
 from housemind.safety.verdict import _SEVERITY, SafetyVerdict, Verdict
 
 __all__ = [
@@ -108,8 +116,30 @@ class _CompiledException:
         return not self.objects or (said(self.objects) and not said(self.others))
 
 
+#: After "a" or "an" a word names a thing: "test a drop on your wrist" drops nothing.
+_INDEFINITE = frozenset(lemmas("a an"))
+#: Verbs whose object names the action: "give it a rinse", "have a go", "take a swing".
+_LIGHT_VERBS = frozenset(lemmas("give have take do get make"))
+
+
+def _named_thing(tokens: list[str], span: _Span) -> bool:
+    """Whether an action word matched at ``span`` is a verb used as a thing after "a".
+
+    "Test a drop on your wrist"; not "a double dose" (no verb) nor "give the laptop a
+    rinse" (a verb like "give" or "have" makes the thing the action).
+    """
+    first = min(span)
+    if len(span) > 1 or first == 0 or tokens[first - 1] not in _INDEFINITE:
+        return False
+    if _LIGHT_VERBS & set(tokens[max(0, first - 6) : first]):
+        return False  # "give the laptop a rinse": the rinse is what is done
+    from housemind.safety.kinds import load_kinds
+
+    return (tokens[first],) in load_kinds().verbs
+
+
 class _CompiledEntry:
-    __slots__ = ("entry", "exceptions", "groups", "needed", "unless", "verdict")
+    __slots__ = ("actions", "entry", "exceptions", "groups", "needed", "unless", "verdict")
 
     def __init__(self, entry: HazardEntry) -> None:
         self.entry = entry
@@ -122,6 +152,7 @@ class _CompiledEntry:
             tuple(_compile_phrase(p) for p in g) for _, g in named if g
         ]
         present_names = [n for n, g in named if g]
+        self.actions = present_names.index("actions") if "actions" in present_names else -1
         self.needed = frozenset(present_names.index(n) for n in entry.needs if n in present_names)
         self.unless = tuple(_compile_phrase(p) for p in entry.unless)
         self.exceptions = tuple(_CompiledException(x, entry) for x in entry.exceptions)
@@ -141,8 +172,13 @@ class _CompiledEntry:
         fill it in).
         """
         found: list[list[_Span]] = []
+        sources = source_positions(tokens) if self.entry.not_from else frozenset()
         for i, group in enumerate(self.groups):
-            spans = [sp for p in group for sp in _phrase_spans(tokens, present, p)]
+            spans = _apart_from(
+                [sp for p in group for sp in _phrase_spans(tokens, present, p)], sources
+            )
+            if i == self.actions:
+                spans = [sp for sp in spans if not _named_thing(tokens, sp)]
             if spans:
                 found.append(spans)
             elif i in self.needed:

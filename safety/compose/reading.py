@@ -12,11 +12,11 @@ verbs come from ``safety/kinds.yaml``.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from housemind.safety._text import lemma
+from housemind.safety._text import COVER_WORDS, lemma
 from housemind.safety.compose.vocab import (
     ARTICLES,
     AWAY_KEYS,
@@ -42,6 +42,7 @@ __all__ = [
     "Mention",
     "Step",
     "analyse",
+    "head",
     "kind_of_unknown",
     "prev_or_here",
     "read_step",
@@ -506,9 +507,21 @@ def read_step(index: int, words: list[str], kb: KindBase, prev: list[Step]) -> S
                 mentions.append(Mention(w, kind, frozenset(kind.props), 1.0, "to", j))
                 j += 1
                 continue
+        if (
+            w in ("him", "her")
+            and (j + 1 >= len(words) or words[j + 1] not in kb.vocabulary or words[j + 1] == "in")
+            and any(m.living and not m.pronoun for s in prev for m in s.mentions)
+        ):
+            # "take the baby out of the pram and leave HER in the car": the baby
+            ref = _resolve(w, effects, mentions, prev, role=role, after=words[j + 1 :])
+            if ref is not None:
+                last = Mention(ref.text, ref.kind, ref.props, ref.confidence, role, j, pronoun=True)
+                mentions.append(last)
+                j += 1
+                continue
         if w in ("them", "they") and prev_or_here(mentions, prev):
             # "wrap the glasses and put THEM in the box": the glasses, not some people.
-            ref = _resolve(w, effects, mentions, prev)
+            ref = _resolve(w, effects, mentions, prev, role=role, after=words[j + 1 :])
             if ref is not None and not ref.living:
                 last = Mention(ref.text, ref.kind, ref.props, ref.confidence, role, j, pronoun=True)
                 mentions.append(last)
@@ -603,7 +616,7 @@ def read_step(index: int, words: list[str], kb: KindBase, prev: list[Step]) -> S
             j += vv[1]
             continue
         if w in PRONOUNS and prev_or_here(mentions, prev):
-            ref = _resolve(w, effects, mentions, prev)
+            ref = _resolve(w, effects, mentions, prev, role=role, after=words[j + 1 :])
             if ref is not None:
                 m = Mention(ref.text, ref.kind, ref.props, ref.confidence, role, j, pronoun=True)
                 mentions.append(m)
@@ -731,7 +744,60 @@ def prev_or_here(here: list[Mention], prev: list[Step]) -> bool:
     return bool(here) or any(s.mentions for s in prev)
 
 
-def _resolve(word: str, effects: set[str], here: list[Mention], prev: list[Step]) -> Mention | None:
+#: What is done to the thing itself: after "take the fork out of the drawer", "microwave
+#: it" heats the fork, while "close it" or "switch it on" is the drawer. Wetting, throwing
+#: and breaking may be either ("take the toast out of the toaster and pour water on it"):
+#: "it" stays the container, the reading that finds the hazard.
+_TO_THE_THING = frozenset({"heat", "ingest", "place", "cut", "mix", "harm"})
+_EMPTY = lemma("empty")
+
+
+def _is_cover(m: Mention) -> bool:
+    """Whether ``m`` names a cover or wrapping ("the tin foil", "the lid")."""
+    return m.text.split()[-1] in COVER_WORDS
+
+
+def head(named: list[Mention]) -> Mention:
+    """The first thing of ``named``, read to the end of its name ("leftover rice": rice)."""
+    head = named[0]
+    for m in named[1:]:
+        if m.start != head.start + len(head.text.split()):
+            break
+        head = m
+    return head
+
+
+#: Prepositions that, with a determiner after them, say where a thing goes.
+_TO_PLACES = frozenset({"in", "into", "inside", "on", "onto", "under", "behind", "at"})
+
+
+def _goes_somewhere(after: Sequence[str]) -> bool:
+    """Whether words after a pronoun send it somewhere ("shut it IN THE drawer")."""
+    return any(
+        w in _TO_PLACES and (nxt in ARTICLES or nxt in DETERMINERS)
+        for w, nxt in zip(after, after[1:], strict=False)
+    )
+
+
+def _resolve(
+    word: str,
+    effects: set[str],
+    here: list[Mention],
+    prev: list[Step],
+    *,
+    role: str = "obj",
+    after: Sequence[str] = (),
+) -> Mention | None:
+    """What a pronoun stands for.
+
+    Args:
+        word: The pronoun.
+        effects: The effects of its step so far.
+        here: The mentions of its step so far.
+        prev: The steps before.
+        role: Its role ("obj": what the verb acts on; "in": where something goes ...).
+        after: The words of its step after it.
+    """
     earlier = [m for s in prev for m in s.mentions if not m.pronoun]
     pool = earlier or [m for m in here if not m.pronoun]
     if not pool:
@@ -744,8 +810,43 @@ def _resolve(word: str, effects: set[str], here: list[Mention], prev: list[Step]
         sw = [m for m in things if m.has("switchable", "heat_source", "fire")]
         if sw:
             return sw[-1]
-    if prev and prev[-1].says("out of", "take out", "remove", "empty"):
+    if prev and prev[-1].says("off") and role == "obj":
+        # "take the foil off the dish and microwave it": the dish, uncovered
+        covers = [m for m in prev[-1].mentions if m.role == "obj" and _is_cover(m)]
         froms = [m for m in prev[-1].mentions if m.role == "from" and not m.living]
+        if covers and froms:
+            return froms[-1]
+    if prev and prev[-1].says("out of", "take out", "remove", "empty"):
+        # "take the lasagne out of the foil tray and microwave it": the lasagne; "... and
+        # put the cat in it", "... and close it": the tray.
+        # ("get the pasta out of the pan": no verb of the base, so the pasta is the subject)
+        moved = ("obj",) if prev[-1].verb else ("obj", "subj")
+        taken = [m for m in prev[-1].mentions if m.role in moved and not m.pronoun]
+        froms = [m for m in prev[-1].mentions if m.role == "from" and not m.living]
+        if taken and prev[-1].verb and lemma(prev[-1].verb.split()[0]) == _EMPTY:
+            # "empty the tin of beans into a bowl, then microwave it": what was in the tin,
+            # now in the bowl
+            stuff = [m for m in taken if m.has("food", "liquid")]
+            into = [m for m in prev[-1].mentions if m.role == "in" and not m.living]
+            taken = stuff or into or taken
+        if (
+            taken
+            and role == "obj"
+            and (
+                effects & _TO_THE_THING
+                or (effects & {"enclose", "leave"} and _goes_somewhere(after))
+            )
+            and not (
+                # "take the teaspoon out of the mug and microwave it": the mug, emptied of
+                # what must not be heated in it
+                "heat" in effects
+                and froms
+                and froms[-1].has("microwave_safe")
+                and not taken[0].has("food", "liquid")
+                and not taken[0].living
+            )
+        ):
+            return head(taken)  # "the tin of soup": the tin; "the leftover rice": the rice
         if froms:
             return froms[-1]
     objs = [m for m in things if m.role == "obj"]

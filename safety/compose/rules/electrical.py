@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable
 
 from housemind.safety._text import lemma
-from housemind.safety.compose.reading import Analysis, Mention, Step, kind_of_unknown
+from housemind.safety.compose.reading import Analysis, Mention, Step, head, kind_of_unknown
 from housemind.safety.compose.rules.base import Finding, be, finding, ing_form, named, rule
 from housemind.safety.compose.vocab import says_any
 
@@ -209,6 +209,30 @@ def _filled(a: Analysis, m: Mention, upto: Step) -> bool:
     return False
 
 
+def _held_in(a: Analysis, contents: list[Mention], nuked: list[Step]) -> list[Mention]:
+    """What an earlier step put the microwaved things in, and they are still in.
+
+    "Put it in the foil tray and microwave it": the tray goes in with it. A thing taken
+    out again, or moved on, is no longer held ("take the curry out of the tin, put it on
+    a plate and microwave it").
+    """
+    if not nuked:
+        return []
+    names = {m.text for m in contents if not m.has("container")}
+    held: dict[str, Mention] = {}
+    last = nuked[-1].index
+    for s in a.steps[: last + 1]:
+        for m in s.mentions:
+            if m.text not in names or m.role != "obj":
+                continue
+            after = [x for x in s.mentions if x.start > m.start]
+            if "place" in s.effects and after and after[0].role == "in" and not after[0].living:
+                held[m.text] = head(after)  # "the takeaway tray": the tray
+            elif after and after[0].role in ("from", "on"):
+                held.pop(m.text, None)
+    return [h for h in held.values() if not (h.kind is not None and h.kind.is_a("microwave"))]
+
+
 @rule("microwave", "microwave")
 def _microwave(a: Analysis) -> Iterable[Finding]:
     mw = [m for m in a.mentions() if m.kind is not None and m.kind.is_a("microwave")]
@@ -248,6 +272,7 @@ def _microwave(a: Analysis) -> Iterable[Finding]:
     for s in a.steps:
         if s.verb and s.verb.split()[0] == "wrap":
             contents += s.having("metal", roles=("in", "with"))
+    contents += _held_in(a, contents, nuked)
     for m in contents:
         kind_of_unknown(a, m)
     unknown = [m for m in contents if m.kind is None]

@@ -86,11 +86,15 @@ def _shut_in(a: Analysis) -> Iterable[Finding]:
                 and not m.has("pet_place", "bathing")
                 and m not in box
             ]
-        if (
-            into
-            and (appliance or (box and (closes or "place" in a.effects())))
-            and not a.says("out of", "take out", "let out", "get out", "is out", "are out")
-        ):
+        # Taken or let out in its own step or after it ("put the cat in the car, then let
+        # it out"); "take the baby out of the pram and leave her in the car" is shut in.
+        first = min((step_of[id(m)] for m in into), default=0)
+        out_again = any(
+            s.index >= first
+            and s.says("out of", "take out", "let out", "get out", "is out", "are out")
+            for s in a.steps
+        )
+        if into and (appliance or (box and (closes or "place" in a.effects()))) and not out_again:
             e = (appliance or box)[0]
             yield finding(
                 "shut-in",

@@ -121,6 +121,43 @@ _ALLERGY = re.compile(
 )
 
 
+#: Words that say nobody has the allergy named after them ("nobody has any allergies").
+_NOBODY = frozenset({"no", "nobody", "none", "noone"})
+#: Words that make an exception to that ("no allergies except Sam") or doubt it ("no idea
+#: if they are allergic").
+_EXCEPT = frozenset(
+    {"except", "but", "apart", "besides", "other", "only", "although", "though"}
+    | {"if", "whether", "idea", "sure", "know", "knows", "might", "may", "maybe", "perhaps"}
+    | {"think", "hope", "check", "ask"}
+)
+
+
+#: Words after "no allergy" that say it is not known: "no allergy info on the label".
+_UNKNOWN_ALLERGY = frozenset(
+    {"info", "information", "details", "list", "card", "label", "labels", "warning"}
+    | {"warnings", "advice", "test", "tests", "check", "checks", "record", "records"}
+)
+
+
+def _no_allergy(words: list[str], i: int) -> bool:
+    """Whether the allergy word ``words[i]`` is said to be nobody's, with no exception.
+
+    "Nobody coming tonight has any allergies", "the guests are not allergic to anything";
+    not "don't forget she is allergic", "no allergies except Sam's nut allergy" nor "no
+    idea if they are allergic".
+    """
+    if set(words) & _EXCEPT or (i + 1 < len(words) and words[i + 1] in _UNKNOWN_ALLERGY):
+        return False  # "no allergy info": not known
+    k = i - 1
+    while k >= 0 and (words[k] in ("any", "known", "food", "real") or words[k] in ALLERGEN_WORDS):
+        k -= 1  # "no known nut allergies"
+    if k >= 0 and words[k] in ("no", "not"):
+        return True  # "no allergies", "not allergic"
+    # "nobody coming tonight has any allergies", "none of the guests are allergic"
+    said = " ".join(words[max(0, i - 7) : i])
+    return re.search(r"\b(nobody|noone|no one|none)\b.*\b(has|have|is|are)\b", said) is not None
+
+
 @rule("allergen", "allergens")
 def _allergen(a: Analysis) -> Iterable[Finding]:
     low = " ".join(w for s in a.steps for w in s.words)
@@ -128,9 +165,14 @@ def _allergen(a: Analysis) -> Iterable[Finding]:
         return
     classes: set[str] = set()
     stated_at: set[tuple[int, int]] = set()
+    said = 0
     for s in a.steps:
         for i, w in enumerate(s.words):
             if _ALLERGY.match(w) or w in ("coeliac", "celiac"):
+                said += 1
+                if _no_allergy(s.words, i):
+                    said -= 1
+                    continue
                 # The statement ends where the sentence moves on ("..., so use cream").
                 end = i + 5
                 for k in range(i + 1, min(i + 5, len(s.words))):
@@ -148,6 +190,8 @@ def _allergen(a: Analysis) -> Iterable[Finding]:
                     if i - 2 <= m.start < end and m.kind is not None and m.kind.allergen:
                         classes |= set(m.kind.allergen)
                         stated_at.add((s.index, m.start))
+    if not said:
+        return  # "nobody coming tonight has any allergies"
     negated = a.says(
         "without", "leave off", "leave out", "instead", "keep away", "keep out", "no ", "free"
     )
