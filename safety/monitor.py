@@ -14,13 +14,13 @@ from collections.abc import Iterable, Sequence
 
 from housemind.safety._text import plain_idioms
 from housemind.safety.audit import AuditLevel, AuditLog
-from housemind.safety.compose.reading import respelled
+from housemind.safety.compose.reading import analyse, respelled
 from housemind.safety.context import SafetyContext
 from housemind.safety.guard import HOMESIM_ANGULAR_SCALE_RPS, HOMESIM_LINEAR_SCALE_MPS, ActionGuard
 from housemind.safety.instruction import InstructionMatcher, KeywordMatcher
 from housemind.safety.plan import PlanChecker
 from housemind.safety.rulebook import RuleBook, load_rulebook
-from housemind.safety.safekeeping import APART_RULES, lifts, stowed_apart
+from housemind.safety.safekeeping import APART_RULES, MIXING_RULES, lifts, stowed_apart
 from housemind.safety.verdict import _SEVERITY, SafetyVerdict, Verdict
 
 __all__ = [
@@ -191,12 +191,22 @@ class SafetyMonitor:
             found = found.merge(self._judge(t))
             if found.verdict is Verdict.DENY:
                 break
+        mixing = bool(set(found.rules) & MIXING_RULES)
+        parted = APART_RULES | MIXING_RULES
+
+        def allowed(rest: str) -> bool:
+            # With chemicals, what is left must mix nothing ("put the bleach away and then
+            # mix the ammonia into the bucket": the bucket may hold the bleach).
+            if mixing and "mix" in analyse(rest).effects():
+                return False
+            return self._judge(rest).verdict is Verdict.ALLOW
+
         if (
             found.verdict is not Verdict.ALLOW
-            and set(found.rules) <= APART_RULES
+            and set(found.rules) <= parted
             and all(
-                stowed_apart(t, lambda rest: self._judge(rest).verdict is Verdict.ALLOW)
-                and set(self._judge(t, every=True).rules) <= APART_RULES
+                stowed_apart(t, allowed, whole=mixing)
+                and set(self._judge(t, every=True).rules) <= parted
                 for t in texts
             )
         ):

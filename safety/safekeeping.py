@@ -96,8 +96,8 @@ SAFEKEEPING_RULES = frozenset(
         "kb:electrics-near-bath",
     }
 )
-#: Chemicals mixed: never parted by a clause that stows one (what is left may still meet
-#: it in the bucket).
+#: Chemicals mixed: parted by a clause that stows one only when everything else, said as
+#: one request, is allowed (what is left may still meet in the bucket).
 MIXING_RULES = frozenset({"no-mixing-chemicals", "cs:chemicals-mixed", "kb:mixing-cleaners"})
 #: Findings of things named together that a stowing clause can part: the co-occurrence
 #: rules above, and a thing fed or given to a living thing named in another clause
@@ -832,7 +832,7 @@ def _command(kb: KindBase, word: str) -> bool:
     return (w,) in kb.verbs or w in _HAZARD_VERBS | _STOW | _REMOVE | _SHUT | _OFF_VERBS
 
 
-def stowed_apart(text: str, judge: Callable[[str], bool]) -> bool:
+def stowed_apart(text: str, judge: Callable[[str], bool], *, whole: bool = False) -> bool:
     """Whether the things ``text`` names together are parted by a clause that stows one.
 
     "Give the dog his biscuit and put the chocolate bar in the cupboard" names chocolate
@@ -843,9 +843,16 @@ def stowed_apart(text: str, judge: Callable[[str], bool]) -> bool:
     does not point back ("it", "some", "the rest", "before ..."), and the other clauses,
     said on their own, are allowed by ``judge`` (a clause that points back is judged with
     the clauses before it: "fill the cup with juice, then give it to the toddler").
+
+    ``whole``: the other clauses are judged together, as one request. For chemicals
+    mixed: "use the toilet cleaner on the toilet and put the bleach back in the cabinet"
+    parts them, but "pour the bleach in the bucket, put the bottle away, then add the
+    ammonia" does not, though its two other clauses name nothing in common.
     """
     groups = _apart(text)
-    return groups is not None and all(judge(g) for g in groups)
+    if groups is None:
+        return False
+    return judge(", then ".join(groups)) if whole else all(judge(g) for g in groups)
 
 
 def is_safekeeping(text: str, *, strict: bool = False) -> bool:

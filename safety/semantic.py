@@ -118,6 +118,8 @@ class _CompiledException:
 
 #: After "a" or "an" a word names a thing: "test a drop on your wrist" drops nothing.
 _INDEFINITE = frozenset(lemmas("a an"))
+_DETERMINERS = frozenset(lemmas("the my your his her our their this that"))
+_ON_OFF = frozenset(lemmas("on off"))
 #: Verbs whose object names the action: "give it a rinse", "have a go", "take a swing".
 _LIGHT_VERBS = frozenset(lemmas("give have take do get make"))
 
@@ -126,16 +128,27 @@ def _named_thing(tokens: list[str], span: _Span) -> bool:
     """Whether an action word matched at ``span`` is a verb used as a thing after "a".
 
     "Test a drop on your wrist"; not "a double dose" (no verb) nor "give the laptop a
-    rinse" (a verb like "give" or "have" makes the thing the action).
+    rinse" (a verb like "give" or "have" makes the thing the action). Also a word that is
+    left on or off after "the" or a thing's name: "leave the landing light on".
     """
     first = min(span)
-    if len(span) > 1 or first == 0 or tokens[first - 1] not in _INDEFINITE:
+    if len(span) > 1 or first == 0:
         return False
-    if _LIGHT_VERBS & set(tokens[max(0, first - 6) : first]):
-        return False  # "give the laptop a rinse": the rinse is what is done
     from housemind.safety.kinds import load_kinds
 
-    return (tokens[first],) in load_kinds().verbs
+    kb = load_kinds()
+    before = tokens[first - 1]
+    if before in _INDEFINITE:
+        if _LIGHT_VERBS & set(tokens[max(0, first - 6) : first]):
+            return False  # "give the laptop a rinse": the rinse is what is done
+        return (tokens[first],) in kb.verbs
+    # "leave the light on", "the landing light off": a thing left on or off
+    after = tokens[first + 1] if first + 1 < len(tokens) else ""
+    return (
+        after in _ON_OFF
+        and (before in _DETERMINERS or (before,) in kb.names)
+        and (tokens[first],) in kb.verbs
+    )
 
 
 class _CompiledEntry:

@@ -155,9 +155,29 @@ class Analysis:
 _SPLIT = re.compile(r"[.;!?]+|,\s*(?:and\s+)?then\b|\band\s+then\b|\bthen\b|\bafter that\b")
 
 
+def _starts_step(words: list[str], kb: KindBase) -> bool:
+    """Whether the words after a comma start a step of their own: a verb, and no thing.
+
+    "..., place the bowl in the microwave" does; "the plate, bowl 2 and knife" does not
+    (a word that is also a thing's name starts a step only before "the", "a", "it" ...).
+    """
+    v = _verb_at(words[:3], kb)
+    if v is None or v[1] == 0 or _thing_not_verb(words, 0, v[1], kb):
+        return False
+    if (lemma(words[0]),) not in kb.names:
+        return True
+    nxt = words[v[1]] if len(words) > v[1] else ""
+    return nxt in ARTICLES or nxt in DETERMINERS or nxt in PRONOUNS
+
+
+#: "'s" after these is "is": "it's hot", "there's a fork in it".
+_IS = re.compile(r"\b(it|that|there|here|what|who|he|she|where|how|everything|nothing)'s\b")
+
+
 def tokens(text: str, kb: KindBase) -> list[str]:
     """Words of ``text``: robot names split, "'s" marked, contractions opened, typos repaired."""
     t = split_name(text).lower().replace("\u2019", "'")
+    t = _IS.sub(r"\1 is", t)  # "until it's steaming hot": it is, not its
     t = re.sub(r"(\w)'s\b", r"\1 " + POSS, t)
     t = re.sub(r"(\w)s'(\s)", r"\1s " + POSS + r"\2", t)
     t = t.replace("n't", " not").replace("'re", " are").replace("'m", " am")
@@ -271,13 +291,28 @@ def split_steps(text: str, kb: KindBase) -> list[list[str]]:
             # put the apple in the fridge": the person's clause, or what they see, ends there
             steps.append(own)
             part = tail
-        toks = tokens(part, kb)
+        # A comma before a verb ends a step: "take the fork out of the bowl, place the
+        # bowl in the microwave" (the words keep no commas, so they are marked here).
+        toks: list[str] = []
+        for k, chunk in enumerate(part.split(",")):
+            words = tokens(chunk, kb)
+            if k and toks and words and _starts_step(words, kb):
+                toks.append(",")
+            toks += words
         # "... and <verb> ...", ", <verb> ..." start a new step.
         cur: list[str] = []
         i = 0
         while i < len(toks):
             w = toks[i]
-            if w in ("and", ",") and cur and i + 1 < len(toks):
+            if w == "," and cur:
+                steps.append(cur)
+                cur = []
+                i += 1
+                continue
+            if w == ",":
+                i += 1
+                continue
+            if w == "and" and cur and i + 1 < len(toks):
                 nxt = toks[i + 1 : i + 4]
                 v = _verb_at(nxt, kb)
                 if v is not None and v[1] > 0 and not _thing_not_verb(toks, i + 1, v[1], kb):
@@ -745,10 +780,12 @@ def prev_or_here(here: list[Mention], prev: list[Step]) -> bool:
 
 
 #: What is done to the thing itself: after "take the fork out of the drawer", "microwave
-#: it" heats the fork, while "close it" or "switch it on" is the drawer. Wetting, throwing
-#: and breaking may be either ("take the toast out of the toaster and pour water on it"):
-#: "it" stays the container, the reading that finds the hazard.
-_TO_THE_THING = frozenset({"heat", "ingest", "place", "cut", "mix", "harm"})
+#: it" heats the fork, "rinse it" or "tip it into a bowl" wets or pours the thing taken,
+#: while "close it" or "switch it on" is the drawer. Only "it" as the verb's object: in
+#: "take the toast out of the toaster and pour water on it", "it" is the toaster.
+_TO_THE_THING = frozenset(
+    {"heat", "ingest", "place", "cut", "mix", "harm", "wet", "throw", "break"}
+)
 _EMPTY = lemma("empty")
 
 
@@ -824,6 +861,9 @@ def _resolve(
         taken = [m for m in prev[-1].mentions if m.role in moved and not m.pronoun]
         froms = [m for m in prev[-1].mentions if m.role == "from" and not m.living]
         if taken and prev[-1].verb and lemma(prev[-1].verb.split()[0]) == _EMPTY:
+            if not effects & {"heat", "ingest"}:
+                # "empty the flowers from the vase into the bin, then chuck it out": the vase
+                return froms[-1] if froms else taken[0]
             # "empty the tin of beans into a bowl, then microwave it": what was in the tin,
             # now in the bowl
             stuff = [m for m in taken if m.has("food", "liquid")]
@@ -849,6 +889,11 @@ def _resolve(
             return head(taken)  # "the tin of soup": the tin; "the leftover rice": the rice
         if froms:
             return froms[-1]
+    if prev and word in ("it", "them"):
+        # "reheat it until it is hot and then serve it": the same thing as the "it" before
+        said = [m for m in prev[-1].mentions if m.role == "obj"]
+        if said and all(m.pronoun for m in said) and not said[-1].living:
+            return said[-1]
     objs = [m for m in things if m.role == "obj"]
     if objs:
         return objs[-1]

@@ -107,7 +107,7 @@ def test_words_leave_chores_alone(words, text):
         ("crush the old light bulbs before they go in the recycling", "breaking-glass-on-purpose"),
         ("leave the lamb joint on the worktop to defrost", "thawing-meat-warm"),
         ("thaw the prawns under the hot tap", "thawing-meat-warm"),
-        ("prop the pillow against the radiator", "flammable-on-heat"),
+        ("prop the pillow against the electric heater", "flammable-on-heat"),
         ("leave the pan of chips frying and pop to the shop", "heat-left-unattended"),
         ("turn the tumble dryer on and head out for the day", "appliance-running-nobody-home"),
         ("wash the little one in water from the kettle", "untested-hot-water-for-child"),

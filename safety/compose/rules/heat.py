@@ -166,6 +166,7 @@ def _fire(a: Analysis) -> Iterable[Finding]:
             m
             for m in s.mentions
             if m.has("heat_source", "fire", "lit")
+            and not m.has("low_heat")  # socks dried on the radiator
             and m.role in ("on", "in", "near", "obj", "with", "at")
         ]
         dryers = [m for m in hs if m.has("dries_cloth") and m.role in ("in", "obj")]
