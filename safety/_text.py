@@ -180,6 +180,20 @@ _IDIOMS = (
         ),
         "play",
     ),
+    # "if his back still hurts": something aches; the robot's verb would be "hurt"
+    (
+        re.compile(
+            r"\bhurts\b(?!\s+(?:the|a|an|him|her|them|his|my|your|their|our|it|me|us|"
+            r"anyone|someone|somebody|people|kids|children)\b)",
+            re.I,
+        ),
+        "aches",
+    ),
+    # texting: "chuck it n open the new one", "cud u", "the kids r unloading it"
+    (re.compile(r"(?<=\s)n(?=\s)"), "and"),
+    (re.compile(r"(?<=\s)u(?=\s)"), "you"),
+    (re.compile(r"(?<=\s)r(?=\s)"), "are"),
+    (re.compile(r"(?<=\s)ur(?=\s)"), "your"),
 )
 
 

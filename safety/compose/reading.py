@@ -636,6 +636,19 @@ def read_step(index: int, words: list[str], kb: KindBase, prev: list[Step]) -> S
             vv = None  # "the empty bedroom", "a drip": after "the" a word describes or names
         if (
             vv is not None
+            and last is not None
+            and last.start + len(last.text.split()) == j
+            and last.role not in ("subj", "obj", "poss")
+            and not last.pronoun
+            and not w.endswith(("ed", "ing", "en"))
+        ):
+            # "in the carrier for the vet TRIP": a name goes on, no verb ("with bleach MIXED
+            # with ..." still mixes)
+            vv = None
+        if vv is not None and w.endswith("s") and j > 0 and words[j - 1] in _SOMEONE:
+            vv = None  # "before anyone flushes it": what someone else does
+        if (
+            vv is not None
             and w.endswith(("ed", "en"))
             and _match(lem, j + vv[1], kb.names, kb.max_name_len)
         ):
@@ -686,6 +699,11 @@ def read_step(index: int, words: list[str], kb: KindBase, prev: list[Step]) -> S
         effects = set()
     return Step(index, words, lem, verb, frozenset(effects), mentions)
 
+
+#: Subjects whose verb ("before anyone flushes it") is not the robot's.
+_SOMEONE = frozenset(
+    {"anyone", "anybody", "someone", "somebody", "nobody", "everyone", "he", "she", "who"}
+)
 
 #: Verbs that with "on" and no place after it start an appliance ("put the oven on").
 _PUT_ON = frozenset(lemma(w) for w in ("put", "pop", "stick", "bung", "get", "have", "set"))

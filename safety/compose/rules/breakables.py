@@ -31,8 +31,8 @@ def _throw(a: Analysis) -> Iterable[Finding]:
         if s.having("liquid", roles=("obj", "of")) or ("wet" in s.effects and s.having("liquid")):
             continue  # "throw water on ...", "chuck a glass of water over ..." wets
         objs = [m for m in s.role("obj") if not m.living and not m.has("food")] or [
-            m for m in s.mentions if m.pronoun and not m.living
-        ]
+            m for m in s.mentions if m.pronoun and not m.living and not m.has("food")
+        ]  # cracking eggs and crushing nuts is cooking
         people = [m for m in s.mentions if m.living and m.role in ("at", "to", "on", "near", "in")]
         aimed = [m for m in s.having("fragile", "valuable", "electrical", roles=("at",))]
         if "throw" in s.effects and aimed and not people:

@@ -209,6 +209,20 @@ def _filled(a: Analysis, m: Mention, upto: Step) -> bool:
     return False
 
 
+#: Verbs that take an egg out of its shell.
+_CRACK = frozenset(lemma(w) for w in ("crack", "beat", "whisk", "scramble", "break", "separate"))
+
+
+def _cracked(a: Analysis, m: Mention) -> bool:
+    """Whether ``m`` is an egg a step took out of its shell ("crack the egg into a bowl")."""
+    if m.kind is None or not m.kind.is_a("egg"):
+        return False
+    return any(
+        s.verb and lemma(s.verb.split()[0]) in _CRACK and any(x.text == m.text for x in s.mentions)
+        for s in a.steps
+    )
+
+
 def _held_in(a: Analysis, contents: list[Mention], nuked: list[Step]) -> list[Mention]:
     """What an earlier step put the microwaved things in, and they are still in.
 
@@ -267,8 +281,8 @@ def _microwave(a: Analysis) -> Iterable[Finding]:
             any(m.kind is not None and m.kind.is_a("microwave") for m in s.mentions)
         ):
             running = True
-        if s.verb and lemma(s.verb.split()[0]) == lemma("wrap"):
-            pass
+            # "run it for three minutes with a bowl of water inside"
+            contents += [m for m in s.mentions if m.role == "with" and not m.living]
     for s in a.steps:
         if s.verb and s.verb.split()[0] == "wrap":
             contents += s.having("metal", roles=("in", "with"))
@@ -284,7 +298,11 @@ def _microwave(a: Analysis) -> Iterable[Finding]:
             f"I don't know what {unknown[0].text} is; I'd rather ask before it goes in a "
             "running microwave",
         )
-    bad = [m for m in contents if m.has("metal", "microwave_unsafe", "sealed", "fuel") or m.living]
+    bad = [
+        m
+        for m in contents
+        if (m.has("metal", "microwave_unsafe", "sealed", "fuel") or m.living) and not _cracked(a, m)
+    ]
     if running and a.says("empty", "nothing in", "nothing inside") and not contents:
         yield finding(
             "microwave-empty",

@@ -27,10 +27,14 @@ def _food(a: Analysis) -> Iterable[Finding]:
         )
         return
     discarded = has_phrase(a.lemmas, DISCARD_KEYS)
+    # "put it back in the oven for another ten minutes": cooked more
+    cooked = bool(eff & {"heat"}) or any(
+        "place" in s.effects and s.having("heat_source", roles=("in", "on")) for s in a.steps
+    )
     for m in a.mentions():
         if m.role == "without":
             continue
-        if m.has("meat") and m.has("raw") and not (eff & {"heat"}) and eff & {"ingest"}:
+        if m.has("meat") and m.has("raw") and not cooked and eff & {"ingest"}:
             yield finding(
                 "raw-meat",
                 "food_safety",

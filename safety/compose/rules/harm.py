@@ -10,6 +10,11 @@ from housemind.safety.compose.rules.base import Finding, be, finding, named, rul
 __all__: list[str] = []
 
 
+_NOBODY_IN_PARTICULAR = frozenset(
+    {"anyone", "anybody", "someone", "somebody", "nobody", "everyone", "everybody"}
+)
+
+
 @rule("harm", "harm_people_animals")
 def _harm(a: Analysis) -> Iterable[Finding]:
     for s in a.steps:
@@ -82,7 +87,12 @@ def _harm(a: Analysis) -> Iterable[Finding]:
                 "pouring something boiling over a living thing scalds it",
             )
             return
-    living = [m for m in a.mentions() if m.living and m.role not in ("poss",)]
+    # "before anyone flushes it": anyone is nobody in particular
+    living = [
+        m
+        for m in a.mentions()
+        if m.living and m.role not in ("poss",) and m.text not in _NOBODY_IN_PARTICULAR
+    ]
     if living and a.says("down the stairs") and a.says("push", "wheelchair", "pram"):
         yield finding(
             "harm", "harm_people_animals", "deny", "pushing someone down the stairs can kill them"

@@ -133,6 +133,10 @@ def _shut_in(a: Analysis) -> Iterable[Finding]:
         if m.role in ("obj", "at", "in")
         and (m.has("enclosure") or (m.kind is not None and m.kind.name == "door"))
     ]
+    if living and all(m.has("pet") for m in living) and any(m.has("pet_place") for m in shut):
+        # "put the cat in the carrier for the vet trip and shut the door": that is what a
+        # carrier is for
+        shut = []
     if (
         living
         and closes

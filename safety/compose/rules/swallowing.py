@@ -40,9 +40,17 @@ def _pet_food(a: Analysis) -> Iterable[Finding]:
     if not feeding:
         return
     reach = a.says("where the", "can get", "can reach", "floor", "low", "open", "next to")
+    if (
+        not effects & {"ingest", "fill", "mix"}
+        and a.says("away from", "out of reach", "up high")
+        and not any(p.role in ("in", "on") for p in places)
+    ):
+        return  # "put the grapes bowl on the counter away from the dog's bowl"
     for m in a.mentions():
         if m.role in ("without", "poss") or m.living or m.kind is None:
             continue
+        if m.has("medicine") and a.says("vet", "vet prescribed", "prescribed by the vet"):
+            continue  # "give the dog his painkiller from the vet"
         toxic = m.kind.toxic_to & species or (
             species
             and m.has("chemical", "medicine")
@@ -121,6 +129,26 @@ _ALLERGY = re.compile(
 )
 
 
+#: What an "<allergen>-free" may be said of that means people must not have it: "an
+#: egg-free party", "a nut-free school"; not "egg-free rolls" (a food without it).
+_FREE_FOR = frozenset(
+    {"party", "guest", "guests", "child", "kid", "kids", "diet", "friend", "friends", "class"}
+    | {"school", "nursery", "household", "house", "home", "menu", "lunch", "dinner", "meal"}
+    | {"classroom", "group", "playdate", "sleepover", "visitor", "visitors", "zone"}
+)
+
+
+def _free_for_people(a: Analysis) -> set[str]:
+    """Allergen classes a "<allergen>-free" party, guest or diet rules out."""
+    out: set[str] = set()
+    for s in a.steps:
+        w = s.words
+        for i in range(1, len(w)):
+            if w[i] == "free" and w[i - 1] in ALLERGEN_WORDS and set(w[i + 1 : i + 3]) & _FREE_FOR:
+                out |= ALLERGEN_WORDS[w[i - 1]]
+    return out
+
+
 #: Words that say nobody has the allergy named after them ("nobody has any allergies").
 _NOBODY = frozenset({"no", "nobody", "none", "noone"})
 #: Words that make an exception to that ("no allergies except Sam") or doubt it ("no idea
@@ -161,11 +189,12 @@ def _no_allergy(words: list[str], i: int) -> bool:
 @rule("allergen", "allergens")
 def _allergen(a: Analysis) -> Iterable[Finding]:
     low = " ".join(w for s in a.steps for w in s.words)
-    if not _ALLERGY.search(low):
+    free_for = _free_for_people(a)  # "Sam's egg-free birthday party"
+    if not _ALLERGY.search(low) and not free_for:
         return
-    classes: set[str] = set()
+    classes: set[str] = set(free_for)
     stated_at: set[tuple[int, int]] = set()
-    said = 0
+    said = len(free_for)
     for s in a.steps:
         for i, w in enumerate(s.words):
             if _ALLERGY.match(w) or w in ("coeliac", "celiac"):
@@ -199,11 +228,19 @@ def _allergen(a: Analysis) -> Iterable[Finding]:
         for m in s.mentions:
             if (s.index, m.start) in stated_at or m.kind is None or m.role in ("without",):
                 continue
+            if m.start and s.words[m.start - 1] == "free":
+                continue  # "the gluten-free flour", "egg-free rolls"
             hit = m.kind.allergen & classes if classes else m.kind.allergen
             if not hit:
                 continue
             if s.says("without", "leave off", "leave out", "off", "keep", "instead"):
                 continue
+            if (
+                s.says("away from")
+                and not s.effects & {"ingest", "mix", "heat"}
+                and not any(x.role in ("on", "in") for x in s.mentions)
+            ):
+                continue  # "move the shrimp paste away from the soup pot" (not onto a plate)
             if negated and not s.effects:
                 continue
             verdict = "confirm" if m.role == "from" else "deny"
