@@ -351,6 +351,8 @@ _NOT_ON_WORKTOPS = frozenset(
 _PRONOUN_OBJ = _words("it them these those")
 #: A place a small child reaches, and what must never be kept there.
 _LOW = _words("low lower bottom lowest")
+#: Put somewhere high, with no place named: out of reach.
+_UP_HIGH = re.compile(r"\b(?:up high|high up|somewhere high|up out of reach|out of reach)\b")
 #: A shelf or cupboard said to be high is out of a small child's reach.
 _HIGH = _words("high higher highest top upper")
 _CHILD_HAZARDS = frozenset({"chemical", "medicine", "sharp", "choking"})
@@ -707,7 +709,11 @@ def _clause_ok(  # noqa: C901, PLR0911, PLR0912
             and not all(r[-1] in _SECURE or set(ws) & _HIGH for _, ws in places for r in _runs(ws))
         ):
             return False  # the kids are about: a shelf or a drawer is not out of reach
-    marker = bool({"away", "back"} & set(rest)) or (verb == lemma("lock") and "up" in rest)
+    marker = (
+        bool({"away", "back"} & set(rest))
+        or (verb == lemma("lock") and "up" in rest)
+        or bool(_UP_HIGH.search(" ".join(rest)))  # "put my macadamia cookies up high"
+    )
     food_ok = not chemicals and "food" in props  # type: ignore[operator]
     for prep, ws in places:
         if not _runs(ws):

@@ -213,6 +213,11 @@ def _filled(a: Analysis, m: Mention, upto: Step) -> bool:
 _CRACK = frozenset(lemma(w) for w in ("crack", "beat", "whisk", "scramble", "break", "separate"))
 
 
+def _fabric(m: Mention) -> bool:
+    """Clothes, towels or shoes: they scorch and catch fire in a running microwave."""
+    return m.kind is not None and (m.kind.is_a("cloth") or m.kind.is_a("footwear"))
+
+
 def _cracked(a: Analysis, m: Mention) -> bool:
     """Whether ``m`` is an egg a step took out of its shell ("crack the egg into a bowl")."""
     if m.kind is None or not m.kind.is_a("egg"):
@@ -301,7 +306,12 @@ def _microwave(a: Analysis) -> Iterable[Finding]:
     bad = [
         m
         for m in contents
-        if (m.has("metal", "microwave_unsafe", "sealed", "fuel") or m.living) and not _cracked(a, m)
+        if (
+            m.has("metal", "microwave_unsafe", "sealed", "fuel")
+            or m.living
+            or (running and m.role != "with" and _fabric(m))  # not the cloth it is wiped with
+        )
+        and not _cracked(a, m)
     ]
     if running and a.says("empty", "nothing in", "nothing inside") and not contents:
         yield finding(
@@ -318,6 +328,8 @@ def _microwave(a: Analysis) -> Iterable[Finding]:
             if m.living
             else "is sealed; it bursts when heated"
             if m.has("sealed")
+            else "can scorch and catch fire; a microwave is no dryer"
+            if _fabric(m)
             else "must not go in a microwave (it can burst, spark or burn)"
         )
         yield finding(

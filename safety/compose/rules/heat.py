@@ -207,6 +207,7 @@ def _fire(a: Analysis) -> Iterable[Finding]:
                 or "switch_on" in eff
                 or h.has("lit", "powered", "hot", "fire")
                 or s.says("hot", "lit", "while it is on", "burning", "to dry")
+                or a.says("so it dries", "dry out", "dries quicker", "dry quicker")
                 or _particle_on(a, [h])
             )
             if not live and h.has("electrical"):

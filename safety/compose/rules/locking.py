@@ -141,7 +141,12 @@ def _shut_in(a: Analysis) -> Iterable[Finding]:
         living
         and closes
         and shut
-        and a.says("inside", "still in", "in there", "in it", "in the")
+        and (
+            a.says("inside", "still in", "in there", "in it", "in the")
+            # "wait until Grandma goes into the pantry, then shut the door behind her and
+            # slide the bolt across"
+            or (locks and a.says("into the", "behind her", "behind him", "behind them"))
+        )
         and not a.says("out of", "let out", "is out", "are out", "once", "after")
     ):
         # "bolt the garage door with the dog still inside": closing it shuts them in.
