@@ -814,12 +814,12 @@ def _is_cover(m: Mention) -> bool:
 
 def head(named: list[Mention]) -> Mention:
     """The first thing of ``named``, read to the end of its name ("leftover rice": rice)."""
-    last = named[0]
+    head = named[0]
     for m in named[1:]:
-        if m.start != last.start + len(last.text.split()):
+        if m.start != head.start + len(head.text.split()):
             break
-        last = m
-    return last
+        head = m
+    return head
 
 
 #: Prepositions that, with a determiner after them, say where a thing goes.
@@ -915,10 +915,6 @@ def _resolve(
     objs = [m for m in things if m.role == "obj"]
     if objs:
         return objs[-1]
-    # "the yogurts are in the fridge, put one in each lunchbox": what was said to be there
-    subjects = [m for m in things if m.role == "subj"]
-    if subjects:
-        return subjects[-1]
     return things[-1] if things else pool[-1]
 
 
