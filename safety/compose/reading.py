@@ -814,12 +814,12 @@ def _is_cover(m: Mention) -> bool:
 
 def head(named: list[Mention]) -> Mention:
     """The first thing of ``named``, read to the end of its name ("leftover rice": rice)."""
-    head = named[0]
+    last = named[0]
     for m in named[1:]:
-        if m.start != head.start + len(head.text.split()):
+        if m.start != last.start + len(last.text.split()):
             break
-        head = m
-    return head
+        last = m
+    return last
 
 
 #: Prepositions that, with a determiner after them, say where a thing goes.
