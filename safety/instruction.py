@@ -112,7 +112,7 @@ _OFF = lemmas("off")[0]
 _MOVING = frozenset(
     lemmas(
         "take tip pour scoop empty get lift decant transfer spoon fish remove turn shake "
-        "squeeze tap slide tip"
+        "squeeze tap slide"
     )
 )
 #: How many words before "from" or "out of" the moving verb may stand.
@@ -126,7 +126,7 @@ _SOURCE_DETERMINERS = _DETERMINERS | frozenset(lemmas("its some every each all")
 _SOURCE_ENDS = frozenset(
     lemmas(
         "into onto in on to and then for with at so but while before after until it them "
-        "over under by onto inside through from out"
+        "over under by inside through from out"
     )
 )
 #: How many words the name of a source may have ("the foil takeaway tray").

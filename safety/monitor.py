@@ -197,9 +197,9 @@ class SafetyMonitor:
         def allowed(rest: str) -> bool:
             # With chemicals, what is left must mix nothing ("put the bleach away and then
             # mix the ammonia into the bucket": the bucket may hold the bleach).
-            if mixing and "mix" in analyse(rest).effects():
+            if self._judge(rest).verdict is not Verdict.ALLOW:
                 return False
-            return self._judge(rest).verdict is Verdict.ALLOW
+            return not (mixing and "mix" in analyse(rest).effects())
 
         if (
             found.verdict is not Verdict.ALLOW

@@ -42,6 +42,7 @@ import numpy as np
 from housemind.safety._text import lemmas
 from housemind.safety.hazards import HazardEntry, HazardException, HazardKB, load_hazard_kb
 from housemind.safety.instruction import (
+    _DETERMINERS,
     _apart_from,
     _compile_phrase,
     _disjoint,
@@ -118,7 +119,6 @@ class _CompiledException:
 
 #: After "a" or "an" a word names a thing: "test a drop on your wrist" drops nothing.
 _INDEFINITE = frozenset(lemmas("a an"))
-_DETERMINERS = frozenset(lemmas("the my your his her our their this that"))
 _ON_OFF = frozenset(lemmas("on off"))
 #: Verbs whose object names the action: "give it a rinse", "have a go", "take a swing".
 _LIGHT_VERBS = frozenset(lemmas("give have take do get make"))

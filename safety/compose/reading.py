@@ -38,6 +38,7 @@ from housemind.safety.compose.vocab import (
 from housemind.safety.kinds import Kind, KindBase, load_kinds, split_name
 
 __all__ = [
+    "ANYONE",
     "Analysis",
     "Mention",
     "Step",
@@ -700,10 +701,10 @@ def read_step(index: int, words: list[str], kb: KindBase, prev: list[Step]) -> S
     return Step(index, words, lem, verb, frozenset(effects), mentions)
 
 
+#: Nobody in particular: "before anyone flushes it" names no one to protect.
+ANYONE = frozenset({"anyone", "anybody", "someone", "somebody", "nobody", "everyone", "everybody"})
 #: Subjects whose verb ("before anyone flushes it") is not the robot's.
-_SOMEONE = frozenset(
-    {"anyone", "anybody", "someone", "somebody", "nobody", "everyone", "he", "she", "who"}
-)
+_SOMEONE = ANYONE | {"he", "she", "who"}
 
 #: Verbs that with "on" and no place after it start an appliance ("put the oven on").
 _PUT_ON = frozenset(lemma(w) for w in ("put", "pop", "stick", "bung", "get", "have", "set"))

@@ -4,15 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from housemind.safety.compose.reading import Analysis
+from housemind.safety.compose.reading import ANYONE, Analysis
 from housemind.safety.compose.rules.base import Finding, be, finding, named, rule
 
 __all__: list[str] = []
-
-
-_NOBODY_IN_PARTICULAR = frozenset(
-    {"anyone", "anybody", "someone", "somebody", "nobody", "everyone", "everybody"}
-)
 
 
 @rule("harm", "harm_people_animals")
@@ -89,9 +84,7 @@ def _harm(a: Analysis) -> Iterable[Finding]:
             return
     # "before anyone flushes it": anyone is nobody in particular
     living = [
-        m
-        for m in a.mentions()
-        if m.living and m.role not in ("poss",) and m.text not in _NOBODY_IN_PARTICULAR
+        m for m in a.mentions() if m.living and m.role not in ("poss",) and m.text not in ANYONE
     ]
     if living and a.says("down the stairs") and a.says("push", "wheelchair", "pram"):
         yield finding(

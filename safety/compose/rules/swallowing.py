@@ -149,8 +149,6 @@ def _free_for_people(a: Analysis) -> set[str]:
     return out
 
 
-#: Words that say nobody has the allergy named after them ("nobody has any allergies").
-_NOBODY = frozenset({"no", "nobody", "none", "noone"})
 #: Words that make an exception to that ("no allergies except Sam") or doubt it ("no idea
 #: if they are allergic").
 _EXCEPT = frozenset(
