@@ -70,6 +70,7 @@ EFFECTS = (
     "wipe",
     "attend",
     "care",
+    "discard",
 )
 
 #: Below this cosine similarity a name's nearest kind by meaning is not trusted.
@@ -377,6 +378,36 @@ SHORT_FORMS = frozenset(
         "mls",
         "degs",
         "asap",
+        # apostrophes left out in texting: "shes" is "she's", not "shoes"
+        "shes",
+        "hes",
+        "thats",
+        "whats",
+        "theres",
+        "heres",
+        "wheres",
+        "theyre",
+        "youre",
+        "dont",
+        "doesnt",
+        "didnt",
+        "isnt",
+        "arent",
+        "wasnt",
+        "werent",
+        "cant",
+        "wont",
+        "shouldnt",
+        "couldnt",
+        "wouldnt",
+        "havent",
+        "hasnt",
+        "ive",
+        "youve",
+        "weve",
+        "theyve",
+        "itll",
+        "ill",
     }
 )
 
@@ -455,6 +486,39 @@ def _common_english() -> frozenset[str]:
     return frozenset(w for w, share in _word_shares().items() if share >= ENGLISH_MIN_FREQUENCY)
 
 
+_VOWELS = frozenset("aeiou")
+
+
+def _inflected_english(word: str) -> bool:
+    """Whether ``word`` is a common English word with an ending.
+
+    A plural ("tins" is "tin" + "s", not a typo of "tips"), or a short word with its
+    last consonant doubled before an ending: "binning" is "bin" + "ing", "chipped" is
+    "chip" + "ed" (the spelling rule for a consonant-vowel-consonant word), not a typo
+    of "burning".
+    """
+    if (
+        word.endswith("s")
+        and not word[:-1].endswith(("s", "x", "z", "ch", "sh"))  # "matchs" is a typo
+        and word[:-1] in _common_english()
+    ):
+        return True  # "tins", "mops": a plural of a common word, not "tips"
+    for end in ("ing", "ed", "er", "ers"):
+        if not word.endswith(end):
+            continue
+        stem = word[: -len(end)]
+        if (
+            len(stem) >= 4
+            and stem[-1] == stem[-2]
+            and stem[-1] not in _VOWELS | {"w", "x", "y"}
+            and stem[-3] in _VOWELS
+            and stem[-4] not in _VOWELS
+            and stem[:-1] in _common_english()
+        ):
+            return True
+    return False
+
+
 def _respell(word: str, vocabulary: frozenset[str]) -> str | None:
     key = (id(vocabulary), word)
     if key in _RESPELL_CACHE:
@@ -465,6 +529,7 @@ def _respell(word: str, vocabulary: frozenset[str]) -> str | None:
         and word not in vocabulary
         and word not in _english()
         and not _swapped_english(word, vocabulary)
+        and not _inflected_english(word)
     ):
         folded = _fold(word)
         limit = 1 if len(word) <= 6 else 2

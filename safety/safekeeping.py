@@ -33,12 +33,14 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from functools import lru_cache
+from typing import Any
 
 from housemind.safety._text import PLACE_WORDS, absent_after, lemma
 from housemind.safety.kinds import KindBase, load_kinds, words_of
 
 __all__ = [
     "APART_RULES",
+    "FLAMMABLE_APART_RULES",
     "LIVING_APART_RULES",
     "MIXING_RULES",
     "SAFEKEEPING_RULES",
@@ -123,6 +125,10 @@ APART_RULES = (SAFEKEEPING_RULES - MIXING_RULES) | frozenset(
 #: A living thing and an appliance named together: lifted when no step of the reading
 #: (safety/compose) names both (:func:`lifts`).
 LIVING_APART_RULES = frozenset({"kb:living-thing-in-appliance"})
+#: Cloth or paper and a heat source named together: lifted when no step of the reading
+#: (safety/compose) names both (:func:`lifts`): "hang the tea towel on the rail and turn
+#: the hob on".
+FLAMMABLE_APART_RULES = frozenset({"flammables-on-heat", "kb:flammable-on-heat"})
 #: Findings of a child named with a knife or a chemical: lifted only when the thing goes
 #: into a closed store or away (:func:`is_safekeeping` with ``strict``).
 STRICT_RULES = frozenset(
@@ -159,7 +165,8 @@ _FILLERS = _words("could can would will you please kindly just now also then and
 # Storage places: where things are kept out of use and out of reach.
 _STORAGE = _words(
     "cupboard cabinet drawer shelf pantry larder closet garage shed block rack "
-    "caddy organiser organizer jar box safe locker holder hook peg"
+    "caddy organiser organizer jar box safe locker holder hook peg "
+    "cupboards cabinets drawers shelves pantries closets racks jars boxes lockers hooks pegs"
 )
 _FOOD_STORAGE = frozenset(
     {"fridge", "freezer", "bread bin", "bread", "bin", "larder", "pantry", "fruit bowl"}
@@ -194,7 +201,7 @@ _HAZARD_VERBS = frozenset(
 _LATER_OK = frozenset(
     _lemmas(_words("microwave heat preheat cook warm start use run make cool beep"))
 )
-_REMARK = _words("was is are were been has have had i we")
+_REMARK = _words("was is are were been has have had i we be")
 _SUBORDINATE = _words("before after once when until while")
 _PROTECT_STARTS = _words("so where")
 _NEGATION = _words("not never cannot no")
@@ -514,6 +521,7 @@ _PRESENT = re.compile(
     r"\b(?:are|is|re|s)\s+(?:still\s+|now\s+)?(?:about|around|awake|up|home|here)\b"
 )
 _BE = _words("is are was were")
+_WILL = _words("will ll shall gonna")
 _STILL = _words("still now just already")
 
 
@@ -524,10 +532,13 @@ def _where_remark(kb: KindBase, words: list[str], ctx: dict[str, object]) -> boo
     never a living one); "the kids are coming over" only says who is coming, and a later
     "it" or "them" can then not be read as a thing to put away.
     """
-    be = next((i for i, w in enumerate(words) if w in _BE), -1)
+    be = next(
+        (i for i, w in enumerate(words) if w in _BE or (w == "be" and i and words[i - 1] in _WILL)),
+        -1,
+    )
     if be <= 0:
         return False
-    subject = _runs([w for w in words[:be] if w not in _FUNCTION])
+    subject = _runs([w for w in words[:be] if w not in _FUNCTION and w not in _WILL])
     rest = [w for w in words[be + 1 :] if w not in _STILL]
     if len(subject) != 1:
         return False
@@ -539,6 +550,19 @@ def _where_remark(kb: KindBase, words: list[str], ctx: dict[str, object]) -> boo
             # "the kids are at school", "the baby is asleep": nobody here to reach it
             ctx["props"] = frozenset({"person"})
             ctx["children"] = False
+            return True
+        if (
+            words[be] == "be"
+            and rest[:1] == ["in"]
+            and _runs(rest[1:])
+            and _young_or_animal(kb, subject[0][-1])
+        ):
+            # "the kids will be in the bath in a minute": they will be about, so a knife or
+            # a chemical goes only into a closed store (as with ``strict``), and nothing
+            # is shut (where they will be may be what is shut)
+            ctx["props"] = frozenset({"person"})
+            ctx["children"] = True
+            ctx["no_shut"] = True
             return True
         return False
     ok, props = _thing(kb, subject[0])
@@ -615,6 +639,13 @@ def _clause_ok(  # noqa: C901, PLR0911, PLR0912
         if v < len(words) and _command(kb, words[v]) and lemma(words[v]) not in {"can", "get"}:
             return _clause_ok(kb, words[1:], ctx)  # "..., so put the bleach away"
     if first in _PROTECT_STARTS:
+        if (
+            first == "so"
+            and words[1:2] in (["we"], ["i"])
+            and not _hazard_verbs(words[2:])
+            and not any(_living(kb, w) for w in words[2:])
+        ):
+            return True  # "so we free up some cupboard space": what it is for
         # "so the kids can't get it", "where the dog can't reach it": protective only
         # when it says they cannot.
         return any(w in _NEGATION for w in words) and not (
@@ -694,6 +725,8 @@ def _clause_ok(  # noqa: C901, PLR0911, PLR0912
             return False
         return all(all(_thing(kb, r)[0] for r in _runs(ws)) for _, ws in places)
     if verb in _SHUT:
+        if ctx.get("no_shut"):
+            return False
         # Shutting appliances and cupboards: never with something named inside; "close
         # it" after a remark that named no living thing.
         return not places and (bool(obj_runs) or (pronoun and not props & _LIVING))  # type: ignore[operator]
@@ -897,18 +930,96 @@ def _living_put_in(text: str) -> bool:
     )
 
 
+#: Words by which a step puts a thing by what an earlier step named ("put the towel there").
+_THERE = frozenset({"there", "nearby", "it", "them"})
+#: Words that, last in a step, put a thing by what an earlier step named ("leave it inside").
+_THERE_LAST = frozenset({"inside", "top", "underneath", "under", "over", "above", "near", "by"})
+
+
+@lru_cache(maxsize=1024)
+def _flammable_by_heat(text: str) -> bool:
+    """Whether a step of ``text`` names cloth, paper or an unknown thing with a heat source.
+
+    Or puts such a thing "there", "nearby", "on top" when any step names a heat source.
+    A thing the knowledge base knows and that does not burn (a fireguard, a pan) does not
+    count; one it does not know does.
+    """
+    from housemind.safety.compose.reading import analyse
+
+    steps = analyse(text).steps
+
+    def heat(m: Any) -> bool:
+        return m.has("heat_source", "fire", "lit") and not m.has("low_heat")
+
+    def burns(m: Any) -> bool:
+        return (
+            not m.living
+            and not heat(m)
+            and m.role not in ("from", "without", "poss")
+            and (m.kind is None or m.has("flammable", "container") or m.kind.name == "toy")
+        )
+
+    any_heat = any(heat(m) and m.role not in ("from", "without") for s in steps for m in s.mentions)
+    for s in steps:
+        here = [m for m in s.mentions if heat(m) and m.role not in ("from", "without")]
+        things = [m for m in s.mentions if burns(m)]
+        there = bool(set(s.words) & _THERE) or bool(s.words and s.words[-1] in _THERE_LAST)
+        if things and (here or (any_heat and there)):
+            return True
+    return False
+
+
+#: Verbs that, said of food gone off, throw it away ("chuck it", "ditch the old milk").
+_DISCARD_VERBS = frozenset(_lemmas(_words("bin chuck ditch compost toss scrap dump")))
+
+
+@lru_cache(maxsize=1024)
+def _spoiled_discarded(text: str) -> bool:
+    """Whether everything ``text`` says has gone off is thrown away, and nothing more.
+
+    "Bin the mouldy jam and use the new jar", "the milk smells off, pour it away": each
+    spoiled thing is the object of a step that bins it (or an "it" in a later one), and
+    no step eats, serves, mixes or heats it.
+    """
+    from housemind.safety.compose.reading import analyse
+    from housemind.safety.compose.vocab import DISCARD_KEYS, has_phrase
+
+    steps = analyse(text).steps
+    spoiled = {m.text for s in steps for m in s.mentions if m.has("spoiled") and not m.pronoun}
+    if not spoiled:
+        return False
+    binned: set[str] = set()
+    for s in steps:
+        named = [m for m in s.mentions if m.text in spoiled and m.role in ("obj", "subj")]
+        if not named:
+            continue
+        verb = lemma(s.verb.split()[0]) if s.verb else ""
+        if has_phrase(s.lemmas, DISCARD_KEYS) or verb in _DISCARD_VERBS:
+            if s.effects & {"ingest", "mix", "heat", "fill"}:
+                return False
+            binned |= {m.text for m in named if m.role == "obj"}
+        elif s.effects & {"ingest", "mix", "heat", "fill", "place"}:
+            return False  # "pour it into the baby's cereal"
+    return spoiled <= binned
+
+
 def lifts(text: str, rules: list[str]) -> bool:
     """Whether a judge's findings ``rules`` for ``text`` are lifted as safekeeping.
 
     Only when every rule is a co-occurrence rule of :data:`SAFEKEEPING_RULES` (or a
     spoiled-food rule with "left out" the only sign of spoiling) and the instruction is
     safekeeping (:func:`is_safekeeping`); or when the only finding is a living thing and
-    an appliance named together (:data:`LIVING_APART_RULES`) and no step names both.
+    an appliance (:data:`LIVING_APART_RULES`), or cloth or paper and a heat source
+    (:data:`FLAMMABLE_APART_RULES`), named together and no step names both.
     """
     if not rules:
         return False
     if set(rules) <= LIVING_APART_RULES and not _living_put_in(text):
         return True  # "the cat's on the windowsill, put the apple in the fridge"
+    if set(rules) <= FLAMMABLE_APART_RULES and not _flammable_by_heat(text):
+        return True  # "hang the tea towel on the rail and turn the hob on"
+    if set(rules) <= SPOILED_RULES and _spoiled_discarded(text):
+        return True  # "bin the mouldy jam and use the new jar"
     spoiled = [r for r in rules if r in SPOILED_RULES]
     if any(r not in SAFEKEEPING_RULES and r not in SPOILED_RULES for r in rules):
         return False

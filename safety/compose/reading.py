@@ -578,6 +578,9 @@ def read_step(index: int, words: list[str], kb: KindBase, prev: list[Step]) -> S
                 kind = _by_age(words[j - 1], text, kind, kb)
                 props = (props | set(kind.props)) if kind.is_a("child") else props
             n2 = _match(lem, j + n, kb.names, kb.max_name_len)
+            if n2 and text in _DESCRIBING:
+                j += n  # "the leftover rubbing alcohol": what is left of it, not food
+                continue
             holder = kb.kinds[kb.names[tuple(lem[j + n : j + n + n2])]] if n2 else None
             if (
                 holder is not None
@@ -676,7 +679,11 @@ def read_step(index: int, words: list[str], kb: KindBase, prev: list[Step]) -> S
             k = j + 1
             while k < len(words) and k - j <= 3 and _plain(words[k], lem, k, kb):
                 k += 1
-            if k > j + 1 and (k >= len(words) or not _match(lem, k, kb.names, kb.max_name_len)):
+            if (
+                k > j + 1
+                and (k >= len(words) or not _match(lem, k, kb.names, kb.max_name_len))
+                and words[k - 1] not in _MEASURES
+            ):
                 phrase = " ".join(words[j + 1 : k])
                 last = Mention(phrase, None, frozenset(pending_mods[0]), 0.0, role, j + 1)
                 mentions.append(last)
@@ -711,6 +718,17 @@ _PUT_ON = frozenset(lemma(w) for w in ("put", "pop", "stick", "bung", "get", "ha
 
 #: Words after "I"/"we" that turn what follows into a request: "I want you to ...".
 _ASKS = frozenset({"you", "want", "need", "like", "wish", "prefer", "would", "let", "please"})
+
+
+#: Words of measure: "a metre from the sofa", "a minute" name no thing.
+_MEASURES = frozenset(
+    {"metre", "metres", "meter", "meters", "foot", "feet", "inch", "inches", "yard", "yards"}
+    | {"minute", "minutes", "min", "mins", "second", "seconds", "hour", "hours", "bit"}
+    | {"moment", "while", "couple", "few", "little", "lot", "distance", "way", "step", "steps"}
+)
+
+#: Names of a kind that, before another thing's name, only describe it.
+_DESCRIBING = frozenset({"leftover", "left over", "spare"})
 
 
 def _person_clause(words: list[str]) -> bool:

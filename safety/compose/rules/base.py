@@ -10,8 +10,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from housemind.safety._text import absent_after
-from housemind.safety.compose.reading import Analysis, Mention
+from housemind.safety._text import absent_after, lemma
+from housemind.safety.compose.reading import Analysis, Mention, Step
+from housemind.safety.compose.vocab import SAFE_PLACE_KEYS, has_phrase
 
 __all__ = [
     "RULES",
@@ -24,8 +25,11 @@ __all__ = [
     "be",
     "named",
     "out_of_reach",
+    "out_of_reach_words",
     "present_children",
     "rule",
+    "step_of",
+    "stowed",
 ]
 
 
@@ -144,7 +148,83 @@ def danger_of(m: Mention) -> str:
 
 def out_of_reach(a: Analysis) -> bool:
     """Whether it says "out of <whoever>'s reach": "out of", then "reach" a few words on."""
-    lem = a.lemmas
+    return out_of_reach_words(a.lemmas)
+
+
+def step_of(a: Analysis, m: Mention) -> Step | None:
+    """The step that names ``m``."""
+    return next((s for s in a.steps if any(x is m for x in s.mentions)), None)
+
+
+#: Safe places that are out of reach (not merely "away from" someone).
+_HIGH_KEYS = [k for k in SAFE_PLACE_KEYS if k != (lemma("away"), lemma("from"))]
+#: Verbs that move a thing to where it is kept ("put the bleach back", "pop it up high").
+_STOW_VERBS = frozenset(
+    {"put", "place", "store", "pop", "return", "keep", "tidy", "move", "stack", "lock"}
+    | {"hang", "tuck", "stash", "shelve", "leave", "set", "slide", "stand"}
+)
+#: Where things are kept out of use.
+_STORES = frozenset(
+    {"cupboard", "cupboards", "cabinet", "cabinets", "drawer", "drawers", "shelf", "shelves"}
+    | {"pantry", "larder", "closet", "locker", "safe", "toolbox", "caddy", "block", "garage"}
+    | {"shed", "handbag", "tin", "jar", "case", "sheath", "holder", "rack"}
+)
+#: What a step does with a thing that is more than putting it away.
+_USING = frozenset({"ingest", "mix", "fill", "heat", "wet", "throw", "break", "harm", "cut"})
+
+
+def stowed(a: Analysis, m: Mention) -> bool:
+    """Whether the step that names ``m`` only puts it away.
+
+    "Put the peanut butter back in the cupboard", "place the marbles on the top shelf,
+    away from the baby", "pop the pills up high": the thing moved (the step's object)
+    goes into a store, onto a high shelf, "away" or "back", and the step gives, mixes,
+    heats or pours nothing, names no living thing it acts on, and no place that is low,
+    hot, wet, or a pet's or a child's (unless it is said to be high or out of reach).
+    """
+    s = step_of(a, m)
+    if s is None or m.role != "obj" or not s.verb or s.verb.split()[0] not in _STOW_VERBS:
+        return False
+    if s.effects & _USING or s.negated:
+        return False
+    if any(x.living and x.role not in ("from", "poss", "subj") for x in s.mentions):
+        return False  # "put the baby in the cupboard", "leave the knife by Grandma"
+    places = [x for x in s.mentions if x.role in ("in", "on", "at", "to", "near") and x is not m]
+    if any(
+        x.has("heat_source", "water_place", "fire", "lit", "pet_place", "drink_container")
+        or (x.has("food_place") and not (x.kind is not None and x.kind.name == "fridge"))
+        or (x.kind is not None and x.kind.is_a("dish"))
+        for x in places
+    ):
+        return False  # "put the prawns on Mia's plate, away from the peas": served
+    pos = next(i for i, t in enumerate(a.steps) if t is s)
+    if any(_points_back(t.words) for t in a.steps[pos + 1 :]):
+        return False  # "put the raisins in the pantry, then let the cat finish the rest"
+    safe = has_phrase(s.lemmas, SAFE_PLACE_KEYS) or out_of_reach_words(s.lemmas)
+    high = has_phrase(s.lemmas, _HIGH_KEYS) or out_of_reach_words(s.lemmas)
+    if not high and any(x.has("low_place", "child_place", "floor") for x in places):
+        return False  # "on the floor, away from the baby" is still on the floor
+    return (
+        safe
+        or s.says("away", "back")
+        or any(x.text.split()[-1] in _STORES and not x.has("low_place") for x in places)
+    )
+
+
+#: Words by which a later step means some of what was put away ("finish the rest").
+_POINTING = frozenset({"rest", "some", "one", "any", "half", "bit", "leftovers", "remainder"})
+
+
+def _points_back(words: list[str]) -> bool:
+    """Whether ``words`` mean some of a thing named before ("the rest", "give her one")."""
+    return any(
+        w in _POINTING and (i + 1 >= len(words) or words[i + 1] != "of")
+        for i, w in enumerate(words)
+    )
+
+
+def out_of_reach_words(lem: list[str]) -> bool:
+    """Whether lemmas ``lem`` say "out of <whoever>'s reach"."""
     for i in range(len(lem) - 1):
         if lem[i] == "out" and lem[i + 1] == "of" and "reach" in lem[i + 2 : i + 7]:
             return True

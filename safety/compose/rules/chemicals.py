@@ -24,6 +24,26 @@ def _target(s: Step) -> str | None:
     return t[0].text if t else None
 
 
+#: Kinds whose name in the plural means several different products.
+_GENERIC = frozenset({"cleaning_product", "chemical"})
+
+
+def _stored(s: Step) -> bool:
+    """Whether a step only puts things into a cupboard, a cabinet or a shelf."""
+    places = s.role("in", "on")
+    return (
+        bool(places)
+        and not s.effects & {"mix", "wet", "fill", "heat"}
+        and all(
+            m.kind is not None and (m.kind.name == "cupboard" or m.text.split()[-1] in _SHELVES)
+            for m in places
+        )
+    )
+
+
+_SHELVES = frozenset({"shelf", "shelves"})
+
+
 def _together(a: Analysis, x: Mention, y: Mention) -> bool:
     """Whether two chemicals end up in the same place.
 
@@ -41,6 +61,8 @@ def _together(a: Analysis, x: Mention, y: Mention) -> bool:
         )
     if not (_applies(sx) & acts and _applies(sy) & acts):
         return False
+    if _stored(sx) or _stored(sy):
+        return False  # "... and leave the Harpic in the cupboard": kept, not used
     tx, ty = _target(sx), _target(sy)
     return ty is None or tx is None or tx == ty
 
@@ -75,7 +97,11 @@ def _chemicals(a: Analysis) -> Iterable[Finding]:
                 if pair is None or (reacts and not known):
                     pair, known = (x, y), reacts
         plural = [
-            m for m in chems if m.text.endswith("s") or a.says("all", "every", "each", "whatever")
+            m
+            for m in chems
+            # "the cleaners", "the sprays": several products; "Domestos" is one
+            if (m.text.endswith("s") and m.kind.name in _GENERIC)
+            or a.says("all", "every", "each", "whatever")
         ]
         if pair and known:
             yield finding(

@@ -15,6 +15,7 @@ from housemind.safety.compose.rules.base import (
     out_of_reach,
     present_children,
     rule,
+    stowed,
 )
 from housemind.safety.compose.vocab import SAFE_PLACE_KEYS, has_phrase
 
@@ -117,7 +118,12 @@ def _child_given(a: Analysis) -> Iterable[Finding]:
         if not gives:
             continue
         for m in s.mentions:
-            if m.role in ("without", "poss", "from") or m.living or m.has("child_place"):
+            if (
+                m.role in ("without", "poss", "from")
+                or m.living
+                or m.has("child_place")
+                or stowed(a, m)
+            ):
                 continue
             if m.has("sharp", "chemical", "lit", "fire", "fuel", "hot", "strangling", "mains") or (
                 m.has("heat_source") and m.has("powered")

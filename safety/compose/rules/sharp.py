@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from housemind.safety.compose.reading import Analysis, Mention, Step
-from housemind.safety.compose.rules.base import Finding, be, finding, named, rule
+from housemind.safety.compose.rules.base import Finding, be, finding, named, rule, stowed
 
 __all__: list[str] = []
 
@@ -15,9 +15,19 @@ def _by_hand(s: Step, m: Mention) -> bool:
     return m.text in ("hand", "hands") and m.start > 0 and s.words[m.start - 1] == "by"
 
 
+#: Where a sharp thing is put away ("in the drawer", "back in the block").
+_SHARP_STORES = frozenset(
+    {"drawer", "drawers", "cabinet", "box", "block", "sheath", "toolbox", "case", "holder"}
+)
+
+
 @rule("sharp-near-people", "sharp_people")
 def _sharp(a: Analysis) -> Iterable[Finding]:
-    sharp = [m for m in a.mentions() if m.has("sharp") and m.role not in ("without",)]
+    sharp = [
+        m
+        for m in a.mentions()
+        if m.has("sharp") and m.role not in ("without",) and not stowed(a, m)
+    ]
     things = [m for s in a.steps for m in s.mentions if not _by_hand(s, m)]
     living = [m for m in things if m.living and m.role not in ("poss",)]
     body = [m for m in things if m.kind is not None and m.kind.name == "body_part"]
@@ -89,11 +99,17 @@ def _sharp(a: Analysis) -> Iterable[Finding]:
                 f"{named(s0)} {be(s0)} sharp; using it on a person can cut them",
             )
             return
-        low = a.having("soft_furnishing", "low_place", "high_place", "child_place")
+        low = [
+            m
+            for m in a.having("soft_furnishing", "low_place", "high_place", "child_place")
+            if m.role not in ("from", "without")  # "sweep the glass up from the floor"
+        ]
         if (
             low
             and eff & {"place", "leave"}
-            and not a.says("drawer", "cabinet", "box", "block", "sheath")
+            and not any(
+                m.role != "from" and m.text.split()[-1] in _SHARP_STORES for m in a.mentions()
+            )  # "put the knife in the drawer", not "take it from the drawer"
         ):
             yield finding(
                 "sharp-left-out",

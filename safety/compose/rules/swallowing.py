@@ -15,6 +15,7 @@ from housemind.safety.compose.rules.base import (
     out_of_reach,
     present_children,
     rule,
+    stowed,
 )
 from housemind.safety.compose.vocab import ALLERGEN_WORDS, DISCARD_KEYS, SAFE_PLACE_KEYS, has_phrase
 
@@ -47,7 +48,7 @@ def _pet_food(a: Analysis) -> Iterable[Finding]:
     ):
         return  # "put the grapes bowl on the counter away from the dog's bowl"
     for m in a.mentions():
-        if m.role in ("without", "poss") or m.living or m.kind is None:
+        if m.role in ("without", "poss") or m.living or m.kind is None or stowed(a, m):
             continue
         if m.has("medicine") and a.says("vet", "vet prescribed", "prescribed by the vet"):
             continue  # "give the dog his painkiller from the vet"
@@ -99,8 +100,8 @@ def _choking(a: Analysis) -> Iterable[Finding]:
     if not babies and not places:
         return
     for m in a.mentions():
-        if m.role in ("without", "poss") or m.living:
-            continue
+        if m.role in ("without", "poss") or m.living or stowed(a, m):
+            continue  # "put the marbles on the top shelf, away from the baby"
         if (
             m.has("strangling")
             and (babies or places)
@@ -226,6 +227,8 @@ def _allergen(a: Analysis) -> Iterable[Finding]:
         for m in s.mentions:
             if (s.index, m.start) in stated_at or m.kind is None or m.role in ("without",):
                 continue
+            if stowed(a, m):
+                continue  # "put the peanut butter back in the cupboard"
             if m.start and s.words[m.start - 1] == "free":
                 continue  # "the gluten-free flour", "egg-free rolls"
             hit = m.kind.allergen & classes if classes else m.kind.allergen
@@ -263,7 +266,14 @@ def _allergen(a: Analysis) -> Iterable[Finding]:
 
 @rule("medicine", "medicine")
 def _medicine(a: Analysis) -> Iterable[Finding]:
-    meds = [m for m in a.mentions() if m.has("medicine") and m.role not in ("without",)]
+    meds = [
+        m
+        for m in a.mentions()
+        if m.has("medicine")
+        and m.role not in ("without",)
+        and not stowed(a, m)
+        and not (m.kind is not None and m.kind.is_a("cupboard"))  # the medicine cabinet
+    ]
     if not meds:
         return
     med = meds[0]
