@@ -16,7 +16,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from housemind.safety._text import COVER_WORDS, lemma
+from housemind.safety._text import COVER_WORDS, PLACE_WORDS, lemma
 from housemind.safety.compose.vocab import (
     ARTICLES,
     AWAY_KEYS,
@@ -497,6 +497,17 @@ def read_step(index: int, words: list[str], kb: KindBase, prev: list[Step]) -> S
                 last.role = "poss"
             j += 1
             continue
+        if (
+            w == "not"
+            and last is not None
+            and verb is not None
+            and j > verb_end
+            and _verb_at(words[j + 1 :], kb) is None
+            and any(_match(lem, k, kb.names, kb.max_name_len) for k in range(j + 1, j + 4))
+        ):
+            role = "without"  # "with her special formula, not regular cow's milk"
+            j += 1
+            continue
         if w in NEGATIONS:
             negate_next = True
             j += 1
@@ -546,6 +557,7 @@ def read_step(index: int, words: list[str], kb: KindBase, prev: list[Step]) -> S
         if (
             w in ("him", "her")
             and (j + 1 >= len(words) or words[j + 1] not in kb.vocabulary or words[j + 1] == "in")
+            and not _owner_of_next(words, lem, j + 1, kb)  # "her bedside drawer"
             and any(m.living and not m.pronoun for s in prev for m in s.mentions)
         ):
             # "take the baby out of the pram and leave HER in the car": the baby
@@ -570,6 +582,9 @@ def read_step(index: int, words: list[str], kb: KindBase, prev: list[Step]) -> S
             n = 0  # "on the hob to HEAT": after "to" a verb says what happens, not a thing
         if n:
             kind = kb.kinds[kb.names[tuple(lem[j : j + n])]]
+            if words[j + n : j + n + 1] == ["of"] and kind.is_a("water_place"):
+                # "a tub of Hama beads", "a basin of peas": a container of what follows
+                kind = kb.kinds.get("plastic_container", kind)
             props = set(kind.props)
             props |= pending_mods[0]
             props -= pending_mods[1]
@@ -578,6 +593,9 @@ def read_step(index: int, words: list[str], kb: KindBase, prev: list[Step]) -> S
                 kind = _by_age(words[j - 1], text, kind, kb)
                 props = (props | set(kind.props)) if kind.is_a("child") else props
             n2 = _match(lem, j + n, kb.names, kb.max_name_len)
+            if text == "her" and _owner_of_next(words, lem, j + 1, kb):
+                j += n  # "in her bedside drawer": whose drawer
+                continue
             if n2 and text in _DESCRIBING:
                 j += n  # "the leftover rubbing alcohol": what is left of it, not food
                 continue
@@ -719,6 +737,24 @@ _PUT_ON = frozenset(lemma(w) for w in ("put", "pop", "stick", "bung", "get", "ha
 #: Words after "I"/"we" that turn what follows into a request: "I want you to ...".
 _ASKS = frozenset({"you", "want", "need", "like", "wish", "prefer", "would", "let", "please"})
 
+
+def _owner_of_next(words: list[str], lem: list[str], k: int, kb: KindBase) -> bool:
+    """Whether a "her" before ``words[k]`` says whose thing comes next ("her bedside drawer").
+
+    A thing's name starts at ``k``, or one word on after a word that is no article,
+    determiner or preposition ("give her the knife": she is given it).
+    """
+    if k >= len(words) or words[k] in ARTICLES | DETERMINERS | PLACE_WORDS:
+        return False
+    if _match(lem, k, kb.names, kb.max_name_len):
+        return not kb.exact(words[k]) or not (
+            kb.exact(words[k]).props & {"person", "animal", "pet"}  # type: ignore[union-attr]
+        )
+    return k + 1 < len(words) and bool(_match(lem, k + 1, kb.names, kb.max_name_len))
+
+
+#: "is", "are": a step that says what is, not what to do.
+_COPULA = frozenset({"is", "are", "was", "were"})
 
 #: Words of measure: "a metre from the sofa", "a minute" name no thing.
 _MEASURES = frozenset(
@@ -953,6 +989,7 @@ def analyse(text: str, kb: KindBase | None = None) -> Analysis:
             and steps[-1].verb is not None
             and step.mentions
             and (words[0] in ARTICLES or step.mentions[0].start == 0)
+            and not set(words[:4]) & _COPULA  # "it is on the paving": a remark
         ):
             # "use the descaler on the taps, then the bleach": the same verb again.
             step.verb, step.effects = steps[-1].verb, steps[-1].effects
@@ -1043,6 +1080,8 @@ def _leaves(steps: list[Step], *, home: bool = False) -> bool:
             continue  # "dirty dishes go to the sink": where a thing belongs
         if first in ("go", "head", "nip", "pop", "drive") and not s.mentions:
             return True
+        if lemma(first) == lemma("leave") and not s.mentions and len(s.words) <= 3:
+            return True  # "put the baby in the bath and leave"
         if not home and s.words[:2] in (["go", "and"], ["then", "go"]):
             return True  # "go and pick the kids up": the carer goes to do something else
         dest = s.role("to", "in", "obj")

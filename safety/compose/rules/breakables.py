@@ -21,13 +21,14 @@ def _throw(a: Analysis) -> Iterable[Finding]:
             s.effects = s.effects | {"throw"}  # "push the TV off the stand" drops it
         if not s.effects & {"throw", "break"}:
             continue
+        into = s.role("in") + [m for m in s.role("on") if m.has("fire")]
         if (
-            s.role("in")
+            into
             and not s.says("from", "across the room")
-            and not any(m.living for m in s.role("in"))
+            and not any(m.living for m in into)
             and not any(m.has("fragile") for m in s.role("obj"))
         ):
-            continue  # "drop it in the bin", "chuck the pan in the sink" put it there
+            continue  # "drop it in the bin", "throw another log on the fire" put it there
         if s.having("liquid", roles=("obj", "of")) or ("wet" in s.effects and s.having("liquid")):
             continue  # "throw water on ...", "chuck a glass of water over ..." wets
         objs = [m for m in s.role("obj") if not m.living and not m.has("food")] or [

@@ -24,6 +24,11 @@ def _target(s: Step) -> str | None:
     return t[0].text if t else None
 
 
+def _own(s: Step, m: Mention) -> bool:
+    """Whether ``m`` is the chemical's own container ("in its brown bottle")."""
+    return bool(set(s.words[max(0, m.start - 3) : m.start]) & {"its", "own", "original"})
+
+
 #: Kinds whose name in the plural means several different products.
 _GENERIC = frozenset({"cleaning_product", "chemical"})
 
@@ -140,7 +145,7 @@ def _chemicals(a: Analysis) -> Iterable[Finding]:
         # A bowl or a plate is where food is served: a chemical decanted into one is drunk
         # or eaten by someone (or a pet) who takes it for food.
         into += [m for m in s.role("in") if m.kind is not None and m.kind.is_a("dish")]
-        into = [m for m in into if not m.has("chemical")]
+        into = [m for m in into if not m.has("chemical") and not _own(s, m)]
         if (
             into
             and s.effects & {"wet", "place", "fill", "mix"}

@@ -13,6 +13,11 @@ from housemind.safety.compose.vocab import says_any
 __all__: list[str] = []
 
 
+def _empties(s: Step) -> bool:
+    """Whether a step empties its object ("empty the Dyson's bin"): what it holds goes out."""
+    return bool(s.verb) and s.verb.split()[0] in ("empty", "drain")
+
+
 @rule("liquid-on-electrical", "electrical_water")
 def _liquid_on_electrical(a: Analysis) -> Iterable[Finding]:
     for s in a.steps:
@@ -45,7 +50,7 @@ def _liquid_on_electrical(a: Analysis) -> Iterable[Finding]:
                     )
             targets = s.having("electrical", roles=("on", "at", "in"))
             objs = s.having("electrical", roles=("obj",))
-            if not s.having("liquid", roles=("obj",)):
+            if not s.having("liquid", roles=("obj",)) and not _empties(s):
                 targets += [m for m in objs if not m.has("container", "takes_liquid")]
             for t in targets:
                 if t.role == "in" and t.has("takes_liquid"):

@@ -98,7 +98,11 @@ def _heat_unattended(a: Analysis) -> Iterable[Finding]:
     heat = [
         m
         for m in a.mentions()
-        if m.has(*_HEAT_KINDS) and m.role not in ("without",) and not m.has("child_place")
+        if m.has(*_HEAT_KINDS)
+        and m.role not in ("without",)
+        and not m.has("child_place")
+        # a light left on is no fire: its heat only counts under a towel or a lampshade
+        and not (m.kind is not None and m.kind.is_a("lamp"))
     ]
     eff = a.effects()
     cooking = (
@@ -200,6 +204,8 @@ def _fire(a: Analysis) -> Iterable[Finding]:
             f, h = fl[0], hs[0]
             if f.text == h.text:
                 continue
+            if f.has("kindling") and h.has("fire") and not h.has("electrical"):
+                continue  # logs and firelighters on the fire, charcoal in the barbecue
             if f.has("food") and any(_cookware(m) for m in s.mentions):
                 continue  # oil in a pan on the hob is cooking (left alone: heat-left-on)
             live = (
@@ -340,3 +346,29 @@ def _fire(a: Analysis) -> Iterable[Finding]:
             f"{named(metal_tool[0])} {be(metal_tool[0])} metal; in a toaster it gives an "
             "electric shock",
         )
+
+
+@rule("burnt-unsafely", "fire_heat")
+def _into_fire(a: Analysis) -> Iterable[Finding]:
+    """Batteries, phones, aerosols and chemicals put on a fire burst or give off fumes."""
+    for s in a.steps:
+        if not s.effects & {"place", "throw", "leave"}:
+            continue
+        fires = [
+            m
+            for m in s.mentions
+            if m.role in ("in", "on", "onto") and m.has("fire") and not m.has("kindling")
+        ]
+        if not fires:
+            continue
+        for m in s.mentions:
+            if m.role != "obj" or m.living or m.has("kindling", "fire"):
+                continue
+            if m.has("electrical", "sealed", "chemical", "fuel"):
+                yield finding(
+                    "burnt-unsafely",
+                    "fire_heat",
+                    "deny",
+                    f"{named(m)} can burst, explode or give off toxic fumes on {named(fires[0])}",
+                )
+                return

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from housemind.safety._text import lemma
-from housemind.safety.compose.reading import Analysis
+from housemind.safety.compose.reading import Analysis, Mention, Step
 from housemind.safety.compose.rules.base import Finding, be, finding, named, rule
 from housemind.safety.compose.vocab import ENCLOSE_VERBS
 
@@ -16,14 +17,28 @@ __all__: list[str] = []
 _TAKE = frozenset(lemma(w) for w in ("take", "get", "lift", "let", "pull", "carry", "bring"))
 
 
+#: "(the cat) is not inside", "(the kids) aren't in there": said not to be inside.
+_NOT_INSIDE = re.compile(
+    r"^(?:is |are |s )?(?:still )?(?:not|isnt|arent|isn't|aren't) (?:in|inside)\b"
+)
+
+
+def _said_not_inside(s: Step, m: Mention) -> bool:
+    """Whether the words after ``m`` say it is not inside ("after checking the cat is not in")."""
+    after = " ".join(s.words[m.start + len(m.text.split()) :])
+    return _NOT_INSIDE.match(after) is not None
+
+
 @rule("shut-in", "locking_in")
 def _shut_in(a: Analysis) -> Iterable[Finding]:
     living = [
         m
-        for m in a.mentions()
+        for s in a.steps
+        for m in s.mentions
         if m.living
         and m.role not in ("poss", "to", "from")
         and not (m.kind is not None and m.kind.name == "body_part")
+        and not _said_not_inside(s, m)
     ]
     closing = any(w in ENCLOSE_VERBS for w in a.lemmas)
     encl = [
