@@ -355,6 +355,8 @@ _PREPS = PLACE_WORDS | {"to"}
 _NOT_ON_WORKTOPS = frozenset(
     {"chemical", "medicine", "sharp", "choking", "hot", "lit", "fire", "food", "spoiled"}
 )
+#: What food may be, put on a worktop away from a pet or a child: only food.
+_FOOD_ON_WORKTOPS = frozenset({"food", "choking", "spoiled"})
 _PRONOUN_OBJ = _words("it them these those")
 #: A place a small child reaches, and what must never be kept there.
 _LOW = _words("low lower bottom lowest")
@@ -634,6 +636,10 @@ def _clause_ok(  # noqa: C901, PLR0911, PLR0912
     if not words:
         return True
     first = words[0]
+    if words[:4] in (["i", "do", "not", "want"], ["we", "do", "not", "want"]) and not (
+        _hazard_verbs(words[4:])
+    ):
+        return True  # "I don't want them anywhere near each other": what to avoid
     if first == "so" and len(words) > 1:
         v = _verb_index(words[1:]) + 1
         if v < len(words) and _command(kb, words[v]) and lemma(words[v]) not in {"can", "get"}:
@@ -666,6 +672,8 @@ def _clause_ok(  # noqa: C901, PLR0911, PLR0912
         # "the milk will go off if the fridge stays open like that": why, not what to do.
         return _spoil_remark(kb, words, ctx)
     words = _strip_left_out(_protective(words))
+    if words == ["away"]:
+        return True  # ", away from the dog": who the step before keeps it from
     v = _verb_index(words)
     if v >= len(words):
         return True
@@ -768,6 +776,14 @@ def _clause_ok(  # noqa: C901, PLR0911, PLR0912
             ):
                 marker = True  # "put the toaster back on the counter": where it lives
                 continue
+            if (
+                ok2
+                and ("away" in rest or ctx.get("away_from"))  # "..., away from the dog"
+                and props2 & _DANGER_PLACE == {"food_place"}
+                and "food" in props  # type: ignore[operator]
+                and not props & (_NOT_ON_WORKTOPS - _FOOD_ON_WORKTOPS)  # type: ignore[operator]
+            ):
+                continue  # "put the grapes in the fruit bowl on the counter, away from the dog"
             if not ok2 or props2 & _DANGER_PLACE or (props2 & {"food"} and chemicals):
                 return False
             if prep not in {"next", "beside", "by", "behind"} and verb != lemma("wrap"):
@@ -792,6 +808,7 @@ def _context(kb: KindBase, text: str, strict: bool) -> dict[str, object]:
         "chemicals": chemicals,
         "children": children and (strict or bool(_PRESENT.search(low))),
         "protected": bool(_OUT_OF_REACH.search(low)),
+        "away_from": " away from " in f" {' '.join(said)} ",
     }
 
 

@@ -124,7 +124,7 @@ def _sharp(a: Analysis) -> Iterable[Finding]:
             and eff & {"cut"}
             and not a.says("hand first", "handle first")
             and (near or any(m.role in ("on", "obj") for m in body))
-            and a.says("chop", "cut", "carve", "slice", "open", "test")
+            and a.says("chop", "cut", "carve", "slice", "open")
         ):
             yield finding(
                 "cutting-near-people",
