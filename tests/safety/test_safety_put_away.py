@@ -52,7 +52,6 @@ CHORES = [
     "landing light on.",
     "leave the landing light on while we are out",
     "Empty the Dyson V11 bin into the outside bin and pop it back on the dock to charge.",
-    "empty the kettle into the sink",
     "Close the Door_1 of the ChestFreezer_1 after checking the Cat_1 is not inside.",
     "Put the tub of Hama beads in the craft box on the top shelf, away from the toddler's "
     "play mat.",
