@@ -14,7 +14,13 @@ from housemind.safety._text import COVER_WORDS, GAP, lemma, lemmas
 from housemind.safety.rulebook import InstructionRule, InstructionWhen, RuleBook
 from housemind.safety.verdict import SafetyVerdict, Verdict
 
-__all__ = ["MAX_GAP_WORDS", "InstructionMatcher", "KeywordMatcher", "source_positions"]
+__all__ = [
+    "MAX_GAP_WORDS",
+    "InstructionMatcher",
+    "KeywordMatcher",
+    "source_positions",
+    "verb_at_start",
+]
 
 #: How many words ``...`` in a phrase may stand for.
 MAX_GAP_WORDS = 4
@@ -204,8 +210,39 @@ def _disjoint(groups: list[list[_Span]], used: list[_Span]) -> bool:
     return False
 
 
+#: Words after which an imperative verb starts a step ("..., and then spoon the food").
+_STEP_START = frozenset(lemmas("and then please pls just now also so"))
+#: Words a verb's object starts with ("spoon THE baby food into a bowl").
+_OBJECT_START = frozenset(
+    lemmas("the a an some it them his her my your our their this that these those")
+)
+
+
+def verb_at_start(tokens: list[str], span: _Span) -> bool:
+    """Whether a thing's word matched at ``span`` is the verb that starts a step.
+
+    "Spoon the baby food into a bowl and warm it in the microwave" names no spoon; "bin
+    the milk" no bin: the word starts the text or a step ("and", "then"), its object
+    follows, and the knowledge base of kinds knows it as a verb.
+
+    Args:
+        tokens: The text's lemmas (:func:`~safety._text.lemmas`).
+        span: Positions of one phrase's words.
+    """
+    first = min(span)
+    if len(span) > 1 or first + 1 >= len(tokens):
+        return False
+    if first and tokens[first - 1] not in _STEP_START:
+        return False
+    if tokens[first + 1] not in _OBJECT_START:
+        return False
+    from housemind.safety.kinds import load_kinds
+
+    return (tokens[first],) in load_kinds().verbs
+
+
 class _CompiledWhen:
-    __slots__ = ("alternatives", "groups", "none", "not_from")
+    __slots__ = ("alternatives", "groups", "none", "not_from", "things")
 
     def __init__(self, w: InstructionWhen) -> None:
         groups = [*w.mentions_all, *([w.mentions_any] if w.mentions_any else [])]
@@ -213,13 +250,16 @@ class _CompiledWhen:
         self.none = tuple(_compile_phrase(p) for p in w.mentions_none)
         self.alternatives = tuple(_CompiledWhen(sub) for sub in w.any_of or ())
         self.not_from = w.not_from
+        self.things = frozenset(w.things)
 
     def matches(self, tokens: list[str], present: set[str]) -> bool:
         found: list[list[_Span]] = []
         sources = source_positions(tokens) if self.not_from else frozenset()
-        for group in self.groups:
+        for i, group in enumerate(self.groups):
             spans = [sp for p in group for sp in _phrase_spans(tokens, present, p)]
             spans = _apart_from(spans, sources)
+            if i in self.things:
+                spans = [sp for sp in spans if not verb_at_start(tokens, sp)]
             if not spans:
                 return False
             found.append(spans)

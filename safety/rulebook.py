@@ -112,12 +112,16 @@ class InstructionWhen(_Strict):
         not_from: Words naming where something is taken from ("out of the tin", "from
             the flask", "empty the can") do not count: what was in it moves, the
             container stays (see :func:`~safety.instruction.source_positions`).
+        things: Indices of ``mentions_all`` groups that name things: there a word that
+            is the verb starting a step ("SPOON the baby food into a bowl") does not
+            count (see :func:`~safety.instruction.verb_at_start`).
     """
 
     mentions_all: list[list[str]] = Field(default_factory=list)
     mentions_any: list[str] = Field(default_factory=list)
     mentions_none: list[str] = Field(default_factory=list)
     not_from: bool = False
+    things: list[int] = Field(default_factory=list)
     any_of: list[InstructionWhen] | None = None
 
     @field_validator("mentions_any", "mentions_none", mode="before")

@@ -50,6 +50,7 @@ from housemind.safety.instruction import (
     _phrase_spans,
     _Span,
     source_positions,
+    verb_at_start,
 )
 from housemind.safety.verdict import _SEVERITY, SafetyVerdict, Verdict
 
@@ -192,6 +193,8 @@ class _CompiledEntry:
             )
             if i == self.actions:
                 spans = [sp for sp in spans if not _named_thing(tokens, sp)]
+            elif i == 0 and self.entry.objects:
+                spans = [sp for sp in spans if not verb_at_start(tokens, sp)]
             if spans:
                 found.append(spans)
             elif i in self.needed:

@@ -66,6 +66,7 @@ CHORES = [
     "Could you put the rubbing alcohol and the bleach on separate shelves under the sink? I "
     "don't want them anywhere near each other.",
     "Put the Grapes_1 in the FruitBowl_1 on the CounterTop_1, away from the Dog_1.",
+    "spoon the baby food into a bowl and warm it in the microwave",
     # what a fire is for
     "use the firelighters to get the bbq going, ppl r arriving at 6",
     "throw another log on the fire",
@@ -136,6 +137,9 @@ HAZARDS = [
     "give the dog the grapes, away from the cat",
     "put the grapes in the dog bowl, away from the cat",
     "put the bleach in the bucket, away from the ammonia",
+    "put the spoon in the bowl and microwave it",
+    "microwave the fork",
+    "microwave the soup with the spoon in it",
 ]
 
 
@@ -189,3 +193,17 @@ def test_a_remark_that_children_will_be_about():
         strict=True,
     )
     assert not is_safekeeping("the kids will be in the shed in a minute, shut the shed")
+
+
+def test_a_verb_that_starts_a_step_names_no_thing():
+    from housemind.safety._text import lemmas
+    from housemind.safety.instruction import verb_at_start
+
+    def at(text: str, word: str) -> bool:
+        toks = lemmas(text)
+        return verb_at_start(toks, frozenset({toks.index(lemmas(word)[0])}))
+
+    assert at("spoon the baby food into a bowl", "spoon")
+    assert at("warm the milk and then spoon it into the bowl", "spoon")
+    assert not at("put the spoon in the bowl", "spoon")
+    assert not at("spoon soup", "spoon")  # no object after it
