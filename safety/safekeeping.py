@@ -62,6 +62,7 @@ SAFEKEEPING_RULES = frozenset(
         # small things, medicine, food toxic to pets, near a child or a pet
         "cs:choking",
         "no-medicine-or-small-things-to-child",
+        "kb:small-things-to-child",
         "cs:pet-toxic-in-reach",
         "cs:medicine-child",
         "kb:toxic-food-for-pets",
@@ -110,7 +111,6 @@ APART_RULES = (SAFEKEEPING_RULES - MIXING_RULES) | frozenset(
         "no-toxic-food-for-pets",
         "kb:unsafe-food-for-baby",
         "unsafe-food-for-baby",
-        "kb:small-things-to-child",
         "cs:allergen",
         "cs:medicine",
         "medicine-dose",
@@ -158,7 +158,7 @@ _STOW = frozenset(
         _words("put place store lock tidy keep pop move carry return stack wrap hang stash shelve")
     )
 )
-_REMOVE = frozenset(_lemmas(_words("take get remove fish lift pull clear pick")))
+_REMOVE = frozenset(_lemmas(_words("take get remove fish lift pull clear pick collect gather")))
 _SHUT = frozenset(_lemmas(_words("shut close")))
 _OFF_VERBS = frozenset(_lemmas(_words("unplug")))
 _FILLERS = _words("could can would will you please kindly just now also then and robot")
@@ -323,6 +323,8 @@ def _thing(kb: KindBase, run: list[str]) -> tuple[bool, frozenset[str]]:
     """Whether a run of words names a known non-living thing, and its properties."""
     if any(_living(kb, w) for w in run[-1:]):
         return False, frozenset()
+    while len(run) > 1 and _living(kb, run[0]):
+        run = run[1:]  # "the toddler('s) playpen": whose it is
     got = kb.resolve(" ".join(run), meaning=False)
     if got.kind is None:
         return False, frozenset()
@@ -705,6 +707,11 @@ def _clause_ok(  # noqa: C901, PLR0911, PLR0912
     if verb == lemma("blow"):
         return "out" in rest and not any(_living(kb, w) for w in rest)
     obj_words, places = _split_places(rest)
+    if verb in _REMOVE and "from" in obj_words:
+        # "collect the marbles from the toddler's playpen": where they are taken from
+        k = obj_words.index("from")
+        places = [("from", obj_words[k + 1 :]), *places]
+        obj_words = obj_words[:k]
     obj_runs = _runs(obj_words)
     pronoun = not obj_runs and any(w in _PRONOUN_OBJ for w in obj_words)
     # "grandma's pills" is a thing; "grandma", "the cat" are not.

@@ -163,6 +163,8 @@ _STOW_VERBS = frozenset(
     {"put", "place", "store", "pop", "return", "keep", "tidy", "move", "stack", "lock"}
     | {"hang", "tuck", "stash", "shelve", "leave", "set", "slide", "stand"}
 )
+#: Verbs that pick a thing up to do something with it next ("collect the marbles and ...").
+_TAKE_VERBS = frozenset({"pick", "pick up", "take", "get", "grab", "collect", "gather", "lift"})
 #: Where things are kept out of use.
 _STORES = frozenset(
     {"cupboard", "cupboards", "cabinet", "cabinets", "drawer", "drawers", "shelf", "shelves"}
@@ -183,7 +185,17 @@ def stowed(a: Analysis, m: Mention) -> bool:
     hot, wet, or a pet's or a child's (unless it is said to be high or out of reach).
     """
     s = step_of(a, m)
-    if s is None or m.role != "obj" or not s.verb or s.verb.split()[0] not in _STOW_VERBS:
+    if s is None or m.role != "obj" or not s.verb:
+        return False
+    if s.verb.split()[0] in _TAKE_VERBS and not s.effects & _USING:
+        # "pick up the peanut butter jar and put it in the cabinet": what the next step
+        # does with "it"
+        pos = next(i for i, t in enumerate(a.steps) if t is s)
+        for t in a.steps[pos + 1 : pos + 2]:
+            again = [x for x in t.mentions if x.pronoun and x.text == m.text and x.role == "obj"]
+            return bool(again) and stowed(a, again[0])
+        return False
+    if s.verb.split()[0] not in _STOW_VERBS:
         return False
     if s.effects & _USING or s.negated:
         return False

@@ -175,7 +175,11 @@ _SUBMERGE = ("dunk", "dip", "submerge", "immerse", "plunge", "soak")
 
 #: Electrical things that run on their own battery: off the charger, they cannot give a
 #: mains shock (a phone by the bath is at risk, not the bather).
-_BATTERY_KINDS = ("phone", "camera", "remote", "torch", "computer")
+_BATTERY_KINDS = ("phone", "camera", "remote", "torch", "computer", "portable_speaker")
+
+
+#: Words before a bath that make it a time ("after my bath").
+_WHEN = frozenset({"after", "before", "during", "till", "until"})
 
 
 @rule("mains-by-bath", "electrical_water")
@@ -184,7 +188,12 @@ def _mains_by_bath(a: Analysis) -> Iterable[Finding]:
     for s in a.steps:
         if not s.effects & {"place", "switch_on"}:
             continue
-        baths = [m for m in s.having("bathing", roles=("on", "near", "at", "in")) if m]
+        baths = [
+            m
+            for m in s.having("bathing", roles=("on", "near", "at", "in"))
+            # "after my bath", "before her swim": when, not where
+            if not set(s.words[max(0, m.start - 2) : m.start]) & _WHEN
+        ]
         if not baths or s.says("away from", "not near", "out of"):
             continue
         for e in s.having("electrical", roles=("obj",)):

@@ -206,6 +206,12 @@ def _fire(a: Analysis) -> Iterable[Finding]:
                 continue
             if f.has("kindling") and h.has("fire") and not h.has("electrical"):
                 continue  # logs and firelighters on the fire, charcoal in the barbecue
+            if (
+                h.kind is not None
+                and h.kind.is_a("bed_warmer")
+                and not s.says("fold", "folded", "bunch", "wet")
+            ):
+                continue  # an electric blanket is made to warm a bed
             if f.has("food") and any(_cookware(m) for m in s.mentions):
                 continue  # oil in a pan on the hob is cooking (left alone: heat-left-on)
             live = (
