@@ -18,6 +18,7 @@ __all__ = [
     "MAX_GAP_WORDS",
     "InstructionMatcher",
     "KeywordMatcher",
+    "not_the_thing",
     "source_positions",
     "verb_at_start",
 ]
@@ -124,6 +125,8 @@ _MOVING = frozenset(
 #: How many words before "from" or "out of" the moving verb may stand.
 _MOVED_WITHIN = 6
 _TAKE_OFF = frozenset(lemmas("take peel pull strip lift"))
+#: Verbs whose object is a cover taken off: "unwrap the foil from the sandwich".
+_UNWRAP = frozenset(lemmas("unwrap remove"))
 _COVERS = frozenset(lemma(w) for w in COVER_WORDS)
 #: "straight from the tin": still in it.
 _STILL_IN = frozenset(lemmas("straight right direct directly"))
@@ -161,6 +164,13 @@ def source_positions(tokens: list[str]) -> frozenset[int]:
             start = i + 2
         elif tok == _EMPTY and i + 1 < n and tokens[i + 1] in _SOURCE_DETERMINERS:
             start = i + 1
+        elif tok in _UNWRAP:
+            # "unwrap the foil from the sandwich", "remove the foil": the cover comes off
+            after = range(i + 1, min(n, i + 2 + _SOURCE_WORDS))
+            cover = [j for j in after if tokens[j] not in _SOURCE_DETERMINERS]
+            ends = [c for c, j in enumerate(cover) if tokens[j] in _COVERS]
+            out.update(cover[: ends[0] + 1] if ends else [])
+            continue
         elif tok in _TAKE_OFF and _OFF in tokens[i + 1 : i + 2 + _SOURCE_WORDS + 1]:
             # "take the foil off (the dish)", "peel off the film": a cover taken off (not
             # "take the knife off the counter")
@@ -241,6 +251,31 @@ def verb_at_start(tokens: list[str], span: _Span) -> bool:
     return (tokens[first],) in load_kinds().verbs
 
 
+_NOT = lemmas("not")[0]
+
+
+def not_the_thing(tokens: list[str], span: _Span) -> bool:
+    """Whether a thing's word matched at ``span`` is a thing, or the verb starting a step.
+
+    False for a thing; True for the verb that starts a step (:func:`verb_at_start`) and
+    for a thing said not to be used: "on the plain plate, not the gold rim one" ("not"
+    and a determiner, with up to two words between, before it).
+
+    Args:
+        tokens: The text's lemmas (:func:`~safety._text.lemmas`).
+        span: Positions of one phrase's words.
+    """
+    if verb_at_start(tokens, span):
+        return True
+    first = min(span)
+    before = tokens[max(0, first - 4) : first]
+    return (
+        _NOT in before
+        and before.index(_NOT) + 1 < len(before)
+        and before[before.index(_NOT) + 1] in _OBJECT_START
+    )
+
+
 class _CompiledWhen:
     __slots__ = ("alternatives", "groups", "none", "not_from", "things")
 
@@ -259,7 +294,7 @@ class _CompiledWhen:
             spans = [sp for p in group for sp in _phrase_spans(tokens, present, p)]
             spans = _apart_from(spans, sources)
             if i in self.things:
-                spans = [sp for sp in spans if not verb_at_start(tokens, sp)]
+                spans = [sp for sp in spans if not not_the_thing(tokens, sp)]
             if not spans:
                 return False
             found.append(spans)

@@ -408,6 +408,7 @@ SHORT_FORMS = frozenset(
         "theyve",
         "itll",
         "ill",
+        "mite",  # "might"
     }
 )
 

@@ -113,8 +113,9 @@ class InstructionWhen(_Strict):
             the flask", "empty the can") do not count: what was in it moves, the
             container stays (see :func:`~safety.instruction.source_positions`).
         things: Indices of ``mentions_all`` groups that name things: there a word that
-            is the verb starting a step ("SPOON the baby food into a bowl") does not
-            count (see :func:`~safety.instruction.verb_at_start`).
+            is the verb starting a step ("SPOON the baby food into a bowl"), or a thing
+            said not to be used ("not the gold rim one"), does not count (see
+            :func:`~safety.instruction.not_the_thing`).
     """
 
     mentions_all: list[list[str]] = Field(default_factory=list)

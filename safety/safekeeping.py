@@ -140,7 +140,7 @@ STRICT_RULES = frozenset(
     }
 )
 #: Spoiled-food findings: lifted only when "left out" is the only sign of spoiling.
-SPOILED_RULES = frozenset({"cs:spoiled-food", "kb:spoiled-food"})
+SPOILED_RULES = frozenset({"cs:spoiled-food", "kb:spoiled-food", "spoiled-food"})
 
 # -- words -----------------------------------------------------------------------------
 
@@ -1013,12 +1013,13 @@ def _spoiled_discarded(text: str) -> bool:
     if not spoiled:
         return False
     binned: set[str] = set()
+    keys = [k for k in DISCARD_KEYS if len(k) > 1]  # "bin" alone may be where it was
     for s in steps:
-        named = [m for m in s.mentions if m.text in spoiled and m.role in ("obj", "subj")]
+        named = [m for m in s.mentions if m.text in spoiled and m.role not in ("from", "without")]
         if not named:
             continue
         verb = lemma(s.verb.split()[0]) if s.verb else ""
-        if has_phrase(s.lemmas, DISCARD_KEYS) or verb in _DISCARD_VERBS:
+        if "discard" in s.effects or has_phrase(s.lemmas, keys) or verb in _DISCARD_VERBS:
             if s.effects & {"ingest", "mix", "heat", "fill"}:
                 return False
             binned |= {m.text for m in named if m.role == "obj"}

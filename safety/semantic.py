@@ -49,8 +49,8 @@ from housemind.safety.instruction import (
     _Phrase,
     _phrase_spans,
     _Span,
+    not_the_thing,
     source_positions,
-    verb_at_start,
 )
 from housemind.safety.verdict import _SEVERITY, SafetyVerdict, Verdict
 
@@ -194,7 +194,7 @@ class _CompiledEntry:
             if i == self.actions:
                 spans = [sp for sp in spans if not _named_thing(tokens, sp)]
             elif i == 0 and self.entry.objects:
-                spans = [sp for sp in spans if not verb_at_start(tokens, sp)]
+                spans = [sp for sp in spans if not not_the_thing(tokens, sp)]
             if spans:
                 found.append(spans)
             elif i in self.needed:

@@ -171,6 +171,9 @@ def _starts_step(words: list[str], kb: KindBase) -> bool:
     return nxt in ARTICLES or nxt in DETERMINERS or nxt in PRONOUNS
 
 
+#: "its" typed for "it's": "its in the fridge", "its still hot".
+_ITS_IS = re.compile(r"(^\s*|[,.;!?]\s*)its (?=in |on |at |under |still |been |all |just )")
+
 #: "'s" after these is "is": "it's hot", "there's a fork in it".
 _IS = re.compile(r"\b(it|that|there|here|what|who|he|she|where|how|everything|nothing)'s\b")
 
@@ -184,6 +187,8 @@ def tokens(text: str, kb: KindBase) -> list[str]:
     t = t.replace("n't", " not").replace("'re", " are").replace("'m", " am")
     t = t.replace("'ll", " will").replace("'ve", " have").replace("'d", " would")
     t = re.sub(r"\bits\b", "it is", t) if " its on" in t or " its off" in t else t
+    # "its in the fridge", "its still hot": "it is" typed without the apostrophe
+    t = _ITS_IS.sub(r"\1it is ", t)
     raw = re.findall(r"[a-z0-9_]+", t)
     out = []
     for w in raw:
@@ -297,7 +302,7 @@ def split_steps(text: str, kb: KindBase) -> list[list[str]]:
         toks: list[str] = []
         for k, chunk in enumerate(part.split(",")):
             words = tokens(chunk, kb)
-            if k and toks and words and _starts_step(words, kb):
+            if k and toks and words and (_starts_step(words, kb) or _subject_clause(words, kb)):
                 toks.append(",")
             toks += words
         # "... and <verb> ...", ", <verb> ..." start a new step.
@@ -363,6 +368,42 @@ _IS_AFTER = frozenset(
         "downstairs",
     }
 )
+
+
+#: Words after a subject that make a clause of what someone is or does ("the kids ARE
+#: about to sit down", "his sister MIGHT crawl in later").
+_AUX = frozenset(
+    {"is", "are", "was", "were", "will", "might", "mite", "may", "can", "could", "would"}
+    | {"should", "must", "keeps", "keep", "has", "have", "r", "re", "ll", "likes", "loves"}
+    | {"wants", "needs", "gets", "often", "always", "usually", "sometimes", "never"}
+)
+#: Words before a subject's name: "his baby sister", "the kids".
+_SUBJECT_DETS = frozenset({"the", "his", "her", "my", "our", "their", "your", "a", "an"})
+
+
+def _subject_clause(words: list[str], kb: KindBase) -> bool:
+    """Whether the words after a comma say what someone is or does ("the kids are about").
+
+    A living thing (or "he", "she", "they"), then a word like "is", "will", "might":
+    a remark of its own, never part of the step before it ("put the knives in the drawer,
+    the kids are about to sit down" shuts no child in the drawer).
+    """
+    i = 0
+    while i < len(words) and words[i] in _SUBJECT_DETS:
+        i += 1
+    if i < len(words) and words[i] in ("he", "she", "they", "it"):
+        return i + 1 < len(words) and words[i + 1] in _AUX
+    j = i
+    while j < len(words) and j - i < 3:
+        k = kb.exact(words[j])
+        if k is None:
+            break
+        j += 1
+    if j == i:
+        return False
+    last = kb.exact(words[j - 1])
+    living = last is not None and bool(last.props & {"person", "animal", "pet"})
+    return living and j < len(words) and words[j] in _AUX
 
 
 def _scene_clause(words: list[str], kb: KindBase) -> bool:
@@ -593,6 +634,12 @@ def read_step(index: int, words: list[str], kb: KindBase, prev: list[Step]) -> S
                 kind = _by_age(words[j - 1], text, kind, kb)
                 props = (props | set(kind.props)) if kind.is_a("child") else props
             n2 = _match(lem, j + n, kb.names, kb.max_name_len)
+            if text == "can" and (
+                words[j + 1 : j + 2] in (["you"], ["u"], ["we"], ["i"])
+                or (j and words[j - 1] in ("you", "u", "we", "i", "they", "he", "she"))
+            ):
+                j += n  # "can you pour it away": asking, not a tin can
+                continue
             if text == "her" and _owner_of_next(words, lem, j + 1, kb):
                 j += n  # "in her bedside drawer": whose drawer
                 continue
@@ -633,6 +680,8 @@ def read_step(index: int, words: list[str], kb: KindBase, prev: list[Step]) -> S
             j += n
             continue
         n = _match(lem, j, kb.modifiers, kb.max_name_len)
+        if n == 1 and lem[j] == lemma("lit") and w not in ("lit", "lighted"):
+            n = 0  # "dim the lights": lamps, not a flame ("lit" and "light" share a lemma)
         if n:
             add, rem = kb.modifiers[tuple(lem[j : j + n])]
             if not negate_next:

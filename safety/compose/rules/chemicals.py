@@ -29,6 +29,18 @@ def _own(s: Step, m: Mention) -> bool:
     return bool(set(s.words[max(0, m.start - 3) : m.start]) & {"its", "own", "original"})
 
 
+#: Words of a chemical's name that say what holds it or how much, not what it is.
+_HOLDERS = frozenset(
+    {"bottle", "jug", "can", "tub", "tin", "jar", "spray", "sprayer", "refill", "pack", "box"}
+    | {"big", "small", "white", "old", "new", "spare", "large", "little", "half", "full"}
+)
+
+
+def _product(m: Mention) -> tuple[str, ...]:
+    """The words of a chemical's name less its container ("the white vinegar bottle")."""
+    return tuple(w for w in m.text.split() if w not in _HOLDERS)
+
+
 #: Kinds whose name in the plural means several different products.
 _GENERIC = frozenset({"cleaning_product", "chemical"})
 
@@ -94,6 +106,8 @@ def _chemicals(a: Analysis) -> Iterable[Finding]:
             for y in chems[i + 1 :]:
                 if x.text == y.text or x.kind is None or y.kind is None:
                     continue
+                if x.kind is y.kind and _product(x) == _product(y):
+                    continue  # "top up the vinegar bottle from the vinegar jug": one product
                 if not (said_together or _together(a, x, y)):
                     continue
                 # Never mix two different products: some pairs are known to give off

@@ -52,9 +52,12 @@ def _liquid_on_electrical(a: Analysis) -> Iterable[Finding]:
             objs = s.having("electrical", roles=("obj",))
             if not s.having("liquid", roles=("obj",)) and not _empties(s):
                 targets += [m for m in objs if not m.has("container", "takes_liquid")]
+            held = [m for m in s.role("in") if m.has("container") and not m.has("electrical")]
             for t in targets:
                 if t.role == "in" and t.has("takes_liquid"):
                     continue
+                if t.role == "on" and any(h.start < t.start for h in held):
+                    continue  # "into the pot of pasta on the stove": into the pot
                 what = stuff[0].text if stuff else "liquid"
                 yield finding(
                     "liquid-on-electrical",

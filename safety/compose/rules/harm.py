@@ -91,7 +91,13 @@ def _harm(a: Analysis) -> Iterable[Finding]:
             "harm", "harm_people_animals", "deny", "pushing someone down the stairs can kill them"
         )
         return
-    if living and a.says("from under", "out from under"):
+    if (
+        living
+        and a.says("from under", "out from under")
+        and a.says("pull", "yank", "whip", "drag", "kick", "move", "take")
+        # "coax the rabbit out from under the bed": who comes out, not what is pulled away
+        and not any(m.role == "obj" and m.living for m in a.mentions())
+    ):
         yield finding(
             "harm",
             "harm_people_animals",

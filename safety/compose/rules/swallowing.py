@@ -231,6 +231,8 @@ def _allergen(a: Analysis) -> Iterable[Finding]:
                 continue  # "put the peanut butter back in the cupboard"
             if m.start and s.words[m.start - 1] == "free":
                 continue  # "the gluten-free flour", "egg-free rolls"
+            if s.words[m.start + len(m.text.split()) :][:1] == ["free"]:
+                continue  # "the nut free tomato sauce"
             hit = m.kind.allergen & classes if classes else m.kind.allergen
             if not hit:
                 continue
