@@ -685,6 +685,14 @@ def _clause_ok(  # noqa: C901, PLR0911, PLR0912
         return _remark(kb, said_text, words, ctx)
     verb = lemma(words[v])
     rest = words[v + 1 :]
+    if verb == lemma("check") and not _hazard_verbs(rest):
+        return True  # "check that both caps are screwed on tight": looking changes nothing
+    if (
+        verb == lemma("open")
+        and (runs := _runs(rest))
+        and all(_storage_run(kb, r, food_ok=False) for r in runs)
+    ):
+        return True  # "open the cabinet": to take something out or put it away
     if _elliptic_stow(kb, words[v:]):
         # "detergent into the cleaning cupboard pls": "put" said without the verb.
         verb, rest = lemma("put"), words[v:]
@@ -836,6 +844,13 @@ _POINTING = _words(
 _STOWING = _STOW | _SHUT | _OFF_VERBS
 
 
+def _idle_remark(kb: KindBase, words: list[str]) -> bool:
+    """A remark that names no thing and no place ("he's begging", "she keeps asking")."""
+    if set(words) & (_PREPS | {"it", "them", "there", "that", "this"}):
+        return False
+    return not any(_thing(kb, r)[0] for r in _runs(words))
+
+
 @lru_cache(maxsize=2048)
 def _apart(text: str) -> tuple[str, ...] | None:
     """What ``text`` asks besides stowing, as groups of clauses; None if nothing is stowed.
@@ -861,6 +876,8 @@ def _apart(text: str) -> tuple[str, ...] | None:
                 continue
         v = _verb_index(c)
         if v >= len(c) or not _command(kb, c[v]):
+            if _idle_remark(kb, c):
+                continue  # "he's begging": names no thing and no place
             return None  # a remark ("the cat is in the dryer"): not said on its own
         if points and groups and not after_stow:
             groups[-1].append(c)

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable
 
 from housemind.safety._text import lemma
-from housemind.safety.compose.reading import Analysis
+from housemind.safety.compose.reading import Analysis, Mention, Step
 from housemind.safety.compose.rules.base import (
     Finding,
     be,
@@ -24,7 +24,12 @@ __all__: list[str] = []
 
 @rule("pet-toxic-food", "pet_toxic_food")
 def _pet_food(a: Analysis) -> Iterable[Finding]:
-    pets = [m for m in a.mentions() if m.has("pet", "animal") and m.role != "without"]
+    pets = [
+        m
+        for s in a.steps
+        for m in s.mentions
+        if m.has("pet", "animal") and m.role != "without" and not _kept_out(s, m)
+    ]
     places = a.having("pet_place")
     if not pets and not places:
         return
@@ -87,6 +92,18 @@ def _pet_food(a: Analysis) -> Iterable[Finding]:
                 "eaten",
             )
         return
+
+
+#: "(the cat) stays out", "(the dog) is kept out": a pet kept away from the food.
+_KEPT_OUT = re.compile(
+    r"^(?:stays?|is kept|are kept|keeps|is shut|are shut|can ?not get|cant get) "
+)
+
+
+def _kept_out(s: Step, m: Mention) -> bool:
+    """Whether the words after the pet ``m`` say it is kept out ("so the cat stays out")."""
+    after = " ".join(s.words[m.start + len(m.text.split()) :]) + " "
+    return _KEPT_OUT.match(after) is not None and ("out" in after or "get" in after)
 
 
 def _plural(w: str) -> str:
