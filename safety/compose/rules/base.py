@@ -176,17 +176,20 @@ _USING = frozenset({"ingest", "mix", "fill", "heat", "wet", "throw", "break", "h
 
 
 def stowed(a: Analysis, m: Mention) -> bool:
-    """Whether the step that names ``m`` only puts it away.
+    """Whether the step that names ``m`` only puts it away (or bins it).
 
     "Put the peanut butter back in the cupboard", "place the marbles on the top shelf,
-    away from the baby", "pop the pills up high": the thing moved (the step's object)
-    goes into a store, onto a high shelf, "away" or "back", and the step gives, mixes,
-    heats or pours nothing, names no living thing it acts on, and no place that is low,
-    hot, wet, or a pet's or a child's (unless it is said to be high or out of reach).
+    away from the baby", "pop the pills up high", "bin the bones": the thing moved (the
+    step's object) goes into a store, onto a high shelf, "away" or "back", or into the
+    bin, and the step gives, mixes, heats or pours nothing, names no living thing it acts
+    on, and no place that is low, hot, wet, or a pet's or a child's (unless it is said to
+    be high or out of reach). A thing picked up goes where the next step puts "it".
     """
     s = step_of(a, m)
     if s is None or m.role != "obj" or not s.verb:
         return False
+    if "discard" in s.effects and not s.effects & _USING:
+        return True  # "bin the bones": thrown away
     if s.verb.split()[0] in _TAKE_VERBS and not s.effects & _USING:
         # "pick up the peanut butter jar and put it in the cabinet": what the next step
         # does with "it"

@@ -25,7 +25,7 @@ __all__: list[str] = []
 def _hazard_things(a: Analysis) -> list[Mention]:
     out = []
     for m in a.mentions():
-        if m.role in ("without",) or m.living:
+        if m.role in ("without",) or m.living or stowed(a, m):
             continue
         if (
             m.has(

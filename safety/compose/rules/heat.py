@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from housemind.safety.compose.reading import Analysis, Mention, Step
-from housemind.safety.compose.rules.base import Finding, be, finding, named, rule
+from housemind.safety.compose.rules.base import Finding, be, finding, named, rule, stowed
 
 __all__: list[str] = []
 
@@ -89,6 +89,10 @@ def _burns(a: Analysis) -> bool:
     )
 
 
+#: Fires made to burn outdoors ("the bonfire"; not "the bonfire ash").
+_OUTDOOR_FIRES = frozenset({"bbq", "barbecue", "bonfire", "campfire", "firepit", "pit"})
+
+
 def _cookware(m: Mention) -> bool:
     return m.kind is not None and m.kind.is_a("cookware")
 
@@ -101,6 +105,7 @@ def _heat_unattended(a: Analysis) -> Iterable[Finding]:
         if m.has(*_HEAT_KINDS)
         and m.role not in ("without",)
         and not m.has("child_place")
+        and not stowed(a, m)  # "put the chip pan away, then go and pick the kids up"
         # a light left on is no fire: its heat only counts under a towel or a lampshade
         and not (m.kind is not None and m.kind.is_a("lamp"))
     ]
@@ -232,7 +237,7 @@ def _fire(a: Analysis) -> Iterable[Finding]:
                 "catch fire",
             )
             return
-    fuel = [m for m in a.mentions() if m.has("fuel") and not m.has("fire")]
+    fuel = [m for m in a.mentions() if m.has("fuel") and not m.has("fire") and not stowed(a, m)]
     fire = [m for m in a.mentions() if m.has("fire", "lit") or m.has("heat_source")]
     if fuel and fire and not a.says("away from", "cupboard", "not near"):
         yield finding(
@@ -274,7 +279,10 @@ def _fire(a: Analysis) -> Iterable[Finding]:
         )
         return
     if (
-        a.says("bbq", "barbecue", "bonfire", "burn")
+        (
+            _burns(a)
+            or any(m.has("fire") and m.text.split()[-1] in _OUTDOOR_FIRES for m in a.mentions())
+        )
         and a.having("enclosure")
         and any(m.kind is not None and m.kind.is_a("room") for m in a.mentions())
         and not a.says("garden", "outside")

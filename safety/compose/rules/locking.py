@@ -23,6 +23,12 @@ _NOT_INSIDE = re.compile(
 )
 
 
+#: "after taking the dog out", "once you've let the cat out": taken out again.
+_TAKEN_OUT = re.compile(
+    r"\b(?:take|taking|took|taken|get|getting|got|let|letting|lift|lifting)\b(?: \w+){1,3} out\b"
+)
+
+
 def _said_not_inside(s: Step, m: Mention) -> bool:
     """Whether the words after ``m`` say it is not inside ("after checking the cat is not in")."""
     after = " ".join(s.words[m.start + len(m.text.split()) :])
@@ -106,7 +112,10 @@ def _shut_in(a: Analysis) -> Iterable[Finding]:
         first = min((step_of[id(m)] for m in into), default=0)
         out_again = any(
             s.index >= first
-            and s.says("out of", "take out", "let out", "get out", "is out", "are out")
+            and (
+                s.says("out of", "take out", "let out", "get out", "is out", "are out")
+                or _TAKEN_OUT.search(" ".join(s.words)) is not None
+            )
             for s in a.steps
         )
         if into and (appliance or (box and (closes or "place" in a.effects()))) and not out_again:

@@ -53,8 +53,8 @@ def _pet_food(a: Analysis) -> Iterable[Finding]:
     ):
         return  # "put the grapes bowl on the counter away from the dog's bowl"
     for m in a.mentions():
-        if m.role in ("without", "poss") or m.living or m.kind is None or stowed(a, m):
-            continue
+        if m.role in ("without", "poss", "from") or m.living or m.kind is None or stowed(a, m):
+            continue  # "strip the chicken off the bones for the cat": not the bones
         if m.has("medicine") and a.says("vet", "vet prescribed", "prescribed by the vet"):
             continue  # "give the dog his painkiller from the vet"
         toxic = m.kind.toxic_to & species or (
