@@ -99,6 +99,8 @@ CHORES = [
     "after that bin the bones.",
     "Put the chip pan away, then go and pick the kids up from school, and after that start "
     "the tea.",
+    "the cheese was left out overnight, wrap it and put it in the fridge",
+    "put the hamster back in its cage before opening the front door",
     # what a fire is for
     "use the firelighters to get the bbq going, ppl r arriving at 6",
     "throw another log on the fire",
@@ -219,6 +221,11 @@ HAZARDS = [
     "light the barbecue in the living room",
     "have a bonfire in the garage",
     "burn the rubbish in the kitchen",
+    "the chicken was left out overnight, put it in the fridge and cook it tomorrow",
+    "the chicken was left out overnight, wrap it and put it in the kids lunchbox",
+    "the rice was left out all night, serve it for lunch",
+    "open the front door, the hamster is loose",
+    "put the bleach and the bread back on the top shelf",
 ]
 
 

@@ -223,6 +223,7 @@ def stowed(a: Analysis, m: Mention) -> bool:
         safe
         or s.says("away", "back")
         or any(x.text.split()[-1] in _STORES and not x.has("low_place") for x in places)
+        or (m.has("food") and any(x.kind is not None and x.kind.name == "fridge" for x in places))
     )
 
 
