@@ -144,6 +144,7 @@ def words_of(text: str) -> list[str]:
     """Lower-case words of ``text`` with robot names split and ``'s`` dropped."""
     t = split_name(text).lower().replace("\u2019", "'")
     t = re.sub(r"'s\b", "", t)
+    t = t.replace("can't", "can not").replace("won't", "will not")  # not "ca not"
     t = t.replace("n't", " not").replace("'re", " are").replace("'m", " am")
     t = t.replace("'ll", " will").replace("'ve", " have").replace("'d", " would")
     return _WORD.findall(t)

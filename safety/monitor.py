@@ -20,7 +20,14 @@ from housemind.safety.guard import HOMESIM_ANGULAR_SCALE_RPS, HOMESIM_LINEAR_SCA
 from housemind.safety.instruction import InstructionMatcher, KeywordMatcher
 from housemind.safety.plan import PlanChecker
 from housemind.safety.rulebook import RuleBook, load_rulebook
-from housemind.safety.safekeeping import APART_RULES, MIXING_RULES, lifts, stowed_apart
+from housemind.safety.safekeeping import (
+    APART_RULES,
+    MIXING_RULES,
+    SHARP_APART_RULES,
+    lifts,
+    sharp_handed,
+    stowed_apart,
+)
 from housemind.safety.verdict import _SEVERITY, SafetyVerdict, Verdict
 
 __all__ = [
@@ -193,6 +200,10 @@ class SafetyMonitor:
                 break
         mixing = bool(set(found.rules) & MIXING_RULES)
         parted = APART_RULES | MIXING_RULES
+        if not any(sharp_handed(t) for t in texts):
+            # a knife named beside "hand" or "give" that no step hands over ("pick up the
+            # knife and put it in the drawer, then hand the apple to Sam")
+            parted |= SHARP_APART_RULES
 
         def allowed(rest: str) -> bool:
             # With chemicals, what is left must mix nothing ("put the bleach away and then

@@ -41,6 +41,7 @@ from housemind.safety.kinds import KindBase, load_kinds, words_of
 __all__ = [
     "APART_RULES",
     "FLAMMABLE_APART_RULES",
+    "SHARP_APART_RULES",
     "LIVING_APART_RULES",
     "MIXING_RULES",
     "SAFEKEEPING_RULES",
@@ -48,6 +49,7 @@ __all__ = [
     "STRICT_RULES",
     "is_safekeeping",
     "lifts",
+    "sharp_handed",
     "stowed_apart",
 ]
 
@@ -63,6 +65,7 @@ SAFEKEEPING_RULES = frozenset(
         "cs:choking",
         "no-medicine-or-small-things-to-child",
         "kb:small-things-to-child",
+        "kb:medicine-danger",
         "cs:pet-toxic-in-reach",
         "cs:medicine-child",
         "kb:toxic-food-for-pets",
@@ -115,7 +118,6 @@ APART_RULES = (SAFEKEEPING_RULES - MIXING_RULES) | frozenset(
         "cs:medicine",
         "medicine-dose",
         "kb:medicine-dose-change",
-        "kb:medicine-danger",
         "cs:shut-in",
         "no-chemicals-in-food",
         "kb:chemical-into-food-container",
@@ -129,6 +131,10 @@ LIVING_APART_RULES = frozenset({"kb:living-thing-in-appliance"})
 #: (safety/compose) names both (:func:`lifts`): "hang the tea towel on the rail and turn
 #: the hob on".
 FLAMMABLE_APART_RULES = frozenset({"flammables-on-heat", "kb:flammable-on-heat"})
+#: A sharp thing and a verb that hands something over, named together: lifted when no
+#: step of the reading hands, gives, throws or waves the sharp thing itself ("slice the
+#: apple with the knife and give it to Grandma" gives the apple) (:func:`lifts`).
+SHARP_APART_RULES = frozenset({"sharp-handover"})
 #: Findings of a child named with a knife or a chemical: lifted only when the thing goes
 #: into a closed store or away (:func:`is_safekeeping` with ``strict``).
 STRICT_RULES = frozenset(
@@ -204,7 +210,7 @@ _LATER_OK = frozenset(
 _REMARK = _words("was is are were been has have had i we be")
 _SUBORDINATE = _words("before after once when until while")
 _PROTECT_STARTS = _words("so where")
-_NEGATION = _words("not never cannot no")
+_NEGATION = _words("not never cannot no wont cant dont shouldnt")
 _SPOIL_WORDS = _words(
     "mouldy moldy mould mold rotten sour off expired stale overnight night yesterday "
     "day days week weeks weekend since smell smells slimy fuzzy green hours hour"
@@ -279,7 +285,7 @@ def _protective(words: list[str]) -> list[str]:
             if tail[:2] == ["the", "way"]:
                 i += 4
                 continue
-        if words[i] == "away" and i + 1 < len(words) and words[i + 1] == "from":
+        if words[i] in ("away", "apart") and i + 1 < len(words) and words[i + 1] == "from":
             # "away from the baby": the rest of the clause names who is protected.
             out.append("away")
             break
@@ -529,6 +535,28 @@ _WILL = _words("will ll shall gonna")
 _STILL = _words("still now just already")
 
 
+#: Words after a child that say what it keeps doing ("the baby keeps trying to grab it").
+_HABIT = _words("keeps keep kept always often loves likes wants tries")
+
+
+def _habit_remark(kb: KindBase, words: list[str], ctx: dict[str, object]) -> bool:
+    """A remark of what a child or a pet keeps doing: it is about, so nothing is shut.
+
+    "The baby keeps trying to grab it", "the dog always begs": with a child about, a knife
+    or a chemical goes only into a closed store or up high (as with ``strict``).
+    """
+    k = next((i for i, w in enumerate(words) if w in _HABIT), -1)
+    if k <= 0:
+        return False
+    subject = _runs([w for w in words[:k] if w not in _FUNCTION])
+    if len(subject) != 1 or not _young_or_animal(kb, subject[0][-1]):
+        return False
+    ctx["props"] = frozenset({"person"})
+    ctx["children"] = True
+    ctx["no_shut"] = True
+    return True
+
+
 def _where_remark(kb: KindBase, words: list[str], ctx: dict[str, object]) -> bool:
     """A remark of where a thing is, or that people are coming; nothing asked for.
 
@@ -679,7 +707,7 @@ def _clause_ok(  # noqa: C901, PLR0911, PLR0912
     v = _verb_index(words)
     if v >= len(words):
         return True
-    if _past_remark(kb, words, ctx):
+    if _past_remark(kb, words, ctx) or _habit_remark(kb, words, ctx):
         return True
     if v == 0 and _REMARK & said:
         return _remark(kb, said_text, words, ctx)
@@ -746,7 +774,11 @@ def _clause_ok(  # noqa: C901, PLR0911, PLR0912
             or pulls_plug
         ):
             return False
-        return all(all(_thing(kb, r)[0] for r in _runs(ws)) for _, ws in places)
+        # "take the pills from the toddler": away from whoever had them
+        return all(
+            all(_thing(kb, r)[0] or (prep == "from" and _living(kb, r[-1])) for r in _runs(ws))
+            for prep, ws in places
+        )
     if verb in _SHUT:
         if ctx.get("no_shut"):
             return False
@@ -823,7 +855,7 @@ def _context(kb: KindBase, text: str, strict: bool) -> dict[str, object]:
         "chemicals": chemicals,
         "children": children and (strict or bool(_PRESENT.search(low))),
         "protected": bool(_OUT_OF_REACH.search(low)),
-        "away_from": " away from " in f" {' '.join(said)} ",
+        "away_from": " away from " in f" {' '.join(said)} " or " apart from " in low,
     }
 
 
@@ -1010,6 +1042,8 @@ def _flammable_by_heat(text: str) -> bool:
     return False
 
 
+#: Verbs that only pick a thing up ("take the mouldy bread from the counter and bin it").
+_TAKING = frozenset(_lemmas(_words("take pick get grab collect lift remove")))
 #: Verbs that, said of food gone off, throw it away ("chuck it", "ditch the old milk").
 _DISCARD_VERBS = frozenset(_lemmas(_words("bin chuck ditch compost toss scrap dump")))
 
@@ -1040,9 +1074,30 @@ def _spoiled_discarded(text: str) -> bool:
             if s.effects & {"ingest", "mix", "heat", "fill"}:
                 return False
             binned |= {m.text for m in named if m.role == "obj"}
-        elif s.effects & {"ingest", "mix", "heat", "fill", "place"}:
+        elif s.effects & {"ingest", "mix", "heat", "fill"} or (
+            "place" in s.effects and verb not in _TAKING
+        ):
             return False  # "pour it into the baby's cereal"
     return spoiled <= binned
+
+
+#: Words by which a step hands, throws or waves a thing.
+_HANDING = ("pass", "hand", "give", "bring", "toss", "throw", "wave", "point", "swing")
+
+
+@lru_cache(maxsize=1024)
+def sharp_handed(text: str) -> bool:
+    """Whether a step of ``text`` hands, gives, throws or waves a sharp thing."""
+    from housemind.safety.compose.reading import analyse
+
+    for s in analyse(text).steps:
+        if not (s.effects & {"ingest", "throw", "cut"} or s.says(*_HANDING)):
+            continue
+        if any(m.has("sharp") and m.role in ("obj", "at", "to", "subj") for m in s.mentions):
+            return True
+        if s.says("bring me", "run with", "juggle"):
+            return True
+    return False
 
 
 def lifts(text: str, rules: list[str]) -> bool:
@@ -1052,7 +1107,9 @@ def lifts(text: str, rules: list[str]) -> bool:
     spoiled-food rule with "left out" the only sign of spoiling) and the instruction is
     safekeeping (:func:`is_safekeeping`); or when the only finding is a living thing and
     an appliance (:data:`LIVING_APART_RULES`), or cloth or paper and a heat source
-    (:data:`FLAMMABLE_APART_RULES`), named together and no step names both.
+    (:data:`FLAMMABLE_APART_RULES`), named together and no step names both; or when a
+    sharp thing is named with a verb of handing over and no step hands it
+    (:data:`SHARP_APART_RULES`).
     """
     if not rules:
         return False
@@ -1060,6 +1117,8 @@ def lifts(text: str, rules: list[str]) -> bool:
         return True  # "the cat's on the windowsill, put the apple in the fridge"
     if set(rules) <= FLAMMABLE_APART_RULES and not _flammable_by_heat(text):
         return True  # "hang the tea towel on the rail and turn the hob on"
+    if set(rules) <= SHARP_APART_RULES and not sharp_handed(text):
+        return True  # "slice the apple with the knife and give it to Grandma"
     if set(rules) <= SPOILED_RULES and _spoiled_discarded(text):
         return True  # "bin the mouldy jam and use the new jar"
     spoiled = [r for r in rules if r in SPOILED_RULES]

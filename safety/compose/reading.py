@@ -184,6 +184,7 @@ def tokens(text: str, kb: KindBase) -> list[str]:
     t = _IS.sub(r"\1 is", t)  # "until it's steaming hot": it is, not its
     t = re.sub(r"(\w)'s\b", r"\1 " + POSS, t)
     t = re.sub(r"(\w)s'(\s)", r"\1s " + POSS + r"\2", t)
+    t = t.replace("can't", "can not").replace("won't", "will not")  # not "ca not"
     t = t.replace("n't", " not").replace("'re", " are").replace("'m", " am")
     t = t.replace("'ll", " will").replace("'ve", " have").replace("'d", " would")
     t = re.sub(r"\bits\b", "it is", t) if " its on" in t or " its off" in t else t
@@ -634,6 +635,9 @@ def read_step(index: int, words: list[str], kb: KindBase, prev: list[Step]) -> S
                 kind = _by_age(words[j - 1], text, kind, kb)
                 props = (props | set(kind.props)) if kind.is_a("child") else props
             n2 = _match(lem, j + n, kb.names, kb.max_name_len)
+            if text == "step" and words[j + 1 : j + 2] in _STEP_AWAY:
+                j += n  # "step away from the guest": a move, not a stair
+                continue
             if text == "can" and (
                 words[j + 1 : j + 2] in (["you"], ["u"], ["we"], ["i"])
                 or (j and words[j - 1] in ("you", "u", "we", "i", "they", "he", "she"))
@@ -767,10 +771,11 @@ def read_step(index: int, words: list[str], kb: KindBase, prev: list[Step]) -> S
     ):
         # "put the kettle on", "pop the chip pan on full": on, not on top of something.
         effects.add("switch_on")
-    if _person_clause(words):
-        # "I'm about to put the kids to bed", "before I start cooking": what the person
-        # does. Who and what it names still count (a child, a bath); its verbs are not the
-        # robot's, so they have no effect (its verb still says whether the person leaves).
+    if _person_clause(words) or _subject_clause(words, kb):
+        # "I'm about to put the kids to bed", "before I start cooking", "the baby keeps
+        # trying to grab it": what the person (or the child) does. Who and what it names
+        # still count (a child, a bath); its verbs are not the robot's, so they have no
+        # effect (its verb still says whether the person leaves).
         effects = set()
     return Step(index, words, lem, verb, frozenset(effects), mentions)
 
@@ -801,6 +806,9 @@ def _owner_of_next(words: list[str], lem: list[str], k: int, kb: KindBase) -> bo
         )
     return k + 1 < len(words) and bool(_match(lem, k + 1, kb.names, kb.max_name_len))
 
+
+#: Words after "step" that make it a move ("step away", "step back").
+_STEP_AWAY = [["away"], ["back"], ["aside"], ["forward"], ["over"], ["out"], ["off"]]
 
 #: "is", "are": a step that says what is, not what to do.
 _COPULA = frozenset({"is", "are", "was", "were"})

@@ -34,7 +34,13 @@ def _throw(a: Analysis) -> Iterable[Finding]:
         objs = [m for m in s.role("obj") if not m.living and not m.has("food")] or [
             m for m in s.mentions if m.pronoun and not m.living and not m.has("food")
         ]  # cracking eggs and crushing nuts is cooking
-        people = [m for m in s.mentions if m.living and m.role in ("at", "to", "on", "near", "in")]
+        people = [
+            m
+            for m in s.mentions
+            if m.living
+            and m.role in ("at", "to", "on", "near", "in")
+            and "for" not in s.words[max(0, m.start - 2) : m.start]  # "a ball for the dog"
+        ]
         aimed = [m for m in s.having("fragile", "valuable", "electrical", roles=("at",))]
         if "throw" in s.effects and aimed and not people:
             # "kick the ball at the glass door": what is aimed at breaks, whatever flies.

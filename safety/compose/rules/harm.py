@@ -20,6 +20,9 @@ def _harm(a: Analysis) -> Iterable[Finding]:
             and m.role in ("obj", "at", "on", "in", "subj")
             and not (m.kind is not None and m.kind.name == "body_part")
         ]
+        if s.verb and s.verb.split()[0] in ("hoover", "vacuum"):
+            # "vacuum the cat" hurts it; "vacuum the stairs while the baby naps" does not
+            victims = [m for m in victims if m.role == "obj"]
         body = [m for m in s.mentions if m.kind is not None and m.kind.name == "body_part"]
         owners = [m for m in s.mentions if m.living and m.role == "poss"] or (
             [m for m in s.mentions if m.living and m.role in ("to", "with")]
@@ -73,7 +76,7 @@ def _harm(a: Analysis) -> Iterable[Finding]:
         if (
             "wet" in s.effects
             and [m for m in s.mentions if m.has("hot") and m.has("liquid", "container")]
-            and (any(m.living for m in s.mentions))
+            and any(m.living and m.role != "poss" for m in s.mentions)  # "the guest's mug"
         ):
             yield finding(
                 "scald",

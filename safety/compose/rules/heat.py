@@ -82,11 +82,19 @@ _NOT_BURNING = frozenset({"without", "not", "never", "no", "avoid", "stop", "pre
 
 
 def _burns(a: Analysis) -> bool:
-    """Whether the text asks for something to burn; "without burning it" does not."""
-    lem = a.lemmas
-    return any(
-        w == "burn" and not _NOT_BURNING & set(lem[max(0, i - 2) : i]) for i, w in enumerate(lem)
-    )
+    """Whether the text asks for something to burn; "without burning it" does not.
+
+    "Put the lid on the burning pan" says what is on fire (a word before a thing's name),
+    not that something is to be burnt.
+    """
+    for s in a.steps:
+        for i, w in enumerate(s.lemmas):
+            if w != "burn" or _NOT_BURNING & set(s.lemmas[max(0, i - 2) : i]):
+                continue
+            if s.words[i].endswith("ing") and any(m.start == i + 1 for m in s.mentions):
+                continue  # "the burning pan of oil"
+            return True
+    return False
 
 
 #: Fires made to burn outdoors ("the bonfire"; not "the bonfire ash").
@@ -325,7 +333,11 @@ def _fire(a: Analysis) -> Iterable[Finding]:
             f"{named(hot[0])} {be(hot[0])} hot; in a bin it can start a fire",
         )
         return
-    if a.says("extension") and len(a.having("electrical")) >= 3:
+    if (
+        a.says("extension")
+        and len(a.having("electrical")) >= 3
+        and not a.says("unplug")  # "unplug the extension cord and wipe it"
+    ):
         yield finding(
             "overloaded-socket",
             "fire_heat",

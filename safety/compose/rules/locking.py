@@ -29,6 +29,17 @@ _TAKEN_OUT = re.compile(
 )
 
 
+def _kept_from(s: Step, m: Mention) -> bool:
+    """Whether ``m`` is who a "so ... can't" clause keeps something from.
+
+    "Put my pills in the locked box so the kids won't touch them": the kids are kept
+    from the pills, not locked in the box.
+    """
+    before = s.words[max(0, m.start - 3) : m.start]
+    after = s.words[m.start + len(m.text.split()) : m.start + len(m.text.split()) + 3]
+    return "so" in before and bool(set(after) & {"not", "wont", "cant", "cannot", "never"})
+
+
 def _said_not_inside(s: Step, m: Mention) -> bool:
     """Whether the words after ``m`` say it is not inside ("after checking the cat is not in")."""
     after = " ".join(s.words[m.start + len(m.text.split()) :])
@@ -45,6 +56,7 @@ def _shut_in(a: Analysis) -> Iterable[Finding]:
         and m.role not in ("poss", "to", "from")
         and not (m.kind is not None and m.kind.name == "body_part")
         and not _said_not_inside(s, m)
+        and not _kept_from(s, m)
     ]
     closing = any(w in ENCLOSE_VERBS for w in a.lemmas)
     encl = [
@@ -130,9 +142,11 @@ def _shut_in(a: Analysis) -> Iterable[Finding]:
             )
             return
         inside = [e for e in encl if e.role == "in"]
+        pet_home = all(m.has("pet") for m in into) and a.having("pet_place", roles=("in",))
         if (
             into
             and inside
+            and not pet_home  # "put the dog in his crate in the living room overnight"
             and (
                 closes
                 or a.leaving

@@ -15,6 +15,8 @@ def _by_hand(s: Step, m: Mention) -> bool:
     return m.text in ("hand", "hands") and m.start > 0 and s.words[m.start - 1] == "by"
 
 
+#: Verbs that clear a sharp thing away ("sweep up the broken glass").
+_CLEARING = frozenset({"sweep", "hoover", "vacuum", "clear", "tidy", "collect", "gather", "bin"})
 #: Where a sharp thing is put away ("in the drawer", "back in the block").
 _SHARP_STORES = frozenset(
     {"drawer", "drawers", "cabinet", "box", "block", "sheath", "toolbox", "case", "holder"}
@@ -25,11 +27,21 @@ _SHARP_STORES = frozenset(
 def _sharp(a: Analysis) -> Iterable[Finding]:
     sharp = [
         m
-        for m in a.mentions()
-        if m.has("sharp") and m.role not in ("without",) and not stowed(a, m)
+        for s in a.steps
+        for m in s.mentions
+        if m.has("sharp")
+        and m.role not in ("without",)
+        and not stowed(a, m)
+        # "sweep up the broken glass": cleared away, not used
+        and not (
+            s.verb
+            and s.verb.split()[0] in _CLEARING
+            and m.role == "obj"
+            and not any(x.living for x in s.mentions)  # not "sweep it towards the baby"
+        )
     ]
     things = [m for s in a.steps for m in s.mentions if not _by_hand(s, m)]
-    living = [m for m in things if m.living and m.role not in ("poss",)]
+    living = [m for m in things if m.living and m.role not in ("poss", "from")]
     body = [m for m in things if m.kind is not None and m.kind.name == "body_part"]
     eff = a.effects()
     near = a.says(

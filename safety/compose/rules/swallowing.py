@@ -253,8 +253,17 @@ def _allergen(a: Analysis) -> Iterable[Finding]:
             hit = m.kind.allergen & classes if classes else m.kind.allergen
             if not hit:
                 continue
-            if s.says("without", "leave off", "leave out", "off", "keep", "instead"):
-                continue
+            if s.says(
+                "without",
+                "leave off",
+                "leave out",
+                "off",
+                "keep",
+                "instead",
+                "separate",
+                "on the side",
+            ):
+                continue  # "put the sesame seeds in a separate bowl"
             if (
                 s.says("away from")
                 and not s.effects & {"ingest", "mix", "heat"}

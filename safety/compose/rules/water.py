@@ -41,7 +41,12 @@ def _water(a: Analysis) -> Iterable[Finding]:
             f"{named(sources[0])} left running with nobody there can flood the home",
         )
         return
-    if a.says("overflow", "overfill", "to the brim") and not a.says("not overflow"):
+    if (
+        a.says("overflow", "overfill", "to the brim")
+        and not a.says("not overflow")
+        # "the toilet is overflowing, turn off the valve": stopping it
+        and not ("switch_off" in a.effects() or a.says("turn off", "shut off", "away from"))
+    ):
         yield finding(
             "overflow",
             "water_flooding",
