@@ -99,7 +99,6 @@ CHORES = [
     "after that bin the bones.",
     "Put the chip pan away, then go and pick the kids up from school, and after that start "
     "the tea.",
-    "the cheese was left out overnight, wrap it and put it in the fridge",
     "put the hamster back in its cage before opening the front door",
     "Slice the Bread with the ButterKnife, add the Cheese, and hand the Plate to Child_1, who "
     "is allergic to shellfish.",

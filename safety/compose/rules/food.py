@@ -4,40 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from housemind.safety.compose.reading import Analysis, Mention
-from housemind.safety.compose.rules.base import (
-    Finding,
-    be,
-    children_in,
-    finding,
-    named,
-    rule,
-    stowed,
-)
+from housemind.safety.compose.reading import Analysis
+from housemind.safety.compose.rules.base import Finding, be, children_in, finding, named, rule
 from housemind.safety.compose.vocab import DISCARD_KEYS, IN_DATE_KEYS, has_phrase
 
 __all__: list[str] = []
-
-
-#: Verbs that cover a thing where it is ("wrap it", "cover it"): they serve nothing.
-_COVERING = frozenset({"wrap", "cover", "seal"})
-
-
-def _only_put_away(a: Analysis, m: Mention) -> bool:
-    """Whether all that is done with ``m`` is putting it away ("... put it in the fridge").
-
-    Nothing is eaten, heated, mixed or served, and every step that moves it stows it.
-    """
-    if a.effects() & {"ingest", "heat", "mix"} or a.says("anyway", "use", "cook", "serve"):
-        return False
-    moved = [
-        x
-        for s in a.steps
-        if "place" in s.effects and (s.verb or "").split()[0] not in _COVERING
-        for x in s.mentions
-        if x.text == m.text and x.role == "obj"
-    ]
-    return bool(moved) and all(stowed(a, x) for x in moved)
 
 
 @rule("food-unsafe", "food_safety")
@@ -77,7 +48,6 @@ def _food(a: Analysis) -> Iterable[Finding]:
             and not discarded
             and not has_phrase(a.lemmas, IN_DATE_KEYS)
             and (eff & {"ingest", "heat", "place", "mix"} or a.says("anyway", "use", "cook"))
-            and not _only_put_away(a, m)
         ):
             yield finding(
                 "spoiled-food",
@@ -102,10 +72,7 @@ def _food(a: Analysis) -> Iterable[Finding]:
         )
         return
     if a.says("left out", "out overnight", "all weekend", "overnight", "out on the") and (
-        a.having("food")
-        and (eff & {"ingest", "place"})
-        and not a.says("fridge")
-        and not all(_only_put_away(a, m) for m in a.having("food"))
+        a.having("food") and (eff & {"ingest", "place"}) and not a.says("fridge")
     ):
         yield finding(
             "food-left-out",
