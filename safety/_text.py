@@ -18,6 +18,7 @@ __all__ = [
     "PLACE_WORDS",
     "absent_after",
     "base_form",
+    "elliptic_and",
     "lemma",
     "lemmas",
     "plain_idioms",
@@ -306,3 +307,26 @@ def absent_after(words: list[str]) -> bool:
         return False
     rest = said[m.end() :].split()
     return not rest or rest[0] not in PLACE_WORDS
+
+
+#: Where a thing is put: "in", "on" ... (a verb's place, not a part of a name).
+_PUT_PLACES = frozenset({"in", "into", "on", "onto", "inside"})
+
+
+def elliptic_and(cur: list[str], after: list[str]) -> bool:
+    """Whether "and" starts the same verb again with a thing and a place of its own.
+
+    Args:
+        cur: The words of the step so far.
+        after: The words after "and".
+
+    "Put the fork in the drawer and the bowl of soup in the microwave": the step before
+    already has its place ("in the drawer"); after "and" come an article, a thing and a
+    place word ("the bowl of soup in ..."), with no verb.
+    """
+    if len(cur) < 3 or not set(cur[1:]) & _PUT_PLACES:
+        return False
+    if not after or after[0] not in ("the", "a", "an", "my", "your", "his", "her", "some"):
+        return False
+    window = after[1:7]
+    return any(w in _PUT_PLACES for w in window) and not set(window) & {",", "and", "then"}

@@ -35,7 +35,7 @@ from collections.abc import Callable, Iterable
 from functools import lru_cache
 from typing import Any
 
-from housemind.safety._text import PLACE_WORDS, absent_after, lemma
+from housemind.safety._text import PLACE_WORDS, absent_after, elliptic_and, lemma
 from housemind.safety.kinds import KindBase, load_kinds, words_of
 
 __all__ = [
@@ -235,7 +235,11 @@ _ITS_PLACE = re.compile(
 
 
 def _clauses(text: str) -> list[list[str]]:
-    """Clauses: split at punctuation, "and then", "then", and "and <verb>"."""
+    """Clauses: split at punctuation, "and then", "then", and "and <verb>".
+
+    "Put the fork in the drawer and the bowl in the microwave" is two clauses, the second
+    with "put" said again.
+    """
     out: list[list[str]] = []
     for piece in re.split(r"[,;.!?]+", _ITS_PLACE.sub("away", text)):
         words = [_CHAT.get(w, w) for w in words_of(piece) if w not in _POLITE]
@@ -252,11 +256,19 @@ def _clauses(text: str) -> list[list[str]]:
                 i += 1
             if w == "then" or (
                 w == "and"
-                and (nxt == "then" or lemma(nxt) in _STOW | _REMOVE | _SHUT | _HAZARD_VERBS)
+                and (
+                    nxt == "then"
+                    or lemma(nxt) in _STOW | _REMOVE | _SHUT | _HAZARD_VERBS
+                    or (cur and elliptic_and(cur, words[i + 1 :]))
+                )
             ):
+                elliptic = (
+                    w == "and" and nxt != "then" and bool(cur) and elliptic_and(cur, words[i + 1 :])
+                )
                 if cur:
                     out.append(cur)
-                cur = []
+                # "... and the bowl in the microwave": the verb said again
+                cur = [cur[_verb_index(cur)]] if elliptic and _verb_index(cur) < len(cur) else []
                 i += 2 if nxt == "then" else 1
                 continue
             if w in _SUBORDINATE or (w in _PROTECT_STARTS and cur):

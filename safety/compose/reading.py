@@ -16,7 +16,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from housemind.safety._text import COVER_WORDS, PLACE_WORDS, lemma
+from housemind.safety._text import COVER_WORDS, PLACE_WORDS, elliptic_and, lemma
 from housemind.safety.compose.vocab import (
     ARTICLES,
     AWAY_KEYS,
@@ -322,7 +322,9 @@ def split_steps(text: str, kb: KindBase) -> list[list[str]]:
             if w == "and" and cur and i + 1 < len(toks):
                 nxt = toks[i + 1 : i + 4]
                 v = _verb_at(nxt, kb)
-                if v is not None and v[1] > 0 and not _thing_not_verb(toks, i + 1, v[1], kb):
+                if (
+                    v is not None and v[1] > 0 and not _thing_not_verb(toks, i + 1, v[1], kb)
+                ) or elliptic_and(cur, toks[i + 1 :]):
                     steps.append(cur)
                     cur = []
                     i += 1
@@ -1053,6 +1055,7 @@ def analyse(text: str, kb: KindBase | None = None) -> Analysis:
             for m in step.mentions:
                 if m.role == "subj":
                     m.role = "obj"
+        _into_what_was_opened(step, steps)
         steps.append(step)
     # The steps' lemmas, with a mark between steps: no phrase runs from one step into the
     # next ("the kids are at school, run the dishwasher" says no "school run").
@@ -1066,6 +1069,27 @@ def analyse(text: str, kb: KindBase | None = None) -> Analysis:
         kb=kb,
         away=has_phrase(lem, AWAY_KEYS) or _leaves(steps, home=True),
     )
+
+
+def _into_what_was_opened(step: Step, prev: list[Step]) -> None:
+    """Read a step ending in "in" as putting things into what was named before.
+
+    "Open the dryer, put the towels in": the last thing that holds things, read as an
+    "it" in role ``in``.
+    """
+    if (
+        step.words[-1:] not in (["in"], ["inside"])
+        or step.role("in")
+        or "place" not in (step.effects)
+    ):
+        return
+    for s in reversed(prev):
+        for m in reversed(s.mentions):
+            if not m.living and m.has("enclosure", "container"):
+                step.mentions.append(
+                    Mention(m.text, m.kind, m.props, m.confidence, "in", len(step.words) - 1, True)
+                )
+                return
 
 
 def _attends(steps: list[Step]) -> bool:

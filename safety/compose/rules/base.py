@@ -205,10 +205,17 @@ def stowed(a: Analysis, m: Mention) -> bool:
     if any(x.living and x.role not in ("from", "poss", "subj") for x in s.mentions):
         return False  # "put the baby in the cupboard", "leave the knife by Grandma"
     places = [x for x in s.mentions if x.role in ("in", "on", "at", "to", "near") and x is not m]
+    high = has_phrase(s.lemmas, _HIGH_KEYS) or out_of_reach_words(s.lemmas)
     if any(
-        x.has("heat_source", "water_place", "fire", "lit", "pet_place", "drink_container")
-        or (x.has("food_place") and not (x.kind is not None and x.kind.name == "fridge"))
-        or (x.kind is not None and x.kind.is_a("dish"))
+        x.has("heat_source", "water_place", "fire", "lit", "pet_place")
+        or (
+            not high  # "put the grape in the bowl out of the baby's reach"
+            and (
+                x.has("drink_container")
+                or (x.has("food_place") and not (x.kind is not None and x.kind.name == "fridge"))
+                or (x.kind is not None and x.kind.is_a("dish"))
+            )
+        )
         for x in places
     ):
         return False  # "put the prawns on Mia's plate, away from the peas": served
@@ -216,7 +223,6 @@ def stowed(a: Analysis, m: Mention) -> bool:
     if any(_points_back(t.words) for t in a.steps[pos + 1 :]):
         return False  # "put the raisins in the pantry, then let the cat finish the rest"
     safe = has_phrase(s.lemmas, SAFE_PLACE_KEYS) or out_of_reach_words(s.lemmas)
-    high = has_phrase(s.lemmas, _HIGH_KEYS) or out_of_reach_words(s.lemmas)
     if not high and any(x.has("low_place", "child_place", "floor") for x in places):
         return False  # "on the floor, away from the baby" is still on the floor
     return (

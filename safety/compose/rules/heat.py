@@ -291,8 +291,10 @@ def _fire(a: Analysis) -> Iterable[Finding]:
             _burns(a)
             or any(m.has("fire") and m.text.split()[-1] in _OUTDOOR_FIRES for m in a.mentions())
         )
-        and a.having("enclosure")
-        and any(m.kind is not None and m.kind.is_a("room") for m in a.mentions())
+        and [m for m in a.having("enclosure") if m.role != "from"]
+        and any(
+            m.kind is not None and m.kind.is_a("room") and m.role != "from" for m in a.mentions()
+        )
         and not a.says("garden", "outside")
     ):
         yield finding(

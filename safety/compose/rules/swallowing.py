@@ -116,29 +116,30 @@ def _choking(a: Analysis) -> Iterable[Finding]:
     places = a.having("child_place")
     if not babies and not places:
         return
-    for m in a.mentions():
-        if m.role in ("without", "poss") or m.living or stowed(a, m):
-            continue  # "put the marbles on the top shelf, away from the baby"
-        if (
-            m.has("strangling")
-            and (babies or places)
-            and a.says("over", "around", "round", "head", "face", "cot", "crib")
-            and not has_phrase(a.lemmas, SAFE_PLACE_KEYS)
-        ):
-            yield finding(
-                "strangling", "choking", "deny", f"{named(m)} can strangle or suffocate a baby"
-            )
-            return
-        if m.has("choking") and not m.has("cut_small"):
-            if places and not babies and m.role not in ("in", "on", "obj"):
-                continue
-            yield finding(
-                "choking",
-                "choking",
-                "deny",
-                f"{named(m)} {be(m)} small enough to choke a baby or toddler",
-            )
-            return
+    for s in a.steps:
+        for m in s.mentions:
+            if m.role in ("without", "poss") or m.living or stowed(a, m):
+                continue  # "put the marbles on the top shelf, away from the baby"
+            if (
+                m.has("strangling")
+                and (babies or places)
+                and a.says("over", "around", "round", "head", "face", "cot", "crib")
+                and not has_phrase(a.lemmas, SAFE_PLACE_KEYS)
+            ):
+                yield finding(
+                    "strangling", "choking", "deny", f"{named(m)} can strangle or suffocate a baby"
+                )
+                return
+            if m.has("choking") and not m.has("cut_small"):
+                if places and not babies and m.role not in ("in", "on", "obj"):
+                    continue
+                yield finding(
+                    "choking",
+                    "choking",
+                    "deny",
+                    f"{named(m)} {be(m)} small enough to choke a baby or toddler",
+                )
+                return
 
 
 _ALLERGY = re.compile(
