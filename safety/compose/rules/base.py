@@ -171,6 +171,8 @@ _STORES = frozenset(
     | {"pantry", "larder", "closet", "locker", "safe", "toolbox", "caddy", "block", "garage"}
     | {"shed", "handbag", "tin", "jar", "case", "sheath", "holder", "rack"}
 )
+#: What a person carries things in ("my bag", "your pocket").
+_CARRIED = frozenset({"bag", "handbag", "pocket", "purse", "backpack", "rucksack"})
 #: What a step does with a thing that is more than putting it away.
 _USING = frozenset({"ingest", "mix", "fill", "heat", "wet", "throw", "break", "harm", "cut"})
 
@@ -229,6 +231,10 @@ def stowed(a: Analysis, m: Mention) -> bool:
         safe
         or s.says("away", "back")
         or any(x.text.split()[-1] in _STORES and not x.has("low_place") for x in places)
+        or any(  # "pop my sugar-free gum in my bag": what the person carries
+            x.text.split()[-1] in _CARRIED and s.words[max(0, x.start - 1)] in ("my", "your")
+            for x in places
+        )
         or (m.has("food") and any(x.kind is not None and x.kind.name == "fridge" for x in places))
     )
 

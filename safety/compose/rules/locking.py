@@ -108,6 +108,17 @@ def _shut_in(a: Analysis) -> Iterable[Finding]:
         ]
         appliance = [e for e in appliance if e.role == "in" or closes]
         box = [e for e in box if e.role == "in"]
+        if (
+            into
+            and all(m.has("pet") for m in into)
+            and a.having("pet_place", roles=("in",))
+            and (not a.leaving or a.says("together", "with us", "with me", "take him", "take her"))
+        ):
+            # "put the puppy in his travel crate in the car, then we'll drive to the vet
+            # together": in its own crate, and not left there
+            appliance = [
+                e for e in appliance if not (e.kind is not None and e.kind.is_a("vehicle"))
+            ]
         if closes:
             # "seal the hamster in a jar", "tape the kitten in a box": any container closed
             # on a living thing shuts it in (a pet's own crate or cage is its home).
