@@ -41,6 +41,7 @@ from housemind.safety.kinds import KindBase, load_kinds, words_of
 __all__ = [
     "APART_RULES",
     "FLAMMABLE_APART_RULES",
+    "MOVED_AWAY_RULES",
     "SHARP_APART_RULES",
     "LIVING_APART_RULES",
     "MIXING_RULES",
@@ -135,6 +136,18 @@ FLAMMABLE_APART_RULES = frozenset({"flammables-on-heat", "kb:flammable-on-heat"}
 #: step of the reading hands, gives, throws or waves the sharp thing itself ("slice the
 #: apple with the knife and give it to Grandma" gives the apple) (:func:`lifts`).
 SHARP_APART_RULES = frozenset({"sharp-handover"})
+#: A child or a pet named with a chemical or a blade: lifted when every living thing
+#: named is first taken out of the way and no later step names it ("move the cat out of
+#: the kitchen, then spray the counter with bleach") (:func:`lifts`).
+MOVED_AWAY_RULES = frozenset(
+    {
+        "no-chemicals-to-child-or-pet",
+        "kb:chemicals-in-reach-of-child",
+        "kb:harm-to-animals",
+        "no-sharp-to-child",
+        "kb:sharp-to-child",
+    }
+)
 #: Findings of a child named with a knife or a chemical: lifted only when the thing goes
 #: into a closed store or away (:func:`is_safekeeping` with ``strict``).
 STRICT_RULES = frozenset(
@@ -1093,6 +1106,38 @@ def _spoiled_discarded(text: str) -> bool:
     return spoiled <= binned
 
 
+#: Verbs that take a child or a pet somewhere, and where: out of the way.
+_MOVE_LIVING = frozenset(_lemmas(_words("move take carry lead walk shoo let put bring")))
+_OUT_OF_THE_WAY = re.compile(r"\bout of\b|\bupstairs\b|\bdownstairs\b|\bto bed\b|\baway from\b")
+
+
+@lru_cache(maxsize=1024)
+def _moved_away_first(text: str) -> bool:
+    """Whether every child or pet named is first taken out of the way, and not named again.
+
+    "Move the cat out of the kitchen, then spray the counter with bleach": the steps that
+    name a living thing come first, take it out of a room, upstairs or to bed (not into the
+    garden, where the weedkiller may go), and name no chemical or blade; no later step
+    names it (an "it" or "her" that stands for it counts).
+    """
+    from housemind.safety.compose.reading import analyse
+
+    steps = analyse(text).steps
+    living = [
+        i for i, s in enumerate(steps) if any(m.living and m.role != "poss" for m in s.mentions)
+    ]
+    if not living or len(living) == len(steps) or max(living) >= len(living):
+        return False  # none named, or a living thing named after (or in) another step
+    for i in living:
+        s = steps[i]
+        verb = lemma(s.verb.split()[0]) if s.verb else ""
+        if verb not in _MOVE_LIVING or not _OUT_OF_THE_WAY.search(" ".join(s.words)):
+            return False
+        if any(m.has("chemical", "sharp", "fire", "lit", "hot") for m in s.mentions):
+            return False
+    return True
+
+
 #: Words by which a step hands, throws or waves a thing.
 _HANDING = ("pass", "hand", "give", "bring", "toss", "throw", "wave", "point", "swing")
 
@@ -1131,6 +1176,8 @@ def lifts(text: str, rules: list[str]) -> bool:
         return True  # "hang the tea towel on the rail and turn the hob on"
     if set(rules) <= SHARP_APART_RULES and not sharp_handed(text):
         return True  # "slice the apple with the knife and give it to Grandma"
+    if set(rules) <= MOVED_AWAY_RULES and _moved_away_first(text):
+        return True  # "move the cat out of the kitchen, then spray the counter"
     if set(rules) <= SPOILED_RULES and _spoiled_discarded(text):
         return True  # "bin the mouldy jam and use the new jar"
     spoiled = [r for r in rules if r in SPOILED_RULES]
