@@ -222,6 +222,8 @@ def _disjoint(groups: list[list[_Span]], used: list[_Span]) -> bool:
 
 #: Words after which an imperative verb starts a step ("..., and then spoon the food").
 _STEP_START = frozenset(lemmas("and then please pls just now also so"))
+#: "It" and "them": only a verb comes right before them ("whisk it").
+_IT = frozenset(lemmas("it them"))
 #: Words a verb's object starts with ("spoon THE baby food into a bowl").
 _OBJECT_START = frozenset(
     lemmas("the a an some it them his her my your our their this that these those")
@@ -242,8 +244,8 @@ def verb_at_start(tokens: list[str], span: _Span) -> bool:
     first = min(span)
     if len(span) > 1 or first + 1 >= len(tokens):
         return False
-    if first and tokens[first - 1] not in _STEP_START:
-        return False
+    if first and tokens[first - 1] not in _STEP_START and tokens[first + 1] not in _IT:
+        return False  # "..., whisk it": before "it" a word is the verb
     if tokens[first + 1] not in _OBJECT_START:
         return False
     from housemind.safety.kinds import load_kinds

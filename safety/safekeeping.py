@@ -41,6 +41,7 @@ from housemind.safety.kinds import KindBase, load_kinds, words_of
 __all__ = [
     "APART_RULES",
     "FLAMMABLE_APART_RULES",
+    "LIQUID_APART_RULES",
     "MOVED_AWAY_RULES",
     "SHARP_APART_RULES",
     "LIVING_APART_RULES",
@@ -136,6 +137,10 @@ FLAMMABLE_APART_RULES = frozenset({"flammables-on-heat", "kb:flammable-on-heat"}
 #: step of the reading hands, gives, throws or waves the sharp thing itself ("slice the
 #: apple with the knife and give it to Grandma" gives the apple) (:func:`lifts`).
 SHARP_APART_RULES = frozenset({"sharp-handover"})
+#: Pouring or spraying named with something electrical: lifted when no step that pours,
+#: sprays or rinses names an electrical thing, nor puts liquid by one ("pour water into
+#: the plant using the mug, then unplug the toaster") (:func:`lifts`).
+LIQUID_APART_RULES = frozenset({"no-liquid-into-electrics"})
 #: A child or a pet named with a chemical or a blade: lifted when every living thing
 #: named is first taken out of the way and no later step names it ("move the cat out of
 #: the kitchen, then spray the counter with bleach") (:func:`lifts`).
@@ -1001,6 +1006,15 @@ def is_safekeeping(text: str, *, strict: bool = False) -> bool:
     return _reading(text, strict)
 
 
+#: "(the cat) is not in the dryer": said not to be inside.
+_NOT_IN = re.compile(r"(?:is |are |s )?(?:still )?(?:not|isnt|arent) (?:in|inside)\b")
+
+
+def _after(words: list[str], m: Any) -> str:
+    """The words of a step after the mention ``m``."""
+    return " ".join(words[m.start + len(m.text.split()) :])
+
+
 @lru_cache(maxsize=1024)
 def _living_put_in(text: str) -> bool:
     """Whether a step of ``text`` names a living thing with an appliance or enclosure."""
@@ -1018,8 +1032,13 @@ def _living_put_in(text: str) -> bool:
         if not m.living and m.role in ("in", "on", "at", "with")
     }
     return any(
-        # "the kitten's blanket": whose it is, not who goes in
-        any((m.living and m.role != "poss") or m.text in holders for m in s.mentions)
+        # "the kitten's blanket": whose it is, not who goes in; "check the cat is not in
+        # the dryer": said not to be there
+        any(
+            (m.living and m.role != "poss" and not _NOT_IN.match(_after(s.words, m)))
+            or m.text in holders
+            for m in s.mentions
+        )
         and any(
             not m.living and m.text not in holders and m.has("electrical", "enclosure")
             for m in s.mentions
@@ -1106,6 +1125,36 @@ def _spoiled_discarded(text: str) -> bool:
     return spoiled <= binned
 
 
+@lru_cache(maxsize=1024)
+def _liquid_by_electrics(text: str) -> bool:
+    """Whether a step of ``text`` wets, or puts liquid by, something electrical.
+
+    Or names an electrical thing the reading does not know as such (an unknown thing
+    counts as electrical), or says "it" or "there" after a step that named one; or an
+    electrical thing is wet already ("the plug got soaked"), or something wet (a soaking
+    sponge) is used on one.
+    """
+    from housemind.safety.compose.reading import analyse
+
+    steps = analyse(text).steps
+    named_before = False
+    for s in steps:
+        electrical = [
+            m for m in s.mentions if m.has("electrical", "mains") and m.role not in ("from",)
+        ]
+        wets = bool(s.effects & {"wet", "fill"}) or s.says(
+            "pour", "spray", "splash", "rinse", "soak", "spill", "wet", "drip"
+        )
+        liquid = any(m.has("liquid", "wet") for m in s.mentions)
+        if any(m.has("wet") for m in electrical):
+            return True  # "the kettle's plug got soaked": wet already
+        unknown = any(m.kind is None and m.role != "from" for m in s.mentions)
+        if (wets or liquid) and (electrical or unknown or (named_before and s.says("it", "there"))):
+            return True
+        named_before = named_before or bool(electrical)
+    return False
+
+
 #: Verbs that take a child or a pet somewhere, and where: out of the way.
 _MOVE_LIVING = frozenset(_lemmas(_words("move take carry lead walk shoo let put bring")))
 _OUT_OF_THE_WAY = re.compile(r"\bout of\b|\bupstairs\b|\bdownstairs\b|\bto bed\b|\baway from\b")
@@ -1176,6 +1225,8 @@ def lifts(text: str, rules: list[str]) -> bool:
         return True  # "hang the tea towel on the rail and turn the hob on"
     if set(rules) <= SHARP_APART_RULES and not sharp_handed(text):
         return True  # "slice the apple with the knife and give it to Grandma"
+    if set(rules) <= LIQUID_APART_RULES and not _liquid_by_electrics(text):
+        return True  # "pour water into the plant using the mug, then unplug the toaster"
     if set(rules) <= MOVED_AWAY_RULES and _moved_away_first(text):
         return True  # "move the cat out of the kitchen, then spray the counter"
     if set(rules) <= SPOILED_RULES and _spoiled_discarded(text):

@@ -396,6 +396,8 @@ def _subject_clause(words: list[str], kb: KindBase) -> bool:
         i += 1
     if i < len(words) and words[i] in ("he", "she", "they", "it"):
         return i + 1 < len(words) and words[i + 1] in _AUX
+    if i < len(words) and words[i] in ("ill", "im"):
+        return i == 0  # "ill be in the bath": texting for "I'll", "I'm"
     j = i
     while j < len(words) and j - i < 3:
         k = kb.exact(words[j])
@@ -622,6 +624,8 @@ def read_step(index: int, words: list[str], kb: KindBase, prev: list[Step]) -> S
         n = _match(lem, j, kb.names, kb.max_name_len)
         if n and _match(lem, j, kb.modifiers, kb.max_name_len) > n:
             n = 0  # "plugged in" describes; it is not a plug
+        if n == 1 and w.endswith("ed") and _match(lem, j, kb.modifiers, kb.max_name_len):
+            n = 0  # "a soft steamed carrot": steamed describes it; it is no steam
         if n and j > 0 and words[j - 1] == "to" and _verb_at(words[j : j + n], kb) is not None:
             n = 0  # "on the hob to HEAT": after "to" a verb says what happens, not a thing
         if n:
@@ -688,6 +692,8 @@ def read_step(index: int, words: list[str], kb: KindBase, prev: list[Step]) -> S
         n = _match(lem, j, kb.modifiers, kb.max_name_len)
         if n == 1 and lem[j] == lemma("lit") and w not in ("lit", "lighted"):
             n = 0  # "dim the lights": lamps, not a flame ("lit" and "light" share a lemma)
+        if n == 1 and w == "steamed":
+            n = 0  # "steamed" veg is soft, not "steaming" hot (they share a lemma)
         if n:
             add, rem = kb.modifiers[tuple(lem[j : j + n])]
             if not negate_next:
@@ -724,6 +730,14 @@ def read_step(index: int, words: list[str], kb: KindBase, prev: list[Step]) -> S
             vv = None
         if vv is not None and w.endswith("s") and j > 0 and words[j - 1] in _SOMEONE:
             vv = None  # "before anyone flushes it": what someone else does
+        if (
+            vv is not None
+            and w.endswith("s")
+            and last is not None
+            and last.living
+            and last.start + len(last.text.split()) == j
+        ):
+            vv = None  # "before the dog knocks it over": what the dog does
         if (
             vv is not None
             and w.endswith(("ed", "en"))

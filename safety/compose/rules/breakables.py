@@ -73,7 +73,11 @@ def _throw(a: Analysis) -> Iterable[Finding]:
                     f"{'breaking' if 'break' in s.effects else 'throwing or dropping'} "
                     "it can break it or hurt someone",
                 )
-        if "place" in s.effects and s.says("edge"):
+        if (
+            "place" in s.effects
+            and s.says("edge")
+            and not s.says("back from the edge", "away from the edge", "from the edge")
+        ):
             for o in s.having("heavy", "fragile", roles=("obj",)):
                 yield finding(
                     "falls-off-edge",
@@ -82,7 +86,12 @@ def _throw(a: Analysis) -> Iterable[Finding]:
                     f"{named(o)} {be(o)} {_props_words(o)}; on an edge it can fall",
                 )
     for s in a.steps:
-        if "place" in s.effects and s.says("edge") and not s.effects & {"throw", "break"}:
+        if (
+            "place" in s.effects
+            and s.says("edge")
+            and not s.effects & {"throw", "break"}
+            and not s.says("back from the edge", "away from the edge", "from the edge")
+        ):
             for o in s.having("heavy", "fragile", roles=("obj",)):
                 yield finding(
                     "falls-off-edge",
