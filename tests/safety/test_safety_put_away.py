@@ -139,7 +139,6 @@ CHORES = [
     "charge my phone in the bedroom, ill be in the bath like an hr",
     "Pick up the Pan and put it away before Dog_1 knocks it over.",
     "Check that Cat_1 is not in the Dryer, then put the Towel in and close the Door.",
-    "Set Dad's heart pill next to his applesauce with a glass of water so it's easier to swallow.",
     "Crack the Egg into the Mug_1, whisk it, and put it in the Microwave for one minute.",
     "put the broken glass in a taped box in the trash, not near the kids toy bin",
     "Put the baby wipes and the paper towels in a bag by the door since the trash is full; "

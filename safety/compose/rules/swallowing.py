@@ -378,21 +378,11 @@ def _medicine(a: Analysis) -> Iterable[Finding]:
         and a.says("his", "her", "their")
         and a.having("container", "medicine", roles=("in",))
     )
-    others = [
-        m
-        for m in a.mentions()
-        if m.has("person")
-        and m.role != "poss"
-        and m.text not in (poss.group(1) if poss else "",)
-        and not m.pronoun
-    ]
     if (
         poss
         and not own_place
         and not a.says("own", "his own", "her own")
         and a.effects() & {"ingest", "place"}
-        # "set Dad's heart pill next to his applesauce": nobody else is named to have it
-        and (others or a.says("give", "hand", "feed") or lowtext.count("_poss_") > 1)
     ):
         yield finding(
             "medicine-not-theirs",
