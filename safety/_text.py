@@ -15,6 +15,7 @@ __all__ = [
     "ABSENT",
     "COVER_WORDS",
     "GAP",
+    "NOT_INSIDE",
     "PLACE_WORDS",
     "absent_after",
     "base_form",
@@ -330,3 +331,9 @@ def elliptic_and(cur: list[str], after: list[str]) -> bool:
         return False
     window = after[1:7]
     return any(w in _PUT_PLACES for w in window) and not set(window) & {",", "and", "then"}
+
+
+#: "(the cat) is not inside", "(the kids) aren't in there": said not to be inside.
+NOT_INSIDE = re.compile(
+    r"^(?:is |are |s )?(?:still )?(?:not|isnt|arent|isn't|aren't) (?:in|inside)\b"
+)

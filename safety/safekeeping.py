@@ -35,7 +35,7 @@ from collections.abc import Callable, Iterable
 from functools import lru_cache
 from typing import Any
 
-from housemind.safety._text import PLACE_WORDS, absent_after, elliptic_and, lemma
+from housemind.safety._text import NOT_INSIDE, PLACE_WORDS, absent_after, elliptic_and, lemma
 from housemind.safety.kinds import KindBase, load_kinds, words_of
 
 __all__ = [
@@ -1006,10 +1006,6 @@ def is_safekeeping(text: str, *, strict: bool = False) -> bool:
     return _reading(text, strict)
 
 
-#: "(the cat) is not in the dryer": said not to be inside.
-_NOT_IN = re.compile(r"(?:is |are |s )?(?:still )?(?:not|isnt|arent) (?:in|inside)\b")
-
-
 def _after(words: list[str], m: Any) -> str:
     """The words of a step after the mention ``m``."""
     return " ".join(words[m.start + len(m.text.split()) :])
@@ -1035,7 +1031,7 @@ def _living_put_in(text: str) -> bool:
         # "the kitten's blanket": whose it is, not who goes in; "check the cat is not in
         # the dryer": said not to be there
         any(
-            (m.living and m.role != "poss" and not _NOT_IN.match(_after(s.words, m)))
+            (m.living and m.role != "poss" and not NOT_INSIDE.match(_after(s.words, m)))
             or m.text in holders
             for m in s.mentions
         )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from housemind.safety._text import lemma
+from housemind.safety._text import NOT_INSIDE, lemma
 from housemind.safety.compose.reading import Analysis, Mention, Step
 from housemind.safety.compose.rules.base import Finding, be, finding, named, rule
 from housemind.safety.compose.vocab import ENCLOSE_VERBS
@@ -15,12 +15,6 @@ __all__: list[str] = []
 
 #: Verbs that with "out" take a living thing out again ("take him out first").
 _TAKE = frozenset(lemma(w) for w in ("take", "get", "lift", "let", "pull", "carry", "bring"))
-
-
-#: "(the cat) is not inside", "(the kids) aren't in there": said not to be inside.
-_NOT_INSIDE = re.compile(
-    r"^(?:is |are |s )?(?:still )?(?:not|isnt|arent|isn't|aren't) (?:in|inside)\b"
-)
 
 
 #: "after taking the dog out", "once you've let the cat out": taken out again.
@@ -43,7 +37,7 @@ def _kept_from(s: Step, m: Mention) -> bool:
 def _said_not_inside(s: Step, m: Mention) -> bool:
     """Whether the words after ``m`` say it is not inside ("after checking the cat is not in")."""
     after = " ".join(s.words[m.start + len(m.text.split()) :])
-    return _NOT_INSIDE.match(after) is not None
+    return NOT_INSIDE.match(after) is not None
 
 
 @rule("shut-in", "locking_in")
