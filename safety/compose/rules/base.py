@@ -191,7 +191,11 @@ def stowed(a: Analysis, m: Mention) -> bool:
     if s is None or m.role != "obj" or not s.verb:
         return False
     if "discard" in s.effects and not s.effects & _USING:
-        return True  # "bin the bones": thrown away
+        # "bin the bones": thrown away; not "bin the batteries by the baby's cot"
+        return not any(
+            x.living or (x is not m and x.has("low_place", "child_place", "pet_place"))
+            for x in s.mentions
+        )
     if s.verb.split()[0] in _TAKE_VERBS and not s.effects & _USING:
         # "pick up the peanut butter jar and put it in the cabinet": what the next step
         # does with "it"
