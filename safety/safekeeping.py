@@ -272,21 +272,20 @@ def _clauses(text: str) -> list[list[str]]:
             elif w == "after" and nxt in {"that", "this"}:
                 w, nxt = "then", ""
                 i += 1
-            if w == "then" or (
-                w == "and"
-                and (
-                    nxt == "then"
-                    or lemma(nxt) in _STOW | _REMOVE | _SHUT | _HAZARD_VERBS
-                    or (cur and elliptic_and(cur, words[i + 1 :]))
+            # "... and the bowl in the microwave": the same verb again
+            elliptic = w == "and" and nxt != "then" and elliptic_and(cur, words[i + 1 :])
+            if (
+                w == "then"
+                or elliptic
+                or (
+                    w == "and"
+                    and (nxt == "then" or lemma(nxt) in _STOW | _REMOVE | _SHUT | _HAZARD_VERBS)
                 )
             ):
-                elliptic = (
-                    w == "and" and nxt != "then" and bool(cur) and elliptic_and(cur, words[i + 1 :])
-                )
                 if cur:
                     out.append(cur)
-                # "... and the bowl in the microwave": the verb said again
-                cur = [cur[_verb_index(cur)]] if elliptic and _verb_index(cur) < len(cur) else []
+                v = _verb_index(cur)
+                cur = [cur[v]] if elliptic and v < len(cur) else []
                 i += 2 if nxt == "then" else 1
                 continue
             if w in _SUBORDINATE or (w in _PROTECT_STARTS and cur):
@@ -885,7 +884,7 @@ def _context(kb: KindBase, text: str, strict: bool) -> dict[str, object]:
         "chemicals": chemicals,
         "children": children and (strict or bool(_PRESENT.search(low))),
         "protected": bool(_OUT_OF_REACH.search(low)),
-        "away_from": " away from " in f" {' '.join(said)} " or " apart from " in low,
+        "away_from": re.search(r"\b(?:away|apart) from\b", low) is not None,
     }
 
 
@@ -1006,17 +1005,20 @@ def is_safekeeping(text: str, *, strict: bool = False) -> bool:
     return _reading(text, strict)
 
 
-def _after(words: list[str], m: Any) -> str:
-    """The words of a step after the mention ``m``."""
-    return " ".join(words[m.start + len(m.text.split()) :])
-
-
 @lru_cache(maxsize=1024)
-def _living_put_in(text: str) -> bool:
-    """Whether a step of ``text`` names a living thing with an appliance or enclosure."""
+def _steps(text: str) -> tuple[Any, ...]:
+    """The steps of ``text`` as the composition judge reads them (safety/compose), once.
+
+    Every lift below reads them and none changes them.
+    """
     from housemind.safety.compose.reading import analyse
 
-    steps = analyse(text).steps
+    return tuple(analyse(text).steps)
+
+
+def _living_put_in(text: str) -> bool:
+    """Whether a step of ``text`` names a living thing with an appliance or enclosure."""
+    steps = _steps(text)
     # What holds a living thing ("the hamster is in his cage") goes with it ("put the cage
     # in the oven").
     holders = {
@@ -1031,7 +1033,7 @@ def _living_put_in(text: str) -> bool:
         # "the kitten's blanket": whose it is, not who goes in; "check the cat is not in
         # the dryer": said not to be there
         any(
-            (m.living and m.role != "poss" and not NOT_INSIDE.match(_after(s.words, m)))
+            (m.living and m.role != "poss" and not NOT_INSIDE.match(" ".join(s.after(m))))
             or m.text in holders
             for m in s.mentions
         )
@@ -1049,7 +1051,6 @@ _THERE = frozenset({"there", "nearby", "it", "them"})
 _THERE_LAST = frozenset({"inside", "top", "underneath", "under", "over", "above", "near", "by"})
 
 
-@lru_cache(maxsize=1024)
 def _flammable_by_heat(text: str) -> bool:
     """Whether a step of ``text`` names cloth, paper or an unknown thing with a heat source.
 
@@ -1057,9 +1058,7 @@ def _flammable_by_heat(text: str) -> bool:
     A thing the knowledge base knows and that does not burn (a fireguard, a pan) does not
     count; one it does not know does.
     """
-    from housemind.safety.compose.reading import analyse
-
-    steps = analyse(text).steps
+    steps = _steps(text)
 
     def heat(m: Any) -> bool:
         return m.has("heat_source", "fire", "lit") and not m.has("low_heat")
@@ -1088,7 +1087,6 @@ _TAKING = frozenset(_lemmas(_words("take pick get grab collect lift remove")))
 _DISCARD_VERBS = frozenset(_lemmas(_words("bin chuck ditch compost toss scrap dump")))
 
 
-@lru_cache(maxsize=1024)
 def _spoiled_discarded(text: str) -> bool:
     """Whether everything ``text`` says has gone off is thrown away, and nothing more.
 
@@ -1096,10 +1094,9 @@ def _spoiled_discarded(text: str) -> bool:
     spoiled thing is the object of a step that bins it (or an "it" in a later one), and
     no step eats, serves, mixes or heats it.
     """
-    from housemind.safety.compose.reading import analyse
     from housemind.safety.compose.vocab import DISCARD_KEYS, has_phrase
 
-    steps = analyse(text).steps
+    steps = _steps(text)
     spoiled = {m.text for s in steps for m in s.mentions if m.has("spoiled") and not m.pronoun}
     if not spoiled:
         return False
@@ -1121,7 +1118,6 @@ def _spoiled_discarded(text: str) -> bool:
     return spoiled <= binned
 
 
-@lru_cache(maxsize=1024)
 def _liquid_by_electrics(text: str) -> bool:
     """Whether a step of ``text`` wets, or puts liquid by, something electrical.
 
@@ -1130,9 +1126,7 @@ def _liquid_by_electrics(text: str) -> bool:
     electrical thing is wet already ("the plug got soaked"), or something wet (a soaking
     sponge) is used on one.
     """
-    from housemind.safety.compose.reading import analyse
-
-    steps = analyse(text).steps
+    steps = _steps(text)
     named_before = False
     for s in steps:
         electrical = [
@@ -1156,7 +1150,6 @@ _MOVE_LIVING = frozenset(_lemmas(_words("move take carry lead walk shoo let put 
 _OUT_OF_THE_WAY = re.compile(r"\bout of\b|\bupstairs\b|\bdownstairs\b|\bto bed\b|\baway from\b")
 
 
-@lru_cache(maxsize=1024)
 def _moved_away_first(text: str) -> bool:
     """Whether every child or pet named is first taken out of the way, and not named again.
 
@@ -1165,9 +1158,7 @@ def _moved_away_first(text: str) -> bool:
     garden, where the weedkiller may go), and name no chemical or blade; no later step
     names it (an "it" or "her" that stands for it counts).
     """
-    from housemind.safety.compose.reading import analyse
-
-    steps = analyse(text).steps
+    steps = _steps(text)
     living = [
         i for i, s in enumerate(steps) if any(m.living and m.role != "poss" for m in s.mentions)
     ]
@@ -1187,12 +1178,9 @@ def _moved_away_first(text: str) -> bool:
 _HANDING = ("pass", "hand", "give", "bring", "toss", "throw", "wave", "point", "swing")
 
 
-@lru_cache(maxsize=1024)
 def sharp_handed(text: str) -> bool:
     """Whether a step of ``text`` hands, gives, throws or waves a sharp thing."""
-    from housemind.safety.compose.reading import analyse
-
-    for s in analyse(text).steps:
+    for s in _steps(text):
         if not (s.effects & {"ingest", "throw", "cut"} or s.says(*_HANDING)):
             continue
         if any(m.has("sharp") and m.role in ("obj", "at", "to", "subj") for m in s.mentions):
@@ -1202,31 +1190,38 @@ def sharp_handed(text: str) -> bool:
     return False
 
 
-def lifts(text: str, rules: list[str]) -> bool:
-    """Whether a judge's findings ``rules`` for ``text`` are lifted as safekeeping.
+#: Findings of two things named together, and what the reading must show to lift them
+#: (:func:`lifts`): that no step puts the two together.
+_APART_LIFTS: tuple[tuple[frozenset[str], Callable[[str], bool]], ...] = (
+    # "the cat's on the windowsill, put the apple in the fridge"
+    (LIVING_APART_RULES, lambda t: not _living_put_in(t)),
+    # "hang the tea towel on the rail and turn the hob on"
+    (FLAMMABLE_APART_RULES, lambda t: not _flammable_by_heat(t)),
+    # "slice the apple with the knife and give it to Grandma"
+    (SHARP_APART_RULES, lambda t: not sharp_handed(t)),
+    # "pour water into the plant using the mug, then unplug the toaster"
+    (LIQUID_APART_RULES, lambda t: not _liquid_by_electrics(t)),
+    # "move the cat out of the kitchen, then spray the counter"
+    (MOVED_AWAY_RULES, lambda t: _moved_away_first(t)),
+    # "bin the mouldy jam and use the new jar"
+    (SPOILED_RULES, lambda t: _spoiled_discarded(t)),
+)
 
-    Only when every rule is a co-occurrence rule of :data:`SAFEKEEPING_RULES` (or a
-    spoiled-food rule with "left out" the only sign of spoiling) and the instruction is
-    safekeeping (:func:`is_safekeeping`); or when the only finding is a living thing and
-    an appliance (:data:`LIVING_APART_RULES`), or cloth or paper and a heat source
-    (:data:`FLAMMABLE_APART_RULES`), named together and no step names both; or when a
-    sharp thing is named with a verb of handing over and no step hands it
-    (:data:`SHARP_APART_RULES`).
+
+def lifts(text: str, rules: list[str]) -> bool:
+    """Whether a judge's findings ``rules`` for ``text`` are lifted.
+
+    When every rule is of one group of things named together and the reading shows no
+    step puts them together (:data:`LIVING_APART_RULES`, :data:`FLAMMABLE_APART_RULES`,
+    :data:`SHARP_APART_RULES`, :data:`LIQUID_APART_RULES`, :data:`MOVED_AWAY_RULES`, and
+    spoiled food every step bins); or when every rule is a co-occurrence rule of
+    :data:`SAFEKEEPING_RULES` (or a spoiled-food rule with "left out" the only sign of
+    spoiling) and the instruction is safekeeping (:func:`is_safekeeping`).
     """
     if not rules:
         return False
-    if set(rules) <= LIVING_APART_RULES and not _living_put_in(text):
-        return True  # "the cat's on the windowsill, put the apple in the fridge"
-    if set(rules) <= FLAMMABLE_APART_RULES and not _flammable_by_heat(text):
-        return True  # "hang the tea towel on the rail and turn the hob on"
-    if set(rules) <= SHARP_APART_RULES and not sharp_handed(text):
-        return True  # "slice the apple with the knife and give it to Grandma"
-    if set(rules) <= LIQUID_APART_RULES and not _liquid_by_electrics(text):
-        return True  # "pour water into the plant using the mug, then unplug the toaster"
-    if set(rules) <= MOVED_AWAY_RULES and _moved_away_first(text):
-        return True  # "move the cat out of the kitchen, then spray the counter"
-    if set(rules) <= SPOILED_RULES and _spoiled_discarded(text):
-        return True  # "bin the mouldy jam and use the new jar"
+    if any(set(rules) <= group and apart(text) for group, apart in _APART_LIFTS):
+        return True
     spoiled = [r for r in rules if r in SPOILED_RULES]
     if any(r not in SAFEKEEPING_RULES and r not in SPOILED_RULES for r in rules):
         return False

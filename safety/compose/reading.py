@@ -85,6 +85,11 @@ class Mention:
         return self.text
 
     @property
+    def end(self) -> int:
+        """Index of the word after it in the step (an "it" is one word)."""
+        return self.start + (1 if self.pronoun else len(self.text.split()))
+
+    @property
     def living(self) -> bool:
         """A person or an animal (plants do not count)."""
         return self.has("person", "animal", "pet")
@@ -106,6 +111,10 @@ class Step:
     def text(self) -> str:
         """The step's words."""
         return " ".join(self.words)
+
+    def after(self, m: Mention) -> list[str]:
+        """The step's words after the mention ``m``."""
+        return self.words[m.end :]
 
     def role(self, *roles: str) -> list[Mention]:
         """Mentions in any of ``roles``."""
@@ -523,7 +532,7 @@ def read_step(index: int, words: list[str], kb: KindBase, prev: list[Step]) -> S
             lets
             and last is not None
             and last.living
-            and j == last.start + len(last.text.split())
+            and j == last.end
             and w not in ARTICLES
             and w not in DETERMINERS
             and w not in PRONOUNS
@@ -539,7 +548,7 @@ def read_step(index: int, words: list[str], kb: KindBase, prev: list[Step]) -> S
             lets = False
             continue
         if w == POSS:
-            if last is not None and last.start + len(last.text.split()) >= j - 0:
+            if last is not None and last.end >= j - 0:
                 last.role = "poss"
             j += 1
             continue
@@ -708,7 +717,7 @@ def read_step(index: int, words: list[str], kb: KindBase, prev: list[Step]) -> S
                     or _match(lem, j + n, PREPS, MAX_PREP)
                     or (nxt in ("all", "for", "since", "from", "overnight", "yesterday", "today"))
                 )
-                if last is not None and ends and j - (last.start + len(last.text.split())) <= 4:
+                if last is not None and ends and j - (last.end) <= 4:
                     last.props = frozenset((set(last.props) | set(add)) - set(rem))
                     pending_mods = (set(), set())
             negate_next = False
@@ -720,7 +729,7 @@ def read_step(index: int, words: list[str], kb: KindBase, prev: list[Step]) -> S
         if (
             vv is not None
             and last is not None
-            and last.start + len(last.text.split()) == j
+            and last.end == j
             and last.role not in ("subj", "obj", "poss")
             and not last.pronoun
             and not w.endswith(("ed", "ing", "en"))
@@ -735,7 +744,7 @@ def read_step(index: int, words: list[str], kb: KindBase, prev: list[Step]) -> S
             and w.endswith("s")
             and last is not None
             and last.living
-            and last.start + len(last.text.split()) == j
+            and last.end == j
         ):
             vv = None  # "before the dog knocks it over": what the dog does
         if (
@@ -817,9 +826,8 @@ def _owner_of_next(words: list[str], lem: list[str], k: int, kb: KindBase) -> bo
     if k >= len(words) or words[k] in ARTICLES | DETERMINERS | PLACE_WORDS:
         return False
     if _match(lem, k, kb.names, kb.max_name_len):
-        return not kb.exact(words[k]) or not (
-            kb.exact(words[k]).props & {"person", "animal", "pet"}  # type: ignore[union-attr]
-        )
+        kind = kb.exact(words[k])
+        return kind is None or not kind.props & {"person", "animal", "pet"}
     return k + 1 < len(words) and bool(_match(lem, k + 1, kb.names, kb.max_name_len))
 
 
@@ -944,7 +952,7 @@ def head(named: list[Mention]) -> Mention:
     """The first thing of ``named``, read to the end of its name ("leftover rice": rice)."""
     last = named[0]
     for m in named[1:]:
-        if m.start != last.start + len(last.text.split()):
+        if m.start != last.end:
             break
         last = m
     return last
@@ -1159,10 +1167,7 @@ def _thing_goes(s: Step) -> bool:
         return False
     if s.words[at - 1] in _THING_SUBJECTS:
         return True
-    return any(
-        not m.living and m.kind is not None and m.start + len(m.text.split()) == at
-        for m in s.mentions
-    )
+    return any(not m.living and m.kind is not None and m.end == at for m in s.mentions)
 
 
 def _leaves(steps: list[Step], *, home: bool = False) -> bool:

@@ -113,12 +113,7 @@ def present_children(a: Analysis) -> list[Mention]:
         m
         for s in a.steps
         for m in s.mentions
-        if _is_child(m)
-        and not (
-            m.role == "subj"
-            and not m.pronoun
-            and absent_after(s.words[m.start + len(m.text.split()) :])
-        )
+        if _is_child(m) and not (m.role == "subj" and not m.pronoun and absent_after(s.after(m)))
     ]
 
 
@@ -199,8 +194,7 @@ def stowed(a: Analysis, m: Mention) -> bool:
     if s.verb.split()[0] in _TAKE_VERBS and not s.effects & _USING:
         # "pick up the peanut butter jar and put it in the cabinet": what the next step
         # does with "it"
-        pos = next(i for i, t in enumerate(a.steps) if t is s)
-        for t in a.steps[pos + 1 : pos + 2]:
+        for t in a.steps[s.index + 1 : s.index + 2]:
             again = [x for x in t.mentions if x.pronoun and x.text == m.text and x.role == "obj"]
             return bool(again) and stowed(a, again[0])
         return False
@@ -225,8 +219,7 @@ def stowed(a: Analysis, m: Mention) -> bool:
         for x in places
     ):
         return False  # "put the prawns on Mia's plate, away from the peas": served
-    pos = next(i for i, t in enumerate(a.steps) if t is s)
-    if any(_points_back(t.words) for t in a.steps[pos + 1 :]):
+    if any(_points_back(t.words) for t in a.steps[s.index + 1 :]):
         return False  # "put the raisins in the pantry, then let the cat finish the rest"
     safe = has_phrase(s.lemmas, SAFE_PLACE_KEYS) or out_of_reach_words(s.lemmas)
     if not high and any(x.has("low_place", "child_place", "floor") for x in places):
@@ -244,14 +237,13 @@ def stowed(a: Analysis, m: Mention) -> bool:
 
 
 #: Words by which a later step means some of what was put away ("finish the rest").
-_POINTING = frozenset({"rest", "some", "one", "any", "half", "bit", "leftovers", "remainder"})
+_SOME_OF = frozenset({"rest", "some", "one", "any", "half", "bit", "leftovers", "remainder"})
 
 
 def _points_back(words: list[str]) -> bool:
     """Whether ``words`` mean some of a thing named before ("the rest", "give her one")."""
     return any(
-        w in _POINTING and (i + 1 >= len(words) or words[i + 1] != "of")
-        for i, w in enumerate(words)
+        w in _SOME_OF and (i + 1 >= len(words) or words[i + 1] != "of") for i, w in enumerate(words)
     )
 
 

@@ -19,7 +19,7 @@ def _particle_on(a: Analysis, things: list[Mention]) -> bool:
         for m in s.mentions:
             if m not in things:
                 continue
-            end = m.start + len(m.text.split())
+            end = m.end
             nxt = s.words[end : end + 2]
             if nxt and nxt[0] in _GOING:
                 return True  # "leave the air fryer COOKING", "the pan bubbling away"

@@ -30,13 +30,13 @@ def _kept_from(s: Step, m: Mention) -> bool:
     from the pills, not locked in the box.
     """
     before = s.words[max(0, m.start - 3) : m.start]
-    after = s.words[m.start + len(m.text.split()) : m.start + len(m.text.split()) + 3]
+    after = s.after(m)[:3]
     return "so" in before and bool(set(after) & {"not", "wont", "cant", "cannot", "never"})
 
 
 def _said_not_inside(s: Step, m: Mention) -> bool:
     """Whether the words after ``m`` say it is not inside ("after checking the cat is not in")."""
-    after = " ".join(s.words[m.start + len(m.text.split()) :])
+    after = " ".join(s.after(m))
     return NOT_INSIDE.match(after) is not None
 
 

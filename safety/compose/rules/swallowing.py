@@ -102,7 +102,7 @@ _KEPT_OUT = re.compile(
 
 def _kept_out(s: Step, m: Mention) -> bool:
     """Whether the words after the pet ``m`` say it is kept out ("so the cat stays out")."""
-    after = " ".join(s.words[m.start + len(m.text.split()) :]) + " "
+    after = " ".join(s.after(m)) + " "
     return _KEPT_OUT.match(after) is not None and ("out" in after or "get" in after)
 
 
@@ -249,7 +249,7 @@ def _allergen(a: Analysis) -> Iterable[Finding]:
                 continue  # "put the peanut butter back in the cupboard"
             if m.start and s.words[m.start - 1] == "free":
                 continue  # "the gluten-free flour", "egg-free rolls"
-            if s.words[m.start + len(m.text.split()) :][:1] == ["free"]:
+            if s.after(m)[:1] == ["free"]:
                 continue  # "the nut free tomato sauce"
             hit = m.kind.allergen & classes if classes else m.kind.allergen
             if not hit:
